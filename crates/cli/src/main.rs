@@ -1,0 +1,68 @@
+//! `zapdesk-cli`: ZapDesk's core without a window, for scripts, servers and tests.
+//! Every subcommand opens the same local store the desktop app uses (or the one
+//! `--data-dir` / `ZAPDESK_DATA_DIR` names) and prints plain text or `--json`.
+
+mod accounts;
+mod contacts;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use zapdesk_core::{Lang, Store, data_dir, settings};
+
+use crate::output::Failure;
+
+#[derive(Parser)]
+#[command(name = "zapdesk-cli", version, about = "ZapDesk from the command line")]
+struct Cli {
+    /// The data folder (default: the desktop app's, or $ZAPDESK_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Language of messages: pt-BR or en (default: the app's setting).
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Client businesses of the agency.
+    #[command(subcommand)]
+    Accounts(accounts::Command),
+    /// Contacts of one account.
+    #[command(subcommand)]
+    Contacts(contacts::Command),
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let flag_lang = cli.lang.as_deref().and_then(Lang::from_tag);
+    let dir = data_dir::resolve(cli.data_dir.as_deref(), data_dir::from_env().as_deref(), data_dir::platform_default);
+    let store = match Store::open(&dir).await {
+        Ok(store) => store,
+        Err(e) => return output::fail(&Failure::from_error(&e), flag_lang.unwrap_or_default(), cli.json),
+    };
+    let lang = match flag_lang {
+        Some(lang) => lang,
+        None => settings::language(&store).await.unwrap_or_default(),
+    };
+    let result = match cli.command {
+        Command::Accounts(cmd) => accounts::run(&store, cmd, cli.json).await,
+        Command::Contacts(cmd) => contacts::run(&store, cmd, cli.json).await,
+    };
+    store.close().await;
+    match result {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => output::fail(&failure, lang, cli.json),
+    }
+}

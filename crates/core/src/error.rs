@@ -1,0 +1,53 @@
+//! What every error of the core has in common: a stable code the UI branches on,
+//! and a text in the user's language. Each module has its own error enum; this
+//! file only holds the codes, so the UI sees one closed list.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Lang;
+
+/// Stable error codes, sent across IPC as `{code, message}`. The UI branches on
+/// these (for example to put the message under the right field), never on text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// A required name is empty.
+    NameEmpty,
+    /// A name is longer than allowed.
+    NameTooLong,
+    /// A phone number could not be read as a valid number.
+    PhoneInvalid,
+    /// Another contact of the same account already has this phone.
+    PhoneDuplicate,
+    /// No account has this id.
+    AccountUnknown,
+    /// The account is archived and takes no new data.
+    AccountArchived,
+    /// No contact of this account has this id.
+    ContactUnknown,
+    /// An id that is not a UUID.
+    IdInvalid,
+    /// The database was written by a newer ZapDesk.
+    DatabaseTooNew,
+    /// Reading or writing the local database failed.
+    DatabaseFailed,
+    /// The data folder could not be created or used.
+    DataDirUnusable,
+}
+
+/// An error that can be shown to a person.
+pub trait UserError: std::error::Error {
+    /// The stable code.
+    fn code(&self) -> ErrorCode;
+    /// The text for a person, in their language: what went wrong and what to do.
+    fn message(&self, lang: Lang) -> String;
+}
+
+/// The text for a failed database operation; the detail goes to the log, not the user.
+pub(crate) fn database_failed(lang: Lang) -> String {
+    lang.pick(
+        "Não foi possível acessar o banco de dados local. Nada foi alterado; tente novamente.",
+        "The local database could not be accessed. Nothing was changed; please try again.",
+    )
+    .to_owned()
+}

@@ -1,0 +1,25 @@
+//! ZapDesk's core, free of Tauri so that every rule can be tested without a window.
+//!
+//! It owns the local store (SQLite), the domain types and the operations on them.
+//! Every operation on an account's data takes a typed [`AccountId`] as its first
+//! argument after the store, so that a query that forgets the account does not
+//! compile. The desktop shell and the CLI only parse input, call into here and
+//! present the result.
+
+pub mod accounts;
+pub mod contacts;
+pub mod data_dir;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod ids;
+pub mod phone;
+pub mod settings;
+pub mod store;
+mod text;
+mod time;
+
+pub use error::{ErrorCode, UserError};
+pub use i18n::Lang;
+pub use ids::{AccountId, ContactId};
+pub use store::Store;

@@ -1,0 +1,73 @@
+//! Schema migrations with two guards sqlx does not give: a database written by a
+//! newer binary is refused before anything touches it, and the file is copied
+//! (with `VACUUM INTO`, a consistent snapshot even under WAL) before any new
+//! migration runs on a database that already holds data.
+
+use std::path::Path;
+
+use sqlx::SqlitePool;
+use sqlx::migrate::Migrator;
+
+use super::{BACKUP_DIR, StoreError};
+use crate::time::now_ms;
+
+/// The migrations of `migrations/sqlite/`, embedded at build time.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
+
+/// The newest schema version this binary knows.
+pub fn latest_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+pub(super) async fn run(pool: &SqlitePool, data_dir: &Path) -> Result<(), StoreError> {
+    let applied = applied_versions(pool).await?;
+    let supported = latest_version();
+    if let Some(&found) = applied.iter().map(|(v, _)| v).max()
+        && found > supported
+    {
+        return Err(StoreError::TooNew { found, supported });
+    }
+    if let Some((version, _)) = applied.iter().find(|(_, ok)| !ok) {
+        return Err(StoreError::Dirty(*version));
+    }
+    let pending = MIGRATOR
+        .iter()
+        .any(|m| !applied.iter().any(|(v, _)| *v == m.version));
+    if pending && !applied.is_empty() {
+        let from = applied.iter().map(|(v, _)| *v).max().unwrap_or(0);
+        backup(pool, data_dir, from).await?;
+    }
+    MIGRATOR.run(pool).await?;
+    Ok(())
+}
+
+/// Versions recorded by sqlx, with whether each finished; empty for a new database.
+async fn applied_versions(pool: &SqlitePool) -> Result<Vec<(i64, bool)>, StoreError> {
+    let has_table: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')",
+    )
+    .fetch_one(pool)
+    .await?;
+    if !has_table {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_as("SELECT version, success FROM _sqlx_migrations")
+        .fetch_all(pool)
+        .await?)
+}
+
+async fn backup(pool: &SqlitePool, data_dir: &Path, from_version: i64) -> Result<(), StoreError> {
+    let dir = data_dir.join(BACKUP_DIR);
+    std::fs::create_dir_all(&dir).map_err(|e| StoreError::Backup(e.to_string()))?;
+    let target = dir.join(format!("zapdesk-v{from_version}-{}.sqlite3", now_ms()));
+    let target = target
+        .to_str()
+        .ok_or_else(|| StoreError::Backup(format!("path is not UTF-8: {}", target.display())))?
+        .to_owned();
+    sqlx::query("VACUUM INTO ?")
+        .bind(target)
+        .execute(pool)
+        .await
+        .map_err(|e| StoreError::Backup(e.to_string()))?;
+    Ok(())
+}

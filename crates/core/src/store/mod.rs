@@ -1,0 +1,75 @@
+//! The local store: one SQLite file in WAL mode per desktop, the single source
+//! of truth for everything the UI shows.
+//!
+//! Opening it creates the folder and the file, refuses a database written by a
+//! newer ZapDesk, backs the file up before applying new migrations, and then
+//! migrates. Migrations are the `.sql` files under `migrations/sqlite/`,
+//! embedded in the binary at build time.
+
+mod error;
+mod migrate;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+pub use error::StoreError;
+pub use migrate::{MIGRATOR, latest_version};
+
+/// File name of the database inside the data folder.
+pub const DB_FILE: &str = "zapdesk.sqlite3";
+/// Folder, inside the data folder, for copies taken before migrating.
+pub const BACKUP_DIR: &str = "backups";
+
+/// A handle on the local store. Cheap to clone: it is a connection pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+    data_dir: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `data_dir` and brings its schema up to date.
+    pub async fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        let db_path = data_dir.join(DB_FILE);
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(&db_path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // NORMAL is durable in WAL mode across application crashes; only an OS
+            // crash or power loss can lose the last transactions.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        migrate::run(&pool, data_dir).await?;
+        Ok(Store {
+            pool,
+            data_dir: data_dir.to_path_buf(),
+        })
+    }
+
+    /// The connection pool, for the repository modules of this crate.
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// The data folder this store lives in.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Closes every connection, checkpointing the WAL into the main file.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}
