@@ -1,1 +1,96 @@
+//! ZapDesk's desktop shell: a Tauri window around the web UI, and commands that
+//! delegate to `zapdesk-core`. Nothing here decides anything a test would want
+//! to check; that lives in the core.
 
+mod commands;
+mod error;
+mod state;
+
+use std::path::PathBuf;
+
+use tauri::Manager;
+use tauri_specta::{Builder, ErrorHandlingMode, collect_commands};
+
+pub use error::IpcError;
+use state::AppState;
+
+/// The commands the UI may call, with their types for the generated bindings.
+pub fn commands_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::app::app_start,
+            commands::app::settings_set_language,
+            commands::accounts::accounts_list,
+            commands::accounts::accounts_create,
+            commands::accounts::accounts_update,
+            commands::accounts::accounts_set_archived,
+            commands::contacts::contacts_list,
+            commands::contacts::contacts_create,
+            commands::contacts::contacts_update,
+            commands::contacts::contacts_delete,
+        ])
+        .error_handling(ErrorHandlingMode::Result)
+        // One TypeScript type per Rust type, instead of separate
+        // `_Serialize`/`_Deserialize` variants that are identical here.
+        .disable_serde_phases()
+        // Timestamps are Unix milliseconds: far inside a double's exact range.
+        .dangerously_cast_bigints_to_number()
+}
+
+/// `--data-dir DIR` or `--data-dir=DIR` from the command line, if given.
+fn data_dir_flag(args: impl Iterator<Item = String>) -> Option<PathBuf> {
+    let mut args = args.skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(dir) = arg.strip_prefix("--data-dir=") {
+            return Some(PathBuf::from(dir));
+        }
+    }
+    None
+}
+
+/// Starts the app; returns when the last window closes.
+pub fn run() {
+    let builder = commands_builder();
+    let invoke_handler = builder.invoke_handler();
+    let result = tauri::Builder::default()
+        .invoke_handler(invoke_handler)
+        .setup(move |app| {
+            builder.mount_events(app);
+            let default_dir = app.path().app_data_dir().ok();
+            let dir = zapdesk_core::data_dir::resolve(
+                data_dir_flag(std::env::args()).as_deref(),
+                zapdesk_core::data_dir::from_env().as_deref(),
+                || default_dir.unwrap_or_else(zapdesk_core::data_dir::platform_default),
+            );
+            // Opening can fail (a database from a newer ZapDesk, a read-only
+            // folder); the UI then shows why instead of the app vanishing.
+            let state = tauri::async_runtime::block_on(AppState::open(dir));
+            app.manage(state);
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"));
+    if let Err(error) = result {
+        eprintln!("ZapDesk could not start: {error}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::data_dir_flag;
+    use std::path::PathBuf;
+
+    fn args(list: &[&str]) -> impl Iterator<Item = String> {
+        list.iter().map(|s| s.to_string()).collect::<Vec<_>>().into_iter()
+    }
+
+    #[test]
+    fn data_dir_flag_in_both_spellings() {
+        assert_eq!(data_dir_flag(args(&["zapdesk", "--data-dir", "/x"])), Some(PathBuf::from("/x")));
+        assert_eq!(data_dir_flag(args(&["zapdesk", "--data-dir=/y"])), Some(PathBuf::from("/y")));
+        assert_eq!(data_dir_flag(args(&["zapdesk"])), None);
+    }
+}

@@ -1,0 +1,37 @@
+use tauri::State;
+use zapdesk_core::AccountId;
+use zapdesk_core::accounts::{self, Account, AccountInput};
+
+use crate::{AppState, IpcError};
+
+#[tauri::command]
+#[specta::specta]
+pub async fn accounts_list(state: State<'_, AppState>, include_archived: bool) -> Result<Vec<Account>, IpcError> {
+    accounts::list(state.store()?, include_archived).await.map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn accounts_create(state: State<'_, AppState>, input: AccountInput) -> Result<Account, IpcError> {
+    accounts::create(state.store()?, &input).await.map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn accounts_update(
+    state: State<'_, AppState>,
+    id: AccountId,
+    input: AccountInput,
+) -> Result<Account, IpcError> {
+    accounts::update(state.store()?, id, &input).await.map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn accounts_set_archived(
+    state: State<'_, AppState>,
+    id: AccountId,
+    archived: bool,
+) -> Result<Account, IpcError> {
+    accounts::set_archived(state.store()?, id, archived).await.map_err(|e| state.fail(e))
+}

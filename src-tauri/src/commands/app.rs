@@ -1,0 +1,35 @@
+use serde::Serialize;
+use tauri::State;
+use zapdesk_core::{Lang, settings};
+
+use crate::{AppState, IpcError};
+
+/// What the UI needs to know when it starts.
+#[derive(Serialize, specta::Type)]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub language: Lang,
+}
+
+/// Called once by the UI on start: the store's state and the saved language.
+/// Fails with the reason when the store could not be opened.
+#[tauri::command]
+#[specta::specta]
+pub fn app_start(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
+    state.store()?;
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        data_dir: state.data_dir().display().to_string(),
+        language: state.lang(),
+    })
+}
+
+/// Saves the interface language; error texts follow it from now on.
+#[tauri::command]
+#[specta::specta]
+pub async fn settings_set_language(state: State<'_, AppState>, language: Lang) -> Result<(), IpcError> {
+    settings::set_language(state.store()?, language).await.map_err(|e| state.fail(e))?;
+    state.set_lang(language);
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! Tauri commands, one file per UI area. Each is a delegation: take the input,
+//! call the core, map the error. Names are `<area>_<verb>`.
+
+pub mod accounts;
+pub mod app;
+pub mod contacts;
