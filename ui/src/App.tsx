@@ -1,0 +1,144 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { AppContext, type AppContextValue } from "./context";
+import { I18nContext, translator, type MessageKey } from "./i18n";
+import { AppError, call, commands, type Account, type AppInfo, type Lang } from "./ipc/call";
+import { AccountForm } from "./components/AccountForm";
+import { AccountSwitcher } from "./components/AccountSwitcher";
+import { Contacts } from "./screens/Contacts";
+import { ComingSoon } from "./screens/ComingSoon";
+import { Dashboard } from "./screens/Dashboard";
+import { Settings } from "./screens/Settings";
+
+type Screen = "dashboard" | "inbox" | "contacts" | "campaigns" | "flows" | "numbers" | "settings";
+const SCREENS: Screen[] = ["dashboard", "inbox", "contacts", "campaigns", "flows", "numbers", "settings"];
+const ICONS: Record<Screen, string> = {
+  dashboard: "◧", inbox: "✉", contacts: "☺", campaigns: "➚", flows: "⇄", numbers: "☎", settings: "⚙",
+};
+const CURRENT_KEY = "zapdesk.currentAccount";
+
+interface Toast { id: number; text: string; kind: "ok" | "error" }
+
+type Boot = { state: "loading" } | { state: "failed"; error: AppError } | { state: "ready"; info: AppInfo };
+
+export function App() {
+  const [boot, setBoot] = useState<Boot>({ state: "loading" });
+  const [lang, setLang] = useState<Lang>("pt-BR");
+  const [accounts, setAccounts] = useState<Account[] | null>(null);
+  const [currentId, setCurrentId] = useState<string | null>(() => localStorage.getItem(CURRENT_KEY));
+  const [screen, setScreen] = useState<Screen>("contacts");
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const i18n = useMemo(() => ({ lang, t: translator(lang) }), [lang]);
+  const { t } = i18n;
+
+  const toast = useCallback((text: string, kind: "ok" | "error" = "ok") => {
+    const id = Date.now() + Math.random();
+    setToasts((list) => [...list, { id, text, kind }]);
+    setTimeout(() => setToasts((list) => list.filter((x) => x.id !== id)), kind === "error" ? 8000 : 4000);
+  }, []);
+
+  const reloadAccounts = useCallback(async () => {
+    setAccounts(await call(commands.accountsList(false)));
+  }, []);
+
+  useEffect(() => {
+    (async () => {
+      try {
+        const info = await call(commands.appStart());
+        setLang(info.language);
+        document.documentElement.lang = info.language;
+        await reloadAccounts();
+        setBoot({ state: "ready", info });
+      } catch (e) {
+        setBoot({ state: "failed", error: e instanceof AppError ? e : new AppError("ipc_failed", String(e)) });
+      }
+    })();
+  }, [reloadAccounts]);
+
+  const selectAccount = useCallback((id: string) => {
+    localStorage.setItem(CURRENT_KEY, id);
+    setCurrentId(id);
+  }, []);
+
+  const setLanguage = useCallback(async (next: Lang) => {
+    try {
+      await call(commands.settingsSetLanguage(next));
+      setLang(next);
+      document.documentElement.lang = next;
+    } catch (e) {
+      toast(e instanceof AppError ? e.message : String(e), "error");
+    }
+  }, [toast]);
+
+  const account = accounts?.find((a) => a.id === currentId) ?? accounts?.[0] ?? null;
+
+  let body;
+  if (boot.state === "loading" || (boot.state === "ready" && accounts === null)) {
+    body = <div className="center-screen muted">{t("app.loading")}</div>;
+  } else if (boot.state === "failed") {
+    body = (
+      <div className="center-screen">
+        <div className="fatal" role="alert">
+          <h1>{t("app.startFailed")}</h1>
+          <p>{boot.error.message}</p>
+        </div>
+      </div>
+    );
+  } else if (!account) {
+    body = (
+      <div className="center-screen">
+        <div className="welcome">
+          <img src="/icon.png" alt="" width={72} height={72} />
+          <h1>{t("welcome.title")}</h1>
+          <p className="muted">{t("welcome.body")}</p>
+          <AccountForm
+            submitLabel={t("common.create")}
+            onSubmit={async (input) => {
+              const created = await call(commands.accountsCreate(input));
+              await reloadAccounts();
+              selectAccount(created.id);
+              toast(t("account.created", { name: created.name }));
+            }}
+          />
+        </div>
+      </div>
+    );
+  } else {
+    const ctx: AppContextValue = {
+      info: boot.info, account, accounts: accounts ?? [], reloadAccounts, selectAccount, setLanguage, toast,
+    };
+    body = (
+      <AppContext.Provider value={ctx}>
+        <div className="shell">
+          <nav className="sidebar" aria-label="ZapDesk">
+            <div className="brand"><img src="/icon.png" alt="" width={28} height={28} /> ZapDesk</div>
+            {SCREENS.map((s) => (
+              <button key={s} type="button" className={s === screen ? "nav active" : "nav"}
+                aria-current={s === screen ? "page" : undefined} onClick={() => setScreen(s)}>
+                <span className="nav-icon" aria-hidden="true">{ICONS[s]}</span>
+                {t(`nav.${s}` as MessageKey)}
+              </button>
+            ))}
+          </nav>
+          <div className="main">
+            <div className="topbar"><AccountSwitcher /></div>
+            <main key={account.id}>
+              {screen === "dashboard" && <Dashboard />}
+              {screen === "contacts" && <Contacts />}
+              {screen === "settings" && <Settings />}
+              {(screen === "inbox" || screen === "campaigns" || screen === "flows" || screen === "numbers") && <ComingSoon screen={screen} />}
+            </main>
+          </div>
+        </div>
+      </AppContext.Provider>
+    );
+  }
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      {body}
+      <div className="toasts" aria-live="polite">
+        {toasts.map((x) => <div key={x.id} className={`toast ${x.kind}`}>{x.text}</div>)}
+      </div>
+    </I18nContext.Provider>
+  );
+}

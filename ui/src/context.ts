@@ -1,0 +1,22 @@
+// What every screen may use: the current account and a way to tell the person
+// something happened. Passed down by context, not held in globals.
+import { createContext, useContext } from "react";
+import type { Account, AppInfo, Lang } from "./ipc/call";
+
+export interface AppContextValue {
+  info: AppInfo;
+  account: Account;
+  accounts: Account[];
+  reloadAccounts: () => Promise<void>;
+  selectAccount: (id: string) => void;
+  setLanguage: (lang: Lang) => Promise<void>;
+  toast: (text: string, kind?: "ok" | "error") => void;
+}
+
+export const AppContext = createContext<AppContextValue | null>(null);
+
+export function useApp(): AppContextValue {
+  const value = useContext(AppContext);
+  if (!value) throw new Error("useApp outside AppContext");
+  return value;
+}

@@ -1,0 +1,14 @@
+import { EmptyState } from "../components/EmptyState";
+import { useI18n } from "../i18n";
+
+export type SoonScreen = "inbox" | "campaigns" | "flows" | "numbers";
+
+/** Screens whose features are not built yet say so plainly. */
+export function ComingSoon({ screen }: { screen: SoonScreen }) {
+  const { t } = useI18n();
+  return (
+    <section className="screen">
+      <EmptyState badge={t("common.comingSoon")} title={t(`soon.${screen}.title`)} body={t(`soon.${screen}.body`)} />
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import { useEffect, useState } from "react";
+import { useApp } from "../context";
+import { useI18n } from "../i18n";
+import { call, commands } from "../ipc/call";
+import { formatDate, formatPhone } from "../format";
+
+/** The current account at a glance. Grows as inbox and campaigns land. */
+export function Dashboard() {
+  const { t, lang } = useI18n();
+  const { account } = useApp();
+  const [contacts, setContacts] = useState<number | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    call(commands.contactsList(account.id, { search: null, offset: 0, limit: 1 }))
+      .then((page) => live && setContacts(page.total))
+      .catch(() => live && setContacts(null));
+    return () => {
+      live = false;
+    };
+  }, [account.id]);
+
+  return (
+    <section className="screen">
+      <header className="screen-head">
+        <div>
+          <h1>{account.name}</h1>
+          <p className="muted">
+            {account.phone ? `${formatPhone(account.phone)} · ` : ""}
+            {t("account.since", { date: formatDate(account.created_at, lang) })}
+          </p>
+        </div>
+      </header>
+      <div className="cards">
+        <div className="card"><span className="card-label">{t("dashboard.contacts")}</span><strong data-testid="dash-contacts">{contacts ?? "–"}</strong></div>
+        <div className="card"><span className="card-label">{t("dashboard.plan")}</span><strong>{t(`account.plan.${account.plan}`)}</strong></div>
+        <div className="card"><span className="card-label">{t("dashboard.status")}</span><strong>{t(`account.status.${account.status}`)}</strong></div>
+      </div>
+      <p className="muted">{t("dashboard.more")}</p>
+    </section>
+  );
+}

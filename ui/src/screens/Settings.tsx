@@ -1,0 +1,106 @@
+import { useEffect, useState } from "react";
+import { useApp } from "../context";
+import { LANGUAGES, useI18n } from "../i18n";
+import { AppError, call, commands, type Account, type Lang } from "../ipc/call";
+import { AccountForm } from "../components/AccountForm";
+import { Modal } from "../components/Modal";
+import { formatPhone } from "../format";
+
+/** Language, the agency's accounts (edit, archive, restore) and what this install is. */
+export function Settings() {
+  const { t, lang } = useI18n();
+  const { info, setLanguage, reloadAccounts, toast } = useApp();
+  const [all, setAll] = useState<Account[]>([]);
+  const [showArchived, setShowArchived] = useState(false);
+  const [editing, setEditing] = useState<Account | null>(null);
+  const [generation, setGeneration] = useState(0);
+
+  useEffect(() => {
+    call(commands.accountsList(showArchived))
+      .then(setAll)
+      .catch((e) => toast(e instanceof AppError ? e.message : String(e), "error"));
+  }, [showArchived, generation, toast]);
+
+  async function changed() {
+    setGeneration((g) => g + 1);
+    await reloadAccounts();
+  }
+
+  async function setArchived(a: Account, archived: boolean) {
+    if (archived && !window.confirm(t("account.archiveConfirm", { name: a.name }))) return;
+    try {
+      await call(commands.accountsSetArchived(a.id, archived));
+      toast(t(archived ? "account.archivedToast" : "account.restoredToast", { name: a.name }));
+      await changed();
+    } catch (e) {
+      toast(e instanceof AppError ? e.message : String(e), "error");
+    }
+  }
+
+  return (
+    <section className="screen settings">
+      <header className="screen-head"><h1>{t("settings.title")}</h1></header>
+
+      <div className="panel">
+        <h2>{t("settings.language")}</h2>
+        <p className="muted">{t("settings.languageHint")}</p>
+        <select aria-label={t("settings.language")} value={lang}
+          onChange={(e) => void setLanguage(e.target.value as Lang)}>
+          {LANGUAGES.map((l) => <option key={l.lang} value={l.lang}>{l.label}</option>)}
+        </select>
+      </div>
+
+      <div className="panel">
+        <div className="panel-head">
+          <h2>{t("settings.accounts")}</h2>
+          <label className="check">
+            <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} />
+            {t("settings.showArchived")}
+          </label>
+        </div>
+        <ul className="account-list">
+          {all.map((a) => (
+            <li key={a.id} data-testid="account-item" className={a.archived_at !== null ? "archived" : ""}>
+              <div>
+                <strong>{a.name}</strong>
+                <span className="muted">
+                  {a.phone ? `${formatPhone(a.phone)} · ` : ""}
+                  {t(`account.plan.${a.plan}`)} · {t(`account.status.${a.status}`)}
+                  {a.archived_at !== null ? ` · ${t("account.archived")}` : ""}
+                </span>
+              </div>
+              <div className="row-actions">
+                <button type="button" className="ghost small" onClick={() => setEditing(a)}>{t("common.edit")}</button>
+                {a.archived_at === null
+                  ? <button type="button" className="ghost small danger" onClick={() => void setArchived(a, true)}>{t("account.archive")}</button>
+                  : <button type="button" className="ghost small" onClick={() => void setArchived(a, false)}>{t("account.restore")}</button>}
+              </div>
+            </li>
+          ))}
+        </ul>
+      </div>
+
+      <div className="panel">
+        <h2>{t("settings.about")}</h2>
+        <p className="muted">{t("settings.version", { version: info.version })}</p>
+        <p className="muted mono">{t("app.dataDir", { dir: info.data_dir })}</p>
+      </div>
+
+      {editing && (
+        <Modal title={t("account.edit")} onClose={() => setEditing(null)}>
+          <AccountForm
+            initial={{ name: editing.name, phone: editing.phone, plan: editing.plan, status: editing.status }}
+            submitLabel={t("common.save")}
+            onCancel={() => setEditing(null)}
+            onSubmit={async (input) => {
+              await call(commands.accountsUpdate(editing.id, input));
+              setEditing(null);
+              toast(t("account.saved"));
+              await changed();
+            }}
+          />
+        </Modal>
+      )}
+    </section>
+  );
+}

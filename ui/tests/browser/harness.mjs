@@ -1,0 +1,63 @@
+// Runs the built UI (ui/dist) in Debian's real Chromium through playwright-core,
+// with Tauri's IPC replaced by an in-page fake backend (mock-backend.mjs).
+// A missing browser or build is an error, never a skipped test.
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { installMockBackend } from "./mock-backend.mjs";
+
+const DIST = fileURLToPath(new URL("../../dist/", import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml" };
+
+export async function startServer() {
+  await stat(join(DIST, "index.html")).catch(() => {
+    throw new Error(`ui/dist is missing: run "npm run build" first (looked in ${DIST})`);
+  });
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    const file = join(DIST, path === "/" ? "index.html" : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
+}
+
+export async function launch() {
+  await stat(CHROMIUM).catch(() => {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's "chromium" package`);
+  });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run"],
+  });
+}
+
+/**
+ * Opens the UI with a fake backend seeded from `seed` ({accounts, contacts, language, startError}).
+ * Returns the page and a `calls()` reader of every IPC call the UI made.
+ */
+export async function openApp(browser, url, seed = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "pt-BR" });
+  await context.addInitScript(installMockBackend, seed);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e));
+  await page.goto(url);
+  return {
+    page,
+    errors,
+    calls: () => page.evaluate(() => window.__MOCK__.calls),
+    close: () => context.close(),
+  };
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+// No React plugin: Vite 8 compiles JSX itself (tsconfig "jsx": "react-jsx");
+// fast refresh is the only thing we give up, and we never run a dev server in CI.
+export default defineConfig({
+  clearScreen: false,
+  build: { outDir: "dist", emptyOutDir: true, target: "es2022", sourcemap: false },
+  test: { include: ["tests/unit/**/*.test.ts"], environment: "node" },
+});
