@@ -13,6 +13,9 @@ pub struct IpcError {
 
 impl IpcError {
     pub fn new(error: &dyn UserError, lang: Lang) -> IpcError {
-        IpcError { code: error.code(), message: error.message(lang) }
+        IpcError {
+            code: error.code(),
+            message: error.message(lang),
+        }
     }
 }

@@ -84,13 +84,22 @@ mod tests {
     use std::path::PathBuf;
 
     fn args(list: &[&str]) -> impl Iterator<Item = String> {
-        list.iter().map(|s| s.to_string()).collect::<Vec<_>>().into_iter()
+        list.iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .into_iter()
     }
 
     #[test]
     fn data_dir_flag_in_both_spellings() {
-        assert_eq!(data_dir_flag(args(&["zapdesk", "--data-dir", "/x"])), Some(PathBuf::from("/x")));
-        assert_eq!(data_dir_flag(args(&["zapdesk", "--data-dir=/y"])), Some(PathBuf::from("/y")));
+        assert_eq!(
+            data_dir_flag(args(&["zapdesk", "--data-dir", "/x"])),
+            Some(PathBuf::from("/x"))
+        );
+        assert_eq!(
+            data_dir_flag(args(&["zapdesk", "--data-dir=/y"])),
+            Some(PathBuf::from("/y"))
+        );
         assert_eq!(data_dir_flag(args(&["zapdesk"])), None);
     }
 }

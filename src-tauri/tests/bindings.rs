@@ -2,6 +2,8 @@
 //! commands; this test fails when they drift. Regenerate with
 //! `ZAPDESK_UPDATE_BINDINGS=1 cargo test -p zapdesk-desktop --test bindings`.
 
+#![allow(clippy::unwrap_used)] // a failed setup step in a test should panic
+
 use std::path::Path;
 
 use specta_typescript::Typescript;

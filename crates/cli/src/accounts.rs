@@ -86,14 +86,25 @@ pub async fn run(store: &Store, cmd: Command, as_json: bool) -> Result<String, F
     let one = |a: Account| if as_json { json(&a) } else { render(&[a]) };
     match cmd {
         Command::Create(f) => {
-            let input = AccountInput { name: f.name, phone: f.phone, plan: f.plan.into(), status: f.status.into() };
+            let input = AccountInput {
+                name: f.name,
+                phone: f.phone,
+                plan: f.plan.into(),
+                status: f.status.into(),
+            };
             Ok(one(accounts::create(store, &input).await?))
         }
         Command::List { all } => {
             let list = accounts::list(store, all).await?;
             Ok(if as_json { json(&list) } else { render(&list) })
         }
-        Command::Update { id, name, phone, plan, status } => {
+        Command::Update {
+            id,
+            name,
+            phone,
+            plan,
+            status,
+        } => {
             let current = accounts::get(store, id).await?;
             let input = AccountInput {
                 name: name.unwrap_or(current.name),
@@ -118,7 +129,11 @@ fn render(list: &[Account]) -> String {
                 a.phone.clone().unwrap_or_default(),
                 format!("{:?}", a.plan).to_lowercase(),
                 format!("{:?}", a.status).to_lowercase(),
-                if a.archived_at.is_some() { "archived".into() } else { String::new() },
+                if a.archived_at.is_some() {
+                    "archived".into()
+                } else {
+                    String::new()
+                },
             ]
         })
         .collect();

@@ -51,21 +51,58 @@ pub enum Command {
 pub async fn run(store: &Store, cmd: Command, as_json: bool) -> Result<String, Failure> {
     let one = |c: Contact| if as_json { json(&c) } else { render(&[c]) };
     match cmd {
-        Command::Add { account, phone, name } => {
-            Ok(one(contacts::create(store, account, &ContactInput { phone, name }).await?))
+        Command::Add {
+            account,
+            phone,
+            name,
+        } => Ok(one(contacts::create(
+            store,
+            account,
+            &ContactInput { phone, name },
+        )
+        .await?)),
+        Command::List {
+            account,
+            search,
+            offset,
+            limit,
+        } => {
+            let page = contacts::list(
+                store,
+                account,
+                &ContactQuery {
+                    search,
+                    offset,
+                    limit,
+                },
+            )
+            .await?;
+            Ok(if as_json {
+                json(&page)
+            } else {
+                render(&page.items)
+            })
         }
-        Command::List { account, search, offset, limit } => {
-            let page = contacts::list(store, account, &ContactQuery { search, offset, limit }).await?;
-            Ok(if as_json { json(&page) } else { render(&page.items) })
-        }
-        Command::Update { account, id, phone, name } => {
+        Command::Update {
+            account,
+            id,
+            phone,
+            name,
+        } => {
             let current = contacts::get(store, account, id).await?;
-            let input = ContactInput { phone: phone.unwrap_or(current.phone), name: name.or(current.name) };
+            let input = ContactInput {
+                phone: phone.unwrap_or(current.phone),
+                name: name.or(current.name),
+            };
             Ok(one(contacts::update(store, account, id, &input).await?))
         }
         Command::Delete { account, id } => {
             contacts::delete(store, account, id).await?;
-            Ok(if as_json { json(&id) } else { format!("deleted {id}") })
+            Ok(if as_json {
+                json(&id)
+            } else {
+                format!("deleted {id}")
+            })
         }
     }
 }
@@ -73,7 +110,13 @@ pub async fn run(store: &Store, cmd: Command, as_json: bool) -> Result<String, F
 fn render(list: &[Contact]) -> String {
     let rows: Vec<Vec<String>> = list
         .iter()
-        .map(|c| vec![c.id.to_string(), c.phone.clone(), c.name.clone().unwrap_or_default()])
+        .map(|c| {
+            vec![
+                c.id.to_string(),
+                c.phone.clone(),
+                c.name.clone().unwrap_or_default(),
+            ]
+        })
         .collect();
     table(&["ID", "PHONE", "NAME"], &rows)
 }

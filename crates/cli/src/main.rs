@@ -44,10 +44,20 @@ enum Command {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let flag_lang = cli.lang.as_deref().and_then(Lang::from_tag);
-    let dir = data_dir::resolve(cli.data_dir.as_deref(), data_dir::from_env().as_deref(), data_dir::platform_default);
+    let dir = data_dir::resolve(
+        cli.data_dir.as_deref(),
+        data_dir::from_env().as_deref(),
+        data_dir::platform_default,
+    );
     let store = match Store::open(&dir).await {
         Ok(store) => store,
-        Err(e) => return output::fail(&Failure::from_error(&e), flag_lang.unwrap_or_default(), cli.json),
+        Err(e) => {
+            return output::fail(
+                &Failure::from_error(&e),
+                flag_lang.unwrap_or_default(),
+                cli.json,
+            );
+        }
     };
     let lang = match flag_lang {
         Some(lang) => lang,

@@ -15,7 +15,11 @@ pub struct Failure {
 
 impl Failure {
     pub fn from_error(e: &dyn UserError) -> Failure {
-        Failure { code: e.code(), pt_br: e.message(Lang::PtBr), en: e.message(Lang::En) }
+        Failure {
+            code: e.code(),
+            pt_br: e.message(Lang::PtBr),
+            en: e.message(Lang::En),
+        }
     }
 
     fn message(&self, lang: Lang) -> &str {
@@ -40,10 +44,16 @@ pub fn fail(failure: &Failure, lang: Lang, json: bool) -> ExitCode {
     let code = &failure.code;
     let message = failure.message(lang);
     if json {
-        let body = JsonError { code: *code, message };
+        let body = JsonError {
+            code: *code,
+            message,
+        };
         eprintln!("{}", serde_json::to_string(&body).unwrap_or_default());
     } else {
-        let code = serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let code = serde_json::to_value(code)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         eprintln!("error [{code}]: {message}");
     }
     ExitCode::FAILURE
@@ -73,6 +83,9 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
             .to_owned()
     };
     let mut out = vec![line(header.to_vec())];
-    out.extend(rows.iter().map(|r| line(r.iter().map(String::as_str).collect())));
+    out.extend(
+        rows.iter()
+            .map(|r| line(r.iter().map(String::as_str).collect())),
+    );
     out.join("\n")
 }

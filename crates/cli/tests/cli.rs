@@ -1,5 +1,7 @@
 //! The real `zapdesk-cli` binary against a temporary data folder.
 
+#![allow(clippy::unwrap_used)] // a failed setup step in a test should panic
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -17,35 +19,85 @@ fn ok_json(dir: &Path, args: &[&str]) -> serde_json::Value {
     let mut all = vec!["--json"];
     all.extend_from_slice(args);
     let out = cli(dir, &all);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("json on stdout")
 }
 
 #[test]
 fn accounts_and_contacts_round_trip() {
     let dir = tempfile::tempdir().unwrap();
-    let acc = ok_json(dir.path(), &["accounts", "create", "--name", "Padaria Pão Quente", "--plan", "pro"]);
+    let acc = ok_json(
+        dir.path(),
+        &[
+            "accounts",
+            "create",
+            "--name",
+            "Padaria Pão Quente",
+            "--plan",
+            "pro",
+        ],
+    );
     let id = acc["id"].as_str().unwrap();
     assert_eq!(acc["plan"], "pro");
     let list = ok_json(dir.path(), &["accounts", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["name"], "Padaria Pão Quente");
 
-    let contact = ok_json(dir.path(), &["contacts", "add", "--account", id, "--phone", "(11) 98765-4321", "--name", "Maria"]);
+    let contact = ok_json(
+        dir.path(),
+        &[
+            "contacts",
+            "add",
+            "--account",
+            id,
+            "--phone",
+            "(11) 98765-4321",
+            "--name",
+            "Maria",
+        ],
+    );
     assert_eq!(contact["phone"], "+5511987654321");
-    let page = ok_json(dir.path(), &["contacts", "list", "--account", id, "--search", "mar"]);
+    let page = ok_json(
+        dir.path(),
+        &["contacts", "list", "--account", id, "--search", "mar"],
+    );
     assert_eq!(page["total"], 1);
     assert_eq!(page["items"][0]["name"], "Maria");
 
     let text = cli(dir.path(), &["contacts", "list", "--account", id]);
     let text = String::from_utf8(text.stdout).unwrap();
-    assert!(text.starts_with("ID") && text.contains("+5511987654321") && text.contains("Maria"), "{text}");
+    assert!(
+        text.starts_with("ID") && text.contains("+5511987654321") && text.contains("Maria"),
+        "{text}"
+    );
 
-    let renamed = ok_json(dir.path(), &["accounts", "update", id, "--name", "Padaria Nova"]);
-    assert_eq!((renamed["name"].as_str(), renamed["plan"].as_str()), (Some("Padaria Nova"), Some("pro")));
+    let renamed = ok_json(
+        dir.path(),
+        &["accounts", "update", id, "--name", "Padaria Nova"],
+    );
+    assert_eq!(
+        (renamed["name"].as_str(), renamed["plan"].as_str()),
+        (Some("Padaria Nova"), Some("pro"))
+    );
     ok_json(dir.path(), &["accounts", "archive", id]);
-    assert_eq!(ok_json(dir.path(), &["accounts", "list"]).as_array().unwrap().len(), 0);
-    assert_eq!(ok_json(dir.path(), &["accounts", "list", "--all"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        ok_json(dir.path(), &["accounts", "list"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(
+        ok_json(dir.path(), &["accounts", "list", "--all"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -54,13 +106,32 @@ fn errors_have_a_code_and_a_message_in_the_chosen_language() {
     let out = cli(dir.path(), &["accounts", "create", "--name", "  "]);
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("[name_empty]") && err.contains("Dê um nome"), "{err}");
+    assert!(
+        err.contains("[name_empty]") && err.contains("Dê um nome"),
+        "{err}"
+    );
 
-    let out = cli(dir.path(), &["--lang", "en", "--json", "contacts", "list", "--account", "0190f3b4-0000-7000-8000-000000000000"]);
+    let out = cli(
+        dir.path(),
+        &[
+            "--lang",
+            "en",
+            "--json",
+            "contacts",
+            "list",
+            "--account",
+            "0190f3b4-0000-7000-8000-000000000000",
+        ],
+    );
     assert!(!out.status.success());
     let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(err["code"], "account_unknown");
-    assert!(err["message"].as_str().unwrap().contains("no longer exists"));
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("no longer exists")
+    );
 }
 
 #[test]
@@ -71,6 +142,10 @@ fn zapdesk_data_dir_env_is_honoured() {
         .env("ZAPDESK_DATA_DIR", dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(dir.path().join("zapdesk.sqlite3").exists());
 }

@@ -13,7 +13,9 @@ use crate::{AccountId, Lang, Store, phone};
 pub const NAME_MAX: usize = 80;
 
 /// What the agency sells this client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, sqlx::Type, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, sqlx::Type, specta::Type,
+)]
 #[serde(rename_all = "snake_case")]
 #[sqlx(rename_all = "snake_case")]
 pub enum Plan {
@@ -25,7 +27,9 @@ pub enum Plan {
 }
 
 /// Where the business relationship stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, sqlx::Type, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, sqlx::Type, specta::Type,
+)]
 #[serde(rename_all = "snake_case")]
 #[sqlx(rename_all = "snake_case")]
 pub enum AccountStatus {
@@ -96,8 +100,14 @@ impl UserError for AccountError {
                 Lang::En => format!("The account name can have at most {NAME_MAX} characters."),
             },
             AccountError::PhoneInvalid(e) => match lang {
-                Lang::PtBr => format!("\"{}\" não é um telefone válido. Use o DDD, por exemplo (11) 98765-4321.", e.0),
-                Lang::En => format!("\"{}\" is not a valid phone number. Include the area code, e.g. +55 11 98765-4321.", e.0),
+                Lang::PtBr => format!(
+                    "\"{}\" não é um telefone válido. Use o DDD, por exemplo (11) 98765-4321.",
+                    e.0
+                ),
+                Lang::En => format!(
+                    "\"{}\" is not a valid phone number. Include the area code, e.g. +55 11 98765-4321.",
+                    e.0
+                ),
             },
             AccountError::Unknown(_) => lang
                 .pick(
@@ -181,7 +191,11 @@ pub async fn get(store: &Store, id: AccountId) -> Result<Account, AccountError> 
 }
 
 /// Replaces the editable fields of an account: name, phone, plan and status.
-pub async fn update(store: &Store, id: AccountId, input: &AccountInput) -> Result<Account, AccountError> {
+pub async fn update(
+    store: &Store,
+    id: AccountId,
+    input: &AccountInput,
+) -> Result<Account, AccountError> {
     let valid = validate(input)?;
     let sql = format!(
         "UPDATE accounts SET name = ?, phone = ?, plan = ?, status = ?, updated_at = ?
@@ -200,7 +214,11 @@ pub async fn update(store: &Store, id: AccountId, input: &AccountInput) -> Resul
 }
 
 /// Archives an account (`archived = true`) or brings it back (`false`).
-pub async fn set_archived(store: &Store, id: AccountId, archived: bool) -> Result<Account, AccountError> {
+pub async fn set_archived(
+    store: &Store,
+    id: AccountId,
+    archived: bool,
+) -> Result<Account, AccountError> {
     let now = now_ms();
     let sql = format!(
         "UPDATE accounts

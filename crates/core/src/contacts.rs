@@ -87,15 +87,26 @@ impl UserError for ContactError {
     fn message(&self, lang: Lang) -> String {
         match self {
             ContactError::NameTooLong => match lang {
-                Lang::PtBr => format!("O nome do contato pode ter no máximo {NAME_MAX} caracteres."),
+                Lang::PtBr => {
+                    format!("O nome do contato pode ter no máximo {NAME_MAX} caracteres.")
+                }
                 Lang::En => format!("The contact name can have at most {NAME_MAX} characters."),
             },
             ContactError::PhoneInvalid(e) if e.0.is_empty() => lang
-                .pick("Informe o telefone do contato.", "Enter the contact's phone number.")
+                .pick(
+                    "Informe o telefone do contato.",
+                    "Enter the contact's phone number.",
+                )
                 .to_owned(),
             ContactError::PhoneInvalid(e) => match lang {
-                Lang::PtBr => format!("\"{}\" não é um telefone válido. Use o DDD, por exemplo (11) 98765-4321.", e.0),
-                Lang::En => format!("\"{}\" is not a valid phone number. Include the area code, e.g. +55 11 98765-4321.", e.0),
+                Lang::PtBr => format!(
+                    "\"{}\" não é um telefone válido. Use o DDD, por exemplo (11) 98765-4321.",
+                    e.0
+                ),
+                Lang::En => format!(
+                    "\"{}\" is not a valid phone number. Include the area code, e.g. +55 11 98765-4321.",
+                    e.0
+                ),
             },
             ContactError::PhoneDuplicate(phone) => match lang {
                 Lang::PtBr => format!("Já existe um contato com o telefone {phone} nesta conta."),
@@ -143,11 +154,15 @@ fn validate(input: &ContactInput) -> Result<Valid, ContactError> {
 
 /// Refuses writes to an account that does not exist or is archived; runs in the
 /// writing transaction so the check and the write see the same state.
-async fn writable(tx: &mut Transaction<'_, Sqlite>, account: AccountId) -> Result<(), ContactError> {
-    let archived: Option<Option<i64>> = sqlx::query_scalar("SELECT archived_at FROM accounts WHERE id = ?")
-        .bind(account)
-        .fetch_optional(&mut **tx)
-        .await?;
+async fn writable(
+    tx: &mut Transaction<'_, Sqlite>,
+    account: AccountId,
+) -> Result<(), ContactError> {
+    let archived: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT archived_at FROM accounts WHERE id = ?")
+            .bind(account)
+            .fetch_optional(&mut **tx)
+            .await?;
     match archived {
         None => Err(ContactError::AccountUnknown(account)),
         Some(Some(_)) => Err(ContactError::AccountArchived(account)),
@@ -166,7 +181,11 @@ fn on_write_error(e: sqlx::Error, phone: &str) -> ContactError {
 const COLUMNS: &str = "id, account_id, phone, name, created_at, updated_at";
 
 /// Adds a contact to an account.
-pub async fn create(store: &Store, account: AccountId, input: &ContactInput) -> Result<Contact, ContactError> {
+pub async fn create(
+    store: &Store,
+    account: AccountId,
+    input: &ContactInput,
+) -> Result<Contact, ContactError> {
     let valid = validate(input)?;
     let now = now_ms();
     let mut tx = store.pool().begin().await?;
@@ -236,7 +255,11 @@ pub async fn delete(store: &Store, account: AccountId, id: ContactId) -> Result<
 }
 
 /// One contact of the account.
-pub async fn get(store: &Store, account: AccountId, id: ContactId) -> Result<Contact, ContactError> {
+pub async fn get(
+    store: &Store,
+    account: AccountId,
+    id: ContactId,
+) -> Result<Contact, ContactError> {
     let sql = format!("SELECT {COLUMNS} FROM contacts WHERE account_id = ? AND id = ?");
     sqlx::query_as(&sql)
         .bind(account)
@@ -247,7 +270,11 @@ pub async fn get(store: &Store, account: AccountId, id: ContactId) -> Result<Con
 }
 
 /// A page of the account's contacts, named ones first by name, then by phone.
-pub async fn list(store: &Store, account: AccountId, query: &ContactQuery) -> Result<ContactPage, ContactError> {
+pub async fn list(
+    store: &Store,
+    account: AccountId,
+    query: &ContactQuery,
+) -> Result<ContactPage, ContactError> {
     let search = query.search.as_deref().map(str::trim).unwrap_or("");
     let name_pattern = like_pattern(&fold(search));
     let digits = phone::digits(search);
@@ -256,11 +283,11 @@ pub async fn list(store: &Store, account: AccountId, query: &ContactQuery) -> Re
     let total: i64 = sqlx::query_scalar(&format!(
         "SELECT count(*) FROM contacts WHERE account_id = ?1 AND {SEARCH_FILTER}"
     ))
-        .bind(account)
-        .bind(&name_pattern)
-        .bind(&phone_pattern)
-        .fetch_one(store.pool())
-        .await?;
+    .bind(account)
+    .bind(&name_pattern)
+    .bind(&phone_pattern)
+    .fetch_one(store.pool())
+    .await?;
     let limit = query.limit.clamp(1, PAGE_MAX);
     let items = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM contacts WHERE account_id = ?1 AND {SEARCH_FILTER}

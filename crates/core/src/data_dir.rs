@@ -11,7 +11,11 @@ use std::path::{Path, PathBuf};
 pub const ENV_VAR: &str = "ZAPDESK_DATA_DIR";
 
 /// Chooses the data folder: the explicit flag, else the environment, else the default.
-pub fn resolve(flag: Option<&Path>, env: Option<&str>, default: impl FnOnce() -> PathBuf) -> PathBuf {
+pub fn resolve(
+    flag: Option<&Path>,
+    env: Option<&str>,
+    default: impl FnOnce() -> PathBuf,
+) -> PathBuf {
     if let Some(flag) = flag {
         return flag.to_path_buf();
     }
@@ -27,9 +31,15 @@ pub const APP_IDENTIFIER: &str = "app.zapdesk.desktop";
 /// The platform's per-user data folder for ZapDesk, the same one Tauri's
 /// `app_data_dir` gives the desktop app, so the CLI and the app share a store.
 pub fn platform_default() -> PathBuf {
-    let home = || std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let home = || {
+        std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."))
+    };
     let base = if cfg!(target_os = "windows") {
-        std::env::var_os("APPDATA").map(PathBuf::from).unwrap_or_else(home)
+        std::env::var_os("APPDATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(home)
     } else if cfg!(target_os = "macos") {
         home().join("Library").join("Application Support")
     } else {
@@ -53,9 +63,15 @@ mod tests {
     #[test]
     fn flag_beats_env_beats_default() {
         let default = || PathBuf::from("/default");
-        assert_eq!(resolve(Some(Path::new("/flag")), Some("/env"), default), PathBuf::from("/flag"));
+        assert_eq!(
+            resolve(Some(Path::new("/flag")), Some("/env"), default),
+            PathBuf::from("/flag")
+        );
         assert_eq!(resolve(None, Some("/env"), default), PathBuf::from("/env"));
-        assert_eq!(resolve(None, Some("  "), default), PathBuf::from("/default"));
+        assert_eq!(
+            resolve(None, Some("  "), default),
+            PathBuf::from("/default")
+        );
         assert_eq!(resolve(None, None, default), PathBuf::from("/default"));
     }
 }

@@ -5,7 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AccountId, CampaignId, ContactId, ConversationId, InstanceId, MessageId, TagId, UserId};
+use crate::ids::{
+    AccountId, CampaignId, ContactId, ConversationId, InstanceId, MessageId, TagId, UserId,
+};
 
 macro_rules! text_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {

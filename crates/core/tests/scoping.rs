@@ -5,18 +5,26 @@
 //! reads or writes an account-owned table names `account_id`. A new module or
 //! query that forgets the account fails here, at review time, not in production.
 
+#![allow(clippy::unwrap_used)] // a failed setup step in a test should panic
+
 use std::path::Path;
 
 /// Tables whose rows belong to one account.
 const ACCOUNT_OWNED: &[&str] = &[
-    "contacts", "instances", "tags", "contact_tags", "conversations", "messages", "campaigns",
+    "contacts",
+    "instances",
+    "tags",
+    "contact_tags",
+    "conversations",
+    "messages",
+    "campaigns",
 ];
 /// Modules allowed to work across accounts, and why.
 const CROSS_ACCOUNT: &[&str] = &[
-    "accounts.rs",   // the accounts themselves
-    "settings.rs",   // desktop-wide preferences
-    "domain.rs",     // row types only, no queries
-    "migrate.rs",    // schema, not data
+    "accounts.rs", // the accounts themselves
+    "settings.rs", // desktop-wide preferences
+    "domain.rs",   // row types only, no queries
+    "migrate.rs",  // schema, not data
 ];
 
 fn sources() -> Vec<(String, String)> {
@@ -60,7 +68,9 @@ fn touches(sql: &str, table: &str) -> bool {
         .filter(|w| !w.is_empty())
         .map(str::to_ascii_lowercase)
         .collect();
-    words.windows(2).any(|w| matches!(w[0].as_str(), "from" | "update" | "into" | "join") && w[1] == table)
+    words
+        .windows(2)
+        .any(|w| matches!(w[0].as_str(), "from" | "update" | "into" | "join") && w[1] == table)
 }
 
 #[test]
@@ -76,7 +86,11 @@ fn every_sql_on_account_owned_tables_names_account_id() {
             }
         }
     }
-    assert!(offenders.is_empty(), "queries without account_id:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "queries without account_id:\n{}",
+        offenders.join("\n")
+    );
 }
 
 #[test]
@@ -89,11 +103,18 @@ fn every_public_function_of_account_data_takes_the_account() {
         for (i, _) in src.match_indices("pub async fn ") {
             let signature: String = src[i..].chars().take_while(|&c| c != '{').collect();
             if !signature.contains("account: AccountId") {
-                offenders.push(format!("{file}: {}", signature.lines().next().unwrap_or("")));
+                offenders.push(format!(
+                    "{file}: {}",
+                    signature.lines().next().unwrap_or("")
+                ));
             }
         }
     }
-    assert!(offenders.is_empty(), "functions without `account: AccountId`:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "functions without `account: AccountId`:\n{}",
+        offenders.join("\n")
+    );
 }
 
 #[test]

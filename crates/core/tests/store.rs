@@ -1,5 +1,7 @@
 //! The local store against real SQLite files in temporary folders.
 
+#![allow(clippy::unwrap_used)] // a failed setup step in a test should panic
+
 use std::borrow::Cow;
 
 use sqlx::migrate::Migrator;
@@ -24,21 +26,30 @@ async fn a_new_store_is_in_wal_mode_and_fully_migrated() {
     store.close().await;
 
     let mut conn = raw_connection(dir.path()).await;
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut conn).await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
     assert_eq!(mode, "wal");
     let version: i64 = sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations")
         .fetch_one(&mut conn)
         .await
         .unwrap();
     assert_eq!(version, latest_version());
-    assert!(!dir.path().join(BACKUP_DIR).exists(), "a new database needs no backup");
+    assert!(
+        !dir.path().join(BACKUP_DIR).exists(),
+        "a new database needs no backup"
+    );
 }
 
 #[tokio::test]
 async fn reopening_keeps_the_data() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();
-    let input = accounts::AccountInput { name: "Padaria Pão Quente".into(), ..Default::default() };
+    let input = accounts::AccountInput {
+        name: "Padaria Pão Quente".into(),
+        ..Default::default()
+    };
     let created = accounts::create(&store, &input).await.unwrap();
     store.close().await;
 
@@ -64,10 +75,20 @@ async fn a_database_from_a_newer_zapdesk_is_refused_untouched() {
     let before = std::fs::read(dir.path().join(DB_FILE)).unwrap();
 
     let err = Store::open(dir.path()).await.unwrap_err();
-    assert!(matches!(err, StoreError::TooNew { found, .. } if found == future), "{err:?}");
+    assert!(
+        matches!(err, StoreError::TooNew { found, .. } if found == future),
+        "{err:?}"
+    );
     assert_eq!(err.code(), ErrorCode::DatabaseTooNew);
-    assert!(err.message(zapdesk_core::Lang::PtBr).contains("versão mais nova"));
-    assert_eq!(std::fs::read(dir.path().join(DB_FILE)).unwrap(), before, "refusal must not write");
+    assert!(
+        err.message(zapdesk_core::Lang::PtBr)
+            .contains("versão mais nova")
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join(DB_FILE)).unwrap(),
+        before,
+        "refusal must not write"
+    );
 }
 
 #[tokio::test]
@@ -75,7 +96,10 @@ async fn migrating_an_older_database_backs_it_up_first() {
     let dir = tempfile::tempdir().unwrap();
     // An "older ZapDesk": only the first migration, and some data in it.
     let first: Vec<_> = MIGRATOR.iter().take(1).cloned().collect();
-    let old = Migrator { migrations: Cow::Owned(first), ..Migrator::DEFAULT };
+    let old = Migrator {
+        migrations: Cow::Owned(first),
+        ..Migrator::DEFAULT
+    };
     let mut conn = raw_connection(dir.path()).await;
     old.run(&mut conn).await.unwrap();
     sqlx::query("INSERT INTO accounts (id, name, created_at, updated_at) VALUES (x'0190000000007000800000000000000a', 'Antiga', 1, 1)")
@@ -85,21 +109,41 @@ async fn migrating_an_older_database_backs_it_up_first() {
     conn.close().await.unwrap();
 
     let store = Store::open(dir.path()).await.unwrap();
-    let names: Vec<String> = accounts::list(&store, true).await.unwrap().into_iter().map(|a| a.name).collect();
+    let names: Vec<String> = accounts::list(&store, true)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
     assert_eq!(names, ["Antiga"]);
 
-    let backups: Vec<_> = std::fs::read_dir(dir.path().join(BACKUP_DIR)).unwrap().map(|e| e.unwrap().path()).collect();
+    let backups: Vec<_> = std::fs::read_dir(dir.path().join(BACKUP_DIR))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(backups.len(), 1, "{backups:?}");
-    let backup_name = backups[0].file_name().unwrap().to_string_lossy().into_owned();
+    let backup_name = backups[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     assert!(backup_name.starts_with("zapdesk-v1-"), "{backup_name}");
     // The backup is the old database: one migration, the account, no later tables.
-    let mut backup = SqliteConnectOptions::new().filename(&backups[0]).connect().await.unwrap();
-    let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations").fetch_all(&mut backup).await.unwrap();
-    assert_eq!(versions, [1]);
-    let has_tags: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'tags')")
-        .fetch_one(&mut backup)
+    let mut backup = SqliteConnectOptions::new()
+        .filename(&backups[0])
+        .connect()
         .await
         .unwrap();
+    let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+        .fetch_all(&mut backup)
+        .await
+        .unwrap();
+    assert_eq!(versions, [1]);
+    let has_tags: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'tags')")
+            .fetch_one(&mut backup)
+            .await
+            .unwrap();
     assert!(!has_tags);
 }
 

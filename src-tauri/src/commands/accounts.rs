@@ -6,14 +6,24 @@ use crate::{AppState, IpcError};
 
 #[tauri::command]
 #[specta::specta]
-pub async fn accounts_list(state: State<'_, AppState>, include_archived: bool) -> Result<Vec<Account>, IpcError> {
-    accounts::list(state.store()?, include_archived).await.map_err(|e| state.fail(e))
+pub async fn accounts_list(
+    state: State<'_, AppState>,
+    include_archived: bool,
+) -> Result<Vec<Account>, IpcError> {
+    accounts::list(state.store()?, include_archived)
+        .await
+        .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn accounts_create(state: State<'_, AppState>, input: AccountInput) -> Result<Account, IpcError> {
-    accounts::create(state.store()?, &input).await.map_err(|e| state.fail(e))
+pub async fn accounts_create(
+    state: State<'_, AppState>,
+    input: AccountInput,
+) -> Result<Account, IpcError> {
+    accounts::create(state.store()?, &input)
+        .await
+        .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
@@ -23,7 +33,9 @@ pub async fn accounts_update(
     id: AccountId,
     input: AccountInput,
 ) -> Result<Account, IpcError> {
-    accounts::update(state.store()?, id, &input).await.map_err(|e| state.fail(e))
+    accounts::update(state.store()?, id, &input)
+        .await
+        .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
@@ -33,5 +45,7 @@ pub async fn accounts_set_archived(
     id: AccountId,
     archived: bool,
 ) -> Result<Account, IpcError> {
-    accounts::set_archived(state.store()?, id, archived).await.map_err(|e| state.fail(e))
+    accounts::set_archived(state.store()?, id, archived)
+        .await
+        .map_err(|e| state.fail(e))
 }

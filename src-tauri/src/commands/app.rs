@@ -28,8 +28,13 @@ pub fn app_start(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
 /// Saves the interface language; error texts follow it from now on.
 #[tauri::command]
 #[specta::specta]
-pub async fn settings_set_language(state: State<'_, AppState>, language: Lang) -> Result<(), IpcError> {
-    settings::set_language(state.store()?, language).await.map_err(|e| state.fail(e))?;
+pub async fn settings_set_language(
+    state: State<'_, AppState>,
+    language: Lang,
+) -> Result<(), IpcError> {
+    settings::set_language(state.store()?, language)
+        .await
+        .map_err(|e| state.fail(e))?;
     state.set_lang(language);
     Ok(())
 }

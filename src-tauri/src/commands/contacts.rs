@@ -11,7 +11,9 @@ pub async fn contacts_list(
     account: AccountId,
     query: ContactQuery,
 ) -> Result<ContactPage, IpcError> {
-    contacts::list(state.store()?, account, &query).await.map_err(|e| state.fail(e))
+    contacts::list(state.store()?, account, &query)
+        .await
+        .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
@@ -21,7 +23,9 @@ pub async fn contacts_create(
     account: AccountId,
     input: ContactInput,
 ) -> Result<Contact, IpcError> {
-    contacts::create(state.store()?, account, &input).await.map_err(|e| state.fail(e))
+    contacts::create(state.store()?, account, &input)
+        .await
+        .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
@@ -32,7 +36,9 @@ pub async fn contacts_update(
     id: ContactId,
     input: ContactInput,
 ) -> Result<Contact, IpcError> {
-    contacts::update(state.store()?, account, id, &input).await.map_err(|e| state.fail(e))
+    contacts::update(state.store()?, account, id, &input)
+        .await
+        .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
@@ -42,5 +48,7 @@ pub async fn contacts_delete(
     account: AccountId,
     id: ContactId,
 ) -> Result<(), IpcError> {
-    contacts::delete(state.store()?, account, id).await.map_err(|e| state.fail(e))
+    contacts::delete(state.store()?, account, id)
+        .await
+        .map_err(|e| state.fail(e))
 }

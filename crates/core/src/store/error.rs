@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
-use crate::error::{ErrorCode, UserError, database_failed};
 use crate::Lang;
+use crate::error::{ErrorCode, UserError, database_failed};
 
 /// Why the store could not be opened or migrated.
 #[derive(Debug, thiserror::Error)]

@@ -51,9 +51,11 @@ async fn applied_versions(pool: &SqlitePool) -> Result<Vec<(i64, bool)>, StoreEr
     if !has_table {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_as("SELECT version, success FROM _sqlx_migrations")
-        .fetch_all(pool)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT version, success FROM _sqlx_migrations")
+            .fetch_all(pool)
+            .await?,
+    )
 }
 
 async fn backup(pool: &SqlitePool, data_dir: &Path, from_version: i64) -> Result<(), StoreError> {

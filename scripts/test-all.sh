@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every check and test of ZapDesk, in the order a failure is cheapest to find.
+# Fails on the first failure; nothing is skipped when a tool is missing —
+# missing tools are installed, or the run stops with the reason.
+set -euo pipefail
+source "$(dirname "$0")/setup.sh"
+zapdesk_system_packages
+zapdesk_ui_packages
+zapdesk_tauri_driver
+cd "$ZAPDESK_ROOT"
+
+zapdesk_say "rustfmt"
+cargo fmt --all --check
+
+# The desktop crate embeds ui/dist at compile time, so the UI is built first.
+zapdesk_build_ui
+
+zapdesk_say "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+zapdesk_say "Rust tests (core, CLI, desktop shell, bindings drift)"
+cargo test --workspace --locked
+
+zapdesk_say "UI unit tests"
+(cd ui && npx vitest run)
+
+zapdesk_say "UI tests in Chromium"
+(cd ui && node --test tests/browser/)
+
+zapdesk_say "End to end: the real app under Xvfb"
+cargo build --workspace --locked
+xvfb-run -a -s "-screen 0 1280x800x24" node --test tests/e2e/

@@ -1,0 +1,96 @@
+// End to end: the real ZapDesk binary (WebKitGTK) under Xvfb, driven through
+// tauri-driver + WebKitWebDriver. Creates an account and a contact through the
+// UI, sees them listed, and checks they reached the SQLite store by reading it
+// back with zapdesk-cli. Everything it needs must be present: a missing
+// driver, display or binary fails the test, it is never skipped.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, existsSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Session } from "./webdriver.mjs";
+
+const TARGET = process.env.CARGO_TARGET_DIR ?? new URL("../../target", import.meta.url).pathname;
+const APP = join(TARGET, "debug", "zapdesk");
+const CLI = join(TARGET, "debug", "zapdesk-cli");
+const DRIVER = process.env.TAURI_DRIVER ?? "tauri-driver";
+
+let driver, session, dataDir, driverLog = "";
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once tauri-driver accepts HTTP; fails if it exits first. */
+function driverReady(base, child) {
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`tauri-driver exited (${code}):\n${driverLog}`)));
+    const poll = () =>
+      fetch(`${base}/status`).then(resolve, () => (child.exitCode === null ? setImmediate(poll) : undefined));
+    poll();
+  });
+}
+
+before(async () => {
+  assert.ok(process.env.DISPLAY, "no X display: run under xvfb-run");
+  for (const bin of [APP, CLI]) assert.ok(existsSync(bin), `${bin} is missing: build it first`);
+  dataDir = mkdtempSync(join(tmpdir(), "zapdesk-e2e-"));
+  const port = await freePort();
+  const nativePort = await freePort();
+  driver = spawn(DRIVER, ["--port", String(port), "--native-port", String(nativePort)], {
+    env: { ...process.env, ZAPDESK_DATA_DIR: dataDir },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  driver.on("error", (e) => { driverLog += `spawn failed: ${e.message}\n`; });
+  driver.stdout.on("data", (d) => { driverLog += d; });
+  driver.stderr.on("data", (d) => { driverLog += d; });
+  const base = `http://127.0.0.1:${port}`;
+  await driverReady(base, driver);
+  session = await Session.create(base, { "tauri:options": { application: APP } });
+});
+
+after(async () => {
+  if (session) {
+    try {
+      writeFileSync(join(dataDir, "last-screen.png"), await session.screenshot());
+    } catch { /* the window may already be gone */ }
+    await session.close().catch(() => {});
+  }
+  driver?.kill();
+});
+
+const button = (label) => `//button[normalize-space()='${label}']`;
+
+test("create an account and a contact through the real app", async () => {
+  await session.find("//h1[normalize-space()='Bem-vindo ao ZapDesk']");
+  await (await session.find("//input[@id='account-name']")).type("Padaria Pão Quente");
+  await (await session.find(button("Criar"))).click();
+
+  // The shell opens on Contacts, with the new account in the switcher.
+  await session.find("//select[@id='account-switcher']/option[normalize-space()='Padaria Pão Quente']");
+  await (await session.find("//div[contains(@class,'empty')]" + button("+ Novo contato"))).click();
+  await (await session.find("//input[@id='contact-phone']")).type("(11) 98765-4321");
+  await (await session.find("//input[@id='contact-name']")).type("Maria Souza");
+  await (await session.find("//div[@role='dialog']" + button("Criar"))).click();
+
+  const row = await session.find("//div[@data-testid='contact-row'][contains(., 'Maria Souza')]");
+  assert.match(await row.text(), /\+55 \(11\) 98765-4321/);
+
+  // The UI wrote through to the local store: read it back with the CLI.
+  const accounts = JSON.parse(execFileSync(CLI, ["--data-dir", dataDir, "--json", "accounts", "list"], { encoding: "utf8" }));
+  assert.deepEqual(accounts.map((a) => a.name), ["Padaria Pão Quente"]);
+  const page = JSON.parse(
+    execFileSync(CLI, ["--data-dir", dataDir, "--json", "contacts", "list", "--account", accounts[0].id], { encoding: "utf8" }),
+  );
+  assert.equal(page.total, 1);
+  assert.deepEqual([page.items[0].phone, page.items[0].name], ["+5511987654321", "Maria Souza"]);
+});

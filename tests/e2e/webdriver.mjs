@@ -1,0 +1,76 @@
+// A minimal W3C WebDriver client (fetch over HTTP), enough to drive the real
+// ZapDesk window through tauri-driver and WebKitWebDriver. No dependencies.
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  static async create(base, capabilities) {
+    const res = await request(base, "POST", "/session", { capabilities: { alwaysMatch: capabilities } });
+    const session = new Session(base, res.sessionId);
+    // Finding an element waits up to this long for it to appear: the only waiting we do.
+    await session.cmd("POST", "/timeouts", { implicit: 20000 });
+    return session;
+  }
+
+  cmd(method, path, body) {
+    return request(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  async find(xpath) {
+    const el = await this.cmd("POST", "/element", { using: "xpath", value: xpath });
+    return new Element(this, elementId(el));
+  }
+
+  async findAll(xpath) {
+    const list = await this.cmd("POST", "/elements", { using: "xpath", value: xpath });
+    return list.map((el) => new Element(this, elementId(el)));
+  }
+
+  async screenshot() {
+    return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");
+  }
+
+  close() {
+    return this.cmd("DELETE", "");
+  }
+}
+
+class Element {
+  constructor(session, id) {
+    this.session = session;
+    this.id = id;
+  }
+  click() {
+    return this.session.cmd("POST", `/element/${this.id}/click`, {});
+  }
+  type(text) {
+    return this.session.cmd("POST", `/element/${this.id}/value`, { text });
+  }
+  text() {
+    return this.session.cmd("GET", `/element/${this.id}/text`);
+  }
+}
+
+function elementId(reference) {
+  const id = reference?.[ELEMENT];
+  if (!id) throw new Error(`not an element reference: ${JSON.stringify(reference)}`);
+  return id;
+}
+
+async function request(base, method, path, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok || json.value?.error) {
+    throw new Error(`WebDriver ${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
+  }
+  return json.value;
+}
