@@ -4,7 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 zapdesk_system_packages
-zapdesk_ui_packages
+zapdesk_npm_packages
 zapdesk_build_ui
 cd "$ZAPDESK_ROOT"
 zapdesk_say "Starting ZapDesk"

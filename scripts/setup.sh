@@ -37,13 +37,20 @@ zapdesk_system_packages() {
   command -v cargo >/dev/null || { echo "Rust is missing: install it from https://rustup.rs and run this again." >&2; return 1; }
 }
 
-zapdesk_ui_packages() {
-  local lock="$ZAPDESK_ROOT/ui/package-lock.json" stamp="$ZAPDESK_ROOT/ui/node_modules/.zapdesk-lock"
+# npm ci in a folder, again only when its lock file changed.
+zapdesk_npm_ci() {
+  local dir="$1" lock="$1/package-lock.json" stamp="$1/node_modules/.zapdesk-lock"
   if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
-    zapdesk_say "Installing the UI's npm packages"
-    (cd "$ZAPDESK_ROOT/ui" && npm ci --no-audit --no-fund --loglevel=error)
+    zapdesk_say "Installing npm packages in ${dir#"$ZAPDESK_ROOT"/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
     cp "$lock" "$stamp"
   fi
+}
+
+# The UI's packages, and @wppconnect/wa-js, which crates/whatsapp embeds when it builds.
+zapdesk_npm_packages() {
+  zapdesk_npm_ci "$ZAPDESK_ROOT/ui"
+  zapdesk_npm_ci "$ZAPDESK_ROOT/crates/whatsapp/bridge"
 }
 
 zapdesk_build_ui() {

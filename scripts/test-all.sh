@@ -5,7 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 zapdesk_system_packages
-zapdesk_ui_packages
+zapdesk_npm_packages
 zapdesk_tauri_driver
 cd "$ZAPDESK_ROOT"
 

@@ -1,0 +1,202 @@
+// ZapDesk's bridge: the only code that touches WhatsApp Web. It runs in the
+// page (injected with Page.addScriptToEvaluateOnNewDocument, because WhatsApp
+// Web's CSP blocks inline scripts), talks to WhatsApp Web only through the
+// `WPP` object of @wppconnect/wa-js, and speaks a small versioned JSON
+// protocol to Rust:
+//
+//   page → Rust: window.__zapdeskEmit(JSON.stringify({v: 1, type, ...}))
+//                (a CDP Runtime.addBinding; see crates/whatsapp/src/protocol.rs)
+//   Rust → page: window.__zapdesk.run({cmd, ...}) → Promise<{ok, data} | {ok: false, error}>
+//
+// The WPP functions and events it relies on (and so all the fake WhatsApp
+// Web of the Sandbox has to implement), checked by tests/bridge_surface.rs:
+//   WPP.loader.onReady(cb)
+//   WPP.on(event, cb) for conn.auth_code_change, conn.authenticated,
+//     conn.main_ready, conn.logout, conn.require_auth, conn.online,
+//     chat.new_message, chat.msg_ack_change
+//   WPP.conn.getAuthCode(), isAuthenticated(), isMainReady(), getMyUserId(),
+//     genLinkDeviceCodeForPhoneNumber(phone), logout()
+//   WPP.chat.sendTextMessage(chat, text, {messageId, createChat}),
+//     sendFileMessage(chat, dataUrl, {type, filename, caption, messageId, createChat}),
+//     markIsRead(chat), getMessageById(id), downloadMedia(id), list()
+//   WPP.contact.get(id)
+(() => {
+  "use strict";
+  const VERSION = 1;
+  if (window.__zapdesk) return;
+  const config = Object.assign({ mediaLimit: 16 * 1024 * 1024 }, window.__zapdeskConfig || {});
+
+  const emit = (type, fields) => {
+    try {
+      window.__zapdeskEmit(JSON.stringify(Object.assign({ v: VERSION, type }, fields || {})));
+    } catch (e) {
+      // The binding is missing only outside ZapDesk; nothing to tell then.
+    }
+  };
+  const ser = (x) => (x == null ? null : typeof x === "string" ? x : x._serialized || String(x));
+
+  const KINDS = { chat: "text", image: "image", ptt: "audio", audio: "audio", document: "document", location: "location", vcard: "contact", multi_vcard: "contact", video: "document", sticker: "image" };
+
+  const blobToBase64 = (blob) =>
+    new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ""));
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(blob);
+    });
+
+  async function describe(W, msg) {
+    const kind = KINDS[msg.type];
+    if (!kind) return null; // protocol messages, reactions, revokes, system notices
+    const id = msg.id || {};
+    const out = {
+      id: ser(id),
+      chat: ser(id.remote || msg.from),
+      from_me: !!id.fromMe,
+      kind,
+      body: kind === "text" ? msg.body || "" : msg.caption || "",
+      t: msg.t || Math.floor(Date.now() / 1000),
+      name: msg.notifyName || (msg.sender && msg.sender.pushname) || null,
+      mime: msg.mimetype || null,
+      filename: msg.filename || null,
+      lat: msg.lat == null ? null : msg.lat,
+      lng: msg.lng == null ? null : msg.lng,
+      vcard: kind === "contact" ? msg.body || null : null,
+      size: msg.size || null,
+      media: null,
+      media_error: null,
+    };
+    if (["image", "audio", "document"].includes(kind)) {
+      if (msg.size && msg.size > config.mediaLimit) {
+        out.media_error = "too_large";
+      } else {
+        try {
+          const blob = await W.chat.downloadMedia(out.id);
+          if (blob.size > config.mediaLimit) out.media_error = "too_large";
+          else out.media = await blobToBase64(blob);
+        } catch (e) {
+          out.media_error = "download_failed";
+        }
+      }
+    }
+    return out;
+  }
+
+  function attach(W) {
+    W.on("conn.auth_code_change", (code) => code && emit("qr", { code: code.fullCode }));
+    W.on("conn.require_auth", () => {
+      emit("require_auth");
+      const code = W.conn.getAuthCode();
+      if (code) emit("qr", { code: code.fullCode });
+    });
+    W.on("conn.authenticated", () => emit("authenticated"));
+    W.on("conn.main_ready", () => emit("ready", { me: ser(W.conn.getMyUserId()) }));
+    W.on("conn.logout", () => emit("logged_out"));
+    W.on("conn.online", (online) => emit(online ? "online" : "offline"));
+    W.on("chat.new_message", async (msg) => {
+      try {
+        const m = await describe(W, msg);
+        if (m) emit("message", { msg: m });
+      } catch (e) {
+        emit("bridge_error", { error: String(e && e.message ? e.message : e) });
+      }
+    });
+    W.on("chat.msg_ack_change", (ev) => emit("ack", { ack: ev.ack, chat: ser(ev.chat), ids: (ev.ids || []).map(ser) }));
+
+    // Where the session already stands when we attach (a reload after login).
+    if (W.conn.isMainReady()) emit("ready", { me: ser(W.conn.getMyUserId()) });
+    else if (W.conn.isAuthenticated()) emit("authenticated");
+    else {
+      const code = W.conn.getAuthCode();
+      if (code) emit("qr", { code: code.fullCode });
+    }
+  }
+
+  // A message id we chose (so a resend after a crash can first ask whether
+  // WhatsApp already has it); only the send commands use it.
+  async function alreadySent(W, id) {
+    if (!id) return null;
+    try {
+      const found = await W.chat.getMessageById(id);
+      return found ? { id: ser(found.id), ack: found.ack || 1, resent: false } : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  const commands = {
+    ping: () => "pong",
+    state: (W) => ({ authenticated: W.conn.isAuthenticated(), ready: W.conn.isMainReady() }),
+    send_text: async (W, c) => {
+      const existing = await alreadySent(W, c.id);
+      if (existing) return existing;
+      const r = await W.chat.sendTextMessage(c.chat, c.text, { messageId: c.id, createChat: true });
+      return { id: ser(r.id), ack: r.ack, resent: true };
+    },
+    send_media: async (W, c) => {
+      const existing = await alreadySent(W, c.id);
+      if (existing) return existing;
+      const r = await W.chat.sendFileMessage(c.chat, c.data_url, {
+        type: c.kind === "audio" ? "audio" : c.kind === "image" ? "image" : "document",
+        filename: c.filename || undefined,
+        caption: c.caption || undefined,
+        messageId: c.id,
+        createChat: true,
+      });
+      return { id: ser(r.id), ack: r.ack, resent: true };
+    },
+    mark_read: async (W, c) => {
+      await W.chat.markIsRead(c.chat);
+      return null;
+    },
+    list_chats: async (W) =>
+      (await W.chat.list()).map((chat) => ({ id: ser(chat.id), name: chat.name || chat.formattedTitle || null, unread: chat.unreadCount || 0 })),
+    contact_info: async (W, c) => {
+      const contact = await W.contact.get(c.id);
+      return contact ? { id: ser(contact.id), name: contact.name || null, pushname: contact.pushname || null } : null;
+    },
+    pairing_code: async (W, c) => W.conn.genLinkDeviceCodeForPhoneNumber(c.phone),
+    logout: async (W) => {
+      await W.conn.logout();
+      return null;
+    },
+  };
+
+  let wpp = null;
+  window.__zapdesk = {
+    version: VERSION,
+    run: async (c) => {
+      try {
+        const fn = commands[c && c.cmd];
+        if (!fn) return { ok: false, error: `unknown command ${c && c.cmd}` };
+        if (!wpp && c.cmd !== "ping") return { ok: false, error: "not_ready" };
+        return { ok: true, data: await fn(wpp, c) };
+      } catch (e) {
+        return { ok: false, error: String(e && e.message ? e.message : e) };
+      }
+    },
+  };
+
+  // wa-js (bundled before this script) defines window.WPP synchronously; the
+  // Sandbox's fake page defines it from its own script, after us. Wait for
+  // whichever comes, then for WPP's loader.
+  const boot = (W) => W.loader.onReady(() => {
+    wpp = W;
+    attach(W);
+  });
+  if (window.WPP) {
+    boot(window.WPP);
+  } else {
+    let value;
+    Object.defineProperty(window, "WPP", {
+      configurable: true,
+      get: () => value,
+      set: (v) => {
+        value = v;
+        Object.defineProperty(window, "WPP", { value: v, writable: true, configurable: true });
+        boot(v);
+      },
+    });
+  }
+  emit("hello", { version: VERSION, url: location.href });
+})();

@@ -1,0 +1,186 @@
+// The Sandbox's fake WhatsApp Web. It implements exactly the `WPP` surface
+// that bridge.js uses (see the list at the top of bridge.js) and nothing of
+// WhatsApp itself. Its "server" is ZapDesk's request interception
+// (crates/whatsapp/src/sandbox.rs), reached with fetch() at the same origin:
+//   GET  /__fake/state            {paired, me, autopilot, qr_rotate_ms}
+//   POST /__fake/state            {paired}
+//   POST /__fake/sent             a message this page "sent" (appended to a log)
+//   GET  /__fake/sent?id=ID       that message, or 404
+//   GET  /__fake/inbox?after=N    messages from simulated contacts with seq > N
+//   GET  /__fake/media?id=ID      the bytes of an incoming media message
+// Test hooks live on window.__fake (scan, rotateQr, poll, ack, setOnline,
+// logoutFromPhone, hang), called by Rust through the instance actor.
+(() => {
+  "use strict";
+  const listeners = {};
+  const emit = (event, payload) => (listeners[event] || []).forEach((cb) => { try { cb(payload); } catch (e) { console.error(e); } });
+  const $ = (id) => document.getElementById(id);
+  const show = (text) => { const el = $("status"); if (el) el.textContent = text; };
+  const api = async (path, body) => {
+    const res = await fetch(`/__fake/${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error(`fake server: ${res.status}`);
+    return res.json();
+  };
+  const wid = (s) => ({ _serialized: s, toString: () => s, user: s.split("@")[0], server: s.split("@")[1] });
+  const key = (id, remote, fromMe) => ({ _serialized: id, id: id.split("_").pop(), remote: wid(remote), fromMe, toString: () => id });
+  const randomHex = (n) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("").toUpperCase();
+
+  let state = { paired: false, me: "5511900000000@c.us", autopilot: false, qr_rotate_ms: 20000 };
+  let ready = false;
+  let authenticated = false;
+  let authCode = null;
+  let cursor = 0;
+  let rotateTimer = null;
+  const readyCallbacks = [];
+  const incoming = new Map(); // id → message record from the server
+
+  function newQr() {
+    const ref = `2@${randomHex(24)}`;
+    authCode = { type: "multidevice", ref, staticKeyPair: randomHex(16), identityKeyPair: randomHex(16), secretKey: randomHex(16) };
+    authCode.fullCode = [ref, authCode.staticKeyPair, authCode.identityKeyPair, authCode.secretKey].join(",");
+    const el = $("qr");
+    if (el) el.textContent = authCode.fullCode;
+    show("Escaneie o QR code");
+    emit("conn.auth_code_change", authCode);
+  }
+
+  function startQr() {
+    authenticated = false;
+    ready = false;
+    newQr();
+    clearInterval(rotateTimer);
+    rotateTimer = setInterval(newQr, state.qr_rotate_ms);
+    emit("conn.require_auth");
+  }
+
+  function goReady() {
+    clearInterval(rotateTimer);
+    authCode = null;
+    authenticated = true;
+    emit("conn.authenticated");
+    ready = true;
+    show("Conectado");
+    emit("conn.main_ready");
+    void poll();
+  }
+
+  // Polls run one after another, so two at once never deliver a message twice
+  // (a reload does: WhatsApp re-syncs history, and ZapDesk must dedupe).
+  let polling = Promise.resolve();
+  function poll() {
+    polling = polling.then(pollOnce, pollOnce);
+    return polling;
+  }
+
+  async function pollOnce() {
+    if (!ready) return;
+    const batch = await api(`inbox?after=${cursor}`);
+    for (const m of batch || []) {
+      cursor = Math.max(cursor, m.seq);
+      incoming.set(m.id, m);
+      emit("chat.new_message", {
+        id: key(m.id, m.chat, false),
+        from: wid(m.chat),
+        type: { text: "chat", image: "image", audio: "ptt", document: "document", location: "location", contact: "vcard" }[m.kind] || "chat",
+        body: m.kind === "contact" ? m.vcard : m.body,
+        caption: m.kind === "text" ? undefined : m.body,
+        t: m.t,
+        notifyName: m.name,
+        mimetype: m.mime,
+        filename: m.filename,
+        lat: m.lat,
+        lng: m.lng,
+        size: m.size,
+        isNewMsg: true,
+      });
+    }
+  }
+
+  async function record(kind, chat, text, opts) {
+    const id = typeof opts.messageId === "string" && opts.messageId ? opts.messageId : `true_${chat}_3EB0${randomHex(8)}`;
+    await api("sent", { id, chat, kind, text, filename: opts.filename || null, at: Date.now() });
+    if (state.autopilot) {
+      setTimeout(() => emit("chat.msg_ack_change", { ack: 2, chat: wid(chat), ids: [key(id, chat, true)] }), 400);
+      setTimeout(() => emit("chat.msg_ack_change", { ack: 3, chat: wid(chat), ids: [key(id, chat, true)] }), 1500);
+    }
+    return { id, ack: 1, from: state.me, to: chat, sendMsgResult: null };
+  }
+
+  const WPP = {
+    // Until the fake "server" answered, callbacks wait; see the end of this file.
+    loader: { onReady: (cb) => { readyCallbacks.push(cb); } },
+    on: (event, cb) => { (listeners[event] = listeners[event] || []).push(cb); },
+    conn: {
+      getAuthCode: () => authCode,
+      isAuthenticated: () => authenticated,
+      isMainReady: () => ready,
+      getMyUserId: () => wid(state.me),
+      genLinkDeviceCodeForPhoneNumber: async () => `${randomHex(2)}${randomHex(2)}`.replace(/(.{4})/, "$1-"),
+      logout: async () => {
+        await api("state", { paired: false });
+        emit("conn.logout");
+        startQr();
+        return true;
+      },
+    },
+    chat: {
+      sendTextMessage: (chat, text, opts = {}) => record("text", String(chat), text, opts),
+      sendFileMessage: (chat, content, opts = {}) => record(opts.type || "document", String(chat), opts.caption || "", opts),
+      markIsRead: async (chat) => ({ wid: wid(String(chat)), unreadCount: 0 }),
+      getMessageById: async (id) => {
+        const sent = await api(`sent?id=${encodeURIComponent(id)}`);
+        if (sent) return { id: key(sent.id, sent.chat, true), ack: 1, body: sent.text };
+        const m = incoming.get(id);
+        if (m) return { id: key(m.id, m.chat, false), ack: 3, body: m.body };
+        throw new Error(`Message ${id} not found`);
+      },
+      downloadMedia: async (id) => {
+        const res = await fetch(`/__fake/media?id=${encodeURIComponent(id)}`);
+        if (!res.ok) throw new Error("media not found");
+        return res.blob();
+      },
+      list: async () => [...new Set([...incoming.values()].map((m) => m.chat))].map((c) => ({ id: wid(c), name: null, unreadCount: 0 })),
+    },
+    contact: {
+      get: async (id) => {
+        const m = [...incoming.values()].find((x) => x.chat === String(id));
+        return m ? { id: wid(m.chat), name: null, pushname: m.name } : null;
+      },
+    },
+  };
+
+  window.__fake = {
+    scan: async () => {
+      await api("state", { paired: true });
+      goReady();
+    },
+    rotateQr: () => newQr(),
+    poll: () => poll(),
+    ack: (id, ack) => {
+      const chat = id.split("_")[1];
+      emit("chat.msg_ack_change", { ack, chat: wid(chat), ids: [key(id, chat, true)] });
+    },
+    setOnline: (online) => {
+      emit("conn.online", online);
+      if (online) void poll();
+    },
+    logoutFromPhone: async () => {
+      await api("state", { paired: false });
+      emit("conn.logout");
+      startQr();
+    },
+    // A renderer stuck in a loop: "connected but not answering".
+    hang: () => { for (;;) { /* spin */ } },
+  };
+
+  window.WPP = WPP;
+  api("state").then((s) => {
+    state = Object.assign(state, s);
+    readyCallbacks.splice(0).forEach((cb) => cb());
+    // The loader is "ready" for the bridge from here on, whatever the login state.
+    WPP.loader.onReady = (cb) => cb();
+    if (state.paired) goReady();
+    else startQr();
+  }, (e) => show(`erro: ${e}`));
+})();
