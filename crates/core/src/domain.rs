@@ -41,7 +41,7 @@ text_enum!(
 );
 text_enum!(
     /// Delivery state of a message, from WhatsApp's acks.
-    MessageStatus { Pending, Sent, Delivered, Read, Played, Failed, Received }
+    MessageStatus { Pending, Sending, Sent, Delivered, Read, Played, Failed, Received }
 );
 text_enum!(
     /// Where a campaign stands.
@@ -91,18 +91,33 @@ pub struct Conversation {
     pub updated_at: i64,
 }
 
-/// One message of a conversation.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, specta::Type)]
+/// One message of a conversation. Outbound messages are also the outbox:
+/// `pending` and `sending` ones still have to go out.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, specta::Type)]
 pub struct Message {
     pub id: MessageId,
     pub account_id: AccountId,
     pub conversation_id: ConversationId,
+    pub instance_id: InstanceId,
     pub wa_message_id: Option<String>,
     pub direction: Direction,
     pub kind: MessageKind,
+    /// Text, caption, `lat,lng` of a location, or the vCard of a contact card.
     pub body: String,
     pub status: MessageStatus,
+    /// Why it failed, in WhatsApp's words.
+    pub error: Option<String>,
+    /// The media file, relative to the data folder.
+    pub media_path: Option<String>,
+    pub media_mime: Option<String>,
+    pub media_name: Option<String>,
+    pub media_size: Option<i64>,
+    /// Why the media is missing: `too_large`, `download_failed`.
+    pub media_error: Option<String>,
+    /// WhatsApp's time of the message (Unix ms).
+    pub sent_at: Option<i64>,
     pub created_at: i64,
+    pub updated_at: i64,
 }
 
 /// A broadcast to many contacts.

@@ -25,6 +25,20 @@ pub enum ErrorCode {
     AccountArchived,
     /// No contact of this account has this id.
     ContactUnknown,
+    /// No number of this account has this id.
+    NumberUnknown,
+    /// The number is not running or not connected; the message waits.
+    NumberOffline,
+    /// No conversation of this account has this id.
+    ConversationUnknown,
+    /// A message with nothing to send.
+    MessageEmpty,
+    /// A message longer than WhatsApp takes.
+    MessageTooLong,
+    /// The WhatsApp number could not do what was asked.
+    WhatsappFailed,
+    /// Another ZapDesk (app or `zapdesk-cli serve`) already uses this data folder.
+    AlreadyRunning,
     /// An id that is not a UUID.
     IdInvalid,
     /// The database was written by a newer ZapDesk.

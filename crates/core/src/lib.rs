@@ -13,6 +13,8 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod inbox;
+pub mod instances;
 pub mod phone;
 pub mod settings;
 pub mod store;
@@ -21,5 +23,5 @@ mod time;
 
 pub use error::{ErrorCode, UserError};
 pub use i18n::Lang;
-pub use ids::{AccountId, ContactId};
+pub use ids::{AccountId, ContactId, ConversationId, InstanceId, MessageId};
 pub use store::Store;

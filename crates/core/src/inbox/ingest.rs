@@ -1,0 +1,269 @@
+//! Storing what WhatsApp delivers, exactly once. WhatsApp repeats itself (a
+//! history sync after a reconnect, a page reload), so a message is keyed by
+//! its number and WhatsApp's id; a repeat changes nothing. The contact and
+//! the conversation are created on the first message, in the same transaction.
+
+use std::path::{Path, PathBuf};
+
+use sqlx::{Sqlite, Transaction};
+
+use super::InboxError;
+use crate::domain::{Direction, MessageKind};
+use crate::text::fold;
+use crate::time::now_ms;
+use crate::{AccountId, ContactId, ConversationId, InstanceId, MessageId, Store, phone};
+
+/// Media larger than this is not kept (WhatsApp's own limit for most media is 16 MiB).
+pub const MEDIA_LIMIT: usize = 16 * 1024 * 1024;
+
+/// A message as a number saw it.
+#[derive(Debug, Clone, Default)]
+pub struct Inbound {
+    /// WhatsApp's id of the message.
+    pub wa_id: String,
+    /// The other side's phone, E.164.
+    pub phone: String,
+    /// Written from the phone itself (not by a contact).
+    pub from_me: bool,
+    /// The contact's own display name, used for a contact without a name.
+    pub push_name: Option<String>,
+    pub kind: Option<MessageKind>,
+    pub body: String,
+    /// WhatsApp's time of the message (Unix ms).
+    pub sent_at: i64,
+    pub media: Option<Media>,
+    pub media_error: Option<String>,
+}
+
+/// The bytes of an image, audio or document.
+#[derive(Debug, Clone, Default)]
+pub struct Media {
+    pub bytes: Vec<u8>,
+    pub mime: Option<String>,
+    pub filename: Option<String>,
+}
+
+/// Where a new message landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ingested {
+    pub message: MessageId,
+    pub conversation: ConversationId,
+    pub contact: ContactId,
+}
+
+/// Stores one message of `instance`; `None` when it was already stored.
+pub async fn ingest(
+    store: &Store,
+    account: AccountId,
+    instance: InstanceId,
+    msg: &Inbound,
+) -> Result<Option<Ingested>, InboxError> {
+    let already: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM messages WHERE account_id = ? AND instance_id = ? AND wa_message_id = ?)",
+    )
+    .bind(account)
+    .bind(instance)
+    .bind(&msg.wa_id)
+    .fetch_one(store.pool())
+    .await?;
+    if already {
+        return Ok(None);
+    }
+    // The file first, under a name derived from WhatsApp's id: a crash before
+    // the row leaves a file the repeat of the message overwrites, never a row
+    // pointing at nothing.
+    let (media_path, media_error) = save_media(store.data_dir(), account, msg)?;
+
+    let mut tx = store.pool().begin().await?;
+    let contact = contact_for(&mut tx, account, msg).await?;
+    let conversation = conversation_for(&mut tx, account, instance, contact).await?;
+    let now = now_ms();
+    let direction = if msg.from_me {
+        Direction::Outbound
+    } else {
+        Direction::Inbound
+    };
+    let id = MessageId::new();
+    let media = msg.media.as_ref();
+    let inserted = sqlx::query(
+        "INSERT INTO messages (id, account_id, conversation_id, instance_id, wa_message_id, direction, kind, body,
+                               status, media_path, media_mime, media_name, media_size, media_error, sent_at,
+                               created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, instance_id, wa_message_id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(account)
+    .bind(conversation)
+    .bind(instance)
+    .bind(&msg.wa_id)
+    .bind(direction)
+    .bind(msg.kind.unwrap_or(MessageKind::Text))
+    .bind(&msg.body)
+    .bind(if msg.from_me { "sent" } else { "received" })
+    .bind(&media_path)
+    .bind(media.and_then(|m| m.mime.clone()))
+    .bind(media.and_then(|m| m.filename.clone()))
+    .bind(media.map(|m| m.bytes.len() as i64))
+    .bind(&media_error)
+    .bind(msg.sent_at)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Ok(None);
+    }
+    sqlx::query(
+        "UPDATE conversations
+         SET last_message_at = max(COALESCE(last_message_at, 0), ?),
+             unread_count = unread_count + ?,
+             status = CASE WHEN ? AND status = 'resolved' THEN 'open' ELSE status END,
+             updated_at = ?
+         WHERE account_id = ? AND id = ?",
+    )
+    .bind(if msg.sent_at > 0 { msg.sent_at } else { now })
+    .bind(i64::from(!msg.from_me))
+    .bind(!msg.from_me)
+    .bind(now)
+    .bind(account)
+    .bind(conversation)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(Ingested {
+        message: id,
+        conversation,
+        contact,
+    }))
+}
+
+/// Writes media within the limit to `media/<account>/<id>`; returns its path
+/// relative to the data folder, or why it is missing.
+fn save_media(
+    data_dir: &Path,
+    account: AccountId,
+    msg: &Inbound,
+) -> Result<(Option<String>, Option<String>), InboxError> {
+    let Some(media) = &msg.media else {
+        return Ok((None, msg.media_error.clone()));
+    };
+    if media.bytes.len() > MEDIA_LIMIT {
+        return Ok((None, Some("too_large".into())));
+    }
+    let name: String = msg
+        .wa_id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let relative = PathBuf::from("media")
+        .join(account.to_string())
+        .join(format!("{name}{}", extension(media)));
+    let path = data_dir.join(&relative);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, &media.bytes)?;
+    std::fs::rename(&tmp, &path)?;
+    Ok((Some(relative.to_string_lossy().replace('\\', "/")), None))
+}
+
+fn extension(media: &Media) -> String {
+    if let Some(ext) = media
+        .filename
+        .as_deref()
+        .and_then(|f| Path::new(f).extension())
+        .and_then(|e| e.to_str())
+    {
+        let ext: String = ext
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(8)
+            .collect();
+        if !ext.is_empty() {
+            return format!(".{}", ext.to_ascii_lowercase());
+        }
+    }
+    let ext = match media.mime.as_deref().and_then(|m| m.split(';').next()) {
+        Some("image/jpeg") => ".jpg",
+        Some("image/png") => ".png",
+        Some("image/webp") => ".webp",
+        Some("audio/ogg") => ".ogg",
+        Some("audio/mpeg") => ".mp3",
+        Some("application/pdf") => ".pdf",
+        _ => ".bin",
+    };
+    ext.to_owned()
+}
+
+async fn contact_for(
+    tx: &mut Transaction<'_, Sqlite>,
+    account: AccountId,
+    msg: &Inbound,
+) -> Result<ContactId, InboxError> {
+    // WhatsApp's phones are already international; normalise anyway so the
+    // contact matches one typed by an operator.
+    let phone = phone::normalize(&msg.phone).unwrap_or_else(|_| msg.phone.clone());
+    let name = msg
+        .push_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && !msg.from_me);
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, phone) DO NOTHING",
+    )
+    .bind(ContactId::new())
+    .bind(account)
+    .bind(&phone)
+    .bind(name.map(|n| {
+        n.chars()
+            .take(crate::contacts::NAME_MAX)
+            .collect::<String>()
+    }))
+    .bind(name.map(fold).unwrap_or_default())
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(
+        sqlx::query_scalar("SELECT id FROM contacts WHERE account_id = ? AND phone = ?")
+            .bind(account)
+            .bind(&phone)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+pub(crate) async fn conversation_for(
+    tx: &mut Transaction<'_, Sqlite>,
+    account: AccountId,
+    instance: InstanceId,
+    contact: ContactId,
+) -> Result<ConversationId, InboxError> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO conversations (id, account_id, contact_id, instance_id, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'open', ?, ?)
+         ON CONFLICT (account_id, instance_id, contact_id) DO NOTHING",
+    )
+    .bind(ConversationId::new())
+    .bind(account)
+    .bind(contact)
+    .bind(instance)
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM conversations WHERE account_id = ? AND instance_id = ? AND contact_id = ?",
+    )
+    .bind(account)
+    .bind(instance)
+    .bind(contact)
+    .fetch_one(&mut **tx)
+    .await?)
+}

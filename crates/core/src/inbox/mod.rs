@@ -1,0 +1,14 @@
+//! Conversations and their messages: what WhatsApp delivers is stored here
+//! once (`ingest`), what operators write waits here until a number sends it
+//! (`outbox`), and the inbox lists and opens them (`conversations`).
+
+pub mod conversations;
+mod error;
+pub mod ingest;
+pub mod outbox;
+
+pub use error::InboxError;
+
+/// The longest text message accepted, in characters (WhatsApp's own limit is larger;
+/// a message this long is already a document).
+pub const TEXT_MAX: usize = 4096;

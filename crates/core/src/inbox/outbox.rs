@@ -1,0 +1,237 @@
+//! The durable outbox. An operator's reply is first a row (`pending`); the
+//! number that owns the conversation claims it (`sending`), sends it with an
+//! id derived from the row, and records the result (`sent`, then acks move it
+//! to `delivered`, `read`, `played`, or `failed`). After a crash, rows still
+//! `sending` are sent again with the same id, and the bridge asks WhatsApp
+//! first whether it already has that id: nothing is lost, nothing goes twice.
+
+use serde::Serialize;
+
+use super::{InboxError, TEXT_MAX};
+use crate::domain::{Message, MessageKind, MessageStatus};
+use crate::time::now_ms;
+use crate::{AccountId, ConversationId, InstanceId, MessageId, Store};
+
+pub(crate) const MESSAGE_COLUMNS: &str = "id, account_id, conversation_id, instance_id, wa_message_id, direction, kind, body, status, error, media_path, media_mime, media_name, media_size, media_error, sent_at, created_at, updated_at";
+
+/// What a number has to send next.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Job {
+    pub message: MessageId,
+    pub conversation: ConversationId,
+    /// The contact's phone, E.164.
+    pub phone: String,
+    pub kind: MessageKind,
+    pub body: String,
+    pub media_path: Option<String>,
+    pub media_mime: Option<String>,
+    pub media_name: Option<String>,
+}
+
+/// Queues a text reply in a conversation; its number sends it when connected.
+pub async fn enqueue_text(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+    text: &str,
+) -> Result<Message, InboxError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(InboxError::Empty);
+    }
+    if text.chars().count() > TEXT_MAX {
+        return Err(InboxError::TooLong);
+    }
+    let instance: Option<InstanceId> =
+        sqlx::query_scalar("SELECT instance_id FROM conversations WHERE account_id = ? AND id = ?")
+            .bind(account)
+            .bind(conversation)
+            .fetch_optional(store.pool())
+            .await?;
+    let instance = instance.ok_or(InboxError::ConversationUnknown(account, conversation))?;
+    let now = now_ms();
+    let sql = format!(
+        "INSERT INTO messages (id, account_id, conversation_id, instance_id, direction, kind, body, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'outbound', 'text', ?, 'pending', ?, ?) RETURNING {MESSAGE_COLUMNS}"
+    );
+    let mut tx = store.pool().begin().await?;
+    let message: Message = sqlx::query_as(&sql)
+        .bind(MessageId::new())
+        .bind(account)
+        .bind(conversation)
+        .bind(instance)
+        .bind(text)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE conversations SET last_message_at = ?, updated_at = ? WHERE account_id = ? AND id = ?")
+        .bind(now)
+        .bind(now)
+        .bind(account)
+        .bind(conversation)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(message)
+}
+
+/// Claims the oldest message the number still has to send. A message left
+/// `sending` by a crash is claimed again: only one task sends for a number.
+pub async fn claim_next(
+    store: &Store,
+    account: AccountId,
+    instance: InstanceId,
+) -> Result<Option<Job>, InboxError> {
+    let mut tx = store.pool().begin().await?;
+    let next: Option<MessageId> = sqlx::query_scalar(
+        "SELECT id FROM messages
+         WHERE account_id = ? AND instance_id = ? AND direction = 'outbound' AND status IN ('pending', 'sending')
+         ORDER BY created_at, id LIMIT 1",
+    )
+    .bind(account)
+    .bind(instance)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(id) = next else { return Ok(None) };
+    sqlx::query(
+        "UPDATE messages SET status = 'sending', updated_at = ? WHERE account_id = ? AND id = ?",
+    )
+    .bind(now_ms())
+    .bind(account)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let job = sqlx::query_as(
+        "SELECT m.id AS message, m.conversation_id AS conversation, c.phone, m.kind, m.body,
+                m.media_path, m.media_mime, m.media_name
+         FROM messages m
+         JOIN conversations v ON v.account_id = m.account_id AND v.id = m.conversation_id
+         JOIN contacts c ON c.account_id = v.account_id AND c.id = v.contact_id
+         WHERE m.account_id = ? AND m.id = ?",
+    )
+    .bind(account)
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(job))
+}
+
+/// How far along an ack says a message is; statuses only move forward.
+fn rank(status: MessageStatus) -> i64 {
+    match status {
+        MessageStatus::Pending | MessageStatus::Sending | MessageStatus::Received => 0,
+        MessageStatus::Failed => 1,
+        MessageStatus::Sent => 2,
+        MessageStatus::Delivered => 3,
+        MessageStatus::Read => 4,
+        MessageStatus::Played => 5,
+    }
+}
+
+/// The status WhatsApp's ack number means: -1 error, 1 server, 2 device, 3 read, 4 played.
+pub fn status_of_ack(ack: i32) -> Option<MessageStatus> {
+    match ack {
+        -1 => Some(MessageStatus::Failed),
+        1 => Some(MessageStatus::Sent),
+        2 => Some(MessageStatus::Delivered),
+        3 => Some(MessageStatus::Read),
+        4 => Some(MessageStatus::Played),
+        _ => None,
+    }
+}
+
+const RANK_SQL: &str = "CASE status WHEN 'failed' THEN 1 WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 WHEN 'played' THEN 5 ELSE 0 END";
+
+/// Records that the message went out under WhatsApp's id `wa_id`.
+pub async fn mark_sent(
+    store: &Store,
+    account: AccountId,
+    message: MessageId,
+    wa_id: &str,
+    ack: i32,
+) -> Result<(), InboxError> {
+    let status = status_of_ack(ack)
+        .filter(|s| rank(*s) >= rank(MessageStatus::Sent))
+        .unwrap_or(MessageStatus::Sent);
+    sqlx::query(&format!(
+        "UPDATE messages SET wa_message_id = ?, error = NULL, updated_at = ?,
+                status = CASE WHEN {RANK_SQL} < ? THEN ? ELSE status END
+         WHERE account_id = ? AND id = ?"
+    ))
+    .bind(wa_id)
+    .bind(now_ms())
+    .bind(rank(status))
+    .bind(status)
+    .bind(account)
+    .bind(message)
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// The number could not send it now (disconnected): back to `pending`.
+pub async fn release(
+    store: &Store,
+    account: AccountId,
+    message: MessageId,
+) -> Result<(), InboxError> {
+    sqlx::query("UPDATE messages SET status = 'pending', updated_at = ? WHERE account_id = ? AND id = ? AND status = 'sending'")
+        .bind(now_ms())
+        .bind(account)
+        .bind(message)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// WhatsApp refused the message; `reason` is shown to the operator.
+pub async fn mark_failed(
+    store: &Store,
+    account: AccountId,
+    message: MessageId,
+    reason: &str,
+) -> Result<(), InboxError> {
+    sqlx::query("UPDATE messages SET status = 'failed', error = ?, updated_at = ? WHERE account_id = ? AND id = ?")
+        .bind(reason)
+        .bind(now_ms())
+        .bind(account)
+        .bind(message)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// Applies an ack to the messages of a number; returns the conversations touched.
+pub async fn apply_ack(
+    store: &Store,
+    account: AccountId,
+    instance: InstanceId,
+    wa_ids: &[String],
+    ack: i32,
+) -> Result<Vec<ConversationId>, InboxError> {
+    let Some(status) = status_of_ack(ack) else {
+        return Ok(Vec::new());
+    };
+    let mut touched = Vec::new();
+    for wa_id in wa_ids {
+        // A late "error" never undoes a delivery; a "read" always wins over "sent".
+        let changed: Option<ConversationId> = sqlx::query_scalar(&format!(
+            "UPDATE messages SET status = ?, error = CASE WHEN ? = 'failed' THEN 'WhatsApp' ELSE error END, updated_at = ?
+             WHERE account_id = ? AND instance_id = ? AND wa_message_id = ? AND {RANK_SQL} < ?
+             RETURNING conversation_id"
+        ))
+        .bind(status)
+        .bind(status)
+        .bind(now_ms())
+        .bind(account)
+        .bind(instance)
+        .bind(wa_id)
+        .bind(rank(status))
+        .fetch_optional(store.pool())
+        .await?;
+        touched.extend(changed);
+    }
+    Ok(touched)
+}

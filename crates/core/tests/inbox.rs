@@ -1,0 +1,401 @@
+//! Storing WhatsApp's messages once, the outbox, and listing conversations,
+//! against a real SQLite file.
+
+#![allow(clippy::unwrap_used)]
+
+use zapdesk_core::accounts::{self, AccountInput};
+use zapdesk_core::domain::{InstanceKind, MessageKind, MessageStatus};
+use zapdesk_core::inbox::ingest::{Inbound, MEDIA_LIMIT, Media, ingest};
+use zapdesk_core::inbox::{conversations, outbox};
+use zapdesk_core::instances::{self, NumberInput};
+use zapdesk_core::{AccountId, ErrorCode, InstanceId, Store, UserError, contacts};
+
+async fn setup() -> (tempfile::TempDir, Store, AccountId, InstanceId) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let acc = accounts::create(
+        &store,
+        &AccountInput {
+            name: "Loja".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let number = instances::create(
+        &store,
+        acc,
+        &NumberInput {
+            name: "Vendas".into(),
+            kind: InstanceKind::Sandbox,
+        },
+    )
+    .await
+    .unwrap();
+    (dir, store, acc, number.id)
+}
+
+fn text(wa_id: &str, phone: &str, body: &str, at: i64) -> Inbound {
+    Inbound {
+        wa_id: wa_id.into(),
+        phone: phone.into(),
+        push_name: Some("Maria".into()),
+        body: body.into(),
+        sent_at: at,
+        ..Default::default()
+    }
+}
+
+async fn count(store: &Store, acc: AccountId) -> usize {
+    let list = conversations::list(store, acc, None, 100).await.unwrap();
+    let mut n = 0;
+    for c in list {
+        n += conversations::thread(store, acc, c.id, None, 500)
+            .await
+            .unwrap()
+            .len();
+    }
+    n
+}
+
+#[tokio::test]
+async fn a_message_creates_contact_and_conversation_and_is_stored_once() {
+    let (_dir, store, acc, number) = setup().await;
+    let first = ingest(
+        &store,
+        acc,
+        number,
+        &text("false_a@c.us_1", "+5511987654321", "Oi!", 1_000),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(
+        ingest(
+            &store,
+            acc,
+            number,
+            &text("false_a@c.us_1", "+5511987654321", "Oi!", 1_000)
+        )
+        .await
+        .unwrap()
+        .is_none()
+    );
+    assert_eq!(count(&store, acc).await, 1);
+    let contact = contacts::get(&store, acc, first.contact).await.unwrap();
+    assert_eq!(
+        (contact.phone.as_str(), contact.name.as_deref()),
+        ("+5511987654321", Some("Maria"))
+    );
+
+    ingest(
+        &store,
+        acc,
+        number,
+        &text("false_a@c.us_2", "+5511987654321", "Tem pão?", 2_000),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let list = conversations::list(&store, acc, None, 10).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        (
+            list[0].unread_count,
+            list[0].last_body.as_deref(),
+            list[0].last_message_at
+        ),
+        (2, Some("Tem pão?"), Some(2_000))
+    );
+    assert_eq!(list[0].instance_name, "Vendas");
+
+    conversations::mark_read(&store, acc, first.conversation)
+        .await
+        .unwrap();
+    assert_eq!(
+        conversations::list(&store, acc, None, 10).await.unwrap()[0].unread_count,
+        0
+    );
+}
+
+#[tokio::test]
+async fn an_operator_named_contact_keeps_its_name() {
+    let (_dir, store, acc, number) = setup().await;
+    contacts::create(
+        &store,
+        acc,
+        &contacts::ContactInput {
+            phone: "(11) 98765-4321".into(),
+            name: Some("Dona Maria".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let got = ingest(&store, acc, number, &text("x1", "+5511987654321", "oi", 1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        contacts::get(&store, acc, got.contact)
+            .await
+            .unwrap()
+            .name
+            .as_deref(),
+        Some("Dona Maria")
+    );
+}
+
+#[tokio::test]
+async fn media_is_saved_under_the_data_folder_and_too_large_media_is_not() {
+    let (dir, store, acc, number) = setup().await;
+    let photo = Inbound {
+        kind: Some(MessageKind::Image),
+        media: Some(Media {
+            bytes: vec![1, 2, 3],
+            mime: Some("image/jpeg".into()),
+            filename: None,
+        }),
+        ..text("img1", "+5511987654321", "foto", 5)
+    };
+    let got = ingest(&store, acc, number, &photo).await.unwrap().unwrap();
+    let msg = conversations::thread(&store, acc, got.conversation, None, 10)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    let path = msg.media_path.clone().unwrap();
+    assert!(
+        path.starts_with("media/") && path.ends_with(".jpg"),
+        "{path}"
+    );
+    assert_eq!(std::fs::read(dir.path().join(&path)).unwrap(), [1, 2, 3]);
+    assert_eq!(msg.media_size, Some(3));
+
+    let huge = Inbound {
+        kind: Some(MessageKind::Document),
+        media: Some(Media {
+            bytes: vec![0; MEDIA_LIMIT + 1],
+            mime: Some("application/pdf".into()),
+            filename: Some("x.pdf".into()),
+        }),
+        ..text("doc1", "+5511987654321", "", 6)
+    };
+    ingest(&store, acc, number, &huge).await.unwrap().unwrap();
+    let msg = conversations::thread(&store, acc, got.conversation, None, 10)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert_eq!(
+        (msg.media_path, msg.media_error.as_deref()),
+        (None, Some("too_large"))
+    );
+}
+
+#[tokio::test]
+async fn the_outbox_claims_sends_and_follows_acks_forward_only() {
+    let (_dir, store, acc, number) = setup().await;
+    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
+        .await
+        .unwrap()
+        .unwrap()
+        .conversation;
+    assert_eq!(
+        outbox::enqueue_text(&store, acc, conv, "   ")
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::MessageEmpty
+    );
+    let long = "x".repeat(zapdesk_core::inbox::TEXT_MAX + 1);
+    assert_eq!(
+        outbox::enqueue_text(&store, acc, conv, &long)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::MessageTooLong
+    );
+    let queued = outbox::enqueue_text(&store, acc, conv, " Olá, Maria! ")
+        .await
+        .unwrap();
+    assert_eq!(
+        (queued.body.as_str(), queued.status),
+        ("Olá, Maria!", MessageStatus::Pending)
+    );
+
+    let job = outbox::claim_next(&store, acc, number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (job.message, job.phone.as_str(), job.body.as_str()),
+        (queued.id, "+5511987654321", "Olá, Maria!")
+    );
+    // A crash now (claimed, not recorded): the same message is claimed again, not skipped.
+    let again = outbox::claim_next(&store, acc, number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.message, queued.id);
+
+    outbox::mark_sent(&store, acc, queued.id, "true_x_3EB01", 1)
+        .await
+        .unwrap();
+    assert!(
+        outbox::claim_next(&store, acc, number)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let status = |store: Store| async move {
+        conversations::thread(&store, acc, conv, None, 10)
+            .await
+            .unwrap()
+            .pop()
+            .unwrap()
+            .status
+    };
+    assert_eq!(status(store.clone()).await, MessageStatus::Sent);
+    outbox::apply_ack(&store, acc, number, &["true_x_3EB01".into()], 3)
+        .await
+        .unwrap();
+    assert_eq!(status(store.clone()).await, MessageStatus::Read);
+    outbox::apply_ack(&store, acc, number, &["true_x_3EB01".into()], 2)
+        .await
+        .unwrap();
+    outbox::apply_ack(&store, acc, number, &["true_x_3EB01".into()], -1)
+        .await
+        .unwrap();
+    assert_eq!(
+        status(store.clone()).await,
+        MessageStatus::Read,
+        "acks never move backwards"
+    );
+
+    // The same id coming back from WhatsApp as "from me" is the same message.
+    let echo = Inbound {
+        from_me: true,
+        ..text("true_x_3EB01", "+5511987654321", "Olá, Maria!", 9)
+    };
+    assert!(ingest(&store, acc, number, &echo).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_release_puts_it_back_and_a_failure_is_recorded_with_its_reason() {
+    let (_dir, store, acc, number) = setup().await;
+    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
+        .await
+        .unwrap()
+        .unwrap()
+        .conversation;
+    let a = outbox::enqueue_text(&store, acc, conv, "primeira")
+        .await
+        .unwrap();
+    let b = outbox::enqueue_text(&store, acc, conv, "segunda")
+        .await
+        .unwrap();
+    let job = outbox::claim_next(&store, acc, number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.message, a.id, "oldest first");
+    outbox::release(&store, acc, a.id).await.unwrap();
+    outbox::mark_failed(&store, acc, a.id, "número bloqueado")
+        .await
+        .unwrap();
+    let next = outbox::claim_next(&store, acc, number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(next.message, b.id);
+    let msgs = conversations::thread(&store, acc, conv, None, 10)
+        .await
+        .unwrap();
+    let failed = msgs.iter().find(|m| m.id == a.id).unwrap();
+    assert_eq!(
+        (failed.status, failed.error.as_deref()),
+        (MessageStatus::Failed, Some("número bloqueado"))
+    );
+}
+
+#[tokio::test]
+async fn other_accounts_see_nothing() {
+    let (_dir, store, acc, number) = setup().await;
+    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
+        .await
+        .unwrap()
+        .unwrap()
+        .conversation;
+    let other = accounts::create(
+        &store,
+        &AccountInput {
+            name: "Outra".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    assert!(
+        conversations::list(&store, other, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        conversations::thread(&store, other, conv, None, 10)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::ConversationUnknown
+    );
+    assert_eq!(
+        outbox::enqueue_text(&store, other, conv, "x")
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::ConversationUnknown
+    );
+    assert!(
+        outbox::claim_next(&store, other, number)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        instances::get(&store, other, number)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::NumberUnknown
+    );
+}
+
+#[tokio::test]
+async fn thread_pages_back_in_time() {
+    let (_dir, store, acc, number) = setup().await;
+    let mut conv = None;
+    for i in 0..30 {
+        let got = ingest(
+            &store,
+            acc,
+            number,
+            &text(&format!("m{i}"), "+5511987654321", &format!("msg {i}"), i),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        conv = Some(got.conversation);
+    }
+    let conv = conv.unwrap();
+    let last = conversations::thread(&store, acc, conv, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(last.first().unwrap().body, "msg 20");
+    assert_eq!(last.last().unwrap().body, "msg 29");
+    let before = conversations::thread(&store, acc, conv, Some(last[0].created_at), 10)
+        .await
+        .unwrap();
+    assert!(before.iter().all(|m| m.created_at < last[0].created_at));
+}
