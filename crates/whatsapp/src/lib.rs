@@ -8,6 +8,7 @@ pub mod actor;
 pub mod backoff;
 pub mod bridge;
 pub mod chromium;
+pub mod fleet;
 pub mod profile;
 pub mod protocol;
 pub mod qr;

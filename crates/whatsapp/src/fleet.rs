@@ -1,0 +1,701 @@
+//! The numbers this desktop runs, tied to the local store: what a number
+//! receives is stored (once), what the outbox holds is sent when the number
+//! is connected, acks and statuses are recorded, and every change is told to
+//! a sink (the desktop shell forwards it to the UI; `zapdesk-cli serve`
+//! prints it). Numbers that were running when ZapDesk closed start again.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine;
+use serde::Serialize;
+use tokio::sync::{Notify, mpsc};
+use tokio::task::JoinHandle;
+use zapdesk_core::domain::{InstanceKind, InstanceStatus, MessageKind};
+use zapdesk_core::inbox::ingest::{Inbound, Media, ingest};
+use zapdesk_core::inbox::{InboxError, conversations, outbox};
+use zapdesk_core::instances::{self, NumberError};
+use zapdesk_core::{
+    AccountId, ConversationId, ErrorCode, InstanceId, Lang, Store, UserError, accounts,
+};
+
+use crate::actor::{ActorConfig, CommandError, Event, InstanceHandle, Outgoing, SandboxAction};
+use crate::backoff::Backoff;
+use crate::chromium::LaunchSpec;
+use crate::protocol::{WaKind, WaMessage, chat_id, outgoing_message_id, phone_of_chat};
+use crate::sandbox::SandboxServer;
+use crate::status::Status;
+
+/// How this desktop runs its numbers.
+#[derive(Debug, Clone)]
+pub struct FleetConfig {
+    pub data_dir: PathBuf,
+    pub chromium: PathBuf,
+    pub headless: bool,
+    pub backoff: Backoff,
+    pub watchdog_every: Duration,
+    pub answer_within: Duration,
+    /// Extra Chromium flags for every number.
+    pub extra_args: Vec<String>,
+}
+
+impl FleetConfig {
+    /// Defaults for the app: Debian's or `$CHROMIUM_PATH`'s Chromium, headless.
+    pub fn new(data_dir: PathBuf) -> FleetConfig {
+        FleetConfig {
+            data_dir,
+            chromium: default_chromium(),
+            headless: true,
+            backoff: Backoff::default(),
+            watchdog_every: Duration::from_secs(30),
+            answer_within: Duration::from_secs(20),
+            extra_args: Vec::new(),
+        }
+    }
+}
+
+/// `$CHROMIUM_PATH`, else the first browser found where Linux distributions,
+/// macOS and Windows install Chromium or Chrome.
+pub fn default_chromium() -> PathBuf {
+    if let Some(path) = std::env::var_os("CHROMIUM_PATH") {
+        return PathBuf::from(path);
+    }
+    let candidates = [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+        "/Applications/Chromium.app/Contents/MacOS/Chromium",
+        "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+        r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+    ];
+    candidates
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+/// What changed, for the UI.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FleetEvent {
+    /// A number's status changed.
+    Number {
+        account: AccountId,
+        instance: InstanceId,
+        status: Status,
+    },
+    /// A conversation got a message, an ack or a status.
+    Conversation {
+        account: AccountId,
+        conversation: ConversationId,
+        new_message: bool,
+    },
+}
+
+pub type Sink = Arc<dyn Fn(FleetEvent) + Send + Sync>;
+
+/// Why a fleet operation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum FleetError {
+    #[error(transparent)]
+    Account(#[from] accounts::AccountError),
+    #[error(transparent)]
+    Number(#[from] NumberError),
+    #[error(transparent)]
+    Inbox(#[from] InboxError),
+    #[error(transparent)]
+    Command(#[from] CommandError),
+    #[error("sandbox: {0}")]
+    Sandbox(#[from] crate::sandbox::SandboxError),
+    #[error("profile: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl UserError for FleetError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            FleetError::Account(e) => e.code(),
+            FleetError::Number(e) => e.code(),
+            FleetError::Inbox(e) => e.code(),
+            FleetError::Command(CommandError::NotRunning | CommandError::NotConnected) => {
+                ErrorCode::NumberOffline
+            }
+            FleetError::Command(_) | FleetError::Sandbox(_) | FleetError::Io(_) => {
+                ErrorCode::WhatsappFailed
+            }
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            FleetError::Account(e) => e.message(lang),
+            FleetError::Number(e) => e.message(lang),
+            FleetError::Inbox(e) => e.message(lang),
+            FleetError::Command(CommandError::NotRunning) => lang
+                .pick(
+                    "Este número está parado. Inicie-o na tela Números.",
+                    "This number is stopped. Start it on the Numbers screen.",
+                )
+                .to_owned(),
+            FleetError::Command(CommandError::NotConnected) => lang
+                .pick(
+                    "Este número ainda não está conectado ao WhatsApp.",
+                    "This number is not connected to WhatsApp yet.",
+                )
+                .to_owned(),
+            FleetError::Command(CommandError::NotSandbox) => lang
+                .pick(
+                    "Só números Sandbox têm simulações.",
+                    "Only Sandbox numbers have simulations.",
+                )
+                .to_owned(),
+            FleetError::Command(e) => match lang {
+                Lang::PtBr => format!(
+                    "O WhatsApp Web não fez o que foi pedido: {e}. Tente de novo ou reinicie o número."
+                ),
+                Lang::En => {
+                    format!("WhatsApp Web did not do it: {e}. Try again or restart the number.")
+                }
+            },
+            FleetError::Sandbox(e) => e.to_string(),
+            FleetError::Io(e) => match lang {
+                Lang::PtBr => format!("Não foi possível apagar os dados do número: {e}"),
+                Lang::En => format!("The number's data could not be removed: {e}"),
+            },
+        }
+    }
+}
+
+struct Running {
+    account: AccountId,
+    handle: InstanceHandle,
+    kick: Arc<Notify>,
+    pump: JoinHandle<()>,
+}
+
+/// The running numbers of this desktop.
+pub struct Fleet {
+    store: Store,
+    config: FleetConfig,
+    sink: Sink,
+    // Held only to look up or swap entries, never across `.await`.
+    running: Mutex<HashMap<InstanceId, Running>>,
+}
+
+impl Fleet {
+    /// Kills Chromium processes an earlier crash left on our profiles.
+    pub fn new(store: Store, config: FleetConfig, sink: Sink) -> Arc<Fleet> {
+        let killed = crate::profile::kill_orphans(&config.data_dir.join("profiles"));
+        if killed > 0 {
+            tracing::warn!("killed {killed} Chromium processes left by an earlier run");
+        }
+        Arc::new(Fleet {
+            store,
+            config,
+            sink,
+            running: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<InstanceId, Running>> {
+        self.running.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn handle(&self, id: InstanceId) -> Option<InstanceHandle> {
+        self.lock().get(&id).map(|r| r.handle.clone())
+    }
+
+    fn profile_dir(&self, id: InstanceId) -> PathBuf {
+        crate::actor::profile_dir(&self.config.data_dir, &id.to_string())
+    }
+
+    fn sandbox_dir(&self, id: InstanceId) -> PathBuf {
+        self.config.data_dir.join("sandbox").join(id.to_string())
+    }
+
+    /// The status of a number; `Stopped` when this desktop does not run it.
+    pub fn status(&self, id: InstanceId) -> Status {
+        self.handle(id).map_or(Status::Stopped, |h| h.status())
+    }
+
+    /// Starts a number (and remembers to start it with the app).
+    pub async fn start(
+        self: &Arc<Self>,
+        account: AccountId,
+        id: InstanceId,
+    ) -> Result<(), FleetError> {
+        let number = instances::get(&self.store, account, id).await?;
+        instances::set_autostart(&self.store, account, id, true).await?;
+        if let Some(handle) = self.handle(id) {
+            handle.start().await;
+            return Ok(());
+        }
+        let sandbox = match number.kind {
+            InstanceKind::Sandbox => Some(Arc::new(SandboxServer::open(&self.sandbox_dir(id))?)),
+            InstanceKind::Whatsapp => None,
+        };
+        let config = ActorConfig {
+            launch: LaunchSpec {
+                chromium: self.config.chromium.clone(),
+                profile: self.profile_dir(id),
+                init_script: Arc::new(crate::bridge::init_script(
+                    sandbox.is_some(),
+                    crate::bridge::MEDIA_LIMIT,
+                )),
+                sandbox,
+                extra_args: self.config.extra_args.clone(),
+                headless: self.config.headless,
+            },
+            backoff: self.config.backoff.clone(),
+            watchdog_every: self.config.watchdog_every,
+            answer_within: self.config.answer_within,
+        };
+        let (tx, events) = mpsc::unbounded_channel();
+        let handle = InstanceHandle::spawn(config, tx);
+        let kick = Arc::new(Notify::new());
+        let pump = tokio::spawn(Arc::clone(self).pump(
+            account,
+            id,
+            handle.clone(),
+            events,
+            Arc::clone(&kick),
+        ));
+        self.lock().insert(
+            id,
+            Running {
+                account,
+                handle: handle.clone(),
+                kick,
+                pump,
+            },
+        );
+        handle.start().await;
+        Ok(())
+    }
+
+    /// Stops a number; it stays stopped when the app starts again.
+    pub async fn stop(&self, account: AccountId, id: InstanceId) -> Result<(), FleetError> {
+        instances::get(&self.store, account, id).await?;
+        instances::set_autostart(&self.store, account, id, false).await?;
+        self.halt(id).await;
+        instances::set_status(
+            &self.store,
+            account,
+            id,
+            InstanceStatus::Stopped,
+            None,
+            None,
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn halt(&self, id: InstanceId) {
+        let running = self.lock().remove(&id);
+        if let Some(running) = running {
+            running.handle.stop().await;
+            running.pump.abort();
+        }
+    }
+
+    pub async fn restart(
+        self: &Arc<Self>,
+        account: AccountId,
+        id: InstanceId,
+    ) -> Result<(), FleetError> {
+        match self.handle(id) {
+            Some(handle) => {
+                instances::get(&self.store, account, id).await?;
+                handle.restart().await;
+                Ok(())
+            }
+            None => self.start(account, id).await,
+        }
+    }
+
+    /// Logs out of WhatsApp and deletes the number's profile; it can be paired again.
+    pub async fn logout(&self, account: AccountId, id: InstanceId) -> Result<(), FleetError> {
+        instances::get(&self.store, account, id).await?;
+        instances::set_autostart(&self.store, account, id, false).await?;
+        let handle = self.handle(id);
+        match handle {
+            Some(handle) => {
+                handle.logout().await?;
+                self.halt(id).await;
+            }
+            None => crate::profile::remove(&self.profile_dir(id))?,
+        }
+        // The fake's "phone" forgets the linked device too.
+        if self.sandbox_dir(id).join("state.json").exists() {
+            let sandbox = SandboxServer::open(&self.sandbox_dir(id))?;
+            sandbox.set_state(&crate::sandbox::SandboxState {
+                paired: false,
+                ..sandbox.state()?
+            })?;
+        }
+        instances::set_status(
+            &self.store,
+            account,
+            id,
+            InstanceStatus::Stopped,
+            None,
+            None,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Removes a number with its conversations, profile and Sandbox files.
+    pub async fn remove(&self, account: AccountId, id: InstanceId) -> Result<(), FleetError> {
+        instances::get(&self.store, account, id).await?;
+        self.halt(id).await;
+        crate::profile::remove(&self.profile_dir(id))?;
+        crate::profile::remove(&self.sandbox_dir(id))?;
+        instances::delete(&self.store, account, id).await?;
+        Ok(())
+    }
+
+    /// Runs a Sandbox hook (simulate a scan, a contact writing, …).
+    pub async fn sandbox(
+        &self,
+        account: AccountId,
+        id: InstanceId,
+        action: SandboxAction,
+    ) -> Result<Option<String>, FleetError> {
+        let number = instances::get(&self.store, account, id).await?;
+        if number.kind != InstanceKind::Sandbox {
+            return Err(CommandError::NotSandbox.into());
+        }
+        match (self.handle(id), action) {
+            (Some(handle), action) => Ok(handle.sandbox(action).await?),
+            // A contact may write to a stopped Sandbox number: delivered when it starts.
+            (None, SandboxAction::Incoming(msg)) => Ok(Some(
+                SandboxServer::open(&self.sandbox_dir(id))?.push_incoming(&msg)?,
+            )),
+            (None, _) => Err(CommandError::NotRunning.into()),
+        }
+    }
+
+    /// What the Sandbox's fake WhatsApp received from this number, for tests and demos.
+    pub fn sandbox_sent(&self, id: InstanceId) -> Result<Vec<crate::sandbox::Sent>, FleetError> {
+        Ok(SandboxServer::open(&self.sandbox_dir(id))?.sent()?)
+    }
+
+    /// Asks for a code to type on the phone instead of scanning the QR.
+    pub async fn pairing_code(
+        &self,
+        account: AccountId,
+        id: InstanceId,
+        phone: String,
+    ) -> Result<String, FleetError> {
+        instances::get(&self.store, account, id).await?;
+        let handle = self.handle(id).ok_or(CommandError::NotRunning)?;
+        Ok(handle.pairing_code(phone).await?)
+    }
+
+    /// Queues a reply; it goes out now if its number is connected, later if not.
+    /// Returns whether the number is connected right now.
+    pub async fn reply(
+        &self,
+        account: AccountId,
+        conversation: ConversationId,
+        text: &str,
+    ) -> Result<bool, FleetError> {
+        let message = outbox::enqueue_text(&self.store, account, conversation, text).await?;
+        (self.sink)(FleetEvent::Conversation {
+            account,
+            conversation,
+            new_message: false,
+        });
+        let running = self
+            .lock()
+            .get(&message.instance_id)
+            .map(|r| (r.kick.clone(), r.handle.status()));
+        Ok(match running {
+            Some((kick, status)) => {
+                kick.notify_one();
+                matches!(status, Status::Connected { .. })
+            }
+            None => false,
+        })
+    }
+
+    /// Marks a conversation read here and sends the read receipt when connected.
+    pub async fn mark_read(
+        &self,
+        account: AccountId,
+        conversation: ConversationId,
+    ) -> Result<(), FleetError> {
+        let (instance, phone) =
+            conversations::mark_read(&self.store, account, conversation).await?;
+        if let Some(handle) = self.handle(instance)
+            && matches!(handle.status(), Status::Connected { .. })
+            && let Err(e) = handle.mark_read(chat_id(&phone)).await
+        {
+            tracing::warn!("read receipt not sent: {e}");
+        }
+        Ok(())
+    }
+
+    /// Starts every number that was running when ZapDesk last closed.
+    pub async fn resume(self: &Arc<Self>) -> Result<usize, FleetError> {
+        let mut started = 0;
+        for account in accounts::list(&self.store, false).await? {
+            for number in instances::list(&self.store, account.id).await? {
+                if number.autostart {
+                    self.start(account.id, number.id).await?;
+                    started += 1;
+                }
+            }
+        }
+        Ok(started)
+    }
+
+    /// Stops every number without changing whether it starts next time.
+    pub async fn shutdown(&self) {
+        let all: Vec<(InstanceId, Running)> = self.lock().drain().collect();
+        for (_, running) in all {
+            running.handle.stop().await;
+            running.pump.abort();
+        }
+    }
+
+    /// The running numbers of an account with their ids.
+    pub fn running(&self, account: AccountId) -> Vec<InstanceId> {
+        self.lock()
+            .iter()
+            .filter(|(_, r)| r.account == account)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    async fn pump(
+        self: Arc<Self>,
+        account: AccountId,
+        id: InstanceId,
+        handle: InstanceHandle,
+        mut events: mpsc::UnboundedReceiver<Event>,
+        kick: Arc<Notify>,
+    ) {
+        loop {
+            tokio::select! {
+                event = events.recv() => match event {
+                    None => break,
+                    Some(event) => {
+                        if let Err(e) = self.on_event(account, id, &handle, event).await {
+                            tracing::error!("number {id}: {e}");
+                        }
+                    }
+                },
+                () = kick.notified() => {
+                    if let Err(e) = self.drain(account, id, &handle).await {
+                        tracing::error!("number {id}: sending: {e}");
+                    }
+                }
+            }
+        }
+    }
+
+    async fn on_event(
+        &self,
+        account: AccountId,
+        id: InstanceId,
+        handle: &InstanceHandle,
+        event: Event,
+    ) -> Result<(), FleetError> {
+        match event {
+            Event::Status(status) => {
+                let (stored, detail, phone) = stored_status(&status);
+                instances::set_status(
+                    &self.store,
+                    account,
+                    id,
+                    stored,
+                    detail.as_deref(),
+                    phone.as_deref(),
+                )
+                .await?;
+                let connected = matches!(status, Status::Connected { .. });
+                (self.sink)(FleetEvent::Number {
+                    account,
+                    instance: id,
+                    status,
+                });
+                if connected {
+                    self.drain(account, id, handle).await?;
+                }
+            }
+            Event::Message(message) => {
+                let Some(inbound) = to_inbound(&message) else {
+                    tracing::debug!("number {id}: skipped a message of chat {}", message.chat);
+                    return Ok(());
+                };
+                if let Some(got) = ingest(&self.store, account, id, &inbound).await? {
+                    (self.sink)(FleetEvent::Conversation {
+                        account,
+                        conversation: got.conversation,
+                        new_message: true,
+                    });
+                }
+            }
+            Event::Ack { ids, ack } => {
+                for conversation in outbox::apply_ack(&self.store, account, id, &ids, ack).await? {
+                    (self.sink)(FleetEvent::Conversation {
+                        account,
+                        conversation,
+                        new_message: false,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends what the outbox holds for this number, oldest first, while connected.
+    async fn drain(
+        &self,
+        account: AccountId,
+        id: InstanceId,
+        handle: &InstanceHandle,
+    ) -> Result<(), FleetError> {
+        while matches!(handle.status(), Status::Connected { .. }) {
+            let Some(job) = outbox::claim_next(&self.store, account, id).await? else {
+                break;
+            };
+            let chat = chat_id(&job.phone);
+            // Derived from the row, so a resend after a crash carries the same id.
+            let wa_id = outgoing_message_id(&chat, job.message.as_uuid());
+            let outgoing = match job.kind {
+                MessageKind::Text | MessageKind::Location | MessageKind::Contact => {
+                    Outgoing::SendText {
+                        chat,
+                        id: wa_id,
+                        text: job.body.clone(),
+                    }
+                }
+                kind => {
+                    let path = self
+                        .config
+                        .data_dir
+                        .join(job.media_path.as_deref().unwrap_or_default());
+                    let bytes = match std::fs::read(&path) {
+                        Ok(bytes) => bytes,
+                        Err(e) => {
+                            outbox::mark_failed(
+                                &self.store,
+                                account,
+                                job.message,
+                                &format!("attachment missing: {e}"),
+                            )
+                            .await?;
+                            continue;
+                        }
+                    };
+                    let mime = job
+                        .media_mime
+                        .clone()
+                        .unwrap_or_else(|| "application/octet-stream".into());
+                    Outgoing::SendMedia {
+                        chat,
+                        id: wa_id,
+                        kind: format!("{kind:?}").to_lowercase(),
+                        data_url: format!(
+                            "data:{mime};base64,{}",
+                            base64::engine::general_purpose::STANDARD.encode(bytes)
+                        ),
+                        filename: job.media_name.clone(),
+                        caption: (!job.body.is_empty()).then(|| job.body.clone()),
+                    }
+                }
+            };
+            match handle.send(outgoing).await {
+                Ok(sent) => {
+                    outbox::mark_sent(&self.store, account, job.message, &sent.id, sent.ack).await?
+                }
+                Err(CommandError::Refused(reason)) if reason != "not_ready" => {
+                    outbox::mark_failed(&self.store, account, job.message, &reason).await?;
+                }
+                Err(_) => {
+                    // Not connected or not answering: it waits. If it did go out,
+                    // the resend finds it by its id and does not repeat it.
+                    outbox::release(&self.store, account, job.message).await?;
+                    (self.sink)(FleetEvent::Conversation {
+                        account,
+                        conversation: job.conversation,
+                        new_message: false,
+                    });
+                    break;
+                }
+            }
+            (self.sink)(FleetEvent::Conversation {
+                account,
+                conversation: job.conversation,
+                new_message: false,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn stored_status(status: &Status) -> (InstanceStatus, Option<String>, Option<String>) {
+    match status {
+        Status::Stopped => (InstanceStatus::Stopped, None, None),
+        Status::Starting => (InstanceStatus::Starting, None, None),
+        Status::AwaitingQr { .. } => (InstanceStatus::AwaitingQr, None, None),
+        Status::Pairing => (InstanceStatus::Pairing, None, None),
+        Status::Connected { me } => (
+            InstanceStatus::Connected,
+            None,
+            me.as_deref().and_then(phone_of_chat),
+        ),
+        Status::Disconnected { reason } => {
+            (InstanceStatus::Disconnected, Some(reason.clone()), None)
+        }
+        Status::Failed { reason } => (InstanceStatus::Failed, Some(reason.clone()), None),
+    }
+}
+
+/// The store's view of a WhatsApp message; `None` for chats that are not one
+/// person (groups, broadcasts), which ZapDesk does not handle yet.
+fn to_inbound(m: &WaMessage) -> Option<Inbound> {
+    let phone = phone_of_chat(&m.chat)?;
+    let kind = match m.kind {
+        WaKind::Text => MessageKind::Text,
+        WaKind::Image => MessageKind::Image,
+        WaKind::Audio => MessageKind::Audio,
+        WaKind::Document => MessageKind::Document,
+        WaKind::Location => MessageKind::Location,
+        WaKind::Contact => MessageKind::Contact,
+    };
+    let body = match m.kind {
+        WaKind::Location => match (m.lat, m.lng) {
+            (Some(lat), Some(lng)) => format!("{lat},{lng}"),
+            _ => m.body.clone(),
+        },
+        WaKind::Contact => m.vcard.clone().unwrap_or_else(|| m.body.clone()),
+        _ => m.body.clone(),
+    };
+    let media = m
+        .media
+        .as_deref()
+        .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
+        .map(|bytes| Media {
+            bytes,
+            mime: m.mime.clone(),
+            filename: m.filename.clone(),
+        });
+    Some(Inbound {
+        wa_id: m.id.clone(),
+        phone,
+        from_me: m.from_me,
+        push_name: m.name.clone(),
+        kind: Some(kind),
+        body,
+        sent_at: m.t.saturating_mul(1000),
+        media,
+        media_error: m.media_error.clone(),
+    })
+}

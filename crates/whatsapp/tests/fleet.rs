@@ -1,0 +1,473 @@
+//! Numbers tied to the store: Sandbox numbers in real Chromium, messages
+//! stored once across crashes and reconnects, the outbox sending exactly once.
+
+#![allow(clippy::unwrap_used)]
+// Each test holds the serial guard for its whole run on purpose: tests run on
+// separate runtimes, so the lock only makes one wait for the other.
+#![allow(clippy::await_holding_lock)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use zapdesk_core::accounts::{self, AccountInput};
+use zapdesk_core::domain::{InstanceKind, InstanceStatus, MessageStatus};
+use zapdesk_core::inbox::{conversations, outbox};
+use zapdesk_core::instances::{self, NumberInput};
+use zapdesk_core::{AccountId, InstanceId, Store};
+use zapdesk_whatsapp::actor::SandboxAction;
+use zapdesk_whatsapp::backoff::Backoff;
+use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, FleetEvent};
+use zapdesk_whatsapp::protocol::{chat_id, outgoing_message_id};
+use zapdesk_whatsapp::sandbox::{Incoming, SandboxServer, SandboxState};
+use zapdesk_whatsapp::status::Status;
+
+struct Desk {
+    _dir: tempfile::TempDir,
+    data: std::path::PathBuf,
+    store: Store,
+    fleet: Arc<Fleet>,
+    events: mpsc::UnboundedReceiver<FleetEvent>,
+    account: AccountId,
+    number: InstanceId,
+}
+
+fn config(data: &std::path::Path) -> FleetConfig {
+    FleetConfig {
+        chromium: common::chromium(),
+        backoff: Backoff {
+            first: Duration::from_millis(200),
+            max: Duration::from_secs(5),
+        },
+        watchdog_every: Duration::from_secs(5),
+        answer_within: Duration::from_secs(10),
+        ..FleetConfig::new(data.to_path_buf())
+    }
+}
+
+fn fleet(
+    store: &Store,
+    data: &std::path::Path,
+) -> (Arc<Fleet>, mpsc::UnboundedReceiver<FleetEvent>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let sink = Arc::new(move |e: FleetEvent| {
+        let _ = tx.send(e);
+    });
+    (Fleet::new(store.clone(), config(data), sink), rx)
+}
+
+async fn desk() -> Desk {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_path_buf();
+    let store = Store::open(&data).await.unwrap();
+    let account = accounts::create(
+        &store,
+        &AccountInput {
+            name: "Padaria".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let number = instances::create(
+        &store,
+        account,
+        &NumberInput {
+            name: "Balcão".into(),
+            kind: InstanceKind::Sandbox,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    // Acks only when a test sends them.
+    let sandbox = SandboxServer::open(&data.join("sandbox").join(number.to_string())).unwrap();
+    sandbox
+        .set_state(&SandboxState {
+            autopilot: false,
+            qr_rotate_ms: 3_600_000,
+            ..SandboxState::default()
+        })
+        .unwrap();
+    let (fleet, events) = fleet(&store, &data);
+    Desk {
+        _dir: dir,
+        data,
+        store,
+        fleet,
+        events,
+        account,
+        number,
+    }
+}
+
+async fn until_status(desk: &mut Desk, what: &str, pred: impl Fn(&Status) -> bool) {
+    let number = desk.number;
+    tokio::time::timeout(common::WAIT, async {
+        loop {
+            if let FleetEvent::Number {
+                instance, status, ..
+            } = desk.events.recv().await.unwrap()
+                && instance == number
+                && pred(&status)
+            {
+                return;
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("timed out waiting for {what}"));
+}
+
+async fn until_new_message(desk: &mut Desk) {
+    tokio::time::timeout(common::WAIT, async {
+        loop {
+            if let FleetEvent::Conversation {
+                new_message: true, ..
+            } = desk.events.recv().await.unwrap()
+            {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("a new message");
+}
+
+async fn pair(desk: &mut Desk) {
+    desk.fleet.start(desk.account, desk.number).await.unwrap();
+    until_status(desk, "a QR", |s| matches!(s, Status::AwaitingQr { .. })).await;
+    desk.fleet
+        .sandbox(desk.account, desk.number, SandboxAction::Scan)
+        .await
+        .unwrap();
+    until_status(desk, "connected", |s| matches!(s, Status::Connected { .. })).await;
+}
+
+/// Waits, change by change, until a message has a status; returns it.
+async fn until_message(
+    desk: &mut Desk,
+    id: zapdesk_core::MessageId,
+    status: MessageStatus,
+) -> zapdesk_core::domain::Message {
+    tokio::time::timeout(common::WAIT, async {
+        loop {
+            let m = messages(desk)
+                .await
+                .into_iter()
+                .find(|m| m.id == id)
+                .unwrap();
+            if m.status == status {
+                return m;
+            }
+            desk.events.recv().await.unwrap();
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("message never became {status:?}"))
+}
+
+async fn messages(desk: &Desk) -> Vec<zapdesk_core::domain::Message> {
+    let mut all = Vec::new();
+    for c in conversations::list(&desk.store, desk.account, None, 100)
+        .await
+        .unwrap()
+    {
+        all.extend(
+            conversations::thread(&desk.store, desk.account, c.id, None, 500)
+                .await
+                .unwrap(),
+        );
+    }
+    all
+}
+
+async fn write(desk: &Desk, from: &str, body: &str) {
+    let msg = Incoming {
+        from: from.into(),
+        name: Some("Cliente".into()),
+        body: body.into(),
+        ..Default::default()
+    };
+    desk.fleet
+        .sandbox(desk.account, desk.number, SandboxAction::Incoming(msg))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_writes_the_operator_replies_and_the_ack_arrives() {
+    let _one = common::serial();
+    let mut d = desk().await;
+    pair(&mut d).await;
+    let stored = instances::get(&d.store, d.account, d.number).await.unwrap();
+    assert_eq!(
+        (stored.status, stored.phone.as_deref(), stored.autostart),
+        (InstanceStatus::Connected, Some("+5511900000000"), true)
+    );
+
+    write(&d, "+5511987654321", "Bom dia! Tem pão de queijo?").await;
+    until_new_message(&mut d).await;
+    let list = conversations::list(&d.store, d.account, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        (
+            list[0].contact_phone.as_str(),
+            list[0].contact_name.as_deref()
+        ),
+        ("+5511987654321", Some("Cliente"))
+    );
+    assert_eq!(
+        list[0].last_body.as_deref(),
+        Some("Bom dia! Tem pão de queijo?")
+    );
+
+    assert!(
+        d.fleet
+            .reply(d.account, list[0].id, "Temos sim, saindo do forno!")
+            .await
+            .unwrap()
+    );
+    let sent = tokio::time::timeout(common::WAIT, async {
+        loop {
+            let sent = d.fleet.sandbox_sent(d.number).unwrap();
+            if !sent.is_empty() {
+                return sent;
+            }
+            // Wait for the next change the fleet reports instead of polling blindly.
+            d.events.recv().await.unwrap();
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        (sent[0].chat.as_str(), sent[0].text.as_str()),
+        ("5511987654321@c.us", "Temos sim, saindo do forno!")
+    );
+
+    d.fleet
+        .sandbox(
+            d.account,
+            d.number,
+            SandboxAction::Ack {
+                id: sent[0].id.clone(),
+                ack: 3,
+            },
+        )
+        .await
+        .unwrap();
+    tokio::time::timeout(common::WAIT, async {
+        loop {
+            let mine = messages(&d)
+                .await
+                .into_iter()
+                .find(|m| m.wa_message_id.as_deref() == Some(sent[0].id.as_str()));
+            if mine.is_some_and(|m| m.status == MessageStatus::Read) {
+                return;
+            }
+            d.events.recv().await.unwrap();
+        }
+    })
+    .await
+    .expect("the reply is marked read");
+    d.fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_killed_browser_history_is_redelivered_but_stored_once() {
+    let _one = common::serial();
+    let mut d = desk().await;
+    pair(&mut d).await;
+    write(&d, "+5511987654321", "um").await;
+    until_new_message(&mut d).await;
+    write(&d, "+5521912345678", "dois").await;
+    until_new_message(&mut d).await;
+    assert_eq!(messages(&d).await.len(), 2);
+
+    // Kill the browser: on reconnect the fake re-delivers both (as WhatsApp's history sync does).
+    let pid = d.fleet_pid().await;
+    std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    until_status(&mut d, "disconnected", |s| {
+        matches!(s, Status::Disconnected { .. })
+    })
+    .await;
+    until_status(&mut d, "connected again", |s| {
+        matches!(s, Status::Connected { .. })
+    })
+    .await;
+    write(&d, "+5511987654321", "três").await;
+    until_new_message(&mut d).await;
+    let bodies: Vec<String> = messages(&d).await.into_iter().map(|m| m.body).collect();
+    assert_eq!(bodies.len(), 3, "{bodies:?}");
+    d.fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backlog_written_while_stopped_is_stored_once_on_start() {
+    let _one = common::serial();
+    let mut d = desk().await;
+    pair(&mut d).await;
+    d.fleet.stop(d.account, d.number).await.unwrap();
+    assert_eq!(d.fleet.status(d.number), Status::Stopped);
+    write(&d, "+5511987654321", "enquanto você estava fora").await;
+    write(&d, "+5511987654321", "outra").await;
+    d.fleet.start(d.account, d.number).await.unwrap();
+    until_new_message(&mut d).await;
+    until_new_message(&mut d).await;
+    assert_eq!(messages(&d).await.len(), 2);
+    d.fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_queued_while_stopped_goes_out_once_when_connected() {
+    let _one = common::serial();
+    let mut d = desk().await;
+    pair(&mut d).await;
+    write(&d, "+5511987654321", "oi").await;
+    until_new_message(&mut d).await;
+    let conv = conversations::list(&d.store, d.account, None, 1)
+        .await
+        .unwrap()[0]
+        .id;
+    d.fleet.stop(d.account, d.number).await.unwrap();
+    assert!(
+        !d.fleet
+            .reply(d.account, conv, "respondo quando voltar")
+            .await
+            .unwrap(),
+        "queued, not sent"
+    );
+    assert!(d.fleet.sandbox_sent(d.number).unwrap().is_empty());
+    let queued = messages(&d)
+        .await
+        .into_iter()
+        .find(|m| m.body == "respondo quando voltar")
+        .unwrap();
+    assert_eq!(queued.status, MessageStatus::Pending);
+    d.fleet.start(d.account, d.number).await.unwrap();
+    until_message(&mut d, queued.id, MessageStatus::Sent).await;
+    let texts: Vec<String> = d
+        .fleet
+        .sandbox_sent(d.number)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    assert_eq!(texts, ["respondo quando voltar"]);
+    d.fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_after_sending_but_before_recording_does_not_send_twice() {
+    let _one = common::serial();
+    let mut d = desk().await;
+    pair(&mut d).await;
+    write(&d, "+5511987654321", "oi").await;
+    until_new_message(&mut d).await;
+    let conv = conversations::list(&d.store, d.account, None, 1)
+        .await
+        .unwrap()[0]
+        .id;
+    d.fleet.stop(d.account, d.number).await.unwrap();
+
+    // The state a crash leaves: the row claimed ("sending"), the message already
+    // at WhatsApp under the id derived from the row, nothing recorded.
+    let queued = outbox::enqueue_text(&d.store, d.account, conv, "só uma vez")
+        .await
+        .unwrap();
+    let job = outbox::claim_next(&d.store, d.account, d.number)
+        .await
+        .unwrap()
+        .unwrap();
+    let chat = chat_id(&job.phone);
+    let id = outgoing_message_id(&chat, queued.id.as_uuid());
+    let sandbox = SandboxServer::open(&d.data.join("sandbox").join(d.number.to_string())).unwrap();
+    let record = serde_json::json!({"id": id, "chat": chat, "kind": "text", "text": "só uma vez", "filename": null, "at": 1});
+    assert_eq!(
+        sandbox
+            .handle(
+                "POST",
+                "https://web.whatsapp.com/__fake/sent",
+                record.to_string().as_bytes()
+            )
+            .status,
+        200
+    );
+
+    d.fleet.start(d.account, d.number).await.unwrap();
+    let mine = until_message(&mut d, queued.id, MessageStatus::Sent).await;
+    assert_eq!(mine.wa_message_id.as_deref(), Some(id.as_str()));
+    assert_eq!(
+        d.fleet.sandbox_sent(d.number).unwrap().len(),
+        1,
+        "WhatsApp got it once"
+    );
+    d.fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn numbers_that_were_running_start_again_with_the_app_without_a_qr() {
+    let _one = common::serial();
+    let mut d = desk().await;
+    pair(&mut d).await;
+    d.fleet.shutdown().await;
+    // "The app starts again": a new fleet on the same store.
+    let (fleet, events) = fleet(&d.store, &d.data);
+    d.fleet = fleet;
+    d.events = events;
+    assert_eq!(d.fleet.resume().await.unwrap(), 1);
+    let mut saw_qr = false;
+    tokio::time::timeout(common::WAIT, async {
+        loop {
+            if let FleetEvent::Number { status, .. } = d.events.recv().await.unwrap() {
+                saw_qr |= matches!(status, Status::AwaitingQr { .. });
+                if matches!(status, Status::Connected { .. }) {
+                    return;
+                }
+            }
+        }
+    })
+    .await
+    .expect("connected again");
+    assert!(!saw_qr);
+    d.fleet.remove(d.account, d.number).await.unwrap();
+    assert!(!d.data.join("profiles").join(d.number.to_string()).exists());
+    assert!(
+        instances::list(&d.store, d.account)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    d.fleet.shutdown().await;
+}
+
+impl Desk {
+    async fn fleet_pid(&self) -> u32 {
+        // The only Chromium of this test whose profile is this number's.
+        let needle = format!(
+            "--user-data-dir={}",
+            self.data
+                .join("profiles")
+                .join(self.number.to_string())
+                .display()
+        );
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+                continue;
+            };
+            let args = String::from_utf8_lossy(&cmdline);
+            if args.split('\0').any(|a| a == needle) && !args.contains("--type=") {
+                return entry.file_name().to_str().unwrap().parse().unwrap();
+            }
+        }
+        panic!("no browser for {needle}");
+    }
+}
