@@ -8,7 +8,7 @@ mod state;
 
 use std::path::PathBuf;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 use tauri_specta::{Builder, ErrorHandlingMode, collect_commands};
 
 pub use error::IpcError;
@@ -28,7 +28,18 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::contacts::contacts_create,
             commands::contacts::contacts_update,
             commands::contacts::contacts_delete,
+            commands::numbers::numbers_list,
+            commands::numbers::numbers_create,
+            commands::numbers::numbers_act,
+            commands::numbers::numbers_pairing_code,
+            commands::numbers::numbers_simulate,
+            commands::inbox::inbox_list,
+            commands::inbox::inbox_thread,
+            commands::inbox::inbox_reply,
+            commands::inbox::inbox_mark_read,
         ])
+        // Pushed to the UI as the `fleet` event (see `run`).
+        .typ::<zapdesk_whatsapp::fleet::FleetEvent>()
         .error_handling(ErrorHandlingMode::Result)
         // One TypeScript type per Rust type, instead of separate
         // `_Serialize`/`_Deserialize` variants that are identical here.
@@ -51,11 +62,14 @@ fn data_dir_flag(args: impl Iterator<Item = String>) -> Option<PathBuf> {
     None
 }
 
+/// Name of the event that carries [`zapdesk_whatsapp::fleet::FleetEvent`]s to the UI.
+pub const FLEET_EVENT: &str = "fleet";
+
 /// Starts the app; returns when the last window closes.
 pub fn run() {
     let builder = commands_builder();
     let invoke_handler = builder.invoke_handler();
-    let result = tauri::Builder::default()
+    let app = tauri::Builder::default()
         .invoke_handler(invoke_handler)
         .setup(move |app| {
             builder.mount_events(app);
@@ -65,17 +79,42 @@ pub fn run() {
                 zapdesk_core::data_dir::from_env().as_deref(),
                 || default_dir.unwrap_or_else(zapdesk_core::data_dir::platform_default),
             );
-            // Opening can fail (a database from a newer ZapDesk, a read-only
-            // folder); the UI then shows why instead of the app vanishing.
-            let state = tauri::async_runtime::block_on(AppState::open(dir));
+            let handle = app.handle().clone();
+            let sink: zapdesk_whatsapp::fleet::Sink = std::sync::Arc::new(move |event| {
+                if let Err(e) = handle.emit(FLEET_EVENT, &event) {
+                    tracing::warn!("event not delivered to the UI: {e}");
+                }
+            });
+            // Opening can fail (a database from a newer ZapDesk, a second copy
+            // of the app); the UI then shows why instead of the app vanishing.
+            let state = tauri::async_runtime::block_on(AppState::open(dir, sink));
+            if let Ok(fleet) = state.fleet() {
+                let fleet = std::sync::Arc::clone(fleet);
+                tauri::async_runtime::spawn(async move {
+                    if let Err(e) = fleet.resume().await {
+                        tracing::error!("restarting numbers: {e}");
+                    }
+                });
+            }
             app.manage(state);
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"));
-    if let Err(error) = result {
-        eprintln!("ZapDesk could not start: {error}");
-        std::process::exit(1);
-    }
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    let app = match app {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!("ZapDesk could not start: {error}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event
+            && let Ok(fleet) = app.state::<AppState>().fleet()
+        {
+            // Close every Chromium cleanly; `autostart` keeps what runs next time.
+            tauri::async_runtime::block_on(fleet.shutdown());
+        }
+    });
 }
 
 #[cfg(test)]

@@ -1,35 +1,63 @@
-//! What the commands share: the store (or why it could not be opened) and the
-//! interface language used for error texts.
+//! What the commands share: the store and the running numbers (or why they
+//! could not be opened), and the interface language used for error texts.
 
 use std::path::PathBuf;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
+use zapdesk_core::data_dir::{self, DataDirLock};
 use zapdesk_core::{Lang, Store, UserError, settings};
+use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, Sink};
 
 use crate::IpcError;
 
+struct Opened {
+    store: Store,
+    fleet: Arc<Fleet>,
+    // Held for the life of the app: no second ZapDesk on the same data.
+    _lock: DataDirLock,
+}
+
 pub struct AppState {
-    store: Result<Store, IpcError>,
+    opened: Result<Opened, IpcError>,
     data_dir: PathBuf,
     lang: RwLock<Lang>,
 }
 
 impl AppState {
-    pub async fn open(data_dir: PathBuf) -> AppState {
-        let store = Store::open(&data_dir).await;
-        let lang = match &store {
-            Ok(store) => settings::language(store).await.unwrap_or_default(),
-            Err(_) => Lang::default(),
+    pub async fn open(data_dir: PathBuf, sink: Sink) -> AppState {
+        let lang = RwLock::new(Lang::default());
+        let opened = match data_dir::lock(&data_dir) {
+            Err(e) => Err(IpcError::new(&e, Lang::default())),
+            Ok(lock) => match Store::open(&data_dir).await {
+                Err(e) => Err(IpcError::new(&e, Lang::default())),
+                Ok(store) => {
+                    if let Ok(saved) = settings::language(&store).await
+                        && let Ok(mut current) = lang.write()
+                    {
+                        *current = saved;
+                    }
+                    let fleet = Fleet::new(store.clone(), FleetConfig::new(data_dir.clone()), sink);
+                    Ok(Opened {
+                        store,
+                        fleet,
+                        _lock: lock,
+                    })
+                }
+            },
         };
         AppState {
-            store: store.map_err(|e| IpcError::new(&e, lang)),
+            opened,
             data_dir,
-            lang: RwLock::new(lang),
+            lang,
         }
     }
 
     pub fn store(&self) -> Result<&Store, IpcError> {
-        self.store.as_ref().map_err(Clone::clone)
+        self.opened.as_ref().map(|o| &o.store).map_err(Clone::clone)
+    }
+
+    pub fn fleet(&self) -> Result<&Arc<Fleet>, IpcError> {
+        self.opened.as_ref().map(|o| &o.fleet).map_err(Clone::clone)
     }
 
     pub fn data_dir(&self) -> &PathBuf {

@@ -7,6 +7,8 @@ import { AccountSwitcher } from "./components/AccountSwitcher";
 import { Contacts } from "./screens/Contacts";
 import { ComingSoon } from "./screens/ComingSoon";
 import { Dashboard } from "./screens/Dashboard";
+import { Inbox } from "./screens/Inbox";
+import { Numbers } from "./screens/Numbers";
 import { Settings } from "./screens/Settings";
 
 type Screen = "dashboard" | "inbox" | "contacts" | "campaigns" | "flows" | "numbers" | "settings";
@@ -125,7 +127,9 @@ export function App() {
               {screen === "dashboard" && <Dashboard />}
               {screen === "contacts" && <Contacts />}
               {screen === "settings" && <Settings />}
-              {(screen === "inbox" || screen === "campaigns" || screen === "flows" || screen === "numbers") && <ComingSoon screen={screen} />}
+              {screen === "inbox" && <Inbox />}
+              {screen === "numbers" && <Numbers />}
+              {(screen === "campaigns" || screen === "flows") && <ComingSoon screen={screen} />}
             </main>
           </div>
         </div>

@@ -56,9 +56,79 @@ pub fn from_env() -> Option<String> {
     std::env::var(ENV_VAR).ok()
 }
 
+/// Proof that this process is the only ZapDesk using a data folder: two
+/// copies must never drive the same Chromium profiles or send the same outbox.
+/// The OS releases the lock when the process ends, even when it is killed.
+#[derive(Debug)]
+pub struct DataDirLock {
+    _file: std::fs::File,
+}
+
+/// Another ZapDesk (the app or `zapdesk-cli serve`) holds the data folder.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("another ZapDesk is already using {0}")]
+    AlreadyRunning(PathBuf),
+    #[error("cannot lock the data folder: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl crate::UserError for LockError {
+    fn code(&self) -> crate::ErrorCode {
+        match self {
+            LockError::AlreadyRunning(_) => crate::ErrorCode::AlreadyRunning,
+            LockError::Io(_) => crate::ErrorCode::DataDirUnusable,
+        }
+    }
+
+    fn message(&self, lang: crate::Lang) -> String {
+        match (self, lang) {
+            (LockError::AlreadyRunning(dir), crate::Lang::PtBr) => format!(
+                "O ZapDesk já está aberto com a pasta de dados {}. Use a janela aberta, ou feche-a antes.",
+                dir.display()
+            ),
+            (LockError::AlreadyRunning(dir), crate::Lang::En) => format!(
+                "ZapDesk is already running with the data folder {}. Use that window, or close it first.",
+                dir.display()
+            ),
+            (LockError::Io(e), crate::Lang::PtBr) => {
+                format!("Não foi possível usar a pasta de dados: {e}")
+            }
+            (LockError::Io(e), crate::Lang::En) => format!("The data folder cannot be used: {e}"),
+        }
+    }
+}
+
+/// Takes the data folder for this process, or says who has it.
+pub fn lock(dir: &Path) -> Result<DataDirLock, LockError> {
+    std::fs::create_dir_all(dir)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("zapdesk.lock"))?;
+    match file.try_lock() {
+        Ok(()) => Ok(DataDirLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(LockError::AlreadyRunning(dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_data_folder_is_locked_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let first = lock(dir.path()).expect("first lock");
+        assert!(matches!(
+            lock(dir.path()),
+            Err(LockError::AlreadyRunning(_))
+        ));
+        drop(first);
+        assert!(lock(dir.path()).is_ok());
+    }
 
     #[test]
     fn flag_beats_env_beats_default() {

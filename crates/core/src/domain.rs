@@ -52,19 +52,6 @@ text_enum!(
     Role { Owner, Admin, Agent }
 );
 
-/// A WhatsApp number of an account.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, specta::Type)]
-pub struct Instance {
-    pub id: InstanceId,
-    pub account_id: AccountId,
-    pub name: String,
-    pub kind: InstanceKind,
-    pub status: InstanceStatus,
-    pub phone: Option<String>,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
 /// A label on contacts.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, specta::Type)]
 pub struct Tag {

@@ -16,7 +16,7 @@ pub const NAME_MAX: usize = 80;
 
 /// A number as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, specta::Type)]
-pub struct Number {
+pub struct Instance {
     pub id: InstanceId,
     pub account_id: AccountId,
     pub name: String,
@@ -111,7 +111,7 @@ pub async fn create(
     store: &Store,
     account: AccountId,
     input: &NumberInput,
-) -> Result<Number, NumberError> {
+) -> Result<Instance, NumberError> {
     let name = clean_name(&input.name, NAME_MAX).map_err(|p| match p {
         NameProblem::Empty => NumberError::NameEmpty,
         NameProblem::TooLong => NumberError::NameTooLong,
@@ -146,7 +146,7 @@ pub async fn create(
 }
 
 /// The account's numbers, oldest first.
-pub async fn list(store: &Store, account: AccountId) -> Result<Vec<Number>, NumberError> {
+pub async fn list(store: &Store, account: AccountId) -> Result<Vec<Instance>, NumberError> {
     let sql =
         format!("SELECT {COLUMNS} FROM instances WHERE account_id = ? ORDER BY created_at, id");
     Ok(sqlx::query_as(&sql)
@@ -155,7 +155,11 @@ pub async fn list(store: &Store, account: AccountId) -> Result<Vec<Number>, Numb
         .await?)
 }
 
-pub async fn get(store: &Store, account: AccountId, id: InstanceId) -> Result<Number, NumberError> {
+pub async fn get(
+    store: &Store,
+    account: AccountId,
+    id: InstanceId,
+) -> Result<Instance, NumberError> {
     let sql = format!("SELECT {COLUMNS} FROM instances WHERE account_id = ? AND id = ?");
     sqlx::query_as(&sql)
         .bind(account)

@@ -4,3 +4,5 @@
 pub mod accounts;
 pub mod app;
 pub mod contacts;
+pub mod inbox;
+pub mod numbers;

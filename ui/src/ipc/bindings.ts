@@ -19,6 +19,16 @@ export const commands = {
 	contactsCreate: (account: AccountId, input: ContactInput) => typedError<Contact, IpcError>(__TAURI_INVOKE("contacts_create", { account, input })),
 	contactsUpdate: (account: AccountId, id: ContactId, input: ContactInput) => typedError<Contact, IpcError>(__TAURI_INVOKE("contacts_update", { account, id, input })),
 	contactsDelete: (account: AccountId, id: ContactId) => typedError<null, IpcError>(__TAURI_INVOKE("contacts_delete", { account, id })),
+	numbersList: (account: AccountId) => typedError<NumberView[], IpcError>(__TAURI_INVOKE("numbers_list", { account })),
+	numbersCreate: (account: AccountId, input: NumberInput) => typedError<Instance, IpcError>(__TAURI_INVOKE("numbers_create", { account, input })),
+	numbersAct: (account: AccountId, id: InstanceId, action: NumberAction) => typedError<null, IpcError>(__TAURI_INVOKE("numbers_act", { account, id, action })),
+	numbersPairingCode: (account: AccountId, id: InstanceId, phone: string) => typedError<string, IpcError>(__TAURI_INVOKE("numbers_pairing_code", { account, id, phone })),
+	numbersSimulate: (account: AccountId, id: InstanceId, simulation: Simulation) => typedError<null, IpcError>(__TAURI_INVOKE("numbers_simulate", { account, id, simulation })),
+	inboxList: (account: AccountId, instance: InstanceId | null) => typedError<ConversationSummary[], IpcError>(__TAURI_INVOKE("inbox_list", { account, instance })),
+	inboxThread: (account: AccountId, conversation: ConversationId, before: number | null) => typedError<Message[], IpcError>(__TAURI_INVOKE("inbox_thread", { account, conversation, before })),
+	/**  Queues a reply; `true` when its number is connected and it goes out now. */
+	inboxReply: (account: AccountId, conversation: ConversationId, text: string) => typedError<boolean, IpcError>(__TAURI_INVOKE("inbox_reply", { account, conversation, text })),
+	inboxMarkRead: (account: AccountId, conversation: ConversationId) => typedError<null, IpcError>(__TAURI_INVOKE("inbox_mark_read", { account, conversation })),
 };
 
 /* Types */
@@ -94,6 +104,32 @@ export type ContactQuery = {
 	limit: number,
 };
 
+/**  A thread between a contact and one of the account's numbers. */
+export type ConversationId = string;
+
+/**  Where a conversation stands for the operators. */
+export type ConversationStatus = "open" | "pending" | "resolved";
+
+/**  A line of the chat list. */
+export type ConversationSummary = {
+	id: ConversationId,
+	contact_id: ContactId,
+	contact_name: string | null,
+	contact_phone: string,
+	instance_id: InstanceId,
+	instance_name: string,
+	status: ConversationStatus,
+	unread_count: number,
+	last_message_at: number | null,
+	last_body: string | null,
+	last_kind: MessageKind | null,
+	last_direction: Direction | null,
+	last_status: MessageStatus | null,
+};
+
+/**  Who wrote a message. */
+export type Direction = "inbound" | "outbound";
+
 /**
  *  Stable error codes, sent across IPC as `{code, message}`. The UI branches on
  *  these (for example to put the message under the right field), never on text.
@@ -113,6 +149,20 @@ export type ErrorCode =
 "account_archived" | 
 /**  No contact of this account has this id. */
 "contact_unknown" | 
+/**  No number of this account has this id. */
+"number_unknown" | 
+/**  The number is not running or not connected; the message waits. */
+"number_offline" | 
+/**  No conversation of this account has this id. */
+"conversation_unknown" | 
+/**  A message with nothing to send. */
+"message_empty" | 
+/**  A message longer than WhatsApp takes. */
+"message_too_long" | 
+/**  The WhatsApp number could not do what was asked. */
+"whatsapp_failed" | 
+/**  Another ZapDesk (app or `zapdesk-cli serve`) already uses this data folder. */
+"already_running" | 
 /**  An id that is not a UUID. */
 "id_invalid" | 
 /**  The database was written by a newer ZapDesk. */
@@ -121,6 +171,39 @@ export type ErrorCode =
 "database_failed" | 
 /**  The data folder could not be created or used. */
 "data_dir_unusable";
+
+/**  What changed, for the UI. */
+export type FleetEvent = 
+/**  A number's status changed. */
+{ kind: "number"; account: AccountId; instance: InstanceId; status: Status } | 
+/**  A conversation got a message, an ack or a status. */
+{ kind: "conversation"; account: AccountId; conversation: ConversationId; new_message: boolean };
+
+/**  A number as stored. */
+export type Instance = {
+	id: InstanceId,
+	account_id: AccountId,
+	name: string,
+	kind: InstanceKind,
+	/**  The last status a running number reported. */
+	status: InstanceStatus,
+	status_detail: string | null,
+	/**  The number's own phone once connected, E.164. */
+	phone: string | null,
+	/**  Started again when ZapDesk starts (it was running when it closed). */
+	autostart: boolean,
+	created_at: number,
+	updated_at: number,
+};
+
+/**  A WhatsApp number of an account. */
+export type InstanceId = string;
+
+/**  A real WhatsApp number, or the offline Sandbox that fakes WhatsApp Web. */
+export type InstanceKind = "whatsapp" | "sandbox";
+
+/**  The life of a number's WhatsApp Web session. */
+export type InstanceStatus = "stopped" | "starting" | "awaiting_qr" | "pairing" | "connected" | "disconnected" | "failed";
 
 /**  An error as the UI receives it. */
 export type IpcError = {
@@ -134,8 +217,85 @@ export type IpcError = {
  */
 export type Lang = "pt-BR" | "en";
 
+/**
+ *  One message of a conversation. Outbound messages are also the outbox:
+ *  `pending` and `sending` ones still have to go out.
+ */
+export type Message = {
+	id: MessageId,
+	account_id: AccountId,
+	conversation_id: ConversationId,
+	instance_id: InstanceId,
+	wa_message_id: string | null,
+	direction: Direction,
+	kind: MessageKind,
+	/**  Text, caption, `lat,lng` of a location, or the vCard of a contact card. */
+	body: string,
+	status: MessageStatus,
+	/**  Why it failed, in WhatsApp's words. */
+	error: string | null,
+	/**  The media file, relative to the data folder. */
+	media_path: string | null,
+	media_mime: string | null,
+	media_name: string | null,
+	media_size: number | null,
+	/**  Why the media is missing: `too_large`, `download_failed`. */
+	media_error: string | null,
+	/**  WhatsApp's time of the message (Unix ms). */
+	sent_at: number | null,
+	created_at: number,
+	updated_at: number,
+};
+
+/**  One WhatsApp message, inbound or outbound. */
+export type MessageId = string;
+
+/**  What a message carries. */
+export type MessageKind = "text" | "image" | "audio" | "document" | "location" | "contact";
+
+/**  Delivery state of a message, from WhatsApp's acks. */
+export type MessageStatus = "pending" | "sending" | "sent" | "delivered" | "read" | "played" | "failed" | "received";
+
+/**  What to do with a number. */
+export type NumberAction = "start" | "stop" | "restart" | "logout" | "remove";
+
+/**  What a person fills in to add a number. */
+export type NumberInput = {
+	name: string,
+	kind: InstanceKind,
+};
+
+/**  A number with its live status. */
+export type NumberView = {
+	number: Instance,
+	status: Status,
+};
+
 /**  What the agency sells this client. */
 export type Plan = "free" | "starter" | "pro" | "enterprise";
+
+/**  What a Sandbox number can simulate from the UI. */
+export type Simulation = 
+/**  The phone scans the QR. */
+{ kind: "scan" } | 
+/**  A contact writes to the number. */
+{ kind: "message"; from: string; name: string | null; text: string };
+
+/**  The life of one number's WhatsApp Web session. */
+export type Status = { state: "stopped" } | 
+/**  Chromium is starting or WhatsApp Web is loading. */
+{ state: "starting" } | 
+/**  Waiting for the phone to scan this QR (a PNG `data:` URL); it rotates. */
+{ state: "awaiting_qr"; qr: string } | 
+/**  The phone approved; WhatsApp Web is syncing. */
+{ state: "pairing" } | { state: "connected"; me: string | null } | 
+/**
+ *  The session is logged in but cannot reach WhatsApp (phone or network
+ *  offline), or the browser is being restarted.
+ */
+{ state: "disconnected"; reason: string } | 
+/**  Gave up for now; `reason` says why. */
+{ state: "failed"; reason: string };
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -1,7 +1,7 @@
 import { EmptyState } from "../components/EmptyState";
 import { useI18n } from "../i18n";
 
-export type SoonScreen = "inbox" | "campaigns" | "flows" | "numbers";
+export type SoonScreen = "campaigns" | "flows";
 
 /** Screens whose features are not built yet say so plainly. */
 export function ComingSoon({ screen }: { screen: SoonScreen }) {

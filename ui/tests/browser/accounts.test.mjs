@@ -100,7 +100,7 @@ test("settings: English switches every label and is saved; accounts are edited a
 test("screens not built yet say so", async () => {
   const app = await openApp(browser, server.url, { accounts: [{ name: "Academia Forma" }] });
   const { page } = app;
-  for (const [nav, heading] of [["Conversas", "Conversas"], ["Campanhas", "Campanhas"], ["Fluxos", "Fluxos"], ["Números", "Números"]]) {
+  for (const [nav, heading] of [["Campanhas", "Campanhas"], ["Fluxos", "Fluxos"]]) {
     await page.getByRole("button", { name: nav }).click();
     await page.getByRole("heading", { name: heading }).waitFor();
     await page.getByText("Em breve").waitFor();

@@ -1,0 +1,230 @@
+import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useApp } from "../context";
+import { useI18n } from "../i18n";
+import { AppError, call, commands, type InstanceKind, type NumberAction, type NumberView, type Status } from "../ipc/call";
+import { EmptyState } from "../components/EmptyState";
+import { Field } from "../components/Field";
+import { Modal } from "../components/Modal";
+import { useFleetEvents } from "../live";
+import { formatPhone } from "../format";
+
+/** The account's WhatsApp numbers with live status, QR pairing and the Sandbox's simulations. */
+export function Numbers() {
+  const { t } = useI18n();
+  const { account, toast } = useApp();
+  const [numbers, setNumbers] = useState<NumberView[] | null>(null);
+  const [adding, setAdding] = useState(false);
+
+  const reload = useCallback(async () => {
+    try {
+      setNumbers(await call(commands.numbersList(account.id)));
+    } catch (e) {
+      toast(e instanceof AppError ? e.message : String(e), "error");
+    }
+  }, [account.id, toast]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  useFleetEvents((event) => {
+    if (event.kind !== "number" || event.account !== account.id) return;
+    setNumbers((list) => list?.map((n) => (n.number.id === event.instance ? { ...n, status: event.status } : n)) ?? list);
+    // The stored row changes too (its phone once connected).
+    if (event.status.state === "connected" || event.status.state === "stopped") void reload();
+  });
+
+  return (
+    <section className="screen numbers">
+      <header className="screen-head">
+        <div>
+          <h1>{t("numbers.title")}</h1>
+          <p className="muted">{t("numbers.subtitle")}</p>
+        </div>
+        <button type="button" className="primary" onClick={() => setAdding(true)}>+ {t("numbers.add")}</button>
+      </header>
+      {numbers?.length === 0 && (
+        <EmptyState title={t("numbers.empty")} body={t("numbers.emptyBody")}>
+          <button type="button" className="primary" onClick={() => setAdding(true)}>+ {t("numbers.add")}</button>
+        </EmptyState>
+      )}
+      <div className="number-grid">
+        {numbers?.map((n) => <NumberCard key={n.number.id} view={n} onChanged={reload} />)}
+      </div>
+      {adding && <AddNumber onClose={() => setAdding(false)} onAdded={() => { setAdding(false); void reload(); }} />}
+    </section>
+  );
+}
+
+function StatusPill({ status }: { status: Status }) {
+  const { t } = useI18n();
+  const detail = status.state === "disconnected" || status.state === "failed" ? ` — ${status.reason}` : "";
+  return <span className={`pill ${status.state}`} data-testid="number-status">{t(`numbers.status.${status.state}`)}{detail}</span>;
+}
+
+function NumberCard({ view, onChanged }: { view: NumberView; onChanged: () => Promise<void> }) {
+  const { t } = useI18n();
+  const { account, toast } = useApp();
+  const { number, status } = view;
+  const [busy, setBusy] = useState(false);
+  const running = status.state !== "stopped";
+  const sandbox = number.kind === "sandbox";
+
+  async function act(action: NumberAction) {
+    if (action === "logout" && !window.confirm(t("numbers.logoutConfirm", { name: number.name }))) return;
+    if (action === "remove" && !window.confirm(t("numbers.removeConfirm", { name: number.name }))) return;
+    setBusy(true);
+    try {
+      await call(commands.numbersAct(account.id, number.id, action));
+      await onChanged();
+    } catch (e) {
+      toast(e instanceof AppError ? e.message : String(e), "error");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function simulateScan() {
+    try {
+      await call(commands.numbersSimulate(account.id, number.id, { kind: "scan" }));
+    } catch (e) {
+      toast(e instanceof AppError ? e.message : String(e), "error");
+    }
+  }
+
+  return (
+    <article className="number-card" data-testid="number-card" aria-label={number.name}>
+      <header>
+        <div>
+          <h2>{number.name}</h2>
+          <span className={`badge ${number.kind}`}>{t(`numbers.badge.${number.kind}`)}</span>
+        </div>
+        <StatusPill status={status} />
+      </header>
+      {status.state === "connected" && number.phone && (
+        <p className="muted">{t("numbers.connectedAs", { phone: formatPhone(number.phone) })}</p>
+      )}
+      {status.state === "awaiting_qr" && (
+        <div className="qr">
+          <img src={status.qr} alt="QR code" width={220} height={220} data-testid="qr" />
+          <p className="muted">{t("numbers.qrHelp")}</p>
+          {sandbox
+            ? <button type="button" className="primary" onClick={() => void simulateScan()}>{t("numbers.simulateScan")}</button>
+            : <PairByCode id={number.id} />}
+        </div>
+      )}
+      {sandbox && status.state === "connected" && <SimulateMessage id={number.id} />}
+      <div className="row-actions">
+        {!running && <button type="button" className="primary small" disabled={busy} onClick={() => void act("start")}>{t("numbers.start")}</button>}
+        {running && <button type="button" className="ghost small" disabled={busy} onClick={() => void act("stop")}>{t("numbers.stop")}</button>}
+        {running && <button type="button" className="ghost small" disabled={busy} onClick={() => void act("restart")}>{t("numbers.restart")}</button>}
+        <button type="button" className="ghost small" disabled={busy} onClick={() => void act("logout")}>{t("numbers.logout")}</button>
+        <button type="button" className="ghost small danger" disabled={busy} onClick={() => void act("remove")}>{t("numbers.remove")}</button>
+      </div>
+    </article>
+  );
+}
+
+function PairByCode({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { account, toast } = useApp();
+  const [phone, setPhone] = useState("");
+  const [code, setCode] = useState<string | null>(null);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    try {
+      setCode(await call(commands.numbersPairingCode(account.id, id, phone)));
+    } catch (err) {
+      toast(err instanceof AppError ? err.message : String(err), "error");
+    }
+  }
+  return (
+    <form className="inline-form" onSubmit={submit}>
+      <input aria-label={t("numbers.pairPhone")} placeholder={t("numbers.pairPhone")} inputMode="tel" value={phone} onChange={(e) => setPhone(e.target.value)} />
+      <button type="submit" className="ghost small">{t("numbers.pairByCode")}</button>
+      {code && <strong className="pair-code">{t("numbers.pairCode", { code })}</strong>}
+    </form>
+  );
+}
+
+function SimulateMessage({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { account, toast } = useApp();
+  const [from, setFrom] = useState("(11) 98765-4321");
+  const [name, setName] = useState("Maria Souza");
+  const [text, setText] = useState("Olá! Vocês abrem no sábado?");
+  const [error, setError] = useState<AppError | null>(null);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      await call(commands.numbersSimulate(account.id, id, { kind: "message", from, name: name || null, text }));
+      toast(t("numbers.simSent", { from }));
+    } catch (err) {
+      setError(err instanceof AppError ? err : new AppError("ipc_failed", String(err)));
+    }
+  }
+  return (
+    <form className="simulate form" onSubmit={submit} aria-label={t("numbers.simulateMessage")}>
+      <h3>{t("numbers.simulateMessage")}</h3>
+      <div className="row2">
+        <Field id={`sim-from-${id}`} label={t("numbers.simFrom")} error={error?.code === "phone_invalid" ? error.message : null}>
+          {(fid, desc) => <input id={fid} aria-describedby={desc} value={from} onChange={(e) => setFrom(e.target.value)} />}
+        </Field>
+        <Field id={`sim-name-${id}`} label={t("numbers.simName")}>
+          {(fid) => <input id={fid} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+      </div>
+      <Field id={`sim-text-${id}`} label={t("numbers.simText")}>
+        {(fid) => <input id={fid} value={text} onChange={(e) => setText(e.target.value)} />}
+      </Field>
+      {error && error.code !== "phone_invalid" && <p className="form-error" role="alert">{error.message}</p>}
+      <div className="actions"><button type="submit" className="ghost small">{t("numbers.simSend")}</button></div>
+    </form>
+  );
+}
+
+function AddNumber({ onClose, onAdded }: { onClose: () => void; onAdded: () => void }) {
+  const { t } = useI18n();
+  const { account, toast } = useApp();
+  const [name, setName] = useState("");
+  const [kind, setKind] = useState<InstanceKind>("sandbox");
+  const [error, setError] = useState<AppError | null>(null);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      const created = await call(commands.numbersCreate(account.id, { name, kind }));
+      await call(commands.numbersAct(account.id, created.id, "start"));
+      toast(t("numbers.added", { name: created.name }));
+      onAdded();
+    } catch (err) {
+      setError(err instanceof AppError ? err : new AppError("ipc_failed", String(err)));
+    }
+  }
+  const nameError = error && ["name_empty", "name_too_long"].includes(error.code) ? error.message : null;
+  return (
+    <Modal title={t("numbers.add")} onClose={onClose}>
+      <form className="form" onSubmit={submit} noValidate>
+        <Field id="number-name" label={t("numbers.name")} error={nameError}>
+          {(id, desc) => <input id={id} aria-describedby={desc} autoFocus placeholder={t("numbers.namePlaceholder")} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <fieldset className="kinds">
+          <legend>{t("numbers.kind")}</legend>
+          {(["sandbox", "whatsapp"] as const).map((k) => (
+            <label key={k} className="check">
+              <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
+              {t(`numbers.kind.${k}`)}
+            </label>
+          ))}
+          <p className="field-hint">{t(`numbers.kindHint.${kind}`)}</p>
+        </fieldset>
+        {error && !nameError && <p className="form-error" role="alert">{error.message}</p>}
+        <div className="actions">
+          <button type="button" className="ghost" onClick={onClose}>{t("common.cancel")}</button>
+          <button type="submit" className="primary">{t("common.create")}</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
