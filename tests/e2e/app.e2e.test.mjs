@@ -1,12 +1,14 @@
 // End to end: the real ZapDesk binary (WebKitGTK) under Xvfb, driven through
 // tauri-driver + WebKitWebDriver. Creates an account and a contact through the
 // UI, sees them listed, and checks they reached the SQLite store by reading it
-// back with zapdesk-cli. Everything it needs must be present: a missing
+// back with zapdesk-cli; then pairs a Sandbox number (real Chromium under the
+// app), has a simulated contact write, and replies from the inbox — the fake
+// WhatsApp's own log must show the reply. Everything it needs must be present: a missing
 // driver, display or binary fails the test, it is never skipped.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, existsSync, writeFileSync } from "node:fs";
+import { mkdtempSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -93,4 +95,31 @@ test("create an account and a contact through the real app", async () => {
   );
   assert.equal(page.total, 1);
   assert.deepEqual([page.items[0].phone, page.items[0].name], ["+5511987654321", "Maria Souza"]);
+});
+
+test("a Sandbox number: pair, a contact writes, the operator replies, the fake WhatsApp receives it", async () => {
+  await (await session.find("//nav//button[contains(., 'Números')]")).click();
+  await (await session.find("//div[contains(@class,'empty')]" + button("+ Adicionar número"))).click();
+  await (await session.find("//input[@id='number-name']")).type("Balcão");
+  await (await session.find("//div[@role='dialog']" + button("Criar"))).click();
+
+  const card = "//article[@data-testid='number-card'][.//h2[normalize-space()='Balcão']]";
+  await session.find(`${card}//img[@data-testid='qr']`);
+  await (await session.find(card + button("Simular leitura do QR"))).click();
+  await session.find(`${card}//span[@data-testid='number-status'][normalize-space()='Conectado']`);
+
+  // The simulation form is pre-filled with a contact and a message.
+  await (await session.find(card + button("Receber"))).click();
+  await (await session.find("//nav//button[contains(., 'Conversas')]")).click();
+  const chat = "//button[@data-testid='chat'][contains(., 'Maria Souza')]";
+  await (await session.find(chat)).click();
+  await session.find("//div[@data-testid='bubble'][contains(., 'Vocês abrem no sábado?')]");
+  await (await session.find("//div[@class='composer']/textarea")).type("Abrimos sim, das 8h às 12h.");
+  await (await session.find("//div[@class='composer']" + button("Enviar"))).click();
+  await session.find("//div[@data-testid='bubble'][contains(., 'Abrimos sim')]//span[@data-testid='tick'][@data-status!='pending' and @data-status!='sending']");
+
+  const sandboxes = readdirSync(join(dataDir, "sandbox"));
+  assert.equal(sandboxes.length, 1);
+  const sent = readFileSync(join(dataDir, "sandbox", sandboxes[0], "sent.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(sent.map((m) => [m.chat, m.text]), [["5511987654321@c.us", "Abrimos sim, das 8h às 12h."]]);
 });

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod contacts;
+mod numbers;
 mod output;
 
 use std::path::PathBuf;
@@ -38,6 +39,15 @@ enum Command {
     /// Contacts of one account.
     #[command(subcommand)]
     Contacts(contacts::Command),
+    /// WhatsApp numbers of one account.
+    #[command(subcommand)]
+    Numbers(numbers::Command),
+    /// Run the numbers marked to run, without a window, until Ctrl-C.
+    Serve {
+        /// Only this account's numbers.
+        #[arg(long)]
+        account: Option<zapdesk_core::AccountId>,
+    },
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -66,11 +76,15 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Accounts(cmd) => accounts::run(&store, cmd, cli.json).await,
         Command::Contacts(cmd) => contacts::run(&store, cmd, cli.json).await,
+        Command::Numbers(cmd) => numbers::run(&store, cmd, cli.json).await,
+        Command::Serve { account } => numbers::serve(&store, account, cli.json).await,
     };
     store.close().await;
     match result {
         Ok(text) => {
-            println!("{text}");
+            if !text.is_empty() {
+                println!("{text}");
+            }
             ExitCode::SUCCESS
         }
         Err(failure) => output::fail(&failure, lang, cli.json),

@@ -499,7 +499,7 @@ impl Actor {
         match event {
             BridgeEvent::Hello { version, .. } => tracing::debug!("bridge v{version} loaded"),
             BridgeEvent::Qr { code } => match crate::qr::png_data_url(&code) {
-                Ok(qr) => self.set(Status::AwaitingQr { qr }),
+                Ok(qr) => self.set(Status::AwaitingQr { qr, code }),
                 Err(e) => tracing::warn!("QR not rendered: {e}"),
             },
             BridgeEvent::RequireAuth => {}

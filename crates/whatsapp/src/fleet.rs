@@ -448,6 +448,17 @@ impl Fleet {
                 if number.autostart {
                     self.start(account.id, number.id).await?;
                     started += 1;
+                } else if number.status != InstanceStatus::Stopped {
+                    // A status left behind by a crash of the last run.
+                    instances::set_status(
+                        &self.store,
+                        account.id,
+                        number.id,
+                        InstanceStatus::Stopped,
+                        None,
+                        None,
+                    )
+                    .await?;
                 }
             }
         }
@@ -457,9 +468,21 @@ impl Fleet {
     /// Stops every number without changing whether it starts next time.
     pub async fn shutdown(&self) {
         let all: Vec<(InstanceId, Running)> = self.lock().drain().collect();
-        for (_, running) in all {
+        for (id, running) in all {
             running.handle.stop().await;
             running.pump.abort();
+            if let Err(e) = instances::set_status(
+                &self.store,
+                running.account,
+                id,
+                InstanceStatus::Stopped,
+                None,
+                None,
+            )
+            .await
+            {
+                tracing::warn!("number {id}: recording the stop: {e}");
+            }
         }
     }
 

@@ -21,6 +21,17 @@ pub fn png_data_url(code: &str) -> Result<String, String> {
     ))
 }
 
+/// Renders a QR code as text for a terminal (two rows per character).
+pub fn terminal(code: &str) -> Result<String, String> {
+    let qr = QrCode::new(code.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(qr
+        .render::<qrcode::render::unicode::Dense1x2>()
+        .dark_color(qrcode::render::unicode::Dense1x2::Light)
+        .light_color(qrcode::render::unicode::Dense1x2::Dark)
+        .quiet_zone(true)
+        .build())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -9,9 +9,11 @@ pub enum Status {
     Stopped,
     /// Chromium is starting or WhatsApp Web is loading.
     Starting,
-    /// Waiting for the phone to scan this QR (a PNG `data:` URL); it rotates.
+    /// Waiting for the phone to scan this QR (`qr`: a PNG `data:` URL; `code`:
+    /// the text it encodes, for a terminal); it rotates.
     AwaitingQr {
         qr: String,
+        code: String,
     },
     /// The phone approved; WhatsApp Web is syncing.
     Pairing,

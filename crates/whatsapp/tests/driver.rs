@@ -26,7 +26,7 @@ async fn qr_rotates_then_scan_connects() {
     let second = status_where(
         &n.handle,
         "a new QR",
-        |s| matches!(s, Status::AwaitingQr { qr } if *qr != first),
+        |s| matches!(s, Status::AwaitingQr { qr, .. } if *qr != first),
     )
     .await;
     assert!(matches!(second, Status::AwaitingQr { .. }));

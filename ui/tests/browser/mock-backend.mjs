@@ -135,7 +135,7 @@ export function installMockBackend(seed) {
     },
     numbers_act: ({ account: accountId, id: numberId, action }) => {
       const n = number(accountId, numberId);
-      if (action === "start" || action === "restart") setStatus(n, { state: "awaiting_qr", qr: QR });
+      if (action === "start" || action === "restart") setStatus(n, { state: "awaiting_qr", qr: QR, code: "2@mock" });
       if (action === "stop" || action === "logout") setStatus(n, { state: "stopped" });
       if (action === "remove") state.numbers = state.numbers.filter((x) => x !== n);
       return null;

@@ -112,7 +112,7 @@ pub async fn connected(handle: &InstanceHandle) {
 
 pub async fn qr(handle: &InstanceHandle) -> String {
     match status_where(handle, "a QR", |s| matches!(s, Status::AwaitingQr { .. })).await {
-        Status::AwaitingQr { qr } => qr,
+        Status::AwaitingQr { qr, .. } => qr,
         _ => unreachable!(),
     }
 }
