@@ -89,6 +89,7 @@ pub fn run() {
             // of the app); the UI then shows why instead of the app vanishing.
             let state = tauri::async_runtime::block_on(AppState::open(dir, sink));
             if let Ok(fleet) = state.fleet() {
+                stop_on_signal(app.handle().clone(), std::sync::Arc::clone(fleet));
                 let fleet = std::sync::Arc::clone(fleet);
                 tauri::async_runtime::spawn(async move {
                     if let Err(e) = fleet.resume().await {
@@ -114,6 +115,33 @@ pub fn run() {
             // Close every Chromium cleanly; `autostart` keeps what runs next time.
             tauri::async_runtime::block_on(fleet.shutdown());
         }
+    });
+}
+
+/// A terminate signal (logout of the desktop session, `kill`, a test driver
+/// ending its session) closes every Chromium before the app exits, as closing
+/// the window does.
+fn stop_on_signal(app: tauri::AppHandle, fleet: std::sync::Arc<zapdesk_whatsapp::fleet::Fleet>) {
+    tauri::async_runtime::spawn(async move {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_err() {
+                return;
+            }
+        }
+        fleet.shutdown().await;
+        app.exit(0);
     });
 }
 

@@ -7,7 +7,7 @@
 // driver, display or binary fails the test, it is never skipped.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
+import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { mkdtempSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -68,6 +68,9 @@ after(async () => {
     await session.close().catch(() => {});
   }
   driver?.kill();
+  // Ending the session SIGKILLs the app, which then cannot close its Chromium
+  // (a real start-up would kill such orphans); do it for the app here.
+  spawnSync("pkill", ["-KILL", "-f", `${dataDir}/profiles/`]);
 });
 
 const button = (label) => `//button[normalize-space()='${label}']`;

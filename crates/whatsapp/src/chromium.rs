@@ -93,17 +93,18 @@ impl Session {
             .viewport(None)
             .launch_timeout(Duration::from_secs(60))
             .request_timeout(Duration::from_secs(60))
+            // chromiumoxide adds the leading `--` itself.
             .args([
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-default-browser-check",
-                "--password-store=basic",
-                &format!("--user-agent={USER_AGENT}"),
+                "disable-gpu".to_owned(),
+                "no-first-run".to_owned(),
+                "disable-background-networking".to_owned(),
+                "disable-component-update".to_owned(),
+                "disable-sync".to_owned(),
+                "no-default-browser-check".to_owned(),
+                "password-store=basic".to_owned(),
+                format!("user-agent={USER_AGENT}"),
             ])
-            .args(spec.extra_args.iter().map(String::as_str));
+            .args(spec.extra_args.iter().map(|a| a.trim_start_matches('-').to_owned()));
         if spec.headless {
             builder = builder.new_headless_mode();
         } else {
