@@ -106,6 +106,18 @@ impl UserError for NumberError {
 const COLUMNS: &str =
     "id, account_id, name, kind, status, status_detail, phone, autostart, created_at, updated_at";
 
+/// An update or delete that touched no row means the number is not there.
+fn found(
+    done: sqlx::sqlite::SqliteQueryResult,
+    account: AccountId,
+    id: InstanceId,
+) -> Result<(), NumberError> {
+    if done.rows_affected() == 0 {
+        return Err(NumberError::Unknown(account, id));
+    }
+    Ok(())
+}
+
 /// Adds a number to an account; it starts stopped.
 pub async fn create(
     store: &Store,
@@ -190,10 +202,7 @@ pub async fn set_status(
     .bind(id)
     .execute(store.pool())
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(NumberError::Unknown(account, id));
-    }
-    Ok(())
+    found(done, account, id)
 }
 
 /// Remembers whether the number should run when ZapDesk starts.
@@ -212,10 +221,7 @@ pub async fn set_autostart(
     .bind(id)
     .execute(store.pool())
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(NumberError::Unknown(account, id));
-    }
-    Ok(())
+    found(done, account, id)
 }
 
 /// Deletes a number with its conversations and messages.
@@ -225,8 +231,5 @@ pub async fn delete(store: &Store, account: AccountId, id: InstanceId) -> Result
         .bind(id)
         .execute(store.pool())
         .await?;
-    if done.rows_affected() == 0 {
-        return Err(NumberError::Unknown(account, id));
-    }
-    Ok(())
+    found(done, account, id)
 }

@@ -75,6 +75,8 @@ pub enum SandboxAction {
     LogoutFromPhone,
     /// The page stops answering (a renderer stuck in a loop).
     Hang,
+    /// The page's renderer crashes (CDP `Page.crash`).
+    CrashPage,
     /// Runs a script in the fake page (tests: a bridge event that is malformed, …).
     Script(String),
 }
@@ -415,6 +417,17 @@ impl Actor {
             SandboxAction::SetOnline(online) => format!("window.__fake.setOnline({online})"),
             SandboxAction::LogoutFromPhone => "window.__fake.logoutFromPhone()".to_owned(),
             SandboxAction::Script(script) => script,
+            SandboxAction::CrashPage => {
+                let session = self.session.as_ref().ok_or(CommandError::NotRunning)?;
+                let page = session.page.clone();
+                // The renderer dies before it can answer; do not wait for it.
+                tokio::spawn(async move {
+                    let _ = page
+                        .execute(chromiumoxide::cdp::browser_protocol::page::CrashParams::default())
+                        .await;
+                });
+                return Ok(None);
+            }
             SandboxAction::Hang => {
                 // Fire and forget: the evaluation never returns.
                 let session = self.session.as_ref().ok_or(CommandError::NotRunning)?;
@@ -535,17 +548,18 @@ impl Actor {
         if self.session.is_none() {
             return;
         }
+        // A page that hangs times out; a page whose renderer is gone fails at
+        // once. Either, twice in a row, is a page that no longer works.
         match self.run_in_page(serde_json::json!({ "cmd": "ping" })).await {
             Ok(_) => self.missed_pings = 0,
-            Err(CommandError::Timeout) => {
+            Err(e) => {
                 self.missed_pings += 1;
                 if self.missed_pings >= 2 {
-                    tracing::warn!("WhatsApp Web stopped answering; restarting the browser");
+                    tracing::warn!("WhatsApp Web stopped answering ({e}); restarting the browser");
                     self.close_session().await;
                     self.schedule_relaunch("not answering".into());
                 }
             }
-            Err(_) => {}
         }
     }
 }

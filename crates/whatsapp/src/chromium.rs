@@ -104,7 +104,11 @@ impl Session {
                 "password-store=basic".to_owned(),
                 format!("user-agent={USER_AGENT}"),
             ])
-            .args(spec.extra_args.iter().map(|a| a.trim_start_matches('-').to_owned()));
+            .args(
+                spec.extra_args
+                    .iter()
+                    .map(|a| a.trim_start_matches('-').to_owned()),
+            );
         if spec.headless {
             builder = builder.new_headless_mode();
         } else {
@@ -149,6 +153,9 @@ impl Session {
             }
         }));
         let mut crashes = page.event_listener::<EventTargetCrashed>().await?;
+        // Inspector events (the crash) only flow once the domain is enabled.
+        page.execute(chromiumoxide::cdp::browser_protocol::inspector::EnableParams::default())
+            .await?;
         let crashed = signals;
         tasks.push(tokio::spawn(async move {
             while crashes.next().await.is_some() {

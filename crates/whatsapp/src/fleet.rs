@@ -318,7 +318,6 @@ impl Fleet {
 
     /// Logs out of WhatsApp and deletes the number's profile; it can be paired again.
     pub async fn logout(&self, account: AccountId, id: InstanceId) -> Result<(), FleetError> {
-        instances::get(&self.store, account, id).await?;
         instances::set_autostart(&self.store, account, id, false).await?;
         let handle = self.handle(id);
         match handle {

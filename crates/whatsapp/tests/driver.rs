@@ -399,3 +399,40 @@ async fn phone_offline_then_online_and_logout_from_the_phone() {
     qr(&n.handle).await;
     n.handle.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crashed_page_is_reloaded_in_the_same_browser() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let mut n = sandbox_number(dir.path(), "a");
+    paired(&n).await;
+    let pid = n.handle.browser_pid().await.unwrap();
+    n.handle.sandbox(SandboxAction::CrashPage).await.unwrap();
+    status_where(
+        &n.handle,
+        "noticed the crash",
+        |s| matches!(s, Status::Disconnected { reason } if reason == "page crashed"),
+    )
+    .await;
+    connected(&n.handle).await;
+    assert_eq!(
+        n.handle.browser_pid().await.unwrap(),
+        pid,
+        "the browser itself survived"
+    );
+    let msg = Incoming {
+        from: "+5511987654321".into(),
+        body: "depois do crash".into(),
+        ..Default::default()
+    };
+    n.handle
+        .sandbox(SandboxAction::Incoming(msg))
+        .await
+        .unwrap();
+    loop {
+        if next_message(&mut n.events).await.body == "depois do crash" {
+            break;
+        }
+    }
+    n.handle.stop().await;
+}
