@@ -61,12 +61,35 @@ fn pss_kib(needle: &str) -> u64 {
     total
 }
 
-/// Lets the browsers settle (first paint, JIT) before memory is read.
-fn settle() {
-    std::thread::sleep(Duration::from_secs(5));
+/// Lets the browsers settle (first paint, JIT, start-up allocations given
+/// back) before memory is read; more browsers take longer on two cores.
+fn settle(n: usize) {
+    std::thread::sleep(Duration::from_secs(5) + Duration::from_millis(750) * n as u32);
 }
 
-async fn zapdesk(n: usize, extra_args: &[&str]) -> (Vec<Duration>, u64) {
+/// The command line of the browser process (not a renderer or helper) using `profile`.
+fn browser_args(profile: &str) -> Vec<String> {
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let args: Vec<String> = String::from_utf8_lossy(&cmdline)
+            .split('\0')
+            .filter(|a| !a.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if args.iter().any(|a| a.contains(profile))
+            && !args.iter().any(|a| a.starts_with("--type="))
+        {
+            return args.into_iter().skip(1).collect();
+        }
+    }
+    panic!("no browser process for {profile}");
+}
+
+/// Runs `n` Sandbox numbers; returns their start→ready times, their PSS, and
+/// the Chromium command line ZapDesk used (for the bare floor).
+async fn zapdesk(n: usize, extra_args: &[&str]) -> (Vec<Duration>, u64, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_path_buf();
     let store = Store::open(&data).await.unwrap();
@@ -130,10 +153,11 @@ async fn zapdesk(n: usize, extra_args: &[&str]) -> (Vec<Duration>, u64) {
             times.push(at - started[&instance]);
         }
     }
-    settle();
+    settle(n);
     let pss = pss_kib(&format!("{}/profiles/", data.display()));
+    let args = browser_args(&format!("{}/profiles/", data.display()));
     fleet.shutdown().await;
-    (times, pss)
+    (times, pss, args)
 }
 
 /// A plain HTTP server for the fake page, so a bare Chromium (no CDP, no
@@ -186,24 +210,21 @@ fn serve_fake(dir: &Path) -> String {
     format!("http://{addr}/")
 }
 
-fn bare(n: usize, extra_args: &[&str]) -> u64 {
+/// The floor: Chromium with exactly ZapDesk's command line (same flags), but
+/// no CDP session, no injected bridge and no interception: it just opens the
+/// fake page from a local HTTP server.
+fn bare(n: usize, zapdesk_args: &[String]) -> u64 {
     let dir = tempfile::tempdir().unwrap();
     let url = serve_fake(&dir.path().join("fake"));
     let chromium: PathBuf = default_chromium();
+    let flags: Vec<&String> = zapdesk_args
+        .iter()
+        .filter(|a| !a.starts_with("--user-data-dir=") && !a.starts_with("--remote-debugging"))
+        .collect();
     let mut children: Vec<Child> = (0..n)
         .map(|i| {
             Command::new(&chromium)
-                .args([
-                    "--headless=new",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-extensions",
-                    "--remote-debugging-port=0",
-                ])
-                .args(extra_args)
+                .args(&flags)
                 .arg(format!("--user-data-dir={}/bare{i}", dir.path().display()))
                 .arg(&url)
                 .stdout(Stdio::null())
@@ -212,7 +233,7 @@ fn bare(n: usize, extra_args: &[&str]) -> u64 {
                 .unwrap()
         })
         .collect();
-    settle();
+    settle(n);
     let pss = pss_kib(&format!("{}/bare", dir.path().display()));
     for c in &mut children {
         let _ = c.kill();
@@ -248,8 +269,8 @@ async fn main() {
     println!("|---|---|---|---|---|---|---|");
     for (label, flags) in variants {
         for n in [1usize, 4, 8] {
-            let (times, pss) = zapdesk(n, flags).await;
-            let floor = bare(n, flags);
+            let (times, pss, args) = zapdesk(n, flags).await;
+            let floor = bare(n, &args);
             let max = *times.iter().max().unwrap();
             let per = pss as f64 / n as f64 / 1024.0;
             let floor_per = floor as f64 / n as f64 / 1024.0;

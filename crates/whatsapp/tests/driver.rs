@@ -30,6 +30,13 @@ async fn qr_rotates_then_scan_connects() {
     )
     .await;
     assert!(matches!(second, Status::AwaitingQr { .. }));
+    // The alternative to the QR: a code to type on the phone.
+    let code = n
+        .handle
+        .pairing_code("+55 11 98765-4321".into())
+        .await
+        .unwrap();
+    assert!(code.len() == 9 && code.as_bytes()[4] == b'-', "{code}");
     n.handle.sandbox(SandboxAction::Scan).await.unwrap();
     let connected = status_where(&n.handle, "connected", |s| {
         matches!(s, Status::Connected { .. })
