@@ -285,8 +285,11 @@ export type Simulation =
 export type Status = { state: "stopped" } | 
 /**  Chromium is starting or WhatsApp Web is loading. */
 { state: "starting" } | 
-/**  Waiting for the phone to scan this QR (a PNG `data:` URL); it rotates. */
-{ state: "awaiting_qr"; qr: string } | 
+/**
+ *  Waiting for the phone to scan this QR (`qr`: a PNG `data:` URL; `code`:
+ *  the text it encodes, for a terminal); it rotates.
+ */
+{ state: "awaiting_qr"; qr: string; code: string } | 
 /**  The phone approved; WhatsApp Web is syncing. */
 { state: "pairing" } | { state: "connected"; me: string | null } | 
 /**
