@@ -117,8 +117,8 @@ test("a Sandbox number: pair, a contact writes, the operator replies, the fake W
   const chat = "//button[@data-testid='chat'][contains(., 'Maria Souza')]";
   await (await session.find(chat)).click();
   await session.find("//div[@data-testid='bubble'][contains(., 'Vocês abrem no sábado?')]");
-  await (await session.find("//div[@class='composer']/textarea")).type("Abrimos sim, das 8h às 12h.");
-  await (await session.find("//div[@class='composer']" + button("Enviar"))).click();
+  await (await session.find("//div[contains(@class,'composer-row')]/textarea")).type("Abrimos sim, das 8h às 12h.");
+  await (await session.find("//div[contains(@class,'composer-row')]" + button("Enviar"))).click();
   await session.find("//div[@data-testid='bubble'][contains(., 'Abrimos sim')]//span[@data-testid='tick'][@data-status!='pending' and @data-status!='sending']");
 
   const sandboxes = readdirSync(join(dataDir, "sandbox"));

@@ -39,6 +39,22 @@ pub enum ErrorCode {
     WhatsappFailed,
     /// Another ZapDesk (app or `zapdesk-cli serve`) already uses this data folder.
     AlreadyRunning,
+    /// No operator has this id.
+    UserUnknown,
+    /// Not an e-mail address.
+    EmailInvalid,
+    /// Another operator has this e-mail.
+    EmailDuplicate,
+    /// A quick reply's shortcut is empty, too long or has spaces.
+    ShortcutInvalid,
+    /// Another quick reply of the account has this shortcut.
+    ShortcutDuplicate,
+    /// No quick reply of this account has this id.
+    QuickReplyUnknown,
+    /// An attachment over the size limit.
+    AttachmentTooLarge,
+    /// An attachment of a type WhatsApp does not take or ZapDesk blocks.
+    AttachmentBlocked,
     /// An id that is not a UUID.
     IdInvalid,
     /// The database was written by a newer ZapDesk.

@@ -20,8 +20,9 @@ pub mod settings;
 pub mod store;
 mod text;
 mod time;
+pub mod users;
 
 pub use error::{ErrorCode, UserError};
 pub use i18n::Lang;
-pub use ids::{AccountId, ContactId, ConversationId, InstanceId, MessageId};
+pub use ids::{AccountId, ContactId, ConversationId, InstanceId, MessageId, UserId};
 pub use store::Store;

@@ -5,6 +5,7 @@
 
 use zapdesk_core::accounts::{self, AccountInput};
 use zapdesk_core::domain::{InstanceKind, MessageKind, MessageStatus};
+use zapdesk_core::inbox::conversations::ListFilter;
 use zapdesk_core::inbox::ingest::{Inbound, MEDIA_LIMIT, Media, ingest};
 use zapdesk_core::inbox::{conversations, outbox};
 use zapdesk_core::instances::{self, NumberInput};
@@ -48,7 +49,16 @@ fn text(wa_id: &str, phone: &str, body: &str, at: i64) -> Inbound {
 }
 
 async fn count(store: &Store, acc: AccountId) -> usize {
-    let list = conversations::list(store, acc, None, 100).await.unwrap();
+    let list = conversations::list(
+        store,
+        acc,
+        &ListFilter {
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let mut n = 0;
     for c in list {
         n += conversations::thread(store, acc, c.id, None, 500)
@@ -98,7 +108,16 @@ async fn a_message_creates_contact_and_conversation_and_is_stored_once() {
     .await
     .unwrap()
     .unwrap();
-    let list = conversations::list(&store, acc, None, 10).await.unwrap();
+    let list = conversations::list(
+        &store,
+        acc,
+        &ListFilter {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(
         (
@@ -114,7 +133,17 @@ async fn a_message_creates_contact_and_conversation_and_is_stored_once() {
         .await
         .unwrap();
     assert_eq!(
-        conversations::list(&store, acc, None, 10).await.unwrap()[0].unread_count,
+        conversations::list(
+            &store,
+            acc,
+            &ListFilter {
+                limit: 10,
+                ..Default::default()
+            }
+        )
+        .await
+        .unwrap()[0]
+            .unread_count,
         0
     );
 }
@@ -338,10 +367,17 @@ async fn other_accounts_see_nothing() {
     .unwrap()
     .id;
     assert!(
-        conversations::list(&store, other, None, 10)
-            .await
-            .unwrap()
-            .is_empty()
+        conversations::list(
+            &store,
+            other,
+            &ListFilter {
+                limit: 10,
+                ..Default::default()
+            }
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
     assert_eq!(
         conversations::thread(&store, other, conv, None, 10)

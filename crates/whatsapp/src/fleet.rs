@@ -403,23 +403,36 @@ impl Fleet {
         conversation: ConversationId,
         text: &str,
     ) -> Result<bool, FleetError> {
-        let message = outbox::enqueue_text(&self.store, account, conversation, text).await?;
+        outbox::enqueue_text(&self.store, account, conversation, text).await?;
+        Ok(self.kick_conversation(account, conversation).await)
+    }
+
+    /// Something was queued in a conversation: tell the UI, and wake its
+    /// number's sender. Returns whether that number is connected right now.
+    pub async fn kick_conversation(
+        &self,
+        account: AccountId,
+        conversation: ConversationId,
+    ) -> bool {
         (self.sink)(FleetEvent::Conversation {
             account,
             conversation,
             new_message: false,
         });
+        let Ok(summary) = conversations::get(&self.store, account, conversation).await else {
+            return false;
+        };
         let running = self
             .lock()
-            .get(&message.instance_id)
+            .get(&summary.instance_id)
             .map(|r| (r.kick.clone(), r.handle.status()));
-        Ok(match running {
+        match running {
             Some((kick, status)) => {
                 kick.notify_one();
                 matches!(status, Status::Connected { .. })
             }
             None => false,
-        })
+        }
     }
 
     /// Marks a conversation read here and sends the read receipt when connected.

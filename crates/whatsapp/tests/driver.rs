@@ -192,24 +192,26 @@ async fn sending_while_not_connected_is_refused() {
 async fn a_killed_browser_is_relaunched_and_reconnects_without_a_new_qr() {
     let _one = serial();
     let dir = tempfile::tempdir().unwrap();
-    let n = sandbox_number(dir.path(), "a");
+    let mut n = sandbox_number(dir.path(), "a");
     paired(&n).await;
     let pid = n.handle.browser_pid().await.expect("a browser pid");
-    let mut watch = n.handle.watch();
+    // Statuses so far (pairing) are not what this test is about.
+    while n.events.try_recv().is_ok() {}
     let status = std::process::Command::new("kill")
         .args(["-9", &pid.to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    // Collect every status until connected again: no QR may appear.
+    // Collect every status (the event stream keeps them all) until connected
+    // again: no QR may appear.
     let seen = tokio::time::timeout(WAIT, async {
         let mut seen = Vec::new();
         loop {
-            watch.changed().await.unwrap();
-            let s = watch.borrow_and_update().clone();
-            seen.push(s.clone());
-            if matches!(s, Status::Connected { .. }) && seen.len() > 1 {
-                return seen;
+            if let zapdesk_whatsapp::actor::Event::Status(s) = n.events.recv().await.unwrap() {
+                seen.push(s.clone());
+                if matches!(s, Status::Connected { .. }) {
+                    return seen;
+                }
             }
         }
     })
@@ -365,17 +367,20 @@ async fn malformed_and_unknown_bridge_events_are_ignored() {
 async fn a_hung_page_is_noticed_by_the_watchdog_and_restarted() {
     let _one = serial();
     let dir = tempfile::tempdir().unwrap();
-    let n = sandbox_number(dir.path(), "a");
+    let mut n = sandbox_number(dir.path(), "a");
     paired(&n).await;
     let pid = n.handle.browser_pid().await.unwrap();
     n.handle.sandbox(SandboxAction::Hang).await.unwrap();
-    status_where(
-        &n.handle,
+    status_event(
+        &mut n.events,
         "noticed as not answering",
         |s| matches!(s, Status::Disconnected { reason } if reason == "not answering"),
     )
     .await;
-    connected(&n.handle).await;
+    status_event(&mut n.events, "connected again", |s| {
+        matches!(s, Status::Connected { .. })
+    })
+    .await;
     assert_ne!(n.handle.browser_pid().await.unwrap(), pid);
     n.handle.stop().await;
 }
@@ -415,13 +420,16 @@ async fn a_crashed_page_is_reloaded_in_the_same_browser() {
     paired(&n).await;
     let pid = n.handle.browser_pid().await.unwrap();
     n.handle.sandbox(SandboxAction::CrashPage).await.unwrap();
-    status_where(
-        &n.handle,
+    status_event(
+        &mut n.events,
         "noticed the crash",
         |s| matches!(s, Status::Disconnected { reason } if reason == "page crashed"),
     )
     .await;
-    connected(&n.handle).await;
+    status_event(&mut n.events, "connected again", |s| {
+        matches!(s, Status::Connected { .. })
+    })
+    .await;
     assert_eq!(
         n.handle.browser_pid().await.unwrap(),
         pid,

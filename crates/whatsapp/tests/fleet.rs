@@ -14,6 +14,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use zapdesk_core::accounts::{self, AccountInput};
 use zapdesk_core::domain::{InstanceKind, InstanceStatus, MessageStatus};
+use zapdesk_core::inbox::conversations::ListFilter;
 use zapdesk_core::inbox::{conversations, outbox};
 use zapdesk_core::instances::{self, NumberInput};
 use zapdesk_core::{AccountId, InstanceId, Store};
@@ -172,9 +173,16 @@ async fn until_message(
 
 async fn messages(desk: &Desk) -> Vec<zapdesk_core::domain::Message> {
     let mut all = Vec::new();
-    for c in conversations::list(&desk.store, desk.account, None, 100)
-        .await
-        .unwrap()
+    for c in conversations::list(
+        &desk.store,
+        desk.account,
+        &ListFilter {
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
     {
         all.extend(
             conversations::thread(&desk.store, desk.account, c.id, None, 500)
@@ -211,9 +219,16 @@ async fn a_contact_writes_the_operator_replies_and_the_ack_arrives() {
 
     write(&d, "+5511987654321", "Bom dia! Tem pão de queijo?").await;
     until_new_message(&mut d).await;
-    let list = conversations::list(&d.store, d.account, None, 10)
-        .await
-        .unwrap();
+    let list = conversations::list(
+        &d.store,
+        d.account,
+        &ListFilter {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(
         (
@@ -333,9 +348,16 @@ async fn a_reply_queued_while_stopped_goes_out_once_when_connected() {
     pair(&mut d).await;
     write(&d, "+5511987654321", "oi").await;
     until_new_message(&mut d).await;
-    let conv = conversations::list(&d.store, d.account, None, 1)
-        .await
-        .unwrap()[0]
+    let conv = conversations::list(
+        &d.store,
+        d.account,
+        &ListFilter {
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()[0]
         .id;
     d.fleet.stop(d.account, d.number).await.unwrap();
     assert!(
@@ -372,9 +394,16 @@ async fn a_crash_after_sending_but_before_recording_does_not_send_twice() {
     pair(&mut d).await;
     write(&d, "+5511987654321", "oi").await;
     until_new_message(&mut d).await;
-    let conv = conversations::list(&d.store, d.account, None, 1)
-        .await
-        .unwrap()[0]
+    let conv = conversations::list(
+        &d.store,
+        d.account,
+        &ListFilter {
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()[0]
         .id;
     d.fleet.stop(d.account, d.number).await.unwrap();
 

@@ -1,18 +1,74 @@
+use serde::{Deserialize, Serialize};
 use tauri::State;
-use zapdesk_core::domain::Message;
-use zapdesk_core::inbox::conversations::{self, ConversationSummary};
-use zapdesk_core::{AccountId, ConversationId, InstanceId};
+use zapdesk_core::contacts::{self, Contact, ContactQuery};
+use zapdesk_core::domain::{ConversationStatus, Message};
+use zapdesk_core::inbox::conversations::{
+    self, AssigneeFilter, ConversationSummary, Cursor, ListFilter,
+};
+use zapdesk_core::inbox::search::{self, Hit};
+use zapdesk_core::inbox::work::{self, Note, Owner};
+use zapdesk_core::inbox::{attachments, outbox};
+use zapdesk_core::{AccountId, ConversationId, InstanceId, MessageId, UserId, users};
 
 use crate::{AppState, IpcError};
 
+/// Whose conversations the chat list shows.
+#[derive(Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Who {
+    All,
+    /// Assigned to the operator using this desktop.
+    Mine,
+    Unassigned,
+}
+
+/// The chat list's filters.
+#[derive(Deserialize, specta::Type)]
+pub struct InboxFilter {
+    pub instance: Option<InstanceId>,
+    pub who: Who,
+    pub status: Option<ConversationStatus>,
+    pub after: Option<Cursor>,
+}
+
+/// One page of the chat list (newest first).
 #[tauri::command]
 #[specta::specta]
 pub async fn inbox_list(
     state: State<'_, AppState>,
     account: AccountId,
-    instance: Option<InstanceId>,
+    filter: InboxFilter,
 ) -> Result<Vec<ConversationSummary>, IpcError> {
-    conversations::list(state.store()?, account, instance, 200)
+    let store = state.store()?;
+    let assignee = match filter.who {
+        Who::All => None,
+        Who::Unassigned => Some(AssigneeFilter::Unassigned),
+        Who::Mine => match users::me(store).await.map_err(|e| state.fail(e))? {
+            Some(me) => Some(AssigneeFilter::User(me.id)),
+            // Nobody chosen yet in Settings: nothing is "mine".
+            None => return Ok(Vec::new()),
+        },
+    };
+    let filter = ListFilter {
+        instance: filter.instance,
+        assignee,
+        status: filter.status,
+        after: filter.after,
+        limit: 100,
+    };
+    conversations::list(store, account, &filter)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_get(
+    state: State<'_, AppState>,
+    account: AccountId,
+    conversation: ConversationId,
+) -> Result<ConversationSummary, IpcError> {
+    conversations::get(state.store()?, account, conversation)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -46,6 +102,56 @@ pub async fn inbox_reply(
         .map_err(|e| state.fail(e))
 }
 
+/// A file to send, as the UI read it.
+#[derive(Deserialize, specta::Type)]
+pub struct AttachmentInput {
+    pub name: String,
+    pub mime: String,
+    /// The bytes, base64.
+    pub data: String,
+    pub caption: Option<String>,
+}
+
+/// Queues a file; `true` when its number is connected and it goes out now.
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_send_file(
+    state: State<'_, AppState>,
+    account: AccountId,
+    conversation: ConversationId,
+    file: AttachmentInput,
+) -> Result<bool, IpcError> {
+    let store = state.store()?;
+    let attachment =
+        attachments::decode(&file.name, &file.mime, &file.data).map_err(|e| state.fail(e))?;
+    outbox::enqueue_file(
+        store,
+        account,
+        conversation,
+        &attachment,
+        file.caption.as_deref().unwrap_or(""),
+    )
+    .await
+    .map_err(|e| state.fail(e))?;
+    Ok(state
+        .fleet()?
+        .kick_conversation(account, conversation)
+        .await)
+}
+
+/// The media of a message as a `data:` URL, for the thread to show or save.
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_media(
+    state: State<'_, AppState>,
+    account: AccountId,
+    message: MessageId,
+) -> Result<String, IpcError> {
+    attachments::data_url(state.store()?, account, message)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn inbox_mark_read(
@@ -58,4 +164,159 @@ pub async fn inbox_mark_read(
         .mark_read(account, conversation)
         .await
         .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_assign(
+    state: State<'_, AppState>,
+    account: AccountId,
+    conversation: ConversationId,
+    user: Option<UserId>,
+) -> Result<(), IpcError> {
+    work::assign(state.store()?, account, conversation, user)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_set_status(
+    state: State<'_, AppState>,
+    account: AccountId,
+    conversation: ConversationId,
+    status: ConversationStatus,
+) -> Result<(), IpcError> {
+    work::set_status(state.store()?, account, conversation, status)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_set_owner(
+    state: State<'_, AppState>,
+    account: AccountId,
+    conversation: ConversationId,
+    owner: Owner,
+) -> Result<(), IpcError> {
+    work::set_owner(state.store()?, account, conversation, owner)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_notes(
+    state: State<'_, AppState>,
+    account: AccountId,
+    conversation: ConversationId,
+) -> Result<Vec<Note>, IpcError> {
+    work::notes(state.store()?, account, conversation)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+/// Adds an internal note, signed by the operator using this desktop.
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_add_note(
+    state: State<'_, AppState>,
+    account: AccountId,
+    conversation: ConversationId,
+    body: String,
+) -> Result<Note, IpcError> {
+    let store = state.store()?;
+    let me = users::me(store)
+        .await
+        .map_err(|e| state.fail(e))?
+        .map(|u| u.id);
+    work::add_note(store, account, conversation, me, &body)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_draft(
+    state: State<'_, AppState>,
+    account: AccountId,
+    conversation: ConversationId,
+) -> Result<Option<String>, IpcError> {
+    work::draft(state.store()?, account, conversation)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_save_draft(
+    state: State<'_, AppState>,
+    account: AccountId,
+    conversation: ConversationId,
+    body: String,
+) -> Result<(), IpcError> {
+    work::save_draft(state.store()?, account, conversation, &body)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+/// What a search found.
+#[derive(Serialize, specta::Type)]
+pub struct SearchResults {
+    pub messages: Vec<Hit>,
+    pub contacts: Vec<Contact>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_search(
+    state: State<'_, AppState>,
+    account: AccountId,
+    text: String,
+) -> Result<SearchResults, IpcError> {
+    let store = state.store()?;
+    let messages = search::messages(store, account, &text, 50)
+        .await
+        .map_err(|e| state.fail(e))?;
+    let query = ContactQuery {
+        search: Some(text),
+        offset: 0,
+        limit: 20,
+    };
+    let contacts = contacts::list(store, account, &query)
+        .await
+        .map_err(|e| state.fail(e))?
+        .items;
+    Ok(SearchResults { messages, contacts })
+}
+
+/// The contact beside a conversation, with all their conversations.
+#[derive(Serialize, specta::Type)]
+pub struct ContactPanel {
+    pub contact: Contact,
+    pub conversations: Vec<ConversationSummary>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_contact(
+    state: State<'_, AppState>,
+    account: AccountId,
+    conversation: ConversationId,
+) -> Result<ContactPanel, IpcError> {
+    let store = state.store()?;
+    let summary = conversations::get(store, account, conversation)
+        .await
+        .map_err(|e| state.fail(e))?;
+    let contact = contacts::get(store, account, summary.contact_id)
+        .await
+        .map_err(|e| state.fail(e))?;
+    let conversations = conversations::of_contact(store, account, summary.contact_id)
+        .await
+        .map_err(|e| state.fail(e))?;
+    Ok(ContactPanel {
+        contact,
+        conversations,
+    })
 }

@@ -6,3 +6,4 @@ pub mod app;
 pub mod contacts;
 pub mod inbox;
 pub mod numbers;
+pub mod team;

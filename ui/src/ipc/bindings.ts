@@ -24,11 +24,36 @@ export const commands = {
 	numbersAct: (account: AccountId, id: InstanceId, action: NumberAction) => typedError<null, IpcError>(__TAURI_INVOKE("numbers_act", { account, id, action })),
 	numbersPairingCode: (account: AccountId, id: InstanceId, phone: string) => typedError<string, IpcError>(__TAURI_INVOKE("numbers_pairing_code", { account, id, phone })),
 	numbersSimulate: (account: AccountId, id: InstanceId, simulation: Simulation) => typedError<null, IpcError>(__TAURI_INVOKE("numbers_simulate", { account, id, simulation })),
-	inboxList: (account: AccountId, instance: InstanceId | null) => typedError<ConversationSummary[], IpcError>(__TAURI_INVOKE("inbox_list", { account, instance })),
+	/**  One page of the chat list (newest first). */
+	inboxList: (account: AccountId, filter: InboxFilter) => typedError<ConversationSummary[], IpcError>(__TAURI_INVOKE("inbox_list", { account, filter })),
+	inboxGet: (account: AccountId, conversation: ConversationId) => typedError<ConversationSummary, IpcError>(__TAURI_INVOKE("inbox_get", { account, conversation })),
 	inboxThread: (account: AccountId, conversation: ConversationId, before: number | null) => typedError<Message[], IpcError>(__TAURI_INVOKE("inbox_thread", { account, conversation, before })),
 	/**  Queues a reply; `true` when its number is connected and it goes out now. */
 	inboxReply: (account: AccountId, conversation: ConversationId, text: string) => typedError<boolean, IpcError>(__TAURI_INVOKE("inbox_reply", { account, conversation, text })),
+	/**  Queues a file; `true` when its number is connected and it goes out now. */
+	inboxSendFile: (account: AccountId, conversation: ConversationId, file: AttachmentInput) => typedError<boolean, IpcError>(__TAURI_INVOKE("inbox_send_file", { account, conversation, file })),
+	/**  The media of a message as a `data:` URL, for the thread to show or save. */
+	inboxMedia: (account: AccountId, message: MessageId) => typedError<string, IpcError>(__TAURI_INVOKE("inbox_media", { account, message })),
 	inboxMarkRead: (account: AccountId, conversation: ConversationId) => typedError<null, IpcError>(__TAURI_INVOKE("inbox_mark_read", { account, conversation })),
+	inboxAssign: (account: AccountId, conversation: ConversationId, user: UserId | null) => typedError<null, IpcError>(__TAURI_INVOKE("inbox_assign", { account, conversation, user })),
+	inboxSetStatus: (account: AccountId, conversation: ConversationId, status: ConversationStatus) => typedError<null, IpcError>(__TAURI_INVOKE("inbox_set_status", { account, conversation, status })),
+	inboxSetOwner: (account: AccountId, conversation: ConversationId, owner: Owner) => typedError<null, IpcError>(__TAURI_INVOKE("inbox_set_owner", { account, conversation, owner })),
+	inboxNotes: (account: AccountId, conversation: ConversationId) => typedError<Note[], IpcError>(__TAURI_INVOKE("inbox_notes", { account, conversation })),
+	/**  Adds an internal note, signed by the operator using this desktop. */
+	inboxAddNote: (account: AccountId, conversation: ConversationId, body: string) => typedError<Note, IpcError>(__TAURI_INVOKE("inbox_add_note", { account, conversation, body })),
+	inboxDraft: (account: AccountId, conversation: ConversationId) => typedError<string | null, IpcError>(__TAURI_INVOKE("inbox_draft", { account, conversation })),
+	inboxSaveDraft: (account: AccountId, conversation: ConversationId, body: string) => typedError<null, IpcError>(__TAURI_INVOKE("inbox_save_draft", { account, conversation, body })),
+	inboxSearch: (account: AccountId, text: string) => typedError<SearchResults, IpcError>(__TAURI_INVOKE("inbox_search", { account, text })),
+	inboxContact: (account: AccountId, conversation: ConversationId) => typedError<ContactPanel, IpcError>(__TAURI_INVOKE("inbox_contact", { account, conversation })),
+	quickRepliesList: (account: AccountId) => typedError<QuickReply[], IpcError>(__TAURI_INVOKE("quick_replies_list", { account })),
+	quickRepliesCreate: (account: AccountId, input: QuickReplyInput) => typedError<QuickReply, IpcError>(__TAURI_INVOKE("quick_replies_create", { account, input })),
+	quickRepliesUpdate: (account: AccountId, id: MessageId, input: QuickReplyInput) => typedError<QuickReply, IpcError>(__TAURI_INVOKE("quick_replies_update", { account, id, input })),
+	quickRepliesDelete: (account: AccountId, id: MessageId) => typedError<null, IpcError>(__TAURI_INVOKE("quick_replies_delete", { account, id })),
+	usersList: () => typedError<User[], IpcError>(__TAURI_INVOKE("users_list")),
+	usersCreate: (input: UserInput) => typedError<User, IpcError>(__TAURI_INVOKE("users_create", { input })),
+	/**  The operator using this desktop, once chosen. */
+	usersMe: () => typedError<User | null, IpcError>(__TAURI_INVOKE("users_me")),
+	usersSetMe: (id: UserId) => typedError<User, IpcError>(__TAURI_INVOKE("users_set_me", { id })),
 };
 
 /* Types */
@@ -68,6 +93,15 @@ export type AppInfo = {
 	language: Lang,
 };
 
+/**  A file to send, as the UI read it. */
+export type AttachmentInput = {
+	name: string,
+	mime: string,
+	/**  The bytes, base64. */
+	data: string,
+	caption: string | null,
+};
+
 /**  A contact as stored. */
 export type Contact = {
 	id: ContactId,
@@ -96,6 +130,12 @@ export type ContactPage = {
 	items: Contact[],
 };
 
+/**  The contact beside a conversation, with all their conversations. */
+export type ContactPanel = {
+	contact: Contact,
+	conversations: ConversationSummary[],
+};
+
 /**  Which contacts to list: an optional search and a window for paging. */
 export type ContactQuery = {
 	/**  Matches the name (ignoring case and accents) or the digits of the phone. */
@@ -119,12 +159,21 @@ export type ConversationSummary = {
 	instance_id: InstanceId,
 	instance_name: string,
 	status: ConversationStatus,
+	owner: Owner,
+	assignee_id: UserId | null,
+	assignee_name: string | null,
 	unread_count: number,
 	last_message_at: number | null,
 	last_body: string | null,
 	last_kind: MessageKind | null,
 	last_direction: Direction | null,
 	last_status: MessageStatus | null,
+};
+
+/**  Where the next page of the chat list starts: after this conversation. */
+export type Cursor = {
+	last_message_at: number,
+	id: ConversationId,
 };
 
 /**  Who wrote a message. */
@@ -163,6 +212,22 @@ export type ErrorCode =
 "whatsapp_failed" | 
 /**  Another ZapDesk (app or `zapdesk-cli serve`) already uses this data folder. */
 "already_running" | 
+/**  No operator has this id. */
+"user_unknown" | 
+/**  Not an e-mail address. */
+"email_invalid" | 
+/**  Another operator has this e-mail. */
+"email_duplicate" | 
+/**  A quick reply's shortcut is empty, too long or has spaces. */
+"shortcut_invalid" | 
+/**  Another quick reply of the account has this shortcut. */
+"shortcut_duplicate" | 
+/**  No quick reply of this account has this id. */
+"quick_reply_unknown" | 
+/**  An attachment over the size limit. */
+"attachment_too_large" | 
+/**  An attachment of a type WhatsApp does not take or ZapDesk blocks. */
+"attachment_blocked" | 
 /**  An id that is not a UUID. */
 "id_invalid" | 
 /**  The database was written by a newer ZapDesk. */
@@ -178,6 +243,26 @@ export type FleetEvent =
 { kind: "number"; account: AccountId; instance: InstanceId; status: Status } | 
 /**  A conversation got a message, an ack or a status. */
 { kind: "conversation"; account: AccountId; conversation: ConversationId; new_message: boolean };
+
+/**  One message that matches. */
+export type Hit = {
+	message_id: MessageId,
+	conversation_id: ConversationId,
+	contact_name: string | null,
+	contact_phone: string,
+	direction: Direction,
+	/**  Part of the message around the match, matches between [`MARK_START`] and [`MARK_END`]. */
+	snippet: string,
+	created_at: number,
+};
+
+/**  The chat list's filters. */
+export type InboxFilter = {
+	instance: InstanceId | null,
+	who: Who,
+	status: ConversationStatus | null,
+	after: Cursor | null,
+};
 
 /**  A number as stored. */
 export type Instance = {
@@ -256,6 +341,16 @@ export type MessageKind = "text" | "image" | "audio" | "document" | "location" |
 /**  Delivery state of a message, from WhatsApp's acks. */
 export type MessageStatus = "pending" | "sending" | "sent" | "delivered" | "read" | "played" | "failed" | "received";
 
+/**  An internal note: seen by operators only, never sent to WhatsApp. */
+export type Note = {
+	id: MessageId,
+	conversation_id: ConversationId,
+	author_id: UserId | null,
+	author_name: string | null,
+	body: string,
+	created_at: number,
+};
+
 /**  What to do with a number. */
 export type NumberAction = "start" | "stop" | "restart" | "logout" | "remove";
 
@@ -271,8 +366,34 @@ export type NumberView = {
 	status: Status,
 };
 
+/**  Who answers a conversation. While a person owns it, automation stays quiet. */
+export type Owner = "bot" | "human";
+
 /**  What the agency sells this client. */
 export type Plan = "free" | "starter" | "pro" | "enterprise";
+
+/**  A canned answer. */
+export type QuickReply = {
+	id: MessageId,
+	shortcut: string,
+	body: string,
+};
+
+/**  What a person fills in for a quick reply. */
+export type QuickReplyInput = {
+	/**  Letters, digits, `-` and `_`; typed after `/`. */
+	shortcut: string,
+	body: string,
+};
+
+/**  What an operator may do. */
+export type Role = "owner" | "admin" | "agent";
+
+/**  What a search found. */
+export type SearchResults = {
+	messages: Hit[],
+	contacts: Contact[],
+};
 
 /**  What a Sandbox number can simulate from the UI. */
 export type Simulation = 
@@ -299,6 +420,30 @@ export type Status = { state: "stopped" } |
 { state: "disconnected"; reason: string } | 
 /**  Gave up for now; `reason` says why. */
 { state: "failed"; reason: string };
+
+/**  An operator of the agency. */
+export type User = {
+	id: UserId,
+	name: string,
+	email: string,
+	role: Role,
+	created_at: number,
+};
+
+/**  An operator of the agency. */
+export type UserId = string;
+
+/**  What a person fills in to add an operator. */
+export type UserInput = {
+	name: string,
+	email: string,
+	role: Role,
+};
+
+/**  Whose conversations the chat list shows. */
+export type Who = "all" | 
+/**  Assigned to the operator using this desktop. */
+"mine" | "unassigned";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

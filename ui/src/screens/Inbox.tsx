@@ -1,170 +1,193 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useApp } from "../context";
-import { useI18n, type Translate } from "../i18n";
-import { AppError, call, commands, type ConversationSummary, type Message, type NumberView } from "../ipc/call";
+import { useI18n } from "../i18n";
+import { AppError, call, commands, type ConversationStatus, type ConversationSummary, type NumberView, type SearchResults } from "../ipc/call";
 import { EmptyState } from "../components/EmptyState";
+import { VirtualList } from "../components/VirtualList";
 import { useFleetEvents } from "../live";
 import { formatPhone, initials } from "../format";
+import { highlightParts, preview } from "./inbox/text";
+import { Thread } from "./inbox/Thread";
 
-/** What a message shows as text: its body, or a label for media without a caption. */
-function preview(t: Translate, kind: Message["kind"] | null, body: string | null): string {
-  if (!kind || kind === "text") return body ?? "";
-  const label = t(`inbox.kind.${kind}`);
-  return kind === "location" || kind === "contact" || !body ? label : `${label} · ${body}`;
-}
-
-const TICKS: Record<string, string> = { pending: "🕓", sending: "🕓", sent: "✓", delivered: "✓✓", read: "✓✓", played: "✓✓", failed: "⚠" };
+type Who = "all" | "mine" | "unassigned";
+const ROW = 76;
 
 /**
- * The account's conversations across its numbers, a thread, and a composer
- * that queues replies in the durable outbox. (The full inbox — assignment,
- * filters, search, attachments — is issue 4; this is its first slice.)
+ * Where operators spend their day: every conversation of the account's
+ * numbers, filtered by whose and in which state, searchable, each opening
+ * into a thread with the contact beside it.
  */
 export function Inbox() {
   const { t, lang } = useI18n();
   const { account, toast } = useApp();
   const [numbers, setNumbers] = useState<NumberView[]>([]);
-  const [only, setOnly] = useState<string>("");
-  const [list, setList] = useState<ConversationSummary[] | null>(null);
+  const [instance, setInstance] = useState("");
+  const [who, setWho] = useState<Who>("all");
+  const [status, setStatus] = useState<ConversationStatus | "">("open");
+  const [rows, setRows] = useState<ConversationSummary[] | null>(null);
+  const [more, setMore] = useState(true);
   const [open, setOpen] = useState<string | null>(null);
-  const [thread, setThread] = useState<Message[]>([]);
-  const [draft, setDraft] = useState("");
-  const bottom = useRef<HTMLDivElement>(null);
+  const [jumpTo, setJumpTo] = useState<string | null>(null);
+  const [search, setSearch] = useState("");
+  const [results, setResults] = useState<SearchResults | null>(null);
+  const loading = useRef(false);
   const fail = useCallback((e: unknown) => toast(e instanceof AppError ? e.message : String(e), "error"), [toast]);
 
-  const loadList = useCallback(async () => {
-    try {
-      setList(await call(commands.inboxList(account.id, only || null)));
-    } catch (e) {
-      fail(e);
-    }
-  }, [account.id, only, fail]);
+  const filter = useCallback(
+    (after: ConversationSummary | null) => ({
+      instance: instance || null,
+      who,
+      status: status || null,
+      after: after && after.last_message_at !== null ? { last_message_at: after.last_message_at, id: after.id } : null,
+    }),
+    [instance, who, status],
+  );
 
-  const loadThread = useCallback(async (id: string) => {
+  const reload = useCallback(async () => {
     try {
-      setThread(await call(commands.inboxThread(account.id, id, null)));
+      const page = await call(commands.inboxList(account.id, filter(null)));
+      setRows(page);
+      setMore(page.length === 100);
     } catch (e) {
       fail(e);
     }
-  }, [account.id, fail]);
+  }, [account.id, filter, fail]);
+
+  const loadMore = useCallback(async () => {
+    if (loading.current || !more || !rows?.length) return;
+    loading.current = true;
+    try {
+      const page = await call(commands.inboxList(account.id, filter(rows[rows.length - 1] ?? null)));
+      setRows((current) => [...(current ?? []), ...page]);
+      setMore(page.length === 100);
+    } catch (e) {
+      fail(e);
+    } finally {
+      loading.current = false;
+    }
+  }, [account.id, filter, fail, more, rows]);
 
   useEffect(() => {
-    void loadList();
+    void reload();
     call(commands.numbersList(account.id)).then(setNumbers, fail);
-  }, [loadList, account.id, fail]);
+  }, [reload, account.id, fail]);
 
+  // Search as the operator types, a moment after they stop.
   useEffect(() => {
-    if (!open) return;
-    void loadThread(open);
-    call(commands.inboxMarkRead(account.id, open)).then(() => loadList(), fail);
-  }, [open, account.id, loadThread, loadList, fail]);
-
-  useEffect(() => {
-    bottom.current?.scrollIntoView?.({ block: "end" });
-  }, [thread]);
-
-  useFleetEvents((event) => {
-    if (event.kind !== "conversation" || event.account !== account.id) return;
-    void loadList();
-    if (event.conversation === open) {
-      void loadThread(open);
-      if (event.new_message) void call(commands.inboxMarkRead(account.id, open)).catch(fail);
+    const text = search.trim();
+    if (!text) {
+      setResults(null);
+      return;
     }
+    const id = setTimeout(() => call(commands.inboxSearch(account.id, text)).then(setResults, fail), 250);
+    return () => clearTimeout(id);
+  }, [search, account.id, fail]);
+
+  // The window title counts unread conversations, the badge of a desktop app.
+  useEffect(() => {
+    const unread = rows?.filter((r) => r.unread_count > 0).length ?? 0;
+    document.title = unread > 0 ? `(${unread}) ZapDesk` : "ZapDesk";
+  }, [rows]);
+
+  // Any change in a conversation of this account refreshes the list (the
+  // first page: a new message brings its conversation to the top), at most
+  // every 200 ms when many arrive together.
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useFleetEvents((event) => {
+    if (event.kind !== "conversation" || event.account !== account.id || pending.current) return;
+    pending.current = setTimeout(() => {
+      pending.current = null;
+      void reload();
+    }, 200);
   });
 
-  async function send() {
-    const text = draft.trim();
-    if (!open || !text) return;
-    try {
-      const now = await call(commands.inboxReply(account.id, open, text));
-      setDraft("");
-      if (!now) toast(t("inbox.queued"));
-      await loadThread(open);
-      await loadList();
-    } catch (e) {
-      fail(e);
-    }
-  }
-
-  function onKey(e: KeyboardEvent<HTMLTextAreaElement>) {
-    if (e.key === "Enter" && !e.shiftKey) {
-      e.preventDefault();
-      void send();
-    }
-  }
-
-  const current = list?.find((c) => c.id === open) ?? null;
   const time = (ms: number | null) => (ms ? new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" }).format(new Date(ms)) : "");
+  const total = (rows?.length ?? 0) + (more && rows?.length ? 1 : 0);
 
   return (
     <section className="screen inbox">
       <div className="chat-list">
         <header>
           <h1>{t("inbox.title")}</h1>
-          <select aria-label={t("inbox.allNumbers")} value={only} onChange={(e) => setOnly(e.target.value)}>
-            <option value="">{t("inbox.allNumbers")}</option>
-            {numbers.map((n) => <option key={n.number.id} value={n.number.id}>{n.number.name}</option>)}
-          </select>
+          <input type="search" className="search" placeholder={t("inbox.search")} aria-label={t("inbox.search")} value={search} onChange={(e) => setSearch(e.target.value)} />
+          <div className="tabs" role="tablist" aria-label={t("inbox.who")}>
+            {(["all", "mine", "unassigned"] as const).map((w) => (
+              <button key={w} type="button" role="tab" aria-selected={who === w} className={who === w ? "tab active" : "tab"} onClick={() => setWho(w)}>
+                {t(`inbox.who.${w}`)}
+              </button>
+            ))}
+          </div>
+          <div className="row2">
+            <select aria-label={t("inbox.statusFilter")} value={status} onChange={(e) => setStatus(e.target.value as ConversationStatus | "")}>
+              <option value="open">{t("inbox.conv.open")}</option>
+              <option value="pending">{t("inbox.conv.pending")}</option>
+              <option value="resolved">{t("inbox.conv.resolved")}</option>
+              <option value="">{t("inbox.conv.any")}</option>
+            </select>
+            <select aria-label={t("inbox.allNumbers")} value={instance} onChange={(e) => setInstance(e.target.value)}>
+              <option value="">{t("inbox.allNumbers")}</option>
+              {numbers.map((n) => <option key={n.number.id} value={n.number.id}>{n.number.name}</option>)}
+            </select>
+          </div>
         </header>
-        {list?.length === 0 && <EmptyState title={t("inbox.empty")} body={t("inbox.emptyBody")} />}
-        <ul>
-          {list?.map((c) => (
-            <li key={c.id}>
-              <button type="button" className={c.id === open ? "chat active" : "chat"} data-testid="chat" onClick={() => setOpen(c.id)}>
-                <span className="avatar" aria-hidden="true">{initials(c.contact_name, c.contact_phone)}</span>
+        {results ? (
+          <div className="search-results" aria-label={t("inbox.results")}>
+            {results.contacts.length === 0 && results.messages.length === 0 && <p className="muted center">{t("inbox.noResults")}</p>}
+            {results.messages.map((hit) => (
+              <button key={hit.message_id} type="button" className="chat hit" data-testid="search-hit"
+                onClick={() => { setOpen(hit.conversation_id); setJumpTo(hit.message_id); setSearch(""); }}>
                 <span className="chat-main">
-                  <span className="chat-top">
-                    <strong>{c.contact_name ?? formatPhone(c.contact_phone)}</strong>
-                    <span className="muted small">{time(c.last_message_at)}</span>
+                  <strong>{hit.contact_name ?? formatPhone(hit.contact_phone)}</strong>
+                  <span className="chat-preview">
+                    {highlightParts(hit.snippet).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
                   </span>
-                  <span className="chat-bottom">
-                    <span className="chat-preview">
-                      {c.last_direction === "outbound" ? `${t("inbox.you")}: ` : ""}
-                      {preview(t, c.last_kind, c.last_body)}
-                    </span>
-                    {c.unread_count > 0 && <span className="unread" data-testid="unread">{c.unread_count}</span>}
-                  </span>
-                  <span className="muted small">{t("inbox.via", { number: c.instance_name })}</span>
                 </span>
               </button>
-            </li>
-          ))}
-        </ul>
-      </div>
-      <div className="thread">
-        {!current && <p className="muted center">{t("inbox.pick")}</p>}
-        {current && (
+            ))}
+          </div>
+        ) : (
           <>
-            <header className="thread-head">
-              <strong>{current.contact_name ?? formatPhone(current.contact_phone)}</strong>
-              <span className="muted">{formatPhone(current.contact_phone)} · {t("inbox.via", { number: current.instance_name })}</span>
-            </header>
-            <div className="bubbles" role="log" aria-label={t("inbox.title")}>
-              {thread.map((m) => (
-                <div key={m.id} className={`bubble ${m.direction}`} data-testid="bubble">
-                  <span className="bubble-text">{preview(t, m.kind, m.body)}</span>
-                  {m.media_error === "too_large" && <em className="muted small"> ({t("inbox.mediaTooLarge")})</em>}
-                  <span className="bubble-meta">
-                    {time(m.sent_at ?? m.created_at)}
-                    {m.direction === "outbound" && (
-                      <span className={`tick ${m.status}`} title={m.status === "failed" ? t("inbox.status.failed", { reason: m.error ?? "" }) : t(`inbox.status.${m.status === "received" ? "sent" : m.status}`)}
-                        data-testid="tick" data-status={m.status}>
-                        {TICKS[m.status] ?? ""}
+            {rows?.length === 0 && <EmptyState title={t("inbox.empty")} body={who === "mine" ? t("inbox.emptyMine") : t("inbox.emptyBody")} />}
+            {rows && rows.length > 0 && (
+              <VirtualList total={total} rowHeight={ROW} label={t("inbox.title")}
+                onWindow={(win) => { if (win.end >= (rows?.length ?? 0)) void loadMore(); }}
+                row={(i) => {
+                  const c = rows[i];
+                  if (!c) return <div className="chat placeholder" />;
+                  return (
+                    <button type="button" className={c.id === open ? "chat active" : "chat"} data-testid="chat" onClick={() => { setOpen(c.id); setJumpTo(null); }}>
+                      <span className="avatar" aria-hidden="true">{initials(c.contact_name, c.contact_phone)}</span>
+                      <span className="chat-main">
+                        <span className="chat-top">
+                          <strong>{c.contact_name ?? formatPhone(c.contact_phone)}</strong>
+                          <span className="muted small">{time(c.last_message_at)}</span>
+                        </span>
+                        <span className="chat-bottom">
+                          <span className="chat-preview">
+                            {c.last_direction === "outbound" ? `${t("inbox.you")}: ` : ""}
+                            {preview(t, c.last_kind, c.last_body)}
+                          </span>
+                          {c.unread_count > 0 && <span className="unread" data-testid="unread">{c.unread_count}</span>}
+                        </span>
+                        <span className="muted small">
+                          {t("inbox.via", { number: c.instance_name })}
+                          {c.assignee_name ? ` · ${c.assignee_name}` : ""}
+                          {c.owner === "bot" ? ` · ${t("inbox.owner.bot")}` : ""}
+                        </span>
                       </span>
-                    )}
-                  </span>
-                </div>
-              ))}
-              <div ref={bottom} />
-            </div>
-            <div className="composer">
-              <textarea aria-label={t("inbox.placeholder")} placeholder={t("inbox.placeholder")} rows={2} value={draft}
-                onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} />
-              <button type="button" className="primary" disabled={!draft.trim()} onClick={() => void send()}>{t("inbox.send")}</button>
-            </div>
+                    </button>
+                  );
+                }}
+              />
+            )}
           </>
         )}
       </div>
+      {open ? (
+        <Thread key={open} conversation={open} jumpTo={jumpTo} onChanged={reload} onOpen={(id) => { setOpen(id); setJumpTo(null); }} />
+      ) : (
+        <div className="thread"><p className="muted center">{t("inbox.pick")}</p></div>
+      )}
     </section>
   );
 }

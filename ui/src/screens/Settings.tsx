@@ -5,6 +5,7 @@ import { AppError, call, commands, type Account, type Lang } from "../ipc/call";
 import { AccountForm } from "../components/AccountForm";
 import { Modal } from "../components/Modal";
 import { formatPhone } from "../format";
+import { QuickRepliesPanel, TeamPanel } from "./Team";
 
 /** Language, the agency's accounts (edit, archive, restore) and what this install is. */
 export function Settings() {
@@ -79,6 +80,9 @@ export function Settings() {
           ))}
         </ul>
       </div>
+
+      <QuickRepliesPanel />
+      <TeamPanel />
 
       <div className="panel">
         <h2>{t("settings.about")}</h2>

@@ -24,7 +24,9 @@ export function installMockBackend(seed) {
   state.messages = [];
   for (const c of seed.conversations ?? []) {
     const n = state.numbers[c.number ?? 0];
-    state.conversations.push({ id: id(), account_id: n.number.account_id, contact_id: id(), contact_name: c.name ?? null, contact_phone: c.phone, instance_id: n.number.id, instance_name: n.number.name, status: "open", unread_count: c.unread ?? 0, last_message_at: now, last_body: null, last_kind: null, last_direction: null, last_status: null });
+    const conv = { id: id(), account_id: n.number.account_id, contact_id: id(), contact_name: c.name ?? null, contact_phone: c.phone, instance_id: n.number.id, instance_name: n.number.name, status: c.status ?? "open", owner: "bot", assignee_id: null, assignee_name: null, unread_count: c.unread ?? 0, last_message_at: now + state.conversations.length, last_body: null, last_kind: null, last_direction: null, last_status: null };
+    state.conversations.push(conv);
+    for (const body of c.messages ?? []) state.pendingSeed = [...(state.pendingSeed ?? []), [conv, body]];
   }
   const calls = [];
   const listeners = new Map();
@@ -50,6 +52,17 @@ export function installMockBackend(seed) {
     return m;
   };
   window.__MOCK__.message = message;
+  for (const [conv, body] of state.pendingSeed ?? []) message(conv, { body });
+  state.users = (seed.users ?? []).map((u) => ({ id: id(), name: u.name, email: u.email ?? `${u.name.toLowerCase()}@agencia.com`, role: u.role ?? "agent", created_at: now }));
+  state.me = seed.me === undefined ? null : state.users[seed.me]?.id ?? null;
+  state.notes = [];
+  state.drafts = {};
+  state.quickReplies = (seed.quickReplies ?? []).map((q) => ({ id: id(), ...q }));
+  state.sentFiles = [];
+  const conversation = (accountId, convId) =>
+    state.conversations.find((c) => c.account_id === accountId && c.id === convId) ?? fail("conversation_unknown", "Esta conversa não existe mais nesta conta.");
+  const withAssignee = (c) => ({ ...c, assignee_name: state.users.find((u) => u.id === c.assignee_id)?.name ?? null });
+  const fold2 = (s) => (s ?? "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
 
   const fail = (code, message) => { throw { code, message }; };
   const digits = (s) => (s ?? "").replace(/\D/g, "");
@@ -151,7 +164,7 @@ export function installMockBackend(seed) {
       const p = phone(simulation.from);
       let conv = state.conversations.find((c) => c.instance_id === n.number.id && c.contact_phone === p);
       if (!conv) {
-        conv = { id: id(), account_id: accountId, contact_id: id(), contact_name: simulation.name, contact_phone: p, instance_id: n.number.id, instance_name: n.number.name, status: "open", unread_count: 0, last_message_at: null, last_body: null, last_kind: null, last_direction: null, last_status: null };
+        conv = { id: id(), account_id: accountId, contact_id: id(), contact_name: simulation.name, contact_phone: p, instance_id: n.number.id, instance_name: n.number.name, status: "open", owner: "bot", assignee_id: null, assignee_name: null, unread_count: 0, last_message_at: null, last_body: null, last_kind: null, last_direction: null, last_status: null };
         state.conversations.push(conv);
       }
       message(conv, { body: simulation.text });
@@ -159,8 +172,87 @@ export function installMockBackend(seed) {
       setTimeout(() => emit("fleet", { kind: "conversation", account: accountId, conversation: conv.id, new_message: true }), 0);
       return null;
     },
-    inbox_list: ({ account: accountId, instance }) =>
-      state.conversations.filter((c) => c.account_id === accountId && (!instance || c.instance_id === instance)).sort((a, b) => (b.last_message_at ?? 0) - (a.last_message_at ?? 0)),
+    inbox_list: ({ account: accountId, filter }) => {
+      if (filter.who === "mine" && !state.me) return [];
+      return state.conversations
+        .filter((c) => c.account_id === accountId && (!filter.instance || c.instance_id === filter.instance))
+        .filter((c) => !filter.status || c.status === filter.status)
+        .filter((c) => filter.who === "all" || (filter.who === "mine" ? c.assignee_id === state.me : c.assignee_id === null))
+        .sort((a, b) => (b.last_message_at ?? 0) - (a.last_message_at ?? 0))
+        .map(withAssignee);
+    },
+    inbox_get: ({ account: accountId, conversation: convId }) => withAssignee(conversation(accountId, convId)),
+    inbox_contact: ({ account: accountId, conversation: convId }) => {
+      const c = conversation(accountId, convId);
+      return {
+        contact: { id: c.contact_id, account_id: accountId, phone: c.contact_phone, name: c.contact_name, created_at: now, updated_at: now },
+        conversations: state.conversations.filter((x) => x.contact_id === c.contact_id).map(withAssignee),
+      };
+    },
+    inbox_notes: ({ account: accountId, conversation: convId }) => state.notes.filter((n) => n.account_id === accountId && n.conversation_id === convId),
+    inbox_add_note: ({ account: accountId, conversation: convId, body }) => {
+      conversation(accountId, convId);
+      if (!body.trim()) fail("message_empty", "Escreva a mensagem antes de enviar.");
+      const note = { id: id(), account_id: accountId, conversation_id: convId, author_id: state.me, author_name: state.users.find((u) => u.id === state.me)?.name ?? null, body: body.trim(), created_at: Date.now() };
+      state.notes.push(note);
+      return note;
+    },
+    inbox_draft: ({ conversation: convId }) => state.drafts[convId] ?? null,
+    inbox_save_draft: ({ conversation: convId, body }) => { if (body.trim()) state.drafts[convId] = body; else delete state.drafts[convId]; return null; },
+    inbox_assign: ({ account: accountId, conversation: convId, user }) => {
+      const c = conversation(accountId, convId);
+      c.assignee_id = user;
+      if (user) c.owner = "human";
+      return null;
+    },
+    inbox_set_status: ({ account: accountId, conversation: convId, status }) => {
+      const c = conversation(accountId, convId);
+      c.status = status;
+      if (status === "resolved") c.owner = "bot";
+      return null;
+    },
+    inbox_set_owner: ({ account: accountId, conversation: convId, owner }) => { conversation(accountId, convId).owner = owner; return null; },
+    inbox_search: ({ account: accountId, text }) => {
+      const words = fold2(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+      const messages = state.messages
+        .filter((m) => m.account_id === accountId && words.every((w) => fold2(m.body).split(/[^\p{L}\p{N}]+/u).some((x) => x.startsWith(w))))
+        .map((m) => {
+          const c = state.conversations.find((x) => x.id === m.conversation_id);
+          const snippet = m.body.split(/(\s+)/).map((x) => (words.some((w) => fold2(x).startsWith(w)) ? `\u0002${x}\u0003` : x)).join("");
+          return { message_id: m.id, conversation_id: m.conversation_id, contact_name: c.contact_name, contact_phone: c.contact_phone, direction: m.direction, snippet, created_at: m.created_at };
+        });
+      return { messages, contacts: [] };
+    },
+    inbox_send_file: ({ account: accountId, conversation: convId, file }) => {
+      const c = conversation(accountId, convId);
+      if (/\.exe$/i.test(file.name)) fail("attachment_blocked", "Arquivos .exe não podem ser enviados (programas e scripts são bloqueados).");
+      state.sentFiles.push(file);
+      const connected = state.numbers.find((x) => x.number.id === c.instance_id)?.status.state === "connected";
+      message(c, { direction: "outbound", kind: "document", body: file.caption ?? "", media_name: file.name, media_path: "media/x", media_mime: file.mime, status: connected ? "sent" : "pending" });
+      return connected;
+    },
+    inbox_media: ({ message: messageId }) => {
+      const m = state.messages.find((x) => x.id === messageId);
+      return `data:${m?.media_mime ?? "application/octet-stream"};base64,AAAA`;
+    },
+    quick_replies_list: ({ account: accountId }) => state.quickReplies.filter((q) => (q.account ?? 0) === state.accounts.findIndex((a) => a.id === accountId)),
+    quick_replies_create: ({ input }) => {
+      if (/\s/.test(input.shortcut.trim()) || !input.shortcut.trim()) fail("shortcut_invalid", "O atalho deve ter de 1 a 32 letras, números, - ou _, sem espaços (ex.: horario).");
+      const q = { id: id(), shortcut: input.shortcut.replace(/^\//, "").toLowerCase(), body: input.body, account: 0 };
+      state.quickReplies.push(q);
+      return q;
+    },
+    quick_replies_update: () => null,
+    quick_replies_delete: ({ id: qid }) => { state.quickReplies = state.quickReplies.filter((q) => q.id !== qid); return null; },
+    users_list: () => state.users,
+    users_create: ({ input }) => {
+      if (!input.email.includes("@")) fail("email_invalid", `"${input.email}" não é um e-mail válido.`);
+      const u = { id: id(), name: input.name, email: input.email, role: input.role, created_at: now };
+      state.users.push(u);
+      return u;
+    },
+    users_me: () => state.users.find((u) => u.id === state.me) ?? null,
+    users_set_me: ({ id: uid }) => { state.me = uid; return state.users.find((u) => u.id === uid); },
     inbox_thread: ({ account: accountId, conversation }) => {
       if (!state.conversations.some((c) => c.account_id === accountId && c.id === conversation)) fail("conversation_unknown", "Esta conversa não existe mais nesta conta.");
       return state.messages.filter((m) => m.conversation_id === conversation);

@@ -1,10 +1,12 @@
 //! Listing conversations and opening one.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::InboxError;
 use super::outbox::MESSAGE_COLUMNS;
+use super::work::Owner;
 use crate::domain::{ConversationStatus, Direction, Message, MessageKind, MessageStatus};
+use crate::ids::UserId;
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, ConversationId, InstanceId, Store};
 
@@ -18,6 +20,9 @@ pub struct ConversationSummary {
     pub instance_id: InstanceId,
     pub instance_name: String,
     pub status: ConversationStatus,
+    pub owner: Owner,
+    pub assignee_id: Option<UserId>,
+    pub assignee_name: Option<String>,
     pub unread_count: u32,
     pub last_message_at: Option<i64>,
     pub last_body: Option<String>,
@@ -26,32 +31,106 @@ pub struct ConversationSummary {
     pub last_status: Option<MessageStatus>,
 }
 
-/// The account's conversations, newest first; all numbers or one.
+/// Whose conversations to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, specta::Type)]
+#[serde(tag = "kind", content = "user", rename_all = "snake_case")]
+pub enum AssigneeFilter {
+    Unassigned,
+    User(UserId),
+}
+
+/// Where the next page of the chat list starts: after this conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, specta::Type)]
+pub struct Cursor {
+    pub last_message_at: i64,
+    pub id: ConversationId,
+}
+
+/// Which conversations to list.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, specta::Type)]
+pub struct ListFilter {
+    /// One number, or all of the account's.
+    pub instance: Option<InstanceId>,
+    /// Unassigned ones, or one operator's; `None` for everybody's.
+    pub assignee: Option<AssigneeFilter>,
+    pub status: Option<ConversationStatus>,
+    /// The page after this one; `None` for the newest.
+    pub after: Option<Cursor>,
+    pub limit: u32,
+}
+
+/// A chat-list line; completed by a `WHERE` on `v` (the conversation).
+const SUMMARY: &str = "SELECT v.id, v.contact_id, c.name AS contact_name, c.phone AS contact_phone,
+        v.instance_id, i.name AS instance_name, v.status, v.owner, v.assignee_id, u.name AS assignee_name,
+        v.unread_count, v.last_message_at,
+        m.body AS last_body, m.kind AS last_kind, m.direction AS last_direction, m.status AS last_status
+    FROM conversations v
+    JOIN contacts c ON c.account_id = v.account_id AND c.id = v.contact_id
+    JOIN instances i ON i.account_id = v.account_id AND i.id = v.instance_id
+    LEFT JOIN users u ON u.id = v.assignee_id
+    LEFT JOIN messages m ON m.id = (
+        SELECT id FROM messages WHERE account_id = v.account_id AND conversation_id = v.id
+        ORDER BY created_at DESC, id DESC LIMIT 1)";
+
+/// The account's conversations, newest first, filtered and paged.
 pub async fn list(
     store: &Store,
     account: AccountId,
-    instance: Option<InstanceId>,
-    limit: u32,
+    filter: &ListFilter,
 ) -> Result<Vec<ConversationSummary>, InboxError> {
-    Ok(sqlx::query_as(
-        "SELECT v.id, v.contact_id, c.name AS contact_name, c.phone AS contact_phone,
-                v.instance_id, i.name AS instance_name, v.status, v.unread_count, v.last_message_at,
-                m.body AS last_body, m.kind AS last_kind, m.direction AS last_direction, m.status AS last_status
-         FROM conversations v
-         JOIN contacts c ON c.account_id = v.account_id AND c.id = v.contact_id
-         JOIN instances i ON i.account_id = v.account_id AND i.id = v.instance_id
-         LEFT JOIN messages m ON m.id = (
-             SELECT id FROM messages WHERE account_id = v.account_id AND conversation_id = v.id
-             ORDER BY created_at DESC, id DESC LIMIT 1)
-         WHERE v.account_id = ?1 AND (?2 IS NULL OR v.instance_id = ?2)
-         ORDER BY v.last_message_at IS NULL, v.last_message_at DESC, v.id DESC
-         LIMIT ?3",
-    )
+    let (unassigned, user) = match filter.assignee {
+        None => (false, None),
+        Some(AssigneeFilter::Unassigned) => (true, None),
+        Some(AssigneeFilter::User(user)) => (false, Some(user)),
+    };
+    Ok(sqlx::query_as(&format!(
+        "{SUMMARY}
+         WHERE v.account_id = ?1
+           AND (?2 IS NULL OR v.instance_id = ?2)
+           AND (?3 = 0 OR v.assignee_id IS NULL)
+           AND (?4 IS NULL OR v.assignee_id = ?4)
+           AND (?5 IS NULL OR v.status = ?5)
+           AND (?6 IS NULL OR (v.last_message_at, v.id) < (?6, ?7))
+         ORDER BY v.last_message_at DESC, v.id DESC
+         LIMIT ?8"
+    ))
     .bind(account)
-    .bind(instance)
-    .bind(limit.clamp(1, 500))
+    .bind(filter.instance)
+    .bind(unassigned)
+    .bind(user)
+    .bind(filter.status)
+    .bind(filter.after.map(|c| c.last_message_at))
+    .bind(filter.after.map(|c| c.id))
+    .bind(filter.limit.clamp(1, 500))
     .fetch_all(store.pool())
     .await?)
+}
+
+/// One line of the chat list.
+pub async fn get(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+) -> Result<ConversationSummary, InboxError> {
+    sqlx::query_as(&format!("{SUMMARY} WHERE v.account_id = ?1 AND v.id = ?2"))
+        .bind(account)
+        .bind(conversation)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or(InboxError::ConversationUnknown(account, conversation))
+}
+
+/// Every conversation of a contact (on any number of the account), newest first.
+pub async fn of_contact(
+    store: &Store,
+    account: AccountId,
+    contact: ContactId,
+) -> Result<Vec<ConversationSummary>, InboxError> {
+    Ok(sqlx::query_as(&format!("{SUMMARY} WHERE v.account_id = ?1 AND v.contact_id = ?2 ORDER BY v.last_message_at DESC, v.id DESC"))
+        .bind(account)
+        .bind(contact)
+        .fetch_all(store.pool())
+        .await?)
 }
 
 /// Messages of a conversation, oldest first; `before` (a `created_at`) pages back.
@@ -116,7 +195,7 @@ pub async fn open(
     contact: ContactId,
 ) -> Result<ConversationId, InboxError> {
     let mut tx = store.pool().begin().await?;
-    let id = super::ingest::conversation_for(&mut tx, account, instance, contact).await?;
+    let id = super::ingest::conversation_for(&mut tx, account, instance, contact, now_ms()).await?;
     tx.commit().await?;
     Ok(id)
 }

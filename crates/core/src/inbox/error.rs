@@ -6,6 +6,8 @@ use crate::{AccountId, ConversationId, Lang};
 pub enum InboxError {
     #[error("no conversation {1} in account {0}")]
     ConversationUnknown(AccountId, ConversationId),
+    #[error("no operator {0}")]
+    UserUnknown(crate::UserId),
     #[error("message is empty")]
     Empty,
     #[error("message is longer than {} characters", super::TEXT_MAX)]
@@ -20,6 +22,7 @@ impl UserError for InboxError {
     fn code(&self) -> ErrorCode {
         match self {
             InboxError::ConversationUnknown(..) => ErrorCode::ConversationUnknown,
+            InboxError::UserUnknown(_) => ErrorCode::UserUnknown,
             InboxError::Empty => ErrorCode::MessageEmpty,
             InboxError::TooLong => ErrorCode::MessageTooLong,
             InboxError::Media(_) | InboxError::Database(_) => ErrorCode::DatabaseFailed,
@@ -32,6 +35,12 @@ impl UserError for InboxError {
                 .pick(
                     "Esta conversa não existe mais nesta conta.",
                     "This conversation no longer exists in this account.",
+                )
+                .to_owned(),
+            InboxError::UserUnknown(_) => lang
+                .pick(
+                    "Este atendente não existe mais.",
+                    "This operator no longer exists.",
                 )
                 .to_owned(),
             InboxError::Empty => lang

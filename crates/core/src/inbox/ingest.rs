@@ -76,8 +76,9 @@ pub async fn ingest(
 
     let mut tx = store.pool().begin().await?;
     let contact = contact_for(&mut tx, account, msg).await?;
-    let conversation = conversation_for(&mut tx, account, instance, contact).await?;
     let now = now_ms();
+    let at = if msg.sent_at > 0 { msg.sent_at } else { now };
+    let conversation = conversation_for(&mut tx, account, instance, contact, at).await?;
     let direction = if msg.from_me {
         Direction::Outbound
     } else {
@@ -122,7 +123,7 @@ pub async fn ingest(
              updated_at = ?
          WHERE account_id = ? AND id = ?",
     )
-    .bind(if msg.sent_at > 0 { msg.sent_at } else { now })
+    .bind(at)
     .bind(i64::from(!msg.from_me))
     .bind(!msg.from_me)
     .bind(now)
@@ -243,17 +244,20 @@ pub(crate) async fn conversation_for(
     account: AccountId,
     instance: InstanceId,
     contact: ContactId,
+    // When the conversation starts (its first message), for the chat list's order.
+    at: i64,
 ) -> Result<ConversationId, InboxError> {
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO conversations (id, account_id, contact_id, instance_id, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'open', ?, ?)
+        "INSERT INTO conversations (id, account_id, contact_id, instance_id, status, last_message_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'open', ?, ?, ?)
          ON CONFLICT (account_id, instance_id, contact_id) DO NOTHING",
     )
     .bind(ConversationId::new())
     .bind(account)
     .bind(contact)
     .bind(instance)
+    .bind(at)
     .bind(now)
     .bind(now)
     .execute(&mut **tx)

@@ -2,10 +2,14 @@
 //! once (`ingest`), what operators write waits here until a number sends it
 //! (`outbox`), and the inbox lists and opens them (`conversations`).
 
+pub mod attachments;
 pub mod conversations;
 mod error;
 pub mod ingest;
 pub mod outbox;
+pub mod quick_replies;
+pub mod search;
+pub mod work;
 
 pub use error::InboxError;
 

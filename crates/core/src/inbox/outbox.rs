@@ -76,6 +76,78 @@ pub async fn enqueue_text(
     Ok(message)
 }
 
+/// Queues a file (with an optional caption) in a conversation. The file is
+/// written under the data folder first; the row that points at it comes after,
+/// in one transaction, so a crash leaves at most an unused file.
+pub async fn enqueue_file(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+    file: &super::attachments::Attachment,
+    caption: &str,
+) -> Result<Message, InboxError> {
+    let caption = caption.trim();
+    if caption.chars().count() > TEXT_MAX {
+        return Err(InboxError::TooLong);
+    }
+    let instance: Option<InstanceId> =
+        sqlx::query_scalar("SELECT instance_id FROM conversations WHERE account_id = ? AND id = ?")
+            .bind(account)
+            .bind(conversation)
+            .fetch_optional(store.pool())
+            .await?;
+    let instance = instance.ok_or(InboxError::ConversationUnknown(account, conversation))?;
+    let id = MessageId::new();
+    let ext = std::path::Path::new(&file.name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("bin");
+    let ext: String = ext
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect();
+    let relative = format!("media/{account}/out-{id}.{ext}");
+    let path = store.data_dir().join(&relative);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, &file.bytes)?;
+    std::fs::rename(&tmp, &path)?;
+    let now = now_ms();
+    let sql = format!(
+        "INSERT INTO messages (id, account_id, conversation_id, instance_id, direction, kind, body, status,
+                               media_path, media_mime, media_name, media_size, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'outbound', ?, ?, 'pending', ?, ?, ?, ?, ?, ?) RETURNING {MESSAGE_COLUMNS}"
+    );
+    let mut tx = store.pool().begin().await?;
+    let message: Message = sqlx::query_as(&sql)
+        .bind(id)
+        .bind(account)
+        .bind(conversation)
+        .bind(instance)
+        .bind(file.kind)
+        .bind(caption)
+        .bind(&relative)
+        .bind(&file.mime)
+        .bind(&file.name)
+        .bind(file.bytes.len() as i64)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE conversations SET last_message_at = ?, updated_at = ? WHERE account_id = ? AND id = ?")
+        .bind(now)
+        .bind(now)
+        .bind(account)
+        .bind(conversation)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(message)
+}
+
 /// Claims the oldest message the number still has to send. A message left
 /// `sending` by a crash is claimed again: only one task sends for a number.
 pub async fn claim_next(

@@ -117,6 +117,27 @@ pub async fn qr(handle: &InstanceHandle) -> String {
     }
 }
 
+/// Waits for a status among the events: unlike the watch channel, the event
+/// stream keeps every change, so a brief status (a crash quickly recovered)
+/// is not missed.
+pub async fn status_event(
+    events: &mut mpsc::UnboundedReceiver<Event>,
+    what: &str,
+    pred: impl Fn(&Status) -> bool,
+) -> Status {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            if let Event::Status(s) = events.recv().await.unwrap()
+                && pred(&s)
+            {
+                return s;
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+}
+
 /// The next message event, skipping status changes and acks.
 pub async fn next_message(events: &mut mpsc::UnboundedReceiver<Event>) -> WaMessage {
     tokio::time::timeout(WAIT, async {

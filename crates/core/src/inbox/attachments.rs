@@ -1,0 +1,211 @@
+//! Files operators send, and the media of stored messages read back for the UI.
+//! A file over the limit or of a blocked type is refused before anything is
+//! written.
+
+use std::path::Path;
+
+use base64::Engine;
+
+use super::InboxError;
+use crate::domain::MessageKind;
+use crate::error::{ErrorCode, UserError};
+use crate::{AccountId, Lang, MessageId, Store};
+
+/// Largest file an operator can send (WhatsApp's limit for media is 16 MiB).
+pub const FILE_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Extensions refused: programs and scripts, which WhatsApp users are warned
+/// against and which no client business should send its customers.
+const BLOCKED: &[&str] = &[
+    "exe", "bat", "cmd", "com", "msi", "scr", "js", "vbs", "ps1", "jar", "apk", "sh", "dll", "app",
+];
+
+/// A file ready to be queued.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub name: String,
+    pub mime: String,
+    pub bytes: Vec<u8>,
+    /// How WhatsApp shows it: image, audio or document.
+    pub kind: MessageKind,
+}
+
+/// Why a file was refused or cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum AttachmentError {
+    #[error("file is larger than {} MiB", FILE_LIMIT / 1024 / 1024)]
+    TooLarge,
+    #[error("files of type .{0} are blocked")]
+    Blocked(String),
+    #[error("file data is not valid base64")]
+    BadData,
+    #[error("this message has no file")]
+    NoMedia,
+    #[error(transparent)]
+    Inbox(#[from] InboxError),
+}
+
+impl From<sqlx::Error> for AttachmentError {
+    fn from(e: sqlx::Error) -> Self {
+        AttachmentError::Inbox(InboxError::Database(e))
+    }
+}
+
+impl UserError for AttachmentError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            AttachmentError::TooLarge => ErrorCode::AttachmentTooLarge,
+            AttachmentError::Blocked(_) | AttachmentError::BadData => ErrorCode::AttachmentBlocked,
+            AttachmentError::NoMedia => ErrorCode::AttachmentBlocked,
+            AttachmentError::Inbox(e) => e.code(),
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (AttachmentError::TooLarge, Lang::PtBr) => format!(
+                "O arquivo passa de {} MB, o limite do WhatsApp.",
+                FILE_LIMIT / 1024 / 1024
+            ),
+            (AttachmentError::TooLarge, Lang::En) => format!(
+                "The file is over {} MB, WhatsApp's limit.",
+                FILE_LIMIT / 1024 / 1024
+            ),
+            (AttachmentError::Blocked(ext), Lang::PtBr) => format!(
+                "Arquivos .{ext} não podem ser enviados (programas e scripts são bloqueados)."
+            ),
+            (AttachmentError::Blocked(ext), Lang::En) => {
+                format!("Files of type .{ext} cannot be sent (programs and scripts are blocked).")
+            }
+            (AttachmentError::BadData, _) => lang
+                .pick(
+                    "O arquivo não pôde ser lido.",
+                    "The file could not be read.",
+                )
+                .to_owned(),
+            (AttachmentError::NoMedia, _) => lang
+                .pick(
+                    "O arquivo desta mensagem não está neste computador.",
+                    "This message's file is not on this computer.",
+                )
+                .to_owned(),
+            (AttachmentError::Inbox(e), _) => e.message(lang),
+        }
+    }
+}
+
+/// Checks and decodes a file the UI read (bytes in base64).
+pub fn decode(name: &str, mime: &str, data: &str) -> Result<Attachment, AttachmentError> {
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if BLOCKED.contains(&ext.as_str()) || mime == "application/x-msdownload" {
+        return Err(AttachmentError::Blocked(if ext.is_empty() {
+            mime.to_owned()
+        } else {
+            ext
+        }));
+    }
+    // Refuse before decoding: base64 is 4/3 of the bytes.
+    if data.len() / 4 * 3 > FILE_LIMIT + 3 {
+        return Err(AttachmentError::TooLarge);
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .map_err(|_| AttachmentError::BadData)?;
+    if bytes.len() > FILE_LIMIT {
+        return Err(AttachmentError::TooLarge);
+    }
+    let kind = match mime.split('/').next() {
+        Some("image") if ["image/jpeg", "image/png", "image/webp"].contains(&mime) => {
+            MessageKind::Image
+        }
+        Some("audio") => MessageKind::Audio,
+        _ => MessageKind::Document,
+    };
+    let name: String = Path::new(name)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("arquivo")
+        .chars()
+        .take(200)
+        .collect();
+    Ok(Attachment {
+        name,
+        mime: mime.to_owned(),
+        bytes,
+        kind,
+    })
+}
+
+/// The media of a message as a `data:` URL.
+pub async fn data_url(
+    store: &Store,
+    account: AccountId,
+    message: MessageId,
+) -> Result<String, AttachmentError> {
+    let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT media_path, media_mime FROM messages WHERE account_id = ? AND id = ?",
+    )
+    .bind(account)
+    .bind(message)
+    .fetch_optional(store.pool())
+    .await?;
+    let (Some(path), mime) = row.ok_or(AttachmentError::NoMedia)? else {
+        return Err(AttachmentError::NoMedia);
+    };
+    let bytes = std::fs::read(store.data_dir().join(path)).map_err(|_| AttachmentError::NoMedia)?;
+    let mime = mime.unwrap_or_else(|| "application/octet-stream".into());
+    Ok(format!(
+        "data:{mime};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_sorted_by_kind_and_bad_ones_refused() {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(b"abc");
+        assert_eq!(
+            decode("foto.jpg", "image/jpeg", &b64).unwrap().kind,
+            MessageKind::Image
+        );
+        assert_eq!(
+            decode("voz.ogg", "audio/ogg", &b64).unwrap().kind,
+            MessageKind::Audio
+        );
+        assert_eq!(
+            decode("tabela.xlsx", "application/vnd.ms-excel", &b64)
+                .unwrap()
+                .kind,
+            MessageKind::Document
+        );
+        assert_eq!(
+            decode("anim.gif", "image/gif", &b64).unwrap().kind,
+            MessageKind::Document
+        );
+        assert!(
+            matches!(decode("setup.EXE", "application/octet-stream", &b64), Err(AttachmentError::Blocked(e)) if e == "exe")
+        );
+        assert!(matches!(
+            decode("x.pdf", "application/pdf", "***"),
+            Err(AttachmentError::BadData)
+        ));
+        let big = base64::engine::general_purpose::STANDARD.encode(vec![0u8; FILE_LIMIT + 1]);
+        assert!(matches!(
+            decode("big.pdf", "application/pdf", &big),
+            Err(AttachmentError::TooLarge)
+        ));
+        assert_eq!(
+            decode("../../etc/passwd.pdf", "application/pdf", &b64)
+                .unwrap()
+                .name,
+            "passwd.pdf"
+        );
+    }
+}

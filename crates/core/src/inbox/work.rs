@@ -1,0 +1,234 @@
+//! Working a conversation: assigning it, moving it between open, pending and
+//! resolved, taking it over from automation (or handing it back), internal
+//! notes, and the draft of an unsent reply.
+
+use serde::{Deserialize, Serialize};
+
+use super::{InboxError, TEXT_MAX};
+use crate::domain::ConversationStatus;
+use crate::ids::UserId;
+use crate::time::now_ms;
+use crate::{AccountId, ConversationId, Store};
+
+/// Who answers a conversation. While a person owns it, automation stays quiet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, specta::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum Owner {
+    Bot,
+    Human,
+}
+
+/// An internal note: seen by operators only, never sent to WhatsApp.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, specta::Type)]
+pub struct Note {
+    pub id: crate::ids::MessageId,
+    pub conversation_id: ConversationId,
+    pub author_id: Option<UserId>,
+    pub author_name: Option<String>,
+    pub body: String,
+    pub created_at: i64,
+}
+
+fn touched(
+    done: sqlx::sqlite::SqliteQueryResult,
+    account: AccountId,
+    conversation: ConversationId,
+) -> Result<(), InboxError> {
+    if done.rows_affected() == 0 {
+        return Err(InboxError::ConversationUnknown(account, conversation));
+    }
+    Ok(())
+}
+
+/// Assigns the conversation to an operator, or to nobody. Assigning to a
+/// person is a person taking over: automation stops answering.
+pub async fn assign(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+    user: Option<UserId>,
+) -> Result<(), InboxError> {
+    if let Some(user) = user {
+        let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = ?)")
+            .bind(user)
+            .fetch_one(store.pool())
+            .await?;
+        if !known {
+            return Err(InboxError::UserUnknown(user));
+        }
+    }
+    let done = sqlx::query(
+        "UPDATE conversations SET assignee_id = ?, owner = CASE WHEN ? IS NULL THEN owner ELSE 'human' END, updated_at = ?
+         WHERE account_id = ? AND id = ?",
+    )
+    .bind(user)
+    .bind(user)
+    .bind(now_ms())
+    .bind(account)
+    .bind(conversation)
+    .execute(store.pool())
+    .await?;
+    touched(done, account, conversation)
+}
+
+/// Moves the conversation to open, pending or resolved. Resolving hands it
+/// back to automation, ready for the contact's next visit.
+pub async fn set_status(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+    status: ConversationStatus,
+) -> Result<(), InboxError> {
+    let done = sqlx::query(
+        "UPDATE conversations SET status = ?, owner = CASE WHEN ? = 'resolved' THEN 'bot' ELSE owner END, updated_at = ?
+         WHERE account_id = ? AND id = ?",
+    )
+    .bind(status)
+    .bind(status)
+    .bind(now_ms())
+    .bind(account)
+    .bind(conversation)
+    .execute(store.pool())
+    .await?;
+    touched(done, account, conversation)
+}
+
+/// A person takes the conversation (`Human`) or gives it back to automation (`Bot`).
+pub async fn set_owner(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+    owner: Owner,
+) -> Result<(), InboxError> {
+    let done = sqlx::query(
+        "UPDATE conversations SET owner = ?, updated_at = ? WHERE account_id = ? AND id = ?",
+    )
+    .bind(owner)
+    .bind(now_ms())
+    .bind(account)
+    .bind(conversation)
+    .execute(store.pool())
+    .await?;
+    touched(done, account, conversation)
+}
+
+/// Who answers the conversation now.
+pub async fn owner(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+) -> Result<Owner, InboxError> {
+    sqlx::query_scalar("SELECT owner FROM conversations WHERE account_id = ? AND id = ?")
+        .bind(account)
+        .bind(conversation)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or(InboxError::ConversationUnknown(account, conversation))
+}
+
+/// Adds an internal note.
+pub async fn add_note(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+    author: Option<UserId>,
+    body: &str,
+) -> Result<Note, InboxError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(InboxError::Empty);
+    }
+    if body.chars().count() > TEXT_MAX {
+        return Err(InboxError::TooLong);
+    }
+    let exists: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM conversations WHERE account_id = ? AND id = ?)",
+    )
+    .bind(account)
+    .bind(conversation)
+    .fetch_one(store.pool())
+    .await?;
+    if !exists {
+        return Err(InboxError::ConversationUnknown(account, conversation));
+    }
+    let id = crate::ids::MessageId::new();
+    sqlx::query("INSERT INTO notes (id, account_id, conversation_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(id)
+        .bind(account)
+        .bind(conversation)
+        .bind(author)
+        .bind(body)
+        .bind(now_ms())
+        .execute(store.pool())
+        .await?;
+    let mut all = notes(store, account, conversation).await?;
+    all.retain(|n| n.id == id);
+    all.pop()
+        .ok_or(InboxError::ConversationUnknown(account, conversation))
+}
+
+/// The conversation's notes, oldest first.
+pub async fn notes(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+) -> Result<Vec<Note>, InboxError> {
+    Ok(sqlx::query_as(
+        "SELECT n.id, n.conversation_id, n.author_id, u.name AS author_name, n.body, n.created_at
+         FROM notes n LEFT JOIN users u ON u.id = n.author_id
+         WHERE n.account_id = ? AND n.conversation_id = ? ORDER BY n.created_at, n.id",
+    )
+    .bind(account)
+    .bind(conversation)
+    .fetch_all(store.pool())
+    .await?)
+}
+
+/// Keeps what the operator typed; an empty draft is removed.
+pub async fn save_draft(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+    body: &str,
+) -> Result<(), InboxError> {
+    if body.trim().is_empty() {
+        sqlx::query("DELETE FROM drafts WHERE account_id = ? AND conversation_id = ?")
+            .bind(account)
+            .bind(conversation)
+            .execute(store.pool())
+            .await?;
+        return Ok(());
+    }
+    let body: String = body.chars().take(TEXT_MAX).collect();
+    sqlx::query(
+        "INSERT INTO drafts (account_id, conversation_id, body, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (account_id, conversation_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+    )
+    .bind(account)
+    .bind(conversation)
+    .bind(body)
+    .bind(now_ms())
+    .execute(store.pool())
+    .await
+    .map_err(|e| match e.as_database_error() {
+        Some(db) if db.is_foreign_key_violation() => InboxError::ConversationUnknown(account, conversation),
+        _ => InboxError::Database(e),
+    })?;
+    Ok(())
+}
+
+/// The unsent draft of a conversation, if any.
+pub async fn draft(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+) -> Result<Option<String>, InboxError> {
+    Ok(
+        sqlx::query_scalar("SELECT body FROM drafts WHERE account_id = ? AND conversation_id = ?")
+            .bind(account)
+            .bind(conversation)
+            .fetch_optional(store.pool())
+            .await?,
+    )
+}

@@ -1,0 +1,113 @@
+import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useApp } from "../context";
+import { useI18n } from "../i18n";
+import { AppError, call, commands, type QuickReply, type Role, type User } from "../ipc/call";
+
+/** Settings → Team: the agency's operators and who uses this desktop. */
+export function TeamPanel() {
+  const { t } = useI18n();
+  const { toast } = useApp();
+  const [users, setUsers] = useState<User[]>([]);
+  const [me, setMe] = useState<string>("");
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<Role>("agent");
+  const [error, setError] = useState<AppError | null>(null);
+
+  const load = useCallback(async () => {
+    setUsers(await call(commands.usersList()));
+    setMe((await call(commands.usersMe()))?.id ?? "");
+  }, []);
+  useEffect(() => {
+    load().catch((e) => toast(String(e), "error"));
+  }, [load, toast]);
+
+  async function add(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      await call(commands.usersCreate({ name, email, role }));
+      setName("");
+      setEmail("");
+      await load();
+    } catch (err) {
+      setError(err instanceof AppError ? err : new AppError("ipc_failed", String(err)));
+    }
+  }
+
+  return (
+    <div className="panel">
+      <h2>{t("settings.team")}</h2>
+      <p className="muted">{t("settings.teamHint")}</p>
+      <label className="check">
+        {t("settings.me")}
+        <select aria-label={t("settings.me")} value={me} onChange={(e) => void call(commands.usersSetMe(e.target.value)).then(load, (err) => toast(String(err), "error"))}>
+          <option value="" disabled>{t("settings.nobody")}</option>
+          {users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+        </select>
+      </label>
+      <ul className="account-list">
+        {users.map((u) => (
+          <li key={u.id} data-testid="operator"><div><strong>{u.name}</strong><span className="muted">{u.email} · {t(`settings.role.${u.role}`)}</span></div></li>
+        ))}
+      </ul>
+      <form className="inline-form left" onSubmit={add}>
+        <input aria-label={t("settings.operatorName")} placeholder={t("settings.operatorName")} value={name} onChange={(e) => setName(e.target.value)} />
+        <input aria-label={t("settings.operatorEmail")} placeholder={t("settings.operatorEmail")} value={email} onChange={(e) => setEmail(e.target.value)} />
+        <select aria-label={t("settings.role")} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          {(["agent", "admin", "owner"] as const).map((r) => <option key={r} value={r}>{t(`settings.role.${r}`)}</option>)}
+        </select>
+        <button type="submit" className="ghost small">{t("settings.addOperator")}</button>
+      </form>
+      {error && <p className="form-error" role="alert">{error.message}</p>}
+    </div>
+  );
+}
+
+/** Settings → the current account's quick replies. */
+export function QuickRepliesPanel() {
+  const { t } = useI18n();
+  const { account, toast } = useApp();
+  const [list, setList] = useState<QuickReply[]>([]);
+  const [shortcut, setShortcut] = useState("");
+  const [body, setBody] = useState("");
+  const [error, setError] = useState<AppError | null>(null);
+  const load = useCallback(async () => setList(await call(commands.quickRepliesList(account.id))), [account.id]);
+  useEffect(() => {
+    load().catch((e) => toast(String(e), "error"));
+  }, [load, toast]);
+
+  async function add(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      await call(commands.quickRepliesCreate(account.id, { shortcut, body }));
+      setShortcut("");
+      setBody("");
+      await load();
+    } catch (err) {
+      setError(err instanceof AppError ? err : new AppError("ipc_failed", String(err)));
+    }
+  }
+
+  return (
+    <div className="panel">
+      <h2>{t("settings.quickReplies")}</h2>
+      <p className="muted">{t("settings.qrHint")}</p>
+      <ul className="account-list">
+        {list.map((q) => (
+          <li key={q.id} data-testid="quick-reply">
+            <div><strong>/{q.shortcut}</strong><span className="muted">{q.body}</span></div>
+            <button type="button" className="ghost small danger" onClick={() => void call(commands.quickRepliesDelete(account.id, q.id)).then(load, (err) => toast(String(err), "error"))}>{t("common.delete")}</button>
+          </li>
+        ))}
+      </ul>
+      <form className="inline-form left" onSubmit={add}>
+        <input aria-label={t("settings.qrShortcut")} placeholder={t("settings.qrShortcut")} value={shortcut} onChange={(e) => setShortcut(e.target.value)} />
+        <input aria-label={t("settings.qrBody")} placeholder={t("settings.qrBody")} value={body} onChange={(e) => setBody(e.target.value)} className="grow" />
+        <button type="submit" className="ghost small">{t("settings.qrAdd")}</button>
+      </form>
+      {error && <p className="form-error" role="alert">{error.message}</p>}
+    </div>
+  );
+}

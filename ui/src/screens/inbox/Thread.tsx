@@ -1,0 +1,307 @@
+import { useCallback, useEffect, useRef, useState, type ChangeEvent, type KeyboardEvent } from "react";
+import { useApp } from "../../context";
+import { useI18n } from "../../i18n";
+import {
+  AppError, call, commands,
+  type ContactPanel, type ConversationStatus, type Message, type Note, type QuickReply, type User,
+} from "../../ipc/call";
+import { useFleetEvents } from "../../live";
+import { formatDate, formatPhone } from "../../format";
+import { dayKey, parseVcard, preview, quickMatches } from "./text";
+
+const TICKS: Record<string, string> = { pending: "🕓", sending: "🕓", sent: "✓", delivered: "✓✓", read: "✓✓", played: "✓✓", failed: "⚠" };
+const EMOJI = ["😀", "😂", "😊", "😍", "👍", "🙏", "👏", "🎉", "❤️", "🔥", "✅", "❌", "📦", "💰", "📍", "⏰"];
+
+type Item = { at: number; message: Message; note?: undefined } | { at: number; note: Note; message?: undefined };
+
+/** One conversation: its header with the work on it, the timeline, the composer and the contact. */
+export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
+  conversation: string;
+  jumpTo: string | null;
+  onChanged: () => Promise<void>;
+  onOpen: (id: string) => void;
+}) {
+  const { t, lang } = useI18n();
+  const { account, toast } = useApp();
+  const [panel, setPanel] = useState<ContactPanel | null>(null);
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [notes, setNotes] = useState<Note[]>([]);
+  const [users, setUsers] = useState<User[]>([]);
+  const [replies, setReplies] = useState<QuickReply[]>([]);
+  const [older, setOlder] = useState(true);
+  const [draft, setDraft] = useState("");
+  const [noteMode, setNoteMode] = useState(false);
+  const [emoji, setEmoji] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const bottom = useRef<HTMLDivElement>(null);
+  const fail = useCallback((e: unknown) => toast(e instanceof AppError ? e.message : String(e), "error"), [toast]);
+  const summary = panel?.conversations.find((c) => c.id === conversation) ?? null;
+
+  const load = useCallback(async () => {
+    try {
+      const [p, m, n] = await Promise.all([
+        call(commands.inboxContact(account.id, conversation)),
+        call(commands.inboxThread(account.id, conversation, null)),
+        call(commands.inboxNotes(account.id, conversation)),
+      ]);
+      setPanel(p);
+      setMessages(m);
+      setNotes(n);
+      setOlder(m.length === 100);
+    } catch (e) {
+      fail(e);
+    }
+  }, [account.id, conversation, fail]);
+
+  useEffect(() => {
+    void load();
+    call(commands.usersList()).then(setUsers, fail);
+    call(commands.quickRepliesList(account.id)).then(setReplies, fail);
+    call(commands.inboxDraft(account.id, conversation)).then((d) => setDraft(d ?? ""), fail);
+    call(commands.inboxMarkRead(account.id, conversation)).then(() => onChanged(), fail);
+  }, [load, account.id, conversation, fail]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Keep the draft as it is typed, so closing the app loses nothing.
+  useEffect(() => {
+    const id = setTimeout(() => void call(commands.inboxSaveDraft(account.id, conversation, draft)).catch(() => {}), 400);
+    return () => clearTimeout(id);
+  }, [draft, account.id, conversation]);
+
+  useFleetEvents((event) => {
+    if (event.kind === "conversation" && event.conversation === conversation) {
+      void load();
+      if (event.new_message) void call(commands.inboxMarkRead(account.id, conversation)).catch(fail);
+    }
+  });
+
+  // Scroll to the message a search jumped to, or to the newest.
+  useEffect(() => {
+    if (jumpTo) document.getElementById(`m-${jumpTo}`)?.scrollIntoView?.({ block: "center" });
+    else bottom.current?.scrollIntoView?.({ block: "end" });
+  }, [messages, jumpTo]);
+
+  async function loadOlder() {
+    const first = messages[0];
+    if (!first) return;
+    try {
+      const page = await call(commands.inboxThread(account.id, conversation, first.created_at));
+      setMessages((m) => [...page, ...m]);
+      setOlder(page.length === 100);
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async function act(run: () => Promise<unknown>) {
+    try {
+      await run();
+      await load();
+      await onChanged();
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async function send() {
+    const text = draft.trim();
+    if (!text) return;
+    try {
+      if (noteMode) {
+        await call(commands.inboxAddNote(account.id, conversation, text));
+      } else {
+        const now = await call(commands.inboxReply(account.id, conversation, text));
+        if (!now) toast(t("inbox.queued"));
+      }
+      setDraft("");
+      await call(commands.inboxSaveDraft(account.id, conversation, ""));
+      await load();
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  const matches = quickMatches(draft, replies);
+
+  function onKey(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if ((e.key === "Enter" || e.key === "Tab") && matches.length > 0 && matches[0]) {
+      e.preventDefault();
+      setDraft(matches[0].body);
+      return;
+    }
+    if (e.key === "Enter" && !e.shiftKey) {
+      e.preventDefault();
+      void send();
+    }
+  }
+
+  async function attach(e: ChangeEvent<HTMLInputElement>) {
+    const file = e.target.files?.[0];
+    e.target.value = "";
+    if (!file) return;
+    const data = await new Promise<string>((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ""));
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(file);
+    });
+    try {
+      const now = await call(commands.inboxSendFile(account.id, conversation, {
+        name: file.name, mime: file.type || "application/octet-stream", data, caption: draft.trim() || null,
+      }));
+      setDraft("");
+      if (!now) toast(t("inbox.queued"));
+      await load();
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  const items: Item[] = [
+    ...messages.map((m) => ({ at: m.sent_at ?? m.created_at, message: m })),
+    ...notes.map((n) => ({ at: n.created_at, note: n })),
+  ].sort((a, b) => a.at - b.at);
+  const time = (ms: number) => new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" }).format(new Date(ms));
+  let lastDay = "";
+
+  return (
+    <div className="thread-wrap">
+      <div className="thread">
+        {summary && panel && (
+          <header className="thread-head">
+            <div>
+              <strong>{panel.contact.name ?? formatPhone(panel.contact.phone)}</strong>
+              <span className="muted"> {formatPhone(panel.contact.phone)} · {t("inbox.via", { number: summary.instance_name })}</span>
+            </div>
+            <div className="thread-actions">
+              <span className={`badge owner-${summary.owner}`} data-testid="owner">{t(`inbox.owner.${summary.owner}`)}</span>
+              {summary.owner === "bot"
+                ? <button type="button" className="ghost small" onClick={() => void act(() => call(commands.inboxSetOwner(account.id, conversation, "human")))}>{t("inbox.takeOver")}</button>
+                : <button type="button" className="ghost small" onClick={() => void act(() => call(commands.inboxSetOwner(account.id, conversation, "bot")))}>{t("inbox.handBack")}</button>}
+              <select aria-label={t("inbox.assignee")} value={summary.assignee_id ?? ""}
+                onChange={(e) => void act(() => call(commands.inboxAssign(account.id, conversation, e.target.value || null)))}>
+                <option value="">{t("inbox.unassigned")}</option>
+                {users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+              </select>
+              <select aria-label={t("inbox.statusFilter")} value={summary.status}
+                onChange={(e) => void act(() => call(commands.inboxSetStatus(account.id, conversation, e.target.value as ConversationStatus)))}>
+                <option value="open">{t("inbox.conv.open")}</option>
+                <option value="pending">{t("inbox.conv.pending")}</option>
+                <option value="resolved">{t("inbox.conv.resolved")}</option>
+              </select>
+            </div>
+          </header>
+        )}
+        <div className="bubbles" role="log" aria-label={t("inbox.title")}>
+          {older && messages.length > 0 && <button type="button" className="ghost small older" onClick={() => void loadOlder()}>{t("inbox.older")}</button>}
+          {items.map((item) => {
+            const day = dayKey(item.at);
+            const separator = day !== lastDay ? <div className="day" key={`d-${day}`}>{formatDate(item.at, lang)}</div> : null;
+            lastDay = day;
+            if (item.note) {
+              return [separator, (
+                <div key={item.note.id} className="bubble note" data-testid="note">
+                  <span className="note-label">{t("inbox.note")}{item.note.author_name ? ` · ${item.note.author_name}` : ""}</span>
+                  <span className="bubble-text">{item.note.body}</span>
+                  <span className="bubble-meta">{time(item.at)}</span>
+                </div>
+              )];
+            }
+            const m = item.message;
+            return [separator, (
+              <div key={m.id} id={`m-${m.id}`} className={`bubble ${m.direction}${m.id === jumpTo ? " jumped" : ""}`} data-testid="bubble">
+                <Body message={m} />
+                <span className="bubble-meta">
+                  {time(item.at)}
+                  {m.direction === "outbound" && (
+                    <span className={`tick ${m.status}`} data-testid="tick" data-status={m.status}
+                      title={m.status === "failed" ? t("inbox.status.failed", { reason: m.error ?? "" }) : t(`inbox.status.${m.status === "received" ? "sent" : m.status}`)}>
+                      {TICKS[m.status] ?? ""}
+                    </span>
+                  )}
+                </span>
+                {m.status === "failed" && <span className="fail-reason">{t("inbox.status.failed", { reason: m.error ?? "" })}</span>}
+              </div>
+            )];
+          })}
+          <div ref={bottom} />
+        </div>
+        <div className={noteMode ? "composer note-mode" : "composer"}>
+          {matches.length > 0 && (
+            <ul className="quick" role="listbox" aria-label={t("inbox.quickReplies")}>
+              {matches.map((r) => (
+                <li key={r.id}><button type="button" onClick={() => setDraft(r.body)}><strong>/{r.shortcut}</strong> {r.body}</button></li>
+              ))}
+            </ul>
+          )}
+          {emoji && (
+            <div className="emoji" role="listbox" aria-label={t("inbox.emoji")}>
+              {EMOJI.map((e) => <button key={e} type="button" onClick={() => { setDraft((d) => d + e); setEmoji(false); }}>{e}</button>)}
+            </div>
+          )}
+          <div className="composer-modes">
+            <button type="button" className={noteMode ? "tab" : "tab active"} onClick={() => setNoteMode(false)}>{t("inbox.modeReply")}</button>
+            <button type="button" className={noteMode ? "tab active" : "tab"} onClick={() => setNoteMode(true)}>{t("inbox.modeNote")}</button>
+          </div>
+          <div className="composer-row">
+            <button type="button" className="ghost small" aria-label={t("inbox.emoji")} onClick={() => setEmoji(!emoji)}>😊</button>
+            {!noteMode && <button type="button" className="ghost small" aria-label={t("inbox.attach")} onClick={() => fileInput.current?.click()}>📎</button>}
+            <input ref={fileInput} type="file" hidden data-testid="file" onChange={(e) => void attach(e)} />
+            <textarea aria-label={t("inbox.placeholder")} placeholder={noteMode ? t("inbox.notePlaceholder") : t("inbox.placeholder")} rows={2} value={draft}
+              onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} />
+            <button type="button" className="primary" disabled={!draft.trim()} onClick={() => void send()}>{noteMode ? t("inbox.addNote") : t("inbox.send")}</button>
+          </div>
+        </div>
+      </div>
+      {panel && (
+        <aside className="contact-panel" aria-label={t("inbox.contact")}>
+          <h2>{panel.contact.name ?? t("contacts.noName")}</h2>
+          <p className="muted">{formatPhone(panel.contact.phone)}</p>
+          <p className="muted small">{t("inbox.tagsSoon")}</p>
+          <h3>{t("inbox.conversations")}</h3>
+          <ul>
+            {panel.conversations.map((c) => (
+              <li key={c.id}>
+                <button type="button" className={c.id === conversation ? "link active" : "link"} onClick={() => onOpen(c.id)}>
+                  {t("inbox.via", { number: c.instance_name })} · {t(`inbox.conv.${c.status}`)}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </aside>
+      )}
+    </div>
+  );
+}
+
+/** What a message shows: text, an image, an audio player, a document to save, a place or a contact card. */
+function Body({ message: m }: { message: Message }) {
+  const { t } = useI18n();
+  const { account } = useApp();
+  const [url, setUrl] = useState<string | null>(null);
+  const hasFile = m.media_path !== null && ["image", "audio", "document"].includes(m.kind);
+  useEffect(() => {
+    if (!hasFile) return;
+    let live = true;
+    call(commands.inboxMedia(account.id, m.id)).then((u) => live && setUrl(u), () => {});
+    return () => { live = false; };
+  }, [hasFile, account.id, m.id]);
+
+  if (m.kind === "location") {
+    const [lat, lng] = m.body.split(",");
+    return <span className="bubble-text">{t("inbox.kind.location")}: {lat}, {lng}</span>;
+  }
+  if (m.kind === "contact") {
+    const card = parseVcard(m.body);
+    return <span className="bubble-text">{t("inbox.kind.contact")}: {card.name ?? ""} {card.phone ?? ""}</span>;
+  }
+  return (
+    <>
+      {m.kind === "image" && url && <img className="media" src={url} alt={m.body || t("inbox.kind.image")} />}
+      {m.kind === "audio" && url && <audio controls src={url} data-testid="audio" />}
+      {m.kind === "document" && url && <a className="doc" href={url} download={m.media_name ?? "arquivo"}>📄 {m.media_name ?? t("inbox.kind.document")}</a>}
+      {m.media_error === "too_large" && <em className="muted small">{preview(t, m.kind, null)} ({t("inbox.mediaTooLarge")})</em>}
+      {m.body && <span className="bubble-text">{m.kind === "text" ? m.body : m.body}</span>}
+      {!m.body && !url && !m.media_error && m.kind !== "text" && <span className="bubble-text">{preview(t, m.kind, null)}</span>}
+    </>
+  );
+}

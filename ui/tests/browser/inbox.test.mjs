@@ -1,0 +1,167 @@
+// The inbox in real Chromium: filters, assignment and ownership, internal
+// notes, quick replies, search with highlights, drafts and files.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openApp, startServer } from "./harness.mjs";
+
+let browser, server;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const BOX = "Escreva uma mensagem — Enter envia, Shift+Enter quebra a linha";
+const seed = (extra = {}) => ({
+  accounts: [{ name: "Padaria" }],
+  numbers: [{ name: "Balcão", status: { state: "connected", me: "5511900000000@c.us" } }],
+  conversations: [
+    { phone: "+5511911110001", name: "Ana", messages: ["Qual é a promoção de hoje?"] },
+    { phone: "+5511911110002", name: "Bruno", messages: ["Obrigado!"], status: "resolved" },
+  ],
+  users: [{ name: "Carla" }, { name: "Diego" }],
+  ...extra,
+});
+
+async function inbox(app) {
+  await app.page.getByRole("button", { name: "Conversas" }).click();
+}
+
+test("filters: open by default, resolved on request, mine once assigned to me", async () => {
+  const app = await openApp(browser, server.url, seed({ me: 0 }));
+  const { page } = app;
+  await inbox(app);
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).waitFor();
+  assert.equal(await page.getByTestId("chat").filter({ hasText: "Bruno" }).count(), 0, "resolved ones are not in Abertas");
+  await page.getByLabel("Situação da conversa").first().selectOption("resolved");
+  await page.getByTestId("chat").filter({ hasText: "Bruno" }).waitFor();
+  await page.getByLabel("Situação da conversa").first().selectOption("open");
+
+  await page.getByRole("tab", { name: "Minhas" }).click();
+  await page.getByText("Nenhuma conversa atribuída a você.", { exact: false }).waitFor();
+  await page.getByRole("tab", { name: "Todas" }).click();
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
+  await page.getByLabel("Atendente responsável").selectOption({ label: "Carla" });
+  await page.getByTestId("owner").getByText("Atendente").waitFor();
+  await page.getByRole("tab", { name: "Minhas" }).click();
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).waitFor();
+  await page.getByRole("tab", { name: "Sem atendente" }).click();
+  await page.getByText("Nenhuma conversa ainda").waitFor();
+  await app.close();
+});
+
+test("taking over and handing back; resolving returns the conversation to the bot", async () => {
+  const app = await openApp(browser, server.url, seed());
+  const { page } = app;
+  await inbox(app);
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
+  await page.getByTestId("owner").getByText("Robô").waitFor();
+  await page.getByRole("button", { name: "Assumir conversa" }).click();
+  await page.getByTestId("owner").getByText("Atendente").waitFor();
+  await page.getByRole("button", { name: "Devolver ao robô" }).click();
+  await page.getByTestId("owner").getByText("Robô").waitFor();
+  await page.getByRole("button", { name: "Assumir conversa" }).click();
+  await page.getByLabel("Situação da conversa").nth(1).selectOption("resolved");
+  await page.getByTestId("owner").getByText("Robô").waitFor();
+  const state = await page.evaluate(() => window.__MOCK__.state.conversations.find((c) => c.contact_name === "Ana"));
+  assert.deepEqual([state.status, state.owner], ["resolved", "bot"]);
+  await app.close();
+});
+
+test("an internal note is shown apart and never sent", async () => {
+  const app = await openApp(browser, server.url, seed({ me: 1 }));
+  const { page } = app;
+  await inbox(app);
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
+  await page.getByRole("button", { name: "Nota interna" }).click();
+  await page.getByLabel(BOX).fill("Cliente VIP, dar desconto");
+  await page.getByRole("button", { name: "Salvar nota" }).click();
+  const note = page.getByTestId("note");
+  await note.getByText("Cliente VIP, dar desconto").waitFor();
+  assert.match(await note.textContent(), /Nota interna · Diego/);
+  assert.equal((await app.calls()).filter((c) => c.cmd === "inbox_reply").length, 0);
+  await app.close();
+});
+
+test("typing / offers quick replies; Enter inserts, Enter again sends", async () => {
+  const app = await openApp(browser, server.url, seed({ quickReplies: [{ shortcut: "horario", body: "Abrimos das 7h às 19h." }, { shortcut: "pix", body: "Nossa chave Pix é o CNPJ." }] }));
+  const { page } = app;
+  await inbox(app);
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
+  const box = page.getByLabel(BOX);
+  await box.fill("/ho");
+  const list = page.getByRole("listbox", { name: "Respostas rápidas" });
+  await list.getByText("/horario").waitFor();
+  assert.equal(await list.getByText("/pix").count(), 0);
+  await box.press("Enter");
+  assert.equal(await box.inputValue(), "Abrimos das 7h às 19h.");
+  await box.press("Enter");
+  await page.getByTestId("bubble").filter({ hasText: "Abrimos das 7h às 19h." }).waitFor();
+  await app.close();
+});
+
+test("search without accents finds the message, marks the words and jumps to it", async () => {
+  const app = await openApp(browser, server.url, seed());
+  const { page } = app;
+  await inbox(app);
+  await page.getByLabel("Buscar mensagens e contatos").fill("promocao");
+  const hit = page.getByTestId("search-hit");
+  await hit.locator("mark").getByText("promoção").waitFor();
+  await hit.click();
+  const jumped = page.locator(".bubble.jumped");
+  await jumped.getByText("Qual é a promoção de hoje?").waitFor();
+  await app.close();
+});
+
+test("a draft is kept while switching conversations", async () => {
+  const app = await openApp(browser, server.url, seed({ conversations: [
+    { phone: "+5511911110001", name: "Ana", messages: ["oi"] },
+    { phone: "+5511911110003", name: "Caio", messages: ["olá"] },
+  ] }));
+  const { page } = app;
+  await inbox(app);
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
+  await page.getByLabel(BOX).fill("Bom dia, Ana! Sobre o seu pedido");
+  await page.waitForFunction(() => Object.values(window.__MOCK__.state.drafts).includes("Bom dia, Ana! Sobre o seu pedido"));
+  await page.getByTestId("chat").filter({ hasText: "Caio" }).click();
+  await page.waitForFunction((box) => document.querySelector(`textarea[aria-label="${box}"]`)?.value === "", BOX);
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
+  await page.waitForFunction((box) => document.querySelector(`textarea[aria-label="${box}"]`)?.value === "Bom dia, Ana! Sobre o seu pedido", BOX);
+  await app.close();
+});
+
+test("a file is sent as a document; a program is refused with the reason", async () => {
+  const app = await openApp(browser, server.url, seed());
+  const { page } = app;
+  await inbox(app);
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
+  await page.getByTestId("file").setInputFiles({ name: "cardapio.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4") });
+  await page.getByTestId("bubble").locator("a.doc").getByText("cardapio.pdf").waitFor();
+  const sent = await page.evaluate(() => window.__MOCK__.state.sentFiles);
+  assert.deepEqual([sent[0].name, sent[0].mime, sent[0].data], ["cardapio.pdf", "application/pdf", Buffer.from("%PDF-1.4").toString("base64")]);
+  await page.getByTestId("file").setInputFiles({ name: "virus.exe", mimeType: "application/octet-stream", buffer: Buffer.from("MZ") });
+  await page.getByText("Arquivos .exe não podem ser enviados", { exact: false }).waitFor();
+  await app.close();
+});
+
+test("Settings: operators and quick replies of the account", async () => {
+  const app = await openApp(browser, server.url, seed({ users: [] }));
+  const { page } = app;
+  await page.getByRole("button", { name: "Configurações" }).click();
+  await page.getByLabel("Nome", { exact: true }).fill("Eva");
+  await page.getByLabel("E-mail").fill("sem-arroba");
+  await page.getByRole("button", { name: "Adicionar atendente" }).click();
+  await page.getByText("\"sem-arroba\" não é um e-mail válido.").waitFor();
+  await page.getByLabel("E-mail").fill("eva@agencia.com");
+  await page.getByRole("button", { name: "Adicionar atendente" }).click();
+  await page.getByTestId("operator").getByText("Eva", { exact: true }).waitFor();
+  await page.getByLabel("Eu sou").selectOption({ label: "Eva" });
+  await page.waitForFunction(() => window.__MOCK__.state.me !== null);
+
+  await page.getByLabel("Atalho").fill("com espaço");
+  await page.getByLabel("Texto", { exact: true }).fill("x");
+  await page.getByRole("button", { name: "Adicionar resposta" }).click();
+  await page.getByText("O atalho deve ter", { exact: false }).waitFor();
+  await page.getByLabel("Atalho").fill("pix");
+  await page.getByLabel("Texto", { exact: true }).fill("Nossa chave Pix é o CNPJ.");
+  await page.getByRole("button", { name: "Adicionar resposta" }).click();
+  await page.getByTestId("quick-reply").getByText("/pix").waitFor();
+  await app.close();
+});
