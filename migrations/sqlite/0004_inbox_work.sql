@@ -67,3 +67,11 @@ END;
 
 -- The chat list pages by (last_message_at, id): a conversation always has a time.
 UPDATE conversations SET last_message_at = created_at WHERE last_message_at IS NULL;
+
+-- The newest message of each conversation, kept on the conversation so the
+-- chat list joins one row by primary key instead of searching every thread.
+ALTER TABLE conversations ADD COLUMN last_message_id BLOB;
+UPDATE conversations SET last_message_id = (
+    SELECT id FROM messages
+    WHERE messages.account_id = conversations.account_id AND messages.conversation_id = conversations.id
+    ORDER BY created_at DESC, id DESC LIMIT 1);

@@ -4,6 +4,7 @@
 
 mod commands;
 mod error;
+mod notify;
 mod state;
 
 use std::path::PathBuf;
@@ -90,6 +91,7 @@ pub fn run() {
     let builder = commands_builder();
     let invoke_handler = builder.invoke_handler();
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(invoke_handler)
         .setup(move |app| {
             builder.mount_events(app);
@@ -104,6 +106,7 @@ pub fn run() {
                 if let Err(e) = handle.emit(FLEET_EVENT, &event) {
                     tracing::warn!("event not delivered to the UI: {e}");
                 }
+                notify::on_fleet_event(&handle, &event);
             });
             // Opening can fail (a database from a newer ZapDesk, a second copy
             // of the app); the UI then shows why instead of the app vanishing.

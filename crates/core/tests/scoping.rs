@@ -25,6 +25,7 @@ const CROSS_ACCOUNT: &[&str] = &[
     "settings.rs", // desktop-wide preferences
     "domain.rs",   // row types only, no queries
     "migrate.rs",  // schema, not data
+    "users.rs",    // the agency's operators work across accounts
 ];
 
 fn sources() -> Vec<(String, String)> {

@@ -68,42 +68,46 @@ const SUMMARY: &str = "SELECT v.id, v.contact_id, c.name AS contact_name, c.phon
     JOIN contacts c ON c.account_id = v.account_id AND c.id = v.contact_id
     JOIN instances i ON i.account_id = v.account_id AND i.id = v.instance_id
     LEFT JOIN users u ON u.id = v.assignee_id
-    LEFT JOIN messages m ON m.id = (
-        SELECT id FROM messages WHERE account_id = v.account_id AND conversation_id = v.id
-        ORDER BY created_at DESC, id DESC LIMIT 1)";
+    LEFT JOIN messages m ON m.id = v.last_message_id AND m.account_id = v.account_id";
 
 /// The account's conversations, newest first, filtered and paged.
+///
+/// The SQL names only the filters in use: with `(? IS NULL OR …)` guards the
+/// planner cannot know which apply and may sort all conversations instead of
+/// walking the recency index (measured: seconds instead of milliseconds on
+/// 100 000 conversations).
 pub async fn list(
     store: &Store,
     account: AccountId,
     filter: &ListFilter,
 ) -> Result<Vec<ConversationSummary>, InboxError> {
-    let (unassigned, user) = match filter.assignee {
-        None => (false, None),
-        Some(AssigneeFilter::Unassigned) => (true, None),
-        Some(AssigneeFilter::User(user)) => (false, Some(user)),
-    };
-    Ok(sqlx::query_as(&format!(
-        "{SUMMARY}
-         WHERE v.account_id = ?1
-           AND (?2 IS NULL OR v.instance_id = ?2)
-           AND (?3 = 0 OR v.assignee_id IS NULL)
-           AND (?4 IS NULL OR v.assignee_id = ?4)
-           AND (?5 IS NULL OR v.status = ?5)
-           AND (?6 IS NULL OR (v.last_message_at, v.id) < (?6, ?7))
-         ORDER BY v.last_message_at DESC, v.id DESC
-         LIMIT ?8"
-    ))
-    .bind(account)
-    .bind(filter.instance)
-    .bind(unassigned)
-    .bind(user)
-    .bind(filter.status)
-    .bind(filter.after.map(|c| c.last_message_at))
-    .bind(filter.after.map(|c| c.id))
-    .bind(filter.limit.clamp(1, 500))
-    .fetch_all(store.pool())
-    .await?)
+    let mut sql: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(SUMMARY);
+    sql.push(" WHERE v.account_id = ").push_bind(account);
+    if let Some(instance) = filter.instance {
+        sql.push(" AND v.instance_id = ").push_bind(instance);
+    }
+    match filter.assignee {
+        None => {}
+        Some(AssigneeFilter::Unassigned) => {
+            sql.push(" AND v.assignee_id IS NULL");
+        }
+        Some(AssigneeFilter::User(user)) => {
+            sql.push(" AND v.assignee_id = ").push_bind(user);
+        }
+    }
+    if let Some(status) = filter.status {
+        sql.push(" AND v.status = ").push_bind(status);
+    }
+    if let Some(after) = filter.after {
+        sql.push(" AND (v.last_message_at, v.id) < (")
+            .push_bind(after.last_message_at)
+            .push(", ")
+            .push_bind(after.id)
+            .push(")");
+    }
+    sql.push(" ORDER BY v.last_message_at DESC, v.id DESC LIMIT ")
+        .push_bind(filter.limit.clamp(1, 500));
+    Ok(sql.build_query_as().fetch_all(store.pool()).await?)
 }
 
 /// One line of the chat list.
@@ -118,6 +122,16 @@ pub async fn get(
         .fetch_optional(store.pool())
         .await?
         .ok_or(InboxError::ConversationUnknown(account, conversation))
+}
+
+/// How many of the account's conversations have unread messages.
+pub async fn unread(store: &Store, account: AccountId) -> Result<i64, InboxError> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) FROM conversations WHERE account_id = ? AND unread_count > 0",
+    )
+    .bind(account)
+    .fetch_one(store.pool())
+    .await?)
 }
 
 /// Every conversation of a contact (on any number of the account), newest first.

@@ -118,12 +118,14 @@ pub async fn ingest(
     sqlx::query(
         "UPDATE conversations
          SET last_message_at = max(COALESCE(last_message_at, 0), ?),
+             last_message_id = ?,
              unread_count = unread_count + ?,
              status = CASE WHEN ? AND status = 'resolved' THEN 'open' ELSE status END,
              updated_at = ?
          WHERE account_id = ? AND id = ?",
     )
     .bind(at)
+    .bind(id)
     .bind(i64::from(!msg.from_me))
     .bind(!msg.from_me)
     .bind(now)

@@ -65,8 +65,9 @@ pub async fn enqueue_text(
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-    sqlx::query("UPDATE conversations SET last_message_at = ?, updated_at = ? WHERE account_id = ? AND id = ?")
+    sqlx::query("UPDATE conversations SET last_message_at = ?, last_message_id = ?, updated_at = ? WHERE account_id = ? AND id = ?")
         .bind(now)
+        .bind(message.id)
         .bind(now)
         .bind(account)
         .bind(conversation)
@@ -137,8 +138,9 @@ pub async fn enqueue_file(
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-    sqlx::query("UPDATE conversations SET last_message_at = ?, updated_at = ? WHERE account_id = ? AND id = ?")
+    sqlx::query("UPDATE conversations SET last_message_at = ?, last_message_id = ?, updated_at = ? WHERE account_id = ? AND id = ?")
         .bind(now)
+        .bind(message.id)
         .bind(now)
         .bind(account)
         .bind(conversation)

@@ -74,11 +74,13 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
     }
   });
 
-  // Scroll to the message a search jumped to, or to the newest.
+  // Scroll to the message a search jumped to, or to the newest when one
+  // arrives (not when older ones are loaded above).
+  const newest = messages[messages.length - 1]?.id;
   useEffect(() => {
     if (jumpTo) document.getElementById(`m-${jumpTo}`)?.scrollIntoView?.({ block: "center" });
     else bottom.current?.scrollIntoView?.({ block: "end" });
-  }, [messages, jumpTo]);
+  }, [newest, notes.length, jumpTo]);
 
   async function loadOlder() {
     const first = messages[0];
@@ -191,7 +193,8 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
             </div>
           </header>
         )}
-        <div className="bubbles" role="log" aria-label={t("inbox.title")}>
+        <div className="bubbles" role="log" aria-label={t("inbox.title")}
+          onScroll={(e) => { if (older && e.currentTarget.scrollTop === 0 && messages.length > 0) void loadOlder(); }}>
           {older && messages.length > 0 && <button type="button" className="ghost small older" onClick={() => void loadOlder()}>{t("inbox.older")}</button>}
           {items.map((item) => {
             const day = dayKey(item.at);
@@ -244,7 +247,9 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
           </div>
           <div className="composer-row">
             <button type="button" className="ghost small" aria-label={t("inbox.emoji")} onClick={() => setEmoji(!emoji)}>😊</button>
-            {!noteMode && <button type="button" className="ghost small" aria-label={t("inbox.attach")} onClick={() => fileInput.current?.click()}>📎</button>}
+            {!noteMode && <button type="button" className="ghost small" aria-label={t("inbox.attach")} onClick={() => fileInput.current?.click()}>
+              <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true"><path fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" d="M21 11.5l-8.6 8.6a5.5 5.5 0 01-7.8-7.8l9.2-9.2a3.7 3.7 0 015.2 5.2l-9.2 9.2a1.8 1.8 0 01-2.6-2.6l8.5-8.5" /></svg>
+            </button>}
             <input ref={fileInput} type="file" hidden data-testid="file" onChange={(e) => void attach(e)} />
             <textarea aria-label={t("inbox.placeholder")} placeholder={noteMode ? t("inbox.notePlaceholder") : t("inbox.placeholder")} rows={2} value={draft}
               onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} />
