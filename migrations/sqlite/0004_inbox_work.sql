@@ -5,8 +5,12 @@
 -- (automation then stays quiet until it is handed back or resolved).
 ALTER TABLE conversations ADD COLUMN owner TEXT NOT NULL DEFAULT 'bot' CHECK (owner IN ('bot', 'human'));
 
-CREATE INDEX conversations_by_status ON conversations (account_id, status, last_message_at DESC);
-CREATE INDEX conversations_by_assignee ON conversations (account_id, assignee_id, last_message_at DESC);
+-- The chat list walks one of these newest first and stops after a page.
+DROP INDEX conversations_recent;
+CREATE INDEX conversations_recent ON conversations (account_id, last_message_at DESC, id DESC);
+CREATE INDEX conversations_by_status ON conversations (account_id, status, last_message_at DESC, id DESC);
+CREATE INDEX conversations_by_assignee ON conversations (account_id, assignee_id, last_message_at DESC, id DESC);
+CREATE INDEX conversations_by_number ON conversations (account_id, instance_id, last_message_at DESC, id DESC);
 
 -- Notes operators leave on a conversation; never sent to WhatsApp.
 CREATE TABLE notes (
