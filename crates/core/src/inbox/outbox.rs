@@ -42,37 +42,65 @@ pub async fn enqueue_text(
     if text.chars().count() > TEXT_MAX {
         return Err(InboxError::TooLong);
     }
+    insert_outbound(store, account, conversation, MessageKind::Text, text, None).await
+}
+
+/// A file already written under the data folder, for its outbound row.
+struct StoredFile<'a> {
+    path: &'a str,
+    mime: &'a str,
+    name: &'a str,
+    size: i64,
+}
+
+/// The outbound row, and the conversation brought to the top, in one transaction.
+async fn insert_outbound(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+    kind: MessageKind,
+    body: &str,
+    file: Option<StoredFile<'_>>,
+) -> Result<Message, InboxError> {
+    let mut tx = store.pool().begin().await?;
     let instance: Option<InstanceId> =
         sqlx::query_scalar("SELECT instance_id FROM conversations WHERE account_id = ? AND id = ?")
             .bind(account)
             .bind(conversation)
-            .fetch_optional(store.pool())
+            .fetch_optional(&mut *tx)
             .await?;
     let instance = instance.ok_or(InboxError::ConversationUnknown(account, conversation))?;
     let now = now_ms();
     let sql = format!(
-        "INSERT INTO messages (id, account_id, conversation_id, instance_id, direction, kind, body, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'outbound', 'text', ?, 'pending', ?, ?) RETURNING {MESSAGE_COLUMNS}"
+        "INSERT INTO messages (id, account_id, conversation_id, instance_id, direction, kind, body, status,
+                               media_path, media_mime, media_name, media_size, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'outbound', ?, ?, 'pending', ?, ?, ?, ?, ?, ?) RETURNING {MESSAGE_COLUMNS}"
     );
-    let mut tx = store.pool().begin().await?;
     let message: Message = sqlx::query_as(&sql)
         .bind(MessageId::new())
         .bind(account)
         .bind(conversation)
         .bind(instance)
-        .bind(text)
+        .bind(kind)
+        .bind(body)
+        .bind(file.as_ref().map(|f| f.path))
+        .bind(file.as_ref().map(|f| f.mime))
+        .bind(file.as_ref().map(|f| f.name))
+        .bind(file.as_ref().map(|f| f.size))
         .bind(now)
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-    sqlx::query("UPDATE conversations SET last_message_at = ?, last_message_id = ?, updated_at = ? WHERE account_id = ? AND id = ?")
-        .bind(now)
-        .bind(message.id)
-        .bind(now)
-        .bind(account)
-        .bind(conversation)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE conversations SET last_message_at = ?, last_message_id = ?, updated_at = ? WHERE account_id = ? AND id = ?",
+    )
+    .bind(now)
+    .bind(message.id)
+    .bind(now)
+    .bind(account)
+    .bind(conversation)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(message)
 }
@@ -91,14 +119,17 @@ pub async fn enqueue_file(
     if caption.chars().count() > TEXT_MAX {
         return Err(InboxError::TooLong);
     }
-    let instance: Option<InstanceId> =
-        sqlx::query_scalar("SELECT instance_id FROM conversations WHERE account_id = ? AND id = ?")
-            .bind(account)
-            .bind(conversation)
-            .fetch_optional(store.pool())
-            .await?;
-    let instance = instance.ok_or(InboxError::ConversationUnknown(account, conversation))?;
-    let id = MessageId::new();
+    // Checked first, so an unknown conversation leaves no file behind.
+    let known: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM conversations WHERE account_id = ? AND id = ?)",
+    )
+    .bind(account)
+    .bind(conversation)
+    .fetch_one(store.pool())
+    .await?;
+    if !known {
+        return Err(InboxError::ConversationUnknown(account, conversation));
+    }
     let ext = std::path::Path::new(&file.name)
         .extension()
         .and_then(|e| e.to_str())
@@ -108,7 +139,7 @@ pub async fn enqueue_file(
         .filter(char::is_ascii_alphanumeric)
         .take(8)
         .collect();
-    let relative = format!("media/{account}/out-{id}.{ext}");
+    let relative = format!("media/{account}/out-{}.{ext}", uuid::Uuid::now_v7());
     let path = store.data_dir().join(&relative);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
@@ -116,38 +147,21 @@ pub async fn enqueue_file(
     let tmp = path.with_extension("part");
     std::fs::write(&tmp, &file.bytes)?;
     std::fs::rename(&tmp, &path)?;
-    let now = now_ms();
-    let sql = format!(
-        "INSERT INTO messages (id, account_id, conversation_id, instance_id, direction, kind, body, status,
-                               media_path, media_mime, media_name, media_size, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'outbound', ?, ?, 'pending', ?, ?, ?, ?, ?, ?) RETURNING {MESSAGE_COLUMNS}"
-    );
-    let mut tx = store.pool().begin().await?;
-    let message: Message = sqlx::query_as(&sql)
-        .bind(id)
-        .bind(account)
-        .bind(conversation)
-        .bind(instance)
-        .bind(file.kind)
-        .bind(caption)
-        .bind(&relative)
-        .bind(&file.mime)
-        .bind(&file.name)
-        .bind(file.bytes.len() as i64)
-        .bind(now)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE conversations SET last_message_at = ?, last_message_id = ?, updated_at = ? WHERE account_id = ? AND id = ?")
-        .bind(now)
-        .bind(message.id)
-        .bind(now)
-        .bind(account)
-        .bind(conversation)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(message)
+    let stored = StoredFile {
+        path: &relative,
+        mime: &file.mime,
+        name: &file.name,
+        size: file.bytes.len() as i64,
+    };
+    insert_outbound(
+        store,
+        account,
+        conversation,
+        file.kind,
+        caption,
+        Some(stored),
+    )
+    .await
 }
 
 /// Claims the oldest message the number still has to send. A message left
