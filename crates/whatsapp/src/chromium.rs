@@ -61,6 +61,7 @@ pub struct Session {
     browser: Browser,
     pub page: Page,
     pid: Option<u32>,
+    profile: PathBuf,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -173,6 +174,7 @@ impl Session {
             browser,
             page,
             pid,
+            profile: spec.profile.clone(),
             tasks,
         })
     }
@@ -201,6 +203,8 @@ impl Session {
         }
         let _ = self.browser.kill().await;
         let _ = self.browser.wait().await;
+        // Closed means the whole tree is gone and the profile is free.
+        crate::profile::wait_released(&self.profile, Duration::from_secs(5)).await;
     }
 }
 

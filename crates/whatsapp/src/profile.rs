@@ -44,11 +44,55 @@ fn remove_stale_lock(profile: &Path) -> io::Result<()> {
 }
 
 /// Deletes a profile: logging out must leave nothing of the session behind.
+/// Chromium's helper processes can outlive the browser process by a moment
+/// and write into the folder while it is being removed; a few more passes
+/// then finish the job.
 pub fn remove(profile: &Path) -> io::Result<()> {
-    match fs::remove_dir_all(profile) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
+    let mut attempt = 0;
+    loop {
+        match fs::remove_dir_all(profile) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) if attempt < 20 && e.kind() == io::ErrorKind::DirectoryNotEmpty => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(e) => return Err(e),
+        }
     }
+}
+
+/// Waits (up to `limit`) until no process runs on `profile` any more: the
+/// browser's helpers (renderers, GPU, utility) exit a little after it.
+/// Linux only; elsewhere it returns at once.
+pub async fn wait_released(profile: &Path, limit: std::time::Duration) {
+    #[cfg(target_os = "linux")]
+    {
+        let needle = format!("--user-data-dir={}", profile.display());
+        let deadline = tokio::time::Instant::now() + limit;
+        while tokio::time::Instant::now() < deadline && processes_using(&needle) {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (profile, limit);
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn processes_using(needle: &str) -> bool {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+            && fs::read(entry.path().join("cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).split('\0').any(|a| a == needle))
+    })
 }
 
 #[cfg(target_os = "linux")]
