@@ -11,7 +11,7 @@ use super::InboxError;
 use crate::domain::{Direction, MessageKind};
 use crate::text::fold;
 use crate::time::now_ms;
-use crate::{AccountId, ContactId, ConversationId, InstanceId, MessageId, Store, phone};
+use crate::{AccountId, ContactId, ConversationId, InstanceId, MessageId, Store};
 
 /// Media larger than this is not kept (WhatsApp's own limit for most media is 16 MiB).
 pub const MEDIA_LIMIT: usize = 16 * 1024 * 1024;
@@ -205,9 +205,12 @@ async fn contact_for(
     account: AccountId,
     msg: &Inbound,
 ) -> Result<ContactId, InboxError> {
-    // WhatsApp's phones are already international; normalise anyway so the
-    // contact matches one typed by an operator.
-    let phone = phone::normalize(&msg.phone).unwrap_or_else(|_| msg.phone.clone());
+    // The phone exactly as WhatsApp identifies the chat: replies go back to
+    // it. (Some Brazilian accounts are still known to WhatsApp without the
+    // ninth digit; `phone::normalize` would add it and address another chat.
+    // Matching those to contacts typed with the 9 needs WhatsApp's own
+    // lookup — WPP.contact.queryExists — which the contacts work will add.)
+    let phone = msg.phone.clone();
     let name = msg
         .push_name
         .as_deref()
