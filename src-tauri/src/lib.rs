@@ -29,6 +29,7 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::contacts::contacts_create,
             commands::contacts::contacts_update,
             commands::contacts::contacts_delete,
+            commands::contacts::contacts_set_opt_out,
             commands::numbers::numbers_list,
             commands::numbers::numbers_create,
             commands::numbers::numbers_act,

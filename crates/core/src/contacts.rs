@@ -23,6 +23,8 @@ pub struct Contact {
     /// E.164, e.g. `+5511987654321`.
     pub phone: String,
     pub name: Option<String>,
+    /// When the contact asked not to receive messages; `None` while they accept them.
+    pub opted_out_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -178,7 +180,7 @@ fn on_write_error(e: sqlx::Error, phone: &str) -> ContactError {
     }
 }
 
-const COLUMNS: &str = "id, account_id, phone, name, created_at, updated_at";
+const COLUMNS: &str = "id, account_id, phone, name, opted_out_at, created_at, updated_at";
 
 /// Adds a contact to an account.
 pub async fn create(

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod ids;
 pub mod inbox;
 pub mod instances;
+pub mod opt_out;
 pub mod phone;
 pub mod settings;
 pub mod store;

@@ -435,3 +435,74 @@ async fn thread_pages_back_in_time() {
         .unwrap();
     assert!(before.iter().all(|m| m.created_at < last[0].created_at));
 }
+
+#[tokio::test]
+async fn sair_opts_the_contact_out_once_with_one_confirmation_and_can_be_reversed() {
+    let (_dir, store, acc, number) = setup().await;
+    let first = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!first.opted_out);
+    let got = ingest(
+        &store,
+        acc,
+        number,
+        &text("in2", "+5511987654321", " Sair! ", 2),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(got.opted_out);
+    let contact = contacts::get(&store, acc, got.contact).await.unwrap();
+    assert!(contact.opted_out_at.is_some());
+    let job = outbox::claim_next(&store, acc, number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.body, zapdesk_core::opt_out::CONFIRMATION);
+    outbox::mark_sent(&store, acc, job.message, "true_x_1", 1)
+        .await
+        .unwrap();
+    // Saying it again changes nothing and sends nothing more.
+    let again = ingest(
+        &store,
+        acc,
+        number,
+        &text("in3", "+5511987654321", "PARAR", 3),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(!again.opted_out);
+    assert!(
+        outbox::claim_next(&store, acc, number)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // A conversation about cancelling is not an opt-out.
+    let other = ingest(
+        &store,
+        acc,
+        number,
+        &text("in4", "+5521912345678", "como cancelar o pedido?", 4),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(!other.opted_out);
+    // An operator reverses it.
+    assert!(
+        zapdesk_core::opt_out::set(&store, acc, got.contact, false)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        contacts::get(&store, acc, got.contact)
+            .await
+            .unwrap()
+            .opted_out_at,
+        None
+    );
+}

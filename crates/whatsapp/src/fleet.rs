@@ -574,6 +574,10 @@ impl Fleet {
                         conversation: got.conversation,
                         new_message: true,
                     });
+                    if got.opted_out {
+                        // The confirmation of an opt-out is in the outbox.
+                        self.drain(account, id, handle).await?;
+                    }
                 }
             }
             Event::Ack { ids, ack } => {

@@ -52,3 +52,21 @@ pub async fn contacts_delete(
         .await
         .map_err(|e| state.fail(e))
 }
+
+/// Marks a contact as opted out of messages, or back in (an operator's decision).
+#[tauri::command]
+#[specta::specta]
+pub async fn contacts_set_opt_out(
+    state: State<'_, AppState>,
+    account: AccountId,
+    id: ContactId,
+    opted_out: bool,
+) -> Result<Contact, IpcError> {
+    let store = state.store()?;
+    zapdesk_core::opt_out::set(store, account, id, opted_out)
+        .await
+        .map_err(|e| state.fail(zapdesk_core::contacts::ContactError::Database(e)))?;
+    contacts::get(store, account, id)
+        .await
+        .map_err(|e| state.fail(e))
+}

@@ -78,6 +78,10 @@ export const en: Record<MessageKey, string> = {
   "contacts.saved": "Contact saved.",
   "contacts.deleted": "Contact deleted.",
 
+  "contacts.optedOut": "Opted out",
+  "contacts.optedOutHint": "Asked not to receive messages (SAIR, PARAR…). Left out of campaigns.",
+  "contacts.optIn": "Opt back in",
+  "contacts.optOut": "Opt out",
   "soon.campaigns.title": "Campaigns",
   "soon.campaigns.body": "The campaign editor with safe sending and reports is being built.",
   "soon.flows.title": "Flows",

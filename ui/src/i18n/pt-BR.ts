@@ -76,6 +76,10 @@ export const ptBR = {
   "contacts.saved": "Contato salvo.",
   "contacts.deleted": "Contato excluído.",
 
+  "contacts.optedOut": "Descadastrado",
+  "contacts.optedOutHint": "Pediu para não receber mensagens (SAIR, PARAR…). Fica fora das campanhas.",
+  "contacts.optIn": "Reativar",
+  "contacts.optOut": "Descadastrar",
   "soon.campaigns.title": "Campanhas",
   "soon.campaigns.body": "O editor de campanhas com envio seguro e relatório está em construção.",
   "soon.flows.title": "Fluxos",

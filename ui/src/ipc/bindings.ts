@@ -19,6 +19,8 @@ export const commands = {
 	contactsCreate: (account: AccountId, input: ContactInput) => typedError<Contact, IpcError>(__TAURI_INVOKE("contacts_create", { account, input })),
 	contactsUpdate: (account: AccountId, id: ContactId, input: ContactInput) => typedError<Contact, IpcError>(__TAURI_INVOKE("contacts_update", { account, id, input })),
 	contactsDelete: (account: AccountId, id: ContactId) => typedError<null, IpcError>(__TAURI_INVOKE("contacts_delete", { account, id })),
+	/**  Marks a contact as opted out of messages, or back in (an operator's decision). */
+	contactsSetOptOut: (account: AccountId, id: ContactId, optedOut: boolean) => typedError<Contact, IpcError>(__TAURI_INVOKE("contacts_set_opt_out", { account, id, optedOut })),
 	numbersList: (account: AccountId) => typedError<NumberView[], IpcError>(__TAURI_INVOKE("numbers_list", { account })),
 	numbersCreate: (account: AccountId, input: NumberInput) => typedError<Instance, IpcError>(__TAURI_INVOKE("numbers_create", { account, input })),
 	numbersAct: (account: AccountId, id: InstanceId, action: NumberAction) => typedError<null, IpcError>(__TAURI_INVOKE("numbers_act", { account, id, action })),
@@ -109,6 +111,8 @@ export type Contact = {
 	/**  E.164, e.g. `+5511987654321`. */
 	phone: string,
 	name: string | null,
+	/**  When the contact asked not to receive messages; `None` while they accept them. */
+	opted_out_at: number | null,
 	created_at: number,
 	updated_at: number,
 };

@@ -60,6 +60,15 @@ export function Contacts() {
 
   const onWindow = useCallback((win: Window) => pagesFor(win, PAGE).forEach((p) => void loadPage(p)), [loadPage]);
 
+  async function toggleOptOut(c: Contact) {
+    try {
+      await call(commands.contactsSetOptOut(account.id, c.id, c.opted_out_at === null));
+      setGeneration((g) => g + 1);
+    } catch (e) {
+      toast(e instanceof AppError ? e.message : String(e), "error");
+    }
+  }
+
   async function remove(c: Contact) {
     const name = c.name ?? formatPhone(c.phone);
     if (!window.confirm(t("contacts.deleteConfirm", { name }))) return;
@@ -108,9 +117,13 @@ export function Contacts() {
             return (
               <div className="contact-row" data-testid="contact-row">
                 <span className="avatar" aria-hidden="true">{initials(c.name, c.phone)}</span>
-                <span className="contact-name">{c.name ?? <em className="muted">{t("contacts.noName")}</em>}</span>
+                <span className="contact-name">
+                  {c.name ?? <em className="muted">{t("contacts.noName")}</em>}
+                  {c.opted_out_at !== null && <span className="badge opted-out" title={t("contacts.optedOutHint")} data-testid="opted-out">{t("contacts.optedOut")}</span>}
+                </span>
                 <span className="contact-phone">{formatPhone(c.phone)}</span>
                 <span className="row-actions">
+                  <button type="button" className="ghost small" onClick={() => void toggleOptOut(c)}>{t(c.opted_out_at === null ? "contacts.optOut" : "contacts.optIn")}</button>
                   <button type="button" className="ghost small" onClick={() => setEditing(c)}>{t("common.edit")}</button>
                   <button type="button" className="ghost small danger" onClick={() => void remove(c)}>{t("common.delete")}</button>
                 </span>

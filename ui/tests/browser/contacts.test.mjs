@@ -101,3 +101,15 @@ test("archived accounts are not offered in the switcher", async () => {
   assert.deepEqual(await page.locator("#account-switcher option").allTextContents(), ["Ativa"]);
   await app.close();
 });
+
+test("an operator opts a contact out and back in; the list shows it", async () => {
+  const app = await openApp(browser, server.url, { ...ONE_ACCOUNT, contacts: [{ phone: "+5511911112222", name: "Carlos" }] });
+  const { page } = app;
+  const row = page.getByTestId("contact-row").filter({ hasText: "Carlos" });
+  await row.getByRole("button", { name: "Descadastrar" }).click();
+  await row.getByTestId("opted-out").getByText("Descadastrado").waitFor();
+  await row.getByRole("button", { name: "Reativar" }).click();
+  await row.getByRole("button", { name: "Descadastrar" }).waitFor();
+  assert.equal(await row.getByTestId("opted-out").count(), 0);
+  await app.close();
+});

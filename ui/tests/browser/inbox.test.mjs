@@ -165,3 +165,16 @@ test("Settings: operators and quick replies of the account", async () => {
   await page.getByTestId("quick-reply").getByText("/pix").waitFor();
   await app.close();
 });
+
+test("the contact panel shows an opt-out and the operator can reverse it", async () => {
+  const app = await openApp(browser, server.url, seed({ conversations: [{ phone: "+5511911110001", name: "Ana", messages: ["SAIR"], optedOut: true }] }));
+  const { page } = app;
+  await inbox(app);
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
+  const panel = page.getByRole("complementary", { name: "Contato" });
+  await panel.getByTestId("opted-out").waitFor();
+  await panel.getByRole("button", { name: "Reativar" }).click();
+  await page.waitForFunction(() => window.__MOCK__.state.conversations[0].opted_out_at === null);
+  await panel.getByTestId("opted-out").waitFor({ state: "detached" });
+  await app.close();
+});

@@ -14,7 +14,7 @@ export function installMockBackend(seed) {
   };
   for (const c of seed.contacts ?? []) {
     const account = state.accounts[c.account ?? 0];
-    state.contacts.push({ id: id(), account_id: account.id, phone: c.phone, name: c.name ?? null, created_at: now, updated_at: now });
+    state.contacts.push({ id: id(), account_id: account.id, phone: c.phone, name: c.name ?? null, opted_out_at: c.optedOut ? now : null, created_at: now, updated_at: now });
   }
   state.numbers = (seed.numbers ?? []).map((n) => ({
     number: { id: id(), account_id: state.accounts[n.account ?? 0].id, name: n.name, kind: n.kind ?? "sandbox", status: "stopped", status_detail: null, phone: null, autostart: false, created_at: now, updated_at: now },
@@ -24,7 +24,7 @@ export function installMockBackend(seed) {
   state.messages = [];
   for (const c of seed.conversations ?? []) {
     const n = state.numbers[c.number ?? 0];
-    const conv = { id: id(), account_id: n.number.account_id, contact_id: id(), contact_name: c.name ?? null, contact_phone: c.phone, instance_id: n.number.id, instance_name: n.number.name, status: c.status ?? "open", owner: "bot", assignee_id: null, assignee_name: null, unread_count: c.unread ?? 0, last_message_at: now + state.conversations.length, last_body: null, last_kind: null, last_direction: null, last_status: null };
+    const conv = { opted_out_at: c.optedOut ? now : null, id: id(), account_id: n.number.account_id, contact_id: id(), contact_name: c.name ?? null, contact_phone: c.phone, instance_id: n.number.id, instance_name: n.number.name, status: c.status ?? "open", owner: "bot", assignee_id: null, assignee_name: null, unread_count: c.unread ?? 0, last_message_at: now + state.conversations.length, last_body: null, last_kind: null, last_direction: null, last_status: null };
     state.conversations.push(conv);
     for (const body of c.messages ?? []) state.pendingSeed = [...(state.pendingSeed ?? []), [conv, body]];
   }
@@ -121,7 +121,7 @@ export function installMockBackend(seed) {
       if (account(accountId).archived_at !== null) fail("account_archived", "Esta conta está arquivada.");
       const p = phone(input.phone);
       checkDuplicate(accountId, p);
-      const c = { id: id(), account_id: accountId, phone: p, name: input.name?.trim() || null, created_at: now, updated_at: now };
+      const c = { id: id(), account_id: accountId, phone: p, name: input.name?.trim() || null, opted_out_at: null, created_at: now, updated_at: now };
       state.contacts.push(c);
       return c;
     },
@@ -136,6 +136,13 @@ export function installMockBackend(seed) {
       contact(accountId, contactId);
       state.contacts = state.contacts.filter((c) => c.id !== contactId);
       return null;
+    },
+    contacts_set_opt_out: ({ account: accountId, id: contactId, optedOut }) => {
+      const conv = state.conversations.find((x) => x.account_id === accountId && x.contact_id === contactId);
+      if (conv) { conv.opted_out_at = optedOut ? now : null; return { id: contactId, account_id: accountId, phone: conv.contact_phone, name: conv.contact_name, opted_out_at: conv.opted_out_at, created_at: now, updated_at: now }; }
+      const c = contact(accountId, contactId);
+      c.opted_out_at = optedOut ? now : null;
+      return c;
     },
     numbers_list: ({ account: accountId }) => state.numbers.filter((n) => n.number.account_id === accountId),
     numbers_create: ({ account: accountId, input }) => {
@@ -185,7 +192,7 @@ export function installMockBackend(seed) {
     inbox_contact: ({ account: accountId, conversation: convId }) => {
       const c = conversation(accountId, convId);
       return {
-        contact: { id: c.contact_id, account_id: accountId, phone: c.contact_phone, name: c.contact_name, created_at: now, updated_at: now },
+        contact: { id: c.contact_id, account_id: accountId, phone: c.contact_phone, name: c.contact_name, opted_out_at: c.opted_out_at ?? null, created_at: now, updated_at: now },
         conversations: state.conversations.filter((x) => x.contact_id === c.contact_id).map(withAssignee),
       };
     },

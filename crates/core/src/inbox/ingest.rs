@@ -49,6 +49,8 @@ pub struct Ingested {
     pub message: MessageId,
     pub conversation: ConversationId,
     pub contact: ContactId,
+    /// The message was an opt-out request and a confirmation is queued.
+    pub opted_out: bool,
 }
 
 /// Stores one message of `instance`; `None` when it was already stored.
@@ -133,11 +135,41 @@ pub async fn ingest(
     .bind(conversation)
     .execute(&mut *tx)
     .await?;
+    // "SAIR": the contact opts out, and the confirmation is queued in the
+    // same transaction, so it is sent once even if we crash right here.
+    let mut opted_out = false;
+    if !msg.from_me
+        && msg.kind.unwrap_or(MessageKind::Text) == MessageKind::Text
+        && crate::opt_out::is_request(&msg.body)
+    {
+        let changed = sqlx::query(
+            "UPDATE contacts SET opted_out_at = ?, updated_at = ? WHERE account_id = ? AND id = ? AND opted_out_at IS NULL",
+        )
+        .bind(now)
+        .bind(now)
+        .bind(account)
+        .bind(contact)
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() > 0 {
+            super::outbox::insert_outbound_in(
+                &mut tx,
+                account,
+                conversation,
+                MessageKind::Text,
+                crate::opt_out::CONFIRMATION,
+                None,
+            )
+            .await?;
+            opted_out = true;
+        }
+    }
     tx.commit().await?;
     Ok(Some(Ingested {
         message: id,
         conversation,
         contact,
+        opted_out,
     }))
 }
 

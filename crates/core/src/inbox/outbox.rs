@@ -46,7 +46,7 @@ pub async fn enqueue_text(
 }
 
 /// A file already written under the data folder, for its outbound row.
-struct StoredFile<'a> {
+pub(crate) struct StoredFile<'a> {
     path: &'a str,
     mime: &'a str,
     name: &'a str,
@@ -63,11 +63,26 @@ async fn insert_outbound(
     file: Option<StoredFile<'_>>,
 ) -> Result<Message, InboxError> {
     let mut tx = store.pool().begin().await?;
+    let message = insert_outbound_in(&mut tx, account, conversation, kind, body, file).await?;
+    tx.commit().await?;
+    Ok(message)
+}
+
+/// The same inside a caller's transaction (an automatic reply stored with
+/// the message that caused it, so a crash keeps both or neither).
+pub(crate) async fn insert_outbound_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    account: AccountId,
+    conversation: ConversationId,
+    kind: MessageKind,
+    body: &str,
+    file: Option<StoredFile<'_>>,
+) -> Result<Message, InboxError> {
     let instance: Option<InstanceId> =
         sqlx::query_scalar("SELECT instance_id FROM conversations WHERE account_id = ? AND id = ?")
             .bind(account)
             .bind(conversation)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
     let instance = instance.ok_or(InboxError::ConversationUnknown(account, conversation))?;
     let now = now_ms();
@@ -89,7 +104,7 @@ async fn insert_outbound(
         .bind(file.as_ref().map(|f| f.size))
         .bind(now)
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
     sqlx::query(
         "UPDATE conversations SET last_message_at = ?, last_message_id = ?, updated_at = ? WHERE account_id = ? AND id = ?",
@@ -99,9 +114,8 @@ async fn insert_outbound(
     .bind(now)
     .bind(account)
     .bind(conversation)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    tx.commit().await?;
     Ok(message)
 }
 

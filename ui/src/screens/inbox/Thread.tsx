@@ -261,6 +261,13 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
         <aside className="contact-panel" aria-label={t("inbox.contact")}>
           <h2>{panel.contact.name ?? t("contacts.noName")}</h2>
           <p className="muted">{formatPhone(panel.contact.phone)}</p>
+          {panel.contact.opted_out_at !== null && (
+            <p>
+              <span className="badge opted-out" data-testid="opted-out">{t("contacts.optedOut")}</span>{" "}
+              <span className="muted small">{t("contacts.optedOutHint")}</span>{" "}
+              <button type="button" className="ghost small" onClick={() => void act(() => call(commands.contactsSetOptOut(account.id, panel.contact.id, false)))}>{t("contacts.optIn")}</button>
+            </p>
+          )}
           <p className="muted small">{t("inbox.tagsSoon")}</p>
           <h3>{t("inbox.conversations")}</h3>
           <ul>
