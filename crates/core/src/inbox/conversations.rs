@@ -150,6 +150,26 @@ pub async fn of_contact(
         .await?)
 }
 
+/// `Ok` when the account has this conversation.
+pub(crate) async fn ensure(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+) -> Result<(), InboxError> {
+    let exists: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM conversations WHERE account_id = ? AND id = ?)",
+    )
+    .bind(account)
+    .bind(conversation)
+    .fetch_one(store.pool())
+    .await?;
+    if exists {
+        Ok(())
+    } else {
+        Err(InboxError::ConversationUnknown(account, conversation))
+    }
+}
+
 /// Messages of a conversation, oldest first; `before` (a `created_at`) pages back.
 pub async fn thread(
     store: &Store,
@@ -158,16 +178,7 @@ pub async fn thread(
     before: Option<i64>,
     limit: u32,
 ) -> Result<Vec<Message>, InboxError> {
-    let exists: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM conversations WHERE account_id = ? AND id = ?)",
-    )
-    .bind(account)
-    .bind(conversation)
-    .fetch_one(store.pool())
-    .await?;
-    if !exists {
-        return Err(InboxError::ConversationUnknown(account, conversation));
-    }
+    super::conversations::ensure(store, account, conversation).await?;
     let sql = format!(
         "SELECT {MESSAGE_COLUMNS} FROM (
              SELECT {MESSAGE_COLUMNS} FROM messages

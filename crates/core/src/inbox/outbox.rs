@@ -134,16 +134,7 @@ pub async fn enqueue_file(
         return Err(InboxError::TooLong);
     }
     // Checked first, so an unknown conversation leaves no file behind.
-    let known: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM conversations WHERE account_id = ? AND id = ?)",
-    )
-    .bind(account)
-    .bind(conversation)
-    .fetch_one(store.pool())
-    .await?;
-    if !known {
-        return Err(InboxError::ConversationUnknown(account, conversation));
-    }
+    super::conversations::ensure(store, account, conversation).await?;
     let ext = std::path::Path::new(&file.name)
         .extension()
         .and_then(|e| e.to_str())

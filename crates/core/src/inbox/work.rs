@@ -142,16 +142,7 @@ pub async fn add_note(
     if body.chars().count() > TEXT_MAX {
         return Err(InboxError::TooLong);
     }
-    let exists: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM conversations WHERE account_id = ? AND id = ?)",
-    )
-    .bind(account)
-    .bind(conversation)
-    .fetch_one(store.pool())
-    .await?;
-    if !exists {
-        return Err(InboxError::ConversationUnknown(account, conversation));
-    }
+    super::conversations::ensure(store, account, conversation).await?;
     let id = crate::ids::MessageId::new();
     sqlx::query("INSERT INTO notes (id, account_id, conversation_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(id)
