@@ -53,7 +53,7 @@ text_enum!(
 );
 
 /// A label on contacts.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, specta::Type)]
 pub struct Tag {
     pub id: TagId,
     pub account_id: AccountId,

@@ -55,6 +55,12 @@ pub enum ErrorCode {
     AttachmentTooLarge,
     /// An attachment of a type WhatsApp does not take or ZapDesk blocks.
     AttachmentBlocked,
+    /// A colour that is not `#rrggbb`.
+    ColorInvalid,
+    /// Another tag of the account has this name.
+    TagDuplicate,
+    /// No tag of this account has this id.
+    TagUnknown,
     /// An id that is not a UUID.
     IdInvalid,
     /// The database was written by a newer ZapDesk.

@@ -19,6 +19,7 @@ pub mod opt_out;
 pub mod phone;
 pub mod settings;
 pub mod store;
+pub mod tags;
 mod text;
 mod time;
 pub mod users;

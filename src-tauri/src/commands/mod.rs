@@ -6,4 +6,5 @@ pub mod app;
 pub mod contacts;
 pub mod inbox;
 pub mod numbers;
+pub mod tags;
 pub mod team;

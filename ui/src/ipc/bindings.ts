@@ -47,6 +47,12 @@ export const commands = {
 	inboxSaveDraft: (account: AccountId, conversation: ConversationId, body: string) => typedError<null, IpcError>(__TAURI_INVOKE("inbox_save_draft", { account, conversation, body })),
 	inboxSearch: (account: AccountId, text: string) => typedError<SearchResults, IpcError>(__TAURI_INVOKE("inbox_search", { account, text })),
 	inboxContact: (account: AccountId, conversation: ConversationId) => typedError<ContactPanel, IpcError>(__TAURI_INVOKE("inbox_contact", { account, conversation })),
+	tagsList: (account: AccountId) => typedError<Tag[], IpcError>(__TAURI_INVOKE("tags_list", { account })),
+	tagsCreate: (account: AccountId, input: TagInput) => typedError<Tag, IpcError>(__TAURI_INVOKE("tags_create", { account, input })),
+	tagsDelete: (account: AccountId, tag: TagId) => typedError<null, IpcError>(__TAURI_INVOKE("tags_delete", { account, tag })),
+	/**  Puts a tag on the contacts (`on`) or takes it off; returns how many changed. */
+	tagsApply: (account: AccountId, tag: TagId, contacts: ContactId[], on: boolean) => typedError<number, IpcError>(__TAURI_INVOKE("tags_apply", { account, tag, contacts, on })),
+	tagsOfContact: (account: AccountId, contact: ContactId) => typedError<Tag[], IpcError>(__TAURI_INVOKE("tags_of_contact", { account, contact })),
 	quickRepliesList: (account: AccountId) => typedError<QuickReply[], IpcError>(__TAURI_INVOKE("quick_replies_list", { account })),
 	quickRepliesCreate: (account: AccountId, input: QuickReplyInput) => typedError<QuickReply, IpcError>(__TAURI_INVOKE("quick_replies_create", { account, input })),
 	quickRepliesUpdate: (account: AccountId, id: MessageId, input: QuickReplyInput) => typedError<QuickReply, IpcError>(__TAURI_INVOKE("quick_replies_update", { account, id, input })),
@@ -232,6 +238,12 @@ export type ErrorCode =
 "attachment_too_large" | 
 /**  An attachment of a type WhatsApp does not take or ZapDesk blocks. */
 "attachment_blocked" | 
+/**  A colour that is not `#rrggbb`. */
+"color_invalid" | 
+/**  Another tag of the account has this name. */
+"tag_duplicate" | 
+/**  No tag of this account has this id. */
+"tag_unknown" | 
 /**  An id that is not a UUID. */
 "id_invalid" | 
 /**  The database was written by a newer ZapDesk. */
@@ -424,6 +436,26 @@ export type Status = { state: "stopped" } |
 { state: "disconnected"; reason: string } | 
 /**  Gave up for now; `reason` says why. */
 { state: "failed"; reason: string };
+
+/**  A label on contacts. */
+export type Tag = {
+	id: TagId,
+	account_id: AccountId,
+	name: string,
+	/**  `#rrggbb`. */
+	color: string,
+	created_at: number,
+};
+
+/**  A label on contacts. */
+export type TagId = string;
+
+/**  What a person fills in for a tag. */
+export type TagInput = {
+	name: string,
+	/**  `#rrggbb`. */
+	color: string,
+};
 
 /**  An operator of the agency. */
 export type User = {

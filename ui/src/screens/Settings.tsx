@@ -6,6 +6,7 @@ import { AccountForm } from "../components/AccountForm";
 import { Modal } from "../components/Modal";
 import { formatPhone } from "../format";
 import { QuickRepliesPanel, TeamPanel } from "./Team";
+import { TagsPanel } from "./Tags";
 
 /** Language, the agency's accounts (edit, archive, restore) and what this install is. */
 export function Settings() {
@@ -81,6 +82,7 @@ export function Settings() {
         </ul>
       </div>
 
+      <TagsPanel />
       <QuickRepliesPanel />
       <TeamPanel />
 

@@ -178,3 +178,23 @@ test("the contact panel shows an opt-out and the operator can reverse it", async
   await panel.getByTestId("opted-out").waitFor({ state: "detached" });
   await app.close();
 });
+
+test("tags: created in Settings, put on and taken off a contact from the conversation", async () => {
+  const app = await openApp(browser, server.url, seed());
+  const { page } = app;
+  await page.getByRole("button", { name: "Configurações" }).click();
+  await page.getByRole("button", { name: "Criar etiqueta" }).click();
+  await page.getByText("Dê um nome à etiqueta.").waitFor();
+  await page.getByLabel("Nome da etiqueta").fill("VIP");
+  await page.getByRole("button", { name: "Criar etiqueta" }).click();
+  await page.getByTestId("tag").getByText("VIP").waitFor();
+  await inbox(app);
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
+  const panel = page.getByRole("complementary", { name: "Contato" });
+  await panel.getByText("Sem etiquetas.").waitFor();
+  await panel.getByLabel("Adicionar etiqueta").selectOption({ label: "VIP" });
+  await panel.getByTestId("tag").getByText("VIP").waitFor();
+  await panel.getByRole("button", { name: "Tirar a etiqueta VIP" }).click();
+  await panel.getByText("Sem etiquetas.").waitFor();
+  await app.close();
+});

@@ -144,6 +144,27 @@ export function installMockBackend(seed) {
       c.opted_out_at = optedOut ? now : null;
       return c;
     },
+    tags_list: ({ account: accountId }) => (state.tags ??= []).filter((x) => x.account_id === accountId),
+    tags_create: ({ account: accountId, input }) => {
+      const name = input.name.trim();
+      if (!name) fail("name_empty", "Dê um nome à etiqueta.");
+      if ((state.tags ??= []).some((x) => x.account_id === accountId && x.name === name)) fail("tag_duplicate", `Já existe a etiqueta "${name}" nesta conta.`);
+      const tag = { id: id(), account_id: accountId, name, color: input.color, created_at: now };
+      state.tags.push(tag);
+      return tag;
+    },
+    tags_delete: ({ tag }) => { state.tags = state.tags.filter((x) => x.id !== tag); state.contactTags = (state.contactTags ?? []).filter((x) => x.tag !== tag); return null; },
+    tags_apply: ({ tag, contacts, on }) => {
+      state.contactTags ??= [];
+      let n = 0;
+      for (const c of contacts) {
+        const has = state.contactTags.some((x) => x.tag === tag && x.contact === c);
+        if (on && !has) { state.contactTags.push({ tag, contact: c }); n++; }
+        if (!on && has) { state.contactTags = state.contactTags.filter((x) => !(x.tag === tag && x.contact === c)); n++; }
+      }
+      return n;
+    },
+    tags_of_contact: ({ contact: c }) => (state.contactTags ?? []).filter((x) => x.contact === c).map((x) => state.tags.find((tg) => tg.id === x.tag)),
     numbers_list: ({ account: accountId }) => state.numbers.filter((n) => n.number.account_id === accountId),
     numbers_create: ({ account: accountId, input }) => {
       account(accountId);

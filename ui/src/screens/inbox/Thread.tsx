@@ -8,6 +8,7 @@ import {
 import { useFleetEvents } from "../../live";
 import { formatDate, formatPhone } from "../../format";
 import { dayKey, parseVcard, preview, quickMatches } from "./text";
+import { ContactTags } from "../Tags";
 
 const TICKS: Record<string, string> = { pending: "🕓", sending: "🕓", sent: "✓", delivered: "✓✓", read: "✓✓", played: "✓✓", failed: "⚠" };
 const EMOJI = ["😀", "😂", "😊", "😍", "👍", "🙏", "👏", "🎉", "❤️", "🔥", "✅", "❌", "📦", "💰", "📍", "⏰"];
@@ -268,6 +269,7 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
               <button type="button" className="ghost small" onClick={() => void act(() => call(commands.contactsSetOptOut(account.id, panel.contact.id, false)))}>{t("contacts.optIn")}</button>
             </p>
           )}
+          <ContactTags key={panel.contact.id} contact={panel.contact.id} />
           <p className="muted small">{t("inbox.tagsSoon")}</p>
           <h3>{t("inbox.conversations")}</h3>
           <ul>

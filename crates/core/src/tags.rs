@@ -1,0 +1,210 @@
+//! Tags: coloured labels on an account's contacts, for the inbox and, later,
+//! segments and campaigns. Adding and removing work on many contacts at once.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Tag;
+use crate::error::{ErrorCode, UserError, database_failed};
+use crate::ids::TagId;
+use crate::text::{NameProblem, clean_name};
+use crate::time::now_ms;
+use crate::{AccountId, ContactId, Lang, Store};
+
+/// Longest tag name, in characters.
+pub const NAME_MAX: usize = 40;
+
+/// What a person fills in for a tag.
+#[derive(Debug, Clone, Deserialize, Serialize, specta::Type)]
+pub struct TagInput {
+    pub name: String,
+    /// `#rrggbb`.
+    pub color: String,
+}
+
+/// Why a tag operation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum TagError {
+    #[error("tag name is empty")]
+    NameEmpty,
+    #[error("tag name is too long")]
+    NameTooLong,
+    #[error("not a colour: {0}")]
+    ColorInvalid(String),
+    #[error("tag {0} exists")]
+    Duplicate(String),
+    #[error("no such tag")]
+    Unknown,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl UserError for TagError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            TagError::NameEmpty => ErrorCode::NameEmpty,
+            TagError::NameTooLong => ErrorCode::NameTooLong,
+            TagError::ColorInvalid(_) => ErrorCode::ColorInvalid,
+            TagError::Duplicate(_) => ErrorCode::TagDuplicate,
+            TagError::Unknown => ErrorCode::TagUnknown,
+            TagError::Database(_) => ErrorCode::DatabaseFailed,
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (TagError::NameEmpty, _) => lang
+                .pick("Dê um nome à etiqueta.", "Give the tag a name.")
+                .to_owned(),
+            (TagError::NameTooLong, Lang::PtBr) => {
+                format!("A etiqueta pode ter no máximo {NAME_MAX} caracteres.")
+            }
+            (TagError::NameTooLong, Lang::En) => {
+                format!("A tag can have at most {NAME_MAX} characters.")
+            }
+            (TagError::ColorInvalid(c), Lang::PtBr) => {
+                format!("\"{c}\" não é uma cor (use #rrggbb).")
+            }
+            (TagError::ColorInvalid(c), Lang::En) => {
+                format!("\"{c}\" is not a colour (use #rrggbb).")
+            }
+            (TagError::Duplicate(n), Lang::PtBr) => {
+                format!("Já existe a etiqueta \"{n}\" nesta conta.")
+            }
+            (TagError::Duplicate(n), Lang::En) => {
+                format!("This account already has the tag \"{n}\".")
+            }
+            (TagError::Unknown, _) => lang
+                .pick(
+                    "Esta etiqueta não existe mais.",
+                    "This tag no longer exists.",
+                )
+                .to_owned(),
+            (TagError::Database(_), _) => database_failed(lang),
+        }
+    }
+}
+
+fn validate(input: &TagInput) -> Result<(String, String), TagError> {
+    let name = clean_name(&input.name, NAME_MAX).map_err(|p| match p {
+        NameProblem::Empty => TagError::NameEmpty,
+        NameProblem::TooLong => TagError::NameTooLong,
+    })?;
+    let color = input.color.trim().to_lowercase();
+    let ok = color.len() == 7
+        && color.starts_with('#')
+        && color[1..].chars().all(|c| c.is_ascii_hexdigit());
+    if !ok {
+        return Err(TagError::ColorInvalid(input.color.clone()));
+    }
+    Ok((name, color))
+}
+
+const COLUMNS: &str = "id, account_id, name, color, created_at";
+
+/// The account's tags by name.
+pub async fn list(store: &Store, account: AccountId) -> Result<Vec<Tag>, TagError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM tags WHERE account_id = ? ORDER BY name COLLATE NOCASE"
+    ))
+    .bind(account)
+    .fetch_all(store.pool())
+    .await?)
+}
+
+pub async fn create(store: &Store, account: AccountId, input: &TagInput) -> Result<Tag, TagError> {
+    let (name, color) = validate(input)?;
+    sqlx::query_as(&format!(
+        "INSERT INTO tags (id, account_id, name, color, created_at) VALUES (?, ?, ?, ?, ?) RETURNING {COLUMNS}"
+    ))
+    .bind(TagId::new())
+    .bind(account)
+    .bind(&name)
+    .bind(color)
+    .bind(now_ms())
+    .fetch_one(store.pool())
+    .await
+    .map_err(|e| match e.as_database_error() {
+        Some(db) if db.is_unique_violation() => TagError::Duplicate(name.clone()),
+        Some(db) if db.is_foreign_key_violation() => TagError::Unknown,
+        _ => TagError::Database(e),
+    })
+}
+
+pub async fn delete(store: &Store, account: AccountId, tag: TagId) -> Result<(), TagError> {
+    let done = sqlx::query("DELETE FROM tags WHERE account_id = ? AND id = ?")
+        .bind(account)
+        .bind(tag)
+        .execute(store.pool())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(TagError::Unknown);
+    }
+    Ok(())
+}
+
+/// Puts a tag on many contacts (`on = true`) or takes it off, in one
+/// transaction; contacts of other accounts are ignored. Returns how many changed.
+pub async fn apply(
+    store: &Store,
+    account: AccountId,
+    tag: TagId,
+    contacts: &[ContactId],
+    on: bool,
+) -> Result<u64, TagError> {
+    let mut tx = store.pool().begin().await?;
+    let known: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tags WHERE account_id = ? AND id = ?)")
+            .bind(account)
+            .bind(tag)
+            .fetch_one(&mut *tx)
+            .await?;
+    if !known {
+        return Err(TagError::Unknown);
+    }
+    let now = now_ms();
+    let mut changed = 0;
+    for contact in contacts {
+        let done = if on {
+            sqlx::query(
+                "INSERT INTO contact_tags (account_id, contact_id, tag_id, created_at)
+                 SELECT account_id, id, ?, ? FROM contacts WHERE account_id = ? AND id = ?
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(tag)
+            .bind(now)
+            .bind(account)
+            .bind(contact)
+            .execute(&mut *tx)
+            .await?
+        } else {
+            sqlx::query(
+                "DELETE FROM contact_tags WHERE account_id = ? AND contact_id = ? AND tag_id = ?",
+            )
+            .bind(account)
+            .bind(contact)
+            .bind(tag)
+            .execute(&mut *tx)
+            .await?
+        };
+        changed += done.rows_affected();
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// The tags of one contact, by name.
+pub async fn of_contact(
+    store: &Store,
+    account: AccountId,
+    contact: ContactId,
+) -> Result<Vec<Tag>, TagError> {
+    Ok(sqlx::query_as(
+        "SELECT t.id, t.account_id, t.name, t.color, t.created_at
+         FROM contact_tags ct JOIN tags t ON t.account_id = ct.account_id AND t.id = ct.tag_id
+         WHERE ct.account_id = ? AND ct.contact_id = ? ORDER BY t.name COLLATE NOCASE",
+    )
+    .bind(account)
+    .bind(contact)
+    .fetch_all(store.pool())
+    .await?)
+}

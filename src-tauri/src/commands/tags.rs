@@ -1,0 +1,70 @@
+use tauri::State;
+use zapdesk_core::domain::Tag;
+use zapdesk_core::ids::TagId;
+use zapdesk_core::tags::{self, TagInput};
+use zapdesk_core::{AccountId, ContactId};
+
+use crate::{AppState, IpcError};
+
+#[tauri::command]
+#[specta::specta]
+pub async fn tags_list(
+    state: State<'_, AppState>,
+    account: AccountId,
+) -> Result<Vec<Tag>, IpcError> {
+    tags::list(state.store()?, account)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn tags_create(
+    state: State<'_, AppState>,
+    account: AccountId,
+    input: TagInput,
+) -> Result<Tag, IpcError> {
+    tags::create(state.store()?, account, &input)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn tags_delete(
+    state: State<'_, AppState>,
+    account: AccountId,
+    tag: TagId,
+) -> Result<(), IpcError> {
+    tags::delete(state.store()?, account, tag)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+/// Puts a tag on the contacts (`on`) or takes it off; returns how many changed.
+#[tauri::command]
+#[specta::specta]
+pub async fn tags_apply(
+    state: State<'_, AppState>,
+    account: AccountId,
+    tag: TagId,
+    contacts: Vec<ContactId>,
+    on: bool,
+) -> Result<u32, IpcError> {
+    let changed = tags::apply(state.store()?, account, tag, &contacts, on)
+        .await
+        .map_err(|e| state.fail(e))?;
+    Ok(u32::try_from(changed).unwrap_or(u32::MAX))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn tags_of_contact(
+    state: State<'_, AppState>,
+    account: AccountId,
+    contact: ContactId,
+) -> Result<Vec<Tag>, IpcError> {
+    tags::of_contact(state.store()?, account, contact)
+        .await
+        .map_err(|e| state.fail(e))
+}

@@ -1,0 +1,99 @@
+import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useApp } from "../context";
+import { useI18n } from "../i18n";
+import { AppError, call, commands, type Tag } from "../ipc/call";
+
+/** A tag as a coloured chip, with an optional × to take it off. */
+export function TagChip({ tag, onRemove }: { tag: Tag; onRemove?: () => void }) {
+  const { t } = useI18n();
+  return (
+    <span className="tag-chip" style={{ borderColor: tag.color, color: tag.color }} data-testid="tag">
+      {tag.name}
+      {onRemove && <button type="button" aria-label={t("tags.remove", { name: tag.name })} onClick={onRemove}>×</button>}
+    </span>
+  );
+}
+
+/** Settings → the account's tags: create with a colour, delete. */
+export function TagsPanel() {
+  const { t } = useI18n();
+  const { account, toast } = useApp();
+  const [list, setList] = useState<Tag[]>([]);
+  const [name, setName] = useState("");
+  const [color, setColor] = useState("#0f766e");
+  const [error, setError] = useState<AppError | null>(null);
+  const load = useCallback(async () => setList(await call(commands.tagsList(account.id))), [account.id]);
+  useEffect(() => {
+    load().catch((e) => toast(String(e), "error"));
+  }, [load, toast]);
+
+  async function add(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      await call(commands.tagsCreate(account.id, { name, color }));
+      setName("");
+      await load();
+    } catch (err) {
+      setError(err instanceof AppError ? err : new AppError("ipc_failed", String(err)));
+    }
+  }
+
+  async function remove(tag: Tag) {
+    if (!window.confirm(t("tags.deleteConfirm", { name: tag.name }))) return;
+    try {
+      await call(commands.tagsDelete(account.id, tag.id));
+      await load();
+    } catch (err) {
+      toast(err instanceof AppError ? err.message : String(err), "error");
+    }
+  }
+
+  return (
+    <div className="panel">
+      <h2>{t("tags.title")}</h2>
+      <p className="muted">{t("tags.hint")}</p>
+      <div className="tag-list">
+        {list.map((tag) => <TagChip key={tag.id} tag={tag} onRemove={() => void remove(tag)} />)}
+      </div>
+      <form className="inline-form left" onSubmit={add}>
+        <input aria-label={t("tags.name")} placeholder={t("tags.name")} value={name} onChange={(e) => setName(e.target.value)} />
+        <input type="color" aria-label={t("tags.color")} value={color} onChange={(e) => setColor(e.target.value)} />
+        <button type="submit" className="ghost small">{t("tags.add")}</button>
+      </form>
+      {error && <p className="form-error" role="alert">{error.message}</p>}
+    </div>
+  );
+}
+
+/** The tags of one contact, to add or take off (the inbox's contact panel). */
+export function ContactTags({ contact }: { contact: string }) {
+  const { t } = useI18n();
+  const { account, toast } = useApp();
+  const [all, setAll] = useState<Tag[]>([]);
+  const [mine, setMine] = useState<Tag[]>([]);
+  const load = useCallback(async () => {
+    setAll(await call(commands.tagsList(account.id)));
+    setMine(await call(commands.tagsOfContact(account.id, contact)));
+  }, [account.id, contact]);
+  useEffect(() => {
+    load().catch((e) => toast(String(e), "error"));
+  }, [load, toast]);
+  const apply = (tag: string, on: boolean) =>
+    call(commands.tagsApply(account.id, tag, [contact], on)).then(load, (e) => toast(e instanceof AppError ? e.message : String(e), "error"));
+  const free = all.filter((a) => !mine.some((m) => m.id === a.id));
+  return (
+    <div className="contact-tags">
+      <div className="tag-list">
+        {mine.length === 0 && <span className="muted small">{t("tags.none")}</span>}
+        {mine.map((tag) => <TagChip key={tag.id} tag={tag} onRemove={() => void apply(tag.id, false)} />)}
+      </div>
+      {free.length > 0 && (
+        <select aria-label={t("tags.addTo")} value="" onChange={(e) => e.target.value && void apply(e.target.value, true)}>
+          <option value="">{t("tags.addTo")}</option>
+          {free.map((tag) => <option key={tag.id} value={tag.id}>{tag.name}</option>)}
+        </select>
+      )}
+    </div>
+  );
+}
