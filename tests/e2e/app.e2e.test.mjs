@@ -60,6 +60,17 @@ before(async () => {
   session = await Session.create(base, { "tauri:options": { application: APP } });
 });
 
+/** Pids of processes started with this test's data folder in their environment (the app). */
+function appPids() {
+  const pids = [];
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(`ZAPDESK_DATA_DIR=${dataDir}`)) pids.push(Number(pid));
+    } catch { /* gone, or not ours to read */ }
+  }
+  return pids;
+}
+
 after(async () => {
   if (session) {
     try {
@@ -68,9 +79,16 @@ after(async () => {
     await session.close().catch(() => {});
   }
   driver?.kill();
-  // Ending the session SIGKILLs the app, which then cannot close its Chromium
-  // (a real start-up would kill such orphans); do it for the app here.
+  // Ending the session normally SIGKILLs the app, which then cannot close
+  // its Chromiums (a real start-up kills such orphans); and if the driver
+  // went away first, the app may still run. End both here: an app left
+  // running would also keep this process alive through inherited pipes.
+  for (const pid of appPids()) {
+    try { process.kill(pid, "SIGKILL"); } catch { /* already gone */ }
+  }
   spawnSync("pkill", ["-KILL", "-f", `${dataDir}/profiles/`]);
+  driver?.stdout?.destroy();
+  driver?.stderr?.destroy();
 });
 
 const button = (label) => `//button[normalize-space()='${label}']`;
