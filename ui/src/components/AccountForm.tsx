@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from "react";
-import { AppError, type AccountInput, type AccountStatus, type Plan } from "../ipc/call";
+import { useState } from "react";
+import { type AccountInput, type AccountStatus, type Plan } from "../ipc/call";
 import { useI18n } from "../i18n";
 import { Field } from "./Field";
+import { useSubmit } from "./useSubmit";
 
 const PLANS: Plan[] = ["free", "starter", "pro", "enterprise"];
 const STATUSES: AccountStatus[] = ["active", "trial", "suspended"];
@@ -19,25 +20,11 @@ export function AccountForm({ initial, submitLabel, onSubmit, onCancel }: Props)
   const [input, setInput] = useState<AccountInput>(
     initial ?? { name: "", phone: "", plan: "starter", status: "active" },
   );
-  const [error, setError] = useState<AppError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit, error, busy } = useSubmit(() => onSubmit(input));
 
   const nameError = error && ["name_empty", "name_too_long"].includes(error.code) ? error.message : null;
   const phoneError = error?.code === "phone_invalid" ? error.message : null;
   const otherError = error && !nameError && !phoneError ? error.message : null;
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit(input);
-    } catch (err) {
-      setError(err instanceof AppError ? err : new AppError("ipc_failed", String(err)));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <form onSubmit={submit} className="form" noValidate>

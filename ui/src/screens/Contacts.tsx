@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 import { AppError, call, commands, type Contact, type ContactInput } from "../ipc/call";
@@ -8,6 +8,7 @@ import { Modal } from "../components/Modal";
 import { VirtualList } from "../components/VirtualList";
 import { pagesFor, type Window } from "../components/virtual";
 import { formatPhone, initials } from "../format";
+import { useSubmit } from "../components/useSubmit";
 
 const PAGE = 100;
 const ROW_HEIGHT = 56;
@@ -151,27 +152,15 @@ function ContactDialog({ contact, onClose, onSaved }: { contact: Contact | null;
   const { t } = useI18n();
   const { account } = useApp();
   const [input, setInput] = useState<ContactInput>({ phone: contact?.phone ?? "", name: contact?.name ?? "" });
-  const [error, setError] = useState<AppError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit, error, busy } = useSubmit(async () => {
+    if (contact) await call(commands.contactsUpdate(account.id, contact.id, input));
+    else await call(commands.contactsCreate(account.id, input));
+    onSaved(!contact);
+  });
 
   const phoneError = error && ["phone_invalid", "phone_duplicate"].includes(error.code) ? error.message : null;
   const nameError = error && ["name_empty", "name_too_long"].includes(error.code) ? error.message : null;
   const otherError = error && !phoneError && !nameError ? error.message : null;
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      if (contact) await call(commands.contactsUpdate(account.id, contact.id, input));
-      else await call(commands.contactsCreate(account.id, input));
-      onSaved(!contact);
-    } catch (err) {
-      setError(err instanceof AppError ? err : new AppError("ipc_failed", String(err)));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <Modal title={t(contact ? "contacts.edit" : "contacts.new")} onClose={onClose}>

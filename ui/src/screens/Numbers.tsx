@@ -7,6 +7,7 @@ import { Field } from "../components/Field";
 import { Modal } from "../components/Modal";
 import { useFleetEvents } from "../live";
 import { formatPhone } from "../format";
+import { useSubmit } from "../components/useSubmit";
 
 /** The account's WhatsApp numbers with live status, QR pairing and the Sandbox's simulations. */
 export function Numbers() {
@@ -153,17 +154,10 @@ function SimulateMessage({ id }: { id: string }) {
   const [from, setFrom] = useState("(11) 98765-4321");
   const [name, setName] = useState("Maria Souza");
   const [text, setText] = useState("Olá! Vocês abrem no sábado?");
-  const [error, setError] = useState<AppError | null>(null);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    try {
-      await call(commands.numbersSimulate(account.id, id, { kind: "message", from, name: name || null, text }));
-      toast(t("numbers.simSent", { from }));
-    } catch (err) {
-      setError(err instanceof AppError ? err : new AppError("ipc_failed", String(err)));
-    }
-  }
+  const { submit, error } = useSubmit(async () => {
+    await call(commands.numbersSimulate(account.id, id, { kind: "message", from, name: name || null, text }));
+    toast(t("numbers.simSent", { from }));
+  });
   return (
     <form className="simulate form" onSubmit={submit} aria-label={t("numbers.simulateMessage")}>
       <h3>{t("numbers.simulateMessage")}</h3>
@@ -189,19 +183,12 @@ function AddNumber({ onClose, onAdded }: { onClose: () => void; onAdded: () => v
   const { account, toast } = useApp();
   const [name, setName] = useState("");
   const [kind, setKind] = useState<InstanceKind>("sandbox");
-  const [error, setError] = useState<AppError | null>(null);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    try {
-      const created = await call(commands.numbersCreate(account.id, { name, kind }));
-      await call(commands.numbersAct(account.id, created.id, "start"));
-      toast(t("numbers.added", { name: created.name }));
-      onAdded();
-    } catch (err) {
-      setError(err instanceof AppError ? err : new AppError("ipc_failed", String(err)));
-    }
-  }
+  const { submit, error } = useSubmit(async () => {
+    const created = await call(commands.numbersCreate(account.id, { name, kind }));
+    await call(commands.numbersAct(account.id, created.id, "start"));
+    toast(t("numbers.added", { name: created.name }));
+    onAdded();
+  });
   const nameError = error && ["name_empty", "name_too_long"].includes(error.code) ? error.message : null;
   return (
     <Modal title={t("numbers.add")} onClose={onClose}>

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 import { AppError, call, commands, type Tag } from "../ipc/call";
+import { useSubmit } from "../components/useSubmit";
 
 /** A tag as a coloured chip, with an optional × to take it off. */
 export function TagChip({ tag, onRemove }: { tag: Tag; onRemove?: () => void }) {
@@ -21,23 +22,15 @@ export function TagsPanel() {
   const [list, setList] = useState<Tag[]>([]);
   const [name, setName] = useState("");
   const [color, setColor] = useState("#0f766e");
-  const [error, setError] = useState<AppError | null>(null);
   const load = useCallback(async () => setList(await call(commands.tagsList(account.id))), [account.id]);
+  const { submit: add, error } = useSubmit(async () => {
+    await call(commands.tagsCreate(account.id, { name, color }));
+    setName("");
+    await load();
+  });
   useEffect(() => {
     load().catch((e) => toast(String(e), "error"));
   }, [load, toast]);
-
-  async function add(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    try {
-      await call(commands.tagsCreate(account.id, { name, color }));
-      setName("");
-      await load();
-    } catch (err) {
-      setError(err instanceof AppError ? err : new AppError("ipc_failed", String(err)));
-    }
-  }
 
   async function remove(tag: Tag) {
     if (!window.confirm(t("tags.deleteConfirm", { name: tag.name }))) return;

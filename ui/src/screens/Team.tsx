@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
-import { AppError, call, commands, type QuickReply, type Role, type User } from "../ipc/call";
+import { call, commands, type QuickReply, type Role, type User } from "../ipc/call";
+import { useSubmit } from "../components/useSubmit";
 
 /** Settings → Team: the agency's operators and who uses this desktop. */
 export function TeamPanel() {
@@ -12,28 +13,19 @@ export function TeamPanel() {
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("agent");
-  const [error, setError] = useState<AppError | null>(null);
-
   const load = useCallback(async () => {
     setUsers(await call(commands.usersList()));
     setMe((await call(commands.usersMe()))?.id ?? "");
   }, []);
+  const { submit: add, error } = useSubmit(async () => {
+    await call(commands.usersCreate({ name, email, role }));
+    setName("");
+    setEmail("");
+    await load();
+  });
   useEffect(() => {
     load().catch((e) => toast(String(e), "error"));
   }, [load, toast]);
-
-  async function add(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    try {
-      await call(commands.usersCreate({ name, email, role }));
-      setName("");
-      setEmail("");
-      await load();
-    } catch (err) {
-      setError(err instanceof AppError ? err : new AppError("ipc_failed", String(err)));
-    }
-  }
 
   return (
     <div className="panel">
@@ -71,24 +63,16 @@ export function QuickRepliesPanel() {
   const [list, setList] = useState<QuickReply[]>([]);
   const [shortcut, setShortcut] = useState("");
   const [body, setBody] = useState("");
-  const [error, setError] = useState<AppError | null>(null);
   const load = useCallback(async () => setList(await call(commands.quickRepliesList(account.id))), [account.id]);
+  const { submit: add, error } = useSubmit(async () => {
+    await call(commands.quickRepliesCreate(account.id, { shortcut, body }));
+    setShortcut("");
+    setBody("");
+    await load();
+  });
   useEffect(() => {
     load().catch((e) => toast(String(e), "error"));
   }, [load, toast]);
-
-  async function add(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    try {
-      await call(commands.quickRepliesCreate(account.id, { shortcut, body }));
-      setShortcut("");
-      setBody("");
-      await load();
-    } catch (err) {
-      setError(err instanceof AppError ? err : new AppError("ipc_failed", String(err)));
-    }
-  }
 
   return (
     <div className="panel">
