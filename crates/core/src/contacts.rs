@@ -190,7 +190,7 @@ pub async fn create(
 ) -> Result<Contact, ContactError> {
     let valid = validate(input)?;
     let now = now_ms();
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.write().await?;
     writable(&mut tx, account).await?;
     let sql = format!(
         "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
@@ -219,7 +219,7 @@ pub async fn update(
     input: &ContactInput,
 ) -> Result<Contact, ContactError> {
     let valid = validate(input)?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.write().await?;
     writable(&mut tx, account).await?;
     let sql = format!(
         "UPDATE contacts SET phone = ?, name = ?, name_folded = ?, updated_at = ?
@@ -242,7 +242,7 @@ pub async fn update(
 
 /// Deletes a contact (and, through foreign keys, their tags and conversations).
 pub async fn delete(store: &Store, account: AccountId, id: ContactId) -> Result<(), ContactError> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.write().await?;
     writable(&mut tx, account).await?;
     let done = sqlx::query("DELETE FROM contacts WHERE account_id = ? AND id = ?")
         .bind(account)

@@ -128,7 +128,7 @@ pub async fn create(
         NameProblem::Empty => NumberError::NameEmpty,
         NameProblem::TooLong => NumberError::NameTooLong,
     })?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.write().await?;
     let archived: Option<Option<i64>> =
         sqlx::query_scalar("SELECT archived_at FROM accounts WHERE id = ?")
             .bind(account)

@@ -151,7 +151,7 @@ pub async fn apply(
     contacts: &[ContactId],
     on: bool,
 ) -> Result<u64, TagError> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.write().await?;
     let known: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tags WHERE account_id = ? AND id = ?)")
             .bind(account)

@@ -222,7 +222,7 @@ pub async fn open(
     instance: InstanceId,
     contact: ContactId,
 ) -> Result<ConversationId, InboxError> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.write().await?;
     let id = super::ingest::conversation_for(&mut tx, account, instance, contact, now_ms()).await?;
     tx.commit().await?;
     Ok(id)

@@ -76,7 +76,7 @@ pub async fn ingest(
     // pointing at nothing.
     let (media_path, media_error) = save_media(store.data_dir(), account, msg)?;
 
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.write().await?;
     let contact = contact_for(&mut tx, account, msg).await?;
     let now = now_ms();
     let at = if msg.sent_at > 0 { msg.sent_at } else { now };

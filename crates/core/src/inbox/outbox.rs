@@ -62,7 +62,7 @@ async fn insert_outbound(
     body: &str,
     file: Option<StoredFile<'_>>,
 ) -> Result<Message, InboxError> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.write().await?;
     let message = insert_outbound_in(&mut tx, account, conversation, kind, body, file).await?;
     tx.commit().await?;
     Ok(message)
@@ -176,7 +176,7 @@ pub async fn claim_next(
     account: AccountId,
     instance: InstanceId,
 ) -> Result<Option<Job>, InboxError> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.write().await?;
     let next: Option<MessageId> = sqlx::query_scalar(
         "SELECT id FROM messages
          WHERE account_id = ? AND instance_id = ? AND direction = 'outbound' AND status IN ('pending', 'sending')

@@ -65,6 +65,16 @@ impl Store {
         &self.pool
     }
 
+    /// A write transaction. `BEGIN IMMEDIATE` takes the write lock at once,
+    /// so the busy timeout applies; a plain (deferred) transaction that reads
+    /// first and writes after can fail outright with SQLITE_BUSY when another
+    /// connection wrote in between (seen in CI as a spurious DatabaseFailed).
+    pub(crate) async fn write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
     /// The data folder this store lives in.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
