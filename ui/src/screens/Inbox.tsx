@@ -99,7 +99,7 @@ export function Inbox() {
       pending.current = null;
       void reload();
     }, 200);
-  });
+  }, () => void reload());
 
   const time = (ms: number | null) => (ms ? new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" }).format(new Date(ms)) : "");
   const total = (rows?.length ?? 0) + (more && rows?.length ? 1 : 0);

@@ -33,7 +33,7 @@ export function Numbers() {
     setNumbers((list) => list?.map((n) => (n.number.id === event.instance ? { ...n, status: event.status } : n)) ?? list);
     // The stored row changes too (its phone once connected).
     if (event.status.state === "connected" || event.status.state === "stopped") void reload();
-  });
+  }, () => void reload());
 
   return (
     <section className="screen numbers">

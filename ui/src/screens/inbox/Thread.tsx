@@ -73,7 +73,7 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
       void load();
       if (event.new_message) void call(commands.inboxMarkRead(account.id, conversation)).catch(fail);
     }
-  });
+  }, () => void load());
 
   // Scroll to the message a search jumped to, or to the newest when one
   // arrives (not when older ones are loaded above).
