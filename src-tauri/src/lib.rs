@@ -56,6 +56,25 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::tags::tags_delete,
             commands::tags::tags_apply,
             commands::tags::tags_of_contact,
+            commands::crm::fields_list,
+            commands::crm::fields_create,
+            commands::crm::fields_update,
+            commands::crm::fields_delete,
+            commands::crm::fields_of_contact,
+            commands::crm::fields_set_values,
+            commands::crm::contacts_count,
+            commands::crm::tags_apply_selection,
+            commands::crm::contacts_delete_selection,
+            commands::crm::segments_list,
+            commands::crm::segments_create,
+            commands::crm::segments_update,
+            commands::crm::segments_delete,
+            commands::transfer::contacts_import_pick,
+            commands::transfer::contacts_import_run,
+            commands::transfer::contacts_export,
+            commands::transfer::contacts_lgpd_export,
+            commands::transfer::contacts_erase,
+            commands::transfer::audit_list,
             commands::team::quick_replies_list,
             commands::team::quick_replies_create,
             commands::team::quick_replies_update,
@@ -67,6 +86,8 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
         ])
         // Pushed to the UI as the `fleet` event (see `run`).
         .typ::<zapdesk_whatsapp::fleet::FleetEvent>()
+        // Pushed as the `import` event while a CSV import runs.
+        .typ::<zapdesk_core::import::ImportProgress>()
         .error_handling(ErrorHandlingMode::Result)
         // One TypeScript type per Rust type, instead of separate
         // `_Serialize`/`_Deserialize` variants that are identical here.
@@ -98,6 +119,7 @@ pub fn run() {
     let invoke_handler = builder.invoke_handler();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(invoke_handler)
         .setup(move |app| {
             builder.mount_events(app);

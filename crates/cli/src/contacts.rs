@@ -1,8 +1,11 @@
 //! `zapdesk-cli contacts …`
 
+use std::path::{Path, PathBuf};
+
 use clap::Subcommand;
 use zapdesk_core::contacts::{self, Contact, ContactInput, ContactQuery};
-use zapdesk_core::{AccountId, ContactId, Store};
+use zapdesk_core::filter::{ContactFilter, ContactSelection};
+use zapdesk_core::{AccountId, ContactId, Lang, Store, export, import, tags};
 
 use crate::output::{Failure, json, table};
 
@@ -46,9 +49,33 @@ pub enum Command {
         account: AccountId,
         id: ContactId,
     },
+    /// Import contacts from a CSV file (`;` or `,`, UTF-8 or Windows-1252).
+    /// Columns are recognised by their headers (telefone/celular/phone, nome/name,
+    /// etiquetas/tags, the account's custom fields); re-importing changes nothing.
+    Import {
+        #[arg(long)]
+        account: AccountId,
+        file: PathBuf,
+    },
+    /// Export an account's contacts (all, or those with a tag) as CSV.
+    Export {
+        #[arg(long)]
+        account: AccountId,
+        /// Only contacts with this tag (its name).
+        #[arg(long)]
+        tag: Option<String>,
+        /// Where to write; `-` or nothing for standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
-pub async fn run(store: &Store, cmd: Command, as_json: bool) -> Result<String, Failure> {
+pub async fn run(
+    store: &Store,
+    cmd: Command,
+    lang: Lang,
+    as_json: bool,
+) -> Result<String, Failure> {
     let one = |c: Contact| if as_json { json(&c) } else { render(&[c]) };
     match cmd {
         Command::Add {
@@ -71,7 +98,10 @@ pub async fn run(store: &Store, cmd: Command, as_json: bool) -> Result<String, F
                 store,
                 account,
                 &ContactQuery {
-                    search,
+                    filter: ContactFilter {
+                        search,
+                        ..ContactFilter::default()
+                    },
                     offset,
                     limit,
                 },
@@ -80,7 +110,8 @@ pub async fn run(store: &Store, cmd: Command, as_json: bool) -> Result<String, F
             Ok(if as_json {
                 json(&page)
             } else {
-                render(&page.items)
+                let list: Vec<Contact> = page.items.into_iter().map(|i| i.contact).collect();
+                render(&list)
             })
         }
         Command::Update {
@@ -104,7 +135,95 @@ pub async fn run(store: &Store, cmd: Command, as_json: bool) -> Result<String, F
                 format!("deleted {id}")
             })
         }
+        Command::Import { account, file } => import(store, account, &file, lang, as_json).await,
+        Command::Export {
+            account,
+            tag,
+            output,
+        } => {
+            let mut filter = ContactFilter::default();
+            if let Some(name) = tag {
+                let tags = tags::list(store, account).await?;
+                let wanted = tags
+                    .iter()
+                    .find(|t| t.name.to_lowercase() == name.trim().to_lowercase())
+                    .ok_or(tags::TagError::Unknown)?;
+                filter.tags_all.push(wanted.id);
+            }
+            let bytes =
+                export::csv(store, account, &ContactSelection::Filter { filter }, lang).await?;
+            match output {
+                Some(path) if path.as_os_str() != "-" => {
+                    export::save(&path, &bytes)?;
+                    Ok(format!("{}", path.display()))
+                }
+                _ => Ok(String::from_utf8_lossy(&bytes)
+                    .trim_start_matches('\u{feff}')
+                    .trim_end()
+                    .to_owned()),
+            }
+        }
     }
+}
+
+async fn import(
+    store: &Store,
+    account: AccountId,
+    file: &Path,
+    lang: Lang,
+    as_json: bool,
+) -> Result<String, Failure> {
+    let sheet = import::open(file)?;
+    let preview = import::preview(store, account, &sheet).await?;
+    let mut progress = |done: u32, total: u32| {
+        if !as_json && total > 0 {
+            eprint!("\r{done}/{total}");
+        }
+    };
+    let report = import::run(
+        store,
+        account,
+        &sheet,
+        &preview.columns,
+        lang,
+        &mut progress,
+    )
+    .await?;
+    if !as_json {
+        eprintln!();
+    }
+    if as_json {
+        return Ok(json(&report));
+    }
+    let mut out = match lang {
+        Lang::PtBr => format!(
+            "{} linhas: {} criados, {} atualizados, {} sem mudança, {} mesclados, {} recusados",
+            report.rows,
+            report.created,
+            report.updated,
+            report.unchanged,
+            report.merged,
+            report.rejected
+        ),
+        Lang::En => format!(
+            "{} rows: {} created, {} updated, {} unchanged, {} merged, {} rejected",
+            report.rows,
+            report.created,
+            report.updated,
+            report.unchanged,
+            report.merged,
+            report.rejected
+        ),
+    };
+    for problem in &report.problems {
+        out.push_str(&format!(
+            "\n{} {}: {}",
+            lang.pick("linha", "line"),
+            problem.line,
+            problem.reason
+        ));
+    }
+    Ok(out)
 }
 
 fn render(list: &[Contact]) -> String {

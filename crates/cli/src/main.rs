@@ -75,7 +75,7 @@ async fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Accounts(cmd) => accounts::run(&store, cmd, cli.json).await,
-        Command::Contacts(cmd) => contacts::run(&store, cmd, cli.json).await,
+        Command::Contacts(cmd) => contacts::run(&store, cmd, lang, cli.json).await,
         Command::Numbers(cmd) => numbers::run(&store, cmd, cli.json).await,
         Command::Serve { account } => numbers::serve(&store, account, cli.json).await,
     };

@@ -149,3 +149,89 @@ fn zapdesk_data_dir_env_is_honoured() {
     );
     assert!(dir.path().join("zapdesk.sqlite3").exists());
 }
+
+#[test]
+fn contacts_import_reports_rows_is_idempotent_and_export_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let acc = ok_json(
+        dir.path(),
+        &["accounts", "create", "--name", "Loja da Esquina"],
+    );
+    let id = acc["id"].as_str().unwrap();
+    // Excel in Brazil: Windows-1252 ("Conceição" as 0xE7 0xE3) and `;`.
+    let file = dir.path().join("clientes.csv");
+    std::fs::write(
+        &file,
+        b"Nome;Telefone;Etiquetas\r\nMaria da Concei\xe7\xe3o;(11) 98765-4321;VIP\r\nSem n\xfamero;12;\r\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let report = ok_json(dir.path(), &["contacts", "import", path, "--account", id]);
+    assert_eq!(report["created"], 1, "{report}");
+    assert_eq!(report["rejected"], 1);
+    assert_eq!(report["problems"][0]["line"], 3);
+    let again = ok_json(dir.path(), &["contacts", "import", path, "--account", id]);
+    assert_eq!(
+        (again["created"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(1))
+    );
+
+    let text = cli(
+        dir.path(),
+        &[
+            "--lang",
+            "pt-BR",
+            "contacts",
+            "import",
+            path,
+            "--account",
+            id,
+        ],
+    );
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        stdout.contains("0 criados") && stdout.contains("linha 3:"),
+        "{stdout}"
+    );
+
+    let out = cli(
+        dir.path(),
+        &[
+            "--lang",
+            "en",
+            "contacts",
+            "export",
+            "--account",
+            id,
+            "--tag",
+            "vip",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "phone,name,tags,opted_out_at,created_at");
+    assert!(
+        lines[1].starts_with("+5511987654321,Maria da Conceição,VIP,,"),
+        "{csv}"
+    );
+
+    let missing = cli(
+        dir.path(),
+        &[
+            "--json",
+            "contacts",
+            "import",
+            "/nonexistent.csv",
+            "--account",
+            id,
+        ],
+    );
+    assert!(!missing.status.success());
+    let err: serde_json::Value = serde_json::from_slice(&missing.stderr).unwrap();
+    assert_eq!(err["code"], "import_file_unreadable");
+}

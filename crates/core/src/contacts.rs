@@ -3,9 +3,12 @@
 //! `account_id = ?`.
 
 use serde::{Deserialize, Serialize};
-use sqlx::{Sqlite, Transaction};
+use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use crate::error::{ErrorCode, UserError, database_failed};
+use crate::fields::{self, FieldError};
+use crate::filter::{self, ContactFilter, ContactSelection};
+use crate::ids::TagId;
 use crate::text::{NameProblem, clean_name, fold};
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, Lang, Store, phone};
@@ -37,13 +40,20 @@ pub struct ContactInput {
     pub name: Option<String>,
 }
 
-/// Which contacts to list: an optional search and a window for paging.
+/// Which contacts to list: a filter and a window for paging.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, specta::Type)]
 pub struct ContactQuery {
-    /// Matches the name (ignoring case and accents) or the digits of the phone.
-    pub search: Option<String>,
+    pub filter: ContactFilter,
     pub offset: u32,
     pub limit: u32,
+}
+
+/// A contact in a listing, with the ids of their tags.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct ContactItem {
+    #[serde(flatten)]
+    pub contact: Contact,
+    pub tags: Vec<TagId>,
 }
 
 /// One page of a listing and how many contacts match in all.
@@ -51,7 +61,7 @@ pub struct ContactQuery {
 pub struct ContactPage {
     pub total: u32,
     pub offset: u32,
-    pub items: Vec<Contact>,
+    pub items: Vec<ContactItem>,
 }
 
 /// Why a contact operation was refused.
@@ -70,6 +80,8 @@ pub enum ContactError {
     #[error("no contact {1} in account {0}")]
     Unknown(AccountId, ContactId),
     #[error(transparent)]
+    Field(#[from] FieldError),
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
@@ -82,6 +94,7 @@ impl UserError for ContactError {
             ContactError::AccountUnknown(_) => ErrorCode::AccountUnknown,
             ContactError::AccountArchived(_) => ErrorCode::AccountArchived,
             ContactError::Unknown(..) => ErrorCode::ContactUnknown,
+            ContactError::Field(e) => e.code(),
             ContactError::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -132,17 +145,18 @@ impl UserError for ContactError {
                     "This contact no longer exists in this account.",
                 )
                 .to_owned(),
+            ContactError::Field(e) => e.message(lang),
             ContactError::Database(_) => database_failed(lang),
         }
     }
 }
 
-struct Valid {
-    phone: String,
-    name: Option<String>,
+pub(crate) struct Valid {
+    pub phone: String,
+    pub name: Option<String>,
 }
 
-fn validate(input: &ContactInput) -> Result<Valid, ContactError> {
+pub(crate) fn validate(input: &ContactInput) -> Result<Valid, ContactError> {
     let phone = phone::normalize(&input.phone)?;
     let name = match input.name.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -156,7 +170,7 @@ fn validate(input: &ContactInput) -> Result<Valid, ContactError> {
 
 /// Refuses writes to an account that does not exist or is archived; runs in the
 /// writing transaction so the check and the write see the same state.
-async fn writable(
+pub(crate) async fn writable(
     tx: &mut Transaction<'_, Sqlite>,
     account: AccountId,
 ) -> Result<(), ContactError> {
@@ -180,7 +194,8 @@ fn on_write_error(e: sqlx::Error, phone: &str) -> ContactError {
     }
 }
 
-const COLUMNS: &str = "id, account_id, phone, name, opted_out_at, created_at, updated_at";
+pub(crate) const COLUMNS: &str =
+    "id, account_id, phone, name, opted_out_at, created_at, updated_at";
 
 /// Adds a contact to an account.
 pub async fn create(
@@ -240,20 +255,72 @@ pub async fn update(
     Ok(contact)
 }
 
-/// Deletes a contact (and, through foreign keys, their tags and conversations).
+/// Deletes a contact (and, through foreign keys, their tags, fields,
+/// conversations and messages), then their media files.
 pub async fn delete(store: &Store, account: AccountId, id: ContactId) -> Result<(), ContactError> {
-    let mut tx = store.write().await?;
-    writable(&mut tx, account).await?;
-    let done = sqlx::query("DELETE FROM contacts WHERE account_id = ? AND id = ?")
-        .bind(account)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    if done.rows_affected() == 0 {
+    let deleted =
+        delete_selection(store, account, &ContactSelection::Ids { ids: vec![id] }).await?;
+    if deleted == 0 {
         return Err(ContactError::Unknown(account, id));
     }
-    tx.commit().await?;
     Ok(())
+}
+
+/// Deletes picked contacts or every contact a filter matches, in one
+/// transaction, then their media files. Returns how many were deleted.
+pub async fn delete_selection(
+    store: &Store,
+    account: AccountId,
+    selection: &ContactSelection,
+) -> Result<u32, ContactError> {
+    let ids = resolve(store, account, selection).await?;
+    let mut tx = store.write().await?;
+    writable(&mut tx, account).await?;
+    let mut media = Vec::new();
+    let mut deleted = 0;
+    for chunk in ids.chunks(filter::IDS_PER_STATEMENT) {
+        let mut sql = QueryBuilder::<Sqlite>::new(
+            "SELECT m.media_path FROM contacts c
+             JOIN conversations cv ON cv.account_id = c.account_id AND cv.contact_id = c.id
+             JOIN messages m ON m.account_id = cv.account_id AND m.conversation_id = cv.id WHERE c.account_id = ",
+        );
+        sql.push_bind(account);
+        filter::push_id_list(&mut sql, chunk);
+        sql.push(" AND m.media_path IS NOT NULL");
+        media.extend(
+            sql.build_query_scalar::<String>()
+                .fetch_all(&mut *tx)
+                .await?,
+        );
+        let mut sql = QueryBuilder::<Sqlite>::new("DELETE FROM contacts WHERE account_id = ");
+        sql.push_bind(account)
+            .push(" AND id IN (SELECT c.id FROM contacts c WHERE c.account_id = ");
+        sql.push_bind(account);
+        filter::push_id_list(&mut sql, chunk);
+        sql.push(")");
+        deleted += sql.build().execute(&mut *tx).await?.rows_affected();
+    }
+    tx.commit().await?;
+    remove_media(store, &media);
+    Ok(u32::try_from(deleted).unwrap_or(u32::MAX))
+}
+
+/// Removes media files of deleted messages. Runs after the commit: a crash
+/// in between leaves files no row points to, never a row pointing to a
+/// missing file. Returns how many files were removed.
+pub(crate) fn remove_media(store: &Store, relative_paths: &[String]) -> u32 {
+    let mut removed = 0;
+    for relative in relative_paths {
+        let path = store.data_dir().join(relative);
+        // Only files inside the data folder, whatever a row says.
+        let inside = !std::path::Path::new(relative)
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)));
+        if inside && std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// One contact of the account.
@@ -271,37 +338,46 @@ pub async fn get(
         .ok_or(ContactError::Unknown(account, id))
 }
 
-/// A page of the account's contacts, named ones first by name, then by phone.
+/// A page of the account's contacts matching a filter, named ones first by
+/// name, then by phone; each with their tags.
 pub async fn list(
     store: &Store,
     account: AccountId,
     query: &ContactQuery,
 ) -> Result<ContactPage, ContactError> {
-    let search = query.search.as_deref().map(str::trim).unwrap_or("");
-    let name_pattern = like_pattern(&fold(search));
-    let digits = phone::digits(search);
-    // An empty digit string would match every phone; NULL matches none.
-    let phone_pattern = (!digits.is_empty()).then(|| like_pattern(&digits));
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM contacts WHERE account_id = ?1 AND {SEARCH_FILTER}"
-    ))
-    .bind(account)
-    .bind(&name_pattern)
-    .bind(&phone_pattern)
-    .fetch_one(store.pool())
-    .await?;
-    let limit = query.limit.clamp(1, PAGE_MAX);
-    let items = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM contacts WHERE account_id = ?1 AND {SEARCH_FILTER}
-         ORDER BY name IS NULL, name_folded, phone, id LIMIT ?4 OFFSET ?5"
-    ))
-    .bind(account)
-    .bind(&name_pattern)
-    .bind(&phone_pattern)
-    .bind(limit)
-    .bind(query.offset)
-    .fetch_all(store.pool())
-    .await?;
+    let fields = fields::list(store, account).await?;
+    let total = count(store, account, &query.filter).await?;
+    let mut sql = QueryBuilder::<Sqlite>::new(format!(
+        "SELECT {PREFIXED} FROM contacts c WHERE c.account_id = "
+    ));
+    sql.push_bind(account);
+    filter::push_conditions(&mut sql, account, &query.filter, &fields)?;
+    sql.push(" ORDER BY c.name IS NULL, c.name_folded, c.phone, c.id LIMIT ")
+        .push_bind(query.limit.clamp(1, PAGE_MAX))
+        .push(" OFFSET ")
+        .push_bind(query.offset);
+    let contacts: Vec<Contact> = sql.build_query_as().fetch_all(store.pool()).await?;
+    let mut tags = QueryBuilder::<Sqlite>::new(
+        "SELECT c.id, ct.tag_id FROM contacts c JOIN contact_tags ct ON ct.account_id = c.account_id AND ct.contact_id = c.id JOIN tags t ON t.account_id = ct.account_id AND t.id = ct.tag_id WHERE c.account_id = ",
+    );
+    tags.push_bind(account);
+    filter::push_id_list(
+        &mut tags,
+        &contacts.iter().map(|c| c.id).collect::<Vec<_>>(),
+    );
+    tags.push(" ORDER BY t.name COLLATE NOCASE");
+    let pairs: Vec<(ContactId, TagId)> = tags.build_query_as().fetch_all(store.pool()).await?;
+    let items = contacts
+        .into_iter()
+        .map(|contact| ContactItem {
+            tags: pairs
+                .iter()
+                .filter(|(c, _)| *c == contact.id)
+                .map(|(_, t)| *t)
+                .collect(),
+            contact,
+        })
+        .collect();
     if total == 0 {
         // An empty page is ambiguous; an account that does not exist is an error.
         let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?)")
@@ -313,26 +389,64 @@ pub async fn list(
         }
     }
     Ok(ContactPage {
-        total: u32::try_from(total).unwrap_or(u32::MAX),
+        total,
         offset: query.offset,
         items,
     })
 }
 
-/// Matches `?2` (a folded name pattern, `%%` for everything) or `?3` (a phone digits pattern).
-const SEARCH_FILTER: &str =
-    "(?2 = '%%' OR name_folded LIKE ?2 ESCAPE '\\' OR phone LIKE ?3 ESCAPE '\\')";
-
-/// `%text%` with LIKE's wildcards in the text escaped.
-fn like_pattern(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
+/// How many of the account's contacts a filter matches (a segment's live count).
+pub async fn count(
+    store: &Store,
+    account: AccountId,
+    filter: &ContactFilter,
+) -> Result<u32, ContactError> {
+    let fields = fields::list(store, account).await?;
+    let mut sql =
+        QueryBuilder::<Sqlite>::new("SELECT count(*) FROM contacts c WHERE c.account_id = ");
+    sql.push_bind(account);
+    filter::push_conditions(&mut sql, account, filter, &fields)?;
+    let total: i64 = sql.build_query_scalar().fetch_one(store.pool()).await?;
+    Ok(u32::try_from(total).unwrap_or(u32::MAX))
 }
+
+/// The ids of a selection's contacts, in a stable order (by id).
+pub async fn resolve(
+    store: &Store,
+    account: AccountId,
+    selection: &ContactSelection,
+) -> Result<Vec<ContactId>, ContactError> {
+    let mut out = Vec::new();
+    match selection {
+        ContactSelection::Filter { filter } => {
+            let fields = fields::list(store, account).await?;
+            let mut sql =
+                QueryBuilder::<Sqlite>::new("SELECT c.id FROM contacts c WHERE c.account_id = ");
+            sql.push_bind(account);
+            filter::push_conditions(&mut sql, account, filter, &fields)?;
+            sql.push(" ORDER BY c.id");
+            out = sql.build_query_scalar().fetch_all(store.pool()).await?;
+        }
+        ContactSelection::Ids { ids } => {
+            for chunk in ids.chunks(filter::IDS_PER_STATEMENT) {
+                let mut sql = QueryBuilder::<Sqlite>::new(
+                    "SELECT c.id FROM contacts c WHERE c.account_id = ",
+                );
+                sql.push_bind(account);
+                filter::push_id_list(&mut sql, chunk);
+                out.extend(
+                    sql.build_query_scalar::<ContactId>()
+                        .fetch_all(store.pool())
+                        .await?,
+                );
+            }
+            out.sort();
+            out.dedup();
+        }
+    }
+    Ok(out)
+}
+
+/// The contact columns prefixed by the `c` alias the filters use.
+const PREFIXED: &str =
+    "c.id, c.account_id, c.phone, c.name, c.opted_out_at, c.created_at, c.updated_at";

@@ -61,6 +61,24 @@ pub enum ErrorCode {
     TagDuplicate,
     /// No tag of this account has this id.
     TagUnknown,
+    /// A file to import that is not a readable CSV (empty, binary, a spreadsheet, too large).
+    ImportFileUnreadable,
+    /// An import whose columns do not say which one holds the phone.
+    ImportMappingInvalid,
+    /// A custom field's name or choices are not valid.
+    FieldInvalid,
+    /// A value that does not fit its custom field's type.
+    FieldValueInvalid,
+    /// Another custom field of the account has this name.
+    FieldDuplicate,
+    /// No custom field of this account has this id.
+    FieldUnknown,
+    /// Another segment of the account has this name.
+    SegmentDuplicate,
+    /// No segment of this account has this id.
+    SegmentUnknown,
+    /// A file (export) could not be written.
+    FileWriteFailed,
     /// An id that is not a UUID.
     IdInvalid,
     /// The database was written by a newer ZapDesk.

@@ -82,3 +82,11 @@ id_type!(
     /// An operator of the agency.
     UserId
 );
+id_type!(
+    /// A typed field an account adds to its contacts.
+    FieldId
+);
+id_type!(
+    /// A saved filter over an account's contacts.
+    SegmentId
+);

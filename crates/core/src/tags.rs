@@ -2,9 +2,12 @@
 //! segments and campaigns. Adding and removing work on many contacts at once.
 
 use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use crate::domain::Tag;
 use crate::error::{ErrorCode, UserError, database_failed};
+use crate::fields::{self, FieldError};
+use crate::filter::{self, ContactSelection};
 use crate::ids::TagId;
 use crate::text::{NameProblem, clean_name};
 use crate::time::now_ms;
@@ -35,6 +38,8 @@ pub enum TagError {
     #[error("no such tag")]
     Unknown,
     #[error(transparent)]
+    Field(FieldError),
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
@@ -46,6 +51,7 @@ impl UserError for TagError {
             TagError::ColorInvalid(_) => ErrorCode::ColorInvalid,
             TagError::Duplicate(_) => ErrorCode::TagDuplicate,
             TagError::Unknown => ErrorCode::TagUnknown,
+            TagError::Field(e) => e.code(),
             TagError::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -79,6 +85,7 @@ impl UserError for TagError {
                     "This tag no longer exists.",
                 )
                 .to_owned(),
+            (TagError::Field(e), _) => e.message(lang),
             (TagError::Database(_), _) => database_failed(lang),
         }
     }
@@ -151,6 +158,25 @@ pub async fn apply(
     contacts: &[ContactId],
     on: bool,
 ) -> Result<u64, TagError> {
+    let selection = ContactSelection::Ids {
+        ids: contacts.to_vec(),
+    };
+    apply_to(store, account, tag, &selection, on).await
+}
+
+/// [`apply`] on a selection: picked contacts, or every contact a filter
+/// matches (the whole result of a search or segment, not just what is on
+/// screen). One statement per chunk of ids, all in one transaction.
+pub async fn apply_to(
+    store: &Store,
+    account: AccountId,
+    tag: TagId,
+    selection: &ContactSelection,
+    on: bool,
+) -> Result<u64, TagError> {
+    let fields = fields::list(store, account)
+        .await
+        .map_err(TagError::Field)?;
     let mut tx = store.write().await?;
     let known: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tags WHERE account_id = ? AND id = ?)")
@@ -163,33 +189,91 @@ pub async fn apply(
     }
     let now = now_ms();
     let mut changed = 0;
-    for contact in contacts {
-        let done = if on {
-            sqlx::query(
-                "INSERT INTO contact_tags (account_id, contact_id, tag_id, created_at)
-                 SELECT account_id, id, ?, ? FROM contacts WHERE account_id = ? AND id = ?
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(tag)
-            .bind(now)
-            .bind(account)
-            .bind(contact)
-            .execute(&mut *tx)
-            .await?
+    let start = |sql: &mut QueryBuilder<'_, Sqlite>| {
+        if on {
+            sql.push("INSERT INTO contact_tags (account_id, contact_id, tag_id, created_at) SELECT c.account_id, c.id, ")
+                .push_bind(tag)
+                .push(", ")
+                .push_bind(now)
+                .push(" FROM contacts c WHERE c.account_id = ");
         } else {
-            sqlx::query(
-                "DELETE FROM contact_tags WHERE account_id = ? AND contact_id = ? AND tag_id = ?",
-            )
-            .bind(account)
-            .bind(contact)
-            .bind(tag)
-            .execute(&mut *tx)
-            .await?
-        };
-        changed += done.rows_affected();
+            sql.push("DELETE FROM contact_tags WHERE account_id = ")
+                .push_bind(account)
+                .push(" AND tag_id = ")
+                .push_bind(tag)
+                .push(" AND contact_id IN (SELECT c.id FROM contacts c WHERE c.account_id = ");
+        }
+    };
+    let end = |sql: &mut QueryBuilder<'_, Sqlite>| {
+        sql.push(if on { " ON CONFLICT DO NOTHING" } else { ")" });
+    };
+    match selection {
+        ContactSelection::Filter { filter } => {
+            let mut sql = QueryBuilder::new("");
+            start(&mut sql);
+            sql.push_bind(account);
+            filter::push_conditions(&mut sql, account, filter, &fields).map_err(TagError::Field)?;
+            end(&mut sql);
+            changed += sql.build().execute(&mut *tx).await?.rows_affected();
+        }
+        ContactSelection::Ids { ids } => {
+            for chunk in ids.chunks(filter::IDS_PER_STATEMENT) {
+                let mut sql = QueryBuilder::new("");
+                start(&mut sql);
+                sql.push_bind(account);
+                filter::push_id_list(&mut sql, chunk);
+                end(&mut sql);
+                changed += sql.build().execute(&mut *tx).await?.rows_affected();
+            }
+        }
     }
     tx.commit().await?;
     Ok(changed)
+}
+
+/// The account's tag called `name` (ignoring case), created with a colour
+/// from the palette if there is none; for imports, which name tags in cells.
+pub(crate) async fn ensure_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    account: AccountId,
+    name: &str,
+) -> Result<(TagId, bool), sqlx::Error> {
+    let existing: Option<TagId> =
+        sqlx::query_scalar("SELECT id FROM tags WHERE account_id = ? AND name = ? COLLATE NOCASE")
+            .bind(account)
+            .bind(name)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if let Some(id) = existing {
+        return Ok((id, false));
+    }
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM tags WHERE account_id = ?")
+        .bind(account)
+        .fetch_one(&mut **tx)
+        .await?;
+    let color = PALETTE[usize::try_from(count).unwrap_or(0) % PALETTE.len()];
+    let id = TagId::new();
+    sqlx::query(
+        "INSERT INTO tags (id, account_id, name, color, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(account)
+    .bind(name)
+    .bind(color)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok((id, true))
+}
+
+/// Colours given to tags an import creates, in turn.
+const PALETTE: [&str; 8] = [
+    "#2563eb", "#16a34a", "#db2777", "#ea580c", "#7c3aed", "#0891b2", "#ca8a04", "#dc2626",
+];
+
+/// Reads a tag name as the tag screen would store it; `None` when it is not a valid name.
+pub(crate) fn clean(raw: &str) -> Option<String> {
+    clean_name(raw, NAME_MAX).ok()
 }
 
 /// The tags of one contact, by name.

@@ -4,6 +4,7 @@
 
 use zapdesk_core::accounts::{self, AccountInput};
 use zapdesk_core::contacts::{self, ContactInput, ContactQuery};
+use zapdesk_core::filter::ContactFilter;
 use zapdesk_core::{AccountId, ContactId, ErrorCode, Lang, Store, UserError};
 
 async fn setup() -> (tempfile::TempDir, Store, AccountId) {
@@ -30,7 +31,7 @@ fn person(phone: &str, name: &str) -> ContactInput {
 
 fn everything() -> ContactQuery {
     ContactQuery {
-        search: None,
+        filter: ContactFilter::default(),
         offset: 0,
         limit: 100,
     }
@@ -38,7 +39,10 @@ fn everything() -> ContactQuery {
 
 fn search(s: &str) -> ContactQuery {
     ContactQuery {
-        search: Some(s.into()),
+        filter: ContactFilter {
+            search: Some(s.into()),
+            ..ContactFilter::default()
+        },
         ..everything()
     }
 }
@@ -49,7 +53,7 @@ async fn names(store: &Store, account: AccountId, q: &ContactQuery) -> Vec<Strin
         .unwrap()
         .items
         .into_iter()
-        .map(|c| c.name.unwrap_or(c.phone))
+        .map(|c| c.contact.name.unwrap_or(c.contact.phone))
         .collect()
 }
 
@@ -295,7 +299,7 @@ async fn paging_returns_windows_and_the_total() {
         &store,
         acc,
         &ContactQuery {
-            search: None,
+            filter: ContactFilter::default(),
             offset: 20,
             limit: 10,
         },
@@ -304,7 +308,11 @@ async fn paging_returns_windows_and_the_total() {
     .unwrap();
     assert_eq!(page.total, 25);
     assert_eq!(page.offset, 20);
-    let got: Vec<_> = page.items.iter().map(|c| c.name.clone().unwrap()).collect();
+    let got: Vec<_> = page
+        .items
+        .iter()
+        .map(|c| c.contact.name.clone().unwrap())
+        .collect();
     assert_eq!(
         got,
         [

@@ -18,6 +18,13 @@ const ACCOUNT_OWNED: &[&str] = &[
     "conversations",
     "messages",
     "campaigns",
+    "custom_fields",
+    "contact_fields",
+    "segments",
+    "audit_log",
+    "notes",
+    "drafts",
+    "quick_replies",
 ];
 /// Modules allowed to work across accounts, and why.
 const CROSS_ACCOUNT: &[&str] = &[

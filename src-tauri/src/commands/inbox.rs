@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use zapdesk_core::contacts::{self, Contact, ContactQuery};
 use zapdesk_core::domain::{ConversationStatus, Message};
+use zapdesk_core::filter::ContactFilter;
 use zapdesk_core::inbox::conversations::{
     self, AssigneeFilter, ConversationSummary, Cursor, ListFilter,
 };
@@ -280,14 +281,20 @@ pub async fn inbox_search(
         .await
         .map_err(|e| state.fail(e))?;
     let query = ContactQuery {
-        search: Some(text),
+        filter: ContactFilter {
+            search: Some(text),
+            ..ContactFilter::default()
+        },
         offset: 0,
         limit: 20,
     };
     let contacts = contacts::list(store, account, &query)
         .await
         .map_err(|e| state.fail(e))?
-        .items;
+        .items
+        .into_iter()
+        .map(|item| item.contact)
+        .collect();
     Ok(SearchResults { messages, contacts })
 }
 

@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod app;
 pub mod contacts;
+pub mod crm;
 pub mod inbox;
 pub mod numbers;
 pub mod tags;
 pub mod team;
+pub mod transfer;

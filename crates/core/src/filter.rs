@@ -1,0 +1,255 @@
+//! Which contacts: the one filter model behind the Contacts screen's search,
+//! saved segments, bulk actions, exports and (later) campaign audiences. It
+//! becomes one SQL `WHERE` over `contacts c`, always scoped by the account.
+
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Sqlite};
+
+use crate::fields::{CustomField, FieldError, FieldKind};
+use crate::ids::{FieldId, TagId};
+use crate::text::fold;
+use crate::{AccountId, ContactId, phone};
+
+/// Conditions on an account's contacts; all of them must hold. Empty lists
+/// and `None` mean "no condition".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct ContactFilter {
+    /// Matches the name (ignoring case and accents) or the digits of the phone.
+    pub search: Option<String>,
+    /// Has every one of these tags.
+    pub tags_all: Vec<TagId>,
+    /// Has at least one of these tags.
+    pub tags_any: Vec<TagId>,
+    /// Has none of these tags.
+    pub tags_none: Vec<TagId>,
+    pub fields: Vec<FieldCondition>,
+    /// Unix milliseconds; `after` is inclusive, `before` exclusive.
+    pub created_after: Option<i64>,
+    pub created_before: Option<i64>,
+    /// The contact's most recent message (either direction, any number).
+    pub last_message_after: Option<i64>,
+    pub last_message_before: Option<i64>,
+    /// `Some(true)`: only opted-out contacts; `Some(false)`: only those who accept messages.
+    pub opted_out: Option<bool>,
+}
+
+/// A condition on one custom field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct FieldCondition {
+    pub field: FieldId,
+    pub op: FieldOp,
+    /// What to compare with, as a person would type it; unused by `is_set`/`is_empty`.
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldOp {
+    /// Equal (text ignores case).
+    Is,
+    /// Not equal, or no value.
+    IsNot,
+    /// Text contains (ignoring case).
+    Contains,
+    /// Number or date greater than / after.
+    Greater,
+    /// Number or date less than / before.
+    Less,
+    IsSet,
+    IsEmpty,
+}
+
+/// Some contacts picked by hand, or every contact a filter matches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ContactSelection {
+    Ids { ids: Vec<ContactId> },
+    Filter { filter: ContactFilter },
+}
+
+/// How many ids one statement binds; SQLite allows 32766 variables.
+pub(crate) const IDS_PER_STATEMENT: usize = 500;
+
+/// Appends ` AND …` for the filter to a query over `contacts c` whose SQL
+/// already says `WHERE c.account_id = ?` (written at the call site, where the
+/// scoping test sees it); subqueries bind the account again.
+/// Field conditions are read with their field's type, so `sim` matches a yes/no
+/// `true` and `31/12/2024` a date; a condition on a field the account does not
+/// have is an error rather than silently ignored (it would widen an audience).
+pub(crate) fn push_conditions(
+    query: &mut QueryBuilder<'_, Sqlite>,
+    account: AccountId,
+    filter: &ContactFilter,
+    fields: &[CustomField],
+) -> Result<(), FieldError> {
+    let search = filter.search.as_deref().map(str::trim).unwrap_or("");
+    if !search.is_empty() {
+        query
+            .push(" AND (c.name_folded LIKE ")
+            .push_bind(like_pattern(&fold(search)))
+            .push(" ESCAPE '\\'");
+        let digits = phone::digits(search);
+        if !digits.is_empty() {
+            query
+                .push(" OR c.phone LIKE ")
+                .push_bind(like_pattern(&digits))
+                .push(" ESCAPE '\\'");
+        }
+        query.push(")");
+    }
+    for tag in &filter.tags_all {
+        query.push(" AND c.id IN (");
+        push_tagged(query, account, std::slice::from_ref(tag));
+        query.push(")");
+    }
+    if !filter.tags_any.is_empty() {
+        query.push(" AND c.id IN (");
+        push_tagged(query, account, &filter.tags_any);
+        query.push(")");
+    }
+    if !filter.tags_none.is_empty() {
+        query.push(" AND c.id NOT IN (");
+        push_tagged(query, account, &filter.tags_none);
+        query.push(")");
+    }
+    for condition in &filter.fields {
+        let field = fields
+            .iter()
+            .find(|f| f.id == condition.field)
+            .ok_or(FieldError::Unknown)?;
+        push_field(query, account, field, condition)?;
+    }
+    let mut time = |column: &str, op: &str, at: Option<i64>| {
+        if let Some(at) = at {
+            query.push(format!(" AND {column} {op} ")).push_bind(at);
+        }
+    };
+    time("c.created_at", ">=", filter.created_after);
+    time("c.created_at", "<", filter.created_before);
+    const LAST: &str = "(SELECT max(cv.last_message_at) FROM conversations cv
+                          WHERE cv.account_id = c.account_id AND cv.contact_id = c.id)";
+    time(LAST, ">=", filter.last_message_after);
+    time(LAST, "<", filter.last_message_before);
+    match filter.opted_out {
+        Some(true) => query.push(" AND c.opted_out_at IS NOT NULL"),
+        Some(false) => query.push(" AND c.opted_out_at IS NULL"),
+        None => query,
+    };
+    Ok(())
+}
+
+/// Appends ` AND c.id IN (…)` to a query over `contacts c` already scoped by
+/// account (ids chunked by the caller).
+pub(crate) fn push_id_list(query: &mut QueryBuilder<'_, Sqlite>, ids: &[ContactId]) {
+    query.push(" AND c.id IN (");
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    if ids.is_empty() {
+        list.push("NULL");
+    }
+    query.push(")");
+}
+
+fn push_tagged(query: &mut QueryBuilder<'_, Sqlite>, account: AccountId, tags: &[TagId]) {
+    query
+        .push("SELECT ct.contact_id FROM contact_tags ct WHERE ct.account_id = ")
+        .push_bind(account)
+        .push(" AND ct.tag_id IN (");
+    let mut list = query.separated(", ");
+    for tag in tags {
+        list.push_bind(*tag);
+    }
+    query.push(")");
+}
+
+fn push_field(
+    query: &mut QueryBuilder<'_, Sqlite>,
+    account: AccountId,
+    field: &CustomField,
+    condition: &FieldCondition,
+) -> Result<(), FieldError> {
+    let (negate, test) = match condition.op {
+        FieldOp::IsSet => (false, None),
+        FieldOp::IsEmpty => (true, None),
+        op => {
+            let Some(value) = field.canonical(&condition.value)? else {
+                // "is" an empty value reads as "has no value".
+                return push_field(
+                    query,
+                    account,
+                    field,
+                    &FieldCondition {
+                        op: if op == FieldOp::IsNot {
+                            FieldOp::IsSet
+                        } else {
+                            FieldOp::IsEmpty
+                        },
+                        ..condition.clone()
+                    },
+                );
+            };
+            (op == FieldOp::IsNot, Some((op, value)))
+        }
+    };
+    query.push(if negate {
+        " AND c.id NOT IN ("
+    } else {
+        " AND c.id IN ("
+    });
+    query
+        .push("SELECT cf.contact_id FROM contact_fields cf WHERE cf.account_id = ")
+        .push_bind(account)
+        .push(" AND cf.field_id = ")
+        .push_bind(field.id);
+    if let Some((op, value)) = test {
+        let numeric = field.kind == FieldKind::Number;
+        match op {
+            FieldOp::Is | FieldOp::IsNot if field.kind == FieldKind::Text => {
+                query
+                    .push(" AND cf.value = ")
+                    .push_bind(value.value)
+                    .push(" COLLATE NOCASE");
+            }
+            FieldOp::Is | FieldOp::IsNot => {
+                query.push(" AND cf.value = ").push_bind(value.value);
+            }
+            FieldOp::Contains => {
+                query
+                    .push(" AND cf.value LIKE ")
+                    .push_bind(like_pattern(&value.value))
+                    .push(" ESCAPE '\\'");
+            }
+            FieldOp::Greater | FieldOp::Less => {
+                let sign = if op == FieldOp::Greater { " > " } else { " < " };
+                if numeric {
+                    query.push(" AND cf.num").push(sign).push_bind(value.num);
+                } else {
+                    query
+                        .push(" AND cf.value")
+                        .push(sign)
+                        .push_bind(value.value);
+                }
+            }
+            FieldOp::IsSet | FieldOp::IsEmpty => {}
+        }
+    }
+    query.push(")");
+    Ok(())
+}
+
+/// `%text%` with LIKE's wildcards in the text escaped.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
