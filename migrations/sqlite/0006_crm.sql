@@ -28,7 +28,12 @@ CREATE TABLE contact_fields (
     FOREIGN KEY (account_id, field_id) REFERENCES custom_fields (account_id, id) ON DELETE CASCADE
 ) STRICT;
 
-CREATE INDEX contact_fields_by_value ON contact_fields (account_id, field_id, value);
+-- Filters look values up by field; the contact id in the index spares a
+-- lookup of the row per match (segment counts over 100k contacts).
+CREATE INDEX contact_fields_by_value ON contact_fields (account_id, field_id, value, contact_id);
+CREATE INDEX contact_fields_by_num ON contact_fields (account_id, field_id, num, contact_id);
+-- Filters on tags start from the tag.
+CREATE INDEX contact_tags_by_tag ON contact_tags (account_id, tag_id, contact_id);
 
 CREATE TABLE segments (
     id          BLOB PRIMARY KEY NOT NULL,

@@ -347,11 +347,8 @@ pub async fn list(
 ) -> Result<ContactPage, ContactError> {
     let fields = fields::list(store, account).await?;
     let total = count(store, account, &query.filter).await?;
-    let mut sql = QueryBuilder::<Sqlite>::new(format!(
-        "SELECT {PREFIXED} FROM contacts c WHERE c.account_id = "
-    ));
-    sql.push_bind(account);
-    filter::push_conditions(&mut sql, account, &query.filter, &fields)?;
+    let mut sql = QueryBuilder::<Sqlite>::new(format!("SELECT {PREFIXED}"));
+    filter::push_from_where(&mut sql, account, &query.filter, &fields)?;
     sql.push(" ORDER BY c.name IS NULL, c.name_folded, c.phone, c.id LIMIT ")
         .push_bind(query.limit.clamp(1, PAGE_MAX))
         .push(" OFFSET ")
@@ -402,10 +399,8 @@ pub async fn count(
     filter: &ContactFilter,
 ) -> Result<u32, ContactError> {
     let fields = fields::list(store, account).await?;
-    let mut sql =
-        QueryBuilder::<Sqlite>::new("SELECT count(*) FROM contacts c WHERE c.account_id = ");
-    sql.push_bind(account);
-    filter::push_conditions(&mut sql, account, filter, &fields)?;
+    let mut sql = QueryBuilder::<Sqlite>::new("SELECT count(*)");
+    filter::push_from_where(&mut sql, account, filter, &fields)?;
     let total: i64 = sql.build_query_scalar().fetch_one(store.pool()).await?;
     Ok(u32::try_from(total).unwrap_or(u32::MAX))
 }
@@ -420,10 +415,8 @@ pub async fn resolve(
     match selection {
         ContactSelection::Filter { filter } => {
             let fields = fields::list(store, account).await?;
-            let mut sql =
-                QueryBuilder::<Sqlite>::new("SELECT c.id FROM contacts c WHERE c.account_id = ");
-            sql.push_bind(account);
-            filter::push_conditions(&mut sql, account, filter, &fields)?;
+            let mut sql = QueryBuilder::<Sqlite>::new("SELECT c.id");
+            filter::push_from_where(&mut sql, account, filter, &fields)?;
             sql.push(" ORDER BY c.id");
             out = sql.build_query_scalar().fetch_all(store.pool()).await?;
         }

@@ -194,14 +194,13 @@ pub async fn apply_to(
             sql.push("INSERT INTO contact_tags (account_id, contact_id, tag_id, created_at) SELECT c.account_id, c.id, ")
                 .push_bind(tag)
                 .push(", ")
-                .push_bind(now)
-                .push(" FROM contacts c WHERE c.account_id = ");
+                .push_bind(now);
         } else {
             sql.push("DELETE FROM contact_tags WHERE account_id = ")
                 .push_bind(account)
                 .push(" AND tag_id = ")
                 .push_bind(tag)
-                .push(" AND contact_id IN (SELECT c.id FROM contacts c WHERE c.account_id = ");
+                .push(" AND contact_id IN (SELECT c.id");
         }
     };
     let end = |sql: &mut QueryBuilder<'_, Sqlite>| {
@@ -211,8 +210,7 @@ pub async fn apply_to(
         ContactSelection::Filter { filter } => {
             let mut sql = QueryBuilder::new("");
             start(&mut sql);
-            sql.push_bind(account);
-            filter::push_conditions(&mut sql, account, filter, &fields).map_err(TagError::Field)?;
+            filter::push_from_where(&mut sql, account, filter, &fields).map_err(TagError::Field)?;
             end(&mut sql);
             changed += sql.build().execute(&mut *tx).await?.rows_affected();
         }
@@ -220,7 +218,8 @@ pub async fn apply_to(
             for chunk in ids.chunks(filter::IDS_PER_STATEMENT) {
                 let mut sql = QueryBuilder::new("");
                 start(&mut sql);
-                sql.push_bind(account);
+                sql.push(" FROM contacts c WHERE c.account_id = ")
+                    .push_bind(account);
                 filter::push_id_list(&mut sql, chunk);
                 end(&mut sql);
                 changed += sql.build().execute(&mut *tx).await?.rows_affected();

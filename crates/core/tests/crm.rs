@@ -204,6 +204,9 @@ struct Person {
     name: String,
 }
 
+/// A named filter and the same rule in plain Rust.
+type Case = (&'static str, ContactFilter, Box<dyn Fn(&Person) -> bool>);
+
 const DAY: i64 = 86_400_000;
 const BASE: i64 = 1_700_000_000_000;
 
@@ -334,7 +337,7 @@ async fn segment_counts_match_sets_computed_by_hand() {
     // Noise in another account: same tags by name, never counted.
     contact(&store, other, "+5511912345678", "Fora").await;
 
-    let cases: Vec<(&str, ContactFilter, Box<dyn Fn(&Person) -> bool>)> = vec![
+    let cases: Vec<Case> = vec![
         ("everyone", ContactFilter::default(), Box::new(|_| true)),
         (
             "all of VIP and SP",

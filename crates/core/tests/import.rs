@@ -52,10 +52,10 @@ async fn import_bytes(
 }
 
 /// Every contact of the account as (phone, name, tags, field values), sorted.
-async fn snapshot(
-    store: &Store,
-    acc: AccountId,
-) -> Vec<(String, Option<String>, Vec<String>, Vec<String>, i64)> {
+/// phone, name, tag names, field values, updated_at.
+type Row = (String, Option<String>, Vec<String>, Vec<String>, i64);
+
+async fn snapshot(store: &Store, acc: AccountId) -> Vec<Row> {
     let page = contacts::list(
         store,
         acc,
@@ -348,7 +348,7 @@ async fn an_export_imports_back_into_another_account_unchanged() {
         assert!(csv.starts_with(b"\xEF\xBB\xBF"));
         let (report, _) = import_bytes(&store, copy, &csv).await;
         assert_eq!(report.rejected, 0, "{lang:?}: {report:#?}");
-        let strip = |rows: Vec<(String, Option<String>, Vec<String>, Vec<String>, i64)>| {
+        let strip = |rows: Vec<Row>| {
             rows.into_iter()
                 .map(|r| (r.0, r.1, r.2, r.3))
                 .collect::<Vec<_>>()

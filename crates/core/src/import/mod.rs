@@ -15,6 +15,7 @@
 
 pub mod mapping;
 pub mod read;
+mod write;
 
 use std::collections::HashMap;
 
@@ -23,10 +24,9 @@ use serde::Serialize;
 use crate::contacts::{self, ContactError, ContactInput};
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::fields::{self, Canonical, CustomField, FieldError};
-use crate::ids::{FieldId, TagId};
+use crate::ids::FieldId;
 use crate::text::fold;
-use crate::time::now_ms;
-use crate::{AccountId, ContactId, Lang, Store, tags};
+use crate::{AccountId, Lang, Store, tags};
 
 pub use mapping::Column;
 use read::{ReadError, Sheet};
@@ -180,11 +180,11 @@ pub async fn preview(
 }
 
 /// One contact as the file says it, checked.
-struct Record {
-    phone: String,
-    name: Option<String>,
-    tags: Vec<String>,
-    fields: Vec<(FieldId, Canonical)>,
+pub(crate) struct Record {
+    pub phone: String,
+    pub name: Option<String>,
+    pub tags: Vec<String>,
+    pub fields: Vec<(FieldId, Canonical)>,
 }
 
 /// Imports the sheet's rows with the given mapping. `progress(done, total)` is
@@ -230,104 +230,12 @@ pub async fn run(
     }
     drop(by_phone);
 
-    // Phones in the file are unique by now, so this map is only read below.
-    let existing: HashMap<String, (ContactId, Option<String>)> =
-        sqlx::query_as::<_, (String, ContactId, Option<String>)>(
-            "SELECT phone, id, name FROM contacts WHERE account_id = ?",
-        )
-        .bind(account)
-        .fetch_all(store.pool())
-        .await?
-        .into_iter()
-        .map(|(phone, id, name)| (phone, (id, name)))
-        .collect();
-    let mut tag_ids: HashMap<String, TagId> = HashMap::new();
+    let mut writer = write::Writer::load(store, account).await?;
     let total = u32::try_from(records.len()).unwrap_or(u32::MAX);
     let mut done = 0u32;
     progress(0, total);
     for batch in records.chunks(BATCH) {
-        let mut tx = store.write().await?;
-        contacts::writable(&mut tx, account).await?;
-        let now = now_ms();
-        for record in batch {
-            let mut changed = false;
-            let id = match existing.get(&record.phone) {
-                Some((id, name)) => {
-                    if record.name.is_some() && record.name != *name {
-                        sqlx::query(
-                            "UPDATE contacts SET name = ?, name_folded = ?, updated_at = ? WHERE account_id = ? AND id = ?",
-                        )
-                        .bind(&record.name)
-                        .bind(record.name.as_deref().map(fold).unwrap_or_default())
-                        .bind(now)
-                        .bind(account)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                        changed = true;
-                    }
-                    *id
-                }
-                None => {
-                    let id = ContactId::new();
-                    sqlx::query(
-                        "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
-                         VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    )
-                    .bind(id)
-                    .bind(account)
-                    .bind(&record.phone)
-                    .bind(&record.name)
-                    .bind(record.name.as_deref().map(fold).unwrap_or_default())
-                    .bind(now)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    id
-                }
-            };
-            for name in &record.tags {
-                let tag = match tag_ids.get(&fold(name)) {
-                    Some(tag) => *tag,
-                    None => {
-                        let (tag, created) = tags::ensure_in(&mut tx, account, name).await?;
-                        report.tags_created += u32::from(created);
-                        tag_ids.insert(fold(name), tag);
-                        tag
-                    }
-                };
-                let added = sqlx::query(
-                    "INSERT INTO contact_tags (account_id, contact_id, tag_id, created_at)
-                     VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                )
-                .bind(account)
-                .bind(id)
-                .bind(tag)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                changed |= added.rows_affected() > 0;
-            }
-            for (field, value) in &record.fields {
-                changed |= fields::write_value(&mut tx, account, id, *field, Some(value)).await?;
-            }
-            match existing.get(&record.phone) {
-                None => report.created += 1,
-                Some(_) if changed => {
-                    sqlx::query(
-                        "UPDATE contacts SET updated_at = ? WHERE account_id = ? AND id = ?",
-                    )
-                    .bind(now)
-                    .bind(account)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                    report.updated += 1;
-                }
-                Some(_) => report.unchanged += 1,
-            }
-        }
-        tx.commit().await?;
+        writer.batch(store, batch, &mut report).await?;
         done += u32::try_from(batch.len()).unwrap_or(u32::MAX);
         progress(done, total);
     }
