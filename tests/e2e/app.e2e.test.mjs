@@ -118,6 +118,42 @@ test("create an account and a contact through the real app", async () => {
   assert.deepEqual([page.items[0].phone, page.items[0].name], ["+5511987654321", "Maria Souza"]);
 });
 
+const cli = (args) => JSON.parse(execFileSync(CLI, ["--data-dir", dataDir, "--json", ...args], { encoding: "utf8" }));
+
+test("contacts as a CRM: a spreadsheet imported, filtered by tag in the app, a whole filter result tagged at once", async () => {
+  const [account] = cli(["accounts", "list"]);
+  // Excel in Brazil: Windows-1252 (latin1 covers these letters) and `;`. Maria exists already.
+  const file = join(dataDir, "clientes.csv");
+  writeFileSync(file, Buffer.from(
+    "Nome;Celular;Etiquetas\r\nMaria Souza;11 98765-4321;VIP\r\nJoão Lima;(21) 98888-0001;Clientes\r\n" +
+    "Conceição Dias;021 9 8888-0002;Clientes\r\nPedro;(31) 3333-4444;\r\n", "latin1"));
+  const report = cli(["contacts", "import", file, "--account", account.id]);
+  assert.deepEqual([report.created, report.updated, report.rejected], [3, 1, 0]);
+
+  // Back on Contacts (it reloads when shown), the imported contacts and their tags are there.
+  await (await session.find("//nav//button[contains(., 'Conversas')]")).click();
+  await (await session.find("//nav//button[contains(., 'Contatos')]")).click();
+  await session.find("//p[@data-testid='contacts-count'][normalize-space()='4 contatos']");
+  const row = (name) => `//div[@data-testid='contact-row'][contains(., '${name}')]`;
+  await session.find(`${row("Conceição Dias")}//*[normalize-space()='Clientes']`);
+
+  await (await session.find("//button[starts-with(normalize-space(), 'Filtros')]")).click();
+  await (await session.find("//section[@aria-label='Filtros']//div[@role='group'][@aria-label='Tem todas estas']" + button("Clientes"))).click();
+  await session.find("//p[@data-testid='contacts-count'][normalize-space()='2 contatos']");
+  await (await session.find("//label[contains(., 'Selecionar todos os 2 contatos')]/input")).click();
+  await (await session.find("//div[@role='toolbar']//select[@aria-label='Adicionar etiqueta']/option[normalize-space()='VIP']")).click();
+  await session.find(`${row("João Lima")}//*[normalize-space()='VIP']`);
+
+  // The store agrees: exactly Maria and the two filtered contacts have VIP now.
+  const csv = execFileSync(CLI, ["--data-dir", dataDir, "--lang", "en", "contacts", "export", "--account", account.id, "--tag", "VIP"], { encoding: "utf8" });
+  const phones = csv.trim().split("\n").slice(1).map((line) => line.split(",")[0]).sort();
+  assert.deepEqual(phones, ["+5511987654321", "+5521988880001", "+5521988880002"]);
+
+  // Leave the list unfiltered for what follows.
+  await (await session.find("//section[@aria-label='Filtros']" + button("Limpar filtros"))).click();
+  await session.find("//p[@data-testid='contacts-count'][normalize-space()='4 contatos']");
+});
+
 test("a Sandbox number: pair, a contact writes, the operator replies, the fake WhatsApp receives it", async () => {
   await (await session.find("//nav//button[contains(., 'Números')]")).click();
   await (await session.find("//div[contains(@class,'empty')]" + button("+ Adicionar número"))).click();

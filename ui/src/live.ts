@@ -1,8 +1,9 @@
-// Live updates pushed by Rust (the `fleet` event): number statuses and
-// conversation changes. Screens subscribe while mounted.
+// Live updates pushed by Rust: the `fleet` event (number statuses and
+// conversation changes; screens subscribe while mounted) and the `import`
+// event (progress of a CSV import).
 import { useEffect, useRef } from "react";
 import { listen } from "@tauri-apps/api/event";
-import type { FleetEvent } from "./ipc/bindings";
+import type { FleetEvent, ImportProgress } from "./ipc/bindings";
 
 /**
  * Calls `handler` for every fleet event while mounted. `onListening` runs
@@ -29,4 +30,13 @@ export function useFleetEvents(handler: (event: FleetEvent) => void, onListening
       stop?.();
     };
   }, []);
+}
+
+/**
+ * Calls `handler` for each `import` progress event until the returned
+ * function is called. Resolves once subscribed, so an import started after it
+ * cannot emit before anyone listens.
+ */
+export function onImportProgress(handler: (progress: ImportProgress) => void): Promise<() => void> {
+  return listen<ImportProgress>("import", (e) => handler(e.payload));
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use sqlx::{QueryBuilder, Sqlite};
 
 use crate::contacts::{self, ContactError};
-use crate::fields;
+use crate::fields::{self, FieldKind};
 use crate::filter::{self, ContactSelection, IDS_PER_STATEMENT};
 use crate::ids::FieldId;
 use crate::time::iso_date;
@@ -65,7 +65,14 @@ pub async fn csv(
                 iso_date(created_at),
             ];
             for field in &all_fields {
-                record.push(values.get(&(id, field.id)).cloned().unwrap_or_default());
+                let value = values.get(&(id, field.id)).cloned().unwrap_or_default();
+                // Excel in Brazil reads `1.5` as fifteen: numbers get a decimal comma there.
+                let localized = if field.kind == FieldKind::Number && lang == Lang::PtBr {
+                    value.replace('.', ",")
+                } else {
+                    value
+                };
+                record.push(localized);
             }
             out.write_record(&record).map_err(in_memory)?;
         }

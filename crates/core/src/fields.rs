@@ -318,12 +318,21 @@ fn parse_number(raw: &str) -> Option<f64> {
     plain.parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
+/// The canonical text of a number: a dot for decimals, no grouping. Exactly
+/// three decimals would read back as thousands (`1.234` is 1234 here), so
+/// they get a fourth digit (`1.2340`), and reading our own output is exact.
 fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{n:.0}")
-    } else {
-        format!("{n}")
+        return format!("{n:.0}");
     }
+    let mut text = format!("{n}");
+    if text
+        .split_once('.')
+        .is_some_and(|(_, decimals)| decimals.len() == 3)
+    {
+        text.push('0');
+    }
+    text
 }
 
 /// `31/12/2024`, `31-12-2024`, `31.12.2024` (day first, as in Brazil) or `2024-12-31`.
@@ -669,6 +678,10 @@ mod tests {
         }
         assert_eq!(format_number(1500.0), "1500");
         assert_eq!(format_number(1234.56), "1234.56");
+        assert_eq!(format_number(1.234), "1.2340");
+        for n in [1.234, -0.125, 1234.5, 0.1, 1500.0] {
+            assert_eq!(parse_number(&format_number(n)), Some(n), "{n}");
+        }
     }
 
     #[test]

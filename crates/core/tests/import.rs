@@ -313,6 +313,7 @@ async fn an_export_imports_back_into_another_account_unchanged() {
         for (label, kind) in [
             ("Cidade", FieldKind::Text),
             ("Aniversário", FieldKind::Date),
+            ("Saldo", FieldKind::Number),
         ] {
             fields::create(
                 &store,
@@ -327,12 +328,29 @@ async fn an_export_imports_back_into_another_account_unchanged() {
             .unwrap();
         }
     }
-    let bytes = "nome;telefone;etiquetas;cidade;aniversário\n\
-                 \"Zé; o \"\"Bom\"\"\";11 98888-0001;a, b;São Paulo;01/02/1990\n\
-                 Lia;11 98888-0002;;\"Rio\nde Janeiro\";\n"
+    // Three decimals are the trap: `1,234` is 1.234 and must not come back as 1234.
+    let bytes = "nome;telefone;etiquetas;cidade;aniversário;saldo\n\
+                 \"Zé; o \"\"Bom\"\"\";11 98888-0001;a, b;São Paulo;01/02/1990;1,234\n\
+                 Lia;11 98888-0002;;\"Rio\nde Janeiro\";;1.234,5\n"
         .as_bytes();
     let (first, _) = import_bytes(&store, acc, bytes).await;
     assert_eq!((first.created, first.rejected), (2, 0), "{first:#?}");
+    let values: Vec<Vec<String>> = snapshot(&store, acc)
+        .await
+        .into_iter()
+        .map(|r| r.3)
+        .collect();
+    assert_eq!(
+        values,
+        [
+            vec![
+                "São Paulo".to_string(),
+                "1990-02-01".into(),
+                "1.2340".into()
+            ],
+            vec!["Rio\nde Janeiro".to_string(), "1234.5".into()]
+        ]
+    );
 
     for lang in [Lang::PtBr, Lang::En] {
         let csv = export::csv(

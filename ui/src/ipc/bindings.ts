@@ -53,6 +53,39 @@ export const commands = {
 	/**  Puts a tag on the contacts (`on`) or takes it off; returns how many changed. */
 	tagsApply: (account: AccountId, tag: TagId, contacts: ContactId[], on: boolean) => typedError<number, IpcError>(__TAURI_INVOKE("tags_apply", { account, tag, contacts, on })),
 	tagsOfContact: (account: AccountId, contact: ContactId) => typedError<Tag[], IpcError>(__TAURI_INVOKE("tags_of_contact", { account, contact })),
+	fieldsList: (account: AccountId) => typedError<CustomField[], IpcError>(__TAURI_INVOKE("fields_list", { account })),
+	fieldsCreate: (account: AccountId, input: FieldInput) => typedError<CustomField, IpcError>(__TAURI_INVOKE("fields_create", { account, input })),
+	fieldsUpdate: (account: AccountId, id: FieldId, input: FieldInput) => typedError<CustomField, IpcError>(__TAURI_INVOKE("fields_update", { account, id, input })),
+	fieldsDelete: (account: AccountId, id: FieldId) => typedError<null, IpcError>(__TAURI_INVOKE("fields_delete", { account, id })),
+	/**  One contact's custom field values. */
+	fieldsOfContact: (account: AccountId, contact: ContactId) => typedError<FieldValue[], IpcError>(__TAURI_INVOKE("fields_of_contact", { account, contact })),
+	/**  Sets some of a contact's values (empty clears); all or nothing. */
+	fieldsSetValues: (account: AccountId, contact: ContactId, values: FieldValue[]) => typedError<FieldValue[], IpcError>(__TAURI_INVOKE("fields_set_values", { account, contact, values })),
+	/**  How many contacts a filter matches (the live count of a segment being edited). */
+	contactsCount: (account: AccountId, filter: ContactFilter) => typedError<number, IpcError>(__TAURI_INVOKE("contacts_count", { account, filter })),
+	/**  Puts a tag on (or takes it off) picked contacts or a whole filter result. */
+	tagsApplySelection: (account: AccountId, tag: TagId, selection: ContactSelection, on: boolean) => typedError<number, IpcError>(__TAURI_INVOKE("tags_apply_selection", { account, tag, selection, on })),
+	/**  Deletes picked contacts or a whole filter result; returns how many. */
+	contactsDeleteSelection: (account: AccountId, selection: ContactSelection) => typedError<number, IpcError>(__TAURI_INVOKE("contacts_delete_selection", { account, selection })),
+	segmentsList: (account: AccountId) => typedError<Segment[], IpcError>(__TAURI_INVOKE("segments_list", { account })),
+	segmentsCreate: (account: AccountId, input: SegmentInput) => typedError<Segment, IpcError>(__TAURI_INVOKE("segments_create", { account, input })),
+	segmentsUpdate: (account: AccountId, id: SegmentId, input: SegmentInput) => typedError<Segment, IpcError>(__TAURI_INVOKE("segments_update", { account, id, input })),
+	segmentsDelete: (account: AccountId, id: SegmentId) => typedError<null, IpcError>(__TAURI_INVOKE("segments_delete", { account, id })),
+	/**  Opens the system's file picker for a CSV; `None` if the person cancels. */
+	contactsImportPick: (account: AccountId) => typedError<ImportFile | null, IpcError>(__TAURI_INVOKE("contacts_import_pick", { account })),
+	/**
+	 *  Imports the file with the mapping the person confirmed; progress arrives
+	 *  as `import` events.
+	 */
+	contactsImportRun: (account: AccountId, path: string, columns: Column[]) => typedError<ImportReport, IpcError>(__TAURI_INVOKE("contacts_import_run", { account, path, columns })),
+	/**  Saves a selection as CSV where the person chooses; the path, or `None` if cancelled. */
+	contactsExport: (account: AccountId, selection: ContactSelection) => typedError<string | null, IpcError>(__TAURI_INVOKE("contacts_export", { account, selection })),
+	/**  Saves everything stored about one contact as JSON (LGPD), and logs it. */
+	contactsLgpdExport: (account: AccountId, contact: ContactId) => typedError<string | null, IpcError>(__TAURI_INVOKE("contacts_lgpd_export", { account, contact })),
+	/**  Erases a contact with their messages and media, and logs it. */
+	contactsErase: (account: AccountId, contact: ContactId) => typedError<null, IpcError>(__TAURI_INVOKE("contacts_erase", { account, contact })),
+	/**  The account's audit log, newest first. */
+	auditList: (account: AccountId) => typedError<AuditEntry[], IpcError>(__TAURI_INVOKE("audit_list", { account })),
 	quickRepliesList: (account: AccountId) => typedError<QuickReply[], IpcError>(__TAURI_INVOKE("quick_replies_list", { account })),
 	quickRepliesCreate: (account: AccountId, input: QuickReplyInput) => typedError<QuickReply, IpcError>(__TAURI_INVOKE("quick_replies_create", { account, input })),
 	quickRepliesUpdate: (account: AccountId, id: MessageId, input: QuickReplyInput) => typedError<QuickReply, IpcError>(__TAURI_INVOKE("quick_replies_update", { account, id, input })),
@@ -110,6 +143,22 @@ export type AttachmentInput = {
 	caption: string | null,
 };
 
+/**  One line of the audit log. */
+export type AuditEntry = {
+	id: number,
+	actor_id: UserId | null,
+	actor_name: string,
+	/**  `contact_exported` or `contact_erased`. */
+	action: string,
+	contact_id: ContactId,
+	at: number,
+};
+
+/**  The role of one column. */
+export type Column = { role: "ignore" } | { role: "phone" } | { role: "name" } | 
+/**  Tag names separated by `,`, `;` or `|`. */
+{ role: "tags" } | { role: "field"; field: FieldId };
+
 /**  A contact as stored. */
 export type Contact = {
 	id: ContactId,
@@ -123,6 +172,30 @@ export type Contact = {
 	updated_at: number,
 };
 
+/**
+ *  Conditions on an account's contacts; all of them must hold. Empty lists
+ *  and `None` mean "no condition".
+ */
+export type ContactFilter = {
+	/**  Matches the name (ignoring case and accents) or the digits of the phone. */
+	search?: string | null,
+	/**  Has every one of these tags. */
+	tags_all?: TagId[],
+	/**  Has at least one of these tags. */
+	tags_any?: TagId[],
+	/**  Has none of these tags. */
+	tags_none?: TagId[],
+	fields?: FieldCondition[],
+	/**  Unix milliseconds; `after` is inclusive, `before` exclusive. */
+	created_after?: number | null,
+	created_before?: number | null,
+	/**  The contact's most recent message (either direction, any number). */
+	last_message_after?: number | null,
+	last_message_before?: number | null,
+	/**  `Some(true)`: only opted-out contacts; `Some(false)`: only those who accept messages. */
+	opted_out?: boolean | null,
+};
+
 /**  A person an account talks to. */
 export type ContactId = string;
 
@@ -133,11 +206,16 @@ export type ContactInput = {
 	name: string | null,
 };
 
+/**  A contact in a listing, with the ids of their tags. */
+export type ContactItem = {
+	tags: TagId[],
+} & Contact;
+
 /**  One page of a listing and how many contacts match in all. */
 export type ContactPage = {
 	total: number,
 	offset: number,
-	items: Contact[],
+	items: ContactItem[],
 };
 
 /**  The contact beside a conversation, with all their conversations. */
@@ -146,13 +224,15 @@ export type ContactPanel = {
 	conversations: ConversationSummary[],
 };
 
-/**  Which contacts to list: an optional search and a window for paging. */
+/**  Which contacts to list: a filter and a window for paging. */
 export type ContactQuery = {
-	/**  Matches the name (ignoring case and accents) or the digits of the phone. */
-	search: string | null,
+	filter: ContactFilter,
 	offset: number,
 	limit: number,
 };
+
+/**  Some contacts picked by hand, or every contact a filter matches. */
+export type ContactSelection = { kind: "ids"; ids: ContactId[] } | { kind: "filter"; filter: ContactFilter };
 
 /**  A thread between a contact and one of the account's numbers. */
 export type ConversationId = string;
@@ -184,6 +264,19 @@ export type ConversationSummary = {
 export type Cursor = {
 	last_message_at: number,
 	id: ConversationId,
+};
+
+/**  A custom field as stored. */
+export type CustomField = {
+	id: FieldId,
+	account_id: AccountId,
+	/**  The name in message variables (`{{plano}}`) and CSV headers, made from the label. */
+	key: string,
+	label: string,
+	kind: FieldKind,
+	/**  The options of a choice field, in order; empty for other kinds. */
+	choices: string[],
+	created_at: number,
 };
 
 /**  Who wrote a message. */
@@ -244,6 +337,24 @@ export type ErrorCode =
 "tag_duplicate" | 
 /**  No tag of this account has this id. */
 "tag_unknown" | 
+/**  A file to import that is not a readable CSV (empty, binary, a spreadsheet, too large). */
+"import_file_unreadable" | 
+/**  An import whose columns do not say which one holds the phone. */
+"import_mapping_invalid" | 
+/**  A custom field's name or choices are not valid. */
+"field_invalid" | 
+/**  A value that does not fit its custom field's type. */
+"field_value_invalid" | 
+/**  Another custom field of the account has this name. */
+"field_duplicate" | 
+/**  No custom field of this account has this id. */
+"field_unknown" | 
+/**  Another segment of the account has this name. */
+"segment_duplicate" | 
+/**  No segment of this account has this id. */
+"segment_unknown" | 
+/**  A file (export) could not be written. */
+"file_write_failed" | 
 /**  An id that is not a UUID. */
 "id_invalid" | 
 /**  The database was written by a newer ZapDesk. */
@@ -252,6 +363,49 @@ export type ErrorCode =
 "database_failed" | 
 /**  The data folder could not be created or used. */
 "data_dir_unusable";
+
+/**  A condition on one custom field. */
+export type FieldCondition = {
+	field: FieldId,
+	op: FieldOp,
+	/**  What to compare with, as a person would type it; unused by `is_set`/`is_empty`. */
+	value: string,
+};
+
+/**  A typed field an account adds to its contacts. */
+export type FieldId = string;
+
+/**
+ *  What a person fills in for a field. The kind cannot change after creation
+ *  (stored values would stop fitting it); the label and choices can.
+ */
+export type FieldInput = {
+	label: string,
+	kind: FieldKind,
+	choices: string[],
+};
+
+/**  What a field holds. */
+export type FieldKind = "text" | "number" | "date" | "yes_no" | "choice";
+
+export type FieldOp = 
+/**  Equal (text ignores case). */
+"is" | 
+/**  Not equal, or no value. */
+"is_not" | 
+/**  Text contains (ignoring case). */
+"contains" | 
+/**  Number or date greater than / after. */
+"greater" | 
+/**  Number or date less than / before. */
+"less" | "is_set" | "is_empty";
+
+/**  One contact's value of one field, in canonical form. */
+export type FieldValue = {
+	field_id: FieldId,
+	/**  Text as typed; number `1234.5`; date `2024-12-31`; yes/no `true`/`false`; a choice's option. */
+	value: string,
+};
 
 /**  What changed, for the UI. */
 export type FleetEvent = 
@@ -270,6 +424,49 @@ export type Hit = {
 	/**  Part of the message around the match, matches between [`MARK_START`] and [`MARK_END`]. */
 	snippet: string,
 	created_at: number,
+};
+
+/**  A file the person chose, and what is in it. */
+export type ImportFile = {
+	path: string,
+	name: string,
+	preview: ImportPreview,
+};
+
+/**  What the Contacts screen shows before importing. */
+export type ImportPreview = {
+	encoding: TextEncoding,
+	delimiter: string,
+	headers: string[],
+	/**  The first rows, to check the mapping by eye. */
+	sample: SheetRow[],
+	/**  Data rows in the file (without the header). */
+	rows: number,
+	/**  What each column seems to hold; the person can change it. */
+	columns: Column[],
+};
+
+/**  Pushed to the UI after each batch. */
+export type ImportProgress = {
+	done: number,
+	total: number,
+};
+
+/**  What an import did. */
+export type ImportReport = {
+	/**  Data rows read from the file. */
+	rows: number,
+	created: number,
+	updated: number,
+	/**  Contacts already exactly as the file says. */
+	unchanged: number,
+	/**  Rows whose phone appeared earlier in the file, merged into that contact. */
+	merged: number,
+	/**  Tags named in the file that did not exist and were created. */
+	tags_created: number,
+	rejected: number,
+	/**  The first [`PROBLEMS_MAX`] rejected rows. */
+	problems: RejectedRow[],
 };
 
 /**  The chat list's filters. */
@@ -402,6 +599,12 @@ export type QuickReplyInput = {
 	body: string,
 };
 
+/**  A row that was not imported, and why (in the person's language). */
+export type RejectedRow = {
+	line: number,
+	reason: string,
+};
+
 /**  What an operator may do. */
 export type Role = "owner" | "admin" | "agent";
 
@@ -409,6 +612,39 @@ export type Role = "owner" | "admin" | "agent";
 export type SearchResults = {
 	messages: Hit[],
 	contacts: Contact[],
+};
+
+export type Segment = {
+	id: SegmentId,
+	account_id: AccountId,
+	name: string,
+	filter: ContactFilter,
+	created_at: number,
+	updated_at: number,
+};
+
+/**  A saved filter over an account's contacts. */
+export type SegmentId = string;
+
+export type SegmentInput = {
+	name: string,
+	filter: ContactFilter,
+};
+
+/**  One record after the header. */
+export type SheetRow = {
+	/**
+	 *  1-based line of the file where this record starts (the header is usually
+	 *  line 1), so a person can find it in their spreadsheet. A record with a
+	 *  quoted line break spans several lines; the next record's number accounts
+	 *  for them. Empty lines are skipped but still counted.
+	 */
+	line: number,
+	/**
+	 *  Cells trimmed of surrounding whitespace; a row may have fewer or more
+	 *  cells than headers (kept as is: the column mapping decides).
+	 */
+	cells: string[],
 };
 
 /**  What a Sandbox number can simulate from the UI. */
@@ -456,6 +692,9 @@ export type TagInput = {
 	/**  `#rrggbb`. */
 	color: string,
 };
+
+/**  How the file's bytes were decoded. */
+export type TextEncoding = "utf8" | "utf8_bom" | "utf16_le" | "utf16_be" | "windows1252";
 
 /**  An operator of the agency. */
 export type User = {

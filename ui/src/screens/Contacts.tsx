@@ -1,43 +1,106 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
-import { AppError, call, commands, type Contact, type ContactInput } from "../ipc/call";
+import { AppError, call, commands, type ContactFilter, type ContactItem, type ContactSelection, type CustomField, type Segment, type Tag } from "../ipc/call";
 import { EmptyState } from "../components/EmptyState";
-import { Field } from "../components/Field";
-import { Modal } from "../components/Modal";
 import { VirtualList } from "../components/VirtualList";
 import { pagesFor, type Window } from "../components/virtual";
-import { formatPhone, initials } from "../format";
-import { useSubmit } from "../components/useSubmit";
+import { formatPhone } from "../format";
+import { BulkBar } from "./contacts/BulkBar";
+import { ContactDialog } from "./contacts/ContactDialog";
+import { ContactRow } from "./contacts/ContactRow";
+import { FilterChips } from "./contacts/FilterChips";
+import { FilterPanel } from "./contacts/FilterPanel";
+import { ImportWizard } from "./contacts/ImportWizard";
+import { SegmentPicker } from "./contacts/SegmentPicker";
+import { activeCount, effectiveFilter, isEmptyFilter } from "./contacts/filter";
 
 const PAGE = 100;
 const ROW_HEIGHT = 56;
+/** Wait this long after the last keystroke or click before asking Rust. */
+const DEBOUNCE_MS = 250;
 
-/** The current account's contacts: a virtualized list loaded page by page, search, create, edit, delete. */
+/** Contacts picked by hand, or the whole result of the current filter. */
+type Picked = { kind: "ids"; ids: Set<string> } | { kind: "filter" } | null;
+
+/** Errors that mean the filter itself is wrong: shown beside it, not as a toast on every page. */
+const FILTER_ERRORS = ["field_value_invalid", "field_unknown"];
+
+/**
+ * The current account's contacts as a CRM base: a virtualized list loaded
+ * page by page with tags, a filter panel with a live count, saved segments,
+ * selection (by hand or the whole filter result) with bulk actions, CSV
+ * import, and the contact dialog with custom fields and LGPD actions.
+ */
 export function Contacts() {
   const { t, lang } = useI18n();
   const { account, toast } = useApp();
-  const [search, setSearch] = useState("");
-  const [query, setQuery] = useState("");
+  // What the person is editing, and (a moment later) what is asked of Rust.
+  const [filter, setFilter] = useState<ContactFilter>({});
+  const [applied, setApplied] = useState<ContactFilter>({});
+  const [segment, setSegment] = useState<Segment | null>(null);
+  const [showFilters, setShowFilters] = useState(false);
+  const [filterError, setFilterError] = useState<string | null>(null);
+  const [count, setCount] = useState<number | null>(null);
   const [total, setTotal] = useState<number | null>(null);
-  const [rows, setRows] = useState<Map<number, Contact>>(new Map());
-  const [editing, setEditing] = useState<Contact | "new" | null>(null);
+  const [rows, setRows] = useState<Map<number, ContactItem>>(new Map());
+  const [picked, setPicked] = useState<Picked>(null);
+  const [tags, setTags] = useState<Tag[]>([]);
+  const [fields, setFields] = useState<CustomField[]>([]);
+  const [editing, setEditing] = useState<ContactItem | "new" | null>(null);
+  const [importing, setImporting] = useState(false);
   // Bumped on every change so loaded pages are thrown away and fetched again.
   const [generation, setGeneration] = useState(0);
   const loaded = useRef(new Set<number>());
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
 
-  // Debounce typing so each keystroke does not query the store.
+  const fail = useCallback((e: unknown) => toast(e instanceof AppError ? e.message : String(e), "error"), [toast]);
+
+  const loadTags = useCallback(() => call(commands.tagsList(account.id)).then(setTags, fail), [account.id, fail]);
+  const loadFields = useCallback(() => call(commands.fieldsList(account.id)).then(setFields, fail), [account.id, fail]);
   useEffect(() => {
-    const id = setTimeout(() => setQuery(search.trim()), 200);
+    void loadTags();
+    void loadFields();
+  }, [loadTags, loadFields]);
+
+  const wanted = effectiveFilter(filter);
+  const wantedKey = JSON.stringify(wanted);
+  useEffect(() => {
+    const id = setTimeout(() => setApplied(JSON.parse(wantedKey) as ContactFilter), DEBOUNCE_MS);
     return () => clearTimeout(id);
-  }, [search]);
+  }, [wantedKey]);
+  const appliedKey = JSON.stringify(applied);
+
+  // A new filter is a new set of contacts: what was selected no longer applies.
+  useEffect(() => setPicked(null), [appliedKey]);
+
+  useEffect(() => {
+    let live = true;
+    call(commands.contactsCount(account.id, applied)).then(
+      (n) => {
+        if (!live) return;
+        setCount(n);
+        setFilterError(null);
+      },
+      (e) => {
+        if (!live) return;
+        if (e instanceof AppError && FILTER_ERRORS.includes(e.code)) {
+          setCount(null);
+          setFilterError(e.message);
+        } else fail(e);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [account.id, appliedKey, generation, fail]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const loadPage = useCallback(
     async (offset: number) => {
       if (loaded.current.has(offset)) return;
       loaded.current.add(offset);
       try {
-        const page = await call(commands.contactsList(account.id, { search: query || null, offset, limit: PAGE }));
+        const page = await call(commands.contactsList(account.id, { filter: JSON.parse(appliedKey) as ContactFilter, offset, limit: PAGE }));
         setTotal(page.total);
         setRows((prev) => {
           const next = new Map(prev);
@@ -46,10 +109,11 @@ export function Contacts() {
         });
       } catch (e) {
         loaded.current.delete(offset);
-        toast(e instanceof AppError ? e.message : String(e), "error");
+        if (e instanceof AppError && FILTER_ERRORS.includes(e.code)) setTotal(null);
+        else fail(e);
       }
     },
-    [account.id, query, toast],
+    [account.id, appliedKey, fail],
   );
 
   useEffect(() => {
@@ -60,129 +124,172 @@ export function Contacts() {
   }, [loadPage, generation]);
 
   const onWindow = useCallback((win: Window) => pagesFor(win, PAGE).forEach((p) => void loadPage(p)), [loadPage]);
+  const tagMap = useMemo(() => new Map(tags.map((x) => [x.id, x])), [tags]);
 
-  async function toggleOptOut(c: Contact) {
+  async function toggleOptOut(c: ContactItem) {
     try {
       await call(commands.contactsSetOptOut(account.id, c.id, c.opted_out_at === null));
-      setGeneration((g) => g + 1);
+      reload();
     } catch (e) {
-      toast(e instanceof AppError ? e.message : String(e), "error");
+      fail(e);
     }
   }
 
-  async function remove(c: Contact) {
+  async function remove(c: ContactItem) {
     const name = c.name ?? formatPhone(c.phone);
     if (!window.confirm(t("contacts.deleteConfirm", { name }))) return;
     try {
       await call(commands.contactsDelete(account.id, c.id));
       toast(t("contacts.deleted"));
-      setGeneration((g) => g + 1);
+      reload();
     } catch (e) {
-      toast(e instanceof AppError ? e.message : String(e), "error");
+      fail(e);
     }
   }
 
-  const countText = total === null ? "" : total === 1 ? t("contacts.countOne") : t("contacts.count", { count: total.toLocaleString(lang) });
+  function pickSegment(s: Segment | null) {
+    setSegment(s);
+    setFilter(s ? s.filter : {});
+    if (s && !isEmptyFilter({ ...s.filter, search: null })) setShowFilters(true);
+  }
+
+  function check(c: ContactItem, on: boolean) {
+    const ids = new Set(picked?.kind === "ids" ? picked.ids : []);
+    if (on) ids.add(c.id);
+    else ids.delete(c.id);
+    setPicked(ids.size ? { kind: "ids", ids } : null);
+  }
+
+  const selection: ContactSelection | null = picked === null ? null
+    : picked.kind === "filter" ? { kind: "filter", filter: applied }
+    : { kind: "ids", ids: [...picked.ids] };
+  const selectedCount = picked === null ? 0 : picked.kind === "filter" ? (count ?? total ?? 0) : picked.ids.size;
+
+  const countText = filterError ? "" : count === null ? "" : count === 1 ? t("contacts.countOne") : t("contacts.count", { count: count.toLocaleString(lang) });
+  const searchOnly = isEmptyFilter({ ...applied, search: null });
+  const nothingAsked = isEmptyFilter(applied);
+  const filters = activeCount(filter);
 
   return (
     <section className="screen contacts">
       <header className="screen-head">
         <div>
           <h1>{t("contacts.title")}</h1>
-          <p className="muted" data-testid="contacts-count">{countText}</p>
+          <p className="muted" data-testid="contacts-count" aria-live="polite">{countText}</p>
         </div>
         <div className="head-actions">
-          <input type="search" className="search" placeholder={t("contacts.search")} aria-label={t("contacts.search")}
-            value={search} onChange={(e) => setSearch(e.target.value)} />
+          <SegmentPicker filter={wanted} current={segment} onPick={pickSegment} generation={generation} />
+          <button type="button" className="ghost" onClick={() => setImporting(true)}>{t("import.open")}</button>
           <button type="button" className="primary" onClick={() => setEditing("new")}>
             + {t("contacts.new")}
           </button>
         </div>
       </header>
-      {total === 0 && !query && (
+      <div className="filter-bar">
+        <input type="search" className="search" placeholder={t("contacts.search")} aria-label={t("contacts.search")}
+          value={filter.search ?? ""} onChange={(e) => setFilter({ ...filter, search: e.target.value })} />
+        <button type="button" className={filters ? "ghost active-filters" : "ghost"} aria-expanded={showFilters} aria-controls="contact-filters"
+          onClick={() => setShowFilters((s) => !s)}>
+          {filters ? t("filter.buttonCount", { count: filters }) : t("filter.button")}
+        </button>
+        <FilterChips filter={filter} tags={tags} fields={fields} onChange={setFilter} />
+      </div>
+      {showFilters && (
+        <div id="contact-filters">
+          <FilterPanel filter={filter} onChange={setFilter} tags={tags} fields={fields} error={filterError} onClose={() => setShowFilters(false)} />
+        </div>
+      )}
+      {!showFilters && filterError && <p className="form-error" role="alert">{filterError}</p>}
+
+      {total === 0 && nothingAsked && (
         <EmptyState title={t("contacts.empty")} body={t("contacts.emptyBody")}>
-          <button type="button" className="primary" onClick={() => setEditing("new")}>+ {t("contacts.new")}</button>
+          <div className="actions center-actions">
+            <button type="button" className="ghost" onClick={() => setImporting(true)}>{t("import.open")}</button>
+            <button type="button" className="primary" onClick={() => setEditing("new")}>+ {t("contacts.new")}</button>
+          </div>
         </EmptyState>
       )}
-      {total === 0 && query && <p className="muted center">{t("contacts.noMatch", { query })}</p>}
+      {total === 0 && !nothingAsked && searchOnly && <p className="muted center">{t("contacts.noMatch", { query: applied.search ?? "" })}</p>}
+      {total === 0 && !searchOnly && (
+        <div className="muted center" data-testid="no-match">
+          <p>{t("filter.noMatch")}</p>
+          <button type="button" className="ghost small" onClick={() => setFilter({ search: filter.search })}>{t("filter.clear")}</button>
+        </div>
+      )}
       {total !== null && total > 0 && (
-        <VirtualList
-          key={`${account.id}|${query}|${generation}`}
-          label={t("contacts.title")}
-          total={total}
-          rowHeight={ROW_HEIGHT}
-          onWindow={onWindow}
-          row={(i) => {
-            const c = rows.get(i);
-            if (!c) return <div className="contact-row placeholder" />;
-            return (
-              <div className="contact-row" data-testid="contact-row">
-                <span className="avatar" aria-hidden="true">{initials(c.name, c.phone)}</span>
-                <span className="contact-name">
-                  {c.name ?? <em className="muted">{t("contacts.noName")}</em>}
-                  {c.opted_out_at !== null && <span className="badge opted-out" title={t("contacts.optedOutHint")} data-testid="opted-out">{t("contacts.optedOut")}</span>}
-                </span>
-                <span className="contact-phone">{formatPhone(c.phone)}</span>
-                <span className="row-actions">
-                  <button type="button" className="ghost small" onClick={() => void toggleOptOut(c)}>{t(c.opted_out_at === null ? "contacts.optOut" : "contacts.optIn")}</button>
-                  <button type="button" className="ghost small" onClick={() => setEditing(c)}>{t("common.edit")}</button>
-                  <button type="button" className="ghost small danger" onClick={() => void remove(c)}>{t("common.delete")}</button>
-                </span>
-              </div>
-            );
-          }}
-        />
+        <>
+          <div className="list-tools">
+            <label className="check">
+              <input type="checkbox" checked={picked?.kind === "filter"}
+                ref={(el) => {
+                  if (el) el.indeterminate = picked?.kind === "ids";
+                }}
+                onChange={(e) => setPicked(e.target.checked ? { kind: "filter" } : null)} />
+              {t(total === 1 ? "contacts.selectAllOne" : "contacts.selectAll", { count: total.toLocaleString(lang) })}
+            </label>
+            {selection && (
+              <BulkBar count={selectedCount} selection={selection} tags={tags}
+                onChanged={() => {
+                  setPicked(null);
+                  reload();
+                }}
+                onClear={() => setPicked(null)} />
+            )}
+          </div>
+          <VirtualList
+            key={`${account.id}|${appliedKey}|${generation}`}
+            label={t("contacts.title")}
+            total={total}
+            rowHeight={ROW_HEIGHT}
+            onWindow={onWindow}
+            row={(i) => {
+              const c = rows.get(i);
+              if (!c) return <div className="contact-row placeholder" />;
+              return (
+                <ContactRow contact={c} tags={tagMap}
+                  checked={picked?.kind === "filter" || (picked?.kind === "ids" && picked.ids.has(c.id))}
+                  locked={picked?.kind === "filter"}
+                  onCheck={(on) => check(c, on)}
+                  onEdit={() => setEditing(c)}
+                  onOptOut={() => void toggleOptOut(c)}
+                  onDelete={() => void remove(c)} />
+              );
+            }}
+          />
+        </>
       )}
       {editing && (
         <ContactDialog
           contact={editing === "new" ? null : editing}
-          onClose={() => setEditing(null)}
+          fields={fields}
+          tags={tags}
+          onClose={(changed) => {
+            setEditing(null);
+            if (changed) reload();
+          }}
           onSaved={(created) => {
             toast(t(created ? "contacts.created" : "contacts.saved"));
             setEditing(null);
-            setGeneration((g) => g + 1);
+            reload();
+          }}
+          onErased={() => {
+            setEditing(null);
+            reload();
+          }}
+        />
+      )}
+      {importing && (
+        <ImportWizard
+          fields={fields}
+          onFieldCreated={() => void loadFields()}
+          onClose={() => setImporting(false)}
+          onDone={() => {
+            setImporting(false);
+            void loadTags();
+            reload();
           }}
         />
       )}
     </section>
-  );
-}
-
-function ContactDialog({ contact, onClose, onSaved }: { contact: Contact | null; onClose: () => void; onSaved: (created: boolean) => void }) {
-  const { t } = useI18n();
-  const { account } = useApp();
-  const [input, setInput] = useState<ContactInput>({ phone: contact?.phone ?? "", name: contact?.name ?? "" });
-  const { submit, error, busy } = useSubmit(async () => {
-    if (contact) await call(commands.contactsUpdate(account.id, contact.id, input));
-    else await call(commands.contactsCreate(account.id, input));
-    onSaved(!contact);
-  });
-
-  const phoneError = error && ["phone_invalid", "phone_duplicate"].includes(error.code) ? error.message : null;
-  const nameError = error && ["name_empty", "name_too_long"].includes(error.code) ? error.message : null;
-  const otherError = error && !phoneError && !nameError ? error.message : null;
-
-  return (
-    <Modal title={t(contact ? "contacts.edit" : "contacts.new")} onClose={onClose}>
-      <form className="form" onSubmit={submit} noValidate>
-        <Field id="contact-phone" label={t("contacts.phone")} hint={t("contacts.phoneHint")} error={phoneError}>
-          {(id, desc) => (
-            <input id={id} aria-describedby={desc} autoFocus inputMode="tel" value={input.phone}
-              onChange={(e) => setInput({ ...input, phone: e.target.value })} />
-          )}
-        </Field>
-        <Field id="contact-name" label={t("contacts.name")} error={nameError}>
-          {(id, desc) => (
-            <input id={id} aria-describedby={desc} value={input.name ?? ""}
-              onChange={(e) => setInput({ ...input, name: e.target.value })} />
-          )}
-        </Field>
-        {otherError && <p className="form-error" role="alert">{otherError}</p>}
-        <div className="actions">
-          <button type="button" className="ghost" onClick={onClose}>{t("common.cancel")}</button>
-          <button type="submit" className="primary" disabled={busy}>{t(contact ? "common.save" : "common.create")}</button>
-        </div>
-      </form>
-    </Modal>
   );
 }

@@ -12,8 +12,8 @@ export function Dashboard() {
 
   useEffect(() => {
     let live = true;
-    call(commands.contactsList(account.id, { search: null, offset: 0, limit: 1 }))
-      .then((page) => live && setContacts(page.total))
+    call(commands.contactsCount(account.id, {}))
+      .then((n) => live && setContacts(n))
       .catch(() => live && setContacts(null));
     return () => {
       live = false;

@@ -7,6 +7,8 @@ import { Modal } from "../components/Modal";
 import { formatPhone } from "../format";
 import { QuickRepliesPanel, TeamPanel } from "./Team";
 import { TagsPanel } from "./Tags";
+import { FieldsPanel } from "./Fields";
+import { AuditPanel } from "./Audit";
 
 /** Language, the agency's accounts (edit, archive, restore) and what this install is. */
 export function Settings() {
@@ -83,8 +85,10 @@ export function Settings() {
       </div>
 
       <TagsPanel />
+      <FieldsPanel />
       <QuickRepliesPanel />
       <TeamPanel />
+      <AuditPanel />
 
       <div className="panel">
         <h2>{t("settings.about")}</h2>

@@ -44,7 +44,8 @@ export async function launch() {
 }
 
 /**
- * Opens the UI with a fake backend seeded from `seed` ({accounts, contacts, language, startError}).
+ * Opens the UI with a fake backend seeded from `seed` ({accounts, contacts, language, startError, and
+ * the others listed at the top of mock-backend.mjs}).
  * Returns the page and a `calls()` reader of every IPC call the UI made.
  */
 export async function openApp(browser, url, seed = {}) {

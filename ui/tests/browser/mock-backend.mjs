@@ -3,6 +3,14 @@
 // shapes (`{code, message}` on refusal) as src-tauri, so UI tests exercise the
 // real UI code paths. Only the UI is under test here; the rules themselves are
 // tested against the real core in crates/core/tests.
+//
+// CRM seeds: `tags` [{name, color}], `fields` [{label, kind, choices}],
+// contacts with `tags` (names), `fields` ({label: value}), `createdAt` and
+// `lastMessageAt`, `segments` [{name, filter}]; for the import wizard
+// `importFile` (what the file picker "chose"; null = cancelled),
+// `importPickError`, `importReport`, `importProgress` (the two `import`
+// events), `importContacts` (added by the run) and `importHold` (the run waits
+// halfway until the test calls `__MOCK__.releaseImport()`); `exportPath`.
 export function installMockBackend(seed) {
   let n = 0;
   const id = () => `0190f3b4-0000-7000-8000-${String(++n).padStart(12, "0")}`;
@@ -12,9 +20,23 @@ export function installMockBackend(seed) {
     accounts: (seed.accounts ?? []).map((a) => ({ id: id(), phone: null, plan: "starter", status: "active", archived_at: null, created_at: now, updated_at: now, ...a })),
     contacts: [],
   };
+  // Tags, custom fields and their values, segments and the audit log of the CRM side.
+  state.tags = (seed.tags ?? []).map((tg) => ({ id: id(), account_id: state.accounts[tg.account ?? 0].id, name: tg.name, color: tg.color ?? "#0f766e", created_at: now }));
+  state.contactTags = [];
+  state.fields = [];
+  state.fieldValues = [];
+  state.segments = [];
+  state.audit = [];
   for (const c of seed.contacts ?? []) {
     const account = state.accounts[c.account ?? 0];
-    state.contacts.push({ id: id(), account_id: account.id, phone: c.phone, name: c.name ?? null, opted_out_at: c.optedOut ? now : null, created_at: now, updated_at: now });
+    const created = c.createdAt ?? now;
+    const contact = { id: id(), account_id: account.id, phone: c.phone, name: c.name ?? null, opted_out_at: c.optedOut ? now : null, created_at: created, updated_at: created };
+    state.contacts.push(contact);
+    if (c.lastMessageAt) (state.lastMessage ??= {})[contact.id] = c.lastMessageAt;
+    for (const name of c.tags ?? []) {
+      const tag = state.tags.find((x) => x.account_id === account.id && x.name === name);
+      state.contactTags.push({ tag: tag.id, contact: contact.id });
+    }
   }
   state.numbers = (seed.numbers ?? []).map((n) => ({
     number: { id: id(), account_id: state.accounts[n.account ?? 0].id, name: n.name, kind: n.kind ?? "sandbox", status: "stopped", status_detail: null, phone: null, autostart: false, created_at: now, updated_at: now },
@@ -87,6 +109,151 @@ export function installMockBackend(seed) {
   };
   const byName = (a, b) => (a.name === null) - (b.name === null) || fold(a.name).localeCompare(fold(b.name)) || a.phone.localeCompare(b.phone);
 
+  // Custom field values the way crates/core/src/fields.rs reads them.
+  const parseNumber = (raw) => {
+    const s = raw.replace(/^R\$/, "").replace(/\s/g, "");
+    if (!s || !/^[\d.,+-]+$/.test(s)) return null;
+    const dot = s.lastIndexOf("."), comma = s.lastIndexOf(",");
+    const count = (ch) => s.split(ch).length - 1;
+    let plain = s;
+    if (dot >= 0 && comma >= 0) plain = comma > dot ? s.replaceAll(".", "").replace(",", ".") : s.replaceAll(",", "");
+    else if (comma >= 0) plain = count(",") > 1 ? s.replaceAll(",", "") : s.replace(",", ".");
+    else if (dot >= 0 && (count(".") > 1 || s.length - dot - 1 === 3)) plain = s.replaceAll(".", "");
+    const n = /^[+-]?(\d+\.?\d*|\.\d+)$/.test(plain) ? Number(plain) : NaN;
+    return Number.isFinite(n) ? n : null;
+  };
+  const parseDate = (raw) => {
+    const parts = raw.split(/[/.-]/);
+    if (parts.length !== 3 || !parts.every((p) => /^\d{1,4}$/.test(p))) return null;
+    const [a, b, c] = parts;
+    const [y, m, d] = a.length === 4 ? [a, b, c].map(Number) : c.length === 4 ? [c, b, a].map(Number) : [];
+    if (y === undefined) return null;
+    const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+    if (!days || d < 1 || d > days || y < 1000) return null;
+    return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+  };
+  const EXPECTED = {
+    text: () => "um texto de até 500 caracteres",
+    number: () => "um número, como 1.234,56",
+    date: () => "uma data como 31/12/2024",
+    yes_no: () => "sim ou não",
+    choice: (f) => `uma das opções: ${f.choices.join(", ")}`,
+  };
+  /** `{value, num}` in canonical form, null for empty; refuses like Rust. */
+  const canonical = (f, raw) => {
+    const v = (raw ?? "").trim();
+    if (!v) return null;
+    const bad = () => fail("field_value_invalid", `"${v.slice(0, 60)}" não serve para o campo ${f.label}: use ${EXPECTED[f.kind](f)}.`);
+    switch (f.kind) {
+      case "number": { const n = parseNumber(v); if (n === null) bad(); return { value: String(n), num: n }; }
+      case "date": { const d = parseDate(v); if (!d) bad(); return { value: d, num: null }; }
+      case "yes_no": {
+        const x = fold(v);
+        if (["sim", "s", "yes", "y", "true", "verdadeiro", "1", "x"].includes(x)) return { value: "true", num: null };
+        if (["nao", "n", "no", "false", "falso", "0"].includes(x)) return { value: "false", num: null };
+        return bad();
+      }
+      case "choice": { const c = f.choices.find((x) => fold(x) === fold(v)); if (!c) bad(); return { value: c, num: null }; }
+      default: if (v.length > 500) bad(); return { value: v, num: null };
+    }
+  };
+  const keyOf = (label) => fold(label).replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  const fieldOf = (accountId, fieldId) => state.fields.find((f) => f.account_id === accountId && f.id === fieldId) ?? fail("field_unknown", "Este campo não existe mais. Atualize a tela.");
+  const validField = (accountId, input, except) => {
+    const label = (input.label ?? "").trim().replace(/\s+/g, " ");
+    if (!label) fail("name_empty", "Dê um nome ao campo.");
+    if (label.length > 40) fail("name_too_long", "O nome do campo pode ter no máximo 40 caracteres.");
+    const key = keyOf(label);
+    if (!key) fail("field_invalid", "O nome do campo precisa ter ao menos uma letra ou número.");
+    const choices = input.kind === "choice" ? input.choices.map((c) => c.trim().replace(/\s+/g, " ")).filter(Boolean) : [];
+    if (input.kind === "choice" && choices.length === 0) fail("field_invalid", "Um campo de escolha precisa de pelo menos uma opção.");
+    if (new Set(choices.map(fold)).size !== choices.length) fail("field_invalid", "As opções devem ser diferentes entre si, com até 500 caracteres, e no máximo 50.");
+    if (state.fields.some((f) => f.account_id === accountId && f.key === key && f.id !== except)) fail("field_duplicate", `Já existe um campo "${label}" nesta conta.`);
+    return { label, key, choices };
+  };
+  const valueOf = (contactId, fieldId) => state.fieldValues.find((v) => v.contact === contactId && v.field === fieldId);
+  const tagsOf = (contactId) => state.contactTags.filter((x) => x.contact === contactId).map((x) => x.tag);
+  const item = (c) => ({ ...c, tags: tagsOf(c.id) });
+
+  // One field condition, as crates/core/src/filter.rs builds it.
+  const conditionTest = (accountId, cond) => {
+    const f = fieldOf(accountId, cond.field);
+    let op = cond.op;
+    let want = null;
+    if (op !== "is_set" && op !== "is_empty") {
+      want = canonical(f, cond.value);
+      if (!want) op = op === "is_not" ? "is_set" : "is_empty";
+    }
+    return (contactId) => {
+      const v = valueOf(contactId, f.id);
+      switch (op) {
+        case "is_set": return !!v;
+        case "is_empty": return !v;
+        case "is": return !!v && (f.kind === "text" ? v.value.toLowerCase() === want.value.toLowerCase() : v.value === want.value);
+        case "is_not": return !(v && (f.kind === "text" ? v.value.toLowerCase() === want.value.toLowerCase() : v.value === want.value));
+        case "contains": return !!v && v.value.toLowerCase().includes(want.value.toLowerCase());
+        case "greater": return !!v && (f.kind === "number" ? v.num > want.num : v.value > want.value);
+        case "less": return !!v && (f.kind === "number" ? v.num < want.num : v.value < want.value);
+        default: return false;
+      }
+    };
+  };
+  /** The contacts of an account a filter matches, sorted as listed. */
+  const filtered = (accountId, f = {}) => {
+    account(accountId);
+    const tests = (f.fields ?? []).map((c) => conditionTest(accountId, c));
+    const q = fold((f.search ?? "").trim());
+    const d = digits(f.search);
+    const last = (c) => state.lastMessage?.[c.id] ?? null;
+    const within = (v, after, before) => (after == null || (v !== null && v >= after)) && (before == null || (v !== null && v < before));
+    return state.contacts
+      .filter((c) => c.account_id === accountId)
+      .filter((c) => !q || fold(c.name).includes(q) || (d && c.phone.includes(d)))
+      .filter((c) => {
+        const mine = tagsOf(c.id);
+        return (f.tags_all ?? []).every((x) => mine.includes(x))
+          && (!(f.tags_any ?? []).length || f.tags_any.some((x) => mine.includes(x)))
+          && !(f.tags_none ?? []).some((x) => mine.includes(x));
+      })
+      .filter((c) => tests.every((test) => test(c.id)))
+      .filter((c) => within(c.created_at, f.created_after, f.created_before))
+      .filter((c) => (f.last_message_after == null && f.last_message_before == null) || within(last(c), f.last_message_after, f.last_message_before))
+      .filter((c) => f.opted_out == null || (f.opted_out ? c.opted_out_at !== null : c.opted_out_at === null))
+      .sort(byName);
+  };
+  const selected = (accountId, selection) =>
+    selection.kind === "ids" ? state.contacts.filter((c) => c.account_id === accountId && selection.ids.includes(c.id)) : filtered(accountId, selection.filter);
+  const removeContacts = (ids) => {
+    state.contacts = state.contacts.filter((c) => !ids.includes(c.id));
+    state.contactTags = state.contactTags.filter((x) => !ids.includes(x.contact));
+    state.fieldValues = state.fieldValues.filter((v) => !ids.includes(v.contact));
+  };
+  // Rust fills every part of a stored filter with its default.
+  const fullFilter = (f) => ({ search: null, tags_all: [], tags_any: [], tags_none: [], fields: [], created_after: null, created_before: null, last_message_after: null, last_message_before: null, opted_out: null, ...f });
+  const segmentName = (accountId, raw, except) => {
+    const name = (raw ?? "").trim().replace(/\s+/g, " ");
+    if (!name) fail("name_empty", "Dê um nome ao segmento.");
+    if (name.length > 60) fail("name_too_long", "O nome do segmento pode ter no máximo 60 caracteres.");
+    if (state.segments.some((x) => x.account_id === accountId && x.name.toLowerCase() === name.toLowerCase() && x.id !== except)) fail("segment_duplicate", `Já existe um segmento "${name}" nesta conta.`);
+    return name;
+  };
+  const audit = (accountId, contactId, action) => state.audit.unshift({
+    id: state.audit.length + 1, account_id: accountId, actor_id: state.me, actor_name: state.users.find((u) => u.id === state.me)?.name ?? "Operador não identificado", action, contact_id: contactId, at: Date.now(),
+  });
+  for (const f of seed.fields ?? []) {
+    const accountId = state.accounts[f.account ?? 0].id;
+    const { label, key, choices } = validField(accountId, { kind: f.kind ?? "text", choices: f.choices ?? [], label: f.label });
+    state.fields.push({ id: id(), account_id: accountId, key, label, kind: f.kind ?? "text", choices, created_at: now });
+  }
+  (seed.contacts ?? []).forEach((c, i) => {
+    for (const [label, raw] of Object.entries(c.fields ?? {})) {
+      const contact = state.contacts[i];
+      const f = state.fields.find((x) => x.account_id === contact.account_id && x.label === label);
+      state.fieldValues.push({ contact: contact.id, field: f.id, ...canonical(f, raw) });
+    }
+  });
+  for (const sg of seed.segments ?? []) state.segments.push({ id: id(), account_id: state.accounts[sg.account ?? 0].id, name: sg.name, filter: fullFilter(sg.filter ?? {}), created_at: now, updated_at: now });
+
   const handlers = {
     app_start: () => (seed.startError ? fail(seed.startError.code, seed.startError.message) : { version: "0.1.0", data_dir: "/tmp/zapdesk-test", language: state.language }),
     settings_set_language: ({ language }) => { state.language = language; return null; },
@@ -108,15 +275,112 @@ export function installMockBackend(seed) {
       return a;
     },
     contacts_list: ({ account: accountId, query }) => {
-      account(accountId);
-      const q = fold(query.search ?? "");
-      const d = digits(query.search);
-      const all = state.contacts
-        .filter((c) => c.account_id === accountId)
-        .filter((c) => !q || fold(c.name).includes(q) || (d && c.phone.includes(d)))
-        .sort(byName);
-      return { total: all.length, offset: query.offset, items: all.slice(query.offset, query.offset + query.limit) };
+      const all = filtered(accountId, query.filter);
+      return { total: all.length, offset: query.offset, items: all.slice(query.offset, query.offset + query.limit).map(item) };
     },
+    contacts_count: ({ account: accountId, filter }) => filtered(accountId, filter).length,
+    contacts_delete_selection: ({ account: accountId, selection }) => {
+      const ids = selected(accountId, selection).map((c) => c.id);
+      removeContacts(ids);
+      return ids.length;
+    },
+    tags_apply_selection: ({ account: accountId, tag, selection, on }) => {
+      if (!state.tags.some((x) => x.account_id === accountId && x.id === tag)) fail("tag_unknown", "Esta etiqueta não existe mais.");
+      let n = 0;
+      for (const c of selected(accountId, selection)) {
+        const has = state.contactTags.some((x) => x.tag === tag && x.contact === c.id);
+        if (on && !has) { state.contactTags.push({ tag, contact: c.id }); n++; }
+        if (!on && has) { state.contactTags = state.contactTags.filter((x) => !(x.tag === tag && x.contact === c.id)); n++; }
+      }
+      return n;
+    },
+    fields_list: ({ account: accountId }) => state.fields.filter((f) => f.account_id === accountId),
+    fields_create: ({ account: accountId, input }) => {
+      account(accountId);
+      const f = { id: id(), account_id: accountId, ...validField(accountId, input), kind: input.kind, created_at: now };
+      state.fields.push(f);
+      return f;
+    },
+    fields_update: ({ account: accountId, id: fieldId, input }) => {
+      const f = fieldOf(accountId, fieldId);
+      const valid = validField(accountId, input, fieldId);
+      if (input.kind !== f.kind) fail("field_invalid", "O tipo de um campo não pode mudar depois de criado. Crie outro campo.");
+      Object.assign(f, valid);
+      if (f.kind === "choice") state.fieldValues = state.fieldValues.filter((v) => v.field !== f.id || f.choices.includes(v.value));
+      return f;
+    },
+    fields_delete: ({ account: accountId, id: fieldId }) => {
+      fieldOf(accountId, fieldId);
+      state.fields = state.fields.filter((f) => f.id !== fieldId);
+      state.fieldValues = state.fieldValues.filter((v) => v.field !== fieldId);
+      return null;
+    },
+    fields_of_contact: ({ account: accountId, contact: contactId }) => {
+      contact(accountId, contactId);
+      return state.fields.filter((f) => f.account_id === accountId).flatMap((f) => {
+        const v = valueOf(contactId, f.id);
+        return v ? [{ field_id: f.id, value: v.value }] : [];
+      });
+    },
+    fields_set_values: ({ account: accountId, contact: contactId, values }) => {
+      const checked = values.map((v) => [fieldOf(accountId, v.field_id), canonical(fieldOf(accountId, v.field_id), v.value)]);
+      contact(accountId, contactId);
+      for (const [f, c] of checked) {
+        state.fieldValues = state.fieldValues.filter((v) => !(v.contact === contactId && v.field === f.id));
+        if (c) state.fieldValues.push({ contact: contactId, field: f.id, ...c });
+      }
+      return handlers.fields_of_contact({ account: accountId, contact: contactId });
+    },
+    segments_list: ({ account: accountId }) => state.segments.filter((x) => x.account_id === accountId).sort((a, b) => a.name.localeCompare(b.name)),
+    segments_create: ({ account: accountId, input }) => {
+      account(accountId);
+      const sg = { id: id(), account_id: accountId, name: segmentName(accountId, input.name), filter: fullFilter(input.filter), created_at: now, updated_at: now };
+      state.segments.push(sg);
+      return sg;
+    },
+    segments_update: ({ account: accountId, id: segmentId, input }) => {
+      const sg = state.segments.find((x) => x.account_id === accountId && x.id === segmentId) ?? fail("segment_unknown", "Este segmento não existe mais.");
+      Object.assign(sg, { name: segmentName(accountId, input.name, segmentId), filter: fullFilter(input.filter) });
+      return sg;
+    },
+    segments_delete: ({ account: accountId, id: segmentId }) => {
+      if (!state.segments.some((x) => x.account_id === accountId && x.id === segmentId)) fail("segment_unknown", "Este segmento não existe mais.");
+      state.segments = state.segments.filter((x) => x.id !== segmentId);
+      return null;
+    },
+    // The file picker is Rust's: the seed says what the person "chose" (null: cancelled).
+    contacts_import_pick: () => (seed.importPickError ? fail(seed.importPickError.code, seed.importPickError.message) : seed.importFile ?? null),
+    contacts_import_run: async ({ account: accountId, columns }) => {
+      account(accountId);
+      const phones = columns.filter((c) => c.role === "phone").length;
+      if (phones === 0) fail("import_mapping_invalid", "Diga qual coluna tem o telefone: sem ela não há como identificar os contatos.");
+      if (phones > 1) fail("import_mapping_invalid", "Mais de uma coluna está marcada como o telefone. Escolha só uma.");
+      const report = seed.importReport;
+      const progress = seed.importProgress ?? [{ done: Math.floor(report.rows / 2), total: report.rows }, { done: report.rows, total: report.rows }];
+      emit("import", progress[0]);
+      // A test may hold the import halfway to look at the progress bar.
+      if (seed.importHold) await new Promise((resolve) => { window.__MOCK__.releaseImport = resolve; });
+      for (const c of seed.importContacts ?? []) state.contacts.push({ id: id(), account_id: accountId, phone: c.phone, name: c.name ?? null, opted_out_at: null, created_at: now, updated_at: now });
+      emit("import", progress[1]);
+      return report;
+    },
+    contacts_export: ({ account: accountId, selection }) => {
+      selected(accountId, selection);
+      return seed.exportPath === undefined ? "/home/ana/Documentos/contatos.csv" : seed.exportPath;
+    },
+    contacts_lgpd_export: ({ account: accountId, contact: contactId }) => {
+      contact(accountId, contactId);
+      audit(accountId, contactId, "contact_exported");
+      return `/home/ana/Documentos/lgpd-${contactId}.json`;
+    },
+    contacts_erase: ({ account: accountId, contact: contactId }) => {
+      contact(accountId, contactId);
+      removeContacts([contactId]);
+      state.conversations = state.conversations.filter((c) => c.contact_id !== contactId);
+      audit(accountId, contactId, "contact_erased");
+      return null;
+    },
+    audit_list: ({ account: accountId }) => state.audit.filter((a) => a.account_id === accountId).map(({ account_id: _, ...a }) => a),
     contacts_create: ({ account: accountId, input }) => {
       if (account(accountId).archived_at !== null) fail("account_archived", "Esta conta está arquivada.");
       const p = phone(input.phone);
@@ -134,7 +398,7 @@ export function installMockBackend(seed) {
     },
     contacts_delete: ({ account: accountId, id: contactId }) => {
       contact(accountId, contactId);
-      state.contacts = state.contacts.filter((c) => c.id !== contactId);
+      removeContacts([contactId]);
       return null;
     },
     contacts_set_opt_out: ({ account: accountId, id: contactId, optedOut }) => {
@@ -144,18 +408,17 @@ export function installMockBackend(seed) {
       c.opted_out_at = optedOut ? now : null;
       return c;
     },
-    tags_list: ({ account: accountId }) => (state.tags ??= []).filter((x) => x.account_id === accountId),
+    tags_list: ({ account: accountId }) => state.tags.filter((x) => x.account_id === accountId),
     tags_create: ({ account: accountId, input }) => {
       const name = input.name.trim();
       if (!name) fail("name_empty", "Dê um nome à etiqueta.");
-      if ((state.tags ??= []).some((x) => x.account_id === accountId && x.name === name)) fail("tag_duplicate", `Já existe a etiqueta "${name}" nesta conta.`);
+      if (state.tags.some((x) => x.account_id === accountId && x.name === name)) fail("tag_duplicate", `Já existe a etiqueta "${name}" nesta conta.`);
       const tag = { id: id(), account_id: accountId, name, color: input.color, created_at: now };
       state.tags.push(tag);
       return tag;
     },
-    tags_delete: ({ tag }) => { state.tags = state.tags.filter((x) => x.id !== tag); state.contactTags = (state.contactTags ?? []).filter((x) => x.tag !== tag); return null; },
+    tags_delete: ({ tag }) => { state.tags = state.tags.filter((x) => x.id !== tag); state.contactTags = state.contactTags.filter((x) => x.tag !== tag); return null; },
     tags_apply: ({ tag, contacts, on }) => {
-      state.contactTags ??= [];
       let n = 0;
       for (const c of contacts) {
         const has = state.contactTags.some((x) => x.tag === tag && x.contact === c);
@@ -164,7 +427,7 @@ export function installMockBackend(seed) {
       }
       return n;
     },
-    tags_of_contact: ({ contact: c }) => (state.contactTags ?? []).filter((x) => x.contact === c).map((x) => state.tags.find((tg) => tg.id === x.tag)),
+    tags_of_contact: ({ contact: c }) => state.contactTags.filter((x) => x.contact === c).map((x) => state.tags.find((tg) => tg.id === x.tag)),
     numbers_list: ({ account: accountId }) => state.numbers.filter((n) => n.number.account_id === accountId),
     numbers_create: ({ account: accountId, input }) => {
       account(accountId);
@@ -316,7 +579,7 @@ export function installMockBackend(seed) {
       calls.push({ cmd, args });
       const handler = handlers[cmd];
       if (!handler) throw `unknown command ${cmd}`;
-      return structuredClone(handler(args));
+      return structuredClone(await handler(args));
     },
   };
 }
