@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 
-use zapdesk_core::accounts::{self, AccountInput};
 use zapdesk_core::contacts::{self, ContactInput, ContactQuery};
 use zapdesk_core::fields::{self, CustomField, FieldInput, FieldKind, FieldValue};
 use zapdesk_core::filter::{ContactFilter, ContactSelection, FieldCondition, FieldOp};
@@ -15,18 +14,8 @@ use zapdesk_core::segments::{self, SegmentInput};
 use zapdesk_core::tags::{self, TagInput};
 use zapdesk_core::{AccountId, ContactId, ErrorCode, Store, UserError};
 
-async fn account(store: &Store, name: &str) -> AccountId {
-    accounts::create(
-        store,
-        &AccountInput {
-            name: name.into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .id
-}
+mod support;
+use support::account;
 
 async fn field(store: &Store, acc: AccountId, label: &str, kind: FieldKind) -> CustomField {
     let choices = if kind == FieldKind::Choice {
@@ -70,8 +59,7 @@ fn value(field: &CustomField, v: &str) -> FieldValue {
 
 #[tokio::test]
 async fn field_values_are_checked_by_type_and_stored_in_one_form() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).await.unwrap();
+    let (_dir, store) = support::store().await;
     let acc = account(&store, "Loja").await;
     let points = field(&store, acc, "Pontos", FieldKind::Number).await;
     let birthday = field(&store, acc, "Data de nascimento", FieldKind::Date).await;
@@ -212,8 +200,7 @@ const BASE: i64 = 1_700_000_000_000;
 
 #[tokio::test]
 async fn segment_counts_match_sets_computed_by_hand() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).await.unwrap();
+    let (dir, store) = support::store().await;
     let acc = account(&store, "Loja").await;
     let other = account(&store, "Outra").await;
     let tag_ids: Vec<TagId> = {
@@ -249,12 +236,7 @@ async fn segment_counts_match_sets_computed_by_hand() {
     .unwrap();
 
     // Times the app sets itself (creation, last message) are written directly.
-    let raw = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}",
-        dir.path().join(zapdesk_core::store::DB_FILE).display()
-    ))
-    .await
-    .unwrap();
+    let raw = support::raw(&dir).await;
     let mut people = Vec::new();
     for i in 0..90i64 {
         let name = format!(
@@ -605,8 +587,7 @@ async fn segment_counts_match_sets_computed_by_hand() {
 
 #[tokio::test]
 async fn bulk_tag_and_delete_work_on_a_whole_filter_result_and_only_in_the_account() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).await.unwrap();
+    let (_dir, store) = support::store().await;
     let acc = account(&store, "Loja").await;
     let other = account(&store, "Outra").await;
     let mut ids = Vec::new();

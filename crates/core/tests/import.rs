@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-use zapdesk_core::accounts::{self, AccountInput};
 use zapdesk_core::contacts::{self, ContactInput, ContactQuery};
 use zapdesk_core::fields::{self, FieldInput, FieldKind};
 use zapdesk_core::filter::{ContactFilter, ContactSelection};
@@ -12,19 +11,11 @@ use zapdesk_core::import::{self, Column, ImportError, ImportReport, read};
 use zapdesk_core::tags;
 use zapdesk_core::{AccountId, ErrorCode, Lang, Store, UserError, export};
 
+mod support;
+
 async fn setup() -> (tempfile::TempDir, Store, AccountId) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).await.unwrap();
-    let acc = accounts::create(
-        &store,
-        &AccountInput {
-            name: "Loja".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let (dir, store) = support::store().await;
+    let acc = support::account(&store, "Loja").await;
     (dir, store, acc)
 }
 
@@ -299,16 +290,7 @@ async fn a_sheets_file_finds_its_phone_column_by_content_and_bad_mappings_are_re
 #[tokio::test]
 async fn an_export_imports_back_into_another_account_unchanged() {
     let (_dir, store, acc) = setup().await;
-    let copy = accounts::create(
-        &store,
-        &AccountInput {
-            name: "Cópia".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let copy = support::account(&store, "Cópia").await;
     for target in [acc, copy] {
         for (label, kind) in [
             ("Cidade", FieldKind::Text),

@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 use sqlx::{Column, Row, SqlitePool, TypeInfo, ValueRef};
-use zapdesk_core::accounts::{self, AccountInput};
+mod support;
+
 use zapdesk_core::domain::{InstanceKind, MessageKind, Role};
 use zapdesk_core::fields::{self, FieldInput, FieldKind, FieldValue};
 use zapdesk_core::inbox::ingest::{Inbound, Media, ingest};
@@ -13,7 +14,7 @@ use zapdesk_core::instances::{self, NumberInput};
 use zapdesk_core::lgpd::{self, Actor};
 use zapdesk_core::tags::{self, TagInput};
 use zapdesk_core::users::{self, UserInput};
-use zapdesk_core::{ErrorCode, Store, UserError, contacts};
+use zapdesk_core::{ErrorCode, UserError, contacts};
 
 const PHONE: &str = "+5511987650000";
 const SECRET: &str = "xyzzyplugh";
@@ -57,18 +58,8 @@ async fn traces(pool: &SqlitePool, id: &[u8], needles: &[&str]) -> Vec<String> {
 
 #[tokio::test]
 async fn export_holds_everything_and_erase_leaves_no_trace_but_the_audit_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).await.unwrap();
-    let acc = accounts::create(
-        &store,
-        &AccountInput {
-            name: "Loja".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let (dir, store) = support::store().await;
+    let acc = support::account(&store, "Loja").await;
     let carla = users::create(
         &store,
         &UserInput {
@@ -213,12 +204,7 @@ async fn export_holds_everything_and_erase_leaves_no_trace_but_the_audit_line() 
         "cliente antiga"
     );
 
-    let raw = SqlitePool::connect(&format!(
-        "sqlite://{}",
-        dir.path().join(zapdesk_core::store::DB_FILE).display()
-    ))
-    .await
-    .unwrap();
+    let raw = support::raw(&dir).await;
     let id_bytes = contact.as_uuid().into_bytes();
     assert!(!traces(&raw, &id_bytes, &[PHONE, SECRET]).await.is_empty());
 

@@ -1,0 +1,37 @@
+//! What most core tests start from: a store in a temporary folder and an account.
+
+#![allow(clippy::unwrap_used, dead_code)]
+
+use zapdesk_core::accounts::{self, AccountInput};
+use zapdesk_core::{AccountId, Store};
+
+/// A fresh store; keep the folder alive as long as the store.
+pub async fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    (dir, store)
+}
+
+pub async fn account(store: &Store, name: &str) -> AccountId {
+    accounts::create(
+        store,
+        &AccountInput {
+            name: name.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+/// A direct connection to the store's file, for what the app sets itself
+/// (creation times, …) or for reading every table.
+pub async fn raw(dir: &tempfile::TempDir) -> sqlx::SqlitePool {
+    sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join(zapdesk_core::store::DB_FILE).display()
+    ))
+    .await
+    .unwrap()
+}
