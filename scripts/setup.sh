@@ -58,6 +58,22 @@ zapdesk_build_ui() {
   (cd "$ZAPDESK_ROOT/ui" && npm run --silent build)
 }
 
+# The remote-store tests (crates/sync) need a PostgreSQL on 127.0.0.1:5432
+# that trusts local logins as `postgres`, as this project's machines have.
+# Start Debian's cluster if it is installed but down; otherwise stop with why.
+zapdesk_postgres() {
+  command -v pg_isready >/dev/null || zapdesk_as_root apt-get install -y -qq postgresql
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    zapdesk_say "Starting PostgreSQL"
+    zapdesk_as_root service postgresql start || true
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+  pg_isready -q -h 127.0.0.1 -p 5432 || {
+    echo "PostgreSQL is not accepting connections on 127.0.0.1:5432; the sync tests need it." >&2
+    return 1
+  }
+}
+
 zapdesk_tauri_driver() {
   export PATH="$HOME/.cargo/bin:$PATH"
   if ! command -v tauri-driver >/dev/null; then

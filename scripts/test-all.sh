@@ -7,6 +7,7 @@ source "$(dirname "$0")/setup.sh"
 zapdesk_system_packages
 zapdesk_npm_packages
 zapdesk_tauri_driver
+zapdesk_postgres
 cd "$ZAPDESK_ROOT"
 
 zapdesk_say "rustfmt"
@@ -18,7 +19,7 @@ zapdesk_build_ui
 zapdesk_say "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-zapdesk_say "Rust tests (core, CLI, desktop shell, bindings drift)"
+zapdesk_say "Rust tests (core, CLI, remote store on PostgreSQL, desktop shell, bindings drift)"
 cargo test --workspace --locked
 
 zapdesk_say "UI unit tests"

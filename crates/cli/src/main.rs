@@ -6,6 +6,7 @@ mod accounts;
 mod contacts;
 mod numbers;
 mod output;
+mod remote;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +43,9 @@ enum Command {
     /// WhatsApp numbers of one account.
     #[command(subcommand)]
     Numbers(numbers::Command),
+    /// The agency's shared database (Supabase): set it up, invite operators.
+    #[command(subcommand)]
+    Remote(remote::Command),
     /// Run the numbers marked to run, without a window, until Ctrl-C.
     Serve {
         /// Only this account's numbers.
@@ -77,6 +81,7 @@ async fn main() -> ExitCode {
         Command::Accounts(cmd) => accounts::run(&store, cmd, cli.json).await,
         Command::Contacts(cmd) => contacts::run(&store, cmd, lang, cli.json).await,
         Command::Numbers(cmd) => numbers::run(&store, cmd, cli.json).await,
+        Command::Remote(cmd) => remote::run(&store, cmd, lang, cli.json).await,
         Command::Serve { account } => numbers::serve(&store, account, cli.json).await,
     };
     store.close().await;

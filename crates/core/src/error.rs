@@ -87,6 +87,26 @@ pub enum ErrorCode {
     DatabaseFailed,
     /// The data folder could not be created or used.
     DataDirUnusable,
+    /// The agency's database server could not be reached (address, network, firewall).
+    RemoteUnreachable,
+    /// The agency's database refused the login (operator or password).
+    RemoteAuthFailed,
+    /// The encrypted connection to the agency's database could not be set up or verified.
+    RemoteTlsFailed,
+    /// The address is Supabase's transaction pooler (port 6543), which ZapDesk cannot use.
+    RemotePoolerTransactionMode,
+    /// ZapDesk's schema is not on the agency's database, or is older than this ZapDesk.
+    RemoteSchemaMissing,
+    /// The agency's database was set up by a newer ZapDesk.
+    RemoteSchemaTooNew,
+    /// The agency's database refused this operator the operation.
+    RemoteForbidden,
+    /// Connection details or an invitation that are not valid.
+    RemoteInvalid,
+    /// The operating system's credential store could not keep or give the password.
+    RemoteSecretUnavailable,
+    /// The agency's database failed the operation for another reason.
+    RemoteFailed,
 }
 
 /// An error that can be shown to a person.

@@ -362,7 +362,27 @@ export type ErrorCode =
 /**  Reading or writing the local database failed. */
 "database_failed" | 
 /**  The data folder could not be created or used. */
-"data_dir_unusable";
+"data_dir_unusable" | 
+/**  The agency's database server could not be reached (address, network, firewall). */
+"remote_unreachable" | 
+/**  The agency's database refused the login (operator or password). */
+"remote_auth_failed" | 
+/**  The encrypted connection to the agency's database could not be set up or verified. */
+"remote_tls_failed" | 
+/**  The address is Supabase's transaction pooler (port 6543), which ZapDesk cannot use. */
+"remote_pooler_transaction_mode" | 
+/**  ZapDesk's schema is not on the agency's database, or is older than this ZapDesk. */
+"remote_schema_missing" | 
+/**  The agency's database was set up by a newer ZapDesk. */
+"remote_schema_too_new" | 
+/**  The agency's database refused this operator the operation. */
+"remote_forbidden" | 
+/**  Connection details or an invitation that are not valid. */
+"remote_invalid" | 
+/**  The operating system's credential store could not keep or give the password. */
+"remote_secret_unavailable" | 
+/**  The agency's database failed the operation for another reason. */
+"remote_failed";
 
 /**  A condition on one custom field. */
 export type FieldCondition = {

@@ -1,0 +1,46 @@
+//! ZapDesk's shared store on the agency's PostgreSQL (Supabase), free of Tauri.
+//!
+//! This crate owns the remote schema (`migrations/postgres`, embedded here),
+//! provisioning it as the database owner, inviting operators (one PostgreSQL
+//! LOGIN role each, which row-level security identifies), and how a desktop
+//! connects: TLS, poolers, passwords in the OS credential store. It must never
+//! hold the owner's credentials beyond one CLI command, never store a password
+//! outside the credential store, and never let a client-chosen setting decide
+//! what an operator may see. Push and pull come later, on top of this.
+
+pub mod connection;
+pub mod error;
+pub mod invite;
+pub mod membership;
+pub mod provision;
+pub mod scram;
+pub mod secret;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
+
+use sqlx::migrate::Migrator;
+
+pub use connection::{ConnectionSettings, RemoteStatus, TlsMode, test_connection};
+pub use error::RemoteError;
+pub use membership::MemberRole;
+pub use secret::{Password, SavedPassword};
+
+/// The migrations of `migrations/postgres/`, embedded at build time.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// The newest remote schema version this binary speaks.
+pub fn latest_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// Whether a name can be a role we create: lower-case ASCII letters, digits
+/// and `_`, not starting with a digit, at most 63 bytes (PostgreSQL's limit),
+/// so it never needs quoting rules beyond double quotes.
+pub(crate) fn is_role_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name.len() <= 63
+}
