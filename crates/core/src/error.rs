@@ -77,6 +77,10 @@ pub enum ErrorCode {
     SegmentDuplicate,
     /// No segment of this account has this id.
     SegmentUnknown,
+    /// A campaign message with an unknown variable or unbalanced braces.
+    TemplateInvalid,
+    /// Campaign pacing that cannot be followed (empty window, no weekday, …).
+    PacingInvalid,
     /// A file (export) could not be written.
     FileWriteFailed,
     /// An id that is not a UUID.

@@ -7,6 +7,7 @@
 //! present the result.
 
 pub mod accounts;
+pub mod campaigns;
 pub mod contacts;
 pub mod data_dir;
 pub mod domain;

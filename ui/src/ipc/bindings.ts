@@ -353,6 +353,10 @@ export type ErrorCode =
 "segment_duplicate" | 
 /**  No segment of this account has this id. */
 "segment_unknown" | 
+/**  A campaign message with an unknown variable or unbalanced braces. */
+"template_invalid" | 
+/**  Campaign pacing that cannot be followed (empty window, no weekday, …). */
+"pacing_invalid" | 
 /**  A file (export) could not be written. */
 "file_write_failed" | 
 /**  An id that is not a UUID. */
