@@ -81,6 +81,14 @@ pub enum ErrorCode {
     TemplateInvalid,
     /// Campaign pacing that cannot be followed (empty window, no weekday, …).
     PacingInvalid,
+    /// A campaign scheduled to start in the past.
+    ScheduleInPast,
+    /// A campaign whose audience has nobody (after leaving out opted-out contacts).
+    AudienceEmpty,
+    /// No campaign of this account has this id.
+    CampaignUnknown,
+    /// A campaign state change that is not allowed (e.g. resuming a cancelled one).
+    CampaignStatusInvalid,
     /// A file (export) could not be written.
     FileWriteFailed,
     /// An id that is not a UUID.

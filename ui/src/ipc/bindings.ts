@@ -357,6 +357,14 @@ export type ErrorCode =
 "template_invalid" | 
 /**  Campaign pacing that cannot be followed (empty window, no weekday, …). */
 "pacing_invalid" | 
+/**  A campaign scheduled to start in the past. */
+"schedule_in_past" | 
+/**  A campaign whose audience has nobody (after leaving out opted-out contacts). */
+"audience_empty" | 
+/**  No campaign of this account has this id. */
+"campaign_unknown" | 
+/**  A campaign state change that is not allowed (e.g. resuming a cancelled one). */
+"campaign_status_invalid" | 
 /**  A file (export) could not be written. */
 "file_write_failed" | 
 /**  An id that is not a UUID. */

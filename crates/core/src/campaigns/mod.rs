@@ -1,7 +1,14 @@
-//! Broadcast campaigns (issue 7). This first part is the pure logic every
-//! later piece builds on: the message template with variables and spintax,
-//! and the pacing that protects numbers. Persistence, the sender and the UI
-//! come next (see the README).
+//! Broadcast campaigns (issue 7): the message template with variables and
+//! spintax, the pacing that protects numbers, the campaign and its recipients
+//! in the store, the sender step that claims recipients into the durable
+//! outbox, and the report. What runs the steps on a timer in the app, the
+//! editor UI and the CLI come next (see the README).
 
+mod error;
 pub mod pacing;
+pub mod report;
+pub mod sender;
+pub mod store;
 pub mod template;
+
+pub use error::CampaignError;

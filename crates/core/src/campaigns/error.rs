@@ -1,0 +1,111 @@
+//! Why a campaign operation was refused, in words a person can act on.
+
+use super::pacing::PacingError;
+use super::template::TemplateError;
+use crate::Lang;
+use crate::contacts::ContactError;
+use crate::error::{ErrorCode, UserError, database_failed};
+use crate::fields::FieldError;
+use crate::inbox::InboxError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CampaignError {
+    #[error("campaign name empty or too long")]
+    NameInvalid,
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error(transparent)]
+    Pacing(#[from] PacingError),
+    #[error("schedule in the past")]
+    ScheduleInPast,
+    #[error("no sending number")]
+    NoNumbers,
+    #[error("number of another account")]
+    NumberUnknown,
+    #[error("number {0} not connected")]
+    NumberOffline(String),
+    #[error("empty audience")]
+    AudienceEmpty,
+    #[error("no such campaign")]
+    Unknown,
+    #[error("status change not allowed")]
+    StatusChange,
+    #[error(transparent)]
+    Contact(#[from] ContactError),
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    #[error(transparent)]
+    Inbox(#[from] InboxError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl UserError for CampaignError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            CampaignError::NameInvalid => ErrorCode::NameEmpty,
+            CampaignError::Template(e) => e.code(),
+            CampaignError::Pacing(e) => e.code(),
+            CampaignError::ScheduleInPast => ErrorCode::ScheduleInPast,
+            CampaignError::NoNumbers | CampaignError::NumberUnknown => ErrorCode::NumberUnknown,
+            CampaignError::NumberOffline(_) => ErrorCode::NumberOffline,
+            CampaignError::AudienceEmpty => ErrorCode::AudienceEmpty,
+            CampaignError::Unknown => ErrorCode::CampaignUnknown,
+            CampaignError::StatusChange => ErrorCode::CampaignStatusInvalid,
+            CampaignError::Contact(e) => e.code(),
+            CampaignError::Field(e) => e.code(),
+            CampaignError::Inbox(e) => e.code(),
+            CampaignError::Database(_) => ErrorCode::DatabaseFailed,
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        let text = match self {
+            CampaignError::NameInvalid => lang.pick(
+                "Dê à campanha um nome de até 80 caracteres.",
+                "Give the campaign a name of at most 80 characters.",
+            ),
+            CampaignError::Template(e) => return e.message(lang),
+            CampaignError::Pacing(e) => return e.message(lang),
+            CampaignError::ScheduleInPast => lang.pick(
+                "A data e hora de início já passaram. Escolha um momento futuro ou \"Enviar agora\".",
+                "The start date and time have passed. Choose a future moment or \"Send now\".",
+            ),
+            CampaignError::NoNumbers => lang.pick(
+                "Escolha pelo menos um número para enviar a campanha.",
+                "Choose at least one number to send the campaign from.",
+            ),
+            CampaignError::NumberUnknown => lang.pick(
+                "Um dos números escolhidos não existe mais nesta conta.",
+                "One of the chosen numbers no longer exists in this account.",
+            ),
+            CampaignError::NumberOffline(name) => {
+                return match lang {
+                    Lang::PtBr => format!(
+                        "O número {name} não está conectado. Conecte-o em Números ou agende a campanha para depois."
+                    ),
+                    Lang::En => format!(
+                        "The number {name} is not connected. Connect it in Numbers or schedule the campaign for later."
+                    ),
+                };
+            }
+            CampaignError::AudienceEmpty => lang.pick(
+                "Nenhum contato recebe esta campanha: o público está vazio (contatos descadastrados nunca recebem).",
+                "Nobody receives this campaign: the audience is empty (opted-out contacts never receive).",
+            ),
+            CampaignError::Unknown => lang.pick(
+                "Esta campanha não existe mais.",
+                "This campaign no longer exists.",
+            ),
+            CampaignError::StatusChange => lang.pick(
+                "Esta campanha não pode mudar para esse estado (uma campanha concluída ou cancelada não volta).",
+                "This campaign cannot change to that state (a finished or cancelled campaign does not come back).",
+            ),
+            CampaignError::Contact(e) => return e.message(lang),
+            CampaignError::Field(e) => return e.message(lang),
+            CampaignError::Inbox(e) => return e.message(lang),
+            CampaignError::Database(_) => return database_failed(lang),
+        };
+        text.to_owned()
+    }
+}

@@ -1,0 +1,336 @@
+//! The campaign sender, one step at a time: for each of a campaign's numbers
+//! whose pacing allows a message now, claim the next recipient. Claiming
+//! writes the rendered message into the inbox's durable outbox and marks the
+//! recipient queued in the same transaction, so a crash or kill at any moment
+//! leaves each recipient either untouched (sent later) or queued exactly once;
+//! the outbox then sends each message exactly once (see `inbox::outbox`).
+//!
+//! The clock and the randomness come from the caller: the app passes the wall
+//! clock, tests pass numbers.
+
+use std::collections::HashMap;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::error::CampaignError;
+use super::pacing::{NumberLoad, Pacing, next_send};
+use super::store::{CampaignInfo, get, template_of};
+use super::template::Template;
+use crate::domain::{CampaignStatus, MessageKind};
+use crate::fields::{self, CustomField, FieldKind};
+use crate::ids::{CampaignId, InstanceId};
+use crate::inbox::{ingest, outbox};
+use crate::{AccountId, ContactId, Store, phone};
+
+/// What one step did, and when the next one is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Step {
+    pub queued: u32,
+    pub skipped: u32,
+    /// The earliest moment a number may send again; `None` when nothing is left.
+    pub next_at: Option<i64>,
+}
+
+/// Runs one step of a campaign at `now`. `seed` makes the random delays
+/// repeatable (the app passes a random one per run).
+pub async fn step(
+    store: &Store,
+    account: AccountId,
+    campaign: CampaignId,
+    now: i64,
+    seed: u64,
+) -> Result<Step, CampaignError> {
+    let mut info = get(store, account, campaign).await?;
+    if info.status == CampaignStatus::Scheduled {
+        match info.starts_at {
+            Some(at) if at > now => {
+                return Ok(Step {
+                    next_at: Some(at),
+                    ..Step::default()
+                });
+            }
+            _ => {
+                set_status_raw(store, account, campaign, CampaignStatus::Running, now).await?;
+                info.status = CampaignStatus::Running;
+            }
+        }
+    }
+    if info.status != CampaignStatus::Running {
+        return Ok(Step::default());
+    }
+    let template = template_of(store, account, &info.message).await?;
+    let fields = fields::list(store, account).await?;
+    let mut out = Step::default();
+    for number in &info.numbers {
+        let load = number_load(store, account, *number, &info.pacing, now).await?;
+        // The delay after a given message is drawn once: seeded by the number
+        // and that message's time, so asking again does not redraw it shorter.
+        let mut rng = StdRng::seed_from_u64(
+            seed ^ u64::from_le_bytes(
+                number.as_uuid().as_bytes()[..8]
+                    .try_into()
+                    .unwrap_or_default(),
+            ) ^ load.last_sent_at.unwrap_or(0).unsigned_abs(),
+        );
+        let at = next_send(&info.pacing, &load, now, &mut rng);
+        if at > now {
+            if has_pending(store, account, campaign, *number).await? {
+                out.next_at = Some(out.next_at.map_or(at, |n| n.min(at)));
+            }
+            continue;
+        }
+        match claim(store, account, &info, *number, &template, &fields, now).await? {
+            Claimed::Queued => {
+                out.queued += 1;
+                out.next_at = Some(now);
+            }
+            Claimed::Skipped => {
+                out.skipped += 1;
+                out.next_at = Some(now);
+            }
+            Claimed::Nothing => {}
+        }
+    }
+    if out.next_at.is_none() && !any_pending(store, account, campaign).await? {
+        set_status_raw(store, account, campaign, CampaignStatus::Done, now).await?;
+    }
+    Ok(out)
+}
+
+enum Claimed {
+    Queued,
+    Skipped,
+    Nothing,
+}
+
+async fn claim(
+    store: &Store,
+    account: AccountId,
+    info: &CampaignInfo,
+    number: InstanceId,
+    template: &Template,
+    fields: &[CustomField],
+    now: i64,
+) -> Result<Claimed, CampaignError> {
+    let mut tx = store.write().await?;
+    // Re-read inside the write lock: a pause or cancel that landed meanwhile wins.
+    let status: Option<CampaignStatus> =
+        sqlx::query_scalar("SELECT status FROM campaigns WHERE account_id = ? AND id = ?")
+            .bind(account)
+            .bind(info.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if status != Some(CampaignStatus::Running) {
+        return Ok(Claimed::Nothing);
+    }
+    let next: Option<(ContactId, String, Option<String>)> = sqlx::query_as(
+        "SELECT r.contact_id, c.phone, c.name FROM campaign_recipients r
+         JOIN contacts c ON c.account_id = r.account_id AND c.id = r.contact_id
+         WHERE r.account_id = ? AND r.campaign_id = ? AND r.instance_id = ? AND r.state = 'pending'
+         ORDER BY r.position LIMIT 1",
+    )
+    .bind(account)
+    .bind(info.id)
+    .bind(number)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((contact, contact_phone, name)) = next else {
+        return Ok(Claimed::Nothing);
+    };
+    if phone::normalize(&contact_phone).is_err() {
+        sqlx::query(
+            "UPDATE campaign_recipients SET state = 'skipped', reason = 'invalid_phone'
+             WHERE account_id = ? AND campaign_id = ? AND contact_id = ?",
+        )
+        .bind(account)
+        .bind(info.id)
+        .bind(contact)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        return Ok(Claimed::Skipped);
+    }
+    let stored: Vec<(crate::ids::FieldId, String)> = sqlx::query_as(
+        "SELECT field_id, value FROM contact_fields WHERE account_id = ? AND contact_id = ?",
+    )
+    .bind(account)
+    .bind(contact)
+    .fetch_all(&mut *tx)
+    .await?;
+    let values = variables(&contact_phone, name.as_deref(), &stored, fields);
+    let body = template.render(&values, seed_for(info.id, contact));
+    let conversation = ingest::conversation_for(&mut tx, account, number, contact, now).await?;
+    let message = outbox::insert_outbound_in(
+        &mut tx,
+        account,
+        conversation,
+        MessageKind::Text,
+        &body,
+        None,
+    )
+    .await?;
+    sqlx::query(
+        "UPDATE campaign_recipients SET state = 'queued', message_id = ?, queued_at = ?
+         WHERE account_id = ? AND campaign_id = ? AND contact_id = ? AND state = 'pending'",
+    )
+    .bind(message.id)
+    .bind(now)
+    .bind(account)
+    .bind(info.id)
+    .bind(contact)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Claimed::Queued)
+}
+
+/// The variation seed of one recipient: the same text whenever it is rendered.
+fn seed_for(campaign: CampaignId, contact: ContactId) -> u64 {
+    let a = campaign.as_uuid().as_u64_pair();
+    let b = contact.as_uuid().as_u64_pair();
+    a.0 ^ a.1.rotate_left(17) ^ b.0.rotate_left(31) ^ b.1
+}
+
+/// The values of a contact's variables, written as people read them.
+pub(crate) fn variables(
+    contact_phone: &str,
+    name: Option<&str>,
+    stored: &[(crate::ids::FieldId, String)],
+    fields: &[CustomField],
+) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let name = name.unwrap_or("").trim().to_owned();
+    out.insert(
+        "primeiro_nome".to_owned(),
+        name.split_whitespace().next().unwrap_or("").to_owned(),
+    );
+    out.insert("nome".to_owned(), name);
+    out.insert("telefone".to_owned(), contact_phone.to_owned());
+    for (field_id, value) in stored {
+        if let Some(field) = fields.iter().find(|f| f.id == *field_id) {
+            out.insert(field.key.clone(), readable(field.kind, value));
+        }
+    }
+    out
+}
+
+/// Canonical values as a Brazilian reads them: `1.234,5`, `31/12/2024`, `sim`.
+fn readable(kind: FieldKind, value: &str) -> String {
+    match kind {
+        FieldKind::Number => {
+            let (int, frac) = value.split_once('.').unwrap_or((value, ""));
+            let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+            let mut grouped = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    grouped.push('.');
+                }
+                grouped.push(c);
+            }
+            let frac = frac.trim_end_matches('0');
+            if frac.is_empty() {
+                format!("{sign}{grouped}")
+            } else {
+                format!("{sign}{grouped},{frac}")
+            }
+        }
+        FieldKind::Date => match value.split('-').collect::<Vec<_>>().as_slice() {
+            [y, m, d] => format!("{d}/{m}/{y}"),
+            _ => value.to_owned(),
+        },
+        FieldKind::YesNo => if value == "true" { "sim" } else { "não" }.to_owned(),
+        FieldKind::Text | FieldKind::Choice => value.to_owned(),
+    }
+}
+
+async fn number_load(
+    store: &Store,
+    account: AccountId,
+    number: InstanceId,
+    pacing: &Pacing,
+    now: i64,
+) -> Result<NumberLoad, CampaignError> {
+    let added_at: Option<i64> =
+        sqlx::query_scalar("SELECT created_at FROM instances WHERE account_id = ? AND id = ?")
+            .bind(account)
+            .bind(number)
+            .fetch_optional(store.pool())
+            .await?;
+    let (sent_today, last): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE queued_at >= ?), max(queued_at) FROM campaign_recipients
+         WHERE account_id = ? AND instance_id = ? AND queued_at IS NOT NULL",
+    )
+    .bind(pacing.local_day_start(now))
+    .bind(account)
+    .bind(number)
+    .fetch_one(store.pool())
+    .await?;
+    Ok(NumberLoad {
+        added_at: added_at.ok_or(CampaignError::NumberUnknown)?,
+        sent_today: u32::try_from(sent_today).unwrap_or(u32::MAX),
+        last_sent_at: last,
+    })
+}
+
+async fn has_pending(
+    store: &Store,
+    account: AccountId,
+    campaign: CampaignId,
+    number: InstanceId,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM campaign_recipients WHERE account_id = ? AND campaign_id = ?
+         AND instance_id = ? AND state = 'pending')",
+    )
+    .bind(account)
+    .bind(campaign)
+    .bind(number)
+    .fetch_one(store.pool())
+    .await
+}
+
+async fn any_pending(
+    store: &Store,
+    account: AccountId,
+    campaign: CampaignId,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM campaign_recipients WHERE account_id = ? AND campaign_id = ? AND state = 'pending')",
+    )
+    .bind(account)
+    .bind(campaign)
+    .fetch_one(store.pool())
+    .await
+}
+
+async fn set_status_raw(
+    store: &Store,
+    account: AccountId,
+    campaign: CampaignId,
+    status: CampaignStatus,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE campaigns SET status = ?, updated_at = ? WHERE account_id = ? AND id = ?")
+        .bind(status)
+        .bind(now)
+        .bind(account)
+        .bind(campaign)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_read_the_brazilian_way() {
+        assert_eq!(readable(FieldKind::Number, "1234.5"), "1.234,5");
+        assert_eq!(readable(FieldKind::Number, "-1234567"), "-1.234.567");
+        assert_eq!(readable(FieldKind::Number, "1.2340"), "1,234");
+        assert_eq!(readable(FieldKind::Date, "2024-12-31"), "31/12/2024");
+        assert_eq!(readable(FieldKind::YesNo, "true"), "sim");
+    }
+}

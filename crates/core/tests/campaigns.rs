@@ -1,0 +1,413 @@
+//! Campaigns against a real SQLite file, with an injected clock: bad input
+//! refused before anything is queued, the audience without opted-out
+//! contacts, pacing across two numbers, pause/resume/cancel, every recipient
+//! queued exactly once through the durable outbox, and the report.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use zapdesk_core::campaigns::pacing::Pacing;
+use zapdesk_core::campaigns::report::report;
+use zapdesk_core::campaigns::sender::step;
+use zapdesk_core::campaigns::store::{self as campaigns, CampaignInput};
+use zapdesk_core::contacts::{self, ContactInput};
+use zapdesk_core::domain::{CampaignStatus, InstanceKind, InstanceStatus};
+use zapdesk_core::fields::{self, FieldInput, FieldKind, FieldValue};
+use zapdesk_core::filter::ContactFilter;
+use zapdesk_core::inbox::ingest::{Inbound, ingest};
+use zapdesk_core::inbox::outbox;
+use zapdesk_core::instances::{self, NumberInput};
+use zapdesk_core::tags::{self, TagInput};
+use zapdesk_core::{AccountId, ErrorCode, InstanceId, Store, UserError, opt_out};
+
+const MIN: i64 = 60_000;
+const HOUR: i64 = 60 * MIN;
+const DAY: i64 = 24 * HOUR;
+/// Monday 2026-11-30 10:00 in Brasília.
+const MONDAY_10: i64 = 1_796_007_600_000 + 10 * HOUR;
+
+async fn number(store: &Store, acc: AccountId, name: &str, connected: bool) -> InstanceId {
+    let n = instances::create(
+        store,
+        acc,
+        &NumberInput {
+            name: name.into(),
+            kind: InstanceKind::Sandbox,
+        },
+    )
+    .await
+    .unwrap();
+    if connected {
+        instances::set_status(store, acc, n.id, InstanceStatus::Connected, None, None)
+            .await
+            .unwrap();
+    }
+    n.id
+}
+
+/// Every queued message: (number, phone, body).
+async fn outbox_of(
+    store: &Store,
+    acc: AccountId,
+    numbers: &[InstanceId],
+) -> Vec<(usize, String, String)> {
+    // Draining the outbox as the fleet would, marking each as sent.
+    let mut out = Vec::new();
+    for (i, n) in numbers.iter().enumerate() {
+        while let Some(job) = outbox::claim_next(store, acc, *n).await.unwrap() {
+            outbox::mark_sent(store, acc, job.message, &format!("wa-{}", job.message), 1)
+                .await
+                .unwrap();
+            out.push((i, job.phone, job.body));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_campaign_paces_two_numbers_and_queues_everyone_exactly_once() {
+    let (_dir, store) = support::store().await;
+    let acc = support::account(&store, "Academia").await;
+    let a = number(&store, acc, "Recepção", true).await;
+    let b = number(&store, acc, "Vendas", true).await;
+    let off = number(&store, acc, "Reserva", false).await;
+    let plan = fields::create(
+        &store,
+        acc,
+        &FieldInput {
+            label: "Plano".into(),
+            kind: FieldKind::Text,
+            choices: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    let alunos = tags::create(
+        &store,
+        acc,
+        &TagInput {
+            name: "Alunos".into(),
+            color: "#123456".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let mut people = Vec::new();
+    for i in 0..10 {
+        let c = contacts::create(
+            &store,
+            acc,
+            &ContactInput {
+                phone: format!("+5511977{:06}", i),
+                name: (i != 3).then(|| format!("Pessoa{i} Silva")),
+            },
+        )
+        .await
+        .unwrap();
+        if i < 8 {
+            tags::apply(&store, acc, alunos.id, &[c.id], true)
+                .await
+                .unwrap();
+        }
+        fields::set_values(
+            &store,
+            acc,
+            c.id,
+            &[FieldValue {
+                field_id: plan.id,
+                value: if i % 2 == 0 {
+                    "Ouro".into()
+                } else {
+                    String::new()
+                },
+            }],
+        )
+        .await
+        .unwrap();
+        people.push(c);
+    }
+    // Pessoa1 opted out; Pessoa2 already talks to "Vendas".
+    opt_out::set(&store, acc, people[1].id, true).await.unwrap();
+    ingest(
+        &store,
+        acc,
+        b,
+        &Inbound {
+            wa_id: "earlier".into(),
+            phone: people[2].phone.clone(),
+            body: "oi".into(),
+            sent_at: MONDAY_10 - DAY,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+
+    let pacing = Pacing {
+        daily_cap: 3,
+        warmup_days: 0,
+        ..Pacing::default()
+    };
+    let input = CampaignInput {
+        name: "Black Friday".into(),
+        message: "{Olá|Oi} {{primeiro_nome|aluno}}! Plano {{plano|básico}}.".into(),
+        audience: ContactFilter {
+            tags_all: vec![alunos.id],
+            ..Default::default()
+        },
+        numbers: vec![a, b],
+        pacing: pacing.clone(),
+        starts_at: None,
+    };
+
+    // Bad input: each refused with its code, nothing created.
+    let refusals = [
+        (
+            CampaignInput {
+                message: "Oi {{apelido}}".into(),
+                ..input.clone()
+            },
+            ErrorCode::TemplateInvalid,
+        ),
+        (
+            CampaignInput {
+                audience: ContactFilter {
+                    search: Some("ninguém".into()),
+                    ..Default::default()
+                },
+                ..input.clone()
+            },
+            ErrorCode::AudienceEmpty,
+        ),
+        (
+            CampaignInput {
+                starts_at: Some(MONDAY_10 - HOUR),
+                ..input.clone()
+            },
+            ErrorCode::ScheduleInPast,
+        ),
+        (
+            CampaignInput {
+                numbers: vec![a, off],
+                ..input.clone()
+            },
+            ErrorCode::NumberOffline,
+        ),
+        (
+            CampaignInput {
+                numbers: vec![],
+                ..input.clone()
+            },
+            ErrorCode::NumberUnknown,
+        ),
+    ];
+    for (bad, code) in refusals {
+        let err = campaigns::create(&store, acc, &bad, MONDAY_10)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.code(),
+            code,
+            "{}",
+            err.message(zapdesk_core::Lang::PtBr)
+        );
+    }
+    assert!(campaigns::list(&store, acc).await.unwrap().is_empty());
+    // A disconnected number is fine for a campaign that starts tomorrow.
+    let later = campaigns::create(
+        &store,
+        acc,
+        &CampaignInput {
+            numbers: vec![off],
+            starts_at: Some(MONDAY_10 + DAY),
+            ..input.clone()
+        },
+        MONDAY_10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(later.status, CampaignStatus::Scheduled);
+    let s = step(&store, acc, later.id, MONDAY_10, 1).await.unwrap();
+    assert_eq!((s.queued, s.next_at), (0, Some(MONDAY_10 + DAY)));
+    campaigns::set_status(&store, acc, later.id, CampaignStatus::Cancelled, MONDAY_10)
+        .await
+        .unwrap();
+
+    let campaign = campaigns::create(&store, acc, &input, MONDAY_10)
+        .await
+        .unwrap();
+    assert_eq!(campaign.status, CampaignStatus::Running);
+    assert_eq!(
+        report(&store, acc, campaign.id).await.unwrap().total,
+        7,
+        "8 tagged, 1 opted out"
+    );
+
+    // Drive the sender with the clock: each step at the moment it asks for.
+    let mut now = MONDAY_10;
+    let mut steps = 0;
+    let mut queued_per_day: BTreeMap<i64, u32> = BTreeMap::new();
+    loop {
+        let s = step(&store, acc, campaign.id, now, 7).await.unwrap();
+        *queued_per_day
+            .entry((now - (MONDAY_10 - 10 * HOUR)) / DAY)
+            .or_default() += s.queued;
+        let Some(next) = s.next_at else { break };
+        if next == now && s.queued == 0 {
+            panic!("no progress at {now}");
+        }
+        now = next.max(now);
+        steps += 1;
+        assert!(steps < 100, "runaway");
+        if s.queued > 0 {
+            // Asking again at once queues nothing: the delay is drawn once.
+            let again = step(&store, acc, campaign.id, now, 7).await.unwrap();
+            assert_eq!(again.queued, 0);
+            now = again.next_at.unwrap_or(now);
+            if again.next_at.is_none() {
+                break;
+            }
+        }
+    }
+    // Caps of 3 per number: 6 on Monday, the last one on Tuesday morning.
+    assert_eq!(queued_per_day.values().sum::<u32>(), 7);
+    assert_eq!(queued_per_day.get(&0), Some(&6), "{queued_per_day:?}");
+    assert_eq!(
+        campaigns::get(&store, acc, campaign.id)
+            .await
+            .unwrap()
+            .status,
+        CampaignStatus::Done
+    );
+
+    let sent = outbox_of(&store, acc, &[a, b]).await;
+    let mut phones: Vec<&str> = sent.iter().map(|(_, p, _)| p.as_str()).collect();
+    phones.sort();
+    phones.dedup();
+    assert_eq!(phones.len(), 7, "each recipient once: {sent:?}");
+    assert!(
+        !phones.contains(&people[1].phone.as_str()),
+        "opted out never receives"
+    );
+    let to = |i: usize| sent.iter().find(|(_, p, _)| *p == people[i].phone).unwrap();
+    assert_eq!(to(2).0, 1, "Pessoa2 stays on the number she talks to");
+    assert!(to(0).2.ends_with("Pessoa0! Plano Ouro."), "{}", to(0).2);
+    assert!(to(3).2.ends_with("aluno! Plano básico."), "{}", to(3).2);
+    let per_number = |n| sent.iter().filter(|(i, _, _)| *i == n).count();
+    assert_eq!(per_number(0) + per_number(1), 7);
+    assert!(per_number(0).abs_diff(per_number(1)) <= 1);
+
+    // A reply shows in the report.
+    ingest(
+        &store,
+        acc,
+        b,
+        &Inbound {
+            wa_id: "reply".into(),
+            phone: people[2].phone.clone(),
+            body: "quero!".into(),
+            sent_at: now + MIN,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let r = report(&store, acc, campaign.id).await.unwrap();
+    assert_eq!(
+        (r.total, r.sent, r.pending, r.replied),
+        (7, 7, 0, 1),
+        "{r:?}"
+    );
+}
+
+#[tokio::test]
+async fn pause_holds_resume_continues_and_cancel_stops_the_rest() {
+    let (_dir, store) = support::store().await;
+    let acc = support::account(&store, "Loja").await;
+    let a = number(&store, acc, "Loja", true).await;
+    for i in 0..5 {
+        contacts::create(
+            &store,
+            acc,
+            &ContactInput {
+                phone: format!("+5521977{:06}", i),
+                name: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let c = campaigns::create(
+        &store,
+        acc,
+        &CampaignInput {
+            name: "Aviso".into(),
+            message: "Fechados amanhã.".into(),
+            audience: ContactFilter::default(),
+            numbers: vec![a],
+            pacing: Pacing {
+                delay_min_s: 0,
+                delay_max_s: 0,
+                ..Pacing::default()
+            },
+            starts_at: None,
+        },
+        MONDAY_10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        step(&store, acc, c.id, MONDAY_10, 1).await.unwrap().queued,
+        1
+    );
+    campaigns::set_status(&store, acc, c.id, CampaignStatus::Paused, MONDAY_10)
+        .await
+        .unwrap();
+    assert_eq!(
+        step(&store, acc, c.id, MONDAY_10 + MIN, 1)
+            .await
+            .unwrap()
+            .queued,
+        0
+    );
+    campaigns::set_status(&store, acc, c.id, CampaignStatus::Running, MONDAY_10)
+        .await
+        .unwrap();
+    assert_eq!(
+        step(&store, acc, c.id, MONDAY_10 + 2 * MIN, 1)
+            .await
+            .unwrap()
+            .queued,
+        1
+    );
+    // Editing the pacing of a running campaign applies to the next step.
+    campaigns::set_pacing(
+        &store,
+        acc,
+        c.id,
+        &Pacing {
+            daily_cap: 2,
+            ..Pacing::default()
+        },
+        MONDAY_10,
+    )
+    .await
+    .unwrap();
+    let capped = step(&store, acc, c.id, MONDAY_10 + 3 * MIN, 1)
+        .await
+        .unwrap();
+    assert_eq!(capped.queued, 0);
+    assert!(capped.next_at.unwrap() > MONDAY_10 + 20 * HOUR);
+    campaigns::set_status(&store, acc, c.id, CampaignStatus::Cancelled, MONDAY_10)
+        .await
+        .unwrap();
+    let r = report(&store, acc, c.id).await.unwrap();
+    assert_eq!((r.queued, r.cancelled, r.pending), (2, 3, 0), "{r:?}");
+    let err = campaigns::set_status(&store, acc, c.id, CampaignStatus::Running, MONDAY_10)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::CampaignStatusInvalid);
+}
