@@ -230,7 +230,9 @@ async fn a_campaign_paces_two_numbers_and_queues_everyone_exactly_once() {
     .await
     .unwrap();
     assert_eq!(later.status, CampaignStatus::Scheduled);
-    let s = step(&store, acc, later.id, MONDAY_10, 1).await.unwrap();
+    let s = step(&store, acc, later.id, MONDAY_10, 1, &|_| true)
+        .await
+        .unwrap();
     assert_eq!((s.queued, s.next_at), (0, Some(MONDAY_10 + DAY)));
     campaigns::set_status(&store, acc, later.id, CampaignStatus::Cancelled, MONDAY_10)
         .await
@@ -251,7 +253,9 @@ async fn a_campaign_paces_two_numbers_and_queues_everyone_exactly_once() {
     let mut steps = 0;
     let mut queued_per_day: BTreeMap<i64, u32> = BTreeMap::new();
     loop {
-        let s = step(&store, acc, campaign.id, now, 7).await.unwrap();
+        let s = step(&store, acc, campaign.id, now, 7, &|_| true)
+            .await
+            .unwrap();
         *queued_per_day
             .entry((now - (MONDAY_10 - 10 * HOUR)) / DAY)
             .or_default() += s.queued;
@@ -264,7 +268,9 @@ async fn a_campaign_paces_two_numbers_and_queues_everyone_exactly_once() {
         assert!(steps < 100, "runaway");
         if s.queued > 0 {
             // Asking again at once queues nothing: the delay is drawn once.
-            let again = step(&store, acc, campaign.id, now, 7).await.unwrap();
+            let again = step(&store, acc, campaign.id, now, 7, &|_| true)
+                .await
+                .unwrap();
             assert_eq!(again.queued, 0);
             now = again.next_at.unwrap_or(now);
             if again.next_at.is_none() {
@@ -359,15 +365,27 @@ async fn pause_holds_resume_continues_and_cancel_stops_the_rest() {
     )
     .await
     .unwrap();
+    // A number that cannot send now (disconnected) gets nothing queued.
+    let offline = step(&store, acc, c.id, MONDAY_10, 1, &|_| false)
+        .await
+        .unwrap();
+    assert_eq!((offline.queued, offline.next_at), (0, None));
     assert_eq!(
-        step(&store, acc, c.id, MONDAY_10, 1).await.unwrap().queued,
+        campaigns::get(&store, acc, c.id).await.unwrap().status,
+        CampaignStatus::Running
+    );
+    assert_eq!(
+        step(&store, acc, c.id, MONDAY_10, 1, &|_| true)
+            .await
+            .unwrap()
+            .queued,
         1
     );
     campaigns::set_status(&store, acc, c.id, CampaignStatus::Paused, MONDAY_10)
         .await
         .unwrap();
     assert_eq!(
-        step(&store, acc, c.id, MONDAY_10 + MIN, 1)
+        step(&store, acc, c.id, MONDAY_10 + MIN, 1, &|_| true)
             .await
             .unwrap()
             .queued,
@@ -377,7 +395,7 @@ async fn pause_holds_resume_continues_and_cancel_stops_the_rest() {
         .await
         .unwrap();
     assert_eq!(
-        step(&store, acc, c.id, MONDAY_10 + 2 * MIN, 1)
+        step(&store, acc, c.id, MONDAY_10 + 2 * MIN, 1, &|_| true)
             .await
             .unwrap()
             .queued,
@@ -396,7 +414,7 @@ async fn pause_holds_resume_continues_and_cancel_stops_the_rest() {
     )
     .await
     .unwrap();
-    let capped = step(&store, acc, c.id, MONDAY_10 + 3 * MIN, 1)
+    let capped = step(&store, acc, c.id, MONDAY_10 + 3 * MIN, 1, &|_| true)
         .await
         .unwrap();
     assert_eq!(capped.queued, 0);

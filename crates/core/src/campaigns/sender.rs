@@ -34,12 +34,16 @@ pub struct Step {
 
 /// Runs one step of a campaign at `now`. `seed` makes the random delays
 /// repeatable (the app passes a random one per run).
+/// Only numbers for which `can_send` says yes are used: a disconnected
+/// number must not pile up campaign messages in its outbox, which would all
+/// leave at once when it reconnects, unpaced.
 pub async fn step(
     store: &Store,
     account: AccountId,
     campaign: CampaignId,
     now: i64,
     seed: u64,
+    can_send: &(dyn Fn(InstanceId) -> bool + Sync),
 ) -> Result<Step, CampaignError> {
     let mut info = get(store, account, campaign).await?;
     if info.status == CampaignStatus::Scheduled {
@@ -63,6 +67,9 @@ pub async fn step(
     let fields = fields::list(store, account).await?;
     let mut out = Step::default();
     for number in &info.numbers {
+        if !can_send(*number) {
+            continue;
+        }
         let load = number_load(store, account, *number, &info.pacing, now).await?;
         // The delay after a given message is drawn once: seeded by the number
         // and that message's time, so asking again does not redraw it shorter.
@@ -92,7 +99,11 @@ pub async fn step(
             Claimed::Nothing => {}
         }
     }
-    if out.next_at.is_none() && !any_pending(store, account, campaign).await? {
+    if out.queued == 0
+        && out.skipped == 0
+        && out.next_at.is_none()
+        && !any_pending(store, account, campaign).await?
+    {
         set_status_raw(store, account, campaign, CampaignStatus::Done, now).await?;
     }
     Ok(out)
@@ -183,6 +194,32 @@ async fn claim(
     .await?;
     tx.commit().await?;
     Ok(Claimed::Queued)
+}
+
+/// A message as one contact would receive it, for the editor's preview.
+pub async fn preview(
+    store: &Store,
+    account: AccountId,
+    message: &str,
+    contact: ContactId,
+) -> Result<String, CampaignError> {
+    let template = template_of(store, account, message).await?;
+    let fields = fields::list(store, account).await?;
+    let person = crate::contacts::get(store, account, contact).await?;
+    let stored: Vec<(crate::ids::FieldId, String)> = sqlx::query_as(
+        "SELECT field_id, value FROM contact_fields WHERE account_id = ? AND contact_id = ?",
+    )
+    .bind(account)
+    .bind(contact)
+    .fetch_all(store.pool())
+    .await?;
+    let values = variables(
+        &person.phone,
+        person.name.as_deref(),
+        &stored,
+        fields.as_slice(),
+    );
+    Ok(template.render(&values, seed_for(CampaignId::default(), contact)))
 }
 
 /// The variation seed of one recipient: the same text whenever it is rendered.
