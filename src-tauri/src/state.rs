@@ -6,6 +6,7 @@ use std::sync::{Arc, RwLock};
 
 use zapdesk_core::data_dir::{self, DataDirLock};
 use zapdesk_core::{Lang, Store, UserError, settings};
+use zapdesk_whatsapp::campaigns::CampaignRunner;
 use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, Sink};
 
 use crate::IpcError;
@@ -13,6 +14,7 @@ use crate::IpcError;
 struct Opened {
     store: Store,
     fleet: Arc<Fleet>,
+    campaigns: CampaignRunner,
     // Held for the life of the app: no second ZapDesk on the same data.
     _lock: DataDirLock,
 }
@@ -37,9 +39,11 @@ impl AppState {
                         *current = saved;
                     }
                     let fleet = Fleet::new(store.clone(), FleetConfig::new(data_dir.clone()), sink);
+                    let campaigns = CampaignRunner::spawn(Arc::clone(&fleet));
                     Ok(Opened {
                         store,
                         fleet,
+                        campaigns,
                         _lock: lock,
                     })
                 }
@@ -54,6 +58,13 @@ impl AppState {
 
     pub fn store(&self) -> Result<&Store, IpcError> {
         self.opened.as_ref().map(|o| &o.store).map_err(Clone::clone)
+    }
+
+    /// A campaign was created, resumed or re-paced: the runner looks again now.
+    pub fn campaigns_changed(&self) {
+        if let Ok(opened) = &self.opened {
+            opened.campaigns.changed();
+        }
     }
 
     pub fn fleet(&self) -> Result<&Arc<Fleet>, IpcError> {

@@ -3,6 +3,7 @@
 //! `--data-dir` / `ZAPDESK_DATA_DIR` names) and prints plain text or `--json`.
 
 mod accounts;
+mod campaigns;
 mod contacts;
 mod numbers;
 mod output;
@@ -40,6 +41,9 @@ enum Command {
     /// Contacts of one account.
     #[command(subcommand)]
     Contacts(contacts::Command),
+    /// Broadcast campaigns of one account.
+    #[command(subcommand)]
+    Campaigns(campaigns::Command),
     /// WhatsApp numbers of one account.
     #[command(subcommand)]
     Numbers(numbers::Command),
@@ -80,6 +84,7 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Accounts(cmd) => accounts::run(&store, cmd, cli.json).await,
         Command::Contacts(cmd) => contacts::run(&store, cmd, lang, cli.json).await,
+        Command::Campaigns(cmd) => campaigns::run(&store, cmd, cli.json).await,
         Command::Numbers(cmd) => numbers::run(&store, cmd, cli.json).await,
         Command::Remote(cmd) => remote::run(&store, cmd, lang, cli.json).await,
         Command::Serve { account } => numbers::serve(&store, account, cli.json).await,

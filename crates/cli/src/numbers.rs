@@ -148,8 +148,11 @@ pub async fn serve(
         }
         None => fleet.resume().await?,
     };
+    // Campaigns are sent by whoever runs the numbers: here, the same as the app.
+    let runner = zapdesk_whatsapp::campaigns::CampaignRunner::spawn(Arc::clone(&fleet));
     eprintln!("serving {started} number(s); Ctrl-C stops");
     let _ = tokio::signal::ctrl_c().await;
+    runner.stop();
     fleet.shutdown().await;
     Ok(if as_json {
         String::new()

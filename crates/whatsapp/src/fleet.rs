@@ -498,6 +498,24 @@ impl Fleet {
         }
     }
 
+    /// Whether a number is running here and connected to WhatsApp now.
+    pub fn connected(&self, id: InstanceId) -> bool {
+        matches!(self.status(id), Status::Connected { .. })
+    }
+
+    /// Wakes a number's sender: something was queued for it outside a
+    /// conversation's reply path (a campaign step).
+    pub fn kick_number(&self, id: InstanceId) {
+        if let Some(kick) = self.lock().get(&id).map(|r| r.kick.clone()) {
+            kick.notify_one();
+        }
+    }
+
+    /// The store the fleet works on.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// The running numbers of an account with their ids.
     pub fn running(&self, account: AccountId) -> Vec<InstanceId> {
         self.lock()

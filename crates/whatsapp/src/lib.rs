@@ -7,6 +7,7 @@
 pub mod actor;
 pub mod backoff;
 pub mod bridge;
+pub mod campaigns;
 pub mod chromium;
 pub mod fleet;
 pub mod profile;
