@@ -354,9 +354,10 @@ async fn pause_holds_resume_continues_and_cancel_stops_the_rest() {
             message: "Fechados amanhã.".into(),
             audience: ContactFilter::default(),
             numbers: vec![a],
+            // A delay (even 1 s) means one message per number per step.
             pacing: Pacing {
-                delay_min_s: 0,
-                delay_max_s: 0,
+                delay_min_s: 1,
+                delay_max_s: 1,
                 ..Pacing::default()
             },
             starts_at: None,

@@ -87,16 +87,25 @@ pub async fn step(
             }
             continue;
         }
-        match claim(store, account, &info, *number, &template, &fields, now).await? {
-            Claimed::Queued => {
-                out.queued += 1;
-                out.next_at = Some(now);
-            }
-            Claimed::Skipped => {
-                out.skipped += 1;
-                out.next_at = Some(now);
-            }
-            Claimed::Nothing => {}
+        // Without a delay (pacing off) a number may take a burst in one
+        // transaction, up to its cap; with a delay, one message per step.
+        let allowance = if info.pacing.delay_max_s == 0 {
+            BURST.min(
+                info.pacing
+                    .cap_on(load.added_at, now)
+                    .saturating_sub(load.sent_today),
+            )
+        } else {
+            1
+        };
+        let (queued, skipped) = claim(
+            store, account, &info, *number, &template, &fields, now, allowance,
+        )
+        .await?;
+        out.queued += queued;
+        out.skipped += skipped;
+        if queued + skipped > 0 {
+            out.next_at = Some(now);
         }
     }
     if out.queued == 0
@@ -109,12 +118,13 @@ pub async fn step(
     Ok(out)
 }
 
-enum Claimed {
-    Queued,
-    Skipped,
-    Nothing,
-}
+/// Most recipients one number claims in one step (and one transaction) when
+/// its pacing has no delay.
+const BURST: u32 = 100;
 
+/// Claims up to `max` recipients of one number in one transaction; returns
+/// how many were queued and how many skipped.
+#[allow(clippy::too_many_arguments)]
 async fn claim(
     store: &Store,
     account: AccountId,
@@ -123,7 +133,8 @@ async fn claim(
     template: &Template,
     fields: &[CustomField],
     now: i64,
-) -> Result<Claimed, CampaignError> {
+    max: u32,
+) -> Result<(u32, u32), CampaignError> {
     let mut tx = store.write().await?;
     // Re-read inside the write lock: a pause or cancel that landed meanwhile wins.
     let status: Option<CampaignStatus> =
@@ -133,67 +144,71 @@ async fn claim(
             .fetch_optional(&mut *tx)
             .await?;
     if status != Some(CampaignStatus::Running) {
-        return Ok(Claimed::Nothing);
+        return Ok((0, 0));
     }
-    let next: Option<(ContactId, String, Option<String>)> = sqlx::query_as(
-        "SELECT r.contact_id, c.phone, c.name FROM campaign_recipients r
+    let (mut queued, mut skipped) = (0, 0);
+    while queued + skipped < max {
+        let next: Option<(ContactId, String, Option<String>)> = sqlx::query_as(
+            "SELECT r.contact_id, c.phone, c.name FROM campaign_recipients r
          JOIN contacts c ON c.account_id = r.account_id AND c.id = r.contact_id
          WHERE r.account_id = ? AND r.campaign_id = ? AND r.instance_id = ? AND r.state = 'pending'
          ORDER BY r.position LIMIT 1",
-    )
-    .bind(account)
-    .bind(info.id)
-    .bind(number)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((contact, contact_phone, name)) = next else {
-        return Ok(Claimed::Nothing);
-    };
-    if phone::normalize(&contact_phone).is_err() {
-        sqlx::query(
-            "UPDATE campaign_recipients SET state = 'skipped', reason = 'invalid_phone'
-             WHERE account_id = ? AND campaign_id = ? AND contact_id = ?",
         )
+        .bind(account)
+        .bind(info.id)
+        .bind(number)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((contact, contact_phone, name)) = next else {
+            break;
+        };
+        if phone::normalize(&contact_phone).is_err() {
+            sqlx::query(
+                "UPDATE campaign_recipients SET state = 'skipped', reason = 'invalid_phone'
+             WHERE account_id = ? AND campaign_id = ? AND contact_id = ?",
+            )
+            .bind(account)
+            .bind(info.id)
+            .bind(contact)
+            .execute(&mut *tx)
+            .await?;
+            skipped += 1;
+            continue;
+        }
+        let stored: Vec<(crate::ids::FieldId, String)> = sqlx::query_as(
+            "SELECT field_id, value FROM contact_fields WHERE account_id = ? AND contact_id = ?",
+        )
+        .bind(account)
+        .bind(contact)
+        .fetch_all(&mut *tx)
+        .await?;
+        let values = variables(&contact_phone, name.as_deref(), &stored, fields);
+        let body = template.render(&values, seed_for(info.id, contact));
+        let conversation = ingest::conversation_for(&mut tx, account, number, contact, now).await?;
+        let message = outbox::insert_outbound_in(
+            &mut tx,
+            account,
+            conversation,
+            MessageKind::Text,
+            &body,
+            None,
+        )
+        .await?;
+        sqlx::query(
+            "UPDATE campaign_recipients SET state = 'queued', message_id = ?, queued_at = ?
+         WHERE account_id = ? AND campaign_id = ? AND contact_id = ? AND state = 'pending'",
+        )
+        .bind(message.id)
+        .bind(now)
         .bind(account)
         .bind(info.id)
         .bind(contact)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
-        return Ok(Claimed::Skipped);
+        queued += 1;
     }
-    let stored: Vec<(crate::ids::FieldId, String)> = sqlx::query_as(
-        "SELECT field_id, value FROM contact_fields WHERE account_id = ? AND contact_id = ?",
-    )
-    .bind(account)
-    .bind(contact)
-    .fetch_all(&mut *tx)
-    .await?;
-    let values = variables(&contact_phone, name.as_deref(), &stored, fields);
-    let body = template.render(&values, seed_for(info.id, contact));
-    let conversation = ingest::conversation_for(&mut tx, account, number, contact, now).await?;
-    let message = outbox::insert_outbound_in(
-        &mut tx,
-        account,
-        conversation,
-        MessageKind::Text,
-        &body,
-        None,
-    )
-    .await?;
-    sqlx::query(
-        "UPDATE campaign_recipients SET state = 'queued', message_id = ?, queued_at = ?
-         WHERE account_id = ? AND campaign_id = ? AND contact_id = ? AND state = 'pending'",
-    )
-    .bind(message.id)
-    .bind(now)
-    .bind(account)
-    .bind(info.id)
-    .bind(contact)
-    .execute(&mut *tx)
-    .await?;
     tx.commit().await?;
-    Ok(Claimed::Queued)
+    Ok((queued, skipped))
 }
 
 /// A message as one contact would receive it, for the editor's preview.
