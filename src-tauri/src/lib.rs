@@ -83,6 +83,13 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::team::users_create,
             commands::team::users_me,
             commands::team::users_set_me,
+            commands::campaigns::campaigns_list,
+            commands::campaigns::campaigns_get,
+            commands::campaigns::campaigns_create,
+            commands::campaigns::campaigns_set_status,
+            commands::campaigns::campaigns_set_pacing,
+            commands::campaigns::campaigns_preview,
+            commands::campaigns::campaigns_check_message,
         ])
         // Pushed to the UI as the `fleet` event (see `run`).
         .typ::<zapdesk_whatsapp::fleet::FleetEvent>()

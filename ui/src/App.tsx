@@ -4,6 +4,7 @@ import { I18nContext, translator, type MessageKey } from "./i18n";
 import { AppError, call, commands, type Account, type AppInfo, type Lang } from "./ipc/call";
 import { AccountForm } from "./components/AccountForm";
 import { AccountSwitcher } from "./components/AccountSwitcher";
+import { Campaigns } from "./screens/Campaigns";
 import { Contacts } from "./screens/Contacts";
 import { ComingSoon } from "./screens/ComingSoon";
 import { Dashboard } from "./screens/Dashboard";
@@ -129,7 +130,8 @@ export function App() {
               {screen === "settings" && <Settings />}
               {screen === "inbox" && <Inbox />}
               {screen === "numbers" && <Numbers />}
-              {(screen === "campaigns" || screen === "flows") && <ComingSoon screen={screen} />}
+              {screen === "campaigns" && <Campaigns />}
+              {screen === "flows" && <ComingSoon screen="flows" />}
             </main>
           </div>
         </div>

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod campaigns;
 pub mod contacts;
 pub mod crm;
 pub mod inbox;

@@ -95,6 +95,24 @@ export const commands = {
 	/**  The operator using this desktop, once chosen. */
 	usersMe: () => typedError<User | null, IpcError>(__TAURI_INVOKE("users_me")),
 	usersSetMe: (id: UserId) => typedError<User, IpcError>(__TAURI_INVOKE("users_set_me", { id })),
+	/**  The account's campaigns, newest first, each with its report. */
+	campaignsList: (account: AccountId) => typedError<CampaignSummary[], IpcError>(__TAURI_INVOKE("campaigns_list", { account })),
+	campaignsGet: (account: AccountId, id: CampaignId) => typedError<CampaignSummary, IpcError>(__TAURI_INVOKE("campaigns_get", { account, id })),
+	/**
+	 *  Creates a campaign and its recipients; refused with nothing written when
+	 *  anything a person could get wrong is wrong.
+	 */
+	campaignsCreate: (account: AccountId, input: CampaignInput) => typedError<CampaignInfo, IpcError>(__TAURI_INVOKE("campaigns_create", { account, input })),
+	/**  Pause (`paused`), resume (`running`) or cancel (`cancelled`). */
+	campaignsSetStatus: (account: AccountId, id: CampaignId, status: CampaignStatus) => typedError<CampaignInfo, IpcError>(__TAURI_INVOKE("campaigns_set_status", { account, id, status })),
+	campaignsSetPacing: (account: AccountId, id: CampaignId, pacing: Pacing) => typedError<CampaignInfo, IpcError>(__TAURI_INVOKE("campaigns_set_pacing", { account, id, pacing })),
+	/**  The message as one contact would receive it. */
+	campaignsPreview: (account: AccountId, message: string, contact: ContactId) => typedError<string, IpcError>(__TAURI_INVOKE("campaigns_preview", { account, message, contact })),
+	/**
+	 *  The variables a message uses, or why it is refused (unknown variable,
+	 *  unbalanced braces, empty).
+	 */
+	campaignsCheckMessage: (account: AccountId, message: string) => typedError<string[], IpcError>(__TAURI_INVOKE("campaigns_check_message", { account, message })),
 };
 
 /* Types */
@@ -153,6 +171,63 @@ export type AuditEntry = {
 	contact_id: ContactId,
 	at: number,
 };
+
+/**  A broadcast to many contacts. */
+export type CampaignId = string;
+
+/**  A campaign with its settings. */
+export type CampaignInfo = {
+	id: CampaignId,
+	account_id: AccountId,
+	name: string,
+	message: string,
+	status: CampaignStatus,
+	audience: ContactFilter,
+	numbers: InstanceId[],
+	pacing: Pacing,
+	starts_at: number | null,
+	created_at: number,
+	updated_at: number,
+};
+
+/**  What a person fills in to create a campaign. */
+export type CampaignInput = {
+	name: string,
+	message: string,
+	/**  Who receives it; opted-out contacts are always left out. */
+	audience: ContactFilter,
+	/**  The account's numbers that send it. */
+	numbers: InstanceId[],
+	pacing: Pacing,
+	/**  When to start (Unix ms); `None` starts at once. */
+	starts_at: number | null,
+};
+
+export type CampaignReport = {
+	total: number,
+	/**  Not yet claimed. */
+	pending: number,
+	/**  In the outbox, not yet accepted by WhatsApp. */
+	queued: number,
+	sent: number,
+	delivered: number,
+	read: number,
+	failed: number,
+	skipped: number,
+	cancelled: number,
+	/**  Wrote back after the campaign's message. */
+	replied: number,
+	/**  Opted out after the campaign's message. */
+	opted_out: number,
+};
+
+/**  Where a campaign stands. */
+export type CampaignStatus = "draft" | "scheduled" | "running" | "paused" | "done" | "cancelled";
+
+/**  A campaign with how it is doing, as the Campaigns screen lists it. */
+export type CampaignSummary = {
+	report: CampaignReport,
+} & CampaignInfo;
 
 /**  The role of one column. */
 export type Column = { role: "ignore" } | { role: "phone" } | { role: "name" } | 
@@ -613,6 +688,29 @@ export type NumberView = {
 
 /**  Who answers a conversation. While a person owns it, automation stays quiet. */
 export type Owner = "bot" | "human";
+
+/**  How a campaign paces its numbers. */
+export type Pacing = {
+	/**
+	 *  The account's offset from UTC, in minutes (Brasília: -180; Brazil has
+	 *  had no daylight saving time since 2019).
+	 */
+	utc_offset_minutes: number,
+	/**  Minutes after local midnight: sending allowed from `start` to `end`. */
+	window_start: number,
+	window_end: number,
+	/**  Monday first. */
+	weekdays: [boolean, boolean, boolean, boolean, boolean, boolean, boolean],
+	/**  Random delay between two messages of one number, in seconds. */
+	delay_min_s: number,
+	delay_max_s: number,
+	/**  Most messages one number sends per local day. */
+	daily_cap: number,
+	/**  Numbers added less than this many days ago ramp up to the cap. */
+	warmup_days: number,
+	/**  The cap on a new number's first day; it grows linearly to `daily_cap`. */
+	warmup_start_cap: number,
+};
 
 /**  What the agency sells this client. */
 export type Plan = "free" | "starter" | "pro" | "enterprise";

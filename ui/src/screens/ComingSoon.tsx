@@ -1,7 +1,7 @@
 import { EmptyState } from "../components/EmptyState";
 import { useI18n } from "../i18n";
 
-export type SoonScreen = "campaigns" | "flows";
+export type SoonScreen = "flows";
 
 /** Screens whose features are not built yet say so plainly. */
 export function ComingSoon({ screen }: { screen: SoonScreen }) {

@@ -49,7 +49,8 @@ export async function launch() {
  * Returns the page and a `calls()` reader of every IPC call the UI made.
  */
 export async function openApp(browser, url, seed = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "pt-BR" });
+  // `seed.timezone` sets the page's clock zone (default: the machine's).
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "pt-BR", timezoneId: seed.timezone });
   await context.addInitScript(installMockBackend, seed);
   const page = await context.newPage();
   const errors = [];

@@ -11,6 +11,8 @@
 // `importPickError`, `importReport`, `importProgress` (the two `import`
 // events), `importContacts` (added by the run) and `importHold` (the run waits
 // halfway until the test calls `__MOCK__.releaseImport()`); `exportPath`.
+// Campaigns: `campaigns` [{name, status, message, numbers (indexes), startsAt,
+// report (counts; total defaults to their sum)}].
 export function installMockBackend(seed) {
   let n = 0;
   const id = () => `0190f3b4-0000-7000-8000-${String(++n).padStart(12, "0")}`;
@@ -253,6 +255,86 @@ export function installMockBackend(seed) {
     }
   });
   for (const sg of seed.segments ?? []) state.segments.push({ id: id(), account_id: state.accounts[sg.account ?? 0].id, name: sg.name, filter: fullFilter(sg.filter ?? {}), created_at: now, updated_at: now });
+
+  // Campaign messages as crates/core/src/campaigns/template.rs reads them:
+  // a tree of text, variables and spintax groups, refused like Rust.
+  const BUILT_IN = ["nome", "primeiro_nome", "telefone"];
+  const parseTemplate = (accountId, text) => {
+    if (!(text ?? "").trim()) fail("message_empty", "Escreva a mensagem da campanha.");
+    const keys = state.fields.filter((f) => f.account_id === accountId).map((f) => f.key);
+    const chars = [...text];
+    let at = 0;
+    const seq = (depth) => {
+      const parts = [];
+      let buf = "";
+      const flush = () => { if (buf) parts.push({ text: buf }); buf = ""; };
+      while (at < chars.length) {
+        const c = chars[at];
+        if (c === "{" && chars[at + 1] === "{") {
+          const start = at;
+          let close = -1;
+          for (let i = start + 2; i < chars.length - 1; i++) if (chars[i] === "}" && chars[i + 1] === "}") { close = i; break; }
+          if (close < 0) fail("template_invalid", `Uma variável aberta com {{ no caractere ${start + 1} não é fechada com }}.`);
+          const inner = chars.slice(start + 2, close).join("");
+          const bar = inner.indexOf("|");
+          const key = (bar < 0 ? inner : inner.slice(0, bar)).trim().toLowerCase();
+          const fallback = bar < 0 ? "" : inner.slice(bar + 1).trim();
+          if (!BUILT_IN.includes(key) && !keys.includes(key)) fail("template_invalid", `A variável {{${key}}} não existe. Use {{nome}}, {{primeiro_nome}}, {{telefone}}, ou um campo personalizado desta conta.`);
+          flush();
+          parts.push({ key, fallback });
+          at = close + 2;
+        } else if (c === "{") {
+          const start = at;
+          at++;
+          const options = [];
+          for (;;) {
+            options.push(seq(depth + 1));
+            if (chars[at] === "|") at++;
+            else if (chars[at] === "}") { at++; break; }
+            else fail("template_invalid", `As chaves das variações ({Olá|Oi}) não fecham: confira o caractere ${start + 1}.`);
+          }
+          flush();
+          parts.push({ options });
+        } else if (depth > 0 && (c === "|" || c === "}")) break;
+        else if (depth === 0 && c === "}") fail("template_invalid", `As chaves das variações ({Olá|Oi}) não fecham: confira o caractere ${at + 1}.`);
+        else { buf += c; at++; }
+      }
+      flush();
+      return parts;
+    };
+    const parts = seq(0);
+    if (at < chars.length) fail("template_invalid", `As chaves das variações ({Olá|Oi}) não fecham: confira o caractere ${at + 1}.`);
+    return parts;
+  };
+  const variablesOf = (parts, out = []) => {
+    for (const p of parts) {
+      if (p.key && !out.includes(p.key)) out.push(p.key);
+      if (p.options) p.options.forEach((o) => variablesOf(o, out));
+    }
+    return out;
+  };
+  // The mock always picks the first variation (Rust picks by a seed per contact).
+  const render = (parts, values) => parts.map((p) => (p.text !== undefined ? p.text : p.key ? (values[p.key] || p.fallback) : render(p.options[0], values))).join("");
+  const campaignOf = (accountId, campaignId) =>
+    state.campaigns.find((c) => c.account_id === accountId && c.id === campaignId) ?? fail("campaign_unknown", "Esta campanha não existe mais.");
+  const emptyReport = () => ({ total: 0, pending: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, cancelled: 0, replied: 0, opted_out: 0 });
+  const checkPacing = (p) => {
+    if (p.window_start >= p.window_end || p.window_end > 1440) fail("pacing_invalid", "O horário de envio precisa terminar depois de começar (por exemplo, das 08:00 às 20:00).");
+    if (!p.weekdays.some(Boolean)) fail("pacing_invalid", "Escolha pelo menos um dia da semana para enviar.");
+    if (p.delay_min_s > p.delay_max_s || p.delay_max_s > 3600) fail("pacing_invalid", "O intervalo entre mensagens precisa ter mínimo menor ou igual ao máximo, e o máximo até 1 hora.");
+    if (p.daily_cap === 0 || p.warmup_start_cap === 0) fail("pacing_invalid", "O limite diário por número precisa ser de pelo menos 1 mensagem.");
+  };
+  const DEFAULT_PACING = { utc_offset_minutes: -180, window_start: 480, window_end: 1200, weekdays: [true, true, true, true, true, true, false], delay_min_s: 30, delay_max_s: 60, daily_cap: 200, warmup_days: 14, warmup_start_cap: 20 };
+  state.campaigns = (seed.campaigns ?? []).map((c, i) => {
+    const accountId = state.accounts[c.account ?? 0].id;
+    const counts = { ...emptyReport(), ...c.report };
+    if (c.report?.total === undefined) counts.total = ["pending", "queued", "sent", "delivered", "read", "failed", "skipped", "cancelled"].reduce((sum, k) => sum + counts[k], 0);
+    return {
+      id: id(), account_id: accountId, name: c.name, message: c.message ?? "Olá {{primeiro_nome}}!", status: c.status ?? "running",
+      audience: fullFilter({ opted_out: false }), numbers: (c.numbers ?? []).map((n) => state.numbers[n].number.id), pacing: c.pacing ?? DEFAULT_PACING,
+      starts_at: c.startsAt ?? null, created_at: now - i, updated_at: now - i, report: counts,
+    };
+  });
 
   const handlers = {
     app_start: () => (seed.startError ? fail(seed.startError.code, seed.startError.message) : { version: "0.1.0", data_dir: "/tmp/zapdesk-test", language: state.language }),
@@ -560,6 +642,64 @@ export function installMockBackend(seed) {
       const conv = state.conversations.find((c) => c.account_id === accountId && c.id === conversation);
       if (conv) conv.unread_count = 0;
       return null;
+    },
+    campaigns_list: ({ account: accountId }) => { account(accountId); return state.campaigns.filter((c) => c.account_id === accountId).sort((a, b) => b.created_at - a.created_at); },
+    campaigns_get: ({ account: accountId, id: campaignId }) => campaignOf(accountId, campaignId),
+    campaigns_create: ({ account: accountId, input }) => {
+      account(accountId);
+      const name = (input.name ?? "").trim().replace(/\s+/g, " ");
+      if (!name || name.length > 80) fail("name_empty", "Dê à campanha um nome de até 80 caracteres.");
+      parseTemplate(accountId, input.message);
+      checkPacing(input.pacing);
+      const at = Date.now();
+      if (input.starts_at !== null && input.starts_at < at - 60_000) fail("schedule_in_past", "A data e hora de início já passaram. Escolha um momento futuro ou \"Enviar agora\".");
+      if (!input.numbers.length) fail("number_unknown", "Escolha pelo menos um número para enviar a campanha.");
+      const startsNow = input.starts_at === null || input.starts_at <= at;
+      for (const numberId of input.numbers) {
+        const n = state.numbers.find((x) => x.number.account_id === accountId && x.number.id === numberId) ?? fail("number_unknown", "Um dos números escolhidos não existe mais nesta conta.");
+        if (startsNow && n.status.state !== "connected") fail("number_offline", `O número ${n.number.name} não está conectado. Conecte-o em Números ou agende a campanha para depois.`);
+      }
+      if (input.audience.opted_out === true) fail("audience_empty", "Nenhum contato recebe esta campanha: o público está vazio (contatos descadastrados nunca recebem).");
+      const audience = fullFilter({ ...input.audience, opted_out: false });
+      const recipients = filtered(accountId, audience);
+      if (!recipients.length) fail("audience_empty", "Nenhum contato recebe esta campanha: o público está vazio (contatos descadastrados nunca recebem).");
+      const c = {
+        id: id(), account_id: accountId, name, message: input.message, status: startsNow ? "running" : "scheduled", audience, numbers: input.numbers,
+        pacing: input.pacing, starts_at: input.starts_at, created_at: at, updated_at: at,
+        report: { ...emptyReport(), total: recipients.length, pending: recipients.length },
+      };
+      state.campaigns.push(c);
+      const { report: _, ...info } = c;
+      return info;
+    },
+    campaigns_set_status: ({ account: accountId, id: campaignId, status }) => {
+      const c = campaignOf(accountId, campaignId);
+      const allowed = (["running", "scheduled"].includes(c.status) && status === "paused") || (c.status === "paused" && status === "running")
+        || (["running", "scheduled", "paused"].includes(c.status) && status === "cancelled");
+      if (!allowed) fail("campaign_status_invalid", "Esta campanha não pode mudar para esse estado (uma campanha concluída ou cancelada não volta).");
+      c.status = status;
+      if (status === "cancelled") { c.report.cancelled += c.report.pending; c.report.pending = 0; }
+      const { report: _, ...info } = c;
+      return info;
+    },
+    campaigns_set_pacing: ({ account: accountId, id: campaignId, pacing }) => {
+      checkPacing(pacing);
+      const c = campaignOf(accountId, campaignId);
+      c.pacing = pacing;
+      const { report: _, ...info } = c;
+      return info;
+    },
+    campaigns_check_message: ({ account: accountId, message: text }) => variablesOf(parseTemplate(accountId, text)),
+    campaigns_preview: ({ account: accountId, message: text, contact: contactId }) => {
+      const parts = parseTemplate(accountId, text);
+      const c = contact(accountId, contactId);
+      const name = (c.name ?? "").trim();
+      const values = { nome: name, primeiro_nome: name.split(/\s+/)[0] ?? "", telefone: c.phone };
+      for (const f of state.fields.filter((x) => x.account_id === accountId)) {
+        const v = valueOf(contactId, f.id);
+        if (v) values[f.key] = v.value;
+      }
+      return render(parts, values);
     },
     "plugin:event|listen": ({ event, handler }) => {
       const eventId = nextListener++;

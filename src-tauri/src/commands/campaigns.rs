@@ -1,0 +1,152 @@
+//! Broadcast campaigns: list and report, create, pause / resume / cancel,
+//! pacing changes, and the editor's live checks (variables, preview).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use tauri::State;
+use zapdesk_core::campaigns::pacing::Pacing;
+use zapdesk_core::campaigns::report::{self, CampaignReport};
+use zapdesk_core::campaigns::store::{self, CampaignInfo, CampaignInput};
+use zapdesk_core::campaigns::template::Template;
+use zapdesk_core::campaigns::{CampaignError, sender};
+use zapdesk_core::domain::CampaignStatus;
+use zapdesk_core::fields;
+use zapdesk_core::ids::CampaignId;
+use zapdesk_core::{AccountId, ContactId, Store};
+
+use crate::{AppState, IpcError};
+
+/// A campaign with how it is doing, as the Campaigns screen lists it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct CampaignSummary {
+    #[serde(flatten)]
+    pub campaign: CampaignInfo,
+    pub report: CampaignReport,
+}
+
+/// Unix milliseconds now.
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+async fn summary(
+    store: &Store,
+    account: AccountId,
+    campaign: CampaignInfo,
+) -> Result<CampaignSummary, CampaignError> {
+    let report = report::report(store, account, campaign.id).await?;
+    Ok(CampaignSummary { campaign, report })
+}
+
+/// The account's campaigns, newest first, each with its report.
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_list(
+    state: State<'_, AppState>,
+    account: AccountId,
+) -> Result<Vec<CampaignSummary>, IpcError> {
+    let store = state.store()?;
+    let run = async {
+        let mut out = Vec::new();
+        for campaign in store::list(store, account).await? {
+            out.push(summary(store, account, campaign).await?);
+        }
+        Ok::<_, CampaignError>(out)
+    };
+    run.await.map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_get(
+    state: State<'_, AppState>,
+    account: AccountId,
+    id: CampaignId,
+) -> Result<CampaignSummary, IpcError> {
+    let store = state.store()?;
+    let run = async { summary(store, account, store::get(store, account, id).await?).await };
+    run.await.map_err(|e| state.fail(e))
+}
+
+/// Creates a campaign and its recipients; refused with nothing written when
+/// anything a person could get wrong is wrong.
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_create(
+    state: State<'_, AppState>,
+    account: AccountId,
+    input: CampaignInput,
+) -> Result<CampaignInfo, IpcError> {
+    let created = store::create(state.store()?, account, &input, now_ms())
+        .await
+        .map_err(|e| state.fail(e))?;
+    state.campaigns_changed();
+    Ok(created)
+}
+
+/// Pause (`paused`), resume (`running`) or cancel (`cancelled`).
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_set_status(
+    state: State<'_, AppState>,
+    account: AccountId,
+    id: CampaignId,
+    status: CampaignStatus,
+) -> Result<CampaignInfo, IpcError> {
+    let changed = store::set_status(state.store()?, account, id, status, now_ms())
+        .await
+        .map_err(|e| state.fail(e))?;
+    state.campaigns_changed();
+    Ok(changed)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_set_pacing(
+    state: State<'_, AppState>,
+    account: AccountId,
+    id: CampaignId,
+    pacing: Pacing,
+) -> Result<CampaignInfo, IpcError> {
+    let changed = store::set_pacing(state.store()?, account, id, &pacing, now_ms())
+        .await
+        .map_err(|e| state.fail(e))?;
+    state.campaigns_changed();
+    Ok(changed)
+}
+
+/// The message as one contact would receive it.
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_preview(
+    state: State<'_, AppState>,
+    account: AccountId,
+    message: String,
+    contact: ContactId,
+) -> Result<String, IpcError> {
+    sender::preview(state.store()?, account, &message, contact)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+/// The variables a message uses, or why it is refused (unknown variable,
+/// unbalanced braces, empty).
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_check_message(
+    state: State<'_, AppState>,
+    account: AccountId,
+    message: String,
+) -> Result<Vec<String>, IpcError> {
+    let store = state.store()?;
+    let run = async {
+        let fields = fields::list(store, account).await?;
+        let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
+        Ok::<_, CampaignError>(Template::parse(&message, &keys)?.variables())
+    };
+    run.await.map_err(|e| state.fail(e))
+}

@@ -1,0 +1,101 @@
+import { useCallback, useEffect, useState } from "react";
+import { useApp } from "../context";
+import { useI18n } from "../i18n";
+import { call, commands, type CampaignSummary } from "../ipc/call";
+import { EmptyState } from "../components/EmptyState";
+import { toAppError } from "../components/useSubmit";
+import { figures } from "./campaigns/campaign";
+import { CampaignDetail } from "./campaigns/CampaignDetail";
+import { CampaignEditor } from "./campaigns/CampaignEditor";
+import { CampaignActions, Progress, StatusBadge } from "./campaigns/CampaignParts";
+
+/** How often the list's progress is asked again while a campaign is sending (UI refresh only). */
+const REFRESH_MS = 5000;
+
+/** The account's campaigns with their progress; one opens to its report; "Nova campanha" opens the editor. */
+export function Campaigns() {
+  const { t, lang } = useI18n();
+  const { account, toast } = useApp();
+  const [campaigns, setCampaigns] = useState<CampaignSummary[] | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [open, setOpen] = useState<CampaignSummary | null>(null);
+
+  const reload = useCallback(async () => {
+    try {
+      setCampaigns(await call(commands.campaignsList(account.id)));
+    } catch (e) {
+      toast(toAppError(e).message, "error");
+    }
+  }, [account.id, toast]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const sending = campaigns?.some((c) => c.status === "running") ?? false;
+  useEffect(() => {
+    if (!sending || open) return;
+    const id = setInterval(() => {
+      if (document.visibilityState === "visible") void reload();
+    }, REFRESH_MS);
+    return () => clearInterval(id);
+  }, [sending, open, reload]);
+
+  if (open) {
+    return <CampaignDetail key={open.id} initial={open} onBack={() => { setOpen(null); void reload(); }} onChanged={() => void reload()} />;
+  }
+
+  return (
+    <section className="screen campaigns">
+      <header className="screen-head">
+        <div>
+          <h1>{t("campaigns.title")}</h1>
+          <p className="muted">{t("campaigns.subtitle")}</p>
+        </div>
+        <button type="button" className="primary" onClick={() => setCreating(true)}>+ {t("campaigns.new")}</button>
+      </header>
+      {campaigns?.length === 0 && (
+        <EmptyState title={t("campaigns.empty")} body={t("campaigns.emptyBody")}>
+          <button type="button" className="primary" onClick={() => setCreating(true)}>+ {t("campaigns.new")}</button>
+        </EmptyState>
+      )}
+      {campaigns && campaigns.length > 0 && (
+        <ul className="campaign-list" aria-label={t("campaigns.title")}>
+          {campaigns.map((c) => {
+            const f = figures(c.report);
+            return (
+              <li key={c.id} className="campaign-row" data-testid="campaign-row">
+                <div className="campaign-main">
+                  <button type="button" className="link" aria-label={t("campaigns.open", { name: c.name })} onClick={() => setOpen(c)}>
+                    <strong>{c.name}</strong>
+                  </button>
+                  <StatusBadge status={c.status} />
+                  <span className="muted small">
+                    {c.starts_at !== null
+                      ? t("campaigns.startsAt", { date: new Date(c.starts_at).toLocaleString(lang) })
+                      : t("campaigns.createdAt", { date: new Date(c.created_at).toLocaleString(lang) })}
+                  </span>
+                </div>
+                <Progress campaign={c} />
+                <span className="muted small" data-testid="campaign-counters">
+                  {t("campaigns.sentShort", { sent: f.sent.toLocaleString(lang), failed: f.failed.toLocaleString(lang) })}
+                </span>
+                <CampaignActions campaign={c} onChanged={reload} />
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {creating && (
+        <CampaignEditor
+          onClose={() => setCreating(false)}
+          onCreated={(created) => {
+            setCreating(false);
+            toast(t("campaigns.created", { name: created.name }));
+            void reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,328 @@
+import { useEffect, useRef, useState } from "react";
+import { useApp } from "../../context";
+import { useI18n, type MessageKey } from "../../i18n";
+import { AppError, call, commands, type CampaignInfo, type ContactFilter, type ContactItem, type CustomField, type NumberView, type Pacing, type Segment, type Tag } from "../../ipc/call";
+import { Field } from "../../components/Field";
+import { Modal } from "../../components/Modal";
+import { useSubmit } from "../../components/useSubmit";
+import { formatPhone } from "../../format";
+import { effectiveFilter } from "../contacts/filter";
+import { browserUtcOffset, defaultPacing, insertAt, localDateTimeToMs, partOf } from "./campaign";
+import { PacingFields } from "./PacingFields";
+
+interface Props {
+  onClose: () => void;
+  onCreated: (campaign: CampaignInfo) => void;
+}
+
+type Mode = "all" | "segment" | "tags";
+type TagGroup = "tags_any" | "tags_all" | "tags_none";
+const GROUPS: [TagGroup, MessageKey][] = [
+  ["tags_any", "campaigns.editor.tagsAny"],
+  ["tags_all", "campaigns.editor.tagsAll"],
+  ["tags_none", "campaigns.editor.tagsNone"],
+];
+const BUILT_IN = ["nome", "primeiro_nome", "telefone"];
+/** Wait this long after the last keystroke or click before asking Rust. */
+const DEBOUNCE_MS = 250;
+const PREVIEW_CONTACTS = 20;
+
+/** `value`, once it has stopped changing for a moment. */
+function useSettled<T>(value: T): T {
+  const [settled, setSettled] = useState(value);
+  const key = JSON.stringify(value);
+  useEffect(() => {
+    const id = setTimeout(() => setSettled(JSON.parse(key) as T), DEBOUNCE_MS);
+    return () => clearTimeout(id);
+  }, [key]);
+  return settled;
+}
+
+type Check = { vars: string[] } | { error: string } | null;
+
+/**
+ * A new campaign: name, audience (everyone, a segment or tags) with its live
+ * count, the message with variables, live checking and a preview for one of
+ * the recipients, the sending numbers, when to start and the pace. Rust
+ * checks everything again on create; a refusal shows beside its part.
+ */
+export function CampaignEditor({ onClose, onCreated }: Props) {
+  const { t, lang } = useI18n();
+  const { account, toast } = useApp();
+  const [name, setName] = useState("");
+  const [mode, setMode] = useState<Mode>("tags");
+  const [segmentId, setSegmentId] = useState("");
+  const [tagFilter, setTagFilter] = useState<ContactFilter>({});
+  const [message, setMessage] = useState("");
+  const [picked, setPicked] = useState<string[]>([]);
+  const [schedule, setSchedule] = useState<"now" | "later">("now");
+  const [date, setDate] = useState("");
+  const [time, setTime] = useState("09:00");
+  const [pacing, setPacing] = useState<Pacing>(() => defaultPacing(browserUtcOffset()));
+  const [segments, setSegments] = useState<Segment[]>([]);
+  const [tags, setTags] = useState<Tag[]>([]);
+  const [fields, setFields] = useState<CustomField[]>([]);
+  const [numbers, setNumbers] = useState<NumberView[] | null>(null);
+  const [count, setCount] = useState<number | null>(null);
+  const [sample, setSample] = useState<ContactItem[]>([]);
+  const [previewId, setPreviewId] = useState("");
+  const [preview, setPreview] = useState<string | null>(null);
+  const [check, setCheck] = useState<Check>(null);
+  const [localError, setLocalError] = useState<{ part: "audience" | "schedule"; text: string } | null>(null);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    const fail = (e: unknown) => toast(e instanceof AppError ? e.message : String(e), "error");
+    call(commands.segmentsList(account.id)).then(setSegments, fail);
+    call(commands.tagsList(account.id)).then(setTags, fail);
+    call(commands.fieldsList(account.id)).then(setFields, fail);
+    call(commands.numbersList(account.id)).then((list) => {
+      setNumbers(list);
+      // Connected numbers are the usual choice; the person may change it.
+      setPicked(list.filter((n) => n.status.state === "connected").map((n) => n.number.id));
+    }, fail);
+  }, [account.id, toast]);
+
+  const segment = segments.find((s) => s.id === segmentId) ?? null;
+  const audience: ContactFilter | null = mode === "all" ? {} : mode === "segment" ? (segment ? effectiveFilter(segment.filter) : null) : effectiveFilter(tagFilter);
+  const settledAudience = useSettled(audience);
+  const audienceKey = JSON.stringify(settledAudience);
+
+  // The live count and the first recipients (for the preview), opted-out contacts left out as Rust does.
+  useEffect(() => {
+    let live = true;
+    const wanted = JSON.parse(audienceKey) as ContactFilter | null;
+    if (wanted === null || wanted.opted_out === true) {
+      setCount(wanted === null ? null : 0);
+      setSample([]);
+      return;
+    }
+    const filter = { ...wanted, opted_out: false };
+    call(commands.contactsCount(account.id, filter)).then((n) => live && setCount(n), (e) => live && setLocalError({ part: "audience", text: e instanceof AppError ? e.message : String(e) }));
+    call(commands.contactsList(account.id, { filter, offset: 0, limit: PREVIEW_CONTACTS })).then((page) => {
+      if (!live) return;
+      setSample(page.items);
+      setPreviewId((current) => (page.items.some((c) => c.id === current) ? current : page.items[0]?.id ?? ""));
+    }, () => live && setSample([]));
+    return () => {
+      live = false;
+    };
+  }, [account.id, audienceKey]);
+
+  // The message checked as it is typed: its variables, or why Rust refuses it.
+  const settledMessage = useSettled(message);
+  useEffect(() => {
+    let live = true;
+    if (!settledMessage.trim()) {
+      setCheck(null);
+      return;
+    }
+    call(commands.campaignsCheckMessage(account.id, settledMessage)).then(
+      (vars) => live && setCheck({ vars }),
+      (e) => live && setCheck({ error: e instanceof AppError ? e.message : String(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [account.id, settledMessage]);
+
+  const checkedOk = check !== null && "vars" in check;
+  useEffect(() => {
+    let live = true;
+    if (!checkedOk || !previewId || !settledMessage.trim()) {
+      setPreview(null);
+      return;
+    }
+    call(commands.campaignsPreview(account.id, settledMessage, previewId)).then((text) => live && setPreview(text), () => live && setPreview(null));
+    return () => {
+      live = false;
+    };
+  }, [account.id, settledMessage, previewId, checkedOk]);
+
+  const { submit, error, busy } = useSubmit(async () => {
+    setLocalError(null);
+    if (audience === null) {
+      setLocalError({ part: "audience", text: t("campaigns.editor.segmentPick") });
+      return;
+    }
+    let startsAt: number | null = null;
+    if (schedule === "later") {
+      startsAt = localDateTimeToMs(date, time);
+      if (startsAt === null) {
+        setLocalError({ part: "schedule", text: t("campaigns.editor.scheduleInvalid") });
+        return;
+      }
+    }
+    const created = await call(commands.campaignsCreate(account.id, { name, message, audience, numbers: picked, pacing, starts_at: startsAt }));
+    onCreated(created);
+  });
+
+  const errorFor = (part: ReturnType<typeof partOf>) => {
+    if (localError?.part === part) return localError.text;
+    return error && partOf(error.code) === part ? error.message : null;
+  };
+  // Once the message is checked live, that check is what is shown under it.
+  const messageError = check !== null ? ("error" in check ? check.error : null) : errorFor("message");
+
+  function insert(variable: string) {
+    const el = textarea.current;
+    const start = el?.selectionStart ?? message.length;
+    const end = el?.selectionEnd ?? message.length;
+    const next = insertAt(message, start, end, `{{${variable}}}`);
+    setMessage(next.value);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(next.cursor, next.cursor);
+    });
+  }
+
+  function toggleTag(group: TagGroup, id: string) {
+    const list = tagFilter[group] ?? [];
+    const next = { ...tagFilter, [group]: list.includes(id) ? list.filter((x) => x !== id) : [...list, id] };
+    // A tag is in one group only: picking it in one takes it out of the others.
+    if (!list.includes(id)) for (const [g] of GROUPS) if (g !== group) next[g] = (next[g] ?? []).filter((x) => x !== id);
+    setTagFilter(next);
+  }
+
+  const countText = count === null ? "" : count === 1 ? t("campaigns.editor.recipientsOne") : t("campaigns.editor.recipients", { count: count.toLocaleString(lang) });
+  const audienceError = errorFor("audience");
+  const numbersError = errorFor("numbers");
+  const scheduleError = errorFor("schedule");
+  const formError = errorFor("form");
+
+  return (
+    <Modal title={t("campaigns.editor.title")} onClose={onClose} className="wide campaign-editor">
+      <form className="form" onSubmit={submit} noValidate>
+        <Field id="campaign-name" label={t("campaigns.editor.name")} hint={t("campaigns.editor.nameHint")} error={errorFor("name")}>
+          {(id, desc) => <input id={id} aria-describedby={desc} autoFocus maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+
+        <fieldset className={audienceError ? "editor-section invalid" : "editor-section"}>
+          <legend>{t("campaigns.editor.audience")}</legend>
+          <div className="radio-row">
+            {(["all", "segment", "tags"] as Mode[]).map((m) => (
+              <label key={m} className="check">
+                <input type="radio" name="audience-mode" checked={mode === m} onChange={() => setMode(m)} />
+                {t(`campaigns.editor.audience.${m}`)}
+              </label>
+            ))}
+          </div>
+          {mode === "segment" && (segments.length === 0
+            ? <p className="muted small">{t("campaigns.editor.noSegments")}</p>
+            : (
+              <select aria-label={t("campaigns.editor.segment")} value={segmentId} onChange={(e) => setSegmentId(e.target.value)}>
+                <option value="">{t("campaigns.editor.segmentPick")}</option>
+                {segments.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+              </select>
+            ))}
+          {mode === "tags" && tags.length === 0 && <p className="muted small">{t("campaigns.editor.noTags")}</p>}
+          {mode === "tags" && tags.length > 0 && GROUPS.map(([group, label]) => (
+            <div key={group} className="tag-group" role="group" aria-label={t(label)}>
+              <span className="group-label">{t(label)}</span>
+              <div className="tag-list">
+                {tags.map((tag) => {
+                  const on = (tagFilter[group] ?? []).includes(tag.id);
+                  return (
+                    <button key={tag.id} type="button" className={on ? "tag-toggle on" : "tag-toggle"} aria-pressed={on}
+                      style={on ? { background: tag.color, borderColor: tag.color } : { borderColor: tag.color, color: tag.color }}
+                      onClick={() => toggleTag(group, tag.id)}>
+                      {tag.name}
+                    </button>
+                  );
+                })}
+              </div>
+            </div>
+          ))}
+          <p className="recipients">
+            <strong data-testid="recipient-count" aria-live="polite">{countText}</strong>
+            <span className="muted small"> {t("campaigns.editor.optedOutNote")}</span>
+          </p>
+          {audienceError && <p className="field-error" role="alert">{audienceError}</p>}
+        </fieldset>
+
+        <Field id="campaign-message" label={t("campaigns.message")} hint={check !== null && "vars" in check && check.vars.length ? t("campaigns.editor.uses", { vars: check.vars.map((v) => `{{${v}}}`).join(", ") }) : t("campaigns.editor.messageHint")} error={messageError}>
+          {(id, desc) => (
+            <>
+              <div className="var-buttons" role="group" aria-label={t("campaigns.editor.insert")}>
+                {[...BUILT_IN, ...fields.map((f) => f.key)].map((key) => (
+                  <button key={key} type="button" className="ghost small" onClick={() => insert(key)}>{`{{${key}}}`}</button>
+                ))}
+              </div>
+              <textarea id={id} ref={textarea} aria-describedby={desc} rows={5} value={message} onChange={(e) => setMessage(e.target.value)} />
+            </>
+          )}
+        </Field>
+        <div className="media-soon">
+          <button type="button" className="ghost small" disabled>{t("campaigns.editor.media")}</button>
+          <span className="badge soon">{t("common.comingSoon")}</span>
+          <span className="muted small">{t("campaigns.editor.mediaHint")}</span>
+        </div>
+
+        <section className="editor-section preview" aria-label={t("campaigns.editor.preview")}>
+          <div className="preview-head">
+            <h3>{t("campaigns.editor.preview")}</h3>
+            {sample.length > 0 && (
+              <select aria-label={t("campaigns.editor.previewFor")} value={previewId} onChange={(e) => setPreviewId(e.target.value)}>
+                {sample.map((c) => <option key={c.id} value={c.id}>{c.name ?? formatPhone(c.phone)}</option>)}
+              </select>
+            )}
+          </div>
+          {sample.length === 0 && count !== null && <p className="muted small">{t("campaigns.editor.previewNoContacts")}</p>}
+          {sample.length > 0 && preview === null && <p className="muted small">{t("campaigns.editor.previewEmpty")}</p>}
+          {preview !== null && <div className="bubble" data-testid="campaign-preview">{preview}</div>}
+        </section>
+
+        <fieldset className={numbersError ? "editor-section invalid" : "editor-section"}>
+          <legend>{t("campaigns.numbers")}</legend>
+          {numbers?.length === 0 && <p className="muted small">{t("campaigns.editor.noNumbers")}</p>}
+          {numbers?.map(({ number, status }) => {
+            const offline = status.state !== "connected";
+            return (
+              <label key={number.id} className={offline ? "check number-option offline" : "check number-option"}>
+                <input type="checkbox" checked={picked.includes(number.id)}
+                  onChange={(e) => setPicked(e.target.checked ? [...picked, number.id] : picked.filter((x) => x !== number.id))} />
+                <span>{number.name}</span>
+                <span className={`pill ${status.state}`}>{t(`numbers.status.${status.state}`)}</span>
+                {offline && <span className="muted small">({t("campaigns.editor.offline")})</span>}
+              </label>
+            );
+          })}
+          {numbersError
+            ? <p className="field-error" role="alert">{numbersError}</p>
+            : <p className="field-hint">{t("campaigns.editor.numbersHint")}</p>}
+        </fieldset>
+
+        <fieldset className={scheduleError ? "editor-section invalid" : "editor-section"}>
+          <legend>{t("campaigns.editor.schedule")}</legend>
+          <div className="radio-row">
+            <label className="check">
+              <input type="radio" name="schedule" checked={schedule === "now"} onChange={() => setSchedule("now")} />
+              {t("campaigns.editor.now")}
+            </label>
+            <label className="check">
+              <input type="radio" name="schedule" checked={schedule === "later"} onChange={() => setSchedule("later")} />
+              {t("campaigns.editor.later")}
+            </label>
+            {schedule === "later" && (
+              <>
+                <input type="date" aria-label={t("campaigns.editor.date")} value={date} onChange={(e) => setDate(e.target.value)} />
+                <input type="time" aria-label={t("campaigns.editor.time")} value={time} onChange={(e) => setTime(e.target.value)} />
+              </>
+            )}
+          </div>
+          {scheduleError
+            ? <p className="field-error" role="alert">{scheduleError}</p>
+            : schedule === "now" && <p className="field-hint">{t("campaigns.editor.nowHint")}</p>}
+        </fieldset>
+
+        <PacingFields pacing={pacing} onChange={setPacing} error={errorFor("pacing")} />
+
+        {formError && <p className="form-error" role="alert">{formError}</p>}
+        <div className="actions">
+          <button type="button" className="ghost" onClick={onClose}>{t("common.cancel")}</button>
+          <button type="submit" className="primary" disabled={busy}>{t("campaigns.editor.create")}</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,69 @@
+import type { MessageKey } from "../../i18n";
+import { useI18n } from "../../i18n";
+import type { Pacing } from "../../ipc/call";
+import { minutesToTime, timeToMinutes } from "./campaign";
+
+interface Props {
+  pacing: Pacing;
+  onChange: (pacing: Pacing) => void;
+  /** Why Rust refused the pacing, shown under it. */
+  error: string | null;
+}
+
+type NumberKey = "delay_min_s" | "delay_max_s" | "daily_cap" | "warmup_days" | "warmup_start_cap";
+const NUMBERS: [NumberKey, MessageKey][] = [
+  ["delay_min_s", "campaigns.editor.delayMin"],
+  ["delay_max_s", "campaigns.editor.delayMax"],
+  ["daily_cap", "campaigns.editor.dailyCap"],
+  ["warmup_days", "campaigns.editor.warmupDays"],
+  ["warmup_start_cap", "campaigns.editor.warmupStart"],
+];
+
+/** Hours, weekdays, delay, daily cap and warm-up of a campaign; Rust checks them. */
+export function PacingFields({ pacing, onChange, error }: Props) {
+  const { t } = useI18n();
+  const time = (key: "window_start" | "window_end", label: MessageKey) => (
+    <label className="stack">
+      <span>{t(label)}</span>
+      <input type="time" value={minutesToTime(pacing[key])}
+        onChange={(e) => {
+          const m = timeToMinutes(e.target.value);
+          if (m !== null) onChange({ ...pacing, [key]: m });
+        }} />
+    </label>
+  );
+  return (
+    <fieldset className={error ? "pacing invalid" : "pacing"} aria-describedby={error ? "pacing-error" : "pacing-hint"}>
+      <legend>{t("campaigns.pacing")}</legend>
+      <div className="pacing-grid">
+        {time("window_start", "campaigns.editor.from")}
+        {time("window_end", "campaigns.editor.to")}
+      </div>
+      <div className="weekdays" role="group" aria-label={t("campaigns.editor.weekdays")}>
+        {pacing.weekdays.map((on, i) => (
+          <label key={i} className="check">
+            <input type="checkbox" checked={on}
+              onChange={(e) => {
+                const weekdays = [...pacing.weekdays] as Pacing["weekdays"];
+                weekdays[i] = e.target.checked;
+                onChange({ ...pacing, weekdays });
+              }} />
+            {t(`campaigns.weekday.${i}` as MessageKey)}
+          </label>
+        ))}
+      </div>
+      <div className="pacing-grid">
+        {NUMBERS.map(([key, label]) => (
+          <label key={key} className="stack">
+            <span>{t(label)}</span>
+            <input type="number" min={0} step={1} value={pacing[key]}
+              onChange={(e) => onChange({ ...pacing, [key]: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
+          </label>
+        ))}
+      </div>
+      {error
+        ? <p id="pacing-error" className="field-error" role="alert">{error}</p>
+        : <p id="pacing-hint" className="field-hint">{t("campaigns.editor.pacingHint")}</p>}
+    </fieldset>
+  );
+}

@@ -1,0 +1,278 @@
+// Campaigns in real Chromium: the editor (audience with a live count,
+// variables checked and previewed, refusals beside their part), the list with
+// pause / resume / cancel, and a campaign's report.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openApp, startServer } from "./harness.mjs";
+
+let browser, server;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const BASE = {
+  timezone: "America/Sao_Paulo",
+  accounts: [{ name: "Academia Forma" }],
+  tags: [{ name: "VIP", color: "#b91c1c" }, { name: "Lead", color: "#1d4ed8" }],
+  fields: [{ label: "Plano", kind: "text" }],
+  contacts: [
+    { phone: "+5511911112222", name: "Ana Lima", tags: ["VIP", "Lead"], fields: { Plano: "Ouro" } },
+    { phone: "+5521933334444", name: "Bruno Souza", tags: ["VIP"], optedOut: true },
+    { phone: "+5531955556666", name: "Carla Dias", tags: ["VIP"] },
+    { phone: "+5541977778888", name: "Davi Rocha", tags: ["Lead"] },
+  ],
+  numbers: [
+    { name: "Vendas", status: { state: "connected", me: "5511900000000@c.us" } },
+    { name: "Suporte", status: { state: "disconnected", reason: "Celular sem internet" } },
+  ],
+};
+
+const lastCall = async (app, cmd) => (await app.calls()).filter((c) => c.cmd === cmd).at(-1);
+const callsOf = async (app, cmd) => (await app.calls()).filter((c) => c.cmd === cmd);
+const tagId = (app, name) => app.page.evaluate((n) => window.__MOCK__.state.tags.find((x) => x.name === n).id, name);
+const mockCampaign = (app, name) => app.page.evaluate((n) => window.__MOCK__.state.campaigns.find((c) => c.name === n), name);
+
+async function openEditor(page) {
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  await page.getByRole("heading", { name: "Campanhas", exact: true }).waitFor();
+  await page.getByRole("button", { name: "+ Nova campanha" }).first().click();
+  return page.getByRole("dialog", { name: "Nova campanha" });
+}
+
+test("a campaign for a tag: live count without opted-out contacts, preview, created and listed", async () => {
+  const app = await openApp(browser, server.url, BASE);
+  const { page } = app;
+  const dialog = await openEditor(page);
+  await dialog.getByLabel("Nome da campanha").fill("Promoção VIP");
+  // VIP has three contacts; Bruno opted out, so two receive it.
+  await dialog.getByRole("group", { name: "Tem qualquer uma destas" }).getByRole("button", { name: "VIP", exact: true }).click();
+  await dialog.getByTestId("recipient-count").filter({ hasText: /^2 destinatários$/ }).waitFor();
+  await dialog.getByText("Contatos descadastrados nunca recebem.").waitFor();
+  const vip = await tagId(app, "VIP");
+  assert.deepEqual((await lastCall(app, "contacts_count")).args.filter, { tags_any: [vip], opted_out: false });
+
+  // A variable from its button, then the rest typed; the preview is for the first recipient.
+  const message = dialog.getByLabel("Mensagem");
+  await message.fill("{Olá|Oi} ");
+  await dialog.getByRole("group", { name: "Inserir variável" }).getByRole("button", { name: "{{primeiro_nome}}" }).click();
+  await message.press("End");
+  await message.pressSequentially(", seu plano {{plano}} tem desconto.");
+  assert.equal(await message.inputValue(), "{Olá|Oi} {{primeiro_nome}}, seu plano {{plano}} tem desconto.");
+  const preview = dialog.getByTestId("campaign-preview");
+  await preview.filter({ hasText: /^Olá Ana, seu plano Ouro tem desconto\.$/ }).waitFor();
+  await dialog.getByText("Usa: {{primeiro_nome}}, {{plano}}").waitFor();
+  // Another recipient: the preview follows.
+  await dialog.getByLabel("Prévia para").selectOption({ label: "Carla Dias" });
+  await preview.filter({ hasText: /^Olá Carla, seu plano  tem desconto\.$/ }).waitFor();
+  assert.equal((await lastCall(app, "campaigns_preview")).args.message, "{Olá|Oi} {{primeiro_nome}}, seu plano {{plano}} tem desconto.");
+
+  // The connected number is chosen already; the offline one is marked.
+  assert.equal(await dialog.getByRole("checkbox", { name: /Vendas/ }).isChecked(), true);
+  assert.equal(await dialog.getByRole("checkbox", { name: /Suporte/ }).isChecked(), false);
+  await dialog.locator(".number-option.offline").getByText("(não conectado)").waitFor();
+  // Media is not built: the option is there, disabled, and says so.
+  assert.equal(await dialog.getByRole("button", { name: "Anexar imagem ou arquivo" }).isDisabled(), true);
+
+  await dialog.getByRole("button", { name: "Criar campanha" }).click();
+  await page.getByText("Campanha \"Promoção VIP\" criada.").waitFor();
+  assert.equal(await page.getByRole("dialog").count(), 0);
+  const input = (await lastCall(app, "campaigns_create")).args.input;
+  assert.equal(input.name, "Promoção VIP");
+  assert.deepEqual(input.audience, { tags_any: [vip] });
+  assert.equal(input.starts_at, null);
+  assert.equal(input.pacing.delay_min_s, 30);
+  assert.equal(input.pacing.delay_max_s, 60);
+  assert.deepEqual(input.pacing.weekdays, [true, true, true, true, true, true, false]);
+  // The offset comes from the computer's clock (São Paulo here).
+  assert.equal(input.pacing.utc_offset_minutes, -180);
+  const numbers = await page.evaluate(() => window.__MOCK__.state.numbers.map((n) => n.number.id));
+  assert.deepEqual(input.numbers, [numbers[0]]);
+
+  const row = page.getByTestId("campaign-row").filter({ hasText: "Promoção VIP" });
+  await row.getByTestId("campaign-status").filter({ hasText: /^Enviando$/ }).waitFor();
+  await row.getByTestId("campaign-progress").filter({ hasText: /^0 de 2 processados$/ }).waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("an unknown variable is refused under the message, and so is creating with it", async () => {
+  const app = await openApp(browser, server.url, BASE);
+  const { page } = app;
+  const dialog = await openEditor(page);
+  await dialog.getByLabel("Nome da campanha").fill("Aviso");
+  await dialog.getByLabel("Todos os contatos").check();
+  await dialog.getByTestId("recipient-count").filter({ hasText: /^3 destinatários$/ }).waitFor();
+  await dialog.getByLabel("Mensagem").fill("Oi {{cidade}}!");
+  const expected = "A variável {{cidade}} não existe. Use {{nome}}, {{primeiro_nome}}, {{telefone}}, ou um campo personalizado desta conta.";
+  const note = dialog.locator("#campaign-message-note");
+  await note.filter({ hasText: expected }).waitFor();
+  assert.equal(await note.getAttribute("role"), "alert");
+  assert.equal(await dialog.getByTestId("campaign-preview").count(), 0);
+  // Create anyway: Rust refuses it too, nothing is created, the reason stays under the field.
+  await dialog.getByRole("button", { name: "Criar campanha" }).click();
+  await page.waitForFunction(() => window.__MOCK__.calls.some((c) => c.cmd === "campaigns_create"));
+  await note.filter({ hasText: expected }).waitFor();
+  assert.equal((await page.evaluate(() => window.__MOCK__.state.campaigns.length)), 0);
+  // Fixing the message clears the error.
+  await dialog.getByLabel("Mensagem").fill("Oi {{nome}}!");
+  await dialog.getByTestId("campaign-preview").filter({ hasText: /^Oi Ana Lima!$/ }).waitFor();
+  assert.equal(await note.getAttribute("role"), null);
+  await app.close();
+});
+
+test("an offline number is refused beside the numbers; scheduling for later accepts it", async () => {
+  const app = await openApp(browser, server.url, BASE);
+  const { page } = app;
+  const dialog = await openEditor(page);
+  await dialog.getByLabel("Nome da campanha").fill("Leads");
+  await dialog.getByRole("group", { name: "Tem todas estas" }).getByRole("button", { name: "Lead", exact: true }).click();
+  await dialog.getByTestId("recipient-count").filter({ hasText: /^2 destinatários$/ }).waitFor();
+  await dialog.getByLabel("Mensagem").fill("Oi {{primeiro_nome}}");
+  await dialog.getByRole("checkbox", { name: /Vendas/ }).uncheck();
+  await dialog.getByRole("checkbox", { name: /Suporte/ }).check();
+  await dialog.getByRole("button", { name: "Criar campanha" }).click();
+  const offline = "O número Suporte não está conectado. Conecte-o em Números ou agende a campanha para depois.";
+  const numbers = dialog.locator("fieldset", { has: page.getByText("Números", { exact: true }) });
+  await numbers.getByRole("alert").filter({ hasText: offline }).waitFor();
+  assert.equal(await page.evaluate(() => window.__MOCK__.state.campaigns.length), 0);
+
+  // Scheduled for tomorrow 10:00 local time, the offline number may connect by then.
+  await dialog.getByLabel("Agendar").check();
+  const tomorrow = await page.evaluate(() => {
+    const d = new Date(Date.now() + 86_400_000);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  });
+  await dialog.getByLabel("Data", { exact: true }).fill(tomorrow);
+  await dialog.getByLabel("Hora", { exact: true }).fill("10:00");
+  await dialog.getByRole("button", { name: "Criar campanha" }).click();
+  await page.getByText("Campanha \"Leads\" criada.").waitFor();
+  const input = (await lastCall(app, "campaigns_create")).args.input;
+  const expected = await page.evaluate((day) => { const [y, m, d] = day.split("-").map(Number); return new Date(y, m - 1, d, 10, 0).getTime(); }, tomorrow);
+  assert.equal(input.starts_at, expected);
+  await page.getByTestId("campaign-row").filter({ hasText: "Leads" }).getByTestId("campaign-status").filter({ hasText: /^Agendada$/ }).waitFor();
+  await app.close();
+});
+
+test("an empty name is refused under the name; a segment's audience is sent as saved", async () => {
+  const app = await openApp(browser, server.url, { ...BASE, segments: [{ name: "Só VIP", filter: { tags_all: [] } }] });
+  const { page } = app;
+  // The segment asks for VIP (its id is known only once the page is up).
+  await page.evaluate(() => {
+    const s = window.__MOCK__.state;
+    s.segments[0].filter.tags_all = [s.tags.find((x) => x.name === "VIP").id];
+  });
+  const dialog = await openEditor(page);
+  await dialog.getByLabel("Um segmento salvo").check();
+  await dialog.getByLabel("Segmento", { exact: true }).selectOption({ label: "Só VIP" });
+  await dialog.getByTestId("recipient-count").filter({ hasText: /^2 destinatários$/ }).waitFor();
+  await dialog.getByLabel("Mensagem").fill("Oi");
+  await dialog.getByRole("button", { name: "Criar campanha" }).click();
+  await dialog.locator("#campaign-name-note").filter({ hasText: "Dê à campanha um nome de até 80 caracteres." }).waitFor();
+  await dialog.getByLabel("Nome da campanha").fill("Segmento VIP");
+  await dialog.getByRole("button", { name: "Criar campanha" }).click();
+  await page.getByText("Campanha \"Segmento VIP\" criada.").waitFor();
+  const vip = await tagId(app, "VIP");
+  assert.deepEqual((await lastCall(app, "campaigns_create")).args.input.audience, { tags_all: [vip] });
+  await app.close();
+});
+
+test("pause, resume and cancel call Rust and the badge follows; cancel asks first", async () => {
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    campaigns: [{ name: "Black Friday", status: "running", numbers: [0], report: { pending: 6, sent: 3, delivered: 1 } }],
+  });
+  const { page } = app;
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  const row = page.getByTestId("campaign-row").filter({ hasText: "Black Friday" });
+  const badge = row.getByTestId("campaign-status");
+  await badge.filter({ hasText: /^Enviando$/ }).waitFor();
+  await row.getByTestId("campaign-progress").filter({ hasText: /^4 de 10 processados$/ }).waitFor();
+  assert.equal(await row.getByRole("progressbar").getAttribute("value"), "40");
+  assert.equal(await row.getByRole("button", { name: "Retomar" }).count(), 0);
+
+  await row.getByRole("button", { name: "Pausar" }).click();
+  await badge.filter({ hasText: /^Pausada$/ }).waitFor();
+  assert.equal((await lastCall(app, "campaigns_set_status")).args.status, "paused");
+  assert.equal(await row.getByRole("button", { name: "Pausar" }).count(), 0);
+
+  await row.getByRole("button", { name: "Retomar" }).click();
+  await badge.filter({ hasText: /^Enviando$/ }).waitFor();
+  assert.equal((await lastCall(app, "campaigns_set_status")).args.status, "running");
+
+  // Cancel asks; keeping it changes nothing.
+  await row.getByRole("button", { name: "Cancelar campanha" }).click();
+  const confirm = page.getByRole("dialog", { name: "Cancelar a campanha?" });
+  await confirm.getByText(/Uma campanha cancelada não pode ser retomada/).waitFor();
+  await confirm.getByRole("button", { name: "Cancelar", exact: true }).click();
+  assert.equal(await page.getByRole("dialog").count(), 0);
+  assert.equal((await callsOf(app, "campaigns_set_status")).length, 2);
+  await row.getByRole("button", { name: "Cancelar campanha" }).click();
+  await page.getByRole("dialog", { name: "Cancelar a campanha?" }).getByRole("button", { name: "Cancelar campanha" }).click();
+  await badge.filter({ hasText: /^Cancelada$/ }).waitFor();
+  assert.equal((await lastCall(app, "campaigns_set_status")).args.status, "cancelled");
+  assert.equal((await mockCampaign(app, "Black Friday")).status, "cancelled");
+  assert.equal(await row.getByRole("button").filter({ hasText: /Pausar|Retomar|Cancelar/ }).count(), 0);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a campaign's report shows every counter and follows changes", async () => {
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    campaigns: [{
+      name: "Reativação", status: "running", numbers: [0], message: "Oi {{primeiro_nome}}, sentimos sua falta!",
+      report: { pending: 5, queued: 2, sent: 10, delivered: 6, read: 4, failed: 3, skipped: 1, replied: 7, opted_out: 2 },
+    }],
+  });
+  const { page } = app;
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  await page.getByRole("button", { name: "Abrir Reativação" }).click();
+  await page.getByRole("heading", { name: /Reativação/ }).waitFor();
+  const value = (key) => page.getByTestId(`report-${key}`).locator("strong").textContent();
+  const expected = { sent: "20", delivered: "10", read: "4", replied: "7", failed: "3", skipped: "1", optedOut: "2", pending: "7" };
+  await page.getByTestId("report-sent").waitFor();
+  for (const [key, n] of Object.entries(expected)) assert.equal(await value(key), n, key);
+  const labels = await page.locator(".report-cards .card-label").allTextContents();
+  assert.deepEqual(labels, ["Enviadas", "Entregues", "Lidas", "Responderam", "Falharam", "Puladas", "Descadastraram", "Pendentes"]);
+  await page.getByTestId("campaign-progress").filter({ hasText: /^26 de 31 processados$/ }).waitFor();
+  await page.getByText("Oi {{primeiro_nome}}, sentimos sua falta!").waitFor();
+  await page.getByTestId("campaign-pacing").filter({ hasText: "08:00–20:00, Seg, Ter, Qua, Qui, Sex, Sáb; 30–60 s entre mensagens; até 200 por número por dia" }).waitFor();
+
+  // Messages go out meanwhile: the report on screen follows.
+  await page.evaluate(() => {
+    const r = window.__MOCK__.state.campaigns[0].report;
+    r.pending -= 5;
+    r.read += 5;
+  });
+  await page.getByTestId("report-read").locator("strong").filter({ hasText: /^9$/ }).waitFor();
+  assert.equal(await value("pending"), "2");
+
+  // Pausing from the report page.
+  await page.getByRole("button", { name: "Pausar" }).click();
+  await page.getByTestId("campaign-status").filter({ hasText: /^Pausada$/ }).waitFor();
+  await page.getByRole("button", { name: "← Campanhas" }).click();
+  await page.getByTestId("campaign-row").filter({ hasText: "Reativação" }).getByTestId("campaign-status").filter({ hasText: /^Pausada$/ }).waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("changing the pace of a running campaign is sent to Rust; an impossible one is refused", async () => {
+  const app = await openApp(browser, server.url, { ...BASE, campaigns: [{ name: "Ritmo", status: "running", numbers: [0], report: { pending: 3 } }] });
+  const { page } = app;
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  await page.getByRole("button", { name: "Abrir Ritmo" }).click();
+  await page.getByRole("button", { name: "Alterar ritmo" }).click();
+  const dialog = page.getByRole("dialog", { name: "Alterar ritmo" });
+  await dialog.getByLabel("Intervalo mínimo (s)").fill("90");
+  await dialog.getByRole("button", { name: "Salvar" }).click();
+  await dialog.getByRole("alert").filter({ hasText: "O intervalo entre mensagens precisa ter mínimo menor ou igual ao máximo, e o máximo até 1 hora." }).waitFor();
+  await dialog.getByLabel("Intervalo máximo (s)").fill("120");
+  await dialog.getByLabel("Dom").check();
+  await dialog.getByRole("button", { name: "Salvar" }).click();
+  await page.getByText("Ritmo de envio atualizado.").waitFor();
+  await page.getByTestId("campaign-pacing").filter({ hasText: "Dom; 90–120 s entre mensagens" }).waitFor();
+  const pacing = (await lastCall(app, "campaigns_set_pacing")).args.pacing;
+  assert.equal(pacing.delay_min_s, 90);
+  assert.equal(pacing.delay_max_s, 120);
+  assert.deepEqual(pacing.weekdays, [true, true, true, true, true, true, true]);
+  await app.close();
+});
