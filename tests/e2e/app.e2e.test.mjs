@@ -180,3 +180,40 @@ test("a Sandbox number: pair, a contact writes, the operator replies, the fake W
   const sent = readFileSync(join(dataDir, "sandbox", sandboxes[0], "sent.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(sent.map((m) => [m.chat, m.text]), [["5511987654321@c.us", "Abrimos sim, das 8h às 12h."]]);
 });
+
+test("a campaign for a tag: created in the editor, sent by the Sandbox number, reported", async () => {
+  await (await session.find("//nav//button[contains(., 'Campanhas')]")).click();
+  await (await session.find(button("+ Nova campanha"))).click();
+  const dialog = "//div[@role='dialog']";
+  await (await session.find(`${dialog}//input[@id='campaign-name']`)).type("Novidades VIP");
+  await (await session.find(`${dialog}//label[contains(., 'Por etiquetas')]/input`)).click();
+  await (await session.find(`${dialog}//div[@role='group'][@aria-label='Tem todas estas']` + button("VIP"))).click();
+  await session.find(`${dialog}//strong[@data-testid='recipient-count'][normalize-space()='3 destinatários']`);
+  await (await session.find(`${dialog}//textarea[@id='campaign-message']`)).type("Oi {{primeiro_nome}}, temos novidades!");
+  // Any hour, any day, no delay: the test must not depend on when CI runs.
+  await (await session.find(`${dialog}//label[contains(., 'O dia todo')]/input`)).click();
+  const numberInput = (label) => session.find(`${dialog}//label[span[normalize-space()='${label}']]/input`);
+  for (const [label, value] of [["Intervalo mínimo (s)", "0"], ["Intervalo máximo (s)", "0"]]) {
+    const input = await numberInput(label);
+    await input.clear();
+    await input.type(value);
+  }
+  // Sunday is the one day off by default.
+  await (await session.find(`${dialog}//div[@role='group'][@aria-label='Dias da semana']//label[normalize-space()='Dom']/input`)).click();
+  await (await session.find(`${dialog}` + button("Criar campanha"))).click();
+
+  const row = "//li[@data-testid='campaign-row'][contains(., 'Novidades VIP')]";
+  await session.find(`${row}//*[@data-testid='campaign-status'][normalize-space()='Concluída']`);
+  const sandboxes = readdirSync(join(dataDir, "sandbox"));
+  const sent = readFileSync(join(dataDir, "sandbox", sandboxes[0], "sent.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const campaign = sent.filter((m) => m.text.includes("temos novidades")).map((m) => [m.chat, m.text]).sort();
+  assert.deepEqual(campaign, [
+    ["5511987654321@c.us", "Oi Maria, temos novidades!"],
+    ["5521988880001@c.us", "Oi João, temos novidades!"],
+    ["5521988880002@c.us", "Oi Conceição, temos novidades!"],
+  ]);
+  const [account] = cli(["accounts", "list"]);
+  const [listed] = cli(["campaigns", "list", "--account", account.id]);
+  assert.equal(listed.report.total, 3);
+  assert.equal(listed.report.pending + listed.report.queued, 0);
+});

@@ -54,6 +54,9 @@ class Element {
   text() {
     return this.session.cmd("GET", `/element/${this.id}/text`);
   }
+  clear() {
+    return this.session.cmd("POST", `/element/${this.id}/clear`, {});
+  }
 }
 
 function elementId(reference) {

@@ -494,6 +494,7 @@ export const en: Record<MessageKey, string> = {
   "campaigns.editor.time": "Time",
   "campaigns.editor.scheduleInvalid": "Choose a valid date and time.",
   "campaigns.editor.nowHint": "Sending now needs connected numbers; sending keeps to the hours and days below.",
+  "campaigns.editor.allDay": "All day (00:00 to 24:00)",
   "campaigns.editor.from": "From",
   "campaigns.editor.to": "To",
   "campaigns.editor.weekdays": "Weekdays",

@@ -492,6 +492,7 @@ export const ptBR = {
   "campaigns.editor.time": "Hora",
   "campaigns.editor.scheduleInvalid": "Escolha uma data e hora válidas.",
   "campaigns.editor.nowHint": "Enviar agora exige números conectados; o envio respeita o horário e os dias abaixo.",
+  "campaigns.editor.allDay": "O dia todo (00:00 às 24:00)",
   "campaigns.editor.from": "Das",
   "campaigns.editor.to": "Às",
   "campaigns.editor.weekdays": "Dias da semana",

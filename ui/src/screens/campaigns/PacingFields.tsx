@@ -19,9 +19,14 @@ const NUMBERS: [NumberKey, MessageKey][] = [
   ["warmup_start_cap", "campaigns.editor.warmupStart"],
 ];
 
+/** Midnight to midnight: a time input cannot show 24:00, so this is a checkbox. */
+const ALL_DAY = { window_start: 0, window_end: 24 * 60 };
+const BUSINESS_HOURS = { window_start: 8 * 60, window_end: 20 * 60 };
+
 /** Hours, weekdays, delay, daily cap and warm-up of a campaign; Rust checks them. */
 export function PacingFields({ pacing, onChange, error }: Props) {
   const { t } = useI18n();
+  const allDay = pacing.window_start === 0 && pacing.window_end === 24 * 60;
   const time = (key: "window_start" | "window_end", label: MessageKey) => (
     <label className="stack">
       <span>{t(label)}</span>
@@ -35,10 +40,17 @@ export function PacingFields({ pacing, onChange, error }: Props) {
   return (
     <fieldset className={error ? "pacing invalid" : "pacing"} aria-describedby={error ? "pacing-error" : "pacing-hint"}>
       <legend>{t("campaigns.pacing")}</legend>
-      <div className="pacing-grid">
-        {time("window_start", "campaigns.editor.from")}
-        {time("window_end", "campaigns.editor.to")}
-      </div>
+      <label className="check">
+        <input type="checkbox" checked={allDay}
+          onChange={(e) => onChange({ ...pacing, ...(e.target.checked ? ALL_DAY : BUSINESS_HOURS) })} />
+        {t("campaigns.editor.allDay")}
+      </label>
+      {!allDay && (
+        <div className="pacing-grid">
+          {time("window_start", "campaigns.editor.from")}
+          {time("window_end", "campaigns.editor.to")}
+        </div>
+      )}
       <div className="weekdays" role="group" aria-label={t("campaigns.editor.weekdays")}>
         {pacing.weekdays.map((on, i) => (
           <label key={i} className="check">
