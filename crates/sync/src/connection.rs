@@ -103,6 +103,11 @@ impl ConnectionSettings {
         refuse_transaction_pooler(self.port)
     }
 
+    /// The options the sync engine connects with (validated as above).
+    pub fn connect_options(&self, password: &Password) -> Result<PgConnectOptions, RemoteError> {
+        self.options(password)
+    }
+
     fn options(&self, password: &Password) -> Result<PgConnectOptions, RemoteError> {
         self.validate()?;
         let mut options = PgConnectOptions::new_without_pgpass()

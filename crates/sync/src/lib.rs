@@ -6,24 +6,39 @@
 //! connects: TLS, poolers, passwords in the OS credential store. It must never
 //! hold the owner's credentials beyond one CLI command, never store a password
 //! outside the credential store, and never let a client-chosen setting decide
-//! what an operator may see. Push and pull come later, on top of this.
+//! what an operator may see. On top of it, the sync engine: a local outbox
+//! filled by triggers (migrations/sqlite/0007), [`push`], [`pull`], and the
+//! [`engine`] task that runs them with LISTEN/NOTIFY and backoff (docs/sync.md).
 
 pub mod connection;
+pub mod engine;
 pub mod error;
+mod fold;
+pub mod hlc;
 pub mod invite;
 pub mod membership;
 pub mod provision;
+pub mod pull;
+pub mod push;
 pub mod scram;
 pub mod secret;
+pub mod status;
+pub mod sync_error;
+pub mod tables;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 
 use sqlx::migrate::Migrator;
 
 pub use connection::{ConnectionSettings, RemoteStatus, TlsMode, test_connection};
+pub use engine::{Engine, EngineConfig};
 pub use error::RemoteError;
 pub use membership::MemberRole;
+pub use pull::{PullReport, pull_once};
+pub use push::{PushReport, push_once};
 pub use secret::{Password, SavedPassword};
+pub use status::{SyncState, SyncStatus};
+pub use sync_error::SyncError;
 
 /// The migrations of `migrations/postgres/`, embedded at build time.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/postgres");

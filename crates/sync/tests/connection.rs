@@ -199,7 +199,7 @@ async fn a_connection_test_says_what_is_wrong() {
 
     // A schema older, or newer, than this binary.
     owner
-        .execute("DELETE FROM zapdesk._sqlx_migrations WHERE version = 2")
+        .execute("DELETE FROM zapdesk._sqlx_migrations WHERE version >= 2")
         .await
         .unwrap();
     let agent = {
@@ -230,7 +230,8 @@ async fn a_connection_test_says_what_is_wrong() {
     owner
         .execute(
             "INSERT INTO zapdesk._sqlx_migrations (version, description, success, checksum, execution_time)
-             VALUES (2, 'access', true, '\\x00', 0), (9999, 'future', true, '\\x00', 0)",
+             VALUES (2, 'access', true, '\\x00', 0), (3, 'notify', true, '\\x00', 0),
+                    (9999, 'future', true, '\\x00', 0)",
         )
         .await
         .unwrap();

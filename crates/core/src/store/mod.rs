@@ -70,6 +70,14 @@ impl Store {
         &self.pool
     }
 
+    /// The connection pool, for the sync engine (`crates/sync`) only: it reads
+    /// the outbox its triggers fill and applies pulled rows under its guard.
+    /// Nothing else outside this crate should write through it.
+    #[doc(hidden)]
+    pub fn pool_for_sync(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     /// A write transaction. `BEGIN IMMEDIATE` takes the write lock at once,
     /// so the busy timeout applies; a plain (deferred) transaction that reads
     /// first and writes after can fail outright with SQLITE_BUSY when another

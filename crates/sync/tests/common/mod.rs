@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses its own part of this
 
+pub mod desktop;
+
 use sqlx::{Executor, PgConnection};
 use uuid::Uuid;
 use zapdesk_core::AccountId;

@@ -1,0 +1,413 @@
+//! The sync engine: one tokio task per connection to the agency's server.
+//!
+//! A session connects (a query connection and a LISTEN connection), reads the
+//! operator's memberships, pushes, then pulls every account; then it waits:
+//! a NOTIFY on channel `zapdesk` (`<account>:<version>`, migration 0003)
+//! pulls that account, a [`Engine::poke`] (local changes) or the push interval
+//! pushes, the resync interval does everything again. Any failure ends the
+//! session: the engine reports Offline (unreachable) or Error, waits an
+//! exponential backoff with jitter, and starts a new session, which always
+//! pulls everything again, since notifications sent while disconnected are lost.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use rand::Rng;
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, PgConnection, SqlitePool};
+use tokio::sync::{Notify, mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+use zapdesk_core::{ErrorCode, Lang, Store, UserError};
+
+use crate::error::{RemoteError, Target};
+use crate::status::{SyncState, SyncStatus};
+use crate::sync_error::SyncError;
+use crate::{pull, push};
+
+/// The channel the server's triggers notify (migrations/postgres/0003).
+pub const CHANNEL: &str = "zapdesk";
+
+/// How the engine connects and paces itself.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// The operator's connection (see `ConnectionSettings::connect_options`).
+    pub remote: PgConnectOptions,
+    /// How often the outbox is checked without a poke.
+    pub push_interval: Duration,
+    /// How often everything is pulled again without a notification (a
+    /// safety net; notifications do the work).
+    pub resync_interval: Duration,
+    /// The first retry delay after a failure, doubled up to `backoff_max`.
+    pub backoff_min: Duration,
+    pub backoff_max: Duration,
+    /// How long a connection attempt may take.
+    pub connect_timeout: Duration,
+    /// The language of error messages in the status.
+    pub lang: Lang,
+}
+
+impl EngineConfig {
+    pub fn new(remote: PgConnectOptions) -> EngineConfig {
+        EngineConfig {
+            remote,
+            push_interval: Duration::from_secs(2),
+            resync_interval: Duration::from_secs(300),
+            backoff_min: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(15),
+            lang: Lang::default(),
+        }
+    }
+}
+
+/// A running engine. Dropping it stops the task.
+pub struct Engine {
+    status: watch::Receiver<SyncStatus>,
+    poke: std::sync::Arc<Notify>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Engine {
+    /// Starts syncing the store with the server.
+    pub fn start(store: &Store, config: EngineConfig) -> Engine {
+        let (tx, rx) = watch::channel(SyncStatus::default());
+        let poke = std::sync::Arc::new(Notify::new());
+        let (stop_tx, stop_rx) = oneshot::channel();
+        let local = store.pool_for_sync().clone();
+        let task = tokio::spawn(run(local, config, tx, poke.clone(), stop_rx));
+        Engine {
+            status: rx,
+            poke,
+            stop: Some(stop_tx),
+            task: Some(task),
+        }
+    }
+
+    /// The status, for the UI to show and follow.
+    pub fn status(&self) -> watch::Receiver<SyncStatus> {
+        self.status.clone()
+    }
+
+    /// Local changes were made: push them now rather than at the next interval.
+    pub fn poke(&self) {
+        self.poke.notify_one();
+    }
+
+    /// Stops the engine and waits for its task to end.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Why a session ended without an error.
+enum Ended {
+    Stopped,
+}
+
+async fn run(
+    local: SqlitePool,
+    config: EngineConfig,
+    status: watch::Sender<SyncStatus>,
+    poke: std::sync::Arc<Notify>,
+    mut stop: oneshot::Receiver<()>,
+) {
+    let mut failures: u32 = 0;
+    let mut offline_since: Option<i64> = None;
+    loop {
+        let result = session(&local, &config, &status, &poke, &mut stop, &mut failures).await;
+        let error = match result {
+            Ok(Ended::Stopped) => return,
+            Err(e) => e,
+        };
+        // A session that synced reset `failures`: this is a new outage.
+        if failures == 0 {
+            offline_since = None;
+        }
+        let waiting = push::waiting(&local).await.unwrap_or(0);
+        let state = if error.is_connection() {
+            SyncState::Offline {
+                since: *offline_since.get_or_insert_with(now_ms),
+            }
+        } else {
+            let remote = describe(error, &config);
+            SyncState::Error {
+                code: remote.0,
+                message: remote.1,
+            }
+        };
+        status.send_modify(|s| {
+            s.state = state;
+            s.waiting = waiting;
+        });
+        let delay = backoff(&config, failures);
+        failures = failures.saturating_add(1);
+        tokio::select! {
+            _ = &mut stop => return,
+            () = tokio::time::sleep(delay) => {}
+        }
+    }
+}
+
+/// One connected session; returns only on stop or failure.
+async fn session(
+    local: &SqlitePool,
+    config: &EngineConfig,
+    status: &watch::Sender<SyncStatus>,
+    poke: &Notify,
+    stop: &mut oneshot::Receiver<()>,
+    failures: &mut u32,
+) -> Result<Ended, SyncError> {
+    let mut conn = connect(config).await?;
+    // LISTEN before the first pull: a change committed after the pull's
+    // snapshot is then notified, and one before it is in the snapshot.
+    let (mut notified, listener) = listen(config).await?;
+    let result = serve(
+        local,
+        config,
+        status,
+        poke,
+        stop,
+        failures,
+        &mut conn,
+        &mut notified,
+    )
+    .await;
+    listener.abort();
+    let _ = conn.close().await;
+    result
+}
+
+#[allow(clippy::too_many_arguments)] // the session's parts, passed down once
+async fn serve(
+    local: &SqlitePool,
+    config: &EngineConfig,
+    status: &watch::Sender<SyncStatus>,
+    poke: &Notify,
+    stop: &mut oneshot::Receiver<()>,
+    failures: &mut u32,
+    conn: &mut PgConnection,
+    notified: &mut mpsc::UnboundedReceiver<(Uuid, i64)>,
+) -> Result<Ended, SyncError> {
+    let mut accounts = pull::memberships(conn).await?;
+    sync_all(local, conn, &accounts, status).await?;
+    *failures = 0;
+    let mut push_tick = tokio::time::interval(config.push_interval);
+    let mut resync_tick = tokio::time::interval(config.resync_interval);
+    // Both fire at once on creation; the session just synced.
+    push_tick.tick().await;
+    resync_tick.tick().await;
+    loop {
+        tokio::select! {
+            _ = &mut *stop => return Ok(Ended::Stopped),
+            poke = notified.recv() => {
+                // The listener ends when its connection is lost: start over.
+                let Some((account, version)) = poke else {
+                    return Err(SyncError::Remote(sqlx::Error::Io(std::io::Error::new(
+                        std::io::ErrorKind::ConnectionAborted,
+                        "the LISTEN connection was lost",
+                    ))));
+                };
+                let mut wanted: HashSet<Uuid> = HashSet::new();
+                if accounts.contains(&account) && version > pull::cursor(local, account).await? {
+                    wanted.insert(account);
+                }
+                // Several pokes may be queued already: one pull per account.
+                while let Ok((account, version)) = notified.try_recv() {
+                    if accounts.contains(&account) && version > pull::cursor(local, account).await? {
+                        wanted.insert(account);
+                    }
+                }
+                let wanted: Vec<Uuid> = accounts.iter().copied().filter(|a| wanted.contains(a)).collect();
+                if !wanted.is_empty() {
+                    pull_accounts(local, conn, &wanted, status).await?;
+                    finish(local, status).await?;
+                }
+            }
+            () = poke.notified() => {
+                push::push_once(local, conn, &accounts).await?;
+                finish(local, status).await?;
+            }
+            _ = push_tick.tick() => {
+                if push::waiting(local).await? > 0 {
+                    push::push_once(local, conn, &accounts).await?;
+                    finish(local, status).await?;
+                }
+            }
+            _ = resync_tick.tick() => {
+                accounts = pull::memberships(conn).await?;
+                sync_all(local, conn, &accounts, status).await?;
+            }
+        }
+    }
+}
+
+/// Push everything, then pull every account.
+async fn sync_all(
+    local: &SqlitePool,
+    conn: &mut PgConnection,
+    accounts: &[Uuid],
+    status: &watch::Sender<SyncStatus>,
+) -> Result<(), SyncError> {
+    let waiting = push::waiting(local).await?;
+    status.send_modify(|s| {
+        s.state = SyncState::Syncing {
+            done: 0,
+            total: accounts.len() as u64,
+        };
+        s.waiting = waiting;
+    });
+    push::push_once(local, conn, accounts).await?;
+    pull_accounts(local, conn, accounts, status).await?;
+    finish(local, status).await
+}
+
+async fn pull_accounts(
+    local: &SqlitePool,
+    conn: &mut PgConnection,
+    accounts: &[Uuid],
+    status: &watch::Sender<SyncStatus>,
+) -> Result<(), SyncError> {
+    let total = accounts.len() as u64;
+    for (done, account) in accounts.iter().enumerate() {
+        status.send_modify(|s| {
+            s.state = SyncState::Syncing {
+                done: done as u64,
+                total,
+            };
+        });
+        let report = pull::pull_account(local, conn, *account).await?;
+        if report.applied > 0 {
+            status.send_modify(|s| s.pulled += report.applied);
+        }
+    }
+    Ok(())
+}
+
+/// Synced, with the outbox's count (changes made meanwhile stay counted).
+async fn finish(local: &SqlitePool, status: &watch::Sender<SyncStatus>) -> Result<(), SyncError> {
+    let waiting = push::waiting(local).await?;
+    status.send_modify(|s| {
+        s.state = SyncState::Synced;
+        s.last_sync = Some(now_ms());
+        s.waiting = waiting;
+    });
+    Ok(())
+}
+
+async fn connect(config: &EngineConfig) -> Result<PgConnection, SyncError> {
+    match tokio::time::timeout(config.connect_timeout, config.remote.connect()).await {
+        Ok(result) => result.map_err(SyncError::remote),
+        Err(_) => Err(SyncError::Remote(sqlx::Error::PoolTimedOut)),
+    }
+}
+
+/// A task that LISTENs on its own connection and forwards `(account,
+/// version)` pokes; it ends (closing the channel) when the connection is lost.
+async fn listen(
+    config: &EngineConfig,
+) -> Result<(mpsc::UnboundedReceiver<(Uuid, i64)>, JoinHandle<()>), SyncError> {
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(config.connect_timeout)
+        .connect_with(config.remote.clone())
+        .await
+        .map_err(SyncError::remote)?;
+    let mut listener = PgListener::connect_with(&pool)
+        .await
+        .map_err(SyncError::remote)?;
+    listener.listen(CHANNEL).await.map_err(SyncError::remote)?;
+    let (tx, rx) = mpsc::unbounded_channel();
+    let task = tokio::spawn(async move {
+        // Ok(None): the connection was lost; whatever was sent meanwhile is
+        // lost with it, so the session starts over and pulls everything.
+        while let Ok(Some(n)) = listener.try_recv().await {
+            if let Some(poke) = parse_poke(n.payload())
+                && tx.send(poke).is_err()
+            {
+                break;
+            }
+        }
+        drop(pool);
+    });
+    Ok((rx, task))
+}
+
+/// `<account uuid>:<version>`.
+fn parse_poke(payload: &str) -> Option<(Uuid, i64)> {
+    let (account, version) = payload.split_once(':')?;
+    Some((account.parse().ok()?, version.parse().ok()?))
+}
+
+/// The code and text a person sees for a failure.
+fn describe(error: SyncError, config: &EngineConfig) -> (ErrorCode, String) {
+    let target = Target {
+        host: config.remote.get_host().to_owned(),
+        port: config.remote.get_port(),
+        user: config.remote.get_username().to_owned(),
+        database: config.remote.get_database().unwrap_or_default().to_owned(),
+    };
+    match error {
+        SyncError::Remote(e) => {
+            let remote = RemoteError::from_sqlx(e, &target);
+            (remote.code(), remote.message(config.lang))
+        }
+        SyncError::Local(e) => (ErrorCode::DatabaseFailed, format!("{e}")),
+        SyncError::Outbox(detail) => (ErrorCode::DatabaseFailed, detail),
+    }
+}
+
+/// The delay before retry `failures` (0-based): doubling from the minimum up
+/// to the maximum, then a random point in its upper half, so desktops that
+/// lost the server together do not all come back at the same instant.
+fn backoff(config: &EngineConfig, failures: u32) -> Duration {
+    let base = config
+        .backoff_min
+        .saturating_mul(2u32.saturating_pow(failures.min(16)))
+        .min(config.backoff_max);
+    let half = base / 2;
+    half + half.mul_f64(rand::rng().random_range(0.0..=1.0))
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pokes_are_read() {
+        let a = Uuid::now_v7();
+        assert_eq!(parse_poke(&format!("{a}:42")), Some((a, 42)));
+        assert_eq!(parse_poke("nope"), None);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_maximum_with_jitter() {
+        let config = EngineConfig::new(PgConnectOptions::new());
+        for failures in 0..20 {
+            let d = backoff(&config, failures);
+            let base = (config.backoff_min * 2u32.pow(failures.min(16))).min(config.backoff_max);
+            assert!(d >= base / 2 && d <= base, "{failures}: {d:?}");
+        }
+    }
+}

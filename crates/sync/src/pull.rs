@@ -1,0 +1,231 @@
+//! Pull: for each account, the rows the server changed after this desktop's
+//! cursor, read in one REPEATABLE READ snapshot bounded by the account's
+//! counter (read first), applied to the local store in one transaction with
+//! the sync guard set, and the cursor advanced in that same transaction. A
+//! crash before the local commit leaves the cursor where it was: the next pull
+//! reads the same rows again.
+//!
+//! Last writer wins: a pulled row replaces the local one only when its clock
+//! is later; a tombstone deletes the local row unless the row was written
+//! later; a row whose local delete is still waiting to be pushed with a later
+//! clock is not brought back. Rows are applied parents first (the order of
+//! [`TABLES`]); a row whose parent was deleted locally is skipped.
+
+use sqlx::{Connection, PgConnection, Row, Sqlite, SqlitePool, Transaction};
+use uuid::Uuid;
+
+use crate::hlc::{self, Hlc};
+use crate::sync_error::SyncError;
+use crate::tables::{SyncTable, TABLES, Value, read_value};
+
+/// What a pull of one account did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PullReport {
+    /// Rows received from the server.
+    pub received: u64,
+    /// Rows that changed the local store (written or deleted).
+    pub applied: u64,
+    /// Rows refused by a local constraint (a phone or a name taken locally by
+    /// another row); they stay on the server, see docs/sync.md.
+    pub conflicts: u64,
+    /// The account's cursor after the pull.
+    pub cursor: i64,
+}
+
+/// A pulled row.
+struct Change {
+    table: &'static SyncTable,
+    values: Vec<Value>,
+    hlc: String,
+    deleted: bool,
+}
+
+/// This desktop's cursor for an account (0: never pulled).
+pub async fn cursor(local: &SqlitePool, account: Uuid) -> Result<i64, SyncError> {
+    Ok(
+        sqlx::query_scalar("SELECT version FROM sync_cursor WHERE account_id = ?")
+            .bind(account)
+            .fetch_optional(local)
+            .await?
+            .unwrap_or(0),
+    )
+}
+
+/// The accounts the connected operator is a member of.
+pub async fn memberships(remote: &mut PgConnection) -> Result<Vec<Uuid>, SyncError> {
+    sqlx::query_scalar(
+        "SELECT account_id FROM zapdesk.memberships WHERE operator = session_user ORDER BY account_id",
+    )
+    .fetch_all(remote)
+    .await
+    .map_err(SyncError::remote)
+}
+
+/// Pulls each of these accounts.
+pub async fn pull_once(
+    local: &SqlitePool,
+    remote: &mut PgConnection,
+    accounts: &[Uuid],
+) -> Result<Vec<PullReport>, SyncError> {
+    let mut reports = Vec::with_capacity(accounts.len());
+    for account in accounts {
+        reports.push(pull_account(local, remote, *account).await?);
+    }
+    Ok(reports)
+}
+
+/// Pulls one account.
+pub async fn pull_account(
+    local: &SqlitePool,
+    remote: &mut PgConnection,
+    account: Uuid,
+) -> Result<PullReport, SyncError> {
+    let from = cursor(local, account).await?;
+    let (to, changes) = read_changes(remote, account, from).await?;
+    let mut report = PullReport {
+        received: changes.len() as u64,
+        cursor: from,
+        ..PullReport::default()
+    };
+    if to <= from {
+        return Ok(report);
+    }
+    let mut tx = local.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query("UPDATE sync_apply SET applying = 1 WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    // The statements, built once per table rather than once per row.
+    let statements: Vec<(String, String)> = TABLES
+        .iter()
+        .map(|t| (t.local_apply_row(), t.local_apply_tombstone()))
+        .collect();
+    let mut newest: Option<Hlc> = None;
+    for change in &changes {
+        let index = TABLES
+            .iter()
+            .position(|t| std::ptr::eq(t, change.table))
+            .unwrap_or_default();
+        let (live, tombstone) = &statements[index];
+        let sql = if change.deleted { tombstone } else { live };
+        match apply(&mut tx, change, sql).await {
+            Ok(n) => report.applied += n,
+            // A local UNIQUE (phone, tag name, …) held by another row: a
+            // statement-level failure, the transaction goes on.
+            Err(e)
+                if e.as_database_error()
+                    .is_some_and(|d| d.is_unique_violation()) =>
+            {
+                report.conflicts += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        if let Some(h) = Hlc::parse(&change.hlc)
+            && newest.as_ref().is_none_or(|n| h > *n)
+        {
+            newest = Some(h);
+        }
+    }
+    if let Some(h) = &newest {
+        hlc::observe(&mut tx, h).await?;
+    }
+    sqlx::query(
+        "INSERT INTO sync_cursor (account_id, version) VALUES (?1, ?2)
+         ON CONFLICT (account_id) DO UPDATE SET version = excluded.version
+         WHERE excluded.version > sync_cursor.version",
+    )
+    .bind(account)
+    .bind(to)
+    .execute(&mut *tx)
+    .await?;
+    // Back to 0 before the commit: no other writer ever sees the guard set.
+    sqlx::query("UPDATE sync_apply SET applying = 0 WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    report.cursor = to;
+    Ok(report)
+}
+
+/// Reads, in one snapshot, the account's counter and every row changed after
+/// `from` up to it. Reading the counter first bounds the pull: a write that
+/// commits meanwhile is not in this snapshot and has a higher version.
+async fn read_changes(
+    remote: &mut PgConnection,
+    account: Uuid,
+    from: i64,
+) -> Result<(i64, Vec<Change>), SyncError> {
+    let mut tx = remote.begin().await.map_err(SyncError::remote)?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await
+        .map_err(SyncError::remote)?;
+    let to: Option<i64> =
+        sqlx::query_scalar("SELECT version FROM zapdesk.account_versions WHERE account_id = $1")
+            .bind(account)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(SyncError::remote)?;
+    let to = to.unwrap_or(0);
+    let mut changes = Vec::new();
+    if to > from {
+        for table in TABLES {
+            let rows = sqlx::query(&table.remote_changes())
+                .bind(account)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(SyncError::remote)?;
+            let n = table.columns.len();
+            for row in rows {
+                let mut values = Vec::with_capacity(n);
+                for (i, c) in table.columns.iter().enumerate() {
+                    values.push(read_value(&row, i, c.kind).map_err(SyncError::remote)?);
+                }
+                let deleted: Option<i64> = row.try_get(n + 1).map_err(SyncError::remote)?;
+                changes.push(Change {
+                    table,
+                    values,
+                    hlc: row.try_get(n).map_err(SyncError::remote)?,
+                    deleted: deleted.is_some(),
+                });
+            }
+        }
+    }
+    tx.commit().await.map_err(SyncError::remote)?;
+    Ok((to, changes))
+}
+
+/// Applies one pulled row; returns 1 when the local store changed.
+async fn apply(
+    tx: &mut Transaction<'_, Sqlite>,
+    change: &Change,
+    sql: &str,
+) -> Result<u64, sqlx::Error> {
+    let table = change.table;
+    let mut query = sqlx::query(sql);
+    if change.deleted {
+        for name in table.primary_key {
+            let value = table
+                .column_index(name)
+                .and_then(|i| change.values.get(i))
+                .and_then(Value::as_uuid);
+            query = query.bind(value);
+        }
+        query = query.bind(&change.hlc);
+    } else {
+        for value in &change.values {
+            query = match value {
+                Value::Uuid(v) => query.bind(*v),
+                Value::Text(v) => query.bind(v.clone()),
+                Value::Int(v) => query.bind(*v),
+                Value::Real(v) => query.bind(*v),
+            };
+        }
+        query = query.bind(&change.hlc);
+        if let Some(folded) = table.folded_value(&change.values) {
+            query = query.bind(folded);
+        }
+    }
+    Ok(query.execute(&mut **tx).await?.rows_affected())
+}

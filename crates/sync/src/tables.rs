@@ -1,0 +1,558 @@
+//! What the sync engine knows about each synced table: its columns, key,
+//! parents and how it is written remotely. Push and pull are generic over
+//! these descriptions, so syncing another table is one entry here (plus its
+//! triggers in a SQLite migration), not new code.
+
+use sqlx::Row;
+use uuid::Uuid;
+
+/// How a column's values travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A UUID: a 16-byte BLOB locally, `uuid` remotely.
+    Uuid,
+    Text,
+    /// An integer (times in Unix ms): INTEGER locally, `int8` remotely.
+    Int,
+    Real,
+}
+
+impl Kind {
+    fn pg_array(self) -> &'static str {
+        match self {
+            Kind::Uuid => "uuid[]",
+            Kind::Text => "text[]",
+            Kind::Int => "int8[]",
+            Kind::Real => "float8[]",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub kind: Kind,
+}
+
+const fn col(name: &'static str, kind: Kind) -> Column {
+    Column { name, kind }
+}
+
+/// How local changes reach the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Push {
+    /// Insert or update (`ON CONFLICT … WHERE older`); deletes become tombstones.
+    Upsert,
+    /// Update these columns of an existing row only: operators may not create
+    /// or delete accounts (0002_access.sql), only edit some of their columns.
+    UpdateOnly(&'static [&'static str]),
+}
+
+/// One synced table.
+#[derive(Debug)]
+pub struct SyncTable {
+    pub name: &'static str,
+    /// The column holding the account (`id` for accounts themselves).
+    pub account_column: &'static str,
+    /// The synced columns, as on the server (without version, deleted_at, hlc).
+    pub columns: &'static [Column],
+    /// The primary key, locally and remotely.
+    pub primary_key: &'static [&'static str],
+    /// The columns stored in the outbox's key1 and key2.
+    pub outbox_key: &'static [&'static str],
+    /// Rows this row points to, as (column, table with `account_id, id`): a
+    /// pulled row whose parent is gone locally is skipped (its delete won).
+    pub parents: &'static [(&'static str, &'static str)],
+    /// A local-only column derived from a synced one: (local column, source
+    /// column); the value is `fold(source)` (contacts.name_folded).
+    pub folded: Option<(&'static str, &'static str)>,
+    pub push: Push,
+}
+
+use Kind::{Int, Real, Text, Uuid as U};
+
+/// The synced tables, parents first (the order pull applies them in).
+pub static TABLES: &[SyncTable] = &[
+    SyncTable {
+        name: "accounts",
+        account_column: "id",
+        columns: &[
+            col("id", U),
+            col("name", Text),
+            col("phone", Text),
+            col("plan", Text),
+            col("status", Text),
+            col("archived_at", Int),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[],
+        folded: None,
+        push: Push::UpdateOnly(&[
+            "name",
+            "phone",
+            "plan",
+            "status",
+            "archived_at",
+            "updated_at",
+        ]),
+    },
+    SyncTable {
+        name: "contacts",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("phone", Text),
+            col("name", Text),
+            col("opted_out_at", Int),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[],
+        folded: Some(("name_folded", "name")),
+        push: Push::Upsert,
+    },
+    SyncTable {
+        name: "tags",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("name", Text),
+            col("color", Text),
+            col("created_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[],
+        folded: None,
+        push: Push::Upsert,
+    },
+    SyncTable {
+        name: "custom_fields",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("key", Text),
+            col("label", Text),
+            col("kind", Text),
+            col("choices", Text),
+            col("created_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[],
+        folded: None,
+        push: Push::Upsert,
+    },
+    SyncTable {
+        name: "segments",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("name", Text),
+            col("filter", Text),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[],
+        folded: None,
+        push: Push::Upsert,
+    },
+    SyncTable {
+        name: "contact_tags",
+        account_column: "account_id",
+        columns: &[
+            col("account_id", U),
+            col("contact_id", U),
+            col("tag_id", U),
+            col("created_at", Int),
+        ],
+        primary_key: &["account_id", "contact_id", "tag_id"],
+        outbox_key: &["contact_id", "tag_id"],
+        parents: &[("contact_id", "contacts"), ("tag_id", "tags")],
+        folded: None,
+        push: Push::Upsert,
+    },
+    SyncTable {
+        name: "contact_fields",
+        account_column: "account_id",
+        columns: &[
+            col("account_id", U),
+            col("contact_id", U),
+            col("field_id", U),
+            col("value", Text),
+            col("num", Real),
+        ],
+        primary_key: &["account_id", "contact_id", "field_id"],
+        outbox_key: &["contact_id", "field_id"],
+        parents: &[("contact_id", "contacts"), ("field_id", "custom_fields")],
+        folded: None,
+        push: Push::Upsert,
+    },
+];
+
+/// The description of a table by name.
+pub fn table(name: &str) -> Option<&'static SyncTable> {
+    TABLES.iter().find(|t| t.name == name)
+}
+
+/// One column's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Uuid(Option<Uuid>),
+    Text(Option<String>),
+    Int(Option<i64>),
+    Real(Option<f64>),
+}
+
+impl Value {
+    pub fn as_uuid(&self) -> Option<Uuid> {
+        match self {
+            Value::Uuid(u) => *u,
+            _ => None,
+        }
+    }
+
+    fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(t) => t.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// The values of several rows of one column, as one array parameter.
+#[derive(Debug)]
+pub(crate) enum ColumnArray {
+    Uuid(Vec<Option<Uuid>>),
+    Text(Vec<Option<String>>),
+    Int(Vec<Option<i64>>),
+    Real(Vec<Option<f64>>),
+}
+
+impl ColumnArray {
+    pub(crate) fn new(kind: Kind, capacity: usize) -> ColumnArray {
+        match kind {
+            Kind::Uuid => ColumnArray::Uuid(Vec::with_capacity(capacity)),
+            Kind::Text => ColumnArray::Text(Vec::with_capacity(capacity)),
+            Kind::Int => ColumnArray::Int(Vec::with_capacity(capacity)),
+            Kind::Real => ColumnArray::Real(Vec::with_capacity(capacity)),
+        }
+    }
+
+    pub(crate) fn push(&mut self, value: &Value) {
+        match (self, value) {
+            (ColumnArray::Uuid(v), Value::Uuid(x)) => v.push(*x),
+            (ColumnArray::Text(v), Value::Text(x)) => v.push(x.clone()),
+            (ColumnArray::Int(v), Value::Int(x)) => v.push(*x),
+            (ColumnArray::Real(v), Value::Real(x)) => v.push(*x),
+            // Values are read by the same descriptions that build the arrays.
+            (ColumnArray::Uuid(v), _) => v.push(None),
+            (ColumnArray::Text(v), _) => v.push(None),
+            (ColumnArray::Int(v), _) => v.push(None),
+            (ColumnArray::Real(v), _) => v.push(None),
+        }
+    }
+
+    pub(crate) fn bind<'q>(
+        self,
+        query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+        match self {
+            ColumnArray::Uuid(v) => query.bind(v),
+            ColumnArray::Text(v) => query.bind(v),
+            ColumnArray::Int(v) => query.bind(v),
+            ColumnArray::Real(v) => query.bind(v),
+        }
+    }
+}
+
+/// Reads column `index` of a row (local or remote) as `kind`.
+pub(crate) fn read_value<'r, R>(row: &'r R, index: usize, kind: Kind) -> Result<Value, sqlx::Error>
+where
+    R: Row,
+    usize: sqlx::ColumnIndex<R>,
+    Option<Uuid>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<f64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(match kind {
+        Kind::Uuid => Value::Uuid(row.try_get(index)?),
+        Kind::Text => Value::Text(row.try_get(index)?),
+        Kind::Int => Value::Int(row.try_get(index)?),
+        Kind::Real => Value::Real(row.try_get(index)?),
+    })
+}
+
+impl SyncTable {
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    fn column_list(&self, prefix: &str) -> String {
+        self.columns
+            .iter()
+            .map(|c| format!("{prefix}{}", c.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The outbox key of a row (key1, key2) from its values.
+    pub(crate) fn key_of(&self, values: &[Value]) -> (Option<Uuid>, Option<Uuid>) {
+        let at = |i: usize| {
+            self.outbox_key
+                .get(i)
+                .and_then(|k| self.column_index(k))
+                .and_then(|c| values.get(c))
+                .and_then(Value::as_uuid)
+        };
+        (at(0), at(1))
+    }
+
+    /// The folded value of the derived local column, if this table has one.
+    pub(crate) fn folded_value(&self, values: &[Value]) -> Option<String> {
+        let (_, source) = self.folded?;
+        let value = values.get(self.column_index(source)?)?;
+        Some(value.as_text().map(crate::fold::fold).unwrap_or_default())
+    }
+
+    // ---- local (SQLite) statements -------------------------------------
+
+    /// The current rows of a push batch's upsert entries: the outbox joined
+    /// to the table by primary key. `?1` account, `?2..?3` the seq range.
+    pub(crate) fn local_rows_of_batch(&self) -> String {
+        let join = if self.outbox_key.len() == 2 {
+            format!(
+                "t.account_id = o.account_id AND t.{} = o.key1 AND t.{} = o.key2",
+                self.outbox_key[0], self.outbox_key[1]
+            )
+        } else {
+            format!("t.{} = o.key1", self.outbox_key[0])
+        };
+        format!(
+            "SELECT {}, t.hlc FROM sync_outbox o JOIN {} t ON {join}
+             WHERE o.account_id = ?1 AND o.seq BETWEEN ?2 AND ?3
+               AND o.table_name = '{}' AND o.op = 'upsert'",
+            self.column_list("t."),
+            self.name,
+            self.name
+        )
+    }
+
+    /// Applies a pulled live row: parameters are the columns in order, then
+    /// the clock, then the folded value if any. Inserted unless a parent is
+    /// gone or a local delete with a later clock is waiting to be pushed;
+    /// updated only when the pulled clock is later than the row's.
+    pub(crate) fn local_apply_row(&self) -> String {
+        let n = self.columns.len();
+        let mut cols = self.column_list("");
+        let mut params: Vec<String> = (1..=n + 1).map(|i| format!("?{i}")).collect();
+        let mut sets: Vec<String> = self
+            .columns
+            .iter()
+            .filter(|c| !self.primary_key.contains(&c.name))
+            .map(|c| format!("{0} = excluded.{0}", c.name))
+            .collect();
+        cols.push_str(", hlc");
+        sets.push("hlc = excluded.hlc".to_owned());
+        if let Some((folded, _)) = self.folded {
+            cols.push_str(&format!(", {folded}"));
+            params.push(format!("?{}", n + 2));
+            sets.push(format!("{folded} = excluded.{folded}"));
+        }
+        let param_of = |name: &str| {
+            self.column_index(name)
+                .map(|i| format!("?{}", i + 1))
+                .unwrap_or_else(|| "NULL".to_owned())
+        };
+        let account = param_of(self.account_column);
+        let mut conditions: Vec<String> = self
+            .parents
+            .iter()
+            .map(|(column, parent)| {
+                format!(
+                    "EXISTS (SELECT 1 FROM {parent} WHERE account_id = {account} AND id = {})",
+                    param_of(column)
+                )
+            })
+            .collect();
+        let key2 = self
+            .outbox_key
+            .get(1)
+            .map(|k| param_of(k))
+            .unwrap_or_else(|| "NULL".to_owned());
+        conditions.push(format!(
+            "NOT EXISTS (SELECT 1 FROM sync_outbox WHERE table_name = '{}' AND key1 = {} \
+             AND key2 IS {key2} AND op = 'delete' AND hlc >= ?{})",
+            self.name,
+            param_of(self.outbox_key[0]),
+            n + 1
+        ));
+        format!(
+            "INSERT INTO {name} ({cols}) SELECT {params} WHERE {conditions}
+             ON CONFLICT ({pk}) DO UPDATE SET {sets}
+             WHERE {name}.hlc IS NULL OR {name}.hlc < excluded.hlc",
+            name = self.name,
+            params = params.join(", "),
+            conditions = conditions.join(" AND "),
+            pk = self.primary_key.join(", "),
+            sets = sets.join(", "),
+        )
+    }
+
+    /// Applies a pulled tombstone: parameters are the primary key columns in
+    /// order, then the clock. Deletes the row unless it was written later.
+    pub(crate) fn local_apply_tombstone(&self) -> String {
+        let key: Vec<String> = self
+            .primary_key
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("{k} = ?{}", i + 1))
+            .collect();
+        format!(
+            "DELETE FROM {} WHERE {} AND (hlc IS NULL OR hlc < ?{})",
+            self.name,
+            key.join(" AND "),
+            self.primary_key.len() + 1
+        )
+    }
+
+    // ---- remote (PostgreSQL) statements --------------------------------
+
+    /// The batched write of live rows: one array parameter per column, then
+    /// the clocks. Only a later clock overwrites (last writer wins); a row
+    /// written after its tombstone comes back to life.
+    pub(crate) fn remote_upsert(&self) -> String {
+        let n = self.columns.len();
+        let arrays: Vec<String> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("${}::{}", i + 1, c.kind.pg_array()))
+            .chain(std::iter::once(format!("${}::text[]", n + 1)))
+            .collect();
+        match self.push {
+            Push::Upsert => {
+                let sets: Vec<String> = self
+                    .columns
+                    .iter()
+                    .filter(|c| !self.primary_key.contains(&c.name) && c.name != "account_id")
+                    .map(|c| format!("{0} = EXCLUDED.{0}", c.name))
+                    .chain([
+                        "hlc = EXCLUDED.hlc".to_owned(),
+                        "deleted_at = NULL".to_owned(),
+                    ])
+                    .collect();
+                format!(
+                    "INSERT INTO zapdesk.{name} AS t ({cols}, hlc)
+                     SELECT * FROM UNNEST({arrays})
+                     ON CONFLICT ({pk}) DO UPDATE SET {sets}
+                     WHERE t.hlc < EXCLUDED.hlc",
+                    name = self.name,
+                    cols = self.column_list(""),
+                    arrays = arrays.join(", "),
+                    pk = self.primary_key.join(", "),
+                    sets = sets.join(", "),
+                )
+            }
+            Push::UpdateOnly(editable) => {
+                let sets: Vec<String> = editable
+                    .iter()
+                    .map(|c| format!("{c} = u.{c}"))
+                    .chain(std::iter::once("hlc = u.hlc".to_owned()))
+                    .collect();
+                let key: Vec<String> = self
+                    .primary_key
+                    .iter()
+                    .map(|k| format!("t.{k} = u.{k}"))
+                    .collect();
+                format!(
+                    "UPDATE zapdesk.{name} AS t SET {sets}
+                     FROM UNNEST({arrays}) AS u ({cols}, hlc)
+                     WHERE {key} AND t.hlc < u.hlc COLLATE \"C\"",
+                    name = self.name,
+                    sets = sets.join(", "),
+                    arrays = arrays.join(", "),
+                    cols = self.column_list(""),
+                    key = key.join(" AND "),
+                )
+            }
+        }
+    }
+
+    /// The batched tombstones: the primary key columns as arrays, then the
+    /// clocks and the delete times. A row never pushed is not on the server
+    /// and nobody else knows its id: nothing to do for it.
+    pub(crate) fn remote_tombstone(&self) -> String {
+        let k = self.primary_key.len();
+        let arrays: Vec<String> = self
+            .primary_key
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let kind = self
+                    .columns
+                    .iter()
+                    .find(|c| c.name == *name)
+                    .map(|c| c.kind)
+                    .unwrap_or(Kind::Uuid);
+                format!("${}::{}", i + 1, kind.pg_array())
+            })
+            .chain([format!("${}::text[]", k + 1), format!("${}::int8[]", k + 2)])
+            .collect();
+        let key: Vec<String> = self
+            .primary_key
+            .iter()
+            .map(|c| format!("t.{c} = u.{c}"))
+            .collect();
+        format!(
+            "UPDATE zapdesk.{name} AS t SET deleted_at = u.deleted_at, hlc = u.hlc
+             FROM UNNEST({arrays}) AS u ({cols}, hlc, deleted_at)
+             WHERE {key} AND t.hlc < u.hlc COLLATE \"C\"",
+            name = self.name,
+            arrays = arrays.join(", "),
+            cols = self.primary_key.join(", "),
+            key = key.join(" AND "),
+        )
+    }
+
+    /// The rows of one account changed after a version, up to the snapshot's
+    /// counter, in version order: `$1` account, `$2` cursor, `$3` counter.
+    pub(crate) fn remote_changes(&self) -> String {
+        format!(
+            "SELECT {}, hlc::text, deleted_at, version FROM zapdesk.{}
+             WHERE account_id = $1 AND version > $2 AND version <= $3 ORDER BY version",
+            self.column_list(""),
+            self.name
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_has_its_keys_among_its_columns() {
+        for t in TABLES {
+            for k in t.primary_key.iter().chain(t.outbox_key).copied() {
+                assert!(t.column_index(k).is_some(), "{}.{k}", t.name);
+            }
+            assert!(t.column_index(t.account_column).is_some(), "{}", t.name);
+            for (c, _) in t.parents {
+                assert!(t.column_index(c).is_some(), "{}.{c}", t.name);
+            }
+        }
+    }
+}
