@@ -302,6 +302,11 @@ async fn a_campaign_paces_two_numbers_and_queues_everyone_exactly_once() {
     assert_eq!(to(2).0, 1, "Pessoa2 stays on the number she talks to");
     assert!(to(0).2.ends_with("Pessoa0! Plano Ouro."), "{}", to(0).2);
     assert!(to(3).2.ends_with("aluno! Plano básico."), "{}", to(3).2);
+    // The chat list shows the campaign's message as each conversation's last one.
+    let chats = zapdesk_core::inbox::conversations::of_contact(&store, acc, people[0].id)
+        .await
+        .unwrap();
+    assert_eq!(chats[0].last_body.as_deref(), Some(to(0).2.as_str()));
     let per_number = |n| sent.iter().filter(|(i, _, _)| *i == n).count();
     assert_eq!(per_number(0) + per_number(1), 7);
     assert!(per_number(0).abs_diff(per_number(1)) <= 1);

@@ -12,12 +12,13 @@ use std::collections::HashMap;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use sqlx::{QueryBuilder, Sqlite};
 
 use super::error::CampaignError;
 use super::pacing::{NumberLoad, Pacing, next_send};
 use super::store::{CampaignInfo, get, template_of};
 use super::template::Template;
-use crate::domain::{CampaignStatus, MessageKind};
+use crate::domain::CampaignStatus;
 use crate::fields::{self, CustomField, FieldKind};
 use crate::ids::{CampaignId, InstanceId};
 use crate::inbox::{ingest, outbox};
@@ -123,7 +124,9 @@ pub async fn step(
 const BURST: u32 = 100;
 
 /// Claims up to `max` recipients of one number in one transaction; returns
-/// how many were queued and how many skipped.
+/// how many were queued and how many skipped. A few multi-row statements per
+/// burst rather than several per recipient: the sender's own cost per message
+/// is in docs/benchmarks.md.
 #[allow(clippy::too_many_arguments)]
 async fn claim(
     store: &Store,
@@ -143,72 +146,95 @@ async fn claim(
             .bind(info.id)
             .fetch_optional(&mut *tx)
             .await?;
-    if status != Some(CampaignStatus::Running) {
+    if status != Some(CampaignStatus::Running) || max == 0 {
         return Ok((0, 0));
     }
-    let (mut queued, mut skipped) = (0, 0);
-    while queued + skipped < max {
-        let next: Option<(ContactId, String, Option<String>)> = sqlx::query_as(
-            "SELECT r.contact_id, c.phone, c.name FROM campaign_recipients r
+    let next: Vec<(ContactId, String, Option<String>)> = sqlx::query_as(
+        "SELECT r.contact_id, c.phone, c.name FROM campaign_recipients r
          JOIN contacts c ON c.account_id = r.account_id AND c.id = r.contact_id
          WHERE r.account_id = ? AND r.campaign_id = ? AND r.instance_id = ? AND r.state = 'pending'
-         ORDER BY r.position LIMIT 1",
-        )
-        .bind(account)
-        .bind(info.id)
-        .bind(number)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((contact, contact_phone, name)) = next else {
-            break;
-        };
-        if phone::normalize(&contact_phone).is_err() {
-            sqlx::query(
-                "UPDATE campaign_recipients SET state = 'skipped', reason = 'invalid_phone'
-             WHERE account_id = ? AND campaign_id = ? AND contact_id = ?",
-            )
-            .bind(account)
-            .bind(info.id)
-            .bind(contact)
-            .execute(&mut *tx)
-            .await?;
-            skipped += 1;
-            continue;
-        }
-        let stored: Vec<(crate::ids::FieldId, String)> = sqlx::query_as(
-            "SELECT field_id, value FROM contact_fields WHERE account_id = ? AND contact_id = ?",
-        )
-        .bind(account)
-        .bind(contact)
-        .fetch_all(&mut *tx)
-        .await?;
-        let values = variables(&contact_phone, name.as_deref(), &stored, fields);
-        let body = template.render(&values, seed_for(info.id, contact));
-        let conversation = ingest::conversation_for(&mut tx, account, number, contact, now).await?;
-        let message = outbox::insert_outbound_in(
-            &mut tx,
-            account,
-            conversation,
-            MessageKind::Text,
-            &body,
-            None,
-        )
-        .await?;
+         ORDER BY r.position LIMIT ?",
+    )
+    .bind(account)
+    .bind(info.id)
+    .bind(number)
+    .bind(max)
+    .fetch_all(&mut *tx)
+    .await?;
+    let (valid, invalid): (Vec<_>, Vec<_>) = next
+        .into_iter()
+        .partition(|(_, contact_phone, _)| phone::normalize(contact_phone).is_ok());
+    for (contact, _, _) in &invalid {
         sqlx::query(
-            "UPDATE campaign_recipients SET state = 'queued', message_id = ?, queued_at = ?
-         WHERE account_id = ? AND campaign_id = ? AND contact_id = ? AND state = 'pending'",
+            "UPDATE campaign_recipients SET state = 'skipped', reason = 'invalid_phone'
+             WHERE account_id = ? AND campaign_id = ? AND contact_id = ?",
         )
-        .bind(message.id)
-        .bind(now)
         .bind(account)
         .bind(info.id)
         .bind(contact)
         .execute(&mut *tx)
         .await?;
-        queued += 1;
+    }
+    if !valid.is_empty() {
+        let ids: Vec<ContactId> = valid.iter().map(|(c, _, _)| *c).collect();
+        let mut sql = QueryBuilder::<Sqlite>::new(
+            "SELECT contact_id, field_id, value FROM contact_fields WHERE account_id = ",
+        );
+        sql.push_bind(account).push(" AND contact_id IN (");
+        push_list(&mut sql, &ids);
+        let stored: Vec<(ContactId, crate::ids::FieldId, String)> =
+            sql.build_query_as().fetch_all(&mut *tx).await?;
+        let conversations = ingest::conversations_for(&mut tx, account, number, &ids, now).await?;
+        let mut texts = Vec::with_capacity(valid.len());
+        for (contact, contact_phone, name) in &valid {
+            let own: Vec<(crate::ids::FieldId, String)> = stored
+                .iter()
+                .filter(|(c, _, _)| c == contact)
+                .map(|(_, f, v)| (*f, v.clone()))
+                .collect();
+            let values = variables(contact_phone, name.as_deref(), &own, fields);
+            let conversation = conversations
+                .get(contact)
+                .copied()
+                .ok_or(CampaignError::Unknown)?;
+            texts.push((
+                conversation,
+                template.render(&values, seed_for(info.id, *contact)),
+            ));
+        }
+        let messages = outbox::insert_texts_in(&mut tx, account, number, &texts).await?;
+        let mut sql = QueryBuilder::<Sqlite>::new(
+            "UPDATE campaign_recipients SET state = 'queued', queued_at = ",
+        );
+        sql.push_bind(now).push(", message_id = CASE contact_id");
+        for (contact, message) in ids.iter().zip(&messages) {
+            sql.push(" WHEN ")
+                .push_bind(*contact)
+                .push(" THEN ")
+                .push_bind(*message);
+        }
+        sql.push(" END WHERE account_id = ")
+            .push_bind(account)
+            .push(" AND campaign_id = ")
+            .push_bind(info.id)
+            .push(" AND state = 'pending' AND contact_id IN (");
+        push_list(&mut sql, &ids);
+        sql.build().execute(&mut *tx).await?;
     }
     tx.commit().await?;
-    Ok((queued, skipped))
+    Ok((
+        u32::try_from(valid.len()).unwrap_or(u32::MAX),
+        u32::try_from(invalid.len()).unwrap_or(u32::MAX),
+    ))
+}
+
+/// `?, ?, …)` for a list of contact ids.
+fn push_list(sql: &mut QueryBuilder<'_, Sqlite>, ids: &[ContactId]) {
+    let mut list = sql.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    sql.push(")");
 }
 
 /// A message as one contact would receive it, for the editor's preview.

@@ -308,3 +308,49 @@ pub(crate) async fn conversation_for(
     .fetch_one(&mut **tx)
     .await?)
 }
+
+/// [`conversation_for`] for many contacts of one number at once (a campaign
+/// burst): one multi-row insert of the missing conversations, one lookup.
+pub(crate) async fn conversations_for(
+    tx: &mut Transaction<'_, Sqlite>,
+    account: AccountId,
+    instance: InstanceId,
+    contacts: &[ContactId],
+    at: i64,
+) -> Result<std::collections::HashMap<ContactId, ConversationId>, InboxError> {
+    if contacts.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let now = now_ms();
+    let mut insert = sqlx::QueryBuilder::<Sqlite>::new(
+        "INSERT INTO conversations (id, account_id, contact_id, instance_id, status, last_message_at, created_at, updated_at) ",
+    );
+    insert.push_values(contacts, |mut row, contact| {
+        row.push_bind(ConversationId::new())
+            .push_bind(account)
+            .push_bind(*contact)
+            .push_bind(instance)
+            .push_bind("open")
+            .push_bind(at)
+            .push_bind(now)
+            .push_bind(now);
+    });
+    insert.push(" ON CONFLICT (account_id, instance_id, contact_id) DO NOTHING");
+    insert.build().execute(&mut **tx).await?;
+    let mut select = sqlx::QueryBuilder::<Sqlite>::new(
+        "SELECT contact_id, id FROM conversations WHERE account_id = ",
+    );
+    select
+        .push_bind(account)
+        .push(" AND instance_id = ")
+        .push_bind(instance)
+        .push(" AND contact_id IN (");
+    let mut list = select.separated(", ");
+    for contact in contacts {
+        list.push_bind(*contact);
+    }
+    select.push(")");
+    let rows: Vec<(ContactId, ConversationId)> =
+        select.build_query_as().fetch_all(&mut **tx).await?;
+    Ok(rows.into_iter().collect())
+}

@@ -119,6 +119,62 @@ pub(crate) async fn insert_outbound_in(
     Ok(message)
 }
 
+/// Many outbound texts of one number in a caller's transaction (a campaign
+/// burst): one multi-row insert, one update of the conversations' last
+/// message. Returns the message ids in the order of `texts`.
+pub(crate) async fn insert_texts_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    account: AccountId,
+    instance: InstanceId,
+    texts: &[(ConversationId, String)],
+) -> Result<Vec<MessageId>, InboxError> {
+    if texts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = now_ms();
+    let ids: Vec<MessageId> = texts.iter().map(|_| MessageId::new()).collect();
+    let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "INSERT INTO messages (id, account_id, conversation_id, instance_id, direction, kind, body, status, created_at, updated_at) ",
+    );
+    insert.push_values(
+        ids.iter().zip(texts),
+        |mut row, (id, (conversation, body))| {
+            row.push_bind(*id)
+                .push_bind(account)
+                .push_bind(*conversation)
+                .push_bind(instance)
+                .push_bind("outbound")
+                .push_bind(MessageKind::Text)
+                .push_bind(body)
+                .push_bind("pending")
+                .push_bind(now)
+                .push_bind(now);
+        },
+    );
+    insert.build().execute(&mut **tx).await?;
+    // Each conversation's newest message is the one just written.
+    let mut update = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "UPDATE conversations SET last_message_id = (
+           SELECT m.id FROM messages m WHERE m.account_id = conversations.account_id
+           AND m.conversation_id = conversations.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1),
+         last_message_at = ",
+    );
+    update
+        .push_bind(now)
+        .push(", updated_at = ")
+        .push_bind(now)
+        .push(" WHERE account_id = ")
+        .push_bind(account)
+        .push(" AND id IN (");
+    let mut list = update.separated(", ");
+    for (conversation, _) in texts {
+        list.push_bind(*conversation);
+    }
+    update.push(")");
+    update.build().execute(&mut **tx).await?;
+    Ok(ids)
+}
+
 /// Queues a file (with an optional caption) in a conversation. The file is
 /// written under the data folder first; the row that points at it comes after,
 /// in one transaction, so a crash leaves at most an unused file.
