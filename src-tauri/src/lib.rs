@@ -6,6 +6,7 @@ mod commands;
 mod error;
 mod notify;
 mod state;
+mod sync;
 
 use std::path::PathBuf;
 
@@ -90,11 +91,21 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::campaigns::campaigns_set_pacing,
             commands::campaigns::campaigns_preview,
             commands::campaigns::campaigns_check_message,
+            commands::campaigns::campaigns_export,
+            commands::campaigns::campaigns_timeline,
+            commands::campaigns::campaigns_test_send,
+            commands::sync::sync_status,
+            commands::sync::sync_test,
+            commands::sync::sync_save,
+            commands::sync::sync_disconnect,
+            commands::sync::sync_now,
         ])
         // Pushed to the UI as the `fleet` event (see `run`).
         .typ::<zapdesk_whatsapp::fleet::FleetEvent>()
         // Pushed as the `import` event while a CSV import runs.
         .typ::<zapdesk_core::import::ImportProgress>()
+        // Pushed as the `sync` event whenever the connection or its status changes.
+        .typ::<zapdesk_sync::SyncView>()
         .error_handling(ErrorHandlingMode::Result)
         // One TypeScript type per Rust type, instead of separate
         // `_Serialize`/`_Deserialize` variants that are identical here.
@@ -155,6 +166,7 @@ pub fn run() {
                     }
                 });
             }
+            sync::start(app.handle(), &state);
             app.manage(state);
             Ok(())
         })
@@ -167,6 +179,9 @@ pub fn run() {
         }
     };
     app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            sync::shutdown(app);
+        }
         if let tauri::RunEvent::Exit = event
             && let Ok(fleet) = app.state::<AppState>().fleet()
         {

@@ -2,10 +2,11 @@
 //! could not be opened), and the interface language used for error texts.
 
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use zapdesk_core::data_dir::{self, DataDirLock};
 use zapdesk_core::{Lang, Store, UserError, settings};
+use zapdesk_sync::SyncRunner;
 use zapdesk_whatsapp::campaigns::CampaignRunner;
 use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, Sink};
 
@@ -23,6 +24,8 @@ pub struct AppState {
     opened: Result<Opened, IpcError>,
     data_dir: PathBuf,
     lang: RwLock<Lang>,
+    // Set once at setup (it needs the app handle to emit `sync` events).
+    sync: OnceLock<Arc<SyncRunner>>,
 }
 
 impl AppState {
@@ -53,6 +56,7 @@ impl AppState {
             opened,
             data_dir,
             lang,
+            sync: OnceLock::new(),
         }
     }
 
@@ -69,6 +73,20 @@ impl AppState {
 
     pub fn fleet(&self) -> Result<&Arc<Fleet>, IpcError> {
         self.opened.as_ref().map(|o| &o.fleet).map_err(Clone::clone)
+    }
+
+    /// The sync runner; fails as the store does when it could not be opened.
+    pub fn sync(&self) -> Result<&Arc<SyncRunner>, IpcError> {
+        let store = self.store()?;
+        // `set_sync` runs in setup before any command can; this fallback (a
+        // runner whose views reach no UI) only keeps the accessor total.
+        Ok(self
+            .sync
+            .get_or_init(|| Arc::new(SyncRunner::new(store.clone(), Arc::new(|_| {})))))
+    }
+
+    pub fn set_sync(&self, runner: Arc<SyncRunner>) {
+        let _ = self.sync.set(runner);
     }
 
     pub fn data_dir(&self) -> &PathBuf {

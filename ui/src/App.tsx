@@ -4,6 +4,7 @@ import { I18nContext, translator, type MessageKey } from "./i18n";
 import { AppError, call, commands, type Account, type AppInfo, type Lang } from "./ipc/call";
 import { AccountForm } from "./components/AccountForm";
 import { AccountSwitcher } from "./components/AccountSwitcher";
+import { SyncIndicator } from "./components/SyncIndicator";
 import { Campaigns } from "./screens/Campaigns";
 import { Contacts } from "./screens/Contacts";
 import { ComingSoon } from "./screens/ComingSoon";
@@ -123,7 +124,15 @@ export function App() {
             ))}
           </nav>
           <div className="main">
-            <div className="topbar"><AccountSwitcher /></div>
+            <div className="topbar">
+              <SyncIndicator onOpen={() => {
+                setScreen("settings");
+                // The panel scrolls itself into view on `#sync` (on mount or on change).
+                if (window.location.hash === "#sync") document.getElementById("sync")?.scrollIntoView({ block: "start" });
+                else window.location.hash = "sync";
+              }} />
+              <AccountSwitcher />
+            </div>
             <main key={account.id}>
               {screen === "dashboard" && <Dashboard />}
               {screen === "contacts" && <Contacts />}

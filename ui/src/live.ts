@@ -1,9 +1,10 @@
 // Live updates pushed by Rust: the `fleet` event (number statuses and
-// conversation changes; screens subscribe while mounted) and the `import`
-// event (progress of a CSV import).
+// conversation changes; screens subscribe while mounted), the `import`
+// event (progress of a CSV import) and the `sync` event (connection and
+// status of the sync with the agency's server).
 import { useEffect, useRef } from "react";
 import { listen } from "@tauri-apps/api/event";
-import type { FleetEvent, ImportProgress } from "./ipc/bindings";
+import type { FleetEvent, ImportProgress, SyncView } from "./ipc/bindings";
 
 /**
  * Calls `handler` for every fleet event while mounted. `onListening` runs
@@ -39,4 +40,12 @@ export function useFleetEvents(handler: (event: FleetEvent) => void, onListening
  */
 export function onImportProgress(handler: (progress: ImportProgress) => void): Promise<() => void> {
   return listen<ImportProgress>("import", (e) => handler(e.payload));
+}
+
+/**
+ * Calls `handler` with every `sync` view (the connection and the engine's
+ * status) until the returned function is called. Resolves once subscribed.
+ */
+export function onSyncView(handler: (view: SyncView) => void): Promise<() => void> {
+  return listen<SyncView>("sync", (e) => handler(e.payload));
 }

@@ -89,6 +89,8 @@ pub enum ErrorCode {
     CampaignUnknown,
     /// A campaign state change that is not allowed (e.g. resuming a cancelled one).
     CampaignStatusInvalid,
+    /// The contact asked not to receive messages.
+    ContactOptedOut,
     /// A file (export) could not be written.
     FileWriteFailed,
     /// An id that is not a UUID.

@@ -1,4 +1,5 @@
-//! Preferences of this desktop (not of an account): for now the language.
+//! Preferences of this desktop (not of an account): the language and the
+//! agency server it syncs with.
 
 use crate::error::database_failed;
 use crate::{ErrorCode, Lang, Store, UserError};
@@ -35,5 +36,39 @@ pub async fn set_language(store: &Store, lang: Lang) -> Result<(), SettingsError
         .bind(lang.tag())
         .execute(store.pool())
         .await?;
+    Ok(())
+}
+
+const SYNC_CONNECTION: &str = "sync.connection";
+
+/// The agency server this desktop syncs with, as the sync crate serialises
+/// it (JSON, never a password: that lives in the OS credential store); `None`
+/// when this desktop works alone.
+pub async fn sync_connection(store: &Store) -> Result<Option<String>, SettingsError> {
+    Ok(
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+            .bind(SYNC_CONNECTION)
+            .fetch_optional(store.pool())
+            .await?,
+    )
+}
+
+/// Saves (`Some`) or forgets (`None`) the sync connection.
+pub async fn set_sync_connection(store: &Store, json: Option<&str>) -> Result<(), SettingsError> {
+    match json {
+        Some(json) => {
+            sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind(SYNC_CONNECTION)
+                .bind(json)
+                .execute(store.pool())
+                .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM settings WHERE key = ?")
+                .bind(SYNC_CONNECTION)
+                .execute(store.pool())
+                .await?;
+        }
+    }
     Ok(())
 }

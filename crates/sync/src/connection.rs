@@ -32,7 +32,7 @@ pub const TRANSACTION_POOLER_PORT: u16 = 6543;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Whether the connection is encrypted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum TlsMode {
     /// Plain text; only for a server on this computer.
@@ -54,7 +54,7 @@ impl TlsMode {
 
 /// What an operator types on their desktop (the invitation gives all but the
 /// password's place, which is the credential store).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct ConnectionSettings {
     pub host: String,
     pub port: u16,
@@ -222,7 +222,7 @@ pub(crate) async fn open(
 }
 
 /// One membership of the connected operator.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Membership {
     pub account: AccountId,
     pub account_name: String,
@@ -230,7 +230,7 @@ pub struct Membership {
 }
 
 /// What a successful connection test found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct RemoteStatus {
     pub schema_version: i64,
     /// The login role as the server knows it (without a pooler's `.projectref`).

@@ -5,7 +5,7 @@ use serde::Serialize;
 use zapdesk_core::ErrorCode;
 
 /// Where the engine is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SyncState {
     /// Connected; nothing left to push; every account pulled.
@@ -20,7 +20,7 @@ pub enum SyncState {
     Error { code: ErrorCode, message: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct SyncStatus {
     pub state: SyncState,
     /// When the last complete push and pull ended (Unix ms).

@@ -198,3 +198,73 @@ impl Drop for ScratchDatabase {
         }
     }
 }
+
+/// keyring's own mock keeps each password in the one `Entry` that set it;
+/// the app looks a password up again through a new entry (after a restart),
+/// so tests need a store shared by every entry: this one, in memory.
+pub fn use_memory_keyring() {
+    keyring::set_default_credential_builder(Box::new(MemoryKeyring));
+}
+
+type Secrets = std::sync::Arc<Mutex<std::collections::HashMap<String, Vec<u8>>>>;
+
+fn secrets() -> Secrets {
+    static SECRETS: std::sync::OnceLock<Secrets> = std::sync::OnceLock::new();
+    SECRETS.get_or_init(Default::default).clone()
+}
+
+struct MemoryKeyring;
+
+impl keyring::credential::CredentialBuilderApi for MemoryKeyring {
+    fn build(
+        &self,
+        _target: Option<&str>,
+        service: &str,
+        user: &str,
+    ) -> keyring::Result<Box<keyring::credential::Credential>> {
+        Ok(Box::new(MemoryCredential {
+            key: format!("{service}\u{0}{user}"),
+        }))
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+#[derive(Debug)]
+struct MemoryCredential {
+    key: String,
+}
+
+impl keyring::credential::CredentialApi for MemoryCredential {
+    fn set_secret(&self, secret: &[u8]) -> keyring::Result<()> {
+        secrets()
+            .lock()
+            .map_err(|_| keyring::Error::NoStorageAccess("poisoned".into()))?
+            .insert(self.key.clone(), secret.to_vec());
+        Ok(())
+    }
+
+    fn get_secret(&self) -> keyring::Result<Vec<u8>> {
+        secrets()
+            .lock()
+            .map_err(|_| keyring::Error::NoStorageAccess("poisoned".into()))?
+            .get(&self.key)
+            .cloned()
+            .ok_or(keyring::Error::NoEntry)
+    }
+
+    fn delete_credential(&self) -> keyring::Result<()> {
+        secrets()
+            .lock()
+            .map_err(|_| keyring::Error::NoStorageAccess("poisoned".into()))?
+            .remove(&self.key)
+            .map(|_| ())
+            .ok_or(keyring::Error::NoEntry)
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}

@@ -1,20 +1,23 @@
 //! Broadcast campaigns: list and report, create, pause / resume / cancel,
-//! pacing changes, and the editor's live checks (variables, preview).
+//! pacing changes, the editor's live checks (variables, preview) and test
+//! send, and the detail page's recipients export and chart.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, State};
 use zapdesk_core::campaigns::pacing::Pacing;
 use zapdesk_core::campaigns::report::{self, CampaignReport};
 use zapdesk_core::campaigns::store::{self, CampaignInfo, CampaignInput};
 use zapdesk_core::campaigns::template::Template;
-use zapdesk_core::campaigns::{CampaignError, sender};
+use zapdesk_core::campaigns::timeline::{self, TimelineBucket};
+use zapdesk_core::campaigns::{CampaignError, export as recipients, sender, test_send};
 use zapdesk_core::domain::CampaignStatus;
 use zapdesk_core::fields;
-use zapdesk_core::ids::CampaignId;
-use zapdesk_core::{AccountId, ContactId, Store};
+use zapdesk_core::ids::{CampaignId, InstanceId};
+use zapdesk_core::{AccountId, ContactId, MessageId, Store, export};
 
+use crate::commands::transfer::save_as;
 use crate::{AppState, IpcError};
 
 /// A campaign with how it is doing, as the Campaigns screen lists it.
@@ -149,4 +152,63 @@ pub async fn campaigns_check_message(
         Ok::<_, CampaignError>(Template::parse(&message, &keys)?.variables())
     };
     run.await.map_err(|e| state.fail(e))
+}
+
+/// Saves the campaign's recipients and their states as CSV where the person
+/// chooses; the path, or `None` if cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_export(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    account: AccountId,
+    id: CampaignId,
+) -> Result<Option<String>, IpcError> {
+    let lang = state.lang();
+    let bytes = recipients::csv(state.store()?, account, id, lang)
+        .await
+        .map_err(|e| state.fail(e))?;
+    let Some(path) = save_as(
+        &app,
+        lang.pick("Exportar destinatários", "Export recipients"),
+        lang.pick("destinatarios.csv", "recipients.csv"),
+        "csv",
+    )
+    .await
+    else {
+        return Ok(None);
+    };
+    export::save(&path, &bytes).map_err(|e| state.fail(e))?;
+    Ok(Some(path.to_string_lossy().into_owned()))
+}
+
+/// Per hour: messages queued, taken by WhatsApp, and first replies.
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_timeline(
+    state: State<'_, AppState>,
+    account: AccountId,
+    id: CampaignId,
+) -> Result<Vec<TimelineBucket>, IpcError> {
+    timeline::timeline(state.store()?, account, id)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+/// Queues the message, rendered for one phone, on one connected number, and
+/// wakes that number's sender so the test leaves now.
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_test_send(
+    state: State<'_, AppState>,
+    account: AccountId,
+    message: String,
+    number: InstanceId,
+    phone: String,
+) -> Result<MessageId, IpcError> {
+    let queued = test_send::test_send(state.store()?, account, &message, number, &phone)
+        .await
+        .map_err(|e| state.fail(e))?;
+    state.fleet()?.kick_number(number);
+    Ok(queued)
 }

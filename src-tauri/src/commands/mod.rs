@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod crm;
 pub mod inbox;
 pub mod numbers;
+pub mod sync;
 pub mod tags;
 pub mod team;
 pub mod transfer;

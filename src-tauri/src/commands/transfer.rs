@@ -187,7 +187,12 @@ async fn pick(app: &AppHandle, title: &str) -> Option<PathBuf> {
     rx.await.ok().flatten()
 }
 
-async fn save_as(app: &AppHandle, title: &str, name: &str, ext: &str) -> Option<PathBuf> {
+pub(crate) async fn save_as(
+    app: &AppHandle,
+    title: &str,
+    name: &str,
+    ext: &str,
+) -> Option<PathBuf> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()

@@ -113,6 +113,34 @@ export const commands = {
 	 *  unbalanced braces, empty).
 	 */
 	campaignsCheckMessage: (account: AccountId, message: string) => typedError<string[], IpcError>(__TAURI_INVOKE("campaigns_check_message", { account, message })),
+	/**
+	 *  Saves the campaign's recipients and their states as CSV where the person
+	 *  chooses; the path, or `None` if cancelled.
+	 */
+	campaignsExport: (account: AccountId, id: CampaignId) => typedError<string | null, IpcError>(__TAURI_INVOKE("campaigns_export", { account, id })),
+	/**  Per hour: messages queued, taken by WhatsApp, and first replies. */
+	campaignsTimeline: (account: AccountId, id: CampaignId) => typedError<TimelineBucket[], IpcError>(__TAURI_INVOKE("campaigns_timeline", { account, id })),
+	/**
+	 *  Queues the message, rendered for one phone, on one connected number, and
+	 *  wakes that number's sender so the test leaves now.
+	 */
+	campaignsTestSend: (account: AccountId, message: string, number: InstanceId, phone: string) => typedError<MessageId, IpcError>(__TAURI_INVOKE("campaigns_test_send", { account, message, number, phone })),
+	/**
+	 *  The connection (no password) and the engine's status right now; the
+	 *  `sync` event carries every later change.
+	 */
+	syncStatus: () => typedError<SyncView, IpcError>(__TAURI_INVOKE("sync_status")),
+	/**
+	 *  Connects once without saving anything: the server's schema version and
+	 *  the operator's accounts, or why it failed.
+	 */
+	syncTest: (settings: ConnectionSettings, password: string) => typedError<RemoteStatus, IpcError>(__TAURI_INVOKE("sync_test", { settings, password })),
+	/**  Tests, then saves the connection and (re)starts sync with it. */
+	syncSave: (settings: ConnectionSettings, password: string) => typedError<RemoteStatus, IpcError>(__TAURI_INVOKE("sync_save", { settings, password })),
+	/**  Stops sync and forgets the connection and its saved password. */
+	syncDisconnect: () => typedError<null, IpcError>(__TAURI_INVOKE("sync_disconnect")),
+	/**  Pushes local changes now rather than at the next interval. */
+	syncNow: () => typedError<null, IpcError>(__TAURI_INVOKE("sync_now")),
 };
 
 /* Types */
@@ -233,6 +261,27 @@ export type CampaignSummary = {
 export type Column = { role: "ignore" } | { role: "phone" } | { role: "name" } | 
 /**  Tag names separated by `,`, `;` or `|`. */
 { role: "tags" } | { role: "field"; field: FieldId };
+
+/**
+ *  What an operator types on their desktop (the invitation gives all but the
+ *  password's place, which is the credential store).
+ */
+export type ConnectionSettings = {
+	host: string,
+	port: number,
+	database: string,
+	/**
+	 *  The login role. Through Supabase's session pooler it is
+	 *  `role.projectref`, as the invitation prints it.
+	 */
+	operator: string,
+	tls: TlsMode,
+	/**
+	 *  A CA certificate (PEM) to trust besides the public ones: Supabase's
+	 *  servers are signed by Supabase's own CA (Database settings → SSL).
+	 */
+	ca_certificate: string | null,
+};
 
 /**  A contact as stored. */
 export type Contact = {
@@ -440,6 +489,8 @@ export type ErrorCode =
 "campaign_unknown" | 
 /**  A campaign state change that is not allowed (e.g. resuming a cancelled one). */
 "campaign_status_invalid" | 
+/**  The contact asked not to receive messages. */
+"contact_opted_out" | 
 /**  A file (export) could not be written. */
 "file_write_failed" | 
 /**  An id that is not a UUID. */
@@ -622,6 +673,15 @@ export type IpcError = {
  */
 export type Lang = "pt-BR" | "en";
 
+export type MemberRole = "owner" | "admin" | "agent";
+
+/**  One membership of the connected operator. */
+export type Membership = {
+	account: AccountId,
+	account_name: string,
+	role: MemberRole,
+};
+
 /**
  *  One message of a conversation. Outbound messages are also the outbox:
  *  `pending` and `sending` ones still have to go out.
@@ -735,6 +795,16 @@ export type RejectedRow = {
 	reason: string,
 };
 
+/**  What a successful connection test found. */
+export type RemoteStatus = {
+	schema_version: number,
+	/**  The login role as the server knows it (without a pooler's `.projectref`). */
+	operator: string,
+	operator_id: string,
+	display_name: string,
+	memberships: Membership[],
+};
+
 /**  What an operator may do. */
 export type Role = "owner" | "admin" | "agent";
 
@@ -803,6 +873,44 @@ export type Status = { state: "stopped" } |
 /**  Gave up for now; `reason` says why. */
 { state: "failed"; reason: string };
 
+/**  Where the engine is. */
+export type SyncState = 
+/**  Connected; nothing left to push; every account pulled. */
+{ state: "synced" } | 
+/**  Connecting, pushing or pulling: `done` of `total` accounts. */
+{ state: "syncing"; done: number; total: number } | 
+/**
+ *  The server cannot be reached since this time (Unix ms); everything
+ *  keeps working locally and the engine retries with backoff.
+ */
+{ state: "offline"; since: number } | 
+/**
+ *  The server answered with an error a person must act on (login refused,
+ *  schema outdated, …); retried with backoff as well.
+ */
+{ state: "error"; code: ErrorCode; message: string };
+
+export type SyncStatus = {
+	state: SyncState,
+	/**  When the last complete push and pull ended (Unix ms). */
+	last_sync: number | null,
+	/**  Local changes waiting to be pushed (the outbox's entries). */
+	waiting: number,
+	/**
+	 *  Rows pulled into the local store since the engine started: it moves
+	 *  whenever another desktop's change arrives, for views to refresh.
+	 */
+	pulled: number,
+};
+
+/**  What the UI shows about sync. */
+export type SyncView = {
+	/**  The saved connection (no password); `None`: this desktop works alone. */
+	connection: ConnectionSettings | null,
+	/**  The engine's status; `None` exactly when there is no connection. */
+	status: SyncStatus | null,
+};
+
 /**  A label on contacts. */
 export type Tag = {
 	id: TagId,
@@ -825,6 +933,21 @@ export type TagInput = {
 
 /**  How the file's bytes were decoded. */
 export type TextEncoding = "utf8" | "utf8_bom" | "utf16_le" | "utf16_be" | "windows1252";
+
+export type TimelineBucket = {
+	/**  Start of the hour, Unix ms. */
+	hour: number,
+	queued: number,
+	sent: number,
+	replied: number,
+};
+
+/**  Whether the connection is encrypted. */
+export type TlsMode = 
+/**  Plain text; only for a server on this computer. */
+"disable" | 
+/**  Encrypted, with the server's certificate chain and host name verified. */
+"verify_full";
 
 /**  An operator of the agency. */
 export type User = {

@@ -9,6 +9,7 @@ import { QuickRepliesPanel, TeamPanel } from "./Team";
 import { TagsPanel } from "./Tags";
 import { FieldsPanel } from "./Fields";
 import { AuditPanel } from "./Audit";
+import { SyncPanel } from "./Sync";
 
 /** Language, the agency's accounts (edit, archive, restore) and what this install is. */
 export function Settings() {
@@ -89,6 +90,7 @@ export function Settings() {
       <QuickRepliesPanel />
       <TeamPanel />
       <AuditPanel />
+      <SyncPanel />
 
       <div className="panel">
         <h2>{t("settings.about")}</h2>

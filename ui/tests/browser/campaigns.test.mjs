@@ -276,3 +276,128 @@ test("changing the pace of a running campaign is sent to Rust; an impossible one
   assert.deepEqual(pacing.weekdays, [true, true, true, true, true, true, true]);
   await app.close();
 });
+
+const HOUR = 3_600_000;
+/** Monday 2026-11-30 10:00 in Brasília (13:00 UTC). */
+const MONDAY_10 = Date.UTC(2026, 10, 30, 13);
+
+test("a campaign's recipients export to CSV from its page and the path is shown", async () => {
+  const app = await openApp(browser, server.url, { ...BASE, campaigns: [{ name: "Reativação", numbers: [0], report: { sent: 3 } }] });
+  const { page } = app;
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  await page.getByRole("button", { name: "Abrir Reativação" }).click();
+  await page.getByRole("button", { name: "Exportar destinatários (CSV)" }).click();
+  await page.getByText("Destinatários exportados para /home/ana/Documentos/destinatarios.csv").waitFor();
+  const c = await mockCampaign(app, "Reativação");
+  const calls = await callsOf(app, "campaigns_export");
+  assert.equal(calls.length, 1);
+  assert.deepEqual(calls[0].args, { account: c.account_id, id: c.id });
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a cancelled save dialog shows nothing", async () => {
+  const app = await openApp(browser, server.url, { ...BASE, campaignExportPath: null, campaigns: [{ name: "Reativação", numbers: [0], report: { sent: 3 } }] });
+  const { page } = app;
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  await page.getByRole("button", { name: "Abrir Reativação" }).click();
+  const button = page.getByRole("button", { name: "Exportar destinatários (CSV)" });
+  await button.click();
+  // The button is busy while the dialog is open and enabled again once Rust answered.
+  await page.waitForFunction(() => window.__MOCK__.calls.some((c) => c.cmd === "campaigns_export"));
+  await page.waitForFunction(() => [...document.querySelectorAll("button")].some((b) => b.textContent === "Exportar destinatários (CSV)" && !b.disabled));
+  assert.equal(await page.getByText(/Destinatários exportados/).count(), 0);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("the chart over time draws a bar per hour and figure, with the same figures in a table", async () => {
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    campaigns: [
+      {
+        name: "Reativação", numbers: [0], report: { sent: 5, read: 1 },
+        timeline: [
+          { hour: MONDAY_10, queued: 4, sent: 3, replied: 0 },
+          { hour: MONDAY_10 + HOUR, queued: 2, sent: 2, replied: 1 },
+        ],
+      },
+      { name: "Nova", numbers: [0], report: { pending: 3 } },
+    ],
+  });
+  const { page } = app;
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  await page.getByRole("button", { name: "Abrir Reativação" }).click();
+  const chart = page.getByRole("img", { name: "Mensagens por hora: na fila, enviadas e respostas" });
+  await chart.waitFor();
+  const bars = await chart.getByTestId("timeline-bar").evaluateAll((els) => els.map((e) => [e.dataset.series, Number(e.dataset.value), Number(e.getAttribute("height"))]));
+  assert.deepEqual(bars.map(([s, v]) => [s, v]), [["queued", 4], ["sent", 3], ["replied", 0], ["queued", 2], ["sent", 2], ["replied", 1]]);
+  // Heights follow the counts: the largest is tallest, zero draws nothing.
+  const heights = bars.map(([, , h]) => h);
+  assert.ok(heights[0] > heights[1] && heights[1] > heights[3] && heights[3] > heights[5] && heights[5] > 0, String(heights));
+  assert.equal(heights[2], 0);
+  // Hours on Brasília's clock, in Portuguese.
+  const hours = await chart.getByTestId("timeline-hour").allTextContents();
+  assert.equal(hours.length, 2);
+  assert.match(hours[0], /30\/11.*10:00/);
+  assert.match(hours[1], /30\/11.*11:00/);
+
+  // The table says the same for those who do not see the chart.
+  await page.getByText("Ver os números como tabela").click();
+  const table = page.getByRole("table");
+  await table.waitFor();
+  assert.deepEqual(await table.locator("thead th").allTextContents(), ["Hora", "Na fila", "Enviadas", "Respostas"]);
+  const rows = await table.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.equal(rows.length, 2);
+  assert.deepEqual(rows.map((r) => r.slice(1)), [["4", "3", "0"], ["2", "2", "1"]]);
+  assert.match(rows[1][0], /11:00/);
+
+  // A campaign that sent nothing yet says so instead of an empty chart.
+  await page.getByRole("button", { name: "← Campanhas" }).click();
+  await page.getByRole("button", { name: "Abrir Nova" }).click();
+  await page.getByTestId("timeline-empty").filter({ hasText: "Nada foi enviado ainda" }).waitFor();
+  assert.equal(await page.getByTestId("timeline-bar").count(), 0);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a test send from the editor says where it went, or why it was refused", async () => {
+  const app = await openApp(browser, server.url, BASE);
+  const { page } = app;
+  const dialog = await openEditor(page);
+  const row = dialog.getByRole("group", { name: "Enviar teste" });
+  const send = row.getByRole("button", { name: "Enviar teste" });
+  const result = row.getByTestId("test-send-result");
+  await dialog.getByLabel("Mensagem").fill("Oi {{primeiro_nome|cliente}}, plano {{plano|básico}}!");
+  await row.getByLabel("Telefone do teste").fill("(11) 91111-2222");
+  // The connected number is chosen already.
+  const vendas = await page.evaluate(() => window.__MOCK__.state.numbers.find((n) => n.number.name === "Vendas").number.id);
+  assert.equal(await row.getByLabel("Número que envia o teste").inputValue(), vendas);
+  await send.click();
+  await result.filter({ hasText: /^Teste enviado para \(11\) 91111-2222\.$/ }).waitFor();
+  assert.equal(await result.getAttribute("role"), "status");
+  const sends = await page.evaluate(() => window.__MOCK__.state.testSends);
+  assert.deepEqual(sends.map(({ number, phone, body }) => ({ number, phone, body })), [{ number: vendas, phone: "+5511911112222", body: "Oi Ana, plano Ouro!" }]);
+  const args = (await lastCall(app, "campaigns_test_send")).args;
+  assert.deepEqual({ ...args, account: undefined }, { account: undefined, message: "Oi {{primeiro_nome|cliente}}, plano {{plano|básico}}!", number: vendas, phone: "(11) 91111-2222" });
+
+  // A number that is not connected: refused, shown under the row.
+  await row.getByLabel("Número que envia o teste").selectOption({ label: "Suporte (não conectado)" });
+  await send.click();
+  await result.filter({ hasText: "O número Suporte não está conectado." }).waitFor();
+  assert.equal(await result.getAttribute("role"), "alert");
+
+  // A phone that is not one, and a variable that does not exist.
+  await row.getByLabel("Número que envia o teste").selectOption(vendas);
+  await row.getByLabel("Telefone do teste").fill("12ab");
+  await send.click();
+  await result.filter({ hasText: "\"12ab\" não é um telefone válido." }).waitFor();
+  await row.getByLabel("Telefone do teste").fill("(11) 91111-2222");
+  await dialog.getByLabel("Mensagem").fill("Oi {{apelido}}");
+  await send.click();
+  await result.filter({ hasText: "A variável {{apelido}} não existe." }).waitFor();
+  assert.equal((await page.evaluate(() => window.__MOCK__.state.testSends)).length, 1, "refusals send nothing");
+  assert.equal((await callsOf(app, "campaigns_create")).length, 0, "a test creates no campaign");
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});

@@ -12,7 +12,13 @@
 // events), `importContacts` (added by the run) and `importHold` (the run waits
 // halfway until the test calls `__MOCK__.releaseImport()`); `exportPath`.
 // Campaigns: `campaigns` [{name, status, message, numbers (indexes), startsAt,
-// report (counts; total defaults to their sum)}].
+// report (counts; total defaults to their sum), timeline ([{hour, queued,
+// sent, replied}])}]; `campaignExportPath` (null = the save dialog cancelled).
+// `campaigns_test_send` records each test in `state.testSends`.
+// Sync: `sync` {connection, status} (default: no connection). Tests push a new
+// engine status with `__MOCK__.syncStatus(status)` (a `sync` event, as Rust's
+// runner emits). `sync_test`/`sync_save` refuse port 6543 (pooler), password
+// "errada", host "fora.do.ar" (unreachable) and no encryption to another host.
 export function installMockBackend(seed) {
   let n = 0;
   const id = () => `0190f3b4-0000-7000-8000-${String(++n).padStart(12, "0")}`;
@@ -61,6 +67,22 @@ export function installMockBackend(seed) {
     for (const [eventId, l] of listeners) if (l.event === event) callbacks.get(l.handler)?.({ event, id: eventId, payload });
   };
   window.__MOCK__ = { state, calls, emit };
+  state.sync = seed.sync ?? { connection: null, status: null };
+  // A new engine status for the saved connection, pushed like the runner does.
+  window.__MOCK__.syncStatus = (status) => {
+    state.sync = { ...state.sync, status };
+    emit("sync", state.sync);
+  };
+  // The checks of crates/sync's connection test, with its messages.
+  const remoteCheck = (settings, password) => {
+    const local = ["localhost", "127.0.0.1", "::1"].includes(settings.host.trim().toLowerCase());
+    if (!settings.host.trim()) fail("remote_invalid", "Endereço de banco de dados inválido: host is empty.");
+    if (settings.tls === "disable" && !local) fail("remote_invalid", `${settings.host} não é este computador: a conexão precisa ser criptografada e verificada (verify-full). Desativar a criptografia só é permitido para localhost ou 127.0.0.1.`);
+    if (settings.port === 6543) fail("remote_pooler_transaction_mode", "A porta 6543 é o pooler em modo transação do Supabase, que o ZapDesk não pode usar. Use a conexão direta ou o pooler em modo sessão, na porta 5432.");
+    if (settings.host === "fora.do.ar") fail("remote_unreachable", `Não foi possível conectar ao banco de dados da agência em ${settings.host}:${settings.port}. Confira o endereço e a porta e se este computador está na internet.`);
+    if (password === "errada") fail("remote_auth_failed", `O banco de dados recusou o login de "${settings.operator}". Confira o operador e a senha enviados pelo administrador da agência.`);
+    return { schema_version: 3, operator: settings.operator, operator_id: id(), display_name: "Ana Operadora", memberships: [{ account: state.accounts[0]?.id ?? id(), account_name: state.accounts[0]?.name ?? "", role: "agent" }] };
+  };
   window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener: () => {} };
   const QR = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==";
   const number = (accountId, numberId) =>
@@ -332,9 +354,10 @@ export function installMockBackend(seed) {
     return {
       id: id(), account_id: accountId, name: c.name, message: c.message ?? "Olá {{primeiro_nome}}!", status: c.status ?? "running",
       audience: fullFilter({ opted_out: false }), numbers: (c.numbers ?? []).map((n) => state.numbers[n].number.id), pacing: c.pacing ?? DEFAULT_PACING,
-      starts_at: c.startsAt ?? null, created_at: now - i, updated_at: now - i, report: counts,
+      starts_at: c.startsAt ?? null, created_at: now - i, updated_at: now - i, report: counts, timeline: c.timeline ?? [],
     };
   });
+  state.testSends = [];
 
   const handlers = {
     app_start: () => (seed.startError ? fail(seed.startError.code, seed.startError.message) : { version: "0.1.0", data_dir: "/tmp/zapdesk-test", language: state.language }),
@@ -643,8 +666,8 @@ export function installMockBackend(seed) {
       if (conv) conv.unread_count = 0;
       return null;
     },
-    campaigns_list: ({ account: accountId }) => { account(accountId); return state.campaigns.filter((c) => c.account_id === accountId).sort((a, b) => b.created_at - a.created_at); },
-    campaigns_get: ({ account: accountId, id: campaignId }) => campaignOf(accountId, campaignId),
+    campaigns_list: ({ account: accountId }) => { account(accountId); return state.campaigns.filter((c) => c.account_id === accountId).sort((a, b) => b.created_at - a.created_at).map(({ timeline: _, ...c }) => c); },
+    campaigns_get: ({ account: accountId, id: campaignId }) => { const { timeline: _, ...c } = campaignOf(accountId, campaignId); return c; },
     campaigns_create: ({ account: accountId, input }) => {
       account(accountId);
       const name = (input.name ?? "").trim().replace(/\s+/g, " ");
@@ -666,10 +689,10 @@ export function installMockBackend(seed) {
       const c = {
         id: id(), account_id: accountId, name, message: input.message, status: startsNow ? "running" : "scheduled", audience, numbers: input.numbers,
         pacing: input.pacing, starts_at: input.starts_at, created_at: at, updated_at: at,
-        report: { ...emptyReport(), total: recipients.length, pending: recipients.length },
+        report: { ...emptyReport(), total: recipients.length, pending: recipients.length }, timeline: [],
       };
       state.campaigns.push(c);
-      const { report: _, ...info } = c;
+      const { report: _, timeline: __, ...info } = c;
       return info;
     },
     campaigns_set_status: ({ account: accountId, id: campaignId, status }) => {
@@ -679,14 +702,14 @@ export function installMockBackend(seed) {
       if (!allowed) fail("campaign_status_invalid", "Esta campanha não pode mudar para esse estado (uma campanha concluída ou cancelada não volta).");
       c.status = status;
       if (status === "cancelled") { c.report.cancelled += c.report.pending; c.report.pending = 0; }
-      const { report: _, ...info } = c;
+      const { report: _, timeline: __, ...info } = c;
       return info;
     },
     campaigns_set_pacing: ({ account: accountId, id: campaignId, pacing }) => {
       checkPacing(pacing);
       const c = campaignOf(accountId, campaignId);
       c.pacing = pacing;
-      const { report: _, ...info } = c;
+      const { report: _, timeline: __, ...info } = c;
       return info;
     },
     campaigns_check_message: ({ account: accountId, message: text }) => variablesOf(parseTemplate(accountId, text)),
@@ -701,6 +724,45 @@ export function installMockBackend(seed) {
       }
       return render(parts, values);
     },
+    campaigns_export: ({ account: accountId, id: campaignId }) => {
+      campaignOf(accountId, campaignId);
+      return seed.campaignExportPath === undefined ? "/home/ana/Documentos/destinatarios.csv" : seed.campaignExportPath;
+    },
+    campaigns_timeline: ({ account: accountId, id: campaignId }) => campaignOf(accountId, campaignId).timeline,
+    campaigns_test_send: ({ account: accountId, message: text, number: numberId, phone: raw }) => {
+      const parts = parseTemplate(accountId, text);
+      const n = state.numbers.find((x) => x.number.account_id === accountId && x.number.id === numberId) ?? fail("number_unknown", "Um dos números escolhidos não existe mais nesta conta.");
+      if (n.status.state !== "connected") fail("number_offline", `O número ${n.number.name} não está conectado. Conecte-o em Números ou agende a campanha para depois.`);
+      const to = phone(raw);
+      let c = state.contacts.find((x) => x.account_id === accountId && x.phone === to);
+      if (!c) {
+        c = { id: id(), account_id: accountId, phone: to, name: null, opted_out_at: null, created_at: Date.now(), updated_at: Date.now() };
+        state.contacts.push(c);
+      }
+      const name = (c.name ?? "").trim();
+      const values = { nome: name, primeiro_nome: name.split(/\s+/)[0] ?? "", telefone: c.phone };
+      for (const f of state.fields.filter((x) => x.account_id === accountId)) {
+        const v = valueOf(c.id, f.id);
+        if (v) values[f.key] = v.value;
+      }
+      const messageId = id();
+      state.testSends.push({ id: messageId, number: numberId, phone: to, body: render(parts, values) });
+      return messageId;
+    },
+    sync_status: () => state.sync,
+    sync_test: ({ settings, password }) => remoteCheck(settings, password),
+    sync_save: ({ settings, password }) => {
+      const remote = remoteCheck(settings, password);
+      state.sync = { connection: settings, status: { state: { state: "synced" }, last_sync: Date.now(), waiting: 0, pulled: 0 } };
+      setTimeout(() => emit("sync", state.sync), 0);
+      return remote;
+    },
+    sync_disconnect: () => {
+      state.sync = { connection: null, status: null };
+      setTimeout(() => emit("sync", state.sync), 0);
+      return null;
+    },
+    sync_now: () => null,
     "plugin:event|listen": ({ event, handler }) => {
       const eventId = nextListener++;
       listeners.set(eventId, { event, handler });

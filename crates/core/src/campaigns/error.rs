@@ -26,6 +26,8 @@ pub enum CampaignError {
     NumberOffline(String),
     #[error("empty audience")]
     AudienceEmpty,
+    #[error("{0} opted out")]
+    OptedOut(String),
     #[error("no such campaign")]
     Unknown,
     #[error("status change not allowed")]
@@ -50,6 +52,7 @@ impl UserError for CampaignError {
             CampaignError::NoNumbers | CampaignError::NumberUnknown => ErrorCode::NumberUnknown,
             CampaignError::NumberOffline(_) => ErrorCode::NumberOffline,
             CampaignError::AudienceEmpty => ErrorCode::AudienceEmpty,
+            CampaignError::OptedOut(_) => ErrorCode::ContactOptedOut,
             CampaignError::Unknown => ErrorCode::CampaignUnknown,
             CampaignError::StatusChange => ErrorCode::CampaignStatusInvalid,
             CampaignError::Contact(e) => e.code(),
@@ -93,6 +96,16 @@ impl UserError for CampaignError {
                 "Nenhum contato recebe esta campanha: o público está vazio (contatos descadastrados nunca recebem).",
                 "Nobody receives this campaign: the audience is empty (opted-out contacts never receive).",
             ),
+            CampaignError::OptedOut(phone) => {
+                return match lang {
+                    Lang::PtBr => format!(
+                        "{phone} pediu para não receber mensagens (descadastrado). Use outro número para o teste."
+                    ),
+                    Lang::En => format!(
+                        "{phone} asked not to receive messages (opted out). Use another number for the test."
+                    ),
+                };
+            }
             CampaignError::Unknown => lang.pick(
                 "Esta campanha não existe mais.",
                 "This campaign no longer exists.",

@@ -5,10 +5,13 @@
 //! editor UI and the CLI come next (see the README).
 
 mod error;
+pub mod export;
 pub mod pacing;
 pub mod report;
 pub mod sender;
 pub mod store;
 pub mod template;
+pub mod test_send;
+pub mod timeline;
 
 pub use error::CampaignError;

@@ -7,6 +7,7 @@ import { toAppError, useSubmit } from "../../components/useSubmit";
 import { figures, minutesToTime, type Figures } from "./campaign";
 import { CampaignActions, Progress, StatusBadge } from "./CampaignParts";
 import { PacingFields } from "./PacingFields";
+import { TimelineChart } from "./TimelineChart";
 
 /** How often the open campaign's report is asked again (UI refresh only). */
 const REFRESH_MS = 2000;
@@ -35,6 +36,7 @@ export function CampaignDetail({ initial, onBack, onChanged }: Props) {
   const [campaign, setCampaign] = useState(initial);
   const [numbers, setNumbers] = useState<NumberView[]>([]);
   const [editingPacing, setEditingPacing] = useState(false);
+  const [exporting, setExporting] = useState(false);
 
   const reload = useCallback(async () => {
     try {
@@ -59,6 +61,18 @@ export function CampaignDetail({ initial, onBack, onChanged }: Props) {
   const f = figures(campaign.report);
   const p = campaign.pacing;
   const days = p.weekdays.flatMap((on, i) => (on ? [t(`campaigns.weekday.${i}` as MessageKey)] : [])).join(", ");
+  const exportCsv = async () => {
+    setExporting(true);
+    try {
+      // Rust opens the save dialog; null when the person cancels it.
+      const path = await call(commands.campaignsExport(account.id, campaign.id));
+      if (path) toast(t("campaigns.exported", { path }));
+    } catch (e) {
+      toast(toAppError(e).message, "error");
+    } finally {
+      setExporting(false);
+    }
+  };
   const changed = async () => {
     await reload();
     onChanged();
@@ -75,7 +89,10 @@ export function CampaignDetail({ initial, onBack, onChanged }: Props) {
             {campaign.starts_at !== null && ` · ${t("campaigns.startsAt", { date: new Date(campaign.starts_at).toLocaleString(lang) })}`}
           </p>
         </div>
-        <CampaignActions campaign={campaign} onChanged={changed} />
+        <div className="row-actions">
+          <button type="button" className="ghost small" disabled={exporting} onClick={() => void exportCsv()}>{t("campaigns.exportRecipients")}</button>
+          <CampaignActions campaign={campaign} onChanged={changed} />
+        </div>
       </header>
       <Progress campaign={campaign} />
       <section aria-label={t("campaigns.report")}>
@@ -96,6 +113,7 @@ export function CampaignDetail({ initial, onBack, onChanged }: Props) {
         </div>
         <p className="muted small">{t("campaigns.reportHint")}</p>
       </section>
+      <TimelineChart campaignId={campaign.id} refreshKey={JSON.stringify(campaign.report)} />
       <section className="panel">
         <h2>{t("campaigns.message")}</h2>
         <p className="campaign-message">{campaign.message}</p>

@@ -9,6 +9,7 @@ import { formatPhone } from "../../format";
 import { effectiveFilter } from "../contacts/filter";
 import { browserUtcOffset, defaultPacing, insertAt, localDateTimeToMs, partOf } from "./campaign";
 import { PacingFields } from "./PacingFields";
+import { TestSend } from "./TestSend";
 
 interface Props {
   onClose: () => void;
@@ -271,6 +272,8 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
           {sample.length > 0 && preview === null && <p className="muted small">{t("campaigns.editor.previewEmpty")}</p>}
           {preview !== null && <div className="bubble" data-testid="campaign-preview">{preview}</div>}
         </section>
+
+        <TestSend message={message} numbers={numbers} />
 
         <fieldset className={numbersError ? "editor-section invalid" : "editor-section"}>
           <legend>{t("campaigns.numbers")}</legend>

@@ -1,0 +1,192 @@
+//! The engine's lifecycle on a desktop, free of Tauri so it can be tested:
+//! start it from the saved connection when the app opens, restart it when the
+//! operator saves a new one, stop it and forget the connection on disconnect.
+//! Every change of what the UI shows (connection, engine status) goes to one
+//! [`Sink`] as a [`SyncView`], and stays readable through [`SyncRunner::view`].
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use tokio::sync::{Mutex, watch};
+use tokio::task::JoinHandle;
+use zapdesk_core::{Lang, Store, UserError};
+
+use crate::connection::{ConnectionSettings, RemoteStatus, test_connection};
+use crate::engine::{Engine, EngineConfig};
+use crate::saved::{self, SavedError};
+use crate::secret::{Password, SavedPassword};
+use crate::status::{SyncState, SyncStatus};
+
+/// What the UI shows about sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct SyncView {
+    /// The saved connection (no password); `None`: this desktop works alone.
+    pub connection: Option<ConnectionSettings>,
+    /// The engine's status; `None` exactly when there is no connection.
+    pub status: Option<SyncStatus>,
+}
+
+/// Receives every new [`SyncView`] (the app emits it to the UI).
+pub type Sink = Arc<dyn Fn(&SyncView) + Send + Sync>;
+
+struct Shared {
+    view: watch::Sender<SyncView>,
+    sink: Sink,
+}
+
+impl Shared {
+    fn publish(&self, view: SyncView) {
+        (self.sink)(&view);
+        self.view.send_replace(view);
+    }
+}
+
+struct Running {
+    engine: Engine,
+    forward: JoinHandle<()>,
+}
+
+/// Owns at most one running engine for the local store.
+pub struct SyncRunner {
+    store: Store,
+    shared: Arc<Shared>,
+    // Async: stopping an engine awaits its task, and two saves must not
+    // interleave their stop and start.
+    running: Mutex<Option<Running>>,
+}
+
+impl SyncRunner {
+    pub fn new(store: Store, sink: Sink) -> SyncRunner {
+        let (view, _) = watch::channel(SyncView {
+            connection: None,
+            status: None,
+        });
+        SyncRunner {
+            store,
+            shared: Arc::new(Shared { view, sink }),
+            running: Mutex::new(None),
+        }
+    }
+
+    /// The current view.
+    pub fn view(&self) -> SyncView {
+        self.shared.view.borrow().clone()
+    }
+
+    /// Follows the view (tests wait on it).
+    pub fn watch(&self) -> watch::Receiver<SyncView> {
+        self.shared.view.subscribe()
+    }
+
+    /// On app start: runs the engine if a connection is saved. A password the
+    /// credential store no longer has shows as the status's error, so the
+    /// operator sees why nothing syncs and types it again.
+    pub async fn resume(&self, lang: Lang) -> Result<(), SavedError> {
+        let Some(connection) = saved::load(&self.store).await? else {
+            self.shared.publish(SyncView {
+                connection: None,
+                status: None,
+            });
+            return Ok(());
+        };
+        let mut running = self.running.lock().await;
+        stop(running.take()).await;
+        match SavedPassword::of(&connection).and_then(|s| s.load()) {
+            Ok(password) => *running = Some(self.start(connection, &password, lang)?),
+            Err(e) => self.shared.publish(SyncView {
+                connection: Some(connection),
+                status: Some(SyncStatus {
+                    state: SyncState::Error {
+                        code: e.code(),
+                        message: e.message(lang),
+                    },
+                    ..SyncStatus::default()
+                }),
+            }),
+        }
+        Ok(())
+    }
+
+    /// Tests the connection, and only if the server accepts it saves it and
+    /// (re)starts the engine with it: a connection saved is one that worked.
+    pub async fn connect(
+        &self,
+        connection: ConnectionSettings,
+        password: &Password,
+        lang: Lang,
+    ) -> Result<RemoteStatus, SavedError> {
+        let remote = test_connection(&connection, password).await?;
+        let mut running = self.running.lock().await;
+        stop(running.take()).await;
+        // The previous connection's password must not outlive it in the store.
+        if let Some(old) = saved::load(&self.store).await?
+            && old != connection
+        {
+            // Best effort: the new connection matters more than the old entry.
+            let _ = SavedPassword::of(&old).and_then(|s| s.forget());
+        }
+        saved::save(&self.store, &connection, password).await?;
+        *running = Some(self.start(connection, password, lang)?);
+        Ok(remote)
+    }
+
+    /// Stops the engine and forgets the connection and its password.
+    pub async fn disconnect(&self) -> Result<(), SavedError> {
+        let mut running = self.running.lock().await;
+        stop(running.take()).await;
+        saved::forget(&self.store).await?;
+        self.shared.publish(SyncView {
+            connection: None,
+            status: None,
+        });
+        Ok(())
+    }
+
+    /// Local changes were made: push them now.
+    pub async fn poke(&self) {
+        if let Some(running) = self.running.lock().await.as_ref() {
+            running.engine.poke();
+        }
+    }
+
+    /// Stops the engine, keeping the saved connection (the app is closing).
+    pub async fn shutdown(&self) {
+        stop(self.running.lock().await.take()).await;
+    }
+
+    fn start(
+        &self,
+        connection: ConnectionSettings,
+        password: &Password,
+        lang: Lang,
+    ) -> Result<Running, SavedError> {
+        let mut config = EngineConfig::new(connection.connect_options(password)?);
+        config.lang = lang;
+        let engine = Engine::start(&self.store, config);
+        let mut status = engine.status();
+        let shared = Arc::clone(&self.shared);
+        let forward = tokio::spawn(async move {
+            loop {
+                let now = status.borrow_and_update().clone();
+                shared.publish(SyncView {
+                    connection: Some(connection.clone()),
+                    status: Some(now),
+                });
+                if status.changed().await.is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(Running { engine, forward })
+    }
+}
+
+/// Ends the forwarding first (and waits for it) so that no status of the old
+/// engine is published after the new view.
+async fn stop(running: Option<Running>) {
+    if let Some(running) = running {
+        running.forward.abort();
+        let _ = running.forward.await;
+        running.engine.stop().await;
+    }
+}

@@ -1,0 +1,61 @@
+//! Settings → Sincronização: test, save (and connect), disconnect, sync now.
+//! The password arrives as text from the form and goes straight into a
+//! [`Password`], which never prints; it is stored only in the OS credential store.
+
+use tauri::State;
+use zapdesk_sync::{ConnectionSettings, Password, RemoteStatus, SyncView, test_connection};
+
+use crate::{AppState, IpcError};
+
+/// The connection (no password) and the engine's status right now; the
+/// `sync` event carries every later change.
+#[tauri::command]
+#[specta::specta]
+pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView, IpcError> {
+    Ok(state.sync()?.view())
+}
+
+/// Connects once without saving anything: the server's schema version and
+/// the operator's accounts, or why it failed.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_test(
+    state: State<'_, AppState>,
+    settings: ConnectionSettings,
+    password: String,
+) -> Result<RemoteStatus, IpcError> {
+    test_connection(&settings, &Password::new(password))
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+/// Tests, then saves the connection and (re)starts sync with it.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_save(
+    state: State<'_, AppState>,
+    settings: ConnectionSettings,
+    password: String,
+) -> Result<RemoteStatus, IpcError> {
+    let lang = state.lang();
+    state
+        .sync()?
+        .connect(settings, &Password::new(password), lang)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+/// Stops sync and forgets the connection and its saved password.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_disconnect(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.sync()?.disconnect().await.map_err(|e| state.fail(e))
+}
+
+/// Pushes local changes now rather than at the next interval.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_now(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.sync()?.poke().await;
+    Ok(())
+}

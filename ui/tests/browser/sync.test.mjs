@@ -1,0 +1,131 @@
+// Settings → Sincronização and the top bar's sync indicator in real Chromium,
+// with the fake backend answering the sync commands and pushing `sync` events
+// as the Rust runner does.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openApp, startServer } from "./harness.mjs";
+
+let browser, server;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const ONE_ACCOUNT = { accounts: [{ name: "Padaria" }] };
+
+async function openSync(page) {
+  const indicator = page.getByTestId("sync-indicator");
+  await indicator.getByText("Só neste computador").waitFor();
+  await indicator.click();
+  const panel = page.locator("#sync");
+  await panel.getByRole("heading", { name: "Sincronização" }).waitFor();
+  return panel;
+}
+
+async function fill(panel, { host, port, operator, password }) {
+  await panel.getByLabel("Servidor", { exact: true }).fill(host);
+  if (port) await panel.getByLabel("Porta", { exact: true }).fill(port);
+  await panel.getByLabel("Operador", { exact: true }).fill(operator);
+  await panel.getByLabel("Senha", { exact: true }).fill(password);
+}
+
+test("test connection: the pooler is refused under the port, then success shows the schema version", async () => {
+  const app = await openApp(browser, server.url, ONE_ACCOUNT);
+  const panel = await openSync(app.page);
+  assert.equal(await panel.getByLabel("Porta", { exact: true }).inputValue(), "5432", "port defaults to 5432");
+  assert.equal(await panel.getByLabel("Banco de dados", { exact: true }).inputValue(), "postgres");
+  assert.equal(await panel.getByLabel("Criptografia", { exact: true }).inputValue(), "verify_full");
+  await fill(panel, { host: "aws-0-sa-east-1.pooler.supabase.com", port: "6543", operator: "zd_ana.abcdefgh", password: "s3nha" });
+  await panel.getByRole("button", { name: "Testar conexão" }).click();
+  const note = panel.locator("#sync-port-note[role=alert]");
+  await note.waitFor();
+  assert.match(await note.textContent(), /6543 é o pooler em modo transação.*5432/);
+
+  await panel.getByLabel("Porta", { exact: true }).fill("5432");
+  assert.equal(await note.count(), 0, "editing clears the refusal");
+  await panel.getByRole("button", { name: "Testar conexão" }).click();
+  const ok = panel.getByTestId("sync-tested");
+  await ok.waitFor();
+  assert.equal(await ok.textContent(), "Conexão OK: esquema versão 3, operador Ana Operadora, 1 conta(s).");
+  const test = (await app.calls()).filter((c) => c.cmd === "sync_test").at(-1);
+  assert.deepEqual(test.args.settings, {
+    host: "aws-0-sa-east-1.pooler.supabase.com", port: 5432, database: "postgres", operator: "zd_ana.abcdefgh",
+    tls: "verify_full", ca_certificate: null,
+  });
+  assert.equal((await app.calls()).some((c) => c.cmd === "sync_save"), false, "a test saves nothing");
+  assert.equal(await app.page.getByTestId("sync-text").textContent(), "Só neste computador");
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("no encryption to another computer is refused under the TLS field", async () => {
+  const app = await openApp(browser, server.url, ONE_ACCOUNT);
+  const panel = await openSync(app.page);
+  await fill(panel, { host: "db.abcdefgh.supabase.co", operator: "zd_ana", password: "s3nha" });
+  await panel.getByLabel("Criptografia", { exact: true }).selectOption("disable");
+  await panel.getByRole("button", { name: "Testar conexão" }).click();
+  const note = panel.locator("#sync-tls-note[role=alert]");
+  await note.waitFor();
+  assert.match(await note.textContent(), /verify-full/);
+  await app.close();
+});
+
+test("save shows Sincronizado, an offline event changes the indicator, disconnect returns to local only", async () => {
+  const app = await openApp(browser, server.url, ONE_ACCOUNT);
+  const { page } = app;
+  const panel = await openSync(page);
+  await fill(panel, { host: "db.abcdefgh.supabase.co", operator: "zd_ana", password: "s3nha" });
+  await panel.getByRole("button", { name: "Salvar e conectar" }).click();
+  const text = page.getByTestId("sync-text");
+  await page.getByTestId("sync-indicator").and(page.locator("[data-state=synced]")).waitFor();
+  assert.match(await text.textContent(), /^Sincronizado (agora|há \d+ min)$/);
+  assert.equal(await panel.getByLabel("Senha", { exact: true }).inputValue(), "", "the password is not kept in the form");
+  await panel.getByText("Conectado a db.abcdefgh.supabase.co como zd_ana.").waitFor();
+
+  // The engine loses the server while changes wait.
+  const since = await page.evaluate(() => {
+    const since = new Date(2026, 10, 29, 14, 2).getTime();
+    window.__MOCK__.syncStatus({ state: { state: "offline", since }, last_sync: since - 60_000, waiting: 3, pulled: 0 });
+    return since;
+  });
+  const expected = await page.evaluate((at) => new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }), since);
+  await text.getByText(`Offline desde ${expected} — tentando de novo`).waitFor();
+  assert.equal(expected, "14:02");
+  assert.equal(await page.getByTestId("sync-waiting").textContent(), "3 alteração(ões) aguardando");
+
+  await page.evaluate(() => window.__MOCK__.syncStatus({
+    state: { state: "error", code: "remote_auth_failed", message: "O banco de dados recusou o login de \"zd_ana\"." },
+    last_sync: null, waiting: 0, pulled: 0,
+  }));
+  await text.getByText("Erro: O banco de dados recusou o login de \"zd_ana\".").waitFor();
+  assert.equal(await page.getByTestId("sync-waiting").count(), 0);
+
+  page.once("dialog", (d) => d.accept());
+  await panel.getByRole("button", { name: "Desconectar" }).click();
+  await text.getByText("Só neste computador").waitFor();
+  assert.equal(await panel.getByLabel("Servidor", { exact: true }).inputValue(), "");
+  const cmds = (await app.calls()).map((c) => c.cmd).filter((c) => c.startsWith("sync_"));
+  assert.deepEqual(cmds.filter((c) => c !== "sync_status"), ["sync_save", "sync_disconnect"]);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a saved connection shows its state at start and the form is filled without the password", async () => {
+  const app = await openApp(browser, server.url, {
+    ...ONE_ACCOUNT,
+    sync: {
+      connection: { host: "db.abcdefgh.supabase.co", port: 5432, database: "postgres", operator: "zd_ana", tls: "verify_full", ca_certificate: null },
+      status: { state: { state: "syncing", done: 1, total: 4 }, last_sync: null, waiting: 0, pulled: 0 },
+    },
+  });
+  const { page } = app;
+  const indicator = page.getByTestId("sync-indicator");
+  await indicator.getByText("Sincronizando…").waitFor();
+  const bar = indicator.locator("progress");
+  assert.equal(await bar.getAttribute("value"), "1");
+  assert.equal(await bar.getAttribute("max"), "4");
+  await indicator.click();
+  const panel = page.locator("#sync");
+  await panel.getByLabel("Servidor", { exact: true }).and(page.locator("[value='db.abcdefgh.supabase.co']")).waitFor();
+  assert.equal(await panel.getByLabel("Operador", { exact: true }).inputValue(), "zd_ana");
+  assert.equal(await panel.getByLabel("Senha", { exact: true }).inputValue(), "");
+  await app.close();
+});
