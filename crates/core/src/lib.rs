@@ -27,7 +27,7 @@ pub mod segments;
 pub mod settings;
 pub mod store;
 pub mod tags;
-mod text;
+pub mod text;
 mod time;
 pub mod users;
 

@@ -1,8 +1,9 @@
 //! Text rules shared by names of accounts, contacts and the rest.
 
 /// Folds text for search: lower case, without the accents Portuguese uses, so
-/// that `joao` finds `João` and `acao` finds `Ação`.
-pub(crate) fn fold(s: &str) -> String {
+/// that `joao` finds `João` and `acao` finds `Ação`. Public because the sync
+/// engine derives `contacts.name_folded` for pulled rows with the same function.
+pub fn fold(s: &str) -> String {
     s.chars()
         .flat_map(char::to_lowercase)
         .map(|c| match c {

@@ -13,7 +13,6 @@
 pub mod connection;
 pub mod engine;
 pub mod error;
-mod fold;
 pub mod hlc;
 pub mod invite;
 pub mod membership;
