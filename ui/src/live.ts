@@ -49,3 +49,32 @@ export function onImportProgress(handler: (progress: ImportProgress) => void): P
 export function onSyncView(handler: (view: SyncView) => void): Promise<() => void> {
   return listen<SyncView>("sync", (e) => handler(e.payload));
 }
+
+/**
+ * Calls `handler` whenever the sync engine pulled rows written on another
+ * desktop (its `pulled` counter moved), so a screen shows them without a
+ * reload by hand.
+ */
+export function useSyncPulls(handler: () => void): void {
+  const latest = useRef(handler);
+  latest.current = handler;
+  useEffect(() => {
+    let seen: number | null = null;
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    onSyncView((view) => {
+      const pulled = view.status?.pulled ?? null;
+      // Before the first event the count is unknown: a first event with rows
+      // pulled reloads once, which is at worst a reload too many.
+      if (pulled !== null && pulled > (seen ?? 0)) latest.current();
+      seen = pulled;
+    }).then((unlisten) => {
+      if (cancelled) unlisten();
+      else stop = unlisten;
+    });
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, []);
+}

@@ -14,6 +14,7 @@ import { FilterPanel } from "./contacts/FilterPanel";
 import { ImportWizard } from "./contacts/ImportWizard";
 import { SegmentPicker } from "./contacts/SegmentPicker";
 import { activeCount, effectiveFilter, isEmptyFilter } from "./contacts/filter";
+import { useSyncPulls } from "../live";
 
 const PAGE = 100;
 const ROW_HEIGHT = 56;
@@ -58,6 +59,12 @@ export function Contacts() {
 
   const loadTags = useCallback(() => call(commands.tagsList(account.id)).then(setTags, fail), [account.id, fail]);
   const loadFields = useCallback(() => call(commands.fieldsList(account.id)).then(setFields, fail), [account.id, fail]);
+  // Contacts another desktop changed arrive through sync: show them.
+  useSyncPulls(() => {
+    reload();
+    void loadTags();
+    void loadFields();
+  });
   useEffect(() => {
     void loadTags();
     void loadFields();

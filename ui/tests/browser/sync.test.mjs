@@ -10,6 +10,7 @@ before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 const ONE_ACCOUNT = { accounts: [{ name: "Padaria" }] };
+const CONNECTION = { host: "db.abcdefgh.supabase.co", port: 5432, database: "postgres", operator: "zd_ana", tls: "verify_full", ca_certificate: null };
 
 async function openSync(page) {
   const indicator = page.getByTestId("sync-indicator");
@@ -127,5 +128,24 @@ test("a saved connection shows its state at start and the form is filled without
   await panel.getByLabel("Servidor", { exact: true }).and(page.locator("[value='db.abcdefgh.supabase.co']")).waitFor();
   assert.equal(await panel.getByLabel("Operador", { exact: true }).inputValue(), "zd_ana");
   assert.equal(await panel.getByLabel("Senha", { exact: true }).inputValue(), "");
+  await app.close();
+});
+
+test("contacts another desktop wrote appear when the engine pulls them", async () => {
+  const app = await openApp(browser, server.url, {
+    accounts: [{ name: "Loja" }],
+    contacts: [{ phone: "+5511911112222", name: "Ana Lima" }],
+    sync: { connection: CONNECTION, status: { state: { state: "synced" }, last_sync: Date.now(), waiting: 0, pulled: 0 } },
+  });
+  const { page } = app;
+  await page.getByTestId("contacts-count").filter({ hasText: /^1 contato$/ }).waitFor();
+  // What a pull does: the row is in the store, then the engine's counter moves.
+  await page.evaluate(() => {
+    const { state } = window.__MOCK__;
+    state.contacts.push({ ...state.contacts[0], id: "0190f3b4-0000-7000-8000-999999999999", phone: "+5521933334444", name: "Bruno (do outro computador)" });
+  });
+  await page.evaluate(() => window.__MOCK__.syncStatus({ state: { state: "synced" }, last_sync: Date.now(), waiting: 0, pulled: 1 }));
+  await page.getByTestId("contact-row").filter({ hasText: "Bruno (do outro computador)" }).waitFor();
+  assert.deepEqual(app.errors, []);
   await app.close();
 });
