@@ -19,3 +19,9 @@ export function initials(name: string | null, phone: string): string {
   const last = words.length > 1 ? (words[words.length - 1]?.[0] ?? "") : "";
   return (first + last).toUpperCase();
 }
+
+/** A file size as people read it: `850 KB`, `2,4 MB` (in the UI's language). */
+export function formatSize(bytes: number, lang: string): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString(lang)} KB`;
+  return `${(bytes / 1024 / 1024).toLocaleString(lang, { maximumFractionDigits: 1 })} MB`;
+}

@@ -145,6 +145,7 @@ async fn a_campaign_killed_again_and_again_reaches_everyone_exactly_once() {
                     ..Pacing::default()
                 },
                 starts_at: None,
+                attachment: None,
             },
             now,
         )

@@ -86,6 +86,7 @@ async fn main() {
             ..Pacing::default()
         },
         starts_at: None,
+        attachment: None,
     };
     let started = Instant::now();
     let campaign = campaigns::create(&store, acc, &input, now).await.unwrap();

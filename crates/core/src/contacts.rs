@@ -305,6 +305,14 @@ pub async fn delete_selection(
     Ok(u32::try_from(deleted).unwrap_or(u32::MAX))
 }
 
+/// A campaign's file (`media/<account>/campaign-<id>.<ext>`) is shared by
+/// every message of the campaign: deleting one recipient must not take it
+/// from the others, so it stays with the campaign.
+fn is_campaign_file(relative: &str) -> bool {
+    let parts: Vec<&str> = relative.split('/').collect();
+    matches!(parts.as_slice(), ["media", _, file] if file.starts_with("campaign-"))
+}
+
 /// Removes media files of deleted messages. Runs after the commit: a crash
 /// in between leaves files no row points to, never a row pointing to a
 /// missing file. Returns how many files were removed.
@@ -316,7 +324,7 @@ pub(crate) fn remove_media(store: &Store, relative_paths: &[String]) -> u32 {
         let inside = !std::path::Path::new(relative)
             .components()
             .any(|c| !matches!(c, std::path::Component::Normal(_)));
-        if inside && std::fs::remove_file(&path).is_ok() {
+        if inside && !is_campaign_file(relative) && std::fs::remove_file(&path).is_ok() {
             removed += 1;
         }
     }

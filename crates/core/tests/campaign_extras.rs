@@ -104,6 +104,7 @@ async fn the_export_and_the_timeline_follow_each_recipient() {
                 ..Pacing::default()
             },
             starts_at: None,
+            attachment: None,
         },
         MONDAY_10,
     )

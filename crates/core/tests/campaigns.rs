@@ -161,6 +161,7 @@ async fn a_campaign_paces_two_numbers_and_queues_everyone_exactly_once() {
         numbers: vec![a, b],
         pacing: pacing.clone(),
         starts_at: None,
+        attachment: None,
     };
 
     // Bad input: each refused with its code, nothing created.
@@ -366,6 +367,7 @@ async fn pause_holds_resume_continues_and_cancel_stops_the_rest() {
                 ..Pacing::default()
             },
             starts_at: None,
+            attachment: None,
         },
         MONDAY_10,
     )
@@ -434,4 +436,121 @@ async fn pause_holds_resume_continues_and_cancel_stops_the_rest() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::CampaignStatusInvalid);
+}
+
+#[tokio::test]
+async fn a_campaign_with_an_image_sends_it_with_each_caption_and_keeps_it_past_an_erasure() {
+    use base64::Engine;
+    use zapdesk_core::domain::MessageKind;
+    use zapdesk_core::inbox::attachments::FileInput;
+    use zapdesk_core::lgpd::{self, Actor};
+
+    let (dir, store) = support::store().await;
+    let acc = support::account(&store, "Padaria").await;
+    let a = number(&store, acc, "Balcão", true).await;
+    let mut people = Vec::new();
+    for (i, name) in ["Ana Souza", "Bruno Lima"].iter().enumerate() {
+        people.push(
+            contacts::create(
+                &store,
+                acc,
+                &ContactInput {
+                    phone: format!("+5531977{:06}", i),
+                    name: Some((*name).into()),
+                },
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    let png = b"\x89PNG fake image bytes".to_vec();
+    let input = CampaignInput {
+        name: "Pão quentinho".into(),
+        message: "Oi {{primeiro_nome}}, saiu pão!".into(),
+        audience: ContactFilter::default(),
+        numbers: vec![a],
+        pacing: Pacing {
+            delay_min_s: 0,
+            delay_max_s: 0,
+            warmup_days: 0,
+            ..Pacing::default()
+        },
+        starts_at: None,
+        attachment: Some(FileInput {
+            name: "pao.png".into(),
+            mime: "image/png".into(),
+            data: base64::engine::general_purpose::STANDARD.encode(&png),
+        }),
+    };
+    let media_dir = dir.path().join("media").join(acc.to_string());
+    let files_in_media = || {
+        std::fs::read_dir(&media_dir)
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+
+    // A blocked type is refused with the inbox's code, nothing written.
+    let blocked = campaigns::create(
+        &store,
+        acc,
+        &CampaignInput {
+            attachment: Some(FileInput {
+                name: "promo.exe".into(),
+                mime: "application/octet-stream".into(),
+                data: base64::engine::general_purpose::STANDARD.encode(b"MZ"),
+            }),
+            ..input.clone()
+        },
+        MONDAY_10,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(blocked.code(), ErrorCode::AttachmentBlocked);
+    assert!(campaigns::list(&store, acc).await.unwrap().is_empty());
+    assert_eq!(files_in_media(), 0);
+
+    let c = campaigns::create(&store, acc, &input, MONDAY_10)
+        .await
+        .unwrap();
+    assert_eq!(c.media_name.as_deref(), Some("pao.png"));
+    assert_eq!(c.media_mime.as_deref(), Some("image/png"));
+    assert_eq!(c.media_size, Some(png.len() as i64));
+    let done = step(&store, acc, c.id, MONDAY_10, 1, &|_| true)
+        .await
+        .unwrap();
+    assert_eq!(done.queued, 2);
+    let mut jobs = Vec::new();
+    while let Some(job) = outbox::claim_next(&store, acc, a).await.unwrap() {
+        outbox::mark_sent(&store, acc, job.message, &format!("wa-{}", job.message), 1)
+            .await
+            .unwrap();
+        jobs.push(job);
+    }
+    let mut captions: Vec<&str> = jobs.iter().map(|j| j.body.as_str()).collect();
+    captions.sort_unstable();
+    assert_eq!(captions, ["Oi Ana, saiu pão!", "Oi Bruno, saiu pão!"]);
+    let shared = format!("media/{acc}/campaign-{}.png", c.id);
+    for job in &jobs {
+        assert_eq!(job.kind, MessageKind::Image);
+        assert_eq!(job.media_path.as_deref(), Some(shared.as_str()));
+        assert_eq!(job.media_mime.as_deref(), Some("image/png"));
+        assert_eq!(job.media_name.as_deref(), Some("pao.png"));
+    }
+    assert_eq!(std::fs::read(dir.path().join(&shared)).unwrap(), png);
+
+    // Erasing (LGPD) or deleting a recipient removes their messages, not the
+    // file the other recipients' messages still point at.
+    lgpd::erase(&store, acc, people[0].id, &Actor::or(None, "teste"))
+        .await
+        .unwrap();
+    contacts::delete_selection(
+        &store,
+        acc,
+        &zapdesk_core::filter::ContactSelection::Ids {
+            ids: vec![people[1].id],
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(std::fs::read(dir.path().join(&shared)).unwrap(), png);
 }

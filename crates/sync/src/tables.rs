@@ -324,7 +324,12 @@ impl SyncTable {
     pub(crate) fn folded_value(&self, values: &[Value]) -> Option<String> {
         let (_, source) = self.folded?;
         let value = values.get(self.column_index(source)?)?;
-        Some(value.as_text().map(zapdesk_core::text::fold).unwrap_or_default())
+        Some(
+            value
+                .as_text()
+                .map(zapdesk_core::text::fold)
+                .unwrap_or_default(),
+        )
     }
 
     // ---- local (SQLite) statements -------------------------------------

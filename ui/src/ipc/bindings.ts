@@ -214,6 +214,10 @@ export type CampaignInfo = {
 	numbers: InstanceId[],
 	pacing: Pacing,
 	starts_at: number | null,
+	/**  The attached file's name, type and size; `None` for text only. */
+	media_name: string | null,
+	media_mime: string | null,
+	media_size: number | null,
 	created_at: number,
 	updated_at: number,
 };
@@ -229,6 +233,11 @@ export type CampaignInput = {
 	pacing: Pacing,
 	/**  When to start (Unix ms); `None` starts at once. */
 	starts_at: number | null,
+	/**
+	 *  An image, audio or document sent with every message, the message as
+	 *  its caption; checked by the inbox's rules (size, blocked types).
+	 */
+	attachment?: FileInput | null,
 };
 
 export type CampaignReport = {
@@ -563,6 +572,14 @@ export type FieldValue = {
 	field_id: FieldId,
 	/**  Text as typed; number `1234.5`; date `2024-12-31`; yes/no `true`/`false`; a choice's option. */
 	value: string,
+};
+
+/**  A file as the UI read it: its name, type and bytes in base64. */
+export type FileInput = {
+	name: string,
+	mime: string,
+	/**  The bytes, base64. */
+	data: string,
 };
 
 /**  What changed, for the UI. */

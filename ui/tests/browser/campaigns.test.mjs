@@ -69,8 +69,8 @@ test("a campaign for a tag: live count without opted-out contacts, preview, crea
   assert.equal(await dialog.getByRole("checkbox", { name: /Vendas/ }).isChecked(), true);
   assert.equal(await dialog.getByRole("checkbox", { name: /Suporte/ }).isChecked(), false);
   await dialog.locator(".number-option.offline").getByText("(não conectado)").waitFor();
-  // Media is not built: the option is there, disabled, and says so.
-  assert.equal(await dialog.getByRole("button", { name: "Anexar imagem ou arquivo" }).isDisabled(), true);
+  // No file picked: the campaign is text only.
+  assert.equal(await dialog.getByTestId("campaign-media").count(), 0);
 
   await dialog.getByRole("button", { name: "Criar campanha" }).click();
   await page.getByText("Campanha \"Promoção VIP\" criada.").waitFor();
@@ -79,6 +79,7 @@ test("a campaign for a tag: live count without opted-out contacts, preview, crea
   assert.equal(input.name, "Promoção VIP");
   assert.deepEqual(input.audience, { tags_any: [vip] });
   assert.equal(input.starts_at, null);
+  assert.equal(input.attachment, null);
   assert.equal(input.pacing.delay_min_s, 30);
   assert.equal(input.pacing.delay_max_s, 60);
   assert.deepEqual(input.pacing.weekdays, [true, true, true, true, true, true, false]);
@@ -398,6 +399,42 @@ test("a test send from the editor says where it went, or why it was refused", as
   await result.filter({ hasText: "A variável {{apelido}} não existe." }).waitFor();
   assert.equal((await page.evaluate(() => window.__MOCK__.state.testSends)).length, 1, "refusals send nothing");
   assert.equal((await callsOf(app, "campaigns_create")).length, 0, "a test creates no campaign");
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("an image attached in the editor goes to Rust with the campaign; a file too large is refused under it", async () => {
+  const app = await openApp(browser, server.url, BASE);
+  const { page } = app;
+  const dialog = await openEditor(page);
+  await dialog.getByLabel("Nome da campanha").fill("Cardápio");
+  await dialog.getByLabel("Todos os contatos").check();
+  await dialog.getByTestId("recipient-count").filter({ hasText: /^3 destinatários$/ }).waitFor();
+  await dialog.getByLabel("Mensagem").fill("Oi {{primeiro_nome}}, o cardápio novo!");
+  const media = dialog.getByRole("group", { name: "Anexo" });
+
+  // Too large (16 MB + 1 byte): Rust refuses it, the reason shows under the attachment, nothing created.
+  await media.getByRole("button", { name: "Anexar imagem, áudio ou documento" }).click();
+  await dialog.getByTestId("campaign-file").setInputFiles({ name: "video.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(16 * 1024 * 1024 + 1) });
+  await dialog.getByTestId("campaign-media").filter({ hasText: "video.pdf" }).filter({ hasText: "16 MB" }).waitFor();
+  await dialog.getByRole("button", { name: "Criar campanha" }).click();
+  await media.getByRole("alert").filter({ hasText: "O arquivo passa de 16 MB, o limite do WhatsApp." }).waitFor();
+  assert.equal(await page.evaluate(() => window.__MOCK__.state.campaigns.length), 0);
+
+  // Removed, then an image picked instead: created with it.
+  await media.getByRole("button", { name: "Remover" }).click();
+  assert.equal(await dialog.getByTestId("campaign-media").count(), 0);
+  const png = Buffer.from("\x89PNG cardapio");
+  await dialog.getByTestId("campaign-file").setInputFiles({ name: "cardapio.png", mimeType: "image/png", buffer: png });
+  await dialog.getByTestId("campaign-media").filter({ hasText: "cardapio.png" }).filter({ hasText: "1 KB" }).waitFor();
+  await dialog.getByRole("button", { name: "Criar campanha" }).click();
+  await page.getByText("Campanha \"Cardápio\" criada.").waitFor();
+  const input = (await lastCall(app, "campaigns_create")).args.input;
+  assert.deepEqual(input.attachment, { name: "cardapio.png", mime: "image/png", data: png.toString("base64") });
+
+  // Its page names the attachment.
+  await page.getByRole("button", { name: "Abrir Cardápio" }).click();
+  await page.getByTestId("campaign-media").filter({ hasText: "Anexo: cardapio.png" }).waitFor();
   assert.deepEqual(app.errors, []);
   await app.close();
 });

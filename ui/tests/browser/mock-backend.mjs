@@ -354,7 +354,7 @@ export function installMockBackend(seed) {
     return {
       id: id(), account_id: accountId, name: c.name, message: c.message ?? "Olá {{primeiro_nome}}!", status: c.status ?? "running",
       audience: fullFilter({ opted_out: false }), numbers: (c.numbers ?? []).map((n) => state.numbers[n].number.id), pacing: c.pacing ?? DEFAULT_PACING,
-      starts_at: c.startsAt ?? null, created_at: now - i, updated_at: now - i, report: counts, timeline: c.timeline ?? [],
+      starts_at: c.startsAt ?? null, media_name: c.mediaName ?? null, media_mime: c.mediaMime ?? null, media_size: c.mediaSize ?? null, created_at: now - i, updated_at: now - i, report: counts, timeline: c.timeline ?? [],
     };
   });
   state.testSends = [];
@@ -686,9 +686,16 @@ export function installMockBackend(seed) {
       const audience = fullFilter({ ...input.audience, opted_out: false });
       const recipients = filtered(accountId, audience);
       if (!recipients.length) fail("audience_empty", "Nenhum contato recebe esta campanha: o público está vazio (contatos descadastrados nunca recebem).");
+      // The inbox's file rules, as Rust applies them: blocked types, then 16 MiB of decoded bytes.
+      const file = input.attachment ?? null;
+      const bytes = file ? file.data.length / 4 * 3 - (file.data.match(/=*$/)?.[0].length ?? 0) : 0;
+      if (file && /\.exe$/i.test(file.name)) fail("attachment_blocked", "Arquivos .exe não podem ser enviados (programas e scripts são bloqueados).");
+      if (file && bytes > 16 * 1024 * 1024) fail("attachment_too_large", "O arquivo passa de 16 MB, o limite do WhatsApp.");
       const c = {
         id: id(), account_id: accountId, name, message: input.message, status: startsNow ? "running" : "scheduled", audience, numbers: input.numbers,
-        pacing: input.pacing, starts_at: input.starts_at, created_at: at, updated_at: at,
+        pacing: input.pacing, starts_at: input.starts_at,
+        media_name: file?.name ?? null, media_mime: file?.mime ?? null, media_size: file ? bytes : null,
+        created_at: at, updated_at: at,
         report: { ...emptyReport(), total: recipients.length, pending: recipients.length }, timeline: [],
       };
       state.campaigns.push(c);

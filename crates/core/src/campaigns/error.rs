@@ -7,6 +7,7 @@ use crate::contacts::ContactError;
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::fields::FieldError;
 use crate::inbox::InboxError;
+use crate::inbox::attachments::AttachmentError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CampaignError {
@@ -38,6 +39,9 @@ pub enum CampaignError {
     Field(#[from] FieldError),
     #[error(transparent)]
     Inbox(#[from] InboxError),
+    /// The campaign's file, refused by the inbox's rules (size, blocked type).
+    #[error(transparent)]
+    Attachment(#[from] AttachmentError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -58,6 +62,7 @@ impl UserError for CampaignError {
             CampaignError::Contact(e) => e.code(),
             CampaignError::Field(e) => e.code(),
             CampaignError::Inbox(e) => e.code(),
+            CampaignError::Attachment(e) => e.code(),
             CampaignError::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -117,6 +122,7 @@ impl UserError for CampaignError {
             CampaignError::Contact(e) => return e.message(lang),
             CampaignError::Field(e) => return e.message(lang),
             CampaignError::Inbox(e) => return e.message(lang),
+            CampaignError::Attachment(e) => return e.message(lang),
             CampaignError::Database(_) => return database_failed(lang),
         };
         text.to_owned()

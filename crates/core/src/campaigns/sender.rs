@@ -21,7 +21,7 @@ use super::template::Template;
 use crate::domain::CampaignStatus;
 use crate::fields::{self, CustomField, FieldKind};
 use crate::ids::{CampaignId, InstanceId};
-use crate::inbox::{ingest, outbox};
+use crate::inbox::{attachments, ingest, outbox};
 use crate::{AccountId, ContactId, Store, phone};
 
 /// What one step did, and when the next one is due.
@@ -202,7 +202,25 @@ async fn claim(
                 template.render(&values, seed_for(info.id, *contact)),
             ));
         }
-        let messages = outbox::insert_texts_in(&mut tx, account, number, &texts).await?;
+        // One file shared by all the campaign's messages, each text its caption.
+        let media: Option<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT media_path, media_mime, media_name, media_size FROM campaigns
+             WHERE account_id = ? AND id = ? AND media_path IS NOT NULL",
+        )
+        .bind(account)
+        .bind(info.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let stored = media
+            .as_ref()
+            .map(|(path, mime, name, size)| outbox::StoredFile {
+                path,
+                mime,
+                name,
+                size: *size,
+            });
+        let file = stored.as_ref().map(|f| (attachments::kind_of(f.mime), f));
+        let messages = outbox::insert_texts_in(&mut tx, account, number, &texts, file).await?;
         let mut sql = QueryBuilder::<Sqlite>::new(
             "UPDATE campaign_recipients SET state = 'queued', queued_at = ",
         );

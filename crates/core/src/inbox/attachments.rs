@@ -20,6 +20,15 @@ const BLOCKED: &[&str] = &[
     "exe", "bat", "cmd", "com", "msi", "scr", "js", "vbs", "ps1", "jar", "apk", "sh", "dll", "app",
 ];
 
+/// A file as the UI read it: its name, type and bytes in base64.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize, specta::Type)]
+pub struct FileInput {
+    pub name: String,
+    pub mime: String,
+    /// The bytes, base64.
+    pub data: String,
+}
+
 /// A file ready to be queued.
 #[derive(Debug, Clone)]
 pub struct Attachment {
@@ -118,13 +127,7 @@ pub fn decode(name: &str, mime: &str, data: &str) -> Result<Attachment, Attachme
     if bytes.len() > FILE_LIMIT {
         return Err(AttachmentError::TooLarge);
     }
-    let kind = match mime.split('/').next() {
-        Some("image") if ["image/jpeg", "image/png", "image/webp"].contains(&mime) => {
-            MessageKind::Image
-        }
-        Some("audio") => MessageKind::Audio,
-        _ => MessageKind::Document,
-    };
+    let kind = kind_of(mime);
     let name: String = Path::new(name)
         .file_name()
         .and_then(|n| n.to_str())
@@ -138,6 +141,43 @@ pub fn decode(name: &str, mime: &str, data: &str) -> Result<Attachment, Attachme
         bytes,
         kind,
     })
+}
+
+/// How WhatsApp shows a file of this type: only the image types it previews
+/// inline are images; anything else that is not audio goes as a document.
+pub(crate) fn kind_of(mime: &str) -> MessageKind {
+    match mime.split('/').next() {
+        Some("image") if ["image/jpeg", "image/png", "image/webp"].contains(&mime) => {
+            MessageKind::Image
+        }
+        Some("audio") => MessageKind::Audio,
+        _ => MessageKind::Document,
+    }
+}
+
+/// The extension a stored file keeps: letters and digits only, so a name
+/// cannot steer the path.
+pub(crate) fn safe_ext(name: &str) -> String {
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("bin");
+    ext.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect()
+}
+
+/// Writes a file under the data folder, through a temporary name so a crash
+/// never leaves half a file under the final one.
+pub(crate) fn write_file(store: &Store, relative: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let path = store.data_dir().join(relative);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, &path)
 }
 
 /// The media of a message as a `data:` URL.

@@ -47,10 +47,10 @@ pub async fn enqueue_text(
 
 /// A file already written under the data folder, for its outbound row.
 pub(crate) struct StoredFile<'a> {
-    path: &'a str,
-    mime: &'a str,
-    name: &'a str,
-    size: i64,
+    pub(crate) path: &'a str,
+    pub(crate) mime: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) size: i64,
 }
 
 /// The outbound row, and the conversation brought to the top, in one transaction.
@@ -121,20 +121,25 @@ pub(crate) async fn insert_outbound_in(
 
 /// Many outbound texts of one number in a caller's transaction (a campaign
 /// burst): one multi-row insert, one update of the conversations' last
-/// message. Returns the message ids in the order of `texts`.
+/// message. With `file`, every message carries that one file (of `kind`)
+/// and its text is the caption. Returns the message ids in the order of `texts`.
 pub(crate) async fn insert_texts_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     account: AccountId,
     instance: InstanceId,
     texts: &[(ConversationId, String)],
+    file: Option<(MessageKind, &StoredFile<'_>)>,
 ) -> Result<Vec<MessageId>, InboxError> {
     if texts.is_empty() {
         return Ok(Vec::new());
     }
     let now = now_ms();
     let ids: Vec<MessageId> = texts.iter().map(|_| MessageId::new()).collect();
+    let kind = file.map_or(MessageKind::Text, |(kind, _)| kind);
+    let file = file.map(|(_, f)| f);
     let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-        "INSERT INTO messages (id, account_id, conversation_id, instance_id, direction, kind, body, status, created_at, updated_at) ",
+        "INSERT INTO messages (id, account_id, conversation_id, instance_id, direction, kind, body, status,
+                               media_path, media_mime, media_name, media_size, created_at, updated_at) ",
     );
     insert.push_values(
         ids.iter().zip(texts),
@@ -144,9 +149,13 @@ pub(crate) async fn insert_texts_in(
                 .push_bind(*conversation)
                 .push_bind(instance)
                 .push_bind("outbound")
-                .push_bind(MessageKind::Text)
+                .push_bind(kind)
                 .push_bind(body)
                 .push_bind("pending")
+                .push_bind(file.map(|f| f.path))
+                .push_bind(file.map(|f| f.mime))
+                .push_bind(file.map(|f| f.name))
+                .push_bind(file.map(|f| f.size))
                 .push_bind(now)
                 .push_bind(now);
         },
@@ -191,23 +200,9 @@ pub async fn enqueue_file(
     }
     // Checked first, so an unknown conversation leaves no file behind.
     super::conversations::ensure(store, account, conversation).await?;
-    let ext = std::path::Path::new(&file.name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("bin");
-    let ext: String = ext
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(8)
-        .collect();
+    let ext = super::attachments::safe_ext(&file.name);
     let relative = format!("media/{account}/out-{}.{ext}", uuid::Uuid::now_v7());
-    let path = store.data_dir().join(&relative);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("part");
-    std::fs::write(&tmp, &file.bytes)?;
-    std::fs::rename(&tmp, &path)?;
+    super::attachments::write_file(store, &relative, &file.bytes)?;
     let stored = StoredFile {
         path: &relative,
         mime: &file.mime,

@@ -4,6 +4,7 @@ import { useI18n, type MessageKey } from "../../i18n";
 import { call, commands, type CampaignSummary, type NumberView, type Pacing } from "../../ipc/call";
 import { Modal } from "../../components/Modal";
 import { toAppError, useSubmit } from "../../components/useSubmit";
+import { formatSize } from "../../format";
 import { figures, minutesToTime, type Figures } from "./campaign";
 import { CampaignActions, Progress, StatusBadge } from "./CampaignParts";
 import { PacingFields } from "./PacingFields";
@@ -117,6 +118,12 @@ export function CampaignDetail({ initial, onBack, onChanged }: Props) {
       <section className="panel">
         <h2>{t("campaigns.message")}</h2>
         <p className="campaign-message">{campaign.message}</p>
+        {campaign.media_name !== null && (
+          <p className="campaign-media" data-testid="campaign-media">
+            {t("campaigns.attachment")}: <strong>{campaign.media_name}</strong>
+            {campaign.media_size !== null && <span className="muted small"> ({formatSize(campaign.media_size, lang)})</span>}
+          </p>
+        )}
         <h2>{t("campaigns.numbers")}</h2>
         <p>{campaign.numbers.map((id) => numbers.find((n) => n.number.id === id)?.number.name ?? t("campaigns.unknownNumber")).join(", ")}</p>
         <div className="panel-head">

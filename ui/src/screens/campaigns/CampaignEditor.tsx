@@ -1,11 +1,11 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ChangeEvent } from "react";
 import { useApp } from "../../context";
 import { useI18n, type MessageKey } from "../../i18n";
 import { AppError, call, commands, type CampaignInfo, type ContactFilter, type ContactItem, type CustomField, type NumberView, type Pacing, type Segment, type Tag } from "../../ipc/call";
 import { Field } from "../../components/Field";
 import { Modal } from "../../components/Modal";
 import { useSubmit } from "../../components/useSubmit";
-import { formatPhone } from "../../format";
+import { formatPhone, formatSize } from "../../format";
 import { effectiveFilter } from "../contacts/filter";
 import { browserUtcOffset, defaultPacing, insertAt, localDateTimeToMs, partOf } from "./campaign";
 import { PacingFields } from "./PacingFields";
@@ -41,6 +41,21 @@ function useSettled<T>(value: T): T {
 
 type Check = { vars: string[] } | { error: string } | null;
 
+/** The picked file, read as the inbox composer reads one (bytes in base64). */
+interface Picked { name: string; mime: string; data: string; size: number }
+
+function readFile(file: File): Promise<Picked> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve({
+      name: file.name, mime: file.type || "application/octet-stream", size: file.size,
+      data: String(reader.result).replace(/^data:[^,]*,/, ""),
+    });
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
 /**
  * A new campaign: name, audience (everyone, a segment or tags) with its live
  * count, the message with variables, live checking and a preview for one of
@@ -71,6 +86,21 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
   const [check, setCheck] = useState<Check>(null);
   const [localError, setLocalError] = useState<{ part: "audience" | "schedule"; text: string } | null>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [media, setMedia] = useState<Picked | null>(null);
+  const [mediaError, setMediaError] = useState<string | null>(null);
+
+  async function pickMedia(e: ChangeEvent<HTMLInputElement>) {
+    const file = e.target.files?.[0];
+    e.target.value = "";
+    if (!file) return;
+    setMediaError(null);
+    try {
+      setMedia(await readFile(file));
+    } catch {
+      setMediaError(t("campaigns.editor.mediaUnreadable"));
+    }
+  }
 
   useEffect(() => {
     const fail = (e: unknown) => toast(e instanceof AppError ? e.message : String(e), "error");
@@ -154,7 +184,8 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
         return;
       }
     }
-    const created = await call(commands.campaignsCreate(account.id, { name, message, audience, numbers: picked, pacing, starts_at: startsAt }));
+    const attachment = media ? { name: media.name, mime: media.mime, data: media.data } : null;
+    const created = await call(commands.campaignsCreate(account.id, { name, message, audience, numbers: picked, pacing, starts_at: startsAt, attachment }));
     onCreated(created);
   });
 
@@ -190,6 +221,7 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
   const numbersError = errorFor("numbers");
   const scheduleError = errorFor("schedule");
   const formError = errorFor("form");
+  const shownMediaError = mediaError ?? errorFor("media");
 
   return (
     <Modal title={t("campaigns.editor.title")} onClose={onClose} className="wide campaign-editor">
@@ -253,10 +285,19 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
             </>
           )}
         </Field>
-        <div className="media-soon">
-          <button type="button" className="ghost small" disabled>{t("campaigns.editor.media")}</button>
-          <span className="badge soon">{t("common.comingSoon")}</span>
-          <span className="muted small">{t("campaigns.editor.mediaHint")}</span>
+        <div className={shownMediaError ? "editor-section media invalid" : "editor-section media"} role="group" aria-label={t("campaigns.editor.mediaLabel")}>
+          {media === null
+            ? <button type="button" className="ghost small" onClick={() => fileInput.current?.click()}>{t("campaigns.editor.media")}</button>
+            : (
+              <p className="media-picked" data-testid="campaign-media">
+                <strong>{media.name}</strong> <span className="muted small">{formatSize(media.size, lang)}</span>{" "}
+                <button type="button" className="ghost small" onClick={() => { setMedia(null); setMediaError(null); }}>{t("campaigns.editor.mediaRemove")}</button>
+              </p>
+            )}
+          <input ref={fileInput} type="file" hidden data-testid="campaign-file" onChange={(e) => void pickMedia(e)} />
+          {shownMediaError
+            ? <p className="field-error" role="alert">{shownMediaError}</p>
+            : <p className="field-hint">{t("campaigns.editor.mediaHint")}</p>}
         </div>
 
         <section className="editor-section preview" aria-label={t("campaigns.editor.preview")}>

@@ -106,7 +106,7 @@ export function actionsFor(status: CampaignStatus): { pause: boolean; resume: bo
 }
 
 /** The editor's parts a refusal of `campaigns_create` is shown beside. */
-export type EditorPart = "name" | "audience" | "message" | "numbers" | "schedule" | "pacing" | "form";
+export type EditorPart = "name" | "audience" | "message" | "numbers" | "schedule" | "pacing" | "media" | "form";
 
 export function partOf(code: ErrorCode | "ipc_failed"): EditorPart {
   switch (code) {
@@ -125,6 +125,9 @@ export function partOf(code: ErrorCode | "ipc_failed"): EditorPart {
       return "schedule";
     case "pacing_invalid":
       return "pacing";
+    case "attachment_too_large":
+    case "attachment_blocked":
+      return "media";
     default:
       return "form";
   }
