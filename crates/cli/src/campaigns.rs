@@ -7,6 +7,7 @@ use zapdesk_core::campaigns::report::{CampaignReport, report};
 use zapdesk_core::campaigns::store::{self as campaigns, CampaignInfo};
 use zapdesk_core::domain::CampaignStatus;
 use zapdesk_core::ids::CampaignId;
+use zapdesk_core::time::now_ms;
 use zapdesk_core::{AccountId, Store};
 
 use crate::output::{Failure, json, table};
@@ -43,13 +44,6 @@ struct WithReport {
     #[serde(flatten)]
     campaign: CampaignInfo,
     report: CampaignReport,
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 pub async fn run(store: &Store, cmd: Command, as_json: bool) -> Result<String, Failure> {

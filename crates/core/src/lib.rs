@@ -28,7 +28,7 @@ pub mod settings;
 pub mod store;
 pub mod tags;
 pub mod text;
-mod time;
+pub mod time;
 pub mod users;
 
 pub use error::{ErrorCode, UserError};

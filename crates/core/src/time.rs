@@ -2,7 +2,9 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub(crate) fn now_ms() -> i64 {
+/// Unix milliseconds now; the one clock of the app (the CLI, the shell and the
+/// runners use it too, so every stored time means the same thing).
+pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

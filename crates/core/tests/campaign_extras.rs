@@ -14,13 +14,12 @@ use zapdesk_core::campaigns::store::{self as campaigns, CampaignInput};
 use zapdesk_core::campaigns::test_send::test_send;
 use zapdesk_core::campaigns::timeline::{TimelineBucket, timeline};
 use zapdesk_core::contacts::{self, ContactInput};
-use zapdesk_core::domain::{CampaignStatus, InstanceKind, InstanceStatus};
+use zapdesk_core::domain::CampaignStatus;
 use zapdesk_core::fields::{self, FieldInput, FieldKind, FieldValue};
 use zapdesk_core::filter::ContactFilter;
 use zapdesk_core::inbox::ingest::{Inbound, ingest};
 use zapdesk_core::inbox::outbox;
-use zapdesk_core::instances::{self, NumberInput};
-use zapdesk_core::{AccountId, ErrorCode, InstanceId, Lang, Store, UserError, tags};
+use zapdesk_core::{AccountId, ErrorCode, Lang, Store, UserError, tags};
 
 const MIN: i64 = 60_000;
 const HOUR: i64 = 60 * MIN;
@@ -36,24 +35,7 @@ type View<'a> = (
     Option<i64>,
 );
 
-async fn number(store: &Store, acc: AccountId, name: &str, connected: bool) -> InstanceId {
-    let n = instances::create(
-        store,
-        acc,
-        &NumberInput {
-            name: name.into(),
-            kind: InstanceKind::Sandbox,
-        },
-    )
-    .await
-    .unwrap();
-    if connected {
-        instances::set_status(store, acc, n.id, InstanceStatus::Connected, None, None)
-            .await
-            .unwrap();
-    }
-    n.id
-}
+use support::number;
 
 async fn person(store: &Store, acc: AccountId, phone: &str, name: &str) {
     contacts::create(

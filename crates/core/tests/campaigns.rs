@@ -14,12 +14,11 @@ use zapdesk_core::campaigns::report::report;
 use zapdesk_core::campaigns::sender::step;
 use zapdesk_core::campaigns::store::{self as campaigns, CampaignInput};
 use zapdesk_core::contacts::{self, ContactInput};
-use zapdesk_core::domain::{CampaignStatus, InstanceKind, InstanceStatus};
+use zapdesk_core::domain::CampaignStatus;
 use zapdesk_core::fields::{self, FieldInput, FieldKind, FieldValue};
 use zapdesk_core::filter::ContactFilter;
 use zapdesk_core::inbox::ingest::{Inbound, ingest};
 use zapdesk_core::inbox::outbox;
-use zapdesk_core::instances::{self, NumberInput};
 use zapdesk_core::tags::{self, TagInput};
 use zapdesk_core::{AccountId, ErrorCode, InstanceId, Store, UserError, opt_out};
 
@@ -29,24 +28,7 @@ const DAY: i64 = 24 * HOUR;
 /// Monday 2026-11-30 10:00 in Brasília.
 const MONDAY_10: i64 = 1_796_007_600_000 + 10 * HOUR;
 
-async fn number(store: &Store, acc: AccountId, name: &str, connected: bool) -> InstanceId {
-    let n = instances::create(
-        store,
-        acc,
-        &NumberInput {
-            name: name.into(),
-            kind: InstanceKind::Sandbox,
-        },
-    )
-    .await
-    .unwrap();
-    if connected {
-        instances::set_status(store, acc, n.id, InstanceStatus::Connected, None, None)
-            .await
-            .unwrap();
-    }
-    n.id
-}
+use support::number;
 
 /// Every queued message: (number, phone, body).
 async fn outbox_of(

@@ -18,6 +18,7 @@ use sqlx::{ConnectOptions, Connection, PgConnection, SqlitePool};
 use tokio::sync::{Notify, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
+use zapdesk_core::time::now_ms;
 use zapdesk_core::{ErrorCode, Lang, Store, UserError};
 
 use crate::error::{RemoteError, Target};
@@ -381,13 +382,6 @@ fn backoff(config: &EngineConfig, failures: u32) -> Duration {
         .min(config.backoff_max);
     let half = base / 2;
     half + half.mul_f64(rand::rng().random_range(0.0..=1.0))
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -5,13 +5,14 @@
 //! step's claim is one transaction, and the next run starts where the store says.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use tokio::sync::Notify;
 use zapdesk_core::accounts;
 use zapdesk_core::campaigns::sender::step;
 use zapdesk_core::campaigns::store as campaigns;
 use zapdesk_core::domain::CampaignStatus;
+use zapdesk_core::time::now_ms;
 
 use crate::fleet::Fleet;
 
@@ -47,13 +48,6 @@ impl Drop for CampaignRunner {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 async fn run(fleet: Arc<Fleet>, wake: Arc<Notify>) {

@@ -2,8 +2,6 @@
 //! pacing changes, the editor's live checks (variables, preview) and test
 //! send, and the detail page's recipients export and chart.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use zapdesk_core::campaigns::pacing::Pacing;
@@ -15,6 +13,7 @@ use zapdesk_core::campaigns::{CampaignError, export as recipients, sender, test_
 use zapdesk_core::domain::CampaignStatus;
 use zapdesk_core::fields;
 use zapdesk_core::ids::{CampaignId, InstanceId};
+use zapdesk_core::time::now_ms;
 use zapdesk_core::{AccountId, ContactId, MessageId, Store, export};
 
 use crate::commands::transfer::save_as;
@@ -26,14 +25,6 @@ pub struct CampaignSummary {
     #[serde(flatten)]
     pub campaign: CampaignInfo,
     pub report: CampaignReport,
-}
-
-/// Unix milliseconds now.
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 async fn summary(

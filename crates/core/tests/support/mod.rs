@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, dead_code)]
 
 use zapdesk_core::accounts::{self, AccountInput};
-use zapdesk_core::{AccountId, Store};
+use zapdesk_core::domain::{InstanceKind, InstanceStatus};
+use zapdesk_core::instances::{self, NumberInput};
+use zapdesk_core::{AccountId, InstanceId, Store};
 
 /// A fresh store; keep the folder alive as long as the store.
 pub async fn store() -> (tempfile::TempDir, Store) {
@@ -34,4 +36,24 @@ pub async fn raw(dir: &tempfile::TempDir) -> sqlx::SqlitePool {
     ))
     .await
     .unwrap()
+}
+
+/// A Sandbox number, marked connected when asked (what the fleet records).
+pub async fn number(store: &Store, acc: AccountId, name: &str, connected: bool) -> InstanceId {
+    let n = instances::create(
+        store,
+        acc,
+        &NumberInput {
+            name: name.into(),
+            kind: InstanceKind::Sandbox,
+        },
+    )
+    .await
+    .unwrap();
+    if connected {
+        instances::set_status(store, acc, n.id, InstanceStatus::Connected, None, None)
+            .await
+            .unwrap();
+    }
+    n.id
 }
