@@ -37,6 +37,10 @@ pub enum ErrorCode {
     MessageTooLong,
     /// The WhatsApp number could not do what was asked.
     WhatsappFailed,
+    /// Another desktop runs this number now (it holds the number's lease).
+    NumberRunsElsewhere,
+    /// The agency's server could not confirm that no other desktop runs this number.
+    NumberLeaseUnknown,
     /// Another ZapDesk (app or `zapdesk-cli serve`) already uses this data folder.
     AlreadyRunning,
     /// No operator has this id.

@@ -27,6 +27,11 @@ macro_rules! id_type {
             pub fn as_uuid(&self) -> Uuid {
                 self.0
             }
+
+            /// An id read from elsewhere (the agency's server).
+            pub fn from_uuid(id: Uuid) -> Self {
+                Self(id)
+            }
         }
 
         impl Default for $name {

@@ -20,6 +20,7 @@ pub mod ids;
 pub mod import;
 pub mod inbox;
 pub mod instances;
+pub mod lease;
 pub mod lgpd;
 pub mod opt_out;
 pub mod phone;

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod error;
 pub mod hlc;
 pub mod invite;
+pub mod leases;
 pub mod membership;
 pub mod provision;
 pub mod pull;

@@ -4,15 +4,19 @@
 //! Every change of what the UI shows (connection, engine status) goes to one
 //! [`Sink`] as a [`SyncView`], and stays readable through [`SyncRunner::view`].
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use serde::Serialize;
 use tokio::sync::{Mutex, watch};
 use tokio::task::JoinHandle;
-use zapdesk_core::{Lang, Store, UserError};
+use zapdesk_core::lease::{
+    LeaseAnswer, LeaseFuture, LeaseGate, LeaseUnknown, RemoteHolder,
+};
+use zapdesk_core::{AccountId, InstanceId, Lang, Store, UserError};
 
 use crate::connection::{ConnectionSettings, RemoteStatus, test_connection};
 use crate::engine::{Engine, EngineConfig};
+use crate::leases::{LEASE_TTL, RemoteLeases};
 use crate::saved::{self, SavedError};
 use crate::secret::{Password, SavedPassword};
 use crate::status::{SyncState, SyncStatus};
@@ -46,6 +50,17 @@ struct Running {
     forward: JoinHandle<()>,
 }
 
+/// Who answers lease questions now.
+#[derive(Clone)]
+enum Leases {
+    /// No saved connection: this desktop works alone.
+    Alone,
+    Remote(Arc<RemoteLeases>),
+    /// A connection is saved but cannot be used (its password is gone):
+    /// another desktop may run the numbers, so none may start here.
+    Broken(String),
+}
+
 /// Owns at most one running engine for the local store.
 pub struct SyncRunner {
     store: Store,
@@ -53,6 +68,10 @@ pub struct SyncRunner {
     // Async: stopping an engine awaits its task, and two saves must not
     // interleave their stop and start.
     running: Mutex<Option<Running>>,
+    leases: RwLock<Leases>,
+    /// Rows pulled since the app started, across engines: the fleet kicks its
+    /// senders when it moves (a reply typed on another desktop arrived).
+    pulled: watch::Sender<u64>,
 }
 
 impl SyncRunner {
@@ -65,7 +84,22 @@ impl SyncRunner {
             store,
             shared: Arc::new(Shared { view, sink }),
             running: Mutex::new(None),
+            leases: RwLock::new(Leases::Alone),
+            pulled: watch::channel(0).0,
         }
+    }
+
+    /// Moves whenever rows from another desktop were applied locally.
+    pub fn pulled(&self) -> watch::Receiver<u64> {
+        self.pulled.subscribe()
+    }
+
+    fn set_leases(&self, leases: Leases) {
+        *self.leases.write().unwrap_or_else(|p| p.into_inner()) = leases;
+    }
+
+    fn current_leases(&self) -> Leases {
+        self.leases.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// The current view.
@@ -92,8 +126,10 @@ impl SyncRunner {
         let mut running = self.running.lock().await;
         stop(running.take()).await;
         match SavedPassword::of(&connection).and_then(|s| s.load()) {
-            Ok(password) => *running = Some(self.start(connection, &password, lang)?),
-            Err(e) => self.shared.publish(SyncView {
+            Ok(password) => *running = Some(self.start(connection, &password, lang).await?),
+            Err(e) => {
+                self.set_leases(Leases::Broken(e.message(lang)));
+                self.shared.publish(SyncView {
                 connection: Some(connection),
                 status: Some(SyncStatus {
                     state: SyncState::Error {
@@ -102,7 +138,8 @@ impl SyncRunner {
                     },
                     ..SyncStatus::default()
                 }),
-            }),
+            })
+            }
         }
         Ok(())
     }
@@ -126,7 +163,7 @@ impl SyncRunner {
             let _ = SavedPassword::of(&old).and_then(|s| s.forget());
         }
         saved::save(&self.store, &connection, password).await?;
-        *running = Some(self.start(connection, password, lang)?);
+        *running = Some(self.start(connection, password, lang).await?);
         Ok(remote)
     }
 
@@ -134,6 +171,7 @@ impl SyncRunner {
     pub async fn disconnect(&self) -> Result<(), SavedError> {
         let mut running = self.running.lock().await;
         stop(running.take()).await;
+        self.set_leases(Leases::Alone);
         saved::forget(&self.store).await?;
         self.shared.publish(SyncView {
             connection: None,
@@ -154,20 +192,31 @@ impl SyncRunner {
         stop(self.running.lock().await.take()).await;
     }
 
-    fn start(
+    async fn start(
         &self,
         connection: ConnectionSettings,
         password: &Password,
         lang: Lang,
     ) -> Result<Running, SavedError> {
-        let mut config = EngineConfig::new(connection.connect_options(password)?);
+        let remote = connection.connect_options(password)?;
+        let leases = RemoteLeases::new(&self.store, remote.clone(), LEASE_TTL, lang)
+            .await
+            .map_err(|e| SavedError::Settings(e.into()))?;
+        self.set_leases(Leases::Remote(Arc::new(leases)));
+        let mut config = EngineConfig::new(remote);
         config.lang = lang;
         let engine = Engine::start(&self.store, config);
         let mut status = engine.status();
         let shared = Arc::clone(&self.shared);
+        let pulled = self.pulled.clone();
         let forward = tokio::spawn(async move {
+            let mut seen = 0;
             loop {
                 let now = status.borrow_and_update().clone();
+                if now.pulled != seen {
+                    seen = now.pulled;
+                    pulled.send_modify(|n| *n += 1);
+                }
                 shared.publish(SyncView {
                     connection: Some(connection.clone()),
                     status: Some(now),
@@ -188,5 +237,41 @@ async fn stop(running: Option<Running>) {
         running.forward.abort();
         let _ = running.forward.await;
         running.engine.stop().await;
+    }
+}
+
+impl LeaseGate for SyncRunner {
+    fn take(
+        &self,
+        account: AccountId,
+        instance: InstanceId,
+    ) -> LeaseFuture<'_, Result<LeaseAnswer, LeaseUnknown>> {
+        let leases = self.current_leases();
+        Box::pin(async move {
+            match leases {
+                Leases::Alone => Ok(LeaseAnswer::NotShared),
+                Leases::Remote(remote) => remote.take(account, instance).await,
+                Leases::Broken(why) => Err(LeaseUnknown(why)),
+            }
+        })
+    }
+
+    fn release(&self, account: AccountId, instance: InstanceId) -> LeaseFuture<'_, ()> {
+        let leases = self.current_leases();
+        Box::pin(async move {
+            if let Leases::Remote(remote) = leases {
+                remote.release(account, instance).await;
+            }
+        })
+    }
+
+    fn holders(&self, account: AccountId) -> LeaseFuture<'_, Vec<RemoteHolder>> {
+        let leases = self.current_leases();
+        Box::pin(async move {
+            match leases {
+                Leases::Remote(remote) => LeaseGate::holders(remote.as_ref(), account).await,
+                Leases::Alone | Leases::Broken(_) => Vec::new(),
+            }
+        })
     }
 }

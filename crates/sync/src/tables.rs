@@ -18,6 +18,15 @@ pub enum Kind {
 }
 
 impl Kind {
+    fn pg_type(self) -> &'static str {
+        match self {
+            Kind::Uuid => "uuid",
+            Kind::Text => "text",
+            Kind::Int => "int8",
+            Kind::Real => "float8",
+        }
+    }
+
     fn pg_array(self) -> &'static str {
         match self {
             Kind::Uuid => "uuid[]",
@@ -196,6 +205,113 @@ pub static TABLES: &[SyncTable] = &[
         primary_key: &["account_id", "contact_id", "field_id"],
         outbox_key: &["contact_id", "field_id"],
         parents: &[("contact_id", "contacts"), ("field_id", "custom_fields")],
+        folded: None,
+        push: Push::Upsert,
+    },
+    // The inbox (migrations/sqlite/0010). Per-desktop columns stay out:
+    // instances' status and autostart, conversations' assignee, notes' author.
+    SyncTable {
+        name: "instances",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("name", Text),
+            col("kind", Text),
+            col("phone", Text),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[],
+        folded: None,
+        push: Push::Upsert,
+    },
+    SyncTable {
+        name: "conversations",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("contact_id", U),
+            col("instance_id", U),
+            col("status", Text),
+            col("owner", Text),
+            col("unread_count", Int),
+            col("last_message_at", Int),
+            col("last_message_id", U),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[("contact_id", "contacts"), ("instance_id", "instances")],
+        folded: None,
+        push: Push::Upsert,
+    },
+    SyncTable {
+        name: "messages",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("conversation_id", U),
+            col("instance_id", U),
+            col("wa_message_id", Text),
+            col("direction", Text),
+            col("kind", Text),
+            col("body", Text),
+            col("status", Text),
+            col("error", Text),
+            col("media_path", Text),
+            col("media_mime", Text),
+            col("media_name", Text),
+            col("media_size", Int),
+            col("media_error", Text),
+            col("sent_at", Int),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[
+            ("conversation_id", "conversations"),
+            ("instance_id", "instances"),
+        ],
+        folded: None,
+        push: Push::Upsert,
+    },
+    SyncTable {
+        name: "notes",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("conversation_id", U),
+            col("body", Text),
+            col("created_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[("conversation_id", "conversations")],
+        folded: None,
+        push: Push::Upsert,
+    },
+    SyncTable {
+        name: "quick_replies",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("shortcut", Text),
+            col("body", Text),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[],
         folded: None,
         push: Push::Upsert,
     },
@@ -535,10 +651,16 @@ impl SyncTable {
     /// The rows of one account changed after a version, up to the snapshot's
     /// counter, in version order: `$1` account, `$2` cursor, `$3` counter.
     pub(crate) fn remote_changes(&self) -> String {
+        // Cast to the types values travel as (a counter may be `integer` there).
+        let columns: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| format!("{0}::{1} AS {0}", c.name, c.kind.pg_type()))
+            .collect();
         format!(
             "SELECT {}, hlc::text, deleted_at, version FROM zapdesk.{}
              WHERE account_id = $1 AND version > $2 AND version <= $3 ORDER BY version",
-            self.column_list(""),
+            columns.join(", "),
             self.name
         )
     }

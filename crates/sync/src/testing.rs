@@ -10,6 +10,8 @@
 //! server that cannot be reached fails the test with what to start; nothing is
 //! skipped.
 
+pub mod desktop;
+
 use std::str::FromStr;
 use std::sync::Mutex;
 

@@ -194,6 +194,7 @@ const NOT_SYNCED: &[&str] = &[
     "account_versions",
     "memberships",
     "operators",
+    "number_leases",
     "_sqlx_migrations",
 ];
 

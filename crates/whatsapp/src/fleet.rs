@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use base64::Engine;
@@ -17,6 +17,7 @@ use zapdesk_core::domain::{InstanceKind, InstanceStatus, MessageKind};
 use zapdesk_core::inbox::ingest::{Inbound, Media, ingest};
 use zapdesk_core::inbox::{InboxError, conversations, outbox};
 use zapdesk_core::instances::{self, NumberError};
+use zapdesk_core::lease::{LeaseAnswer, LeaseGate, LocalOnly, RemoteHolder};
 use zapdesk_core::{
     AccountId, ConversationId, ErrorCode, InstanceId, Lang, Store, UserError, accounts,
 };
@@ -39,6 +40,9 @@ pub struct FleetConfig {
     pub answer_within: Duration,
     /// Extra Chromium flags for every number.
     pub extra_args: Vec<String>,
+    /// How often a running number's lease is renewed, and a number waiting
+    /// for another desktop's lease asks again (docs/sync.md, "Numbers").
+    pub lease_every: Duration,
 }
 
 impl FleetConfig {
@@ -52,6 +56,7 @@ impl FleetConfig {
             watchdog_every: Duration::from_secs(30),
             answer_within: Duration::from_secs(20),
             extra_args: Vec::new(),
+            lease_every: Duration::from_secs(5),
         }
     }
 }
@@ -112,6 +117,10 @@ pub enum FleetError {
     Sandbox(#[from] crate::sandbox::SandboxError),
     #[error("profile: {0}")]
     Io(#[from] std::io::Error),
+    #[error("the number runs on {holder_name}'s desktop")]
+    RunsElsewhere { holder_name: String },
+    #[error("lease unknown: {0}")]
+    LeaseUnknown(String),
 }
 
 impl UserError for FleetError {
@@ -126,6 +135,8 @@ impl UserError for FleetError {
             FleetError::Command(_) | FleetError::Sandbox(_) | FleetError::Io(_) => {
                 ErrorCode::WhatsappFailed
             }
+            FleetError::RunsElsewhere { .. } => ErrorCode::NumberRunsElsewhere,
+            FleetError::LeaseUnknown(_) => ErrorCode::NumberLeaseUnknown,
         }
     }
 
@@ -165,6 +176,22 @@ impl UserError for FleetError {
                 Lang::PtBr => format!("Não foi possível apagar os dados do número: {e}"),
                 Lang::En => format!("The number's data could not be removed: {e}"),
             },
+            FleetError::RunsElsewhere { holder_name } => match lang {
+                Lang::PtBr => format!(
+                    "Este número está em execução no computador de {holder_name}. Um número roda em um computador por vez: pare-o lá, ou ele passa para cá sozinho se aquele computador ficar sem conexão."
+                ),
+                Lang::En => format!(
+                    "This number is running on {holder_name}'s computer. A number runs on one computer at a time: stop it there, or it moves here by itself if that computer loses its connection."
+                ),
+            },
+            FleetError::LeaseUnknown(e) => match lang {
+                Lang::PtBr => format!(
+                    "O servidor da agência não confirmou que nenhum outro computador executa este número ({e}). Verifique a conexão em Configurações → Sincronização e tente de novo."
+                ),
+                Lang::En => format!(
+                    "The agency's server did not confirm that no other computer runs this number ({e}). Check the connection in Settings → Sync and try again."
+                ),
+            },
         }
     }
 }
@@ -174,6 +201,8 @@ struct Running {
     handle: InstanceHandle,
     kick: Arc<Notify>,
     pump: JoinHandle<()>,
+    /// Renews the number's lease while it runs here (shared accounts only).
+    keeper: Option<JoinHandle<()>>,
 }
 
 /// The running numbers of this desktop.
@@ -183,6 +212,11 @@ pub struct Fleet {
     sink: Sink,
     // Held only to look up or swap entries, never across `.await`.
     running: Mutex<HashMap<InstanceId, Running>>,
+    /// Who may run a number when accounts are shared; [`LocalOnly`] until
+    /// the shell connects the sync runner.
+    leases: RwLock<Arc<dyn LeaseGate>>,
+    /// Numbers waiting for another desktop's lease, to start when it ends.
+    standby: Mutex<HashMap<InstanceId, JoinHandle<()>>>,
 }
 
 impl Fleet {
@@ -197,7 +231,23 @@ impl Fleet {
             config,
             sink,
             running: Mutex::new(HashMap::new()),
+            leases: RwLock::new(Arc::new(LocalOnly)),
+            standby: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Decides with `gate` who runs the numbers of shared accounts.
+    pub fn set_leases(&self, gate: Arc<dyn LeaseGate>) {
+        *self.leases.write().unwrap_or_else(|p| p.into_inner()) = gate;
+    }
+
+    fn leases(&self) -> Arc<dyn LeaseGate> {
+        Arc::clone(&self.leases.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// The numbers of an account that a desktop runs now, by the shared server.
+    pub async fn lease_holders(&self, account: AccountId) -> Vec<RemoteHolder> {
+        self.leases().holders(account).await
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<InstanceId, Running>> {
@@ -228,11 +278,22 @@ impl Fleet {
         id: InstanceId,
     ) -> Result<(), FleetError> {
         let number = instances::get(&self.store, account, id).await?;
-        instances::set_autostart(&self.store, account, id, true).await?;
         if let Some(handle) = self.handle(id) {
+            instances::set_autostart(&self.store, account, id, true).await?;
             handle.start().await;
             return Ok(());
         }
+        // Before anything runs: another desktop may run this number.
+        let shared = match self.leases().take(account, id).await {
+            Ok(LeaseAnswer::NotShared) => false,
+            Ok(LeaseAnswer::Held { .. }) => true,
+            Ok(LeaseAnswer::Elsewhere { holder_name, .. }) => {
+                return Err(FleetError::RunsElsewhere { holder_name });
+            }
+            Err(e) => return Err(FleetError::LeaseUnknown(e.0)),
+        };
+        self.cancel_standby(id);
+        instances::set_autostart(&self.store, account, id, true).await?;
         let sandbox = match number.kind {
             InstanceKind::Sandbox => Some(Arc::new(SandboxServer::open(&self.sandbox_dir(id))?)),
             InstanceKind::Whatsapp => None,
@@ -263,6 +324,7 @@ impl Fleet {
             events,
             Arc::clone(&kick),
         ));
+        let keeper = shared.then(|| tokio::spawn(Arc::clone(self).keep_lease(account, id)));
         self.lock().insert(
             id,
             Running {
@@ -270,6 +332,7 @@ impl Fleet {
                 handle: handle.clone(),
                 kick,
                 pump,
+                keeper,
             },
         );
         handle.start().await;
@@ -280,7 +343,9 @@ impl Fleet {
     pub async fn stop(&self, account: AccountId, id: InstanceId) -> Result<(), FleetError> {
         instances::get(&self.store, account, id).await?;
         instances::set_autostart(&self.store, account, id, false).await?;
+        self.cancel_standby(id);
         self.halt(id).await;
+        self.leases().release(account, id).await;
         instances::set_status(
             &self.store,
             account,
@@ -296,8 +361,115 @@ impl Fleet {
     async fn halt(&self, id: InstanceId) {
         let running = self.lock().remove(&id);
         if let Some(running) = running {
+            if let Some(keeper) = &running.keeper {
+                keeper.abort();
+            }
             running.handle.stop().await;
             running.pump.abort();
+        }
+    }
+
+    fn cancel_standby(&self, id: InstanceId) {
+        if let Some(task) = self.standby.lock().unwrap_or_else(|p| p.into_inner()).remove(&id) {
+            task.abort();
+        }
+    }
+
+    /// Renews the lease of a number running here every `lease_every`. When
+    /// another desktop holds it (this one was offline past its expiry), or
+    /// the server cannot be asked until the lease runs out, the number stops
+    /// here: two desktops must never answer the same number's chats.
+    async fn keep_lease(self: Arc<Self>, account: AccountId, id: InstanceId) {
+        let every = self.config.lease_every;
+        // The lease was just taken; it lasts at least a renewal period.
+        let mut until = tokio::time::Instant::now() + every;
+        loop {
+            tokio::time::sleep(every).await;
+            let lost = match self.leases().take(account, id).await {
+                Ok(LeaseAnswer::Held { left }) => {
+                    until = tokio::time::Instant::now() + left;
+                    None
+                }
+                Ok(LeaseAnswer::NotShared) => None,
+                Ok(LeaseAnswer::Elsewhere { holder_name, .. }) => Some(holder_name),
+                Err(e) => {
+                    tracing::warn!("number {id}: lease not renewed: {}", e.0);
+                    (tokio::time::Instant::now() >= until).then(String::new)
+                }
+            };
+            if let Some(holder) = lost {
+                tracing::warn!("number {id}: lease lost ({holder}); stopping it here");
+                self.lose(account, id).await;
+                return;
+            }
+        }
+    }
+
+    /// Stops a number whose lease this desktop lost, and waits to take it back.
+    async fn lose(self: &Arc<Self>, account: AccountId, id: InstanceId) {
+        let running = self.lock().remove(&id);
+        if let Some(running) = running {
+            // Not the keeper: it is the task running this.
+            running.handle.stop().await;
+            running.pump.abort();
+        }
+        if let Err(e) = instances::set_status(
+            &self.store,
+            account,
+            id,
+            InstanceStatus::Stopped,
+            Some("lease_lost"),
+            None,
+        )
+        .await
+        {
+            tracing::warn!("number {id}: recording the stop: {e}");
+        }
+        (self.sink)(FleetEvent::Number {
+            account,
+            instance: id,
+            status: Status::Stopped,
+        });
+        self.wait_for_lease(account, id);
+    }
+
+    /// Asks for a number's lease every `lease_every` and starts the number
+    /// when it is free (its holder stopped it, or went silent past expiry),
+    /// as long as the number is still meant to run here.
+    fn wait_for_lease(self: &Arc<Self>, account: AccountId, id: InstanceId) {
+        let fleet = Arc::clone(self);
+        let task = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(fleet.config.lease_every).await;
+                match instances::get(&fleet.store, account, id).await {
+                    Ok(number) if number.autostart => {}
+                    _ => return,
+                }
+                if matches!(
+                    fleet.leases().take(account, id).await,
+                    Ok(LeaseAnswer::Held { .. } | LeaseAnswer::NotShared)
+                ) {
+                    // Remove ourselves first: start() cancels standby tasks.
+                    fleet
+                        .standby
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .remove(&id);
+                    if let Err(e) = fleet.start(account, id).await {
+                        tracing::warn!("number {id}: taking over: {e}");
+                        fleet.wait_for_lease(account, id);
+                    }
+                    return;
+                }
+            }
+        });
+        if let Some(old) = self
+            .standby
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, task)
+        {
+            old.abort();
         }
     }
 
@@ -319,6 +491,7 @@ impl Fleet {
     /// Logs out of WhatsApp and deletes the number's profile; it can be paired again.
     pub async fn logout(&self, account: AccountId, id: InstanceId) -> Result<(), FleetError> {
         instances::set_autostart(&self.store, account, id, false).await?;
+        self.cancel_standby(id);
         let handle = self.handle(id);
         match handle {
             Some(handle) => {
@@ -327,6 +500,7 @@ impl Fleet {
             }
             None => crate::profile::remove(&self.profile_dir(id))?,
         }
+        self.leases().release(account, id).await;
         // The fake's "phone" forgets the linked device too.
         if self.sandbox_dir(id).join("state.json").exists() {
             let sandbox = SandboxServer::open(&self.sandbox_dir(id))?;
@@ -350,7 +524,9 @@ impl Fleet {
     /// Removes a number with its conversations, profile and Sandbox files.
     pub async fn remove(&self, account: AccountId, id: InstanceId) -> Result<(), FleetError> {
         instances::get(&self.store, account, id).await?;
+        self.cancel_standby(id);
         self.halt(id).await;
+        self.leases().release(account, id).await;
         crate::profile::remove(&self.profile_dir(id))?;
         crate::profile::remove(&self.sandbox_dir(id))?;
         instances::delete(&self.store, account, id).await?;
@@ -458,8 +634,14 @@ impl Fleet {
         for account in accounts::list(&self.store, false).await? {
             for number in instances::list(&self.store, account.id).await? {
                 if number.autostart {
-                    self.start(account.id, number.id).await?;
-                    started += 1;
+                    match self.start(account.id, number.id).await {
+                        Ok(()) => started += 1,
+                        // Another desktop runs it: this one takes over when it stops.
+                        Err(FleetError::RunsElsewhere { .. } | FleetError::LeaseUnknown(_)) => {
+                            self.wait_for_lease(account.id, number.id);
+                        }
+                        Err(e) => return Err(e),
+                    }
                 } else if number.status != InstanceStatus::Stopped {
                     // A status left behind by a crash of the last run.
                     instances::set_status(
@@ -479,10 +661,19 @@ impl Fleet {
 
     /// Stops every number without changing whether it starts next time.
     pub async fn shutdown(&self) {
+        for (_, task) in self.standby.lock().unwrap_or_else(|p| p.into_inner()).drain() {
+            task.abort();
+        }
         let all: Vec<(InstanceId, Running)> = self.lock().drain().collect();
+        let leases = self.leases();
         for (id, running) in all {
+            if let Some(keeper) = &running.keeper {
+                keeper.abort();
+            }
             running.handle.stop().await;
             running.pump.abort();
+            // Another desktop waiting for it takes it over now, not at expiry.
+            leases.release(running.account, id).await;
             if let Err(e) = instances::set_status(
                 &self.store,
                 running.account,
@@ -509,6 +700,25 @@ impl Fleet {
         if let Some(kick) = self.lock().get(&id).map(|r| r.kick.clone()) {
             kick.notify_one();
         }
+    }
+
+    /// Wakes every running number's sender: rows arrived from another
+    /// desktop (a reply typed there is this desktop's to send).
+    pub fn kick_all(&self) {
+        for running in self.lock().values() {
+            running.kick.notify_one();
+        }
+    }
+
+    /// Kicks every sender whenever `changes` moves (the sync runner's count
+    /// of pulled rows), until the sender of `changes` is dropped.
+    pub fn follow(self: &Arc<Self>, mut changes: tokio::sync::watch::Receiver<u64>) -> JoinHandle<()> {
+        let fleet = Arc::clone(self);
+        tokio::spawn(async move {
+            while changes.changed().await.is_ok() {
+                fleet.kick_all();
+            }
+        })
     }
 
     /// The store the fleet works on.

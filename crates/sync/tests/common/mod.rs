@@ -3,7 +3,8 @@
 
 #![allow(dead_code)] // each test file uses its own part of this
 
-pub mod desktop;
+#[allow(unused_imports)] // not every test file uses desktops
+pub use zapdesk_sync::testing::desktop;
 
 use sqlx::{Executor, PgConnection};
 use uuid::Uuid;

@@ -1,5 +1,6 @@
-//! Desktops for the sync tests: a real local store in a temporary folder,
-//! joined as an operator to an account on a scratch server.
+//! Desktops for tests (this crate's, the fleet's): a real local store in a
+//! temporary folder, joined as an operator to an account on a scratch server.
+#![allow(clippy::unwrap_used)] // a failed setup step in a test should panic
 
 use std::str::FromStr;
 
@@ -9,11 +10,11 @@ use tempfile::TempDir;
 use uuid::Uuid;
 use zapdesk_core::accounts::{self, Account, AccountInput};
 use zapdesk_core::{AccountId, Store};
-use zapdesk_sync::MemberRole;
-use zapdesk_sync::invite::{Invitation, invite};
-use zapdesk_sync::tables::TABLES;
-use zapdesk_sync::testing::ScratchDatabase;
-use zapdesk_sync::{PullReport, PushReport, pull_once, push_once};
+use crate::MemberRole;
+use crate::invite::{Invitation, invite};
+use crate::tables::TABLES;
+use crate::testing::ScratchDatabase;
+use crate::{PullReport, PushReport, pull_once, push_once};
 
 pub struct Desktop {
     pub dir: TempDir,
@@ -153,7 +154,7 @@ async fn join(
     invite(
         &db.owner(),
         &Invitation {
-            email: format!("{}@agencia.com.br", zapdesk_sync::testing::suffix()),
+            email: format!("{}@agencia.com.br", crate::testing::suffix()),
             display_name: "Operador".to_owned(),
             role,
             account,

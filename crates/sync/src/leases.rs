@@ -1,0 +1,157 @@
+//! Number leases on the agency's server (migrations/postgres/0004_leases.sql):
+//! the answer to "may this desktop run this number?" when accounts are shared.
+//!
+//! The server decides with its own clock, in one statement, so two desktops
+//! asking at the same instant cannot both win, and a desktop whose clock is
+//! ahead cannot take a lease early. This desktop is named in the lease by its
+//! node id (the one in its clocks, `sync_clock.node`).
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use uuid::Uuid;
+use zapdesk_core::lease::{LeaseAnswer, LeaseFuture, LeaseGate, LeaseUnknown, RemoteHolder};
+use zapdesk_core::{AccountId, InstanceId, Lang, Store, UserError};
+
+use crate::error::{RemoteError, Target};
+
+/// How long a lease lasts without renewal. The fleet renews every 5 s, so a
+/// desktop that vanished is replaced within about 20 s, and one that misses
+/// three renewals in a row (a slow network) still keeps its numbers.
+pub const LEASE_TTL: Duration = Duration::from_secs(20);
+
+/// Leases of this desktop on one server.
+pub struct RemoteLeases {
+    pool: PgPool,
+    node: String,
+    ttl: Duration,
+    lang: Lang,
+}
+
+impl RemoteLeases {
+    /// Connects lazily (the first question opens the connection), so an
+    /// unreachable server shows as an unknown answer, not as a failed start.
+    pub async fn new(
+        store: &Store,
+        remote: PgConnectOptions,
+        ttl: Duration,
+        lang: Lang,
+    ) -> Result<RemoteLeases, sqlx::Error> {
+        let node = crate::hlc::node_id(store.pool_for_sync()).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(2)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_lazy_with(remote);
+        Ok(RemoteLeases {
+            pool,
+            node,
+            ttl,
+            lang,
+        })
+    }
+
+    /// This desktop's id in leases.
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    pub async fn take(
+        &self,
+        account: AccountId,
+        instance: InstanceId,
+    ) -> Result<LeaseAnswer, LeaseUnknown> {
+        let row: (bool, Option<String>, Option<String>, Option<i64>) =
+            sqlx::query_as("SELECT * FROM zapdesk.take_lease($1, $2, $3, $4)")
+                .bind(account.as_uuid())
+                .bind(instance.as_uuid())
+                .bind(&self.node)
+                .bind(self.ttl.as_millis() as i64)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(|e| self.unknown(e))?;
+        Ok(match row {
+            (false, ..) => LeaseAnswer::NotShared,
+            (true, Some(holder), name, Some(left)) => {
+                let left = Duration::from_millis(left.max(0) as u64);
+                if holder == self.node {
+                    LeaseAnswer::Held { left }
+                } else {
+                    LeaseAnswer::Elsewhere {
+                        holder_name: name.unwrap_or(holder),
+                        left,
+                    }
+                }
+            }
+            // The row vanished between the write and the read (a concurrent
+            // release): ask again next time.
+            (true, ..) => return Err(LeaseUnknown("lease not found".into())),
+        })
+    }
+
+    pub async fn release(&self, account: AccountId, instance: InstanceId) {
+        let done = sqlx::query("SELECT zapdesk.release_lease($1, $2, $3)")
+            .bind(account.as_uuid())
+            .bind(instance.as_uuid())
+            .bind(&self.node)
+            .execute(&self.pool)
+            .await;
+        if let Err(e) = done {
+            // It expires on its own.
+            tracing::warn!("number {instance}: lease not released: {e}");
+        }
+    }
+
+    /// The live leases of an account (expired ones are free: not listed).
+    pub async fn holders(&self, account: AccountId) -> Result<Vec<RemoteHolder>, LeaseUnknown> {
+        let rows: Vec<(Uuid, String, String)> = sqlx::query_as(
+            "SELECT instance_id, holder, holder_name FROM zapdesk.number_leases
+             WHERE account_id = $1 AND expires_at >= zapdesk.now_ms()",
+        )
+        .bind(account.as_uuid())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.unknown(e))?;
+        Ok(rows
+            .into_iter()
+            .map(|(instance, holder, holder_name)| RemoteHolder {
+                instance: InstanceId::from_uuid(instance),
+                mine: holder == self.node,
+                holder_name,
+            })
+            .collect())
+    }
+
+    /// Closes the connections.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    fn unknown(&self, e: sqlx::Error) -> LeaseUnknown {
+        let options = self.pool.connect_options();
+        let target = Target {
+            host: options.get_host().to_owned(),
+            port: options.get_port(),
+            user: options.get_username().to_owned(),
+            database: options.get_database().unwrap_or_default().to_owned(),
+        };
+        LeaseUnknown(RemoteError::from_sqlx(e, &target).message(self.lang))
+    }
+}
+
+impl LeaseGate for RemoteLeases {
+    fn take(
+        &self,
+        account: AccountId,
+        instance: InstanceId,
+    ) -> LeaseFuture<'_, Result<LeaseAnswer, LeaseUnknown>> {
+        Box::pin(RemoteLeases::take(self, account, instance))
+    }
+
+    fn release(&self, account: AccountId, instance: InstanceId) -> LeaseFuture<'_, ()> {
+        Box::pin(RemoteLeases::release(self, account, instance))
+    }
+
+    fn holders(&self, account: AccountId) -> LeaseFuture<'_, Vec<RemoteHolder>> {
+        Box::pin(async move { RemoteLeases::holders(self, account).await.unwrap_or_default() })
+    }
+}

@@ -1,0 +1,253 @@
+//! One Sandbox number, two desktops sharing its account through the real
+//! PostgreSQL, wired as the app wires them (the sync runner answers the
+//! fleet's lease questions; the fleet follows the runner's pulls):
+//! desktop A runs the number; desktop B sees the conversation, cannot start
+//! the number while A holds its lease, and a reply typed on B goes out once,
+//! from A, and B sees it sent. When A lets the number go, B takes it over.
+
+#![allow(clippy::unwrap_used)]
+// The serial guard is held for the whole test on purpose (see fleet.rs).
+#![allow(clippy::await_holding_lock)]
+
+mod common;
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use zapdesk_core::domain::{InstanceKind, MessageStatus};
+use zapdesk_core::inbox::conversations::{self, ListFilter};
+use zapdesk_core::instances::{self, NumberInput};
+use zapdesk_core::{AccountId, ConversationId, InstanceId, Lang, Store};
+use zapdesk_sync::testing::desktop::{Desktop, first_desktop, other_desktop};
+use zapdesk_sync::testing::{ScratchDatabase, use_memory_keyring};
+use zapdesk_sync::{ConnectionSettings, Password, SyncRunner};
+use zapdesk_whatsapp::actor::SandboxAction;
+use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, FleetError, FleetEvent};
+use zapdesk_whatsapp::sandbox::{Incoming, SandboxServer, SandboxState};
+use zapdesk_whatsapp::status::Status;
+
+struct Side {
+    runner: Arc<SyncRunner>,
+    fleet: Arc<Fleet>,
+    events: mpsc::UnboundedReceiver<FleetEvent>,
+    store: Store,
+}
+
+/// A desktop as the app starts it: the runner connected with the
+/// operator's login, the fleet asking it for leases and following its pulls.
+async fn side(db: &ScratchDatabase, d: &Desktop) -> Side {
+    let runner = Arc::new(SyncRunner::new(d.store.clone(), Arc::new(|_| {})));
+    runner
+        .connect(
+            ConnectionSettings::new("127.0.0.1", 5432, &db.name, &d.role),
+            &Password::new("senha-de-teste-123"),
+            Lang::PtBr,
+        )
+        .await
+        .unwrap();
+    let (tx, events) = mpsc::unbounded_channel();
+    let config = FleetConfig {
+        chromium: common::chromium(),
+        ..FleetConfig::new(d.dir.path().to_path_buf())
+    };
+    let fleet = Fleet::new(
+        d.store.clone(),
+        config,
+        Arc::new(move |e| {
+            let _ = tx.send(e);
+        }),
+    );
+    fleet.set_leases(runner.clone());
+    fleet.follow(runner.pulled());
+    Side {
+        runner,
+        fleet,
+        events,
+        store: d.store.clone(),
+    }
+}
+
+/// Waits, pull by pull, until `check` holds on this desktop's store.
+async fn after_pulls<T>(
+    side: &Side,
+    what: &str,
+    check: impl AsyncFn(&Store) -> Option<T>,
+) -> T {
+    let mut pulled = side.runner.pulled();
+    tokio::time::timeout(common::WAIT, async {
+        loop {
+            if let Some(found) = check(&side.store).await {
+                return found;
+            }
+            pulled.changed().await.unwrap();
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("never saw {what}"))
+}
+
+async fn until_status(side: &mut Side, number: InstanceId, pred: impl Fn(&Status) -> bool) {
+    tokio::time::timeout(common::WAIT, async {
+        loop {
+            if let FleetEvent::Number {
+                instance, status, ..
+            } = side.events.recv().await.unwrap()
+                && instance == number
+                && pred(&status)
+            {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("number status");
+}
+
+async fn only_conversation(store: &Store, account: AccountId) -> Option<ConversationId> {
+    let list = conversations::list(
+        store,
+        account,
+        &ListFilter {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    list.first().map(|c| c.id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_typed_on_desktop_b_is_sent_once_by_desktop_a_which_runs_the_number() {
+    let _one = common::serial();
+    use_memory_keyring();
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    let mut side_a = side(&db, &a).await;
+    let mut side_b = side(&db, &b).await;
+
+    // A adds a Sandbox number and pairs it.
+    let number = instances::create(
+        &a.store,
+        acc,
+        &NumberInput {
+            name: "Balcão".into(),
+            kind: InstanceKind::Sandbox,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    SandboxServer::open(&a.dir.path().join("sandbox").join(number.to_string()))
+        .unwrap()
+        .set_state(&SandboxState {
+            qr_rotate_ms: 3_600_000,
+            ..SandboxState::default()
+        })
+        .unwrap();
+    side_a.fleet.start(acc, number).await.unwrap();
+    until_status(&mut side_a, number, |s| {
+        matches!(s, Status::AwaitingQr { .. })
+    })
+    .await;
+    side_a
+        .fleet
+        .sandbox(acc, number, SandboxAction::Scan)
+        .await
+        .unwrap();
+    until_status(&mut side_a, number, |s| matches!(s, Status::Connected { .. })).await;
+
+    // A contact writes; the conversation reaches B.
+    side_a
+        .fleet
+        .sandbox(
+            acc,
+            number,
+            SandboxAction::Incoming(Incoming {
+                from: "+5511987654321".into(),
+                name: Some("Cliente".into()),
+                body: "Vocês entregam hoje?".into(),
+                ..Default::default()
+            }),
+        )
+        .await
+        .unwrap();
+    let conversation = after_pulls(&side_b, "the conversation on B", async |s: &Store| {
+            only_conversation(s, acc).await
+    })
+    .await;
+    let thread = conversations::thread(&b.store, acc, conversation, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(thread.len(), 1);
+    assert_eq!(thread[0].body, "Vocês entregam hoje?");
+
+    // B cannot run the number while A holds it.
+    let refused = side_b.fleet.start(acc, number).await.unwrap_err();
+    assert!(
+        matches!(&refused, FleetError::RunsElsewhere { holder_name } if holder_name == "Operador"),
+        "{refused:?}"
+    );
+    assert!(side_b.fleet.running(acc).is_empty());
+    let holders = side_b.fleet.lease_holders(acc).await;
+    assert_eq!(holders.len(), 1);
+    assert!(holders[0].instance == number && !holders[0].mine);
+
+    // B replies: queued on B (its number is not connected here) ...
+    let text = "Entregamos sim, até as 18h!";
+    assert!(
+        !side_b
+            .fleet
+            .reply(acc, conversation, text)
+            .await
+            .unwrap()
+    );
+    // ... sent by A, and B sees it sent.
+    let on_b = after_pulls(&side_b, "the reply sent, on B", async |s: &Store| {
+        let thread = conversations::thread(s, acc, conversation, None, 10)
+            .await
+            .unwrap();
+        thread
+            .into_iter()
+            .find(|m| {
+                // The Sandbox acks at once: sent, delivered or read by now.
+                m.body == text
+                    && matches!(
+                        m.status,
+                        MessageStatus::Sent | MessageStatus::Delivered | MessageStatus::Read
+                    )
+            })
+    })
+    .await;
+    let sent = side_a.fleet.sandbox_sent(number).unwrap();
+    assert_eq!(
+        sent.iter().filter(|s| s.text == text).count(),
+        1,
+        "{sent:?}"
+    );
+    let on_a = conversations::thread(&a.store, acc, conversation, None, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.id == on_b.id)
+        .unwrap();
+    assert_eq!(on_a.wa_message_id, on_b.wa_message_id);
+    // B never ran the number, so it never sent anything itself.
+    assert!(side_b.fleet.sandbox_sent(number).unwrap().is_empty());
+
+    // A stops the number: its lease is released and B may run it at once.
+    side_a.fleet.stop(acc, number).await.unwrap();
+    side_b.fleet.start(acc, number).await.unwrap();
+    until_status(&mut side_b, number, |s| {
+        matches!(s, Status::AwaitingQr { .. } | Status::Starting)
+    })
+    .await;
+    let refused = side_a.fleet.start(acc, number).await.unwrap_err();
+    assert!(matches!(refused, FleetError::RunsElsewhere { .. }), "{refused:?}");
+    side_b.fleet.shutdown().await;
+    side_a.fleet.shutdown().await;
+    side_a.runner.shutdown().await;
+    side_b.runner.shutdown().await;
+}
