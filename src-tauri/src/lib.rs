@@ -159,13 +159,8 @@ pub fn run() {
             let state = tauri::async_runtime::block_on(AppState::open(dir, sink));
             if let Ok(fleet) = state.fleet() {
                 stop_on_signal(app.handle().clone(), std::sync::Arc::clone(fleet));
-                let fleet = std::sync::Arc::clone(fleet);
-                tauri::async_runtime::spawn(async move {
-                    if let Err(e) = fleet.resume().await {
-                        tracing::error!("restarting numbers: {e}");
-                    }
-                });
             }
+            // Also restarts the numbers, once the server says which are ours.
             sync::start(app.handle(), &state);
             app.manage(state);
             Ok(())
@@ -179,14 +174,16 @@ pub fn run() {
         }
     };
     app.run(|app, event| {
-        if let tauri::RunEvent::Exit = event {
-            sync::shutdown(app);
-        }
         if let tauri::RunEvent::Exit = event
             && let Ok(fleet) = app.state::<AppState>().fleet()
         {
-            // Close every Chromium cleanly; `autostart` keeps what runs next time.
+            // Close every Chromium cleanly; `autostart` keeps what runs next
+            // time. Before sync stops: the numbers' leases are released
+            // through it, so another desktop can take them over at once.
             tauri::async_runtime::block_on(fleet.shutdown());
+        }
+        if let tauri::RunEvent::Exit = event {
+            sync::shutdown(app);
         }
     });
 }

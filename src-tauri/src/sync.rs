@@ -14,7 +14,10 @@ use crate::state::AppState;
 /// Name of the event that carries [`zapdesk_sync::SyncView`]s to the UI.
 pub const SYNC_EVENT: &str = "sync";
 
-/// Creates the runner (when the store opened) and starts the saved connection.
+/// Creates the runner (when the store opened), lets it decide who runs each
+/// shared number, then starts the saved connection and, after it, the numbers
+/// that were running: a shared number must not start before the server is
+/// asked whether another desktop runs it.
 pub fn start(app: &AppHandle, state: &AppState) {
     let Ok(store) = state.store() else {
         return;
@@ -27,10 +30,21 @@ pub fn start(app: &AppHandle, state: &AppState) {
     });
     let runner = Arc::new(SyncRunner::new(store.clone(), sink));
     state.set_sync(Arc::clone(&runner));
+    let fleet = state.fleet().ok().map(Arc::clone);
+    if let Some(fleet) = &fleet {
+        fleet.set_leases(runner.clone());
+        // A reply typed on another desktop arrives as a pulled row: send it.
+        fleet.follow(runner.pulled());
+    }
     let lang = state.lang();
     tauri::async_runtime::spawn(async move {
         if let Err(e) = runner.resume(lang).await {
             tracing::error!("resuming sync: {e}");
+        }
+        if let Some(fleet) = fleet
+            && let Err(e) = fleet.resume().await
+        {
+            tracing::error!("restarting numbers: {e}");
         }
     });
 }

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use clap::Subcommand;
 use zapdesk_core::domain::InstanceKind;
 use zapdesk_core::instances::{self, Instance, NumberInput};
-use zapdesk_core::{AccountId, InstanceId, Store, data_dir};
+use zapdesk_core::{AccountId, InstanceId, Store, UserError, data_dir};
+use zapdesk_sync::{SyncRunner, SyncState, SyncStatus, SyncView};
 use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, FleetEvent};
 use zapdesk_whatsapp::status::Status;
 
@@ -135,6 +136,16 @@ pub async fn serve(
         FleetConfig::new(store.data_dir().to_path_buf()),
         sink,
     );
+    // Syncs with the agency's server when a connection was saved (in the
+    // app), as the app does: shared numbers run only with their lease, and
+    // replies typed on other desktops are sent from here.
+    let sync = Arc::new(SyncRunner::new(store.clone(), Arc::new(report_sync)));
+    fleet.set_leases(sync.clone());
+    fleet.follow(sync.pulled());
+    let lang = zapdesk_core::settings::language(store).await.unwrap_or_default();
+    if let Err(e) = sync.resume(lang).await {
+        eprintln!("sync: {}", e.message(lang));
+    }
     let started = match account {
         Some(account) => {
             let mut n = 0;
@@ -153,12 +164,25 @@ pub async fn serve(
     eprintln!("serving {started} number(s); Ctrl-C stops");
     let _ = tokio::signal::ctrl_c().await;
     runner.stop();
+    // Releases the leases through sync: stop sync after.
     fleet.shutdown().await;
+    sync.shutdown().await;
     Ok(if as_json {
         String::new()
     } else {
         "stopped".into()
     })
+}
+
+/// Sync problems go to stderr (stdout carries the numbers' events).
+fn report_sync(view: &SyncView) {
+    if let Some(SyncStatus {
+        state: SyncState::Error { message, .. },
+        ..
+    }) = &view.status
+    {
+        eprintln!("sync: {message}");
+    }
 }
 
 fn print_event(

@@ -77,7 +77,8 @@ impl Engine {
         let poke = std::sync::Arc::new(Notify::new());
         let (stop_tx, stop_rx) = oneshot::channel();
         let local = store.pool_for_sync().clone();
-        let task = tokio::spawn(run(local, config, tx, poke.clone(), stop_rx));
+        let changes = store.outbox_changes();
+        let task = tokio::spawn(run(local, config, tx, poke.clone(), changes, stop_rx));
         Engine {
             status: rx,
             poke,
@@ -125,12 +126,18 @@ async fn run(
     config: EngineConfig,
     status: watch::Sender<SyncStatus>,
     poke: std::sync::Arc<Notify>,
+    mut changes: watch::Receiver<u64>,
     mut stop: oneshot::Receiver<()>,
 ) {
     let mut failures: u32 = 0;
     let mut offline_since: Option<i64> = None;
     loop {
-        let result = session(&local, &config, &status, &poke, &mut stop, &mut failures).await;
+        let wake = Wake {
+            poke: &poke,
+            changes: &mut changes,
+            stop: &mut stop,
+        };
+        let result = session(&local, &config, &status, wake, &mut failures).await;
         let error = match result {
             Ok(Ended::Stopped) => return,
             Err(e) => e,
@@ -164,47 +171,53 @@ async fn run(
     }
 }
 
+/// What wakes a session besides the server: a poke, local commits that
+/// recorded changes, the stop.
+struct Wake<'a> {
+    poke: &'a Notify,
+    changes: &'a mut watch::Receiver<u64>,
+    stop: &'a mut oneshot::Receiver<()>,
+}
+
+/// Local changes are pushed this long after the commit that recorded them, so
+/// a burst of commits (an import in batches) becomes one push.
+const SETTLE: Duration = Duration::from_millis(200);
+
 /// One connected session; returns only on stop or failure.
 async fn session(
     local: &SqlitePool,
     config: &EngineConfig,
     status: &watch::Sender<SyncStatus>,
-    poke: &Notify,
-    stop: &mut oneshot::Receiver<()>,
+    wake: Wake<'_>,
     failures: &mut u32,
 ) -> Result<Ended, SyncError> {
     let mut conn = connect(config).await?;
     // LISTEN before the first pull: a change committed after the pull's
     // snapshot is then notified, and one before it is in the snapshot.
     let (mut notified, listener) = listen(config).await?;
-    let result = serve(
-        local,
-        config,
-        status,
-        poke,
-        stop,
-        failures,
-        &mut conn,
-        &mut notified,
-    )
-    .await;
+    let result = serve(local, config, status, wake, failures, &mut conn, &mut notified).await;
     listener.abort();
     let _ = conn.close().await;
     result
 }
 
-#[allow(clippy::too_many_arguments)] // the session's parts, passed down once
 async fn serve(
     local: &SqlitePool,
     config: &EngineConfig,
     status: &watch::Sender<SyncStatus>,
-    poke: &Notify,
-    stop: &mut oneshot::Receiver<()>,
+    wake: Wake<'_>,
     failures: &mut u32,
     conn: &mut PgConnection,
     notified: &mut mpsc::UnboundedReceiver<(Uuid, i64)>,
 ) -> Result<Ended, SyncError> {
+    let Wake {
+        poke,
+        changes,
+        stop,
+    } = wake;
     let mut accounts = pull::memberships(conn).await?;
+    // Whatever was recorded before this point is in the first push.
+    changes.borrow_and_update();
     sync_all(local, conn, &accounts, status).await?;
     *failures = 0;
     let mut push_tick = tokio::time::interval(config.push_interval);
@@ -240,6 +253,12 @@ async fn serve(
                 }
             }
             () = poke.notified() => {
+                push::push_once(local, conn, &accounts).await?;
+                finish(local, status).await?;
+            }
+            Ok(()) = changes.changed() => {
+                tokio::time::sleep(SETTLE).await;
+                changes.borrow_and_update();
                 push::push_once(local, conn, &accounts).await?;
                 finish(local, status).await?;
             }

@@ -20,9 +20,12 @@ use crate::error::{RemoteError, Target};
 /// three renewals in a row (a slow network) still keeps its numbers.
 pub const LEASE_TTL: Duration = Duration::from_secs(20);
 
+const HOLDERS_WITHIN: Duration = Duration::from_secs(2);
+
 /// Leases of this desktop on one server.
 pub struct RemoteLeases {
     pool: PgPool,
+    local: sqlx::SqlitePool,
     node: String,
     ttl: Duration,
     lang: Lang,
@@ -44,6 +47,7 @@ impl RemoteLeases {
             .connect_lazy_with(remote);
         Ok(RemoteLeases {
             pool,
+            local: store.pool_for_sync().clone(),
             node,
             ttl,
             lang,
@@ -60,15 +64,23 @@ impl RemoteLeases {
         account: AccountId,
         instance: InstanceId,
     ) -> Result<LeaseAnswer, LeaseUnknown> {
-        let row: (bool, Option<String>, Option<String>, Option<i64>) =
+        let row: Result<(bool, Option<String>, Option<String>, Option<i64>), sqlx::Error> =
             sqlx::query_as("SELECT * FROM zapdesk.take_lease($1, $2, $3, $4)")
                 .bind(account.as_uuid())
                 .bind(instance.as_uuid())
                 .bind(&self.node)
                 .bind(self.ttl.as_millis() as i64)
                 .fetch_one(&self.pool)
-                .await
-                .map_err(|e| self.unknown(e))?;
+                .await;
+        let row = match row {
+            Ok(row) => row,
+            // Unreachable: an account this desktop never synced is its own.
+            Err(e) if !was_shared(&self.local, account).await => {
+                tracing::debug!("lease of {instance} not asked ({e}): account never synced");
+                return Ok(LeaseAnswer::NotShared);
+            }
+            Err(e) => return Err(self.unknown(e)),
+        };
         Ok(match row {
             (false, ..) => LeaseAnswer::NotShared,
             (true, Some(holder), name, Some(left)) => {
@@ -102,15 +114,19 @@ impl RemoteLeases {
     }
 
     /// The live leases of an account (expired ones are free: not listed).
+    /// Shown on the numbers screen, so an unreachable server answers within
+    /// `HOLDERS_WITHIN` instead of holding the screen up.
     pub async fn holders(&self, account: AccountId) -> Result<Vec<RemoteHolder>, LeaseUnknown> {
-        let rows: Vec<(Uuid, String, String)> = sqlx::query_as(
+        let query = sqlx::query_as(
             "SELECT instance_id, holder, holder_name FROM zapdesk.number_leases
              WHERE account_id = $1 AND expires_at >= zapdesk.now_ms()",
         )
         .bind(account.as_uuid())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.unknown(e))?;
+        .fetch_all(&self.pool);
+        let rows: Vec<(Uuid, String, String)> = tokio::time::timeout(HOLDERS_WITHIN, query)
+            .await
+            .map_err(|_| LeaseUnknown("timed out".into()))?
+            .map_err(|e| self.unknown(e))?;
         Ok(rows
             .into_iter()
             .map(|(instance, holder, holder_name)| RemoteHolder {
@@ -136,6 +152,17 @@ impl RemoteLeases {
         };
         LeaseUnknown(RemoteError::from_sqlx(e, &target).message(self.lang))
     }
+}
+
+/// Whether this desktop ever pulled the account from a server: only then can
+/// another desktop run its numbers. Read from the local store, so it answers
+/// offline too. A failed read counts as shared (the careful answer).
+pub async fn was_shared(local: &sqlx::SqlitePool, account: AccountId) -> bool {
+    sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sync_cursor WHERE account_id = ?")
+        .bind(account)
+        .fetch_one(local)
+        .await
+        .map_or(true, |n| n > 0)
 }
 
 impl LeaseGate for RemoteLeases {

@@ -251,6 +251,9 @@ impl LeaseGate for SyncRunner {
             match leases {
                 Leases::Alone => Ok(LeaseAnswer::NotShared),
                 Leases::Remote(remote) => remote.take(account, instance).await,
+                Leases::Broken(_) if !crate::leases::was_shared(self.store.pool_for_sync(), account).await => {
+                    Ok(LeaseAnswer::NotShared)
+                }
                 Leases::Broken(why) => Err(LeaseUnknown(why)),
             }
         })

@@ -229,3 +229,36 @@ async fn accounts_not_shared_need_no_lease_and_leases_cannot_be_written_by_hand(
         .unwrap();
     assert_eq!(still, 1);
 }
+
+/// With the server unreachable, a desktop still runs the numbers of accounts
+/// it never shared, and refuses (it cannot know) for the shared ones.
+#[tokio::test]
+async fn offline_only_shared_accounts_wait_for_the_server() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    a.sync().await;
+    let alone = zapdesk_core::accounts::create(
+        &a.store,
+        &zapdesk_core::accounts::AccountInput {
+            name: "Só neste computador".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // Nothing listens on port 1.
+    let nowhere = a.remote.clone().port(1);
+    let offline = RemoteLeases::new(&a.store, nowhere, Duration::from_secs(60), Lang::PtBr)
+        .await
+        .unwrap();
+    assert_eq!(
+        LeaseGate::take(&offline, alone.id, InstanceId::new())
+            .await
+            .unwrap(),
+        LeaseAnswer::NotShared
+    );
+    let unknown = LeaseGate::take(&offline, a.account_id(), InstanceId::new())
+        .await
+        .unwrap_err();
+    assert!(!unknown.0.is_empty());
+}

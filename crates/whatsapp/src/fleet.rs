@@ -178,10 +178,10 @@ impl UserError for FleetError {
             },
             FleetError::RunsElsewhere { holder_name } => match lang {
                 Lang::PtBr => format!(
-                    "Este número está em execução no computador de {holder_name}. Um número roda em um computador por vez: pare-o lá, ou ele passa para cá sozinho se aquele computador ficar sem conexão."
+                    "Este número está em execução no computador de {holder_name}. Um número roda em um computador por vez: para usá-lo aqui, pare-o lá (se aquele computador ficar sem conexão, o número fica livre em até 20 segundos)."
                 ),
                 Lang::En => format!(
-                    "This number is running on {holder_name}'s computer. A number runs on one computer at a time: stop it there, or it moves here by itself if that computer loses its connection."
+                    "This number is running on {holder_name}'s computer. A number runs on one computer at a time: to use it here, stop it there (if that computer loses its connection, the number is free within 20 seconds)."
                 ),
             },
             FleetError::LeaseUnknown(e) => match lang {

@@ -13,6 +13,9 @@ use crate::{AppState, IpcError};
 pub struct NumberView {
     pub number: Instance,
     pub status: Status,
+    /// Who runs it on another desktop now (accounts shared through the
+    /// agency's server): it cannot start here until that desktop lets it go.
+    pub runs_elsewhere: Option<String>,
 }
 
 #[tauri::command]
@@ -25,10 +28,15 @@ pub async fn numbers_list(
     let numbers = instances::list(state.store()?, account)
         .await
         .map_err(|e| state.fail(e))?;
+    let holders = fleet.lease_holders(account).await;
     Ok(numbers
         .into_iter()
         .map(|number| NumberView {
             status: fleet.status(number.id),
+            runs_elsewhere: holders
+                .iter()
+                .find(|h| h.instance == number.id && !h.mine)
+                .map(|h| h.holder_name.clone()),
             number,
         })
         .collect())

@@ -310,6 +310,8 @@ export const en: Record<MessageKey, string> = {
   "numbers.status.connected": "Connected",
   "numbers.status.disconnected": "Disconnected",
   "numbers.status.failed": "Failed",
+  "numbers.status.elsewhere": "On another computer",
+  "numbers.runsElsewhere": "Running on {name}'s computer. A number runs on one computer at a time: to use it here, stop it there (if that computer loses its connection, the number is free within 20 seconds).",
   "numbers.start": "Start",
   "numbers.stop": "Stop",
   "numbers.restart": "Restart",

@@ -308,6 +308,8 @@ export const ptBR = {
   "numbers.status.connected": "Conectado",
   "numbers.status.disconnected": "Desconectado",
   "numbers.status.failed": "Falhou",
+  "numbers.status.elsewhere": "Em outro computador",
+  "numbers.runsElsewhere": "Em execução no computador de {name}. Um número roda em um computador por vez: para usá-lo aqui, pare-o lá (se aquele computador ficar sem conexão, o número fica livre em até 20 segundos).",
   "numbers.start": "Iniciar",
   "numbers.stop": "Parar",
   "numbers.restart": "Reiniciar",

@@ -446,6 +446,10 @@ export type ErrorCode =
 "message_too_long" | 
 /**  The WhatsApp number could not do what was asked. */
 "whatsapp_failed" | 
+/**  Another desktop runs this number now (it holds the number's lease). */
+"number_runs_elsewhere" | 
+/**  The agency's server could not confirm that no other desktop runs this number. */
+"number_lease_unknown" | 
 /**  Another ZapDesk (app or `zapdesk-cli serve`) already uses this data folder. */
 "already_running" | 
 /**  No operator has this id. */
@@ -761,6 +765,11 @@ export type NumberInput = {
 export type NumberView = {
 	number: Instance,
 	status: Status,
+	/**
+	 *  Who runs it on another desktop now (accounts shared through the
+	 *  agency's server): it cannot start here until that desktop lets it go.
+	 */
+	runs_elsewhere: string | null,
 };
 
 /**  Who answers a conversation. While a person owns it, automation stays quiet. */

@@ -4,7 +4,7 @@ import { useI18n } from "../i18n";
 import { AppError, call, commands, type ConversationStatus, type ConversationSummary, type NumberView, type SearchResults } from "../ipc/call";
 import { EmptyState } from "../components/EmptyState";
 import { VirtualList } from "../components/VirtualList";
-import { useFleetEvents } from "../live";
+import { useFleetEvents, useSyncPulls } from "../live";
 import { formatPhone, initials } from "../format";
 import { highlightParts, preview } from "./inbox/text";
 import { Thread } from "./inbox/Thread";
@@ -100,6 +100,8 @@ export function Inbox() {
       void reload();
     }, 200);
   }, () => void reload());
+  // Messages and replies from other desktops of a shared account.
+  useSyncPulls(() => void reload());
 
   const time = (ms: number | null) => (ms ? new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" }).format(new Date(ms)) : "");
   const total = (rows?.length ?? 0) + (more && rows?.length ? 1 : 0);

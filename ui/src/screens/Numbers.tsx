@@ -5,7 +5,7 @@ import { AppError, call, commands, type InstanceKind, type NumberAction, type Nu
 import { EmptyState } from "../components/EmptyState";
 import { Field } from "../components/Field";
 import { Modal } from "../components/Modal";
-import { useFleetEvents } from "../live";
+import { useFleetEvents, useSyncPulls } from "../live";
 import { formatPhone } from "../format";
 import { useSubmit } from "../components/useSubmit";
 
@@ -34,6 +34,16 @@ export function Numbers() {
     // The stored row changes too (its phone once connected).
     if (event.status.state === "connected" || event.status.state === "stopped") void reload();
   }, () => void reload());
+  // Numbers added on another desktop arrive by sync.
+  useSyncPulls(() => void reload());
+  // Which desktop runs a shared number changes on the server without a
+  // pull (a lease taken or released): look again while one runs elsewhere.
+  const elsewhere = numbers?.some((n) => n.runs_elsewhere !== null) ?? false;
+  useEffect(() => {
+    if (!elsewhere) return;
+    const timer = window.setInterval(() => void reload(), 10_000);
+    return () => window.clearInterval(timer);
+  }, [elsewhere, reload]);
 
   return (
     <section className="screen numbers">
@@ -100,8 +110,13 @@ function NumberCard({ view, onChanged }: { view: NumberView; onChanged: () => Pr
           <h2>{number.name}</h2>
           <span className={`badge ${number.kind}`}>{t(`numbers.badge.${number.kind}`)}</span>
         </div>
-        <StatusPill status={status} />
+        {view.runs_elsewhere !== null && !running
+          ? <span className="pill elsewhere" data-testid="number-status">{t("numbers.status.elsewhere")}</span>
+          : <StatusPill status={status} />}
       </header>
+      {view.runs_elsewhere !== null && !running && (
+        <p className="muted" data-testid="runs-elsewhere">{t("numbers.runsElsewhere", { name: view.runs_elsewhere })}</p>
+      )}
       {status.state === "connected" && number.phone && (
         <p className="muted">{t("numbers.connectedAs", { phone: formatPhone(number.phone) })}</p>
       )}
@@ -116,7 +131,7 @@ function NumberCard({ view, onChanged }: { view: NumberView; onChanged: () => Pr
       )}
       {sandbox && status.state === "connected" && <SimulateMessage id={number.id} />}
       <div className="row-actions">
-        {!running && <button type="button" className="primary small" disabled={busy} onClick={() => void act("start")}>{t("numbers.start")}</button>}
+        {!running && <button type="button" className="primary small" disabled={busy || view.runs_elsewhere !== null} onClick={() => void act("start")}>{t("numbers.start")}</button>}
         {running && <button type="button" className="ghost small" disabled={busy} onClick={() => void act("stop")}>{t("numbers.stop")}</button>}
         {running && <button type="button" className="ghost small" disabled={busy} onClick={() => void act("restart")}>{t("numbers.restart")}</button>}
         <button type="button" className="ghost small" disabled={busy} onClick={() => void act("logout")}>{t("numbers.logout")}</button>

@@ -49,6 +49,7 @@ export function installMockBackend(seed) {
   state.numbers = (seed.numbers ?? []).map((n) => ({
     number: { id: id(), account_id: state.accounts[n.account ?? 0].id, name: n.name, kind: n.kind ?? "sandbox", status: "stopped", status_detail: null, phone: null, autostart: false, created_at: now, updated_at: now },
     status: n.status ?? { state: "stopped" },
+    runs_elsewhere: n.runsElsewhere ?? null,
   }));
   state.conversations = [];
   state.messages = [];
@@ -538,12 +539,15 @@ export function installMockBackend(seed) {
       account(accountId);
       const name = (input.name ?? "").trim();
       if (!name) fail("name_empty", "Dê um nome ao número, por exemplo \"Vendas\".");
-      const n = { number: { id: id(), account_id: accountId, name, kind: input.kind, status: "stopped", status_detail: null, phone: null, autostart: false, created_at: now, updated_at: now }, status: { state: "stopped" } };
+      const n = { number: { id: id(), account_id: accountId, name, kind: input.kind, status: "stopped", status_detail: null, phone: null, autostart: false, created_at: now, updated_at: now }, status: { state: "stopped" }, runs_elsewhere: null };
       state.numbers.push(n);
       return n.number;
     },
     numbers_act: ({ account: accountId, id: numberId, action }) => {
       const n = number(accountId, numberId);
+      if ((action === "start" || action === "restart") && n.runs_elsewhere) {
+        fail("number_runs_elsewhere", `Este número está em execução no computador de ${n.runs_elsewhere}.`);
+      }
       if (action === "start" || action === "restart") setStatus(n, { state: "awaiting_qr", qr: QR, code: "2@mock" });
       if (action === "stop" || action === "logout") setStatus(n, { state: "stopped" });
       if (action === "remove") state.numbers = state.numbers.filter((x) => x !== n);

@@ -149,3 +149,47 @@ test("contacts another desktop wrote appear when the engine pulls them", async (
   assert.deepEqual(app.errors, []);
   await app.close();
 });
+
+test("conversations and replies another desktop wrote appear when the engine pulls them", async () => {
+  const app = await openApp(browser, server.url, {
+    accounts: [{ name: "Loja" }],
+    numbers: [{ name: "Balcão", status: { state: "connected", me: "5511900000000@c.us" } }],
+    conversations: [{ phone: "+5511911112222", name: "Ana Lima", messages: ["Oi, vocês abrem domingo?"] }],
+    sync: { connection: CONNECTION, status: { state: { state: "synced" }, last_sync: Date.now(), waiting: 0, pulled: 0 } },
+  });
+  const { page } = app;
+  await page.getByRole("button", { name: "Conversas" }).click();
+  await page.getByTestId("chat").filter({ hasText: "Ana Lima" }).click();
+  await page.getByTestId("bubble").filter({ hasText: "Oi, vocês abrem domingo?" }).waitFor();
+  // Pulled: a reply typed on the other desktop, sent by the one that runs
+  // the number, and a new conversation that desktop received.
+  await page.evaluate(() => {
+    const { state, message } = window.__MOCK__;
+    message(state.conversations[0], { direction: "outbound", body: "Abrimos sim, das 8h às 12h.", status: "sent" });
+    state.conversations.push({ ...state.conversations[0], id: "0190f3b4-0000-7000-8000-888888888888", contact_id: "0190f3b4-0000-7000-8000-777777777777", contact_name: "Bruno Reis", contact_phone: "+5521933334444", last_body: "Bom dia", last_message_at: Date.now() + 1 });
+  });
+  await page.evaluate(() => window.__MOCK__.syncStatus({ state: { state: "synced" }, last_sync: Date.now(), waiting: 0, pulled: 2 }));
+  await page.getByTestId("bubble").filter({ hasText: "Abrimos sim, das 8h às 12h." }).waitFor();
+  await page.getByTestId("chat").filter({ hasText: "Bruno Reis" }).waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a number another desktop runs says who runs it and cannot be started here", async () => {
+  const app = await openApp(browser, server.url, {
+    accounts: [{ name: "Loja" }],
+    numbers: [{ name: "Vendas", runsElsewhere: "Ana Operadora" }, { name: "Suporte" }],
+    sync: { connection: CONNECTION, status: { state: { state: "synced" }, last_sync: Date.now(), waiting: 0, pulled: 0 } },
+  });
+  const { page } = app;
+  await page.getByRole("button", { name: "Números" }).click();
+  const shared = page.getByTestId("number-card").filter({ hasText: "Vendas" });
+  assert.equal(await shared.getByTestId("number-status").textContent(), "Em outro computador");
+  await shared.getByTestId("runs-elsewhere").getByText("Em execução no computador de Ana Operadora.", { exact: false }).waitFor();
+  assert.equal(await shared.getByRole("button", { name: "Iniciar" }).isDisabled(), true);
+  const mine = page.getByTestId("number-card").filter({ hasText: "Suporte" });
+  assert.equal(await mine.getByRole("button", { name: "Iniciar" }).isDisabled(), false);
+  assert.equal(await mine.getByTestId("runs-elsewhere").count(), 0);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});

@@ -11,11 +11,15 @@ mod migrate;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqliteOperation, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
+use tokio::sync::watch;
 
 pub use error::StoreError;
 pub use migrate::{MIGRATOR, latest_version};
@@ -30,6 +34,8 @@ pub const BACKUP_DIR: &str = "backups";
 pub struct Store {
     pool: SqlitePool,
     data_dir: PathBuf,
+    /// Counts commits that recorded a change for the sync outbox.
+    outbox: Arc<watch::Sender<u64>>,
 }
 
 impl Store {
@@ -54,15 +60,32 @@ impl Store {
             // (42 ms instead of 15 ms, docs/benchmarks.md). 64 MiB per connection,
             // filled only as pages are used.
             .pragma("cache_size", "-65536");
+        let outbox = Arc::new(watch::Sender::new(0u64));
+        let counter = Arc::clone(&outbox);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            .after_connect(move |conn, _| {
+                let counter = Arc::clone(&counter);
+                Box::pin(async move {
+                    watch_outbox(conn, counter).await?;
+                    Ok(())
+                })
+            })
             .connect_with(options)
             .await?;
         migrate::run(&pool, data_dir).await?;
         Ok(Store {
             pool,
             data_dir: data_dir.to_path_buf(),
+            outbox,
         })
+    }
+
+    /// Moves after every commit that recorded local changes for the sync
+    /// outbox (migrations 0007, 0010), whichever code path wrote them: the
+    /// sync engine pushes then instead of at its next interval.
+    pub fn outbox_changes(&self) -> watch::Receiver<u64> {
+        self.outbox.subscribe()
     }
 
     /// The connection pool, for the repository modules of this crate.
@@ -97,4 +120,30 @@ impl Store {
     pub async fn close(self) {
         self.pool.close().await;
     }
+}
+
+/// Hooks on one connection: a row inserted into `sync_outbox` marks the
+/// transaction; its commit moves the counter (a rollback forgets the mark).
+/// The hooks run inside SQLite's call and only touch an atomic and a watch.
+async fn watch_outbox(
+    conn: &mut sqlx::SqliteConnection,
+    counter: Arc<watch::Sender<u64>>,
+) -> Result<(), sqlx::Error> {
+    let mut handle = conn.lock_handle().await?;
+    let dirty = Arc::new(AtomicBool::new(false));
+    let on_write = Arc::clone(&dirty);
+    handle.set_update_hook(move |row| {
+        if row.table == "sync_outbox" && matches!(row.operation, SqliteOperation::Insert) {
+            on_write.store(true, Ordering::Relaxed);
+        }
+    });
+    let on_commit = Arc::clone(&dirty);
+    handle.set_commit_hook(move || {
+        if on_commit.swap(false, Ordering::Relaxed) {
+            counter.send_modify(|n| *n = n.wrapping_add(1));
+        }
+        true
+    });
+    handle.set_rollback_hook(move || dirty.store(false, Ordering::Relaxed));
+    Ok(())
 }

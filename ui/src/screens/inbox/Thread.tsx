@@ -5,7 +5,7 @@ import {
   AppError, call, commands,
   type ContactPanel, type ConversationStatus, type Message, type Note, type QuickReply, type User,
 } from "../../ipc/call";
-import { useFleetEvents } from "../../live";
+import { useFleetEvents, useSyncPulls } from "../../live";
 import { formatDate, formatPhone } from "../../format";
 import { dayKey, parseVcard, preview, quickMatches } from "./text";
 import { ContactTags } from "../Tags";
@@ -74,6 +74,8 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
       if (event.new_message) void call(commands.inboxMarkRead(account.id, conversation)).catch(fail);
     }
   }, () => void load());
+  // A reply typed on another desktop, or its status once sent from there.
+  useSyncPulls(() => void load());
 
   // Scroll to the message a search jumped to, or to the newest when one
   // arrives (not when older ones are loaded above).
