@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
+use crate::ids::{natural, natural_or_fresh};
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::fields::{self, FieldError};
 use crate::filter::{self, ContactFilter, ContactSelection};
@@ -211,8 +212,15 @@ pub async fn create(
         "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
     );
+    let id = natural_or_fresh(
+        &mut *tx,
+        "contacts",
+        account,
+        natural(account, "contact", &valid.phone),
+    )
+    .await?;
     let contact = sqlx::query_as(&sql)
-        .bind(ContactId::new())
+        .bind(id)
         .bind(account)
         .bind(&valid.phone)
         .bind(&valid.name)

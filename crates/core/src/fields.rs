@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{Sqlite, Transaction};
 
+use crate::ids::{natural, natural_or_fresh};
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::ids::FieldId;
 use crate::text::{NameProblem, clean_name, fold};
@@ -467,11 +468,18 @@ pub async fn create(
     input: &FieldInput,
 ) -> Result<CustomField, FieldError> {
     let valid = validate(input)?;
+    let id = natural_or_fresh(
+        store.pool(),
+        "custom_fields",
+        account,
+        natural(account, "field", &valid.key),
+    )
+    .await?;
     let row: FieldRow = sqlx::query_as(&format!(
         "INSERT INTO custom_fields (id, account_id, key, label, kind, choices, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
     ))
-    .bind(FieldId::new())
+    .bind(id)
     .bind(account)
     .bind(&valid.key)
     .bind(&valid.label)

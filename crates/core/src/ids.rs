@@ -5,6 +5,41 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// An id derived from a natural key: a UUIDv5 of `kind` and `key` in the
+/// account's namespace. Two desktops that create "the same" row while offline
+/// (the contact who wrote to both numbers, the tag "VIP" created on each)
+/// give it the same id, so sync merges them as one row (the later write
+/// wins) instead of two rows fighting over one phone or name. A row keeps
+/// its id when its key changes later; a new row whose natural id is taken by
+/// such a row gets a fresh id ([`natural_or_fresh`]).
+///
+/// `kind` and the key's form are part of every id ever written: never change
+/// them (contact + E.164 phone, tag + lower-case name, field + key, segment +
+/// lower-case name, quick_reply + shortcut, conversation + number:contact).
+pub fn natural(account: AccountId, kind: &str, key: &str) -> Uuid {
+    Uuid::new_v5(&account.as_uuid(), format!("{kind}\u{0}{key}").as_bytes())
+}
+
+/// `natural` unless a row of `table` already has that id, else a fresh id.
+pub(crate) async fn natural_or_fresh<'e, E>(
+    executor: E,
+    table: &'static str,
+    account: AccountId,
+    natural: Uuid,
+) -> Result<Uuid, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    let taken: bool = sqlx::query_scalar(&format!(
+        "SELECT EXISTS (SELECT 1 FROM {table} WHERE account_id = ? AND id = ?)"
+    ))
+    .bind(account)
+    .bind(natural)
+    .fetch_one(executor)
+    .await?;
+    Ok(if taken { Uuid::now_v7() } else { natural })
+}
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{natural, natural_or_fresh};
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::filter::ContactFilter;
 use crate::ids::SegmentId;
@@ -160,11 +161,18 @@ pub async fn create(
 ) -> Result<Segment, SegmentError> {
     let (name, filter) = validate(input)?;
     let now = now_ms();
+    let id = natural_or_fresh(
+        store.pool(),
+        "segments",
+        account,
+        natural(account, "segment", &name.to_lowercase()),
+    )
+    .await?;
     let row: SegmentRow = sqlx::query_as(&format!(
         "INSERT INTO segments (id, account_id, name, filter, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
     ))
-    .bind(SegmentId::new())
+    .bind(id)
     .bind(account)
     .bind(&name)
     .bind(filter)

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
+use crate::ids::{natural, natural_or_fresh};
 use crate::domain::Tag;
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::fields::{self, FieldError};
@@ -120,10 +121,11 @@ pub async fn list(store: &Store, account: AccountId) -> Result<Vec<Tag>, TagErro
 
 pub async fn create(store: &Store, account: AccountId, input: &TagInput) -> Result<Tag, TagError> {
     let (name, color) = validate(input)?;
+    let id = natural_or_fresh(store.pool(), "tags", account, tag_natural(account, &name)).await?;
     sqlx::query_as(&format!(
         "INSERT INTO tags (id, account_id, name, color, created_at) VALUES (?, ?, ?, ?, ?) RETURNING {COLUMNS}"
     ))
-    .bind(TagId::new())
+    .bind(id)
     .bind(account)
     .bind(&name)
     .bind(color)
@@ -251,7 +253,9 @@ pub(crate) async fn ensure_in(
         .fetch_one(&mut **tx)
         .await?;
     let color = PALETTE[usize::try_from(count).unwrap_or(0) % PALETTE.len()];
-    let id = TagId::new();
+    let id = TagId::from_uuid(
+        natural_or_fresh(&mut **tx, "tags", account, tag_natural(account, name)).await?,
+    );
     sqlx::query(
         "INSERT INTO tags (id, account_id, name, color, created_at) VALUES (?, ?, ?, ?, ?)",
     )
@@ -290,4 +294,9 @@ pub async fn of_contact(
     .bind(contact)
     .fetch_all(store.pool())
     .await?)
+}
+
+/// A tag's natural id: its name, case folded as the unique index compares it.
+fn tag_natural(account: AccountId, name: &str) -> uuid::Uuid {
+    natural(account, "tag", &name.to_lowercase())
 }

@@ -253,18 +253,18 @@ async fn serve(
                 }
             }
             () = poke.notified() => {
-                push::push_once(local, conn, &accounts).await?;
+                push_now(local, conn, &accounts, status).await?;
                 finish(local, status).await?;
             }
             Ok(()) = changes.changed() => {
                 tokio::time::sleep(SETTLE).await;
                 changes.borrow_and_update();
-                push::push_once(local, conn, &accounts).await?;
+                push_now(local, conn, &accounts, status).await?;
                 finish(local, status).await?;
             }
             _ = push_tick.tick() => {
                 if push::waiting(local).await? > 0 {
-                    push::push_once(local, conn, &accounts).await?;
+                    push_now(local, conn, &accounts, status).await?;
                     finish(local, status).await?;
                 }
             }
@@ -274,6 +274,21 @@ async fn serve(
             }
         }
     }
+}
+
+/// Pushes; when the push merged local rows into the server's (a natural key
+/// taken), pulls again: what the server holds under those ids comes now.
+async fn push_now(
+    local: &SqlitePool,
+    conn: &mut PgConnection,
+    accounts: &[Uuid],
+    status: &watch::Sender<SyncStatus>,
+) -> Result<(), SyncError> {
+    let report = push::push_once(local, conn, accounts).await?;
+    if report.merged > 0 {
+        pull_accounts(local, conn, accounts, status).await?;
+    }
+    Ok(())
 }
 
 /// Push everything, then pull every account.

@@ -17,6 +17,7 @@ pub mod hlc;
 pub mod invite;
 pub mod leases;
 pub mod membership;
+mod merge;
 pub mod provision;
 pub mod pull;
 pub mod push;

@@ -39,6 +39,9 @@ pub struct PushReport {
     /// Live rows and tombstones sent (several entries of one row are one).
     pub rows: u64,
     pub batches: u64,
+    /// Local rows merged into a server row holding their natural key
+    /// (`merge.rs`); their accounts must be pulled again.
+    pub merged: u64,
 }
 
 /// How many changes wait to be pushed, for all accounts.
@@ -74,7 +77,24 @@ pub async fn push_with(
                 break;
             };
             let first = entries.first().map(|e| e.seq).unwrap_or(last);
-            let rows = push_batch(local, remote, *account, &entries, first, last, hook).await?;
+            let rows = match push_batch(local, remote, *account, &entries, first, last, hook).await
+            {
+                Ok(rows) => rows,
+                Err(SyncError::Remote(e))
+                    if e.as_database_error()
+                        .is_some_and(|d| d.is_unique_violation()) =>
+                {
+                    // Another row holds a natural key: merge, then the batch again.
+                    match crate::merge::resolve(local, remote, *account).await? {
+                        0 => return Err(SyncError::Remote(e)),
+                        n => {
+                            report.merged += n;
+                            continue;
+                        }
+                    }
+                }
+                Err(e) => return Err(e),
+            };
             sqlx::query("DELETE FROM sync_outbox WHERE account_id = ? AND seq <= ?")
                 .bind(account)
                 .bind(last)

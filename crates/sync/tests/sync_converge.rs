@@ -396,3 +396,210 @@ async fn edits_made_offline_merge_when_the_server_is_back() {
         1
     );
 }
+
+/// Two desktops offline add "the same" things: the contact who wrote to
+/// both, the tag VIP, the field Cidade, the segment, the quick reply. Their
+/// ids come from their natural keys, so the pushes merge instead of
+/// colliding on the server's unique phone or name, both desktops end with
+/// one row each (the later write's values), and what hangs on them (tags
+/// put on the contact on either side) is kept.
+#[tokio::test]
+async fn the_same_contact_and_tag_created_offline_on_two_desktops_become_one() {
+    use zapdesk_core::inbox::quick_replies::{self, QuickReplyInput};
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    a.sync().await;
+    b.sync().await;
+    let acc = a.account_id();
+
+    let mut made = Vec::new();
+    for (d, name, tag) in [(&a, "Maria (A)", "VIP"), (&b, "Maria Souza", "vip")] {
+        let maria = contacts::create(&d.store, acc, &person("+5511987650077", name))
+            .await
+            .unwrap();
+        let vip = tags::create(
+            &d.store,
+            acc,
+            &TagInput {
+                name: tag.into(),
+                color: "#ff0000".into(),
+            },
+        )
+        .await
+        .unwrap();
+        tags::apply(&d.store, acc, vip.id, &[maria.id], true)
+            .await
+            .unwrap();
+        fields::create(
+            &d.store,
+            acc,
+            &FieldInput {
+                label: "Cidade".into(),
+                kind: FieldKind::Text,
+                choices: vec![],
+            },
+        )
+        .await
+        .unwrap();
+        segments::create(
+            &d.store,
+            acc,
+            &SegmentInput {
+                name: "Clientes VIP".into(),
+                filter: ContactFilter::default(),
+            },
+        )
+        .await
+        .unwrap();
+        quick_replies::create(
+            &d.store,
+            acc,
+            &QuickReplyInput {
+                shortcut: "pix".into(),
+                body: format!("Chave Pix de {name}"),
+            },
+        )
+        .await
+        .unwrap();
+        made.push((maria.id, vip.id));
+    }
+    assert_eq!(made[0], made[1], "same natural keys, same ids");
+
+    // Both push without a conflict and pull each other's version.
+    for d in [&a, &b, &a] {
+        d.push().await;
+        d.pull().await;
+    }
+    assert_eq!(a.rows().await, b.rows().await);
+    let maria = contact(&a, made[0].0).await.unwrap();
+    assert_eq!(maria.name.as_deref(), Some("Maria Souza"), "B wrote last");
+    for d in [&a, &b] {
+        let count = |table: &'static str| async move {
+            sqlx::query_scalar::<_, i64>(&format!(
+                "SELECT count(*) FROM {table} WHERE account_id = ?"
+            ))
+            .bind(d.account)
+            .fetch_one(d.pool())
+            .await
+            .unwrap()
+        };
+        for table in ["contacts", "tags", "contact_tags", "custom_fields", "segments", "quick_replies"] {
+            assert_eq!(count(table).await, 1, "{table}");
+        }
+    }
+}
+
+async fn tag_names(d: &Desktop, id: ContactId) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
+         WHERE ct.account_id = ? AND ct.contact_id = ? ORDER BY t.name",
+    )
+    .bind(d.account)
+    .bind(id)
+    .fetch_all(d.pool())
+    .await
+    .unwrap()
+}
+
+async fn vip(d: &Desktop) -> zapdesk_core::domain::Tag {
+    tags::create(
+        &d.store,
+        d.account_id(),
+        &TagInput {
+            name: "VIP".into(),
+            color: "#ff0000".into(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// A phone two rows claim although their ids differ: A changed a contact's
+/// phone to the one B just gave a new contact offline. B's push is refused
+/// by the server's unique phone; B merges its contact into A's (the server
+/// keeps the phone), keeps the tag it put on it, and both desktops converge
+/// on one contact.
+#[tokio::test]
+async fn a_phone_taken_by_another_row_on_the_server_merges_into_that_row() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    let old = contacts::create(&a.store, acc, &person("+5511987650100", "Carla"))
+        .await
+        .unwrap();
+    a.sync().await;
+    b.sync().await;
+
+    // A: Carla's new phone. B, offline: a new contact with that phone, tagged.
+    contacts::update(&a.store, acc, old.id, &person("+5511987650200", "Carla"))
+        .await
+        .unwrap();
+    a.sync().await;
+    let new = contacts::create(&b.store, acc, &person("+5511987650200", "Carla Nova"))
+        .await
+        .unwrap();
+    assert_ne!(new.id, old.id);
+    let tag = vip(&b).await;
+    tags::apply(&b.store, acc, tag.id, &[new.id], true)
+        .await
+        .unwrap();
+
+    let report = b.push().await;
+    assert_eq!(report.merged, 1, "{report:?}");
+    b.pull().await;
+    a.sync().await;
+    assert_eq!(a.rows().await, b.rows().await);
+    for d in [&a, &b] {
+        assert!(contact(d, new.id).await.is_none());
+        let carla = contact(d, old.id).await.unwrap();
+        assert_eq!(carla.phone, "+5511987650200");
+        assert_eq!(tag_names(d, old.id).await, ["VIP"]);
+    }
+    assert_eq!(b.waiting().await, 0);
+}
+
+/// A row from before natural ids (a random id) holds a phone on the server;
+/// the same phone created on another desktop gets a natural id, so the
+/// server refuses it; that desktop's row takes the server's id, with its tag.
+#[tokio::test]
+async fn a_new_row_takes_the_id_of_an_older_row_with_its_key() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    a.sync().await;
+    b.sync().await;
+    let legacy = ContactId::new();
+    sqlx::query(
+        "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
+         VALUES (?, ?, '+5511987650300', 'Davi', 'davi', 1, 1)",
+    )
+    .bind(legacy)
+    .bind(a.account)
+    .execute(a.pool())
+    .await
+    .unwrap();
+    a.sync().await;
+
+    // B has not pulled yet: it creates the same phone and tags it.
+    let davi = contacts::create(&b.store, acc, &person("+5511987650300", "Davi Lima"))
+        .await
+        .unwrap();
+    let tag = vip(&b).await;
+    tags::apply(&b.store, acc, tag.id, &[davi.id], true)
+        .await
+        .unwrap();
+    let report = b.push().await;
+    assert_eq!(report.merged, 1, "{report:?}");
+    b.pull().await;
+    a.sync().await;
+    assert_eq!(a.rows().await, b.rows().await);
+    for d in [&a, &b] {
+        let merged = contact(d, legacy).await.unwrap();
+        assert_eq!(merged.name.as_deref(), Some("Davi Lima"), "B's write is the latest");
+        assert_eq!(tag_names(d, legacy).await, ["VIP"]);
+        assert!(contact(d, davi.id).await.is_none());
+    }
+}

@@ -409,9 +409,11 @@ impl Fleet {
     async fn lose(self: &Arc<Self>, account: AccountId, id: InstanceId) {
         let running = self.lock().remove(&id);
         if let Some(running) = running {
-            // Not the keeper: it is the task running this.
-            running.handle.stop().await;
+            // The pump first, so the browser's own "stopped" is not recorded
+            // over the reason below (an interrupted send is resent safely,
+            // as after a crash). Not the keeper: it is the task running this.
             running.pump.abort();
+            running.handle.stop().await;
         }
         if let Err(e) = instances::set_status(
             &self.store,

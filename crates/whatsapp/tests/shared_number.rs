@@ -12,6 +12,7 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 use zapdesk_core::domain::{InstanceKind, MessageStatus};
@@ -36,6 +37,10 @@ struct Side {
 /// A desktop as the app starts it: the runner connected with the
 /// operator's login, the fleet asking it for leases and following its pulls.
 async fn side(db: &ScratchDatabase, d: &Desktop) -> Side {
+    side_renewing(db, d, FleetConfig::new(d.dir.path().to_path_buf()).lease_every).await
+}
+
+async fn side_renewing(db: &ScratchDatabase, d: &Desktop, lease_every: Duration) -> Side {
     let runner = Arc::new(SyncRunner::new(d.store.clone(), Arc::new(|_| {})));
     runner
         .connect(
@@ -48,6 +53,7 @@ async fn side(db: &ScratchDatabase, d: &Desktop) -> Side {
     let (tx, events) = mpsc::unbounded_channel();
     let config = FleetConfig {
         chromium: common::chromium(),
+        lease_every,
         ..FleetConfig::new(d.dir.path().to_path_buf())
     };
     let fleet = Fleet::new(
@@ -250,4 +256,69 @@ async fn a_reply_typed_on_desktop_b_is_sent_once_by_desktop_a_which_runs_the_num
     side_a.fleet.shutdown().await;
     side_a.runner.shutdown().await;
     side_b.runner.shutdown().await;
+}
+
+/// The keeper's side: a desktop whose lease was taken (it was offline past
+/// the expiry and another desktop took the number) stops the number at its
+/// next renewal, and starts it again by itself once the lease is free.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desktop_that_lost_the_lease_stops_the_number_and_takes_it_back_when_free() {
+    let _one = common::serial();
+    use_memory_keyring();
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let acc = a.account_id();
+    // Renewals every 200 ms keep the test short; the logic is the app's.
+    let mut side_a = side_renewing(&db, &a, Duration::from_millis(200)).await;
+    let number = instances::create(
+        &a.store,
+        acc,
+        &NumberInput {
+            name: "Balcão".into(),
+            kind: InstanceKind::Sandbox,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    side_a.fleet.start(acc, number).await.unwrap();
+    until_status(&mut side_a, number, |s| {
+        matches!(s, Status::AwaitingQr { .. })
+    })
+    .await;
+
+    // Another desktop holds the lease now (as after A's expiry).
+    let mut owner = db.connect_owner().await;
+    sqlx::query(
+        "UPDATE zapdesk.number_leases
+         SET holder = 'outrodesktop', holder_name = 'Bruno', expires_at = zapdesk.now_ms() + 600000
+         WHERE instance_id = $1",
+    )
+    .bind(number.as_uuid())
+    .execute(&mut owner)
+    .await
+    .unwrap();
+    until_status(&mut side_a, number, |s| matches!(s, Status::Stopped)).await;
+    assert!(side_a.fleet.running(acc).is_empty());
+    let stored = instances::get(&a.store, acc, number).await.unwrap();
+    assert_eq!(stored.status_detail.as_deref(), Some("lease_lost"));
+    assert!(stored.autostart, "still meant to run here");
+
+    // The other desktop lets it go: A takes it back and starts the number.
+    sqlx::query("DELETE FROM zapdesk.number_leases WHERE instance_id = $1")
+        .bind(number.as_uuid())
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    until_status(&mut side_a, number, |s| {
+        matches!(s, Status::AwaitingQr { .. })
+    })
+    .await;
+    assert_eq!(side_a.fleet.running(acc), vec![number]);
+    let holders = side_a.fleet.lease_holders(acc).await;
+    assert!(holders.len() == 1 && holders[0].mine, "{holders:?}");
+    side_a.fleet.shutdown().await;
+    // Shutting down gave the lease back.
+    assert!(side_a.fleet.lease_holders(acc).await.is_empty());
+    side_a.runner.shutdown().await;
 }

@@ -7,6 +7,7 @@
 use super::error::CampaignError;
 use super::sender::variables;
 use super::store::template_of;
+use crate::ids::{natural, natural_or_fresh};
 use crate::contacts::{ContactError, writable};
 use crate::domain::{InstanceStatus, MessageKind};
 use crate::fields;
@@ -48,12 +49,19 @@ pub async fn test_send(
 
     let mut tx = store.write().await?;
     writable(&mut tx, account).await?;
+    let id = natural_or_fresh(
+        &mut *tx,
+        "contacts",
+        account,
+        natural(account, "contact", &phone),
+    )
+    .await?;
     sqlx::query(
         "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
          VALUES (?, ?, ?, NULL, '', ?, ?)
          ON CONFLICT (account_id, phone) DO NOTHING",
     )
-    .bind(ContactId::new())
+    .bind(id)
     .bind(account)
     .bind(&phone)
     .bind(now)

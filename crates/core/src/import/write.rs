@@ -11,7 +11,7 @@ use sqlx::{QueryBuilder, Sqlite, Transaction};
 use super::{ImportReport, Record};
 use crate::contacts;
 use crate::fields::Canonical;
-use crate::ids::{FieldId, TagId};
+use crate::ids::{FieldId, TagId, natural};
 use crate::text::fold;
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, Store, tags};
@@ -22,6 +22,9 @@ const ROWS_PER_STATEMENT: usize = 500;
 pub(super) struct Writer {
     account: AccountId,
     contacts: HashMap<String, (ContactId, Option<String>)>,
+    /// Every contact id of the account, for natural ids taken by a contact
+    /// whose phone was changed (`ids::natural_or_fresh` without a query each).
+    ids: HashSet<ContactId>,
     tagged: HashSet<(ContactId, TagId)>,
     values: HashMap<(ContactId, FieldId), String>,
     tag_ids: HashMap<String, TagId>,
@@ -37,7 +40,8 @@ impl Writer {
         .await?
         .into_iter()
         .map(|(phone, id, name)| (phone, (id, name)))
-        .collect();
+        .collect::<HashMap<_, _>>();
+        let ids = contacts.values().map(|(id, _)| *id).collect();
         let tagged = sqlx::query_as::<_, (ContactId, TagId)>(
             "SELECT contact_id, tag_id FROM contact_tags WHERE account_id = ?",
         )
@@ -58,6 +62,7 @@ impl Writer {
         Ok(Writer {
             account,
             contacts,
+            ids,
             tagged,
             values,
             tag_ids: HashMap::new(),
@@ -90,7 +95,12 @@ impl Writer {
                     *id
                 }
                 None => {
-                    let id = ContactId::new();
+                    let natural = ContactId::from_uuid(natural(account, "contact", &record.phone));
+                    let id = if self.ids.insert(natural) {
+                        natural
+                    } else {
+                        ContactId::new()
+                    };
                     created.push((id, record));
                     id
                 }

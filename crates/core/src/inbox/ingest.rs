@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use sqlx::{Sqlite, Transaction};
 
 use super::InboxError;
+use crate::ids::{natural, natural_or_fresh};
 use crate::domain::{Direction, MessageKind};
 use crate::text::fold;
 use crate::time::now_ms;
@@ -249,12 +250,19 @@ async fn contact_for(
         .map(str::trim)
         .filter(|n| !n.is_empty() && !msg.from_me);
     let now = now_ms();
+    let id = natural_or_fresh(
+        &mut **tx,
+        "contacts",
+        account,
+        natural(account, "contact", &phone),
+    )
+    .await?;
     sqlx::query(
         "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (account_id, phone) DO NOTHING",
     )
-    .bind(ContactId::new())
+    .bind(id)
     .bind(account)
     .bind(&phone)
     .bind(name.map(|n| {
@@ -290,7 +298,7 @@ pub(crate) async fn conversation_for(
          VALUES (?, ?, ?, ?, 'open', ?, ?, ?)
          ON CONFLICT (account_id, instance_id, contact_id) DO NOTHING",
     )
-    .bind(ConversationId::new())
+    .bind(thread_id(account, instance, contact))
     .bind(account)
     .bind(contact)
     .bind(instance)
@@ -326,7 +334,7 @@ pub(crate) async fn conversations_for(
         "INSERT INTO conversations (id, account_id, contact_id, instance_id, status, last_message_at, created_at, updated_at) ",
     );
     insert.push_values(contacts, |mut row, contact| {
-        row.push_bind(ConversationId::new())
+        row.push_bind(thread_id(account, instance, *contact))
             .push_bind(account)
             .push_bind(*contact)
             .push_bind(instance)
@@ -353,4 +361,11 @@ pub(crate) async fn conversations_for(
     let rows: Vec<(ContactId, ConversationId)> =
         select.build_query_as().fetch_all(&mut **tx).await?;
     Ok(rows.into_iter().collect())
+}
+
+/// A conversation's id from its number and contact (see `ids::natural`): the
+/// same thread started on two desktops is one conversation once synced. A
+/// conversation never changes number or contact, so the id is never taken.
+fn thread_id(account: AccountId, instance: InstanceId, contact: ContactId) -> ConversationId {
+    ConversationId::from_uuid(natural(account, "conversation", &format!("{instance}:{contact}")))
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{natural, natural_or_fresh};
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::ids::MessageId as QuickReplyId;
 use crate::time::now_ms;
@@ -119,11 +120,18 @@ pub async fn create(
 ) -> Result<QuickReply, QuickReplyError> {
     let (shortcut, body) = validate(input)?;
     let now = now_ms();
+    let id = natural_or_fresh(
+        store.pool(),
+        "quick_replies",
+        account,
+        natural(account, "quick_reply", &shortcut),
+    )
+    .await?;
     sqlx::query_as(
         "INSERT INTO quick_replies (id, account_id, shortcut, body, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id, shortcut, body",
     )
-    .bind(QuickReplyId::new())
+    .bind(id)
     .bind(account)
     .bind(&shortcut)
     .bind(&body)
