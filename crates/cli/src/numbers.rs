@@ -142,7 +142,9 @@ pub async fn serve(
     let sync = Arc::new(SyncRunner::new(store.clone(), Arc::new(report_sync)));
     fleet.set_leases(sync.clone());
     fleet.follow(sync.pulled());
-    let lang = zapdesk_core::settings::language(store).await.unwrap_or_default();
+    let lang = zapdesk_core::settings::language(store)
+        .await
+        .unwrap_or_default();
     if let Err(e) = sync.resume(lang).await {
         eprintln!("sync: {}", e.message(lang));
     }

@@ -5,11 +5,11 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
-use crate::ids::{natural, natural_or_fresh};
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::fields::{self, FieldError};
 use crate::filter::{self, ContactFilter, ContactSelection};
 use crate::ids::TagId;
+use crate::ids::{natural, natural_or_fresh};
 use crate::text::{NameProblem, clean_name, fold};
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, Lang, Store, phone};
@@ -433,7 +433,7 @@ pub async fn resolve(
             let fields = fields::list(store, account).await?;
             let mut sql = QueryBuilder::<Sqlite>::new("SELECT c.id");
             filter::push_from_where(&mut sql, account, filter, &fields)?;
-            sql.push(" ORDER BY c.id");
+            sql.push(" ORDER BY c.rowid");
             out = sql.build_query_scalar().fetch_all(store.pool()).await?;
         }
         ContactSelection::Ids { ids } => {

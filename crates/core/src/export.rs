@@ -54,7 +54,7 @@ pub async fn csv(
         );
         sql.push_bind(account);
         filter::push_id_list(&mut sql, chunk);
-        sql.push(" ORDER BY c.id");
+        sql.push(" ORDER BY c.rowid");
         let rows: Vec<ExportRow> = sql.build_query_as().fetch_all(store.pool()).await?;
         for (id, phone, name, opted_out_at, created_at) in rows {
             let mut record = vec![

@@ -6,9 +6,9 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{Sqlite, Transaction};
 
-use crate::ids::{natural, natural_or_fresh};
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::ids::FieldId;
+use crate::ids::{natural, natural_or_fresh};
 use crate::text::{NameProblem, clean_name, fold};
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, Lang, Store};
@@ -454,7 +454,7 @@ fn on_write_error(e: sqlx::Error, label: &str) -> FieldError {
 /// The account's fields, oldest first (the order a person created them in).
 pub async fn list(store: &Store, account: AccountId) -> Result<Vec<CustomField>, FieldError> {
     let rows: Vec<FieldRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM custom_fields WHERE account_id = ? ORDER BY created_at, id"
+        "SELECT {COLUMNS} FROM custom_fields WHERE account_id = ? ORDER BY created_at, rowid"
     ))
     .bind(account)
     .fetch_all(store.pool())
@@ -575,7 +575,7 @@ pub async fn values_of(
     Ok(sqlx::query_as(
         "SELECT cf.field_id, cf.value FROM contact_fields cf
          JOIN custom_fields f ON f.account_id = cf.account_id AND f.id = cf.field_id
-         WHERE cf.account_id = ? AND cf.contact_id = ? ORDER BY f.created_at, f.id",
+         WHERE cf.account_id = ? AND cf.contact_id = ? ORDER BY f.created_at, f.rowid",
     )
     .bind(account)
     .bind(contact)

@@ -63,7 +63,11 @@ pub trait LeaseGate: Send + Sync {
 pub struct LocalOnly;
 
 impl LeaseGate for LocalOnly {
-    fn take(&self, _: AccountId, _: InstanceId) -> LeaseFuture<'_, Result<LeaseAnswer, LeaseUnknown>> {
+    fn take(
+        &self,
+        _: AccountId,
+        _: InstanceId,
+    ) -> LeaseFuture<'_, Result<LeaseAnswer, LeaseUnknown>> {
         Box::pin(async { Ok(LeaseAnswer::NotShared) })
     }
 

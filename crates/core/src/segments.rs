@@ -4,10 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{natural, natural_or_fresh};
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::filter::ContactFilter;
 use crate::ids::SegmentId;
+use crate::ids::{natural, natural_or_fresh};
 use crate::text::{NameProblem, clean_name};
 use crate::time::now_ms;
 use crate::{AccountId, Lang, Store};

@@ -4,12 +4,12 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
-use crate::ids::{natural, natural_or_fresh};
 use crate::domain::Tag;
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::fields::{self, FieldError};
 use crate::filter::{self, ContactSelection};
 use crate::ids::TagId;
+use crate::ids::{natural, natural_or_fresh};
 use crate::text::{NameProblem, clean_name};
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, Lang, Store};

@@ -28,11 +28,12 @@ const ACCOUNT_OWNED: &[&str] = &[
 ];
 /// Modules allowed to work across accounts, and why.
 const CROSS_ACCOUNT: &[&str] = &[
-    "accounts.rs", // the accounts themselves
-    "settings.rs", // desktop-wide preferences
-    "domain.rs",   // row types only, no queries
-    "migrate.rs",  // schema, not data
-    "users.rs",    // the agency's operators work across accounts
+    "accounts.rs",    // the accounts themselves
+    "settings.rs",    // desktop-wide preferences
+    "domain.rs",      // row types only, no queries
+    "migrate.rs",     // schema, not data
+    "users.rs",       // the agency's operators work across accounts
+    "sync_outbox.rs", // the desktop's queue to the server, all accounts
 ];
 
 fn sources() -> Vec<(String, String)> {

@@ -195,7 +195,16 @@ async fn session(
     // LISTEN before the first pull: a change committed after the pull's
     // snapshot is then notified, and one before it is in the snapshot.
     let (mut notified, listener) = listen(config).await?;
-    let result = serve(local, config, status, wake, failures, &mut conn, &mut notified).await;
+    let result = serve(
+        local,
+        config,
+        status,
+        wake,
+        failures,
+        &mut conn,
+        &mut notified,
+    )
+    .await;
     listener.abort();
     let _ = conn.close().await;
     result
@@ -216,6 +225,9 @@ async fn serve(
         stop,
     } = wake;
     let mut accounts = pull::memberships(conn).await?;
+    // Accounts not shared on this server are not pushed; their entries stay
+    // one per row.
+    zapdesk_core::store::compact_outbox(local).await?;
     // Whatever was recorded before this point is in the first push.
     changes.borrow_and_update();
     sync_all(local, conn, &accounts, status).await?;

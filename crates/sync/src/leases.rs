@@ -179,6 +179,10 @@ impl LeaseGate for RemoteLeases {
     }
 
     fn holders(&self, account: AccountId) -> LeaseFuture<'_, Vec<RemoteHolder>> {
-        Box::pin(async move { RemoteLeases::holders(self, account).await.unwrap_or_default() })
+        Box::pin(async move {
+            RemoteLeases::holders(self, account)
+                .await
+                .unwrap_or_default()
+        })
     }
 }

@@ -9,9 +9,7 @@ use std::sync::{Arc, RwLock};
 use serde::Serialize;
 use tokio::sync::{Mutex, watch};
 use tokio::task::JoinHandle;
-use zapdesk_core::lease::{
-    LeaseAnswer, LeaseFuture, LeaseGate, LeaseUnknown, RemoteHolder,
-};
+use zapdesk_core::lease::{LeaseAnswer, LeaseFuture, LeaseGate, LeaseUnknown, RemoteHolder};
 use zapdesk_core::{AccountId, InstanceId, Lang, Store, UserError};
 
 use crate::connection::{ConnectionSettings, RemoteStatus, test_connection};
@@ -99,7 +97,10 @@ impl SyncRunner {
     }
 
     fn current_leases(&self) -> Leases {
-        self.leases.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.leases
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The current view.
@@ -130,15 +131,15 @@ impl SyncRunner {
             Err(e) => {
                 self.set_leases(Leases::Broken(e.message(lang)));
                 self.shared.publish(SyncView {
-                connection: Some(connection),
-                status: Some(SyncStatus {
-                    state: SyncState::Error {
-                        code: e.code(),
-                        message: e.message(lang),
-                    },
-                    ..SyncStatus::default()
-                }),
-            })
+                    connection: Some(connection),
+                    status: Some(SyncStatus {
+                        state: SyncState::Error {
+                            code: e.code(),
+                            message: e.message(lang),
+                        },
+                        ..SyncStatus::default()
+                    }),
+                })
             }
         }
         Ok(())
@@ -251,7 +252,9 @@ impl LeaseGate for SyncRunner {
             match leases {
                 Leases::Alone => Ok(LeaseAnswer::NotShared),
                 Leases::Remote(remote) => remote.take(account, instance).await,
-                Leases::Broken(_) if !crate::leases::was_shared(self.store.pool_for_sync(), account).await => {
+                Leases::Broken(_)
+                    if !crate::leases::was_shared(self.store.pool_for_sync(), account).await =>
+                {
                     Ok(LeaseAnswer::NotShared)
                 }
                 Leases::Broken(why) => Err(LeaseUnknown(why)),

@@ -214,9 +214,7 @@ async fn accounts_not_shared_need_no_lease_and_leases_cannot_be_written_by_hand(
             InstanceId::new(),
             a.account
         ),
-        format!(
-            "UPDATE zapdesk.number_leases SET holder = 'abc' WHERE instance_id = '{number}'"
-        ),
+        format!("UPDATE zapdesk.number_leases SET holder = 'abc' WHERE instance_id = '{number}'"),
         format!("DELETE FROM zapdesk.number_leases WHERE instance_id = '{number}'"),
     ] {
         let err = conn.execute(sql.as_str()).await.unwrap_err();

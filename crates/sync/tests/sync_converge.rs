@@ -484,7 +484,14 @@ async fn the_same_contact_and_tag_created_offline_on_two_desktops_become_one() {
             .await
             .unwrap()
         };
-        for table in ["contacts", "tags", "contact_tags", "custom_fields", "segments", "quick_replies"] {
+        for table in [
+            "contacts",
+            "tags",
+            "contact_tags",
+            "custom_fields",
+            "segments",
+            "quick_replies",
+        ] {
             assert_eq!(count(table).await, 1, "{table}");
         }
     }
@@ -598,8 +605,54 @@ async fn a_new_row_takes_the_id_of_an_older_row_with_its_key() {
     assert_eq!(a.rows().await, b.rows().await);
     for d in [&a, &b] {
         let merged = contact(d, legacy).await.unwrap();
-        assert_eq!(merged.name.as_deref(), Some("Davi Lima"), "B's write is the latest");
+        assert_eq!(
+            merged.name.as_deref(),
+            Some("Davi Lima"),
+            "B's write is the latest"
+        );
         assert_eq!(tag_names(d, legacy).await, ["VIP"]);
         assert!(contact(d, davi.id).await.is_none());
     }
+}
+
+/// Compacted, the outbox keeps one entry per row however often the row
+/// changed (what bounds it for an account no server takes), and the push
+/// still sends every row's last state, deletes included.
+#[tokio::test]
+async fn the_outbox_keeps_one_entry_per_row_and_still_pushes_the_last_state() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    a.sync().await;
+    let acc = a.account_id();
+    let eva = contacts::create(&a.store, acc, &person("+5511987650400", "Eva"))
+        .await
+        .unwrap();
+    for n in 0..20 {
+        contacts::update(
+            &a.store,
+            acc,
+            eva.id,
+            &person("+5511987650400", &format!("Eva {n}")),
+        )
+        .await
+        .unwrap();
+    }
+    let gone = contacts::create(&a.store, acc, &person("+5511987650401", "Ida"))
+        .await
+        .unwrap();
+    contacts::delete(&a.store, acc, gone.id).await.unwrap();
+    assert_eq!(a.waiting().await, 23);
+    let removed = zapdesk_core::store::compact_outbox(a.pool()).await.unwrap();
+    assert_eq!(removed, 21);
+    assert_eq!(a.waiting().await, 2);
+
+    a.push().await;
+    let b = other_desktop(&db, &a).await;
+    b.sync().await;
+    assert_eq!(
+        contact(&b, eva.id).await.unwrap().name.as_deref(),
+        Some("Eva 19")
+    );
+    assert!(contact(&b, gone.id).await.is_none());
+    assert_eq!(a.rows().await, b.rows().await);
 }

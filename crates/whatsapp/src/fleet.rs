@@ -14,6 +14,7 @@ use serde::Serialize;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 use zapdesk_core::domain::{InstanceKind, InstanceStatus, MessageKind};
+use zapdesk_core::inbox::attachments::Attachment;
 use zapdesk_core::inbox::ingest::{Inbound, Media, ingest};
 use zapdesk_core::inbox::{InboxError, conversations, outbox};
 use zapdesk_core::instances::{self, NumberError};
@@ -121,6 +122,8 @@ pub enum FleetError {
     RunsElsewhere { holder_name: String },
     #[error("lease unknown: {0}")]
     LeaseUnknown(String),
+    #[error("files go out from {holder_name}'s desktop only")]
+    FileFromElsewhere { holder_name: String },
 }
 
 impl UserError for FleetError {
@@ -135,7 +138,9 @@ impl UserError for FleetError {
             FleetError::Command(_) | FleetError::Sandbox(_) | FleetError::Io(_) => {
                 ErrorCode::WhatsappFailed
             }
-            FleetError::RunsElsewhere { .. } => ErrorCode::NumberRunsElsewhere,
+            FleetError::RunsElsewhere { .. } | FleetError::FileFromElsewhere { .. } => {
+                ErrorCode::NumberRunsElsewhere
+            }
             FleetError::LeaseUnknown(_) => ErrorCode::NumberLeaseUnknown,
         }
     }
@@ -182,6 +187,14 @@ impl UserError for FleetError {
                 ),
                 Lang::En => format!(
                     "This number is running on {holder_name}'s computer. A number runs on one computer at a time: to use it here, stop it there (if that computer loses its connection, the number is free within 20 seconds)."
+                ),
+            },
+            FleetError::FileFromElsewhere { holder_name } => match lang {
+                Lang::PtBr => format!(
+                    "O número desta conversa está em execução no computador de {holder_name}: arquivos só podem ser enviados de lá. Textos podem ser enviados daqui."
+                ),
+                Lang::En => format!(
+                    "This conversation's number runs on {holder_name}'s computer: files can only be sent from there. Texts can be sent from here."
                 ),
             },
             FleetError::LeaseUnknown(e) => match lang {
@@ -370,7 +383,12 @@ impl Fleet {
     }
 
     fn cancel_standby(&self, id: InstanceId) {
-        if let Some(task) = self.standby.lock().unwrap_or_else(|p| p.into_inner()).remove(&id) {
+        if let Some(task) = self
+            .standby
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id)
+        {
             task.abort();
         }
     }
@@ -585,6 +603,33 @@ impl Fleet {
         Ok(self.kick_conversation(account, conversation).await)
     }
 
+    /// Queues a file; it goes out now if its number is connected, later if
+    /// not. A file is read from this desktop's data folder when it is sent,
+    /// so it cannot go through another desktop that runs the number (a text
+    /// can: it travels in the message row).
+    pub async fn send_file(
+        &self,
+        account: AccountId,
+        conversation: ConversationId,
+        file: &Attachment,
+        caption: &str,
+    ) -> Result<bool, FleetError> {
+        let summary = conversations::get(&self.store, account, conversation).await?;
+        if let Some(holder) = self
+            .leases()
+            .holders(account)
+            .await
+            .into_iter()
+            .find(|h| h.instance == summary.instance_id && !h.mine)
+        {
+            return Err(FleetError::FileFromElsewhere {
+                holder_name: holder.holder_name,
+            });
+        }
+        outbox::enqueue_file(&self.store, account, conversation, file, caption).await?;
+        Ok(self.kick_conversation(account, conversation).await)
+    }
+
     /// Something was queued in a conversation: tell the UI, and wake its
     /// number's sender. Returns whether that number is connected right now.
     pub async fn kick_conversation(
@@ -663,7 +708,12 @@ impl Fleet {
 
     /// Stops every number without changing whether it starts next time.
     pub async fn shutdown(&self) {
-        for (_, task) in self.standby.lock().unwrap_or_else(|p| p.into_inner()).drain() {
+        for (_, task) in self
+            .standby
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain()
+        {
             task.abort();
         }
         let all: Vec<(InstanceId, Running)> = self.lock().drain().collect();
@@ -714,7 +764,10 @@ impl Fleet {
 
     /// Kicks every sender whenever `changes` moves (the sync runner's count
     /// of pulled rows), until the sender of `changes` is dropped.
-    pub fn follow(self: &Arc<Self>, mut changes: tokio::sync::watch::Receiver<u64>) -> JoinHandle<()> {
+    pub fn follow(
+        self: &Arc<Self>,
+        mut changes: tokio::sync::watch::Receiver<u64>,
+    ) -> JoinHandle<()> {
         let fleet = Arc::clone(self);
         tokio::spawn(async move {
             while changes.changed().await.is_ok() {

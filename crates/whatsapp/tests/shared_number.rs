@@ -37,7 +37,12 @@ struct Side {
 /// A desktop as the app starts it: the runner connected with the
 /// operator's login, the fleet asking it for leases and following its pulls.
 async fn side(db: &ScratchDatabase, d: &Desktop) -> Side {
-    side_renewing(db, d, FleetConfig::new(d.dir.path().to_path_buf()).lease_every).await
+    side_renewing(
+        db,
+        d,
+        FleetConfig::new(d.dir.path().to_path_buf()).lease_every,
+    )
+    .await
 }
 
 async fn side_renewing(db: &ScratchDatabase, d: &Desktop, lease_every: Duration) -> Side {
@@ -74,11 +79,7 @@ async fn side_renewing(db: &ScratchDatabase, d: &Desktop, lease_every: Duration)
 }
 
 /// Waits, pull by pull, until `check` holds on this desktop's store.
-async fn after_pulls<T>(
-    side: &Side,
-    what: &str,
-    check: impl AsyncFn(&Store) -> Option<T>,
-) -> T {
+async fn after_pulls<T>(side: &Side, what: &str, check: impl AsyncFn(&Store) -> Option<T>) -> T {
     let mut pulled = side.runner.pulled();
     tokio::time::timeout(common::WAIT, async {
         loop {
@@ -163,7 +164,10 @@ async fn a_reply_typed_on_desktop_b_is_sent_once_by_desktop_a_which_runs_the_num
         .sandbox(acc, number, SandboxAction::Scan)
         .await
         .unwrap();
-    until_status(&mut side_a, number, |s| matches!(s, Status::Connected { .. })).await;
+    until_status(&mut side_a, number, |s| {
+        matches!(s, Status::Connected { .. })
+    })
+    .await;
 
     // A contact writes; the conversation reaches B.
     side_a
@@ -181,7 +185,7 @@ async fn a_reply_typed_on_desktop_b_is_sent_once_by_desktop_a_which_runs_the_num
         .await
         .unwrap();
     let conversation = after_pulls(&side_b, "the conversation on B", async |s: &Store| {
-            only_conversation(s, acc).await
+        only_conversation(s, acc).await
     })
     .await;
     let thread = conversations::thread(&b.store, acc, conversation, None, 10)
@@ -203,28 +207,20 @@ async fn a_reply_typed_on_desktop_b_is_sent_once_by_desktop_a_which_runs_the_num
 
     // B replies: queued on B (its number is not connected here) ...
     let text = "Entregamos sim, até as 18h!";
-    assert!(
-        !side_b
-            .fleet
-            .reply(acc, conversation, text)
-            .await
-            .unwrap()
-    );
+    assert!(!side_b.fleet.reply(acc, conversation, text).await.unwrap());
     // ... sent by A, and B sees it sent.
     let on_b = after_pulls(&side_b, "the reply sent, on B", async |s: &Store| {
         let thread = conversations::thread(s, acc, conversation, None, 10)
             .await
             .unwrap();
-        thread
-            .into_iter()
-            .find(|m| {
-                // The Sandbox acks at once: sent, delivered or read by now.
-                m.body == text
-                    && matches!(
-                        m.status,
-                        MessageStatus::Sent | MessageStatus::Delivered | MessageStatus::Read
-                    )
-            })
+        thread.into_iter().find(|m| {
+            // The Sandbox acks at once: sent, delivered or read by now.
+            m.body == text
+                && matches!(
+                    m.status,
+                    MessageStatus::Sent | MessageStatus::Delivered | MessageStatus::Read
+                )
+        })
     })
     .await;
     let sent = side_a.fleet.sandbox_sent(number).unwrap();
@@ -240,6 +236,23 @@ async fn a_reply_typed_on_desktop_b_is_sent_once_by_desktop_a_which_runs_the_num
         .find(|m| m.id == on_b.id)
         .unwrap();
     assert_eq!(on_a.wa_message_id, on_b.wa_message_id);
+    // A file would be read from B's folder by A: refused on B, with who runs it.
+    use base64::Engine as _;
+    let pdf = zapdesk_core::inbox::attachments::decode(
+        "cardapio.pdf",
+        "application/pdf",
+        &base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.4 teste"),
+    )
+    .unwrap();
+    let refused = side_b
+        .fleet
+        .send_file(acc, conversation, &pdf, "Nosso cardápio")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, FleetError::FileFromElsewhere { holder_name } if holder_name == "Operador"),
+        "{refused:?}"
+    );
     // B never ran the number, so it never sent anything itself.
     assert!(side_b.fleet.sandbox_sent(number).unwrap().is_empty());
 
@@ -251,7 +264,10 @@ async fn a_reply_typed_on_desktop_b_is_sent_once_by_desktop_a_which_runs_the_num
     })
     .await;
     let refused = side_a.fleet.start(acc, number).await.unwrap_err();
-    assert!(matches!(refused, FleetError::RunsElsewhere { .. }), "{refused:?}");
+    assert!(
+        matches!(refused, FleetError::RunsElsewhere { .. }),
+        "{refused:?}"
+    );
     side_b.fleet.shutdown().await;
     side_a.fleet.shutdown().await;
     side_a.runner.shutdown().await;

@@ -122,22 +122,18 @@ pub async fn inbox_send_file(
     conversation: ConversationId,
     file: AttachmentInput,
 ) -> Result<bool, IpcError> {
-    let store = state.store()?;
     let attachment =
         attachments::decode(&file.name, &file.mime, &file.data).map_err(|e| state.fail(e))?;
-    outbox::enqueue_file(
-        store,
-        account,
-        conversation,
-        &attachment,
-        file.caption.as_deref().unwrap_or(""),
-    )
-    .await
-    .map_err(|e| state.fail(e))?;
-    Ok(state
+    state
         .fleet()?
-        .kick_conversation(account, conversation)
-        .await)
+        .send_file(
+            account,
+            conversation,
+            &attachment,
+            file.caption.as_deref().unwrap_or(""),
+        )
+        .await
+        .map_err(|e| state.fail(e))
 }
 
 /// The media of a message as a `data:` URL, for the thread to show or save.

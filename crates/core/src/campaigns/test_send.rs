@@ -7,11 +7,11 @@
 use super::error::CampaignError;
 use super::sender::variables;
 use super::store::template_of;
-use crate::ids::{natural, natural_or_fresh};
 use crate::contacts::{ContactError, writable};
 use crate::domain::{InstanceStatus, MessageKind};
 use crate::fields;
 use crate::ids::InstanceId;
+use crate::ids::{natural, natural_or_fresh};
 use crate::inbox::{ingest, outbox};
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, MessageId, Store, phone};

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use sqlx::{Sqlite, Transaction};
 
 use super::InboxError;
-use crate::ids::{natural, natural_or_fresh};
 use crate::domain::{Direction, MessageKind};
+use crate::ids::{natural, natural_or_fresh};
 use crate::text::fold;
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, ConversationId, InstanceId, MessageId, Store};
@@ -367,5 +367,9 @@ pub(crate) async fn conversations_for(
 /// same thread started on two desktops is one conversation once synced. A
 /// conversation never changes number or contact, so the id is never taken.
 fn thread_id(account: AccountId, instance: InstanceId, contact: ContactId) -> ConversationId {
-    ConversationId::from_uuid(natural(account, "conversation", &format!("{instance}:{contact}")))
+    ConversationId::from_uuid(natural(
+        account,
+        "conversation",
+        &format!("{instance}:{contact}"),
+    ))
 }

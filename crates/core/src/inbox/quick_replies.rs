@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{natural, natural_or_fresh};
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::ids::MessageId as QuickReplyId;
+use crate::ids::{natural, natural_or_fresh};
 use crate::time::now_ms;
 use crate::{AccountId, Lang, Store};
 

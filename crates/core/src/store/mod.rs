@@ -8,21 +8,22 @@
 
 mod error;
 mod migrate;
+mod sync_outbox;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqliteOperation, SqlitePool, SqlitePoolOptions,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use tokio::sync::watch;
 
 pub use error::StoreError;
 pub use migrate::{MIGRATOR, latest_version};
+pub use sync_outbox::compact_outbox;
+use sync_outbox::watch_outbox;
 
 /// File name of the database inside the data folder.
 pub const DB_FILE: &str = "zapdesk.sqlite3";
@@ -74,6 +75,7 @@ impl Store {
             .connect_with(options)
             .await?;
         migrate::run(&pool, data_dir).await?;
+        compact_outbox(&pool).await?;
         Ok(Store {
             pool,
             data_dir: data_dir.to_path_buf(),
@@ -120,30 +122,4 @@ impl Store {
     pub async fn close(self) {
         self.pool.close().await;
     }
-}
-
-/// Hooks on one connection: a row inserted into `sync_outbox` marks the
-/// transaction; its commit moves the counter (a rollback forgets the mark).
-/// The hooks run inside SQLite's call and only touch an atomic and a watch.
-async fn watch_outbox(
-    conn: &mut sqlx::SqliteConnection,
-    counter: Arc<watch::Sender<u64>>,
-) -> Result<(), sqlx::Error> {
-    let mut handle = conn.lock_handle().await?;
-    let dirty = Arc::new(AtomicBool::new(false));
-    let on_write = Arc::clone(&dirty);
-    handle.set_update_hook(move |row| {
-        if row.table == "sync_outbox" && matches!(row.operation, SqliteOperation::Insert) {
-            on_write.store(true, Ordering::Relaxed);
-        }
-    });
-    let on_commit = Arc::clone(&dirty);
-    handle.set_commit_hook(move || {
-        if on_commit.swap(false, Ordering::Relaxed) {
-            counter.send_modify(|n| *n = n.wrapping_add(1));
-        }
-        true
-    });
-    handle.set_rollback_hook(move || dirty.store(false, Ordering::Relaxed));
-    Ok(())
 }

@@ -4,17 +4,17 @@
 
 use std::str::FromStr;
 
+use crate::MemberRole;
+use crate::invite::{Invitation, invite};
+use crate::tables::TABLES;
+use crate::testing::ScratchDatabase;
+use crate::{PullReport, PushReport, pull_once, push_once};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, PgConnection, SqlitePool};
 use tempfile::TempDir;
 use uuid::Uuid;
 use zapdesk_core::accounts::{self, Account, AccountInput};
 use zapdesk_core::{AccountId, Store};
-use crate::MemberRole;
-use crate::invite::{Invitation, invite};
-use crate::tables::TABLES;
-use crate::testing::ScratchDatabase;
-use crate::{PullReport, PushReport, pull_once, push_once};
 
 pub struct Desktop {
     pub dir: TempDir,
