@@ -95,35 +95,70 @@ pub async fn pull_account(
         .execute(&mut *tx)
         .await?;
     // The statements, built once per table rather than once per row.
-    let statements: Vec<(String, String)> = TABLES
+    let statements: Vec<(String, String, String)> = TABLES
         .iter()
-        .map(|t| (t.local_apply_row(), t.local_apply_tombstone()))
+        .map(|t| {
+            (
+                t.local_apply_row(),
+                t.local_apply_tombstone(),
+                t.local_apply_rows(APPLY_ROWS),
+            )
+        })
         .collect();
     let mut newest: Option<Hlc> = None;
-    for change in &changes {
+    let mut at = 0;
+    while at < changes.len() {
+        let first = &changes[at];
         let index = TABLES
             .iter()
-            .position(|t| std::ptr::eq(t, change.table))
+            .position(|t| std::ptr::eq(t, first.table))
             .unwrap_or_default();
-        let (live, tombstone) = &statements[index];
-        let sql = if change.deleted { tombstone } else { live };
-        match apply(&mut tx, change, sql).await {
-            Ok(n) => report.applied += n,
-            // A local UNIQUE (phone, tag name, …) held by another row: a
-            // statement-level failure, the transaction goes on.
-            Err(e)
-                if e.as_database_error()
-                    .is_some_and(|d| d.is_unique_violation()) =>
+        let (live, tombstone, many) = &statements[index];
+        // Consecutive live rows of one table go in one statement.
+        let mut end = at + 1;
+        if !first.deleted {
+            while end < changes.len()
+                && end - at < APPLY_ROWS
+                && !changes[end].deleted
+                && std::ptr::eq(changes[end].table, first.table)
             {
-                report.conflicts += 1;
+                end += 1;
             }
-            Err(e) => return Err(e.into()),
         }
-        if let Some(h) = Hlc::parse(&change.hlc)
-            && newest.as_ref().is_none_or(|n| h > *n)
-        {
-            newest = Some(h);
+        let run = &changes[at..end];
+        let together = if run.len() == APPLY_ROWS {
+            Some(apply_many(&mut tx, run, many).await)
+        } else if run.len() > 1 {
+            Some(apply_many(&mut tx, run, &first.table.local_apply_rows(run.len())).await)
+        } else {
+            None
+        };
+        match together {
+            Some(Ok(n)) => report.applied += n,
+            // A local UNIQUE held by another row (below) fails the whole
+            // statement: row by row, to skip only that row.
+            Some(Err(e)) if !is_unique_violation(&e) => return Err(e.into()),
+            Some(Err(_)) | None => {
+                for change in run {
+                    let sql = if change.deleted { tombstone } else { live };
+                    match apply(&mut tx, change, sql).await {
+                        Ok(n) => report.applied += n,
+                        // A local UNIQUE (phone, tag name, …) held by another
+                        // row: a statement-level failure, the transaction goes on.
+                        Err(e) if is_unique_violation(&e) => report.conflicts += 1,
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
         }
+        for change in run {
+            if let Some(h) = Hlc::parse(&change.hlc)
+                && newest.as_ref().is_none_or(|n| h > *n)
+            {
+                newest = Some(h);
+            }
+        }
+        at = end;
     }
     if let Some(h) = &newest {
         hlc::observe(&mut tx, h).await?;
@@ -196,6 +231,48 @@ async fn read_changes(
     Ok((to, changes))
 }
 
+/// Live rows applied in one statement (`apply_width()` values each, at most
+/// 19 × 500 parameters: far below SQLite's 32 766).
+const APPLY_ROWS: usize = 500;
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}
+
+/// Applies live rows of one table with `sql` from `local_apply_rows`;
+/// returns how many changed the local store.
+async fn apply_many(
+    tx: &mut Transaction<'_, Sqlite>,
+    run: &[Change],
+    sql: &str,
+) -> Result<u64, sqlx::Error> {
+    let mut query = sqlx::query(sql);
+    for change in run {
+        query = bind_row(query, change);
+    }
+    Ok(query.execute(&mut **tx).await?.rows_affected())
+}
+
+fn bind_row<'q>(
+    mut query: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    change: &'q Change,
+) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    for value in &change.values {
+        query = match value {
+            Value::Uuid(v) => query.bind(*v),
+            Value::Text(v) => query.bind(v.as_deref()),
+            Value::Int(v) => query.bind(*v),
+            Value::Real(v) => query.bind(*v),
+        };
+    }
+    query = query.bind(change.hlc.as_str());
+    if let Some(folded) = change.table.folded_value(&change.values) {
+        query = query.bind(folded);
+    }
+    query
+}
+
 /// Applies one pulled row; returns 1 when the local store changed.
 async fn apply(
     tx: &mut Transaction<'_, Sqlite>,
@@ -214,18 +291,7 @@ async fn apply(
         }
         query = query.bind(&change.hlc);
     } else {
-        for value in &change.values {
-            query = match value {
-                Value::Uuid(v) => query.bind(*v),
-                Value::Text(v) => query.bind(v.clone()),
-                Value::Int(v) => query.bind(*v),
-                Value::Real(v) => query.bind(*v),
-            };
-        }
-        query = query.bind(&change.hlc);
-        if let Some(folded) = table.folded_value(&change.values) {
-            query = query.bind(folded);
-        }
+        query = bind_row(query, change);
     }
     Ok(query.execute(&mut **tx).await?.rows_affected())
 }

@@ -476,9 +476,21 @@ impl SyncTable {
     /// gone or a local delete with a later clock is waiting to be pushed;
     /// updated only when the pulled clock is later than the row's.
     pub(crate) fn local_apply_row(&self) -> String {
+        self.local_apply_rows(1)
+    }
+
+    /// The values one pulled row binds in [`local_apply_rows`].
+    pub(crate) fn apply_width(&self) -> usize {
+        self.columns.len() + 1 + usize::from(self.folded.is_some())
+    }
+
+    /// [`local_apply_row`] for `rows` rows in one statement: the rows'
+    /// parameters one after the other, `apply_width()` each. One statement
+    /// instead of one per row (each a round trip to SQLite's worker thread).
+    pub(crate) fn local_apply_rows(&self, rows: usize) -> String {
         let n = self.columns.len();
+        let width = self.apply_width();
         let mut cols = self.column_list("");
-        let mut params: Vec<String> = (1..=n + 1).map(|i| format!("?{i}")).collect();
         let mut sets: Vec<String> = self
             .columns
             .iter()
@@ -489,43 +501,50 @@ impl SyncTable {
         sets.push("hlc = excluded.hlc".to_owned());
         if let Some((folded, _)) = self.folded {
             cols.push_str(&format!(", {folded}"));
-            params.push(format!("?{}", n + 2));
             sets.push(format!("{folded} = excluded.{folded}"));
         }
-        let param_of = |name: &str| {
+        let values: Vec<String> = (0..rows)
+            .map(|r| {
+                let params: Vec<String> =
+                    (1..=width).map(|i| format!("?{}", r * width + i)).collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        // SQLite names the columns of a VALUES list column1, column2, …
+        let value_of = |name: &str| {
             self.column_index(name)
-                .map(|i| format!("?{}", i + 1))
+                .map(|i| format!("v.column{}", i + 1))
                 .unwrap_or_else(|| "NULL".to_owned())
         };
-        let account = param_of(self.account_column);
+        let account = value_of(self.account_column);
         let mut conditions: Vec<String> = self
             .parents
             .iter()
             .map(|(column, parent)| {
                 format!(
                     "EXISTS (SELECT 1 FROM {parent} WHERE account_id = {account} AND id = {})",
-                    param_of(column)
+                    value_of(column)
                 )
             })
             .collect();
         let key2 = self
             .outbox_key
             .get(1)
-            .map(|k| param_of(k))
+            .map(|k| value_of(k))
             .unwrap_or_else(|| "NULL".to_owned());
         conditions.push(format!(
             "NOT EXISTS (SELECT 1 FROM sync_outbox WHERE table_name = '{}' AND key1 = {} \
-             AND key2 IS {key2} AND op = 'delete' AND hlc >= ?{})",
+             AND key2 IS {key2} AND op = 'delete' AND hlc >= v.column{})",
             self.name,
-            param_of(self.outbox_key[0]),
+            value_of(self.outbox_key[0]),
             n + 1
         ));
         format!(
-            "INSERT INTO {name} ({cols}) SELECT {params} WHERE {conditions}
+            "INSERT INTO {name} ({cols}) SELECT * FROM (VALUES {values}) AS v WHERE {conditions}
              ON CONFLICT ({pk}) DO UPDATE SET {sets}
              WHERE {name}.hlc IS NULL OR {name}.hlc < excluded.hlc",
             name = self.name,
-            params = params.join(", "),
+            values = values.join(", "),
             conditions = conditions.join(" AND "),
             pk = self.primary_key.join(", "),
             sets = sets.join(", "),

@@ -656,3 +656,49 @@ async fn the_outbox_keeps_one_entry_per_row_and_still_pushes_the_last_state() {
     assert!(contact(&b, gone.id).await.is_none());
     assert_eq!(a.rows().await, b.rows().await);
 }
+
+/// Pulled rows are applied many to a statement; a row whose phone a
+/// different local row holds (not pushed yet) fails its statement, and the
+/// others of that statement still arrive, row by row.
+#[tokio::test]
+async fn a_pulled_row_that_meets_a_local_duplicate_is_skipped_alone() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    a.sync().await;
+    b.sync().await;
+    let acc = a.account_id();
+    for i in 0..5 {
+        contacts::create(&a.store, acc, &person(&format!("+551198765050{i}"), "De A"))
+            .await
+            .unwrap();
+    }
+    // A row from before natural ids, so its id differs from B's below.
+    sqlx::query(
+        "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
+         VALUES (?, ?, '+5511987650599', 'Antiga', 'antiga', 1, 1)",
+    )
+    .bind(ContactId::new())
+    .bind(a.account)
+    .execute(a.pool())
+    .await
+    .unwrap();
+    a.push().await;
+    contacts::create(&b.store, acc, &person("+5511987650599", "Local de B"))
+        .await
+        .unwrap();
+
+    let report = b.pull().await;
+    assert_eq!(report.conflicts, 1, "{report:?}");
+    assert_eq!(report.applied, 5, "{report:?}");
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM contacts WHERE account_id = ? ORDER BY phone")
+            .bind(b.account)
+            .fetch_all(b.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        names,
+        ["De A", "De A", "De A", "De A", "De A", "Local de B"]
+    );
+}

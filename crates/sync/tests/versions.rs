@@ -271,3 +271,79 @@ async fn versions_of_one_account_commit_in_order() {
     let v_late = version_of(&mut second, "contacts", late).await;
     assert_eq!(v_late, v_early + 1);
 }
+
+/// The counter is written once per statement (0005): many rows, several
+/// statements and a rolled-back savepoint in one transaction still give
+/// unique versions, and the counter ends at the highest one committed.
+#[tokio::test]
+async fn a_transaction_of_many_rows_leaves_the_counter_at_its_last_version() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let mut owner = db.connect_owner().await;
+    let a = seed_account(&mut owner, "Padaria A").await.account;
+    let agent = operator(&db, a, MemberRole::Agent).await;
+    let mut conn = db.connect_as(&agent).await;
+    let before = counter(&mut owner, a).await;
+
+    let mut tx = conn.begin().await.unwrap();
+    tx.execute(
+        format!(
+            "INSERT INTO zapdesk.contacts (id, account_id, phone, created_at, updated_at, hlc)
+             SELECT gen_random_uuid(), '{a}', '+55119' || lpad(i::text, 8, '0'), 1, 1, '{HLC}'
+             FROM generate_series(1, 300) AS i"
+        )
+        .as_str(),
+    )
+    .await
+    .unwrap();
+    tx.execute("SAVEPOINT s").await.unwrap();
+    tx.execute(insert_contact(Uuid::now_v7(), a, "+5511999990001").as_str())
+        .await
+        .unwrap();
+    tx.execute("ROLLBACK TO SAVEPOINT s").await.unwrap();
+    tx.execute(
+        format!(
+            "UPDATE zapdesk.contacts SET name = 'Lote' WHERE account_id = '{a}' AND name IS NULL"
+        )
+        .as_str(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let (rows, distinct, top): (i64, i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(DISTINCT version), max(version) FROM zapdesk.contacts
+         WHERE account_id = $1 AND name = 'Lote'",
+    )
+    .bind(a)
+    .fetch_one(&mut owner)
+    .await
+    .unwrap();
+    assert_eq!((rows, distinct), (300, 300));
+    assert_eq!(counter(&mut owner, a).await, top);
+    assert!(top > before + 300);
+
+    // The next write, in a new transaction, goes on from there.
+    let next = Uuid::now_v7();
+    conn.execute(insert_contact(next, a, "+5511999990002").as_str())
+        .await
+        .unwrap();
+    assert_eq!(version_of(&mut owner, "contacts", next).await, top + 1);
+}
+
+/// Every table whose rows are stamped writes its counter back (0005).
+#[tokio::test]
+async fn every_stamped_table_stores_its_versions() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let mut owner = db.connect_owner().await;
+    let missing: Vec<String> = sqlx::query_scalar(
+        "SELECT c.relname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'zapdesk' AND t.tgname = 'stamp_version'
+           AND (SELECT count(*) FROM pg_trigger s WHERE s.tgrelid = t.tgrelid
+                AND s.tgname IN ('store_versions_insert', 'store_versions_update')) <> 2",
+    )
+    .fetch_all(&mut owner)
+    .await
+    .unwrap();
+    assert!(missing.is_empty(), "{missing:?}");
+}

@@ -110,6 +110,29 @@ async fn until_status(side: &mut Side, number: InstanceId, pred: impl Fn(&Status
     .expect("number status");
 }
 
+/// A Sandbox number on this desktop whose QR does not rotate during a test.
+async fn sandbox_number(d: &Desktop) -> InstanceId {
+    let number = instances::create(
+        &d.store,
+        d.account_id(),
+        &NumberInput {
+            name: "Balcão".into(),
+            kind: InstanceKind::Sandbox,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    SandboxServer::open(&d.dir.path().join("sandbox").join(number.to_string()))
+        .unwrap()
+        .set_state(&SandboxState {
+            qr_rotate_ms: 3_600_000,
+            ..SandboxState::default()
+        })
+        .unwrap();
+    number
+}
+
 async fn only_conversation(store: &Store, account: AccountId) -> Option<ConversationId> {
     let list = conversations::list(
         store,
@@ -136,24 +159,7 @@ async fn a_reply_typed_on_desktop_b_is_sent_once_by_desktop_a_which_runs_the_num
     let mut side_b = side(&db, &b).await;
 
     // A adds a Sandbox number and pairs it.
-    let number = instances::create(
-        &a.store,
-        acc,
-        &NumberInput {
-            name: "Balcão".into(),
-            kind: InstanceKind::Sandbox,
-        },
-    )
-    .await
-    .unwrap()
-    .id;
-    SandboxServer::open(&a.dir.path().join("sandbox").join(number.to_string()))
-        .unwrap()
-        .set_state(&SandboxState {
-            qr_rotate_ms: 3_600_000,
-            ..SandboxState::default()
-        })
-        .unwrap();
+    let number = sandbox_number(&a).await;
     side_a.fleet.start(acc, number).await.unwrap();
     until_status(&mut side_a, number, |s| {
         matches!(s, Status::AwaitingQr { .. })
@@ -286,17 +292,7 @@ async fn a_desktop_that_lost_the_lease_stops_the_number_and_takes_it_back_when_f
     let acc = a.account_id();
     // Renewals every 200 ms keep the test short; the logic is the app's.
     let mut side_a = side_renewing(&db, &a, Duration::from_millis(200)).await;
-    let number = instances::create(
-        &a.store,
-        acc,
-        &NumberInput {
-            name: "Balcão".into(),
-            kind: InstanceKind::Sandbox,
-        },
-    )
-    .await
-    .unwrap()
-    .id;
+    let number = sandbox_number(&a).await;
     side_a.fleet.start(acc, number).await.unwrap();
     until_status(&mut side_a, number, |s| {
         matches!(s, Status::AwaitingQr { .. })

@@ -38,7 +38,7 @@ export function Numbers() {
   useSyncPulls(() => void reload());
   // Which desktop runs a shared number changes on the server without a
   // pull (a lease taken or released): look again while one runs elsewhere.
-  const elsewhere = numbers?.some((n) => n.runs_elsewhere !== null) ?? false;
+  const elsewhere = numbers?.some((n) => Boolean(n.runs_elsewhere)) ?? false;
   useEffect(() => {
     if (!elsewhere) return;
     const timer = window.setInterval(() => void reload(), 10_000);
@@ -110,11 +110,11 @@ function NumberCard({ view, onChanged }: { view: NumberView; onChanged: () => Pr
           <h2>{number.name}</h2>
           <span className={`badge ${number.kind}`}>{t(`numbers.badge.${number.kind}`)}</span>
         </div>
-        {view.runs_elsewhere !== null && !running
+        {view.runs_elsewhere && !running
           ? <span className="pill elsewhere" data-testid="number-status">{t("numbers.status.elsewhere")}</span>
           : <StatusPill status={status} />}
       </header>
-      {view.runs_elsewhere !== null && !running && (
+      {view.runs_elsewhere && !running && (
         <p className="muted" data-testid="runs-elsewhere">{t("numbers.runsElsewhere", { name: view.runs_elsewhere })}</p>
       )}
       {status.state === "connected" && number.phone && (
@@ -131,7 +131,7 @@ function NumberCard({ view, onChanged }: { view: NumberView; onChanged: () => Pr
       )}
       {sandbox && status.state === "connected" && <SimulateMessage id={number.id} />}
       <div className="row-actions">
-        {!running && <button type="button" className="primary small" disabled={busy || view.runs_elsewhere !== null} onClick={() => void act("start")}>{t("numbers.start")}</button>}
+        {!running && <button type="button" className="primary small" disabled={busy || Boolean(view.runs_elsewhere)} onClick={() => void act("start")}>{t("numbers.start")}</button>}
         {running && <button type="button" className="ghost small" disabled={busy} onClick={() => void act("stop")}>{t("numbers.stop")}</button>}
         {running && <button type="button" className="ghost small" disabled={busy} onClick={() => void act("restart")}>{t("numbers.restart")}</button>}
         <button type="button" className="ghost small" disabled={busy} onClick={() => void act("logout")}>{t("numbers.logout")}</button>

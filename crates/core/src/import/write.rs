@@ -11,7 +11,7 @@ use sqlx::{QueryBuilder, Sqlite, Transaction};
 use super::{ImportReport, Record};
 use crate::contacts;
 use crate::fields::Canonical;
-use crate::ids::{FieldId, TagId, natural};
+use crate::ids::{FieldId, TagId};
 use crate::text::fold;
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, Store, tags};
@@ -22,9 +22,6 @@ const ROWS_PER_STATEMENT: usize = 500;
 pub(super) struct Writer {
     account: AccountId,
     contacts: HashMap<String, (ContactId, Option<String>)>,
-    /// Every contact id of the account, for natural ids taken by a contact
-    /// whose phone was changed (`ids::natural_or_fresh` without a query each).
-    ids: HashSet<ContactId>,
     tagged: HashSet<(ContactId, TagId)>,
     values: HashMap<(ContactId, FieldId), String>,
     tag_ids: HashMap<String, TagId>,
@@ -40,8 +37,7 @@ impl Writer {
         .await?
         .into_iter()
         .map(|(phone, id, name)| (phone, (id, name)))
-        .collect::<HashMap<_, _>>();
-        let ids = contacts.values().map(|(id, _)| *id).collect();
+        .collect();
         let tagged = sqlx::query_as::<_, (ContactId, TagId)>(
             "SELECT contact_id, tag_id FROM contact_tags WHERE account_id = ?",
         )
@@ -62,7 +58,6 @@ impl Writer {
         Ok(Writer {
             account,
             contacts,
-            ids,
             tagged,
             values,
             tag_ids: HashMap::new(),
@@ -95,12 +90,12 @@ impl Writer {
                     *id
                 }
                 None => {
-                    let natural = ContactId::from_uuid(natural(account, "contact", &record.phone));
-                    let id = if self.ids.insert(natural) {
-                        natural
-                    } else {
-                        ContactId::new()
-                    };
+                    // Time-ordered, not a natural id (`ids::natural`): 100 000
+                    // random ids spread every batch over the whole of the
+                    // contacts, tags and fields indexes and made this import
+                    // 2.3 times slower (docs/benchmarks.md). A phone imported
+                    // on two desktops is merged when pushed (crates/sync merge.rs).
+                    let id = ContactId::new();
                     created.push((id, record));
                     id
                 }

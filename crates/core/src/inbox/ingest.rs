@@ -334,7 +334,11 @@ pub(crate) async fn conversations_for(
         "INSERT INTO conversations (id, account_id, contact_id, instance_id, status, last_message_at, created_at, updated_at) ",
     );
     insert.push_values(contacts, |mut row, contact| {
-        row.push_bind(thread_id(account, instance, *contact))
+        // Time-ordered, not `thread_id`: a campaign burst of random ids
+        // doubled the sender's cost per message (docs/benchmarks.md). Only
+        // the desktop that runs a number starts its conversations, so two
+        // desktops hardly ever start the same one.
+        row.push_bind(ConversationId::new())
             .push_bind(account)
             .push_bind(*contact)
             .push_bind(instance)
@@ -364,8 +368,9 @@ pub(crate) async fn conversations_for(
 }
 
 /// A conversation's id from its number and contact (see `ids::natural`): the
-/// same thread started on two desktops is one conversation once synced. A
-/// conversation never changes number or contact, so the id is never taken.
+/// same thread started on two desktops (a number that moved between them
+/// while one was offline) is one conversation once synced. A conversation
+/// never changes number or contact, so the id is never taken.
 fn thread_id(account: AccountId, instance: InstanceId, contact: ContactId) -> ConversationId {
     ConversationId::from_uuid(natural(
         account,
