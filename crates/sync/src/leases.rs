@@ -20,6 +20,9 @@ use crate::error::{RemoteError, Target};
 /// three renewals in a row (a slow network) still keeps its numbers.
 pub const LEASE_TTL: Duration = Duration::from_secs(20);
 
+/// What `zapdesk.take_lease` returns: shared, holder, holder's name, ms left.
+type LeaseRow = (bool, Option<String>, Option<String>, Option<i64>);
+
 const HOLDERS_WITHIN: Duration = Duration::from_secs(2);
 
 /// Leases of this desktop on one server.
@@ -64,7 +67,7 @@ impl RemoteLeases {
         account: AccountId,
         instance: InstanceId,
     ) -> Result<LeaseAnswer, LeaseUnknown> {
-        let row: Result<(bool, Option<String>, Option<String>, Option<i64>), sqlx::Error> =
+        let row: Result<LeaseRow, sqlx::Error> =
             sqlx::query_as("SELECT * FROM zapdesk.take_lease($1, $2, $3, $4)")
                 .bind(account.as_uuid())
                 .bind(instance.as_uuid())

@@ -8,7 +8,7 @@ use zapdesk_core::inbox::conversations::{
 };
 use zapdesk_core::inbox::search::{self, Hit};
 use zapdesk_core::inbox::work::{self, Note, Owner};
-use zapdesk_core::inbox::{attachments, outbox};
+use zapdesk_core::inbox::attachments;
 use zapdesk_core::{AccountId, ConversationId, InstanceId, MessageId, UserId, users};
 
 use crate::{AppState, IpcError};
