@@ -3,12 +3,12 @@ use tauri::State;
 use zapdesk_core::contacts::{self, Contact, ContactQuery};
 use zapdesk_core::domain::{ConversationStatus, Message};
 use zapdesk_core::filter::ContactFilter;
+use zapdesk_core::inbox::attachments;
 use zapdesk_core::inbox::conversations::{
     self, AssigneeFilter, ConversationSummary, Cursor, ListFilter,
 };
 use zapdesk_core::inbox::search::{self, Hit};
 use zapdesk_core::inbox::work::{self, Note, Owner};
-use zapdesk_core::inbox::attachments;
 use zapdesk_core::{AccountId, ConversationId, InstanceId, MessageId, UserId, users};
 
 use crate::{AppState, IpcError};
