@@ -33,11 +33,14 @@ pub fn start(app: &AppHandle, state: &AppState) {
     let fleet = state.fleet().ok().map(Arc::clone);
     if let Some(fleet) = &fleet {
         fleet.set_leases(runner.clone());
-        // A reply typed on another desktop arrives as a pulled row: send it.
-        fleet.follow(runner.pulled());
     }
     let lang = state.lang();
+    // Setup runs outside the async runtime: what spawns tasks goes in here.
     tauri::async_runtime::spawn(async move {
+        if let Some(fleet) = &fleet {
+            // A reply typed on another desktop arrives as a pulled row: send it.
+            fleet.follow(runner.pulled());
+        }
         if let Err(e) = runner.resume(lang).await {
             tracing::error!("resuming sync: {e}");
         }
