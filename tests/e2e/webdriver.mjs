@@ -10,7 +10,9 @@ export class Session {
   }
 
   static async create(base, capabilities) {
-    const res = await request(base, "POST", "/session", { capabilities: { alwaysMatch: capabilities } });
+    // The app is up in seconds; one that died at start (a panic in setup)
+    // leaves this request hanging, so it gets a bound instead of undici's 300 s.
+    const res = await request(base, "POST", "/session", { capabilities: { alwaysMatch: capabilities } }, 90_000);
     const session = new Session(base, res.sessionId);
     // Finding an element waits up to this long for it to appear: the only waiting we do.
     await session.cmd("POST", "/timeouts", { implicit: 20000 });
@@ -65,11 +67,15 @@ function elementId(reference) {
   return id;
 }
 
-async function request(base, method, path, body) {
+async function request(base, method, path, body, timeoutMs) {
   const res = await fetch(base + path, {
     method,
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs),
+  }).catch((e) => {
+    if (e?.name === "TimeoutError") throw new Error(`WebDriver ${method} ${path}: no answer in ${timeoutMs / 1000} s (did the app start?)`);
+    throw e;
   });
   const json = await res.json().catch(() => ({}));
   if (!res.ok || json.value?.error) {
