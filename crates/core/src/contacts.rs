@@ -9,7 +9,7 @@ use crate::error::{ErrorCode, UserError, database_failed};
 use crate::fields::{self, FieldError};
 use crate::filter::{self, ContactFilter, ContactSelection};
 use crate::ids::TagId;
-use crate::ids::{natural, natural_or_fresh};
+use crate::ids::natural_or_fresh;
 use crate::text::{NameProblem, clean_name, fold};
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, Lang, Store, phone};
@@ -212,13 +212,7 @@ pub async fn create(
         "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
     );
-    let id = natural_or_fresh(
-        &mut *tx,
-        "contacts",
-        account,
-        natural(account, "contact", &valid.phone),
-    )
-    .await?;
+    let id = natural_or_fresh(&mut *tx, "contacts", account, "contact", &valid.phone).await?;
     let contact = sqlx::query_as(&sql)
         .bind(id)
         .bind(account)

@@ -8,7 +8,7 @@ use sqlx::{Sqlite, Transaction};
 
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::ids::FieldId;
-use crate::ids::{natural, natural_or_fresh};
+use crate::ids::natural_or_fresh;
 use crate::text::{NameProblem, clean_name, fold};
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, Lang, Store};
@@ -468,13 +468,7 @@ pub async fn create(
     input: &FieldInput,
 ) -> Result<CustomField, FieldError> {
     let valid = validate(input)?;
-    let id = natural_or_fresh(
-        store.pool(),
-        "custom_fields",
-        account,
-        natural(account, "field", &valid.key),
-    )
-    .await?;
+    let id = natural_or_fresh(store.pool(), "custom_fields", account, "field", &valid.key).await?;
     let row: FieldRow = sqlx::query_as(&format!(
         "INSERT INTO custom_fields (id, account_id, key, label, kind, choices, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"

@@ -20,16 +20,19 @@ pub fn natural(account: AccountId, kind: &str, key: &str) -> Uuid {
     Uuid::new_v5(&account.as_uuid(), format!("{kind}\u{0}{key}").as_bytes())
 }
 
-/// `natural` unless a row of `table` already has that id, else a fresh id.
+/// The id for a new row of `table`: [`natural`] of `kind` and `key`, unless a
+/// row of the table already has it (its key was changed), then a fresh one.
 pub(crate) async fn natural_or_fresh<'e, E>(
     executor: E,
     table: &'static str,
     account: AccountId,
-    natural: Uuid,
+    kind: &str,
+    key: &str,
 ) -> Result<Uuid, sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
 {
+    let natural = natural(account, kind, key);
     let taken: bool = sqlx::query_scalar(&format!(
         "SELECT EXISTS (SELECT 1 FROM {table} WHERE account_id = ? AND id = ?)"
     ))

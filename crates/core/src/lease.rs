@@ -10,8 +10,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use serde::Serialize;
-
 use crate::{AccountId, InstanceId};
 
 /// The answer to "may this desktop run this number?".
@@ -31,7 +29,7 @@ pub enum LeaseAnswer {
 pub struct LeaseUnknown(pub String);
 
 /// A number another desktop runs now, for the numbers screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteHolder {
     pub instance: InstanceId,
     /// Who logged in on the desktop that runs it.

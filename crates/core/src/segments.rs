@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::filter::ContactFilter;
 use crate::ids::SegmentId;
-use crate::ids::{natural, natural_or_fresh};
+use crate::ids::natural_or_fresh;
 use crate::text::{NameProblem, clean_name};
 use crate::time::now_ms;
 use crate::{AccountId, Lang, Store};
@@ -165,7 +165,8 @@ pub async fn create(
         store.pool(),
         "segments",
         account,
-        natural(account, "segment", &name.to_lowercase()),
+        "segment",
+        &name.to_lowercase(),
     )
     .await?;
     let row: SegmentRow = sqlx::query_as(&format!(

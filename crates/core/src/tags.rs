@@ -9,7 +9,7 @@ use crate::error::{ErrorCode, UserError, database_failed};
 use crate::fields::{self, FieldError};
 use crate::filter::{self, ContactSelection};
 use crate::ids::TagId;
-use crate::ids::{natural, natural_or_fresh};
+use crate::ids::natural_or_fresh;
 use crate::text::{NameProblem, clean_name};
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, Lang, Store};
@@ -121,7 +121,7 @@ pub async fn list(store: &Store, account: AccountId) -> Result<Vec<Tag>, TagErro
 
 pub async fn create(store: &Store, account: AccountId, input: &TagInput) -> Result<Tag, TagError> {
     let (name, color) = validate(input)?;
-    let id = natural_or_fresh(store.pool(), "tags", account, tag_natural(account, &name)).await?;
+    let id = natural_or_fresh(store.pool(), "tags", account, "tag", &name.to_lowercase()).await?;
     sqlx::query_as(&format!(
         "INSERT INTO tags (id, account_id, name, color, created_at) VALUES (?, ?, ?, ?, ?) RETURNING {COLUMNS}"
     ))
@@ -254,7 +254,7 @@ pub(crate) async fn ensure_in(
         .await?;
     let color = PALETTE[usize::try_from(count).unwrap_or(0) % PALETTE.len()];
     let id = TagId::from_uuid(
-        natural_or_fresh(&mut **tx, "tags", account, tag_natural(account, name)).await?,
+        natural_or_fresh(&mut **tx, "tags", account, "tag", &name.to_lowercase()).await?,
     );
     sqlx::query(
         "INSERT INTO tags (id, account_id, name, color, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -294,9 +294,4 @@ pub async fn of_contact(
     .bind(contact)
     .fetch_all(store.pool())
     .await?)
-}
-
-/// A tag's natural id: its name, case folded as the unique index compares it.
-fn tag_natural(account: AccountId, name: &str) -> uuid::Uuid {
-    natural(account, "tag", &name.to_lowercase())
 }

@@ -11,7 +11,7 @@ use crate::contacts::{ContactError, writable};
 use crate::domain::{InstanceStatus, MessageKind};
 use crate::fields;
 use crate::ids::InstanceId;
-use crate::ids::{natural, natural_or_fresh};
+use crate::ids::natural_or_fresh;
 use crate::inbox::{ingest, outbox};
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, MessageId, Store, phone};
@@ -49,13 +49,7 @@ pub async fn test_send(
 
     let mut tx = store.write().await?;
     writable(&mut tx, account).await?;
-    let id = natural_or_fresh(
-        &mut *tx,
-        "contacts",
-        account,
-        natural(account, "contact", &phone),
-    )
-    .await?;
+    let id = natural_or_fresh(&mut *tx, "contacts", account, "contact", &phone).await?;
     sqlx::query(
         "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
          VALUES (?, ?, ?, NULL, '', ?, ?)

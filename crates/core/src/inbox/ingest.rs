@@ -250,13 +250,7 @@ async fn contact_for(
         .map(str::trim)
         .filter(|n| !n.is_empty() && !msg.from_me);
     let now = now_ms();
-    let id = natural_or_fresh(
-        &mut **tx,
-        "contacts",
-        account,
-        natural(account, "contact", &phone),
-    )
-    .await?;
+    let id = natural_or_fresh(&mut **tx, "contacts", account, "contact", &phone).await?;
     sqlx::query(
         "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)

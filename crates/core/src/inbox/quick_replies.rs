@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::ids::MessageId as QuickReplyId;
-use crate::ids::{natural, natural_or_fresh};
+use crate::ids::natural_or_fresh;
 use crate::time::now_ms;
 use crate::{AccountId, Lang, Store};
 
@@ -124,7 +124,8 @@ pub async fn create(
         store.pool(),
         "quick_replies",
         account,
-        natural(account, "quick_reply", &shortcut),
+        "quick_reply",
+        &shortcut,
     )
     .await?;
     sqlx::query_as(
