@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 use zapdesk_core::data_dir::{self, DataDirLock};
 use zapdesk_core::{Lang, Store, UserError, settings};
 use zapdesk_sync::SyncRunner;
-use zapdesk_whatsapp::campaigns::CampaignRunner;
+use zapdesk_whatsapp::campaigns::{CampaignRunner, CampaignWaker};
 use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, Sink};
 
 use crate::IpcError;
@@ -69,6 +69,11 @@ impl AppState {
         if let Ok(opened) = &self.opened {
             opened.campaigns.changed();
         }
+    }
+
+    /// Wakes the campaign runner (sync follows it with its pulls).
+    pub fn campaigns_waker(&self) -> Option<CampaignWaker> {
+        self.opened.as_ref().ok().map(|o| o.campaigns.waker())
     }
 
     pub fn fleet(&self) -> Result<&Arc<Fleet>, IpcError> {

@@ -34,12 +34,17 @@ pub fn start(app: &AppHandle, state: &AppState) {
     if let Some(fleet) = &fleet {
         fleet.set_leases(runner.clone());
     }
+    let campaigns = state.campaigns_waker();
     let lang = state.lang();
     // Setup runs outside the async runtime: what spawns tasks goes in here.
     tauri::async_runtime::spawn(async move {
         if let Some(fleet) = &fleet {
             // A reply typed on another desktop arrives as a pulled row: send it.
             fleet.follow(runner.pulled());
+        }
+        if let Some(campaigns) = &campaigns {
+            // So do campaigns created, paused or resumed there.
+            campaigns.follow(runner.pulled());
         }
         if let Err(e) = runner.resume(lang).await {
             tracing::error!("resuming sync: {e}");

@@ -163,6 +163,7 @@ pub async fn serve(
     };
     // Campaigns are sent by whoever runs the numbers: here, the same as the app.
     let runner = zapdesk_whatsapp::campaigns::CampaignRunner::spawn(Arc::clone(&fleet));
+    runner.waker().follow(sync.pulled());
     eprintln!("serving {started} number(s); Ctrl-C stops");
     let _ = tokio::signal::ctrl_c().await;
     runner.stop();

@@ -48,7 +48,7 @@ async fn provision_then_invite_an_operator_who_sees_only_their_account() {
         ],
     )))
     .unwrap();
-    assert_eq!(first["applied"], serde_json::json!([1, 2, 3, 4, 5]));
+    assert_eq!(first["applied"], serde_json::json!([1, 2, 3, 4, 5, 6]));
     // Again, with the address from the environment: nothing to do.
     let again = Command::new(env!("CARGO_BIN_EXE_zapdesk-cli"))
         .arg("--data-dir")

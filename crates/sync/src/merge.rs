@@ -1,6 +1,7 @@
 //! Two rows, one natural key: resolving a push that the server refused with
 //! a unique violation (a phone, a tag's name, a field's key, a segment's
-//! name, a quick reply's shortcut taken by another row).
+//! name, a quick reply's shortcut, a contact's conversation on a number
+//! taken by another row).
 //!
 //! New rows get ids from their natural keys (`zapdesk_core::ids::natural`),
 //! so "the same" contact created on two desktops is one row and never
@@ -25,8 +26,11 @@ use crate::tables::{SyncTable, TABLES};
 /// A table whose rows are named by a natural key, and what refers to them.
 struct Keyed {
     table: &'static str,
-    /// The key column; compared case-insensitively when `folded`.
-    column: &'static str,
+    /// The key as a local expression over the row `t`, and as a remote one
+    /// over the server's row: the same text for the same key.
+    local: &'static str,
+    remote: &'static str,
+    /// Whether keys compare case-insensitively (`remote` lower-cases).
     folded: bool,
     /// Local columns holding the row's id: (table, column).
     references: &'static [(&'static str, &'static str)],
@@ -39,7 +43,8 @@ const FILTERS: &[(&str, &str)] = &[("segments", "filter"), ("campaigns", "audien
 static KEYED: &[Keyed] = &[
     Keyed {
         table: "contacts",
-        column: "phone",
+        local: "t.phone",
+        remote: "phone",
         folded: false,
         references: &[
             ("contact_tags", "contact_id"),
@@ -52,30 +57,48 @@ static KEYED: &[Keyed] = &[
     },
     Keyed {
         table: "tags",
-        column: "name",
+        local: "t.name",
+        remote: "lower(name)",
         folded: true,
         references: &[("contact_tags", "tag_id")],
         json: FILTERS,
     },
     Keyed {
         table: "custom_fields",
-        column: "key",
+        local: "t.key",
+        remote: "key",
         folded: false,
         references: &[("contact_fields", "field_id")],
         json: FILTERS,
     },
     Keyed {
         table: "segments",
-        column: "name",
+        local: "t.name",
+        remote: "lower(name)",
         folded: true,
         references: &[],
         json: &[("campaigns", "audience")],
     },
     Keyed {
         table: "quick_replies",
-        column: "shortcut",
+        local: "t.shortcut",
+        remote: "shortcut",
         folded: false,
         references: &[],
+        json: &[],
+    },
+    // One conversation per contact and number: two desktops that each
+    // opened one (a campaign's claims on both, around a lease's takeover).
+    Keyed {
+        table: "conversations",
+        local: "lower(hex(t.instance_id)) || ':' || lower(hex(t.contact_id))",
+        remote: "replace(instance_id::text, '-', '') || ':' || replace(contact_id::text, '-', '')",
+        folded: false,
+        references: &[
+            ("messages", "conversation_id"),
+            ("notes", "conversation_id"),
+            ("drafts", "conversation_id"),
+        ],
         json: &[],
     },
 ];
@@ -99,10 +122,10 @@ pub(crate) async fn resolve(
     let mut merged = 0;
     for keyed in KEYED {
         let waiting: Vec<(Uuid, String)> = sqlx::query_as(&format!(
-            "SELECT DISTINCT t.id, t.{column} FROM sync_outbox o
+            "SELECT DISTINCT t.id, {key} FROM sync_outbox o
              JOIN {table} t ON t.account_id = o.account_id AND t.id = o.key1
              WHERE o.account_id = ? AND o.table_name = '{table}' AND o.op = 'upsert'",
-            column = keyed.column,
+            key = keyed.local,
             table = keyed.table,
         ))
         .bind(account)
@@ -113,11 +136,7 @@ pub(crate) async fn resolve(
         }
         let keys: Vec<String> = waiting.iter().map(|(_, k)| fold(k, keyed.folded)).collect();
         let ids: Vec<Uuid> = waiting.iter().map(|(id, _)| *id).collect();
-        let compare = if keyed.folded {
-            format!("lower({})", keyed.column)
-        } else {
-            keyed.column.to_owned()
-        };
+        let compare = keyed.remote;
         let taken: Vec<(Uuid, String)> = sqlx::query_as(&format!(
             "SELECT id, {compare} FROM zapdesk.{table}
              WHERE account_id = $1 AND deleted_at IS NULL
@@ -138,7 +157,7 @@ pub(crate) async fn resolve(
                 tracing::info!(
                     "{}: local row {id} merged into the server's {server} (same {})",
                     keyed.table,
-                    keyed.column
+                    keyed.remote
                 );
                 merged += 1;
             }

@@ -264,6 +264,7 @@ fn bind_row<'q>(
             Value::Text(v) => query.bind(v.as_deref()),
             Value::Int(v) => query.bind(*v),
             Value::Real(v) => query.bind(*v),
+            Value::Bytes(v) => query.bind(v.as_deref()),
         };
     }
     query = query.bind(change.hlc.as_str());

@@ -15,6 +15,8 @@ pub enum Kind {
     /// An integer (times in Unix ms): INTEGER locally, `int8` remotely.
     Int,
     Real,
+    /// A file's bytes: BLOB locally, `bytea` remotely (campaign files).
+    Bytes,
 }
 
 impl Kind {
@@ -24,6 +26,7 @@ impl Kind {
             Kind::Text => "text",
             Kind::Int => "int8",
             Kind::Real => "float8",
+            Kind::Bytes => "bytea",
         }
     }
 
@@ -33,6 +36,7 @@ impl Kind {
             Kind::Text => "text[]",
             Kind::Int => "int8[]",
             Kind::Real => "float8[]",
+            Kind::Bytes => "bytea[]",
         }
     }
 }
@@ -78,7 +82,7 @@ pub struct SyncTable {
     pub push: Push,
 }
 
-use Kind::{Int, Real, Text, Uuid as U};
+use Kind::{Bytes, Int, Real, Text, Uuid as U};
 
 /// The synced tables, parents first (the order pull applies them in).
 pub static TABLES: &[SyncTable] = &[
@@ -315,6 +319,72 @@ pub static TABLES: &[SyncTable] = &[
         folded: None,
         push: Push::Upsert,
     },
+    // Campaigns (migrations/sqlite/0011). Not synced: recipients_removed,
+    // this desktop's own count of recipients deleted here.
+    SyncTable {
+        name: "campaigns",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("name", Text),
+            col("message", Text),
+            col("status", Text),
+            col("audience", Text),
+            col("numbers", Text),
+            col("pacing", Text),
+            col("starts_at", Int),
+            col("media_path", Text),
+            col("media_mime", Text),
+            col("media_name", Text),
+            col("media_size", Int),
+            col("recipients_total", Int),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[],
+        folded: None,
+        push: Push::Upsert,
+    },
+    SyncTable {
+        name: "campaign_recipients",
+        account_column: "account_id",
+        columns: &[
+            col("account_id", U),
+            col("campaign_id", U),
+            col("contact_id", U),
+            col("instance_id", U),
+            col("position", Int),
+            col("state", Text),
+            col("reason", Text),
+            col("message_id", U),
+            col("queued_at", Int),
+        ],
+        primary_key: &["account_id", "campaign_id", "contact_id"],
+        outbox_key: &["campaign_id", "contact_id"],
+        parents: &[("campaign_id", "campaigns"), ("contact_id", "contacts")],
+        folded: None,
+        push: Push::Upsert,
+    },
+    SyncTable {
+        name: "campaign_files",
+        account_column: "account_id",
+        columns: &[
+            col("account_id", U),
+            col("campaign_id", U),
+            col("mime", Text),
+            col("name", Text),
+            col("bytes", Bytes),
+            col("created_at", Int),
+        ],
+        primary_key: &["account_id", "campaign_id"],
+        outbox_key: &["campaign_id"],
+        parents: &[("campaign_id", "campaigns")],
+        folded: None,
+        push: Push::Upsert,
+    },
 ];
 
 /// The description of a table by name.
@@ -329,6 +399,7 @@ pub enum Value {
     Text(Option<String>),
     Int(Option<i64>),
     Real(Option<f64>),
+    Bytes(Option<Vec<u8>>),
 }
 
 impl Value {
@@ -354,6 +425,7 @@ pub(crate) enum ColumnArray {
     Text(Vec<Option<String>>),
     Int(Vec<Option<i64>>),
     Real(Vec<Option<f64>>),
+    Bytes(Vec<Option<Vec<u8>>>),
 }
 
 impl ColumnArray {
@@ -363,6 +435,7 @@ impl ColumnArray {
             Kind::Text => ColumnArray::Text(Vec::with_capacity(capacity)),
             Kind::Int => ColumnArray::Int(Vec::with_capacity(capacity)),
             Kind::Real => ColumnArray::Real(Vec::with_capacity(capacity)),
+            Kind::Bytes => ColumnArray::Bytes(Vec::with_capacity(capacity)),
         }
     }
 
@@ -372,11 +445,13 @@ impl ColumnArray {
             (ColumnArray::Text(v), Value::Text(x)) => v.push(x.clone()),
             (ColumnArray::Int(v), Value::Int(x)) => v.push(*x),
             (ColumnArray::Real(v), Value::Real(x)) => v.push(*x),
+            (ColumnArray::Bytes(v), Value::Bytes(x)) => v.push(x.clone()),
             // Values are read by the same descriptions that build the arrays.
             (ColumnArray::Uuid(v), _) => v.push(None),
             (ColumnArray::Text(v), _) => v.push(None),
             (ColumnArray::Int(v), _) => v.push(None),
             (ColumnArray::Real(v), _) => v.push(None),
+            (ColumnArray::Bytes(v), _) => v.push(None),
         }
     }
 
@@ -389,6 +464,7 @@ impl ColumnArray {
             ColumnArray::Text(v) => query.bind(v),
             ColumnArray::Int(v) => query.bind(v),
             ColumnArray::Real(v) => query.bind(v),
+            ColumnArray::Bytes(v) => query.bind(v),
         }
     }
 }
@@ -402,12 +478,14 @@ where
     Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     Option<f64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<Vec<u8>>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
     Ok(match kind {
         Kind::Uuid => Value::Uuid(row.try_get(index)?),
         Kind::Text => Value::Text(row.try_get(index)?),
         Kind::Int => Value::Int(row.try_get(index)?),
         Kind::Real => Value::Real(row.try_get(index)?),
+        Kind::Bytes => Value::Bytes(row.try_get(index)?),
     })
 }
 

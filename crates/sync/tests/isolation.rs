@@ -173,6 +173,41 @@ fn tables() -> Vec<Table> {
             touch: "updated_at = updated_at + 1",
         },
         Table {
+            name: "campaigns",
+            insert: |s| {
+                format!(
+                    "INSERT INTO zapdesk.campaigns (id, account_id, name, message, status, audience, numbers, pacing,
+                                                    recipients_total, created_at, updated_at, hlc)
+                     VALUES ('{}', '{}', 'Natal', 'Feliz Natal', 'draft', '{{}}', '[]', '{{}}', 0, 1, 1, '{HLC}')",
+                    id(),
+                    s.account
+                )
+            },
+            touch: "updated_at = updated_at + 1",
+        },
+        Table {
+            name: "campaign_recipients",
+            insert: |s| {
+                format!(
+                    "INSERT INTO zapdesk.campaign_recipients (account_id, campaign_id, contact_id, position, state, hlc)
+                     VALUES ('{}', '{}', '{}', 1, 'pending', '{HLC}')",
+                    s.account, s.campaign, s.other_contact
+                )
+            },
+            touch: "position = position + 1",
+        },
+        Table {
+            name: "campaign_files",
+            insert: |s| {
+                format!(
+                    "INSERT INTO zapdesk.campaign_files (account_id, campaign_id, mime, name, bytes, created_at, hlc)
+                     VALUES ('{}', '{}', 'application/pdf', 'menu.pdf', '\\x25504446', 1, '{HLC}')",
+                    s.account, s.other_campaign
+                )
+            },
+            touch: "created_at = created_at + 1",
+        },
+        Table {
             name: "audit_log",
             insert: |s| {
                 format!(

@@ -657,6 +657,49 @@ async fn the_outbox_keeps_one_entry_per_row_and_still_pushes_the_last_state() {
     assert_eq!(a.rows().await, b.rows().await);
 }
 
+/// Compaction keeps each row at the place of its first entry: a contact
+/// edited after it was tagged still reaches the server before its tag link,
+/// even with every entry in a batch (one server transaction) of its own. At
+/// its last place, the link's batch would fail its parent check on every try.
+#[tokio::test]
+async fn a_row_edited_after_its_children_is_still_pushed_before_them() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    a.sync().await;
+    let acc = a.account_id();
+    let eva = contacts::create(&a.store, acc, &person("+5511987650410", "Eva"))
+        .await
+        .unwrap();
+    let vip = vip(&a).await;
+    tags::apply(&a.store, acc, vip.id, &[eva.id], true)
+        .await
+        .unwrap();
+    contacts::update(
+        &a.store,
+        acc,
+        eva.id,
+        &person("+5511987650410", "Eva Souza"),
+    )
+    .await
+    .unwrap();
+    zapdesk_core::store::compact_outbox(a.pool()).await.unwrap();
+    assert_eq!(a.waiting().await, 3);
+
+    let mut conn = a.connect().await;
+    let report = zapdesk_sync::push::push_with(a.pool(), &mut conn, &[a.account], 1, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.batches, 3);
+    let b = other_desktop(&db, &a).await;
+    b.pull().await;
+    assert_eq!(
+        contact(&b, eva.id).await.unwrap().name.as_deref(),
+        Some("Eva Souza")
+    );
+    assert_eq!(tag_names(&b, eva.id).await, ["VIP"]);
+    assert_eq!(a.rows().await, b.rows().await);
+}
+
 /// Pulled rows are applied many to a statement; a row whose phone a
 /// different local row holds (not pushed yet) fails its statement, and the
 /// others of that statement still arrive, row by row.

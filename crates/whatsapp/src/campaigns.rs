@@ -1,13 +1,15 @@
 //! Runs campaigns: steps every running or scheduled campaign when it is due,
-//! using only numbers that are connected now, and wakes the numbers that got
-//! messages. The core decides what to queue and when (`campaigns::sender`);
+//! using only numbers that are connected now (so, for an account shared with
+//! other desktops, only numbers whose lease this desktop holds: recipients
+//! pinned to another desktop's numbers are left to it), and wakes the
+//! numbers that got messages. The core decides what to queue and when (`campaigns::sender`);
 //! this task only owns the clock. A crash or kill at any moment is safe: each
 //! step's claim is one transaction, and the next run starts where the store says.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 use zapdesk_core::accounts;
 use zapdesk_core::campaigns::sender::step;
 use zapdesk_core::campaigns::store as campaigns;
@@ -39,8 +41,32 @@ impl CampaignRunner {
         self.wake.notify_one();
     }
 
+    /// A handle that wakes the runner, for whoever learns of changes later.
+    pub fn waker(&self) -> CampaignWaker {
+        CampaignWaker(Arc::clone(&self.wake))
+    }
+
     pub fn stop(&self) {
         self.task.abort();
+    }
+}
+
+/// Wakes a [`CampaignRunner`].
+#[derive(Clone)]
+pub struct CampaignWaker(Arc<Notify>);
+
+impl CampaignWaker {
+    /// Looks at the campaigns after each change `changes` counts (the sync
+    /// runner's pulls): a campaign, a resume or a recipient from another
+    /// desktop is acted on at once, not at the next idle look. Must be called
+    /// inside the async runtime.
+    pub fn follow(&self, mut changes: watch::Receiver<u64>) -> tokio::task::JoinHandle<()> {
+        let wake = Arc::clone(&self.0);
+        tokio::spawn(async move {
+            while changes.changed().await.is_ok() {
+                wake.notify_one();
+            }
+        })
     }
 }
 

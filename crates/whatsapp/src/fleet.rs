@@ -903,7 +903,23 @@ impl Fleet {
                         .config
                         .data_dir
                         .join(job.media_path.as_deref().unwrap_or_default());
-                    let bytes = match std::fs::read(&path) {
+                    let mut read = std::fs::read(&path);
+                    if read.is_err()
+                        && let Some(relative) = job.media_path.as_deref()
+                        // A campaign's file, from a campaign another desktop created.
+                        && matches!(
+                            zapdesk_core::campaigns::media::restore_for_message(
+                                &self.store,
+                                account,
+                                relative
+                            )
+                            .await,
+                            Ok(true)
+                        )
+                    {
+                        read = std::fs::read(&path);
+                    }
+                    let bytes = match read {
                         Ok(bytes) => bytes,
                         Err(e) => {
                             outbox::mark_failed(

@@ -334,3 +334,142 @@ async fn a_desktop_that_lost_the_lease_stops_the_number_and_takes_it_back_when_f
     assert!(side_a.fleet.lease_holders(acc).await.is_empty());
     side_a.runner.shutdown().await;
 }
+
+/// A campaign made on desktop B for a number desktop A runs: A's campaign
+/// runner, woken by the pull, claims the recipients pinned to that number
+/// and sends each message once, with the campaign's file (which only B had:
+/// it reached A through the store); B's runner claims nothing, and B sees
+/// the campaign done and every recipient's message sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaign_made_on_desktop_b_is_sent_once_by_desktop_a_with_its_file() {
+    use base64::Engine as _;
+    use zapdesk_core::campaigns::pacing::Pacing;
+    use zapdesk_core::campaigns::report::report;
+    use zapdesk_core::campaigns::store::{self as campaigns, CampaignInput};
+    use zapdesk_core::contacts::{self, ContactInput};
+    use zapdesk_core::domain::CampaignStatus;
+    use zapdesk_core::filter::ContactFilter;
+    use zapdesk_core::inbox::attachments::FileInput;
+    use zapdesk_core::time::now_ms;
+    use zapdesk_whatsapp::campaigns::CampaignRunner;
+
+    let _one = common::serial();
+    use_memory_keyring();
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    let mut side_a = side(&db, &a).await;
+    let side_b = side(&db, &b).await;
+    let runner_a = CampaignRunner::spawn(side_a.fleet.clone());
+    runner_a.waker().follow(side_a.runner.pulled());
+    let runner_b = CampaignRunner::spawn(side_b.fleet.clone());
+    runner_b.waker().follow(side_b.runner.pulled());
+
+    let number = sandbox_number(&a).await;
+    side_a.fleet.start(acc, number).await.unwrap();
+    until_status(&mut side_a, number, |s| {
+        matches!(s, Status::AwaitingQr { .. })
+    })
+    .await;
+    side_a
+        .fleet
+        .sandbox(acc, number, SandboxAction::Scan)
+        .await
+        .unwrap();
+    until_status(&mut side_a, number, |s| {
+        matches!(s, Status::Connected { .. })
+    })
+    .await;
+    let phones = ["+5511987651001", "+5511987651002"];
+    for (i, phone) in phones.iter().enumerate() {
+        contacts::create(
+            &a.store,
+            acc,
+            &ContactInput {
+                phone: (*phone).into(),
+                name: Some(format!("Cliente {i}")),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    after_pulls(
+        &side_b,
+        "A's contacts and number on B",
+        async |s: &Store| {
+            let people = contacts::count(s, acc, &ContactFilter::default())
+                .await
+                .ok()?;
+            let numbers = instances::list(s, acc).await.ok()?;
+            (people == 2 && numbers.len() == 1).then_some(())
+        },
+    )
+    .await;
+
+    // B makes the campaign: the number is not connected on B, but A runs it.
+    let holders = side_b.fleet.lease_holders(acc).await;
+    let elsewhere: Vec<InstanceId> = holders
+        .iter()
+        .filter(|h| !h.mine)
+        .map(|h| h.instance)
+        .collect();
+    let png = b"\x89PNG\r\n\x1a\n cupom".to_vec();
+    let input = CampaignInput {
+        name: "Cupom de Natal".into(),
+        message: "Oi {{primeiro_nome}}, seu cupom chegou!".into(),
+        audience: ContactFilter::default(),
+        numbers: vec![number],
+        pacing: Pacing {
+            window_start: 0,
+            window_end: 24 * 60,
+            weekdays: [true; 7],
+            delay_min_s: 0,
+            delay_max_s: 0,
+            warmup_days: 0,
+            ..Pacing::default()
+        },
+        starts_at: None,
+        attachment: Some(FileInput {
+            name: "cupom.png".into(),
+            mime: "image/png".into(),
+            data: base64::engine::general_purpose::STANDARD.encode(&png),
+        }),
+    };
+    let refused = campaigns::create(&b.store, acc, &input, now_ms())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        zapdesk_core::UserError::code(&refused),
+        zapdesk_core::ErrorCode::NumberOffline
+    );
+    let made = campaigns::create_with(&b.store, acc, &input, now_ms(), &elsewhere)
+        .await
+        .unwrap();
+
+    let done = after_pulls(&side_b, "the campaign done on B", async |s: &Store| {
+        let r = report(s, acc, made.id).await.ok()?;
+        let status = campaigns::get(s, acc, made.id).await.ok()?.status;
+        (status == CampaignStatus::Done && r.sent + r.delivered + r.read == 2).then_some(r)
+    })
+    .await;
+    assert_eq!(done.total, 2);
+    let sent = side_a.fleet.sandbox_sent(number).unwrap();
+    for (i, phone) in phones.iter().enumerate() {
+        let to_them: Vec<_> = sent
+            .iter()
+            .filter(|s| s.text == "Oi Cliente, seu cupom chegou!" && s.chat.contains(&phone[1..]))
+            .collect();
+        assert_eq!(to_them.len(), 1, "recipient {i}: {sent:?}");
+        assert_eq!(to_them[0].kind, "image");
+        assert_eq!(to_them[0].filename.as_deref(), Some("cupom.png"));
+    }
+    assert!(side_b.fleet.sandbox_sent(number).unwrap().is_empty());
+
+    runner_a.stop();
+    runner_b.stop();
+    side_b.fleet.shutdown().await;
+    side_a.fleet.shutdown().await;
+    side_a.runner.shutdown().await;
+    side_b.runner.shutdown().await;
+}

@@ -75,7 +75,16 @@ pub async fn campaigns_create(
     account: AccountId,
     input: CampaignInput,
 ) -> Result<CampaignInfo, IpcError> {
-    let created = store::create(state.store()?, account, &input, now_ms())
+    // Numbers another desktop runs (shared accounts) send from there.
+    let elsewhere: Vec<_> = state
+        .fleet()?
+        .lease_holders(account)
+        .await
+        .into_iter()
+        .filter(|h| !h.mine)
+        .map(|h| h.instance)
+        .collect();
+    let created = store::create_with(state.store()?, account, &input, now_ms(), &elsewhere)
         .await
         .map_err(|e| state.fail(e))?;
     state.campaigns_changed();

@@ -153,6 +153,33 @@ test("an offline number is refused beside the numbers; scheduling for later acce
   await app.close();
 });
 
+test("a number another desktop runs is offered, picked and says so; the campaign is created with it", async () => {
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    numbers: [
+      { name: "Vendas", runsElsewhere: "Ana Operadora" },
+      { name: "Suporte", status: { state: "disconnected", reason: "Celular sem internet" } },
+    ],
+  });
+  const { page } = app;
+  const dialog = await openEditor(page);
+  await dialog.getByLabel("Nome da campanha").fill("Leads");
+  await dialog.getByRole("group", { name: "Tem todas estas" }).getByRole("button", { name: "Lead", exact: true }).click();
+  await dialog.getByTestId("recipient-count").filter({ hasText: /^2 destinatários$/ }).waitFor();
+  await dialog.getByLabel("Mensagem").fill("Oi {{primeiro_nome}}");
+  const shared = dialog.locator("label.number-option", { hasText: "Vendas" });
+  assert.equal(await shared.locator(".pill").textContent(), "Em outro computador");
+  assert.equal(await shared.getByText("(não conectado)").count(), 0);
+  assert.equal(await dialog.getByRole("checkbox", { name: /Vendas/ }).isChecked(), true);
+  assert.equal(await dialog.getByRole("checkbox", { name: /Suporte/ }).isChecked(), false);
+  await dialog.getByRole("button", { name: "Criar campanha" }).click();
+  await page.getByText("Campanha \"Leads\" criada.").waitFor();
+  const vendas = await page.evaluate(() => window.__MOCK__.state.numbers.find((n) => n.number.name === "Vendas").number.id);
+  assert.deepEqual((await lastCall(app, "campaigns_create")).args.input.numbers, [vendas]);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
 test("an empty name is refused under the name; a segment's audience is sent as saved", async () => {
   const app = await openApp(browser, server.url, { ...BASE, segments: [{ name: "Só VIP", filter: { tags_all: [] } }] });
   const { page } = app;

@@ -684,7 +684,8 @@ export function installMockBackend(seed) {
       const startsNow = input.starts_at === null || input.starts_at <= at;
       for (const numberId of input.numbers) {
         const n = state.numbers.find((x) => x.number.account_id === accountId && x.number.id === numberId) ?? fail("number_unknown", "Um dos números escolhidos não existe mais nesta conta.");
-        if (startsNow && n.status.state !== "connected") fail("number_offline", `O número ${n.number.name} não está conectado. Conecte-o em Números ou agende a campanha para depois.`);
+        // As Rust: a number another desktop runs sends from there.
+        if (startsNow && n.status.state !== "connected" && !n.runs_elsewhere) fail("number_offline", `O número ${n.number.name} não está conectado. Conecte-o em Números ou agende a campanha para depois.`);
       }
       if (input.audience.opted_out === true) fail("audience_empty", "Nenhum contato recebe esta campanha: o público está vazio (contatos descadastrados nunca recebem).");
       const audience = fullFilter({ ...input.audience, opted_out: false });

@@ -6,6 +6,7 @@
 
 mod error;
 pub mod export;
+pub mod media;
 pub mod pacing;
 pub mod report;
 pub mod sender;

@@ -8,19 +8,20 @@
 //! The clock and the randomness come from the caller: the app passes the wall
 //! clock, tests pass numbers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::error::CampaignError;
+use super::media::FileHere;
 use super::pacing::{NumberLoad, Pacing, next_send};
 use super::store::{CampaignInfo, get, template_of};
 use super::template::Template;
 use crate::domain::CampaignStatus;
 use crate::fields::{self, CustomField, FieldKind};
-use crate::ids::{CampaignId, InstanceId};
+use crate::ids::{CampaignId, InstanceId, MessageId, campaign_message};
 use crate::inbox::{attachments, ingest, outbox};
 use crate::{AccountId, ContactId, Store, phone};
 
@@ -62,6 +63,11 @@ pub async fn step(
         }
     }
     if info.status != CampaignStatus::Running {
+        return Ok(Step::default());
+    }
+    // Another desktop's campaign: its file first. Without it (not pulled
+    // yet) nothing is claimed here; the next pull or step tries again.
+    if super::media::ensure_here(store, account, campaign).await? == FileHere::Missing {
         return Ok(Step::default());
     }
     let template = template_of(store, account, &info.message).await?;
@@ -112,7 +118,7 @@ pub async fn step(
     if out.queued == 0
         && out.skipped == 0
         && out.next_at.is_none()
-        && !any_pending(store, account, campaign).await?
+        && finished(store, account, campaign).await?
     {
         set_status_raw(store, account, campaign, CampaignStatus::Done, now).await?;
     }
@@ -149,8 +155,8 @@ async fn claim(
     if status != Some(CampaignStatus::Running) || max == 0 {
         return Ok((0, 0));
     }
-    let next: Vec<(ContactId, String, Option<String>)> = sqlx::query_as(
-        "SELECT r.contact_id, c.phone, c.name FROM campaign_recipients r
+    let next: Vec<(ContactId, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT r.contact_id, c.phone, c.name, r.position FROM campaign_recipients r
          JOIN contacts c ON c.account_id = r.account_id AND c.id = r.contact_id
          WHERE r.account_id = ? AND r.campaign_id = ? AND r.instance_id = ? AND r.state = 'pending'
          ORDER BY r.position LIMIT ?",
@@ -163,8 +169,8 @@ async fn claim(
     .await?;
     let (valid, invalid): (Vec<_>, Vec<_>) = next
         .into_iter()
-        .partition(|(_, contact_phone, _)| phone::normalize(contact_phone).is_ok());
-    for (contact, _, _) in &invalid {
+        .partition(|(_, contact_phone, _, _)| phone::normalize(contact_phone).is_ok());
+    for (contact, _, _, _) in &invalid {
         sqlx::query(
             "UPDATE campaign_recipients SET state = 'skipped', reason = 'invalid_phone'
              WHERE account_id = ? AND campaign_id = ? AND contact_id = ?",
@@ -176,7 +182,7 @@ async fn claim(
         .await?;
     }
     if !valid.is_empty() {
-        let ids: Vec<ContactId> = valid.iter().map(|(c, _, _)| *c).collect();
+        let ids: Vec<ContactId> = valid.iter().map(|(c, _, _, _)| *c).collect();
         let mut sql = QueryBuilder::<Sqlite>::new(
             "SELECT contact_id, field_id, value FROM contact_fields WHERE account_id = ",
         );
@@ -185,8 +191,31 @@ async fn claim(
         let stored: Vec<(ContactId, crate::ids::FieldId, String)> =
             sql.build_query_as().fetch_all(&mut *tx).await?;
         let conversations = ingest::conversations_for(&mut tx, account, number, &ids, now).await?;
+        // Ids every desktop derives alike: a message another desktop already
+        // wrote for a recipient (pulled before the recipient's own change)
+        // is that recipient's message, not written twice.
+        let messages: Vec<MessageId> = valid
+            .iter()
+            .map(|(contact, _, _, position)| campaign_message(info.id, *position, *contact))
+            .collect();
+        let mut sql = QueryBuilder::<Sqlite>::new("SELECT id FROM messages WHERE account_id = ");
+        sql.push_bind(account).push(" AND id IN (");
+        let mut list = sql.separated(", ");
+        for id in &messages {
+            list.push_bind(*id);
+        }
+        sql.push(")");
+        let written: HashSet<MessageId> = sql
+            .build_query_scalar()
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
         let mut texts = Vec::with_capacity(valid.len());
-        for (contact, contact_phone, name) in &valid {
+        for ((contact, contact_phone, name, _), message) in valid.iter().zip(&messages) {
+            if written.contains(message) {
+                continue;
+            }
             let own: Vec<(crate::ids::FieldId, String)> = stored
                 .iter()
                 .filter(|(c, _, _)| c == contact)
@@ -198,6 +227,7 @@ async fn claim(
                 .copied()
                 .ok_or(CampaignError::Unknown)?;
             texts.push((
+                *message,
                 conversation,
                 template.render(&values, seed_for(info.id, *contact)),
             ));
@@ -220,7 +250,7 @@ async fn claim(
                 size: *size,
             });
         let file = stored.as_ref().map(|f| (attachments::kind_of(f.mime), f));
-        let messages = outbox::insert_texts_in(&mut tx, account, number, &texts, file).await?;
+        outbox::insert_texts_in(&mut tx, account, number, &texts, file).await?;
         let mut sql = QueryBuilder::<Sqlite>::new(
             "UPDATE campaign_recipients SET state = 'queued', queued_at = ",
         );
@@ -386,18 +416,27 @@ async fn has_pending(
     .await
 }
 
-async fn any_pending(
+/// Whether every recipient the campaign was created with is done here: none
+/// pending, and none missing. A campaign another desktop created arrives in
+/// as many pulls as its push took batches; until the last one, its rows here
+/// are only part of it, and "none pending" would end it for every desktop.
+async fn finished(
     store: &Store,
     account: AccountId,
     campaign: CampaignId,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM campaign_recipients WHERE account_id = ? AND campaign_id = ? AND state = 'pending')",
+        "SELECT NOT EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.account_id = c.account_id
+                            AND r.campaign_id = c.id AND r.state = 'pending')
+            AND (SELECT count(*) FROM campaign_recipients r WHERE r.account_id = c.account_id
+                 AND r.campaign_id = c.id) + c.recipients_removed >= c.recipients_total
+         FROM campaigns c WHERE c.account_id = ? AND c.id = ?",
     )
     .bind(account)
     .bind(campaign)
-    .fetch_one(store.pool())
+    .fetch_optional(store.pool())
     .await
+    .map(|done| done.unwrap_or(false))
 }
 
 async fn set_status_raw(

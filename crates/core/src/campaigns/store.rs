@@ -123,6 +123,19 @@ pub async fn create(
     input: &CampaignInput,
     now: i64,
 ) -> Result<CampaignInfo, CampaignError> {
+    create_with(store, account, input, now, &[]).await
+}
+
+/// [`create`] where `elsewhere` are numbers another desktop of the agency
+/// runs now (it holds their leases): they send from there, so a campaign
+/// that starts now may use them although they are not connected here.
+pub async fn create_with(
+    store: &Store,
+    account: AccountId,
+    input: &CampaignInput,
+    now: i64,
+    elsewhere: &[InstanceId],
+) -> Result<CampaignInfo, CampaignError> {
     let name = clean_name(&input.name, NAME_MAX).map_err(|_| CampaignError::NameInvalid)?;
     let file = input
         .attachment
@@ -149,7 +162,11 @@ pub async fn create(
                 .await?;
         match row {
             None => return Err(CampaignError::NumberUnknown),
-            Some((name, status)) if starts_now && status != InstanceStatus::Connected => {
+            Some((name, status))
+                if starts_now
+                    && status != InstanceStatus::Connected
+                    && !elsewhere.contains(number) =>
+            {
                 return Err(CampaignError::NumberOffline(name));
             }
             Some(_) => {}
@@ -207,8 +224,9 @@ pub async fn create(
     contacts::writable(&mut tx, account).await?;
     let row: Row = sqlx::query_as(&format!(
         "INSERT INTO campaigns (id, account_id, name, message, status, audience, numbers, pacing, starts_at,
-                                media_path, media_mime, media_name, media_size, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
+                                media_path, media_mime, media_name, media_size, recipients_total,
+                                created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
     ))
     .bind(id)
     .bind(account)
@@ -223,10 +241,27 @@ pub async fn create(
     .bind(file.as_ref().map(|f| f.mime.as_str()))
     .bind(file.as_ref().map(|f| f.name.as_str()))
     .bind(file.as_ref().map(|f| f.bytes.len() as i64))
+    .bind(i64::try_from(recipients.len()).unwrap_or(i64::MAX))
     .bind(now)
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
+    // The file once more, in the store: the way it reaches the desktops that
+    // run the campaign's other numbers (campaigns::media).
+    if let Some(f) = &file {
+        sqlx::query(
+            "INSERT INTO campaign_files (account_id, campaign_id, mime, name, bytes, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(account)
+        .bind(id)
+        .bind(&f.mime)
+        .bind(&f.name)
+        .bind(&f.bytes)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
     let rows: Vec<(usize, &ContactId, &Option<InstanceId>)> = recipients
         .iter()
         .zip(&assigned)

@@ -122,44 +122,40 @@ pub(crate) async fn insert_outbound_in(
 /// Many outbound texts of one number in a caller's transaction (a campaign
 /// burst): one multi-row insert, one update of the conversations' last
 /// message. With `file`, every message carries that one file (of `kind`)
-/// and its text is the caption. Returns the message ids in the order of `texts`.
+/// and its text is the caption. The caller chooses the ids.
 pub(crate) async fn insert_texts_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     account: AccountId,
     instance: InstanceId,
-    texts: &[(ConversationId, String)],
+    texts: &[(MessageId, ConversationId, String)],
     file: Option<(MessageKind, &StoredFile<'_>)>,
-) -> Result<Vec<MessageId>, InboxError> {
+) -> Result<(), InboxError> {
     if texts.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let now = now_ms();
-    let ids: Vec<MessageId> = texts.iter().map(|_| MessageId::new()).collect();
     let kind = file.map_or(MessageKind::Text, |(kind, _)| kind);
     let file = file.map(|(_, f)| f);
     let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
         "INSERT INTO messages (id, account_id, conversation_id, instance_id, direction, kind, body, status,
                                media_path, media_mime, media_name, media_size, created_at, updated_at) ",
     );
-    insert.push_values(
-        ids.iter().zip(texts),
-        |mut row, (id, (conversation, body))| {
-            row.push_bind(*id)
-                .push_bind(account)
-                .push_bind(*conversation)
-                .push_bind(instance)
-                .push_bind("outbound")
-                .push_bind(kind)
-                .push_bind(body)
-                .push_bind("pending")
-                .push_bind(file.map(|f| f.path))
-                .push_bind(file.map(|f| f.mime))
-                .push_bind(file.map(|f| f.name))
-                .push_bind(file.map(|f| f.size))
-                .push_bind(now)
-                .push_bind(now);
-        },
-    );
+    insert.push_values(texts, |mut row, (id, conversation, body)| {
+        row.push_bind(*id)
+            .push_bind(account)
+            .push_bind(*conversation)
+            .push_bind(instance)
+            .push_bind("outbound")
+            .push_bind(kind)
+            .push_bind(body)
+            .push_bind("pending")
+            .push_bind(file.map(|f| f.path))
+            .push_bind(file.map(|f| f.mime))
+            .push_bind(file.map(|f| f.name))
+            .push_bind(file.map(|f| f.size))
+            .push_bind(now)
+            .push_bind(now);
+    });
     insert.build().execute(&mut **tx).await?;
     // Each conversation's newest message is the one just written.
     let mut update = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
@@ -176,12 +172,12 @@ pub(crate) async fn insert_texts_in(
         .push_bind(account)
         .push(" AND id IN (");
     let mut list = update.separated(", ");
-    for (conversation, _) in texts {
+    for (_, conversation, _) in texts {
         list.push_bind(*conversation);
     }
     update.push(")");
     update.build().execute(&mut **tx).await?;
-    Ok(ids)
+    Ok(())
 }
 
 /// Queues a file (with an optional caption) in a conversation. The file is

@@ -35,17 +35,38 @@ pub(super) async fn watch_outbox(
     Ok(())
 }
 
-/// Keeps only the last outbox entry of each row. Push sends a row's current
-/// state (or its tombstone) whatever entries led there, so the earlier ones
-/// carry nothing; without this, an account never shared on a server (nothing
+/// Keeps one outbox entry per row: at the place of the row's first entry,
+/// with its last entry's operation and clock. Push sends a row's current
+/// state (or its tombstone) whatever entries led there, so the others carry
+/// nothing; without this, an account never shared on a server (nothing
 /// pushes it) would grow the outbox by every write instead of by every row.
+///
+/// Why the first place and not the last: pushes go in batches, one server
+/// transaction each, and the server checks a row's parent at each commit. A
+/// row's first entry comes after its parent's first entry (the local foreign
+/// keys see to that); keeping last places instead would put a campaign edited
+/// after its 10 000 recipients were written behind them, and the batch that
+/// carries the recipients would fail on every retry.
+///
 /// Run when the store opens; the sync engine runs it at each connection too.
 pub async fn compact_outbox(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
+    // Immediate: the writer's lock from the start, as every write here takes it.
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query(
+        "UPDATE sync_outbox AS o SET op = l.op, hlc = l.hlc
+         FROM (SELECT min(seq) AS first, max(seq) AS last FROM sync_outbox
+               GROUP BY table_name, key1, key2 HAVING count(*) > 1) AS g
+         JOIN sync_outbox AS l ON l.seq = g.last
+         WHERE o.seq = g.first",
+    )
+    .execute(&mut *tx)
+    .await?;
     let done = sqlx::query(
         "DELETE FROM sync_outbox WHERE seq NOT IN (
-             SELECT max(seq) FROM sync_outbox GROUP BY table_name, key1, key2)",
+             SELECT min(seq) FROM sync_outbox GROUP BY table_name, key1, key2)",
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(done.rows_affected())
 }

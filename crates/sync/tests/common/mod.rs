@@ -28,6 +28,10 @@ pub struct Seeded {
     pub other_field: Uuid,
     pub instance: Uuid,
     pub conversation: Uuid,
+    /// A campaign with a recipient (contact) and a file.
+    pub campaign: Uuid,
+    /// A campaign without recipients or file.
+    pub other_campaign: Uuid,
 }
 
 /// Creates an account with one row in every synced table, as the owner.
@@ -42,6 +46,8 @@ pub async fn seed_account(owner: &mut PgConnection, name: &str) -> Seeded {
         other_field: Uuid::now_v7(),
         instance: Uuid::now_v7(),
         conversation: Uuid::now_v7(),
+        campaign: Uuid::now_v7(),
+        other_campaign: Uuid::now_v7(),
     };
     let a = s.account;
     let sql = format!(
@@ -73,6 +79,14 @@ pub async fn seed_account(owner: &mut PgConnection, name: &str) -> Seeded {
              ('{qr}', '{a}', 'oi', 'Olá! Como posso ajudar?', 1, 1, '{HLC}');
          INSERT INTO zapdesk.audit_log (id, account_id, actor_name, action, contact_id, at, hlc) VALUES
              ('{audit}', '{a}', 'Admin', 'contact_exported', '{c1}', 1, '{HLC}');
+         INSERT INTO zapdesk.campaigns (id, account_id, name, message, status, audience, numbers, pacing,
+                                        recipients_total, created_at, updated_at, hlc) VALUES
+             ('{camp}', '{a}', 'Promoção', 'Oi {{{{nome}}}}', 'running', '{{}}', '[\"{i1}\"]', '{{}}', 1, 1, 1, '{HLC}'),
+             ('{camp2}', '{a}', 'Rascunho', 'Oi', 'draft', '{{}}', '[]', '{{}}', 0, 1, 1, '{HLC}');
+         INSERT INTO zapdesk.campaign_recipients (account_id, campaign_id, contact_id, instance_id, position, state, hlc) VALUES
+             ('{a}', '{camp}', '{c1}', '{i1}', 0, 'pending', '{HLC}');
+         INSERT INTO zapdesk.campaign_files (account_id, campaign_id, mime, name, bytes, created_at, hlc) VALUES
+             ('{a}', '{camp}', 'image/png', 'oferta.png', '\\x89504e47', 1, '{HLC}');
          COMMIT;",
         c1 = s.contact,
         c2 = s.other_contact,
@@ -87,6 +101,8 @@ pub async fn seed_account(owner: &mut PgConnection, name: &str) -> Seeded {
         note = Uuid::now_v7(),
         qr = Uuid::now_v7(),
         audit = Uuid::now_v7(),
+        camp = s.campaign,
+        camp2 = s.other_campaign,
     );
     owner.execute(sql.as_str()).await.unwrap();
     s

@@ -109,8 +109,9 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
     call(commands.fieldsList(account.id)).then(setFields, fail);
     call(commands.numbersList(account.id)).then((list) => {
       setNumbers(list);
-      // Connected numbers are the usual choice; the person may change it.
-      setPicked(list.filter((n) => n.status.state === "connected").map((n) => n.number.id));
+      // Connected numbers (here or on another desktop of the agency) are
+      // the usual choice; the person may change it.
+      setPicked(list.filter((n) => n.status.state === "connected" || n.runs_elsewhere).map((n) => n.number.id));
     }, fail);
   }, [account.id, toast]);
 
@@ -319,14 +320,18 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
         <fieldset className={numbersError ? "editor-section invalid" : "editor-section"}>
           <legend>{t("campaigns.numbers")}</legend>
           {numbers?.length === 0 && <p className="muted small">{t("campaigns.editor.noNumbers")}</p>}
-          {numbers?.map(({ number, status }) => {
-            const offline = status.state !== "connected";
+          {numbers?.map(({ number, status, runs_elsewhere }) => {
+            // A number another desktop runs sends from there.
+            const elsewhere = Boolean(runs_elsewhere) && status.state !== "connected";
+            const offline = status.state !== "connected" && !elsewhere;
             return (
               <label key={number.id} className={offline ? "check number-option offline" : "check number-option"}>
                 <input type="checkbox" checked={picked.includes(number.id)}
                   onChange={(e) => setPicked(e.target.checked ? [...picked, number.id] : picked.filter((x) => x !== number.id))} />
                 <span>{number.name}</span>
-                <span className={`pill ${status.state}`}>{t(`numbers.status.${status.state}`)}</span>
+                {elsewhere
+                  ? <span className="pill elsewhere" title={t("numbers.runsElsewhere", { name: runs_elsewhere ?? "" })}>{t("numbers.status.elsewhere")}</span>
+                  : <span className={`pill ${status.state}`}>{t(`numbers.status.${status.state}`)}</span>}
                 {offline && <span className="muted small">({t("campaigns.editor.offline")})</span>}
               </label>
             );
