@@ -39,7 +39,8 @@ impl Actor {
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, specta::Type)]
 pub struct AuditEntry {
-    pub id: i64,
+    /// Chosen by the desktop that wrote it (the log is synced).
+    pub id: uuid::Uuid,
     pub actor_id: Option<UserId>,
     pub actor_name: String,
     /// `contact_exported` or `contact_erased`.
@@ -183,7 +184,7 @@ pub async fn audit(
 ) -> Result<Vec<AuditEntry>, ContactError> {
     Ok(sqlx::query_as(
         "SELECT id, actor_id, actor_name, action, contact_id, at FROM audit_log
-         WHERE account_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+         WHERE account_id = ? ORDER BY at DESC, rowid DESC LIMIT ?",
     )
     .bind(account)
     .bind(limit.clamp(1, 1000))
@@ -211,9 +212,10 @@ async fn insert_audit(
     action: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO audit_log (account_id, actor_id, actor_name, action, contact_id, at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (id, account_id, actor_id, actor_name, action, contact_id, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
+    .bind(uuid::Uuid::now_v7())
     .bind(account)
     .bind(actor.id)
     .bind(&actor.name)

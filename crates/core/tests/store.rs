@@ -147,6 +147,94 @@ async fn migrating_an_older_database_backs_it_up_first() {
     assert!(!has_tags);
 }
 
+/// A store from before campaigns and the audit log were synced (0011, 0012):
+/// its audit entries keep everything but their integer ids (now UUIDs), its
+/// campaign learns how many recipients it was made with, and both wait in
+/// the sync outbox as changes not pushed yet.
+#[tokio::test]
+async fn a_store_from_before_campaign_and_audit_sync_keeps_and_queues_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let before: Vec<_> = MIGRATOR.iter().take(10).cloned().collect();
+    let old = Migrator {
+        migrations: Cow::Owned(before),
+        ..Migrator::DEFAULT
+    };
+    let mut conn = raw_connection(dir.path()).await;
+    old.run(&mut conn).await.unwrap();
+    sqlx::query(
+        "INSERT INTO accounts (id, name, created_at, updated_at) VALUES (x'0190000000007000800000000000000a', 'Antiga', 1, 1);
+         INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at) VALUES
+             (x'0190000000007000800000000000000c', x'0190000000007000800000000000000a', '+5511987650001', 'Eva', 'eva', 1, 1),
+             (x'0190000000007000800000000000000d', x'0190000000007000800000000000000a', '+5511987650002', 'Ivo', 'ivo', 1, 1);
+         INSERT INTO audit_log (account_id, actor_name, action, contact_id, at) VALUES
+             (x'0190000000007000800000000000000a', 'Ana', 'contact_exported', x'0190000000007000800000000000000c', 5),
+             (x'0190000000007000800000000000000a', 'Ana', 'contact_erased', x'0190000000007000800000000000000e', 6);
+         INSERT INTO campaigns (id, account_id, name, message, status, created_at, updated_at) VALUES
+             (x'0190000000007000800000000000000f', x'0190000000007000800000000000000a', 'Natal', 'Oi', 'done', 1, 1);
+         INSERT INTO campaign_recipients (account_id, campaign_id, contact_id, position, state) VALUES
+             (x'0190000000007000800000000000000a', x'0190000000007000800000000000000f', x'0190000000007000800000000000000c', 0, 'queued'),
+             (x'0190000000007000800000000000000a', x'0190000000007000800000000000000f', x'0190000000007000800000000000000d', 1, 'queued');",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+
+    let store = Store::open(dir.path()).await.unwrap();
+    let account = accounts::list(&store, true).await.unwrap()[0].id;
+    let log = zapdesk_core::lgpd::audit(&store, account, 10)
+        .await
+        .unwrap();
+    let lines: Vec<(&str, &str, i64)> = log
+        .iter()
+        .map(|e| (e.actor_name.as_str(), e.action.as_str(), e.at))
+        .collect();
+    assert_eq!(
+        lines,
+        [("Ana", "contact_erased", 6), ("Ana", "contact_exported", 5)]
+    );
+    assert_ne!(log[0].id, log[1].id);
+    let total: i64 = sqlx::query_scalar("SELECT recipients_total FROM campaigns")
+        .fetch_one(store.pool_for_sync())
+        .await
+        .unwrap();
+    assert_eq!(total, 2);
+    let waiting: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT table_name, count(*) FROM sync_outbox
+         WHERE table_name IN ('audit_log', 'campaigns', 'campaign_recipients')
+         GROUP BY table_name ORDER BY table_name",
+    )
+    .fetch_all(store.pool_for_sync())
+    .await
+    .unwrap();
+    assert_eq!(
+        waiting,
+        [
+            ("audit_log".to_owned(), 2),
+            ("campaign_recipients".to_owned(), 2),
+            ("campaigns".to_owned(), 1)
+        ]
+    );
+    // New entries are recorded as they are written.
+    zapdesk_core::lgpd::export(
+        &store,
+        account,
+        log[1].contact_id,
+        &zapdesk_core::lgpd::Actor {
+            id: None,
+            name: "Bia".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let queued: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM sync_outbox WHERE table_name = 'audit_log'")
+            .fetch_one(store.pool_for_sync())
+            .await
+            .unwrap();
+    assert_eq!(queued, 3);
+}
+
 #[tokio::test]
 async fn an_unusable_data_folder_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();

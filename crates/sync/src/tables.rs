@@ -59,6 +59,9 @@ pub enum Push {
     /// Update these columns of an existing row only: operators may not create
     /// or delete accounts (0002_access.sql), only edit some of their columns.
     UpdateOnly(&'static [&'static str]),
+    /// Insert only, never change or delete (the audit log: operators may only
+    /// add to it, and the server's table has no tombstones).
+    Append,
 }
 
 /// One synced table.
@@ -318,6 +321,26 @@ pub static TABLES: &[SyncTable] = &[
         parents: &[],
         folded: None,
         push: Push::Upsert,
+    },
+    // The audit log (migrations/sqlite/0012): written once, by the desktop
+    // where the export or the erase happened.
+    SyncTable {
+        name: "audit_log",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("actor_id", U),
+            col("actor_name", Text),
+            col("action", Text),
+            col("contact_id", U),
+            col("at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[],
+        folded: None,
+        push: Push::Append,
     },
     // Campaigns (migrations/sqlite/0011). Not synced: recipients_removed,
     // this desktop's own count of recipients deleted here.
@@ -684,6 +707,15 @@ impl SyncTable {
                     sets = sets.join(", "),
                 )
             }
+            Push::Append => format!(
+                "INSERT INTO zapdesk.{name} ({cols}, hlc)
+                 SELECT * FROM UNNEST({arrays})
+                 ON CONFLICT ({pk}) DO NOTHING",
+                name = self.name,
+                cols = self.column_list(""),
+                arrays = arrays.join(", "),
+                pk = self.primary_key.join(", "),
+            ),
             Push::UpdateOnly(editable) => {
                 let sets: Vec<String> = editable
                     .iter()
@@ -754,8 +786,14 @@ impl SyncTable {
             .iter()
             .map(|c| format!("{0}::{1} AS {0}", c.name, c.kind.pg_type()))
             .collect();
+        // An append-only table has no tombstones there.
+        let deleted = if self.push == Push::Append {
+            "NULL::int8 AS deleted_at"
+        } else {
+            "deleted_at"
+        };
         format!(
-            "SELECT {}, hlc::text, deleted_at, version FROM zapdesk.{}
+            "SELECT {}, hlc::text, {deleted}, version FROM zapdesk.{}
              WHERE account_id = $1 AND version > $2 AND version <= $3 ORDER BY version",
             columns.join(", "),
             self.name

@@ -745,3 +745,69 @@ async fn a_pulled_row_that_meets_a_local_duplicate_is_skipped_alone() {
         ["De A", "De A", "De A", "De A", "De A", "Local de B"]
     );
 }
+
+/// The audit log reaches every desktop: an export on B (an agent, who may
+/// only add to the server's log) and an erase on A are on both desktops and
+/// on the server once each, however often they are pushed.
+#[tokio::test]
+async fn audit_entries_from_both_desktops_reach_both_once() {
+    use zapdesk_core::lgpd::{self, Actor};
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    let eva = contacts::create(&a.store, acc, &person("+5511987650420", "Eva"))
+        .await
+        .unwrap();
+    let ivo = contacts::create(&a.store, acc, &person("+5511987650421", "Ivo"))
+        .await
+        .unwrap();
+    a.sync().await;
+    b.sync().await;
+    let bia = Actor {
+        id: None,
+        name: "Bia (agente)".into(),
+    };
+    lgpd::export(&b.store, acc, eva.id, &bia).await.unwrap();
+    let ana = Actor {
+        id: None,
+        name: "Ana (dona)".into(),
+    };
+    lgpd::erase(&a.store, acc, ivo.id, &ana).await.unwrap();
+    b.sync().await;
+    a.sync().await;
+    b.pull().await;
+    for d in [&a, &b] {
+        let log = lgpd::audit(&d.store, acc, 10).await.unwrap();
+        let mut lines: Vec<(&str, &str, ContactId)> = log
+            .iter()
+            .map(|e| (e.actor_name.as_str(), e.action.as_str(), e.contact_id))
+            .collect();
+        lines.sort();
+        assert_eq!(
+            lines,
+            [
+                ("Ana (dona)", "contact_erased", ivo.id),
+                ("Bia (agente)", "contact_exported", eva.id)
+            ]
+        );
+    }
+    assert_eq!(a.rows().await, b.rows().await);
+    // Pushing the same entry again (a crash after the server's commit) adds nothing.
+    sqlx::query(
+        "INSERT INTO sync_outbox (account_id, table_name, key1, key2, op, hlc)
+         SELECT account_id, 'audit_log', id, NULL, 'upsert', hlc FROM audit_log",
+    )
+    .execute(b.pool())
+    .await
+    .unwrap();
+    b.push().await;
+    let mut owner = db.connect_owner().await;
+    let on_server: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM zapdesk.audit_log WHERE account_id = $1")
+            .bind(a.account)
+            .fetch_one(&mut owner)
+            .await
+            .unwrap();
+    assert_eq!(on_server, 2);
+}

@@ -133,6 +133,17 @@ async fn sandbox_number(d: &Desktop) -> InstanceId {
     number
 }
 
+/// Starts a Sandbox number on this desktop and scans its QR: connected.
+async fn pair(side: &mut Side, acc: AccountId, number: InstanceId) {
+    side.fleet.start(acc, number).await.unwrap();
+    until_status(side, number, |s| matches!(s, Status::AwaitingQr { .. })).await;
+    side.fleet
+        .sandbox(acc, number, SandboxAction::Scan)
+        .await
+        .unwrap();
+    until_status(side, number, |s| matches!(s, Status::Connected { .. })).await;
+}
+
 async fn only_conversation(store: &Store, account: AccountId) -> Option<ConversationId> {
     let list = conversations::list(
         store,
@@ -160,20 +171,7 @@ async fn a_reply_typed_on_desktop_b_is_sent_once_by_desktop_a_which_runs_the_num
 
     // A adds a Sandbox number and pairs it.
     let number = sandbox_number(&a).await;
-    side_a.fleet.start(acc, number).await.unwrap();
-    until_status(&mut side_a, number, |s| {
-        matches!(s, Status::AwaitingQr { .. })
-    })
-    .await;
-    side_a
-        .fleet
-        .sandbox(acc, number, SandboxAction::Scan)
-        .await
-        .unwrap();
-    until_status(&mut side_a, number, |s| {
-        matches!(s, Status::Connected { .. })
-    })
-    .await;
+    pair(&mut side_a, acc, number).await;
 
     // A contact writes; the conversation reaches B.
     side_a
@@ -367,20 +365,7 @@ async fn a_campaign_made_on_desktop_b_is_sent_once_by_desktop_a_with_its_file() 
     runner_b.waker().follow(side_b.runner.pulled());
 
     let number = sandbox_number(&a).await;
-    side_a.fleet.start(acc, number).await.unwrap();
-    until_status(&mut side_a, number, |s| {
-        matches!(s, Status::AwaitingQr { .. })
-    })
-    .await;
-    side_a
-        .fleet
-        .sandbox(acc, number, SandboxAction::Scan)
-        .await
-        .unwrap();
-    until_status(&mut side_a, number, |s| {
-        matches!(s, Status::Connected { .. })
-    })
-    .await;
+    pair(&mut side_a, acc, number).await;
     let phones = ["+5511987651001", "+5511987651002"];
     for (i, phone) in phones.iter().enumerate() {
         contacts::create(

@@ -191,7 +191,8 @@ export type AttachmentInput = {
 
 /**  One line of the audit log. */
 export type AuditEntry = {
-	id: number,
+	/**  Chosen by the desktop that wrote it (the log is synced). */
+	id: string,
 	actor_id: UserId | null,
 	actor_name: string,
 	/**  `contact_exported` or `contact_erased`. */

@@ -263,7 +263,7 @@ export function installMockBackend(seed) {
     return name;
   };
   const audit = (accountId, contactId, action) => state.audit.unshift({
-    id: state.audit.length + 1, account_id: accountId, actor_id: state.me, actor_name: state.users.find((u) => u.id === state.me)?.name ?? "Operador não identificado", action, contact_id: contactId, at: Date.now(),
+    id: id(), account_id: accountId, actor_id: state.me, actor_name: state.users.find((u) => u.id === state.me)?.name ?? "Operador não identificado", action, contact_id: contactId, at: Date.now(),
   });
   for (const f of seed.fields ?? []) {
     const accountId = state.accounts[f.account ?? 0].id;
