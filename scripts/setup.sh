@@ -10,6 +10,7 @@ ZAPDESK_APT_PACKAGES=(
   build-essential pkg-config curl file libssl-dev libdbus-1-dev libxdo-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
   chromium xvfb xauth webkit2gtk-driver nodejs npm
+  gnome-keyring dbus-daemon libsecret-tools
 )
 
 zapdesk_say() { printf '\033[1;36m==> %s\033[0m\n' "$*" >&2; }

@@ -3,8 +3,11 @@
 // UI, sees them listed, and checks they reached the SQLite store by reading it
 // back with zapdesk-cli; then pairs a Sandbox number (real Chromium under the
 // app), has a simulated contact write, and replies from the inbox — the fake
-// WhatsApp's own log must show the reply. Everything it needs must be present: a missing
-// driver, display or binary fails the test, it is never skipped.
+// WhatsApp's own log must show the reply; sends a campaign; and connects the app
+// to a scratch database on the machine's PostgreSQL from Settings, the password
+// going to the Secret Service (gnome-keyring in the test's D-Bus session).
+// Everything it needs must be present: a missing driver, display, D-Bus
+// session, database or binary fails the test, it is never skipped.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
@@ -216,4 +219,81 @@ test("a campaign for a tag: created in the editor, sent by the Sandbox number, r
   const [listed] = cli(["campaigns", "list", "--account", account.id]);
   assert.equal(listed.report.total, 3);
   assert.equal(listed.report.pending + listed.report.queued, 0);
+});
+
+// The agency's server: a scratch database on the machine's PostgreSQL, made
+// and dropped by this test (roles are per cluster: a group of its own too).
+const PG = process.env.ZAPDESK_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const suffix = `${Date.now().toString(36)}${process.pid}`;
+const scratch = { db: `zapdesk_e2e_${suffix}`, group: `zapdesk_op_e2e_${suffix}`, roles: [] };
+const atDb = (db) => { const u = new URL(PG); u.pathname = `/${db}`; return u.toString(); };
+const psql = (url, sql) => execFileSync("psql", [url, "-v", "ON_ERROR_STOP=1", "-tAc", sql], { encoding: "utf8" }).trim();
+
+after(() => {
+  if (!scratch.created) return;
+  psql(PG, `DROP DATABASE IF EXISTS "${scratch.db}" WITH (FORCE)`);
+  for (const role of [...scratch.roles, scratch.group]) psql(PG, `DROP ROLE IF EXISTS "${role}"`);
+});
+
+/** Polls `check` (a query, not a timer: each look asks the database) until it holds. */
+async function until(what, check) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`never saw ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+test("sync: connected from Settings with the password in the Secret Service; the server gets the data; a change made elsewhere appears", async () => {
+  assert.ok(process.env.DBUS_SESSION_BUS_ADDRESS, "no D-Bus session: run under dbus-run-session with gnome-keyring (scripts/test-all.sh)");
+  const [account] = cli(["accounts", "list"]);
+  psql(PG, `CREATE DATABASE "${scratch.db}"`);
+  scratch.created = true;
+  const owner = atDb(scratch.db);
+  cli(["remote", "provision", "--database-url", owner, "--operator-group", scratch.group]);
+  const invited = cli(["remote", "invite", "--database-url", owner, "--email", `e2e-${suffix}@agencia.com.br`,
+    "--name", "Operadora E2E", "--role", "owner", "--account", account.id]);
+  scratch.roles.push(invited.role_name);
+  assert.ok(invited.password, "a new operator gets a password");
+
+  // Settings → Sincronização, as an operator types what the invite printed.
+  await (await session.find("//button[@data-testid='sync-indicator'][contains(., 'Só neste computador')]")).click();
+  const panel = "//div[@id='sync']";
+  const field = async (id, value) => {
+    const input = await session.find(`${panel}//input[@id='${id}']`);
+    await input.clear();
+    await input.type(value);
+  };
+  await field("sync-host", invited.host);
+  await field("sync-port", String(invited.port));
+  await field("sync-database", invited.database);
+  await field("sync-operator", invited.operator);
+  await field("sync-password", invited.password);
+  await (await session.find(`${panel}//select[@id='sync-tls']/option[@value='disable']`)).click();
+  await (await session.find(panel + button("Testar conexão"))).click();
+  await session.find(`${panel}//p[@data-testid='sync-tested'][contains(., 'Operadora E2E')]`);
+  await (await session.find(panel + button("Salvar e conectar"))).click();
+  await session.find("//button[@data-testid='sync-indicator'][@data-state='synced']");
+
+  // Every contact of the account reached the server.
+  const local = cli(["contacts", "list", "--account", account.id]).total;
+  const count = () => Number(psql(owner, `SELECT count(*) FROM zapdesk.contacts WHERE account_id = '${account.id}' AND deleted_at IS NULL`));
+  await until(`${local} contacts on the server`, () => count() === local);
+  // The password is in the Secret Service, and in no file of the data folder.
+  const user = `${invited.operator}@${invited.host}:${invited.port}/${invited.database}`;
+  const kept = execFileSync("secret-tool", ["lookup", "service", "app.zapdesk.desktop.dev/remote", "username", user], { encoding: "utf8" });
+  assert.equal(kept, invited.password);
+  const leaked = spawnSync("grep", ["-rlaF", invited.password, dataDir], { encoding: "utf8" });
+  assert.equal(leaked.stdout, "", "the password is written to no file");
+
+  // Another desktop adds a contact (written on the server as it would push it):
+  // NOTIFY wakes the app, which pulls it; the open contacts list shows it.
+  await (await session.find("//nav//button[contains(., 'Contatos')]")).click();
+  const hlc = `${String(Date.now()).padStart(13, "0")}-00000-outrodesktop`;
+  psql(owner, `INSERT INTO zapdesk.contacts (id, account_id, phone, name, created_at, updated_at, hlc)
+    VALUES (gen_random_uuid(), '${account.id}', '+5548999990001', 'Zeca Remoto', 1, 1, '${hlc}')`);
+  await session.find("//div[@data-testid='contact-row'][contains(., 'Zeca Remoto')]");
+  assert.equal(cli(["contacts", "list", "--account", account.id]).total, local + 1);
 });
