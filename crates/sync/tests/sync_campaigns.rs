@@ -260,6 +260,15 @@ async fn recipients_claimed_on_two_desktops_are_one_message_each() {
             .unwrap();
         assert_eq!(stepped.queued, 3);
     }
+    for d in [&a, &b] {
+        // Claims record their recipients in bulk with the triggers off for a
+        // moment; they are on again after every claim.
+        let applying: i64 = sqlx::query_scalar("SELECT applying FROM sync_apply")
+            .fetch_one(d.pool())
+            .await
+            .unwrap();
+        assert_eq!(applying, 0);
+    }
     a.push().await;
     b.push().await;
     b.pull().await;

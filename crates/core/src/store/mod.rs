@@ -24,6 +24,7 @@ pub use error::StoreError;
 pub use migrate::{MIGRATOR, latest_version};
 pub use sync_outbox::compact_outbox;
 use sync_outbox::watch_outbox;
+pub(crate) use sync_outbox::{quiet, record_recipients};
 
 /// File name of the database inside the data folder.
 pub const DB_FILE: &str = "zapdesk.sqlite3";

@@ -70,3 +70,62 @@ pub async fn compact_outbox(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
     tx.commit().await?;
     Ok(done.rows_affected())
 }
+
+/// The clock tick of the sync triggers (migrations/sqlite/0007_sync.sql):
+/// wall time in ms if it moved ahead, else counter + 1.
+const TICK: &str = "UPDATE sync_clock SET
+    counter = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) > ms THEN 0
+                   WHEN counter >= 99999 THEN 0 ELSE counter + 1 END,
+    ms = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) > ms
+              THEN CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)
+              WHEN counter >= 99999 THEN ms + 1 ELSE ms END";
+
+/// Turns the sync triggers off for the rest of a write transaction (until
+/// [`record_recipients`]) and ticks the clock once, returning it, for writes
+/// of many campaign recipients at once, which set `hlc` to it themselves: the triggers' three statements per row doubled
+/// the cost of creating a campaign (docs/benchmarks.md). The flag is the
+/// puller's (0007): SQLite's single writer means no other connection writes
+/// while it is set, and a rollback takes it back with the rest.
+pub(crate) async fn quiet(tx: &mut sqlx::SqliteConnection) -> Result<String, sqlx::Error> {
+    sqlx::query("UPDATE sync_apply SET applying = 1 WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(TICK).execute(&mut *tx).await?;
+    sqlx::query_scalar("SELECT hlc FROM sync_clock")
+        .fetch_one(&mut *tx)
+        .await
+}
+
+/// Records the recipients of a campaign written while [`quiet`] (all of
+/// them, or those of `contacts`) in the outbox, as the triggers would have,
+/// and turns the triggers back on.
+pub(crate) async fn record_recipients(
+    tx: &mut sqlx::SqliteConnection,
+    account: crate::AccountId,
+    campaign: crate::ids::CampaignId,
+    contacts: Option<&[crate::ContactId]>,
+) -> Result<(), sqlx::Error> {
+    let mut record = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "INSERT INTO sync_outbox (account_id, table_name, key1, key2, op, hlc)
+         SELECT account_id, 'campaign_recipients', campaign_id, contact_id, 'upsert', hlc
+         FROM campaign_recipients WHERE account_id = ",
+    );
+    record
+        .push_bind(account)
+        .push(" AND campaign_id = ")
+        .push_bind(campaign);
+    if let Some(contacts) = contacts {
+        record.push(" AND contact_id IN (");
+        let mut list = record.separated(", ");
+        for c in contacts {
+            list.push_bind(*c);
+        }
+        record.push(")");
+    }
+    record.push(" ORDER BY position");
+    record.build().execute(&mut *tx).await?;
+    sqlx::query("UPDATE sync_apply SET applying = 0 WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
