@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
+import { useSyncPulls } from "../live";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 import { call, commands, type CampaignSummary } from "../ipc/call";
@@ -31,6 +32,8 @@ export function Campaigns() {
   useEffect(() => {
     void reload();
   }, [reload]);
+  // Campaigns made, paused or sent on another desktop arrive with a pull.
+  useSyncPulls(() => void reload());
 
   const sending = campaigns?.some((c) => c.status === "running") ?? false;
   useEffect(() => {

@@ -175,6 +175,32 @@ test("conversations and replies another desktop wrote appear when the engine pul
   await app.close();
 });
 
+test("campaigns made or changed on another desktop appear when the engine pulls them", async () => {
+  const app = await openApp(browser, server.url, {
+    accounts: [{ name: "Loja" }],
+    contacts: [{ phone: "+5511911112222", name: "Ana Lima" }],
+    numbers: [{ name: "Vendas", runsElsewhere: "Ana Operadora" }],
+    // Nothing running: the list's own timer does not reload it, only a pull.
+    campaigns: [{ name: "Black Friday", status: "paused", numbers: [0], report: { pending: 6, sent: 3 } }],
+    sync: { connection: CONNECTION, status: { state: { state: "synced" }, last_sync: Date.now(), waiting: 0, pulled: 0 } },
+  });
+  const { page } = app;
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  const row = (name) => page.getByTestId("campaign-row").filter({ hasText: name });
+  await row("Black Friday").getByTestId("campaign-status").filter({ hasText: /^Pausada$/ }).waitFor();
+  await page.evaluate(() => {
+    const { state } = window.__MOCK__;
+    const [first] = state.campaigns;
+    state.campaigns.push({ ...first, id: "0190f3b4-0000-7000-8000-666666666666", name: "Natal (do outro computador)", status: "done", created_at: first.created_at + 1 });
+    first.status = "cancelled";
+  });
+  await page.evaluate(() => window.__MOCK__.syncStatus({ state: { state: "synced" }, last_sync: Date.now(), waiting: 0, pulled: 4 }));
+  await row("Natal (do outro computador)").getByTestId("campaign-status").filter({ hasText: /^Concluída$/ }).waitFor();
+  await row("Black Friday").getByTestId("campaign-status").filter({ hasText: /^Cancelada$/ }).waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
 test("a number another desktop runs says who runs it and cannot be started here", async () => {
   const app = await openApp(browser, server.url, {
     accounts: [{ name: "Loja" }],

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
+import { useSyncPulls } from "../../live";
 import { useApp } from "../../context";
 import { useI18n, type MessageKey } from "../../i18n";
 import { call, commands, type CampaignSummary, type NumberView, type Pacing } from "../../ipc/call";
@@ -50,6 +51,9 @@ export function CampaignDetail({ initial, onBack, onChanged }: Props) {
   useEffect(() => {
     call(commands.numbersList(account.id)).then(setNumbers, () => setNumbers([]));
   }, [account.id]);
+
+  // Progress made on the desktop that runs the numbers arrives with a pull.
+  useSyncPulls(() => void reload());
 
   // Live report: ask again every few seconds while the window is visible.
   useEffect(() => {
