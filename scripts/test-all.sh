@@ -33,7 +33,8 @@ cargo build --workspace --locked
 # The app keeps the sync password in the OS credential store: on Linux the
 # Secret Service, here gnome-keyring in a D-Bus session of the test's own,
 # with a throwaway keyring (XDG_DATA_HOME) unlocked by a throwaway password.
-dbus-run-session -- bash -c '
-  export XDG_DATA_HOME="$(mktemp -d)"
+keyring_home="$(mktemp -d)"
+trap 'rm -rf "$keyring_home"' EXIT
+XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash -c '
   printf zapdesk-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  exec xvfb-run -a -s "-screen 0 1280x800x24" node --test tests/e2e/
+  exec xvfb-run -a -s "-screen 0 1280x800x24" node --test tests/e2e/'
