@@ -60,13 +60,9 @@ impl CampaignWaker {
     /// runner's pulls): a campaign, a resume or a recipient from another
     /// desktop is acted on at once, not at the next idle look. Must be called
     /// inside the async runtime.
-    pub fn follow(&self, mut changes: watch::Receiver<u64>) -> tokio::task::JoinHandle<()> {
+    pub fn follow(&self, changes: watch::Receiver<u64>) -> tokio::task::JoinHandle<()> {
         let wake = Arc::clone(&self.0);
-        tokio::spawn(async move {
-            while changes.changed().await.is_ok() {
-                wake.notify_one();
-            }
-        })
+        crate::on_each_change(changes, move || wake.notify_one())
     }
 }
 

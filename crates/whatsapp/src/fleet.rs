@@ -263,6 +263,13 @@ impl Fleet {
         self.leases().holders(account).await
     }
 
+    /// The account's numbers another desktop runs now, with who runs them.
+    pub async fn run_elsewhere(&self, account: AccountId) -> Vec<RemoteHolder> {
+        let mut holders = self.lease_holders(account).await;
+        holders.retain(|h| !h.mine);
+        holders
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<InstanceId, Running>> {
         self.running.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -764,16 +771,9 @@ impl Fleet {
 
     /// Kicks every sender whenever `changes` moves (the sync runner's count
     /// of pulled rows), until the sender of `changes` is dropped.
-    pub fn follow(
-        self: &Arc<Self>,
-        mut changes: tokio::sync::watch::Receiver<u64>,
-    ) -> JoinHandle<()> {
+    pub fn follow(self: &Arc<Self>, changes: tokio::sync::watch::Receiver<u64>) -> JoinHandle<()> {
         let fleet = Arc::clone(self);
-        tokio::spawn(async move {
-            while changes.changed().await.is_ok() {
-                fleet.kick_all();
-            }
-        })
+        crate::on_each_change(changes, move || fleet.kick_all())
     }
 
     /// The store the fleet works on.
@@ -877,6 +877,29 @@ impl Fleet {
     }
 
     /// Sends what the outbox holds for this number, oldest first, while connected.
+    /// A queued message's file under the data folder. A campaign's file that
+    /// is not there (the campaign was created on another desktop) is written
+    /// from the store first.
+    async fn read_media(&self, account: AccountId, relative: &str) -> std::io::Result<Vec<u8>> {
+        let path = self.config.data_dir.join(relative);
+        match std::fs::read(&path) {
+            Err(_)
+                if matches!(
+                    zapdesk_core::campaigns::media::restore_for_message(
+                        &self.store,
+                        account,
+                        relative
+                    )
+                    .await,
+                    Ok(true)
+                ) =>
+            {
+                std::fs::read(&path)
+            }
+            read => read,
+        }
+    }
+
     async fn drain(
         &self,
         account: AccountId,
@@ -899,26 +922,9 @@ impl Fleet {
                     }
                 }
                 kind => {
-                    let path = self
-                        .config
-                        .data_dir
-                        .join(job.media_path.as_deref().unwrap_or_default());
-                    let mut read = std::fs::read(&path);
-                    if read.is_err()
-                        && let Some(relative) = job.media_path.as_deref()
-                        // A campaign's file, from a campaign another desktop created.
-                        && matches!(
-                            zapdesk_core::campaigns::media::restore_for_message(
-                                &self.store,
-                                account,
-                                relative
-                            )
-                            .await,
-                            Ok(true)
-                        )
-                    {
-                        read = std::fs::read(&path);
-                    }
+                    let read = self
+                        .read_media(account, job.media_path.as_deref().unwrap_or_default())
+                        .await;
                     let bytes = match read {
                         Ok(bytes) => bytes,
                         Err(e) => {

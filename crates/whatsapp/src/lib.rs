@@ -15,3 +15,17 @@ pub mod protocol;
 pub mod qr;
 pub mod sandbox;
 pub mod status;
+
+/// Runs `on_change` each time `changes` moves (the sync runner's count of
+/// pulled rows), until its sender is dropped. Must be called inside the
+/// async runtime.
+pub(crate) fn on_each_change(
+    mut changes: tokio::sync::watch::Receiver<u64>,
+    on_change: impl Fn() + Send + 'static,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        while changes.changed().await.is_ok() {
+            on_change();
+        }
+    })
+}

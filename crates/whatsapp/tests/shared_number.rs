@@ -393,10 +393,11 @@ async fn a_campaign_made_on_desktop_b_is_sent_once_by_desktop_a_with_its_file() 
     .await;
 
     // B makes the campaign: the number is not connected on B, but A runs it.
-    let holders = side_b.fleet.lease_holders(acc).await;
-    let elsewhere: Vec<InstanceId> = holders
+    let elsewhere: Vec<InstanceId> = side_b
+        .fleet
+        .run_elsewhere(acc)
+        .await
         .iter()
-        .filter(|h| !h.mine)
         .map(|h| h.instance)
         .collect();
     let png = b"\x89PNG\r\n\x1a\n cupom".to_vec();

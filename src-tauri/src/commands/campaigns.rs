@@ -78,10 +78,9 @@ pub async fn campaigns_create(
     // Numbers another desktop runs (shared accounts) send from there.
     let elsewhere: Vec<_> = state
         .fleet()?
-        .lease_holders(account)
+        .run_elsewhere(account)
         .await
         .into_iter()
-        .filter(|h| !h.mine)
         .map(|h| h.instance)
         .collect();
     let created = store::create_with(state.store()?, account, &input, now_ms(), &elsewhere)

@@ -28,14 +28,14 @@ pub async fn numbers_list(
     let numbers = instances::list(state.store()?, account)
         .await
         .map_err(|e| state.fail(e))?;
-    let holders = fleet.lease_holders(account).await;
+    let elsewhere = fleet.run_elsewhere(account).await;
     Ok(numbers
         .into_iter()
         .map(|number| NumberView {
             status: fleet.status(number.id),
-            runs_elsewhere: holders
+            runs_elsewhere: elsewhere
                 .iter()
-                .find(|h| h.instance == number.id && !h.mine)
+                .find(|h| h.instance == number.id)
                 .map(|h| h.holder_name.clone()),
             number,
         })

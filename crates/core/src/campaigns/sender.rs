@@ -167,11 +167,21 @@ async fn claim(
     .bind(max)
     .fetch_all(&mut *tx)
     .await?;
+    if next.is_empty() {
+        return Ok((0, 0));
+    }
     let (valid, invalid): (Vec<_>, Vec<_>) = next
         .into_iter()
         .partition(|(_, contact_phone, _, _)| phone::normalize(contact_phone).is_ok());
+    let ids: Vec<ContactId> = valid.iter().map(|(c, _, _, _)| *c).collect();
+    // Ids every desktop derives alike: a message another desktop already
+    // wrote for a recipient (pulled before the recipient's own change) is
+    // that recipient's message, not written twice.
+    let messages: Vec<MessageId> = valid
+        .iter()
+        .map(|(contact, _, _, position)| campaign_message(info.id, *position, *contact))
+        .collect();
     if !valid.is_empty() {
-        let ids: Vec<ContactId> = valid.iter().map(|(c, _, _, _)| *c).collect();
         let mut sql = QueryBuilder::<Sqlite>::new(
             "SELECT contact_id, field_id, value FROM contact_fields WHERE account_id = ",
         );
@@ -180,13 +190,6 @@ async fn claim(
         let stored: Vec<(ContactId, crate::ids::FieldId, String)> =
             sql.build_query_as().fetch_all(&mut *tx).await?;
         let conversations = ingest::conversations_for(&mut tx, account, number, &ids, now).await?;
-        // Ids every desktop derives alike: a message another desktop already
-        // wrote for a recipient (pulled before the recipient's own change)
-        // is that recipient's message, not written twice.
-        let messages: Vec<MessageId> = valid
-            .iter()
-            .map(|(contact, _, _, position)| campaign_message(info.id, *position, *contact))
-            .collect();
         // `+account_id`: looked up by id (the primary key); with the account
         // as an index term, SQLite may walk the account's whole message index
         // instead (measured: the sender's cost per message doubled).
@@ -243,12 +246,14 @@ async fn claim(
             });
         let file = stored.as_ref().map(|f| (attachments::kind_of(f.mime), f));
         outbox::insert_texts_in(&mut tx, account, number, &texts, file).await?;
-        // The messages were recorded by their triggers; the recipients are
-        // recorded at once, below.
-        let hlc = crate::store::quiet(&mut tx).await?;
+    }
+    // The messages were recorded by their triggers; the recipients change in
+    // bulk, under one clock tick, and are recorded at once.
+    let hlc = crate::store::quiet(&mut tx).await?;
+    if !valid.is_empty() {
         let mut sql =
             QueryBuilder::<Sqlite>::new("UPDATE campaign_recipients SET state = 'queued', hlc = ");
-        sql.push_bind(hlc)
+        sql.push_bind(&hlc)
             .push(", queued_at = ")
             .push_bind(now)
             .push(", message_id = CASE contact_id");
@@ -266,12 +271,6 @@ async fn claim(
         push_list(&mut sql, &ids);
         sql.build().execute(&mut *tx).await?;
     }
-    // Recipients change in bulk here: recorded for sync at once, below.
-    let hlc = if invalid.is_empty() {
-        String::new()
-    } else {
-        crate::store::quiet(&mut tx).await?
-    };
     for (contact, _, _, _) in &invalid {
         sqlx::query(
             "UPDATE campaign_recipients SET state = 'skipped', reason = 'invalid_phone', hlc = ?
@@ -289,9 +288,7 @@ async fn claim(
         .chain(&invalid)
         .map(|(contact, _, _, _)| *contact)
         .collect();
-    if !claimed.is_empty() {
-        crate::store::record_recipients(&mut tx, account, info.id, Some(&claimed)).await?;
-    }
+    crate::store::record_recipients(&mut tx, account, info.id, Some(&claimed)).await?;
     tx.commit().await?;
     Ok((
         u32::try_from(valid.len()).unwrap_or(u32::MAX),
