@@ -110,8 +110,15 @@ async fn an_admin_manages_their_account_and_nothing_else() {
             "INSERT INTO zapdesk.memberships (operator, account_id, role) VALUES ('{who}', '{account}', '{role}')"
         )
     };
+    // An operator they cannot see cannot be added by them (it would reveal
+    // the operator: remote 0007); the owner's invitation adds them.
     assert_eq!(
-        run(&mut conn, &add(&newcomer, a, "agent")).await.unwrap(),
+        outcome(&run(&mut conn, &add(&newcomer, a, "agent")).await),
+        "42501"
+    );
+    assert_eq!(text(&mut conn, &visible(&newcomer)).await, "0");
+    assert_eq!(
+        run(&mut owner, &add(&newcomer, a, "agent")).await.unwrap(),
         1
     );
     assert_eq!(text(&mut conn, &visible(&newcomer)).await, "1");
