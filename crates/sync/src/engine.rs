@@ -365,6 +365,13 @@ async fn connect(config: &EngineConfig) -> Result<PgConnection, SyncError> {
 
 /// A task that LISTENs on its own connection and forwards `(account,
 /// version)` pokes; it ends (closing the channel) when the connection is lost.
+///
+/// Since remote migration 0007 each account has its own channel, named at
+/// random and readable by its members only (`zapdesk.my_channels()`), so an
+/// outsider can neither hear nor aim pokes at it. The channels are read once
+/// per session: an account joined later is listened to from the next session
+/// (the resync interval pulls it meanwhile). A server older than 0007 has
+/// only the shared channel [`CHANNEL`].
 async fn listen(
     config: &EngineConfig,
 ) -> Result<(mpsc::UnboundedReceiver<(Uuid, i64)>, JoinHandle<()>), SyncError> {
@@ -377,13 +384,22 @@ async fn listen(
     let mut listener = PgListener::connect_with(&pool)
         .await
         .map_err(SyncError::remote)?;
-    listener.listen(CHANNEL).await.map_err(SyncError::remote)?;
+    let channels = account_channels(&mut listener).await?;
+    match &channels {
+        Some(channels) => {
+            listener
+                .listen_all(channels.keys().map(String::as_str))
+                .await
+                .map_err(SyncError::remote)?;
+        }
+        None => listener.listen(CHANNEL).await.map_err(SyncError::remote)?,
+    }
     let (tx, rx) = mpsc::unbounded_channel();
     let task = tokio::spawn(async move {
         // Ok(None): the connection was lost; whatever was sent meanwhile is
         // lost with it, so the session starts over and pulls everything.
         while let Ok(Some(n)) = listener.try_recv().await {
-            if let Some(poke) = parse_poke(n.payload())
+            if let Some(poke) = checked_poke(channels.as_ref(), n.channel(), n.payload())
                 && tx.send(poke).is_err()
             {
                 break;
@@ -392,6 +408,44 @@ async fn listen(
         drop(pool);
     });
     Ok((rx, task))
+}
+
+/// Channel name → account, or `None` when the server predates the
+/// per-account channels (the function does not exist: SQLSTATE 42883).
+async fn account_channels(
+    listener: &mut PgListener,
+) -> Result<Option<std::collections::HashMap<String, Uuid>>, SyncError> {
+    let rows: Result<Vec<(Uuid, String)>, sqlx::Error> =
+        sqlx::query_as("SELECT account_id, channel FROM zapdesk.my_channels()")
+            .fetch_all(&mut *listener)
+            .await;
+    match rows {
+        Ok(rows) => Ok(Some(rows.into_iter().map(|(a, c)| (c, a)).collect())),
+        Err(e)
+            if e.as_database_error()
+                .and_then(|d| d.code())
+                .is_some_and(|c| c == "42883") =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(SyncError::remote(e)),
+    }
+}
+
+/// A poke that checks out: well formed and, on a per-account channel, about
+/// that channel's account. Anything else is ignored. A poke only ever makes
+/// the session pull (it is compared with the cursor, never trusted beyond
+/// that), so a member forging one on their own account costs one pull.
+fn checked_poke(
+    channels: Option<&std::collections::HashMap<String, Uuid>>,
+    channel: &str,
+    payload: &str,
+) -> Option<(Uuid, i64)> {
+    let (account, version) = parse_poke(payload)?;
+    match channels {
+        Some(channels) => (channels.get(channel) == Some(&account)).then_some((account, version)),
+        None => (channel == CHANNEL).then_some((account, version)),
+    }
 }
 
 /// `<account uuid>:<version>`.
@@ -439,6 +493,26 @@ mod tests {
         let a = Uuid::now_v7();
         assert_eq!(parse_poke(&format!("{a}:42")), Some((a, 42)));
         assert_eq!(parse_poke("nope"), None);
+    }
+
+    #[test]
+    fn pokes_about_another_account_than_their_channel_are_ignored() {
+        let (mine, other) = (Uuid::now_v7(), Uuid::now_v7());
+        let channels = std::collections::HashMap::from([("zapdesk_abc".to_owned(), mine)]);
+        let poke = |channel: &str, account: Uuid| {
+            checked_poke(Some(&channels), channel, &format!("{account}:7"))
+        };
+        assert_eq!(poke("zapdesk_abc", mine), Some((mine, 7)));
+        assert_eq!(poke("zapdesk_abc", other), None);
+        assert_eq!(poke("zapdesk", mine), None);
+        assert_eq!(
+            checked_poke(None, CHANNEL, &format!("{mine}:7")),
+            Some((mine, 7))
+        );
+        assert_eq!(
+            checked_poke(None, "zapdesk_abc", &format!("{mine}:7")),
+            None
+        );
     }
 
     #[test]
