@@ -248,7 +248,16 @@ pub async fn test_connection(
     password: &Password,
 ) -> Result<RemoteStatus, RemoteError> {
     let target = settings.target();
-    let mut conn = open(&settings.options(password)?, &target).await?;
+    let mut conn = open(&settings.options(password)?, &target)
+        .await
+        .map_err(|e| match e {
+            // No CONNECT on the database (remote 0007 grants it to the
+            // operator group only): the login is not a ZapDesk operator.
+            RemoteError::Forbidden { .. } => RemoteError::NotOperator {
+                operator: target.user.clone(),
+            },
+            other => other,
+        })?;
     let status = inspect(&mut conn, &target).await;
     // Closing politely is best effort: the answer is already known.
     let _ = conn.close().await;
