@@ -19,7 +19,7 @@ use zapdesk_core::fields::{self, FieldInput, FieldKind, FieldValue};
 use zapdesk_core::filter::ContactFilter;
 use zapdesk_core::inbox::ingest::{Inbound, ingest};
 use zapdesk_core::inbox::outbox;
-use zapdesk_core::{AccountId, ErrorCode, Lang, Store, UserError, tags};
+use zapdesk_core::{AccountId, ErrorCode, Lang, Store, UserError};
 
 const MIN: i64 = 60_000;
 const HOUR: i64 = 60 * MIN;
@@ -347,10 +347,12 @@ async fn a_test_send_is_refused_clearly_or_queued_once_rendered() {
         (message, on, "123", ErrorCode::PhoneInvalid),
     ];
     for (text, n, phone, code) in refusals {
-        let err = test_send(&store, acc, text, n, phone).await.unwrap_err();
+        let err = test_send(&store, acc, text, n, phone, None)
+            .await
+            .unwrap_err();
         assert_eq!(err.code(), code, "{}", err.message(Lang::PtBr));
     }
-    let offline = test_send(&store, acc, message, off, "+5511911112222")
+    let offline = test_send(&store, acc, message, off, "+5511911112222", None)
         .await
         .unwrap_err();
     assert!(
@@ -374,7 +376,7 @@ async fn a_test_send_is_refused_clearly_or_queued_once_rendered() {
     );
 
     // A phone typed as people do finds Ana and renders her values.
-    let first = test_send(&store, acc, message, on, "(11) 91111-2222")
+    let first = test_send(&store, acc, message, on, "(11) 91111-2222", None)
         .await
         .unwrap();
     let job = outbox::claim_next(&store, acc, on).await.unwrap().unwrap();
@@ -394,52 +396,77 @@ async fn a_test_send_is_refused_clearly_or_queued_once_rendered() {
     zapdesk_core::opt_out::set(&store, acc, ana.id, true)
         .await
         .unwrap();
-    let err = test_send(&store, acc, message, on, "(11) 91111-2222")
+    let err = test_send(&store, acc, message, on, "(11) 91111-2222", None)
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::ContactOptedOut);
     assert!(outbox::claim_next(&store, acc, on).await.unwrap().is_none());
 
-    // A new phone becomes a normal contact (untagged, no name) and gets the fallbacks.
-    let second = test_send(&store, acc, message, on, "21 98888-7777")
+    // A phone that is no contact is refused (item 18): no "Sem nome" contact,
+    // no open conversation, nothing queued.
+    let err = test_send(&store, acc, message, on, "21 98888-7777", None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        ErrorCode::ContactUnknown,
+        "{}",
+        err.message(Lang::PtBr)
+    );
+    assert!(err.message(Lang::PtBr).contains("Contatos"));
+    assert!(outbox::claim_next(&store, acc, on).await.unwrap().is_none());
+    assert_eq!(
+        contacts::count(&store, acc, &ContactFilter::default())
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+/// Item 18: the preview shows "Olá Kátia!" for the chosen contact; the test
+/// sent to the operator's own phone must say the same, not "Olá !".
+#[tokio::test]
+async fn a_test_send_renders_for_the_previewed_contact() {
+    let (_dir, store) = support::store().await;
+    let acc = support::account(&store, "Loja").await;
+    let on = number(&store, acc, "Vendas", true).await;
+    let katia = contacts::create(
+        &store,
+        acc,
+        &ContactInput {
+            phone: "+5511933334444".into(),
+            name: Some("Kátia Souza".into()),
+        },
+    )
+    .await
+    .unwrap();
+    // The operator's own phone, saved without a name.
+    contacts::create(
+        &store,
+        acc,
+        &ContactInput {
+            phone: "+5511955556666".into(),
+            name: None,
+        },
+    )
+    .await
+    .unwrap();
+    let message = "Olá {{primeiro_nome}}!";
+    let sent = test_send(&store, acc, message, on, "11 95555-6666", Some(katia.id))
         .await
         .unwrap();
     let job = outbox::claim_next(&store, acc, on).await.unwrap().unwrap();
     assert_eq!(
         (job.message, job.phone.as_str(), job.body.as_str()),
-        (second, "+5521988887777", "Oi cliente, plano básico.")
+        (sent, "+5511955556666", "Olá Kátia!")
     );
-    outbox::mark_sent(&store, acc, second, "wa-2", 1)
+    // A preview contact of another account is refused, nothing queued.
+    let other = support::account(&store, "Outra").await;
+    let err = test_send(&store, other, message, on, "11 95555-6666", Some(katia.id))
         .await
-        .unwrap();
-    assert!(outbox::claim_next(&store, acc, on).await.unwrap().is_none());
-    let page = contacts::list(
-        &store,
-        acc,
-        &contacts::ContactQuery {
-            filter: ContactFilter {
-                search: Some("988887777".into()),
-                ..Default::default()
-            },
-            offset: 0,
-            limit: 10,
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(page.items.len(), 1);
-    assert_eq!(page.items[0].contact.name, None);
-    assert!(page.items[0].tags.is_empty());
-    assert!(
-        tags::of_contact(&store, acc, page.items[0].contact.id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert_eq!(
-        contacts::count(&store, acc, &ContactFilter::default())
-            .await
-            .unwrap(),
-        2
-    );
+        .unwrap_err();
+    assert!(matches!(
+        err.code(),
+        ErrorCode::NumberUnknown | ErrorCode::ContactUnknown
+    ));
 }

@@ -194,8 +194,9 @@ pub async fn campaigns_timeline(
         .map_err(|e| state.fail(e))
 }
 
-/// Queues the message, rendered for one phone, on one connected number, and
-/// wakes that number's sender so the test leaves now.
+/// Queues the message for one phone (a contact of the account), rendered for
+/// the contact the editor's preview shows (`preview`), on one connected
+/// number, and wakes that number's sender so the test leaves now.
 #[tauri::command]
 #[specta::specta]
 pub async fn campaigns_test_send(
@@ -204,8 +205,9 @@ pub async fn campaigns_test_send(
     message: String,
     number: InstanceId,
     phone: String,
+    preview: Option<ContactId>,
 ) -> Result<MessageId, IpcError> {
-    let queued = test_send::test_send(state.store()?, account, &message, number, &phone)
+    let queued = test_send::test_send(state.store()?, account, &message, number, &phone, preview)
         .await
         .map_err(|e| state.fail(e))?;
     state.fleet()?.kick_number(number);

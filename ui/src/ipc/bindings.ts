@@ -121,10 +121,11 @@ export const commands = {
 	/**  Per hour: messages queued, taken by WhatsApp, and first replies. */
 	campaignsTimeline: (account: AccountId, id: CampaignId) => typedError<TimelineBucket[], IpcError>(__TAURI_INVOKE("campaigns_timeline", { account, id })),
 	/**
-	 *  Queues the message, rendered for one phone, on one connected number, and
-	 *  wakes that number's sender so the test leaves now.
+	 *  Queues the message for one phone (a contact of the account), rendered for
+	 *  the contact the editor's preview shows (`preview`), on one connected
+	 *  number, and wakes that number's sender so the test leaves now.
 	 */
-	campaignsTestSend: (account: AccountId, message: string, number: InstanceId, phone: string) => typedError<MessageId, IpcError>(__TAURI_INVOKE("campaigns_test_send", { account, message, number, phone })),
+	campaignsTestSend: (account: AccountId, message: string, number: InstanceId, phone: string, preview: ContactId | null) => typedError<MessageId, IpcError>(__TAURI_INVOKE("campaigns_test_send", { account, message, number, phone, preview })),
 	/**
 	 *  The connection (no password) and the engine's status right now; the
 	 *  `sync` event carries every later change.

@@ -407,7 +407,9 @@ test("a test send from the editor says where it went, or why it was refused", as
   const sends = await page.evaluate(() => window.__MOCK__.state.testSends);
   assert.deepEqual(sends.map(({ number, phone, body }) => ({ number, phone, body })), [{ number: vendas, phone: "+5511911112222", body: "Oi Ana, plano Ouro!" }]);
   const args = (await lastCall(app, "campaigns_test_send")).args;
-  assert.deepEqual({ ...args, account: undefined }, { account: undefined, message: "Oi {{primeiro_nome|cliente}}, plano {{plano|básico}}!", number: vendas, phone: "(11) 91111-2222" });
+  const previewed = await dialog.getByLabel("Prévia para").inputValue();
+  assert.ok(previewed, "a preview contact is chosen");
+  assert.deepEqual({ ...args, account: undefined }, { account: undefined, message: "Oi {{primeiro_nome|cliente}}, plano {{plano|básico}}!", number: vendas, phone: "(11) 91111-2222", preview: previewed });
 
   // A number that is not connected: refused, shown under the row.
   await row.getByLabel("Número que envia o teste").selectOption({ label: "Suporte (não conectado)" });
@@ -426,6 +428,32 @@ test("a test send from the editor says where it went, or why it was refused", as
   await result.filter({ hasText: "A variável {{apelido}} não existe." }).waitFor();
   assert.equal((await page.evaluate(() => window.__MOCK__.state.testSends)).length, 1, "refusals send nothing");
   assert.equal((await callsOf(app, "campaigns_create")).length, 0, "a test creates no campaign");
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a test send says what the preview shows: the preview contact's values, to the operator's own phone; a phone that is no contact is refused", async () => {
+  const app = await openApp(browser, server.url, BASE);
+  const { page } = app;
+  const dialog = await openEditor(page);
+  const row = dialog.getByRole("group", { name: "Enviar teste" });
+  const result = row.getByTestId("test-send-result");
+  await dialog.getByLabel("Mensagem").fill("Olá {{primeiro_nome}}!");
+  await dialog.getByLabel("Prévia para").selectOption({ label: "Carla Dias" });
+  await dialog.getByTestId("campaign-preview").filter({ hasText: /^Olá Carla!$/ }).waitFor();
+  // Davi's phone stands for the operator's own (a contact of the account).
+  await row.getByLabel("Telefone do teste").fill("(41) 97777-8888");
+  await row.getByRole("button", { name: "Enviar teste" }).click();
+  await result.filter({ hasText: /^Teste enviado/ }).waitFor();
+  const sends = await page.evaluate(() => window.__MOCK__.state.testSends);
+  assert.deepEqual(sends.map(({ phone, body }) => ({ phone, body })), [{ phone: "+5541977778888", body: "Olá Carla!" }]);
+  // A phone that is no contact: refused with what to do, and no contact invented.
+  const before = await page.evaluate(() => window.__MOCK__.state.contacts.length);
+  await row.getByLabel("Telefone do teste").fill("(21) 98888-7777");
+  await row.getByRole("button", { name: "Enviar teste" }).click();
+  await result.filter({ hasText: "não é um contato desta conta" }).waitFor();
+  assert.equal(await page.evaluate(() => window.__MOCK__.state.contacts.length), before);
+  assert.equal((await page.evaluate(() => window.__MOCK__.state.testSends)).length, 1);
   assert.deepEqual(app.errors, []);
   await app.close();
 });

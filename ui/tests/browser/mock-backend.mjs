@@ -741,16 +741,15 @@ export function installMockBackend(seed) {
       return seed.campaignExportPath === undefined ? "/home/ana/Documentos/destinatarios.csv" : seed.campaignExportPath;
     },
     campaigns_timeline: ({ account: accountId, id: campaignId }) => campaignOf(accountId, campaignId).timeline,
-    campaigns_test_send: ({ account: accountId, message: text, number: numberId, phone: raw }) => {
+    campaigns_test_send: ({ account: accountId, message: text, number: numberId, phone: raw, preview }) => {
       const parts = parseTemplate(accountId, text);
       const n = state.numbers.find((x) => x.number.account_id === accountId && x.number.id === numberId) ?? fail("number_unknown", "Um dos números escolhidos não existe mais nesta conta.");
       if (n.status.state !== "connected") fail("number_offline", `O número ${n.number.name} não está conectado. Conecte-o em Números ou agende a campanha para depois.`);
       const to = phone(raw);
-      let c = state.contacts.find((x) => x.account_id === accountId && x.phone === to);
-      if (!c) {
-        c = { id: id(), account_id: accountId, phone: to, name: null, opted_out_at: null, created_at: Date.now(), updated_at: Date.now() };
-        state.contacts.push(c);
-      }
+      const own = state.contacts.find((x) => x.account_id === accountId && x.phone === to);
+      // As Rust: a test phone must be a contact (no "Sem nome" invented), rendered for the preview contact.
+      if (!own) fail("contact_unknown", `${to} não é um contato desta conta. Adicione-o em Contatos (por exemplo, com o seu nome) e envie o teste de novo.`);
+      const c = preview ? (state.contacts.find((x) => x.account_id === accountId && x.id === preview) ?? fail("contact_unknown", "Este contato não existe mais.")) : own;
       const name = (c.name ?? "").trim();
       const values = { nome: name, primeiro_nome: name.split(/\s+/)[0] ?? "", telefone: c.phone };
       for (const f of state.fields.filter((x) => x.account_id === accountId)) {

@@ -29,6 +29,9 @@ pub enum CampaignError {
     AudienceEmpty,
     #[error("{0} opted out")]
     OptedOut(String),
+    /// A test send to a phone that is no contact of the account.
+    #[error("test phone {0} is not a contact")]
+    TestPhoneNotContact(String),
     #[error("no such campaign")]
     Unknown,
     #[error("status change not allowed")]
@@ -57,6 +60,7 @@ impl UserError for CampaignError {
             CampaignError::NumberOffline(_) => ErrorCode::NumberOffline,
             CampaignError::AudienceEmpty => ErrorCode::AudienceEmpty,
             CampaignError::OptedOut(_) => ErrorCode::ContactOptedOut,
+            CampaignError::TestPhoneNotContact(_) => ErrorCode::ContactUnknown,
             CampaignError::Unknown => ErrorCode::CampaignUnknown,
             CampaignError::StatusChange => ErrorCode::CampaignStatusInvalid,
             CampaignError::Contact(e) => e.code(),
@@ -108,6 +112,16 @@ impl UserError for CampaignError {
                     ),
                     Lang::En => format!(
                         "{phone} asked not to receive messages (opted out). Use another number for the test."
+                    ),
+                };
+            }
+            CampaignError::TestPhoneNotContact(phone) => {
+                return match lang {
+                    Lang::PtBr => format!(
+                        "{phone} não é um contato desta conta. Adicione-o em Contatos (por exemplo, com o seu nome) e envie o teste de novo."
+                    ),
+                    Lang::En => format!(
+                        "{phone} is not a contact of this account. Add it in Contacts (with your name, for example) and send the test again."
                     ),
                 };
             }

@@ -1,8 +1,11 @@
-//! A test send from the editor: the message, rendered for one phone (usually
-//! the operator's own), queued in the durable outbox of one number before
-//! the campaign goes to everyone. The phone becomes (or already is) a normal
-//! contact: nothing marks it as a test, so it shows in the inbox like any
-//! conversation and its reply is read there.
+//! A test send from the editor: the message, rendered as the editor's preview
+//! shows it (for the chosen preview contact, or else for the contact the phone
+//! belongs to), queued in the durable outbox of one number before the campaign
+//! goes to everyone. The phone must already be a contact of the account (the
+//! operator's own phone, saved once): a test never invents a "Sem nome"
+//! contact with an open conversation, because every message needs a
+//! conversation and every conversation a contact, and an operator who tests
+//! from a stranger's phone would find that stranger in their CRM.
 
 use super::error::CampaignError;
 use super::sender::variables;
@@ -11,21 +14,23 @@ use crate::contacts::{ContactError, writable};
 use crate::domain::{InstanceStatus, MessageKind};
 use crate::fields;
 use crate::ids::InstanceId;
-use crate::ids::natural_or_fresh;
 use crate::inbox::{ingest, outbox};
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, MessageId, Store, phone};
 
-/// Queues `message`, rendered for the contact with `raw_phone`, on `number`.
-/// Refused, with nothing written: a message the campaign editor would refuse,
-/// a number of another account or not connected (the same codes as creating
-/// a campaign), or a phone that is not a phone.
+/// Queues `message` for `raw_phone` on `number`, rendered with the values of
+/// `preview` (the contact the editor's preview shows) or, without one, of the
+/// phone's own contact. Refused, with nothing written: a message the campaign
+/// editor would refuse, a number of another account or not connected (the
+/// same codes as creating a campaign), a phone that is not a phone or is no
+/// contact of the account, a preview contact of another account.
 pub async fn test_send(
     store: &Store,
     account: AccountId,
     message: &str,
     number: InstanceId,
     raw_phone: &str,
+    preview: Option<ContactId>,
 ) -> Result<MessageId, CampaignError> {
     let template = template_of(store, account, message).await?;
     let instance: Option<(String, InstanceStatus)> =
@@ -49,38 +54,43 @@ pub async fn test_send(
 
     let mut tx = store.write().await?;
     writable(&mut tx, account).await?;
-    let id = natural_or_fresh(&mut *tx, "contacts", account, "contact", &phone).await?;
-    sqlx::query(
-        "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
-         VALUES (?, ?, ?, NULL, '', ?, ?)
-         ON CONFLICT (account_id, phone) DO NOTHING",
-    )
-    .bind(id)
-    .bind(account)
-    .bind(&phone)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    let (contact, name, opted_out_at): (ContactId, Option<String>, Option<i64>) = sqlx::query_as(
+    let found: Option<(ContactId, Option<String>, Option<i64>)> = sqlx::query_as(
         "SELECT id, name, opted_out_at FROM contacts WHERE account_id = ? AND phone = ?",
     )
     .bind(account)
     .bind(&phone)
-    .fetch_one(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
+    let Some((contact, own_name, opted_out_at)) = found else {
+        return Err(CampaignError::TestPhoneNotContact(phone));
+    };
     // A person who asked not to receive messages gets no test either.
     if opted_out_at.is_some() {
         return Err(CampaignError::OptedOut(phone));
     }
+    // The values come from whom the preview shows: the test is there to see
+    // exactly what that person will get.
+    let (source, source_phone, name) = match preview {
+        None => (contact, phone.clone(), own_name),
+        Some(previewed) => {
+            let row: Option<(String, Option<String>)> =
+                sqlx::query_as("SELECT phone, name FROM contacts WHERE account_id = ? AND id = ?")
+                    .bind(account)
+                    .bind(previewed)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let (p, n) = row.ok_or(ContactError::Unknown(account, previewed))?;
+            (previewed, p, n)
+        }
+    };
     let stored: Vec<(crate::ids::FieldId, String)> = sqlx::query_as(
         "SELECT field_id, value FROM contact_fields WHERE account_id = ? AND contact_id = ?",
     )
     .bind(account)
-    .bind(contact)
+    .bind(source)
     .fetch_all(&mut *tx)
     .await?;
-    let values = variables(&phone, name.as_deref(), &stored, &fields);
+    let values = variables(&source_phone, name.as_deref(), &stored, &fields);
     // A fresh variation each time: a second test shows another spintax pick.
     let body = template.render(&values, rand::random());
     let conversation = ingest::conversation_for(&mut tx, account, number, contact, now).await?;

@@ -315,7 +315,7 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
           {preview !== null && <div className="bubble" data-testid="campaign-preview">{preview}</div>}
         </section>
 
-        <TestSend message={message} numbers={numbers} />
+        <TestSend message={message} numbers={numbers} previewId={previewId} />
 
         <fieldset className={numbersError ? "editor-section invalid" : "editor-section"}>
           <legend>{t("campaigns.numbers")}</legend>

@@ -7,6 +7,8 @@ import { toAppError } from "../../components/useSubmit";
 interface Props {
   message: string;
   numbers: NumberView[] | null;
+  /** The contact the preview shows: the test is rendered with their values. */
+  previewId: string;
 }
 
 type Outcome = { ok: string } | { error: string } | null;
@@ -17,7 +19,7 @@ type Outcome = { ok: string } | { error: string } | null;
  * refuses an unknown variable, a number not connected or a bad phone; the
  * refusal (or the success) shows under the row.
  */
-export function TestSend({ message, numbers }: Props) {
+export function TestSend({ message, numbers, previewId }: Props) {
   const { t } = useI18n();
   const { account } = useApp();
   const [phone, setPhone] = useState("");
@@ -34,7 +36,7 @@ export function TestSend({ message, numbers }: Props) {
     setBusy(true);
     setOutcome(null);
     try {
-      await call(commands.campaignsTestSend(account.id, message, number, phone));
+      await call(commands.campaignsTestSend(account.id, message, number, phone, previewId || null));
       setOutcome({ ok: t("campaigns.test.sent", { phone: phone.trim() }) });
     } catch (e) {
       setOutcome({ error: toAppError(e).message });
