@@ -536,3 +536,103 @@ async fn a_campaign_with_an_image_sends_it_with_each_caption_and_keeps_it_past_a
     .unwrap();
     assert_eq!(std::fs::read(dir.path().join(&shared)).unwrap(), png);
 }
+
+#[tokio::test]
+async fn a_contact_who_opts_out_while_a_campaign_runs_is_never_sent_it() {
+    let (_dir, store) = support::store().await;
+    let acc = support::account(&store, "Escola").await;
+    let n = number(&store, acc, "Vendas", true).await;
+    let tag = tags::create(
+        &store,
+        acc,
+        &TagInput {
+            name: "Alunos".into(),
+            color: "#2f80ed".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let mut people = Vec::new();
+    for (name, phone) in [("Ana", "+5511911110001"), ("Bia", "+5511911110002")] {
+        let c = contacts::create(
+            &store,
+            acc,
+            &ContactInput {
+                name: Some(name.into()),
+                phone: phone.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        tags::apply(&store, acc, tag.id, &[c.id], true)
+            .await
+            .unwrap();
+        people.push(c);
+    }
+    // One a day: a campaign that runs over two days.
+    let pacing = Pacing {
+        daily_cap: 1,
+        warmup_days: 0,
+        delay_min_s: 0,
+        delay_max_s: 0,
+        ..Pacing::default()
+    };
+    let campaign = campaigns::create(
+        &store,
+        acc,
+        &CampaignInput {
+            name: "Matrículas".into(),
+            message: "Oi {{primeiro_nome}}!".into(),
+            audience: ContactFilter {
+                tags_all: vec![tag.id],
+                ..Default::default()
+            },
+            numbers: vec![n],
+            pacing,
+            starts_at: None,
+            attachment: None,
+        },
+        MONDAY_10,
+    )
+    .await
+    .unwrap();
+    let first = step(&store, acc, campaign.id, MONDAY_10, 1, &|_| true)
+        .await
+        .unwrap();
+    assert_eq!(first.queued, 1);
+    assert_eq!(outbox_of(&store, acc, &[n]).await.len(), 1);
+
+    // Bia writes SAIR before her turn (the next day).
+    ingest(
+        &store,
+        acc,
+        n,
+        &Inbound {
+            wa_id: "sair".into(),
+            phone: people[1].phone.clone(),
+            body: "SAIR".into(),
+            sent_at: MONDAY_10 + HOUR,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let confirmation = outbox_of(&store, acc, &[n]).await;
+    assert_eq!(confirmation.len(), 1, "only the opt-out confirmation");
+    let next = step(&store, acc, campaign.id, MONDAY_10 + DAY, 2, &|_| true)
+        .await
+        .unwrap();
+    assert_eq!((next.queued, next.skipped), (0, 1));
+    assert!(
+        outbox_of(&store, acc, &[n]).await.is_empty(),
+        "no campaign for Bia"
+    );
+    let rows = zapdesk_core::campaigns::export::rows(&store, acc, campaign.id)
+        .await
+        .unwrap();
+    let bia = rows.iter().find(|r| r.phone == people[1].phone).unwrap();
+    assert_eq!(bia.reason.as_deref(), Some("opted_out"));
+    let r = report(&store, acc, campaign.id).await.unwrap();
+    assert_eq!((r.skipped, r.pending), (1, 0));
+}

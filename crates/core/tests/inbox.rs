@@ -4,12 +4,15 @@
 #![allow(clippy::unwrap_used)]
 
 use zapdesk_core::accounts::{self, AccountInput};
+use zapdesk_core::domain::{Direction, Message};
 use zapdesk_core::domain::{InstanceKind, MessageKind, MessageStatus};
 use zapdesk_core::inbox::conversations::ListFilter;
 use zapdesk_core::inbox::ingest::{Inbound, MEDIA_LIMIT, Media, ingest};
-use zapdesk_core::inbox::{conversations, outbox};
+use zapdesk_core::inbox::{conversations, outbox, own_ids};
 use zapdesk_core::instances::{self, NumberInput};
-use zapdesk_core::{AccountId, ErrorCode, InstanceId, Store, UserError, contacts};
+use zapdesk_core::{
+    AccountId, ConversationId, ErrorCode, InstanceId, MessageId, Store, UserError, contacts,
+};
 
 async fn setup() -> (tempfile::TempDir, Store, AccountId, InstanceId) {
     let dir = tempfile::tempdir().unwrap();
@@ -329,7 +332,7 @@ async fn a_release_puts_it_back_and_a_failure_is_recorded_with_its_reason() {
         .unwrap()
         .unwrap();
     assert_eq!(job.message, a.id, "oldest first");
-    outbox::release(&store, acc, a.id).await.unwrap();
+    outbox::release(&store, acc, a.id, false).await.unwrap();
     outbox::mark_failed(&store, acc, a.id, "número bloqueado")
         .await
         .unwrap();
@@ -504,5 +507,227 @@ async fn sair_opts_the_contact_out_once_with_one_confirmation_and_can_be_reverse
             .unwrap()
             .opted_out_at,
         None
+    );
+}
+
+async fn stored(store: &Store, acc: AccountId, conv: ConversationId) -> Vec<Message> {
+    conversations::thread(store, acc, conv, None, 100)
+        .await
+        .unwrap()
+}
+
+/// What WhatsApp Web reports for one of our own sends: a `from_me` message
+/// under the id we derived from the row, still at ack 0 (queued there).
+fn echo_of(row: MessageId, body: &str, ack: i32) -> Inbound {
+    Inbound {
+        wa_id: own_ids::outgoing("5511987654321@c.us", row),
+        phone: "+5511987654321".into(),
+        from_me: true,
+        body: body.into(),
+        sent_at: 5_000,
+        ack: Some(ack),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn our_own_send_reported_back_is_the_outbox_row_and_never_jams_the_number() {
+    let (_dir, store, acc, number) = setup().await;
+    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
+        .await
+        .unwrap()
+        .unwrap()
+        .conversation;
+    let slow = outbox::enqueue_text(&store, acc, conv, "lenta")
+        .await
+        .unwrap();
+    let next = outbox::enqueue_text(&store, acc, conv, "depois")
+        .await
+        .unwrap();
+    // The send of the first went unanswered in time: released, not failed.
+    let job = outbox::claim_next(&store, acc, number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.message, slow.id);
+    outbox::release(&store, acc, slow.id, true).await.unwrap();
+
+    // WhatsApp reports it back as a message of ours: the same row, no copy.
+    let got = ingest(&store, acc, number, &echo_of(slow.id, "lenta", 0))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(got.own, "recognised as our own send");
+    assert_eq!((got.message, got.conversation), (slow.id, conv));
+    let all = stored(&store, acc, conv).await;
+    assert_eq!(all.len(), 3, "Oi, lenta, depois: {all:?}");
+    let row = all.iter().find(|m| m.id == slow.id).unwrap();
+    assert_eq!(
+        (row.status, row.wa_message_id.clone()),
+        (MessageStatus::Sending, Some(echo_of(slow.id, "", 0).wa_id)),
+        "queued in WhatsApp: still the clock, with WhatsApp's id"
+    );
+    // A repeat of the report changes nothing.
+    assert!(
+        ingest(&store, acc, number, &echo_of(slow.id, "lenta", 0))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // WhatsApp has it: the number's next send is the message behind it.
+    let job = outbox::claim_next(&store, acc, number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.message, next.id);
+    outbox::mark_sent(&store, acc, next.id, &echo_of(next.id, "", 0).wa_id, 1)
+        .await
+        .unwrap();
+    assert!(
+        outbox::claim_next(&store, acc, number)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // The server's ack moves it on.
+    outbox::apply_ack(&store, acc, number, &[echo_of(slow.id, "", 0).wa_id], 1)
+        .await
+        .unwrap();
+    let all = stored(&store, acc, conv).await;
+    assert!(
+        all.iter()
+            .filter(|m| m.direction == Direction::Outbound)
+            .all(|m| m.status == MessageStatus::Sent)
+    );
+}
+
+#[tokio::test]
+async fn a_send_that_keeps_going_unanswered_waits_behind_the_others() {
+    let (_dir, store, acc, number) = setup().await;
+    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
+        .await
+        .unwrap()
+        .unwrap()
+        .conversation;
+    let a = outbox::enqueue_text(&store, acc, conv, "a").await.unwrap();
+    let b = outbox::enqueue_text(&store, acc, conv, "b").await.unwrap();
+    let claim = || async {
+        outbox::claim_next(&store, acc, number)
+            .await
+            .unwrap()
+            .unwrap()
+            .message
+    };
+    assert_eq!(claim().await, a.id);
+    // Not connected: it never left, so it keeps its place.
+    outbox::release(&store, acc, a.id, false).await.unwrap();
+    assert_eq!(claim().await, a.id);
+    // Tried and unanswered: the others go first.
+    outbox::release(&store, acc, a.id, true).await.unwrap();
+    assert_eq!(claim().await, b.id);
+    outbox::mark_sent(&store, acc, b.id, "true_x_3EB0B", 1)
+        .await
+        .unwrap();
+    assert_eq!(claim().await, a.id, "and it is tried again after them");
+}
+
+#[tokio::test]
+async fn a_copy_stored_by_an_older_version_is_folded_into_the_row_instead_of_jamming_it() {
+    let (_dir, store, acc, number) = setup().await;
+    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
+        .await
+        .unwrap()
+        .unwrap()
+        .conversation;
+    let mine = outbox::enqueue_text(&store, acc, conv, "minha")
+        .await
+        .unwrap();
+    let later = outbox::enqueue_text(&store, acc, conv, "depois")
+        .await
+        .unwrap();
+    let wa_id = echo_of(mine.id, "", 0).wa_id;
+    // What the bug left: the echo stored as a second outbound row holding
+    // WhatsApp's id (and its acks), the real row `sending` with none.
+    outbox::claim_next(&store, acc, number)
+        .await
+        .unwrap()
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO messages (id, account_id, conversation_id, instance_id, wa_message_id, direction, kind, body, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'outbound', 'text', 'minha', 'delivered', 9, 9)",
+    )
+    .bind(MessageId::new())
+    .bind(acc)
+    .bind(conv)
+    .bind(number)
+    .bind(&wa_id)
+    .execute(store.pool_for_sync())
+    .await
+    .unwrap();
+    // The resend finds it at WhatsApp; recording that used to hit the unique id.
+    outbox::mark_sent(&store, acc, mine.id, &wa_id, 1)
+        .await
+        .unwrap();
+    let all = stored(&store, acc, conv).await;
+    assert_eq!(all.len(), 3, "the copy is gone: {all:?}");
+    let row = all.iter().find(|m| m.id == mine.id).unwrap();
+    assert_eq!(
+        (row.status, row.wa_message_id.as_deref()),
+        (MessageStatus::Delivered, Some(wa_id.as_str())),
+        "the copy's ack is kept"
+    );
+    let job = outbox::claim_next(&store, acc, number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.message, later.id, "the number goes on");
+}
+
+#[tokio::test]
+async fn queued_in_whatsapp_is_not_sent_and_a_later_error_is_shown() {
+    let (_dir, store, acc, number) = setup().await;
+    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
+        .await
+        .unwrap()
+        .unwrap()
+        .conversation;
+    let m = outbox::enqueue_text(&store, acc, conv, "fila")
+        .await
+        .unwrap();
+    outbox::claim_next(&store, acc, number)
+        .await
+        .unwrap()
+        .unwrap();
+    outbox::mark_sent(&store, acc, m.id, "true_x_3EB0Q", 0)
+        .await
+        .unwrap();
+    let row = || async {
+        stored(&store, acc, conv)
+            .await
+            .into_iter()
+            .find(|x| x.id == m.id)
+            .unwrap()
+    };
+    assert_eq!(
+        row().await.status,
+        MessageStatus::Sending,
+        "ack 0 is not sent yet"
+    );
+    assert!(
+        outbox::claim_next(&store, acc, number)
+            .await
+            .unwrap()
+            .is_none(),
+        "WhatsApp delivers it itself"
+    );
+    outbox::apply_ack(&store, acc, number, &["true_x_3EB0Q".into()], -1)
+        .await
+        .unwrap();
+    let failed = row().await;
+    assert_eq!(
+        (failed.status, failed.error.as_deref()),
+        (MessageStatus::Failed, Some("WhatsApp"))
     );
 }

@@ -244,3 +244,47 @@ async fn an_unusable_data_folder_is_a_clear_error() {
     assert_eq!(err.code(), ErrorCode::DataDirUnusable);
     assert!(err.message(zapdesk_core::Lang::En).contains("--data-dir"));
 }
+
+/// Opening the store (every CLI command does, without the data folder's
+/// lock) leaves the sync outbox alone: compacting it under the app's push
+/// lost a delete made meanwhile.
+#[tokio::test]
+async fn opening_the_store_does_not_touch_the_sync_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let account = accounts::create(
+        &store,
+        &accounts::AccountInput {
+            name: "Loja".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    for name in ["Loja 2", "Loja 3"] {
+        accounts::update(
+            &store,
+            account.id,
+            &accounts::AccountInput {
+                name: name.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    store.close().await;
+    let count = |dir: std::path::PathBuf| async move {
+        let mut conn = raw_connection(&dir).await;
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_outbox")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        n
+    };
+    let before = count(dir.path().to_path_buf()).await;
+    assert!(before >= 3, "one entry per change: {before}");
+    let again = Store::open(dir.path()).await.unwrap();
+    again.close().await;
+    assert_eq!(count(dir.path().to_path_buf()).await, before);
+}

@@ -63,6 +63,7 @@
       lng: msg.lng == null ? null : msg.lng,
       vcard: kind === "contact" ? msg.body || null : null,
       size: msg.size || null,
+      ack: typeof msg.ack === "number" ? msg.ack : null,
       media: null,
       media_error: null,
     };
@@ -118,33 +119,49 @@
     if (!id) return null;
     try {
       const found = await W.chat.getMessageById(id);
-      return found ? { id: ser(found.id), ack: found.ack || 1, resent: false } : null;
+      // Ack 0: WhatsApp Web has it queued and delivers it itself.
+      return found ? { id: ser(found.id), ack: typeof found.ack === "number" ? found.ack : 1, resent: false } : null;
     } catch (e) {
       return null;
     }
   }
 
+  // Sends still running in this page, by our id. Rust gives up waiting for
+  // a slow send (its answer time) and asks again later with the same id:
+  // the second ask joins the first instead of sending the message twice
+  // (WhatsApp cannot say it "already has" a message still on its way).
+  const inflight = new Map();
+  function once(id, send) {
+    if (!id) return send();
+    if (!inflight.has(id)) {
+      inflight.set(id, send().finally(() => inflight.delete(id)));
+    }
+    return inflight.get(id);
+  }
+
   const commands = {
     ping: () => "pong",
     state: (W) => ({ authenticated: W.conn.isAuthenticated(), ready: W.conn.isMainReady() }),
-    send_text: async (W, c) => {
-      const existing = await alreadySent(W, c.id);
-      if (existing) return existing;
-      const r = await W.chat.sendTextMessage(c.chat, c.text, { messageId: c.id, createChat: true });
-      return { id: ser(r.id), ack: r.ack, resent: true };
-    },
-    send_media: async (W, c) => {
-      const existing = await alreadySent(W, c.id);
-      if (existing) return existing;
-      const r = await W.chat.sendFileMessage(c.chat, c.data_url, {
-        type: c.kind === "audio" ? "audio" : c.kind === "image" ? "image" : "document",
-        filename: c.filename || undefined,
-        caption: c.caption || undefined,
-        messageId: c.id,
-        createChat: true,
-      });
-      return { id: ser(r.id), ack: r.ack, resent: true };
-    },
+    send_text: (W, c) =>
+      once(c.id, async () => {
+        const existing = await alreadySent(W, c.id);
+        if (existing) return existing;
+        const r = await W.chat.sendTextMessage(c.chat, c.text, { messageId: c.id, createChat: true });
+        return { id: ser(r.id), ack: r.ack, resent: true };
+      }),
+    send_media: (W, c) =>
+      once(c.id, async () => {
+        const existing = await alreadySent(W, c.id);
+        if (existing) return existing;
+        const r = await W.chat.sendFileMessage(c.chat, c.data_url, {
+          type: c.kind === "audio" ? "audio" : c.kind === "image" ? "image" : "document",
+          filename: c.filename || undefined,
+          caption: c.caption || undefined,
+          messageId: c.id,
+          createChat: true,
+        });
+        return { id: ser(r.id), ack: r.ack, resent: true };
+      }),
     mark_read: async (W, c) => {
       await W.chat.markIsRead(c.chat);
       return null;

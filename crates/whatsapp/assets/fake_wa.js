@@ -9,7 +9,7 @@
 //   GET  /__fake/inbox?after=N    messages from simulated contacts with seq > N
 //   GET  /__fake/media?id=ID      the bytes of an incoming media message
 // Test hooks live on window.__fake (scan, rotateQr, poll, ack, setOnline,
-// logoutFromPhone, hang), called by Rust through the instance actor.
+// logoutFromPhone, setSendLatency, hang), called by Rust through the instance actor.
 (() => {
   "use strict";
   const listeners = {};
@@ -97,12 +97,37 @@
     }
   }
 
+  // How long the "server" takes to take a send (a slow upload, a slow
+  // link); tests set it with window.__fake.setSendLatency(ms).
+  let sendLatencyMs = 0;
+  const queued = new Map(); // id → our message not on the "server" yet (ack 0)
+
+  // As WhatsApp Web does: our message joins the chat at once and is reported
+  // as a new message of our own (ack 0, the clock) before the server has it;
+  // the server's ack (1) follows, and only then does the send call return.
   async function record(kind, chat, text, opts) {
     const id = typeof opts.messageId === "string" && opts.messageId ? opts.messageId : `true_${chat}_3EB0${randomHex(8)}`;
+    const own = key(id, chat, true);
+    queued.set(id, { chat, text });
+    emit("chat.new_message", {
+      id: own,
+      from: wid(state.me),
+      to: wid(chat),
+      type: { text: "chat", image: "image", audio: "ptt", document: "document" }[kind] || "document",
+      body: kind === "text" ? text : "",
+      caption: kind === "text" ? undefined : text,
+      filename: opts.filename || undefined,
+      t: Math.floor(Date.now() / 1000),
+      ack: 0,
+      isNewMsg: true,
+    });
+    if (sendLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, sendLatencyMs));
     await api("sent", { id, chat, kind, text, filename: opts.filename || null, at: Date.now() });
+    queued.delete(id);
+    emit("chat.msg_ack_change", { ack: 1, chat: wid(chat), ids: [own] });
     if (state.autopilot) {
-      setTimeout(() => emit("chat.msg_ack_change", { ack: 2, chat: wid(chat), ids: [key(id, chat, true)] }), 400);
-      setTimeout(() => emit("chat.msg_ack_change", { ack: 3, chat: wid(chat), ids: [key(id, chat, true)] }), 1500);
+      setTimeout(() => emit("chat.msg_ack_change", { ack: 2, chat: wid(chat), ids: [own] }), 400);
+      setTimeout(() => emit("chat.msg_ack_change", { ack: 3, chat: wid(chat), ids: [own] }), 1500);
     }
     return { id, ack: 1, from: state.me, to: chat, sendMsgResult: null };
   }
@@ -131,6 +156,8 @@
       getMessageById: async (id) => {
         const sent = await api(`sent?id=${encodeURIComponent(id)}`);
         if (sent) return { id: key(sent.id, sent.chat, true), ack: 1, body: sent.text };
+        const waiting = queued.get(id);
+        if (waiting) return { id: key(id, waiting.chat, true), ack: 0, body: waiting.text };
         const m = incoming.get(id);
         if (m) return { id: key(m.id, m.chat, false), ack: 3, body: m.body };
         throw new Error(`Message ${id} not found`);
@@ -170,6 +197,7 @@
       emit("conn.logout");
       startQr();
     },
+    setSendLatency: (ms) => { sendLatencyMs = Number(ms) || 0; },
     // A renderer stuck in a loop: "connected but not answering".
     hang: () => { for (;;) { /* spin */ } },
   };

@@ -94,6 +94,11 @@ pub enum CommandError {
     Timeout,
     #[error("WhatsApp Web refused: {0}")]
     Refused(String),
+    /// The page did not run the command to its end (its renderer crashed,
+    /// it reloaded, the DevTools link broke): the command may or may not
+    /// have taken effect, which only WhatsApp can say.
+    #[error("the browser failed: {0}")]
+    Browser(String),
     #[error("the number's task has ended")]
     Gone,
 }
@@ -450,7 +455,7 @@ impl Actor {
             tokio::time::timeout(self.config.answer_within, session.page.evaluate(script)).await;
         match evaluation {
             Err(_) => Err(CommandError::Timeout),
-            Ok(Err(e)) => Err(CommandError::Refused(e.to_string())),
+            Ok(Err(e)) => Err(CommandError::Browser(e.to_string())),
             Ok(Ok(result)) => Ok(result.value().cloned().unwrap_or(serde_json::Value::Null)),
         }
     }

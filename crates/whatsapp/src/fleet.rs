@@ -14,7 +14,7 @@ use serde::Serialize;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 use zapdesk_core::domain::{InstanceKind, InstanceStatus, MessageKind};
-use zapdesk_core::inbox::attachments::Attachment;
+use zapdesk_core::inbox::attachments::{self, Attachment};
 use zapdesk_core::inbox::ingest::{Inbound, Media, ingest};
 use zapdesk_core::inbox::{InboxError, conversations, outbox};
 use zapdesk_core::instances::{self, NumberError};
@@ -855,7 +855,8 @@ impl Fleet {
                     (self.sink)(FleetEvent::Conversation {
                         account,
                         conversation: got.conversation,
-                        new_message: true,
+                        // Our own send reported back is no new message.
+                        new_message: !got.own,
                     });
                     if got.opted_out {
                         // The confirmation of an opt-out is in the outbox.
@@ -876,12 +877,15 @@ impl Fleet {
         Ok(())
     }
 
-    /// Sends what the outbox holds for this number, oldest first, while connected.
-    /// A queued message's file under the data folder. A campaign's file that
-    /// is not there (the campaign was created on another desktop) is written
-    /// from the store first.
-    async fn read_media(&self, account: AccountId, relative: &str) -> std::io::Result<Vec<u8>> {
-        let path = self.config.data_dir.join(relative);
+    /// A queued message's file under the data folder. `media_path` is a
+    /// synced column any operator of the account can write: only a file of
+    /// the account's own media folder is read (never the database, a
+    /// profile, another account's file or anything outside the data folder).
+    /// A campaign's file that is not there (the campaign was created on
+    /// another desktop) is written from the store first.
+    async fn read_media(&self, account: AccountId, relative: &str) -> Result<Vec<u8>, String> {
+        let path = attachments::sendable_path(self.store.data_dir(), account, relative)
+            .map_err(|e| e.to_string())?;
         match std::fs::read(&path) {
             Err(_)
                 if matches!(
@@ -898,8 +902,25 @@ impl Fleet {
             }
             read => read,
         }
+        .map_err(|e| format!("attachment missing: {e}"))
     }
 
+    /// Wakes this number's sender again after a while: a send went
+    /// unanswered, and the rows behind it (or its own retry) must not wait
+    /// for the next reply or reconnect to be tried.
+    fn retry_later(&self, id: InstanceId) {
+        let Some(kick) = self.lock().get(&id).map(|r| r.kick.clone()) else {
+            return;
+        };
+        let after = self.config.answer_within;
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            kick.notify_one();
+        });
+    }
+
+    /// Sends what the outbox holds for this number while connected: oldest
+    /// first, a row that went unanswered behind the others.
     async fn drain(
         &self,
         account: AccountId,
@@ -927,14 +948,13 @@ impl Fleet {
                         .await;
                     let bytes = match read {
                         Ok(bytes) => bytes,
-                        Err(e) => {
-                            outbox::mark_failed(
-                                &self.store,
+                        Err(reason) => {
+                            outbox::mark_failed(&self.store, account, job.message, &reason).await?;
+                            (self.sink)(FleetEvent::Conversation {
                                 account,
-                                job.message,
-                                &format!("attachment missing: {e}"),
-                            )
-                            .await?;
+                                conversation: job.conversation,
+                                new_message: false,
+                            });
                             continue;
                         }
                     };
@@ -955,22 +975,32 @@ impl Fleet {
                     }
                 }
             };
-            match handle.send(outgoing).await {
+            let result = handle.send(outgoing).await;
+            match result {
                 Ok(sent) => {
                     outbox::mark_sent(&self.store, account, job.message, &sent.id, sent.ack).await?
                 }
+                // WhatsApp Web said no (a bad chat, a file it rejects): that is final.
                 Err(CommandError::Refused(reason)) if reason != "not_ready" => {
                     outbox::mark_failed(&self.store, account, job.message, &reason).await?;
                 }
-                Err(_) => {
-                    // Not connected or not answering: it waits. If it did go out,
-                    // the resend finds it by its id and does not repeat it.
-                    outbox::release(&self.store, account, job.message).await?;
+                Err(e) => {
+                    // Not answered in time, or the page failed under the send:
+                    // it may have gone out, and only WhatsApp can say. It waits
+                    // behind the others; the resend first asks WhatsApp for its
+                    // id, and an echo of it (ingest) records it meanwhile.
+                    // Not connected: it never left, and waits as it was.
+                    let tried = matches!(e, CommandError::Timeout | CommandError::Browser(_));
+                    outbox::release(&self.store, account, job.message, tried).await?;
                     (self.sink)(FleetEvent::Conversation {
                         account,
                         conversation: job.conversation,
                         new_message: false,
                     });
+                    if tried {
+                        tracing::warn!("number {id}: a send went unanswered ({e}); retrying later");
+                        self.retry_later(id);
+                    }
                     break;
                 }
             }
@@ -1041,5 +1071,6 @@ fn to_inbound(m: &WaMessage) -> Option<Inbound> {
         sent_at: m.t.saturating_mul(1000),
         media,
         media_error: m.media_error.clone(),
+        ack: m.ack,
     })
 }

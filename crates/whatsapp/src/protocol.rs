@@ -57,6 +57,10 @@ pub struct WaMessage {
     /// Why media is missing: `too_large` or `download_failed`.
     #[serde(default)]
     pub media_error: Option<String>,
+    /// WhatsApp's ack on it when reported (our own sends come back at 0,
+    /// "still in WhatsApp Web", then acks move them on).
+    #[serde(default)]
+    pub ack: Option<i32>,
 }
 
 /// An event from the bridge.
@@ -139,8 +143,8 @@ pub fn phone_of_chat(chat: &str) -> Option<String> {
 /// crash the bridge can ask WhatsApp whether it already went out. Same shape
 /// as WhatsApp Web's own (`true_<chat>_3EB0<hex>`).
 pub fn outgoing_message_id(chat: &str, unique: uuid::Uuid) -> String {
-    let hex = unique.simple().to_string().to_uppercase();
-    format!("true_{chat}_3EB0{}", &hex[hex.len() - 16..])
+    // One definition, in core, where ingest recognises it coming back.
+    zapdesk_core::inbox::own_ids::outgoing(chat, zapdesk_core::MessageId::from_uuid(unique))
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ struct Desk {
     number: InstanceId,
 }
 
-fn config(data: &std::path::Path) -> FleetConfig {
+fn config(data: &std::path::Path, answer_within: Duration) -> FleetConfig {
     FleetConfig {
         chromium: common::chromium(),
         backoff: Backoff {
@@ -43,23 +43,40 @@ fn config(data: &std::path::Path) -> FleetConfig {
             max: Duration::from_secs(5),
         },
         watchdog_every: Duration::from_secs(5),
-        answer_within: Duration::from_secs(10),
+        answer_within,
         ..FleetConfig::new(data.to_path_buf())
     }
 }
+
+const ANSWER_WITHIN: Duration = Duration::from_secs(10);
 
 fn fleet(
     store: &Store,
     data: &std::path::Path,
 ) -> (Arc<Fleet>, mpsc::UnboundedReceiver<FleetEvent>) {
+    fleet_answering_within(store, data, ANSWER_WITHIN)
+}
+
+fn fleet_answering_within(
+    store: &Store,
+    data: &std::path::Path,
+    answer_within: Duration,
+) -> (Arc<Fleet>, mpsc::UnboundedReceiver<FleetEvent>) {
     let (tx, rx) = mpsc::unbounded_channel();
     let sink = Arc::new(move |e: FleetEvent| {
         let _ = tx.send(e);
     });
-    (Fleet::new(store.clone(), config(data), sink), rx)
+    (
+        Fleet::new(store.clone(), config(data, answer_within), sink),
+        rx,
+    )
 }
 
 async fn desk() -> Desk {
+    desk_answering_within(ANSWER_WITHIN).await
+}
+
+async fn desk_answering_within(answer_within: Duration) -> Desk {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_path_buf();
     let store = Store::open(&data).await.unwrap();
@@ -93,7 +110,7 @@ async fn desk() -> Desk {
             ..SandboxState::default()
         })
         .unwrap();
-    let (fleet, events) = fleet(&store, &data);
+    let (fleet, events) = fleet_answering_within(&store, &data, answer_within);
     Desk {
         _dir: dir,
         data,
@@ -499,4 +516,151 @@ impl Desk {
         }
         panic!("no browser for {needle}");
     }
+}
+
+/// The one conversation of a desk, after a contact wrote.
+async fn only_conversation(d: &mut Desk) -> zapdesk_core::ConversationId {
+    write(d, "+5511987654321", "oi").await;
+    until_new_message(d).await;
+    conversations::list(
+        &d.store,
+        d.account,
+        &ListFilter {
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()[0]
+        .id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_slower_than_the_answer_time_goes_once_and_the_rest_follows() {
+    let _one = common::serial();
+    // WhatsApp takes 3 s per send; ZapDesk waits 1 s for an answer.
+    let mut d = desk_answering_within(Duration::from_secs(1)).await;
+    pair(&mut d).await;
+    let conv = only_conversation(&mut d).await;
+    d.fleet
+        .sandbox(
+            d.account,
+            d.number,
+            SandboxAction::Script("window.__fake.setSendLatency(3000)".into()),
+        )
+        .await
+        .unwrap();
+    d.fleet.reply(d.account, conv, "primeira").await.unwrap();
+    d.fleet.reply(d.account, conv, "segunda").await.unwrap();
+    let queued: Vec<_> = messages(&d)
+        .await
+        .into_iter()
+        .filter(|m| m.body == "primeira" || m.body == "segunda")
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(queued.len(), 2);
+    for id in &queued {
+        until_message(&mut d, *id, MessageStatus::Sent).await;
+    }
+    // Fast again: the number is not jammed.
+    d.fleet
+        .sandbox(
+            d.account,
+            d.number,
+            SandboxAction::Script("window.__fake.setSendLatency(0)".into()),
+        )
+        .await
+        .unwrap();
+    d.fleet.reply(d.account, conv, "terceira").await.unwrap();
+    let third = messages(&d)
+        .await
+        .into_iter()
+        .find(|m| m.body == "terceira")
+        .unwrap()
+        .id;
+    until_message(&mut d, third, MessageStatus::Sent).await;
+
+    let mut texts: Vec<String> = d
+        .fleet
+        .sandbox_sent(d.number)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    texts.sort();
+    assert_eq!(texts, ["primeira", "segunda", "terceira"], "each once");
+    // WhatsApp reported each back as a message of ours: still one row each.
+    let bodies: Vec<String> = messages(&d).await.into_iter().map(|m| m.body).collect();
+    assert_eq!(bodies.len(), 4, "oi and the three replies: {bodies:?}");
+    d.fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_synced_row_pointing_outside_its_media_folder_is_never_sent() {
+    let _one = common::serial();
+    let mut d = desk().await;
+    pair(&mut d).await;
+    let conv = only_conversation(&mut d).await;
+    d.fleet.stop(d.account, d.number).await.unwrap();
+    // An operator of the account (on another desktop) writes a pending
+    // document whose file is this desktop's database, then a profile's
+    // file, then one of another account's folder.
+    let other = zapdesk_core::AccountId::new();
+    let targets = [
+        d.data
+            .join(zapdesk_core::store::DB_FILE)
+            .display()
+            .to_string(),
+        format!("media/{}/../../{}", d.account, zapdesk_core::store::DB_FILE),
+        format!("media/{other}/out-1.pdf"),
+    ];
+    std::fs::create_dir_all(d.data.join("media").join(other.to_string())).unwrap();
+    std::fs::write(
+        d.data
+            .join("media")
+            .join(other.to_string())
+            .join("out-1.pdf"),
+        b"%PDF",
+    )
+    .unwrap();
+    let file = zapdesk_core::inbox::attachments::Attachment {
+        name: "relatorio.pdf".into(),
+        mime: "application/pdf".into(),
+        bytes: b"%PDF-1.4".to_vec(),
+        kind: zapdesk_core::domain::MessageKind::Document,
+    };
+    let mut queued = Vec::new();
+    for target in &targets {
+        let m = outbox::enqueue_file(&d.store, d.account, conv, &file, "")
+            .await
+            .unwrap();
+        sqlx::query("UPDATE messages SET media_path = ? WHERE account_id = ? AND id = ?")
+            .bind(target)
+            .bind(d.account)
+            .bind(m.id)
+            .execute(d.store.pool_for_sync())
+            .await
+            .unwrap();
+        queued.push(m.id);
+    }
+    // And a genuine file behind them, which does go.
+    let fine = outbox::enqueue_file(&d.store, d.account, conv, &file, "")
+        .await
+        .unwrap();
+    d.fleet.start(d.account, d.number).await.unwrap();
+    for id in &queued {
+        let m = until_message(&mut d, *id, MessageStatus::Failed).await;
+        assert!(
+            m.error.as_deref().unwrap_or_default().contains("refused"),
+            "{:?}",
+            m.error
+        );
+    }
+    until_message(&mut d, fine.id, MessageStatus::Sent).await;
+    assert_eq!(
+        d.fleet.sandbox_sent(d.number).unwrap().len(),
+        1,
+        "only the genuine file"
+    );
+    d.fleet.shutdown().await;
 }

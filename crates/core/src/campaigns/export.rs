@@ -194,6 +194,12 @@ fn reason_text(reason: Option<&str>, lang: Lang) -> String {
     match reason {
         None => String::new(),
         Some("invalid_phone") => lang.pick("telefone inválido", "invalid phone").to_owned(),
+        Some("opted_out") => lang
+            .pick(
+                "pediu para sair durante a campanha",
+                "opted out during the campaign",
+            )
+            .to_owned(),
         Some(other) => other.to_owned(),
     }
 }

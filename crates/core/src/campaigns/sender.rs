@@ -155,8 +155,8 @@ async fn claim(
     if status != Some(CampaignStatus::Running) || max == 0 {
         return Ok((0, 0));
     }
-    let next: Vec<(ContactId, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT r.contact_id, c.phone, c.name, r.position FROM campaign_recipients r
+    let next: Vec<(ContactId, String, Option<String>, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT r.contact_id, c.phone, c.name, r.position, c.opted_out_at FROM campaign_recipients r
          JOIN contacts c ON c.account_id = r.account_id AND c.id = r.contact_id
          WHERE r.account_id = ? AND r.campaign_id = ? AND r.instance_id = ? AND r.state = 'pending'
          ORDER BY r.position LIMIT ?",
@@ -170,6 +170,17 @@ async fn claim(
     if next.is_empty() {
         return Ok((0, 0));
     }
+    // A contact who opted out after the campaign was made (wrote SAIR while a
+    // multi-day campaign runs, here or on another desktop) is never sent it:
+    // checked at the claim, inside the write lock, not only when the
+    // audience was chosen.
+    let (opted_out, next): (Vec<_>, Vec<_>) = next
+        .into_iter()
+        .partition(|(_, _, _, _, opted_out_at)| opted_out_at.is_some());
+    let next: Vec<(ContactId, String, Option<String>, i64)> = next
+        .into_iter()
+        .map(|(contact, phone, name, position, _)| (contact, phone, name, position))
+        .collect();
     let (valid, invalid): (Vec<_>, Vec<_>) = next
         .into_iter()
         .partition(|(_, contact_phone, _, _)| phone::normalize(contact_phone).is_ok());
@@ -271,11 +282,20 @@ async fn claim(
         push_list(&mut sql, &ids);
         sql.build().execute(&mut *tx).await?;
     }
-    for (contact, _, _, _) in &invalid {
+    let skipped = invalid
+        .iter()
+        .map(|(contact, _, _, _)| (*contact, "invalid_phone"))
+        .chain(
+            opted_out
+                .iter()
+                .map(|(contact, _, _, _, _)| (*contact, "opted_out")),
+        );
+    for (contact, reason) in skipped {
         sqlx::query(
-            "UPDATE campaign_recipients SET state = 'skipped', reason = 'invalid_phone', hlc = ?
+            "UPDATE campaign_recipients SET state = 'skipped', reason = ?, hlc = ?
              WHERE account_id = ? AND campaign_id = ? AND contact_id = ?",
         )
+        .bind(reason)
         .bind(&hlc)
         .bind(account)
         .bind(info.id)
@@ -287,12 +307,13 @@ async fn claim(
         .iter()
         .chain(&invalid)
         .map(|(contact, _, _, _)| *contact)
+        .chain(opted_out.iter().map(|(contact, _, _, _, _)| *contact))
         .collect();
     crate::store::record_recipients(&mut tx, account, info.id, Some(&claimed)).await?;
     tx.commit().await?;
     Ok((
         u32::try_from(valid.len()).unwrap_or(u32::MAX),
-        u32::try_from(invalid.len()).unwrap_or(u32::MAX),
+        u32::try_from(invalid.len() + opted_out.len()).unwrap_or(u32::MAX),
     ))
 }
 

@@ -168,6 +168,37 @@ pub(crate) fn safe_ext(name: &str) -> String {
         .collect()
 }
 
+/// Where a message's file may be read from: `media_path` comes from a synced
+/// column any operator of the account can write, so it is taken only when it
+/// names a plain file of that account's media folder, `media/<account>/<name>`
+/// (the only places ZapDesk writes one: `out-…`, `campaign-…`, and files
+/// named after WhatsApp's ids). An absolute path, `..`, another account's
+/// folder, the database or a number's profile are refused.
+pub fn sendable_path(
+    data_dir: &Path,
+    account: AccountId,
+    media_path: &str,
+) -> Result<std::path::PathBuf, PathRefused> {
+    let folder = format!("media/{account}/");
+    let name = media_path
+        .strip_prefix(&folder)
+        .ok_or_else(|| PathRefused(media_path.to_owned()))?;
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !plain {
+        return Err(PathRefused(media_path.to_owned()));
+    }
+    Ok(data_dir.join("media").join(account.to_string()).join(name))
+}
+
+/// A message's file path that is not the message's own file.
+#[derive(Debug, thiserror::Error)]
+#[error("attachment path refused (not a file of this account's media folder): {0}")]
+pub struct PathRefused(pub String);
+
 /// Writes a file under the data folder, through a temporary name so a crash
 /// never leaves half a file under the final one.
 pub(crate) fn write_file(store: &Store, relative: &str, bytes: &[u8]) -> std::io::Result<()> {
@@ -196,7 +227,9 @@ pub async fn data_url(
     let (Some(path), mime) = row.ok_or(AttachmentError::NoMedia)? else {
         return Err(AttachmentError::NoMedia);
     };
-    let bytes = std::fs::read(store.data_dir().join(path)).map_err(|_| AttachmentError::NoMedia)?;
+    let path =
+        sendable_path(store.data_dir(), account, &path).map_err(|_| AttachmentError::NoMedia)?;
+    let bytes = std::fs::read(path).map_err(|_| AttachmentError::NoMedia)?;
     let mime = mime.unwrap_or_else(|| "application/octet-stream".into());
     Ok(format!(
         "data:{mime};base64,{}",
@@ -207,6 +240,33 @@ pub async fn data_url(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_file_of_the_accounts_media_folder_is_read() {
+        let data = Path::new("/data");
+        let account = AccountId::new();
+        let other = AccountId::new();
+        let ok = format!("media/{account}/out-0190a1b2.pdf");
+        assert_eq!(
+            sendable_path(data, account, &ok).unwrap(),
+            data.join("media")
+                .join(account.to_string())
+                .join("out-0190a1b2.pdf")
+        );
+        for bad in [
+            "/etc/passwd".to_owned(),
+            "zapdesk.db".to_owned(),
+            format!("media/{account}/../../zapdesk.db"),
+            format!("media/{account}/.."),
+            format!("media/{account}/"),
+            format!("media/{account}/sub/file.pdf"),
+            format!("media/{other}/out-1.pdf"),
+            format!("profiles/{account}/Default/Cookies"),
+            format!("media/{account}/a\\..\\b"),
+        ] {
+            assert!(sendable_path(data, account, &bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn files_are_sorted_by_kind_and_bad_ones_refused() {

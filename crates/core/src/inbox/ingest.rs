@@ -34,6 +34,8 @@ pub struct Inbound {
     pub sent_at: i64,
     pub media: Option<Media>,
     pub media_error: Option<String>,
+    /// WhatsApp's ack on the message when it was reported (ours, `from_me`).
+    pub ack: Option<i32>,
 }
 
 /// The bytes of an image, audio or document.
@@ -52,6 +54,9 @@ pub struct Ingested {
     pub contact: ContactId,
     /// The message was an opt-out request and a confirmation is queued.
     pub opted_out: bool,
+    /// It was one of our own sends reported back by WhatsApp: no new
+    /// message, the outbox row it came from now carries WhatsApp's id.
+    pub own: bool,
 }
 
 /// Stores one message of `instance`; `None` when it was already stored.
@@ -61,6 +66,27 @@ pub async fn ingest(
     instance: InstanceId,
     msg: &Inbound,
 ) -> Result<Option<Ingested>, InboxError> {
+    // Our own send, reported back before (or without) its send call's answer:
+    // it is the outbox row it was derived from, never a second message.
+    if msg.from_me
+        && let Some((message, conversation)) =
+            super::outbox::adopt_echo(store, account, instance, &msg.wa_id, msg.ack).await?
+    {
+        let contact: ContactId = sqlx::query_scalar(
+            "SELECT contact_id FROM conversations WHERE account_id = ? AND id = ?",
+        )
+        .bind(account)
+        .bind(conversation)
+        .fetch_one(store.pool())
+        .await?;
+        return Ok(Some(Ingested {
+            message,
+            conversation,
+            contact,
+            opted_out: false,
+            own: true,
+        }));
+    }
     let already: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM messages WHERE account_id = ? AND instance_id = ? AND wa_message_id = ?)",
     )
@@ -171,6 +197,7 @@ pub async fn ingest(
         conversation,
         contact,
         opted_out,
+        own: false,
     }))
 }
 

@@ -7,6 +7,7 @@ pub mod conversations;
 mod error;
 pub mod ingest;
 pub mod outbox;
+pub mod own_ids;
 pub mod quick_replies;
 pub mod search;
 pub mod work;

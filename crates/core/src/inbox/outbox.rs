@@ -216,8 +216,12 @@ pub async fn enqueue_file(
     .await
 }
 
-/// Claims the oldest message the number still has to send. A message left
+/// Claims the message the number has to send next: the oldest of those
+/// tried the fewest times, so a row whose sends keep going unanswered waits
+/// behind the others instead of blocking the number. A message left
 /// `sending` by a crash is claimed again: only one task sends for a number.
+/// A row that already carries WhatsApp's id is WhatsApp's to deliver (it is
+/// waiting for the server): never claimed again; its ack moves it on.
 pub async fn claim_next(
     store: &Store,
     account: AccountId,
@@ -227,7 +231,8 @@ pub async fn claim_next(
     let next: Option<MessageId> = sqlx::query_scalar(
         "SELECT id FROM messages
          WHERE account_id = ? AND instance_id = ? AND direction = 'outbound' AND status IN ('pending', 'sending')
-         ORDER BY created_at, id LIMIT 1",
+           AND wa_message_id IS NULL
+         ORDER BY attempts, created_at, id LIMIT 1",
     )
     .bind(account)
     .bind(instance)
@@ -235,7 +240,7 @@ pub async fn claim_next(
     .await?;
     let Some(id) = next else { return Ok(None) };
     sqlx::query(
-        "UPDATE messages SET status = 'sending', updated_at = ? WHERE account_id = ? AND id = ?",
+        "UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE account_id = ? AND id = ?",
     )
     .bind(now_ms())
     .bind(account)
@@ -270,10 +275,13 @@ fn rank(status: MessageStatus) -> i64 {
     }
 }
 
-/// The status WhatsApp's ack number means: -1 error, 1 server, 2 device, 3 read, 4 played.
+/// The status WhatsApp's ack number means: -1 error, 0 still queued in
+/// WhatsApp Web (not on the server yet: `sending`), 1 server, 2 device,
+/// 3 read, 4 played.
 pub fn status_of_ack(ack: i32) -> Option<MessageStatus> {
     match ack {
         -1 => Some(MessageStatus::Failed),
+        0 => Some(MessageStatus::Sending),
         1 => Some(MessageStatus::Sent),
         2 => Some(MessageStatus::Delivered),
         3 => Some(MessageStatus::Read),
@@ -284,7 +292,13 @@ pub fn status_of_ack(ack: i32) -> Option<MessageStatus> {
 
 const RANK_SQL: &str = "CASE status WHEN 'failed' THEN 1 WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 WHEN 'played' THEN 5 ELSE 0 END";
 
-/// Records that the message went out under WhatsApp's id `wa_id`.
+/// Records that WhatsApp took the message under its id `wa_id`, as far as
+/// `ack` says: 0 keeps it `sending` (queued in WhatsApp Web, which delivers
+/// it on its own), -1 is WhatsApp's refusal.
+///
+/// A copy of it that an older ZapDesk stored when WhatsApp reported our own
+/// send back (before ingest recognised it) holds `wa_id` already: that copy
+/// is folded into this row, so the unique id never keeps the row `sending`.
 pub async fn mark_sent(
     store: &Store,
     account: AccountId,
@@ -292,37 +306,137 @@ pub async fn mark_sent(
     wa_id: &str,
     ack: i32,
 ) -> Result<(), InboxError> {
-    let status = status_of_ack(ack)
-        .filter(|s| rank(*s) >= rank(MessageStatus::Sent))
-        .unwrap_or(MessageStatus::Sent);
+    let status = status_of_ack(ack).unwrap_or(MessageStatus::Sent);
+    let mut tx = store.write().await?;
+    let copy: Option<(MessageId, ConversationId, MessageStatus)> = sqlx::query_as(
+        "SELECT other.id, other.conversation_id, other.status FROM messages other
+         JOIN messages mine ON mine.account_id = other.account_id AND mine.instance_id = other.instance_id
+         WHERE mine.account_id = ? AND mine.id = ? AND other.wa_message_id = ? AND other.id <> mine.id
+           AND other.direction = 'outbound'",
+    )
+    .bind(account)
+    .bind(message)
+    .bind(wa_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    // The copy's acks are the message's acks: the farther status wins.
+    let status = match &copy {
+        Some((_, _, seen)) if rank(*seen) > rank(status) => *seen,
+        _ => status,
+    };
+    if let Some((copy, conversation, _)) = copy {
+        sqlx::query(
+            "UPDATE conversations SET last_message_id = ? WHERE account_id = ? AND id = ? AND last_message_id = ?",
+        )
+        .bind(message)
+        .bind(account)
+        .bind(conversation)
+        .bind(copy)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM messages WHERE account_id = ? AND id = ?")
+            .bind(account)
+            .bind(copy)
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::query(&format!(
-        "UPDATE messages SET wa_message_id = ?, error = NULL, updated_at = ?,
-                status = CASE WHEN {RANK_SQL} < ? THEN ? ELSE status END
+        "UPDATE messages SET wa_message_id = ?, updated_at = ?,
+                error = CASE WHEN ? = 'failed' THEN 'WhatsApp' ELSE NULL END,
+                status = CASE WHEN {RANK_SQL} < ? OR status IN ('pending', 'sending') THEN ? ELSE status END
          WHERE account_id = ? AND id = ?"
     ))
     .bind(wa_id)
     .bind(now_ms())
+    .bind(status)
     .bind(rank(status))
     .bind(status)
     .bind(account)
     .bind(message)
-    .execute(store.pool())
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 
-/// The number could not send it now (disconnected): back to `pending`.
+/// WhatsApp reported a message of ours back (`from_me`) under an id derived
+/// from one of this number's rows that has no WhatsApp id yet (the send call
+/// timed out, or has not returned yet): that row is the message. Records the
+/// id and what `ack` says on it; the row's conversation, or `None` when the
+/// id is not ours.
+pub(crate) async fn adopt_echo(
+    store: &Store,
+    account: AccountId,
+    instance: InstanceId,
+    wa_id: &str,
+    ack: Option<i32>,
+) -> Result<Option<(MessageId, ConversationId)>, InboxError> {
+    let Some(suffix) = super::own_ids::row_suffix(wa_id) else {
+        return Ok(None);
+    };
+    // Reported back means WhatsApp has it: at least `sending` (queued there).
+    let status = ack
+        .and_then(status_of_ack)
+        .unwrap_or(MessageStatus::Sending);
+    let mut tx = store.write().await?;
+    let candidates: Vec<MessageId> = sqlx::query_scalar(
+        "SELECT id FROM messages
+         WHERE account_id = ? AND instance_id = ? AND direction = 'outbound' AND wa_message_id IS NULL
+           AND substr(id, 9) = ?",
+    )
+    .bind(account)
+    .bind(instance)
+    .bind(&suffix[..])
+    .fetch_all(&mut *tx)
+    .await?;
+    // The chat is part of the id: the row must be the one sent to that chat.
+    let Some(row) = candidates.into_iter().find(|id| {
+        wa_id
+            .strip_prefix("true_")
+            .and_then(|rest| rest.rsplit_once("_3EB0"))
+            .is_some_and(|(chat, _)| super::own_ids::outgoing(chat, *id) == wa_id)
+    }) else {
+        return Ok(None);
+    };
+    let conversation: ConversationId = sqlx::query_scalar(
+        "UPDATE messages SET wa_message_id = ?, status = ?, updated_at = ?,
+                error = CASE WHEN ? = 'failed' THEN 'WhatsApp' ELSE NULL END
+         WHERE account_id = ? AND id = ? RETURNING conversation_id",
+    )
+    .bind(wa_id)
+    .bind(status)
+    .bind(now_ms())
+    .bind(status)
+    .bind(account)
+    .bind(row)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some((row, conversation)))
+}
+
+/// The number could not send it now (disconnected, or WhatsApp Web did not
+/// answer in time): back to `pending`, unless WhatsApp has it already (its
+/// id was recorded meanwhile). `tried`: the send reached the page, so the
+/// attempt counts and the row waits behind the others; a send that never
+/// left (the number was not connected) gives its attempt back.
 pub async fn release(
     store: &Store,
     account: AccountId,
     message: MessageId,
+    tried: bool,
 ) -> Result<(), InboxError> {
-    sqlx::query("UPDATE messages SET status = 'pending', updated_at = ? WHERE account_id = ? AND id = ? AND status = 'sending'")
-        .bind(now_ms())
-        .bind(account)
-        .bind(message)
-        .execute(store.pool())
-        .await?;
+    sqlx::query(
+        "UPDATE messages SET status = 'pending', updated_at = ?,
+                attempts = CASE WHEN ? THEN attempts ELSE max(attempts - 1, 0) END
+         WHERE account_id = ? AND id = ? AND status = 'sending' AND wa_message_id IS NULL",
+    )
+    .bind(now_ms())
+    .bind(tried)
+    .bind(account)
+    .bind(message)
+    .execute(store.pool())
+    .await?;
     Ok(())
 }
 

@@ -76,7 +76,11 @@ impl Store {
             .connect_with(options)
             .await?;
         migrate::run(&pool, data_dir).await?;
-        compact_outbox(&pool).await?;
+        // The sync outbox is compacted by the sync engine when it connects,
+        // never here: every CLI command opens the store without the data
+        // folder's lock, and compacting moves a row's newest entry to its
+        // first place, under a push that then clears "everything up to the
+        // batch's last entry" — a delete made meanwhile was lost that way.
         Ok(Store {
             pool,
             data_dir: data_dir.to_path_buf(),

@@ -48,7 +48,9 @@ pub(super) async fn watch_outbox(
 /// after its 10 000 recipients were written behind them, and the batch that
 /// carries the recipients would fail on every retry.
 ///
-/// Run when the store opens; the sync engine runs it at each connection too.
+/// Run by the sync engine at each connection, before it pushes; only the
+/// process that syncs (it holds the data folder's lock) may run it, never
+/// while a push is under way.
 pub async fn compact_outbox(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
     // Immediate: the writer's lock from the start, as every write here takes it.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
