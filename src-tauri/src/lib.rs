@@ -99,6 +99,8 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::sync::sync_save,
             commands::sync::sync_disconnect,
             commands::sync::sync_now,
+            commands::sync::sync_parked,
+            commands::sync::sync_retry_parked,
         ])
         // Pushed to the UI as the `fleet` event (see `run`).
         .typ::<zapdesk_whatsapp::fleet::FleetEvent>()

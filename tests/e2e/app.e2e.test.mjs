@@ -175,8 +175,10 @@ test("a Sandbox number: pair, a contact writes, the operator replies, the fake W
   await (await session.find(chat)).click();
   await session.find("//div[@data-testid='bubble'][contains(., 'Vocês abrem no sábado?')]");
   await (await session.find("//div[contains(@class,'composer-row')]/textarea")).type("Abrimos sim, das 8h às 12h.");
-  await (await session.find("//div[contains(@class,'composer-row')]" + button("Enviar"))).click();
+  // A double click on Enviar (issue 13 item 2): one reply reaches WhatsApp, one bubble.
+  await (await session.find("//div[contains(@class,'composer-row')]" + button("Enviar"))).clickTwice();
   await session.find("//div[@data-testid='bubble'][contains(., 'Abrimos sim')]//span[@data-testid='tick'][@data-status!='pending' and @data-status!='sending']");
+  assert.equal((await session.findAll("//div[@data-testid='bubble'][contains(., 'Abrimos sim')]")).length, 1);
 
   const sandboxes = readdirSync(join(dataDir, "sandbox"));
   assert.equal(sandboxes.length, 1);

@@ -19,7 +19,7 @@ use zapdesk_core::fields::{self, FieldInput, FieldKind, FieldValue};
 use zapdesk_core::filter::ContactFilter;
 use zapdesk_core::inbox::ingest::{Inbound, ingest};
 use zapdesk_core::inbox::outbox;
-use zapdesk_core::{AccountId, ErrorCode, Lang, Store, UserError};
+use zapdesk_core::{AccountId, ErrorCode, Lang, MessageId, Store, UserError};
 
 const MIN: i64 = 60_000;
 const HOUR: i64 = 60 * MIN;
@@ -347,14 +347,22 @@ async fn a_test_send_is_refused_clearly_or_queued_once_rendered() {
         (message, on, "123", ErrorCode::PhoneInvalid),
     ];
     for (text, n, phone, code) in refusals {
-        let err = test_send(&store, acc, text, n, phone, None)
+        let err = test_send(&store, acc, MessageId::new(), text, n, phone, None)
             .await
             .unwrap_err();
         assert_eq!(err.code(), code, "{}", err.message(Lang::PtBr));
     }
-    let offline = test_send(&store, acc, message, off, "+5511911112222", None)
-        .await
-        .unwrap_err();
+    let offline = test_send(
+        &store,
+        acc,
+        MessageId::new(),
+        message,
+        off,
+        "+5511911112222",
+        None,
+    )
+    .await
+    .unwrap_err();
     assert!(
         offline.message(Lang::PtBr).contains("Reserva"),
         "{}",
@@ -375,10 +383,16 @@ async fn a_test_send_is_refused_clearly_or_queued_once_rendered() {
             .is_none()
     );
 
-    // A phone typed as people do finds Ana and renders her values.
-    let first = test_send(&store, acc, message, on, "(11) 91111-2222", None)
+    // A phone typed as people do finds Ana and renders her values. The
+    // button pressed twice (one action, one id) queues one test.
+    let action = MessageId::new();
+    let first = test_send(&store, acc, action, message, on, "(11) 91111-2222", None)
         .await
         .unwrap();
+    let again = test_send(&store, acc, action, message, on, "(11) 91111-2222", None)
+        .await
+        .unwrap();
+    assert_eq!((first, again), (action, action));
     let job = outbox::claim_next(&store, acc, on).await.unwrap().unwrap();
     assert_eq!(
         (job.message, job.phone.as_str(), job.body.as_str()),
@@ -396,17 +410,33 @@ async fn a_test_send_is_refused_clearly_or_queued_once_rendered() {
     zapdesk_core::opt_out::set(&store, acc, ana.id, true)
         .await
         .unwrap();
-    let err = test_send(&store, acc, message, on, "(11) 91111-2222", None)
-        .await
-        .unwrap_err();
+    let err = test_send(
+        &store,
+        acc,
+        MessageId::new(),
+        message,
+        on,
+        "(11) 91111-2222",
+        None,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::ContactOptedOut);
     assert!(outbox::claim_next(&store, acc, on).await.unwrap().is_none());
 
     // A phone that is no contact is refused (item 18): no "Sem nome" contact,
     // no open conversation, nothing queued.
-    let err = test_send(&store, acc, message, on, "21 98888-7777", None)
-        .await
-        .unwrap_err();
+    let err = test_send(
+        &store,
+        acc,
+        MessageId::new(),
+        message,
+        on,
+        "21 98888-7777",
+        None,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         err.code(),
         ErrorCode::ContactUnknown,
@@ -452,9 +482,17 @@ async fn a_test_send_renders_for_the_previewed_contact() {
     .await
     .unwrap();
     let message = "Olá {{primeiro_nome}}!";
-    let sent = test_send(&store, acc, message, on, "11 95555-6666", Some(katia.id))
-        .await
-        .unwrap();
+    let sent = test_send(
+        &store,
+        acc,
+        MessageId::new(),
+        message,
+        on,
+        "11 95555-6666",
+        Some(katia.id),
+    )
+    .await
+    .unwrap();
     let job = outbox::claim_next(&store, acc, on).await.unwrap().unwrap();
     assert_eq!(
         (job.message, job.phone.as_str(), job.body.as_str()),

@@ -731,3 +731,54 @@ async fn queued_in_whatsapp_is_not_sent_and_a_later_error_is_shown() {
         (MessageStatus::Failed, Some("WhatsApp"))
     );
 }
+
+#[tokio::test]
+async fn one_action_asked_twice_queues_one_message() {
+    let (_dir, store, acc, number) = setup().await;
+    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
+        .await
+        .unwrap()
+        .unwrap()
+        .conversation;
+    // Two clicks on Enviar before the first answer: the same action id.
+    let action = MessageId::new();
+    let (a, b) = tokio::join!(
+        outbox::enqueue_text_once(&store, acc, conv, action, "Abrimos às 8h."),
+        outbox::enqueue_text_once(&store, acc, conv, action, "Abrimos às 8h."),
+    );
+    assert_eq!((a.unwrap().id, b.unwrap().id), (action, action));
+    let file = zapdesk_core::inbox::attachments::Attachment {
+        name: "cardapio.pdf".into(),
+        mime: "application/pdf".into(),
+        bytes: b"%PDF-1.4".to_vec(),
+        kind: MessageKind::Document,
+    };
+    let doc = MessageId::new();
+    for _ in 0..2 {
+        outbox::enqueue_file_once(&store, acc, conv, doc, &file, "")
+            .await
+            .unwrap();
+    }
+    let all = stored(&store, acc, conv).await;
+    assert_eq!(all.len(), 3, "Oi, one reply, one file: {all:?}");
+    let files = std::fs::read_dir(_dir.path().join("media").join(acc.to_string()))
+        .unwrap()
+        .count();
+    assert_eq!(files, 1, "the repeated action wrote no second file");
+    // An id of another conversation's message is refused, not reused.
+    let other = ingest(
+        &store,
+        acc,
+        number,
+        &text("in2", "+5521912345678", "Olá", 2),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .conversation;
+    assert!(
+        outbox::enqueue_text_once(&store, acc, other, action, "x")
+            .await
+            .is_err()
+    );
+}

@@ -147,6 +147,7 @@ async fn run(
             offline_since = None;
         }
         let waiting = push::waiting(&local).await.unwrap_or(0);
+        let parked = push::parked(&local).await.unwrap_or(0);
         let state = if error.is_connection() {
             SyncState::Offline {
                 since: *offline_since.get_or_insert_with(now_ms),
@@ -161,6 +162,7 @@ async fn run(
         status.send_modify(|s| {
             s.state = state;
             s.waiting = waiting;
+            s.parked = parked;
         });
         let delay = backoff(&config, failures);
         failures = failures.saturating_add(1);
@@ -348,10 +350,12 @@ async fn pull_accounts(
 /// Synced, with the outbox's count (changes made meanwhile stay counted).
 async fn finish(local: &SqlitePool, status: &watch::Sender<SyncStatus>) -> Result<(), SyncError> {
     let waiting = push::waiting(local).await?;
+    let parked = push::parked(local).await?;
     status.send_modify(|s| {
         s.state = SyncState::Synced;
         s.last_sync = Some(now_ms());
         s.waiting = waiting;
+        s.parked = parked;
     });
     Ok(())
 }

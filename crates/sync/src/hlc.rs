@@ -86,12 +86,23 @@ pub async fn current(pool: &sqlx::SqlitePool) -> Result<String, sqlx::Error> {
         .await
 }
 
+/// How far ahead of this desktop's wall clock a received clock may move
+/// the local one; the server refuses writes further ahead than this too
+/// (remote 0008). A row stored before that with a clock years ahead would
+/// otherwise drag every later local write (and its wins) into its future.
+pub const MAX_AHEAD_MS: i64 = 10 * 60 * 1000;
+
 /// Moves the local clock to `seen` when `seen` is later, so the next local
-/// write ticks past it. The node stays ours.
+/// write ticks past it, but never more than [`MAX_AHEAD_MS`] ahead of the
+/// wall clock. The node stays ours.
 pub(crate) async fn observe(
     tx: &mut Transaction<'_, Sqlite>,
     seen: &Hlc,
 ) -> Result<(), sqlx::Error> {
+    if seen.ms > zapdesk_core::time::now_ms() + MAX_AHEAD_MS {
+        tracing::warn!("sync: ignored a clock from the future ({seen})");
+        return Ok(());
+    }
     sqlx::query(
         "UPDATE sync_clock SET ms = ?1, counter = ?2
          WHERE id = 1 AND (ms < ?1 OR (ms = ?1 AND counter < ?2))",

@@ -18,6 +18,7 @@ pub mod invite;
 pub mod leases;
 pub mod membership;
 mod merge;
+pub mod parked;
 pub mod provision;
 pub mod pull;
 pub mod push;
@@ -37,6 +38,7 @@ pub use connection::{ConnectionSettings, RemoteStatus, TlsMode, test_connection}
 pub use engine::{Engine, EngineConfig};
 pub use error::RemoteError;
 pub use membership::MemberRole;
+pub use parked::ParkedChange;
 pub use pull::{PullReport, pull_once};
 pub use push::{PushReport, push_once};
 pub use runner::{SyncRunner, SyncView};

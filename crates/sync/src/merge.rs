@@ -101,6 +101,21 @@ static KEYED: &[Keyed] = &[
         ],
         json: &[],
     },
+    // One message per WhatsApp id and number: after a takeover, the new
+    // desktop receives the number's backlog from WhatsApp before it pulled
+    // the old desktop's rows, and stores the same message under a new id.
+    // Rows without WhatsApp's id (not sent yet) have no key.
+    Keyed {
+        table: "messages",
+        local: "lower(hex(t.instance_id)) || ':' || t.wa_message_id",
+        remote: "replace(instance_id::text, '-', '') || ':' || wa_message_id",
+        folded: false,
+        references: &[
+            ("conversations", "last_message_id"),
+            ("campaign_recipients", "message_id"),
+        ],
+        json: &[],
+    },
 ];
 
 fn fold(key: &str, folded: bool) -> String {
@@ -124,7 +139,8 @@ pub(crate) async fn resolve(
         let waiting: Vec<(Uuid, String)> = sqlx::query_as(&format!(
             "SELECT DISTINCT t.id, {key} FROM sync_outbox o
              JOIN {table} t ON t.account_id = o.account_id AND t.id = o.key1
-             WHERE o.account_id = ? AND o.table_name = '{table}' AND o.op = 'upsert'",
+             WHERE o.account_id = ? AND o.table_name = '{table}' AND o.op = 'upsert'
+               AND {key} IS NOT NULL",
             key = keyed.local,
             table = keyed.table,
         ))
@@ -152,6 +168,7 @@ pub(crate) async fn resolve(
         let by_key: HashMap<String, Uuid> = taken.into_iter().map(|(id, k)| (k, id)).collect();
         for (id, key) in &waiting {
             if let Some(server) = by_key.get(&fold(key, keyed.folded))
+                && !moving_away(local, account, keyed, *server, key).await?
                 && adopt(local, account, keyed, *id, *server).await?
             {
                 tracing::info!(
@@ -164,6 +181,33 @@ pub(crate) async fn resolve(
         }
     }
     Ok(merged)
+}
+
+/// Whether the server's row `server` is, here, a row whose key this desktop
+/// changed and has not pushed yet: then the key it holds on the server is
+/// on its way out (two phones or two names exchanged offline), and the two
+/// rows are two things, not one to merge. The push sets the server's copies
+/// aside instead (`push.rs`).
+async fn moving_away(
+    local: &SqlitePool,
+    account: Uuid,
+    keyed: &Keyed,
+    server: Uuid,
+    key: &str,
+) -> Result<bool, SyncError> {
+    let here: Option<Option<String>> = sqlx::query_scalar(&format!(
+        "SELECT {key_expr} FROM {table} t
+         WHERE t.account_id = ?1 AND t.id = ?2
+           AND EXISTS (SELECT 1 FROM sync_outbox o WHERE o.account_id = ?1 AND o.table_name = '{table}'
+                       AND o.key1 = ?2 AND o.op = 'upsert')",
+        key_expr = keyed.local,
+        table = keyed.table,
+    ))
+    .bind(account)
+    .bind(server)
+    .fetch_optional(local)
+    .await?;
+    Ok(matches!(here, Some(Some(k)) if fold(&k, keyed.folded) != fold(key, keyed.folded)))
 }
 
 fn synced(name: &str) -> Option<&'static SyncTable> {

@@ -80,14 +80,30 @@ pub async fn pull_account(
     remote: &mut PgConnection,
     account: Uuid,
 ) -> Result<PullReport, SyncError> {
-    let from = cursor(local, account).await?;
+    let (stored, known_epoch): (i64, Option<String>) =
+        sqlx::query_as("SELECT version, epoch FROM sync_cursor WHERE account_id = ?")
+            .bind(account)
+            .fetch_optional(local)
+            .await?
+            .unwrap_or((0, None));
+    let (epoch, version) = server_position(remote, account).await?;
+    // Another server than the cursor's (re-provisioned), or the same one gone
+    // back (restored from a backup): the cursor means nothing there, and
+    // keeping it would skip rows. From the start; applying is idempotent.
+    let restart = known_epoch.as_deref().is_some_and(|e| e != epoch) || version < stored;
+    if restart {
+        tracing::warn!(
+            "sync: account {account}: the server is not where this desktop left it (epoch {known_epoch:?} → {epoch}, version {stored} → {version}); pulling from the start"
+        );
+    }
+    let from = if restart { 0 } else { stored };
     let (to, changes) = read_changes(remote, account, from).await?;
     let mut report = PullReport {
         received: changes.len() as u64,
         cursor: from,
         ..PullReport::default()
     };
-    if to <= from {
+    if to <= from && !restart && known_epoch.is_some() {
         return Ok(report);
     }
     let mut tx = local.begin_with("BEGIN IMMEDIATE").await?;
@@ -139,15 +155,21 @@ pub async fn pull_account(
             // statement: row by row, to skip only that row.
             Some(Err(e)) if !is_unique_violation(&e) => return Err(e.into()),
             Some(Err(_)) | None => {
+                let mut held = Vec::new();
                 for change in run {
                     let sql = if change.deleted { tombstone } else { live };
                     match apply(&mut tx, change, sql).await {
                         Ok(n) => report.applied += n,
                         // A local UNIQUE (phone, tag name, …) held by another
                         // row: a statement-level failure, the transaction goes on.
-                        Err(e) if is_unique_violation(&e) => report.conflicts += 1,
+                        Err(e) if is_unique_violation(&e) => held.push(change),
                         Err(e) => return Err(e.into()),
                     }
+                }
+                if !held.is_empty() {
+                    let (applied, conflicts) = apply_exchanged(&mut tx, &held, live).await?;
+                    report.applied += applied;
+                    report.conflicts += conflicts;
                 }
             }
         }
@@ -164,12 +186,14 @@ pub async fn pull_account(
         hlc::observe(&mut tx, h).await?;
     }
     sqlx::query(
-        "INSERT INTO sync_cursor (account_id, version) VALUES (?1, ?2)
-         ON CONFLICT (account_id) DO UPDATE SET version = excluded.version
-         WHERE excluded.version > sync_cursor.version",
+        "INSERT INTO sync_cursor (account_id, version, epoch) VALUES (?1, ?2, ?3)
+         ON CONFLICT (account_id) DO UPDATE SET version = excluded.version, epoch = excluded.epoch
+         WHERE excluded.version > sync_cursor.version OR ?4 OR sync_cursor.epoch IS NULL",
     )
     .bind(account)
     .bind(to)
+    .bind(&epoch)
+    .bind(restart)
     .execute(&mut *tx)
     .await?;
     // Back to 0 before the commit: no other writer ever sees the guard set.
@@ -179,6 +203,24 @@ pub async fn pull_account(
     tx.commit().await?;
     report.cursor = to;
     Ok(report)
+}
+
+/// The server's epoch and the account's version right now.
+async fn server_position(
+    remote: &mut PgConnection,
+    account: Uuid,
+) -> Result<(String, i64), SyncError> {
+    let epoch: Option<String> = sqlx::query_scalar("SELECT zapdesk.server_epoch()")
+        .fetch_one(&mut *remote)
+        .await
+        .map_err(SyncError::remote)?;
+    let version: Option<i64> =
+        sqlx::query_scalar("SELECT version FROM zapdesk.account_versions WHERE account_id = $1")
+            .bind(account)
+            .fetch_optional(&mut *remote)
+            .await
+            .map_err(SyncError::remote)?;
+    Ok((epoch.unwrap_or_default(), version.unwrap_or(0)))
 }
 
 /// Reads, in one snapshot, the account's counter and every row changed after
@@ -272,6 +314,67 @@ fn bind_row<'q>(
         query = query.bind(folded);
     }
     query
+}
+
+/// The column of a table's natural key that a row can step out of for a
+/// moment, and the stand-in it takes (unique by the row's id, within the
+/// column's CHECK lengths).
+fn key_aside(table: &str) -> Option<(&'static str, &'static str)> {
+    Some(match table {
+        "contacts" => ("phone", "'~' || hex(id)"),
+        "tags" => ("name", "'~' || substr(hex(id), 1, 31)"),
+        "custom_fields" => ("key", "'~' || substr(hex(id), 1, 31)"),
+        "segments" => ("name", "'~' || substr(hex(id), 1, 31)"),
+        "quick_replies" => ("shortcut", "'~' || substr(hex(id), 1, 31)"),
+        _ => return None,
+    })
+}
+
+/// Pulled live rows that hit a local unique key: when they exchanged keys
+/// among themselves (two phones swapped on another desktop), each steps out
+/// of its old key first, then all are applied. Only rows the pull overwrites
+/// (an older local clock) step out, and all of it is undone (a savepoint)
+/// if any still collides with a row outside the pull: those are counted as
+/// conflicts, as before. Returns (applied, conflicts).
+async fn apply_exchanged(
+    tx: &mut Transaction<'_, Sqlite>,
+    held: &[&Change],
+    live: &str,
+) -> Result<(u64, u64), SyncError> {
+    let Some((column, stand_in)) = key_aside(held[0].table.name) else {
+        return Ok((0, held.len() as u64));
+    };
+    let table = held[0].table;
+    let id = table.column_index("id").unwrap_or(0);
+    sqlx::query("SAVEPOINT exchanged")
+        .execute(&mut **tx)
+        .await?;
+    for change in held {
+        sqlx::query(&format!(
+            "UPDATE {name} SET {column} = {stand_in} WHERE id = ? AND (hlc IS NULL OR hlc < ?)",
+            name = table.name
+        ))
+        .bind(change.values.get(id).and_then(Value::as_uuid))
+        .bind(&change.hlc)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let mut applied = 0;
+    for change in held {
+        match apply(tx, change, live).await {
+            Ok(n) => applied += n,
+            Err(e) if is_unique_violation(&e) => {
+                sqlx::query("ROLLBACK TO exchanged")
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query("RELEASE exchanged").execute(&mut **tx).await?;
+                return Ok((0, held.len() as u64));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    sqlx::query("RELEASE exchanged").execute(&mut **tx).await?;
+    Ok((applied, 0))
 }
 
 /// Applies one pulled row; returns 1 when the local store changed.

@@ -18,6 +18,7 @@ use crate::leases::{LEASE_TTL, RemoteLeases};
 use crate::saved::{self, SavedError};
 use crate::secret::{Password, SavedPassword};
 use crate::status::{SyncState, SyncStatus};
+use crate::sync_error::SyncError;
 
 /// What the UI shows about sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -179,6 +180,18 @@ impl SyncRunner {
             status: None,
         });
         Ok(())
+    }
+
+    /// The changes the server refused, set aside (Settings → Sincronização).
+    pub async fn parked(&self, lang: Lang) -> Result<Vec<crate::ParkedChange>, SyncError> {
+        crate::parked::list(self.store.pool_for_sync(), lang).await
+    }
+
+    /// Pushes the parked changes again now; returns how many were queued.
+    pub async fn retry_parked(&self) -> Result<u64, SyncError> {
+        let moved = crate::parked::retry(self.store.pool_for_sync()).await?;
+        self.poke().await;
+        Ok(moved)
     }
 
     /// Local changes were made: push them now.

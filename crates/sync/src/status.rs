@@ -25,8 +25,11 @@ pub struct SyncStatus {
     pub state: SyncState,
     /// When the last complete push and pull ended (Unix ms).
     pub last_sync: Option<i64>,
-    /// Local changes waiting to be pushed (the outbox's entries).
+    /// Local changes of shared accounts waiting to be pushed.
     pub waiting: u64,
+    /// Changes the server refused for good, set aside so the rest flows
+    /// (Settings → Sincronização lists them).
+    pub parked: u64,
     /// Rows pulled into the local store since the engine started: it moves
     /// whenever another desktop's change arrives, for views to refresh.
     pub pulled: u64,
@@ -38,6 +41,7 @@ impl Default for SyncStatus {
             state: SyncState::Syncing { done: 0, total: 0 },
             last_sync: None,
             waiting: 0,
+            parked: 0,
             pulled: 0,
         }
     }

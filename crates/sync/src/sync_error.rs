@@ -34,3 +34,30 @@ impl SyncError {
         }
     }
 }
+
+/// What a person sees when an operation of theirs on the sync state (the
+/// parked changes) failed; the engine's own failures reach the UI through
+/// its status instead.
+impl zapdesk_core::UserError for SyncError {
+    fn code(&self) -> zapdesk_core::ErrorCode {
+        match self {
+            SyncError::Local(_) | SyncError::Outbox(_) => zapdesk_core::ErrorCode::DatabaseFailed,
+            SyncError::Remote(_) => zapdesk_core::ErrorCode::RemoteFailed,
+        }
+    }
+
+    fn message(&self, lang: zapdesk_core::Lang) -> String {
+        match self {
+            SyncError::Local(_) | SyncError::Outbox(_) => lang
+                .pick(
+                    "Não foi possível acessar o banco de dados local. Nada foi alterado; tente novamente.",
+                    "The local database could not be accessed. Nothing was changed; please try again.",
+                )
+                .to_owned(),
+            SyncError::Remote(e) => match lang {
+                zapdesk_core::Lang::PtBr => format!("O servidor da agência recusou a operação: {e}"),
+                zapdesk_core::Lang::En => format!("The agency's server refused the operation: {e}"),
+            },
+        }
+    }
+}

@@ -20,7 +20,7 @@ use zapdesk_core::inbox::{InboxError, conversations, outbox};
 use zapdesk_core::instances::{self, NumberError};
 use zapdesk_core::lease::{LeaseAnswer, LeaseGate, LocalOnly, RemoteHolder};
 use zapdesk_core::{
-    AccountId, ConversationId, ErrorCode, InstanceId, Lang, Store, UserError, accounts,
+    AccountId, ConversationId, ErrorCode, InstanceId, Lang, MessageId, Store, UserError, accounts,
 };
 
 use crate::actor::{ActorConfig, CommandError, Event, InstanceHandle, Outgoing, SandboxAction};
@@ -600,13 +600,15 @@ impl Fleet {
 
     /// Queues a reply; it goes out now if its number is connected, later if not.
     /// Returns whether the number is connected right now.
+    /// `id` is the UI's for this one action: asked twice, it is queued once.
     pub async fn reply(
         &self,
         account: AccountId,
         conversation: ConversationId,
+        id: MessageId,
         text: &str,
     ) -> Result<bool, FleetError> {
-        outbox::enqueue_text(&self.store, account, conversation, text).await?;
+        outbox::enqueue_text_once(&self.store, account, conversation, id, text).await?;
         Ok(self.kick_conversation(account, conversation).await)
     }
 
@@ -618,6 +620,7 @@ impl Fleet {
         &self,
         account: AccountId,
         conversation: ConversationId,
+        id: MessageId,
         file: &Attachment,
         caption: &str,
     ) -> Result<bool, FleetError> {
@@ -633,7 +636,7 @@ impl Fleet {
                 holder_name: holder.holder_name,
             });
         }
-        outbox::enqueue_file(&self.store, account, conversation, file, caption).await?;
+        outbox::enqueue_file_once(&self.store, account, conversation, id, file, caption).await?;
         Ok(self.kick_conversation(account, conversation).await)
     }
 

@@ -74,6 +74,9 @@ async fn wa_js_provides_the_surface_and_the_bridge_installs() {
         .user_data_dir(dir.path())
         .no_sandbox()
         .new_headless_mode()
+        // As the app's own launches (chromium.rs): a loaded 2-core machine
+        // can take longer than chromiumoxide's default 20 s to start one.
+        .launch_timeout(std::time::Duration::from_secs(60))
         .args([
             "--disable-gpu",
             "--no-first-run",

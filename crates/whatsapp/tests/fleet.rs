@@ -17,7 +17,7 @@ use zapdesk_core::domain::{InstanceKind, InstanceStatus, MessageStatus};
 use zapdesk_core::inbox::conversations::ListFilter;
 use zapdesk_core::inbox::{conversations, outbox};
 use zapdesk_core::instances::{self, NumberInput};
-use zapdesk_core::{AccountId, InstanceId, Store};
+use zapdesk_core::{AccountId, InstanceId, MessageId, Store};
 use zapdesk_whatsapp::actor::SandboxAction;
 use zapdesk_whatsapp::backoff::Backoff;
 use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, FleetEvent};
@@ -261,7 +261,12 @@ async fn a_contact_writes_the_operator_replies_and_the_ack_arrives() {
 
     assert!(
         d.fleet
-            .reply(d.account, list[0].id, "Temos sim, saindo do forno!")
+            .reply(
+                d.account,
+                list[0].id,
+                MessageId::new(),
+                "Temos sim, saindo do forno!"
+            )
             .await
             .unwrap()
     );
@@ -379,7 +384,7 @@ async fn a_reply_queued_while_stopped_goes_out_once_when_connected() {
     d.fleet.stop(d.account, d.number).await.unwrap();
     assert!(
         !d.fleet
-            .reply(d.account, conv, "respondo quando voltar")
+            .reply(d.account, conv, MessageId::new(), "respondo quando voltar")
             .await
             .unwrap(),
         "queued, not sent"
@@ -550,8 +555,14 @@ async fn a_send_slower_than_the_answer_time_goes_once_and_the_rest_follows() {
         )
         .await
         .unwrap();
-    d.fleet.reply(d.account, conv, "primeira").await.unwrap();
-    d.fleet.reply(d.account, conv, "segunda").await.unwrap();
+    d.fleet
+        .reply(d.account, conv, MessageId::new(), "primeira")
+        .await
+        .unwrap();
+    d.fleet
+        .reply(d.account, conv, MessageId::new(), "segunda")
+        .await
+        .unwrap();
     let queued: Vec<_> = messages(&d)
         .await
         .into_iter()
@@ -571,7 +582,10 @@ async fn a_send_slower_than_the_answer_time_goes_once_and_the_rest_follows() {
         )
         .await
         .unwrap();
-    d.fleet.reply(d.account, conv, "terceira").await.unwrap();
+    d.fleet
+        .reply(d.account, conv, MessageId::new(), "terceira")
+        .await
+        .unwrap();
     let third = messages(&d)
         .await
         .into_iter()

@@ -211,7 +211,13 @@ async fn a_reply_typed_on_desktop_b_is_sent_once_by_desktop_a_which_runs_the_num
 
     // B replies: queued on B (its number is not connected here) ...
     let text = "Entregamos sim, até as 18h!";
-    assert!(!side_b.fleet.reply(acc, conversation, text).await.unwrap());
+    assert!(
+        !side_b
+            .fleet
+            .reply(acc, conversation, zapdesk_core::MessageId::new(), text)
+            .await
+            .unwrap()
+    );
     // ... sent by A, and B sees it sent.
     let on_b = after_pulls(&side_b, "the reply sent, on B", async |s: &Store| {
         let thread = conversations::thread(s, acc, conversation, None, 10)
@@ -250,7 +256,13 @@ async fn a_reply_typed_on_desktop_b_is_sent_once_by_desktop_a_which_runs_the_num
     .unwrap();
     let refused = side_b
         .fleet
-        .send_file(acc, conversation, &pdf, "Nosso cardápio")
+        .send_file(
+            acc,
+            conversation,
+            zapdesk_core::MessageId::new(),
+            &pdf,
+            "Nosso cardápio",
+        )
         .await
         .unwrap_err();
     assert!(

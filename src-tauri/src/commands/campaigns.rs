@@ -196,20 +196,31 @@ pub async fn campaigns_timeline(
 
 /// Queues the message for one phone (a contact of the account), rendered for
 /// the contact the editor's preview shows (`preview`), on one connected
-/// number, and wakes that number's sender so the test leaves now.
+/// number, and wakes that number's sender so the test leaves now. `id` is
+/// the editor's for this one press of "Enviar teste" (pressed twice, one test).
 #[tauri::command]
 #[specta::specta]
+#[allow(clippy::too_many_arguments)]
 pub async fn campaigns_test_send(
     state: State<'_, AppState>,
     account: AccountId,
+    id: MessageId,
     message: String,
     number: InstanceId,
     phone: String,
     preview: Option<ContactId>,
 ) -> Result<MessageId, IpcError> {
-    let queued = test_send::test_send(state.store()?, account, &message, number, &phone, preview)
-        .await
-        .map_err(|e| state.fail(e))?;
+    let queued = test_send::test_send(
+        state.store()?,
+        account,
+        id,
+        &message,
+        number,
+        &phone,
+        preview,
+    )
+    .await
+    .map_err(|e| state.fail(e))?;
     state.fleet()?.kick_number(number);
     Ok(queued)
 }

@@ -88,17 +88,20 @@ pub async fn inbox_thread(
 }
 
 /// Queues a reply; `true` when its number is connected and it goes out now.
+/// `id` is chosen by the UI for this one press of Enviar: sent twice (a
+/// double click), it is queued once.
 #[tauri::command]
 #[specta::specta]
 pub async fn inbox_reply(
     state: State<'_, AppState>,
     account: AccountId,
     conversation: ConversationId,
+    id: MessageId,
     text: String,
 ) -> Result<bool, IpcError> {
     state
         .fleet()?
-        .reply(account, conversation, &text)
+        .reply(account, conversation, id, &text)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -114,12 +117,14 @@ pub struct AttachmentInput {
 }
 
 /// Queues a file; `true` when its number is connected and it goes out now.
+/// `id`: as for [`inbox_reply`].
 #[tauri::command]
 #[specta::specta]
 pub async fn inbox_send_file(
     state: State<'_, AppState>,
     account: AccountId,
     conversation: ConversationId,
+    id: MessageId,
     file: AttachmentInput,
 ) -> Result<bool, IpcError> {
     let attachment =
@@ -129,6 +134,7 @@ pub async fn inbox_send_file(
         .send_file(
             account,
             conversation,
+            id,
             &attachment,
             file.caption.as_deref().unwrap_or(""),
         )
@@ -221,6 +227,7 @@ pub async fn inbox_add_note(
     state: State<'_, AppState>,
     account: AccountId,
     conversation: ConversationId,
+    id: MessageId,
     body: String,
 ) -> Result<Note, IpcError> {
     let store = state.store()?;
@@ -228,7 +235,7 @@ pub async fn inbox_add_note(
         .await
         .map_err(|e| state.fail(e))?
         .map(|u| u.id);
-    work::add_note(store, account, conversation, me, &body)
+    work::add_note_once(store, account, conversation, id, me, &body)
         .await
         .map_err(|e| state.fail(e))
 }

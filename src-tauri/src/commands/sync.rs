@@ -3,7 +3,9 @@
 //! [`Password`], which never prints; it is stored only in the OS credential store.
 
 use tauri::State;
-use zapdesk_sync::{ConnectionSettings, Password, RemoteStatus, SyncView, test_connection};
+use zapdesk_sync::{
+    ConnectionSettings, ParkedChange, Password, RemoteStatus, SyncView, test_connection,
+};
 
 use crate::{AppState, IpcError};
 
@@ -58,4 +60,23 @@ pub async fn sync_disconnect(state: State<'_, AppState>) -> Result<(), IpcError>
 pub async fn sync_now(state: State<'_, AppState>) -> Result<(), IpcError> {
     state.sync()?.poke().await;
     Ok(())
+}
+
+/// The changes the server refused for good, set aside so the rest syncs.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_parked(state: State<'_, AppState>) -> Result<Vec<ParkedChange>, IpcError> {
+    let lang = state.lang();
+    state.sync()?.parked(lang).await.map_err(|e| state.fail(e))
+}
+
+/// Sends the parked changes again (after fixing what the reason said).
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_retry_parked(state: State<'_, AppState>) -> Result<u64, IpcError> {
+    state
+        .sync()?
+        .retry_parked()
+        .await
+        .map_err(|e| state.fail(e))
 }

@@ -62,6 +62,9 @@ export function SyncIndicator({ onOpen }: { onOpen: () => void }) {
       {status && status.waiting > 0 && (
         <span className="sync-waiting" data-testid="sync-waiting">{t("sync.waiting", { n: status.waiting })}</span>
       )}
+      {status && status.parked > 0 && (
+        <span className="sync-waiting sync-parked-count" data-testid="sync-parked-count">{t("sync.parkedCount", { n: status.parked })}</span>
+      )}
     </button>
   );
 }

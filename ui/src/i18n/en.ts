@@ -574,5 +574,9 @@ export const en: Record<MessageKey, string> = {
   "sync.offline": "Offline since {time} — retrying",
   "sync.error": "Error: {message}",
   "sync.waiting": "{n} change(s) waiting",
+  "sync.parked.title": "{n} change(s) could not be sent",
+  "sync.parked.hint": "The agency's server refused these changes; everything else keeps syncing. Fix the reason (or edit the record) and try again.",
+  "sync.parked.retry": "Try again",
+  "sync.parkedCount": "{n} refused",
   "sync.open": "Open Settings → Sync",
 };

@@ -572,5 +572,9 @@ export const ptBR = {
   "sync.offline": "Offline desde {time} — tentando de novo",
   "sync.error": "Erro: {message}",
   "sync.waiting": "{n} alteração(ões) aguardando",
+  "sync.parked.title": "{n} alteração(ões) não puderam ser enviadas",
+  "sync.parked.hint": "O servidor da agência recusou estas alterações; todo o resto continua sincronizando. Corrija o motivo (ou edite o registro) e tente de novo.",
+  "sync.parked.retry": "Tentar de novo",
+  "sync.parkedCount": "{n} recusada(s)",
   "sync.open": "Abrir Configurações → Sincronização",
 } as const;

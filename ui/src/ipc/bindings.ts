@@ -30,10 +30,17 @@ export const commands = {
 	inboxList: (account: AccountId, filter: InboxFilter) => typedError<ConversationSummary[], IpcError>(__TAURI_INVOKE("inbox_list", { account, filter })),
 	inboxGet: (account: AccountId, conversation: ConversationId) => typedError<ConversationSummary, IpcError>(__TAURI_INVOKE("inbox_get", { account, conversation })),
 	inboxThread: (account: AccountId, conversation: ConversationId, before: number | null) => typedError<Message[], IpcError>(__TAURI_INVOKE("inbox_thread", { account, conversation, before })),
-	/**  Queues a reply; `true` when its number is connected and it goes out now. */
-	inboxReply: (account: AccountId, conversation: ConversationId, text: string) => typedError<boolean, IpcError>(__TAURI_INVOKE("inbox_reply", { account, conversation, text })),
-	/**  Queues a file; `true` when its number is connected and it goes out now. */
-	inboxSendFile: (account: AccountId, conversation: ConversationId, file: AttachmentInput) => typedError<boolean, IpcError>(__TAURI_INVOKE("inbox_send_file", { account, conversation, file })),
+	/**
+	 *  Queues a reply; `true` when its number is connected and it goes out now.
+	 *  `id` is chosen by the UI for this one press of Enviar: sent twice (a
+	 *  double click), it is queued once.
+	 */
+	inboxReply: (account: AccountId, conversation: ConversationId, id: MessageId, text: string) => typedError<boolean, IpcError>(__TAURI_INVOKE("inbox_reply", { account, conversation, id, text })),
+	/**
+	 *  Queues a file; `true` when its number is connected and it goes out now.
+	 *  `id`: as for [`inbox_reply`].
+	 */
+	inboxSendFile: (account: AccountId, conversation: ConversationId, id: MessageId, file: AttachmentInput) => typedError<boolean, IpcError>(__TAURI_INVOKE("inbox_send_file", { account, conversation, id, file })),
 	/**  The media of a message as a `data:` URL, for the thread to show or save. */
 	inboxMedia: (account: AccountId, message: MessageId) => typedError<string, IpcError>(__TAURI_INVOKE("inbox_media", { account, message })),
 	inboxMarkRead: (account: AccountId, conversation: ConversationId) => typedError<null, IpcError>(__TAURI_INVOKE("inbox_mark_read", { account, conversation })),
@@ -42,7 +49,7 @@ export const commands = {
 	inboxSetOwner: (account: AccountId, conversation: ConversationId, owner: Owner) => typedError<null, IpcError>(__TAURI_INVOKE("inbox_set_owner", { account, conversation, owner })),
 	inboxNotes: (account: AccountId, conversation: ConversationId) => typedError<Note[], IpcError>(__TAURI_INVOKE("inbox_notes", { account, conversation })),
 	/**  Adds an internal note, signed by the operator using this desktop. */
-	inboxAddNote: (account: AccountId, conversation: ConversationId, body: string) => typedError<Note, IpcError>(__TAURI_INVOKE("inbox_add_note", { account, conversation, body })),
+	inboxAddNote: (account: AccountId, conversation: ConversationId, id: MessageId, body: string) => typedError<Note, IpcError>(__TAURI_INVOKE("inbox_add_note", { account, conversation, id, body })),
 	inboxDraft: (account: AccountId, conversation: ConversationId) => typedError<string | null, IpcError>(__TAURI_INVOKE("inbox_draft", { account, conversation })),
 	inboxSaveDraft: (account: AccountId, conversation: ConversationId, body: string) => typedError<null, IpcError>(__TAURI_INVOKE("inbox_save_draft", { account, conversation, body })),
 	inboxSearch: (account: AccountId, text: string) => typedError<SearchResults, IpcError>(__TAURI_INVOKE("inbox_search", { account, text })),
@@ -123,9 +130,10 @@ export const commands = {
 	/**
 	 *  Queues the message for one phone (a contact of the account), rendered for
 	 *  the contact the editor's preview shows (`preview`), on one connected
-	 *  number, and wakes that number's sender so the test leaves now.
+	 *  number, and wakes that number's sender so the test leaves now. `id` is
+	 *  the editor's for this one press of "Enviar teste" (pressed twice, one test).
 	 */
-	campaignsTestSend: (account: AccountId, message: string, number: InstanceId, phone: string, preview: ContactId | null) => typedError<MessageId, IpcError>(__TAURI_INVOKE("campaigns_test_send", { account, message, number, phone, preview })),
+	campaignsTestSend: (account: AccountId, id: MessageId, message: string, number: InstanceId, phone: string, preview: ContactId | null) => typedError<MessageId, IpcError>(__TAURI_INVOKE("campaigns_test_send", { account, id, message, number, phone, preview })),
 	/**
 	 *  The connection (no password) and the engine's status right now; the
 	 *  `sync` event carries every later change.
@@ -142,6 +150,10 @@ export const commands = {
 	syncDisconnect: () => typedError<null, IpcError>(__TAURI_INVOKE("sync_disconnect")),
 	/**  Pushes local changes now rather than at the next interval. */
 	syncNow: () => typedError<null, IpcError>(__TAURI_INVOKE("sync_now")),
+	/**  The changes the server refused for good, set aside so the rest syncs. */
+	syncParked: () => typedError<ParkedChange[], IpcError>(__TAURI_INVOKE("sync_parked")),
+	/**  Sends the parked changes again (after fixing what the reason said). */
+	syncRetryParked: () => typedError<number, IpcError>(__TAURI_INVOKE("sync_retry_parked")),
 };
 
 /* Types */
@@ -800,6 +812,24 @@ export type Pacing = {
 	warmup_start_cap: number,
 };
 
+/**  One parked change, as the Sync screen shows it. */
+export type ParkedChange = {
+	account_id: AccountId,
+	account_name: string,
+	/**  What kind of row, in words ("Contato", "Etiqueta", …). */
+	what: string,
+	/**
+	 *  Which one: a name, a phone, the start of a message; empty when the
+	 *  row is gone here.
+	 */
+	label: string,
+	/**  Why the server refused it, in words. */
+	reason: string,
+	/**  The server's own message, for support. */
+	detail: string,
+	parked_at: number,
+};
+
 /**  What the agency sells this client. */
 export type Plan = "free" | "starter" | "pro" | "enterprise";
 
@@ -922,8 +952,13 @@ export type SyncStatus = {
 	state: SyncState,
 	/**  When the last complete push and pull ended (Unix ms). */
 	last_sync: number | null,
-	/**  Local changes waiting to be pushed (the outbox's entries). */
+	/**  Local changes of shared accounts waiting to be pushed. */
 	waiting: number,
+	/**
+	 *  Changes the server refused for good, set aside so the rest flows
+	 *  (Settings → Sincronização lists them).
+	 */
+	parked: number,
 	/**
 	 *  Rows pulled into the local store since the engine started: it moves
 	 *  whenever another desktop's change arrives, for views to refresh.

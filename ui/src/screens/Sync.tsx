@@ -3,6 +3,7 @@ import { useI18n } from "../i18n";
 import { AppError, call, commands, type ConnectionSettings, type ErrorCode, type RemoteStatus, type TlsMode } from "../ipc/call";
 import { Field } from "../components/Field";
 import { useSyncView } from "../useSyncView";
+import { ParkedChanges } from "./sync/ParkedChanges";
 
 type FieldName = "host" | "port" | "database" | "operator" | "password" | "tls" | "form";
 
@@ -166,6 +167,7 @@ export function SyncPanel() {
           {saved && <button type="button" className="ghost danger" disabled={busy} onClick={() => void disconnect()}>{t("sync.disconnect")}</button>}
         </div>
       </form>
+      {saved && <ParkedChanges count={view?.status?.parked ?? 0} />}
     </div>
   );
 }

@@ -409,7 +409,8 @@ test("a test send from the editor says where it went, or why it was refused", as
   const args = (await lastCall(app, "campaigns_test_send")).args;
   const previewed = await dialog.getByLabel("Prévia para").inputValue();
   assert.ok(previewed, "a preview contact is chosen");
-  assert.deepEqual({ ...args, account: undefined }, { account: undefined, message: "Oi {{primeiro_nome|cliente}}, plano {{plano|básico}}!", number: vendas, phone: "(11) 91111-2222", preview: previewed });
+  assert.match(args.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, "one id per press");
+  assert.deepEqual({ ...args, account: undefined, id: undefined }, { account: undefined, id: undefined, message: "Oi {{primeiro_nome|cliente}}, plano {{plano|básico}}!", number: vendas, phone: "(11) 91111-2222", preview: previewed });
 
   // A number that is not connected: refused, shown under the row.
   await row.getByLabel("Número que envia o teste").selectOption({ label: "Suporte (não conectado)" });

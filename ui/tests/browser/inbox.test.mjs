@@ -198,3 +198,28 @@ test("tags: created in Settings, put on and taken off a contact from the convers
   await panel.getByText("Sem etiquetas.").waitFor();
   await app.close();
 });
+
+test("a double click on Enviar sends the reply once, and the next reply is a new one", async () => {
+  const app = await openApp(browser, server.url, seed());
+  const { page } = app;
+  await inbox(app);
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
+  const box = page.getByLabel(BOX);
+  await box.fill("É leve 3 pague 2!");
+  // Two clicks in one go, as a fast double click delivers them: the second
+  // before the first one's answer.
+  await page.getByRole("button", { name: "Enviar", exact: true }).evaluate((b) => { b.click(); b.click(); });
+  await page.getByTestId("bubble").filter({ hasText: "É leve 3 pague 2!" }).waitFor();
+  const replies = (await app.calls()).filter((c) => c.cmd === "inbox_reply");
+  assert.equal(replies.length, 2, "both clicks reached the backend");
+  assert.equal(replies[0].args.id, replies[1].args.id, "as one action");
+  const stored = await page.evaluate(() => window.__MOCK__.state.messages.filter((m) => m.body === "É leve 3 pague 2!").length);
+  assert.equal(stored, 1);
+  // A new reply is a new action.
+  await box.fill("Só hoje.");
+  await page.getByRole("button", { name: "Enviar", exact: true }).click();
+  await page.getByTestId("bubble").filter({ hasText: "Só hoje." }).waitFor();
+  const ids = new Set((await app.calls()).filter((c) => c.cmd === "inbox_reply").map((c) => c.args.id));
+  assert.equal(ids.size, 2);
+  await app.close();
+});

@@ -69,6 +69,7 @@ export function installMockBackend(seed) {
   };
   window.__MOCK__ = { state, calls, emit };
   state.sync = seed.sync ?? { connection: null, status: null };
+  state.parked = seed.parked ?? [];
   // A new engine status for the saved connection, pushed like the runner does.
   window.__MOCK__.syncStatus = (status) => {
     state.sync = { ...state.sync, status };
@@ -590,10 +591,13 @@ export function installMockBackend(seed) {
       };
     },
     inbox_notes: ({ account: accountId, conversation: convId }) => state.notes.filter((n) => n.account_id === accountId && n.conversation_id === convId),
-    inbox_add_note: ({ account: accountId, conversation: convId, body }) => {
+    inbox_add_note: ({ account: accountId, conversation: convId, id: noteId, body }) => {
       conversation(accountId, convId);
       if (!body.trim()) fail("message_empty", "Escreva a mensagem antes de enviar.");
-      const note = { id: id(), account_id: accountId, conversation_id: convId, author_id: state.me, author_name: state.users.find((u) => u.id === state.me)?.name ?? null, body: body.trim(), created_at: Date.now() };
+      // As Rust: one note per action id (a double click adds one).
+      const again = state.notes.find((n) => n.id === noteId);
+      if (again) return again;
+      const note = { id: noteId, account_id: accountId, conversation_id: convId, author_id: state.me, author_name: state.users.find((u) => u.id === state.me)?.name ?? null, body: body.trim(), created_at: Date.now() };
       state.notes.push(note);
       return note;
     },
@@ -623,12 +627,13 @@ export function installMockBackend(seed) {
         });
       return { messages, contacts: [] };
     },
-    inbox_send_file: ({ account: accountId, conversation: convId, file }) => {
+    inbox_send_file: ({ account: accountId, conversation: convId, id: messageId, file }) => {
       const c = conversation(accountId, convId);
       if (/\.exe$/i.test(file.name)) fail("attachment_blocked", "Arquivos .exe não podem ser enviados (programas e scripts são bloqueados).");
-      state.sentFiles.push(file);
       const connected = state.numbers.find((x) => x.number.id === c.instance_id)?.status.state === "connected";
-      message(c, { direction: "outbound", kind: "document", body: file.caption ?? "", media_name: file.name, media_path: "media/x", media_mime: file.mime, status: connected ? "sent" : "pending" });
+      if (state.messages.some((m) => m.id === messageId)) return connected;
+      state.sentFiles.push(file);
+      message(c, { id: messageId, direction: "outbound", kind: "document", body: file.caption ?? "", media_name: file.name, media_path: "media/x", media_mime: file.mime, status: connected ? "sent" : "pending" });
       return connected;
     },
     inbox_media: ({ message: messageId }) => {
@@ -657,12 +662,14 @@ export function installMockBackend(seed) {
       if (!state.conversations.some((c) => c.account_id === accountId && c.id === conversation)) fail("conversation_unknown", "Esta conversa não existe mais nesta conta.");
       return state.messages.filter((m) => m.conversation_id === conversation);
     },
-    inbox_reply: ({ account: accountId, conversation, text }) => {
+    inbox_reply: ({ account: accountId, conversation, id: messageId, text }) => {
       const conv = state.conversations.find((c) => c.account_id === accountId && c.id === conversation) ?? fail("conversation_unknown", "Esta conversa não existe mais nesta conta.");
       if (!text.trim()) fail("message_empty", "Escreva a mensagem antes de enviar.");
       const n = state.numbers.find((x) => x.number.id === conv.instance_id);
       const connected = n?.status.state === "connected";
-      message(conv, { direction: "outbound", body: text.trim(), status: connected ? "sent" : "pending" });
+      // As Rust (outbox::enqueue_text_once): one message per action id.
+      if (state.messages.some((m) => m.id === messageId)) return connected;
+      message(conv, { id: messageId, direction: "outbound", body: text.trim(), status: connected ? "sent" : "pending" });
       return connected;
     },
     inbox_mark_read: ({ account: accountId, conversation }) => {
@@ -741,7 +748,8 @@ export function installMockBackend(seed) {
       return seed.campaignExportPath === undefined ? "/home/ana/Documentos/destinatarios.csv" : seed.campaignExportPath;
     },
     campaigns_timeline: ({ account: accountId, id: campaignId }) => campaignOf(accountId, campaignId).timeline,
-    campaigns_test_send: ({ account: accountId, message: text, number: numberId, phone: raw, preview }) => {
+    campaigns_test_send: ({ account: accountId, id: testId, message: text, number: numberId, phone: raw, preview }) => {
+      if (state.testSends.some((x) => x.id === testId)) return testId;
       const parts = parseTemplate(accountId, text);
       const n = state.numbers.find((x) => x.number.account_id === accountId && x.number.id === numberId) ?? fail("number_unknown", "Um dos números escolhidos não existe mais nesta conta.");
       if (n.status.state !== "connected") fail("number_offline", `O número ${n.number.name} não está conectado. Conecte-o em Números ou agende a campanha para depois.`);
@@ -756,15 +764,14 @@ export function installMockBackend(seed) {
         const v = valueOf(c.id, f.id);
         if (v) values[f.key] = v.value;
       }
-      const messageId = id();
-      state.testSends.push({ id: messageId, number: numberId, phone: to, body: render(parts, values) });
-      return messageId;
+      state.testSends.push({ id: testId, number: numberId, phone: to, body: render(parts, values) });
+      return testId;
     },
     sync_status: () => state.sync,
     sync_test: ({ settings, password }) => remoteCheck(settings, password),
     sync_save: ({ settings, password }) => {
       const remote = remoteCheck(settings, password);
-      state.sync = { connection: settings, status: { state: { state: "synced" }, last_sync: Date.now(), waiting: 0, pulled: 0 } };
+      state.sync = { connection: settings, status: { state: { state: "synced" }, last_sync: Date.now(), waiting: 0, parked: 0, pulled: 0 } };
       setTimeout(() => emit("sync", state.sync), 0);
       return remote;
     },
@@ -774,6 +781,16 @@ export function installMockBackend(seed) {
       return null;
     },
     sync_now: () => null,
+    // As crates/sync/src/parked.rs: the list with its words; a retry puts
+    // them back in the outbox (the engine's next status says how many remain).
+    sync_parked: () => state.parked,
+    sync_retry_parked: () => {
+      const n = state.parked.length;
+      state.parked = [];
+      state.sync = { ...state.sync, status: { ...state.sync.status, parked: 0, waiting: (state.sync.status?.waiting ?? 0) + n } };
+      setTimeout(() => emit("sync", state.sync), 0);
+      return n;
+    },
     "plugin:event|listen": ({ event, handler }) => {
       const eventId = nextListener++;
       listeners.set(eventId, { event, handler });

@@ -219,3 +219,39 @@ test("a number another desktop runs says who runs it and cannot be started here"
   assert.deepEqual(app.errors, []);
   await app.close();
 });
+
+test("changes the server refused are listed with the reason and can be sent again", async () => {
+  const app = await openApp(browser, server.url, {
+    ...ONE_ACCOUNT,
+    sync: {
+      connection: CONNECTION,
+      status: { state: { state: "synced" }, last_sync: Date.now(), waiting: 0, parked: 1, pulled: 0 },
+    },
+    parked: [{
+      account_id: "00000000-0000-7000-8000-000000000001",
+      account_name: "Padaria",
+      what: "Contato",
+      label: "Maria do Futuro · +5511987650001",
+      reason: "O relógio deste computador estava adiantado quando a alteração foi feita; acerte a data e a hora e tente de novo.",
+      detail: "clock 2027… is more than ten minutes ahead of the server's",
+      parked_at: Date.now(),
+    }],
+  });
+  const { page } = app;
+  const indicator = page.getByTestId("sync-indicator");
+  await indicator.getByTestId("sync-parked-count").filter({ hasText: "1 recusada(s)" }).waitFor();
+  await indicator.click();
+  const parked = page.getByTestId("sync-parked");
+  await parked.getByRole("heading", { name: "1 alteração(ões) não puderam ser enviadas" }).waitFor();
+  const row = parked.getByTestId("sync-parked-row");
+  assert.equal(await row.count(), 1);
+  assert.match(await row.innerText(), /Contato · Maria do Futuro · \+5511987650001/);
+  assert.match(await row.innerText(), /acerte a data e a hora/);
+  await parked.getByRole("button", { name: "Tentar de novo" }).click();
+  await parked.waitFor({ state: "detached" });
+  assert.equal((await app.calls()).filter((c) => c.cmd === "sync_retry_parked").length, 1);
+  await indicator.getByTestId("sync-waiting").filter({ hasText: "1 alteração(ões) aguardando" }).waitFor();
+  assert.equal(await indicator.getByTestId("sync-parked-count").count(), 0);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});

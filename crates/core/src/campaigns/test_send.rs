@@ -24,14 +24,29 @@ use crate::{AccountId, ContactId, MessageId, Store, phone};
 /// editor would refuse, a number of another account or not connected (the
 /// same codes as creating a campaign), a phone that is not a phone or is no
 /// contact of the account, a preview contact of another account.
+///
+/// `id` is chosen by the editor for one press of "Enviar teste": pressed
+/// twice (or asked again after a lost answer), the test is queued once.
+#[allow(clippy::too_many_arguments)]
 pub async fn test_send(
     store: &Store,
     account: AccountId,
+    id: MessageId,
     message: &str,
     number: InstanceId,
     raw_phone: &str,
     preview: Option<ContactId>,
 ) -> Result<MessageId, CampaignError> {
+    let queued: Option<AccountId> =
+        sqlx::query_scalar("SELECT account_id FROM messages WHERE id = ?")
+            .bind(id)
+            .fetch_optional(store.pool())
+            .await?;
+    match queued {
+        Some(owner) if owner == account => return Ok(id),
+        Some(_) => return Err(CampaignError::Unknown),
+        None => {}
+    }
     let template = template_of(store, account, message).await?;
     let instance: Option<(String, InstanceStatus)> =
         sqlx::query_as("SELECT name, status FROM instances WHERE account_id = ? AND id = ?")
@@ -96,6 +111,7 @@ pub async fn test_send(
     let conversation = ingest::conversation_for(&mut tx, account, number, contact, now).await?;
     let queued = outbox::insert_outbound_in(
         &mut tx,
+        id,
         account,
         conversation,
         MessageKind::Text,

@@ -181,6 +181,7 @@ pub async fn ingest(
         if changed.rows_affected() > 0 {
             super::outbox::insert_outbound_in(
                 &mut tx,
+                MessageId::new(),
                 account,
                 conversation,
                 MessageKind::Text,

@@ -35,6 +35,21 @@ pub async fn enqueue_text(
     conversation: ConversationId,
     text: &str,
 ) -> Result<Message, InboxError> {
+    enqueue_text_once(store, account, conversation, MessageId::new(), text).await
+}
+
+/// [`enqueue_text`] under an id the UI chose for one action (one press of
+/// Enviar): asking again with that id (a double click, a retry after an
+/// answer that got lost) queues nothing more and returns the same message.
+/// Debouncing in the UI is not enough: two clicks can both leave before the
+/// first answer comes back.
+pub async fn enqueue_text_once(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+    id: MessageId,
+    text: &str,
+) -> Result<Message, InboxError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(InboxError::Empty);
@@ -42,7 +57,16 @@ pub async fn enqueue_text(
     if text.chars().count() > TEXT_MAX {
         return Err(InboxError::TooLong);
     }
-    insert_outbound(store, account, conversation, MessageKind::Text, text, None).await
+    insert_outbound(
+        store,
+        id,
+        account,
+        conversation,
+        MessageKind::Text,
+        text,
+        None,
+    )
+    .await
 }
 
 /// A file already written under the data folder, for its outbound row.
@@ -56,6 +80,7 @@ pub(crate) struct StoredFile<'a> {
 /// The outbound row, and the conversation brought to the top, in one transaction.
 async fn insert_outbound(
     store: &Store,
+    id: MessageId,
     account: AccountId,
     conversation: ConversationId,
     kind: MessageKind,
@@ -63,15 +88,41 @@ async fn insert_outbound(
     file: Option<StoredFile<'_>>,
 ) -> Result<Message, InboxError> {
     let mut tx = store.write().await?;
-    let message = insert_outbound_in(&mut tx, account, conversation, kind, body, file).await?;
+    if let Some(done) = already_queued(&mut tx, account, conversation, id).await? {
+        return Ok(done);
+    }
+    let message = insert_outbound_in(&mut tx, id, account, conversation, kind, body, file).await?;
     tx.commit().await?;
     Ok(message)
+}
+
+/// The message queued earlier under `id` in this conversation (the same
+/// action asked twice), or `None`. An id of another account's or another
+/// conversation's message is refused.
+async fn already_queued(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    account: AccountId,
+    conversation: ConversationId,
+    id: MessageId,
+) -> Result<Option<Message>, InboxError> {
+    let found: Option<Message> = sqlx::query_as(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match found {
+        Some(m) if m.account_id == account && m.conversation_id == conversation => Ok(Some(m)),
+        Some(_) => Err(InboxError::ConversationUnknown(account, conversation)),
+        None => Ok(None),
+    }
 }
 
 /// The same inside a caller's transaction (an automatic reply stored with
 /// the message that caused it, so a crash keeps both or neither).
 pub(crate) async fn insert_outbound_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: MessageId,
     account: AccountId,
     conversation: ConversationId,
     kind: MessageKind,
@@ -92,7 +143,7 @@ pub(crate) async fn insert_outbound_in(
          VALUES (?, ?, ?, ?, 'outbound', ?, ?, 'pending', ?, ?, ?, ?, ?, ?) RETURNING {MESSAGE_COLUMNS}"
     );
     let message: Message = sqlx::query_as(&sql)
-        .bind(MessageId::new())
+        .bind(id)
         .bind(account)
         .bind(conversation)
         .bind(instance)
@@ -190,12 +241,38 @@ pub async fn enqueue_file(
     file: &super::attachments::Attachment,
     caption: &str,
 ) -> Result<Message, InboxError> {
+    enqueue_file_once(
+        store,
+        account,
+        conversation,
+        MessageId::new(),
+        file,
+        caption,
+    )
+    .await
+}
+
+/// [`enqueue_file`] under an id chosen for one action, as [`enqueue_text_once`].
+pub async fn enqueue_file_once(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+    id: MessageId,
+    file: &super::attachments::Attachment,
+    caption: &str,
+) -> Result<Message, InboxError> {
     let caption = caption.trim();
     if caption.chars().count() > TEXT_MAX {
         return Err(InboxError::TooLong);
     }
-    // Checked first, so an unknown conversation leaves no file behind.
+    // Checked first, so an unknown conversation (or a repeated action)
+    // leaves no file behind.
     super::conversations::ensure(store, account, conversation).await?;
+    let mut tx = store.write().await?;
+    if let Some(done) = already_queued(&mut tx, account, conversation, id).await? {
+        return Ok(done);
+    }
+    drop(tx);
     let ext = super::attachments::safe_ext(&file.name);
     let relative = format!("media/{account}/out-{}.{ext}", uuid::Uuid::now_v7());
     super::attachments::write_file(store, &relative, &file.bytes)?;
@@ -207,6 +284,7 @@ pub async fn enqueue_file(
     };
     insert_outbound(
         store,
+        id,
         account,
         conversation,
         file.kind,

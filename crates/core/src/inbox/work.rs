@@ -135,6 +135,20 @@ pub async fn add_note(
     author: Option<UserId>,
     body: &str,
 ) -> Result<Note, InboxError> {
+    let id = crate::ids::MessageId::new();
+    add_note_once(store, account, conversation, id, author, body).await
+}
+
+/// [`add_note`] under an id the UI chose for one press of its button: asked
+/// twice (a double click), the note is added once.
+pub async fn add_note_once(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+    id: crate::ids::MessageId,
+    author: Option<UserId>,
+    body: &str,
+) -> Result<Note, InboxError> {
     let body = body.trim();
     if body.is_empty() {
         return Err(InboxError::Empty);
@@ -143,8 +157,10 @@ pub async fn add_note(
         return Err(InboxError::TooLong);
     }
     super::conversations::ensure(store, account, conversation).await?;
-    let id = crate::ids::MessageId::new();
-    sqlx::query("INSERT INTO notes (id, account_id, conversation_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+    // A repeat of the same action changes nothing; an id of another
+    // conversation's note is not found below and refused.
+    sqlx::query("INSERT INTO notes (id, account_id, conversation_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (id) DO NOTHING")
         .bind(id)
         .bind(account)
         .bind(conversation)

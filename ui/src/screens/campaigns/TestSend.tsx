@@ -1,4 +1,5 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { newActionId } from "../../actionId";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import { call, commands, type NumberView } from "../../ipc/call";
@@ -32,11 +33,16 @@ export function TestSend({ message, numbers, previewId }: Props) {
     if (numbers && !number) setNumber(numbers.find((n) => n.status.state === "connected")?.number.id ?? "");
   }, [numbers, number]);
 
+  // One id per press of the button: clicked twice before the answer, the
+  // backend queues one test; a new id once it was queued.
+  const action = useRef(newActionId());
+
   async function send() {
     setBusy(true);
     setOutcome(null);
     try {
-      await call(commands.campaignsTestSend(account.id, message, number, phone, previewId || null));
+      await call(commands.campaignsTestSend(account.id, action.current, message, number, phone, previewId || null));
+      action.current = newActionId();
       setOutcome({ ok: t("campaigns.test.sent", { phone: phone.trim() }) });
     } catch (e) {
       setOutcome({ error: toAppError(e).message });

@@ -8,6 +8,7 @@ import {
 import { useFleetEvents, useSyncPulls } from "../../live";
 import { formatDate, formatPhone } from "../../format";
 import { dayKey, parseVcard, preview, quickMatches } from "./text";
+import { newActionId } from "../../actionId";
 import { ContactTags } from "../Tags";
 
 const TICKS: Record<string, string> = { pending: "🕓", sending: "🕓", sent: "✓", delivered: "✓✓", read: "✓✓", played: "✓✓", failed: "⚠" };
@@ -34,6 +35,8 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
   const [noteMode, setNoteMode] = useState(false);
   const [emoji, setEmoji] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  /** The send being asked (reply, note or file): see `newActionId`. */
+  const action = useRef(newActionId());
   const bottom = useRef<HTMLDivElement>(null);
   const fail = useCallback((e: unknown) => toast(e instanceof AppError ? e.message : String(e), "error"), [toast]);
   const summary = panel?.conversations.find((c) => c.id === conversation) ?? null;
@@ -110,13 +113,16 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
   async function send() {
     const text = draft.trim();
     if (!text) return;
+    // The same id for every ask of this one press (a double click): queued once.
+    const id = action.current;
     try {
       if (noteMode) {
-        await call(commands.inboxAddNote(account.id, conversation, text));
+        await call(commands.inboxAddNote(account.id, conversation, id, text));
       } else {
-        const now = await call(commands.inboxReply(account.id, conversation, text));
+        const now = await call(commands.inboxReply(account.id, conversation, id, text));
         if (!now) toast(t("inbox.queued"));
       }
+      if (action.current === id) action.current = newActionId();
       setDraft("");
       await call(commands.inboxSaveDraft(account.id, conversation, ""));
       await load();
@@ -149,10 +155,12 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
       reader.onerror = () => reject(reader.error);
       reader.readAsDataURL(file);
     });
+    const id = action.current;
     try {
-      const now = await call(commands.inboxSendFile(account.id, conversation, {
+      const now = await call(commands.inboxSendFile(account.id, conversation, id, {
         name: file.name, mime: file.type || "application/octet-stream", data, caption: draft.trim() || null,
       }));
+      if (action.current === id) action.current = newActionId();
       setDraft("");
       if (!now) toast(t("inbox.queued"));
       await load();

@@ -1,0 +1,224 @@
+//! Changes the agency's server refused for good, set aside by the push
+//! (`sync_parked`, migrations/sqlite/0014) so one row never stops a desktop's
+//! sync: listed in Settings → Sincronização with the reason in the user's
+//! language, and pushed again on request (or by the row's next edit).
+
+use serde::Serialize;
+use sqlx::SqlitePool;
+use uuid::Uuid;
+use zapdesk_core::{AccountId, Lang};
+
+use crate::sync_error::SyncError;
+
+/// One parked change, as the Sync screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct ParkedChange {
+    pub account_id: AccountId,
+    pub account_name: String,
+    /// What kind of row, in words ("Contato", "Etiqueta", …).
+    pub what: String,
+    /// Which one: a name, a phone, the start of a message; empty when the
+    /// row is gone here.
+    pub label: String,
+    /// Why the server refused it, in words.
+    pub reason: String,
+    /// The server's own message, for support.
+    pub detail: String,
+    pub parked_at: i64,
+}
+
+/// Every parked change, newest first.
+pub async fn list(local: &SqlitePool, lang: Lang) -> Result<Vec<ParkedChange>, SyncError> {
+    let rows: Vec<(Uuid, String, String, Option<Uuid>, String, String, i64)> = sqlx::query_as(
+        "SELECT p.account_id, coalesce(a.name, ''), p.table_name, p.key1, p.reason, p.detail, p.parked_at
+         FROM sync_parked p LEFT JOIN accounts a ON a.id = p.account_id
+         ORDER BY p.parked_at DESC, p.seq DESC",
+    )
+    .fetch_all(local)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (account, account_name, table, key1, reason, detail, parked_at) in rows {
+        let label = match (label_sql(&table), key1) {
+            (Some(sql), Some(key)) => sqlx::query_scalar::<_, Option<String>>(sql)
+                .bind(account)
+                .bind(key)
+                .fetch_optional(local)
+                .await?
+                .flatten()
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        out.push(ParkedChange {
+            account_id: AccountId::from_uuid(account),
+            account_name,
+            what: what(&table, lang).to_owned(),
+            label,
+            reason: reason_text(&reason, lang),
+            detail,
+            parked_at,
+        });
+    }
+    Ok(out)
+}
+
+/// Puts every parked change back in the outbox (with a fresh place at its
+/// end); the caller pokes the engine. Returns how many.
+///
+/// A change refused because this desktop's clock was ahead (`hlc_ahead`)
+/// would be refused again with the same clock, and a hybrid clock never
+/// goes back on its own: once the operator fixed the date, the local clock
+/// comes back to the wall clock and those rows get a fresh one.
+pub async fn retry(local: &SqlitePool) -> Result<u64, SyncError> {
+    let now = zapdesk_core::time::now_ms();
+    let limit = now + crate::hlc::MAX_AHEAD_MS;
+    let mut tx = local.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query("UPDATE sync_clock SET ms = ?1, counter = 0 WHERE id = 1 AND ms > ?2")
+        .bind(now)
+        .bind(limit)
+        .execute(&mut *tx)
+        .await?;
+    let parked: Vec<(
+        i64,
+        String,
+        Uuid,
+        Option<Uuid>,
+        Option<Uuid>,
+        String,
+        String,
+    )> = sqlx::query_as(
+        "SELECT seq, table_name, account_id, key1, key2, op, hlc FROM sync_parked ORDER BY seq",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut moved = 0;
+    for (_, table_name, account, key1, key2, op, hlc) in parked {
+        let ahead = crate::hlc::Hlc::parse(&hlc).is_some_and(|h| h.ms > limit);
+        let hlc = if ahead {
+            sqlx::query(
+                "UPDATE sync_clock SET counter = CASE WHEN counter >= 99999 THEN 0 ELSE counter + 1 END,
+                        ms = CASE WHEN counter >= 99999 THEN ms + 1 ELSE ms END WHERE id = 1",
+            )
+            .execute(&mut *tx)
+            .await?;
+            let fresh: String = sqlx::query_scalar("SELECT hlc FROM sync_clock WHERE id = 1")
+                .fetch_one(&mut *tx)
+                .await?;
+            if let Some(table) = crate::tables::table(&table_name)
+                && op == "upsert"
+            {
+                // Changing only the clock: the sync triggers stay quiet.
+                let mut sql = format!(
+                    "UPDATE {} SET hlc = ? WHERE account_id = ? AND {} = ?",
+                    table.name, table.outbox_key[0]
+                );
+                if let Some(k2) = table.outbox_key.get(1) {
+                    sql.push_str(&format!(" AND {k2} = ?"));
+                }
+                let mut query = sqlx::query(&sql).bind(&fresh).bind(account).bind(key1);
+                if table.outbox_key.len() > 1 {
+                    query = query.bind(key2);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            fresh
+        } else {
+            hlc
+        };
+        sqlx::query(
+            "INSERT INTO sync_outbox (account_id, table_name, key1, key2, op, hlc) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(account)
+        .bind(&table_name)
+        .bind(key1)
+        .bind(key2)
+        .bind(&op)
+        .bind(&hlc)
+        .execute(&mut *tx)
+        .await?;
+        moved += 1;
+    }
+    sqlx::query("DELETE FROM sync_parked")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(moved)
+}
+
+/// The row's own words: `?1` the account, `?2` the row's id.
+fn label_sql(table: &str) -> Option<&'static str> {
+    Some(match table {
+        "contacts" => {
+            "SELECT coalesce(name || ' · ', '') || phone FROM contacts WHERE account_id = ?1 AND id = ?2"
+        }
+        "tags" => "SELECT name FROM tags WHERE account_id = ?1 AND id = ?2",
+        "custom_fields" => "SELECT label FROM custom_fields WHERE account_id = ?1 AND id = ?2",
+        "segments" => "SELECT name FROM segments WHERE account_id = ?1 AND id = ?2",
+        "quick_replies" => {
+            "SELECT '/' || shortcut FROM quick_replies WHERE account_id = ?1 AND id = ?2"
+        }
+        "instances" => "SELECT name FROM instances WHERE account_id = ?1 AND id = ?2",
+        "campaigns" => "SELECT name FROM campaigns WHERE account_id = ?1 AND id = ?2",
+        "messages" => "SELECT substr(body, 1, 60) FROM messages WHERE account_id = ?1 AND id = ?2",
+        "notes" => "SELECT substr(body, 1, 60) FROM notes WHERE account_id = ?1 AND id = ?2",
+        _ => return None,
+    })
+}
+
+fn what(table: &str, lang: Lang) -> &'static str {
+    let (pt, en) = match table {
+        "contacts" => ("Contato", "Contact"),
+        "tags" => ("Etiqueta", "Tag"),
+        "contact_tags" => ("Etiqueta de um contato", "A contact's tag"),
+        "custom_fields" => ("Campo personalizado", "Custom field"),
+        "contact_fields" => ("Valor de campo de um contato", "A contact's field value"),
+        "segments" => ("Segmento", "Segment"),
+        "quick_replies" => ("Resposta rápida", "Quick reply"),
+        "instances" => ("Número", "Number"),
+        "conversations" => ("Conversa", "Conversation"),
+        "messages" => ("Mensagem", "Message"),
+        "notes" => ("Nota interna", "Internal note"),
+        "campaigns" => ("Campanha", "Campaign"),
+        "campaign_recipients" => ("Destinatário de campanha", "Campaign recipient"),
+        _ => ("Registro", "Record"),
+    };
+    lang.pick(pt, en)
+}
+
+/// The server's constraint, in words (remote schema: migrations/postgres).
+fn reason_text(reason: &str, lang: Lang) -> String {
+    let (pt, en) = match reason {
+        "contacts_phone" => (
+            "Outro contato no servidor já tem este telefone.",
+            "Another contact on the server has this phone.",
+        ),
+        "tags_name" => (
+            "Outra etiqueta no servidor já tem este nome.",
+            "Another tag on the server has this name.",
+        ),
+        "custom_fields_key" => (
+            "Outro campo no servidor já tem esta chave.",
+            "Another field on the server has this key.",
+        ),
+        "segments_name" => (
+            "Outro segmento no servidor já tem este nome.",
+            "Another segment on the server has this name.",
+        ),
+        "messages_wa_id" => (
+            "Outra mensagem no servidor já tem este id do WhatsApp.",
+            "Another message on the server has this WhatsApp id.",
+        ),
+        "conversations_thread" => (
+            "Este contato já tem outra conversa neste número no servidor.",
+            "This contact already has another conversation on this number on the server.",
+        ),
+        "hlc_ahead" => (
+            "O relógio deste computador estava adiantado quando a alteração foi feita; acerte a data e a hora e tente de novo.",
+            "This computer's clock was ahead when the change was made; fix the date and time and try again.",
+        ),
+        _ => (
+            "O servidor recusou esta alteração.",
+            "The server refused this change.",
+        ),
+    };
+    lang.pick(pt, en).to_owned()
+}
