@@ -518,7 +518,9 @@ export function installMockBackend(seed) {
     tags_create: ({ account: accountId, input }) => {
       const name = input.name.trim();
       if (!name) fail("name_empty", "Dê um nome à etiqueta.");
-      if (state.tags.some((x) => x.account_id === accountId && x.name === name)) fail("tag_duplicate", `Já existe a etiqueta "${name}" nesta conta.`);
+      // Like tags::create: names that fold equal (case, accents) are one tag, named as stored.
+      const twin = state.tags.find((x) => x.account_id === accountId && fold(x.name) === fold(name));
+      if (twin) fail("tag_duplicate", `Já existe a etiqueta "${twin.name}" nesta conta (maiúsculas e acentos não fazem outra etiqueta).`);
       const tag = { id: id(), account_id: accountId, name, color: input.color, created_at: now };
       state.tags.push(tag);
       return tag;
