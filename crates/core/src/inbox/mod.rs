@@ -9,6 +9,7 @@ pub mod ingest;
 pub mod outbox;
 pub mod quick_replies;
 pub mod search;
+mod snippet;
 pub mod work;
 
 pub use error::InboxError;
