@@ -121,6 +121,8 @@ pub enum ImportError {
     #[error(transparent)]
     Field(#[from] FieldError),
     #[error(transparent)]
+    Save(#[from] crate::export::SaveError),
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
@@ -134,6 +136,7 @@ impl UserError for ImportError {
             }
             ImportError::Contact(e) => e.code(),
             ImportError::Field(e) => e.code(),
+            ImportError::Save(e) => e.code(),
             ImportError::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -171,6 +174,7 @@ impl UserError for ImportError {
             }
             (ImportError::Contact(e), _) => e.message(lang),
             (ImportError::Field(e), _) => e.message(lang),
+            (ImportError::Save(e), _) => e.message(lang),
             (ImportError::Database(_), _) => database_failed(lang),
         }
     }
@@ -425,6 +429,22 @@ pub async fn rejected_csv(
     }
     out.into_inner()
         .map_err(|e| ImportError::Open(std::io::Error::other(e.into_error())))
+}
+
+/// [`rejected_csv`] of the file at `source`, saved whole at `target` (the
+/// shell asks the person where): the "Baixar linhas rejeitadas" button.
+pub async fn save_rejected(
+    store: &Store,
+    account: AccountId,
+    source: &std::path::Path,
+    columns: &[Column],
+    lang: Lang,
+    target: &std::path::Path,
+) -> Result<(), ImportError> {
+    let sheet = open(source)?;
+    let bytes = rejected_csv(store, account, &sheet, columns, lang).await?;
+    crate::export::save(target, &bytes)?;
+    Ok(())
 }
 
 /// A later row with the same phone: its non-empty cells win, tags add up.
