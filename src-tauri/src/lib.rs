@@ -72,6 +72,7 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::crm::segments_delete,
             commands::transfer::contacts_import_pick,
             commands::transfer::contacts_import_run,
+            commands::transfer::contacts_import_rejected,
             commands::transfer::contacts_export,
             commands::transfer::contacts_lgpd_export,
             commands::transfer::contacts_erase,

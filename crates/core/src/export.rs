@@ -1,13 +1,15 @@
 //! Contacts to a CSV file a spreadsheet opens as is: UTF-8 with a BOM (so
 //! Excel reads the accents) and, in Portuguese, `;` between cells (what Excel
 //! in Brazil expects, since `,` is the decimal mark there). The importer reads
-//! it back unchanged.
+//! it back unchanged. Cells that a spreadsheet would run as formulas are
+//! neutralised ([`crate::csv_safe`]; phones stay as they are).
 
 use std::collections::HashMap;
 
 use sqlx::{QueryBuilder, Sqlite};
 
 use crate::contacts::{self, ContactError};
+use crate::csv_safe;
 use crate::fields::{self, FieldKind};
 use crate::filter::{self, ContactSelection, IDS_PER_STATEMENT};
 use crate::ids::FieldId;
@@ -45,7 +47,8 @@ pub async fn csv(
     .map(str::to_owned)
     .collect();
     header.extend(all_fields.iter().map(|f| f.label.clone()));
-    out.write_record(&header).map_err(in_memory)?;
+    out.write_record(csv_safe::record(header.iter().map(String::as_str)))
+        .map_err(in_memory)?;
     for chunk in ids.chunks(IDS_PER_STATEMENT) {
         let tags = tags_of(store, account, chunk).await?;
         let values = values_of(store, account, chunk).await?;
@@ -74,7 +77,9 @@ pub async fn csv(
                 };
                 record.push(localized);
             }
-            out.write_record(&record).map_err(in_memory)?;
+            // Names, tags and values come from strangers (csv_safe).
+            out.write_record(csv_safe::record(record.iter().map(String::as_str)))
+                .map_err(in_memory)?;
         }
     }
     out.into_inner().map_err(|e| in_memory(e.into_error()))

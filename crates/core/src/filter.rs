@@ -119,6 +119,11 @@ pub(crate) fn push_from_where(
                 .push_bind(like_pattern(&digits))
                 .push(" ESCAPE '\\'");
         }
+        // A phone typed as the app accepts it but stored otherwise (trunk 0,
+        // without the ninth digit, 0xx carrier code) is found by its E.164 form.
+        if let Ok(e164) = phone::normalize(search) {
+            query.push(" OR c.phone = ").push_bind(e164);
+        }
         query.push(")");
     }
     for tag in required {

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod campaigns;
 pub mod contacts;
+pub mod csv_safe;
 pub mod data_dir;
 pub mod domain;
 pub mod error;

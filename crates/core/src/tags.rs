@@ -10,7 +10,7 @@ use crate::fields::{self, FieldError};
 use crate::filter::{self, ContactSelection};
 use crate::ids::TagId;
 use crate::ids::natural_or_fresh;
-use crate::text::{NameProblem, clean_name};
+use crate::text::{NameProblem, clean_name, fold};
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, Lang, Store};
 
@@ -75,10 +75,14 @@ impl UserError for TagError {
                 format!("\"{c}\" is not a colour (use #rrggbb).")
             }
             (TagError::Duplicate(n), Lang::PtBr) => {
-                format!("Já existe a etiqueta \"{n}\" nesta conta.")
+                format!(
+                    "Já existe a etiqueta \"{n}\" nesta conta (maiúsculas e acentos não fazem outra etiqueta)."
+                )
             }
             (TagError::Duplicate(n), Lang::En) => {
-                format!("This account already has the tag \"{n}\".")
+                format!(
+                    "This account already has the tag \"{n}\" (case and accents do not make another tag)."
+                )
             }
             (TagError::Unknown, _) => lang
                 .pick(
@@ -121,22 +125,50 @@ pub async fn list(store: &Store, account: AccountId) -> Result<Vec<Tag>, TagErro
 
 pub async fn create(store: &Store, account: AccountId, input: &TagInput) -> Result<Tag, TagError> {
     let (name, color) = validate(input)?;
+    if let Some((_, existing)) = folded_twin(store.pool(), account, &name).await? {
+        return Err(TagError::Duplicate(existing));
+    }
     let id = natural_or_fresh(store.pool(), "tags", account, "tag", &name.to_lowercase()).await?;
     sqlx::query_as(&format!(
-        "INSERT INTO tags (id, account_id, name, color, created_at) VALUES (?, ?, ?, ?, ?) RETURNING {COLUMNS}"
+        "INSERT INTO tags (id, account_id, name, name_folded, color, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
     ))
     .bind(id)
     .bind(account)
     .bind(&name)
+    .bind(fold(&name))
     .bind(color)
     .bind(now_ms())
     .fetch_one(store.pool())
     .await
     .map_err(|e| match e.as_database_error() {
+        // Another writer won the race between the check and the insert.
         Some(db) if db.is_unique_violation() => TagError::Duplicate(name.clone()),
         Some(db) if db.is_foreign_key_violation() => TagError::Unknown,
         _ => TagError::Database(e),
     })
+}
+
+/// The account's tag whose name folds (case and accents, [`fold`]) to the
+/// same text as `name`, with its stored name: "vip", "VIP" and "Víp" are one
+/// tag for a person (issue 13 item 20). Compared in Rust over the account's
+/// tags (a few dozen), so it agrees with `fold` even where the SQL backfill
+/// of migration 0015 could not; the unique index on `name_folded` is the
+/// backstop for writers that race.
+async fn folded_twin<'e, E>(
+    executor: E,
+    account: AccountId,
+    name: &str,
+) -> Result<Option<(TagId, String)>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    let key = fold(name);
+    let all: Vec<(TagId, String)> =
+        sqlx::query_as("SELECT id, name FROM tags WHERE account_id = ?")
+            .bind(account)
+            .fetch_all(executor)
+            .await?;
+    Ok(all.into_iter().find(|(_, n)| fold(n) == key))
 }
 
 pub async fn delete(store: &Store, account: AccountId, tag: TagId) -> Result<(), TagError> {
@@ -232,20 +264,14 @@ pub async fn apply_to(
     Ok(changed)
 }
 
-/// The account's tag called `name` (ignoring case), created with a colour
+/// The account's tag called `name` (ignoring case and accents), created with a colour
 /// from the palette if there is none; for imports, which name tags in cells.
 pub(crate) async fn ensure_in(
     tx: &mut Transaction<'_, Sqlite>,
     account: AccountId,
     name: &str,
 ) -> Result<(TagId, bool), sqlx::Error> {
-    let existing: Option<TagId> =
-        sqlx::query_scalar("SELECT id FROM tags WHERE account_id = ? AND name = ? COLLATE NOCASE")
-            .bind(account)
-            .bind(name)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if let Some(id) = existing {
+    if let Some((id, _)) = folded_twin(&mut **tx, account, name).await? {
         return Ok((id, false));
     }
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM tags WHERE account_id = ?")
@@ -257,11 +283,12 @@ pub(crate) async fn ensure_in(
         natural_or_fresh(&mut **tx, "tags", account, "tag", &name.to_lowercase()).await?,
     );
     sqlx::query(
-        "INSERT INTO tags (id, account_id, name, color, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO tags (id, account_id, name, name_folded, color, created_at) VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(id)
     .bind(account)
     .bind(name)
+    .bind(fold(name))
     .bind(color)
     .bind(now_ms())
     .execute(&mut **tx)

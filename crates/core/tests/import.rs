@@ -138,32 +138,41 @@ async fn an_excel_file_imports_with_reasons_for_bad_rows_and_reimports_as_a_no_o
 
     let (report, calls) = import_bytes(&store, acc, &bytes).await;
     assert_eq!(report.rows, 7);
-    assert_eq!(report.created, 3, "{report:#?}");
+    assert_eq!(report.created, 5, "{report:#?}");
     assert_eq!(report.merged, 1);
-    assert_eq!(report.rejected, 3);
+    // Only the row without a phone is rejected; Carlos's unknown choice and
+    // Bia's "abc" points are left empty and their rows imported.
+    assert_eq!(report.rejected, 1);
     assert_eq!(
-        report.tags_created, 3,
-        "VIP, SP, Novo (Atacado's row was rejected)"
+        report.tags_created, 4,
+        "VIP, SP, Atacado, Novo (Bia's vip is VIP)"
     );
-    // The quoted record spans lines 3–4 and line 5 is empty: the bad rows are 6, 7, 8.
+    // The quoted record spans lines 3–4 and line 5 is empty: the bad row is 6.
     let lines: Vec<u32> = report.problems.iter().map(|p| p.line).collect();
-    assert_eq!(lines, [6, 7, 8]);
+    assert_eq!(lines, [6]);
     assert!(
         report.problems[0].reason.contains("telefone"),
         "{:?}",
         report.problems[0]
     );
+    assert_eq!(report.warned, 2);
+    let warnings: Vec<(u32, &str, &str)> = report
+        .warnings
+        .iter()
+        .map(|w| (w.line, w.column.as_str(), w.value.as_str()))
+        .collect();
+    assert_eq!(warnings, [(7, "Plano", "Diamante"), (8, "Pontos", "abc")]);
     assert!(
-        report.problems[1].reason.contains("Diamante"),
+        report.warnings[0].reason.contains("Ouro, Prata"),
         "{:?}",
-        report.problems[1]
+        report.warnings[0]
     );
     assert!(
-        report.problems[2].reason.contains("Pontos"),
+        report.warnings[1].reason.contains("número"),
         "{:?}",
-        report.problems[2]
+        report.warnings[1]
     );
-    assert_eq!(calls, [(0, 3), (3, 3)]);
+    assert_eq!(calls, [(0, 5), (5, 5)]);
 
     let rows = snapshot(&store, acc).await;
     let without_times: Vec<_> = rows
@@ -194,6 +203,13 @@ async fn an_excel_file_imports_with_reasons_for_bad_rows_and_reimports_as_a_no_o
                 strings(&["SP"]),
                 strings(&["Prata", "10"])
             ),
+            ("+552134567890", Some("Carlos"), vec![], strings(&["5"])),
+            (
+                "+5521987654323",
+                Some("Bia"),
+                strings(&["Atacado", "VIP"]),
+                vec![]
+            ),
         ]
     );
 
@@ -207,7 +223,7 @@ async fn an_excel_file_imports_with_reasons_for_bad_rows_and_reimports_as_a_no_o
             again.rejected,
             again.tags_created
         ),
-        (0, 0, 3, 3, 0)
+        (0, 0, 5, 1, 0)
     );
     assert_eq!(snapshot(&store, acc).await, rows);
 

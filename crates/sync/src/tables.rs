@@ -80,7 +80,7 @@ pub struct SyncTable {
     /// pulled row whose parent is gone locally is skipped (its delete won).
     pub parents: &'static [(&'static str, &'static str)],
     /// A local-only column derived from a synced one: (local column, source
-    /// column); the value is `fold(source)` (contacts.name_folded).
+    /// column); the value is `fold(source)` (contacts.name_folded, tags.name_folded).
     pub folded: Option<(&'static str, &'static str)>,
     pub push: Push,
 }
@@ -146,7 +146,9 @@ pub static TABLES: &[SyncTable] = &[
         primary_key: &["id"],
         outbox_key: &["id"],
         parents: &[],
-        folded: None,
+        // Unique per account (migrations/sqlite/0015): a pulled twin of a
+        // local tag ("VIP" for "vip") is refused as a conflict, not a second tag.
+        folded: Some(("name_folded", "name")),
         push: Push::Upsert,
     },
     SyncTable {

@@ -1,13 +1,12 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
-use zapdesk_core::contacts::{self, Contact, ContactQuery};
+use zapdesk_core::contacts::{self, Contact};
 use zapdesk_core::domain::{ConversationStatus, Message};
-use zapdesk_core::filter::ContactFilter;
 use zapdesk_core::inbox::attachments;
 use zapdesk_core::inbox::conversations::{
     self, AssigneeFilter, ConversationSummary, Cursor, ListFilter,
 };
-use zapdesk_core::inbox::search::{self, Hit};
+use zapdesk_core::inbox::search::{self, SearchResults};
 use zapdesk_core::inbox::work::{self, Note, Owner};
 use zapdesk_core::{AccountId, ConversationId, InstanceId, MessageId, UserId, users};
 
@@ -265,13 +264,7 @@ pub async fn inbox_save_draft(
         .map_err(|e| state.fail(e))
 }
 
-/// What a search found.
-#[derive(Serialize, specta::Type)]
-pub struct SearchResults {
-    pub messages: Vec<Hit>,
-    pub contacts: Vec<Contact>,
-}
-
+/// The search box: contacts, messages and internal notes of the account.
 #[tauri::command]
 #[specta::specta]
 pub async fn inbox_search(
@@ -279,26 +272,9 @@ pub async fn inbox_search(
     account: AccountId,
     text: String,
 ) -> Result<SearchResults, IpcError> {
-    let store = state.store()?;
-    let messages = search::messages(store, account, &text, 50)
+    search::everything(state.store()?, account, &text)
         .await
-        .map_err(|e| state.fail(e))?;
-    let query = ContactQuery {
-        filter: ContactFilter {
-            search: Some(text),
-            ..ContactFilter::default()
-        },
-        offset: 0,
-        limit: 20,
-    };
-    let contacts = contacts::list(store, account, &query)
-        .await
-        .map_err(|e| state.fail(e))?
-        .items
-        .into_iter()
-        .map(|item| item.contact)
-        .collect();
-    Ok(SearchResults { messages, contacts })
+        .map_err(|e| state.fail(e))
 }
 
 /// The contact beside a conversation, with all their conversations.

@@ -86,6 +86,37 @@ pub async fn contacts_import_run(
     .map_err(|e| state.fail(e))
 }
 
+/// Saves the rows an import rejected (the file's columns and a reason) as CSV
+/// where the person chooses, to fix and import again; the path, or `None` if
+/// cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn contacts_import_rejected(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    account: AccountId,
+    path: String,
+    columns: Vec<Column>,
+) -> Result<Option<String>, IpcError> {
+    let lang = state.lang();
+    let title = lang.pick("Baixar linhas rejeitadas", "Download rejected rows");
+    let name = lang.pick("linhas-rejeitadas.csv", "rejected-rows.csv");
+    let Some(target) = save_as(&app, title, name, "csv").await else {
+        return Ok(None);
+    };
+    import::save_rejected(
+        state.store()?,
+        account,
+        &PathBuf::from(path),
+        &columns,
+        lang,
+        &target,
+    )
+    .await
+    .map_err(|e| state.fail(e))?;
+    Ok(Some(target.to_string_lossy().into_owned()))
+}
+
 /// Saves a selection as CSV where the person chooses; the path, or `None` if cancelled.
 #[tauri::command]
 #[specta::specta]

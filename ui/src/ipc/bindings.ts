@@ -52,6 +52,7 @@ export const commands = {
 	inboxAddNote: (account: AccountId, conversation: ConversationId, id: MessageId, body: string) => typedError<Note, IpcError>(__TAURI_INVOKE("inbox_add_note", { account, conversation, id, body })),
 	inboxDraft: (account: AccountId, conversation: ConversationId) => typedError<string | null, IpcError>(__TAURI_INVOKE("inbox_draft", { account, conversation })),
 	inboxSaveDraft: (account: AccountId, conversation: ConversationId, body: string) => typedError<null, IpcError>(__TAURI_INVOKE("inbox_save_draft", { account, conversation, body })),
+	/**  The search box: contacts, messages and internal notes of the account. */
 	inboxSearch: (account: AccountId, text: string) => typedError<SearchResults, IpcError>(__TAURI_INVOKE("inbox_search", { account, text })),
 	inboxContact: (account: AccountId, conversation: ConversationId) => typedError<ContactPanel, IpcError>(__TAURI_INVOKE("inbox_contact", { account, conversation })),
 	tagsList: (account: AccountId) => typedError<Tag[], IpcError>(__TAURI_INVOKE("tags_list", { account })),
@@ -85,6 +86,12 @@ export const commands = {
 	 *  as `import` events.
 	 */
 	contactsImportRun: (account: AccountId, path: string, columns: Column[]) => typedError<ImportReport, IpcError>(__TAURI_INVOKE("contacts_import_run", { account, path, columns })),
+	/**
+	 *  Saves the rows an import rejected (the file's columns and a reason) as CSV
+	 *  where the person chooses, to fix and import again; the path, or `None` if
+	 *  cancelled.
+	 */
+	contactsImportRejected: (account: AccountId, path: string, columns: Column[]) => typedError<string | null, IpcError>(__TAURI_INVOKE("contacts_import_rejected", { account, path, columns })),
 	/**  Saves a selection as CSV where the person chooses; the path, or `None` if cancelled. */
 	contactsExport: (account: AccountId, selection: ContactSelection) => typedError<string | null, IpcError>(__TAURI_INVOKE("contacts_export", { account, selection })),
 	/**  Saves everything stored about one contact as JSON (LGPD), and logs it. */
@@ -341,6 +348,15 @@ export type ContactFilter = {
 	last_message_before?: number | null,
 	/**  `Some(true)`: only opted-out contacts; `Some(false)`: only those who accept messages. */
 	opted_out?: boolean | null,
+};
+
+/**  A contact whose name or phone matches, with the conversation to open. */
+export type ContactHit = {
+	contact_id: ContactId,
+	name: string | null,
+	phone: string,
+	/**  Their most recent conversation; `None` when no one has talked yet. */
+	conversation_id: ConversationId | null,
 };
 
 /**  A person an account talks to. */
@@ -660,6 +676,21 @@ export type ImportReport = {
 	rejected: number,
 	/**  The first [`PROBLEMS_MAX`] rejected rows. */
 	problems: RejectedRow[],
+	/**  Cells left empty in imported rows (all counted). */
+	warned: number,
+	/**  The first [`PROBLEMS_MAX`] of them. */
+	warnings: ImportWarning[],
+};
+
+/**  A cell that was left empty: its row was imported without it. */
+export type ImportWarning = {
+	line: number,
+	/**  The column's header in the file. */
+	column: string,
+	/**  The cell as the file has it (its first 60 characters). */
+	value: string,
+	/**  Why it did not fit, in the person's language. */
+	reason: string,
 };
 
 /**  The chat list's filters. */
@@ -766,6 +797,18 @@ export type Note = {
 	created_at: number,
 };
 
+/**  An internal note that matches. */
+export type NoteHit = {
+	/**  Notes have message-like ids (inbox/work.rs `Note`). */
+	note_id: MessageId,
+	conversation_id: ConversationId,
+	contact_name: string | null,
+	contact_phone: string,
+	/**  Part of the note around the match, matches between [`MARK_START`] and [`MARK_END`]. */
+	snippet: string,
+	created_at: number,
+};
+
 /**  What to do with a number. */
 export type NumberAction = "start" | "stop" | "restart" | "logout" | "remove";
 
@@ -866,10 +909,11 @@ export type RemoteStatus = {
 /**  What an operator may do. */
 export type Role = "owner" | "admin" | "agent";
 
-/**  What a search found. */
+/**  Everything the search box found, each kind best or newest first. */
 export type SearchResults = {
+	contacts: ContactHit[],
 	messages: Hit[],
-	contacts: Contact[],
+	notes: NoteHit[],
 };
 
 export type Segment = {

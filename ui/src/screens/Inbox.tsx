@@ -134,7 +134,23 @@ export function Inbox() {
         </header>
         {results ? (
           <div className="search-results" aria-label={t("inbox.results")}>
-            {results.contacts.length === 0 && results.messages.length === 0 && <p className="muted center">{t("inbox.noResults")}</p>}
+            {results.contacts.length === 0 && results.messages.length === 0 && results.notes.length === 0 && (
+              <p className="muted center" data-testid="search-empty">{t("inbox.noResults", { text: search.trim() })}</p>
+            )}
+            {results.contacts.length > 0 && <h2 className="search-group">{t("inbox.results.contacts")}</h2>}
+            {results.contacts.map((c) => (
+              <button key={c.contact_id} type="button" className="chat hit" data-testid="search-contact" disabled={!c.conversation_id}
+                onClick={() => { if (c.conversation_id) { setOpen(c.conversation_id); setJumpTo(null); setSearch(""); } }}>
+                <span className="chat-main">
+                  <strong>{c.name ?? formatPhone(c.phone)}</strong>
+                  <span className="chat-preview">
+                    {c.name ? formatPhone(c.phone) : ""}
+                    {!c.conversation_id && <span className="muted"> · {t("inbox.results.noConversation")}</span>}
+                  </span>
+                </span>
+              </button>
+            ))}
+            {results.messages.length > 0 && <h2 className="search-group">{t("inbox.results.messages")}</h2>}
             {results.messages.map((hit) => (
               <button key={hit.message_id} type="button" className="chat hit" data-testid="search-hit"
                 onClick={() => { setOpen(hit.conversation_id); setJumpTo(hit.message_id); setSearch(""); }}>
@@ -142,6 +158,18 @@ export function Inbox() {
                   <strong>{hit.contact_name ?? formatPhone(hit.contact_phone)}</strong>
                   <span className="chat-preview">
                     {highlightParts(hit.snippet).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
+                  </span>
+                </span>
+              </button>
+            ))}
+            {results.notes.length > 0 && <h2 className="search-group">{t("inbox.results.notes")}</h2>}
+            {results.notes.map((note) => (
+              <button key={note.note_id} type="button" className="chat hit" data-testid="search-note"
+                onClick={() => { setOpen(note.conversation_id); setJumpTo(null); setSearch(""); }}>
+                <span className="chat-main">
+                  <strong>{note.contact_name ?? formatPhone(note.contact_phone)}</strong>
+                  <span className="chat-preview">
+                    {highlightParts(note.snippet).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
                   </span>
                 </span>
               </button>

@@ -1,6 +1,7 @@
 // The CSV import wizard in real Chromium: the file Rust picked with what it
 // detected, the suggested mapping checked before running, progress from the
-// `import` events, and the report with the rejected lines.
+// `import` events, and the report with the cells left empty, the rejected
+// lines and the download of the rejected rows.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openApp, startServer } from "./harness.mjs";
@@ -27,6 +28,11 @@ const FILE = {
 };
 const REPORT = {
   rows: 100000, created: 98000, updated: 500, unchanged: 200, merged: 100, tags_created: 2, rejected: 1200,
+  warned: 3,
+  warnings: [
+    { line: 7, column: "Aniversário", value: "31/02/2024", reason: "\"31/02/2024\" não serve para o campo Aniversário: use uma data como 31/12/2024." },
+    { line: 8, column: "Plano", value: "Platina", reason: "\"Platina\" não serve para o campo Plano: use uma das opções: Bronze, Ouro." },
+  ],
   problems: [
     { line: 4, reason: "\"12ab\" não é um telefone válido." },
     { line: 9, reason: "\"Platina\" não serve para o campo Plano: use uma das opções: Bronze, Ouro." },
@@ -98,13 +104,28 @@ test("mapping from the preview, checked before running; progress; report with th
   await dialog.getByTestId("report-created").filter({ hasText: "98.000" }).waitFor();
   assert.equal(await dialog.getByTestId("report-rejected").textContent(), "Recusados1.200");
   assert.equal(await dialog.getByTestId("report-merged").textContent(), "Mesclados (telefone repetido)100");
-  assert.equal(await counts.count(), 6);
+  assert.equal(await dialog.getByTestId("report-warned").textContent(), "Valores em branco3");
+  assert.equal(await counts.count(), 7);
+  // Cells left empty: their rows were imported, the person sees which value and why.
+  const warnings = dialog.getByRole("table", { name: "Valores deixados em branco" });
+  assert.deepEqual(await warnings.getByTestId("warning").allTextContents(), [
+    "7Aniversário31/02/2024\"31/02/2024\" não serve para o campo Aniversário: use uma data como 31/12/2024.",
+    "8PlanoPlatina\"Platina\" não serve para o campo Plano: use uma das opções: Bronze, Ouro.",
+  ]);
+  assert.equal(await dialog.getByTestId("warnings-more").textContent(), "Aparecem aqui os primeiros 2 de 3 valores deixados em branco.");
   const problems = dialog.getByRole("table", { name: "Linhas recusadas" });
   assert.deepEqual(await problems.getByTestId("problem").allTextContents(), [
     "4\"12ab\" não é um telefone válido.",
     "9\"Platina\" não serve para o campo Plano: use uma das opções: Bronze, Ouro.",
   ]);
   assert.equal(await dialog.getByTestId("problems-more").textContent(), "Aparecem aqui as primeiras 2 de 1.200 linhas recusadas.");
+
+  // The rejected rows as a CSV to fix: Rust reads the same file with the same mapping.
+  await dialog.getByRole("button", { name: "Baixar linhas rejeitadas" }).click();
+  await page.getByText("Linhas rejeitadas salvas em /home/ana/Documentos/linhas-rejeitadas.csv. Corrija e importe de novo.").waitFor();
+  const saved = (await app.calls()).find((c) => c.cmd === "contacts_import_rejected");
+  assert.equal(saved.args.path, FILE.path);
+  assert.deepEqual(saved.args.columns, call.args.columns);
 
   await dialog.getByRole("button", { name: "Concluir" }).click();
   await dialog.waitFor({ state: "detached" });
@@ -151,5 +172,19 @@ test("an unreadable file is explained, with a way to choose another", async () =
   await dialog.getByRole("alert").filter({ hasText: message }).waitFor();
   await dialog.getByRole("button", { name: "Escolher outro arquivo" }).click();
   await page.waitForFunction(() => window.__MOCK__.calls.filter((c) => c.cmd === "contacts_import_pick").length === 2);
+  await app.close();
+});
+
+test("a clean import offers no rejected rows to download; in English the report speaks English", async () => {
+  const clean = { ...REPORT, rejected: 0, problems: [], warned: 0, warnings: [] };
+  const app = await openApp(browser, server.url, { ...SEED, importReport: clean, importHold: false, language: "en" });
+  const { page } = app;
+  await page.getByRole("button", { name: "Import CSV" }).click();
+  const dialog = page.getByRole("dialog", { name: "Import contacts from CSV" });
+  await dialog.getByRole("button", { name: "Import 100,000 rows" }).click();
+  await dialog.getByTestId("report-created").filter({ hasText: "98,000" }).waitFor();
+  assert.equal(await dialog.getByTestId("report-warned").textContent(), "Values left empty0");
+  assert.equal(await dialog.getByRole("button", { name: "Download rejected rows" }).count(), 0);
+  assert.equal(await dialog.getByRole("table").count(), 0);
   await app.close();
 });

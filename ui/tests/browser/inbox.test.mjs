@@ -110,6 +110,43 @@ test("search without accents finds the message, marks the words and jumps to it"
   await app.close();
 });
 
+test("search finds contacts by name or phone and internal notes, and says when nothing matches", async () => {
+  const app = await openApp(browser, server.url, seed());
+  const { page } = app;
+  await inbox(app);
+  const box = page.getByLabel("Buscar mensagens e contatos");
+  const results = page.getByLabel("Resultados da busca");
+
+  // A contact by the phone typed the way people write it.
+  await box.fill("(11) 91111-0001");
+  await results.getByRole("heading", { name: "Contatos" }).waitFor();
+  const contact = page.getByTestId("search-contact");
+  await contact.filter({ hasText: "Ana" }).waitFor();
+  assert.equal(await contact.count(), 1);
+  await contact.click();
+  await page.getByTestId("bubble").filter({ hasText: "Qual é a promoção de hoje?" }).waitFor();
+  assert.equal(await box.inputValue(), "");
+
+  // By name, without accents; an internal note, marked.
+  await page.evaluate(() => {
+    const { state } = window.__MOCK__;
+    const conv = state.conversations.find((c) => c.contact_name === "Bruno");
+    state.notes.push({ id: "n1", account_id: conv.account_id, conversation_id: conv.id, author_id: null, author_name: null, body: "Prefere entrega à tarde", created_at: 1 });
+  });
+  await box.fill("entrega");
+  await results.getByRole("heading", { name: "Notas internas" }).waitFor();
+  const note = page.getByTestId("search-note");
+  assert.equal(await note.locator("mark").textContent(), "entrega");
+  assert.match(await note.textContent(), /^Bruno/);
+  assert.equal(await page.getByTestId("search-contact").count(), 0);
+
+  // Nothing: said, not a blank list.
+  await box.fill("xyzzy");
+  await page.getByTestId("search-empty").filter({ hasText: "Nada encontrado para “xyzzy”." }).waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
 test("a draft is kept while switching conversations", async () => {
   const app = await openApp(browser, server.url, seed({ conversations: [
     { phone: "+5511911110001", name: "Ana", messages: ["oi"] },
@@ -188,6 +225,11 @@ test("tags: created in Settings, put on and taken off a contact from the convers
   await page.getByLabel("Nome da etiqueta").fill("VIP");
   await page.getByRole("button", { name: "Criar etiqueta" }).click();
   await page.getByTestId("tag").getByText("VIP").waitFor();
+  // "víp" is the same tag for a person (case and accents): refused, naming the existing one.
+  await page.getByLabel("Nome da etiqueta").fill("víp");
+  await page.getByRole("button", { name: "Criar etiqueta" }).click();
+  await page.getByRole("alert").filter({ hasText: "Já existe a etiqueta \"VIP\" nesta conta (maiúsculas e acentos não fazem outra etiqueta)." }).waitFor();
+  assert.equal(await page.getByTestId("tag").count(), 1);
   await inbox(app);
   await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
   const panel = page.getByRole("complementary", { name: "Contato" });

@@ -462,7 +462,8 @@ export function installMockBackend(seed) {
       const phones = columns.filter((c) => c.role === "phone").length;
       if (phones === 0) fail("import_mapping_invalid", "Diga qual coluna tem o telefone: sem ela não há como identificar os contatos.");
       if (phones > 1) fail("import_mapping_invalid", "Mais de uma coluna está marcada como o telefone. Escolha só uma.");
-      const report = seed.importReport;
+      // Reports from before warnings existed get Rust's empty defaults.
+      const report = { warned: 0, warnings: [], ...seed.importReport };
       const progress = seed.importProgress ?? [{ done: Math.floor(report.rows / 2), total: report.rows }, { done: report.rows, total: report.rows }];
       emit("import", progress[0]);
       // A test may hold the import halfway to look at the progress bar.
@@ -470,6 +471,16 @@ export function installMockBackend(seed) {
       for (const c of seed.importContacts ?? []) state.contacts.push({ id: id(), account_id: accountId, phone: c.phone, name: c.name ?? null, opted_out_at: null, created_at: now, updated_at: now });
       emit("import", progress[1]);
       return report;
+    },
+    // Like Rust: the save dialog (null: cancelled), then the same mapping
+    // checks as the import, then the file of rejected rows is written.
+    contacts_import_rejected: ({ account: accountId, path, columns }) => {
+      account(accountId);
+      if (seed.rejectedPath === null) return null;
+      const phones = columns.filter((c) => c.role === "phone").length;
+      if (phones !== 1) fail("import_mapping_invalid", "Diga qual coluna tem o telefone: sem ela não há como identificar os contatos.");
+      if (path !== seed.importFile?.path) fail("import_file_unreadable", "Não foi possível abrir o arquivo. Confira se ele existe e não está aberto em outro programa.");
+      return seed.rejectedPath ?? "/home/ana/Documentos/linhas-rejeitadas.csv";
     },
     contacts_export: ({ account: accountId, selection }) => {
       selected(accountId, selection);
@@ -519,7 +530,9 @@ export function installMockBackend(seed) {
     tags_create: ({ account: accountId, input }) => {
       const name = input.name.trim();
       if (!name) fail("name_empty", "Dê um nome à etiqueta.");
-      if (state.tags.some((x) => x.account_id === accountId && x.name === name)) fail("tag_duplicate", `Já existe a etiqueta "${name}" nesta conta.`);
+      // Like tags::create: names that fold equal (case, accents) are one tag, named as stored.
+      const twin = state.tags.find((x) => x.account_id === accountId && fold(x.name) === fold(name));
+      if (twin) fail("tag_duplicate", `Já existe a etiqueta "${twin.name}" nesta conta (maiúsculas e acentos não fazem outra etiqueta).`);
       const tag = { id: id(), account_id: accountId, name, color: input.color, created_at: now };
       state.tags.push(tag);
       return tag;
@@ -625,7 +638,28 @@ export function installMockBackend(seed) {
           const snippet = m.body.split(/(\s+)/).map((x) => (words.some((w) => fold2(x).startsWith(w)) ? `\u0002${x}\u0003` : x)).join("");
           return { message_id: m.id, conversation_id: m.conversation_id, contact_name: c.contact_name, contact_phone: c.contact_phone, direction: m.direction, snippet, created_at: m.created_at };
         });
-      return { messages, contacts: [] };
+      // Like search::everything: contacts by folded name or phone digits (with
+      // their latest conversation) and internal notes, of this account only.
+      const digits = text.replace(/\D/g, "");
+      const q = fold2(text.trim());
+      const people = [
+        ...state.contacts.filter((c) => c.account_id === accountId).map((c) => ({ contact_id: c.id, name: c.name, phone: c.phone })),
+        ...state.conversations.filter((c) => c.account_id === accountId).map((c) => ({ contact_id: c.contact_id, name: c.contact_name, phone: c.contact_phone })),
+      ].filter((p, i, all) => all.findIndex((x) => x.contact_id === p.contact_id) === i);
+      const contacts = people
+        .filter((p) => (q && fold2(p.name).includes(q)) || (digits && p.phone.includes(digits)))
+        .map((p) => {
+          const conv = state.conversations.filter((c) => c.account_id === accountId && c.contact_id === p.contact_id).sort((a, b) => (b.last_message_at ?? 0) - (a.last_message_at ?? 0))[0];
+          return { ...p, conversation_id: conv?.id ?? null };
+        });
+      const mark = (body) => body.split(/(\s+)/).map((x) => (words.some((w) => fold2(x).startsWith(w)) ? `\u0002${x}\u0003` : x)).join("");
+      const notes = words.length === 0 ? [] : state.notes
+        .filter((n) => n.account_id === accountId && words.every((w) => fold2(n.body).split(/[^\p{L}\p{N}]+/u).some((x) => x.startsWith(w))))
+        .map((n) => {
+          const c = state.conversations.find((x) => x.id === n.conversation_id);
+          return { note_id: n.id, conversation_id: n.conversation_id, contact_name: c.contact_name, contact_phone: c.contact_phone, snippet: mark(n.body), created_at: n.created_at };
+        });
+      return { contacts, messages, notes };
     },
     inbox_send_file: ({ account: accountId, conversation: convId, id: messageId, file }) => {
       const c = conversation(accountId, convId);

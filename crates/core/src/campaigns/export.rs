@@ -174,16 +174,20 @@ pub async fn csv(
     };
     out.write_record(header).map_err(in_memory)?;
     for row in rows(store, account, campaign).await? {
-        out.write_record([
+        let reason = reason_text(row.reason.as_deref(), lang);
+        let sent_at = row
+            .sent_at
+            .map(|at| local_time(at + offset_ms))
+            .unwrap_or_default();
+        // Names and WhatsApp's reasons are not ours: neutralised (csv_safe).
+        out.write_record(crate::csv_safe::record([
             row.phone.as_str(),
             row.name.as_deref().unwrap_or(""),
             row.number.as_deref().unwrap_or(""),
             row.state.label(lang),
-            &reason_text(row.reason.as_deref(), lang),
-            &row.sent_at
-                .map(|at| local_time(at + offset_ms))
-                .unwrap_or_default(),
-        ])
+            &reason,
+            &sent_at,
+        ]))
         .map_err(in_memory)?;
     }
     out.into_inner().map_err(|e| in_memory(e.into_error()))

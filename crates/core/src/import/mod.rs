@@ -7,9 +7,16 @@
 //!   repeated in the file is merged into one contact (later cells win);
 //! - re-importing the same file changes nothing (nothing is written when the
 //!   stored values already match, so `updated_at` does not move);
-//! - a bad row is reported with its line and reason and never stops the good
-//!   ones; every row is checked whole before anything of it is written, so no
-//!   contact is left half-written;
+//! - a row is rejected only for what identifies the contact (its phone, its
+//!   name); a bad optional cell (a 31/02 date, an unknown choice, `abc` for a
+//!   number, a tag too long) is left empty, the row imported without it, and
+//!   the cell listed as a warning (issue 13 item 20);
+//! - a rejected row is reported with its line and reason and never stops the
+//!   good ones, and [`rejected_csv`] gives all rejected rows back as a file to
+//!   fix and import again; every row is checked whole before anything of it
+//!   is written, so no contact is left half-written;
+//! - a cell we neutralised on export (`'=…`, [`crate::csv_safe`]) reads back
+//!   as it was;
 //! - rows are written in batches, each one transaction: a crash loses at most
 //!   the batch in flight, and importing again finishes the job.
 
@@ -26,7 +33,7 @@ use crate::error::{ErrorCode, UserError, database_failed};
 use crate::fields::{self, Canonical, CustomField, FieldError};
 use crate::ids::FieldId;
 use crate::text::fold;
-use crate::{AccountId, Lang, Store, tags};
+use crate::{AccountId, Lang, Store, csv_safe, tags};
 
 pub use mapping::Column;
 use read::{ReadError, Sheet};
@@ -64,6 +71,18 @@ pub struct RejectedRow {
     pub reason: String,
 }
 
+/// A cell that was left empty: its row was imported without it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct ImportWarning {
+    pub line: u32,
+    /// The column's header in the file.
+    pub column: String,
+    /// The cell as the file has it (its first 60 characters).
+    pub value: String,
+    /// Why it did not fit, in the person's language.
+    pub reason: String,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
 pub struct ImportReport {
@@ -80,6 +99,10 @@ pub struct ImportReport {
     pub rejected: u32,
     /// The first [`PROBLEMS_MAX`] rejected rows.
     pub problems: Vec<RejectedRow>,
+    /// Cells left empty in imported rows (all counted).
+    pub warned: u32,
+    /// The first [`PROBLEMS_MAX`] of them.
+    pub warnings: Vec<ImportWarning>,
 }
 
 /// Why a whole import was refused (a bad row is not this: it is reported).
@@ -98,6 +121,8 @@ pub enum ImportError {
     #[error(transparent)]
     Field(#[from] FieldError),
     #[error(transparent)]
+    Save(#[from] crate::export::SaveError),
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
@@ -111,6 +136,7 @@ impl UserError for ImportError {
             }
             ImportError::Contact(e) => e.code(),
             ImportError::Field(e) => e.code(),
+            ImportError::Save(e) => e.code(),
             ImportError::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -148,6 +174,7 @@ impl UserError for ImportError {
             }
             (ImportError::Contact(e), _) => e.message(lang),
             (ImportError::Field(e), _) => e.message(lang),
+            (ImportError::Save(e), _) => e.message(lang),
             (ImportError::Database(_), _) => database_failed(lang),
         }
     }
@@ -207,16 +234,29 @@ pub async fn run(
     let mut by_phone: HashMap<String, usize> = HashMap::new();
     for row in &sheet.rows {
         match check(row, &plan, &fields) {
-            Ok(record) => match by_phone.get(&record.phone) {
-                Some(&i) => {
-                    merge(&mut records[i], record);
-                    report.merged += 1;
+            Ok((record, cells)) => {
+                for cell in cells {
+                    report.warned += 1;
+                    if report.warnings.len() < PROBLEMS_MAX {
+                        report.warnings.push(ImportWarning {
+                            line: row.line,
+                            column: sheet.headers.get(cell.column).cloned().unwrap_or_default(),
+                            value: cell.value.chars().take(60).collect(),
+                            reason: cell.problem.message(lang),
+                        });
+                    }
                 }
-                None => {
-                    by_phone.insert(record.phone.clone(), records.len());
-                    records.push(record);
+                match by_phone.get(&record.phone) {
+                    Some(&i) => {
+                        merge(&mut records[i], record);
+                        report.merged += 1;
+                    }
+                    None => {
+                        by_phone.insert(record.phone.clone(), records.len());
+                        records.push(record);
+                    }
                 }
-            },
+            }
             Err(problem) => {
                 report.rejected += 1;
                 if report.problems.len() < PROBLEMS_MAX {
@@ -268,25 +308,41 @@ impl RowProblem {
     }
 }
 
+/// A cell of an imported row that was left empty, and why.
+struct CellProblem {
+    column: usize,
+    value: String,
+    problem: RowProblem,
+}
+
+/// Checks one row: the contact it names, or why the row is rejected; with
+/// the optional cells that did not fit and were left out.
 fn check(
     row: &read::SheetRow,
     plan: &mapping::Plan,
     fields: &[CustomField],
-) -> Result<Record, RowProblem> {
-    let cell = |i: usize| row.cells.get(i).map(String::as_str).unwrap_or("");
+) -> Result<(Record, Vec<CellProblem>), RowProblem> {
+    let cell = |i: usize| csv_safe::restore(row.cells.get(i).map(String::as_str).unwrap_or(""));
     let valid = contacts::validate(&ContactInput {
         phone: cell(plan.phone).to_owned(),
         name: plan.name.map(|i| cell(i).to_owned()),
     })
     .map_err(RowProblem::Contact)?;
+    let mut skipped = Vec::new();
     let mut tag_names: Vec<String> = Vec::new();
     for &i in &plan.tags {
         for raw in cell(i).split([',', ';', '|']) {
             if raw.trim().is_empty() {
                 continue;
             }
-            let name =
-                tags::clean(raw).ok_or_else(|| RowProblem::TagTooLong(raw.trim().to_owned()))?;
+            let Some(name) = tags::clean(raw) else {
+                skipped.push(CellProblem {
+                    column: i,
+                    value: raw.trim().to_owned(),
+                    problem: RowProblem::TagTooLong(raw.trim().chars().take(60).collect()),
+                });
+                continue;
+            };
             if !tag_names.iter().any(|t| fold(t) == fold(&name)) {
                 tag_names.push(name);
             }
@@ -298,16 +354,97 @@ fn check(
             .iter()
             .find(|f| f.id == field_id)
             .ok_or(RowProblem::Field(FieldError::Unknown))?;
-        if let Some(value) = field.canonical(cell(i)).map_err(RowProblem::Field)? {
-            values.push((field_id, value));
+        match field.canonical(cell(i)) {
+            Ok(Some(value)) => values.push((field_id, value)),
+            Ok(None) => {}
+            Err(e) => skipped.push(CellProblem {
+                column: i,
+                value: cell(i).trim().to_owned(),
+                problem: RowProblem::Field(e),
+            }),
         }
     }
-    Ok(Record {
-        phone: valid.phone,
-        name: valid.name,
-        tags: tag_names,
-        fields: values,
-    })
+    Ok((
+        Record {
+            phone: valid.phone,
+            name: valid.name,
+            tags: tag_names,
+            fields: values,
+        },
+        skipped,
+    ))
+}
+
+/// The rows [`run`] rejects, as a CSV file to fix and import again: the
+/// file's own columns and delimiter (UTF-8 with a BOM, for Excel), plus a last
+/// column with the reason. A file that already ends with that column (a
+/// rejected file imported again) gets it replaced, not a second one. The
+/// check is the same as [`run`]'s and depends only on the file and the
+/// account's fields, so it lists exactly the rows the report counted.
+pub async fn rejected_csv(
+    store: &Store,
+    account: AccountId,
+    sheet: &Sheet,
+    columns: &[Column],
+    lang: Lang,
+) -> Result<Vec<u8>, ImportError> {
+    let plan = mapping::Plan::new(columns)?;
+    let fields = fields::list(store, account).await?;
+    let reason_header = lang.pick("motivo", "reason");
+    let mut headers = sheet.headers.clone();
+    if headers
+        .last()
+        .is_some_and(|h| ["motivo", "reason"].contains(&fold(h).as_str()))
+    {
+        headers.pop();
+    }
+    let width = headers.len();
+    headers.push(reason_header.to_owned());
+    let delimiter = sheet.delimiter.bytes().next().unwrap_or(b';');
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    // Writing into memory fails only if the csv crate breaks its contract.
+    let fail = |e: csv::Error| ImportError::Open(std::io::Error::other(e));
+    out.write_record(csv_safe::record(headers.iter().map(String::as_str)))
+        .map_err(fail)?;
+    for row in &sheet.rows {
+        let Err(problem) = check(row, &plan, &fields) else {
+            continue;
+        };
+        // The cells as the person wrote them (a neutralised one read back
+        // first, so it is neutralised once, not twice), padded to the header.
+        let mut cells: Vec<String> = (0..width)
+            .map(|i| {
+                row.cells
+                    .get(i)
+                    .map(|c| csv_safe::restore(c).to_owned())
+                    .unwrap_or_default()
+            })
+            .collect();
+        cells.push(problem.message(lang));
+        out.write_record(csv_safe::record(cells.iter().map(String::as_str)))
+            .map_err(fail)?;
+    }
+    out.into_inner()
+        .map_err(|e| ImportError::Open(std::io::Error::other(e.into_error())))
+}
+
+/// [`rejected_csv`] of the file at `source`, saved whole at `target` (the
+/// shell asks the person where): the "Baixar linhas rejeitadas" button.
+pub async fn save_rejected(
+    store: &Store,
+    account: AccountId,
+    source: &std::path::Path,
+    columns: &[Column],
+    lang: Lang,
+    target: &std::path::Path,
+) -> Result<(), ImportError> {
+    let sheet = open(source)?;
+    let bytes = rejected_csv(store, account, &sheet, columns, lang).await?;
+    crate::export::save(target, &bytes)?;
+    Ok(())
 }
 
 /// A later row with the same phone: its non-empty cells win, tags add up.

@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod own_ids;
 pub mod quick_replies;
 pub mod search;
+mod snippet;
 pub mod work;
 
 pub use error::InboxError;

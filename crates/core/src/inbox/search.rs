@@ -1,17 +1,63 @@
-//! Search across an account's messages (SQLite FTS5, case- and
-//! accent-insensitive: `acao` finds `ação`), best matches first, with the
-//! matching words marked so the UI can highlight them.
+//! The inbox's search box, "Buscar mensagens e contatos": an account's
+//! messages (SQLite FTS5, case- and accent-insensitive: `acao` finds `ação`),
+//! best matches first, its contacts by name or phone (in any form the app
+//! accepts), and its internal notes, with the matching words marked so the
+//! UI can highlight them ([`super::snippet`]).
 
 use serde::Serialize;
 
 use super::InboxError;
+use super::snippet::{mark, matches_all, query_words};
+use crate::contacts::{self, ContactQuery};
 use crate::domain::Direction;
-use crate::{AccountId, ConversationId, MessageId, Store};
+use crate::filter::ContactFilter;
+use crate::{AccountId, ContactId, ConversationId, MessageId, Store};
 
-/// Marks the start of a matched word in [`Hit::snippet`] (never in message text).
-pub const MARK_START: char = '\u{2}';
-/// Marks the end of a matched word.
-pub const MARK_END: char = '\u{3}';
+pub use super::snippet::{MARK_END, MARK_START};
+
+/// Everything the search box found, each kind best or newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct SearchResults {
+    pub contacts: Vec<ContactHit>,
+    pub messages: Vec<Hit>,
+    pub notes: Vec<NoteHit>,
+}
+
+/// A contact whose name or phone matches, with the conversation to open.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct ContactHit {
+    pub contact_id: ContactId,
+    pub name: Option<String>,
+    pub phone: String,
+    /// Their most recent conversation; `None` when no one has talked yet.
+    pub conversation_id: Option<ConversationId>,
+}
+
+/// An internal note that matches.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, specta::Type)]
+pub struct NoteHit {
+    /// Notes have message-like ids (inbox/work.rs `Note`).
+    pub note_id: MessageId,
+    pub conversation_id: ConversationId,
+    pub contact_name: Option<String>,
+    pub contact_phone: String,
+    /// Part of the note around the match, matches between [`MARK_START`] and [`MARK_END`].
+    pub snippet: String,
+    pub created_at: i64,
+}
+
+/// Contacts, messages and notes of the account matching `text`.
+pub async fn everything(
+    store: &Store,
+    account: AccountId,
+    text: &str,
+) -> Result<SearchResults, InboxError> {
+    Ok(SearchResults {
+        contacts: contacts_matching(store, account, text, 20).await?,
+        messages: messages(store, account, text, 50).await?,
+        notes: notes(store, account, text, 20).await?,
+    })
+}
 
 /// One message that matches.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, specta::Type)]
@@ -56,10 +102,16 @@ pub async fn messages(
         return Ok(Vec::new());
     };
     // FTS5 walks its index newest first and stops; bm25() only for those rows.
+    // Only this account's rows count towards RANKED: another account's busy
+    // numbers must not push this account's matches out of the newest ones.
     let recent: Vec<(i64, f64)> = sqlx::query_as(
-        "SELECT rowid, bm25(messages_fts) FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+        "SELECT f.rowid, bm25(messages_fts) FROM messages_fts f
+         JOIN messages m ON m.rowid = f.rowid
+         WHERE messages_fts MATCH ? AND m.account_id = ?
+         ORDER BY f.rowid DESC LIMIT ?",
     )
     .bind(&query)
+    .bind(account)
     .bind(RANKED)
     .fetch_all(store.pool())
     .await?;
@@ -112,82 +164,98 @@ struct HitRow {
     hit: Hit,
 }
 
-/// The words typed, folded like the index folds them.
-fn query_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(crate::text::fold)
-        .collect()
+/// How many of the newest notes are looked through. Notes are typed by
+/// operators, a few per conversation, and have no full-text index: folding
+/// the newest few thousand in Rust is a few milliseconds.
+const NOTES_SCANNED: i64 = 5_000;
+
+/// The account's internal notes in which every typed word starts a word,
+/// newest first.
+pub async fn notes(
+    store: &Store,
+    account: AccountId,
+    text: &str,
+    limit: u32,
+) -> Result<Vec<NoteHit>, InboxError> {
+    let words = query_words(text);
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<NoteHit> = sqlx::query_as(
+        "SELECT n.id AS note_id, n.conversation_id, c.name AS contact_name, c.phone AS contact_phone,
+                n.body AS snippet, n.created_at
+         FROM notes n
+         JOIN conversations v ON v.account_id = n.account_id AND v.id = n.conversation_id
+         JOIN contacts c ON c.account_id = v.account_id AND c.id = v.contact_id
+         WHERE n.account_id = ?
+         ORDER BY n.created_at DESC, n.rowid DESC LIMIT ?",
+    )
+    .bind(account)
+    .bind(NOTES_SCANNED)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|n| matches_all(&n.snippet, &words))
+        .take(limit.clamp(1, 200) as usize)
+        .map(|mut n| {
+            n.snippet = mark(&n.snippet, &words);
+            n
+        })
+        .collect())
 }
 
-/// Marks the words of `body` that start with a typed word (case and accents
-/// ignored), and keeps about 120 characters around the first one.
-fn mark(body: &str, words: &[String]) -> String {
-    let mut out = String::with_capacity(body.len() + 8);
-    let mut first = None;
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String, first: &mut Option<usize>| {
-        if word.is_empty() {
-            return;
-        }
-        let folded = crate::text::fold(word);
-        if words.iter().any(|w| folded.starts_with(w.as_str())) {
-            first.get_or_insert(out.chars().count());
-            out.push(MARK_START);
-            out.push_str(word);
-            out.push(MARK_END);
-        } else {
-            out.push_str(word);
-        }
-        word.clear();
+/// The account's contacts whose name (case and accents ignored) or phone
+/// matches, as the Contacts screen's search finds them, each with their
+/// latest conversation.
+pub async fn contacts_matching(
+    store: &Store,
+    account: AccountId,
+    text: &str,
+    limit: u32,
+) -> Result<Vec<ContactHit>, InboxError> {
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let query = ContactQuery {
+        filter: ContactFilter {
+            search: Some(text.to_owned()),
+            ..ContactFilter::default()
+        },
+        offset: 0,
+        limit: limit.clamp(1, 200),
     };
-    for c in body.chars() {
-        if c.is_alphanumeric() {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out, &mut first);
-            out.push(c);
-        }
+    // A plain search filter names no tag or field: only the database can fail.
+    let page = contacts::list(store, account, &query)
+        .await
+        .map_err(|e| match e {
+            contacts::ContactError::Database(e) => InboxError::Database(e),
+            other => InboxError::Database(sqlx::Error::Protocol(other.to_string())),
+        })?;
+    let mut hits = Vec::with_capacity(page.items.len());
+    for item in page.items {
+        let c = item.contact;
+        let conversation_id: Option<ConversationId> = sqlx::query_scalar(
+            "SELECT id FROM conversations WHERE account_id = ? AND contact_id = ?
+             ORDER BY last_message_at IS NULL, last_message_at DESC, rowid DESC LIMIT 1",
+        )
+        .bind(account)
+        .bind(c.id)
+        .fetch_optional(store.pool())
+        .await?;
+        hits.push(ContactHit {
+            contact_id: c.id,
+            name: c.name,
+            phone: c.phone,
+            conversation_id,
+        });
     }
-    flush(&mut word, &mut out, &mut first);
-    // Long messages: a window around the first match, like a search snippet.
-    let chars: Vec<char> = out.chars().collect();
-    if chars.len() <= 140 {
-        return out;
-    }
-    let start = first.unwrap_or(0).saturating_sub(40);
-    let end = (start + 140).min(chars.len());
-    let mut window: String = chars[start..end].iter().collect();
-    // Never cut inside a mark: close an open one.
-    if window.matches(MARK_START).count() > window.matches(MARK_END).count() {
-        window.push(MARK_END);
-    }
-    let window = window.trim_start_matches(MARK_END).to_owned();
-    format!(
-        "{}{window}{}",
-        if start > 0 { "…" } else { "" },
-        if end < chars.len() { "…" } else { "" }
-    )
+    Ok(hits)
 }
 
 #[cfg(test)]
 mod tests {
     use super::fts_query;
-
-    #[test]
-    fn marks_words_by_prefix_ignoring_case_and_accents() {
-        let words = super::query_words("promocao PÃO");
-        assert_eq!(
-            super::mark("Qual a PROMOÇÃO do pãozinho?", &words),
-            "Qual a \u{2}PROMOÇÃO\u{3} do \u{2}pãozinho\u{3}?"
-        );
-        let long = format!("{} promoção {}", "a ".repeat(100), "b ".repeat(100));
-        let snip = super::mark(&long, &words);
-        assert!(
-            snip.starts_with('…') && snip.ends_with('…') && snip.contains("\u{2}promoção\u{3}"),
-            "{snip}"
-        );
-    }
 
     #[test]
     fn queries_are_words_as_prefixes_never_syntax() {

@@ -13,7 +13,7 @@ type Step =
   | { step: "pick"; error: string | null }
   | { step: "map"; file: ImportFile; columns: Column[]; error: string | null }
   | { step: "run"; file: ImportFile; progress: ImportProgress }
-  | { step: "report"; report: ImportReport };
+  | { step: "report"; file: ImportFile; columns: Column[]; report: ImportReport };
 
 interface Props {
   fields: CustomField[];
@@ -27,7 +27,8 @@ interface Props {
 /**
  * Contacts from a CSV in four steps: the system's file picker (opened by
  * Rust), the column mapping Rust suggested with samples to check it by eye,
- * a progress bar fed by `import` events, and the report with rejected lines.
+ * a progress bar fed by `import` events, and the report with the cells left
+ * empty and the rejected lines (downloadable as a CSV to fix).
  */
 export function ImportWizard({ fields, onFieldCreated, onDone, onClose }: Props) {
   const { t, lang } = useI18n();
@@ -64,7 +65,7 @@ export function ImportWizard({ fields, onFieldCreated, onDone, onClose }: Props)
     const stop = await onImportProgress((progress) => setState((s) => (s.step === "run" ? { ...s, progress } : s)));
     try {
       const report = await call(commands.contactsImportRun(account.id, file.path, columns));
-      setState({ step: "report", report });
+      setState({ step: "report", file, columns, report });
     } catch (e) {
       setState({ step: "map", file, columns, error: toAppError(e).message });
     } finally {
@@ -111,7 +112,9 @@ export function ImportWizard({ fields, onFieldCreated, onDone, onClose }: Props)
           </p>
         </div>
       )}
-      {state.step === "report" && <ImportReportView report={state.report} onDone={onDone} />}
+      {state.step === "report" && (
+        <ImportReportView report={state.report} path={state.file.path} columns={state.columns} onDone={onDone} />
+      )}
     </Modal>
   );
 }
