@@ -1,5 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useApp } from "../context";
+import { AppError, type ErrorCode } from "../ipc/call";
+
+/**
+ * For a held deletion's `.catch`: Rust saying the item no longer exists
+ * (another desktop or a bulk delete got there first) means the deletion's
+ * goal is met — nothing to report. Anything else is still an error.
+ */
+export function alreadyGone(code: ErrorCode) {
+  return (e: unknown): null => {
+    if (e instanceof AppError && e.code === code) return null;
+    throw e;
+  };
+}
 
 interface Pending {
   key: string;

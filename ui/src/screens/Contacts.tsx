@@ -4,7 +4,7 @@ import { useI18n } from "../i18n";
 import { AppError, call, commands, type ContactFilter, type ContactItem, type ContactSelection, type CustomField, type Segment, type Tag } from "../ipc/call";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { EmptyState } from "../components/EmptyState";
-import { useUndoableDelete } from "../components/useUndoableDelete";
+import { alreadyGone, useUndoableDelete } from "../components/useUndoableDelete";
 import { VirtualList } from "../components/VirtualList";
 import { pagesFor, sourceIndex, type Window } from "../components/virtual";
 import { formatPhone } from "../format";
@@ -159,7 +159,7 @@ export function Contacts() {
   // Confirmed: hidden at once, sent to Rust when the Desfazer window ends.
   function remove(c: ContactItem) {
     held.remove(c.id, t("contacts.deletedUndo"), async () => {
-      await call(commands.contactsDelete(account.id, c.id));
+      await call(commands.contactsDelete(account.id, c.id)).catch(alreadyGone("contact_unknown"));
       reload();
     });
   }

@@ -6,7 +6,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Field } from "../components/Field";
 import { Modal } from "../components/Modal";
 import { useSubmit } from "../components/useSubmit";
-import { useUndoableDelete } from "../components/useUndoableDelete";
+import { alreadyGone, useUndoableDelete } from "../components/useUndoableDelete";
 
 export const FIELD_KINDS: FieldKind[] = ["text", "number", "date", "yes_no", "choice"];
 
@@ -71,7 +71,7 @@ export function FieldsPanel() {
             setDeleting(null);
             // Hidden at once, sent to Rust when the Desfazer window ends.
             held.remove(f.id, t("fields.deletedUndo", { label: f.label }), async () => {
-              await call(commands.fieldsDelete(account.id, f.id));
+              await call(commands.fieldsDelete(account.id, f.id)).catch(alreadyGone("field_unknown"));
               await load();
             });
           }}

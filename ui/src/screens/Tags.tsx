@@ -4,7 +4,7 @@ import { useI18n } from "../i18n";
 import { AppError, call, commands, type Tag } from "../ipc/call";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { useSubmit } from "../components/useSubmit";
-import { useUndoableDelete } from "../components/useUndoableDelete";
+import { alreadyGone, useUndoableDelete } from "../components/useUndoableDelete";
 
 /** A tag as a coloured chip, with an optional × to take it off (or, in Settings, to delete it: `removeLabel`). */
 export function TagChip({ tag, onRemove, removeLabel }: { tag: Tag; onRemove?: () => void; removeLabel?: string }) {
@@ -39,7 +39,7 @@ export function TagsPanel() {
   // Confirmed: hidden at once, sent to Rust when the Desfazer window ends.
   function remove(tag: Tag) {
     held.remove(tag.id, t("tags.deletedUndo", { name: tag.name }), async () => {
-      await call(commands.tagsDelete(account.id, tag.id));
+      await call(commands.tagsDelete(account.id, tag.id)).catch(alreadyGone("tag_unknown"));
       await load();
     });
   }

@@ -3,7 +3,7 @@ import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import { AppError, call, commands, type ContactFilter, type Segment } from "../../ipc/call";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { useUndoableDelete } from "../../components/useUndoableDelete";
+import { alreadyGone, useUndoableDelete } from "../../components/useUndoableDelete";
 import { isEmptyFilter, sameFilter } from "./filter";
 import { SegmentDialog } from "./SegmentDialog";
 
@@ -114,7 +114,7 @@ export function SegmentPicker({ filter, current, onPick, generation }: Props) {
             onPick(null);
             // Hidden at once, sent to Rust when the Desfazer window ends.
             held.remove(s.id, t("segments.deletedUndo", { name: s.name }), async () => {
-              await call(commands.segmentsDelete(account.id, s.id));
+              await call(commands.segmentsDelete(account.id, s.id)).catch(alreadyGone("segment_unknown"));
               await load();
             });
           }}
