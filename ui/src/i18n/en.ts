@@ -75,7 +75,7 @@ export const en: Record<MessageKey, string> = {
   "contacts.empty": "No contacts yet",
   "contacts.emptyBody": "Add this account's first contact. Or bring a spreadsheet with “Import CSV”.",
   "contacts.noMatch": "No contact matches “{query}”.",
-  "contacts.deleteConfirm": "Delete the contact {name}? Their name, tags and fields leave this account. You can still undo for a few seconds.",
+  "contacts.deleteConfirm": "Delete the contact {name}? Their tags, fields and conversations, with the messages, leave this account. You can still undo for a few seconds.",
   "contacts.deleteTitle": "Delete contact",
   "contacts.deletedUndo": "Contact deleted",
   "contacts.created": "Contact added.",

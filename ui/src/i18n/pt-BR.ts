@@ -73,7 +73,7 @@ export const ptBR = {
   "contacts.empty": "Nenhum contato ainda",
   "contacts.emptyBody": "Adicione o primeiro contato desta conta. Ou traga uma planilha com “Importar CSV”.",
   "contacts.noMatch": "Nenhum contato encontrado para “{query}”.",
-  "contacts.deleteConfirm": "Excluir o contato {name}? O nome, as etiquetas e os campos dele saem desta conta. Por alguns segundos você ainda pode desfazer.",
+  "contacts.deleteConfirm": "Excluir o contato {name}? As etiquetas, os campos e as conversas dele, com as mensagens, saem desta conta. Por alguns segundos você ainda pode desfazer.",
   "contacts.deleteTitle": "Excluir contato",
   "contacts.deletedUndo": "Contato excluído",
   "contacts.created": "Contato adicionado.",
