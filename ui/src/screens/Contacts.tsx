@@ -158,6 +158,8 @@ export function Contacts() {
 
   // Confirmed: hidden at once, sent to Rust when the Desfazer window ends.
   function remove(c: ContactItem) {
+    // Out of a hand-picked selection too: bulk actions must not touch what the person saw go.
+    if (picked?.kind === "ids" && picked.ids.has(c.id)) check(c, false);
     held.remove(c.id, t("contacts.deletedUndo"), async () => {
       await call(commands.contactsDelete(account.id, c.id)).catch(alreadyGone("contact_unknown"));
       reload();
