@@ -119,6 +119,21 @@ test("create an account and a contact through the real app", async () => {
   );
   assert.equal(page.total, 1);
   assert.deepEqual([page.items[0].phone, page.items[0].name], ["+5511987654321", "Maria Souza"]);
+
+  // Deleting a contact asks in the app's own dialog, offers Desfazer, and reaches
+  // the store when that window ends or, as here, at once when the screen is left.
+  await (await session.find(button("+ Novo contato"))).click();
+  await (await session.find("//input[@id='contact-phone']")).type("(11) 91234-5678");
+  await (await session.find("//input[@id='contact-name']")).type("Contato Teste");
+  await (await session.find("//div[@role='dialog']" + button("Criar"))).click();
+  await (await session.find("//div[@data-testid='contact-row'][contains(., 'Contato Teste')]" + button("Excluir"))).click();
+  await (await session.find("//div[@role='dialog'][@aria-label='Excluir contato']" + button("Excluir"))).click();
+  await session.find("//div[@data-testid='undo-toast'][contains(., 'Contato excluído')]" + button("Desfazer"));
+  await (await session.find("//nav//button[contains(., 'Conversas')]")).click();
+  const total = () => JSON.parse(
+    execFileSync(CLI, ["--data-dir", dataDir, "--json", "contacts", "list", "--account", accounts[0].id], { encoding: "utf8" }),
+  ).total;
+  await until("the deleted contact gone from the store", () => total() === 1);
 });
 
 const cli = (args) => JSON.parse(execFileSync(CLI, ["--data-dir", dataDir, "--json", ...args], { encoding: "utf8" }));

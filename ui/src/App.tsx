@@ -5,6 +5,7 @@ import { AppError, call, commands, type Account, type AppInfo, type Lang } from 
 import { AccountForm } from "./components/AccountForm";
 import { AccountSwitcher } from "./components/AccountSwitcher";
 import { SyncIndicator } from "./components/SyncIndicator";
+import { UndoToast, useUndoOffers } from "./components/UndoToast";
 import { Campaigns } from "./screens/Campaigns";
 import { Contacts } from "./screens/Contacts";
 import { ComingSoon } from "./screens/ComingSoon";
@@ -33,6 +34,7 @@ export function App() {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const i18n = useMemo(() => ({ lang, t: translator(lang) }), [lang]);
   const { t } = i18n;
+  const undo = useUndoOffers();
 
   const toast = useCallback((text: string, kind: "ok" | "error" = "ok") => {
     const id = Date.now() + Math.random();
@@ -108,7 +110,7 @@ export function App() {
     );
   } else {
     const ctx: AppContextValue = {
-      info: boot.info, account, accounts: accounts ?? [], reloadAccounts, selectAccount, setLanguage, toast,
+      info: boot.info, account, accounts: accounts ?? [], reloadAccounts, selectAccount, setLanguage, toast, offerUndo: undo.offerUndo,
     };
     body = (
       <AppContext.Provider value={ctx}>
@@ -154,6 +156,7 @@ export function App() {
       <div className="toasts" aria-live="polite">
         {toasts.map((x) => <div key={x.id} className={`toast ${x.kind}`}>{x.text}</div>)}
       </div>
+      <UndoToast offer={undo.offer} onUndo={undo.undo} />
     </I18nContext.Provider>
   );
 }

@@ -2,6 +2,7 @@
 // something happened. Passed down by context, not held in globals.
 import { createContext, useContext } from "react";
 import type { Account, AppInfo, Lang } from "./ipc/call";
+import type { UndoOffer } from "./components/undo";
 
 export interface AppContextValue {
   info: AppInfo;
@@ -11,6 +12,8 @@ export interface AppContextValue {
   selectAccount: (id: string) => void;
   setLanguage: (lang: Lang) => Promise<void>;
   toast: (text: string, kind?: "ok" | "error") => void;
+  /** Shows "… · Desfazer" for UNDO_MS; returns a function that takes the offer off screen. */
+  offerUndo: (offer: UndoOffer) => () => void;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);

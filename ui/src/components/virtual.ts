@@ -32,3 +32,17 @@ export function pagesFor(win: Window, pageSize: number): number[] {
   for (let p = Math.floor(win.start / pageSize) * pageSize; p < win.end; p += pageSize) pages.push(p);
   return pages;
 }
+
+/**
+ * The source row shown at list position `index` when the rows at `skipped`
+ * (source positions, ascending) are left out — e.g. a deletion held back for
+ * "Desfazer" — so the list closes the gap without reloading its pages.
+ */
+export function sourceIndex(index: number, skipped: readonly number[]): number {
+  let source = index;
+  for (const s of skipped) {
+    if (s > source) break;
+    source++;
+  }
+  return source;
+}

@@ -2,9 +2,11 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 import { AppError, call, commands, type ContactFilter, type ContactItem, type ContactSelection, type CustomField, type Segment, type Tag } from "../ipc/call";
+import { ConfirmDialog } from "../components/ConfirmDialog";
 import { EmptyState } from "../components/EmptyState";
+import { alreadyGone, useUndoableDelete } from "../components/useUndoableDelete";
 import { VirtualList } from "../components/VirtualList";
-import { pagesFor, type Window } from "../components/virtual";
+import { pagesFor, sourceIndex, type Window } from "../components/virtual";
 import { formatPhone } from "../format";
 import { BulkBar } from "./contacts/BulkBar";
 import { ContactDialog } from "./contacts/ContactDialog";
@@ -49,6 +51,7 @@ export function Contacts() {
   const [tags, setTags] = useState<Tag[]>([]);
   const [fields, setFields] = useState<CustomField[]>([]);
   const [editing, setEditing] = useState<ContactItem | "new" | null>(null);
+  const [deleting, setDeleting] = useState<ContactItem | null>(null);
   const [importing, setImporting] = useState(false);
   // Bumped on every change so loaded pages are thrown away and fetched again.
   const [generation, setGeneration] = useState(0);
@@ -56,6 +59,7 @@ export function Contacts() {
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
 
   const fail = useCallback((e: unknown) => toast(e instanceof AppError ? e.message : String(e), "error"), [toast]);
+  const held = useUndoableDelete(fail);
 
   const loadTags = useCallback(() => call(commands.tagsList(account.id)).then(setTags, fail), [account.id, fail]);
   const loadFields = useCallback(() => call(commands.fieldsList(account.id)).then(setFields, fail), [account.id, fail]);
@@ -130,7 +134,17 @@ export function Contacts() {
     void loadPage(0);
   }, [loadPage, generation]);
 
-  const onWindow = useCallback((win: Window) => pagesFor(win, PAGE).forEach((p) => void loadPage(p)), [loadPage]);
+  // Loaded rows whose deletion is held for Desfazer: left out of the list and the counts.
+  const skipped = useMemo(
+    () => [...rows].filter(([, c]) => held.hidden.has(c.id)).map(([i]) => i).sort((a, b) => a - b),
+    [rows, held.hidden],
+  );
+  const shownTotal = total === null ? null : total - skipped.length;
+  const shownCount = count === null ? null : Math.max(0, count - skipped.length);
+  const onWindow = useCallback((win: Window) => {
+    const source = { start: sourceIndex(win.start, skipped), end: win.end > win.start ? sourceIndex(win.end - 1, skipped) + 1 : win.start };
+    pagesFor(source, PAGE).forEach((p) => void loadPage(p));
+  }, [loadPage, skipped]);
   const tagMap = useMemo(() => new Map(tags.map((x) => [x.id, x])), [tags]);
 
   async function toggleOptOut(c: ContactItem) {
@@ -142,16 +156,14 @@ export function Contacts() {
     }
   }
 
-  async function remove(c: ContactItem) {
-    const name = c.name ?? formatPhone(c.phone);
-    if (!window.confirm(t("contacts.deleteConfirm", { name }))) return;
-    try {
-      await call(commands.contactsDelete(account.id, c.id));
-      toast(t("contacts.deleted"));
+  // Confirmed: hidden at once, sent to Rust when the Desfazer window ends.
+  function remove(c: ContactItem) {
+    // Out of a hand-picked selection too: bulk actions must not touch what the person saw go.
+    if (picked?.kind === "ids" && picked.ids.has(c.id)) check(c, false);
+    held.remove(c.id, t("contacts.deletedUndo"), async () => {
+      await call(commands.contactsDelete(account.id, c.id)).catch(alreadyGone("contact_unknown"));
       reload();
-    } catch (e) {
-      fail(e);
-    }
+    });
   }
 
   function pickSegment(s: Segment | null) {
@@ -170,9 +182,9 @@ export function Contacts() {
   const selection: ContactSelection | null = picked === null ? null
     : picked.kind === "filter" ? { kind: "filter", filter: applied }
     : { kind: "ids", ids: [...picked.ids] };
-  const selectedCount = picked === null ? 0 : picked.kind === "filter" ? (count ?? total ?? 0) : picked.ids.size;
+  const selectedCount = picked === null ? 0 : picked.kind === "filter" ? (shownCount ?? shownTotal ?? 0) : picked.ids.size;
 
-  const countText = filterError ? "" : count === null ? "" : count === 1 ? t("contacts.countOne") : t("contacts.count", { count: count.toLocaleString(lang) });
+  const countText = filterError ? "" : shownCount === null ? "" : shownCount === 1 ? t("contacts.countOne") : t("contacts.count", { count: shownCount.toLocaleString(lang) });
   const searchOnly = isEmptyFilter({ ...applied, search: null });
   const nothingAsked = isEmptyFilter(applied);
   const filters = activeCount(filter);
@@ -208,7 +220,7 @@ export function Contacts() {
       )}
       {!showFilters && filterError && <p className="form-error" role="alert">{filterError}</p>}
 
-      {total === 0 && nothingAsked && (
+      {shownTotal === 0 && nothingAsked && (
         <EmptyState title={t("contacts.empty")} body={t("contacts.emptyBody")}>
           <div className="actions center-actions">
             <button type="button" className="ghost" onClick={() => setImporting(true)}>{t("import.open")}</button>
@@ -216,14 +228,14 @@ export function Contacts() {
           </div>
         </EmptyState>
       )}
-      {total === 0 && !nothingAsked && searchOnly && <p className="muted center">{t("contacts.noMatch", { query: applied.search ?? "" })}</p>}
-      {total === 0 && !searchOnly && (
+      {shownTotal === 0 && !nothingAsked && searchOnly && <p className="muted center">{t("contacts.noMatch", { query: applied.search ?? "" })}</p>}
+      {shownTotal === 0 && !searchOnly && (
         <div className="muted center" data-testid="no-match">
           <p>{t("filter.noMatch")}</p>
           <button type="button" className="ghost small" onClick={() => setFilter({ search: filter.search })}>{t("filter.clear")}</button>
         </div>
       )}
-      {total !== null && total > 0 && (
+      {shownTotal !== null && shownTotal > 0 && (
         <>
           <div className="list-tools">
             <label className="check">
@@ -232,7 +244,7 @@ export function Contacts() {
                   if (el) el.indeterminate = picked?.kind === "ids";
                 }}
                 onChange={(e) => setPicked(e.target.checked ? { kind: "filter" } : null)} />
-              {t(total === 1 ? "contacts.selectAllOne" : "contacts.selectAll", { count: total.toLocaleString(lang) })}
+              {t(shownTotal === 1 ? "contacts.selectAllOne" : "contacts.selectAll", { count: shownTotal.toLocaleString(lang) })}
             </label>
             {selection && (
               <BulkBar count={selectedCount} selection={selection} tags={tags}
@@ -246,11 +258,11 @@ export function Contacts() {
           <VirtualList
             key={`${account.id}|${appliedKey}|${generation}`}
             label={t("contacts.title")}
-            total={total}
+            total={shownTotal}
             rowHeight={ROW_HEIGHT}
             onWindow={onWindow}
             row={(i) => {
-              const c = rows.get(i);
+              const c = rows.get(sourceIndex(i, skipped));
               if (!c) return <div className="contact-row placeholder" />;
               return (
                 <ContactRow contact={c} tags={tagMap}
@@ -259,7 +271,7 @@ export function Contacts() {
                   onCheck={(on) => check(c, on)}
                   onEdit={() => setEditing(c)}
                   onOptOut={() => void toggleOptOut(c)}
-                  onDelete={() => void remove(c)} />
+                  onDelete={() => setDeleting(c)} />
               );
             }}
           />
@@ -284,6 +296,20 @@ export function Contacts() {
             reload();
           }}
         />
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={t("contacts.deleteTitle")}
+          confirmLabel={t("common.delete")}
+          danger
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            setDeleting(null);
+            remove(deleting);
+          }}
+        >
+          <p>{t("contacts.deleteConfirm", { name: deleting.name ?? formatPhone(deleting.phone) })}</p>
+        </ConfirmDialog>
       )}
       {importing && (
         <ImportWizard

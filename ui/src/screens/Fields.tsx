@@ -6,6 +6,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Field } from "../components/Field";
 import { Modal } from "../components/Modal";
 import { useSubmit } from "../components/useSubmit";
+import { alreadyGone, useUndoableDelete } from "../components/useUndoableDelete";
 
 export const FIELD_KINDS: FieldKind[] = ["text", "number", "date", "yes_no", "choice"];
 
@@ -16,11 +17,13 @@ export function FieldsPanel() {
   const [list, setList] = useState<CustomField[]>([]);
   const [editing, setEditing] = useState<CustomField | "new" | null>(null);
   const [deleting, setDeleting] = useState<CustomField | null>(null);
+  const held = useUndoableDelete((e) => toast(e instanceof AppError ? e.message : String(e), "error"));
   const load = useCallback(async () => setList(await call(commands.fieldsList(account.id))), [account.id]);
   useEffect(() => {
     load().catch((e) => toast(e instanceof AppError ? e.message : String(e), "error"));
   }, [load, toast]);
 
+  const shown = list.filter((f) => !held.hidden.has(f.id));
   return (
     <div className="panel" role="region" aria-label={t("fields.title")}>
       <div className="panel-head">
@@ -28,9 +31,9 @@ export function FieldsPanel() {
         <button type="button" className="ghost small" onClick={() => setEditing("new")}>+ {t("fields.new")}</button>
       </div>
       <p className="muted">{t("fields.hint")}</p>
-      {list.length === 0 && <p className="muted small">{t("fields.empty")}</p>}
+      {shown.length === 0 && <p className="muted small">{t("fields.empty")}</p>}
       <ul className="account-list">
-        {list.map((f) => (
+        {shown.map((f) => (
           <li key={f.id} data-testid="custom-field">
             <div>
               <strong>{f.label}</strong>
@@ -64,10 +67,13 @@ export function FieldsPanel() {
           danger
           onClose={() => setDeleting(null)}
           onConfirm={async () => {
-            await call(commands.fieldsDelete(account.id, deleting.id));
-            toast(t("fields.deleted", { label: deleting.label }));
+            const f = deleting;
             setDeleting(null);
-            await load();
+            // Hidden at once, sent to Rust when the Desfazer window ends.
+            held.remove(f.id, t("fields.deletedUndo", { label: f.label }), async () => {
+              await call(commands.fieldsDelete(account.id, f.id)).catch(alreadyGone("field_unknown"));
+              await load();
+            });
           }}
         >
           <p>{t("fields.deleteConfirm", { label: deleting.label })}</p>

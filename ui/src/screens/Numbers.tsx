@@ -8,6 +8,8 @@ import { Modal } from "../components/Modal";
 import { useFleetEvents, useSyncPulls } from "../live";
 import { formatPhone } from "../format";
 import { useSubmit } from "../components/useSubmit";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { RemoveNumberDialog } from "./numbers/RemoveNumberDialog";
 
 /** The account's WhatsApp numbers with live status, QR pairing and the Sandbox's simulations. */
 export function Numbers() {
@@ -78,12 +80,12 @@ function NumberCard({ view, onChanged }: { view: NumberView; onChanged: () => Pr
   const { account, toast } = useApp();
   const { number, status } = view;
   const [busy, setBusy] = useState(false);
+  // Logging out and removing ask first (neither can be undone).
+  const [asking, setAsking] = useState<"logout" | "remove" | null>(null);
   const running = status.state !== "stopped";
   const sandbox = number.kind === "sandbox";
 
   async function act(action: NumberAction) {
-    if (action === "logout" && !window.confirm(t("numbers.logoutConfirm", { name: number.name }))) return;
-    if (action === "remove" && !window.confirm(t("numbers.removeConfirm", { name: number.name }))) return;
     setBusy(true);
     try {
       await call(commands.numbersAct(account.id, number.id, action));
@@ -134,9 +136,25 @@ function NumberCard({ view, onChanged }: { view: NumberView; onChanged: () => Pr
         {!running && <button type="button" className="primary small" disabled={busy || Boolean(view.runs_elsewhere)} onClick={() => void act("start")}>{t("numbers.start")}</button>}
         {running && <button type="button" className="ghost small" disabled={busy} onClick={() => void act("stop")}>{t("numbers.stop")}</button>}
         {running && <button type="button" className="ghost small" disabled={busy} onClick={() => void act("restart")}>{t("numbers.restart")}</button>}
-        <button type="button" className="ghost small" disabled={busy} onClick={() => void act("logout")}>{t("numbers.logout")}</button>
-        <button type="button" className="ghost small danger" disabled={busy} onClick={() => void act("remove")}>{t("numbers.remove")}</button>
+        <button type="button" className="ghost small" disabled={busy} onClick={() => setAsking("logout")}>{t("numbers.logout")}</button>
+        <button type="button" className="ghost small danger" disabled={busy} onClick={() => setAsking("remove")}>{t("numbers.remove")}</button>
       </div>
+      {asking === "logout" && (
+        <ConfirmDialog title={t("numbers.logoutTitle")} confirmLabel={t("numbers.logout")} danger onClose={() => setAsking(null)}
+          onConfirm={async () => {
+            setAsking(null);
+            await act("logout");
+          }}>
+          <p>{t("numbers.logoutConfirm", { name: number.name })}</p>
+        </ConfirmDialog>
+      )}
+      {asking === "remove" && (
+        <RemoveNumberDialog number={number} onClose={() => setAsking(null)}
+          onConfirm={async () => {
+            setAsking(null);
+            await act("remove");
+          }} />
+      )}
     </article>
   );
 }

@@ -3,6 +3,7 @@ import { useApp } from "../context";
 import { LANGUAGES, useI18n } from "../i18n";
 import { AppError, call, commands, type Account, type Lang } from "../ipc/call";
 import { AccountForm } from "../components/AccountForm";
+import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Modal } from "../components/Modal";
 import { formatPhone } from "../format";
 import { QuickRepliesPanel, TeamPanel } from "./Team";
@@ -14,10 +15,11 @@ import { SyncPanel } from "./Sync";
 /** Language, the agency's accounts (edit, archive, restore) and what this install is. */
 export function Settings() {
   const { t, lang } = useI18n();
-  const { info, setLanguage, reloadAccounts, toast } = useApp();
+  const { info, setLanguage, reloadAccounts, toast, offerUndo } = useApp();
   const [all, setAll] = useState<Account[]>([]);
   const [showArchived, setShowArchived] = useState(false);
   const [editing, setEditing] = useState<Account | null>(null);
+  const [archiving, setArchiving] = useState<Account | null>(null);
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
@@ -31,15 +33,22 @@ export function Settings() {
     await reloadAccounts();
   }
 
-  async function setArchived(a: Account, archived: boolean) {
-    if (archived && !window.confirm(t("account.archiveConfirm", { name: a.name }))) return;
+  async function restore(a: Account) {
     try {
-      await call(commands.accountsSetArchived(a.id, archived));
-      toast(t(archived ? "account.archivedToast" : "account.restoredToast", { name: a.name }));
+      await call(commands.accountsSetArchived(a.id, false));
+      toast(t("account.restoredToast", { name: a.name }));
       await changed();
     } catch (e) {
       toast(e instanceof AppError ? e.message : String(e), "error");
     }
+  }
+
+  // Archiving is reversible in Rust already, so it happens now and Desfazer restores.
+  async function archive(a: Account) {
+    await call(commands.accountsSetArchived(a.id, true));
+    setArchiving(null);
+    offerUndo({ text: t("account.archivedUndo", { name: a.name }), onUndo: () => void restore(a) });
+    await changed();
   }
 
   return (
@@ -77,8 +86,8 @@ export function Settings() {
               <div className="row-actions">
                 <button type="button" className="ghost small" onClick={() => setEditing(a)}>{t("common.edit")}</button>
                 {a.archived_at === null
-                  ? <button type="button" className="ghost small danger" onClick={() => void setArchived(a, true)}>{t("account.archive")}</button>
-                  : <button type="button" className="ghost small" onClick={() => void setArchived(a, false)}>{t("account.restore")}</button>}
+                  ? <button type="button" className="ghost small danger" onClick={() => setArchiving(a)}>{t("account.archive")}</button>
+                  : <button type="button" className="ghost small" onClick={() => void restore(a)}>{t("account.restore")}</button>}
               </div>
             </li>
           ))}
@@ -98,6 +107,17 @@ export function Settings() {
         <p className="muted mono">{t("app.dataDir", { dir: info.data_dir })}</p>
       </div>
 
+      {archiving && (
+        <ConfirmDialog
+          title={t("account.archiveTitle")}
+          confirmLabel={t("account.archive")}
+          danger
+          onClose={() => setArchiving(null)}
+          onConfirm={() => archive(archiving)}
+        >
+          <p>{t("account.archiveConfirm", { name: archiving.name })}</p>
+        </ConfirmDialog>
+      )}
       {editing && (
         <Modal title={t("account.edit")} onClose={() => setEditing(null)}>
           <AccountForm

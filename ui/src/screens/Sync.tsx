@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useI18n } from "../i18n";
 import { AppError, call, commands, type ConnectionSettings, type ErrorCode, type RemoteStatus, type TlsMode } from "../ipc/call";
+import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Field } from "../components/Field";
 import { useSyncView } from "../useSyncView";
 import { ParkedChanges } from "./sync/ParkedChanges";
@@ -41,6 +42,7 @@ export function SyncPanel() {
   const [error, setError] = useState<{ field: FieldName; message: string } | null>(null);
   const [tested, setTested] = useState<RemoteStatus | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const panel = useRef<HTMLDivElement>(null);
   const saved = view?.connection ?? null;
   const savedKey = saved ? JSON.stringify(saved) : "";
@@ -94,7 +96,7 @@ export function SyncPanel() {
   }
 
   async function disconnect() {
-    if (!window.confirm(t("sync.disconnectConfirm"))) return;
+    setConfirming(false);
     setBusy(true);
     try {
       await call(commands.syncDisconnect());
@@ -164,10 +166,16 @@ export function SyncPanel() {
           <button type="button" className="ghost" disabled={busy} onClick={() => void run(false)}>{t("sync.test")}</button>
           <button type="submit" disabled={busy}>{t("sync.save")}</button>
           {saved && <button type="button" className="ghost" disabled={busy} onClick={() => void call(commands.syncNow()).catch(() => {})}>{t("sync.now")}</button>}
-          {saved && <button type="button" className="ghost danger" disabled={busy} onClick={() => void disconnect()}>{t("sync.disconnect")}</button>}
+          {saved && <button type="button" className="ghost danger" disabled={busy} onClick={() => setConfirming(true)}>{t("sync.disconnect")}</button>}
         </div>
       </form>
       {saved && <ParkedChanges count={view?.status?.parked ?? 0} />}
+      {confirming && (
+        <ConfirmDialog title={t("sync.disconnectTitle")} confirmLabel={t("sync.disconnect")} danger
+          onClose={() => setConfirming(false)} onConfirm={disconnect}>
+          <p>{t("sync.disconnectConfirm")}</p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

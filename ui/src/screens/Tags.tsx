@@ -2,15 +2,17 @@ import { useCallback, useEffect, useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 import { AppError, call, commands, type Tag } from "../ipc/call";
+import { ConfirmDialog } from "../components/ConfirmDialog";
 import { useSubmit } from "../components/useSubmit";
+import { alreadyGone, useUndoableDelete } from "../components/useUndoableDelete";
 
-/** A tag as a coloured chip, with an optional × to take it off. */
-export function TagChip({ tag, onRemove }: { tag: Tag; onRemove?: () => void }) {
+/** A tag as a coloured chip, with an optional × to take it off (or, in Settings, to delete it: `removeLabel`). */
+export function TagChip({ tag, onRemove, removeLabel }: { tag: Tag; onRemove?: () => void; removeLabel?: string }) {
   const { t } = useI18n();
   return (
     <span className="tag-chip" style={{ borderColor: tag.color, color: tag.color }} data-testid="tag">
       {tag.name}
-      {onRemove && <button type="button" aria-label={t("tags.remove", { name: tag.name })} onClick={onRemove}>×</button>}
+      {onRemove && <button type="button" aria-label={removeLabel ?? t("tags.remove", { name: tag.name })} onClick={onRemove}>×</button>}
     </span>
   );
 }
@@ -22,6 +24,8 @@ export function TagsPanel() {
   const [list, setList] = useState<Tag[]>([]);
   const [name, setName] = useState("");
   const [color, setColor] = useState("#0f766e");
+  const [deleting, setDeleting] = useState<Tag | null>(null);
+  const held = useUndoableDelete((err) => toast(err instanceof AppError ? err.message : String(err), "error"));
   const load = useCallback(async () => setList(await call(commands.tagsList(account.id))), [account.id]);
   const { submit: add, error } = useSubmit(async () => {
     await call(commands.tagsCreate(account.id, { name, color }));
@@ -32,14 +36,12 @@ export function TagsPanel() {
     load().catch((e) => toast(String(e), "error"));
   }, [load, toast]);
 
-  async function remove(tag: Tag) {
-    if (!window.confirm(t("tags.deleteConfirm", { name: tag.name }))) return;
-    try {
-      await call(commands.tagsDelete(account.id, tag.id));
+  // Confirmed: hidden at once, sent to Rust when the Desfazer window ends.
+  function remove(tag: Tag) {
+    held.remove(tag.id, t("tags.deletedUndo", { name: tag.name }), async () => {
+      await call(commands.tagsDelete(account.id, tag.id)).catch(alreadyGone("tag_unknown"));
       await load();
-    } catch (err) {
-      toast(err instanceof AppError ? err.message : String(err), "error");
-    }
+    });
   }
 
   return (
@@ -47,7 +49,9 @@ export function TagsPanel() {
       <h2>{t("tags.title")}</h2>
       <p className="muted">{t("tags.hint")}</p>
       <div className="tag-list">
-        {list.map((tag) => <TagChip key={tag.id} tag={tag} onRemove={() => void remove(tag)} />)}
+        {list.filter((tag) => !held.hidden.has(tag.id)).map((tag) => (
+          <TagChip key={tag.id} tag={tag} removeLabel={t("tags.delete", { name: tag.name })} onRemove={() => setDeleting(tag)} />
+        ))}
       </div>
       <form className="inline-form left" onSubmit={add}>
         <input aria-label={t("tags.name")} placeholder={t("tags.name")} value={name} onChange={(e) => setName(e.target.value)} />
@@ -55,6 +59,20 @@ export function TagsPanel() {
         <button type="submit" className="ghost small">{t("tags.add")}</button>
       </form>
       {error && <p className="form-error" role="alert">{error.message}</p>}
+      {deleting && (
+        <ConfirmDialog
+          title={t("tags.deleteTitle")}
+          confirmLabel={t("tags.deleteButton")}
+          danger
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            setDeleting(null);
+            remove(deleting);
+          }}
+        >
+          <p>{t("tags.deleteConfirm", { name: deleting.name })}</p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

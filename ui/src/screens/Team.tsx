@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
-import { call, commands, type QuickReply, type Role, type User } from "../ipc/call";
+import { AppError, call, commands, type QuickReply, type Role, type User } from "../ipc/call";
+import { ConfirmDialog } from "../components/ConfirmDialog";
 import { useSubmit } from "../components/useSubmit";
+import { useUndoableDelete } from "../components/useUndoableDelete";
 
 /** Settings → Team: the agency's operators and who uses this desktop. */
 export function TeamPanel() {
@@ -63,6 +65,8 @@ export function QuickRepliesPanel() {
   const [list, setList] = useState<QuickReply[]>([]);
   const [shortcut, setShortcut] = useState("");
   const [body, setBody] = useState("");
+  const [deleting, setDeleting] = useState<QuickReply | null>(null);
+  const held = useUndoableDelete((err) => toast(err instanceof AppError ? err.message : String(err), "error"));
   const load = useCallback(async () => setList(await call(commands.quickRepliesList(account.id))), [account.id]);
   const { submit: add, error } = useSubmit(async () => {
     await call(commands.quickRepliesCreate(account.id, { shortcut, body }));
@@ -79,10 +83,10 @@ export function QuickRepliesPanel() {
       <h2>{t("settings.quickReplies")}</h2>
       <p className="muted">{t("settings.qrHint")}</p>
       <ul className="account-list">
-        {list.map((q) => (
+        {list.filter((q) => !held.hidden.has(q.id)).map((q) => (
           <li key={q.id} data-testid="quick-reply">
             <div><strong>/{q.shortcut}</strong><span className="muted">{q.body}</span></div>
-            <button type="button" className="ghost small danger" onClick={() => void call(commands.quickRepliesDelete(account.id, q.id)).then(load, (err) => toast(String(err), "error"))}>{t("common.delete")}</button>
+            <button type="button" className="ghost small danger" onClick={() => setDeleting(q)}>{t("common.delete")}</button>
           </li>
         ))}
       </ul>
@@ -92,6 +96,25 @@ export function QuickRepliesPanel() {
         <button type="submit" className="ghost small">{t("settings.qrAdd")}</button>
       </form>
       {error && <p className="form-error" role="alert">{error.message}</p>}
+      {deleting && (
+        <ConfirmDialog
+          title={t("settings.qrDeleteTitle")}
+          confirmLabel={t("common.delete")}
+          danger
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            const q = deleting;
+            setDeleting(null);
+            // Hidden at once, sent to Rust when the Desfazer window ends.
+            held.remove(q.id, t("settings.qrDeletedUndo", { shortcut: q.shortcut }), async () => {
+              await call(commands.quickRepliesDelete(account.id, q.id));
+              await load();
+            });
+          }}
+        >
+          <p>{t("settings.qrDeleteConfirm", { shortcut: deleting.shortcut })}</p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

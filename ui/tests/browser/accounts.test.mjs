@@ -84,9 +84,9 @@ test("settings: English switches every label and is saved; accounts are edited a
   await dialog.getByRole("button", { name: "Save" }).click();
   await page.getByTestId("account-item").filter({ hasText: "Academia Forma Centro" }).getByText("Trial", { exact: false }).waitFor();
 
-  page.once("dialog", (d) => d.accept());
   await page.getByTestId("account-item").filter({ hasText: "Clínica Sorriso" }).getByRole("button", { name: "Archive" }).click();
-  await page.getByText("Account “Clínica Sorriso” archived.").waitFor();
+  await page.getByRole("dialog", { name: "Archive account" }).getByRole("button", { name: "Archive" }).click();
+  await page.getByTestId("undo-toast").getByText("Account “Clínica Sorriso” archived").waitFor();
   const options = await page.locator("#account-switcher option").allTextContents();
   assert.deepEqual(options, ["Academia Forma Centro"]);
   await page.getByLabel("Show archived").check();

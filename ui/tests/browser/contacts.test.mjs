@@ -70,9 +70,11 @@ test("edit and delete a contact", async () => {
   await dialog.getByRole("button", { name: "Salvar" }).click();
   await page.getByTestId("contact-row").filter({ hasText: "Carlos Alberto" }).waitFor();
 
-  page.once("dialog", (d) => d.accept());
   await page.getByTestId("contact-row").filter({ hasText: "Carlos Alberto" }).getByRole("button", { name: "Excluir" }).click();
+  await page.getByRole("dialog", { name: "Excluir contato" }).getByRole("button", { name: "Excluir" }).click();
   await page.getByText("Nenhum contato ainda").waitFor();
+  // Sent to Rust once the Desfazer window ends.
+  await page.waitForFunction(() => window.__MOCK__.state.contacts.length === 0, null, { timeout: 15_000 });
   const deletes = (await app.calls()).filter((c) => c.cmd === "contacts_delete");
   assert.equal(deletes.length, 1);
   await app.close();

@@ -216,6 +216,17 @@ test("save the filter as a segment, pick it from the dropdown with its count, up
   await confirm.waitFor({ state: "detached" });
   await countIs(page, "3 contatos");
   assert.deepEqual(await picker.locator("option").allTextContents(), ["Todos os contatos", "Leads (3)"]);
+  // Desfazer: the segment is back in the list, and Rust never deleted it.
+  await page.getByTestId("undo-toast").getByText("Segmento “Clientes VIP” excluído").waitFor();
+  await page.getByTestId("undo-toast").getByRole("button", { name: "Desfazer" }).click();
+  await picker.locator("option", { hasText: "Clientes VIP" }).waitFor({ state: "attached" });
+  assert.equal((await app.calls()).filter((c) => c.cmd === "segments_delete").length, 0);
+  // Deleted again and left alone: sent when the window ends.
+  await picker.selectOption({ label: "Clientes VIP (2)" });
+  await page.getByRole("button", { name: "Excluir segmento" }).click();
+  await confirm.getByRole("button", { name: "Excluir segmento" }).click();
+  await page.waitForFunction(() => window.__MOCK__.state.segments.every((s) => s.name !== "Clientes VIP"), null, { timeout: 15_000 });
+  assert.deepEqual(await picker.locator("option").allTextContents(), ["Todos os contatos", "Leads (3)"]);
   await app.close();
 });
 

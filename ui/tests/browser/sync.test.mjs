@@ -99,8 +99,11 @@ test("save shows Sincronizado, an offline event changes the indicator, disconnec
   await text.getByText("Erro: O banco de dados recusou o login de \"zd_ana\".").waitFor();
   assert.equal(await page.getByTestId("sync-waiting").count(), 0);
 
-  page.once("dialog", (d) => d.accept());
   await panel.getByRole("button", { name: "Desconectar" }).click();
+  const confirm = page.getByRole("dialog", { name: "Desconectar do servidor" });
+  await confirm.getByText("a senha salva é apagada", { exact: false }).waitFor();
+  assert.equal((await app.calls()).filter((c) => c.cmd === "sync_disconnect").length, 0, "the first click only asks");
+  await confirm.getByRole("button", { name: "Desconectar" }).click();
   await text.getByText("Só neste computador").waitFor();
   assert.equal(await panel.getByLabel("Servidor", { exact: true }).inputValue(), "");
   const cmds = (await app.calls()).map((c) => c.cmd).filter((c) => c.startsWith("sync_"));

@@ -3,6 +3,7 @@ import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import { AppError, call, commands, type ContactFilter, type Segment } from "../../ipc/call";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { alreadyGone, useUndoableDelete } from "../../components/useUndoableDelete";
 import { isEmptyFilter, sameFilter } from "./filter";
 import { SegmentDialog } from "./SegmentDialog";
 
@@ -25,6 +26,7 @@ export function SegmentPicker({ filter, current, onPick, generation }: Props) {
   const [saving, setSaving] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [busy, setBusy] = useState(false);
+  const held = useUndoableDelete((e) => toast(e instanceof AppError ? e.message : String(e), "error"));
 
   const load = useCallback(async () => {
     const list = await call(commands.segmentsList(account.id));
@@ -80,7 +82,7 @@ export function SegmentPicker({ filter, current, onPick, generation }: Props) {
       <select aria-label={t("segments.label")} value={current?.id ?? ""}
         onChange={(e) => onPick(segments.find((s) => s.id === e.target.value) ?? null)}>
         <option value="">{t("segments.all")}</option>
-        {segments.map((s) => <option key={s.id} value={s.id}>{label(s)}</option>)}
+        {segments.filter((s) => !held.hidden.has(s.id)).map((s) => <option key={s.id} value={s.id}>{label(s)}</option>)}
       </select>
       {changed && <span className="badge changed">{t("segments.changed")}</span>}
       {changed && <button type="button" className="ghost small" disabled={busy} onClick={() => void update()}>{t("segments.update")}</button>}
@@ -107,11 +109,14 @@ export function SegmentPicker({ filter, current, onPick, generation }: Props) {
           danger
           onClose={() => setDeleting(false)}
           onConfirm={async () => {
-            await call(commands.segmentsDelete(account.id, current.id));
+            const s = current;
             setDeleting(false);
-            toast(t("segments.deleted", { name: current.name }));
-            await load();
             onPick(null);
+            // Hidden at once, sent to Rust when the Desfazer window ends.
+            held.remove(s.id, t("segments.deletedUndo", { name: s.name }), async () => {
+              await call(commands.segmentsDelete(account.id, s.id)).catch(alreadyGone("segment_unknown"));
+              await load();
+            });
           }}
         >
           <p>{t("segments.deleteConfirm", { name: current.name })}</p>
