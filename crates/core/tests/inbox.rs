@@ -51,6 +51,15 @@ fn text(wa_id: &str, phone: &str, body: &str, at: i64) -> Inbound {
     }
 }
 
+/// Maria's first message, and the conversation it opened.
+async fn maria_wrote(store: &Store, acc: AccountId, number: InstanceId) -> ConversationId {
+    ingest(store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
+        .await
+        .unwrap()
+        .unwrap()
+        .conversation
+}
+
 async fn count(store: &Store, acc: AccountId) -> usize {
     let list = conversations::list(
         store,
@@ -228,11 +237,7 @@ async fn media_is_saved_under_the_data_folder_and_too_large_media_is_not() {
 #[tokio::test]
 async fn the_outbox_claims_sends_and_follows_acks_forward_only() {
     let (_dir, store, acc, number) = setup().await;
-    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
-        .await
-        .unwrap()
-        .unwrap()
-        .conversation;
+    let conv = maria_wrote(&store, acc, number).await;
     assert_eq!(
         outbox::enqueue_text(&store, acc, conv, "   ")
             .await
@@ -316,11 +321,7 @@ async fn the_outbox_claims_sends_and_follows_acks_forward_only() {
 #[tokio::test]
 async fn a_release_puts_it_back_and_a_failure_is_recorded_with_its_reason() {
     let (_dir, store, acc, number) = setup().await;
-    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
-        .await
-        .unwrap()
-        .unwrap()
-        .conversation;
+    let conv = maria_wrote(&store, acc, number).await;
     let a = outbox::enqueue_text(&store, acc, conv, "primeira")
         .await
         .unwrap();
@@ -354,11 +355,7 @@ async fn a_release_puts_it_back_and_a_failure_is_recorded_with_its_reason() {
 #[tokio::test]
 async fn other_accounts_see_nothing() {
     let (_dir, store, acc, number) = setup().await;
-    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
-        .await
-        .unwrap()
-        .unwrap()
-        .conversation;
+    let conv = maria_wrote(&store, acc, number).await;
     let other = accounts::create(
         &store,
         &AccountInput {
@@ -533,11 +530,7 @@ fn echo_of(row: MessageId, body: &str, ack: i32) -> Inbound {
 #[tokio::test]
 async fn our_own_send_reported_back_is_the_outbox_row_and_never_jams_the_number() {
     let (_dir, store, acc, number) = setup().await;
-    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
-        .await
-        .unwrap()
-        .unwrap()
-        .conversation;
+    let conv = maria_wrote(&store, acc, number).await;
     let slow = outbox::enqueue_text(&store, acc, conv, "lenta")
         .await
         .unwrap();
@@ -606,11 +599,7 @@ async fn our_own_send_reported_back_is_the_outbox_row_and_never_jams_the_number(
 #[tokio::test]
 async fn a_send_that_keeps_going_unanswered_waits_behind_the_others() {
     let (_dir, store, acc, number) = setup().await;
-    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
-        .await
-        .unwrap()
-        .unwrap()
-        .conversation;
+    let conv = maria_wrote(&store, acc, number).await;
     let a = outbox::enqueue_text(&store, acc, conv, "a").await.unwrap();
     let b = outbox::enqueue_text(&store, acc, conv, "b").await.unwrap();
     let claim = || async {
@@ -636,11 +625,7 @@ async fn a_send_that_keeps_going_unanswered_waits_behind_the_others() {
 #[tokio::test]
 async fn a_copy_stored_by_an_older_version_is_folded_into_the_row_instead_of_jamming_it() {
     let (_dir, store, acc, number) = setup().await;
-    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
-        .await
-        .unwrap()
-        .unwrap()
-        .conversation;
+    let conv = maria_wrote(&store, acc, number).await;
     let mine = outbox::enqueue_text(&store, acc, conv, "minha")
         .await
         .unwrap();
@@ -688,11 +673,7 @@ async fn a_copy_stored_by_an_older_version_is_folded_into_the_row_instead_of_jam
 #[tokio::test]
 async fn queued_in_whatsapp_is_not_sent_and_a_later_error_is_shown() {
     let (_dir, store, acc, number) = setup().await;
-    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
-        .await
-        .unwrap()
-        .unwrap()
-        .conversation;
+    let conv = maria_wrote(&store, acc, number).await;
     let m = outbox::enqueue_text(&store, acc, conv, "fila")
         .await
         .unwrap();
@@ -735,11 +716,7 @@ async fn queued_in_whatsapp_is_not_sent_and_a_later_error_is_shown() {
 #[tokio::test]
 async fn one_action_asked_twice_queues_one_message() {
     let (_dir, store, acc, number) = setup().await;
-    let conv = ingest(&store, acc, number, &text("in1", "+5511987654321", "Oi", 1))
-        .await
-        .unwrap()
-        .unwrap()
-        .conversation;
+    let conv = maria_wrote(&store, acc, number).await;
     // Two clicks on Enviar before the first answer: the same action id.
     let action = MessageId::new();
     let (a, b) = tokio::join!(
