@@ -500,9 +500,17 @@ async fn a_test_send_renders_for_the_previewed_contact() {
     );
     // A preview contact of another account is refused, nothing queued.
     let other = support::account(&store, "Outra").await;
-    let err = test_send(&store, other, message, on, "11 95555-6666", Some(katia.id))
-        .await
-        .unwrap_err();
+    let err = test_send(
+        &store,
+        other,
+        MessageId::new(),
+        message,
+        on,
+        "11 95555-6666",
+        Some(katia.id),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(
         err.code(),
         ErrorCode::NumberUnknown | ErrorCode::ContactUnknown

@@ -560,7 +560,6 @@ async fn a_contact_who_opts_out_while_a_campaign_runs_is_never_sent_it() {
             &ContactInput {
                 name: Some(name.into()),
                 phone: phone.into(),
-                ..Default::default()
             },
         )
         .await

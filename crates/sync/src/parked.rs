@@ -27,9 +27,23 @@ pub struct ParkedChange {
     pub parked_at: i64,
 }
 
+/// A parked row as listed: account, its name, table, key, reason, detail, when.
+type Listed = (Uuid, String, String, Option<Uuid>, String, String, i64);
+
+/// A parked row as retried: place, table, account, keys, operation, clock.
+type Entry = (
+    i64,
+    String,
+    Uuid,
+    Option<Uuid>,
+    Option<Uuid>,
+    String,
+    String,
+);
+
 /// Every parked change, newest first.
 pub async fn list(local: &SqlitePool, lang: Lang) -> Result<Vec<ParkedChange>, SyncError> {
-    let rows: Vec<(Uuid, String, String, Option<Uuid>, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<Listed> = sqlx::query_as(
         "SELECT p.account_id, coalesce(a.name, ''), p.table_name, p.key1, p.reason, p.detail, p.parked_at
          FROM sync_parked p LEFT JOIN accounts a ON a.id = p.account_id
          ORDER BY p.parked_at DESC, p.seq DESC",
@@ -77,15 +91,7 @@ pub async fn retry(local: &SqlitePool) -> Result<u64, SyncError> {
         .bind(limit)
         .execute(&mut *tx)
         .await?;
-    let parked: Vec<(
-        i64,
-        String,
-        Uuid,
-        Option<Uuid>,
-        Option<Uuid>,
-        String,
-        String,
-    )> = sqlx::query_as(
+    let parked: Vec<Entry> = sqlx::query_as(
         "SELECT seq, table_name, account_id, key1, key2, op, hlc FROM sync_parked ORDER BY seq",
     )
     .fetch_all(&mut *tx)

@@ -168,6 +168,10 @@ enum Aside {
     Yes,
 }
 
+/// [`push_parking`]'s future: it calls itself on each half.
+type Parking<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(u64, u64), SyncError>> + Send + 'a>>;
+
 /// Pushes `entries` by halves until each part either goes through or is one
 /// entry the server refuses: that one is parked (`sync_parked`, with the
 /// server's reason, shown in Settings → Sincronização) instead of stopping
@@ -179,8 +183,7 @@ fn push_parking<'a>(
     account: Uuid,
     entries: &'a [Entry],
     hook: &'a mut (dyn FnMut(PushPoint) + Send),
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(u64, u64), SyncError>> + Send + 'a>>
-{
+) -> Parking<'a> {
     Box::pin(async move {
         match push_batch(local, remote, account, entries, Aside::Yes, hook).await {
             Ok(rows) => Ok((rows, 0)),

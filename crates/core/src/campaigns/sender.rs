@@ -125,6 +125,9 @@ pub async fn step(
     Ok(out)
 }
 
+/// A recipient as claimed: contact, phone, name, place, when they opted out.
+type Claimed = (ContactId, String, Option<String>, i64, Option<i64>);
+
 /// Most recipients one number claims in one step (and one transaction) when
 /// its pacing has no delay.
 const BURST: u32 = 100;
@@ -155,7 +158,7 @@ async fn claim(
     if status != Some(CampaignStatus::Running) || max == 0 {
         return Ok((0, 0));
     }
-    let next: Vec<(ContactId, String, Option<String>, i64, Option<i64>)> = sqlx::query_as(
+    let next: Vec<Claimed> = sqlx::query_as(
         "SELECT r.contact_id, c.phone, c.name, r.position, c.opted_out_at FROM campaign_recipients r
          JOIN contacts c ON c.account_id = r.account_id AND c.id = r.contact_id
          WHERE r.account_id = ? AND r.campaign_id = ? AND r.instance_id = ? AND r.state = 'pending'
