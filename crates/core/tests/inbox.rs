@@ -758,4 +758,37 @@ async fn one_action_asked_twice_queues_one_message() {
             .await
             .is_err()
     );
+    // Another account reusing the id neither sees nor overwrites this one.
+    let shop = accounts::create(
+        &store,
+        &AccountInput {
+            name: "Padaria".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let theirs = instances::create(
+        &store,
+        shop,
+        &NumberInput {
+            name: "Balcão".into(),
+            kind: InstanceKind::Sandbox,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let their_conv = maria_wrote(&store, shop, theirs).await;
+    assert!(
+        outbox::enqueue_text_once(&store, shop, their_conv, action, "x")
+            .await
+            .is_err()
+    );
+    let mine = stored(&store, acc, conv).await;
+    assert!(
+        mine.iter()
+            .any(|m| m.id == action && m.body == "Abrimos às 8h.")
+    );
 }

@@ -97,8 +97,9 @@ async fn insert_outbound(
 }
 
 /// The message queued earlier under `id` in this conversation (the same
-/// action asked twice), or `None`. An id of another account's or another
-/// conversation's message is refused.
+/// action asked twice), or `None`. An id of another conversation's message
+/// is refused; another account's id is not seen here and fails the insert
+/// on the primary key, so nothing of that account is read or reused.
 async fn already_queued(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     account: AccountId,
@@ -106,13 +107,14 @@ async fn already_queued(
     id: MessageId,
 ) -> Result<Option<Message>, InboxError> {
     let found: Option<Message> = sqlx::query_as(&format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?"
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE account_id = ? AND id = ?"
     ))
+    .bind(account)
     .bind(id)
     .fetch_optional(&mut **tx)
     .await?;
     match found {
-        Some(m) if m.account_id == account && m.conversation_id == conversation => Ok(Some(m)),
+        Some(m) if m.conversation_id == conversation => Ok(Some(m)),
         Some(_) => Err(InboxError::ConversationUnknown(account, conversation)),
         None => Ok(None),
     }
