@@ -77,6 +77,23 @@ pub fn normalize(raw: &str) -> Result<String, InvalidPhone> {
     }
 }
 
+/// The phone ZapDesk stores for a number as WhatsApp writes it (its digits,
+/// from a chat id). Brazilian mobiles whose WhatsApp account predates the
+/// ninth digit are still addressed by the old 8-digit id (`551187654321`):
+/// they get the 9 that `normalize` gives the same number typed by a person,
+/// so both land on one contact. Anything else stays as WhatsApp wrote it —
+/// WhatsApp knows numbers that libphonenumber's metadata does not.
+pub fn from_whatsapp(digits_only: &str) -> String {
+    let all = digits(digits_only);
+    if let Some(national) = all.strip_prefix("55")
+        && national.len() == 10
+        && matches!(national.as_bytes()[2], b'6'..=b'9')
+    {
+        return format!("+55{}9{}", &national[..2], &national[2..]);
+    }
+    format!("+{all}")
+}
+
 /// The digits of a search query, for matching against stored phones.
 pub(crate) fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
@@ -85,6 +102,23 @@ pub(crate) fn digits(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whatsapp_old_ids_become_the_phone_a_person_types() {
+        for (wa, stored) in [
+            ("551187654321", "+5511987654321"),
+            ("5511987654321", "+5511987654321"),
+            ("556181234567", "+5561981234567"),
+            // Landlines have eight digits and keep them.
+            ("551134567890", "+551134567890"),
+            ("12025550143", "+12025550143"),
+        ] {
+            assert_eq!(from_whatsapp(wa), stored, "{wa}");
+            if stored.starts_with("+55") {
+                assert_eq!(normalize(&format!("+{wa}")).as_deref(), Ok(stored), "{wa}");
+            }
+        }
+    }
 
     /// Messy numbers as they arrive from people and spreadsheets, and what
     /// they must become (`None`: refused).

@@ -19,7 +19,13 @@
 //   WPP.chat.sendTextMessage(chat, text, {messageId, createChat}),
 //     sendFileMessage(chat, dataUrl, {type, filename, caption, messageId, createChat}),
 //     markIsRead(chat), getMessageById(id), downloadMedia(id), list()
-//   WPP.contact.get(id)
+//   WPP.contact.get(id), queryExists(id), getPnLidEntry(lid)
+//
+// Chat ids: Rust addresses a person as `<phone>@c.us` with the phone as
+// ZapDesk stores it (Brazilian mobiles with the ninth digit). WhatsApp may
+// know them by an old 8-digit id or by a LID; the bridge resolves at this
+// boundary (queryExists before a send, getPnLidEntry for a message from a
+// LID chat) so the rest of ZapDesk never sees WhatsApp's ids of a person.
 (() => {
   "use strict";
   const VERSION = 1;
@@ -45,13 +51,40 @@
       reader.readAsDataURL(blob);
     });
 
+  // The `<phone>@c.us` behind a LID chat, when WhatsApp shares it.
+  async function phoneChat(W, chat) {
+    if (!chat || !chat.endsWith("@lid")) return null;
+    try {
+      const entry = await W.contact.getPnLidEntry(chat);
+      return entry && entry.phoneNumber ? ser(entry.phoneNumber) : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // The id WhatsApp knows a `<phone>@c.us` by (an old 8-digit id for some
+  // Brazilian accounts); remembered for the page's life. A number without
+  // WhatsApp is a refusal the caller shows, not a send that never arrives.
+  const resolved = new Map();
+  async function resolveChat(W, chat) {
+    if (!chat || !chat.endsWith("@c.us")) return chat;
+    if (!resolved.has(chat)) {
+      const found = await W.contact.queryExists(chat);
+      if (!found || !found.wid) throw new Error("not_on_whatsapp");
+      resolved.set(chat, ser(found.wid));
+    }
+    return resolved.get(chat);
+  }
+
   async function describe(W, msg) {
     const kind = KINDS[msg.type];
     if (!kind) return null; // protocol messages, reactions, revokes, system notices
     const id = msg.id || {};
+    const chat = ser(id.remote || msg.from);
     const out = {
       id: ser(id),
-      chat: ser(id.remote || msg.from),
+      chat,
+      phone_chat: await phoneChat(W, chat),
       from_me: !!id.fromMe,
       kind,
       body: kind === "text" ? msg.body || "" : msg.caption || "",
@@ -146,14 +179,16 @@
       once(c.id, async () => {
         const existing = await alreadySent(W, c.id);
         if (existing) return existing;
-        const r = await W.chat.sendTextMessage(c.chat, c.text, { messageId: c.id, createChat: true });
+        const chat = await resolveChat(W, c.chat);
+        const r = await W.chat.sendTextMessage(chat, c.text, { messageId: c.id, createChat: true });
         return { id: ser(r.id), ack: r.ack, resent: true };
       }),
     send_media: (W, c) =>
       once(c.id, async () => {
         const existing = await alreadySent(W, c.id);
         if (existing) return existing;
-        const r = await W.chat.sendFileMessage(c.chat, c.data_url, {
+        const chat = await resolveChat(W, c.chat);
+        const r = await W.chat.sendFileMessage(chat, c.data_url, {
           type: c.kind === "audio" ? "audio" : c.kind === "image" ? "image" : "document",
           filename: c.filename || undefined,
           caption: c.caption || undefined,
@@ -163,7 +198,7 @@
         return { id: ser(r.id), ack: r.ack, resent: true };
       }),
     mark_read: async (W, c) => {
-      await W.chat.markIsRead(c.chat);
+      await W.chat.markIsRead(await resolveChat(W, c.chat));
       return null;
     },
     list_chats: async (W) =>

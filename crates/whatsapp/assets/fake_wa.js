@@ -8,6 +8,8 @@
 //   GET  /__fake/sent?id=ID       that message, or 404
 //   GET  /__fake/inbox?after=N    messages from simulated contacts with seq > N
 //   GET  /__fake/media?id=ID      the bytes of an incoming media message
+//   GET  /__fake/exists?id=CHAT   {wid, lid} WhatsApp knows that chat by, or 404
+//   GET  /__fake/pnlid?id=LID     {lid, phone} behind a LID, or 404
 // Test hooks live on window.__fake (scan, rotateQr, poll, ack, setOnline,
 // logoutFromPhone, setSendLatency, hang), called by Rust through the instance actor.
 (() => {
@@ -170,6 +172,17 @@
       list: async () => [...new Set([...incoming.values()].map((m) => m.chat))].map((c) => ({ id: wid(c), name: null, unreadCount: 0 })),
     },
     contact: {
+      // As wa-js: {wid, lid} for a number on WhatsApp (the wid may be an old
+      // 8-digit id), null for one without WhatsApp.
+      queryExists: async (id) => {
+        const found = await api(`exists?id=${encodeURIComponent(String(id))}`);
+        return found ? { wid: wid(found.wid), lid: found.lid ? wid(found.lid) : undefined, biz: false } : null;
+      },
+      // As wa-js: the phone behind a LID when WhatsApp shares it, else {}.
+      getPnLidEntry: async (id) => {
+        const found = await api(`pnlid?id=${encodeURIComponent(String(id))}`);
+        return found ? { lid: wid(found.lid), phoneNumber: wid(found.phone) } : {};
+      },
       get: async (id) => {
         const m = [...incoming.values()].find((x) => x.chat === String(id));
         return m ? { id: wid(m.chat), name: null, pushname: m.name } : null;

@@ -586,6 +586,16 @@ impl Fleet {
         Ok(SandboxServer::open(&self.sandbox_dir(id))?.sent()?)
     }
 
+    /// Says how the Sandbox's fake WhatsApp addresses a phone: an old
+    /// 8-digit id, a LID, no WhatsApp (sandbox_directory.rs; tests, demos).
+    pub fn sandbox_list(
+        &self,
+        id: InstanceId,
+        listing: crate::sandbox_directory::Listing,
+    ) -> Result<(), FleetError> {
+        Ok(SandboxServer::open(&self.sandbox_dir(id))?.list(listing)?)
+    }
+
     /// Asks for a code to type on the phone instead of scanning the QR.
     pub async fn pairing_code(
         &self,
@@ -1036,9 +1046,12 @@ fn stored_status(status: &Status) -> (InstanceStatus, Option<String>, Option<Str
 }
 
 /// The store's view of a WhatsApp message; `None` for chats that are not one
-/// person (groups, broadcasts), which ZapDesk does not handle yet.
+/// person (groups, broadcasts), which ZapDesk does not handle yet, and for
+/// a LID chat whose phone WhatsApp does not share (ZapDesk's contacts are
+/// phones; such a chat cannot be answered or matched to anyone).
 fn to_inbound(m: &WaMessage) -> Option<Inbound> {
-    let phone = phone_of_chat(&m.chat)?;
+    // A LID chat is the person behind it: the bridge resolved their phone.
+    let phone = phone_of_chat(m.phone_chat.as_deref().unwrap_or(&m.chat))?;
     let kind = match m.kind {
         WaKind::Text => MessageKind::Text,
         WaKind::Image => MessageKind::Image,

@@ -14,6 +14,7 @@ pub mod profile;
 pub mod protocol;
 pub mod qr;
 pub mod sandbox;
+pub mod sandbox_directory;
 pub mod status;
 
 /// Runs `on_change` each time `changes` moves (the sync runner's count of

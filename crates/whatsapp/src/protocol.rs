@@ -27,8 +27,12 @@ pub enum WaKind {
 pub struct WaMessage {
     /// WhatsApp's serialized id, e.g. `false_5511987654321@c.us_3EB0…`.
     pub id: String,
-    /// The chat, e.g. `5511987654321@c.us`.
+    /// The chat, e.g. `5511987654321@c.us`, an old `551187654321@c.us`,
+    /// or a LID (`208715302051234@lid`).
     pub chat: String,
+    /// For a LID chat, the `<phone>@c.us` behind it when WhatsApp shares it.
+    #[serde(default)]
+    pub phone_chat: Option<String>,
     pub from_me: bool,
     pub kind: WaKind,
     /// Text, or the caption of media.
@@ -133,10 +137,12 @@ pub fn chat_id(e164: &str) -> String {
     format!("{digits}@c.us")
 }
 
-/// The E.164 phone of a one-to-one chat id, or `None` for groups and others.
+/// The E.164 phone ZapDesk stores for a one-to-one chat id (an old 8-digit
+/// Brazilian id gets its ninth digit), or `None` for groups and others.
 pub fn phone_of_chat(chat: &str) -> Option<String> {
     let user = chat.strip_suffix("@c.us")?;
-    (!user.is_empty() && user.chars().all(|c| c.is_ascii_digit())).then(|| format!("+{user}"))
+    (!user.is_empty() && user.chars().all(|c| c.is_ascii_digit()))
+        .then(|| zapdesk_core::phone::from_whatsapp(user))
 }
 
 /// The id we give an outgoing message before sending it, so that after a
@@ -201,7 +207,13 @@ mod tests {
             phone_of_chat("5511987654321@c.us").as_deref(),
             Some("+5511987654321")
         );
+        assert_eq!(
+            phone_of_chat("551187654321@c.us").as_deref(),
+            Some("+5511987654321"),
+            "an account from before the ninth digit is the same contact"
+        );
         assert_eq!(phone_of_chat("12036304@g.us"), None);
+        assert_eq!(phone_of_chat("208715302051234@lid"), None);
         let id = outgoing_message_id("5511@c.us", uuid::Uuid::nil());
         assert_eq!(id, "true_5511@c.us_3EB00000000000000000");
     }

@@ -14,7 +14,8 @@ use std::sync::Mutex;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::{WaKind, chat_id};
+use crate::protocol::WaKind;
+use crate::sandbox_directory::{Directory, Listing};
 
 const FAKE_PAGE: &str = include_str!("../assets/fake_wa.html");
 const FAKE_SCRIPT: &str = include_str!("../assets/fake_wa.js");
@@ -154,8 +155,9 @@ impl SandboxServer {
         if digits.len() < 8 {
             return Err(SandboxError::BadPhone(msg.from.clone()));
         }
-        let chat = chat_id(phone);
         let _g = self.guard();
+        // The chat WhatsApp delivers it in: an old 8-digit id or a LID for some.
+        let chat = Directory::load(&self.dir)?.chat_of(phone);
         let seq = read_lines::<InboxRecord>(&self.dir.join("inbox.jsonl"))?.len() as u64 + 1;
         let id = format!(
             "false_{chat}_3A{}",
@@ -186,6 +188,14 @@ impl SandboxServer {
         };
         append_line(&self.dir.join("inbox.jsonl"), &record)?;
         Ok(id)
+    }
+
+    /// Says how WhatsApp addresses a phone (sandbox_directory.rs).
+    pub fn list(&self, listing: Listing) -> Result<(), SandboxError> {
+        let _g = self.guard();
+        let mut directory = Directory::load(&self.dir)?;
+        directory.list(listing);
+        write_atomic(&self.dir.join("directory.json"), &directory.to_bytes()?)
     }
 
     /// Every message the page sent, in order, duplicates included.
@@ -261,6 +271,20 @@ impl SandboxServer {
                 let all: Vec<InboxRecord> = read_lines(&self.dir.join("inbox.jsonl"))?;
                 let newer: Vec<InboxRecord> = all.into_iter().filter(|m| m.seq > after).collect();
                 json(&newer)
+            }
+            ("GET", "/__fake/exists") => {
+                let id = param("id").unwrap_or_default();
+                match Directory::load(&self.dir)?.exists(&id) {
+                    Some(found) => json(&found),
+                    None => Ok(text(404, "text/plain", "not found")),
+                }
+            }
+            ("GET", "/__fake/pnlid") => {
+                let id = param("id").unwrap_or_default();
+                match Directory::load(&self.dir)?.pn_of_lid(&id) {
+                    Some(found) => json(&found),
+                    None => Ok(text(404, "text/plain", "not found")),
+                }
             }
             ("GET", "/__fake/media") => {
                 let id = param("id").unwrap_or_default();

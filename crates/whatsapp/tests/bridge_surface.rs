@@ -31,6 +31,8 @@ const SURFACE: &[&str] = &[
     "chat.downloadMedia",
     "chat.list",
     "contact.get",
+    "contact.queryExists",
+    "contact.getPnLidEntry",
 ];
 
 fn missing_members_script() -> String {

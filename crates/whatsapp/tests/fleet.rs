@@ -678,3 +678,125 @@ async fn a_synced_row_pointing_outside_its_media_folder_is_never_sent() {
     );
     d.fleet.shutdown().await;
 }
+
+/// Waits, change by change, until the fake WhatsApp received `n` sends.
+async fn until_sent(d: &mut Desk, n: usize) -> Vec<zapdesk_whatsapp::sandbox::Sent> {
+    tokio::time::timeout(common::WAIT, async {
+        loop {
+            let sent = d.fleet.sandbox_sent(d.number).unwrap();
+            if sent.len() >= n {
+                return sent;
+            }
+            d.events.recv().await.unwrap();
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("fewer than {n} sends"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_whatsapp_knows_by_an_old_id_or_a_lid_are_one_contact_each() {
+    use zapdesk_whatsapp::sandbox_directory::Listing;
+    let _one = common::serial();
+    let mut d = desk().await;
+    // Kátia's account predates the ninth digit; Rui hides his number behind
+    // a LID; Zé's number has no WhatsApp.
+    for listing in [
+        Listing {
+            phone: "+5511987654321".into(),
+            wid: Some("551187654321@c.us".into()),
+            ..Default::default()
+        },
+        Listing {
+            phone: "+5521912345678".into(),
+            lid: Some("208715302051234@lid".into()),
+            ..Default::default()
+        },
+        Listing {
+            phone: "+5531999990000".into(),
+            absent: true,
+            ..Default::default()
+        },
+    ] {
+        d.fleet.sandbox_list(d.number, listing).unwrap();
+    }
+    // The operator typed Kátia with the ninth digit, as people write it now.
+    let katia = zapdesk_core::contacts::create(
+        &d.store,
+        d.account,
+        &zapdesk_core::contacts::ContactInput {
+            phone: "(11) 98765-4321".into(),
+            name: Some("Kátia".into()),
+        },
+    )
+    .await
+    .unwrap();
+    pair(&mut d).await;
+    write(&d, "+5511987654321", "Oi, sou a Kátia").await;
+    until_new_message(&mut d).await;
+    write(&d, "+5521912345678", "Rui aqui").await;
+    until_new_message(&mut d).await;
+
+    let list = conversations::list(
+        &d.store,
+        d.account,
+        &ListFilter {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut phones: Vec<&str> = list.iter().map(|c| c.contact_phone.as_str()).collect();
+    phones.sort_unstable();
+    assert_eq!(phones, ["+5511987654321", "+5521912345678"]);
+    assert!(
+        list.iter().any(|c| c.contact_id == katia.id),
+        "Kátia's old id is the contact typed with the 9"
+    );
+
+    // Replies go to the ids WhatsApp knows them by.
+    for c in &list {
+        d.fleet
+            .reply(d.account, c.id, MessageId::new(), "Olá!")
+            .await
+            .unwrap();
+    }
+    let mut chats: Vec<String> = until_sent(&mut d, 2)
+        .await
+        .into_iter()
+        .map(|s| s.chat)
+        .collect();
+    chats.sort_unstable();
+    assert_eq!(chats, ["551187654321@c.us", "5521912345678@c.us"]);
+
+    // A number without WhatsApp fails with that reason, and the queue goes on.
+    let ze = zapdesk_core::contacts::create(
+        &d.store,
+        d.account,
+        &zapdesk_core::contacts::ContactInput {
+            phone: "+55 31 99999-0000".into(),
+            name: Some("Zé".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let to_ze = conversations::open(&d.store, d.account, d.number, ze.id)
+        .await
+        .unwrap();
+    let lost = MessageId::new();
+    d.fleet
+        .reply(d.account, to_ze, lost, "Oi Zé")
+        .await
+        .unwrap();
+    let kept = MessageId::new();
+    d.fleet
+        .reply(d.account, list[0].id, kept, "Mais uma")
+        .await
+        .unwrap();
+    let failed = until_message(&mut d, lost, MessageStatus::Failed).await;
+    assert_eq!(failed.error.as_deref(), Some("not_on_whatsapp"));
+    until_message(&mut d, kept, MessageStatus::Sent).await;
+    assert_eq!(d.fleet.sandbox_sent(d.number).unwrap().len(), 3);
+    d.fleet.shutdown().await;
+}

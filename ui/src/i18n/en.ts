@@ -374,6 +374,8 @@ export const en: Record<MessageKey, string> = {
   "inbox.status.read": "Read",
   "inbox.status.played": "Played",
   "inbox.status.failed": "Failed: {reason}",
+  "inbox.failReason.notOnWhatsapp": "this number has no WhatsApp",
+  "inbox.failReason.whatsapp": "WhatsApp refused the message",
   "inbox.mediaTooLarge": "file too large, not downloaded",
   "inbox.via": "via {number}",
 

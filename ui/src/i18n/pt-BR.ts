@@ -372,6 +372,8 @@ export const ptBR = {
   "inbox.status.read": "Lida",
   "inbox.status.played": "Ouvida",
   "inbox.status.failed": "Falhou: {reason}",
+  "inbox.failReason.notOnWhatsapp": "este número não tem WhatsApp",
+  "inbox.failReason.whatsapp": "o WhatsApp recusou a mensagem",
   "inbox.mediaTooLarge": "arquivo grande demais, não baixado",
   "inbox.via": "via {number}",
 

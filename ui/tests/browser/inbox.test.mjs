@@ -265,3 +265,20 @@ test("a double click on Enviar sends the reply once, and the next reply is a new
   assert.equal(ids.size, 2);
   await app.close();
 });
+
+test("a reply to a number without WhatsApp says so in words", async () => {
+  const app = await openApp(browser, server.url, seed());
+  const { page } = app;
+  await page.evaluate(() => {
+    const conv = window.__MOCK__.state.conversations.find((c) => c.contact_name === "Ana");
+    window.__MOCK__.message(conv, { direction: "outbound", body: "Oi Ana", status: "failed", error: "not_on_whatsapp" });
+    window.__MOCK__.message(conv, { direction: "outbound", body: "Outra", status: "failed", error: "Media upload failed" });
+  });
+  await inbox(app);
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
+  const bubble = page.getByTestId("bubble").filter({ hasText: "Oi Ana" });
+  await bubble.getByText("Falhou: este número não tem WhatsApp").waitFor();
+  // A refusal of WhatsApp's own is shown as it came.
+  await page.getByTestId("bubble").filter({ hasText: "Outra" }).getByText("Falhou: Media upload failed").waitFor();
+  await app.close();
+});

@@ -204,6 +204,9 @@ fn reason_text(reason: Option<&str>, lang: Lang) -> String {
                 "opted out during the campaign",
             )
             .to_owned(),
+        Some("not_on_whatsapp") => lang
+            .pick("número sem WhatsApp", "number has no WhatsApp")
+            .to_owned(),
         Some(other) => other.to_owned(),
     }
 }

@@ -266,11 +266,9 @@ async fn contact_for(
     account: AccountId,
     msg: &Inbound,
 ) -> Result<ContactId, InboxError> {
-    // The phone exactly as WhatsApp identifies the chat: replies go back to
-    // it. (Some Brazilian accounts are still known to WhatsApp without the
-    // ninth digit; `phone::normalize` would add it and address another chat.
-    // Matching those to contacts typed with the 9 needs WhatsApp's own
-    // lookup — WPP.contact.queryExists — which the contacts work will add.)
+    // The phone as ZapDesk stores it (the fleet gave an old 8-digit WhatsApp
+    // id its ninth digit: `phone::from_whatsapp`); the bridge finds the id
+    // WhatsApp knows it by again before each send (`queryExists`).
     let phone = msg.phone.clone();
     let name = msg
         .push_name

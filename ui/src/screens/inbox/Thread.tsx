@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ChangeEvent, type KeyboardEvent } from "react";
 import { useApp } from "../../context";
-import { useI18n } from "../../i18n";
+import { useI18n, type MessageKey, type Translate } from "../../i18n";
 import {
   AppError, call, commands,
   type ContactPanel, type ConversationStatus, type Message, type Note, type QuickReply, type User,
@@ -17,6 +17,18 @@ const EMOJI = ["😀", "😂", "😊", "😍", "👍", "🙏", "👏", "🎉", "
 type Item = { at: number; message: Message; note?: undefined } | { at: number; note: Note; message?: undefined };
 
 /** One conversation: its header with the work on it, the timeline, the composer and the contact. */
+// The reasons ZapDesk gives a failed send itself, in words; WhatsApp's own
+// (a refusal of wa-js) are shown as they came.
+const FAIL_REASONS: Record<string, MessageKey> = {
+  not_on_whatsapp: "inbox.failReason.notOnWhatsapp",
+  WhatsApp: "inbox.failReason.whatsapp",
+};
+
+function failReason(t: Translate, error: string | null | undefined): string {
+  const key = error ? FAIL_REASONS[error] : undefined;
+  return key ? t(key) : error ?? "";
+}
+
 export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
   conversation: string;
   jumpTo: string | null;
@@ -228,12 +240,12 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
                   {time(item.at)}
                   {m.direction === "outbound" && (
                     <span className={`tick ${m.status}`} data-testid="tick" data-status={m.status}
-                      title={m.status === "failed" ? t("inbox.status.failed", { reason: m.error ?? "" }) : t(`inbox.status.${m.status === "received" ? "sent" : m.status}`)}>
+                      title={m.status === "failed" ? t("inbox.status.failed", { reason: failReason(t, m.error) }) : t(`inbox.status.${m.status === "received" ? "sent" : m.status}`)}>
                       {TICKS[m.status] ?? ""}
                     </span>
                   )}
                 </span>
-                {m.status === "failed" && <span className="fail-reason">{t("inbox.status.failed", { reason: m.error ?? "" })}</span>}
+                {m.status === "failed" && <span className="fail-reason">{t("inbox.status.failed", { reason: failReason(t, m.error) })}</span>}
               </div>
             )];
           })}
