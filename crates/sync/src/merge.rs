@@ -217,8 +217,9 @@ fn synced(name: &str) -> Option<&'static SyncTable> {
 /// Merges the local row `from` into `to`, in one local transaction. When no
 /// local row has `to`, `from` takes that id. When one has (this desktop holds
 /// an older copy of the server's row, under another key), `from`'s
-/// references move to it and `from` is deleted: the server's values win,
-/// nothing that hung on `from` is lost.
+/// references move to it and `from` is deleted: the server's values win
+/// (but for a later opt-out on `from`, [`keep_own_clock`]), nothing that
+/// hung on `from` is lost.
 async fn adopt(
     local: &SqlitePool,
     account: Uuid,
@@ -258,8 +259,11 @@ async fn adopt(
     if !exists {
         // The old id may have reached the server before its key changed.
         tombstone(&mut tx, account, keyed.table, "id", from, &hlc).await?;
-    } else if keyed.table == "contacts" {
-        join_threads(&mut tx, account, from, to).await?;
+    } else {
+        keep_own_clock(&mut tx, account, keyed.table, from, to).await?;
+        if keyed.table == "contacts" {
+            join_threads(&mut tx, account, from, to).await?;
+        }
     }
     // Where `to` has the same link already (a tag on both), the row stays
     // behind and goes with `from` below.
@@ -313,6 +317,34 @@ async fn adopt(
         .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// The row that stays keeps its values, but not at the cost of a later
+/// decision made on the one that goes (a contact's opt-out, which must never
+/// be lost to a merge): that column comes along when its own clock is later.
+/// The contacts trigger stamps the change with a new clock, pushed with `to`.
+async fn keep_own_clock(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    account: Uuid,
+    table: &str,
+    from: Uuid,
+    to: Uuid,
+) -> Result<(), SyncError> {
+    let Some((column, clock)) = synced(table).and_then(|t| t.own_clock) else {
+        return Ok(());
+    };
+    sqlx::query(&format!(
+        "UPDATE {table} SET {column} = f.{column}, {clock} = f.{clock}
+         FROM (SELECT {column}, {clock} FROM {table} WHERE account_id = ?1 AND id = ?2) AS f
+         WHERE {table}.account_id = ?1 AND {table}.id = ?3
+           AND coalesce({table}.{clock}, '') < coalesce(f.{clock}, '')"
+    ))
+    .bind(account)
+    .bind(from)
+    .bind(to)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Two contacts becoming one may each have a conversation on the same

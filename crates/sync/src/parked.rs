@@ -112,13 +112,19 @@ pub async fn retry(local: &SqlitePool) -> Result<u64, SyncError> {
             if let Some(table) = crate::tables::table(&table_name)
                 && op == "upsert"
             {
-                // Changing only the clock: the sync triggers stay quiet.
+                // Changing only the clock: the sync triggers stay quiet. A
+                // column's own clock (the opt-out's) was stamped with the
+                // same clock ahead, and is refused alike: it moves too.
+                let own = table
+                    .own_clock
+                    .map(|(_, c)| format!(", {c} = CASE WHEN {c} > ?1 THEN ?1 ELSE {c} END"))
+                    .unwrap_or_default();
                 let mut sql = format!(
-                    "UPDATE {} SET hlc = ? WHERE account_id = ? AND {} = ?",
+                    "UPDATE {} SET hlc = ?1{own} WHERE account_id = ?2 AND {} = ?3",
                     table.name, table.outbox_key[0]
                 );
                 if let Some(k2) = table.outbox_key.get(1) {
-                    sql.push_str(&format!(" AND {k2} = ?"));
+                    sql.push_str(&format!(" AND {k2} = ?4"));
                 }
                 let mut query = sqlx::query(&sql).bind(&fresh).bind(account).bind(key1);
                 if table.outbox_key.len() > 1 {

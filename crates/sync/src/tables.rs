@@ -82,6 +82,12 @@ pub struct SyncTable {
     /// A local-only column derived from a synced one: (local column, source
     /// column); the value is `fold(source)` (contacts.name_folded, tags.name_folded).
     pub folded: Option<(&'static str, &'static str)>,
+    /// A column that merges by its own clock rather than the row's:
+    /// (column, clock column), both among `columns`. A pulled or pushed row
+    /// changes the column only with a later clock of its own, and the rest
+    /// of the row only with a later row clock (contacts' opt-out,
+    /// migrations/sqlite/0016 and postgres/0009; docs/sync.md).
+    pub own_clock: Option<(&'static str, &'static str)>,
     pub push: Push,
 }
 
@@ -106,6 +112,7 @@ pub static TABLES: &[SyncTable] = &[
         outbox_key: &["id"],
         parents: &[],
         folded: None,
+        own_clock: None,
         push: Push::UpdateOnly(&[
             "name",
             "phone",
@@ -126,11 +133,14 @@ pub static TABLES: &[SyncTable] = &[
             col("opted_out_at", Int),
             col("created_at", Int),
             col("updated_at", Int),
+            col("opted_out_hlc", Text),
         ],
         primary_key: &["id"],
         outbox_key: &["id"],
         parents: &[],
         folded: Some(("name_folded", "name")),
+        // An opt-out is never lost to an unrelated edit of the row (LGPD).
+        own_clock: Some(("opted_out_at", "opted_out_hlc")),
         push: Push::Upsert,
     },
     SyncTable {
@@ -149,6 +159,7 @@ pub static TABLES: &[SyncTable] = &[
         // Unique per account (migrations/sqlite/0015): a pulled twin of a
         // local tag ("VIP" for "vip") is refused as a conflict, not a second tag.
         folded: Some(("name_folded", "name")),
+        own_clock: None,
         push: Push::Upsert,
     },
     SyncTable {
@@ -167,6 +178,7 @@ pub static TABLES: &[SyncTable] = &[
         outbox_key: &["id"],
         parents: &[],
         folded: None,
+        own_clock: None,
         push: Push::Upsert,
     },
     SyncTable {
@@ -184,6 +196,7 @@ pub static TABLES: &[SyncTable] = &[
         outbox_key: &["id"],
         parents: &[],
         folded: None,
+        own_clock: None,
         push: Push::Upsert,
     },
     SyncTable {
@@ -199,6 +212,7 @@ pub static TABLES: &[SyncTable] = &[
         outbox_key: &["contact_id", "tag_id"],
         parents: &[("contact_id", "contacts"), ("tag_id", "tags")],
         folded: None,
+        own_clock: None,
         push: Push::Upsert,
     },
     SyncTable {
@@ -215,6 +229,7 @@ pub static TABLES: &[SyncTable] = &[
         outbox_key: &["contact_id", "field_id"],
         parents: &[("contact_id", "contacts"), ("field_id", "custom_fields")],
         folded: None,
+        own_clock: None,
         push: Push::Upsert,
     },
     // The inbox (migrations/sqlite/0010). Per-desktop columns stay out:
@@ -235,6 +250,7 @@ pub static TABLES: &[SyncTable] = &[
         outbox_key: &["id"],
         parents: &[],
         folded: None,
+        own_clock: None,
         push: Push::Upsert,
     },
     SyncTable {
@@ -257,6 +273,7 @@ pub static TABLES: &[SyncTable] = &[
         outbox_key: &["id"],
         parents: &[("contact_id", "contacts"), ("instance_id", "instances")],
         folded: None,
+        own_clock: None,
         push: Push::Upsert,
     },
     SyncTable {
@@ -289,6 +306,7 @@ pub static TABLES: &[SyncTable] = &[
             ("instance_id", "instances"),
         ],
         folded: None,
+        own_clock: None,
         push: Push::Upsert,
     },
     SyncTable {
@@ -305,6 +323,7 @@ pub static TABLES: &[SyncTable] = &[
         outbox_key: &["id"],
         parents: &[("conversation_id", "conversations")],
         folded: None,
+        own_clock: None,
         push: Push::Upsert,
     },
     SyncTable {
@@ -322,6 +341,7 @@ pub static TABLES: &[SyncTable] = &[
         outbox_key: &["id"],
         parents: &[],
         folded: None,
+        own_clock: None,
         push: Push::Upsert,
     },
     // The audit log (migrations/sqlite/0012): written once, by the desktop
@@ -342,6 +362,7 @@ pub static TABLES: &[SyncTable] = &[
         outbox_key: &["id"],
         parents: &[],
         folded: None,
+        own_clock: None,
         push: Push::Append,
     },
     // Campaigns (migrations/sqlite/0011). Not synced: recipients_removed,
@@ -371,6 +392,7 @@ pub static TABLES: &[SyncTable] = &[
         outbox_key: &["id"],
         parents: &[],
         folded: None,
+        own_clock: None,
         push: Push::Upsert,
     },
     SyncTable {
@@ -391,6 +413,7 @@ pub static TABLES: &[SyncTable] = &[
         outbox_key: &["campaign_id", "contact_id"],
         parents: &[("campaign_id", "campaigns"), ("contact_id", "contacts")],
         folded: None,
+        own_clock: None,
         push: Push::Upsert,
     },
     SyncTable {
@@ -408,6 +431,7 @@ pub static TABLES: &[SyncTable] = &[
         outbox_key: &["campaign_id"],
         parents: &[("campaign_id", "campaigns")],
         folded: None,
+        own_clock: None,
         push: Push::Upsert,
     },
 ];
@@ -577,7 +601,8 @@ impl SyncTable {
     /// Applies a pulled live row: parameters are the columns in order, then
     /// the clock, then the folded value if any. Inserted unless a parent is
     /// gone or a local delete with a later clock is waiting to be pushed;
-    /// updated only when the pulled clock is later than the row's.
+    /// updated only when the pulled clock is later than the row's (a column
+    /// with its own clock: when its clock is later, and only that column).
     pub(crate) fn local_apply_row(&self) -> String {
         self.local_apply_rows(1)
     }
@@ -594,18 +619,54 @@ impl SyncTable {
         let n = self.columns.len();
         let width = self.apply_width();
         let mut cols = self.column_list("");
-        let mut sets: Vec<String> = self
+        let mut updated: Vec<&str> = self
             .columns
             .iter()
-            .filter(|c| !self.primary_key.contains(&c.name))
-            .map(|c| format!("{0} = excluded.{0}", c.name))
+            .map(|c| c.name)
+            .filter(|c| !self.primary_key.contains(c))
             .collect();
         cols.push_str(", hlc");
-        sets.push("hlc = excluded.hlc".to_owned());
+        updated.push("hlc");
         if let Some((folded, _)) = self.folded {
             cols.push_str(&format!(", {folded}"));
-            sets.push(format!("{folded} = excluded.{folded}"));
+            updated.push(folded);
         }
+        let row_newer = format!(
+            "{name}.hlc IS NULL OR {name}.hlc < excluded.hlc",
+            name = self.name
+        );
+        // A column with its own clock: each part of the row from the side
+        // whose clock for it is later (both sides' parts may be).
+        let (sets, newer): (Vec<String>, String) = match self.own_clock {
+            None => (
+                updated
+                    .iter()
+                    .map(|c| format!("{c} = excluded.{c}"))
+                    .collect(),
+                row_newer,
+            ),
+            Some((column, clock)) => {
+                let own_newer = format!(
+                    "coalesce({name}.{clock}, '') < coalesce(excluded.{clock}, '')",
+                    name = self.name
+                );
+                let sets = updated
+                    .iter()
+                    .map(|c| {
+                        let when = if *c == column || *c == clock {
+                            &own_newer
+                        } else {
+                            &row_newer
+                        };
+                        format!(
+                            "{c} = CASE WHEN {when} THEN excluded.{c} ELSE {name}.{c} END",
+                            name = self.name
+                        )
+                    })
+                    .collect();
+                (sets, format!("{row_newer} OR {own_newer}"))
+            }
+        };
         let values: Vec<String> = (0..rows)
             .map(|r| {
                 let params: Vec<String> =
@@ -645,7 +706,7 @@ impl SyncTable {
         format!(
             "INSERT INTO {name} ({cols}) SELECT * FROM (VALUES {values}) AS v WHERE {conditions}
              ON CONFLICT ({pk}) DO UPDATE SET {sets}
-             WHERE {name}.hlc IS NULL OR {name}.hlc < excluded.hlc",
+             WHERE {newer}",
             name = self.name,
             values = values.join(", "),
             conditions = conditions.join(" AND "),
@@ -697,11 +758,22 @@ impl SyncTable {
                         "deleted_at = NULL".to_owned(),
                     ])
                     .collect();
+                // An older row whose own-clock column is later goes through
+                // too: the server's trigger (remote 0009) then takes only
+                // that column from it, and keeps each part's later value.
+                let own_newer = self
+                    .own_clock
+                    .map(|(_, clock)| {
+                        format!(
+                            " OR coalesce(t.{clock}, '') COLLATE \"C\" < coalesce(EXCLUDED.{clock}, '') COLLATE \"C\""
+                        )
+                    })
+                    .unwrap_or_default();
                 format!(
                     "INSERT INTO zapdesk.{name} AS t ({cols}, hlc)
                      SELECT * FROM UNNEST({arrays})
                      ON CONFLICT ({pk}) DO UPDATE SET {sets}
-                     WHERE t.hlc < EXCLUDED.hlc",
+                     WHERE t.hlc < EXCLUDED.hlc{own_newer}",
                     name = self.name,
                     cols = self.column_list(""),
                     arrays = arrays.join(", "),
@@ -815,6 +887,9 @@ mod tests {
             }
             assert!(t.column_index(t.account_column).is_some(), "{}", t.name);
             for (c, _) in t.parents {
+                assert!(t.column_index(c).is_some(), "{}.{c}", t.name);
+            }
+            for c in t.own_clock.iter().flat_map(|(c, k)| [c, k]) {
                 assert!(t.column_index(c).is_some(), "{}.{c}", t.name);
             }
         }
