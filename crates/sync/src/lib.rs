@@ -22,6 +22,7 @@ pub mod parked;
 pub mod provision;
 pub mod pull;
 pub mod push;
+mod republish;
 pub mod runner;
 pub mod saved;
 pub mod scram;

@@ -196,6 +196,12 @@ pub async fn pull_account(
     .bind(restart)
     .execute(&mut *tx)
     .await?;
+    if restart {
+        // That server may lack what this desktop pushed to it (or to the
+        // one before it): everything goes again, with the cursor's reset.
+        let queued = crate::republish::requeue_account(&mut tx, account).await?;
+        tracing::warn!("sync: account {account}: {queued} rows queued to push again");
+    }
     // Back to 0 before the commit: no other writer ever sees the guard set.
     sqlx::query("UPDATE sync_apply SET applying = 0 WHERE id = 1")
         .execute(&mut *tx)

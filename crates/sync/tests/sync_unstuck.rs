@@ -288,6 +288,50 @@ async fn a_server_that_went_back_or_was_replaced_is_pulled_from_the_start() {
 }
 
 #[tokio::test]
+async fn a_server_restored_without_some_rows_gets_them_again_from_the_desktops() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let acc = a.account_id();
+    contacts::create(&a.store, acc, &person("+5511987650001", "Maria"))
+        .await
+        .unwrap();
+    a.sync().await;
+    // The server comes back from a backup taken before Maria was pushed:
+    // her row is simply not there (no tombstone), under a new epoch.
+    let mut owner = db.connect_owner().await;
+    for sql in [
+        "SET session_replication_role = replica".to_owned(),
+        format!(
+            "DELETE FROM zapdesk.contacts WHERE account_id = '{}'",
+            a.account
+        ),
+        "SET session_replication_role = origin".to_owned(),
+        "UPDATE zapdesk.config SET value = gen_random_uuid()::text WHERE key = 'epoch'".to_owned(),
+    ] {
+        sqlx::query(&sql).execute(&mut owner).await.unwrap();
+    }
+    // A notices on its next pull and pushes everything again on the next push.
+    a.sync().await;
+    a.push().await;
+    let on_server: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM zapdesk.contacts WHERE account_id = $1")
+            .bind(a.account)
+            .fetch_one(&mut owner)
+            .await
+            .unwrap();
+    assert_eq!(on_server, 1, "Maria is back on the server");
+    // A desktop that joins now sees her, and everything converges.
+    let b = other_desktop(&db, &a).await;
+    b.sync().await;
+    assert_eq!(
+        count(&b, "SELECT count(*) FROM contacts WHERE account_id = ?").await,
+        1
+    );
+    assert_eq!(a.rows().await, b.rows().await);
+    assert_eq!(a.push().await.entries, 0, "and only once");
+}
+
+#[tokio::test]
 async fn only_the_accounts_the_server_shares_count_as_waiting() {
     let (db, _) = ScratchDatabase::provisioned().await;
     let a = first_desktop(&db).await;
