@@ -128,7 +128,9 @@ pub async fn create(store: &Store, account: AccountId, input: &TagInput) -> Resu
     if let Some((_, existing)) = folded_twin(store.pool(), account, &name).await? {
         return Err(TagError::Duplicate(existing));
     }
-    let id = natural_or_fresh(store.pool(), "tags", account, "tag", &name.to_lowercase()).await?;
+    // Keyed by the folded name, as the name is unique (0015): "Promoção" and
+    // "promocao" created offline on two desktops are one tag once synced.
+    let id = natural_or_fresh(store.pool(), "tags", account, "tag", &fold(&name)).await?;
     sqlx::query_as(&format!(
         "INSERT INTO tags (id, account_id, name, name_folded, color, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
     ))
@@ -279,9 +281,8 @@ pub(crate) async fn ensure_in(
         .fetch_one(&mut **tx)
         .await?;
     let color = PALETTE[usize::try_from(count).unwrap_or(0) % PALETTE.len()];
-    let id = TagId::from_uuid(
-        natural_or_fresh(&mut **tx, "tags", account, "tag", &name.to_lowercase()).await?,
-    );
+    let id =
+        TagId::from_uuid(natural_or_fresh(&mut **tx, "tags", account, "tag", &fold(name)).await?);
     sqlx::query(
         "INSERT INTO tags (id, account_id, name, name_folded, color, created_at) VALUES (?, ?, ?, ?, ?, ?)",
     )

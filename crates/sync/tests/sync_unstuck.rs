@@ -332,6 +332,40 @@ async fn a_server_restored_without_some_rows_gets_them_again_from_the_desktops()
 }
 
 #[tokio::test]
+async fn one_tag_written_with_and_without_accents_on_two_desktops_is_one_tag() {
+    use zapdesk_core::tags::{self, TagInput};
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let acc = a.account_id();
+    a.sync().await;
+    let b = other_desktop(&db, &a).await;
+    b.sync().await;
+    // Offline, each desktop's operator creates the campaign's tag.
+    for (d, name) in [(&a, "Promoção"), (&b, "promocao")] {
+        tags::create(
+            &d.store,
+            acc,
+            &TagInput {
+                name: name.into(),
+                color: "#22aa55".into(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    a.sync().await;
+    b.sync().await;
+    a.sync().await;
+    for d in [&a, &b] {
+        assert_eq!(
+            count(d, "SELECT count(*) FROM tags WHERE account_id = ?").await,
+            1
+        );
+    }
+    assert_eq!(a.rows().await, b.rows().await);
+}
+
+#[tokio::test]
 async fn only_the_accounts_the_server_shares_count_as_waiting() {
     let (db, _) = ScratchDatabase::provisioned().await;
     let a = first_desktop(&db).await;
