@@ -4,6 +4,9 @@
 //! desktop A runs the number; desktop B sees the conversation, cannot start
 //! the number while A holds its lease, and a reply typed on B goes out once,
 //! from A, and B sees it sent. When A lets the number go, B takes it over.
+//! A number started before its account was shared stops when another desktop
+//! holds its lease; one whose lease questions hang stops before its lease
+//! runs out and sends nothing after.
 
 #![allow(clippy::unwrap_used)]
 // The serial guard is held for the whole test on purpose (see fleet.rs).
@@ -12,12 +15,16 @@
 mod common;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 use zapdesk_core::domain::{InstanceKind, MessageStatus};
 use zapdesk_core::inbox::conversations::{self, ListFilter};
 use zapdesk_core::instances::{self, NumberInput};
+use zapdesk_core::lease::{
+    LeaseAnswer, LeaseFuture, LeaseGate, LeaseUnknown, LocalOnly, RemoteHolder,
+};
 use zapdesk_core::{AccountId, ConversationId, InstanceId, Lang, Store};
 use zapdesk_sync::testing::desktop::{Desktop, first_desktop, other_desktop};
 use zapdesk_sync::testing::{ScratchDatabase, use_memory_keyring};
@@ -470,4 +477,214 @@ async fn a_campaign_made_on_desktop_b_is_sent_once_by_desktop_a_with_its_file() 
     side_a.fleet.shutdown().await;
     side_a.runner.shutdown().await;
     side_b.runner.shutdown().await;
+}
+
+/// Item 9: a number started while its account was this desktop's alone (the
+/// sync runner not connected yet) must not keep running once another desktop
+/// holds its lease. A runs it without a lease; B, sharing the account, takes
+/// the free lease; when A's fleet learns that accounts are shared, A's
+/// running number asks at once, and stops here (`lease_lost`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_started_before_its_account_was_shared_stops_when_another_desktop_holds_it() {
+    let _one = common::serial();
+    use_memory_keyring();
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    let mut side_a = side_renewing(&db, &a, Duration::from_millis(200)).await;
+    // As before the shell hands the fleet its sync runner: nothing is shared.
+    side_a.fleet.set_leases(Arc::new(LocalOnly));
+    let side_b = side_renewing(&db, &b, Duration::from_millis(200)).await;
+
+    let number = sandbox_number(&a).await;
+    side_a.fleet.start(acc, number).await.unwrap();
+    until_status(&mut side_a, number, |s| {
+        matches!(s, Status::AwaitingQr { .. })
+    })
+    .await;
+    after_pulls(&side_b, "A's number on B", async |s: &Store| {
+        instances::get(s, acc, number).await.ok()
+    })
+    .await;
+    // Nobody holds the lease on the server: B takes it and runs the number.
+    side_b.fleet.start(acc, number).await.unwrap();
+    assert_eq!(side_b.fleet.running(acc), vec![number]);
+
+    side_a.fleet.set_leases(side_a.runner.clone());
+    until_status(&mut side_a, number, |s| matches!(s, Status::Stopped)).await;
+    assert!(side_a.fleet.running(acc).is_empty());
+    let stored = instances::get(&a.store, acc, number).await.unwrap();
+    assert_eq!(stored.status_detail.as_deref(), Some("lease_lost"));
+    let holders = side_b.fleet.lease_holders(acc).await;
+    assert!(holders.len() == 1 && holders[0].mine, "{holders:?}");
+    assert_eq!(side_b.fleet.running(acc), vec![number]);
+
+    side_b.fleet.shutdown().await;
+    side_a.fleet.shutdown().await;
+    side_a.runner.shutdown().await;
+    side_b.runner.shutdown().await;
+}
+
+/// A lease gate that answers "held" until the link goes dead, then never
+/// answers (a query waiting on a connection that no longer carries anything).
+struct GoesSilent {
+    left: Duration,
+    silent: AtomicBool,
+}
+
+impl LeaseGate for GoesSilent {
+    fn take(
+        &self,
+        _: AccountId,
+        _: InstanceId,
+    ) -> LeaseFuture<'_, Result<LeaseAnswer, LeaseUnknown>> {
+        Box::pin(async move {
+            if self.silent.load(Ordering::SeqCst) {
+                std::future::pending::<()>().await;
+            }
+            Ok(LeaseAnswer::Held { left: self.left })
+        })
+    }
+
+    fn release(&self, _: AccountId, _: InstanceId) -> LeaseFuture<'_, ()> {
+        Box::pin(async {})
+    }
+
+    fn holders(&self, _: AccountId) -> LeaseFuture<'_, Vec<RemoteHolder>> {
+        Box::pin(async { Vec::new() })
+    }
+}
+
+/// Item 10: a desktop whose lease questions hang (its server link died, its
+/// WhatsApp did not) stops the number by its own clock before the lease runs
+/// out, and a message queued for the number is never claimed or sent; asked
+/// to start the number again, it refuses with the lease unknown instead of
+/// waiting for an answer that never comes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_whose_lease_questions_hang_stops_before_the_lease_runs_out() {
+    use zapdesk_core::accounts::{self, AccountInput};
+    use zapdesk_core::contacts::{self, ContactInput};
+
+    let _one = common::serial();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let acc = accounts::create(
+        &store,
+        &AccountInput {
+            name: "Padaria".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let (tx, events) = mpsc::unbounded_channel();
+    let fleet = Fleet::new(
+        store.clone(),
+        FleetConfig {
+            chromium: common::chromium(),
+            lease_every: Duration::from_millis(200),
+            ..FleetConfig::new(dir.path().to_path_buf())
+        },
+        Arc::new(move |e| {
+            let _ = tx.send(e);
+        }),
+    );
+    let gate = Arc::new(GoesSilent {
+        // Long enough to pair the number within one lease; renewed every 200 ms.
+        left: Duration::from_secs(5),
+        silent: AtomicBool::new(false),
+    });
+    fleet.set_leases(gate.clone());
+    let mut side = Side {
+        // Never connected: this desktop's leases come from `gate` alone.
+        runner: Arc::new(SyncRunner::new(store.clone(), Arc::new(|_| {}))),
+        fleet,
+        events,
+        store: store.clone(),
+    };
+    let number = instances::create(
+        &store,
+        acc,
+        &NumberInput {
+            name: "Balcão".into(),
+            kind: InstanceKind::Sandbox,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    SandboxServer::open(&dir.path().join("sandbox").join(number.to_string()))
+        .unwrap()
+        .set_state(&SandboxState {
+            qr_rotate_ms: 3_600_000,
+            ..SandboxState::default()
+        })
+        .unwrap();
+    pair(&mut side, acc, number).await;
+
+    // The phone goes offline: a reply queued now waits in the outbox.
+    side.fleet
+        .sandbox(acc, number, SandboxAction::SetOnline(false))
+        .await
+        .unwrap();
+    until_status(&mut side, number, |s| {
+        matches!(s, Status::Disconnected { .. })
+    })
+    .await;
+    let contact = contacts::create(
+        &store,
+        acc,
+        &ContactInput {
+            phone: "+5511987654321".into(),
+            name: Some("Cliente".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let conversation = conversations::open(&store, acc, number, contact.id)
+        .await
+        .unwrap();
+    let text = "Seu pedido saiu para entrega";
+    let queued = zapdesk_core::MessageId::new();
+    assert!(
+        !side
+            .fleet
+            .reply(acc, conversation, queued, text)
+            .await
+            .unwrap()
+    );
+
+    // The server link dies: no renewal ever answers.
+    gate.silent.store(true, Ordering::SeqCst);
+    until_status(&mut side, number, |s| matches!(s, Status::Stopped)).await;
+    assert!(side.fleet.running(acc).is_empty());
+    let stored = instances::get(&store, acc, number).await.unwrap();
+    assert_eq!(stored.status_detail.as_deref(), Some("lease_lost"));
+    let thread = conversations::thread(&store, acc, conversation, None, 10)
+        .await
+        .unwrap();
+    let row = thread.iter().find(|m| m.id == queued).unwrap();
+    assert_eq!(row.status, MessageStatus::Pending, "never claimed");
+    assert!(
+        !side
+            .fleet
+            .sandbox_sent(number)
+            .unwrap()
+            .iter()
+            .any(|s| s.text == text)
+    );
+
+    // Starting it again asks the silent gate: refused, not stuck.
+    let refused = tokio::time::timeout(common::WAIT, side.fleet.start(acc, number))
+        .await
+        .expect("a start waits forever for a lease answer")
+        .unwrap_err();
+    assert!(
+        matches!(refused, FleetError::LeaseUnknown(_)),
+        "{refused:?}"
+    );
+    assert!(side.fleet.running(acc).is_empty());
+    side.fleet.shutdown().await;
 }
