@@ -339,8 +339,10 @@ impl Fleet {
         // Before anything runs: another desktop may run this number.
         let asked = tokio::time::Instant::now();
         let lease = match self.ask(account, id).await {
-            Ok(LeaseAnswer::NotShared) => LeaseState::not_needed(),
-            Ok(LeaseAnswer::Held { left }) => LeaseState::held(asked, left),
+            Ok(LeaseAnswer::NotShared) => LeaseState::not_needed(self.config.lease_every),
+            Ok(LeaseAnswer::Held { left }) => {
+                LeaseState::held(asked, left, self.config.lease_every)
+            }
             Ok(LeaseAnswer::Elsewhere { holder_name, .. }) => {
                 return Err(FleetError::RunsElsewhere { holder_name });
             }
@@ -462,19 +464,22 @@ impl Fleet {
                 () = renew.notified() => {}
                 () = lease.expiry() => {}
             }
+            let could_claim = lease.may_claim();
             let asked = tokio::time::Instant::now();
-            // Only as long as the lease lasts: past it, the answer is late.
+            // Only as long as the lease lasts: past it, the answer is late
+            // (an answer ready at once still counts).
             let gate = self.leases();
             let answer = tokio::select! {
+                biased;
                 answer = gate.take(account, id) => Some(answer),
                 () = lease.expiry() => None,
             };
             let lost = match answer {
-                // Held, but answered too late to count: lost as well (it
-                // would be asked again at once, forever, otherwise).
+                // Held, but for no time left by this desktop's clock: lost
+                // as well (it would be asked again at once, forever).
                 Some(Ok(LeaseAnswer::Held { left })) => {
                     lease.renewed(asked, left);
-                    (!lease.live()).then(String::new)
+                    lease.ran_out().then(String::new)
                 }
                 Some(Ok(LeaseAnswer::NotShared)) => {
                     lease.set_not_needed();
@@ -484,7 +489,7 @@ impl Fleet {
                 // What was known holds until it runs out (then `expiry` ends the wait).
                 Some(Err(e)) => {
                     tracing::warn!("number {id}: lease not renewed: {}", e.0);
-                    (!lease.live()).then(String::new)
+                    lease.ran_out().then(String::new)
                 }
                 None => Some(String::new()),
             };
@@ -493,13 +498,18 @@ impl Fleet {
                 self.lose(account, id).await;
                 return;
             }
+            // Rows refused while the lease was short wait for this.
+            if !could_claim && lease.may_claim() {
+                self.kick_number(id);
+            }
         }
     }
 
     /// Whether a row may be claimed now to be sent by this number: it runs
-    /// here and its lease (when its account is shared) has not run out.
+    /// here and its lease (when its account is shared) lasts longer than a
+    /// renewal period more, so what is claimed goes out before it can end.
     fn may_claim(&self, id: InstanceId) -> bool {
-        self.lock().get(&id).is_some_and(|r| r.lease.live())
+        self.lock().get(&id).is_some_and(|r| r.lease.may_claim())
     }
 
     /// Stops a number whose lease this desktop lost, and waits to take it back.

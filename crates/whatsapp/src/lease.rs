@@ -28,19 +28,24 @@ enum Hold {
 #[derive(Debug)]
 pub(crate) struct LeaseState {
     hold: Mutex<Hold>,
+    /// How much of the lease a claim needs left: a row claimed goes out
+    /// afterwards, and must not go out after the lease could be another's.
+    margin: Duration,
 }
 
 impl LeaseState {
-    pub(crate) fn not_needed() -> LeaseState {
+    pub(crate) fn not_needed(margin: Duration) -> LeaseState {
         LeaseState {
             hold: Mutex::new(Hold::NotNeeded),
+            margin,
         }
     }
 
     /// A lease held for `left` from `asked`, the moment its question was sent.
-    pub(crate) fn held(asked: Instant, left: Duration) -> LeaseState {
+    pub(crate) fn held(asked: Instant, left: Duration, margin: Duration) -> LeaseState {
         LeaseState {
             hold: Mutex::new(Hold::Until(asked + left)),
+            margin,
         }
     }
 
@@ -60,11 +65,20 @@ impl LeaseState {
         self.set(Hold::NotNeeded);
     }
 
-    /// Whether this desktop may send for the number now.
-    pub(crate) fn live(&self) -> bool {
+    /// Whether a row may be claimed now: no lease is needed, or the one held
+    /// lasts more than `margin` longer.
+    pub(crate) fn may_claim(&self) -> bool {
         match self.get() {
             Hold::NotNeeded => true,
-            Hold::Until(until) => Instant::now() < until,
+            Hold::Until(until) => Instant::now() + self.margin < until,
+        }
+    }
+
+    /// Whether the lease may be another desktop's by now.
+    pub(crate) fn ran_out(&self) -> bool {
+        match self.get() {
+            Hold::NotNeeded => false,
+            Hold::Until(until) => Instant::now() >= until,
         }
     }
 
@@ -83,17 +97,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_lease_is_live_up_to_its_local_expiry_and_not_after() {
+    fn a_claim_needs_the_lease_to_last_past_the_margin() {
+        let margin = Duration::from_secs(5);
         let now = Instant::now();
         let long_ago = now.checked_sub(Duration::from_secs(30)).unwrap_or(now);
-        let ran_out = LeaseState::held(long_ago, Duration::from_secs(20));
-        assert_eq!(!ran_out.live(), long_ago < now);
-        ran_out.renewed(Instant::now(), Duration::from_secs(3600));
-        assert!(ran_out.live());
+        let lease = LeaseState::held(long_ago, Duration::from_secs(20), margin);
+        assert_eq!(lease.ran_out(), long_ago < now);
+        assert!(!lease.may_claim());
 
-        let lease = LeaseState::held(Instant::now(), Duration::ZERO);
-        assert!(!lease.live(), "a lease of no time left is not held");
+        lease.renewed(Instant::now(), Duration::from_secs(3600));
+        assert!(lease.may_claim() && !lease.ran_out());
+        lease.renewed(Instant::now(), Duration::from_secs(4));
+        assert!(!lease.may_claim(), "4 s left, 5 s needed");
+        assert!(!lease.ran_out(), "still held");
+
         lease.set_not_needed();
-        assert!(lease.live(), "an account not shared needs no lease");
+        assert!(
+            lease.may_claim() && !lease.ran_out(),
+            "an account not shared needs no lease"
+        );
+        let local = LeaseState::not_needed(margin);
+        assert!(local.may_claim() && !local.ran_out());
     }
 }

@@ -15,7 +15,7 @@
 mod common;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -526,11 +526,34 @@ async fn a_number_started_before_its_account_was_shared_stops_when_another_deskt
     side_b.runner.shutdown().await;
 }
 
-/// A lease gate that answers "held" until the link goes dead, then never
-/// answers (a query waiting on a connection that no longer carries anything).
+/// A lease gate that answers "held, for `left_ms` more" until the link goes
+/// dead, then never answers (a query waiting on a connection that no longer
+/// carries anything). Counts the questions, so a test can wait for a renewal.
 struct GoesSilent {
-    left: Duration,
+    left_ms: AtomicU64,
     silent: AtomicBool,
+    asked: tokio::sync::watch::Sender<u64>,
+}
+
+impl GoesSilent {
+    fn new(left: Duration) -> Arc<GoesSilent> {
+        Arc::new(GoesSilent {
+            left_ms: AtomicU64::new(left.as_millis() as u64),
+            silent: AtomicBool::new(false),
+            asked: tokio::sync::watch::channel(0).0,
+        })
+    }
+
+    /// Waits until the keeper has acted on an answer given after this call:
+    /// it asks again only once it has.
+    async fn renewed(&self) {
+        let mut asked = self.asked.subscribe();
+        let from = *asked.borrow_and_update();
+        tokio::time::timeout(common::WAIT, asked.wait_for(|n| *n >= from + 2))
+            .await
+            .expect("the lease is renewed")
+            .unwrap();
+    }
 }
 
 impl LeaseGate for GoesSilent {
@@ -540,10 +563,12 @@ impl LeaseGate for GoesSilent {
         _: InstanceId,
     ) -> LeaseFuture<'_, Result<LeaseAnswer, LeaseUnknown>> {
         Box::pin(async move {
+            self.asked.send_modify(|n| *n += 1);
             if self.silent.load(Ordering::SeqCst) {
                 std::future::pending::<()>().await;
             }
-            Ok(LeaseAnswer::Held { left: self.left })
+            let left = Duration::from_millis(self.left_ms.load(Ordering::SeqCst));
+            Ok(LeaseAnswer::Held { left })
         })
     }
 
@@ -556,17 +581,24 @@ impl LeaseGate for GoesSilent {
     }
 }
 
-/// Item 10: a desktop whose lease questions hang (its server link died, its
-/// WhatsApp did not) stops the number by its own clock before the lease runs
-/// out, and a message queued for the number is never claimed or sent; asked
-/// to start the number again, it refuses with the lease unknown instead of
-/// waiting for an answer that never comes.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_number_whose_lease_questions_hang_stops_before_the_lease_runs_out() {
+/// A desktop without a server whose leases come from `gate`, with a paired
+/// Sandbox number whose phone then went offline, and a reply queued for it
+/// (it waits in the outbox). Renewals every 200 ms.
+struct Offline {
+    _dir: tempfile::TempDir,
+    side: Side,
+    acc: AccountId,
+    number: InstanceId,
+    conversation: ConversationId,
+    queued: zapdesk_core::MessageId,
+}
+
+const QUEUED: &str = "Seu pedido saiu para entrega";
+
+async fn paired_then_offline(gate: Arc<dyn LeaseGate>) -> Offline {
     use zapdesk_core::accounts::{self, AccountInput};
     use zapdesk_core::contacts::{self, ContactInput};
 
-    let _one = common::serial();
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();
     let acc = accounts::create(
@@ -591,12 +623,7 @@ async fn a_number_whose_lease_questions_hang_stops_before_the_lease_runs_out() {
             let _ = tx.send(e);
         }),
     );
-    let gate = Arc::new(GoesSilent {
-        // Long enough to pair the number within one lease; renewed every 200 ms.
-        left: Duration::from_secs(5),
-        silent: AtomicBool::new(false),
-    });
-    fleet.set_leases(gate.clone());
+    fleet.set_leases(gate);
     let mut side = Side {
         // Never connected: this desktop's leases come from `gate` alone.
         runner: Arc::new(SyncRunner::new(store.clone(), Arc::new(|_| {}))),
@@ -624,7 +651,6 @@ async fn a_number_whose_lease_questions_hang_stops_before_the_lease_runs_out() {
         .unwrap();
     pair(&mut side, acc, number).await;
 
-    // The phone goes offline: a reply queued now waits in the outbox.
     side.fleet
         .sandbox(acc, number, SandboxAction::SetOnline(false))
         .await
@@ -646,38 +672,68 @@ async fn a_number_whose_lease_questions_hang_stops_before_the_lease_runs_out() {
     let conversation = conversations::open(&store, acc, number, contact.id)
         .await
         .unwrap();
-    let text = "Seu pedido saiu para entrega";
     let queued = zapdesk_core::MessageId::new();
     assert!(
         !side
             .fleet
-            .reply(acc, conversation, queued, text)
+            .reply(acc, conversation, queued, QUEUED)
             .await
             .unwrap()
     );
+    Offline {
+        _dir: dir,
+        side,
+        acc,
+        number,
+        conversation,
+        queued,
+    }
+}
+
+async fn status_of(o: &Offline) -> MessageStatus {
+    conversations::thread(&o.side.store, o.acc, o.conversation, None, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.id == o.queued)
+        .unwrap()
+        .status
+}
+
+fn sent_queued(o: &Offline) -> usize {
+    o.side
+        .fleet
+        .sandbox_sent(o.number)
+        .unwrap()
+        .iter()
+        .filter(|s| s.text == QUEUED)
+        .count()
+}
+
+/// Item 10: a desktop whose lease questions hang (its server link died, its
+/// WhatsApp did not) stops the number by its own clock before the lease runs
+/// out, and a message queued for the number is never claimed or sent; asked
+/// to start the number again, it refuses with the lease unknown instead of
+/// waiting for an answer that never comes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_whose_lease_questions_hang_stops_before_the_lease_runs_out() {
+    let _one = common::serial();
+    // Long enough to pair the number within one lease; renewed every 200 ms.
+    let gate = GoesSilent::new(Duration::from_secs(5));
+    let mut o = paired_then_offline(gate.clone()).await;
+    let (acc, number) = (o.acc, o.number);
 
     // The server link dies: no renewal ever answers.
     gate.silent.store(true, Ordering::SeqCst);
-    until_status(&mut side, number, |s| matches!(s, Status::Stopped)).await;
-    assert!(side.fleet.running(acc).is_empty());
-    let stored = instances::get(&store, acc, number).await.unwrap();
+    until_status(&mut o.side, number, |s| matches!(s, Status::Stopped)).await;
+    assert!(o.side.fleet.running(acc).is_empty());
+    let stored = instances::get(&o.side.store, acc, number).await.unwrap();
     assert_eq!(stored.status_detail.as_deref(), Some("lease_lost"));
-    let thread = conversations::thread(&store, acc, conversation, None, 10)
-        .await
-        .unwrap();
-    let row = thread.iter().find(|m| m.id == queued).unwrap();
-    assert_eq!(row.status, MessageStatus::Pending, "never claimed");
-    assert!(
-        !side
-            .fleet
-            .sandbox_sent(number)
-            .unwrap()
-            .iter()
-            .any(|s| s.text == text)
-    );
+    assert_eq!(status_of(&o).await, MessageStatus::Pending, "never claimed");
+    assert_eq!(sent_queued(&o), 0);
 
     // Starting it again asks the silent gate: refused, not stuck.
-    let refused = tokio::time::timeout(common::WAIT, side.fleet.start(acc, number))
+    let refused = tokio::time::timeout(common::WAIT, o.side.fleet.start(acc, number))
         .await
         .expect("a start waits forever for a lease answer")
         .unwrap_err();
@@ -685,6 +741,79 @@ async fn a_number_whose_lease_questions_hang_stops_before_the_lease_runs_out() {
         matches!(refused, FleetError::LeaseUnknown(_)),
         "{refused:?}"
     );
-    assert!(side.fleet.running(acc).is_empty());
-    side.fleet.shutdown().await;
+    assert!(o.side.fleet.running(acc).is_empty());
+    o.side.fleet.shutdown().await;
+}
+
+/// Item 10, the fence at the claim: a row is claimed only while the lease
+/// lasts more than a renewal period longer (what is claimed goes out before
+/// the lease can end). Renewed for less than that, the number keeps running
+/// and connected, and claims nothing; renewed for long again, it sends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_claimed_while_the_lease_is_too_short_to_send_under() {
+    let _one = common::serial();
+    let gate = GoesSilent::new(Duration::from_secs(5));
+    let mut o = paired_then_offline(gate.clone()).await;
+    let (acc, number) = (o.acc, o.number);
+
+    // Held for half a renewal period at a time: running, not claiming.
+    gate.left_ms.store(100, Ordering::SeqCst);
+    gate.renewed().await;
+    o.side
+        .fleet
+        .sandbox(acc, number, SandboxAction::SetOnline(true))
+        .await
+        .unwrap();
+    until_status(&mut o.side, number, |s| {
+        matches!(s, Status::Connected { .. })
+    })
+    .await;
+    // The sender ran on connecting, before the number handles its next
+    // event: a contact writing.
+    o.side
+        .fleet
+        .sandbox(
+            acc,
+            number,
+            SandboxAction::Incoming(Incoming {
+                from: "+5511912345678".into(),
+                name: Some("Outra cliente".into()),
+                body: "Bom dia".into(),
+                ..Default::default()
+            }),
+        )
+        .await
+        .unwrap();
+    tokio::time::timeout(common::WAIT, async {
+        loop {
+            if let FleetEvent::Conversation {
+                new_message: true, ..
+            } = o.side.events.recv().await.unwrap()
+            {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("the contact's message");
+    assert!(o.side.fleet.connected(number));
+    assert!(
+        !o.side.fleet.may_send(number),
+        "campaigns claim nothing either"
+    );
+    assert_eq!(status_of(&o).await, MessageStatus::Pending, "not claimed");
+    assert_eq!(sent_queued(&o), 0);
+
+    // A long lease again: the waiting reply goes out, once.
+    gate.left_ms.store(5_000, Ordering::SeqCst);
+    tokio::time::timeout(common::WAIT, async {
+        while sent_queued(&o) == 0 {
+            o.side.events.recv().await.unwrap();
+        }
+    })
+    .await
+    .expect("the reply sent once the lease is long again");
+    assert_eq!(sent_queued(&o), 1);
+    assert!(o.side.fleet.may_send(number));
+    o.side.fleet.shutdown().await;
 }
