@@ -53,8 +53,14 @@ async fn side(db: &ScratchDatabase, d: &Desktop) -> Side {
 }
 
 async fn side_renewing(db: &ScratchDatabase, d: &Desktop, lease_every: Duration) -> Side {
-    let runner = Arc::new(SyncRunner::new(d.store.clone(), Arc::new(|_| {})));
-    runner
+    let side = side_not_connected(d, lease_every);
+    connect(&side, db, d).await;
+    side
+}
+
+/// The operator connects the desktop's sync runner to the server.
+async fn connect(side: &Side, db: &ScratchDatabase, d: &Desktop) {
+    side.runner
         .connect(
             ConnectionSettings::new("127.0.0.1", 5432, &db.name, &d.role),
             &Password::new("senha-de-teste-123"),
@@ -62,6 +68,12 @@ async fn side_renewing(db: &ScratchDatabase, d: &Desktop, lease_every: Duration)
         )
         .await
         .unwrap();
+}
+
+/// A desktop whose sync runner is not connected yet (it answers every lease
+/// question "not shared").
+fn side_not_connected(d: &Desktop, lease_every: Duration) -> Side {
+    let runner = Arc::new(SyncRunner::new(d.store.clone(), Arc::new(|_| {})));
     let (tx, events) = mpsc::unbounded_channel();
     let config = FleetConfig {
         chromium: common::chromium(),
@@ -520,6 +532,51 @@ async fn a_number_started_before_its_account_was_shared_stops_when_another_deskt
     assert!(holders.len() == 1 && holders[0].mine, "{holders:?}");
     assert_eq!(side_b.fleet.running(acc), vec![number]);
 
+    side_b.fleet.shutdown().await;
+    side_a.fleet.shutdown().await;
+    side_a.runner.shutdown().await;
+    side_b.runner.shutdown().await;
+}
+
+/// Item 9 as the app meets it: numbers run, then the operator connects sync
+/// (the fleet's gate stays the runner; its answers change). At its next
+/// renewal A's running number takes its lease, so B, asking after it pulled
+/// the number, is refused and A keeps it; had B asked first, A would stop.
+/// Either way one desktop runs it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_running_when_sync_is_connected_takes_its_lease_or_stops() {
+    let _one = common::serial();
+    use_memory_keyring();
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    let mut side_a = side_not_connected(&a, Duration::from_millis(200));
+    let number = sandbox_number(&a).await;
+    side_a.fleet.start(acc, number).await.unwrap();
+    until_status(&mut side_a, number, |s| {
+        matches!(s, Status::AwaitingQr { .. })
+    })
+    .await;
+
+    connect(&side_a, &db, &a).await;
+    let side_b = side_renewing(&db, &b, Duration::from_millis(200)).await;
+    after_pulls(&side_b, "A's number on B", async |s: &Store| {
+        instances::get(s, acc, number).await.ok()
+    })
+    .await;
+    match side_b.fleet.start(acc, number).await {
+        Err(FleetError::RunsElsewhere { .. }) => {
+            assert_eq!(side_a.fleet.running(acc), vec![number]);
+            let holders = side_b.fleet.lease_holders(acc).await;
+            assert!(holders.len() == 1 && !holders[0].mine, "{holders:?}");
+        }
+        Ok(()) => {
+            until_status(&mut side_a, number, |s| matches!(s, Status::Stopped)).await;
+            assert!(side_a.fleet.running(acc).is_empty());
+        }
+        Err(e) => panic!("{e:?}"),
+    }
     side_b.fleet.shutdown().await;
     side_a.fleet.shutdown().await;
     side_a.runner.shutdown().await;
