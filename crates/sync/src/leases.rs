@@ -62,27 +62,50 @@ impl RemoteLeases {
         &self.node
     }
 
+    /// How long a lease question may take: a quarter of the lease, so over a
+    /// link that went dead (a query can wait minutes for TCP to give up) the
+    /// fleet hears "unknown" and can still stop the number before the lease
+    /// it holds runs out (docs/sync.md, "Numbers").
+    pub fn ask_within(&self) -> Duration {
+        self.ttl / 4
+    }
+
+    fn timed_out(&self) -> LeaseUnknown {
+        // Whole seconds: "5 s" reads alike in both languages (no decimal comma).
+        let secs = self.ask_within().as_secs().max(1);
+        LeaseUnknown(match self.lang {
+            Lang::PtBr => format!("o servidor não respondeu em {secs} s"),
+            Lang::En => format!("the server did not answer within {secs} s"),
+        })
+    }
+
     pub async fn take(
         &self,
         account: AccountId,
         instance: InstanceId,
     ) -> Result<LeaseAnswer, LeaseUnknown> {
-        let row: Result<LeaseRow, sqlx::Error> =
-            sqlx::query_as("SELECT * FROM zapdesk.take_lease($1, $2, $3, $4)")
-                .bind(account.as_uuid())
-                .bind(instance.as_uuid())
-                .bind(&self.node)
-                .bind(self.ttl.as_millis() as i64)
-                .fetch_one(&self.pool)
-                .await;
+        let query = sqlx::query_as("SELECT * FROM zapdesk.take_lease($1, $2, $3, $4)")
+            .bind(account.as_uuid())
+            .bind(instance.as_uuid())
+            .bind(&self.node)
+            .bind(self.ttl.as_millis() as i64)
+            .fetch_one(&self.pool);
+        let row: Result<LeaseRow, LeaseUnknown> =
+            match tokio::time::timeout(self.ask_within(), query).await {
+                Ok(row) => row.map_err(|e| self.unknown(e)),
+                Err(_) => Err(self.timed_out()),
+            };
         let row = match row {
             Ok(row) => row,
             // Unreachable: an account this desktop never synced is its own.
             Err(e) if !was_shared(&self.local, account).await => {
-                tracing::debug!("lease of {instance} not asked ({e}): account never synced");
+                tracing::debug!(
+                    "lease of {instance} not asked ({}): account never synced",
+                    e.0
+                );
                 return Ok(LeaseAnswer::NotShared);
             }
-            Err(e) => return Err(self.unknown(e)),
+            Err(e) => return Err(e),
         };
         Ok(match row {
             (false, ..) => LeaseAnswer::NotShared,
@@ -104,15 +127,16 @@ impl RemoteLeases {
     }
 
     pub async fn release(&self, account: AccountId, instance: InstanceId) {
-        let done = sqlx::query("SELECT zapdesk.release_lease($1, $2, $3)")
+        let query = sqlx::query("SELECT zapdesk.release_lease($1, $2, $3)")
             .bind(account.as_uuid())
             .bind(instance.as_uuid())
             .bind(&self.node)
-            .execute(&self.pool)
-            .await;
-        if let Err(e) = done {
+            .execute(&self.pool);
+        match tokio::time::timeout(self.ask_within(), query).await {
+            Ok(Ok(_)) => {}
             // It expires on its own.
-            tracing::warn!("number {instance}: lease not released: {e}");
+            Ok(Err(e)) => tracing::warn!("number {instance}: lease not released: {e}"),
+            Err(_) => tracing::warn!("number {instance}: lease not released: no answer"),
         }
     }
 
@@ -126,7 +150,8 @@ impl RemoteLeases {
         )
         .bind(account.as_uuid())
         .fetch_all(&self.pool);
-        let rows: Vec<(Uuid, String, String)> = tokio::time::timeout(HOLDERS_WITHIN, query)
+        let within = HOLDERS_WITHIN.min(self.ask_within());
+        let rows: Vec<(Uuid, String, String)> = tokio::time::timeout(within, query)
             .await
             .map_err(|_| LeaseUnknown("timed out".into()))?
             .map_err(|e| self.unknown(e))?;

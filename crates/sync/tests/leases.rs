@@ -260,3 +260,41 @@ async fn offline_only_shared_accounts_wait_for_the_server() {
         .unwrap_err();
     assert!(!unknown.0.is_empty());
 }
+
+/// A lease question that does not come back (a link that went dead after
+/// the query left, where TCP can wait minutes; here, a lock held on the
+/// server) ends within a quarter of the lease: "unknown" for a shared
+/// account, so the fleet can stop the number before its lease runs out.
+#[tokio::test]
+async fn a_lease_question_that_never_comes_back_ends_well_before_the_lease() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    a.sync().await;
+    let leases = leases(&a, Duration::from_secs(4)).await;
+    assert_eq!(leases.ask_within(), Duration::from_secs(1));
+    let (acc, number) = (a.account_id(), InstanceId::new());
+    let held = LeaseGate::take(&leases, acc, number).await.unwrap();
+    assert!(matches!(held, LeaseAnswer::Held { .. }), "{held:?}");
+
+    let mut owner = db.connect_owner().await;
+    owner.execute("BEGIN").await.unwrap();
+    owner
+        .execute("LOCK TABLE zapdesk.number_leases IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    // The bound of a failing test only; the answer comes after a second.
+    let bound = Duration::from_secs(60);
+    let unknown = tokio::time::timeout(bound, LeaseGate::take(&leases, acc, number))
+        .await
+        .expect("a renewal that never comes back hangs")
+        .unwrap_err();
+    assert!(unknown.0.contains("não respondeu"), "{unknown:?}");
+    tokio::time::timeout(bound, LeaseGate::release(&leases, acc, number))
+        .await
+        .expect("a release that never comes back hangs");
+    let holders = tokio::time::timeout(bound, LeaseGate::holders(&leases, acc))
+        .await
+        .expect("a look at the holders that never comes back hangs");
+    assert!(holders.is_empty());
+    owner.execute("ROLLBACK").await.unwrap();
+}

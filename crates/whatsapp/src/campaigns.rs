@@ -1,7 +1,8 @@
 //! Runs campaigns: steps every running or scheduled campaign when it is due,
 //! using only numbers that are connected now (so, for an account shared with
-//! other desktops, only numbers whose lease this desktop holds: recipients
-//! pinned to another desktop's numbers are left to it), and wakes the
+//! other desktops, only numbers whose lease this desktop holds, checked by
+//! its expiry right before their recipients are claimed: recipients pinned
+//! to another desktop's numbers are left to it), and wakes the
 //! numbers that got messages. The core decides what to queue and when (`campaigns::sender`);
 //! this task only owns the clock. A crash or kill at any moment is safe: each
 //! step's claim is one transaction, and the next run starts where the store says.
@@ -108,7 +109,7 @@ async fn pass(fleet: &Arc<Fleet>, seed: u64) -> Result<Option<i64>, Box<dyn std:
             ) {
                 continue;
             }
-            let can_send = |n| fleet.connected(n);
+            let can_send = |n| fleet.may_send(n);
             let done = step(&store, account.id, campaign.id, now_ms(), seed, &can_send).await?;
             if done.queued > 0 {
                 for number in &campaign.numbers {

@@ -18,7 +18,7 @@ use zapdesk_core::inbox::attachments::{self, Attachment};
 use zapdesk_core::inbox::ingest::{Inbound, Media, ingest};
 use zapdesk_core::inbox::{InboxError, conversations, outbox};
 use zapdesk_core::instances::{self, NumberError};
-use zapdesk_core::lease::{LeaseAnswer, LeaseGate, LocalOnly, RemoteHolder};
+use zapdesk_core::lease::{LeaseAnswer, LeaseGate, LeaseUnknown, LocalOnly, RemoteHolder};
 use zapdesk_core::{
     AccountId, ConversationId, ErrorCode, InstanceId, Lang, MessageId, Store, UserError, accounts,
 };
@@ -26,6 +26,7 @@ use zapdesk_core::{
 use crate::actor::{ActorConfig, CommandError, Event, InstanceHandle, Outgoing, SandboxAction};
 use crate::backoff::Backoff;
 use crate::chromium::LaunchSpec;
+use crate::lease::LeaseState;
 use crate::protocol::{WaKind, WaMessage, chat_id, outgoing_message_id, phone_of_chat};
 use crate::sandbox::SandboxServer;
 use crate::status::Status;
@@ -197,14 +198,21 @@ impl UserError for FleetError {
                     "This conversation's number runs on {holder_name}'s computer: files can only be sent from there. Texts can be sent from here."
                 ),
             },
-            FleetError::LeaseUnknown(e) => match lang {
-                Lang::PtBr => format!(
-                    "O servidor da agência não confirmou que nenhum outro computador executa este número ({e}). Verifique a conexão em Configurações → Sincronização e tente de novo."
-                ),
-                Lang::En => format!(
-                    "The agency's server did not confirm that no other computer runs this number ({e}). Check the connection in Settings → Sync and try again."
-                ),
-            },
+            FleetError::LeaseUnknown(e) => {
+                let why = if e.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({e})")
+                };
+                match lang {
+                    Lang::PtBr => format!(
+                        "O servidor da agência não confirmou que nenhum outro computador executa este número{why}. Verifique a conexão em Configurações → Sincronização e tente de novo."
+                    ),
+                    Lang::En => format!(
+                        "The agency's server did not confirm that no other computer runs this number{why}. Check the connection in Settings → Sync and try again."
+                    ),
+                }
+            }
         }
     }
 }
@@ -214,8 +222,13 @@ struct Running {
     handle: InstanceHandle,
     kick: Arc<Notify>,
     pump: JoinHandle<()>,
-    /// Renews the number's lease while it runs here (shared accounts only).
-    keeper: Option<JoinHandle<()>>,
+    /// Renews the number's lease while it runs here, whatever the first
+    /// answer was: an account not shared today may be shared tomorrow.
+    keeper: JoinHandle<()>,
+    /// The lease as this desktop knows it; read at every claim of a row to send.
+    lease: Arc<LeaseState>,
+    /// Asks the keeper to renew now (the lease gate changed).
+    renew: Arc<Notify>,
 }
 
 /// The running numbers of this desktop.
@@ -249,9 +262,29 @@ impl Fleet {
         })
     }
 
-    /// Decides with `gate` who runs the numbers of shared accounts.
+    /// Decides with `gate` who runs the numbers of shared accounts. The
+    /// numbers running already ask it at once: one started while its account
+    /// was not shared takes its lease now, or stops if another desktop has it.
     pub fn set_leases(&self, gate: Arc<dyn LeaseGate>) {
         *self.leases.write().unwrap_or_else(|p| p.into_inner()) = gate;
+        for running in self.lock().values() {
+            running.renew.notify_one();
+        }
+    }
+
+    /// How long the fleet waits for a lease answer outside a lease (starting
+    /// a number, waiting for one): longer than the server gate's own bound
+    /// (`zapdesk_sync::leases`), so its error is what the operator reads.
+    fn ask_within(&self) -> Duration {
+        self.config.lease_every * 2
+    }
+
+    /// The gate's answer, or unknown when it does not come within `ask_within`.
+    async fn ask(&self, account: AccountId, id: InstanceId) -> Result<LeaseAnswer, LeaseUnknown> {
+        tokio::time::timeout(self.ask_within(), self.leases().take(account, id))
+            .await
+            // No reason to tell: the message says the server did not confirm.
+            .unwrap_or_else(|_| Err(LeaseUnknown(String::new())))
     }
 
     fn leases(&self) -> Arc<dyn LeaseGate> {
@@ -304,9 +337,12 @@ impl Fleet {
             return Ok(());
         }
         // Before anything runs: another desktop may run this number.
-        let shared = match self.leases().take(account, id).await {
-            Ok(LeaseAnswer::NotShared) => false,
-            Ok(LeaseAnswer::Held { .. }) => true,
+        let asked = tokio::time::Instant::now();
+        let lease = match self.ask(account, id).await {
+            Ok(LeaseAnswer::NotShared) => LeaseState::not_needed(self.config.lease_every),
+            Ok(LeaseAnswer::Held { left }) => {
+                LeaseState::held(asked, left, self.config.lease_every)
+            }
             Ok(LeaseAnswer::Elsewhere { holder_name, .. }) => {
                 return Err(FleetError::RunsElsewhere { holder_name });
             }
@@ -344,7 +380,14 @@ impl Fleet {
             events,
             Arc::clone(&kick),
         ));
-        let keeper = shared.then(|| tokio::spawn(Arc::clone(self).keep_lease(account, id)));
+        let lease = Arc::new(lease);
+        let renew = Arc::new(Notify::new());
+        let keeper = tokio::spawn(Arc::clone(self).keep_lease(
+            account,
+            id,
+            Arc::clone(&lease),
+            Arc::clone(&renew),
+        ));
         self.lock().insert(
             id,
             Running {
@@ -353,6 +396,8 @@ impl Fleet {
                 kick,
                 pump,
                 keeper,
+                lease,
+                renew,
             },
         );
         handle.start().await;
@@ -381,9 +426,7 @@ impl Fleet {
     async fn halt(&self, id: InstanceId) {
         let running = self.lock().remove(&id);
         if let Some(running) = running {
-            if let Some(keeper) = &running.keeper {
-                keeper.abort();
-            }
+            running.keeper.abort();
             running.handle.stop().await;
             running.pump.abort();
         }
@@ -400,34 +443,73 @@ impl Fleet {
         }
     }
 
-    /// Renews the lease of a number running here every `lease_every`. When
-    /// another desktop holds it (this one was offline past its expiry), or
-    /// the server cannot be asked until the lease runs out, the number stops
-    /// here: two desktops must never answer the same number's chats.
-    async fn keep_lease(self: Arc<Self>, account: AccountId, id: InstanceId) {
+    /// Renews the lease of a number running here every `lease_every` (and
+    /// at once when the gate changes). When another desktop holds it (this
+    /// one was offline past its expiry, or the number started here before its
+    /// account was shared), or the lease runs out by this desktop's clock
+    /// before the server renews it (no answer, or one that hangs over a dead
+    /// link), the number stops here: two desktops must never answer the same
+    /// number's chats.
+    async fn keep_lease(
+        self: Arc<Self>,
+        account: AccountId,
+        id: InstanceId,
+        lease: Arc<LeaseState>,
+        renew: Arc<Notify>,
+    ) {
         let every = self.config.lease_every;
-        // The lease was just taken; it lasts at least a renewal period.
-        let mut until = tokio::time::Instant::now() + every;
         loop {
-            tokio::time::sleep(every).await;
-            let lost = match self.leases().take(account, id).await {
-                Ok(LeaseAnswer::Held { left }) => {
-                    until = tokio::time::Instant::now() + left;
+            tokio::select! {
+                () = tokio::time::sleep(every) => {}
+                () = renew.notified() => {}
+                () = lease.expiry() => {}
+            }
+            let could_claim = lease.may_claim();
+            let asked = tokio::time::Instant::now();
+            // Only as long as the lease lasts: past it, the answer is late
+            // (an answer ready at once still counts).
+            let gate = self.leases();
+            let answer = tokio::select! {
+                biased;
+                answer = gate.take(account, id) => Some(answer),
+                () = lease.expiry() => None,
+            };
+            let lost = match answer {
+                // Held, but for no time left by this desktop's clock: lost
+                // as well (it would be asked again at once, forever).
+                Some(Ok(LeaseAnswer::Held { left })) => {
+                    lease.renewed(asked, left);
+                    lease.ran_out().then(String::new)
+                }
+                Some(Ok(LeaseAnswer::NotShared)) => {
+                    lease.set_not_needed();
                     None
                 }
-                Ok(LeaseAnswer::NotShared) => None,
-                Ok(LeaseAnswer::Elsewhere { holder_name, .. }) => Some(holder_name),
-                Err(e) => {
+                Some(Ok(LeaseAnswer::Elsewhere { holder_name, .. })) => Some(holder_name),
+                // What was known holds until it runs out (then `expiry` ends the wait).
+                Some(Err(e)) => {
                     tracing::warn!("number {id}: lease not renewed: {}", e.0);
-                    (tokio::time::Instant::now() >= until).then(String::new)
+                    lease.ran_out().then(String::new)
                 }
+                None => Some(String::new()),
             };
             if let Some(holder) = lost {
                 tracing::warn!("number {id}: lease lost ({holder}); stopping it here");
                 self.lose(account, id).await;
                 return;
             }
+            // Rows refused while the lease was short wait for this.
+            if !could_claim && lease.may_claim() {
+                self.kick_number(id);
+            }
         }
+    }
+
+    /// Whether a row may be claimed now to be sent by this number: it runs
+    /// here and its lease (when its account is shared) lasts longer than a
+    /// renewal period more, so what is claimed goes out before it can end.
+    fn may_claim(&self, id: InstanceId) -> bool {
+        self.lock().get(&id).is_some_and(|r| r.lease.may_claim())
     }
 
     /// Stops a number whose lease this desktop lost, and waits to take it back.
@@ -473,7 +555,7 @@ impl Fleet {
                     _ => return,
                 }
                 if matches!(
-                    fleet.leases().take(account, id).await,
+                    fleet.ask(account, id).await,
                     Ok(LeaseAnswer::Held { .. } | LeaseAnswer::NotShared)
                 ) {
                     // Remove ourselves first: start() cancels standby tasks.
@@ -739,9 +821,7 @@ impl Fleet {
         let all: Vec<(InstanceId, Running)> = self.lock().drain().collect();
         let leases = self.leases();
         for (id, running) in all {
-            if let Some(keeper) = &running.keeper {
-                keeper.abort();
-            }
+            running.keeper.abort();
             running.handle.stop().await;
             running.pump.abort();
             // Another desktop waiting for it takes it over now, not at expiry.
@@ -764,6 +844,12 @@ impl Fleet {
     /// Whether a number is running here and connected to WhatsApp now.
     pub fn connected(&self, id: InstanceId) -> bool {
         matches!(self.status(id), Status::Connected { .. })
+    }
+
+    /// Whether a campaign may claim recipients for this number now: it is
+    /// connected here and, for a shared account, its lease has not run out.
+    pub fn may_send(&self, id: InstanceId) -> bool {
+        self.connected(id) && self.may_claim(id)
     }
 
     /// Wakes a number's sender: something was queued for it outside a
@@ -941,6 +1027,12 @@ impl Fleet {
         handle: &InstanceHandle,
     ) -> Result<(), FleetError> {
         while matches!(handle.status(), Status::Connected { .. }) {
+            // Fenced by the lease: once it may be another desktop's, nothing
+            // is claimed here (the keeper stops the number meanwhile).
+            if !self.may_claim(id) {
+                tracing::warn!("number {id}: lease not live; nothing claimed");
+                break;
+            }
             let Some(job) = outbox::claim_next(&self.store, account, id).await? else {
                 break;
             };

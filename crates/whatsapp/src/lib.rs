@@ -10,6 +10,7 @@ pub mod bridge;
 pub mod campaigns;
 pub mod chromium;
 pub mod fleet;
+mod lease;
 pub mod profile;
 pub mod protocol;
 pub mod qr;

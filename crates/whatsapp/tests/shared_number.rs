@@ -4,6 +4,9 @@
 //! desktop A runs the number; desktop B sees the conversation, cannot start
 //! the number while A holds its lease, and a reply typed on B goes out once,
 //! from A, and B sees it sent. When A lets the number go, B takes it over.
+//! A number started before its account was shared stops when another desktop
+//! holds its lease; one whose lease questions hang stops before its lease
+//! runs out and sends nothing after.
 
 #![allow(clippy::unwrap_used)]
 // The serial guard is held for the whole test on purpose (see fleet.rs).
@@ -12,12 +15,16 @@
 mod common;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 use zapdesk_core::domain::{InstanceKind, MessageStatus};
 use zapdesk_core::inbox::conversations::{self, ListFilter};
 use zapdesk_core::instances::{self, NumberInput};
+use zapdesk_core::lease::{
+    LeaseAnswer, LeaseFuture, LeaseGate, LeaseUnknown, LocalOnly, RemoteHolder,
+};
 use zapdesk_core::{AccountId, ConversationId, InstanceId, Lang, Store};
 use zapdesk_sync::testing::desktop::{Desktop, first_desktop, other_desktop};
 use zapdesk_sync::testing::{ScratchDatabase, use_memory_keyring};
@@ -46,8 +53,14 @@ async fn side(db: &ScratchDatabase, d: &Desktop) -> Side {
 }
 
 async fn side_renewing(db: &ScratchDatabase, d: &Desktop, lease_every: Duration) -> Side {
-    let runner = Arc::new(SyncRunner::new(d.store.clone(), Arc::new(|_| {})));
-    runner
+    let side = side_not_connected(d, lease_every);
+    connect(&side, db, d).await;
+    side
+}
+
+/// The operator connects the desktop's sync runner to the server.
+async fn connect(side: &Side, db: &ScratchDatabase, d: &Desktop) {
+    side.runner
         .connect(
             ConnectionSettings::new("127.0.0.1", 5432, &db.name, &d.role),
             &Password::new("senha-de-teste-123"),
@@ -55,6 +68,12 @@ async fn side_renewing(db: &ScratchDatabase, d: &Desktop, lease_every: Duration)
         )
         .await
         .unwrap();
+}
+
+/// A desktop whose sync runner is not connected yet (it answers every lease
+/// question "not shared").
+fn side_not_connected(d: &Desktop, lease_every: Duration) -> Side {
+    let runner = Arc::new(SyncRunner::new(d.store.clone(), Arc::new(|_| {})));
     let (tx, events) = mpsc::unbounded_channel();
     let config = FleetConfig {
         chromium: common::chromium(),
@@ -470,4 +489,388 @@ async fn a_campaign_made_on_desktop_b_is_sent_once_by_desktop_a_with_its_file() 
     side_a.fleet.shutdown().await;
     side_a.runner.shutdown().await;
     side_b.runner.shutdown().await;
+}
+
+/// Item 9: a number started while its account was this desktop's alone (the
+/// sync runner not connected yet) must not keep running once another desktop
+/// holds its lease. A runs it without a lease; B, sharing the account, takes
+/// the free lease; when A's fleet learns that accounts are shared, A's
+/// running number asks at once, and stops here (`lease_lost`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_started_before_its_account_was_shared_stops_when_another_desktop_holds_it() {
+    let _one = common::serial();
+    use_memory_keyring();
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    let mut side_a = side_renewing(&db, &a, Duration::from_millis(200)).await;
+    // As before the shell hands the fleet its sync runner: nothing is shared.
+    side_a.fleet.set_leases(Arc::new(LocalOnly));
+    let side_b = side_renewing(&db, &b, Duration::from_millis(200)).await;
+
+    let number = sandbox_number(&a).await;
+    side_a.fleet.start(acc, number).await.unwrap();
+    until_status(&mut side_a, number, |s| {
+        matches!(s, Status::AwaitingQr { .. })
+    })
+    .await;
+    after_pulls(&side_b, "A's number on B", async |s: &Store| {
+        instances::get(s, acc, number).await.ok()
+    })
+    .await;
+    // Nobody holds the lease on the server: B takes it and runs the number.
+    side_b.fleet.start(acc, number).await.unwrap();
+    assert_eq!(side_b.fleet.running(acc), vec![number]);
+
+    side_a.fleet.set_leases(side_a.runner.clone());
+    until_status(&mut side_a, number, |s| matches!(s, Status::Stopped)).await;
+    assert!(side_a.fleet.running(acc).is_empty());
+    let stored = instances::get(&a.store, acc, number).await.unwrap();
+    assert_eq!(stored.status_detail.as_deref(), Some("lease_lost"));
+    let holders = side_b.fleet.lease_holders(acc).await;
+    assert!(holders.len() == 1 && holders[0].mine, "{holders:?}");
+    assert_eq!(side_b.fleet.running(acc), vec![number]);
+
+    side_b.fleet.shutdown().await;
+    side_a.fleet.shutdown().await;
+    side_a.runner.shutdown().await;
+    side_b.runner.shutdown().await;
+}
+
+/// Item 9 as the app meets it: numbers run, then the operator connects sync
+/// (the fleet's gate stays the runner; its answers change). At its next
+/// renewal A's running number takes its lease, so B, asking after it pulled
+/// the number, is refused and A keeps it; had B asked first, A would stop.
+/// Either way one desktop runs it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_running_when_sync_is_connected_takes_its_lease_or_stops() {
+    let _one = common::serial();
+    use_memory_keyring();
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    let mut side_a = side_not_connected(&a, Duration::from_millis(200));
+    let number = sandbox_number(&a).await;
+    side_a.fleet.start(acc, number).await.unwrap();
+    until_status(&mut side_a, number, |s| {
+        matches!(s, Status::AwaitingQr { .. })
+    })
+    .await;
+
+    connect(&side_a, &db, &a).await;
+    let side_b = side_renewing(&db, &b, Duration::from_millis(200)).await;
+    after_pulls(&side_b, "A's number on B", async |s: &Store| {
+        instances::get(s, acc, number).await.ok()
+    })
+    .await;
+    match side_b.fleet.start(acc, number).await {
+        Err(FleetError::RunsElsewhere { .. }) => {
+            assert_eq!(side_a.fleet.running(acc), vec![number]);
+            let holders = side_b.fleet.lease_holders(acc).await;
+            assert!(holders.len() == 1 && !holders[0].mine, "{holders:?}");
+        }
+        Ok(()) => {
+            until_status(&mut side_a, number, |s| matches!(s, Status::Stopped)).await;
+            assert!(side_a.fleet.running(acc).is_empty());
+        }
+        Err(e) => panic!("{e:?}"),
+    }
+    side_b.fleet.shutdown().await;
+    side_a.fleet.shutdown().await;
+    side_a.runner.shutdown().await;
+    side_b.runner.shutdown().await;
+}
+
+/// A lease gate that answers "held, for `left_ms` more" until the link goes
+/// dead, then never answers (a query waiting on a connection that no longer
+/// carries anything). Counts the questions, so a test can wait for a renewal.
+struct GoesSilent {
+    left_ms: AtomicU64,
+    silent: AtomicBool,
+    asked: tokio::sync::watch::Sender<u64>,
+}
+
+impl GoesSilent {
+    fn new(left: Duration) -> Arc<GoesSilent> {
+        Arc::new(GoesSilent {
+            left_ms: AtomicU64::new(left.as_millis() as u64),
+            silent: AtomicBool::new(false),
+            asked: tokio::sync::watch::channel(0).0,
+        })
+    }
+
+    /// Waits until the keeper has acted on an answer given after this call:
+    /// it asks again only once it has.
+    async fn renewed(&self) {
+        let mut asked = self.asked.subscribe();
+        let from = *asked.borrow_and_update();
+        tokio::time::timeout(common::WAIT, asked.wait_for(|n| *n >= from + 2))
+            .await
+            .expect("the lease is renewed")
+            .unwrap();
+    }
+}
+
+impl LeaseGate for GoesSilent {
+    fn take(
+        &self,
+        _: AccountId,
+        _: InstanceId,
+    ) -> LeaseFuture<'_, Result<LeaseAnswer, LeaseUnknown>> {
+        Box::pin(async move {
+            self.asked.send_modify(|n| *n += 1);
+            if self.silent.load(Ordering::SeqCst) {
+                std::future::pending::<()>().await;
+            }
+            let left = Duration::from_millis(self.left_ms.load(Ordering::SeqCst));
+            Ok(LeaseAnswer::Held { left })
+        })
+    }
+
+    fn release(&self, _: AccountId, _: InstanceId) -> LeaseFuture<'_, ()> {
+        Box::pin(async {})
+    }
+
+    fn holders(&self, _: AccountId) -> LeaseFuture<'_, Vec<RemoteHolder>> {
+        Box::pin(async { Vec::new() })
+    }
+}
+
+/// A desktop without a server whose leases come from `gate`, with a paired
+/// Sandbox number whose phone then went offline, and a reply queued for it
+/// (it waits in the outbox). Renewals every 200 ms.
+struct Offline {
+    _dir: tempfile::TempDir,
+    side: Side,
+    acc: AccountId,
+    number: InstanceId,
+    conversation: ConversationId,
+    queued: zapdesk_core::MessageId,
+}
+
+const QUEUED: &str = "Seu pedido saiu para entrega";
+
+async fn paired_then_offline(gate: Arc<dyn LeaseGate>) -> Offline {
+    use zapdesk_core::accounts::{self, AccountInput};
+    use zapdesk_core::contacts::{self, ContactInput};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let acc = accounts::create(
+        &store,
+        &AccountInput {
+            name: "Padaria".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let (tx, events) = mpsc::unbounded_channel();
+    let fleet = Fleet::new(
+        store.clone(),
+        FleetConfig {
+            chromium: common::chromium(),
+            lease_every: Duration::from_millis(200),
+            ..FleetConfig::new(dir.path().to_path_buf())
+        },
+        Arc::new(move |e| {
+            let _ = tx.send(e);
+        }),
+    );
+    fleet.set_leases(gate);
+    let mut side = Side {
+        // Never connected: this desktop's leases come from `gate` alone.
+        runner: Arc::new(SyncRunner::new(store.clone(), Arc::new(|_| {}))),
+        fleet,
+        events,
+        store: store.clone(),
+    };
+    let number = instances::create(
+        &store,
+        acc,
+        &NumberInput {
+            name: "Balcão".into(),
+            kind: InstanceKind::Sandbox,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    SandboxServer::open(&dir.path().join("sandbox").join(number.to_string()))
+        .unwrap()
+        .set_state(&SandboxState {
+            qr_rotate_ms: 3_600_000,
+            ..SandboxState::default()
+        })
+        .unwrap();
+    pair(&mut side, acc, number).await;
+
+    side.fleet
+        .sandbox(acc, number, SandboxAction::SetOnline(false))
+        .await
+        .unwrap();
+    until_status(&mut side, number, |s| {
+        matches!(s, Status::Disconnected { .. })
+    })
+    .await;
+    let contact = contacts::create(
+        &store,
+        acc,
+        &ContactInput {
+            phone: "+5511987654321".into(),
+            name: Some("Cliente".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let conversation = conversations::open(&store, acc, number, contact.id)
+        .await
+        .unwrap();
+    let queued = zapdesk_core::MessageId::new();
+    assert!(
+        !side
+            .fleet
+            .reply(acc, conversation, queued, QUEUED)
+            .await
+            .unwrap()
+    );
+    Offline {
+        _dir: dir,
+        side,
+        acc,
+        number,
+        conversation,
+        queued,
+    }
+}
+
+async fn status_of(o: &Offline) -> MessageStatus {
+    conversations::thread(&o.side.store, o.acc, o.conversation, None, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.id == o.queued)
+        .unwrap()
+        .status
+}
+
+fn sent_queued(o: &Offline) -> usize {
+    o.side
+        .fleet
+        .sandbox_sent(o.number)
+        .unwrap()
+        .iter()
+        .filter(|s| s.text == QUEUED)
+        .count()
+}
+
+/// Item 10: a desktop whose lease questions hang (its server link died, its
+/// WhatsApp did not) stops the number by its own clock before the lease runs
+/// out, and a message queued for the number is never claimed or sent; asked
+/// to start the number again, it refuses with the lease unknown instead of
+/// waiting for an answer that never comes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_whose_lease_questions_hang_stops_before_the_lease_runs_out() {
+    let _one = common::serial();
+    // Long enough to pair the number within one lease; renewed every 200 ms.
+    let gate = GoesSilent::new(Duration::from_secs(5));
+    let mut o = paired_then_offline(gate.clone()).await;
+    let (acc, number) = (o.acc, o.number);
+
+    // The server link dies: no renewal ever answers.
+    gate.silent.store(true, Ordering::SeqCst);
+    until_status(&mut o.side, number, |s| matches!(s, Status::Stopped)).await;
+    assert!(o.side.fleet.running(acc).is_empty());
+    let stored = instances::get(&o.side.store, acc, number).await.unwrap();
+    assert_eq!(stored.status_detail.as_deref(), Some("lease_lost"));
+    assert_eq!(status_of(&o).await, MessageStatus::Pending, "never claimed");
+    assert_eq!(sent_queued(&o), 0);
+
+    // Starting it again asks the silent gate: refused, not stuck.
+    let refused = tokio::time::timeout(common::WAIT, o.side.fleet.start(acc, number))
+        .await
+        .expect("a start waits forever for a lease answer")
+        .unwrap_err();
+    assert!(
+        matches!(refused, FleetError::LeaseUnknown(_)),
+        "{refused:?}"
+    );
+    assert!(o.side.fleet.running(acc).is_empty());
+    o.side.fleet.shutdown().await;
+}
+
+/// Item 10, the fence at the claim: a row is claimed only while the lease
+/// lasts more than a renewal period longer (what is claimed goes out before
+/// the lease can end). Renewed for less than that, the number keeps running
+/// and connected, and claims nothing; renewed for long again, it sends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_claimed_while_the_lease_is_too_short_to_send_under() {
+    let _one = common::serial();
+    let gate = GoesSilent::new(Duration::from_secs(5));
+    let mut o = paired_then_offline(gate.clone()).await;
+    let (acc, number) = (o.acc, o.number);
+
+    // Held for half a renewal period at a time: running, not claiming.
+    gate.left_ms.store(100, Ordering::SeqCst);
+    gate.renewed().await;
+    o.side
+        .fleet
+        .sandbox(acc, number, SandboxAction::SetOnline(true))
+        .await
+        .unwrap();
+    until_status(&mut o.side, number, |s| {
+        matches!(s, Status::Connected { .. })
+    })
+    .await;
+    // The sender ran on connecting, before the number handles its next
+    // event: a contact writing.
+    o.side
+        .fleet
+        .sandbox(
+            acc,
+            number,
+            SandboxAction::Incoming(Incoming {
+                from: "+5511912345678".into(),
+                name: Some("Outra cliente".into()),
+                body: "Bom dia".into(),
+                ..Default::default()
+            }),
+        )
+        .await
+        .unwrap();
+    tokio::time::timeout(common::WAIT, async {
+        loop {
+            if let FleetEvent::Conversation {
+                new_message: true, ..
+            } = o.side.events.recv().await.unwrap()
+            {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("the contact's message");
+    assert!(o.side.fleet.connected(number));
+    assert!(
+        !o.side.fleet.may_send(number),
+        "campaigns claim nothing either"
+    );
+    assert_eq!(status_of(&o).await, MessageStatus::Pending, "not claimed");
+    assert_eq!(sent_queued(&o), 0);
+
+    // A long lease again: the waiting reply goes out, once.
+    gate.left_ms.store(5_000, Ordering::SeqCst);
+    tokio::time::timeout(common::WAIT, async {
+        while sent_queued(&o) == 0 {
+            o.side.events.recv().await.unwrap();
+        }
+    })
+    .await
+    .expect("the reply sent once the lease is long again");
+    assert_eq!(sent_queued(&o), 1);
+    assert!(o.side.fleet.may_send(number));
+    o.side.fleet.shutdown().await;
 }
