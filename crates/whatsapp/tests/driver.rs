@@ -154,6 +154,9 @@ async fn a_reply_is_sent_once_and_acked_even_when_sent_again() {
         (chat.as_str(), "Pedido confirmado!")
     );
 
+    // As WhatsApp Web does, the send itself was acked by the server (1)
+    // before it returned; then the phone reads it.
+    assert_eq!(next_ack(&mut n.events).await, (vec![id.clone()], 1));
     n.handle
         .sandbox(SandboxAction::Ack {
             id: id.clone(),
