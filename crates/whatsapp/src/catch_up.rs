@@ -56,20 +56,21 @@ struct Page {
 }
 
 /// Fetches and stores what each chat of the number received after its last
-/// stored message. An error leaves what was stored stored; running it again
-/// stores the rest (and nothing twice).
+/// stored message, noting in `caught` what it stored — also when it fails
+/// part way: what was stored stays stored (and must still be announced), and
+/// running it again stores the rest, nothing twice.
 pub async fn run(
     store: &Store,
     account: AccountId,
     instance: InstanceId,
     handle: &InstanceHandle,
-) -> Result<CaughtUp, FleetError> {
+    caught: &mut CaughtUp,
+) -> Result<(), FleetError> {
     let last: HashMap<String, i64> = last_inbound(store, account, instance)
         .await?
         .into_iter()
         .map(|l| (l.phone, l.sent_at))
         .collect();
-    let mut caught = CaughtUp::default();
     let floor = match last.values().copied().max() {
         Some(newest) => newest,
         None => instances::get(store, account, instance).await?.created_at,
@@ -88,17 +89,7 @@ pub async fn run(
         if chat.t < since {
             continue;
         }
-        match catch_up_chat(
-            store,
-            account,
-            instance,
-            handle,
-            &chat.id,
-            since,
-            &mut caught,
-        )
-        .await
-        {
+        match catch_up_chat(store, account, instance, handle, &chat.id, since, caught).await {
             // This chat's history cannot be read (WhatsApp Web refused):
             // the others still are; it is tried again on the next connect.
             Err(FleetError::Command(CommandError::Refused(reason))) => {
@@ -107,7 +98,7 @@ pub async fn run(
             other => other?,
         }
     }
-    Ok(caught)
+    Ok(())
 }
 
 async fn catch_up_chat(

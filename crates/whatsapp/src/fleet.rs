@@ -842,6 +842,8 @@ impl Fleet {
                 }
                 () = sleep_until_or_never(retry_at) => {}
             }
+            // Counted before storing: "nothing waits" means stored and announced.
+            self.note_waiting(id, waiting.len());
             if !waiting.backing_off() || waiting.retry_at() <= Some(tokio::time::Instant::now()) {
                 self.store_waiting(account, id, &handle, &mut waiting, &mut rng)
                     .await;
@@ -974,7 +976,11 @@ impl Fleet {
                 }
             }
             Pending::CatchUp => {
-                let caught = crate::catch_up::run(&self.store, account, id, handle).await?;
+                let mut caught = crate::catch_up::CaughtUp::default();
+                let result =
+                    crate::catch_up::run(&self.store, account, id, handle, &mut caught).await;
+                // What it stored before failing is announced now: a retry
+                // finds it stored and would not announce it.
                 for (conversation, new_message) in caught.conversations {
                     (self.sink)(FleetEvent::Conversation {
                         account,
@@ -985,6 +991,7 @@ impl Fleet {
                 if caught.opted_out {
                     self.drain_logged(account, id, handle).await;
                 }
+                result?;
             }
         }
         Ok(())

@@ -465,8 +465,15 @@ async fn a_message_the_store_refuses_for_a_while_is_kept_and_stored_once_in_orde
     // The store gives up on a held write lock after 200 ms instead of 10 s.
     let mut d = desk_with(ANSWER_WITHIN, Duration::from_millis(200)).await;
     pair(&mut d).await;
-    write(&d, "+5511987654321", "um").await;
-    until_new_message(&mut d).await;
+    let conversation = only_conversation(&mut d).await;
+    // An operator's reply, on WhatsApp's server (ack 1) before the lock.
+    let reply = MessageId::new();
+    d.fleet
+        .reply(d.account, conversation, reply, "Olá!")
+        .await
+        .unwrap();
+    until_message(&mut d, reply, MessageStatus::Sent).await;
+    let sent = d.fleet.sandbox_sent(d.number).unwrap();
 
     // Another connection (a sync pull, another process) holds the write lock.
     use sqlx::Connection;
@@ -481,22 +488,39 @@ async fn a_message_the_store_refuses_for_a_while_is_kept_and_stored_once_in_orde
         .await
         .unwrap();
     write(&d, "+5511987654321", "dois").await;
+    // The contact reads the reply: an ack the store refuses as well.
+    d.fleet
+        .sandbox(
+            d.account,
+            d.number,
+            SandboxAction::Ack {
+                id: sent[0].id.clone(),
+                ack: 3,
+            },
+        )
+        .await
+        .unwrap();
     write(&d, "+5511987654321", "três").await;
-    // Both were received and refused by the store; they wait in order.
+    // All three were received and refused by the store; they wait in order.
     let number = d.number;
     let mut waiting = d.fleet.inbound_waiting();
     tokio::time::timeout(
         common::WAIT,
-        waiting.wait_for(|w| w.get(&number).copied().unwrap_or(0) >= 2),
+        waiting.wait_for(|w| w.get(&number).copied().unwrap_or(0) >= 3),
     )
     .await
     .expect("the refused messages are kept")
     .unwrap();
     sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
 
-    until_stored(&mut d, 3).await;
+    until_stored(&mut d, 4).await;
     until_nothing_waits(&d).await;
-    assert_eq!(bodies(&d).await, ["um", "dois", "três"]);
+    // Each once, the contact's in the order they came.
+    let mut all = messages(&d).await;
+    all.sort_by_key(|m| m.created_at);
+    let bodies: Vec<&str> = all.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, ["oi", "Olá!", "dois", "três"]);
+    until_message(&mut d, reply, MessageStatus::Read).await;
     d.fleet.shutdown().await;
 }
 
