@@ -8,7 +8,7 @@ pub mod actor;
 pub mod backoff;
 pub mod bridge;
 pub mod campaigns;
-pub mod catch_up;
+mod catch_up;
 pub mod chromium;
 pub mod fleet;
 pub mod inbound_retry;
