@@ -1,9 +1,10 @@
 //! Pull: for each account, the rows the server changed after this desktop's
 //! cursor, read in one REPEATABLE READ snapshot bounded by the account's
-//! counter (read first), applied to the local store in one transaction with
-//! the sync guard set, and the cursor advanced in that same transaction. A
-//! crash before the local commit leaves the cursor where it was: the next pull
-//! reads the same rows again.
+//! counter (read first), applied to the local store a few hundred rows per
+//! transaction with the sync guard set (so the store's other writers never
+//! wait long), and the cursor advanced in the last of them. A crash before
+//! that commit leaves the cursor where it was: the next pull reads the same
+//! rows again and applying them again changes nothing.
 //!
 //! Last writer wins: a pulled row replaces the local one only when its clock
 //! is later; a tombstone deletes the local row unless the row was written
@@ -106,10 +107,6 @@ pub async fn pull_account(
     if to <= from && !restart && known_epoch.is_some() {
         return Ok(report);
     }
-    let mut tx = local.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::query("UPDATE sync_apply SET applying = 1 WHERE id = 1")
-        .execute(&mut *tx)
-        .await?;
     // The statements, built once per table rather than once per row.
     let statements: Vec<(String, String, String)> = TABLES
         .iter()
@@ -121,6 +118,65 @@ pub async fn pull_account(
             )
         })
         .collect();
+    // A few hundred rows per local transaction: a pull of thousands of rows
+    // in one `BEGIN IMMEDIATE` held the write lock for seconds, past the
+    // store's busy timeout, and WhatsApp's messages failed to be stored
+    // meanwhile. Only the last chunk's transaction advances the cursor: a
+    // crash or an error before it leaves the cursor where it was, and the
+    // next pull applies the same rows again (idempotent: a row is written
+    // only over an older clock).
+    let chunks: Vec<&[Change]> = if changes.is_empty() {
+        vec![&[]]
+    } else {
+        changes.chunks(CHUNK_ROWS).collect()
+    };
+    let last = chunks.len() - 1;
+    for (n, chunk) in chunks.into_iter().enumerate() {
+        let mut tx = local.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query("UPDATE sync_apply SET applying = 1 WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
+        apply_chunk(&mut tx, chunk, &statements, &mut report).await?;
+        if n == last {
+            sqlx::query(
+                "INSERT INTO sync_cursor (account_id, version, epoch) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (account_id) DO UPDATE SET version = excluded.version, epoch = excluded.epoch
+                 WHERE excluded.version > sync_cursor.version OR ?4 OR sync_cursor.epoch IS NULL",
+            )
+            .bind(account)
+            .bind(to)
+            .bind(&epoch)
+            .bind(restart)
+            .execute(&mut *tx)
+            .await?;
+            if restart {
+                // That server may lack what this desktop pushed to it (or to
+                // the one before it): everything goes again, with the reset.
+                let queued = crate::republish::requeue_account(&mut tx, account).await?;
+                tracing::warn!("sync: account {account}: {queued} rows queued to push again");
+            }
+        }
+        // Back to 0 before the commit: no other writer ever sees the guard set.
+        sqlx::query("UPDATE sync_apply SET applying = 0 WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    report.cursor = to;
+    Ok(report)
+}
+
+/// Pulled rows applied in one local transaction (see [`pull_account`]).
+const CHUNK_ROWS: usize = 500;
+
+/// Applies one chunk of pulled rows in `tx`, parents first as they come, and
+/// moves the local clock past theirs.
+async fn apply_chunk(
+    tx: &mut Transaction<'_, Sqlite>,
+    changes: &[Change],
+    statements: &[(String, String, String)],
+    report: &mut PullReport,
+) -> Result<(), SyncError> {
     let mut newest: Option<Hlc> = None;
     let mut at = 0;
     while at < changes.len() {
@@ -143,9 +199,9 @@ pub async fn pull_account(
         }
         let run = &changes[at..end];
         let together = if run.len() == APPLY_ROWS {
-            Some(apply_many(&mut tx, run, many).await)
+            Some(apply_many(tx, run, many).await)
         } else if run.len() > 1 {
-            Some(apply_many(&mut tx, run, &first.table.local_apply_rows(run.len())).await)
+            Some(apply_many(tx, run, &first.table.local_apply_rows(run.len())).await)
         } else {
             None
         };
@@ -158,7 +214,7 @@ pub async fn pull_account(
                 let mut held = Vec::new();
                 for change in run {
                     let sql = if change.deleted { tombstone } else { live };
-                    match apply(&mut tx, change, sql).await {
+                    match apply(tx, change, sql).await {
                         Ok(n) => report.applied += n,
                         // A local UNIQUE (phone, tag name, …) held by another
                         // row: a statement-level failure, the transaction goes on.
@@ -167,7 +223,7 @@ pub async fn pull_account(
                     }
                 }
                 if !held.is_empty() {
-                    let (applied, conflicts) = apply_exchanged(&mut tx, &held, live).await?;
+                    let (applied, conflicts) = apply_exchanged(tx, &held, live).await?;
                     report.applied += applied;
                     report.conflicts += conflicts;
                 }
@@ -183,32 +239,9 @@ pub async fn pull_account(
         at = end;
     }
     if let Some(h) = &newest {
-        hlc::observe(&mut tx, h).await?;
+        hlc::observe(tx, h).await?;
     }
-    sqlx::query(
-        "INSERT INTO sync_cursor (account_id, version, epoch) VALUES (?1, ?2, ?3)
-         ON CONFLICT (account_id) DO UPDATE SET version = excluded.version, epoch = excluded.epoch
-         WHERE excluded.version > sync_cursor.version OR ?4 OR sync_cursor.epoch IS NULL",
-    )
-    .bind(account)
-    .bind(to)
-    .bind(&epoch)
-    .bind(restart)
-    .execute(&mut *tx)
-    .await?;
-    if restart {
-        // That server may lack what this desktop pushed to it (or to the
-        // one before it): everything goes again, with the cursor's reset.
-        let queued = crate::republish::requeue_account(&mut tx, account).await?;
-        tracing::warn!("sync: account {account}: {queued} rows queued to push again");
-    }
-    // Back to 0 before the commit: no other writer ever sees the guard set.
-    sqlx::query("UPDATE sync_apply SET applying = 0 WHERE id = 1")
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    report.cursor = to;
-    Ok(report)
+    Ok(())
 }
 
 /// The server's epoch and the account's version right now.

@@ -18,7 +18,8 @@
 //     genLinkDeviceCodeForPhoneNumber(phone), logout()
 //   WPP.chat.sendTextMessage(chat, text, {messageId, createChat}),
 //     sendFileMessage(chat, dataUrl, {type, filename, caption, messageId, createChat}),
-//     markIsRead(chat), getMessageById(id), downloadMedia(id), list()
+//     markIsRead(chat), getMessageById(id), downloadMedia(id), list(),
+//     getMessages(chat, {count, direction, id})
 //   WPP.contact.get(id), queryExists(id), getPnLidEntry(lid)
 //
 // Chat ids: Rust addresses a person as `<phone>@c.us` with the phone as
@@ -202,7 +203,52 @@
       return null;
     },
     list_chats: async (W) =>
-      (await W.chat.list()).map((chat) => ({ id: ser(chat.id), name: chat.name || chat.formattedTitle || null, unread: chat.unreadCount || 0 })),
+      Promise.all(
+        (await W.chat.list()).map(async (chat) => ({
+          id: ser(chat.id),
+          phone_chat: await phoneChat(W, ser(chat.id)),
+          name: chat.name || chat.formattedTitle || null,
+          unread: chat.unreadCount || 0,
+          t: chat.t || 0,
+        })),
+      ),
+    // A chat's messages from `since` (seconds) on, oldest first, described as
+    // new ones are, `limit` at a time after the message `after`: what arrived
+    // while ZapDesk was not listening is history, never chat.new_message
+    // (crates/whatsapp/src/catch_up.rs). `last` is where the next page starts.
+    messages_since: async (W, c) => {
+      const since = Number(c.since) || 0;
+      const limit = Number(c.limit) || 20;
+      // Back from the newest, a page at a time, until a page reaches before `since`.
+      let found = [];
+      let page = await W.chat.getMessages(c.chat, { count: 100 });
+      while (page && page.length) {
+        found = page.concat(found);
+        const oldest = page[0];
+        if ((oldest.t || 0) < since || found.length >= 5000) break;
+        page = await W.chat.getMessages(c.chat, { count: 100, direction: "before", id: ser(oldest.id) });
+      }
+      let newer = found.filter((m) => (m.t || 0) >= since);
+      if (c.after) {
+        const at = newer.findIndex((m) => ser(m.id) === c.after);
+        if (at >= 0) newer = newer.slice(at + 1);
+      }
+      // `limit` messages, and about one file's worth of media, per answer:
+      // it must come back within Rust's answer time.
+      const messages = [];
+      let last = null;
+      let bytes = 0;
+      for (const msg of newer) {
+        if (messages.length >= limit || (messages.length && bytes >= config.mediaLimit)) break;
+        const m = await describe(W, msg);
+        last = ser(msg.id);
+        if (m) {
+          messages.push(m);
+          bytes += m.media ? m.media.length : 0;
+        }
+      }
+      return { messages, last, more: last !== null && ser(newer[newer.length - 1].id) !== last };
+    },
     contact_info: async (W, c) => {
       const contact = await W.contact.get(c.id);
       return contact ? { id: ser(contact.id), name: contact.name || null, pushname: contact.pushname || null } : null;

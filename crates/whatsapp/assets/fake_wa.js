@@ -6,7 +6,11 @@
 //   POST /__fake/state            {paired}
 //   POST /__fake/sent             a message this page "sent" (appended to a log)
 //   GET  /__fake/sent?id=ID       that message, or 404
-//   GET  /__fake/inbox?after=N    messages from simulated contacts with seq > N
+//   POST /__fake/deliver          messages from simulated contacts not delivered yet,
+//                                 now delivered (the server keeps the cursor, as
+//                                 WhatsApp's does across page loads)
+//   POST /__fake/history          every message of the account; those not delivered
+//                                 yet count as delivered, as history
 //   GET  /__fake/media?id=ID      the bytes of an incoming media message
 //   GET  /__fake/exists?id=CHAT   {wid, lid} WhatsApp knows that chat by, or 404
 //   GET  /__fake/pnlid?id=LID     {lid, phone} behind a LID, or 404
@@ -32,7 +36,6 @@
   let ready = false;
   let authenticated = false;
   let authCode = null;
-  let cursor = 0;
   let rotateTimer = null;
   const readyCallbacks = [];
   const incoming = new Map(); // id → message record from the server
@@ -56,19 +59,23 @@
     emit("conn.require_auth");
   }
 
-  function goReady() {
+  async function goReady() {
     clearInterval(rotateTimer);
     authCode = null;
     authenticated = true;
     emit("conn.authenticated");
+    // As WhatsApp Web loading: what reached the account while no page ran
+    // (or before this one) is in the chats' history, and is never reported
+    // as chat.new_message.
+    for (const m of (await api("history", {})) || []) incoming.set(m.id, m);
     ready = true;
     show("Conectado");
     emit("conn.main_ready");
     void poll();
   }
 
-  // Polls run one after another, so two at once never deliver a message twice
-  // (a reload does: WhatsApp re-syncs history, and ZapDesk must dedupe).
+  // Polls run one after another; the server delivers each message as new
+  // once, whatever page asks (a reload gets it as history instead).
   let polling = Promise.resolve();
   function poll() {
     polling = polling.then(pollOnce, pollOnce);
@@ -77,26 +84,47 @@
 
   async function pollOnce() {
     if (!ready) return;
-    const batch = await api(`inbox?after=${cursor}`);
+    const batch = await api("deliver", {});
     for (const m of batch || []) {
-      cursor = Math.max(cursor, m.seq);
       incoming.set(m.id, m);
-      emit("chat.new_message", {
-        id: key(m.id, m.chat, false),
-        from: wid(m.chat),
-        type: { text: "chat", image: "image", audio: "ptt", document: "document", location: "location", contact: "vcard" }[m.kind] || "chat",
-        body: m.kind === "contact" ? m.vcard : m.body,
-        caption: m.kind === "text" ? undefined : m.body,
-        t: m.t,
-        notifyName: m.name,
-        mimetype: m.mime,
-        filename: m.filename,
-        lat: m.lat,
-        lng: m.lng,
-        size: m.size,
-        isNewMsg: true,
-      });
+      emit("chat.new_message", Object.assign(model(m), { isNewMsg: true }));
     }
+  }
+
+  // A contact's message as WhatsApp Web's message model shows it.
+  function model(m) {
+    return {
+      id: key(m.id, m.chat, false),
+      from: wid(m.chat),
+      type: { text: "chat", image: "image", audio: "ptt", document: "document", location: "location", contact: "vcard" }[m.kind] || "chat",
+      body: m.kind === "contact" ? m.vcard : m.body,
+      caption: m.kind === "text" ? undefined : m.body,
+      t: m.t,
+      notifyName: m.name,
+      mimetype: m.mime,
+      filename: m.filename,
+      lat: m.lat,
+      lng: m.lng,
+      size: m.size,
+      isNewMsg: false,
+    };
+  }
+
+  // A chat's messages oldest first, as wa-js's getMessages pages them: the
+  // newest `count` (-1: all), or `count` before / after the message `id`.
+  function chatMessages(chat, opts) {
+    const all = [...incoming.values()]
+      .filter((m) => m.chat === chat)
+      .sort((a, b) => a.t - b.t || a.seq - b.seq);
+    const count = opts.count > 0 ? opts.count : all.length;
+    let end = all.length;
+    if (opts.id) {
+      const at = all.findIndex((m) => m.id === opts.id);
+      if (at < 0) return [];
+      if (opts.direction === "after") return all.slice(at + 1, at + 1 + count).map(model);
+      end = at;
+    }
+    return all.slice(Math.max(0, end - count), end).map(model);
   }
 
   // How long the "server" takes to take a send (a slow upload, a slow
@@ -169,7 +197,12 @@
         if (!res.ok) throw new Error("media not found");
         return res.blob();
       },
-      list: async () => [...new Set([...incoming.values()].map((m) => m.chat))].map((c) => ({ id: wid(c), name: null, unreadCount: 0 })),
+      getMessages: async (chat, opts = {}) => chatMessages(String(chat), opts),
+      list: async () => {
+        const last = new Map(); // chat → time of its newest message
+        for (const m of incoming.values()) last.set(m.chat, Math.max(last.get(m.chat) || 0, m.t));
+        return [...last].map(([c, t]) => ({ id: wid(c), name: null, unreadCount: 0, t }));
+      },
     },
     contact: {
       // As wa-js: {wid, lid} for a number on WhatsApp (the wid may be an old
@@ -193,7 +226,7 @@
   window.__fake = {
     scan: async () => {
       await api("state", { paired: true });
-      goReady();
+      await goReady();
     },
     rotateQr: () => newQr(),
     poll: () => poll(),
@@ -221,7 +254,7 @@
     readyCallbacks.splice(0).forEach((cb) => cb());
     // The loader is "ready" for the bridge from here on, whatever the login state.
     WPP.loader.onReady = (cb) => cb();
-    if (state.paired) goReady();
+    if (state.paired) goReady().catch((e) => show(`erro: ${e}`));
     else startQr();
   }, (e) => show(`erro: ${e}`));
 })();

@@ -116,6 +116,11 @@ enum Command {
         oneshot::Sender<Result<Option<String>, CommandError>>,
     ),
     BrowserPid(oneshot::Sender<Option<u32>>),
+    /// A bridge command that reads (list chats, a chat's history).
+    Read(
+        serde_json::Value,
+        oneshot::Sender<Result<serde_json::Value, CommandError>>,
+    ),
 }
 
 /// How an instance behaves; tests shorten the watchdog.
@@ -215,6 +220,15 @@ impl InstanceHandle {
     /// Runs a Sandbox hook; `Incoming` answers with the new message's id.
     pub async fn sandbox(&self, action: SandboxAction) -> Result<Option<String>, CommandError> {
         self.ask(|r| Command::Sandbox(action, r)).await
+    }
+
+    /// Runs a bridge command that only reads WhatsApp Web (`list_chats`,
+    /// `messages_since`); refused unless connected.
+    pub async fn read(
+        &self,
+        command: serde_json::Value,
+    ) -> Result<serde_json::Value, CommandError> {
+        self.ask(|r| Command::Read(command, r)).await
     }
 
     /// The browser's process id, while one runs.
@@ -379,6 +393,14 @@ impl Actor {
             }
             Command::BrowserPid(reply) => {
                 let _ = reply.send(self.session.as_ref().and_then(Session::pid));
+            }
+            Command::Read(command, reply) => {
+                let result = if matches!(*self.status.borrow(), Status::Connected { .. }) {
+                    self.run_in_page(command).await
+                } else {
+                    Err(CommandError::NotConnected)
+                };
+                let _ = reply.send(result);
             }
         }
     }

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use base64::Engine;
+use rand::SeedableRng;
 use serde::Serialize;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
@@ -26,6 +27,7 @@ use zapdesk_core::{
 use crate::actor::{ActorConfig, CommandError, Event, InstanceHandle, Outgoing, SandboxAction};
 use crate::backoff::Backoff;
 use crate::chromium::LaunchSpec;
+use crate::inbound_retry::{InboundQueue, Pending};
 use crate::lease::LeaseState;
 use crate::protocol::{WaKind, WaMessage, chat_id, outgoing_message_id, phone_of_chat};
 use crate::sandbox::SandboxServer;
@@ -45,6 +47,9 @@ pub struct FleetConfig {
     /// How often a running number's lease is renewed, and a number waiting
     /// for another desktop's lease asks again (docs/sync.md, "Numbers").
     pub lease_every: Duration,
+    /// Received messages a number keeps in memory while the store refuses
+    /// them; past it, they are fetched back from WhatsApp's history.
+    pub inbound_kept: usize,
 }
 
 impl FleetConfig {
@@ -59,6 +64,7 @@ impl FleetConfig {
             answer_within: Duration::from_secs(20),
             extra_args: Vec::new(),
             lease_every: Duration::from_secs(5),
+            inbound_kept: crate::inbound_retry::MESSAGES_KEPT,
         }
     }
 }
@@ -243,6 +249,8 @@ pub struct Fleet {
     leases: RwLock<Arc<dyn LeaseGate>>,
     /// Numbers waiting for another desktop's lease, to start when it ends.
     standby: Mutex<HashMap<InstanceId, JoinHandle<()>>>,
+    /// Per running number, received events the store did not take yet.
+    waiting: tokio::sync::watch::Sender<HashMap<InstanceId, usize>>,
 }
 
 impl Fleet {
@@ -259,6 +267,7 @@ impl Fleet {
             running: Mutex::new(HashMap::new()),
             leases: RwLock::new(Arc::new(LocalOnly)),
             standby: Mutex::new(HashMap::new()),
+            waiting: tokio::sync::watch::Sender::new(HashMap::new()),
         })
     }
 
@@ -897,56 +906,144 @@ impl Fleet {
         mut events: mpsc::UnboundedReceiver<Event>,
         kick: Arc<Notify>,
     ) {
+        // What was received and is not stored yet, in order (inbound_retry.rs).
+        let mut waiting = InboundQueue::new(self.config.inbound_kept);
+        let mut rng = rand::rngs::StdRng::from_os_rng();
+        // A stopped number's queue went with its pump (its catch-up on the
+        // next connect fetches what it held).
+        self.note_waiting(id, 0);
         loop {
+            let retry_at = waiting.retry_at();
             tokio::select! {
                 event = events.recv() => match event {
                     None => break,
-                    Some(event) => {
-                        if let Err(e) = self.on_event(account, id, &handle, event).await {
+                    Some(Event::Status(status)) => {
+                        let connected = matches!(status, Status::Connected { .. });
+                        if let Err(e) = self.on_status(account, id, &handle, status).await {
                             tracing::error!("number {id}: {e}");
                         }
+                        if connected {
+                            // What arrived while nobody listened is history now.
+                            waiting.push(Pending::CatchUp);
+                            waiting.retry_now();
+                        }
                     }
+                    Some(Event::Message(message)) => waiting.push(Pending::Message(message)),
+                    Some(Event::Ack { ids, ack }) => waiting.push(Pending::Ack { ids, ack }),
                 },
                 () = kick.notified() => {
                     if let Err(e) = self.drain(account, id, &handle).await {
                         tracing::error!("number {id}: sending: {e}");
                     }
                 }
+                () = sleep_until_or_never(retry_at) => {}
             }
+            // Counted before storing: "nothing waits" means stored and announced.
+            self.note_waiting(id, waiting.len());
+            if !waiting.backing_off() || waiting.retry_at() <= Some(tokio::time::Instant::now()) {
+                self.store_waiting(account, id, &handle, &mut waiting, &mut rng)
+                    .await;
+            }
+            self.note_waiting(id, waiting.len());
         }
     }
 
-    async fn on_event(
+    /// Stores the waiting events oldest first, until one fails: that one is
+    /// tried again after a backoff, everything behind it waits.
+    async fn store_waiting(
         &self,
         account: AccountId,
         id: InstanceId,
         handle: &InstanceHandle,
-        event: Event,
-    ) -> Result<(), FleetError> {
-        match event {
-            Event::Status(status) => {
-                let (stored, detail, phone) = stored_status(&status);
-                instances::set_status(
-                    &self.store,
-                    account,
-                    id,
-                    stored,
-                    detail.as_deref(),
-                    phone.as_deref(),
-                )
-                .await?;
-                let connected = matches!(status, Status::Connected { .. });
-                (self.sink)(FleetEvent::Number {
-                    account,
-                    instance: id,
-                    status,
-                });
-                if connected {
-                    self.drain(account, id, handle).await?;
+        waiting: &mut InboundQueue,
+        rng: &mut rand::rngs::StdRng,
+    ) {
+        while let Some(pending) = waiting.front() {
+            match self.store_pending(account, id, handle, pending).await {
+                Ok(()) => waiting.stored(),
+                // The bridge cannot do the catch-up (an older bridge, a page
+                // without the history), or keeps failing at it: asking again
+                // and again would hold up the live messages behind it. The
+                // next connect tries again.
+                Err(FleetError::Command(e))
+                    if *pending == Pending::CatchUp
+                        && (matches!(e, CommandError::Refused(_))
+                            || waiting.failures() >= CATCH_UP_TRIES) =>
+                {
+                    tracing::warn!("number {id}: no catch-up this time: {e}");
+                    waiting.stored();
+                }
+                Err(e) => {
+                    let delay = waiting.failed(&self.config.backoff, rng);
+                    tracing::warn!(
+                        "number {id}: not stored yet ({e}); {} waiting, next try in {delay:?}",
+                        waiting.len()
+                    );
+                    return;
                 }
             }
-            Event::Message(message) => {
-                let Some(inbound) = to_inbound(&message) else {
+        }
+    }
+
+    fn note_waiting(&self, id: InstanceId, count: usize) {
+        self.waiting.send_if_modified(|all| {
+            if count == 0 {
+                all.remove(&id).is_some()
+            } else {
+                all.insert(id, count) != Some(count)
+            }
+        });
+    }
+
+    /// Per running number, how many things it received that are not stored
+    /// yet (messages, acks, a catch-up), kept until the store takes them;
+    /// numbers with none are absent.
+    pub fn inbound_waiting(&self) -> tokio::sync::watch::Receiver<HashMap<InstanceId, usize>> {
+        self.waiting.subscribe()
+    }
+
+    async fn on_status(
+        &self,
+        account: AccountId,
+        id: InstanceId,
+        handle: &InstanceHandle,
+        status: Status,
+    ) -> Result<(), FleetError> {
+        let (stored, detail, phone) = stored_status(&status);
+        let connected = matches!(status, Status::Connected { .. });
+        // The UI hears of it even when the store cannot record it now.
+        let recorded = instances::set_status(
+            &self.store,
+            account,
+            id,
+            stored,
+            detail.as_deref(),
+            phone.as_deref(),
+        )
+        .await;
+        (self.sink)(FleetEvent::Number {
+            account,
+            instance: id,
+            status,
+        });
+        recorded?;
+        if connected {
+            self.drain(account, id, handle).await?;
+        }
+        Ok(())
+    }
+
+    /// Stores one received event; an error leaves it to be tried again.
+    async fn store_pending(
+        &self,
+        account: AccountId,
+        id: InstanceId,
+        handle: &InstanceHandle,
+        pending: &Pending,
+    ) -> Result<(), FleetError> {
+        match pending {
+            Pending::Message(message) => {
+                let Some(inbound) = to_inbound(message) else {
                     tracing::debug!("number {id}: skipped a message of chat {}", message.chat);
                     return Ok(());
                 };
@@ -958,13 +1055,15 @@ impl Fleet {
                         new_message: !got.own,
                     });
                     if got.opted_out {
-                        // The confirmation of an opt-out is in the outbox.
-                        self.drain(account, id, handle).await?;
+                        // The confirmation of an opt-out is in the outbox;
+                        // the message is stored, a failed send is retried by
+                        // the outbox, not by storing the message again.
+                        self.drain_logged(account, id, handle).await;
                     }
                 }
             }
-            Event::Ack { ids, ack } => {
-                for conversation in outbox::apply_ack(&self.store, account, id, &ids, ack).await? {
+            Pending::Ack { ids, ack } => {
+                for conversation in outbox::apply_ack(&self.store, account, id, ids, *ack).await? {
                     (self.sink)(FleetEvent::Conversation {
                         account,
                         conversation,
@@ -972,8 +1071,32 @@ impl Fleet {
                     });
                 }
             }
+            Pending::CatchUp => {
+                let mut caught = crate::catch_up::CaughtUp::default();
+                let result =
+                    crate::catch_up::run(&self.store, account, id, handle, &mut caught).await;
+                // What it stored before failing is announced now: a retry
+                // finds it stored and would not announce it.
+                for (conversation, new_message) in caught.conversations {
+                    (self.sink)(FleetEvent::Conversation {
+                        account,
+                        conversation,
+                        new_message,
+                    });
+                }
+                if caught.opted_out {
+                    self.drain_logged(account, id, handle).await;
+                }
+                result?;
+            }
         }
         Ok(())
+    }
+
+    async fn drain_logged(&self, account: AccountId, id: InstanceId, handle: &InstanceHandle) {
+        if let Err(e) = self.drain(account, id, handle).await {
+            tracing::error!("number {id}: sending: {e}");
+        }
     }
 
     /// A queued message's file under the data folder. `media_path` is a
@@ -1119,6 +1242,17 @@ impl Fleet {
     }
 }
 
+/// Failed catch-ups in a row (WhatsApp Web not answering in time) before
+/// one is left for the next connect.
+const CATCH_UP_TRIES: u32 = 3;
+
+async fn sleep_until_or_never(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
 fn stored_status(status: &Status) -> (InstanceStatus, Option<String>, Option<String>) {
     match status {
         Status::Stopped => (InstanceStatus::Stopped, None, None),
@@ -1141,7 +1275,7 @@ fn stored_status(status: &Status) -> (InstanceStatus, Option<String>, Option<Str
 /// person (groups, broadcasts), which ZapDesk does not handle yet, and for
 /// a LID chat whose phone WhatsApp does not share (ZapDesk's contacts are
 /// phones; such a chat cannot be answered or matched to anyone).
-fn to_inbound(m: &WaMessage) -> Option<Inbound> {
+pub(crate) fn to_inbound(m: &WaMessage) -> Option<Inbound> {
     // A LID chat is the person behind it: the bridge resolved their phone.
     let phone = phone_of_chat(m.phone_chat.as_deref().unwrap_or(&m.chat))?;
     let kind = match m.kind {

@@ -2,7 +2,9 @@
 //! test. Chromium asks for `https://web.whatsapp.com/…` as usual; the request
 //! interception answers with `assets/fake_wa.html`, whose `WPP` object is the
 //! surface the bridge uses. This module is that page's "server": it keeps the
-//! fake account's state, the messages simulated contacts send, and a log of
+//! fake account's state, the messages simulated contacts send, how far they
+//! were delivered to the page (a message is new for the page once; a page
+//! that loads later finds it in history, as with WhatsApp Web), and a log of
 //! everything the page sent — in plain files, so they survive a killed
 //! browser exactly as WhatsApp's servers would.
 
@@ -87,6 +89,14 @@ pub struct Sent {
     pub text: String,
     pub filename: Option<String>,
     pub at: i64,
+}
+
+/// How the "server" handed a contact's message to the page, for tests: as a
+/// new message (`chat.new_message`) or in the history a page loads with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub id: String,
+    pub history: bool,
 }
 
 /// An answer to an intercepted request.
@@ -198,6 +208,45 @@ impl SandboxServer {
         write_atomic(&self.dir.join("directory.json"), &directory.to_bytes()?)
     }
 
+    /// Hands the page the contacts' messages it was not given yet, and
+    /// remembers that it was (WhatsApp's servers deliver a message to a
+    /// linked device once; a page that loads later finds it in history).
+    /// `history`: the page is loading, and gets every message, the new ones
+    /// as history.
+    fn deliver(&self, history: bool) -> Result<Vec<InboxRecord>, SandboxError> {
+        let _g = self.guard();
+        let all: Vec<InboxRecord> = read_lines(&self.dir.join("inbox.jsonl"))?;
+        let cursor_path = self.dir.join("delivered.json");
+        let delivered: u64 = match fs::read(&cursor_path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+            Err(e) => return Err(e.into()),
+        };
+        let newest = all.iter().map(|m| m.seq).max().unwrap_or(0);
+        for m in all.iter().filter(|m| m.seq > delivered) {
+            append_line(
+                &self.dir.join("deliveries.jsonl"),
+                &Delivery {
+                    id: m.id.clone(),
+                    history,
+                },
+            )?;
+        }
+        if newest > delivered {
+            write_atomic(&cursor_path, &serde_json::to_vec(&newest)?)?;
+        }
+        Ok(if history {
+            all
+        } else {
+            all.into_iter().filter(|m| m.seq > delivered).collect()
+        })
+    }
+
+    /// How each contact's message reached the page, in order.
+    pub fn deliveries(&self) -> Result<Vec<Delivery>, SandboxError> {
+        read_lines(&self.dir.join("deliveries.jsonl"))
+    }
+
     /// Every message the page sent, in order, duplicates included.
     pub fn sent(&self) -> Result<Vec<Sent>, SandboxError> {
         read_lines(&self.dir.join("sent.jsonl"))
@@ -266,12 +315,8 @@ impl SandboxServer {
                     None => Ok(text(404, "text/plain", "not found")),
                 }
             }
-            ("GET", "/__fake/inbox") => {
-                let after: u64 = param("after").and_then(|a| a.parse().ok()).unwrap_or(0);
-                let all: Vec<InboxRecord> = read_lines(&self.dir.join("inbox.jsonl"))?;
-                let newer: Vec<InboxRecord> = all.into_iter().filter(|m| m.seq > after).collect();
-                json(&newer)
-            }
+            ("POST", "/__fake/deliver") => json(&self.deliver(false)?),
+            ("POST", "/__fake/history") => json(&self.deliver(true)?),
             ("GET", "/__fake/exists") => {
                 let id = param("id").unwrap_or_default();
                 match Directory::load(&self.dir)?.exists(&id) {
@@ -412,7 +457,7 @@ mod tests {
     }
 
     #[test]
-    fn inbox_is_served_after_a_cursor_and_state_round_trips() {
+    fn each_message_is_delivered_once_and_a_loading_page_gets_history() {
         let dir = tempfile::tempdir().unwrap();
         let server = SandboxServer::open(dir.path()).unwrap();
         let a = server
@@ -429,10 +474,37 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-        let r = server.handle("GET", "https://web.whatsapp.com/__fake/inbox?after=1", b"");
-        let records: Vec<serde_json::Value> = serde_json::from_slice(&r.body).unwrap();
-        assert_eq!(records.len(), 1);
-        assert_eq!(records[0]["body"], "tudo bem?");
+        let deliver = |what: &str| -> Vec<serde_json::Value> {
+            let r = server.handle(
+                "POST",
+                &format!("https://web.whatsapp.com/__fake/{what}"),
+                b"{}",
+            );
+            serde_json::from_slice(&r.body).unwrap()
+        };
+        assert_eq!(deliver("deliver").len(), 2);
+        assert!(deliver("deliver").is_empty());
+        let c = server
+            .push_incoming(&Incoming {
+                from: "+5511987654321".into(),
+                body: "alô?".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        // A page loading now finds all three in history, and nothing new after.
+        let history = deliver("history");
+        assert_eq!(history.len(), 3);
+        assert_eq!(history[2]["body"], "alô?");
+        assert!(deliver("deliver").is_empty());
+        let ways: Vec<(String, bool)> = server
+            .deliveries()
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.id, d.history))
+            .collect();
+        assert_eq!(ways.len(), 3);
+        assert_eq!(ways[0], (a.clone(), false));
+        assert_eq!(ways[2], (c, true));
         assert!(a.starts_with("false_5511987654321@c.us_"));
 
         let r = server.handle(

@@ -30,6 +30,7 @@ const SURFACE: &[&str] = &[
     "chat.getMessageById",
     "chat.downloadMedia",
     "chat.list",
+    "chat.getMessages",
     "contact.get",
     "contact.queryExists",
     "contact.getPnLidEntry",

@@ -10,7 +10,7 @@ mod common;
 use base64::Engine;
 use common::*;
 use zapdesk_whatsapp::actor::{Outgoing, SandboxAction};
-use zapdesk_whatsapp::protocol::{WaKind, outgoing_message_id};
+use zapdesk_whatsapp::protocol::{WaKind, WaMessage, outgoing_message_id};
 use zapdesk_whatsapp::sandbox::Incoming;
 use zapdesk_whatsapp::status::Status;
 
@@ -235,17 +235,18 @@ async fn a_killed_browser_is_relaunched_and_reconnects_without_a_new_qr() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn messages_sent_while_offline_arrive_on_reconnect() {
+async fn messages_sent_while_offline_are_history_on_reconnect() {
     let _one = serial();
     let dir = tempfile::tempdir().unwrap();
-    let mut n = sandbox_number(dir.path(), "a");
+    let n = sandbox_number(dir.path(), "a");
     paired(&n).await;
     n.handle.stop().await;
     // While the number is off, two contacts write.
-    for (from, body) in [
+    let writes = [
         ("+5511911111111", "primeira"),
         ("+5521922222222", "segunda"),
-    ] {
+    ];
+    for (from, body) in writes {
         let msg = Incoming {
             from: from.into(),
             body: body.into(),
@@ -257,9 +258,42 @@ async fn messages_sent_while_offline_arrive_on_reconnect() {
             .unwrap();
     }
     n.handle.start().await;
-    let a = next_message(&mut n.events).await;
-    let b = next_message(&mut n.events).await;
-    assert_eq!((a.body.as_str(), b.body.as_str()), ("primeira", "segunda"));
+    connected(&n.handle).await;
+    // As with WhatsApp Web, the page that loads finds them in the chats'
+    // history (never as chat.new_message), and the bridge reads them there.
+    let deliveries = n.sandbox.deliveries().unwrap();
+    assert!(
+        deliveries.len() == 2 && deliveries.iter().all(|d| d.history),
+        "{deliveries:?}"
+    );
+    let chats = n
+        .handle
+        .read(serde_json::json!({ "cmd": "list_chats" }))
+        .await
+        .unwrap();
+    assert_eq!(chats.as_array().unwrap().len(), 2, "{chats}");
+    for (from, body) in writes {
+        let chat = zapdesk_whatsapp::protocol::chat_id(from);
+        let page = n
+            .handle
+            .read(serde_json::json!({ "cmd": "messages_since", "chat": chat, "since": 0, "limit": 20 }))
+            .await
+            .unwrap();
+        let messages: Vec<WaMessage> = serde_json::from_value(page["messages"].clone()).unwrap();
+        assert_eq!(messages.len(), 1, "{page}");
+        assert_eq!(
+            (messages[0].chat.as_str(), messages[0].body.as_str()),
+            (chat.as_str(), body)
+        );
+        assert_eq!(page["more"], false);
+        // Nothing from a time after the newest message.
+        let later = n
+            .handle
+            .read(serde_json::json!({ "cmd": "messages_since", "chat": chat, "since": messages[0].t + 1 }))
+            .await
+            .unwrap();
+        assert_eq!(later["messages"], serde_json::json!([]));
+    }
     n.handle.stop().await;
 }
 

@@ -77,9 +77,16 @@ async fn desk() -> Desk {
 }
 
 async fn desk_answering_within(answer_within: Duration) -> Desk {
+    desk_with(answer_within, zapdesk_core::store::BUSY_TIMEOUT).await
+}
+
+/// A desk whose store waits `busy_timeout` for another connection's write lock.
+async fn desk_with(answer_within: Duration, busy_timeout: Duration) -> Desk {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_path_buf();
-    let store = Store::open(&data).await.unwrap();
+    let store = Store::open_with_busy_timeout(&data, busy_timeout)
+        .await
+        .unwrap();
     let account = accounts::create(
         &store,
         &AccountInput {
@@ -326,7 +333,8 @@ async fn after_a_killed_browser_history_is_redelivered_but_stored_once() {
     until_new_message(&mut d).await;
     assert_eq!(messages(&d).await.len(), 2);
 
-    // Kill the browser: on reconnect the fake re-delivers both (as WhatsApp's history sync does).
+    // Kill the browser: on reconnect both are in the history the page loads,
+    // and the catch-up finds them stored already.
     let pid = d.fleet_pid().await;
     std::process::Command::new("kill")
         .args(["-9", &pid.to_string()])
@@ -347,19 +355,172 @@ async fn after_a_killed_browser_history_is_redelivered_but_stored_once() {
     d.fleet.shutdown().await;
 }
 
+/// Every message body stored, oldest first.
+async fn bodies(desk: &Desk) -> Vec<String> {
+    let mut all = messages(desk).await;
+    all.sort_by_key(|m| (m.sent_at, m.created_at));
+    all.into_iter().map(|m| m.body).collect()
+}
+
+/// Waits, change by change, until `n` messages are stored; counts the
+/// conversations announced as having a new message meanwhile.
+async fn until_stored(desk: &mut Desk, n: usize) -> usize {
+    let mut announced = 0;
+    tokio::time::timeout(common::WAIT, async {
+        while messages(desk).await.len() < n {
+            if let FleetEvent::Conversation {
+                new_message: true, ..
+            } = desk.events.recv().await.unwrap()
+            {
+                announced += 1;
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{n} messages never stored"));
+    announced
+}
+
+/// Waits until the number holds nothing it received and did not store.
+async fn until_nothing_waits(desk: &Desk) {
+    let number = desk.number;
+    let mut waiting = desk.fleet.inbound_waiting();
+    tokio::time::timeout(common::WAIT, waiting.wait_for(|w| !w.contains_key(&number)))
+        .await
+        .expect("the number's received events were never all stored")
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_backlog_written_while_stopped_is_stored_once_on_start() {
+async fn what_arrives_while_zapdesk_is_down_is_history_and_is_caught_up_once() {
     let _one = common::serial();
     let mut d = desk().await;
     pair(&mut d).await;
+    write(&d, "+5511987654321", "bom dia").await;
+    until_new_message(&mut d).await;
     d.fleet.stop(d.account, d.number).await.unwrap();
     assert_eq!(d.fleet.status(d.number), Status::Stopped);
+    // Delivered to WhatsApp's "server" while nobody listens: the page that
+    // loads next gets them as history, never as new messages.
     write(&d, "+5511987654321", "enquanto você estava fora").await;
     write(&d, "+5511987654321", "outra").await;
+    write(&d, "+5521912345678", "sou novo aqui").await;
+    while d.events.try_recv().is_ok() {}
     d.fleet.start(d.account, d.number).await.unwrap();
-    until_new_message(&mut d).await;
-    until_new_message(&mut d).await;
-    assert_eq!(messages(&d).await.len(), 2);
+    let mut announced = until_stored(&mut d, 4).await;
+    until_nothing_waits(&d).await;
+    while let Ok(event) = d.events.try_recv() {
+        if let FleetEvent::Conversation {
+            new_message: true, ..
+        } = event
+        {
+            announced += 1;
+        }
+    }
+    let mut stored = bodies(&d).await;
+    stored.sort();
+    assert_eq!(
+        stored,
+        [
+            "bom dia",
+            "enquanto você estava fora",
+            "outra",
+            "sou novo aqui"
+        ]
+    );
+    // A backlog is announced once per conversation, not once per message.
+    assert_eq!(announced, 2);
+
+    // A reload (the browser killed) delivers nothing again as new, and the
+    // history it loads is not stored a second time.
+    let pid = d.fleet_pid().await;
+    std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    until_status(&mut d, "disconnected", |s| {
+        matches!(s, Status::Disconnected { .. })
+    })
+    .await;
+    until_status(&mut d, "connected again", |s| {
+        matches!(s, Status::Connected { .. })
+    })
+    .await;
+    write(&d, "+5521912345678", "ainda aí?").await;
+    until_stored(&mut d, 5).await;
+    until_nothing_waits(&d).await;
+    assert_eq!(bodies(&d).await.len(), 5);
+    let sandbox = SandboxServer::open(&d.data.join("sandbox").join(d.number.to_string())).unwrap();
+    let deliveries = sandbox.deliveries().unwrap();
+    let ids: std::collections::HashSet<&str> = deliveries.iter().map(|x| x.id.as_str()).collect();
+    assert_eq!((deliveries.len(), ids.len()), (5, 5), "{deliveries:?}");
+    let as_history = deliveries.iter().filter(|x| x.history).count();
+    assert_eq!(as_history, 3, "{deliveries:?}");
+    d.fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_the_store_refuses_for_a_while_is_kept_and_stored_once_in_order() {
+    let _one = common::serial();
+    // The store gives up on a held write lock after 200 ms instead of 10 s.
+    let mut d = desk_with(ANSWER_WITHIN, Duration::from_millis(200)).await;
+    pair(&mut d).await;
+    let conversation = only_conversation(&mut d).await;
+    // An operator's reply, on WhatsApp's server (ack 1) before the lock.
+    let reply = MessageId::new();
+    d.fleet
+        .reply(d.account, conversation, reply, "Olá!")
+        .await
+        .unwrap();
+    until_message(&mut d, reply, MessageStatus::Sent).await;
+    let sent = d.fleet.sandbox_sent(d.number).unwrap();
+
+    // Another connection (a sync pull, another process) holds the write lock.
+    use sqlx::Connection;
+    let mut other = sqlx::SqliteConnection::connect(&format!(
+        "sqlite://{}",
+        d.data.join(zapdesk_core::store::DB_FILE).display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    write(&d, "+5511987654321", "dois").await;
+    // The contact reads the reply: an ack the store refuses as well.
+    d.fleet
+        .sandbox(
+            d.account,
+            d.number,
+            SandboxAction::Ack {
+                id: sent[0].id.clone(),
+                ack: 3,
+            },
+        )
+        .await
+        .unwrap();
+    write(&d, "+5511987654321", "três").await;
+    // All three were received and refused by the store; they wait in order.
+    let number = d.number;
+    let mut waiting = d.fleet.inbound_waiting();
+    tokio::time::timeout(
+        common::WAIT,
+        waiting.wait_for(|w| w.get(&number).copied().unwrap_or(0) >= 3),
+    )
+    .await
+    .expect("the refused messages are kept")
+    .unwrap();
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+
+    until_stored(&mut d, 4).await;
+    until_nothing_waits(&d).await;
+    // Each once, the contact's in the order they came.
+    let mut all = messages(&d).await;
+    all.sort_by_key(|m| m.created_at);
+    let bodies: Vec<&str> = all.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, ["oi", "Olá!", "dois", "três"]);
+    until_message(&mut d, reply, MessageStatus::Read).await;
     d.fleet.shutdown().await;
 }
 

@@ -3,6 +3,7 @@
 //! (`outbox`), and the inbox lists and opens them (`conversations`).
 
 pub mod attachments;
+pub mod catch_up;
 pub mod conversations;
 mod error;
 pub mod ingest;

@@ -28,6 +28,9 @@ pub(crate) use sync_outbox::{quiet, record_recipients};
 
 /// File name of the database inside the data folder.
 pub const DB_FILE: &str = "zapdesk.sqlite3";
+/// How long a write waits for another connection's write lock before it
+/// fails with "database is locked".
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Folder, inside the data folder, for copies taken before migrating.
 pub const BACKUP_DIR: &str = "backups";
 
@@ -43,6 +46,16 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the store in `data_dir` and brings its schema up to date.
     pub async fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with_busy_timeout(data_dir, BUSY_TIMEOUT).await
+    }
+
+    /// [`Store::open`] with another wait for a write lock held elsewhere
+    /// than [`BUSY_TIMEOUT`]: tests make a store fail fast to see what
+    /// happens to writes refused that way.
+    pub async fn open_with_busy_timeout(
+        data_dir: &Path,
+        busy_timeout: Duration,
+    ) -> Result<Store, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.to_path_buf(),
             source,
@@ -56,7 +69,7 @@ impl Store {
             // crash or power loss can lose the last transactions.
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
+            .busy_timeout(busy_timeout)
             // SQLite's default page cache is 2 MiB: too small for the indexes of
             // 100k contacts, and a segment count then rereads pages from the OS
             // (42 ms instead of 15 ms, docs/benchmarks.md). 64 MiB per connection,
