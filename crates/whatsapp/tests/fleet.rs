@@ -195,19 +195,23 @@ async fn until_message(
     .unwrap_or_else(|_| panic!("message never became {status:?}"))
 }
 
-async fn messages(desk: &Desk) -> Vec<zapdesk_core::domain::Message> {
-    let mut all = Vec::new();
-    for c in conversations::list(
+/// The account's conversations, newest first.
+async fn chats(desk: &Desk, limit: u32) -> Vec<conversations::ConversationSummary> {
+    conversations::list(
         &desk.store,
         desk.account,
         &ListFilter {
-            limit: 100,
+            limit,
             ..Default::default()
         },
     )
     .await
     .unwrap()
-    {
+}
+
+async fn messages(desk: &Desk) -> Vec<zapdesk_core::domain::Message> {
+    let mut all = Vec::new();
+    for c in chats(desk, 100).await {
         all.extend(
             conversations::thread(&desk.store, desk.account, c.id, None, 500)
                 .await
@@ -243,16 +247,7 @@ async fn a_contact_writes_the_operator_replies_and_the_ack_arrives() {
 
     write(&d, "+5511987654321", "Bom dia! Tem pão de queijo?").await;
     until_new_message(&mut d).await;
-    let list = conversations::list(
-        &d.store,
-        d.account,
-        &ListFilter {
-            limit: 10,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let list = chats(&d, 10).await;
     assert_eq!(list.len(), 1);
     assert_eq!(
         (
@@ -531,17 +526,7 @@ async fn a_reply_queued_while_stopped_goes_out_once_when_connected() {
     pair(&mut d).await;
     write(&d, "+5511987654321", "oi").await;
     until_new_message(&mut d).await;
-    let conv = conversations::list(
-        &d.store,
-        d.account,
-        &ListFilter {
-            limit: 1,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()[0]
-        .id;
+    let conv = chats(&d, 1).await[0].id;
     d.fleet.stop(d.account, d.number).await.unwrap();
     assert!(
         !d.fleet
@@ -577,17 +562,7 @@ async fn a_crash_after_sending_but_before_recording_does_not_send_twice() {
     pair(&mut d).await;
     write(&d, "+5511987654321", "oi").await;
     until_new_message(&mut d).await;
-    let conv = conversations::list(
-        &d.store,
-        d.account,
-        &ListFilter {
-            limit: 1,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()[0]
-        .id;
+    let conv = chats(&d, 1).await[0].id;
     d.fleet.stop(d.account, d.number).await.unwrap();
 
     // The state a crash leaves: the row claimed ("sending"), the message already
@@ -688,17 +663,7 @@ impl Desk {
 async fn only_conversation(d: &mut Desk) -> zapdesk_core::ConversationId {
     write(d, "+5511987654321", "oi").await;
     until_new_message(d).await;
-    conversations::list(
-        &d.store,
-        d.account,
-        &ListFilter {
-            limit: 1,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()[0]
-        .id
+    chats(d, 1).await[0].id
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -898,16 +863,7 @@ async fn people_whatsapp_knows_by_an_old_id_or_a_lid_are_one_contact_each() {
     write(&d, "+5521912345678", "Rui aqui").await;
     until_new_message(&mut d).await;
 
-    let list = conversations::list(
-        &d.store,
-        d.account,
-        &ListFilter {
-            limit: 10,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let list = chats(&d, 10).await;
     let mut phones: Vec<&str> = list.iter().map(|c| c.contact_phone.as_str()).collect();
     phones.sort_unstable();
     assert_eq!(phones, ["+5511987654321", "+5521912345678"]);
@@ -923,13 +879,13 @@ async fn people_whatsapp_knows_by_an_old_id_or_a_lid_are_one_contact_each() {
             .await
             .unwrap();
     }
-    let mut chats: Vec<String> = until_sent(&mut d, 2)
+    let mut to: Vec<String> = until_sent(&mut d, 2)
         .await
         .into_iter()
         .map(|s| s.chat)
         .collect();
-    chats.sort_unstable();
-    assert_eq!(chats, ["551187654321@c.us", "5521912345678@c.us"]);
+    to.sort_unstable();
+    assert_eq!(to, ["551187654321@c.us", "5521912345678@c.us"]);
 
     // A number without WhatsApp fails with that reason, and the queue goes on.
     let ze = zapdesk_core::contacts::create(
@@ -959,5 +915,27 @@ async fn people_whatsapp_knows_by_an_old_id_or_a_lid_are_one_contact_each() {
     assert_eq!(failed.error.as_deref(), Some("not_on_whatsapp"));
     until_message(&mut d, kept, MessageStatus::Sent).await;
     assert_eq!(d.fleet.sandbox_sent(d.number).unwrap().len(), 3);
+
+    // While ZapDesk is down both write again: the catch-up finds their
+    // chats (the LID one by the phone behind it) and stores each once.
+    d.fleet.stop(d.account, d.number).await.unwrap();
+    let before = messages(&d).await.len();
+    write(&d, "+5511987654321", "Kátia de novo").await;
+    write(&d, "+5521912345678", "Rui de novo").await;
+    d.fleet.start(d.account, d.number).await.unwrap();
+    until_stored(&mut d, before + 2).await;
+    until_nothing_waits(&d).await;
+    let list = chats(&d, 10).await;
+    assert_eq!(list.len(), 3, "Kátia, Rui and Zé: no new contact");
+    for (phone, body) in [
+        ("+5511987654321", "Kátia de novo"),
+        ("+5521912345678", "Rui de novo"),
+    ] {
+        assert!(
+            list.iter()
+                .any(|c| c.contact_phone == phone && c.last_body.as_deref() == Some(body)),
+            "{body} in {phone}'s conversation: {list:?}"
+        );
+    }
     d.fleet.shutdown().await;
 }
