@@ -2,15 +2,16 @@
 //! could not be opened), and the interface language used for error texts.
 
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock};
 
 use zapdesk_core::data_dir::{self, DataDirLock};
-use zapdesk_core::{Lang, Store, UserError, settings};
+use zapdesk_core::{Lang, Store, settings};
 use zapdesk_sync::SyncRunner;
 use zapdesk_whatsapp::campaigns::{CampaignRunner, CampaignWaker};
 use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, Sink};
 
 use crate::IpcError;
+use crate::error::{interface_lang, set_interface_lang};
 
 struct Opened {
     store: Store,
@@ -23,23 +24,19 @@ struct Opened {
 pub struct AppState {
     opened: Result<Opened, IpcError>,
     data_dir: PathBuf,
-    lang: RwLock<Lang>,
     // Set once at setup (it needs the app handle to emit `sync` events).
     sync: OnceLock<Arc<SyncRunner>>,
 }
 
 impl AppState {
     pub async fn open(data_dir: PathBuf, sink: Sink) -> AppState {
-        let lang = RwLock::new(Lang::default());
         let opened = match data_dir::lock(&data_dir) {
             Err(e) => Err(IpcError::new(&e, Lang::default())),
             Ok(lock) => match Store::open(&data_dir).await {
                 Err(e) => Err(IpcError::new(&e, Lang::default())),
                 Ok(store) => {
-                    if let Ok(saved) = settings::language(&store).await
-                        && let Ok(mut current) = lang.write()
-                    {
-                        *current = saved;
+                    if let Ok(saved) = settings::language(&store).await {
+                        set_interface_lang(saved);
                     }
                     let fleet = Fleet::new(store.clone(), FleetConfig::new(data_dir.clone()), sink);
                     let campaigns = CampaignRunner::spawn(Arc::clone(&fleet));
@@ -55,7 +52,6 @@ impl AppState {
         AppState {
             opened,
             data_dir,
-            lang,
             sync: OnceLock::new(),
         }
     }
@@ -98,18 +94,12 @@ impl AppState {
         &self.data_dir
     }
 
+    /// The interface language (error.rs keeps it, for every error).
     pub fn lang(&self) -> Lang {
-        self.lang.read().map(|l| *l).unwrap_or_default()
+        interface_lang()
     }
 
     pub fn set_lang(&self, lang: Lang) {
-        if let Ok(mut current) = self.lang.write() {
-            *current = lang;
-        }
-    }
-
-    /// Maps a core error to what the UI receives, in the current language.
-    pub fn fail(&self, error: impl UserError) -> IpcError {
-        IpcError::new(&error, self.lang())
+        set_interface_lang(lang);
     }
 }

@@ -10,9 +10,7 @@ pub async fn accounts_list(
     state: State<'_, AppState>,
     include_archived: bool,
 ) -> Result<Vec<Account>, IpcError> {
-    accounts::list(state.store()?, include_archived)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(accounts::list(state.store()?, include_archived).await?)
 }
 
 #[tauri::command]
@@ -21,9 +19,7 @@ pub async fn accounts_create(
     state: State<'_, AppState>,
     input: AccountInput,
 ) -> Result<Account, IpcError> {
-    accounts::create(state.store()?, &input)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(accounts::create(state.store()?, &input).await?)
 }
 
 #[tauri::command]
@@ -33,9 +29,7 @@ pub async fn accounts_update(
     id: AccountId,
     input: AccountInput,
 ) -> Result<Account, IpcError> {
-    accounts::update(state.store()?, id, &input)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(accounts::update(state.store()?, id, &input).await?)
 }
 
 #[tauri::command]
@@ -45,7 +39,5 @@ pub async fn accounts_set_archived(
     id: AccountId,
     archived: bool,
 ) -> Result<Account, IpcError> {
-    accounts::set_archived(state.store()?, id, archived)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(accounts::set_archived(state.store()?, id, archived).await?)
 }

@@ -32,9 +32,7 @@ pub async fn settings_set_language(
     state: State<'_, AppState>,
     language: Lang,
 ) -> Result<(), IpcError> {
-    settings::set_language(state.store()?, language)
-        .await
-        .map_err(|e| state.fail(e))?;
+    settings::set_language(state.store()?, language).await?;
     state.set_lang(language);
     Ok(())
 }

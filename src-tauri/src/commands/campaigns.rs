@@ -51,7 +51,7 @@ pub async fn campaigns_list(
         }
         Ok::<_, CampaignError>(out)
     };
-    run.await.map_err(|e| state.fail(e))
+    Ok(run.await?)
 }
 
 #[tauri::command]
@@ -63,7 +63,7 @@ pub async fn campaigns_get(
 ) -> Result<CampaignSummary, IpcError> {
     let store = state.store()?;
     let run = async { summary(store, account, store::get(store, account, id).await?).await };
-    run.await.map_err(|e| state.fail(e))
+    Ok(run.await?)
 }
 
 /// Creates a campaign and its recipients; refused with nothing written when
@@ -83,9 +83,7 @@ pub async fn campaigns_create(
         .into_iter()
         .map(|h| h.instance)
         .collect();
-    let created = store::create_with(state.store()?, account, &input, now_ms(), &elsewhere)
-        .await
-        .map_err(|e| state.fail(e))?;
+    let created = store::create_with(state.store()?, account, &input, now_ms(), &elsewhere).await?;
     state.campaigns_changed();
     Ok(created)
 }
@@ -99,9 +97,7 @@ pub async fn campaigns_set_status(
     id: CampaignId,
     status: CampaignStatus,
 ) -> Result<CampaignInfo, IpcError> {
-    let changed = store::set_status(state.store()?, account, id, status, now_ms())
-        .await
-        .map_err(|e| state.fail(e))?;
+    let changed = store::set_status(state.store()?, account, id, status, now_ms()).await?;
     state.campaigns_changed();
     Ok(changed)
 }
@@ -114,9 +110,7 @@ pub async fn campaigns_set_pacing(
     id: CampaignId,
     pacing: Pacing,
 ) -> Result<CampaignInfo, IpcError> {
-    let changed = store::set_pacing(state.store()?, account, id, &pacing, now_ms())
-        .await
-        .map_err(|e| state.fail(e))?;
+    let changed = store::set_pacing(state.store()?, account, id, &pacing, now_ms()).await?;
     state.campaigns_changed();
     Ok(changed)
 }
@@ -130,9 +124,7 @@ pub async fn campaigns_preview(
     message: String,
     contact: ContactId,
 ) -> Result<String, IpcError> {
-    sender::preview(state.store()?, account, &message, contact)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(sender::preview(state.store()?, account, &message, contact).await?)
 }
 
 /// The variables a message uses, or why it is refused (unknown variable,
@@ -150,7 +142,7 @@ pub async fn campaigns_check_message(
         let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
         Ok::<_, CampaignError>(Template::parse(&message, &keys)?.variables())
     };
-    run.await.map_err(|e| state.fail(e))
+    Ok(run.await?)
 }
 
 /// Saves the campaign's recipients and their states as CSV where the person
@@ -164,9 +156,7 @@ pub async fn campaigns_export(
     id: CampaignId,
 ) -> Result<Option<String>, IpcError> {
     let lang = state.lang();
-    let bytes = recipients::csv(state.store()?, account, id, lang)
-        .await
-        .map_err(|e| state.fail(e))?;
+    let bytes = recipients::csv(state.store()?, account, id, lang).await?;
     let Some(path) = save_as(
         &app,
         lang.pick("Exportar destinatários", "Export recipients"),
@@ -177,7 +167,7 @@ pub async fn campaigns_export(
     else {
         return Ok(None);
     };
-    export::save(&path, &bytes).map_err(|e| state.fail(e))?;
+    export::save(&path, &bytes)?;
     Ok(Some(path.to_string_lossy().into_owned()))
 }
 
@@ -189,9 +179,7 @@ pub async fn campaigns_timeline(
     account: AccountId,
     id: CampaignId,
 ) -> Result<Vec<TimelineBucket>, IpcError> {
-    timeline::timeline(state.store()?, account, id)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(timeline::timeline(state.store()?, account, id).await?)
 }
 
 /// Queues the message for one phone (a contact of the account), rendered for
@@ -219,8 +207,7 @@ pub async fn campaigns_test_send(
         &phone,
         preview,
     )
-    .await
-    .map_err(|e| state.fail(e))?;
+    .await?;
     state.fleet()?.kick_number(number);
     Ok(queued)
 }

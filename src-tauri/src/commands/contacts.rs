@@ -11,9 +11,7 @@ pub async fn contacts_list(
     account: AccountId,
     query: ContactQuery,
 ) -> Result<ContactPage, IpcError> {
-    contacts::list(state.store()?, account, &query)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(contacts::list(state.store()?, account, &query).await?)
 }
 
 #[tauri::command]
@@ -23,9 +21,7 @@ pub async fn contacts_create(
     account: AccountId,
     input: ContactInput,
 ) -> Result<Contact, IpcError> {
-    contacts::create(state.store()?, account, &input)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(contacts::create(state.store()?, account, &input).await?)
 }
 
 #[tauri::command]
@@ -36,9 +32,7 @@ pub async fn contacts_update(
     id: ContactId,
     input: ContactInput,
 ) -> Result<Contact, IpcError> {
-    contacts::update(state.store()?, account, id, &input)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(contacts::update(state.store()?, account, id, &input).await?)
 }
 
 #[tauri::command]
@@ -48,9 +42,7 @@ pub async fn contacts_delete(
     account: AccountId,
     id: ContactId,
 ) -> Result<(), IpcError> {
-    contacts::delete(state.store()?, account, id)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(contacts::delete(state.store()?, account, id).await?)
 }
 
 /// Marks a contact as opted out of messages, or back in (an operator's decision).
@@ -65,8 +57,6 @@ pub async fn contacts_set_opt_out(
     let store = state.store()?;
     zapdesk_core::opt_out::set(store, account, id, opted_out)
         .await
-        .map_err(|e| state.fail(zapdesk_core::contacts::ContactError::Database(e)))?;
-    contacts::get(store, account, id)
-        .await
-        .map_err(|e| state.fail(e))
+        .map_err(zapdesk_core::contacts::ContactError::Database)?;
+    Ok(contacts::get(store, account, id).await?)
 }

@@ -1,7 +1,7 @@
 //! Custom fields, segments, counts and bulk tagging: the CRM side of contacts.
 
 use tauri::State;
-use zapdesk_core::contacts::{self, ContactError};
+use zapdesk_core::contacts;
 use zapdesk_core::fields::{self, CustomField, FieldInput, FieldValue};
 use zapdesk_core::filter::{ContactFilter, ContactSelection};
 use zapdesk_core::ids::{FieldId, SegmentId, TagId};
@@ -17,9 +17,7 @@ pub async fn fields_list(
     state: State<'_, AppState>,
     account: AccountId,
 ) -> Result<Vec<CustomField>, IpcError> {
-    fields::list(state.store()?, account)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(fields::list(state.store()?, account).await?)
 }
 
 #[tauri::command]
@@ -29,9 +27,7 @@ pub async fn fields_create(
     account: AccountId,
     input: FieldInput,
 ) -> Result<CustomField, IpcError> {
-    fields::create(state.store()?, account, &input)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(fields::create(state.store()?, account, &input).await?)
 }
 
 #[tauri::command]
@@ -42,9 +38,7 @@ pub async fn fields_update(
     id: FieldId,
     input: FieldInput,
 ) -> Result<CustomField, IpcError> {
-    fields::update(state.store()?, account, id, &input)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(fields::update(state.store()?, account, id, &input).await?)
 }
 
 #[tauri::command]
@@ -54,9 +48,7 @@ pub async fn fields_delete(
     account: AccountId,
     id: FieldId,
 ) -> Result<(), IpcError> {
-    fields::delete(state.store()?, account, id)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(fields::delete(state.store()?, account, id).await?)
 }
 
 /// One contact's custom field values.
@@ -67,9 +59,7 @@ pub async fn fields_of_contact(
     account: AccountId,
     contact: ContactId,
 ) -> Result<Vec<FieldValue>, IpcError> {
-    fields::values_of(state.store()?, account, contact)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(fields::values_of(state.store()?, account, contact).await?)
 }
 
 /// Sets some of a contact's values (empty clears); all or nothing.
@@ -81,9 +71,7 @@ pub async fn fields_set_values(
     contact: ContactId,
     values: Vec<FieldValue>,
 ) -> Result<Vec<FieldValue>, IpcError> {
-    fields::set_values(state.store()?, account, contact, &values)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(fields::set_values(state.store()?, account, contact, &values).await?)
 }
 
 /// How many contacts a filter matches (the live count of a segment being edited).
@@ -94,9 +82,7 @@ pub async fn contacts_count(
     account: AccountId,
     filter: ContactFilter,
 ) -> Result<u32, IpcError> {
-    contacts::count(state.store()?, account, &filter)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(contacts::count(state.store()?, account, &filter).await?)
 }
 
 /// Puts a tag on (or takes it off) picked contacts or a whole filter result.
@@ -109,9 +95,7 @@ pub async fn tags_apply_selection(
     selection: ContactSelection,
     on: bool,
 ) -> Result<u32, IpcError> {
-    let changed = tags::apply_to(state.store()?, account, tag, &selection, on)
-        .await
-        .map_err(|e| state.fail(e))?;
+    let changed = tags::apply_to(state.store()?, account, tag, &selection, on).await?;
     Ok(u32::try_from(changed).unwrap_or(u32::MAX))
 }
 
@@ -123,9 +107,7 @@ pub async fn contacts_delete_selection(
     account: AccountId,
     selection: ContactSelection,
 ) -> Result<u32, IpcError> {
-    contacts::delete_selection(state.store()?, account, &selection)
-        .await
-        .map_err(|e: ContactError| state.fail(e))
+    Ok(contacts::delete_selection(state.store()?, account, &selection).await?)
 }
 
 #[tauri::command]
@@ -134,9 +116,7 @@ pub async fn segments_list(
     state: State<'_, AppState>,
     account: AccountId,
 ) -> Result<Vec<Segment>, IpcError> {
-    segments::list(state.store()?, account)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(segments::list(state.store()?, account).await?)
 }
 
 #[tauri::command]
@@ -146,9 +126,7 @@ pub async fn segments_create(
     account: AccountId,
     input: SegmentInput,
 ) -> Result<Segment, IpcError> {
-    segments::create(state.store()?, account, &input)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(segments::create(state.store()?, account, &input).await?)
 }
 
 #[tauri::command]
@@ -159,9 +137,7 @@ pub async fn segments_update(
     id: SegmentId,
     input: SegmentInput,
 ) -> Result<Segment, IpcError> {
-    segments::update(state.store()?, account, id, &input)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(segments::update(state.store()?, account, id, &input).await?)
 }
 
 #[tauri::command]
@@ -171,7 +147,5 @@ pub async fn segments_delete(
     account: AccountId,
     id: SegmentId,
 ) -> Result<(), IpcError> {
-    segments::delete(state.store()?, account, id)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(segments::delete(state.store()?, account, id).await?)
 }

@@ -43,7 +43,7 @@ pub async fn inbox_list(
     let assignee = match filter.who {
         Who::All => None,
         Who::Unassigned => Some(AssigneeFilter::Unassigned),
-        Who::Mine => match users::me(store).await.map_err(|e| state.fail(e))? {
+        Who::Mine => match users::me(store).await? {
             Some(me) => Some(AssigneeFilter::User(me.id)),
             // Nobody chosen yet in Settings: nothing is "mine".
             None => return Ok(Vec::new()),
@@ -56,9 +56,7 @@ pub async fn inbox_list(
         after: filter.after,
         limit: 100,
     };
-    conversations::list(store, account, &filter)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(conversations::list(store, account, &filter).await?)
 }
 
 #[tauri::command]
@@ -68,9 +66,7 @@ pub async fn inbox_get(
     account: AccountId,
     conversation: ConversationId,
 ) -> Result<ConversationSummary, IpcError> {
-    conversations::get(state.store()?, account, conversation)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(conversations::get(state.store()?, account, conversation).await?)
 }
 
 #[tauri::command]
@@ -81,9 +77,7 @@ pub async fn inbox_thread(
     conversation: ConversationId,
     before: Option<i64>,
 ) -> Result<Vec<Message>, IpcError> {
-    conversations::thread(state.store()?, account, conversation, before, 100)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(conversations::thread(state.store()?, account, conversation, before, 100).await?)
 }
 
 /// Queues a reply; `true` when its number is connected and it goes out now.
@@ -98,11 +92,10 @@ pub async fn inbox_reply(
     id: MessageId,
     text: String,
 ) -> Result<bool, IpcError> {
-    state
+    Ok(state
         .fleet()?
         .reply(account, conversation, id, &text)
-        .await
-        .map_err(|e| state.fail(e))
+        .await?)
 }
 
 /// A file to send, as the UI read it.
@@ -126,9 +119,8 @@ pub async fn inbox_send_file(
     id: MessageId,
     file: AttachmentInput,
 ) -> Result<bool, IpcError> {
-    let attachment =
-        attachments::decode(&file.name, &file.mime, &file.data).map_err(|e| state.fail(e))?;
-    state
+    let attachment = attachments::decode(&file.name, &file.mime, &file.data)?;
+    Ok(state
         .fleet()?
         .send_file(
             account,
@@ -137,8 +129,7 @@ pub async fn inbox_send_file(
             &attachment,
             file.caption.as_deref().unwrap_or(""),
         )
-        .await
-        .map_err(|e| state.fail(e))
+        .await?)
 }
 
 /// The media of a message as a `data:` URL, for the thread to show or save.
@@ -149,9 +140,7 @@ pub async fn inbox_media(
     account: AccountId,
     message: MessageId,
 ) -> Result<String, IpcError> {
-    attachments::data_url(state.store()?, account, message)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(attachments::data_url(state.store()?, account, message).await?)
 }
 
 #[tauri::command]
@@ -161,11 +150,7 @@ pub async fn inbox_mark_read(
     account: AccountId,
     conversation: ConversationId,
 ) -> Result<(), IpcError> {
-    state
-        .fleet()?
-        .mark_read(account, conversation)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(state.fleet()?.mark_read(account, conversation).await?)
 }
 
 #[tauri::command]
@@ -176,9 +161,7 @@ pub async fn inbox_assign(
     conversation: ConversationId,
     user: Option<UserId>,
 ) -> Result<(), IpcError> {
-    work::assign(state.store()?, account, conversation, user)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(work::assign(state.store()?, account, conversation, user).await?)
 }
 
 #[tauri::command]
@@ -189,9 +172,7 @@ pub async fn inbox_set_status(
     conversation: ConversationId,
     status: ConversationStatus,
 ) -> Result<(), IpcError> {
-    work::set_status(state.store()?, account, conversation, status)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(work::set_status(state.store()?, account, conversation, status).await?)
 }
 
 #[tauri::command]
@@ -202,9 +183,7 @@ pub async fn inbox_set_owner(
     conversation: ConversationId,
     owner: Owner,
 ) -> Result<(), IpcError> {
-    work::set_owner(state.store()?, account, conversation, owner)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(work::set_owner(state.store()?, account, conversation, owner).await?)
 }
 
 #[tauri::command]
@@ -214,9 +193,7 @@ pub async fn inbox_notes(
     account: AccountId,
     conversation: ConversationId,
 ) -> Result<Vec<Note>, IpcError> {
-    work::notes(state.store()?, account, conversation)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(work::notes(state.store()?, account, conversation).await?)
 }
 
 /// Adds an internal note, signed by the operator using this desktop.
@@ -230,13 +207,8 @@ pub async fn inbox_add_note(
     body: String,
 ) -> Result<Note, IpcError> {
     let store = state.store()?;
-    let me = users::me(store)
-        .await
-        .map_err(|e| state.fail(e))?
-        .map(|u| u.id);
-    work::add_note_once(store, account, conversation, id, me, &body)
-        .await
-        .map_err(|e| state.fail(e))
+    let me = users::me(store).await?.map(|u| u.id);
+    Ok(work::add_note_once(store, account, conversation, id, me, &body).await?)
 }
 
 #[tauri::command]
@@ -246,9 +218,7 @@ pub async fn inbox_draft(
     account: AccountId,
     conversation: ConversationId,
 ) -> Result<Option<String>, IpcError> {
-    work::draft(state.store()?, account, conversation)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(work::draft(state.store()?, account, conversation).await?)
 }
 
 #[tauri::command]
@@ -259,9 +229,7 @@ pub async fn inbox_save_draft(
     conversation: ConversationId,
     body: String,
 ) -> Result<(), IpcError> {
-    work::save_draft(state.store()?, account, conversation, &body)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(work::save_draft(state.store()?, account, conversation, &body).await?)
 }
 
 /// The search box: contacts, messages and internal notes of the account.
@@ -272,9 +240,7 @@ pub async fn inbox_search(
     account: AccountId,
     text: String,
 ) -> Result<SearchResults, IpcError> {
-    search::everything(state.store()?, account, &text)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(search::everything(state.store()?, account, &text).await?)
 }
 
 /// The contact beside a conversation, with all their conversations.
@@ -292,15 +258,9 @@ pub async fn inbox_contact(
     conversation: ConversationId,
 ) -> Result<ContactPanel, IpcError> {
     let store = state.store()?;
-    let summary = conversations::get(store, account, conversation)
-        .await
-        .map_err(|e| state.fail(e))?;
-    let contact = contacts::get(store, account, summary.contact_id)
-        .await
-        .map_err(|e| state.fail(e))?;
-    let conversations = conversations::of_contact(store, account, summary.contact_id)
-        .await
-        .map_err(|e| state.fail(e))?;
+    let summary = conversations::get(store, account, conversation).await?;
+    let contact = contacts::get(store, account, summary.contact_id).await?;
+    let conversations = conversations::of_contact(store, account, summary.contact_id).await?;
     Ok(ContactPanel {
         contact,
         conversations,

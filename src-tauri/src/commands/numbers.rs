@@ -25,9 +25,7 @@ pub async fn numbers_list(
     account: AccountId,
 ) -> Result<Vec<NumberView>, IpcError> {
     let fleet = state.fleet()?;
-    let numbers = instances::list(state.store()?, account)
-        .await
-        .map_err(|e| state.fail(e))?;
+    let numbers = instances::list(state.store()?, account).await?;
     let elsewhere = fleet.run_elsewhere(account).await;
     Ok(numbers
         .into_iter()
@@ -49,9 +47,7 @@ pub async fn numbers_create(
     account: AccountId,
     input: NumberInput,
 ) -> Result<Instance, IpcError> {
-    instances::create(state.store()?, account, &input)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(instances::create(state.store()?, account, &input).await?)
 }
 
 /// What to do with a number.
@@ -81,7 +77,7 @@ pub async fn numbers_act(
         NumberAction::Logout => fleet.logout(account, id).await,
         NumberAction::Remove => fleet.remove(account, id).await,
     };
-    result.map_err(|e| state.fail(e))
+    Ok(result?)
 }
 
 #[tauri::command]
@@ -92,11 +88,7 @@ pub async fn numbers_pairing_code(
     id: InstanceId,
     phone: String,
 ) -> Result<String, IpcError> {
-    state
-        .fleet()?
-        .pairing_code(account, id, phone)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(state.fleet()?.pairing_code(account, id, phone).await?)
 }
 
 /// What a Sandbox number can simulate from the UI.
@@ -125,7 +117,7 @@ pub async fn numbers_simulate(
         Simulation::Scan => SandboxAction::Scan,
         Simulation::Message { from, name, text } => {
             let phone = zapdesk_core::phone::normalize(&from)
-                .map_err(|e| state.fail(zapdesk_core::contacts::ContactError::PhoneInvalid(e)))?;
+                .map_err(zapdesk_core::contacts::ContactError::PhoneInvalid)?;
             SandboxAction::Incoming(Incoming {
                 from: phone,
                 name,
@@ -134,10 +126,9 @@ pub async fn numbers_simulate(
             })
         }
     };
-    state
+    Ok(state
         .fleet()?
         .sandbox(account, id, action)
         .await
-        .map(|_| ())
-        .map_err(|e| state.fail(e))
+        .map(|_| ())?)
 }

@@ -22,13 +22,10 @@ pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView, IpcError> {
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_test(
-    state: State<'_, AppState>,
     settings: ConnectionSettings,
     password: String,
 ) -> Result<RemoteStatus, IpcError> {
-    test_connection(&settings, &Password::new(password))
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(test_connection(&settings, &Password::new(password)).await?)
 }
 
 /// Tests, then saves the connection and (re)starts sync with it.
@@ -40,18 +37,17 @@ pub async fn sync_save(
     password: String,
 ) -> Result<RemoteStatus, IpcError> {
     let lang = state.lang();
-    state
+    Ok(state
         .sync()?
         .connect(settings, &Password::new(password), lang)
-        .await
-        .map_err(|e| state.fail(e))
+        .await?)
 }
 
 /// Stops sync and forgets the connection and its saved password.
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_disconnect(state: State<'_, AppState>) -> Result<(), IpcError> {
-    state.sync()?.disconnect().await.map_err(|e| state.fail(e))
+    Ok(state.sync()?.disconnect().await?)
 }
 
 /// Pushes local changes now rather than at the next interval.
@@ -67,16 +63,12 @@ pub async fn sync_now(state: State<'_, AppState>) -> Result<(), IpcError> {
 #[specta::specta]
 pub async fn sync_parked(state: State<'_, AppState>) -> Result<Vec<ParkedChange>, IpcError> {
     let lang = state.lang();
-    state.sync()?.parked(lang).await.map_err(|e| state.fail(e))
+    Ok(state.sync()?.parked(lang).await?)
 }
 
 /// Sends the parked changes again (after fixing what the reason said).
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_retry_parked(state: State<'_, AppState>) -> Result<u64, IpcError> {
-    state
-        .sync()?
-        .retry_parked()
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(state.sync()?.retry_parked().await?)
 }

@@ -12,9 +12,7 @@ pub async fn tags_list(
     state: State<'_, AppState>,
     account: AccountId,
 ) -> Result<Vec<Tag>, IpcError> {
-    tags::list(state.store()?, account)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(tags::list(state.store()?, account).await?)
 }
 
 #[tauri::command]
@@ -24,9 +22,7 @@ pub async fn tags_create(
     account: AccountId,
     input: TagInput,
 ) -> Result<Tag, IpcError> {
-    tags::create(state.store()?, account, &input)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(tags::create(state.store()?, account, &input).await?)
 }
 
 #[tauri::command]
@@ -36,9 +32,7 @@ pub async fn tags_delete(
     account: AccountId,
     tag: TagId,
 ) -> Result<(), IpcError> {
-    tags::delete(state.store()?, account, tag)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(tags::delete(state.store()?, account, tag).await?)
 }
 
 /// Puts a tag on the contacts (`on`) or takes it off; returns how many changed.
@@ -51,9 +45,7 @@ pub async fn tags_apply(
     contacts: Vec<ContactId>,
     on: bool,
 ) -> Result<u32, IpcError> {
-    let changed = tags::apply(state.store()?, account, tag, &contacts, on)
-        .await
-        .map_err(|e| state.fail(e))?;
+    let changed = tags::apply(state.store()?, account, tag, &contacts, on).await?;
     Ok(u32::try_from(changed).unwrap_or(u32::MAX))
 }
 
@@ -64,7 +56,5 @@ pub async fn tags_of_contact(
     account: AccountId,
     contact: ContactId,
 ) -> Result<Vec<Tag>, IpcError> {
-    tags::of_contact(state.store()?, account, contact)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(tags::of_contact(state.store()?, account, contact).await?)
 }

@@ -12,9 +12,7 @@ pub async fn quick_replies_list(
     state: State<'_, AppState>,
     account: AccountId,
 ) -> Result<Vec<QuickReply>, IpcError> {
-    quick_replies::list(state.store()?, account)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(quick_replies::list(state.store()?, account).await?)
 }
 
 #[tauri::command]
@@ -24,9 +22,7 @@ pub async fn quick_replies_create(
     account: AccountId,
     input: QuickReplyInput,
 ) -> Result<QuickReply, IpcError> {
-    quick_replies::create(state.store()?, account, &input)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(quick_replies::create(state.store()?, account, &input).await?)
 }
 
 #[tauri::command]
@@ -37,9 +33,7 @@ pub async fn quick_replies_update(
     id: MessageId,
     input: QuickReplyInput,
 ) -> Result<QuickReply, IpcError> {
-    quick_replies::update(state.store()?, account, id, &input)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(quick_replies::update(state.store()?, account, id, &input).await?)
 }
 
 #[tauri::command]
@@ -49,36 +43,30 @@ pub async fn quick_replies_delete(
     account: AccountId,
     id: MessageId,
 ) -> Result<(), IpcError> {
-    quick_replies::delete(state.store()?, account, id)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(quick_replies::delete(state.store()?, account, id).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn users_list(state: State<'_, AppState>) -> Result<Vec<User>, IpcError> {
-    users::list(state.store()?).await.map_err(|e| state.fail(e))
+    Ok(users::list(state.store()?).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn users_create(state: State<'_, AppState>, input: UserInput) -> Result<User, IpcError> {
-    users::create(state.store()?, &input)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(users::create(state.store()?, &input).await?)
 }
 
 /// The operator using this desktop, once chosen.
 #[tauri::command]
 #[specta::specta]
 pub async fn users_me(state: State<'_, AppState>) -> Result<Option<User>, IpcError> {
-    users::me(state.store()?).await.map_err(|e| state.fail(e))
+    Ok(users::me(state.store()?).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn users_set_me(state: State<'_, AppState>, id: UserId) -> Result<User, IpcError> {
-    users::set_me(state.store()?, id)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(users::set_me(state.store()?, id).await?)
 }

@@ -45,10 +45,8 @@ async fn preview_of(
     account: AccountId,
     path: PathBuf,
 ) -> Result<ImportFile, IpcError> {
-    let sheet = import::open(&path).map_err(|e| state.fail(e))?;
-    let preview = import::preview(state.store()?, account, &sheet)
-        .await
-        .map_err(|e| state.fail(e))?;
+    let sheet = import::open(&path)?;
+    let preview = import::preview(state.store()?, account, &sheet).await?;
     Ok(ImportFile {
         name: path
             .file_name()
@@ -70,11 +68,11 @@ pub async fn contacts_import_run(
     path: String,
     columns: Vec<Column>,
 ) -> Result<ImportReport, IpcError> {
-    let sheet = import::open(&PathBuf::from(path)).map_err(|e| state.fail(e))?;
+    let sheet = import::open(&PathBuf::from(path))?;
     let mut progress = move |done, total| {
         let _ = app.emit(IMPORT_EVENT, ImportProgress { done, total });
     };
-    import::run(
+    Ok(import::run(
         state.store()?,
         account,
         &sheet,
@@ -82,8 +80,7 @@ pub async fn contacts_import_run(
         state.lang(),
         &mut progress,
     )
-    .await
-    .map_err(|e| state.fail(e))
+    .await?)
 }
 
 /// Saves the rows an import rejected (the file's columns and a reason) as CSV
@@ -112,8 +109,7 @@ pub async fn contacts_import_rejected(
         lang,
         &target,
     )
-    .await
-    .map_err(|e| state.fail(e))?;
+    .await?;
     Ok(Some(target.to_string_lossy().into_owned()))
 }
 
@@ -127,9 +123,7 @@ pub async fn contacts_export(
     selection: ContactSelection,
 ) -> Result<Option<String>, IpcError> {
     let lang = state.lang();
-    let bytes = export::csv(state.store()?, account, &selection, lang)
-        .await
-        .map_err(|e| state.fail(e))?;
+    let bytes = export::csv(state.store()?, account, &selection, lang).await?;
     let name = lang.pick("contatos.csv", "contacts.csv");
     let Some(path) = save_as(
         &app,
@@ -141,7 +135,7 @@ pub async fn contacts_export(
     else {
         return Ok(None);
     };
-    export::save(&path, &bytes).map_err(|e| state.fail(e))?;
+    export::save(&path, &bytes)?;
     Ok(Some(path.to_string_lossy().into_owned()))
 }
 
@@ -164,10 +158,8 @@ pub async fn contacts_lgpd_export(
     };
     let store = state.store()?;
     let actor = actor(&state, lang).await?;
-    let json = lgpd::export(store, account, contact, &actor)
-        .await
-        .map_err(|e| state.fail(e))?;
-    export::save(&path, json.as_bytes()).map_err(|e| state.fail(e))?;
+    let json = lgpd::export(store, account, contact, &actor).await?;
+    export::save(&path, json.as_bytes())?;
     Ok(Some(path.to_string_lossy().into_owned()))
 }
 
@@ -180,9 +172,7 @@ pub async fn contacts_erase(
     contact: ContactId,
 ) -> Result<(), IpcError> {
     let actor = actor(&state, state.lang()).await?;
-    lgpd::erase(state.store()?, account, contact, &actor)
-        .await
-        .map_err(|e| state.fail(e))?;
+    lgpd::erase(state.store()?, account, contact, &actor).await?;
     Ok(())
 }
 
@@ -193,13 +183,11 @@ pub async fn audit_list(
     state: State<'_, AppState>,
     account: AccountId,
 ) -> Result<Vec<AuditEntry>, IpcError> {
-    lgpd::audit(state.store()?, account, 200)
-        .await
-        .map_err(|e| state.fail(e))
+    Ok(lgpd::audit(state.store()?, account, 200).await?)
 }
 
 async fn actor(state: &State<'_, AppState>, lang: Lang) -> Result<Actor, IpcError> {
-    let me = users::me(state.store()?).await.map_err(|e| state.fail(e))?;
+    let me = users::me(state.store()?).await?;
     Ok(Actor::or(
         me,
         lang.pick("Operador não identificado", "Unidentified operator"),
