@@ -16,7 +16,7 @@ use zapdesk_core::ids::{CampaignId, InstanceId};
 use zapdesk_core::time::now_ms;
 use zapdesk_core::{AccountId, ContactId, MessageId, Store, export};
 
-use crate::commands::transfer::save_as;
+use crate::commands::dialogs::save_as;
 use crate::{AppState, IpcError};
 
 /// A campaign with how it is doing, as the Campaigns screen lists it.

@@ -1,5 +1,6 @@
 use tauri::State;
 use zapdesk_core::contacts::{self, Contact, ContactInput, ContactPage, ContactQuery};
+use zapdesk_core::filter::{ContactFilter, ContactSelection};
 use zapdesk_core::{AccountId, ContactId};
 
 use crate::{AppState, IpcError};
@@ -59,4 +60,26 @@ pub async fn contacts_set_opt_out(
         .await
         .map_err(zapdesk_core::contacts::ContactError::Database)?;
     Ok(contacts::get(store, account, id).await?)
+}
+
+/// How many contacts a filter matches (the live count of a segment being edited).
+#[tauri::command]
+#[specta::specta]
+pub async fn contacts_count(
+    state: State<'_, AppState>,
+    account: AccountId,
+    filter: ContactFilter,
+) -> Result<u32, IpcError> {
+    Ok(contacts::count(state.store()?, account, &filter).await?)
+}
+
+/// Deletes picked contacts or a whole filter result; returns how many.
+#[tauri::command]
+#[specta::specta]
+pub async fn contacts_delete_selection(
+    state: State<'_, AppState>,
+    account: AccountId,
+    selection: ContactSelection,
+) -> Result<u32, IpcError> {
+    Ok(contacts::delete_selection(state.store()?, account, &selection).await?)
 }

@@ -1,14 +1,21 @@
-//! Tauri commands, one file per UI area. Each is a delegation: take the input,
-//! call the core, map the error. Names are `<area>_<verb>`.
+//! Tauri commands, one file per capability, named as the core's modules and
+//! the UI's screens are (numbers, inbox, contacts, fields, segments, tags,
+//! quick_replies, users, lgpd, campaigns, sync, …). Each is a delegation: take
+//! the input, call the core, `?` its error. Names are `<area>_<verb>`.
 
 pub mod accounts;
 pub mod app;
 pub mod campaigns;
 pub mod contacts;
-pub mod crm;
+mod dialogs;
+pub mod export;
+pub mod fields;
+pub mod import;
 pub mod inbox;
+pub mod lgpd;
 pub mod numbers;
+pub mod quick_replies;
+pub mod segments;
 pub mod sync;
 pub mod tags;
-pub mod team;
-pub mod transfer;
+pub mod users;

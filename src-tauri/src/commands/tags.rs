@@ -1,5 +1,6 @@
 use tauri::State;
 use zapdesk_core::domain::Tag;
+use zapdesk_core::filter::ContactSelection;
 use zapdesk_core::ids::TagId;
 use zapdesk_core::tags::{self, TagInput};
 use zapdesk_core::{AccountId, ContactId};
@@ -57,4 +58,18 @@ pub async fn tags_of_contact(
     contact: ContactId,
 ) -> Result<Vec<Tag>, IpcError> {
     Ok(tags::of_contact(state.store()?, account, contact).await?)
+}
+
+/// Puts a tag on (or takes it off) picked contacts or a whole filter result.
+#[tauri::command]
+#[specta::specta]
+pub async fn tags_apply_selection(
+    state: State<'_, AppState>,
+    account: AccountId,
+    tag: TagId,
+    selection: ContactSelection,
+    on: bool,
+) -> Result<u32, IpcError> {
+    let changed = tags::apply_to(state.store()?, account, tag, &selection, on).await?;
+    Ok(u32::try_from(changed).unwrap_or(u32::MAX))
 }
