@@ -98,6 +98,7 @@ export function App() {
           <p className="muted">{t("welcome.body")}</p>
           <AccountForm
             submitLabel={t("common.create")}
+            nameMax={boot.info.limits.account_name}
             onSubmit={async (input) => {
               const created = await call(commands.accountsCreate(input));
               await reloadAccounts();

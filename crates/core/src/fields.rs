@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{Sqlite, Transaction};
 
 use crate::error::{ErrorCode, UserError, database_failed};
+use crate::filter::FieldOp;
 use crate::ids::FieldId;
 use crate::ids::natural_or_fresh;
 use crate::text::{NameProblem, clean_name, fold};
@@ -30,6 +31,39 @@ pub enum FieldKind {
     Date,
     YesNo,
     Choice,
+}
+
+impl FieldKind {
+    /// The operators a condition on a field of this kind may use, in the
+    /// order a menu offers them (the UI gets this list in `AppInfo`).
+    pub fn operators(self) -> &'static [FieldOp] {
+        use FieldOp::{Contains, Greater, Is, IsEmpty, IsNot, IsSet, Less};
+        match self {
+            FieldKind::Text => &[Is, IsNot, Contains, IsSet, IsEmpty],
+            FieldKind::Number | FieldKind::Date => &[Is, Greater, Less, IsSet, IsEmpty],
+            FieldKind::YesNo | FieldKind::Choice => &[Is, IsNot, IsSet, IsEmpty],
+        }
+    }
+}
+
+/// [`FieldKind::operators`] of every kind, for the UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct FieldOperators {
+    pub text: Vec<FieldOp>,
+    pub number: Vec<FieldOp>,
+    pub date: Vec<FieldOp>,
+    pub yes_no: Vec<FieldOp>,
+    pub choice: Vec<FieldOp>,
+}
+
+pub fn field_operators() -> FieldOperators {
+    FieldOperators {
+        text: FieldKind::Text.operators().to_vec(),
+        number: FieldKind::Number.operators().to_vec(),
+        date: FieldKind::Date.operators().to_vec(),
+        yes_no: FieldKind::YesNo.operators().to_vec(),
+        choice: FieldKind::Choice.operators().to_vec(),
+    }
 }
 
 /// A custom field as stored.
@@ -84,6 +118,8 @@ pub enum FieldError {
     ContactUnknown,
     #[error("field kind cannot change")]
     KindChanged,
+    #[error("operator {op:?} does not apply to field {label}")]
+    Operator { label: String, op: FieldOp },
     #[error("value {value:?} does not fit field {label}")]
     Value {
         label: String,
@@ -107,7 +143,7 @@ impl UserError for FieldError {
             FieldError::Duplicate(_) => ErrorCode::FieldDuplicate,
             FieldError::Unknown => ErrorCode::FieldUnknown,
             FieldError::ContactUnknown => ErrorCode::ContactUnknown,
-            FieldError::Value { .. } => ErrorCode::FieldValueInvalid,
+            FieldError::Value { .. } | FieldError::Operator { .. } => ErrorCode::FieldValueInvalid,
             FieldError::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -159,6 +195,12 @@ impl UserError for FieldError {
                     "This contact no longer exists in this account.",
                 )
                 .to_owned(),
+            (FieldError::Operator { label, .. }, Lang::PtBr) => {
+                format!("Essa comparação não se aplica ao campo \"{label}\". Escolha outra.")
+            }
+            (FieldError::Operator { label, .. }, Lang::En) => {
+                format!("That comparison does not apply to the field \"{label}\". Pick another.")
+            }
             (FieldError::KindChanged, _) => lang
                 .pick(
                     "O tipo de um campo não pode mudar depois de criado. Crie outro campo.",
@@ -661,6 +703,29 @@ pub(crate) async fn write_value(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_can_contain_numbers_and_dates_compare_choices_only_match() {
+        let ops = field_operators();
+        assert!(ops.text.contains(&FieldOp::Contains));
+        assert_eq!(
+            ops.number,
+            [
+                FieldOp::Is,
+                FieldOp::Greater,
+                FieldOp::Less,
+                FieldOp::IsSet,
+                FieldOp::IsEmpty
+            ]
+        );
+        assert_eq!(ops.date, ops.number);
+        assert!(!ops.choice.contains(&FieldOp::Greater));
+        assert!(!ops.yes_no.contains(&FieldOp::Contains));
+        // "has a value" and "has none" make sense for every kind.
+        for list in [ops.text, ops.number, ops.date, ops.yes_no, ops.choice] {
+            assert!(list.contains(&FieldOp::IsSet) && list.contains(&FieldOp::IsEmpty));
+        }
+    }
 
     #[test]
     fn numbers_read_the_brazilian_way() {

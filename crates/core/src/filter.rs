@@ -205,6 +205,14 @@ fn push_field(
     field: &CustomField,
     condition: &FieldCondition,
 ) -> Result<(), FieldError> {
+    // "contains" on a number or "after" on a yes/no has no meaning: refused,
+    // not run as a string comparison that matches by accident.
+    if !field.kind.operators().contains(&condition.op) {
+        return Err(FieldError::Operator {
+            label: field.label.clone(),
+            op: condition.op,
+        });
+    }
     let (negate, test) = match condition.op {
         FieldOp::IsSet => (false, None),
         FieldOp::IsEmpty => (true, None),

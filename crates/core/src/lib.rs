@@ -23,6 +23,7 @@ pub mod inbox;
 pub mod instances;
 pub mod lease;
 pub mod lgpd;
+pub mod limits;
 pub mod opt_out;
 pub mod phone;
 pub mod segments;

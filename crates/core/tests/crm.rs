@@ -499,6 +499,28 @@ async fn segment_counts_match_sets_computed_by_hand() {
             Box::new(|p| p.tags[1] && !p.tags[2] && !p.opted_out && p.points.is_some()),
         ),
     ];
+    // A comparison a kind has no use for is refused with the reason, not run
+    // as a text comparison that matches by accident.
+    for (field, op) in [
+        (points.id, FieldOp::Contains),
+        (city.id, FieldOp::Greater),
+        (vip.id, FieldOp::Less),
+    ] {
+        let filter = ContactFilter {
+            fields: vec![FieldCondition {
+                field,
+                op,
+                value: "1".into(),
+            }],
+            ..Default::default()
+        };
+        let refused = contacts::count(&store, acc, &filter).await.unwrap_err();
+        assert_eq!(
+            zapdesk_core::UserError::code(&refused),
+            zapdesk_core::ErrorCode::FieldValueInvalid,
+            "{op:?}"
+        );
+    }
     for (name, filter, want) in &cases {
         let expected: BTreeSet<ContactId> =
             people.iter().filter(|p| want(p)).map(|p| p.id).collect();

@@ -1,5 +1,8 @@
 use serde::Serialize;
 use tauri::State;
+use zapdesk_core::campaigns::pacing::Pacing;
+use zapdesk_core::fields::{FieldOperators, field_operators};
+use zapdesk_core::limits::{Limits, limits};
 use zapdesk_core::{Lang, settings};
 
 use crate::{AppState, IpcError};
@@ -10,6 +13,12 @@ pub struct AppInfo {
     pub version: String,
     pub data_dir: String,
     pub language: Lang,
+    /// What the core accepts, for the UI's inputs and hints.
+    pub limits: Limits,
+    /// A new campaign's pacing.
+    pub default_pacing: Pacing,
+    /// The comparisons each kind of custom field offers in filters.
+    pub field_operators: FieldOperators,
 }
 
 /// Called once by the UI on start: the store's state and the saved language.
@@ -22,6 +31,9 @@ pub fn app_start(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         data_dir: state.data_dir().display().to_string(),
         language: state.lang(),
+        limits: limits(),
+        default_pacing: Pacing::default(),
+        field_operators: field_operators(),
     })
 }
 

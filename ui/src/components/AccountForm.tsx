@@ -10,12 +10,14 @@ const STATUSES: AccountStatus[] = ["active", "trial", "suspended"];
 interface Props {
   initial?: AccountInput;
   submitLabel: string;
+  /** The longest name Rust accepts (`AppInfo.limits`). */
+  nameMax: number;
   onSubmit: (input: AccountInput) => Promise<void>;
   onCancel?: () => void;
 }
 
 /** Create or edit an account. Refusals from Rust land under the field they concern. */
-export function AccountForm({ initial, submitLabel, onSubmit, onCancel }: Props) {
+export function AccountForm({ initial, submitLabel, nameMax, onSubmit, onCancel }: Props) {
   const { t } = useI18n();
   const [input, setInput] = useState<AccountInput>(
     initial ?? { name: "", phone: "", plan: "starter", status: "active" },
@@ -30,7 +32,7 @@ export function AccountForm({ initial, submitLabel, onSubmit, onCancel }: Props)
     <form onSubmit={submit} className="form" noValidate>
       <Field id="account-name" label={t("account.name")} error={nameError}>
         {(id, desc) => (
-          <input id={id} aria-describedby={desc} autoFocus maxLength={200} value={input.name}
+          <input id={id} aria-describedby={desc} autoFocus maxLength={nameMax} value={input.name}
             onChange={(e) => setInput({ ...input, name: e.target.value })} />
         )}
       </Field>

@@ -8,7 +8,7 @@ import { Modal } from "./Modal";
 /** Always visible at the top: which client's data the screens show, and a way to add one. */
 export function AccountSwitcher() {
   const { t } = useI18n();
-  const { account, accounts, selectAccount, reloadAccounts, toast } = useApp();
+  const { info, account, accounts, selectAccount, reloadAccounts, toast } = useApp();
   const [creating, setCreating] = useState(false);
 
   return (
@@ -23,6 +23,7 @@ export function AccountSwitcher() {
         <Modal title={t("account.new")} onClose={() => setCreating(false)}>
           <AccountForm
             submitLabel={t("common.create")}
+            nameMax={info.limits.account_name}
             onCancel={() => setCreating(false)}
             onSubmit={async (input) => {
               const created = await call(commands.accountsCreate(input));

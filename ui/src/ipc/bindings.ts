@@ -198,6 +198,12 @@ export type AppInfo = {
 	version: string,
 	data_dir: string,
 	language: Lang,
+	/**  What the core accepts, for the UI's inputs and hints. */
+	limits: Limits,
+	/**  A new campaign's pacing. */
+	default_pacing: Pacing,
+	/**  The comparisons each kind of custom field offers in filters. */
+	field_operators: FieldOperators,
 };
 
 /**  A file to send, as the UI read it. */
@@ -601,6 +607,15 @@ export type FieldOp =
 /**  Number or date less than / before. */
 "less" | "is_set" | "is_empty";
 
+/**  [`FieldKind::operators`] of every kind, for the UI. */
+export type FieldOperators = {
+	text: FieldOp[],
+	number: FieldOp[],
+	date: FieldOp[],
+	yes_no: FieldOp[],
+	choice: FieldOp[],
+};
+
 /**  One contact's value of one field, in canonical form. */
 export type FieldValue = {
 	field_id: FieldId,
@@ -738,6 +753,20 @@ export type IpcError = {
  *  are Brazilian agencies.
  */
 export type Lang = "pt-BR" | "en";
+
+/**  The lengths (in characters) and sizes (in bytes) the core accepts. */
+export type Limits = {
+	account_name: number,
+	contact_name: number,
+	number_name: number,
+	tag_name: number,
+	segment_name: number,
+	field_label: number,
+	field_value: number,
+	campaign_name: number,
+	message_text: number,
+	file_bytes: number,
+};
 
 export type MemberRole = "owner" | "admin" | "agent";
 

@@ -94,7 +94,7 @@ interface DialogProps {
 /** Create a field (label, type, options) or edit one; the type is fixed once created. */
 export function FieldDialog({ field, initialLabel, onClose, onSaved }: DialogProps) {
   const { t } = useI18n();
-  const { account } = useApp();
+  const { account, info } = useApp();
   const [input, setInput] = useState<FieldInput>({ label: field?.label ?? initialLabel ?? "", kind: field?.kind ?? "text", choices: field?.choices ?? [] });
   const [choicesText, setChoicesText] = useState((field?.choices ?? []).join("\n"));
   const { submit, error, busy } = useSubmit(async () => {
@@ -115,7 +115,7 @@ export function FieldDialog({ field, initialLabel, onClose, onSaved }: DialogPro
       <form className="form" onSubmit={submit} noValidate>
         <Field id="field-label" label={t("fields.label")} hint={t("fields.labelHint")} error={labelError}>
           {(id, desc) => (
-            <input id={id} aria-describedby={desc} autoFocus maxLength={40} value={input.label}
+            <input id={id} aria-describedby={desc} autoFocus maxLength={info.limits.field_label} value={input.label}
               onChange={(e) => setInput({ ...input, label: e.target.value })} />
           )}
         </Field>

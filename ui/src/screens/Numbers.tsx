@@ -213,7 +213,7 @@ function SimulateMessage({ id }: { id: string }) {
 
 function AddNumber({ onClose, onAdded }: { onClose: () => void; onAdded: () => void }) {
   const { t } = useI18n();
-  const { account, toast } = useApp();
+  const { account, toast, info } = useApp();
   const [name, setName] = useState("");
   const [kind, setKind] = useState<InstanceKind>("sandbox");
   const { submit, error } = useSubmit(async () => {
@@ -227,7 +227,7 @@ function AddNumber({ onClose, onAdded }: { onClose: () => void; onAdded: () => v
     <Modal title={t("numbers.add")} onClose={onClose}>
       <form className="form" onSubmit={submit} noValidate>
         <Field id="number-name" label={t("numbers.name")} error={nameError}>
-          {(id, desc) => <input id={id} aria-describedby={desc} autoFocus placeholder={t("numbers.namePlaceholder")} value={name} onChange={(e) => setName(e.target.value)} />}
+          {(id, desc) => <input id={id} aria-describedby={desc} autoFocus maxLength={info.limits.number_name} placeholder={t("numbers.namePlaceholder")} value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
         <fieldset className="kinds">
           <legend>{t("numbers.kind")}</legend>

@@ -123,6 +123,7 @@ export function Settings() {
           <AccountForm
             initial={{ name: editing.name, phone: editing.phone, plan: editing.plan, status: editing.status }}
             submitLabel={t("common.save")}
+            nameMax={info.limits.account_name}
             onCancel={() => setEditing(null)}
             onSubmit={async (input) => {
               await call(commands.accountsUpdate(editing.id, input));

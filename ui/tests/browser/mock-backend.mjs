@@ -362,7 +362,19 @@ export function installMockBackend(seed) {
   state.testSends = [];
 
   const handlers = {
-    app_start: () => (seed.startError ? fail(seed.startError.code, seed.startError.message) : { version: "0.1.0", data_dir: "/tmp/zapdesk-test", language: state.language }),
+    app_start: () => (seed.startError ? fail(seed.startError.code, seed.startError.message) : {
+      version: "0.1.0", data_dir: "/tmp/zapdesk-test", language: state.language,
+      // As Rust's AppInfo: zapdesk_core::limits, Pacing::default(), FieldKind::operators.
+      limits: { account_name: 80, contact_name: 120, number_name: 80, tag_name: 40, segment_name: 60, field_label: 40, field_value: 500, campaign_name: 80, message_text: 4096, file_bytes: 16 * 1024 * 1024 },
+      default_pacing: { utc_offset_minutes: -180, window_start: 480, window_end: 1200, weekdays: [true, true, true, true, true, true, false], delay_min_s: 30, delay_max_s: 60, daily_cap: 200, warmup_days: 14, warmup_start_cap: 20 },
+      field_operators: {
+        text: ["is", "is_not", "contains", "is_set", "is_empty"],
+        number: ["is", "greater", "less", "is_set", "is_empty"],
+        date: ["is", "greater", "less", "is_set", "is_empty"],
+        yes_no: ["is", "is_not", "is_set", "is_empty"],
+        choice: ["is", "is_not", "is_set", "is_empty"],
+      },
+    }),
     settings_set_language: ({ language }) => { state.language = language; return null; },
     accounts_list: ({ includeArchived }) =>
       state.accounts.filter((a) => includeArchived || a.archived_at === null).sort((a, b) => a.name.localeCompare(b.name)),

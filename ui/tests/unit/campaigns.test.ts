@@ -1,28 +1,23 @@
 import { expect, test } from "vitest";
 import { actionsFor, browserUtcOffset, defaultPacing, figures, insertAt, localDateTimeToMs, minutesToTime, partOf, processed, progressPercent, timeToMinutes } from "../../src/screens/campaigns/campaign";
-import type { CampaignReport } from "../../src/ipc/call";
+import type { CampaignReport, Pacing } from "../../src/ipc/call";
 
 const report = (r: Partial<CampaignReport>): CampaignReport => ({
   total: 0, pending: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, cancelled: 0, replied: 0, opted_out: 0, ...r,
 });
 
-test("the default pacing is Rust's Pacing::default()", () => {
-  expect(defaultPacing()).toEqual({
-    utc_offset_minutes: -180,
-    window_start: 480,
-    window_end: 1200,
+test("a new campaign's pacing is Rust's default at this computer's offset, a fresh copy each time", () => {
+  const rust: Pacing = {
+    utc_offset_minutes: -180, window_start: 480, window_end: 1200,
     weekdays: [true, true, true, true, true, true, false],
-    delay_min_s: 30,
-    delay_max_s: 60,
-    daily_cap: 200,
-    warmup_days: 14,
-    warmup_start_cap: 20,
-  });
-  expect(defaultPacing(60).utc_offset_minutes).toBe(60);
-  // Each call is a fresh object: editing one does not change the next default.
-  const a = defaultPacing();
+    delay_min_s: 30, delay_max_s: 60, daily_cap: 200, warmup_days: 14, warmup_start_cap: 20,
+  };
+  expect(defaultPacing(rust, 60)).toEqual({ ...rust, utc_offset_minutes: 60 });
+  // Editing one does not change Rust's default or the next copy.
+  const a = defaultPacing(rust, -180);
   a.weekdays[6] = true;
-  expect(defaultPacing().weekdays[6]).toBe(false);
+  expect(rust.weekdays[6]).toBe(false);
+  expect(defaultPacing(rust, -180).weekdays[6]).toBe(false);
 });
 
 test("the computer's UTC offset has the sign Pacing wants", () => {

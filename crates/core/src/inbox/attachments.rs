@@ -12,7 +12,7 @@ use crate::error::{ErrorCode, UserError};
 use crate::{AccountId, Lang, MessageId, Store};
 
 /// Largest file an operator can send (WhatsApp's limit for media is 16 MiB).
-pub const FILE_LIMIT: usize = 16 * 1024 * 1024;
+pub const FILE_LIMIT: usize = crate::limits::FILE_BYTES;
 
 /// Extensions refused: programs and scripts, which WhatsApp users are warned
 /// against and which no client business should send its customers.

@@ -15,7 +15,7 @@ use crate::time::now_ms;
 use crate::{AccountId, ContactId, ConversationId, InstanceId, MessageId, Store};
 
 /// Media larger than this is not kept (WhatsApp's own limit for most media is 16 MiB).
-pub const MEDIA_LIMIT: usize = 16 * 1024 * 1024;
+pub const MEDIA_LIMIT: usize = crate::limits::FILE_BYTES;
 
 /// A message as a number saw it.
 #[derive(Debug, Clone, Default)]

@@ -64,7 +64,7 @@ function readFile(file: File): Promise<Picked> {
  */
 export function CampaignEditor({ onClose, onCreated }: Props) {
   const { t, lang } = useI18n();
-  const { account, toast } = useApp();
+  const { account, toast, info } = useApp();
   const [name, setName] = useState("");
   const [mode, setMode] = useState<Mode>("tags");
   const [segmentId, setSegmentId] = useState("");
@@ -74,7 +74,7 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
   const [schedule, setSchedule] = useState<"now" | "later">("now");
   const [date, setDate] = useState("");
   const [time, setTime] = useState("09:00");
-  const [pacing, setPacing] = useState<Pacing>(() => defaultPacing(browserUtcOffset()));
+  const [pacing, setPacing] = useState<Pacing>(() => defaultPacing(info.default_pacing, browserUtcOffset()));
   const [segments, setSegments] = useState<Segment[]>([]);
   const [tags, setTags] = useState<Tag[]>([]);
   const [fields, setFields] = useState<CustomField[]>([]);
@@ -228,7 +228,7 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
     <Modal title={t("campaigns.editor.title")} onClose={onClose} className="wide campaign-editor">
       <form className="form" onSubmit={submit} noValidate>
         <Field id="campaign-name" label={t("campaigns.editor.name")} hint={t("campaigns.editor.nameHint")} error={errorFor("name")}>
-          {(id, desc) => <input id={id} aria-describedby={desc} autoFocus maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />}
+          {(id, desc) => <input id={id} aria-describedby={desc} autoFocus maxLength={info.limits.campaign_name} value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
 
         <fieldset className={audienceError ? "editor-section invalid" : "editor-section"}>

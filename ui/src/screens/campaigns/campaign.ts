@@ -1,21 +1,11 @@
-// The Campaigns screen's pure parts: the default pacing (as Rust's
-// `Pacing::default()`), local date and time to Unix ms, what the report
+// The Campaigns screen's pure parts: a new campaign's pacing (Rust's
+// `Pacing::default()`, from `AppInfo`) at this computer's offset, local date and time to Unix ms, what the report
 // counts mean to a person, and which editor field a refusal belongs to.
 import type { CampaignReport, CampaignStatus, ErrorCode, Pacing } from "../../ipc/call";
 
-/** Rust's `Pacing::default()`, with the account's offset from UTC (minutes; Brasília is -180). */
-export function defaultPacing(utcOffsetMinutes = -180): Pacing {
-  return {
-    utc_offset_minutes: utcOffsetMinutes,
-    window_start: 8 * 60,
-    window_end: 20 * 60,
-    weekdays: [true, true, true, true, true, true, false],
-    delay_min_s: 30,
-    delay_max_s: 60,
-    daily_cap: 200,
-    warmup_days: 14,
-    warmup_start_cap: 20,
-  };
+/** Rust's default pacing (`AppInfo.default_pacing`) at an offset from UTC (minutes; Brasília is -180). */
+export function defaultPacing(base: Pacing, utcOffsetMinutes: number): Pacing {
+  return { ...structuredClone(base), utc_offset_minutes: utcOffsetMinutes };
 }
 
 /** This computer's offset from UTC in minutes, as `Pacing` wants it (Brasília: -180). */

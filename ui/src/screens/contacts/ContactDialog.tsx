@@ -29,7 +29,7 @@ interface Props {
  */
 export function ContactDialog({ contact, fields, tags, onClose, onSaved, onErased }: Props) {
   const { t, lang } = useI18n();
-  const { account } = useApp();
+  const { account, info } = useApp();
   const [input, setInput] = useState<ContactInput>({ phone: contact?.phone ?? "", name: contact?.name ?? "" });
   // Set once a new contact is created, so that saving again (after a refused
   // field value) updates it instead of creating it twice.
@@ -89,7 +89,7 @@ export function ContactDialog({ contact, fields, tags, onClose, onSaved, onErase
         </Field>
         <Field id="contact-name" label={t("contacts.name")} error={nameError}>
           {(id, desc) => (
-            <input id={id} aria-describedby={desc} value={input.name ?? ""}
+            <input id={id} aria-describedby={desc} maxLength={info.limits.contact_name} value={input.name ?? ""}
               onChange={(e) => setInput({ ...input, name: e.target.value })} />
           )}
         </Field>

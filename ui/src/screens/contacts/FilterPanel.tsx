@@ -2,7 +2,8 @@ import { useI18n } from "../../i18n";
 import type { ContactFilter, CustomField, FieldCondition, Tag } from "../../ipc/call";
 import { opKey } from "./filter";
 import { FieldValueInput } from "./FieldValueInput";
-import { OPS, dateInputToMs, msToDateInput, needsValue } from "./values";
+import { dateInputToMs, msToDateInput, needsValue } from "./values";
+import { useApp } from "../../context";
 
 interface Props {
   filter: ContactFilter;
@@ -21,6 +22,8 @@ type TimeKey = "created_after" | "created_before" | "last_message_after" | "last
 /** Everything a filter can ask, changed live: the list and the count follow as the person edits. */
 export function FilterPanel({ filter, onChange, tags, fields, error, onClose }: Props) {
   const { t } = useI18n();
+  // Which comparisons each kind offers is Rust's (`FieldKind::operators`), which refuses the rest.
+  const OPS = useApp().info.field_operators;
   const conditions = filter.fields ?? [];
   const setConditions = (next: FieldCondition[]) => onChange({ ...filter, fields: next });
 

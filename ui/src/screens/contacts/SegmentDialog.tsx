@@ -15,7 +15,7 @@ interface Props {
 /** Names the current filter and saves it as a segment; a taken name is refused under the field. */
 export function SegmentDialog({ filter, onClose, onSaved }: Props) {
   const { t } = useI18n();
-  const { account } = useApp();
+  const { account, info } = useApp();
   const [name, setName] = useState("");
   const { submit, error, busy } = useSubmit(async () => {
     await onSaved(await call(commands.segmentsCreate(account.id, { name, filter })));
@@ -27,7 +27,7 @@ export function SegmentDialog({ filter, onClose, onSaved }: Props) {
       <form className="form" onSubmit={submit} noValidate>
         <Field id="segment-name" label={t("segments.name")} hint={t("segments.nameHint")} error={nameError}>
           {(id, desc) => (
-            <input id={id} aria-describedby={desc} autoFocus maxLength={60} value={name} onChange={(e) => setName(e.target.value)} />
+            <input id={id} aria-describedby={desc} autoFocus maxLength={info.limits.segment_name} value={name} onChange={(e) => setName(e.target.value)} />
           )}
         </Field>
         {otherError && <p className="form-error" role="alert">{otherError}</p>}

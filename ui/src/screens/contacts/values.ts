@@ -4,15 +4,6 @@
 // from React so that it can be unit-tested.
 import type { CustomField, FieldKind, FieldOp, FieldValue, Lang } from "../../ipc/call";
 
-/** The operators that make sense for each kind, in the order a menu offers them. */
-export const OPS: Record<FieldKind, FieldOp[]> = {
-  text: ["is", "is_not", "contains", "is_set", "is_empty"],
-  number: ["is", "greater", "less", "is_set", "is_empty"],
-  date: ["is", "greater", "less", "is_set", "is_empty"],
-  yes_no: ["is", "is_not", "is_set", "is_empty"],
-  choice: ["is", "is_not", "is_set", "is_empty"],
-};
-
 /** `is_set` and `is_empty` compare with nothing. */
 export function needsValue(op: FieldOp): boolean {
   return op !== "is_set" && op !== "is_empty";
