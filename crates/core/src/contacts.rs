@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
+use crate::account_open::{self, AccountClosed};
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::fields::{self, FieldError};
 use crate::filter::{self, ContactFilter, ContactSelection};
@@ -74,10 +75,8 @@ pub enum ContactError {
     PhoneInvalid(#[from] phone::InvalidPhone),
     #[error("another contact of this account already has the phone {0}")]
     PhoneDuplicate(String),
-    #[error("no account with id {0}")]
-    AccountUnknown(AccountId),
-    #[error("account {0} is archived")]
-    AccountArchived(AccountId),
+    #[error(transparent)]
+    Account(#[from] AccountClosed),
     #[error("no contact {1} in account {0}")]
     Unknown(AccountId, ContactId),
     #[error(transparent)]
@@ -92,8 +91,7 @@ impl UserError for ContactError {
             ContactError::NameTooLong => ErrorCode::NameTooLong,
             ContactError::PhoneInvalid(_) => ErrorCode::PhoneInvalid,
             ContactError::PhoneDuplicate(_) => ErrorCode::PhoneDuplicate,
-            ContactError::AccountUnknown(_) => ErrorCode::AccountUnknown,
-            ContactError::AccountArchived(_) => ErrorCode::AccountArchived,
+            ContactError::Account(e) => e.code(),
             ContactError::Unknown(..) => ErrorCode::ContactUnknown,
             ContactError::Field(e) => e.code(),
             ContactError::Database(_) => ErrorCode::DatabaseFailed,
@@ -128,18 +126,7 @@ impl UserError for ContactError {
                 Lang::PtBr => format!("Já existe um contato com o telefone {phone} nesta conta."),
                 Lang::En => format!("This account already has a contact with the phone {phone}."),
             },
-            ContactError::AccountUnknown(_) => lang
-                .pick(
-                    "Esta conta não existe mais. Escolha outra conta.",
-                    "This account no longer exists. Choose another account.",
-                )
-                .to_owned(),
-            ContactError::AccountArchived(_) => lang
-                .pick(
-                    "Esta conta está arquivada. Restaure-a para alterar os contatos.",
-                    "This account is archived. Restore it to change its contacts.",
-                )
-                .to_owned(),
+            ContactError::Account(e) => e.message(lang),
             ContactError::Unknown(..) => lang
                 .pick(
                     "Este contato não existe mais nesta conta.",
@@ -175,16 +162,7 @@ pub(crate) async fn writable(
     tx: &mut Transaction<'_, Sqlite>,
     account: AccountId,
 ) -> Result<(), ContactError> {
-    let archived: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT archived_at FROM accounts WHERE id = ?")
-            .bind(account)
-            .fetch_optional(&mut **tx)
-            .await?;
-    match archived {
-        None => Err(ContactError::AccountUnknown(account)),
-        Some(Some(_)) => Err(ContactError::AccountArchived(account)),
-        Some(None) => Ok(()),
-    }
+    Ok(account_open::check(tx, account).await??)
 }
 
 /// Maps the unique (account, phone) violation to the error a person understands.
@@ -392,7 +370,7 @@ pub async fn list(
             .fetch_one(store.pool())
             .await?;
         if !known {
-            return Err(ContactError::AccountUnknown(account));
+            return Err(AccountClosed::Unknown(account).into());
         }
     }
     Ok(ContactPage {

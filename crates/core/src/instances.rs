@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::account_open::{self, AccountClosed};
 use crate::domain::{InstanceKind, InstanceStatus};
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::ids::InstanceId;
@@ -46,10 +47,8 @@ pub enum NumberError {
     NameEmpty,
     #[error("number name is longer than {NAME_MAX} characters")]
     NameTooLong,
-    #[error("no account with id {0}")]
-    AccountUnknown(AccountId),
-    #[error("account {0} is archived")]
-    AccountArchived(AccountId),
+    #[error(transparent)]
+    Account(#[from] AccountClosed),
     #[error("no number {1} in account {0}")]
     Unknown(AccountId, InstanceId),
     #[error(transparent)]
@@ -61,8 +60,7 @@ impl UserError for NumberError {
         match self {
             NumberError::NameEmpty => ErrorCode::NameEmpty,
             NumberError::NameTooLong => ErrorCode::NameTooLong,
-            NumberError::AccountUnknown(_) => ErrorCode::AccountUnknown,
-            NumberError::AccountArchived(_) => ErrorCode::AccountArchived,
+            NumberError::Account(e) => e.code(),
             NumberError::Unknown(..) => ErrorCode::NumberUnknown,
             NumberError::Database(_) => ErrorCode::DatabaseFailed,
         }
@@ -80,18 +78,7 @@ impl UserError for NumberError {
                 Lang::PtBr => format!("O nome do número pode ter no máximo {NAME_MAX} caracteres."),
                 Lang::En => format!("The number's name can have at most {NAME_MAX} characters."),
             },
-            NumberError::AccountUnknown(_) => lang
-                .pick(
-                    "Esta conta não existe mais. Escolha outra conta.",
-                    "This account no longer exists. Choose another account.",
-                )
-                .to_owned(),
-            NumberError::AccountArchived(_) => lang
-                .pick(
-                    "Esta conta está arquivada. Restaure-a para usar seus números.",
-                    "This account is archived. Restore it to use its numbers.",
-                )
-                .to_owned(),
+            NumberError::Account(e) => e.message(lang),
             NumberError::Unknown(..) => lang
                 .pick(
                     "Este número não existe mais nesta conta.",
@@ -129,16 +116,7 @@ pub async fn create(
         NameProblem::TooLong => NumberError::NameTooLong,
     })?;
     let mut tx = store.write().await?;
-    let archived: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT archived_at FROM accounts WHERE id = ?")
-            .bind(account)
-            .fetch_optional(&mut *tx)
-            .await?;
-    match archived {
-        None => return Err(NumberError::AccountUnknown(account)),
-        Some(Some(_)) => return Err(NumberError::AccountArchived(account)),
-        Some(None) => {}
-    }
+    account_open::check(&mut tx, account).await??;
     let now = now_ms();
     let sql = format!(
         "INSERT INTO instances (id, account_id, name, kind, status, created_at, updated_at)

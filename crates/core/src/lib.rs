@@ -6,6 +6,7 @@
 //! compile. The desktop shell and the CLI only parse input, call into here and
 //! present the result.
 
+pub mod account_open;
 pub mod accounts;
 pub mod campaigns;
 pub mod contacts;

@@ -211,6 +211,25 @@ async fn an_archived_account_takes_no_new_contacts() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::AccountArchived);
+    // One error for it, whatever was refused: a number says the same.
+    let number = zapdesk_core::instances::create(
+        &store,
+        acc,
+        &zapdesk_core::instances::NumberInput {
+            name: "Vendas".into(),
+            kind: zapdesk_core::domain::InstanceKind::Sandbox,
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(number.code(), ErrorCode::AccountArchived);
+    for lang in Lang::ALL {
+        assert_eq!(number.message(lang), err.message(lang));
+    }
+    assert!(
+        err.message(Lang::PtBr)
+            .contains("Restaure-a em Configurações → Contas")
+    );
 }
 
 #[tokio::test]
