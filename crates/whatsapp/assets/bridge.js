@@ -9,7 +9,7 @@
 //   Rust → page: window.__zapdesk.run({cmd, ...}) → Promise<{ok, data} | {ok: false, error}>
 //
 // The WPP functions and events it relies on (and so all the fake WhatsApp
-// Web of the Sandbox has to implement), checked by tests/bridge_surface.rs:
+// Web of the Sandbox has to implement), checked by tests/integration/bridge_surface.rs:
 //   WPP.loader.onReady(cb)
 //   WPP.on(event, cb) for conn.auth_code_change, conn.authenticated,
 //     conn.main_ready, conn.logout, conn.require_auth, conn.online,

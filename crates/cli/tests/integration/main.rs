@@ -1,0 +1,11 @@
+//! Every integration test of zapdesk-cli in one binary: one link on 2 cores
+//! instead of one per file (issue 14, item 6). Each module is what was a
+//! file of its own; the shared setup is in each module.
+
+// A failed setup step in a test should panic.
+#![allow(clippy::unwrap_used)]
+
+mod campaign_kill;
+mod cli;
+mod remote;
+mod serve;

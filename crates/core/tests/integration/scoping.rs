@@ -1,0 +1,133 @@
+//! Guards the rule that no query on an account's data runs without its account.
+//!
+//! Two checks over the core's own source: every public function of a module
+//! that owns account data takes `account: AccountId`, and every SQL text that
+//! reads or writes an account-owned table names `account_id`. A new module or
+//! query that forgets the account fails here, at review time, not in production.
+
+use std::path::Path;
+
+/// Tables whose rows belong to one account.
+const ACCOUNT_OWNED: &[&str] = &[
+    "contacts",
+    "instances",
+    "tags",
+    "contact_tags",
+    "conversations",
+    "messages",
+    "campaigns",
+    "custom_fields",
+    "contact_fields",
+    "segments",
+    "audit_log",
+    "notes",
+    "drafts",
+    "quick_replies",
+];
+/// Modules allowed to work across accounts, and why.
+const CROSS_ACCOUNT: &[&str] = &[
+    "accounts.rs",    // the accounts themselves
+    "settings.rs",    // desktop-wide preferences
+    "domain.rs",      // row types only, no queries
+    "migrate.rs",     // schema, not data
+    "users.rs",       // the agency's operators work across accounts
+    "sync_outbox.rs", // the desktop's queue to the server, all accounts
+];
+
+fn sources() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                out.push((name, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+/// The contents of the double-quoted string literals of a Rust source (good
+/// enough for SQL: our SQL never holds an escaped double quote).
+fn string_literals(src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = src;
+    while let Some(start) = rest.find('"') {
+        let after = &rest[start + 1..];
+        let mut end = 0;
+        let bytes = after.as_bytes();
+        while end < bytes.len() && !(bytes[end] == b'"' && (end == 0 || bytes[end - 1] != b'\\')) {
+            end += 1;
+        }
+        out.push(after[..end.min(after.len())].to_owned());
+        rest = &after[(end + 1).min(after.len())..];
+    }
+    out
+}
+
+fn touches(sql: &str, table: &str) -> bool {
+    let words: Vec<String> = sql
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words
+        .windows(2)
+        .any(|w| matches!(w[0].as_str(), "from" | "update" | "into" | "join") && w[1] == table)
+}
+
+#[test]
+fn every_sql_on_account_owned_tables_names_account_id() {
+    let mut offenders = Vec::new();
+    for (file, src) in sources() {
+        if CROSS_ACCOUNT.contains(&file.as_str()) {
+            continue;
+        }
+        for sql in string_literals(&src) {
+            if ACCOUNT_OWNED.iter().any(|t| touches(&sql, t)) && !sql.contains("account_id") {
+                offenders.push(format!("{file}: {sql}"));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "queries without account_id:\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn every_public_function_of_account_data_takes_the_account() {
+    let mut offenders = Vec::new();
+    for (file, src) in sources() {
+        if CROSS_ACCOUNT.contains(&file.as_str()) || !src.contains("sqlx::query") {
+            continue;
+        }
+        for (i, _) in src.match_indices("pub async fn ") {
+            let signature: String = src[i..].chars().take_while(|&c| c != '{').collect();
+            if !signature.contains("account: AccountId") {
+                offenders.push(format!(
+                    "{file}: {}",
+                    signature.lines().next().unwrap_or("")
+                ));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "functions without `account: AccountId`:\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn the_checks_themselves_catch_an_unscoped_query() {
+    let bad = r#"sqlx::query("SELECT * FROM contacts WHERE id = ?")"#;
+    let sql = &string_literals(bad)[0];
+    assert!(touches(sql, "contacts") && !sql.contains("account_id"));
+    assert!(!touches("SELECT 1 FROM accounts", "contacts"));
+}
