@@ -14,9 +14,9 @@ use zapdesk_core::domain::CampaignStatus;
 use zapdesk_core::fields;
 use zapdesk_core::ids::{CampaignId, InstanceId};
 use zapdesk_core::time::now_ms;
-use zapdesk_core::{AccountId, ContactId, MessageId, Store, export};
+use zapdesk_core::{AccountId, ContactId, MessageId, Store};
 
-use crate::commands::dialogs::save_as;
+use crate::commands::dialogs::save_bytes;
 use crate::{AppState, IpcError};
 
 /// A campaign with how it is doing, as the Campaigns screen lists it.
@@ -157,18 +157,14 @@ pub async fn campaigns_export(
 ) -> Result<Option<String>, IpcError> {
     let lang = state.lang();
     let bytes = recipients::csv(state.store()?, account, id, lang).await?;
-    let Some(path) = save_as(
+    save_bytes(
         &app,
         lang.pick("Exportar destinatários", "Export recipients"),
         lang.pick("destinatarios.csv", "recipients.csv"),
         "csv",
+        &bytes,
     )
     .await
-    else {
-        return Ok(None);
-    };
-    export::save(&path, &bytes)?;
-    Ok(Some(path.to_string_lossy().into_owned()))
 }
 
 /// Per hour: messages queued, taken by WhatsApp, and first replies.

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 
+use crate::IpcError;
+
 /// The file picker for a CSV; `None` if the person cancels.
 pub(crate) async fn pick(app: &AppHandle, title: &str) -> Option<PathBuf> {
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -35,4 +37,20 @@ pub(crate) async fn save_as(
             let _ = tx.send(file.and_then(|f| f.into_path().ok()));
         });
     rx.await.ok().flatten()
+}
+
+/// Asks where to save `bytes` (a file `name` of type `ext`) and writes them
+/// there at once; the path written, or `None` if the person cancelled.
+pub(crate) async fn save_bytes(
+    app: &AppHandle,
+    title: &str,
+    name: &str,
+    ext: &str,
+    bytes: &[u8],
+) -> Result<Option<String>, IpcError> {
+    let Some(path) = save_as(app, title, name, ext).await else {
+        return Ok(None);
+    };
+    zapdesk_core::export::save(&path, bytes)?;
+    Ok(Some(path.to_string_lossy().into_owned()))
 }

@@ -5,7 +5,7 @@ use zapdesk_core::AccountId;
 use zapdesk_core::export;
 use zapdesk_core::filter::ContactSelection;
 
-use crate::commands::dialogs::save_as;
+use crate::commands::dialogs::save_bytes;
 use crate::{AppState, IpcError};
 
 /// Saves a selection as CSV where the person chooses; the path, or `None` if cancelled.
@@ -19,17 +19,12 @@ pub async fn contacts_export(
 ) -> Result<Option<String>, IpcError> {
     let lang = state.lang();
     let bytes = export::csv(state.store()?, account, &selection, lang).await?;
-    let name = lang.pick("contatos.csv", "contacts.csv");
-    let Some(path) = save_as(
+    save_bytes(
         &app,
         lang.pick("Exportar contatos", "Export contacts"),
-        name,
+        lang.pick("contatos.csv", "contacts.csv"),
         "csv",
+        &bytes,
     )
     .await
-    else {
-        return Ok(None);
-    };
-    export::save(&path, &bytes)?;
-    Ok(Some(path.to_string_lossy().into_owned()))
 }
