@@ -20,7 +20,7 @@ export function TagChip({ tag, onRemove, removeLabel }: { tag: Tag; onRemove?: (
 /** Settings → the account's tags: create with a colour, delete. */
 export function TagsPanel() {
   const { t } = useI18n();
-  const { account, toast } = useApp();
+  const { account, toast, info } = useApp();
   const [list, setList] = useState<Tag[]>([]);
   const [name, setName] = useState("");
   const [color, setColor] = useState("#0f766e");
@@ -54,7 +54,7 @@ export function TagsPanel() {
         ))}
       </div>
       <form className="inline-form left" onSubmit={add}>
-        <input aria-label={t("tags.name")} placeholder={t("tags.name")} value={name} onChange={(e) => setName(e.target.value)} />
+        <input aria-label={t("tags.name")} placeholder={t("tags.name")} maxLength={info.limits.tag_name} value={name} onChange={(e) => setName(e.target.value)} />
         <input type="color" aria-label={t("tags.color")} value={color} onChange={(e) => setColor(e.target.value)} />
         <button type="submit" className="ghost small">{t("tags.add")}</button>
       </form>
