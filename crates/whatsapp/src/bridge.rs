@@ -6,9 +6,6 @@
 const BRIDGE: &str = include_str!("../assets/bridge.js");
 const WA_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/wppconnect-wa.js"));
 
-/// Media larger than this is not downloaded from WhatsApp (16 MiB, WhatsApp's own limit for most media).
-pub const MEDIA_LIMIT: u64 = zapdesk_core::limits::FILE_BYTES as u64;
-
 /// The init script for a number.
 pub fn init_script(sandbox: bool, media_limit: u64) -> String {
     let config = format!("window.__zapdeskConfig = {{ mediaLimit: {media_limit} }};\n");

@@ -369,7 +369,8 @@ impl Fleet {
                 profile: self.profile_dir(id),
                 init_script: Arc::new(crate::bridge::init_script(
                     sandbox.is_some(),
-                    crate::bridge::MEDIA_LIMIT,
+                    // The bridge downloads no media larger than the store keeps.
+                    zapdesk_core::limits::FILE_BYTES as u64,
                 )),
                 sandbox,
                 extra_args: self.config.extra_args.clone(),

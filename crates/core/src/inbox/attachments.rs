@@ -9,10 +9,8 @@ use base64::Engine;
 use super::InboxError;
 use crate::domain::MessageKind;
 use crate::error::{ErrorCode, UserError};
+use crate::limits::FILE_BYTES;
 use crate::{AccountId, Lang, MessageId, Store};
-
-/// Largest file an operator can send (WhatsApp's limit for media is 16 MiB).
-pub const FILE_LIMIT: usize = crate::limits::FILE_BYTES;
 
 /// Extensions refused: programs and scripts, which WhatsApp users are warned
 /// against and which no client business should send its customers.
@@ -42,7 +40,7 @@ pub struct Attachment {
 /// Why a file was refused or cannot be read.
 #[derive(Debug, thiserror::Error)]
 pub enum AttachmentError {
-    #[error("file is larger than {} MiB", FILE_LIMIT / 1024 / 1024)]
+    #[error("file is larger than {} MiB", FILE_BYTES / 1024 / 1024)]
     TooLarge,
     #[error("files of type .{0} are blocked")]
     Blocked(String),
@@ -74,11 +72,11 @@ impl UserError for AttachmentError {
         match (self, lang) {
             (AttachmentError::TooLarge, Lang::PtBr) => format!(
                 "O arquivo passa de {} MB, o limite do WhatsApp.",
-                FILE_LIMIT / 1024 / 1024
+                FILE_BYTES / 1024 / 1024
             ),
             (AttachmentError::TooLarge, Lang::En) => format!(
                 "The file is over {} MB, WhatsApp's limit.",
-                FILE_LIMIT / 1024 / 1024
+                FILE_BYTES / 1024 / 1024
             ),
             (AttachmentError::Blocked(ext), Lang::PtBr) => format!(
                 "Arquivos .{ext} não podem ser enviados (programas e scripts são bloqueados)."
@@ -118,13 +116,13 @@ pub fn decode(name: &str, mime: &str, data: &str) -> Result<Attachment, Attachme
         }));
     }
     // Refuse before decoding: base64 is 4/3 of the bytes.
-    if data.len() / 4 * 3 > FILE_LIMIT + 3 {
+    if data.len() / 4 * 3 > FILE_BYTES + 3 {
         return Err(AttachmentError::TooLarge);
     }
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(data.trim())
         .map_err(|_| AttachmentError::BadData)?;
-    if bytes.len() > FILE_LIMIT {
+    if bytes.len() > FILE_BYTES {
         return Err(AttachmentError::TooLarge);
     }
     let kind = kind_of(mime);
@@ -296,7 +294,7 @@ mod tests {
             decode("x.pdf", "application/pdf", "***"),
             Err(AttachmentError::BadData)
         ));
-        let big = base64::engine::general_purpose::STANDARD.encode(vec![0u8; FILE_LIMIT + 1]);
+        let big = base64::engine::general_purpose::STANDARD.encode(vec![0u8; FILE_BYTES + 1]);
         assert!(matches!(
             decode("big.pdf", "application/pdf", &big),
             Err(AttachmentError::TooLarge)

@@ -14,9 +14,6 @@ use crate::text::fold;
 use crate::time::now_ms;
 use crate::{AccountId, ContactId, ConversationId, InstanceId, MessageId, Store};
 
-/// Media larger than this is not kept (WhatsApp's own limit for most media is 16 MiB).
-pub const MEDIA_LIMIT: usize = crate::limits::FILE_BYTES;
-
 /// A message as a number saw it.
 #[derive(Debug, Clone, Default)]
 pub struct Inbound {
@@ -212,7 +209,8 @@ fn save_media(
     let Some(media) = &msg.media else {
         return Ok((None, msg.media_error.clone()));
     };
-    if media.bytes.len() > MEDIA_LIMIT {
+    // Larger than WhatsApp's own limit for most media: not kept.
+    if media.bytes.len() > crate::limits::FILE_BYTES {
         return Ok((None, Some("too_large".into())));
     }
     let name: String = msg

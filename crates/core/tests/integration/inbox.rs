@@ -5,7 +5,7 @@ use zapdesk_core::accounts::{self, AccountInput};
 use zapdesk_core::domain::{Direction, Message};
 use zapdesk_core::domain::{InstanceKind, MessageKind, MessageStatus};
 use zapdesk_core::inbox::conversations::ListFilter;
-use zapdesk_core::inbox::ingest::{Inbound, MEDIA_LIMIT, Media, ingest};
+use zapdesk_core::inbox::ingest::{Inbound, Media, ingest};
 use zapdesk_core::inbox::{conversations, outbox, own_ids};
 use zapdesk_core::instances::{self, NumberInput};
 use zapdesk_core::{
@@ -214,7 +214,7 @@ async fn media_is_saved_under_the_data_folder_and_too_large_media_is_not() {
     let huge = Inbound {
         kind: Some(MessageKind::Document),
         media: Some(Media {
-            bytes: vec![0; MEDIA_LIMIT + 1],
+            bytes: vec![0; zapdesk_core::limits::FILE_BYTES + 1],
             mime: Some("application/pdf".into()),
             filename: Some("x.pdf".into()),
         }),

@@ -661,6 +661,18 @@ async fn only_conversation(d: &mut Desk) -> zapdesk_core::ConversationId {
     chats(d, 1).await[0].id
 }
 
+/// How long the fake WhatsApp's "server" takes to take each send.
+async fn send_latency(d: &Desk, ms: u64) {
+    d.fleet
+        .sandbox(
+            d.account,
+            d.number,
+            SandboxAction::Script(format!("window.__fake.setSendLatency({ms})")),
+        )
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_send_slower_than_the_answer_time_goes_once_and_the_rest_follows() {
     let _one = common::serial();
@@ -668,14 +680,7 @@ async fn a_send_slower_than_the_answer_time_goes_once_and_the_rest_follows() {
     let mut d = desk_answering_within(Duration::from_secs(1)).await;
     pair(&mut d).await;
     let conv = only_conversation(&mut d).await;
-    d.fleet
-        .sandbox(
-            d.account,
-            d.number,
-            SandboxAction::Script("window.__fake.setSendLatency(3000)".into()),
-        )
-        .await
-        .unwrap();
+    send_latency(&d, 3000).await;
     d.fleet
         .reply(d.account, conv, MessageId::new(), "primeira")
         .await
@@ -695,14 +700,7 @@ async fn a_send_slower_than_the_answer_time_goes_once_and_the_rest_follows() {
         until_message(&mut d, *id, MessageStatus::Sent).await;
     }
     // Fast again: the number is not jammed.
-    d.fleet
-        .sandbox(
-            d.account,
-            d.number,
-            SandboxAction::Script("window.__fake.setSendLatency(0)".into()),
-        )
-        .await
-        .unwrap();
+    send_latency(&d, 0).await;
     d.fleet
         .reply(d.account, conv, MessageId::new(), "terceira")
         .await
