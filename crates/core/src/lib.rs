@@ -9,6 +9,7 @@
 pub mod account_open;
 pub mod accounts;
 pub mod campaigns;
+pub mod changes;
 pub mod contacts;
 pub mod csv_safe;
 pub mod data_dir;
