@@ -15,11 +15,12 @@ use std::time::Duration;
 use rand::Rng;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgConnection, SqlitePool};
-use tokio::sync::{Notify, mpsc, oneshot, watch};
+use tokio::sync::{Notify, broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
+use zapdesk_core::changes::{Change, Table};
 use zapdesk_core::time::now_ms;
-use zapdesk_core::{ErrorCode, Lang, Store, UserError};
+use zapdesk_core::{AccountId, ErrorCode, Lang, Store, UserError};
 
 use crate::error::{RemoteError, Target};
 use crate::status::{SyncState, SyncStatus};
@@ -46,6 +47,8 @@ pub struct EngineConfig {
     pub connect_timeout: Duration,
     /// The language of error messages in the status.
     pub lang: Lang,
+    /// Told of every table and account a pull changed, after its commit.
+    pub pulled: broadcast::Sender<Change>,
 }
 
 impl EngineConfig {
@@ -58,9 +61,15 @@ impl EngineConfig {
             backoff_max: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(15),
             lang: Lang::default(),
+            // Nobody listens until someone subscribes (the runner passes its own).
+            pulled: broadcast::channel(PULLED_BUFFER).0,
         }
     }
 }
+
+/// Changes a slow listener may fall behind by before it misses some (it then
+/// hears `Lagged` and should read everything again).
+pub const PULLED_BUFFER: usize = 1024;
 
 /// A running engine. Dropping it stops the task.
 pub struct Engine {
@@ -232,7 +241,7 @@ async fn serve(
     zapdesk_core::store::compact_outbox(local).await?;
     // Whatever was recorded before this point is in the first push.
     changes.borrow_and_update();
-    sync_all(local, conn, &accounts, status).await?;
+    sync_all(local, conn, &accounts, status, &config.pulled).await?;
     *failures = 0;
     let mut push_tick = tokio::time::interval(config.push_interval);
     let mut resync_tick = tokio::time::interval(config.resync_interval);
@@ -262,29 +271,29 @@ async fn serve(
                 }
                 let wanted: Vec<Uuid> = accounts.iter().copied().filter(|a| wanted.contains(a)).collect();
                 if !wanted.is_empty() {
-                    pull_accounts(local, conn, &wanted, status).await?;
+                    pull_accounts(local, conn, &wanted, status, &config.pulled).await?;
                     finish(local, status).await?;
                 }
             }
             () = poke.notified() => {
-                push_now(local, conn, &accounts, status).await?;
+                push_now(local, conn, &accounts, status, &config.pulled).await?;
                 finish(local, status).await?;
             }
             Ok(()) = changes.changed() => {
                 tokio::time::sleep(SETTLE).await;
                 changes.borrow_and_update();
-                push_now(local, conn, &accounts, status).await?;
+                push_now(local, conn, &accounts, status, &config.pulled).await?;
                 finish(local, status).await?;
             }
             _ = push_tick.tick() => {
                 if push::waiting(local).await? > 0 {
-                    push_now(local, conn, &accounts, status).await?;
+                    push_now(local, conn, &accounts, status, &config.pulled).await?;
                     finish(local, status).await?;
                 }
             }
             _ = resync_tick.tick() => {
                 accounts = pull::memberships(conn).await?;
-                sync_all(local, conn, &accounts, status).await?;
+                sync_all(local, conn, &accounts, status, &config.pulled).await?;
             }
         }
     }
@@ -297,10 +306,11 @@ async fn push_now(
     conn: &mut PgConnection,
     accounts: &[Uuid],
     status: &watch::Sender<SyncStatus>,
+    pulled: &broadcast::Sender<Change>,
 ) -> Result<(), SyncError> {
     let report = push::push_once(local, conn, accounts).await?;
     if report.merged > 0 {
-        pull_accounts(local, conn, accounts, status).await?;
+        pull_accounts(local, conn, accounts, status, pulled).await?;
     }
     Ok(())
 }
@@ -311,6 +321,7 @@ async fn sync_all(
     conn: &mut PgConnection,
     accounts: &[Uuid],
     status: &watch::Sender<SyncStatus>,
+    pulled: &broadcast::Sender<Change>,
 ) -> Result<(), SyncError> {
     let waiting = push::waiting(local).await?;
     status.send_modify(|s| {
@@ -321,7 +332,7 @@ async fn sync_all(
         s.waiting = waiting;
     });
     push::push_once(local, conn, accounts).await?;
-    pull_accounts(local, conn, accounts, status).await?;
+    pull_accounts(local, conn, accounts, status, pulled).await?;
     finish(local, status).await
 }
 
@@ -330,6 +341,7 @@ async fn pull_accounts(
     conn: &mut PgConnection,
     accounts: &[Uuid],
     status: &watch::Sender<SyncStatus>,
+    pulled: &broadcast::Sender<Change>,
 ) -> Result<(), SyncError> {
     let total = accounts.len() as u64;
     for (done, account) in accounts.iter().enumerate() {
@@ -339,7 +351,14 @@ async fn pull_accounts(
                 total,
             };
         });
-        let report = pull::pull_account(local, conn, *account).await?;
+        let id = AccountId::from_uuid(*account);
+        let report = pull::pull_account_reporting(local, conn, *account, |tables| {
+            for table in tables.iter().filter_map(|t| Table::from_sql(t)) {
+                // No receiver (no window, no `serve`) is not an error.
+                let _ = pulled.send(Change::of(id, table));
+            }
+        })
+        .await?;
         if report.applied > 0 {
             status.send_modify(|s| s.pulled += report.applied);
         }

@@ -20,7 +20,7 @@ use crate::sync_error::SyncError;
 use crate::tables::{SyncTable, TABLES, Value, read_value};
 
 /// What a pull of one account did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PullReport {
     /// Rows received from the server.
     pub received: u64,
@@ -31,6 +31,26 @@ pub struct PullReport {
     pub conflicts: u64,
     /// The account's cursor after the pull.
     pub cursor: i64,
+    /// The tables whose local rows the pull changed, each once: what the
+    /// screens showing them must read again.
+    pub changed: Vec<&'static str>,
+}
+
+/// Rows applied in one local transaction, and their tables.
+#[derive(Default)]
+struct Applied {
+    rows: u64,
+    conflicts: u64,
+    tables: Vec<&'static str>,
+}
+
+impl Applied {
+    fn add(&mut self, table: &'static SyncTable, rows: u64) {
+        self.rows += rows;
+        if rows > 0 && !self.tables.contains(&table.name) {
+            self.tables.push(table.name);
+        }
+    }
 }
 
 /// A pulled row.
@@ -80,6 +100,19 @@ pub async fn pull_account(
     local: &SqlitePool,
     remote: &mut PgConnection,
     account: Uuid,
+) -> Result<PullReport, SyncError> {
+    pull_account_reporting(local, remote, account, |_| {}).await
+}
+
+/// Pulls one account, calling `committed` with the tables each local
+/// transaction changed right after it commits: a pull that fails half-way
+/// has still changed what its first transactions wrote, and applying those
+/// rows again later changes nothing, so this is the one moment to say so.
+pub async fn pull_account_reporting(
+    local: &SqlitePool,
+    remote: &mut PgConnection,
+    account: Uuid,
+    mut committed: impl FnMut(&[&'static str]),
 ) -> Result<PullReport, SyncError> {
     let (stored, known_epoch): (i64, Option<String>) =
         sqlx::query_as("SELECT version, epoch FROM sync_cursor WHERE account_id = ?")
@@ -136,7 +169,8 @@ pub async fn pull_account(
         sqlx::query("UPDATE sync_apply SET applying = 1 WHERE id = 1")
             .execute(&mut *tx)
             .await?;
-        apply_chunk(&mut tx, chunk, &statements, &mut report).await?;
+        let mut applied = Applied::default();
+        apply_chunk(&mut tx, chunk, &statements, &mut applied).await?;
         if n == last {
             sqlx::query(
                 "INSERT INTO sync_cursor (account_id, version, epoch) VALUES (?1, ?2, ?3)
@@ -161,6 +195,16 @@ pub async fn pull_account(
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        report.applied += applied.rows;
+        report.conflicts += applied.conflicts;
+        if !applied.tables.is_empty() {
+            committed(&applied.tables);
+        }
+        for table in applied.tables {
+            if !report.changed.contains(&table) {
+                report.changed.push(table);
+            }
+        }
     }
     report.cursor = to;
     Ok(report)
@@ -175,7 +219,7 @@ async fn apply_chunk(
     tx: &mut Transaction<'_, Sqlite>,
     changes: &[Change],
     statements: &[(String, String, String)],
-    report: &mut PullReport,
+    report: &mut Applied,
 ) -> Result<(), SyncError> {
     let mut newest: Option<Hlc> = None;
     let mut at = 0;
@@ -206,7 +250,7 @@ async fn apply_chunk(
             None
         };
         match together {
-            Some(Ok(n)) => report.applied += n,
+            Some(Ok(n)) => report.add(first.table, n),
             // A local UNIQUE held by another row (below) fails the whole
             // statement: row by row, to skip only that row.
             Some(Err(e)) if !is_unique_violation(&e) => return Err(e.into()),
@@ -215,7 +259,7 @@ async fn apply_chunk(
                 for change in run {
                     let sql = if change.deleted { tombstone } else { live };
                     match apply(tx, change, sql).await {
-                        Ok(n) => report.applied += n,
+                        Ok(n) => report.add(change.table, n),
                         // A local UNIQUE (phone, tag name, …) held by another
                         // row: a statement-level failure, the transaction goes on.
                         Err(e) if is_unique_violation(&e) => held.push(change),
@@ -224,7 +268,7 @@ async fn apply_chunk(
                 }
                 if !held.is_empty() {
                     let (applied, conflicts) = apply_exchanged(tx, &held, live).await?;
-                    report.applied += applied;
+                    report.add(first.table, applied);
                     report.conflicts += conflicts;
                 }
             }

@@ -7,13 +7,14 @@
 use std::sync::{Arc, RwLock};
 
 use serde::Serialize;
-use tokio::sync::{Mutex, watch};
+use tokio::sync::{Mutex, broadcast, watch};
 use tokio::task::JoinHandle;
+use zapdesk_core::changes::Change;
 use zapdesk_core::lease::{LeaseAnswer, LeaseFuture, LeaseGate, LeaseUnknown, RemoteHolder};
 use zapdesk_core::{AccountId, InstanceId, Lang, Store, UserError};
 
 use crate::connection::{ConnectionSettings, RemoteStatus, test_connection};
-use crate::engine::{Engine, EngineConfig};
+use crate::engine::{Engine, EngineConfig, PULLED_BUFFER};
 use crate::leases::{LEASE_TTL, RemoteLeases};
 use crate::saved::{self, SavedError};
 use crate::secret::{Password, SavedPassword};
@@ -71,6 +72,9 @@ pub struct SyncRunner {
     /// Rows pulled since the app started, across engines: the fleet kicks its
     /// senders when it moves (a reply typed on another desktop arrived).
     pulled: watch::Sender<u64>,
+    /// The tables and accounts those rows are in, for the screens to read
+    /// again; kept across engines like `pulled`.
+    changes: broadcast::Sender<Change>,
 }
 
 impl SyncRunner {
@@ -85,12 +89,18 @@ impl SyncRunner {
             running: Mutex::new(None),
             leases: RwLock::new(Leases::Alone),
             pulled: watch::channel(0).0,
+            changes: broadcast::channel(PULLED_BUFFER).0,
         }
     }
 
     /// Moves whenever rows from another desktop were applied locally.
     pub fn pulled(&self) -> watch::Receiver<u64> {
         self.pulled.subscribe()
+    }
+
+    /// Each table and account a pull changed, after its local commit.
+    pub fn changes(&self) -> broadcast::Receiver<Change> {
+        self.changes.subscribe()
     }
 
     fn set_leases(&self, leases: Leases) {
@@ -219,6 +229,7 @@ impl SyncRunner {
         self.set_leases(Leases::Remote(Arc::new(leases)));
         let mut config = EngineConfig::new(remote);
         config.lang = lang;
+        config.pulled = self.changes.clone();
         let engine = Engine::start(&self.store, config);
         let mut status = engine.status();
         let shared = Arc::clone(&self.shared);

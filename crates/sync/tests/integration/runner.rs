@@ -169,3 +169,63 @@ async fn a_missing_password_shows_as_an_error_and_unsafe_settings_are_not_saved(
     assert_eq!(saved::load(&store).await.unwrap(), None);
     assert!(SavedPassword::of(&plain).unwrap().load().is_err());
 }
+
+/// The screens read again what a pull changed: each table and account is
+/// told after the commit, and a pull that changes nothing tells nothing.
+#[tokio::test]
+async fn a_pull_tells_which_tables_and_account_it_changed() {
+    use zapdesk_core::changes::{Change, Table};
+    use zapdesk_sync::testing::desktop::other_desktop;
+
+    use_memory_keyring();
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    a.sync().await;
+    let b = other_desktop(&db, &a).await;
+    let (sink, _) = recorder();
+    let runner = SyncRunner::new(b.store.clone(), sink);
+    let mut changes = runner.changes();
+    let connection = ConnectionSettings::new("127.0.0.1", 5432, &db.name, &b.role);
+    runner
+        .connect(connection, &Password::new("x"), Lang::PtBr)
+        .await
+        .unwrap();
+    // Receives until `want` comes; every change on the way is the account's.
+    let account = a.account_id();
+    let mut until = async |want: Change| {
+        tokio::time::timeout(GUARD, async {
+            loop {
+                let change = changes.recv().await.unwrap();
+                assert_eq!(change.account, Some(account), "{change:?}");
+                if change == want {
+                    return;
+                }
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("no {want:?}"))
+    };
+    // The first pull brings the account itself.
+    until(Change::of(account, Table::Accounts)).await;
+    synced(&runner, |_| true).await;
+
+    contacts::create(
+        &a.store,
+        a.account_id(),
+        &ContactInput {
+            phone: "+5511987650088".into(),
+            name: Some("Caio".into()),
+        },
+    )
+    .await
+    .unwrap();
+    a.push().await;
+    // The server notifies B, whose engine pulls the contact and says so.
+    until(Change::of(account, Table::Contacts)).await;
+    runner.shutdown().await;
+
+    // Pulled again by hand: nothing new, no table changed.
+    let report = b.pull().await;
+    assert!(report.changed.is_empty(), "{report:?}");
+    assert_eq!(report.applied, 0);
+}
