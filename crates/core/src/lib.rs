@@ -8,6 +8,7 @@
 
 pub mod account_open;
 pub mod accounts;
+pub mod automation;
 pub mod campaigns;
 pub mod changes;
 pub mod contacts;
