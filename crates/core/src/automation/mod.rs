@@ -1,4 +1,7 @@
 //! What answers on its own: keyword replies and, later, conversation flows
-//! (issue 15). Started with the matching rules, which are pure.
+//! (issue 15). Started with what is pure: the keyword rules, the flow
+//! document and its checks.
 
+pub mod flow;
+pub mod flow_check;
 pub mod matching;
