@@ -3,7 +3,7 @@
 // outside this process changes behind our back without a `changed` event),
 // no retries (a refusal is an answer, not a flake), and a screen that mounts
 // asks again (as screens always did), showing the last answer meanwhile.
-import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
+import { QueryCache, QueryClient } from "@tanstack/react-query";
 import { toAppError, errorText } from "../ipc/errorText";
 import type { QueryMeta } from "./commands";
 
@@ -15,7 +15,6 @@ export function createQueryClient(report: (text: string) => void): QueryClient {
         if (!inline?.(toAppError(e))) report(errorText(e));
       },
     }),
-    mutationCache: new MutationCache(),
     defaultOptions: {
       queries: {
         retry: false,

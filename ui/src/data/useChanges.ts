@@ -28,8 +28,11 @@ export function useChanges(): void {
       pending.set(`${e.payload.table}|${e.payload.account ?? ""}`, e.payload);
       timer ??= setTimeout(flush, GATHER_MS);
     }).then((unlisten) => {
-      if (cancelled) unlisten();
-      else stop = unlisten;
+      if (cancelled) return unlisten();
+      stop = unlisten;
+      // A read answered before this subscription may have missed a change:
+      // whatever is on screen by now is asked once more.
+      void client.invalidateQueries({ predicate: (q) => q.state.dataUpdatedAt > 0 });
     });
     return () => {
       cancelled = true;
