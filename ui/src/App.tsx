@@ -1,7 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { AppContext, type AppContextValue } from "./context";
-import { I18nContext, translator, type MessageKey } from "./i18n";
-import { AppError, call, commands, type Account, type AppInfo, type Lang } from "./ipc/call";
+import { I18nContext, translator, type MessageKey, type I18n } from "./i18n";
+import { AppError, call, commands, type AppInfo, type Lang } from "./ipc/call";
+import { errorText, toAppError } from "./ipc/errorText";
+import { DataProvider } from "./data/DataProvider";
+import { useCommand, useWrite } from "./data/commands";
 import { AccountForm } from "./components/AccountForm";
 import { AccountSwitcher } from "./components/AccountSwitcher";
 import { SyncIndicator } from "./components/SyncIndicator";
@@ -26,14 +30,9 @@ interface Toast { id: number; text: string; kind: "ok" | "error" }
 type Boot = { state: "loading" } | { state: "failed"; error: AppError } | { state: "ready"; info: AppInfo };
 
 export function App() {
-  const [boot, setBoot] = useState<Boot>({ state: "loading" });
   const [lang, setLang] = useState<Lang>("pt-BR");
-  const [accounts, setAccounts] = useState<Account[] | null>(null);
-  const [currentId, setCurrentId] = useState<string | null>(() => localStorage.getItem(CURRENT_KEY));
-  const [screen, setScreen] = useState<Screen>("contacts");
   const [toasts, setToasts] = useState<Toast[]>([]);
   const i18n = useMemo(() => ({ lang, t: translator(lang) }), [lang]);
-  const { t } = i18n;
   const undo = useUndoOffers();
 
   const toast = useCallback((text: string, kind: "ok" | "error" = "ok") => {
@@ -41,10 +40,38 @@ export function App() {
     setToasts((list) => [...list, { id, text, kind }]);
     setTimeout(() => setToasts((list) => list.filter((x) => x.id !== id)), kind === "error" ? 8000 : 4000);
   }, []);
+  const fail = useCallback((text: string) => toast(text, "error"), [toast]);
 
-  const reloadAccounts = useCallback(async () => {
-    setAccounts(await call(commands.accountsList(false)));
-  }, []);
+  return (
+    <I18nContext.Provider value={i18n}>
+      <DataProvider onError={fail}>
+        <Body i18n={i18n} setLang={setLang} toast={toast} offerUndo={undo.offerUndo} />
+      </DataProvider>
+      <div className="toasts" aria-live="polite">
+        {toasts.map((x) => <div key={x.id} className={`toast ${x.kind}`}>{x.text}</div>)}
+      </div>
+      <UndoToast offer={undo.offer} onUndo={undo.undo} />
+    </I18nContext.Provider>
+  );
+}
+
+interface BodyProps {
+  i18n: I18n;
+  setLang: (lang: Lang) => void;
+  toast: AppContextValue["toast"];
+  offerUndo: AppContextValue["offerUndo"];
+}
+
+/** Starts the store, then shows the welcome (no account yet) or the shell of the current account. */
+function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
+  const { t } = i18n;
+  const client = useQueryClient();
+  const write = useWrite();
+  const [boot, setBoot] = useState<Boot>({ state: "loading" });
+  const [currentId, setCurrentId] = useState<string | null>(() => localStorage.getItem(CURRENT_KEY));
+  const [screen, setScreen] = useState<Screen>("contacts");
+  // The accounts are asked once the store is open.
+  const accounts = useCommand("accountsList", [false], { enabled: boot.state === "ready" }).data ?? null;
 
   useEffect(() => {
     (async () => {
@@ -52,13 +79,12 @@ export function App() {
         const info = await call(commands.appStart());
         setLang(info.language);
         document.documentElement.lang = info.language;
-        await reloadAccounts();
         setBoot({ state: "ready", info });
       } catch (e) {
-        setBoot({ state: "failed", error: e instanceof AppError ? e : new AppError("ipc_failed", String(e)) });
+        setBoot({ state: "failed", error: toAppError(e) });
       }
     })();
-  }, [reloadAccounts]);
+  }, [setLang]);
 
   const selectAccount = useCallback((id: string) => {
     localStorage.setItem(CURRENT_KEY, id);
@@ -67,13 +93,15 @@ export function App() {
 
   const setLanguage = useCallback(async (next: Lang) => {
     try {
-      await call(commands.settingsSetLanguage(next));
+      await write("settingsSetLanguage", next);
       setLang(next);
       document.documentElement.lang = next;
+      // Texts Rust wrote (refusals, reasons of parked changes) follow the language.
+      void client.invalidateQueries();
     } catch (e) {
-      toast(e instanceof AppError ? e.message : String(e), "error");
+      toast(errorText(e), "error");
     }
-  }, [toast]);
+  }, [toast, write, client, setLang]);
 
   const account = accounts?.find((a) => a.id === currentId) ?? accounts?.[0] ?? null;
 
@@ -100,8 +128,7 @@ export function App() {
             submitLabel={t("common.create")}
             nameMax={boot.info.limits.account_name}
             onSubmit={async (input) => {
-              const created = await call(commands.accountsCreate(input));
-              await reloadAccounts();
+              const created = await write("accountsCreate", input);
               selectAccount(created.id);
               toast(t("account.created", { name: created.name }));
             }}
@@ -111,7 +138,7 @@ export function App() {
     );
   } else {
     const ctx: AppContextValue = {
-      info: boot.info, account, accounts: accounts ?? [], reloadAccounts, selectAccount, setLanguage, toast, offerUndo: undo.offerUndo,
+      info: boot.info, account, accounts: accounts ?? [], selectAccount, setLanguage, toast, offerUndo,
     };
     body = (
       <AppContext.Provider value={ctx}>
@@ -151,13 +178,5 @@ export function App() {
     );
   }
 
-  return (
-    <I18nContext.Provider value={i18n}>
-      {body}
-      <div className="toasts" aria-live="polite">
-        {toasts.map((x) => <div key={x.id} className={`toast ${x.kind}`}>{x.text}</div>)}
-      </div>
-      <UndoToast offer={undo.offer} onUndo={undo.undo} />
-    </I18nContext.Provider>
-  );
+  return body;
 }

@@ -8,7 +8,6 @@ export interface AppContextValue {
   info: AppInfo;
   account: Account;
   accounts: Account[];
-  reloadAccounts: () => Promise<void>;
   selectAccount: (id: string) => void;
   setLanguage: (lang: Lang) => Promise<void>;
   toast: (text: string, kind?: "ok" | "error") => void;

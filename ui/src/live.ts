@@ -1,30 +1,21 @@
-// Live updates pushed by Rust: the `fleet` event (number statuses and
-// conversation changes; screens subscribe while mounted), the `import`
-// event (progress of a CSV import) and the `sync` event (connection and
-// status of the sync with the agency's server).
+// Live pushes from Rust that are not data to refetch: the `fleet` event (a
+// number's status as it happens, its QR code) and the `import` event
+// (progress of a CSV import). Data follows Rust's `changed` event through the
+// data layer (src/data/), and the `sync` event feeds the sync view there.
 import { useEffect, useRef } from "react";
 import { listen } from "@tauri-apps/api/event";
-import type { FleetEvent, ImportProgress, SyncView } from "./ipc/bindings";
+import type { FleetEvent, ImportProgress } from "./ipc/bindings";
 
-/**
- * Calls `handler` for every fleet event while mounted. `onListening` runs
- * once the subscription is in place: a screen reloads then, so a change made
- * between its first load and the subscription is not missed.
- */
-export function useFleetEvents(handler: (event: FleetEvent) => void, onListening?: () => void): void {
+/** Calls `handler` for every fleet event while mounted. */
+export function useFleetEvents(handler: (event: FleetEvent) => void): void {
   const latest = useRef(handler);
   latest.current = handler;
-  const ready = useRef(onListening);
-  ready.current = onListening;
   useEffect(() => {
     let stop: (() => void) | null = null;
     let cancelled = false;
     listen<FleetEvent>("fleet", (e) => latest.current(e.payload)).then((unlisten) => {
       if (cancelled) unlisten();
-      else {
-        stop = unlisten;
-        ready.current?.();
-      }
+      else stop = unlisten;
     });
     return () => {
       cancelled = true;
@@ -40,41 +31,4 @@ export function useFleetEvents(handler: (event: FleetEvent) => void, onListening
  */
 export function onImportProgress(handler: (progress: ImportProgress) => void): Promise<() => void> {
   return listen<ImportProgress>("import", (e) => handler(e.payload));
-}
-
-/**
- * Calls `handler` with every `sync` view (the connection and the engine's
- * status) until the returned function is called. Resolves once subscribed.
- */
-export function onSyncView(handler: (view: SyncView) => void): Promise<() => void> {
-  return listen<SyncView>("sync", (e) => handler(e.payload));
-}
-
-/**
- * Calls `handler` whenever the sync engine pulled rows written on another
- * desktop (its `pulled` counter moved), so a screen shows them without a
- * reload by hand.
- */
-export function useSyncPulls(handler: () => void): void {
-  const latest = useRef(handler);
-  latest.current = handler;
-  useEffect(() => {
-    let seen: number | null = null;
-    let stop: (() => void) | null = null;
-    let cancelled = false;
-    onSyncView((view) => {
-      const pulled = view.status?.pulled ?? null;
-      // Before the first event the count is unknown: a first event with rows
-      // pulled reloads once, which is at worst a reload too many.
-      if (pulled !== null && pulled > (seen ?? 0)) latest.current();
-      seen = pulled;
-    }).then((unlisten) => {
-      if (cancelled) unlisten();
-      else stop = unlisten;
-    });
-    return () => {
-      cancelled = true;
-      stop?.();
-    };
-  }, []);
 }

@@ -1,14 +1,15 @@
 import { useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
-import { call, commands } from "../ipc/call";
+import { useWrite } from "../data/commands";
 import { AccountForm } from "./AccountForm";
 import { Modal } from "./Modal";
 
 /** Always visible at the top: which client's data the screens show, and a way to add one. */
 export function AccountSwitcher() {
   const { t } = useI18n();
-  const { info, account, accounts, selectAccount, reloadAccounts, toast } = useApp();
+  const { info, account, accounts, selectAccount, toast } = useApp();
+  const write = useWrite();
   const [creating, setCreating] = useState(false);
 
   return (
@@ -26,8 +27,7 @@ export function AccountSwitcher() {
             nameMax={info.limits.account_name}
             onCancel={() => setCreating(false)}
             onSubmit={async (input) => {
-              const created = await call(commands.accountsCreate(input));
-              await reloadAccounts();
+              const created = await write("accountsCreate", input);
               selectAccount(created.id);
               setCreating(false);
               toast(t("account.created", { name: created.name }));

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { useI18n, type Translate } from "../i18n";
 import type { SyncView } from "../ipc/call";
-import { useSyncView } from "../useSyncView";
+import { useSyncView } from "../data/sync";
 
 /** Minutes or hours since `at`, as the indicator words it. */
 function ago(t: Translate, at: number, now: number): string {

@@ -2,11 +2,8 @@
 // run the action, and keep what Rust refused (its code and text) for the
 // form to show beside the field it concerns.
 import { useState, type FormEvent } from "react";
-import { AppError } from "../ipc/call";
-
-export function toAppError(err: unknown): AppError {
-  return err instanceof AppError ? err : new AppError("ipc_failed", String(err));
-}
+import type { AppError } from "../ipc/call";
+import { toAppError } from "../ipc/errorText";
 
 export function useSubmit(action: () => Promise<void>): {
   submit: (e?: FormEvent) => Promise<void>;

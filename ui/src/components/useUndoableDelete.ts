@@ -48,7 +48,7 @@ export function useUndoableDelete(onError: (e: unknown) => void) {
       return next;
     });
     if (!commit) return reveal();
-    // Revealed after the commit (and the reload inside it), so a deleted row
+    // Revealed after the commit (and the refetch its write awaits), so a deleted row
     // does not flash back; a refused deletion brings the row back with the reason.
     p.commit().catch((e: unknown) => onErrorRef.current(e)).finally(reveal);
   }, []);

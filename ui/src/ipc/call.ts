@@ -3,6 +3,7 @@
 // branch on `error.code` (never on the text) and show `error.message`, which
 // Rust already wrote in the user's language.
 import type { ErrorCode, IpcError } from "./bindings";
+import { unexpected } from "./errorText";
 
 export class AppError extends Error {
   readonly code: ErrorCode | "ipc_failed";
@@ -19,8 +20,9 @@ export async function call<T>(result: Promise<Result<T>>): Promise<T> {
   try {
     r = await result;
   } catch (e) {
-    // Framework-level failures (unknown command, bad argument) arrive as strings.
-    throw new AppError("ipc_failed", e instanceof Error ? e.message : String(e));
+    // Framework-level failures (unknown command, bad argument) arrive as
+    // strings, in English: said to be unexpected, in the UI's language.
+    throw new AppError("ipc_failed", unexpected(e instanceof Error ? e.message : String(e)));
   }
   if (r.status === "error") throw new AppError(r.error.code, r.error.message);
   return r.data;

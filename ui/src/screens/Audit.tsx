@@ -1,7 +1,6 @@
-import { useCallback, useEffect, useState } from "react";
 import { useApp } from "../context";
 import { useI18n, type MessageKey } from "../i18n";
-import { AppError, call, commands, type AuditEntry } from "../ipc/call";
+import { useCommand } from "../data/commands";
 
 const ACTIONS: Record<string, MessageKey> = {
   contact_exported: "audit.action.contact_exported",
@@ -11,19 +10,16 @@ const ACTIONS: Record<string, MessageKey> = {
 /** Settings → the account's LGPD log: who exported or erased which contact, and when. */
 export function AuditPanel() {
   const { t, lang } = useI18n();
-  const { account, toast } = useApp();
-  const [list, setList] = useState<AuditEntry[] | null>(null);
-  const load = useCallback(async () => setList(await call(commands.auditList(account.id))), [account.id]);
-  useEffect(() => {
-    load().catch((e) => toast(e instanceof AppError ? e.message : String(e), "error"));
-  }, [load, toast]);
+  const { account } = useApp();
+  const audit = useCommand("auditList", [account.id]);
+  const list = audit.data ?? null;
   const when = new Intl.DateTimeFormat(lang, { dateStyle: "short", timeStyle: "short" });
 
   return (
     <div className="panel" role="region" aria-label={t("audit.title")}>
       <div className="panel-head">
         <h2>{t("audit.title")}</h2>
-        <button type="button" className="ghost small" onClick={() => void load().catch((e) => toast(e instanceof AppError ? e.message : String(e), "error"))}>
+        <button type="button" className="ghost small" onClick={() => void audit.refetch()}>
           {t("audit.reload")}
         </button>
       </div>

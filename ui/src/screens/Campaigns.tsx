@@ -1,51 +1,25 @@
-import { useCallback, useEffect, useState } from "react";
-import { useSyncPulls } from "../live";
+import { useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
-import { call, commands, type CampaignSummary } from "../ipc/call";
+import type { CampaignSummary } from "../ipc/call";
 import { EmptyState } from "../components/EmptyState";
-import { toAppError } from "../components/useSubmit";
+import { useCommand } from "../data/commands";
 import { figures } from "./campaigns/campaign";
 import { CampaignDetail } from "./campaigns/CampaignDetail";
 import { CampaignEditor } from "./campaigns/CampaignEditor";
 import { CampaignActions, Progress, StatusBadge } from "./campaigns/CampaignParts";
 
-/** How often the list's progress is asked again while a campaign is sending (UI refresh only). */
-const REFRESH_MS = 5000;
-
 /** The account's campaigns with their progress; one opens to its report; "Nova campanha" opens the editor. */
 export function Campaigns() {
   const { t, lang } = useI18n();
   const { account, toast } = useApp();
-  const [campaigns, setCampaigns] = useState<CampaignSummary[] | null>(null);
+  // Progress (the runner sending here or on another desktop) arrives as `changed`.
+  const campaigns = useCommand("campaignsList", [account.id]).data ?? null;
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<CampaignSummary | null>(null);
 
-  const reload = useCallback(async () => {
-    try {
-      setCampaigns(await call(commands.campaignsList(account.id)));
-    } catch (e) {
-      toast(toAppError(e).message, "error");
-    }
-  }, [account.id, toast]);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-  // Campaigns made, paused or sent on another desktop arrive with a pull.
-  useSyncPulls(() => void reload());
-
-  const sending = campaigns?.some((c) => c.status === "running") ?? false;
-  useEffect(() => {
-    if (!sending || open) return;
-    const id = setInterval(() => {
-      if (document.visibilityState === "visible") void reload();
-    }, REFRESH_MS);
-    return () => clearInterval(id);
-  }, [sending, open, reload]);
-
   if (open) {
-    return <CampaignDetail key={open.id} initial={open} onBack={() => { setOpen(null); void reload(); }} onChanged={() => void reload()} />;
+    return <CampaignDetail key={open.id} initial={open} onBack={() => setOpen(null)} />;
   }
 
   return (
@@ -83,7 +57,7 @@ export function Campaigns() {
                 <span className="muted small" data-testid="campaign-counters">
                   {t("campaigns.sentShort", { sent: f.sent.toLocaleString(lang), failed: f.failed.toLocaleString(lang) })}
                 </span>
-                <CampaignActions campaign={c} onChanged={reload} />
+                <CampaignActions campaign={c} />
               </li>
             );
           })}
@@ -95,7 +69,6 @@ export function Campaigns() {
           onCreated={(created) => {
             setCreating(false);
             toast(t("campaigns.created", { name: created.name }));
-            void reload();
           }}
         />
       )}

@@ -1,7 +1,10 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { useQueries } from "@tanstack/react-query";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
-import { AppError, call, commands, type ContactFilter, type ContactItem, type ContactSelection, type CustomField, type Segment, type Tag } from "../ipc/call";
+import type { AppError, ContactFilter, ContactItem, ContactSelection, Segment } from "../ipc/call";
+import { errorText } from "../ipc/errorText";
+import { commandQuery, useCommand, useWrite } from "../data/commands";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { EmptyState } from "../components/EmptyState";
 import { alreadyGone, useUndoableDelete } from "../components/useUndoableDelete";
@@ -16,7 +19,6 @@ import { FilterPanel } from "./contacts/FilterPanel";
 import { ImportWizard } from "./contacts/ImportWizard";
 import { SegmentPicker } from "./contacts/SegmentPicker";
 import { activeCount, effectiveFilter, isEmptyFilter } from "./contacts/filter";
-import { useSyncPulls } from "../live";
 
 const PAGE = 100;
 const ROW_HEIGHT = 56;
@@ -28,6 +30,7 @@ type Picked = { kind: "ids"; ids: Set<string> } | { kind: "filter" } | null;
 
 /** Errors that mean the filter itself is wrong: shown beside it, not as a toast on every page. */
 const FILTER_ERRORS = ["field_value_invalid", "field_unknown"];
+const isFilterError = (e: AppError) => FILTER_ERRORS.includes(e.code);
 
 /**
  * The current account's contacts as a CRM base: a virtualized list loaded
@@ -43,36 +46,15 @@ export function Contacts() {
   const [applied, setApplied] = useState<ContactFilter>({});
   const [segment, setSegment] = useState<Segment | null>(null);
   const [showFilters, setShowFilters] = useState(false);
-  const [filterError, setFilterError] = useState<string | null>(null);
-  const [count, setCount] = useState<number | null>(null);
-  const [total, setTotal] = useState<number | null>(null);
-  const [rows, setRows] = useState<Map<number, ContactItem>>(new Map());
   const [picked, setPicked] = useState<Picked>(null);
-  const [tags, setTags] = useState<Tag[]>([]);
-  const [fields, setFields] = useState<CustomField[]>([]);
   const [editing, setEditing] = useState<ContactItem | "new" | null>(null);
   const [deleting, setDeleting] = useState<ContactItem | null>(null);
   const [importing, setImporting] = useState(false);
-  // Bumped on every change so loaded pages are thrown away and fetched again.
-  const [generation, setGeneration] = useState(0);
-  const loaded = useRef(new Set<number>());
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-
-  const fail = useCallback((e: unknown) => toast(e instanceof AppError ? e.message : String(e), "error"), [toast]);
+  const write = useWrite();
+  const fail = useCallback((e: unknown) => toast(errorText(e), "error"), [toast]);
   const held = useUndoableDelete(fail);
-
-  const loadTags = useCallback(() => call(commands.tagsList(account.id)).then(setTags, fail), [account.id, fail]);
-  const loadFields = useCallback(() => call(commands.fieldsList(account.id)).then(setFields, fail), [account.id, fail]);
-  // Contacts another desktop changed arrive through sync: show them.
-  useSyncPulls(() => {
-    reload();
-    void loadTags();
-    void loadFields();
-  });
-  useEffect(() => {
-    void loadTags();
-    void loadFields();
-  }, [loadTags, loadFields]);
+  const tags = useCommand("tagsList", [account.id]).data ?? [];
+  const fields = useCommand("fieldsList", [account.id]).data ?? [];
 
   const wanted = effectiveFilter(filter);
   const wantedKey = JSON.stringify(wanted);
@@ -85,72 +67,47 @@ export function Contacts() {
   // A new filter is a new set of contacts: what was selected no longer applies.
   useEffect(() => setPicked(null), [appliedKey]);
 
-  useEffect(() => {
-    let live = true;
-    call(commands.contactsCount(account.id, applied)).then(
-      (n) => {
-        if (!live) return;
-        setCount(n);
-        setFilterError(null);
-      },
-      (e) => {
-        if (!live) return;
-        if (e instanceof AppError && FILTER_ERRORS.includes(e.code)) {
-          setCount(null);
-          setFilterError(e.message);
-        } else fail(e);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [account.id, appliedKey, generation, fail]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The filter's count; a filter Rust refuses is shown beside it instead.
+  const counted = useCommand("contactsCount", [account.id, applied], { inline: isFilterError, keepPrevious: true });
+  const filterError = counted.error && isFilterError(counted.error) ? counted.error.message : null;
+  const count = counted.error ? null : counted.data ?? null;
 
-  const loadPage = useCallback(
-    async (offset: number) => {
-      if (loaded.current.has(offset)) return;
-      loaded.current.add(offset);
-      try {
-        const page = await call(commands.contactsList(account.id, { filter: JSON.parse(appliedKey) as ContactFilter, offset, limit: PAGE }));
-        setTotal(page.total);
-        setRows((prev) => {
-          const next = new Map(prev);
-          page.items.forEach((c, i) => next.set(offset + i, c));
-          return next;
-        });
-      } catch (e) {
-        loaded.current.delete(offset);
-        if (e instanceof AppError && FILTER_ERRORS.includes(e.code)) setTotal(null);
-        else fail(e);
-      }
-    },
-    [account.id, appliedKey, fail],
-  );
-
-  useEffect(() => {
-    loaded.current = new Set();
-    setRows(new Map());
-    setTotal(null);
-    void loadPage(0);
-  }, [loadPage, generation]);
+  // The pages the list's window shows (offsets), for the filter they were asked for.
+  const [win, setWin] = useState<{ key: string; pages: number[] }>({ key: appliedKey, pages: [0] });
+  const pages = win.key === appliedKey ? win.pages : [0];
+  const pageQueries = useQueries({
+    queries: pages.map((offset) => commandQuery("contactsList", [account.id, { filter: applied, offset, limit: PAGE }], { inline: isFilterError })),
+  });
+  const rows = new Map<number, ContactItem>();
+  let total: number | null = null;
+  let newest = -1;
+  pageQueries.forEach((q, i) => {
+    const offset = pages[i] ?? 0;
+    q.data?.items.forEach((c, j) => rows.set(offset + j, c));
+    // Pages fetched at different moments may disagree: the latest says how many there are.
+    if (q.data && q.dataUpdatedAt > newest) {
+      newest = q.dataUpdatedAt;
+      total = q.data.total;
+    }
+  });
+  if (pageQueries.some((q) => q.error && isFilterError(q.error))) total = null;
 
   // Loaded rows whose deletion is held for Desfazer: left out of the list and the counts.
-  const skipped = useMemo(
-    () => [...rows].filter(([, c]) => held.hidden.has(c.id)).map(([i]) => i).sort((a, b) => a - b),
-    [rows, held.hidden],
-  );
-  const shownTotal = total === null ? null : total - skipped.length;
+  const skippedKey = [...rows].filter(([, c]) => held.hidden.has(c.id)).map(([i]) => i).sort((a, b) => a - b).join(",");
+  const skipped = useMemo(() => (skippedKey ? skippedKey.split(",").map(Number) : []), [skippedKey]);
+  const shownTotal = total === null ? null : (total as number) - skipped.length;
   const shownCount = count === null ? null : Math.max(0, count - skipped.length);
-  const onWindow = useCallback((win: Window) => {
-    const source = { start: sourceIndex(win.start, skipped), end: win.end > win.start ? sourceIndex(win.end - 1, skipped) + 1 : win.start };
-    pagesFor(source, PAGE).forEach((p) => void loadPage(p));
-  }, [loadPage, skipped]);
+  const onWindow = useCallback((w: Window) => {
+    const source = { start: sourceIndex(w.start, skipped), end: w.end > w.start ? sourceIndex(w.end - 1, skipped) + 1 : w.start };
+    // The first page always stays: it carries the total while a scrolled-to page loads.
+    const wanted = [0, ...pagesFor(source, PAGE).filter((p) => p !== 0)];
+    setWin((cur) => (cur.key === appliedKey && cur.pages.join() === wanted.join() ? cur : { key: appliedKey, pages: wanted }));
+  }, [skipped, appliedKey]);
   const tagMap = useMemo(() => new Map(tags.map((x) => [x.id, x])), [tags]);
 
   async function toggleOptOut(c: ContactItem) {
     try {
-      await call(commands.contactsSetOptOut(account.id, c.id, c.opted_out_at === null));
-      reload();
+      await write("contactsSetOptOut", account.id, c.id, c.opted_out_at === null);
     } catch (e) {
       fail(e);
     }
@@ -161,8 +118,7 @@ export function Contacts() {
     // Out of a hand-picked selection too: bulk actions must not touch what the person saw go.
     if (picked?.kind === "ids" && picked.ids.has(c.id)) check(c, false);
     held.remove(c.id, t("contacts.deletedUndo"), async () => {
-      await call(commands.contactsDelete(account.id, c.id)).catch(alreadyGone("contact_unknown"));
-      reload();
+      await write("contactsDelete", account.id, c.id).catch(alreadyGone("contact_unknown"));
     });
   }
 
@@ -197,7 +153,7 @@ export function Contacts() {
           <p className="muted" data-testid="contacts-count" aria-live="polite">{countText}</p>
         </div>
         <div className="head-actions">
-          <SegmentPicker filter={wanted} current={segment} onPick={pickSegment} generation={generation} />
+          <SegmentPicker filter={wanted} current={segment} onPick={pickSegment} />
           <button type="button" className="ghost" onClick={() => setImporting(true)}>{t("import.open")}</button>
           <button type="button" className="primary" onClick={() => setEditing("new")}>
             + {t("contacts.new")}
@@ -248,15 +204,12 @@ export function Contacts() {
             </label>
             {selection && (
               <BulkBar count={selectedCount} selection={selection} tags={tags}
-                onChanged={() => {
-                  setPicked(null);
-                  reload();
-                }}
+                onChanged={() => setPicked(null)}
                 onClear={() => setPicked(null)} />
             )}
           </div>
           <VirtualList
-            key={`${account.id}|${appliedKey}|${generation}`}
+            key={`${account.id}|${appliedKey}`}
             label={t("contacts.title")}
             total={shownTotal}
             rowHeight={ROW_HEIGHT}
@@ -282,19 +235,12 @@ export function Contacts() {
           contact={editing === "new" ? null : editing}
           fields={fields}
           tags={tags}
-          onClose={(changed) => {
-            setEditing(null);
-            if (changed) reload();
-          }}
+          onClose={() => setEditing(null)}
           onSaved={(created) => {
             toast(t(created ? "contacts.created" : "contacts.saved"));
             setEditing(null);
-            reload();
           }}
-          onErased={() => {
-            setEditing(null);
-            reload();
-          }}
+          onErased={() => setEditing(null)}
         />
       )}
       {deleting && (
@@ -314,13 +260,8 @@ export function Contacts() {
       {importing && (
         <ImportWizard
           fields={fields}
-          onFieldCreated={() => void loadFields()}
           onClose={() => setImporting(false)}
-          onDone={() => {
-            setImporting(false);
-            void loadTags();
-            reload();
-          }}
+          onDone={() => setImporting(false)}
         />
       )}
     </section>

@@ -1,24 +1,14 @@
-import { useEffect, useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
-import { call, commands } from "../ipc/call";
+import { useCommand } from "../data/commands";
 import { formatDate, formatPhone } from "../format";
 
 /** The current account at a glance. Grows as inbox and campaigns land. */
 export function Dashboard() {
   const { t, lang } = useI18n();
   const { account } = useApp();
-  const [contacts, setContacts] = useState<number | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    call(commands.contactsCount(account.id, {}))
-      .then((n) => live && setContacts(n))
-      .catch(() => live && setContacts(null));
-    return () => {
-      live = false;
-    };
-  }, [account.id]);
+  // A card, not a place to report a failure: no count shows "–".
+  const contacts = useCommand("contactsCount", [account.id, {}], { inline: true }).data ?? null;
 
   return (
     <section className="screen">

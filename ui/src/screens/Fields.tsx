@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
-import { AppError, call, commands, type CustomField, type FieldInput, type FieldKind } from "../ipc/call";
+import type { CustomField, FieldInput, FieldKind } from "../ipc/call";
+import { errorText } from "../ipc/errorText";
+import { useCommand, useWrite } from "../data/commands";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Field } from "../components/Field";
 import { Modal } from "../components/Modal";
@@ -14,14 +16,11 @@ export const FIELD_KINDS: FieldKind[] = ["text", "number", "date", "yes_no", "ch
 export function FieldsPanel() {
   const { t } = useI18n();
   const { account, toast } = useApp();
-  const [list, setList] = useState<CustomField[]>([]);
+  const write = useWrite();
+  const list = useCommand("fieldsList", [account.id]).data ?? [];
   const [editing, setEditing] = useState<CustomField | "new" | null>(null);
   const [deleting, setDeleting] = useState<CustomField | null>(null);
-  const held = useUndoableDelete((e) => toast(e instanceof AppError ? e.message : String(e), "error"));
-  const load = useCallback(async () => setList(await call(commands.fieldsList(account.id))), [account.id]);
-  useEffect(() => {
-    load().catch((e) => toast(e instanceof AppError ? e.message : String(e), "error"));
-  }, [load, toast]);
+  const held = useUndoableDelete((e) => toast(errorText(e), "error"));
 
   const shown = list.filter((f) => !held.hidden.has(f.id));
   return (
@@ -53,10 +52,9 @@ export function FieldsPanel() {
         <FieldDialog
           field={editing === "new" ? null : editing}
           onClose={() => setEditing(null)}
-          onSaved={async (f) => {
+          onSaved={(f) => {
             toast(t(editing === "new" ? "fields.created" : "fields.saved", { label: f.label }));
             setEditing(null);
-            await load();
           }}
         />
       )}
@@ -71,8 +69,7 @@ export function FieldsPanel() {
             setDeleting(null);
             // Hidden at once, sent to Rust when the Desfazer window ends.
             held.remove(f.id, t("fields.deletedUndo", { label: f.label }), async () => {
-              await call(commands.fieldsDelete(account.id, f.id)).catch(alreadyGone("field_unknown"));
-              await load();
+              await write("fieldsDelete", account.id, f.id).catch(alreadyGone("field_unknown"));
             });
           }}
         >
@@ -95,13 +92,14 @@ interface DialogProps {
 export function FieldDialog({ field, initialLabel, onClose, onSaved }: DialogProps) {
   const { t } = useI18n();
   const { account, info } = useApp();
+  const write = useWrite();
   const [input, setInput] = useState<FieldInput>({ label: field?.label ?? initialLabel ?? "", kind: field?.kind ?? "text", choices: field?.choices ?? [] });
   const [choicesText, setChoicesText] = useState((field?.choices ?? []).join("\n"));
   const { submit, error, busy } = useSubmit(async () => {
     const choices = input.kind === "choice" ? choicesText.split("\n").map((c) => c.trim()).filter(Boolean) : [];
     const saved = field
-      ? await call(commands.fieldsUpdate(account.id, field.id, { ...input, choices }))
-      : await call(commands.fieldsCreate(account.id, { ...input, choices }));
+      ? await write("fieldsUpdate", account.id, field.id, { ...input, choices })
+      : await write("fieldsCreate", account.id, { ...input, choices });
     await onSaved(saved);
   });
 

@@ -1,16 +1,20 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
-import { AppError, call, commands, type ConversationStatus, type ConversationSummary, type NumberView, type SearchResults } from "../ipc/call";
+import type { ConversationStatus, InboxFilter } from "../ipc/call";
 import { EmptyState } from "../components/EmptyState";
 import { VirtualList } from "../components/VirtualList";
-import { useFleetEvents, useSyncPulls } from "../live";
+import { useCommand, useCommandPages } from "../data/commands";
 import { formatPhone, initials } from "../format";
 import { highlightParts, preview } from "./inbox/text";
 import { Thread } from "./inbox/Thread";
 
 type Who = "all" | "mine" | "unassigned";
 const ROW = 76;
+/** The page size of inbox_list: a shorter page is the last one. */
+const PAGE = 100;
+/** Search a moment after the operator stops typing. */
+const SEARCH_MS = 250;
 
 /**
  * Where operators spend their day: every conversation of the account's
@@ -19,89 +23,48 @@ const ROW = 76;
  */
 export function Inbox() {
   const { t, lang } = useI18n();
-  const { account, toast } = useApp();
-  const [numbers, setNumbers] = useState<NumberView[]>([]);
+  const { account } = useApp();
   const [instance, setInstance] = useState("");
   const [who, setWho] = useState<Who>("all");
   const [status, setStatus] = useState<ConversationStatus | "">("open");
-  const [rows, setRows] = useState<ConversationSummary[] | null>(null);
-  const [more, setMore] = useState(true);
   const [open, setOpen] = useState<string | null>(null);
   const [jumpTo, setJumpTo] = useState<string | null>(null);
   const [search, setSearch] = useState("");
-  const [results, setResults] = useState<SearchResults | null>(null);
-  const loading = useRef(false);
-  const fail = useCallback((e: unknown) => toast(e instanceof AppError ? e.message : String(e), "error"), [toast]);
+  const [asked, setAsked] = useState("");
+  const numbers = useCommand("numbersList", [account.id]).data ?? [];
 
-  const filter = useCallback(
-    (after: ConversationSummary | null) => ({
-      instance: instance || null,
-      who,
-      status: status || null,
-      after: after && after.last_message_at !== null ? { last_message_at: after.last_message_at, id: after.id } : null,
-    }),
-    [instance, who, status],
-  );
-
-  const reload = useCallback(async () => {
-    try {
-      const page = await call(commands.inboxList(account.id, filter(null)));
-      setRows(page);
-      setMore(page.length === 100);
-    } catch (e) {
-      fail(e);
-    }
-  }, [account.id, filter, fail]);
-
-  const loadMore = useCallback(async () => {
-    if (loading.current || !more || !rows?.length) return;
-    loading.current = true;
-    try {
-      const page = await call(commands.inboxList(account.id, filter(rows[rows.length - 1] ?? null)));
-      setRows((current) => [...(current ?? []), ...page]);
-      setMore(page.length === 100);
-    } catch (e) {
-      fail(e);
-    } finally {
-      loading.current = false;
-    }
-  }, [account.id, filter, fail, more, rows]);
-
-  useEffect(() => {
-    void reload();
-    call(commands.numbersList(account.id)).then(setNumbers, fail);
-  }, [reload, account.id, fail]);
+  // Pages after the last row's cursor; any change refetches the loaded pages
+  // (a new message brings its conversation to the top).
+  const filter: InboxFilter = { instance: instance || null, who, status: status || null, after: null };
+  const list = useCommandPages("inboxList", [account.id, filter], (last) => {
+    const end = last[last.length - 1];
+    if (last.length < PAGE || !end || end.last_message_at === null) return undefined;
+    return [account.id, { ...filter, after: { last_message_at: end.last_message_at, id: end.id } }];
+  });
+  const rows = list.data?.pages.flat() ?? null;
+  const more = list.hasNextPage;
+  const loadMore = () => {
+    if (more && !list.isFetchingNextPage) void list.fetchNextPage();
+  };
 
   // Search as the operator types, a moment after they stop.
   useEffect(() => {
     const text = search.trim();
     if (!text) {
-      setResults(null);
+      setAsked("");
       return;
     }
-    const id = setTimeout(() => call(commands.inboxSearch(account.id, text)).then(setResults, fail), 250);
+    const id = setTimeout(() => setAsked(text), SEARCH_MS);
     return () => clearTimeout(id);
-  }, [search, account.id, fail]);
+  }, [search]);
+  const searched = useCommand("inboxSearch", [account.id, asked], { enabled: asked !== "", keepPrevious: true });
+  const results = search.trim() && asked ? searched.data ?? null : null;
 
   // The window title counts unread conversations, the badge of a desktop app.
   useEffect(() => {
     const unread = rows?.filter((r) => r.unread_count > 0).length ?? 0;
     document.title = unread > 0 ? `(${unread}) ZapDesk` : "ZapDesk";
   }, [rows]);
-
-  // Any change in a conversation of this account refreshes the list (the
-  // first page: a new message brings its conversation to the top), at most
-  // every 200 ms when many arrive together.
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useFleetEvents((event) => {
-    if (event.kind !== "conversation" || event.account !== account.id || pending.current) return;
-    pending.current = setTimeout(() => {
-      pending.current = null;
-      void reload();
-    }, 200);
-  }, () => void reload());
-  // Messages and replies from other desktops of a shared account.
-  useSyncPulls(() => void reload());
 
   const time = (ms: number | null) => (ms ? new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" }).format(new Date(ms)) : "");
   const total = (rows?.length ?? 0) + (more && rows?.length ? 1 : 0);
@@ -180,7 +143,7 @@ export function Inbox() {
             {rows?.length === 0 && <EmptyState title={t("inbox.empty")} body={who === "mine" ? t("inbox.emptyMine") : t("inbox.emptyBody")} />}
             {rows && rows.length > 0 && (
               <VirtualList total={total} rowHeight={ROW} label={t("inbox.title")}
-                onWindow={(win) => { if (win.end >= (rows?.length ?? 0)) void loadMore(); }}
+                onWindow={(win) => { if (win.end >= (rows?.length ?? 0)) loadMore(); }}
                 row={(i) => {
                   const c = rows[i];
                   if (!c) return <div className="chat placeholder" />;
@@ -214,7 +177,7 @@ export function Inbox() {
         )}
       </div>
       {open ? (
-        <Thread key={open} conversation={open} jumpTo={jumpTo} onChanged={reload} onOpen={(id) => { setOpen(id); setJumpTo(null); }} />
+        <Thread key={open} conversation={open} jumpTo={jumpTo} onOpen={(id) => { setOpen(id); setJumpTo(null); }} />
       ) : (
         <div className="thread"><p className="muted center">{t("inbox.pick")}</p></div>
       )}

@@ -1,51 +1,41 @@
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
-import { AppError, call, commands, type InstanceKind, type NumberAction, type NumberView, type Status } from "../ipc/call";
+import type { InstanceKind, NumberAction, NumberView, Status } from "../ipc/call";
+import { errorText } from "../ipc/errorText";
+import { commandKey, useCommand, useWrite } from "../data/commands";
 import { EmptyState } from "../components/EmptyState";
 import { Field } from "../components/Field";
 import { Modal } from "../components/Modal";
-import { useFleetEvents, useSyncPulls } from "../live";
+import { useFleetEvents } from "../live";
 import { formatPhone } from "../format";
 import { useSubmit } from "../components/useSubmit";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { RemoveNumberDialog } from "./numbers/RemoveNumberDialog";
 
+/** How often the numbers are asked again while one runs on another desktop. */
+const ELSEWHERE_MS = 10_000;
+
 /** The account's WhatsApp numbers with live status, QR pairing and the Sandbox's simulations. */
 export function Numbers() {
   const { t } = useI18n();
-  const { account, toast } = useApp();
-  const [numbers, setNumbers] = useState<NumberView[] | null>(null);
+  const { account } = useApp();
+  const client = useQueryClient();
   const [adding, setAdding] = useState(false);
+  // Which desktop runs a shared number changes on the server without a
+  // local write (a lease taken or released): look again while one runs elsewhere.
+  const numbers = useCommand("numbersList", [account.id], {
+    refetchInterval: (list) => (list?.some((n) => Boolean(n.runs_elsewhere)) ? ELSEWHERE_MS : false),
+  }).data ?? null;
 
-  const reload = useCallback(async () => {
-    try {
-      setNumbers(await call(commands.numbersList(account.id)));
-    } catch (e) {
-      toast(e instanceof AppError ? e.message : String(e), "error");
-    }
-  }, [account.id, toast]);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-
+  // The live status (a QR code, connecting…) comes with the fleet event and
+  // shows at once; the stored rows (a phone once connected) come with `changed`.
   useFleetEvents((event) => {
     if (event.kind !== "number" || event.account !== account.id) return;
-    setNumbers((list) => list?.map((n) => (n.number.id === event.instance ? { ...n, status: event.status } : n)) ?? list);
-    // The stored row changes too (its phone once connected).
-    if (event.status.state === "connected" || event.status.state === "stopped") void reload();
-  }, () => void reload());
-  // Numbers added on another desktop arrive by sync.
-  useSyncPulls(() => void reload());
-  // Which desktop runs a shared number changes on the server without a
-  // pull (a lease taken or released): look again while one runs elsewhere.
-  const elsewhere = numbers?.some((n) => Boolean(n.runs_elsewhere)) ?? false;
-  useEffect(() => {
-    if (!elsewhere) return;
-    const timer = window.setInterval(() => void reload(), 10_000);
-    return () => window.clearInterval(timer);
-  }, [elsewhere, reload]);
+    client.setQueryData<NumberView[]>(commandKey("numbersList", [account.id]), (list) =>
+      list?.map((n) => (n.number.id === event.instance ? { ...n, status: event.status } : n)));
+  });
 
   return (
     <section className="screen numbers">
@@ -62,9 +52,9 @@ export function Numbers() {
         </EmptyState>
       )}
       <div className="number-grid">
-        {numbers?.map((n) => <NumberCard key={n.number.id} view={n} onChanged={reload} />)}
+        {numbers?.map((n) => <NumberCard key={n.number.id} view={n} />)}
       </div>
-      {adding && <AddNumber onClose={() => setAdding(false)} onAdded={() => { setAdding(false); void reload(); }} />}
+      {adding && <AddNumber onClose={() => setAdding(false)} onAdded={() => setAdding(false)} />}
     </section>
   );
 }
@@ -75,9 +65,10 @@ function StatusPill({ status }: { status: Status }) {
   return <span className={`pill ${status.state}`} data-testid="number-status">{t(`numbers.status.${status.state}`)}{detail}</span>;
 }
 
-function NumberCard({ view, onChanged }: { view: NumberView; onChanged: () => Promise<void> }) {
+function NumberCard({ view }: { view: NumberView }) {
   const { t } = useI18n();
   const { account, toast } = useApp();
+  const write = useWrite();
   const { number, status } = view;
   const [busy, setBusy] = useState(false);
   // Logging out and removing ask first (neither can be undone).
@@ -88,10 +79,9 @@ function NumberCard({ view, onChanged }: { view: NumberView; onChanged: () => Pr
   async function act(action: NumberAction) {
     setBusy(true);
     try {
-      await call(commands.numbersAct(account.id, number.id, action));
-      await onChanged();
+      await write("numbersAct", account.id, number.id, action);
     } catch (e) {
-      toast(e instanceof AppError ? e.message : String(e), "error");
+      toast(errorText(e), "error");
     } finally {
       setBusy(false);
     }
@@ -99,9 +89,9 @@ function NumberCard({ view, onChanged }: { view: NumberView; onChanged: () => Pr
 
   async function simulateScan() {
     try {
-      await call(commands.numbersSimulate(account.id, number.id, { kind: "scan" }));
+      await write("numbersSimulate", account.id, number.id, { kind: "scan" });
     } catch (e) {
-      toast(e instanceof AppError ? e.message : String(e), "error");
+      toast(errorText(e), "error");
     }
   }
 
@@ -162,14 +152,15 @@ function NumberCard({ view, onChanged }: { view: NumberView; onChanged: () => Pr
 function PairByCode({ id }: { id: string }) {
   const { t } = useI18n();
   const { account, toast } = useApp();
+  const write = useWrite();
   const [phone, setPhone] = useState("");
   const [code, setCode] = useState<string | null>(null);
   async function submit(e: FormEvent) {
     e.preventDefault();
     try {
-      setCode(await call(commands.numbersPairingCode(account.id, id, phone)));
+      setCode(await write("numbersPairingCode", account.id, id, phone));
     } catch (err) {
-      toast(err instanceof AppError ? err.message : String(err), "error");
+      toast(errorText(err), "error");
     }
   }
   return (
@@ -187,8 +178,9 @@ function SimulateMessage({ id }: { id: string }) {
   const [from, setFrom] = useState("(11) 98765-4321");
   const [name, setName] = useState("Maria Souza");
   const [text, setText] = useState("Olá! Vocês abrem no sábado?");
+  const write = useWrite();
   const { submit, error } = useSubmit(async () => {
-    await call(commands.numbersSimulate(account.id, id, { kind: "message", from, name: name || null, text }));
+    await write("numbersSimulate", account.id, id, { kind: "message", from, name: name || null, text });
     toast(t("numbers.simSent", { from }));
   });
   return (
@@ -216,9 +208,10 @@ function AddNumber({ onClose, onAdded }: { onClose: () => void; onAdded: () => v
   const { account, toast, info } = useApp();
   const [name, setName] = useState("");
   const [kind, setKind] = useState<InstanceKind>("sandbox");
+  const write = useWrite();
   const { submit, error } = useSubmit(async () => {
-    const created = await call(commands.numbersCreate(account.id, { name, kind }));
-    await call(commands.numbersAct(account.id, created.id, "start"));
+    const created = await write("numbersCreate", account.id, { name, kind });
+    await write("numbersAct", account.id, created.id, "start");
     toast(t("numbers.added", { name: created.name }));
     onAdded();
   });

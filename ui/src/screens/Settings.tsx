@@ -1,7 +1,9 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useApp } from "../context";
 import { LANGUAGES, useI18n } from "../i18n";
-import { AppError, call, commands, type Account, type Lang } from "../ipc/call";
+import type { Account, Lang } from "../ipc/call";
+import { errorText } from "../ipc/errorText";
+import { useCommand, useWrite } from "../data/commands";
 import { AccountForm } from "../components/AccountForm";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Modal } from "../components/Modal";
@@ -15,40 +17,27 @@ import { SyncPanel } from "./Sync";
 /** Language, the agency's accounts (edit, archive, restore) and what this install is. */
 export function Settings() {
   const { t, lang } = useI18n();
-  const { info, setLanguage, reloadAccounts, toast, offerUndo } = useApp();
-  const [all, setAll] = useState<Account[]>([]);
+  const { info, setLanguage, toast, offerUndo } = useApp();
+  const write = useWrite();
   const [showArchived, setShowArchived] = useState(false);
+  const all = useCommand("accountsList", [showArchived], { keepPrevious: true }).data ?? [];
   const [editing, setEditing] = useState<Account | null>(null);
   const [archiving, setArchiving] = useState<Account | null>(null);
-  const [generation, setGeneration] = useState(0);
-
-  useEffect(() => {
-    call(commands.accountsList(showArchived))
-      .then(setAll)
-      .catch((e) => toast(e instanceof AppError ? e.message : String(e), "error"));
-  }, [showArchived, generation, toast]);
-
-  async function changed() {
-    setGeneration((g) => g + 1);
-    await reloadAccounts();
-  }
 
   async function restore(a: Account) {
     try {
-      await call(commands.accountsSetArchived(a.id, false));
+      await write("accountsSetArchived", a.id, false);
       toast(t("account.restoredToast", { name: a.name }));
-      await changed();
     } catch (e) {
-      toast(e instanceof AppError ? e.message : String(e), "error");
+      toast(errorText(e), "error");
     }
   }
 
   // Archiving is reversible in Rust already, so it happens now and Desfazer restores.
   async function archive(a: Account) {
-    await call(commands.accountsSetArchived(a.id, true));
+    await write("accountsSetArchived", a.id, true);
     setArchiving(null);
     offerUndo({ text: t("account.archivedUndo", { name: a.name }), onUndo: () => void restore(a) });
-    await changed();
   }
 
   return (
@@ -126,10 +115,9 @@ export function Settings() {
             nameMax={info.limits.account_name}
             onCancel={() => setEditing(null)}
             onSubmit={async (input) => {
-              await call(commands.accountsUpdate(editing.id, input));
+              await write("accountsUpdate", editing.id, input);
               setEditing(null);
               toast(t("account.saved"));
-              await changed();
             }}
           />
         </Modal>

@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useI18n } from "../i18n";
-import { AppError, call, commands, type ConnectionSettings, type ErrorCode, type RemoteStatus, type TlsMode } from "../ipc/call";
+import type { ConnectionSettings, ErrorCode, RemoteStatus, TlsMode } from "../ipc/call";
+import { errorText, toAppError } from "../ipc/errorText";
+import { useWrite } from "../data/commands";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Field } from "../components/Field";
-import { useSyncView } from "../useSyncView";
+import { useSyncView } from "../data/sync";
 import { ParkedChanges } from "./sync/ParkedChanges";
 
 type FieldName = "host" | "port" | "database" | "operator" | "password" | "tls" | "form";
@@ -38,6 +40,7 @@ function fromSaved(c: ConnectionSettings): Form {
 export function SyncPanel() {
   const { t } = useI18n();
   const view = useSyncView();
+  const write = useWrite();
   const [form, setForm] = useState<Form>(EMPTY);
   const [error, setError] = useState<{ field: FieldName; message: string } | null>(null);
   const [tested, setTested] = useState<RemoteStatus | null>(null);
@@ -84,11 +87,11 @@ export function SyncPanel() {
     setError(null);
     setTested(null);
     try {
-      const remote = await call(save ? commands.syncSave(s, form.password) : commands.syncTest(s, form.password));
+      const remote = save ? await write("syncSave", s, form.password) : await write("syncTest", s, form.password);
       setTested(remote);
       if (save) setForm((f) => ({ ...f, password: "" }));
     } catch (e) {
-      const err = e instanceof AppError ? e : new AppError("ipc_failed", String(e));
+      const err = toAppError(e);
       setError({ field: fieldOf(err.code, form), message: err.message });
     } finally {
       setBusy(false);
@@ -99,12 +102,12 @@ export function SyncPanel() {
     setConfirming(false);
     setBusy(true);
     try {
-      await call(commands.syncDisconnect());
+      await write("syncDisconnect");
       setForm(EMPTY);
       setTested(null);
       setError(null);
     } catch (e) {
-      setError({ field: "form", message: e instanceof AppError ? e.message : String(e) });
+      setError({ field: "form", message: errorText(e) });
     } finally {
       setBusy(false);
     }
@@ -165,7 +168,7 @@ export function SyncPanel() {
         <div className="row-actions">
           <button type="button" className="ghost" disabled={busy} onClick={() => void run(false)}>{t("sync.test")}</button>
           <button type="submit" disabled={busy}>{t("sync.save")}</button>
-          {saved && <button type="button" className="ghost" disabled={busy} onClick={() => void call(commands.syncNow()).catch(() => {})}>{t("sync.now")}</button>}
+          {saved && <button type="button" className="ghost" disabled={busy} onClick={() => void write("syncNow").catch(() => {})}>{t("sync.now")}</button>}
           {saved && <button type="button" className="ghost danger" disabled={busy} onClick={() => setConfirming(true)}>{t("sync.disconnect")}</button>}
         </div>
       </form>

@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
-import { AppError, call, commands, type Tag } from "../ipc/call";
+import type { Tag } from "../ipc/call";
+import { errorText } from "../ipc/errorText";
+import { useCommand, useWrite } from "../data/commands";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { useSubmit } from "../components/useSubmit";
 import { alreadyGone, useUndoableDelete } from "../components/useUndoableDelete";
@@ -21,26 +23,21 @@ export function TagChip({ tag, onRemove, removeLabel }: { tag: Tag; onRemove?: (
 export function TagsPanel() {
   const { t } = useI18n();
   const { account, toast, info } = useApp();
-  const [list, setList] = useState<Tag[]>([]);
+  const list = useCommand("tagsList", [account.id]).data ?? [];
+  const write = useWrite();
   const [name, setName] = useState("");
   const [color, setColor] = useState("#0f766e");
   const [deleting, setDeleting] = useState<Tag | null>(null);
-  const held = useUndoableDelete((err) => toast(err instanceof AppError ? err.message : String(err), "error"));
-  const load = useCallback(async () => setList(await call(commands.tagsList(account.id))), [account.id]);
+  const held = useUndoableDelete((err) => toast(errorText(err), "error"));
   const { submit: add, error } = useSubmit(async () => {
-    await call(commands.tagsCreate(account.id, { name, color }));
+    await write("tagsCreate", account.id, { name, color });
     setName("");
-    await load();
   });
-  useEffect(() => {
-    load().catch((e) => toast(String(e), "error"));
-  }, [load, toast]);
 
   // Confirmed: hidden at once, sent to Rust when the Desfazer window ends.
   function remove(tag: Tag) {
     held.remove(tag.id, t("tags.deletedUndo", { name: tag.name }), async () => {
-      await call(commands.tagsDelete(account.id, tag.id)).catch(alreadyGone("tag_unknown"));
-      await load();
+      await write("tagsDelete", account.id, tag.id).catch(alreadyGone("tag_unknown"));
     });
   }
 
@@ -81,17 +78,11 @@ export function TagsPanel() {
 export function ContactTags({ contact }: { contact: string }) {
   const { t } = useI18n();
   const { account, toast } = useApp();
-  const [all, setAll] = useState<Tag[]>([]);
-  const [mine, setMine] = useState<Tag[]>([]);
-  const load = useCallback(async () => {
-    setAll(await call(commands.tagsList(account.id)));
-    setMine(await call(commands.tagsOfContact(account.id, contact)));
-  }, [account.id, contact]);
-  useEffect(() => {
-    load().catch((e) => toast(String(e), "error"));
-  }, [load, toast]);
+  const write = useWrite();
+  const all = useCommand("tagsList", [account.id]).data ?? [];
+  const mine = useCommand("tagsOfContact", [account.id, contact]).data ?? [];
   const apply = (tag: string, on: boolean) =>
-    call(commands.tagsApply(account.id, tag, [contact], on)).then(load, (e) => toast(e instanceof AppError ? e.message : String(e), "error"));
+    write("tagsApply", account.id, tag, [contact], on).catch((e) => toast(errorText(e), "error"));
   const free = all.filter((a) => !mine.some((m) => m.id === a.id));
   return (
     <div className="contact-tags">

@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
-import { AppError, call, commands, type QuickReply, type Role, type User } from "../ipc/call";
+import type { QuickReply, Role } from "../ipc/call";
+import { errorText } from "../ipc/errorText";
+import { useCommand, useWrite } from "../data/commands";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { useSubmit } from "../components/useSubmit";
 import { useUndoableDelete } from "../components/useUndoableDelete";
@@ -10,24 +12,17 @@ import { useUndoableDelete } from "../components/useUndoableDelete";
 export function TeamPanel() {
   const { t } = useI18n();
   const { toast } = useApp();
-  const [users, setUsers] = useState<User[]>([]);
-  const [me, setMe] = useState<string>("");
+  const write = useWrite();
+  const users = useCommand("usersList", []).data ?? [];
+  const me = useCommand("usersMe", []).data?.id ?? "";
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("agent");
-  const load = useCallback(async () => {
-    setUsers(await call(commands.usersList()));
-    setMe((await call(commands.usersMe()))?.id ?? "");
-  }, []);
   const { submit: add, error } = useSubmit(async () => {
-    await call(commands.usersCreate({ name, email, role }));
+    await write("usersCreate", { name, email, role });
     setName("");
     setEmail("");
-    await load();
   });
-  useEffect(() => {
-    load().catch((e) => toast(String(e), "error"));
-  }, [load, toast]);
 
   return (
     <div className="panel">
@@ -35,7 +30,7 @@ export function TeamPanel() {
       <p className="muted">{t("settings.teamHint")}</p>
       <label className="check">
         {t("settings.me")}
-        <select aria-label={t("settings.me")} value={me} onChange={(e) => void call(commands.usersSetMe(e.target.value)).then(load, (err) => toast(String(err), "error"))}>
+        <select aria-label={t("settings.me")} value={me} onChange={(e) => void write("usersSetMe", e.target.value).catch((err) => toast(errorText(err), "error"))}>
           <option value="" disabled>{t("settings.nobody")}</option>
           {users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
         </select>
@@ -62,21 +57,17 @@ export function TeamPanel() {
 export function QuickRepliesPanel() {
   const { t } = useI18n();
   const { account, toast } = useApp();
-  const [list, setList] = useState<QuickReply[]>([]);
+  const write = useWrite();
+  const list = useCommand("quickRepliesList", [account.id]).data ?? [];
   const [shortcut, setShortcut] = useState("");
   const [body, setBody] = useState("");
   const [deleting, setDeleting] = useState<QuickReply | null>(null);
-  const held = useUndoableDelete((err) => toast(err instanceof AppError ? err.message : String(err), "error"));
-  const load = useCallback(async () => setList(await call(commands.quickRepliesList(account.id))), [account.id]);
+  const held = useUndoableDelete((err) => toast(errorText(err), "error"));
   const { submit: add, error } = useSubmit(async () => {
-    await call(commands.quickRepliesCreate(account.id, { shortcut, body }));
+    await write("quickRepliesCreate", account.id, { shortcut, body });
     setShortcut("");
     setBody("");
-    await load();
   });
-  useEffect(() => {
-    load().catch((e) => toast(String(e), "error"));
-  }, [load, toast]);
 
   return (
     <div className="panel">
@@ -107,8 +98,7 @@ export function QuickRepliesPanel() {
             setDeleting(null);
             // Hidden at once, sent to Rust when the Desfazer window ends.
             held.remove(q.id, t("settings.qrDeletedUndo", { shortcut: q.shortcut }), async () => {
-              await call(commands.quickRepliesDelete(account.id, q.id));
-              await load();
+              await write("quickRepliesDelete", account.id, q.id);
             });
           }}
         >

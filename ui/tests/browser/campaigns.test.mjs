@@ -265,12 +265,11 @@ test("a campaign's report shows every counter and follows changes", async () => 
   await page.getByText("Oi {{primeiro_nome}}, sentimos sua falta!").waitFor();
   await page.getByTestId("campaign-pacing").filter({ hasText: "08:00–20:00, Seg, Ter, Qua, Qui, Sex, Sáb; 30–60 s entre mensagens; até 200 por número por dia" }).waitFor();
 
-  // Messages go out meanwhile: the report on screen follows.
-  await page.evaluate(() => {
-    const r = window.__MOCK__.state.campaigns[0].report;
+  // Messages go out meanwhile (the runner writes and says so): the report on screen follows.
+  await page.evaluate(() => window.__MOCK__.campaignProgress(0, (r) => {
     r.pending -= 5;
     r.read += 5;
-  });
+  }));
   await page.getByTestId("report-read").locator("strong").filter({ hasText: /^9$/ }).waitFor();
   assert.equal(await value("pending"), "2");
 

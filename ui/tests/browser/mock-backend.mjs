@@ -19,6 +19,13 @@
 // engine status with `__MOCK__.syncStatus(status)` (a `sync` event, as Rust's
 // runner emits). `sync_test`/`sync_save` refuse port 6543 (pooler), password
 // "errada", host "fora.do.ar" (unreachable) and no encryption to another host.
+// A pushed status whose `pulled` counter moved also emits `changed` for every
+// table with account null (the mock cannot tell what a pull wrote).
+// `changed`: as Rust, one event per table written, `{account, table}`, after
+// every write command (WRITES below), a number's status, a simulated message
+// and campaign progress. Tests write "from another desktop" with
+// `__MOCK__.changed(account, table)` after changing `state`, and move a
+// campaign with `__MOCK__.campaignProgress(index, (report) => …)`.
 export function installMockBackend(seed) {
   let n = 0;
   const id = () => `0190f3b4-0000-7000-8000-${String(++n).padStart(12, "0")}`;
@@ -67,13 +74,46 @@ export function installMockBackend(seed) {
   const emit = (event, payload) => {
     for (const [eventId, l] of listeners) if (l.event === event) callbacks.get(l.handler)?.({ event, id: eventId, payload });
   };
-  window.__MOCK__ = { state, calls, emit };
+  // The tables Rust's write commands change (the UI's src/data/tables.ts
+  // keeps its own copy: this one is the backend's word).
+  const WRITES = {
+    settings_set_language: ["settings"], accounts_create: ["accounts"], accounts_update: ["accounts"], accounts_set_archived: ["accounts"],
+    contacts_create: ["contacts"], contacts_update: ["contacts"], contacts_delete: ["contacts", "contact_tags", "contact_fields"], contacts_set_opt_out: ["contacts"],
+    numbers_create: ["instances"], numbers_act: ["instances", "conversations", "messages"],
+    inbox_reply: ["messages", "conversations"], inbox_send_file: ["messages", "conversations"], inbox_mark_read: ["conversations"],
+    inbox_assign: ["conversations"], inbox_set_status: ["conversations"], inbox_set_owner: ["conversations"], inbox_add_note: ["notes"], inbox_save_draft: ["drafts"],
+    tags_create: ["tags"], tags_delete: ["tags", "contact_tags"], tags_apply: ["contact_tags"], tags_apply_selection: ["contact_tags"],
+    fields_create: ["custom_fields"], fields_update: ["custom_fields", "contact_fields"], fields_delete: ["custom_fields", "contact_fields"], fields_set_values: ["contact_fields"],
+    contacts_delete_selection: ["contacts", "contact_tags", "contact_fields"], segments_create: ["segments"], segments_update: ["segments"], segments_delete: ["segments"],
+    contacts_import_run: ["contacts", "contact_tags", "contact_fields", "tags"], contacts_lgpd_export: ["audit_log"],
+    contacts_erase: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "notes", "drafts", "audit_log", "campaign_recipients"],
+    quick_replies_create: ["quick_replies"], quick_replies_update: ["quick_replies"], quick_replies_delete: ["quick_replies"],
+    users_create: ["users"], users_set_me: ["settings"],
+    campaigns_create: ["campaigns", "campaign_recipients", "campaign_files"], campaigns_set_status: ["campaigns", "campaign_recipients"], campaigns_set_pacing: ["campaigns"],
+    campaigns_test_send: ["messages", "conversations"], sync_save: ["settings"], sync_disconnect: ["settings"],
+  };
+  const TABLES = ["accounts", "contacts", "tags", "custom_fields", "segments", "contact_tags", "contact_fields", "instances", "conversations", "messages",
+    "notes", "drafts", "quick_replies", "audit_log", "campaigns", "campaign_recipients", "campaign_files", "users", "settings"];
+  // Rows of `table` changed for `account` (null: every account), after the write, as Rust emits it.
+  const changed = (account, table) => setTimeout(() => emit("changed", { account, table }), 0);
+  const AGENCY = ["settings_set_language", "accounts_create", "accounts_update", "accounts_set_archived", "users_create", "users_set_me", "sync_save", "sync_disconnect"];
+  window.__MOCK__ = { state, calls, emit, changed };
   state.sync = seed.sync ?? { connection: null, status: null };
   state.parked = seed.parked ?? [];
-  // A new engine status for the saved connection, pushed like the runner does.
+  // A new engine status for the saved connection, pushed like the runner does;
+  // rows pulled (the counter moved) are announced for every table.
   window.__MOCK__.syncStatus = (status) => {
+    const before = state.sync.status?.pulled ?? 0;
     state.sync = { ...state.sync, status };
     emit("sync", state.sync);
+    if ((status?.pulled ?? 0) > before) for (const table of TABLES) changed(null, table);
+  };
+  // The campaign runner moved campaign `index`: its report changes and Rust says so.
+  window.__MOCK__.campaignProgress = (index, move) => {
+    const c = state.campaigns[index];
+    move(c.report);
+    changed(c.account_id, "campaigns");
+    changed(c.account_id, "campaign_recipients");
   };
   // The checks of crates/sync's connection test, with its messages.
   const remoteCheck = (settings, password) => {
@@ -92,6 +132,7 @@ export function installMockBackend(seed) {
   const setStatus = (n, status) => {
     n.status = status;
     setTimeout(() => emit("fleet", { kind: "number", account: n.number.account_id, instance: n.number.id, status }), 0);
+    changed(n.number.account_id, "instances");
   };
   const message = (conv, fields) => {
     const m = { id: id(), account_id: conv.account_id, conversation_id: conv.id, instance_id: conv.instance_id, wa_message_id: null, direction: "inbound", kind: "text", body: "", status: "received", error: null, media_path: null, media_mime: null, media_name: null, media_size: null, media_error: null, sent_at: null, created_at: Date.now(), updated_at: Date.now(), ...fields };
@@ -596,6 +637,7 @@ export function installMockBackend(seed) {
       message(conv, { body: simulation.text });
       conv.unread_count += 1;
       setTimeout(() => emit("fleet", { kind: "conversation", account: accountId, conversation: conv.id, new_message: true }), 0);
+      for (const table of ["contacts", "conversations", "messages"]) changed(accountId, table);
       return null;
     },
     inbox_list: ({ account: accountId, filter }) => {
@@ -855,7 +897,9 @@ export function installMockBackend(seed) {
       calls.push({ cmd, args });
       const handler = handlers[cmd];
       if (!handler) throw `unknown command ${cmd}`;
-      return structuredClone(await handler(args));
+      const result = structuredClone(await handler(args));
+      for (const table of WRITES[cmd] ?? []) changed(AGENCY.includes(cmd) ? null : args.account, table);
+      return result;
     },
   };
 }

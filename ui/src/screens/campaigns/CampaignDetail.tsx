@@ -1,18 +1,17 @@
-import { useCallback, useEffect, useState } from "react";
-import { useSyncPulls } from "../../live";
+import { useState } from "react";
 import { useApp } from "../../context";
 import { useI18n, type MessageKey } from "../../i18n";
-import { call, commands, type CampaignSummary, type NumberView, type Pacing } from "../../ipc/call";
+import type { CampaignSummary, Pacing } from "../../ipc/call";
 import { Modal } from "../../components/Modal";
-import { toAppError, useSubmit } from "../../components/useSubmit";
+import { useSubmit } from "../../components/useSubmit";
+import { errorText } from "../../ipc/errorText";
+import { useCommand, useWrite } from "../../data/commands";
 import { formatSize } from "../../format";
 import { figures, minutesToTime, type Figures } from "./campaign";
 import { CampaignActions, Progress, StatusBadge } from "./CampaignParts";
 import { PacingFields } from "./PacingFields";
 import { TimelineChart } from "./TimelineChart";
 
-/** How often the open campaign's report is asked again (UI refresh only). */
-const REFRESH_MS = 2000;
 const FIGURES: [keyof Figures, MessageKey][] = [
   ["sent", "campaigns.report.sent"],
   ["delivered", "campaigns.report.delivered"],
@@ -27,41 +26,18 @@ const FIGURES: [keyof Figures, MessageKey][] = [
 interface Props {
   initial: CampaignSummary;
   onBack: () => void;
-  /** The campaign changed here: the list reloads when it shows again. */
-  onChanged: () => void;
 }
 
-/** One campaign: its report (refreshed while on screen), message, numbers and pace. */
-export function CampaignDetail({ initial, onBack, onChanged }: Props) {
+/** One campaign: its report (kept current by `changed` while on screen), message, numbers and pace. */
+export function CampaignDetail({ initial, onBack }: Props) {
   const { t, lang } = useI18n();
   const { account, toast } = useApp();
-  const [campaign, setCampaign] = useState(initial);
-  const [numbers, setNumbers] = useState<NumberView[]>([]);
+  const write = useWrite();
+  // The row the list had, until the campaign itself is read.
+  const campaign = useCommand("campaignsGet", [account.id, initial.id]).data ?? initial;
+  const numbers = useCommand("numbersList", [account.id], { inline: true }).data ?? [];
   const [editingPacing, setEditingPacing] = useState(false);
   const [exporting, setExporting] = useState(false);
-
-  const reload = useCallback(async () => {
-    try {
-      setCampaign(await call(commands.campaignsGet(account.id, initial.id)));
-    } catch (e) {
-      toast(toAppError(e).message, "error");
-    }
-  }, [account.id, initial.id, toast]);
-
-  useEffect(() => {
-    call(commands.numbersList(account.id)).then(setNumbers, () => setNumbers([]));
-  }, [account.id]);
-
-  // Progress made on the desktop that runs the numbers arrives with a pull.
-  useSyncPulls(() => void reload());
-
-  // Live report: ask again every few seconds while the window is visible.
-  useEffect(() => {
-    const id = setInterval(() => {
-      if (document.visibilityState === "visible") void reload();
-    }, REFRESH_MS);
-    return () => clearInterval(id);
-  }, [reload]);
 
   const f = figures(campaign.report);
   const p = campaign.pacing;
@@ -70,17 +46,13 @@ export function CampaignDetail({ initial, onBack, onChanged }: Props) {
     setExporting(true);
     try {
       // Rust opens the save dialog; null when the person cancels it.
-      const path = await call(commands.campaignsExport(account.id, campaign.id));
+      const path = await write("campaignsExport", account.id, campaign.id);
       if (path) toast(t("campaigns.exported", { path }));
     } catch (e) {
-      toast(toAppError(e).message, "error");
+      toast(errorText(e), "error");
     } finally {
       setExporting(false);
     }
-  };
-  const changed = async () => {
-    await reload();
-    onChanged();
   };
 
   return (
@@ -96,7 +68,7 @@ export function CampaignDetail({ initial, onBack, onChanged }: Props) {
         </div>
         <div className="row-actions">
           <button type="button" className="ghost small" disabled={exporting} onClick={() => void exportCsv()}>{t("campaigns.exportRecipients")}</button>
-          <CampaignActions campaign={campaign} onChanged={changed} />
+          <CampaignActions campaign={campaign} />
         </div>
       </header>
       <Progress campaign={campaign} />
@@ -118,7 +90,7 @@ export function CampaignDetail({ initial, onBack, onChanged }: Props) {
         </div>
         <p className="muted small">{t("campaigns.reportHint")}</p>
       </section>
-      <TimelineChart campaignId={campaign.id} refreshKey={JSON.stringify(campaign.report)} />
+      <TimelineChart campaignId={campaign.id} />
       <section className="panel">
         <h2>{t("campaigns.message")}</h2>
         <p className="campaign-message">{campaign.message}</p>
@@ -146,23 +118,23 @@ export function CampaignDetail({ initial, onBack, onChanged }: Props) {
       {editingPacing && (
         <PacingDialog initial={campaign.pacing} campaignId={campaign.id}
           onClose={() => setEditingPacing(false)}
-          onSaved={async () => {
+          onSaved={() => {
             setEditingPacing(false);
             toast(t("campaigns.pacingSaved"));
-            await changed();
           }} />
       )}
     </section>
   );
 }
 
-function PacingDialog({ initial, campaignId, onClose, onSaved }: { initial: Pacing; campaignId: string; onClose: () => void; onSaved: () => Promise<void> }) {
+function PacingDialog({ initial, campaignId, onClose, onSaved }: { initial: Pacing; campaignId: string; onClose: () => void; onSaved: () => void }) {
   const { t } = useI18n();
   const { account } = useApp();
+  const write = useWrite();
   const [pacing, setPacing] = useState(initial);
   const { submit, error, busy } = useSubmit(async () => {
-    await call(commands.campaignsSetPacing(account.id, campaignId, pacing));
-    await onSaved();
+    await write("campaignsSetPacing", account.id, campaignId, pacing);
+    onSaved();
   });
   return (
     <Modal title={t("campaigns.editPacing")} onClose={onClose} className="wide">

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState, type ChangeEvent } from "react";
 import { useApp } from "../../context";
 import { useI18n, type MessageKey } from "../../i18n";
-import { AppError, call, commands, type CampaignInfo, type ContactFilter, type ContactItem, type CustomField, type NumberView, type Pacing, type Segment, type Tag } from "../../ipc/call";
+import type { CampaignInfo, ContactFilter, Pacing } from "../../ipc/call";
+import { errorText } from "../../ipc/errorText";
+import { useCommand, useWrite } from "../../data/commands";
 import { Field } from "../../components/Field";
 import { Modal } from "../../components/Modal";
 import { useSubmit } from "../../components/useSubmit";
@@ -64,7 +66,7 @@ function readFile(file: File): Promise<Picked> {
  */
 export function CampaignEditor({ onClose, onCreated }: Props) {
   const { t, lang } = useI18n();
-  const { account, toast, info } = useApp();
+  const { account, info } = useApp();
   const [name, setName] = useState("");
   const [mode, setMode] = useState<Mode>("tags");
   const [segmentId, setSegmentId] = useState("");
@@ -75,15 +77,12 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
   const [date, setDate] = useState("");
   const [time, setTime] = useState("09:00");
   const [pacing, setPacing] = useState<Pacing>(() => defaultPacing(info.default_pacing, browserUtcOffset()));
-  const [segments, setSegments] = useState<Segment[]>([]);
-  const [tags, setTags] = useState<Tag[]>([]);
-  const [fields, setFields] = useState<CustomField[]>([]);
-  const [numbers, setNumbers] = useState<NumberView[] | null>(null);
-  const [count, setCount] = useState<number | null>(null);
-  const [sample, setSample] = useState<ContactItem[]>([]);
+  const write = useWrite();
+  const segments = useCommand("segmentsList", [account.id]).data ?? [];
+  const tags = useCommand("tagsList", [account.id]).data ?? [];
+  const fields = useCommand("fieldsList", [account.id]).data ?? [];
+  const numbers = useCommand("numbersList", [account.id]).data ?? null;
   const [previewId, setPreviewId] = useState("");
-  const [preview, setPreview] = useState<string | null>(null);
-  const [check, setCheck] = useState<Check>(null);
   const [localError, setLocalError] = useState<{ part: "audience" | "schedule"; text: string } | null>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -102,18 +101,14 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
     }
   }
 
+  // Connected numbers (here or on another desktop of the agency) are the
+  // usual choice, once, when the numbers arrive; the person may change it.
+  const numbersPicked = useRef(false);
   useEffect(() => {
-    const fail = (e: unknown) => toast(e instanceof AppError ? e.message : String(e), "error");
-    call(commands.segmentsList(account.id)).then(setSegments, fail);
-    call(commands.tagsList(account.id)).then(setTags, fail);
-    call(commands.fieldsList(account.id)).then(setFields, fail);
-    call(commands.numbersList(account.id)).then((list) => {
-      setNumbers(list);
-      // Connected numbers (here or on another desktop of the agency) are
-      // the usual choice; the person may change it.
-      setPicked(list.filter((n) => n.status.state === "connected" || n.runs_elsewhere).map((n) => n.number.id));
-    }, fail);
-  }, [account.id, toast]);
+    if (!numbers || numbersPicked.current) return;
+    numbersPicked.current = true;
+    setPicked(numbers.filter((n) => n.status.state === "connected" || n.runs_elsewhere).map((n) => n.number.id));
+  }, [numbers]);
 
   const segment = segments.find((s) => s.id === segmentId) ?? null;
   const audience: ContactFilter | null = mode === "all" ? {} : mode === "segment" ? (segment ? effectiveFilter(segment.filter) : null) : effectiveFilter(tagFilter);
@@ -121,55 +116,32 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
   const audienceKey = JSON.stringify(settledAudience);
 
   // The live count and the first recipients (for the preview), opted-out contacts left out as Rust does.
+  const wanted = JSON.parse(audienceKey) as ContactFilter | null;
+  const asking = wanted !== null && wanted.opted_out !== true;
+  const recipients = { ...wanted, opted_out: false };
+  const counted = useCommand("contactsCount", [account.id, recipients], { enabled: asking, inline: true, keepPrevious: true });
+  const count = !asking ? (wanted === null ? null : 0) : counted.data ?? null;
+  const countError = asking && counted.error ? errorText(counted.error) : null;
+  const sampled = useCommand("contactsList", [account.id, { filter: recipients, offset: 0, limit: PREVIEW_CONTACTS }], { enabled: asking, inline: true });
+  const sample = asking && sampled.data ? sampled.data.items : [];
+  const sampleKey = sample.map((c) => c.id).join();
   useEffect(() => {
-    let live = true;
-    const wanted = JSON.parse(audienceKey) as ContactFilter | null;
-    if (wanted === null || wanted.opted_out === true) {
-      setCount(wanted === null ? null : 0);
-      setSample([]);
-      return;
-    }
-    const filter = { ...wanted, opted_out: false };
-    call(commands.contactsCount(account.id, filter)).then((n) => live && setCount(n), (e) => live && setLocalError({ part: "audience", text: e instanceof AppError ? e.message : String(e) }));
-    call(commands.contactsList(account.id, { filter, offset: 0, limit: PREVIEW_CONTACTS })).then((page) => {
-      if (!live) return;
-      setSample(page.items);
-      setPreviewId((current) => (page.items.some((c) => c.id === current) ? current : page.items[0]?.id ?? ""));
-    }, () => live && setSample([]));
-    return () => {
-      live = false;
-    };
-  }, [account.id, audienceKey]);
+    const ids = sampleKey ? sampleKey.split(",") : [];
+    setPreviewId((current) => (ids.includes(current) ? current : ids[0] ?? ""));
+  }, [sampleKey]);
 
   // The message checked as it is typed: its variables, or why Rust refuses it.
   const settledMessage = useSettled(message);
-  useEffect(() => {
-    let live = true;
-    if (!settledMessage.trim()) {
-      setCheck(null);
-      return;
-    }
-    call(commands.campaignsCheckMessage(account.id, settledMessage)).then(
-      (vars) => live && setCheck({ vars }),
-      (e) => live && setCheck({ error: e instanceof AppError ? e.message : String(e) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [account.id, settledMessage]);
+  const checking = settledMessage.trim() !== "";
+  const checked = useCommand("campaignsCheckMessage", [account.id, settledMessage], { enabled: checking, inline: true, keepPrevious: true });
+  const check: Check = !checking ? null
+    : checked.error ? { error: errorText(checked.error) }
+    : checked.data ? { vars: checked.data } : null;
 
   const checkedOk = check !== null && "vars" in check;
-  useEffect(() => {
-    let live = true;
-    if (!checkedOk || !previewId || !settledMessage.trim()) {
-      setPreview(null);
-      return;
-    }
-    call(commands.campaignsPreview(account.id, settledMessage, previewId)).then((text) => live && setPreview(text), () => live && setPreview(null));
-    return () => {
-      live = false;
-    };
-  }, [account.id, settledMessage, previewId, checkedOk]);
+  const previewing = checkedOk && previewId !== "" && checking;
+  const previewed = useCommand("campaignsPreview", [account.id, settledMessage, previewId], { enabled: previewing, inline: true, keepPrevious: true });
+  const preview = previewing && !previewed.error ? previewed.data ?? null : null;
 
   const { submit, error, busy } = useSubmit(async () => {
     setLocalError(null);
@@ -186,12 +158,13 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
       }
     }
     const attachment = media ? { name: media.name, mime: media.mime, data: media.data } : null;
-    const created = await call(commands.campaignsCreate(account.id, { name, message, audience, numbers: picked, pacing, starts_at: startsAt, attachment }));
+    const created = await write("campaignsCreate", account.id, { name, message, audience, numbers: picked, pacing, starts_at: startsAt, attachment });
     onCreated(created);
   });
 
   const errorFor = (part: ReturnType<typeof partOf>) => {
     if (localError?.part === part) return localError.text;
+    if (part === "audience" && countError) return countError;
     return error && partOf(error.code) === part ? error.message : null;
   };
   // Once the message is checked live, that check is what is shown under it.

@@ -1,9 +1,10 @@
 import { useState } from "react";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
-import { call, commands, type CampaignStatus, type CampaignSummary } from "../../ipc/call";
+import type { CampaignStatus, CampaignSummary } from "../../ipc/call";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { toAppError } from "../../components/useSubmit";
+import { errorText } from "../../ipc/errorText";
+import { useWrite } from "../../data/commands";
 import { actionsFor, processed, progressPercent } from "./campaign";
 
 export function StatusBadge({ status }: { status: CampaignStatus }) {
@@ -25,10 +26,11 @@ export function Progress({ campaign }: { campaign: CampaignSummary }) {
   );
 }
 
-/** Pause, resume and cancel (cancel asks first); `onChanged` reloads the campaign. */
-export function CampaignActions({ campaign, onChanged }: { campaign: CampaignSummary; onChanged: () => Promise<void> | void }) {
+/** Pause, resume and cancel (cancel asks first); what shows the campaign follows by itself. */
+export function CampaignActions({ campaign }: { campaign: CampaignSummary }) {
   const { t } = useI18n();
   const { account, toast } = useApp();
+  const write = useWrite();
   const [busy, setBusy] = useState(false);
   const [cancelling, setCancelling] = useState(false);
   const can = actionsFor(campaign.status);
@@ -36,11 +38,10 @@ export function CampaignActions({ campaign, onChanged }: { campaign: CampaignSum
   async function set(status: CampaignStatus) {
     setBusy(true);
     try {
-      await call(commands.campaignsSetStatus(account.id, campaign.id, status));
+      await write("campaignsSetStatus", account.id, campaign.id, status);
       toast(t(status === "paused" ? "campaigns.paused" : "campaigns.resumed", { name: campaign.name }));
-      await onChanged();
     } catch (e) {
-      toast(toAppError(e).message, "error");
+      toast(errorText(e), "error");
     } finally {
       setBusy(false);
     }
@@ -58,10 +59,9 @@ export function CampaignActions({ campaign, onChanged }: { campaign: CampaignSum
           danger
           onClose={() => setCancelling(false)}
           onConfirm={async () => {
-            await call(commands.campaignsSetStatus(account.id, campaign.id, "cancelled"));
+            await write("campaignsSetStatus", account.id, campaign.id, "cancelled");
             setCancelling(false);
             toast(t("campaigns.cancelled", { name: campaign.name }));
-            await onChanged();
           }}
         >
           <p>{t("campaigns.cancelConfirm", { name: campaign.name })}</p>

@@ -2,8 +2,9 @@ import { useEffect, useRef, useState } from "react";
 import { newActionId } from "../../actionId";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
-import { call, commands, type NumberView } from "../../ipc/call";
-import { toAppError } from "../../components/useSubmit";
+import type { NumberView } from "../../ipc/call";
+import { errorText } from "../../ipc/errorText";
+import { useWrite } from "../../data/commands";
 
 interface Props {
   message: string;
@@ -25,6 +26,7 @@ export function TestSend({ message, numbers, previewId }: Props) {
   const { account } = useApp();
   const [phone, setPhone] = useState("");
   const [number, setNumber] = useState("");
+  const write = useWrite();
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
 
@@ -41,11 +43,11 @@ export function TestSend({ message, numbers, previewId }: Props) {
     setBusy(true);
     setOutcome(null);
     try {
-      await call(commands.campaignsTestSend(account.id, action.current, message, number, phone, previewId || null));
+      await write("campaignsTestSend", account.id, action.current, message, number, phone, previewId || null);
       action.current = newActionId();
       setOutcome({ ok: t("campaigns.test.sent", { phone: phone.trim() }) });
     } catch (e) {
-      setOutcome({ error: toAppError(e).message });
+      setOutcome({ error: errorText(e) });
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,6 @@
-import { useEffect, useState } from "react";
 import { useApp } from "../../context";
 import { useI18n, type MessageKey } from "../../i18n";
-import { call, commands, type TimelineBucket } from "../../ipc/call";
+import { useCommand } from "../../data/commands";
 
 type Series = "queued" | "sent" | "replied";
 const SERIES: [Series, MessageKey][] = [
@@ -20,8 +19,6 @@ const BOTTOM = 30;
 
 interface Props {
   campaignId: string;
-  /** Changes whenever the report does: the chart asks again then. */
-  refreshKey: string;
 }
 
 /**
@@ -29,18 +26,12 @@ interface Props {
  * the same figures in a table under a `<details>` for screen readers and
  * for anyone who prefers numbers. Hours and counts in the person's locale.
  */
-export function TimelineChart({ campaignId, refreshKey }: Props) {
+export function TimelineChart({ campaignId }: Props) {
   const { t, lang } = useI18n();
   const { account } = useApp();
-  const [buckets, setBuckets] = useState<TimelineBucket[] | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    call(commands.campaignsTimeline(account.id, campaignId)).then((b) => live && setBuckets(b), () => live && setBuckets([]));
-    return () => {
-      live = false;
-    };
-  }, [account.id, campaignId, refreshKey]);
+  // Kept current by `changed` on recipients and messages; a failed read shows an empty chart.
+  const timeline = useCommand("campaignsTimeline", [account.id, campaignId], { inline: true });
+  const buckets = timeline.data ?? (timeline.error ? [] : null);
 
   if (buckets === null) return null;
   const hourLabel = (ms: number) => new Date(ms).toLocaleString(lang, { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" });

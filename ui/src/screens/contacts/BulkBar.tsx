@@ -1,7 +1,9 @@
 import { useState } from "react";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
-import { AppError, call, commands, type ContactSelection, type Tag } from "../../ipc/call";
+import { type ContactSelection, type Tag } from "../../ipc/call";
+import { errorText } from "../../ipc/errorText";
+import { useWrite } from "../../data/commands";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 
 interface Props {
@@ -9,7 +11,7 @@ interface Props {
   count: number;
   selection: ContactSelection;
   tags: Tag[];
-  /** After an action that changed contacts: reload. */
+  /** After an action that changed contacts (the selection is done with). */
   onChanged: () => void;
   onClear: () => void;
 }
@@ -18,6 +20,7 @@ interface Props {
 export function BulkBar({ count, selection, tags, onChanged, onClear }: Props) {
   const { t, lang } = useI18n();
   const { account, toast } = useApp();
+  const write = useWrite();
   const [busy, setBusy] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const n = count.toLocaleString(lang);
@@ -27,7 +30,7 @@ export function BulkBar({ count, selection, tags, onChanged, onClear }: Props) {
     try {
       await action();
     } catch (e) {
-      toast(e instanceof AppError ? e.message : String(e), "error");
+      toast(errorText(e), "error");
     } finally {
       setBusy(false);
     }
@@ -35,7 +38,7 @@ export function BulkBar({ count, selection, tags, onChanged, onClear }: Props) {
 
   const tagAction = (tagId: string, on: boolean) => run(async () => {
     const tag = tags.find((x) => x.id === tagId);
-    const changed = await call(commands.tagsApplySelection(account.id, tagId, selection, on));
+    const changed = await write("tagsApplySelection", account.id, tagId, selection, on);
     const key = changed === 0 ? (on ? "bulk.taggedNone" : "bulk.untaggedNone")
       : changed === 1 ? (on ? "bulk.taggedOne" : "bulk.untaggedOne")
       : (on ? "bulk.tagged" : "bulk.untagged");
@@ -44,7 +47,7 @@ export function BulkBar({ count, selection, tags, onChanged, onClear }: Props) {
   });
 
   const exportCsv = () => run(async () => {
-    const path = await call(commands.contactsExport(account.id, selection));
+    const path = await write("contactsExport", account.id, selection);
     if (path) toast(t("bulk.exported", { path }));
   });
 
@@ -71,7 +74,7 @@ export function BulkBar({ count, selection, tags, onChanged, onClear }: Props) {
           danger
           onClose={() => setDeleting(false)}
           onConfirm={async () => {
-            const deleted = await call(commands.contactsDeleteSelection(account.id, selection));
+            const deleted = await write("contactsDeleteSelection", account.id, selection);
             setDeleting(false);
             toast(t(deleted === 1 ? "bulk.deletedOne" : "bulk.deleted", { count: deleted.toLocaleString(lang) }));
             onChanged();

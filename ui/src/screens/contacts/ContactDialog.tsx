@@ -1,10 +1,12 @@
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
-import { call, commands, type Contact, type ContactInput, type ContactItem, type CustomField, type FieldValue, type Tag } from "../../ipc/call";
+import { type Contact, type ContactInput, type ContactItem, type CustomField, type FieldValue, type Tag } from "../../ipc/call";
 import { Field } from "../../components/Field";
 import { Modal } from "../../components/Modal";
-import { toAppError, useSubmit } from "../../components/useSubmit";
+import { useSubmit } from "../../components/useSubmit";
+import { errorText } from "../../ipc/errorText";
+import { useCommand, useWrite } from "../../data/commands";
 import { FieldValueInput } from "./FieldValueInput";
 import { LgpdSection } from "./LgpdSection";
 import { TagPicker } from "./TagPicker";
@@ -14,8 +16,7 @@ interface Props {
   contact: ContactItem | null;
   fields: CustomField[];
   tags: Tag[];
-  /** Closed without saving; `changed` when a new contact was created before a value was refused. */
-  onClose: (changed: boolean) => void;
+  onClose: () => void;
   onSaved: (created: boolean) => void;
   /** The contact was erased for good (LGPD). */
   onErased: () => void;
@@ -34,39 +35,32 @@ export function ContactDialog({ contact, fields, tags, onClose, onSaved, onErase
   // Set once a new contact is created, so that saving again (after a refused
   // field value) updates it instead of creating it twice.
   const [created, setCreated] = useState<Contact | null>(null);
-  const [stored, setStored] = useState<FieldValue[] | null>(contact ? null : []);
+  const write = useWrite();
+  // The values as stored: read for an existing contact, then as the last save returned them.
+  const [saved, setSaved] = useState<FieldValue[] | null>(contact ? null : []);
+  const read = useCommand("fieldsOfContact", [account.id, contact?.id ?? ""], { enabled: contact !== null, inline: true });
+  const stored = saved ?? read.data ?? null;
+  const loadError = read.error ? errorText(read.error) : null;
   const [inputs, setInputs] = useState<Record<string, string>>({});
   const [savedTags, setSavedTags] = useState<string[]>(contact?.tags ?? []);
   const [picked, setPicked] = useState<string[]>(contact?.tags ?? []);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const sent = useRef<FieldValue[]>([]);
-
-  useEffect(() => {
-    if (!contact) return;
-    let live = true;
-    call(commands.fieldsOfContact(account.id, contact.id))
-      .then((values) => live && setStored(values))
-      .catch((e) => live && setLoadError(toAppError(e).message));
-    return () => {
-      live = false;
-    };
-  }, [account.id, contact]);
 
   const { submit, error, busy } = useSubmit(async () => {
     const target = contact ?? created;
-    const saved = target
-      ? await call(commands.contactsUpdate(account.id, target.id, input))
-      : await call(commands.contactsCreate(account.id, input));
-    if (!target) setCreated(saved);
+    const done = target
+      ? await write("contactsUpdate", account.id, target.id, input)
+      : await write("contactsCreate", account.id, input);
+    if (!target) setCreated(done);
     const values = changedValues(fields, stored ?? [], inputs, lang);
     sent.current = values;
     if (values.length > 0) {
-      setStored(await call(commands.fieldsSetValues(account.id, saved.id, values)));
+      setSaved(await write("fieldsSetValues", account.id, done.id, values));
       setInputs({});
     }
-    const ids = { kind: "ids" as const, ids: [saved.id] };
-    for (const tag of picked.filter((x) => !savedTags.includes(x))) await call(commands.tagsApplySelection(account.id, tag, ids, true));
-    for (const tag of savedTags.filter((x) => !picked.includes(x))) await call(commands.tagsApplySelection(account.id, tag, ids, false));
+    const ids = { kind: "ids" as const, ids: [done.id] };
+    for (const tag of picked.filter((x) => !savedTags.includes(x))) await write("tagsApplySelection", account.id, tag, ids, true);
+    for (const tag of savedTags.filter((x) => !picked.includes(x))) await write("tagsApplySelection", account.id, tag, ids, false);
     setSavedTags(picked);
     onSaved(!contact);
   });
@@ -76,7 +70,7 @@ export function ContactDialog({ contact, fields, tags, onClose, onSaved, onErase
   const badField = error?.code === "field_value_invalid" ? fieldOfError(error.message, fields, sent.current) : null;
   const otherError = error && !phoneError && !nameError && !badField ? error.message : null;
   const existing = contact ?? created;
-  const close = () => onClose(created !== null);
+  const close = onClose;
 
   return (
     <Modal title={t(contact ? "contacts.edit" : "contacts.new")} onClose={close} className="tall">

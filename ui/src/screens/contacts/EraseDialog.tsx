@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
-import { call, commands, type Contact } from "../../ipc/call";
+import type { Contact } from "../../ipc/call";
+import { useWrite } from "../../data/commands";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { formatPhone } from "../../format";
 import { eraseConfirmed } from "./lgpd";
@@ -10,6 +11,7 @@ import { eraseConfirmed } from "./lgpd";
 export function EraseDialog({ contact, onClose, onErased }: { contact: Contact; onClose: () => void; onErased: () => void }) {
   const { t } = useI18n();
   const { account } = useApp();
+  const write = useWrite();
   const [typed, setTyped] = useState("");
   const who = contact.name ?? formatPhone(contact.phone);
   return (
@@ -20,7 +22,7 @@ export function EraseDialog({ contact, onClose, onErased }: { contact: Contact; 
       ready={eraseConfirmed(typed, contact)}
       onClose={onClose}
       onConfirm={async () => {
-        await call(commands.contactsErase(account.id, contact.id));
+        await write("contactsErase", account.id, contact.id);
         onErased();
       }}
     >

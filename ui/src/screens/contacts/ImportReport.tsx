@@ -1,7 +1,9 @@
 import { useState } from "react";
 import { useApp } from "../../context";
 import { useI18n, type MessageKey } from "../../i18n";
-import { AppError, call, commands, type Column, type ImportReport } from "../../ipc/call";
+import type { Column, ImportReport } from "../../ipc/call";
+import { errorText } from "../../ipc/errorText";
+import { useWrite } from "../../data/commands";
 
 const COUNTS: [keyof ImportReport, MessageKey][] = [
   ["created", "import.report.created"],
@@ -29,6 +31,7 @@ interface Props {
 export function ImportReportView({ report, path, columns, onDone }: Props) {
   const { t, lang } = useI18n();
   const { account, toast } = useApp();
+  const write = useWrite();
   const [saving, setSaving] = useState(false);
   const n = (x: number) => x.toLocaleString(lang);
 
@@ -36,10 +39,10 @@ export function ImportReportView({ report, path, columns, onDone }: Props) {
     setSaving(true);
     try {
       // Rust opens the save dialog and writes the file; null: cancelled.
-      const saved = await call(commands.contactsImportRejected(account.id, path, columns));
+      const saved = await write("contactsImportRejected", account.id, path, columns);
       if (saved) toast(t("import.report.rejectedSaved", { path: saved }));
     } catch (e) {
-      toast(e instanceof AppError ? e.message : String(e), "error");
+      toast(errorText(e), "error");
     } finally {
       setSaving(false);
     }

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from "react";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
-import { call, commands, type Column, type CustomField, type ImportFile, type ImportProgress, type ImportReport } from "../../ipc/call";
+import { type Column, type CustomField, type ImportFile, type ImportProgress, type ImportReport } from "../../ipc/call";
 import { Modal } from "../../components/Modal";
-import { toAppError } from "../../components/useSubmit";
+import { errorText } from "../../ipc/errorText";
+import { useWrite } from "../../data/commands";
 import { onImportProgress } from "../../live";
 import { ImportMapping } from "./ImportMapping";
 import { ImportReportView } from "./ImportReport";
@@ -17,9 +18,7 @@ type Step =
 
 interface Props {
   fields: CustomField[];
-  /** A field was created from the mapping: the screen reloads its list. */
-  onFieldCreated: () => void;
-  /** Closed after an import ran: the screen reloads contacts and tags. */
+  /** Closed after an import ran. */
   onDone: () => void;
   onClose: () => void;
 }
@@ -30,9 +29,10 @@ interface Props {
  * a progress bar fed by `import` events, and the report with the cells left
  * empty and the rejected lines (downloadable as a CSV to fix).
  */
-export function ImportWizard({ fields, onFieldCreated, onDone, onClose }: Props) {
+export function ImportWizard({ fields, onDone, onClose }: Props) {
   const { t, lang } = useI18n();
   const { account } = useApp();
+  const write = useWrite();
   const [state, setState] = useState<Step>({ step: "pick", error: null });
   const [extraFields, setExtraFields] = useState<CustomField[]>([]);
   const picking = useRef(false);
@@ -44,13 +44,13 @@ export function ImportWizard({ fields, onFieldCreated, onDone, onClose }: Props)
     picking.current = true;
     setState({ step: "pick", error: null });
     try {
-      const file = await call(commands.contactsImportPick(account.id));
+      const file = await write("contactsImportPick", account.id);
       if (!file) {
         if (previous) setState(previous);
         else onClose();
       } else setState({ step: "map", file, columns: initialColumns(file.preview), error: null });
     } catch (e) {
-      setState({ step: "pick", error: toAppError(e).message });
+      setState({ step: "pick", error: errorText(e) });
     } finally {
       picking.current = false;
     }
@@ -64,10 +64,10 @@ export function ImportWizard({ fields, onFieldCreated, onDone, onClose }: Props)
     setState({ step: "run", file, progress: { done: 0, total: file.preview.rows } });
     const stop = await onImportProgress((progress) => setState((s) => (s.step === "run" ? { ...s, progress } : s)));
     try {
-      const report = await call(commands.contactsImportRun(account.id, file.path, columns));
+      const report = await write("contactsImportRun", account.id, file.path, columns);
       setState({ step: "report", file, columns, report });
     } catch (e) {
-      setState({ step: "map", file, columns, error: toAppError(e).message });
+      setState({ step: "map", file, columns, error: errorText(e) });
     } finally {
       stop();
     }
@@ -94,10 +94,7 @@ export function ImportWizard({ fields, onFieldCreated, onDone, onClose }: Props)
           fields={allFields}
           error={state.error}
           onChange={(columns) => setState({ ...state, columns, error: null })}
-          onFieldCreated={(f) => {
-            setExtraFields((list) => [...list, f]);
-            onFieldCreated();
-          }}
+          onFieldCreated={(f) => setExtraFields((list) => [...list, f])}
           onPickAgain={() => void pick(state)}
           onCancel={onClose}
           onRun={() => void run(state.file, state.columns)}

@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
-import { call, commands, type Contact } from "../../ipc/call";
-import { toAppError } from "../../components/useSubmit";
+import type { Contact } from "../../ipc/call";
+import { errorText } from "../../ipc/errorText";
+import { useWrite } from "../../data/commands";
 import { formatPhone } from "../../format";
 import { EraseDialog } from "./EraseDialog";
 
@@ -12,14 +13,15 @@ export function LgpdSection({ contact, onErased }: { contact: Contact; onErased:
   const { account, toast } = useApp();
   const [erasing, setErasing] = useState(false);
   const [busy, setBusy] = useState(false);
+  const write = useWrite();
 
   async function exportData() {
     setBusy(true);
     try {
-      const path = await call(commands.contactsLgpdExport(account.id, contact.id));
+      const path = await write("contactsLgpdExport", account.id, contact.id);
       if (path) toast(t("lgpd.exported", { path }));
     } catch (e) {
-      toast(toAppError(e).message, "error");
+      toast(errorText(e), "error");
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
-import { call, commands, type ContactFilter, type Segment } from "../../ipc/call";
+import type { ContactFilter, Segment } from "../../ipc/call";
+import { useWrite } from "../../data/commands";
 import { Field } from "../../components/Field";
 import { Modal } from "../../components/Modal";
 import { useSubmit } from "../../components/useSubmit";
@@ -16,9 +17,10 @@ interface Props {
 export function SegmentDialog({ filter, onClose, onSaved }: Props) {
   const { t } = useI18n();
   const { account, info } = useApp();
+  const write = useWrite();
   const [name, setName] = useState("");
   const { submit, error, busy } = useSubmit(async () => {
-    await onSaved(await call(commands.segmentsCreate(account.id, { name, filter })));
+    await onSaved(await write("segmentsCreate", account.id, { name, filter }));
   });
   const nameError = error && ["name_empty", "name_too_long", "segment_duplicate"].includes(error.code) ? error.message : null;
   const otherError = error && !nameError ? error.message : null;

@@ -1,7 +1,10 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
+import { useQueries } from "@tanstack/react-query";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
-import { AppError, call, commands, type ContactFilter, type Segment } from "../../ipc/call";
+import type { ContactFilter, Segment } from "../../ipc/call";
+import { errorText } from "../../ipc/errorText";
+import { commandQuery, useCommand, useWrite } from "../../data/commands";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { alreadyGone, useUndoableDelete } from "../../components/useUndoableDelete";
 import { isEmptyFilter, sameFilter } from "./filter";
@@ -13,48 +16,29 @@ interface Props {
   current: Segment | null;
   /** A segment was chosen (its filter goes into the panel), or "all contacts" (null). */
   onPick: (segment: Segment | null) => void;
-  /** Bumped when contacts change, so the counts follow. */
-  generation: number;
 }
 
 /** Saved segments with their live counts: pick one, save the filter as one, update or delete it. */
-export function SegmentPicker({ filter, current, onPick, generation }: Props) {
+export function SegmentPicker({ filter, current, onPick }: Props) {
   const { t, lang } = useI18n();
   const { account, toast } = useApp();
-  const [segments, setSegments] = useState<Segment[]>([]);
-  const [counts, setCounts] = useState<Map<string, number>>(new Map());
+  const write = useWrite();
+  const segments = useCommand("segmentsList", [account.id]).data ?? [];
   const [saving, setSaving] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [busy, setBusy] = useState(false);
-  const held = useUndoableDelete((e) => toast(e instanceof AppError ? e.message : String(e), "error"));
+  const held = useUndoableDelete((e) => toast(errorText(e), "error"));
 
-  const load = useCallback(async () => {
-    const list = await call(commands.segmentsList(account.id));
-    setSegments(list);
-    return list;
-  }, [account.id]);
-
-  useEffect(() => {
-    load().catch((e) => toast(e instanceof AppError ? e.message : String(e), "error"));
-  }, [load, toast]);
-
-  // Each segment's count, again whenever contacts change. A segment whose
+  // Each segment's count, kept current with the contacts. A segment whose
   // filter no longer works (a field was deleted) shows no count.
-  useEffect(() => {
-    let live = true;
-    void Promise.allSettled(segments.map((s) => call(commands.contactsCount(account.id, s.filter)))).then((results) => {
-      if (!live) return;
-      const next = new Map<string, number>();
-      results.forEach((r, i) => {
-        const s = segments[i];
-        if (s && r.status === "fulfilled") next.set(s.id, r.value);
-      });
-      setCounts(next);
-    });
-    return () => {
-      live = false;
-    };
-  }, [segments, account.id, generation]);
+  const countQueries = useQueries({
+    queries: segments.map((s) => commandQuery("contactsCount", [account.id, s.filter], { inline: true })),
+  });
+  const counts = new Map<string, number>();
+  countQueries.forEach((q, i) => {
+    const s = segments[i];
+    if (s && q.data !== undefined) counts.set(s.id, q.data);
+  });
 
   const changed = current !== null && !sameFilter(current.filter, filter);
   const label = (s: Segment) => {
@@ -66,12 +50,11 @@ export function SegmentPicker({ filter, current, onPick, generation }: Props) {
     if (!current) return;
     setBusy(true);
     try {
-      const saved = await call(commands.segmentsUpdate(account.id, current.id, { name: current.name, filter }));
+      const saved = await write("segmentsUpdate", account.id, current.id, { name: current.name, filter });
       toast(t("segments.updated", { name: saved.name }));
-      await load();
       onPick(saved);
     } catch (e) {
-      toast(e instanceof AppError ? e.message : String(e), "error");
+      toast(errorText(e), "error");
     } finally {
       setBusy(false);
     }
@@ -97,7 +80,6 @@ export function SegmentPicker({ filter, current, onPick, generation }: Props) {
           onSaved={async (s) => {
             setSaving(false);
             toast(t("segments.saved", { name: s.name }));
-            await load();
             onPick(s);
           }}
         />
@@ -114,8 +96,7 @@ export function SegmentPicker({ filter, current, onPick, generation }: Props) {
             onPick(null);
             // Hidden at once, sent to Rust when the Desfazer window ends.
             held.remove(s.id, t("segments.deletedUndo", { name: s.name }), async () => {
-              await call(commands.segmentsDelete(account.id, s.id)).catch(alreadyGone("segment_unknown"));
-              await load();
+              await write("segmentsDelete", account.id, s.id).catch(alreadyGone("segment_unknown"));
             });
           }}
         >

@@ -1,17 +1,17 @@
 import { useCallback, useEffect, useRef, useState, type ChangeEvent, type KeyboardEvent } from "react";
 import { useApp } from "../../context";
 import { useI18n, type MessageKey, type Translate } from "../../i18n";
-import {
-  AppError, call, commands,
-  type ContactPanel, type ConversationStatus, type Message, type Note, type QuickReply, type User,
-} from "../../ipc/call";
-import { useFleetEvents, useSyncPulls } from "../../live";
+import type { ConversationStatus, Message, Note } from "../../ipc/call";
+import { errorText } from "../../ipc/errorText";
+import { useCommand, useCommandPages, useWrite } from "../../data/commands";
 import { formatDate, formatPhone } from "../../format";
 import { dayKey, parseVcard, preview, quickMatches } from "./text";
 import { newActionId } from "../../actionId";
 import { ContactTags } from "../Tags";
 
 const TICKS: Record<string, string> = { pending: "🕓", sending: "🕓", sent: "✓", delivered: "✓✓", read: "✓✓", played: "✓✓", failed: "⚠" };
+/** The page size of inbox_thread: a shorter page is the oldest one. */
+const PAGE = 100;
 const EMOJI = ["😀", "😂", "😊", "😍", "👍", "🙏", "👏", "🎉", "❤️", "🔥", "✅", "❌", "📦", "💰", "📍", "⏰"];
 
 type Item = { at: number; message: Message; note?: undefined } | { at: number; note: Note; message?: undefined };
@@ -29,20 +29,24 @@ function failReason(t: Translate, error: string | null | undefined): string {
   return key ? t(key) : error ?? "";
 }
 
-export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
+export function Thread({ conversation, jumpTo, onOpen }: {
   conversation: string;
   jumpTo: string | null;
-  onChanged: () => Promise<void>;
   onOpen: (id: string) => void;
 }) {
   const { t, lang } = useI18n();
   const { account, toast } = useApp();
-  const [panel, setPanel] = useState<ContactPanel | null>(null);
-  const [messages, setMessages] = useState<Message[]>([]);
-  const [notes, setNotes] = useState<Note[]>([]);
-  const [users, setUsers] = useState<User[]>([]);
-  const [replies, setReplies] = useState<QuickReply[]>([]);
-  const [older, setOlder] = useState(true);
+  const write = useWrite();
+  const panel = useCommand("inboxContact", [account.id, conversation]).data ?? null;
+  // Newest page first; each next page is the one before the oldest message shown.
+  const thread = useCommandPages("inboxThread", [account.id, conversation, null], (last) =>
+    last.length === PAGE && last[0] ? [account.id, conversation, last[0].created_at] : undefined);
+  const messages: Message[] = thread.data ? [...thread.data.pages].reverse().flat() : [];
+  const older = thread.hasNextPage;
+  const notes = useCommand("inboxNotes", [account.id, conversation]).data ?? [];
+  const users = useCommand("usersList", []).data ?? [];
+  const replies = useCommand("quickRepliesList", [account.id]).data ?? [];
+  const stored = useCommand("inboxDraft", [account.id, conversation]);
   const [draft, setDraft] = useState("");
   const [noteMode, setNoteMode] = useState(false);
   const [emoji, setEmoji] = useState(false);
@@ -50,73 +54,45 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
   /** The send being asked (reply, note or file): see `newActionId`. */
   const action = useRef(newActionId());
   const bottom = useRef<HTMLDivElement>(null);
-  const fail = useCallback((e: unknown) => toast(e instanceof AppError ? e.message : String(e), "error"), [toast]);
+  const fail = useCallback((e: unknown) => toast(errorText(e), "error"), [toast]);
   const summary = panel?.conversations.find((c) => c.id === conversation) ?? null;
 
-  const load = useCallback(async () => {
-    try {
-      const [p, m, n] = await Promise.all([
-        call(commands.inboxContact(account.id, conversation)),
-        call(commands.inboxThread(account.id, conversation, null)),
-        call(commands.inboxNotes(account.id, conversation)),
-      ]);
-      setPanel(p);
-      setMessages(m);
-      setNotes(n);
-      setOlder(m.length === 100);
-    } catch (e) {
-      fail(e);
-    }
-  }, [account.id, conversation, fail]);
-
+  // The stored draft fills the composer once, from a read made now (not a
+  // cached one); later reads (after each save) do not overwrite the typing.
+  const seeded = useRef(false);
   useEffect(() => {
-    void load();
-    call(commands.usersList()).then(setUsers, fail);
-    call(commands.quickRepliesList(account.id)).then(setReplies, fail);
-    call(commands.inboxDraft(account.id, conversation)).then((d) => setDraft(d ?? ""), fail);
-    call(commands.inboxMarkRead(account.id, conversation)).then(() => onChanged(), fail);
-  }, [load, account.id, conversation, fail]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (seeded.current || !stored.isFetchedAfterMount || stored.isFetching || stored.data === undefined) return;
+    seeded.current = true;
+    setDraft(stored.data ?? "");
+  }, [stored.isFetchedAfterMount, stored.isFetching, stored.data]);
 
   // Keep the draft as it is typed, so closing the app loses nothing.
   useEffect(() => {
-    const id = setTimeout(() => void call(commands.inboxSaveDraft(account.id, conversation, draft)).catch(() => {}), 400);
+    const id = setTimeout(() => void write("inboxSaveDraft", account.id, conversation, draft).catch(() => {}), 400);
     return () => clearTimeout(id);
-  }, [draft, account.id, conversation]);
+  }, [draft, account.id, conversation, write]);
 
-  useFleetEvents((event) => {
-    if (event.kind === "conversation" && event.conversation === conversation) {
-      void load();
-      if (event.new_message) void call(commands.inboxMarkRead(account.id, conversation)).catch(fail);
-    }
-  }, () => void load());
-  // A reply typed on another desktop, or its status once sent from there.
-  useSyncPulls(() => void load());
+  // Opening the conversation reads it, and so does a message arriving while it is open.
+  const newest = messages[messages.length - 1]?.id;
+  const readUpTo = thread.isSuccess ? newest ?? "" : null;
+  useEffect(() => {
+    if (readUpTo !== null) void write("inboxMarkRead", account.id, conversation).catch(fail);
+  }, [readUpTo, account.id, conversation, write, fail]);
 
   // Scroll to the message a search jumped to, or to the newest when one
   // arrives (not when older ones are loaded above).
-  const newest = messages[messages.length - 1]?.id;
   useEffect(() => {
     if (jumpTo) document.getElementById(`m-${jumpTo}`)?.scrollIntoView?.({ block: "center" });
     else bottom.current?.scrollIntoView?.({ block: "end" });
   }, [newest, notes.length, jumpTo]);
 
-  async function loadOlder() {
-    const first = messages[0];
-    if (!first) return;
-    try {
-      const page = await call(commands.inboxThread(account.id, conversation, first.created_at));
-      setMessages((m) => [...page, ...m]);
-      setOlder(page.length === 100);
-    } catch (e) {
-      fail(e);
-    }
+  function loadOlder() {
+    if (older && !thread.isFetchingNextPage) void thread.fetchNextPage();
   }
 
   async function act(run: () => Promise<unknown>) {
     try {
       await run();
-      await load();
-      await onChanged();
     } catch (e) {
       fail(e);
     }
@@ -129,15 +105,14 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
     const id = action.current;
     try {
       if (noteMode) {
-        await call(commands.inboxAddNote(account.id, conversation, id, text));
+        await write("inboxAddNote", account.id, conversation, id, text);
       } else {
-        const now = await call(commands.inboxReply(account.id, conversation, id, text));
+        const now = await write("inboxReply", account.id, conversation, id, text);
         if (!now) toast(t("inbox.queued"));
       }
       if (action.current === id) action.current = newActionId();
       setDraft("");
-      await call(commands.inboxSaveDraft(account.id, conversation, ""));
-      await load();
+      await write("inboxSaveDraft", account.id, conversation, "");
     } catch (e) {
       fail(e);
     }
@@ -169,13 +144,12 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
     });
     const id = action.current;
     try {
-      const now = await call(commands.inboxSendFile(account.id, conversation, id, {
+      const now = await write("inboxSendFile", account.id, conversation, id, {
         name: file.name, mime: file.type || "application/octet-stream", data, caption: draft.trim() || null,
-      }));
+      });
       if (action.current === id) action.current = newActionId();
       setDraft("");
       if (!now) toast(t("inbox.queued"));
-      await load();
     } catch (err) {
       fail(err);
     }
@@ -200,15 +174,15 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
             <div className="thread-actions">
               <span className={`badge owner-${summary.owner}`} data-testid="owner">{t(`inbox.owner.${summary.owner}`)}</span>
               {summary.owner === "bot"
-                ? <button type="button" className="ghost small" onClick={() => void act(() => call(commands.inboxSetOwner(account.id, conversation, "human")))}>{t("inbox.takeOver")}</button>
-                : <button type="button" className="ghost small" onClick={() => void act(() => call(commands.inboxSetOwner(account.id, conversation, "bot")))}>{t("inbox.handBack")}</button>}
+                ? <button type="button" className="ghost small" onClick={() => void act(() => write("inboxSetOwner", account.id, conversation, "human"))}>{t("inbox.takeOver")}</button>
+                : <button type="button" className="ghost small" onClick={() => void act(() => write("inboxSetOwner", account.id, conversation, "bot"))}>{t("inbox.handBack")}</button>}
               <select aria-label={t("inbox.assignee")} value={summary.assignee_id ?? ""}
-                onChange={(e) => void act(() => call(commands.inboxAssign(account.id, conversation, e.target.value || null)))}>
+                onChange={(e) => void act(() => write("inboxAssign", account.id, conversation, e.target.value || null))}>
                 <option value="">{t("inbox.unassigned")}</option>
                 {users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
               </select>
               <select aria-label={t("inbox.statusFilter")} value={summary.status}
-                onChange={(e) => void act(() => call(commands.inboxSetStatus(account.id, conversation, e.target.value as ConversationStatus)))}>
+                onChange={(e) => void act(() => write("inboxSetStatus", account.id, conversation, e.target.value as ConversationStatus))}>
                 <option value="open">{t("inbox.conv.open")}</option>
                 <option value="pending">{t("inbox.conv.pending")}</option>
                 <option value="resolved">{t("inbox.conv.resolved")}</option>
@@ -217,8 +191,8 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
           </header>
         )}
         <div className="bubbles" role="log" aria-label={t("inbox.title")}
-          onScroll={(e) => { if (older && e.currentTarget.scrollTop === 0 && messages.length > 0) void loadOlder(); }}>
-          {older && messages.length > 0 && <button type="button" className="ghost small older" onClick={() => void loadOlder()}>{t("inbox.older")}</button>}
+          onScroll={(e) => { if (older && e.currentTarget.scrollTop === 0 && messages.length > 0) loadOlder(); }}>
+          {older && messages.length > 0 && <button type="button" className="ghost small older" onClick={loadOlder}>{t("inbox.older")}</button>}
           {items.map((item) => {
             const day = dayKey(item.at);
             const separator = day !== lastDay ? <div className="day" key={`d-${day}`}>{formatDate(item.at, lang)}</div> : null;
@@ -288,7 +262,7 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
             <p>
               <span className="badge opted-out" data-testid="opted-out">{t("contacts.optedOut")}</span>{" "}
               <span className="muted small">{t("contacts.optedOutHint")}</span>{" "}
-              <button type="button" className="ghost small" onClick={() => void act(() => call(commands.contactsSetOptOut(account.id, panel.contact.id, false)))}>{t("contacts.optIn")}</button>
+              <button type="button" className="ghost small" onClick={() => void act(() => write("contactsSetOptOut", account.id, panel.contact.id, false))}>{t("contacts.optIn")}</button>
             </p>
           )}
           <ContactTags key={panel.contact.id} contact={panel.contact.id} />
@@ -313,14 +287,9 @@ export function Thread({ conversation, jumpTo, onChanged, onOpen }: {
 function Body({ message: m }: { message: Message }) {
   const { t } = useI18n();
   const { account } = useApp();
-  const [url, setUrl] = useState<string | null>(null);
   const hasFile = m.media_path !== null && ["image", "audio", "document"].includes(m.kind);
-  useEffect(() => {
-    if (!hasFile) return;
-    let live = true;
-    call(commands.inboxMedia(account.id, m.id)).then((u) => live && setUrl(u), () => {});
-    return () => { live = false; };
-  }, [hasFile, account.id, m.id]);
+  // A file that cannot be read shows as its kind, without a toast per bubble.
+  const url = useCommand("inboxMedia", [account.id, m.id], { enabled: hasFile, inline: true }).data ?? null;
 
   if (m.kind === "location") {
     const [lat, lng] = m.body.split(",");

@@ -1,9 +1,13 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { useI18n } from "../../i18n";
-import { AppError, call, commands, type ParkedChange } from "../../ipc/call";
+import type { ParkedChange } from "../../ipc/call";
+import { errorText } from "../../ipc/errorText";
+import { useCommand, useWrite } from "../../data/commands";
+import { PARKED_KEY } from "../../data/sync";
 
 interface Props {
-  /** How many the engine counts (its status): the list reloads when it moves. */
+  /** How many the engine counts (its status): the list is asked while there are some (and again when it moves, data/sync.ts). */
   count: number;
 }
 
@@ -13,31 +17,24 @@ interface Props {
  * way to send them again once the reason is fixed.
  */
 export function ParkedChanges({ count }: Props) {
-  const { t, lang } = useI18n();
-  const [rows, setRows] = useState<ParkedChange[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const { t } = useI18n();
+  const client = useQueryClient();
+  const write = useWrite();
+  const parked = useCommand("syncParked", [], { enabled: count > 0, inline: true });
+  const rows = count > 0 ? parked.data ?? [] : [];
+  const [failed, setFailed] = useState<string | null>(null);
+  const error = failed ?? (count > 0 && parked.error ? errorText(parked.error) : null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    let cancelled = false;
-    if (count === 0) {
-      setRows([]);
-      return;
-    }
-    call(commands.syncParked())
-      .then((list) => { if (!cancelled) setRows(list); })
-      .catch((e) => { if (!cancelled) setError(e instanceof AppError ? e.message : String(e)); });
-    return () => { cancelled = true; };
-  }, [count, lang]);
 
   async function retry() {
     setBusy(true);
-    setError(null);
+    setFailed(null);
     try {
-      await call(commands.syncRetryParked());
-      setRows([]);
+      await write("syncRetryParked");
+      // Back in the outbox: none are parked until the engine says otherwise.
+      client.setQueryData<ParkedChange[]>(PARKED_KEY, []);
     } catch (e) {
-      setError(e instanceof AppError ? e.message : String(e));
+      setFailed(errorText(e));
     } finally {
       setBusy(false);
     }

@@ -1,0 +1,127 @@
+// Which command reads and which writes which table: the one listing the data
+// layer follows. A `changed` event for a table refetches the queries of the
+// commands listed under it; a write through `useWrite` refetches the tables it
+// lists. tests/unit/data-tables.test.ts checks that every command of
+// bindings.ts is classified here, so a new one cannot be forgotten.
+import type { commands } from "../ipc/bindings";
+import type { Table } from "./change";
+
+export type CommandName = keyof typeof commands;
+
+/** Table → the read commands whose results come from its rows. */
+export const DEPENDENTS = {
+  accounts: ["accountsList"],
+  contacts: ["contactsList", "contactsCount", "inboxList", "inboxGet", "inboxSearch", "inboxContact", "campaignsPreview"],
+  tags: ["tagsList", "tagsOfContact"],
+  custom_fields: ["fieldsList", "fieldsOfContact", "contactsList", "contactsCount", "campaignsPreview", "campaignsCheckMessage"],
+  segments: ["segmentsList"],
+  contact_tags: ["contactsList", "contactsCount", "tagsOfContact"],
+  contact_fields: ["contactsList", "contactsCount", "fieldsOfContact", "campaignsPreview"],
+  instances: ["numbersList", "inboxList", "inboxGet", "inboxContact"],
+  // Contacts filter on their last message, so both lists follow the inbox.
+  conversations: ["inboxList", "inboxGet", "inboxSearch", "inboxContact", "contactsList", "contactsCount"],
+  messages: ["inboxThread", "inboxList", "inboxGet", "inboxSearch", "contactsList", "contactsCount", "campaignsTimeline"],
+  notes: ["inboxNotes", "inboxSearch"],
+  drafts: ["inboxDraft"],
+  quick_replies: ["quickRepliesList"],
+  audit_log: ["auditList"],
+  campaigns: ["campaignsList", "campaignsGet"],
+  campaign_recipients: ["campaignsList", "campaignsGet", "campaignsTimeline"],
+  campaign_files: ["campaignsList", "campaignsGet"],
+  // Names of assignees and note authors are joined in.
+  users: ["usersList", "usersMe", "inboxList", "inboxGet", "inboxContact", "inboxNotes", "auditList"],
+  // Who "I" am is a setting, and the inbox's "Minhas" depends on it.
+  settings: ["usersMe", "inboxList"],
+} as const satisfies Record<Table, readonly CommandName[]>;
+
+/** Reads refetched from the `sync` event (the engine's own state), not from a table. */
+export const SYNC_READS = ["syncStatus", "syncParked"] as const satisfies readonly CommandName[];
+
+/**
+ * Reads made once and never refetched: the app's start, and a message's
+ * media (a stored file does not change, and refetching every bubble's
+ * `data:` URL on each new message would be heavy).
+ */
+export const ONCE_READS = ["appStart", "inboxMedia"] as const satisfies readonly CommandName[];
+
+export type ReadCommand = (typeof DEPENDENTS)[Table][number] | (typeof SYNC_READS)[number] | (typeof ONCE_READS)[number];
+
+/** Commands called directly (writes and actions) → the tables they write. */
+export const WRITES = {
+  settingsSetLanguage: ["settings"],
+  accountsCreate: ["accounts"],
+  accountsUpdate: ["accounts"],
+  accountsSetArchived: ["accounts"],
+  contactsCreate: ["contacts"],
+  contactsUpdate: ["contacts"],
+  contactsDelete: ["contacts", "contact_tags", "contact_fields"],
+  contactsSetOptOut: ["contacts"],
+  numbersCreate: ["instances"],
+  // Removing a number deletes its conversations on this computer.
+  numbersAct: ["instances", "conversations", "messages"],
+  numbersPairingCode: [],
+  numbersSimulate: ["instances", "contacts", "conversations", "messages"],
+  inboxReply: ["messages", "conversations"],
+  inboxSendFile: ["messages", "conversations"],
+  inboxMarkRead: ["conversations"],
+  inboxAssign: ["conversations"],
+  inboxSetStatus: ["conversations"],
+  inboxSetOwner: ["conversations"],
+  inboxAddNote: ["notes"],
+  inboxSaveDraft: ["drafts"],
+  tagsCreate: ["tags"],
+  tagsDelete: ["tags", "contact_tags"],
+  tagsApply: ["contact_tags"],
+  tagsApplySelection: ["contact_tags"],
+  fieldsCreate: ["custom_fields"],
+  // Options taken out of a choice field clear the values that used them.
+  fieldsUpdate: ["custom_fields", "contact_fields"],
+  fieldsDelete: ["custom_fields", "contact_fields"],
+  fieldsSetValues: ["contact_fields"],
+  contactsDeleteSelection: ["contacts", "contact_tags", "contact_fields"],
+  segmentsCreate: ["segments"],
+  segmentsUpdate: ["segments"],
+  segmentsDelete: ["segments"],
+  contactsImportPick: [],
+  contactsImportRun: ["contacts", "contact_tags", "contact_fields", "tags"],
+  contactsImportRejected: [],
+  contactsExport: [],
+  contactsLgpdExport: ["audit_log"],
+  contactsErase: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "notes", "drafts", "audit_log", "campaign_recipients"],
+  quickRepliesCreate: ["quick_replies"],
+  quickRepliesUpdate: ["quick_replies"],
+  quickRepliesDelete: ["quick_replies"],
+  usersCreate: ["users"],
+  usersSetMe: ["settings"],
+  campaignsCreate: ["campaigns", "campaign_recipients", "campaign_files"],
+  campaignsSetStatus: ["campaigns", "campaign_recipients"],
+  campaignsSetPacing: ["campaigns"],
+  campaignsExport: [],
+  campaignsTestSend: ["messages", "conversations"],
+  syncTest: [],
+  syncSave: ["settings"],
+  syncDisconnect: ["settings"],
+  syncNow: [],
+  syncRetryParked: [],
+} as const satisfies Partial<Record<CommandName, readonly Table[]>>;
+
+export type WriteCommand = keyof typeof WRITES;
+
+/**
+ * Commands whose first argument is not the account: their queries are the
+ * agency's (key account null) and a change of any account may concern them.
+ */
+export const AGENCY_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
+  "appStart", "settingsSetLanguage", "accountsList", "accountsCreate", "accountsUpdate", "accountsSetArchived",
+  "usersList", "usersCreate", "usersMe", "usersSetMe",
+  "syncStatus", "syncTest", "syncSave", "syncDisconnect", "syncNow", "syncParked", "syncRetryParked",
+]);
+
+const readers = new Map<Table, ReadonlySet<string>>(
+  (Object.entries(DEPENDENTS) as [Table, readonly string[]][]).map(([table, list]) => [table, new Set(list)]),
+);
+
+/** The read commands whose queries a change of `table` makes stale. */
+export function readersOf(table: Table): ReadonlySet<string> {
+  return readers.get(table) ?? new Set();
+}
