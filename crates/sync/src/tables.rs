@@ -69,9 +69,10 @@ pub enum Push {
 /// [`Push::Append`] records none: its rows never change).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Updates {
-    /// Every update, also one that changed only a local-only column
-    /// (conversations.assignee_id, messages.attempts): the row is pushed
-    /// again with a new clock (docs/sync.md, "Known limits").
+    /// Every update, also one that changed no synced value (it wrote the
+    /// values the row had, or only a local-only column such as a tag's
+    /// name_folded): the row is pushed again with a new clock (docs/sync.md,
+    /// "Known limits").
     Every,
     /// Only an update that changed a synced column other than the primary
     /// key and the account: campaigns.recipients_removed, this desktop's own
