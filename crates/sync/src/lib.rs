@@ -7,7 +7,7 @@
 //! hold the owner's credentials beyond one CLI command, never store a password
 //! outside the credential store, and never let a client-chosen setting decide
 //! what an operator may see. On top of it, the sync engine: a local outbox
-//! filled by triggers (migrations/sqlite/0007), [`push`], [`pull`], and the
+//! filled by triggers generated from the table catalog ([`triggers`]), [`push`], [`pull`], and the
 //! [`engine`] task that runs them with LISTEN/NOTIFY and backoff (docs/sync.md).
 
 pub mod connection;
@@ -32,6 +32,7 @@ pub mod sync_error;
 pub mod tables;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
+pub mod triggers;
 
 use sqlx::migrate::Migrator;
 

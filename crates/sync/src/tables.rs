@@ -1,7 +1,8 @@
 //! What the sync engine knows about each synced table: its columns, key,
 //! parents and how it is written remotely. Push and pull are generic over
-//! these descriptions, so syncing another table is one entry here (plus its
-//! triggers in a SQLite migration), not new code.
+//! these descriptions, so syncing another table is one entry here, not new
+//! code; its SQLite outbox triggers are generated from the entry too
+//! ([`crate::triggers`], one generated migration; docs/sync.md).
 
 use sqlx::Row;
 use uuid::Uuid;
@@ -64,6 +65,40 @@ pub enum Push {
     Append,
 }
 
+/// Which local updates of a row its outbox trigger records (a table that is
+/// [`Push::Append`] records none: its rows never change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Updates {
+    /// Every update, also one that changed no synced value (it wrote the
+    /// values the row had, or only a local-only column such as a tag's
+    /// name_folded): the row is pushed again with a new clock (docs/sync.md,
+    /// "Known limits").
+    Every,
+    /// Only an update that changed a synced column other than the primary
+    /// key and the account: campaigns.recipients_removed, this desktop's own
+    /// count that a trigger moves at every recipient deleted, is no change.
+    OfSynced,
+    /// Only an update that changed one of these columns: an instance's
+    /// status write (many an hour, never synced) moves updated_at too, so
+    /// "a synced column changed" would record every one of them.
+    Of(&'static [&'static str]),
+}
+
+/// Which local deletes of a row its outbox trigger records as a tombstone.
+/// Either way, none whose account is gone here: deleting an account locally
+/// is this desktop no longer holding it (migrations/sqlite/0007).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deletes {
+    /// Every delete, also one cascaded from a parent's: the server keeps a
+    /// tombstoned parent's rows as they are, so they get their own
+    /// tombstones (an erased contact's conversations and messages go there too).
+    Every,
+    /// Only a delete of the row on its own, while its `parents` are still
+    /// here: a deleted campaign or contact is one tombstone that each
+    /// desktop cascades locally, not one more per recipient (0011).
+    Alone,
+}
+
 /// One synced table.
 #[derive(Debug)]
 pub struct SyncTable {
@@ -88,6 +123,12 @@ pub struct SyncTable {
     /// of the row only with a later row clock (contacts' opt-out,
     /// migrations/sqlite/0016 and postgres/0009; docs/sync.md).
     pub own_clock: Option<(&'static str, &'static str)>,
+    /// Which local updates are changes for the server (the outbox triggers,
+    /// generated from this catalog by [`crate::triggers`]).
+    pub updates: Updates,
+    /// Which local deletes are changes for the server (only for
+    /// [`Push::Upsert`]: the others keep no tombstones and record no delete).
+    pub deletes: Deletes,
     pub push: Push,
 }
 
@@ -113,6 +154,8 @@ pub static TABLES: &[SyncTable] = &[
         parents: &[],
         folded: None,
         own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
         push: Push::UpdateOnly(&[
             "name",
             "phone",
@@ -141,6 +184,8 @@ pub static TABLES: &[SyncTable] = &[
         folded: Some(("name_folded", "name")),
         // An opt-out is never lost to an unrelated edit of the row (LGPD).
         own_clock: Some(("opted_out_at", "opted_out_hlc")),
+        updates: Updates::Every,
+        deletes: Deletes::Every,
         push: Push::Upsert,
     },
     SyncTable {
@@ -160,6 +205,8 @@ pub static TABLES: &[SyncTable] = &[
         // local tag ("VIP" for "vip") is refused as a conflict, not a second tag.
         folded: Some(("name_folded", "name")),
         own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
         push: Push::Upsert,
     },
     SyncTable {
@@ -179,6 +226,8 @@ pub static TABLES: &[SyncTable] = &[
         parents: &[],
         folded: None,
         own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
         push: Push::Upsert,
     },
     SyncTable {
@@ -197,6 +246,8 @@ pub static TABLES: &[SyncTable] = &[
         parents: &[],
         folded: None,
         own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
         push: Push::Upsert,
     },
     SyncTable {
@@ -213,6 +264,8 @@ pub static TABLES: &[SyncTable] = &[
         parents: &[("contact_id", "contacts"), ("tag_id", "tags")],
         folded: None,
         own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
         push: Push::Upsert,
     },
     SyncTable {
@@ -230,6 +283,8 @@ pub static TABLES: &[SyncTable] = &[
         parents: &[("contact_id", "contacts"), ("field_id", "custom_fields")],
         folded: None,
         own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
         push: Push::Upsert,
     },
     // The inbox (migrations/sqlite/0010). Per-desktop columns stay out:
@@ -251,6 +306,8 @@ pub static TABLES: &[SyncTable] = &[
         parents: &[],
         folded: None,
         own_clock: None,
+        updates: Updates::Of(&["name", "kind", "phone"]),
+        deletes: Deletes::Every,
         push: Push::Upsert,
     },
     SyncTable {
@@ -274,6 +331,8 @@ pub static TABLES: &[SyncTable] = &[
         parents: &[("contact_id", "contacts"), ("instance_id", "instances")],
         folded: None,
         own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
         push: Push::Upsert,
     },
     SyncTable {
@@ -307,6 +366,8 @@ pub static TABLES: &[SyncTable] = &[
         ],
         folded: None,
         own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
         push: Push::Upsert,
     },
     SyncTable {
@@ -324,6 +385,8 @@ pub static TABLES: &[SyncTable] = &[
         parents: &[("conversation_id", "conversations")],
         folded: None,
         own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
         push: Push::Upsert,
     },
     SyncTable {
@@ -342,6 +405,8 @@ pub static TABLES: &[SyncTable] = &[
         parents: &[],
         folded: None,
         own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
         push: Push::Upsert,
     },
     // The audit log (migrations/sqlite/0012): written once, by the desktop
@@ -363,6 +428,8 @@ pub static TABLES: &[SyncTable] = &[
         parents: &[],
         folded: None,
         own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
         push: Push::Append,
     },
     // Campaigns (migrations/sqlite/0011). Not synced: recipients_removed,
@@ -393,6 +460,8 @@ pub static TABLES: &[SyncTable] = &[
         parents: &[],
         folded: None,
         own_clock: None,
+        updates: Updates::OfSynced,
+        deletes: Deletes::Every,
         push: Push::Upsert,
     },
     SyncTable {
@@ -414,6 +483,8 @@ pub static TABLES: &[SyncTable] = &[
         parents: &[("campaign_id", "campaigns"), ("contact_id", "contacts")],
         folded: None,
         own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Alone,
         push: Push::Upsert,
     },
     SyncTable {
@@ -432,6 +503,8 @@ pub static TABLES: &[SyncTable] = &[
         parents: &[("campaign_id", "campaigns")],
         folded: None,
         own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Alone,
         push: Push::Upsert,
     },
 ];

@@ -21,4 +21,5 @@ mod sync_notify;
 mod sync_opt_out;
 mod sync_sigkill;
 mod sync_unstuck;
+mod triggers;
 mod versions;
