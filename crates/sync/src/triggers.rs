@@ -44,7 +44,8 @@ const NOW_MS: &str = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGE
 
 /// The clock's tick (wall time if it moved ahead, else counter + 1; at
 /// 99999 the next ms). The core ticks it the same way where it turns the
-/// triggers off for a bulk write (store/sync_outbox.rs, `TICK`).
+/// triggers off for a bulk write (`zapdesk_core::store::CLOCK_TICK`; a test
+/// holds the two to one text).
 fn tick() -> String {
     format!(
         "    UPDATE sync_clock SET\n        counter = CASE WHEN {NOW_MS} > ms THEN 0 WHEN counter >= 99999 THEN 0 ELSE counter + 1 END,\n        ms = CASE WHEN {NOW_MS} > ms THEN {NOW_MS} WHEN counter >= 99999 THEN ms + 1 ELSE ms END;\n"
@@ -294,6 +295,14 @@ mod tests {
             .unwrap();
         let create = text.find("CREATE TRIGGER tags_sync_delete").unwrap();
         assert!(drop < create);
+    }
+
+    #[test]
+    fn the_core_ticks_the_clock_as_the_triggers_do() {
+        assert_eq!(
+            normalize(&format!("{};", zapdesk_core::store::CLOCK_TICK)),
+            normalize(&tick())
+        );
     }
 
     #[test]

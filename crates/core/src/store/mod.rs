@@ -22,8 +22,8 @@ use tokio::sync::watch;
 
 pub use error::StoreError;
 pub use migrate::{MIGRATOR, latest_version};
-pub use sync_outbox::compact_outbox;
 use sync_outbox::watch_outbox;
+pub use sync_outbox::{CLOCK_TICK, compact_outbox};
 pub(crate) use sync_outbox::{quiet, record_recipients};
 
 /// File name of the database inside the data folder.
