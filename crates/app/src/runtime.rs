@@ -179,7 +179,7 @@ impl App {
         inner
             .closed
             .get_or_init(|| async {
-                inner.campaigns.stop();
+                inner.campaigns.stop_and_wait().await;
                 (inner.stage)(Stage::CampaignsStopped);
                 // The flow runner (when it comes) stops here: after campaigns,
                 // before the numbers it sends through.

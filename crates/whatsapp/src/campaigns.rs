@@ -31,7 +31,8 @@ pub type Progress = Arc<dyn Fn(AccountId) + Send + Sync>;
 /// The handle of the running task.
 pub struct CampaignRunner {
     wake: Arc<Notify>,
-    task: tokio::task::JoinHandle<()>,
+    // Taken by `stop_and_wait`, which awaits the task's end.
+    task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl CampaignRunner {
@@ -44,12 +45,30 @@ impl CampaignRunner {
     pub fn spawn_reporting(fleet: Arc<Fleet>, progress: Progress) -> CampaignRunner {
         let wake = Arc::new(Notify::new());
         let task = tokio::spawn(run(fleet, Arc::clone(&wake), progress));
-        CampaignRunner { wake, task }
+        CampaignRunner {
+            wake,
+            task: std::sync::Mutex::new(Some(task)),
+        }
     }
 
-    /// Whether the task has ended (after [`CampaignRunner::stop`]).
+    fn task(&self) -> std::sync::MutexGuard<'_, Option<tokio::task::JoinHandle<()>>> {
+        self.task.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether the task has ended.
     pub fn is_stopped(&self) -> bool {
-        self.task.is_finished()
+        self.task().as_ref().is_none_or(|t| t.is_finished())
+    }
+
+    /// Stops the task and returns once it has ended: no step runs after
+    /// this (the app stops the numbers next).
+    pub async fn stop_and_wait(&self) {
+        let task = self.task().take();
+        if let Some(task) = task {
+            task.abort();
+            // Cancelled (or, had it panicked, ended): either way, gone.
+            let _ = task.await;
+        }
     }
 
     /// A campaign was created, resumed or re-paced: look again now.
@@ -63,7 +82,9 @@ impl CampaignRunner {
     }
 
     pub fn stop(&self) {
-        self.task.abort();
+        if let Some(task) = self.task().as_ref() {
+            task.abort();
+        }
     }
 }
 
@@ -84,7 +105,7 @@ impl CampaignWaker {
 
 impl Drop for CampaignRunner {
     fn drop(&mut self) {
-        self.task.abort();
+        self.stop();
     }
 }
 
