@@ -261,7 +261,6 @@ fn stop_on_signal(app: tauri::AppHandle, running: App) {
 mod tests {
     use super::data_dir_flag;
     use std::path::PathBuf;
-    use std::sync::Arc;
 
     fn args(list: &[&str]) -> impl Iterator<Item = String> {
         list.iter()

@@ -220,10 +220,11 @@ pub fn chromiums_of(dir: &Path, number: InstanceId) -> Vec<u32> {
             continue;
         };
         let args = String::from_utf8_lossy(&cmdline);
-        if args.split('\0').any(|a| a == needle) && !args.contains("--type=") {
-            if let Some(pid) = entry.file_name().to_str().and_then(|p| p.parse().ok()) {
-                found.push(pid);
-            }
+        if args.split('\0').any(|a| a == needle)
+            && !args.contains("--type=")
+            && let Some(pid) = entry.file_name().to_str().and_then(|p| p.parse().ok())
+        {
+            found.push(pid);
         }
     }
     found
