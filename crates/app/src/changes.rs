@@ -98,3 +98,58 @@ pub(crate) fn follow_sync_pulls(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::sync::Mutex;
+    use std::sync::mpsc::{Receiver, channel};
+    use std::time::Duration;
+
+    use super::*;
+
+    const WAIT: Duration = Duration::from_secs(10);
+
+    fn of(table: Table) -> Change {
+        Change {
+            account: None,
+            table,
+        }
+    }
+
+    /// Changes that queue while the sink is busy reach it once each, in the
+    /// order first seen; what arrives later is a burst of its own.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_burst_reaches_the_sink_once_per_change() {
+        let (entered_tx, entered) = channel::<()>();
+        let (gate_tx, gate) = channel::<()>();
+        let (got_tx, got) = channel::<Change>();
+        let gate: Mutex<Option<Receiver<()>>> = Mutex::new(Some(gate));
+        let changes = Changes::spawn(Arc::new(move |change| {
+            // The first change holds the sink until the test has queued more.
+            if let Some(gate) = gate.lock().unwrap().take() {
+                entered_tx.send(()).unwrap();
+                gate.recv().unwrap();
+            }
+            got_tx.send(change).unwrap();
+        }));
+        changes.tables(None, &[Table::Contacts]);
+        entered.recv_timeout(WAIT).unwrap();
+        changes.tables(None, &[Table::Messages, Table::Messages, Table::Contacts]);
+        changes.tables(None, &[Table::Messages]);
+        gate_tx.send(()).unwrap();
+        let first: Vec<Change> = (0..3).map(|_| got.recv_timeout(WAIT).unwrap()).collect();
+        assert_eq!(
+            first,
+            [
+                of(Table::Contacts),
+                of(Table::Messages),
+                of(Table::Contacts)
+            ]
+        );
+        // Nothing else was left of that burst: the next change is the next seen.
+        changes.tables(None, &[Table::Tags]);
+        assert_eq!(got.recv_timeout(WAIT).unwrap(), of(Table::Tags));
+    }
+}
