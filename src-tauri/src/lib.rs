@@ -188,9 +188,12 @@ pub fn run() {
             // Opening can fail (a database from a newer ZapDesk, a second copy
             // of the app); the UI then shows why instead of the app vanishing.
             let state = tauri::async_runtime::block_on(AppState::open(dir, host(app.handle())));
-            if let Ok(running) = state.app() {
+            let running = state.app().ok().cloned();
+            // Managed before anything runs: the fleet's events (notifications)
+            // read the state.
+            app.manage(state);
+            if let Some(running) = running {
                 stop_on_signal(app.handle().clone(), running.clone());
-                let running = running.clone();
                 // Setup runs outside the async runtime: the start goes in a task,
                 // and the window shows while sync resumes.
                 tauri::async_runtime::spawn(async move {
@@ -204,7 +207,6 @@ pub fn run() {
                     }
                 });
             }
-            app.manage(state);
             Ok(())
         })
         .build(tauri::generate_context!("../tauri.conf.json"));
