@@ -1,17 +1,19 @@
 //! ZapDesk's desktop shell: a Tauri window around the web UI, and commands that
-//! delegate to `zapdesk-core`. Nothing here decides anything a test would want
-//! to check; that lives in the core.
+//! delegate to `zapdesk-app` (the running app) or, for one read, to
+//! `zapdesk-core`. Nothing here decides anything a test would want to check;
+//! that lives in the app crate and the core.
 
 mod commands;
 mod error;
 mod notify;
 mod state;
-mod sync;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tauri::{Emitter, Manager};
 use tauri_specta::{Builder, ErrorHandlingMode, collect_commands};
+use zapdesk_app::{App, Host, Scope};
 
 pub use error::IpcError;
 use state::AppState;
@@ -109,6 +111,8 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
         .typ::<zapdesk_core::import::ImportProgress>()
         // Pushed as the `sync` event whenever the connection or its status changes.
         .typ::<zapdesk_sync::SyncView>()
+        // Pushed as the `changed` event: tables another writer changed.
+        .typ::<zapdesk_core::changes::Change>()
         .error_handling(ErrorHandlingMode::Result)
         // One TypeScript type per Rust type, instead of separate
         // `_Serialize`/`_Deserialize` variants that are identical here.
@@ -134,6 +138,37 @@ fn data_dir_flag(args: impl Iterator<Item = String>) -> Option<PathBuf> {
 /// Name of the event that carries [`zapdesk_whatsapp::fleet::FleetEvent`]s to the UI.
 pub const FLEET_EVENT: &str = "fleet";
 
+/// Name of the event that carries [`zapdesk_sync::SyncView`]s to the UI.
+pub const SYNC_EVENT: &str = "sync";
+
+/// Name of the event that carries [`zapdesk_core::changes::Change`]s to the
+/// UI: its data layer refetches what shows the table.
+pub const CHANGED_EVENT: &str = "changed";
+
+/// What the running app tells the window.
+fn host(handle: &tauri::AppHandle) -> Host {
+    let (fleet, sync, changed) = (handle.clone(), handle.clone(), handle.clone());
+    Host {
+        fleet: Arc::new(move |event| {
+            if let Err(e) = fleet.emit(FLEET_EVENT, &event) {
+                tracing::warn!("event not delivered to the UI: {e}");
+            }
+            notify::on_fleet_event(&fleet, &event);
+        }),
+        sync: Arc::new(move |view| {
+            if let Err(e) = sync.emit(SYNC_EVENT, view) {
+                tracing::warn!("sync event not delivered to the UI: {e}");
+            }
+        }),
+        changed: Arc::new(move |change| {
+            if let Err(e) = changed.emit(CHANGED_EVENT, change) {
+                tracing::warn!("change not delivered to the UI: {e}");
+            }
+        }),
+        stage: Arc::new(|stage| tracing::info!("app: {stage:?}")),
+    }
+}
+
 /// Starts the app; returns when the last window closes.
 pub fn run() {
     let builder = commands_builder();
@@ -150,22 +185,28 @@ pub fn run() {
                 zapdesk_core::data_dir::from_env().as_deref(),
                 || default_dir.unwrap_or_else(zapdesk_core::data_dir::platform_default),
             );
-            let handle = app.handle().clone();
-            let sink: zapdesk_whatsapp::fleet::Sink = std::sync::Arc::new(move |event| {
-                if let Err(e) = handle.emit(FLEET_EVENT, &event) {
-                    tracing::warn!("event not delivered to the UI: {e}");
-                }
-                notify::on_fleet_event(&handle, &event);
-            });
             // Opening can fail (a database from a newer ZapDesk, a second copy
             // of the app); the UI then shows why instead of the app vanishing.
-            let state = tauri::async_runtime::block_on(AppState::open(dir, sink));
-            if let Ok(fleet) = state.fleet() {
-                stop_on_signal(app.handle().clone(), std::sync::Arc::clone(fleet));
-            }
-            // Also restarts the numbers, once the server says which are ours.
-            sync::start(app.handle(), &state);
+            let state = tauri::async_runtime::block_on(AppState::open(dir, host(app.handle())));
+            let running = state.app().ok().cloned();
+            // Managed before anything runs: the fleet's events (notifications)
+            // read the state.
             app.manage(state);
+            if let Some(running) = running {
+                stop_on_signal(app.handle().clone(), running.clone());
+                // Setup runs outside the async runtime: the start goes in a task,
+                // and the window shows while sync resumes.
+                tauri::async_runtime::spawn(async move {
+                    match running.start(Scope::All).await {
+                        Ok(started) => {
+                            if let Err(e) = started.sync {
+                                tracing::error!("resuming sync: {e}");
+                            }
+                        }
+                        Err(e) => tracing::error!("restarting numbers: {e}"),
+                    }
+                });
+            }
             Ok(())
         })
         .build(tauri::generate_context!("../tauri.conf.json"));
@@ -178,15 +219,11 @@ pub fn run() {
     };
     app.run(|app, event| {
         if let tauri::RunEvent::Exit = event
-            && let Ok(fleet) = app.state::<AppState>().fleet()
+            && let Ok(running) = app.state::<AppState>().app()
         {
-            // Close every Chromium cleanly; `autostart` keeps what runs next
-            // time. Before sync stops: the numbers' leases are released
-            // through it, so another desktop can take them over at once.
-            tauri::async_runtime::block_on(fleet.shutdown());
-        }
-        if let tauri::RunEvent::Exit = event {
-            sync::shutdown(app);
+            // Campaigns, then the numbers (every Chromium closed, leases
+            // released), then sync; `autostart` keeps what runs next time.
+            tauri::async_runtime::block_on(running.shutdown());
         }
     });
 }
@@ -194,7 +231,7 @@ pub fn run() {
 /// A terminate signal (logout of the desktop session, `kill`, a test driver
 /// ending its session) closes every Chromium before the app exits, as closing
 /// the window does.
-fn stop_on_signal(app: tauri::AppHandle, fleet: std::sync::Arc<zapdesk_whatsapp::fleet::Fleet>) {
+fn stop_on_signal(app: tauri::AppHandle, running: App) {
     tauri::async_runtime::spawn(async move {
         #[cfg(unix)]
         {
@@ -216,7 +253,8 @@ fn stop_on_signal(app: tauri::AppHandle, fleet: std::sync::Arc<zapdesk_whatsapp:
                 return;
             }
         }
-        fleet.shutdown().await;
+        // The exit event that follows finds it done.
+        running.shutdown().await;
         app.exit(0);
     });
 }

@@ -3,11 +3,12 @@
 use std::sync::Arc;
 
 use clap::Subcommand;
+use zapdesk_app::{App, Host, Scope};
 use zapdesk_core::domain::InstanceKind;
 use zapdesk_core::instances::{self, Instance, NumberInput};
-use zapdesk_core::{AccountId, InstanceId, Store, UserError, data_dir};
-use zapdesk_sync::{SyncRunner, SyncState, SyncStatus, SyncView};
-use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, FleetEvent};
+use zapdesk_core::{AccountId, InstanceId, Store, UserError};
+use zapdesk_sync::{SyncState, SyncStatus, SyncView};
+use zapdesk_whatsapp::fleet::FleetEvent;
 use zapdesk_whatsapp::status::Status;
 
 use crate::output::{Failure, json, table};
@@ -104,13 +105,15 @@ fn render(list: &[Instance]) -> String {
 
 /// Runs the numbers marked to run (of one account, or all) until Ctrl-C,
 /// storing what they receive and sending what the outbox holds, printing
-/// one line per event (JSON lines with `--json`).
+/// one line per event (JSON lines with `--json`). Started and stopped by the
+/// app runtime, in the window's order: sync (when a connection was saved in
+/// the app) first, so shared numbers run only with their lease and replies
+/// typed on other desktops are sent from here; campaigns too.
 pub async fn serve(
     store: &Store,
     account: Option<AccountId>,
     as_json: bool,
 ) -> Result<String, Failure> {
-    let _lock = data_dir::lock(store.data_dir())?;
     let names: std::collections::HashMap<InstanceId, String> = match account {
         Some(account) => instances::list(store, account)
             .await?
@@ -130,46 +133,29 @@ pub async fn serve(
             all
         }
     };
-    let sink = Arc::new(move |event: FleetEvent| print_event(&event, &names, as_json));
-    let fleet = Fleet::new(
-        store.clone(),
-        FleetConfig::new(store.data_dir().to_path_buf()),
-        sink,
-    );
-    // Syncs with the agency's server when a connection was saved (in the
-    // app), as the app does: shared numbers run only with their lease, and
-    // replies typed on other desktops are sent from here.
-    let sync = Arc::new(SyncRunner::new(store.clone(), Arc::new(report_sync)));
-    fleet.set_leases(sync.clone());
-    fleet.follow(sync.pulled());
-    let lang = zapdesk_core::settings::language(store)
-        .await
-        .unwrap_or_default();
-    if let Err(e) = sync.resume(lang).await {
+    let host = Host {
+        fleet: Arc::new(move |event: FleetEvent| print_event(&event, &names, as_json)),
+        sync: Arc::new(report_sync),
+        ..Host::silent()
+    };
+    let app = App::open(store.data_dir(), host).await?;
+    let scope = account.map_or(Scope::All, Scope::Account);
+    let started = match app.start(scope).await {
+        Ok(started) => started,
+        Err(e) => {
+            app.shutdown().await;
+            return Err(e.into());
+        }
+    };
+    if let Err(e) = &started.sync {
+        let lang = zapdesk_core::settings::language(store)
+            .await
+            .unwrap_or_default();
         eprintln!("sync: {}", e.message(lang));
     }
-    let started = match account {
-        Some(account) => {
-            let mut n = 0;
-            for number in instances::list(store, account).await? {
-                if number.autostart {
-                    fleet.start(account, number.id).await?;
-                    n += 1;
-                }
-            }
-            n
-        }
-        None => fleet.resume().await?,
-    };
-    // Campaigns are sent by whoever runs the numbers: here, the same as the app.
-    let runner = zapdesk_whatsapp::campaigns::CampaignRunner::spawn(Arc::clone(&fleet));
-    runner.waker().follow(sync.pulled());
-    eprintln!("serving {started} number(s); Ctrl-C stops");
+    eprintln!("serving {} number(s); Ctrl-C stops", started.numbers);
     let _ = tokio::signal::ctrl_c().await;
-    runner.stop();
-    // Releases the leases through sync: stop sync after.
-    fleet.shutdown().await;
-    sync.shutdown().await;
+    app.shutdown().await;
     Ok(if as_json {
         String::new()
     } else {

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
+use zapdesk_core::AccountId;
 use zapdesk_core::accounts;
 use zapdesk_core::campaigns::sender::step;
 use zapdesk_core::campaigns::store as campaigns;
@@ -23,18 +24,51 @@ use crate::fleet::Fleet;
 /// connects is used within this time even if nothing wakes the runner.
 const IDLE: Duration = Duration::from_secs(15);
 
+/// Told the account whose campaign a step moved (recipients claimed or
+/// skipped, or nothing left to send): the screens showing it look again.
+pub type Progress = Arc<dyn Fn(AccountId) + Send + Sync>;
+
 /// The handle of the running task.
 pub struct CampaignRunner {
     wake: Arc<Notify>,
-    task: tokio::task::JoinHandle<()>,
+    // Taken by `stop_and_wait`, which awaits the task's end.
+    task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl CampaignRunner {
     /// Starts the runner on the fleet's store.
     pub fn spawn(fleet: Arc<Fleet>) -> CampaignRunner {
+        CampaignRunner::spawn_reporting(fleet, Arc::new(|_| {}))
+    }
+
+    /// Starts the runner, telling `progress` after each step that moved a campaign.
+    pub fn spawn_reporting(fleet: Arc<Fleet>, progress: Progress) -> CampaignRunner {
         let wake = Arc::new(Notify::new());
-        let task = tokio::spawn(run(fleet, Arc::clone(&wake)));
-        CampaignRunner { wake, task }
+        let task = tokio::spawn(run(fleet, Arc::clone(&wake), progress));
+        CampaignRunner {
+            wake,
+            task: std::sync::Mutex::new(Some(task)),
+        }
+    }
+
+    fn task(&self) -> std::sync::MutexGuard<'_, Option<tokio::task::JoinHandle<()>>> {
+        self.task.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether the task has ended.
+    pub fn is_stopped(&self) -> bool {
+        self.task().as_ref().is_none_or(|t| t.is_finished())
+    }
+
+    /// Stops the task and returns once it has ended: no step runs after
+    /// this (the app stops the numbers next).
+    pub async fn stop_and_wait(&self) {
+        let task = self.task().take();
+        if let Some(task) = task {
+            task.abort();
+            // Cancelled (or, had it panicked, ended): either way, gone.
+            let _ = task.await;
+        }
     }
 
     /// A campaign was created, resumed or re-paced: look again now.
@@ -48,7 +82,9 @@ impl CampaignRunner {
     }
 
     pub fn stop(&self) {
-        self.task.abort();
+        if let Some(task) = self.task().as_ref() {
+            task.abort();
+        }
     }
 }
 
@@ -69,15 +105,15 @@ impl CampaignWaker {
 
 impl Drop for CampaignRunner {
     fn drop(&mut self) {
-        self.task.abort();
+        self.stop();
     }
 }
 
-async fn run(fleet: Arc<Fleet>, wake: Arc<Notify>) {
+async fn run(fleet: Arc<Fleet>, wake: Arc<Notify>, progress: Progress) {
     // A different delay sequence each run; the store keeps what matters.
     let seed = u64::try_from(now_ms()).unwrap_or(0);
     loop {
-        let next = match pass(&fleet, seed).await {
+        let next = match pass(&fleet, seed, &progress).await {
             Ok(next) => next,
             Err(e) => {
                 tracing::warn!("campaigns: {e}");
@@ -98,7 +134,11 @@ async fn run(fleet: Arc<Fleet>, wake: Arc<Notify>) {
 }
 
 /// One look at every account's campaigns; the earliest moment one is due again.
-async fn pass(fleet: &Arc<Fleet>, seed: u64) -> Result<Option<i64>, Box<dyn std::error::Error>> {
+async fn pass(
+    fleet: &Arc<Fleet>,
+    seed: u64,
+    progress: &Progress,
+) -> Result<Option<i64>, Box<dyn std::error::Error>> {
     let store = fleet.store().clone();
     let mut next: Option<i64> = None;
     for account in accounts::list(&store, false).await? {
@@ -111,6 +151,11 @@ async fn pass(fleet: &Arc<Fleet>, seed: u64) -> Result<Option<i64>, Box<dyn std:
             }
             let can_send = |n| fleet.may_send(n);
             let done = step(&store, account.id, campaign.id, now_ms(), seed, &can_send).await?;
+            // A step that claimed or skipped recipients, or found none left
+            // (the campaign completed), wrote what the campaign's page shows.
+            if done.queued > 0 || done.skipped > 0 || done.next_at.is_none() {
+                progress(account.id);
+            }
             if done.queued > 0 {
                 for number in &campaign.numbers {
                     fleet.kick_number(*number);

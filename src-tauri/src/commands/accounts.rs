@@ -1,6 +1,7 @@
 use tauri::State;
 use zapdesk_core::AccountId;
 use zapdesk_core::accounts::{self, Account, AccountInput};
+use zapdesk_core::changes::Table;
 
 use crate::{AppState, IpcError};
 
@@ -19,7 +20,11 @@ pub async fn accounts_create(
     state: State<'_, AppState>,
     input: AccountInput,
 ) -> Result<Account, IpcError> {
-    Ok(accounts::create(state.store()?, &input).await?)
+    let created = accounts::create(state.store()?, &input);
+    Ok(state
+        .app()?
+        .wrote(None, &[Table::Accounts], created)
+        .await?)
 }
 
 #[tauri::command]
@@ -29,7 +34,11 @@ pub async fn accounts_update(
     id: AccountId,
     input: AccountInput,
 ) -> Result<Account, IpcError> {
-    Ok(accounts::update(state.store()?, id, &input).await?)
+    let updated = accounts::update(state.store()?, id, &input);
+    Ok(state
+        .app()?
+        .wrote(None, &[Table::Accounts], updated)
+        .await?)
 }
 
 #[tauri::command]
@@ -39,5 +48,9 @@ pub async fn accounts_set_archived(
     id: AccountId,
     archived: bool,
 ) -> Result<Account, IpcError> {
-    Ok(accounts::set_archived(state.store()?, id, archived).await?)
+    let archived = accounts::set_archived(state.store()?, id, archived);
+    Ok(state
+        .app()?
+        .wrote(None, &[Table::Accounts], archived)
+        .await?)
 }

@@ -1,6 +1,7 @@
 use serde::Serialize;
 use tauri::State;
 use zapdesk_core::campaigns::pacing::Pacing;
+use zapdesk_core::changes::Table;
 use zapdesk_core::fields::{FieldOperators, field_operators};
 use zapdesk_core::limits::{Limits, limits};
 use zapdesk_core::{Lang, settings};
@@ -44,7 +45,8 @@ pub async fn settings_set_language(
     state: State<'_, AppState>,
     language: Lang,
 ) -> Result<(), IpcError> {
-    settings::set_language(state.store()?, language).await?;
+    let saved = settings::set_language(state.store()?, language);
+    state.app()?.wrote(None, &[Table::Settings], saved).await?;
     state.set_lang(language);
     Ok(())
 }

@@ -2,39 +2,18 @@
 //! pacing changes, the editor's live checks (variables, preview) and test
 //! send, and the detail page's recipients export and chart.
 
-use serde::Serialize;
 use tauri::{AppHandle, State};
+use zapdesk_app::CampaignSummary;
 use zapdesk_core::campaigns::pacing::Pacing;
-use zapdesk_core::campaigns::report::{self, CampaignReport};
-use zapdesk_core::campaigns::store::{self, CampaignInfo, CampaignInput};
-use zapdesk_core::campaigns::template::Template;
+use zapdesk_core::campaigns::sender;
+use zapdesk_core::campaigns::store::{CampaignInfo, CampaignInput};
 use zapdesk_core::campaigns::timeline::{self, TimelineBucket};
-use zapdesk_core::campaigns::{CampaignError, export as recipients, sender, test_send};
 use zapdesk_core::domain::CampaignStatus;
-use zapdesk_core::fields;
 use zapdesk_core::ids::{CampaignId, InstanceId};
-use zapdesk_core::time::now_ms;
-use zapdesk_core::{AccountId, ContactId, MessageId, Store};
+use zapdesk_core::{AccountId, ContactId, MessageId};
 
-use crate::commands::dialogs::save_bytes;
+use crate::commands::dialogs::save_to;
 use crate::{AppState, IpcError};
-
-/// A campaign with how it is doing, as the Campaigns screen lists it.
-#[derive(Debug, Clone, Serialize, specta::Type)]
-pub struct CampaignSummary {
-    #[serde(flatten)]
-    pub campaign: CampaignInfo,
-    pub report: CampaignReport,
-}
-
-async fn summary(
-    store: &Store,
-    account: AccountId,
-    campaign: CampaignInfo,
-) -> Result<CampaignSummary, CampaignError> {
-    let report = report::report(store, account, campaign.id).await?;
-    Ok(CampaignSummary { campaign, report })
-}
 
 /// The account's campaigns, newest first, each with its report.
 #[tauri::command]
@@ -43,15 +22,7 @@ pub async fn campaigns_list(
     state: State<'_, AppState>,
     account: AccountId,
 ) -> Result<Vec<CampaignSummary>, IpcError> {
-    let store = state.store()?;
-    let run = async {
-        let mut out = Vec::new();
-        for campaign in store::list(store, account).await? {
-            out.push(summary(store, account, campaign).await?);
-        }
-        Ok::<_, CampaignError>(out)
-    };
-    Ok(run.await?)
+    Ok(state.app()?.campaigns_list(account).await?)
 }
 
 #[tauri::command]
@@ -61,9 +32,7 @@ pub async fn campaigns_get(
     account: AccountId,
     id: CampaignId,
 ) -> Result<CampaignSummary, IpcError> {
-    let store = state.store()?;
-    let run = async { summary(store, account, store::get(store, account, id).await?).await };
-    Ok(run.await?)
+    Ok(state.app()?.campaigns_get(account, id).await?)
 }
 
 /// Creates a campaign and its recipients; refused with nothing written when
@@ -75,17 +44,7 @@ pub async fn campaigns_create(
     account: AccountId,
     input: CampaignInput,
 ) -> Result<CampaignInfo, IpcError> {
-    // Numbers another desktop runs (shared accounts) send from there.
-    let elsewhere: Vec<_> = state
-        .fleet()?
-        .run_elsewhere(account)
-        .await
-        .into_iter()
-        .map(|h| h.instance)
-        .collect();
-    let created = store::create_with(state.store()?, account, &input, now_ms(), &elsewhere).await?;
-    state.campaigns_changed();
-    Ok(created)
+    Ok(state.app()?.campaigns_create(account, &input).await?)
 }
 
 /// Pause (`paused`), resume (`running`) or cancel (`cancelled`).
@@ -97,9 +56,10 @@ pub async fn campaigns_set_status(
     id: CampaignId,
     status: CampaignStatus,
 ) -> Result<CampaignInfo, IpcError> {
-    let changed = store::set_status(state.store()?, account, id, status, now_ms()).await?;
-    state.campaigns_changed();
-    Ok(changed)
+    Ok(state
+        .app()?
+        .campaigns_set_status(account, id, status)
+        .await?)
 }
 
 #[tauri::command]
@@ -110,9 +70,10 @@ pub async fn campaigns_set_pacing(
     id: CampaignId,
     pacing: Pacing,
 ) -> Result<CampaignInfo, IpcError> {
-    let changed = store::set_pacing(state.store()?, account, id, &pacing, now_ms()).await?;
-    state.campaigns_changed();
-    Ok(changed)
+    Ok(state
+        .app()?
+        .campaigns_set_pacing(account, id, &pacing)
+        .await?)
 }
 
 /// The message as one contact would receive it.
@@ -136,13 +97,10 @@ pub async fn campaigns_check_message(
     account: AccountId,
     message: String,
 ) -> Result<Vec<String>, IpcError> {
-    let store = state.store()?;
-    let run = async {
-        let fields = fields::list(store, account).await?;
-        let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
-        Ok::<_, CampaignError>(Template::parse(&message, &keys)?.variables())
-    };
-    Ok(run.await?)
+    Ok(state
+        .app()?
+        .campaigns_check_message(account, &message)
+        .await?)
 }
 
 /// Saves the campaign's recipients and their states as CSV where the person
@@ -156,13 +114,13 @@ pub async fn campaigns_export(
     id: CampaignId,
 ) -> Result<Option<String>, IpcError> {
     let lang = state.lang();
-    let bytes = recipients::csv(state.store()?, account, id, lang).await?;
-    save_bytes(
+    let running = state.app()?;
+    save_to(
         &app,
         lang.pick("Exportar destinatários", "Export recipients"),
         lang.pick("destinatarios.csv", "recipients.csv"),
         "csv",
-        &bytes,
+        move |path| async move { running.campaigns_export(account, id, lang, &path).await },
     )
     .await
 }
@@ -194,16 +152,8 @@ pub async fn campaigns_test_send(
     phone: String,
     preview: Option<ContactId>,
 ) -> Result<MessageId, IpcError> {
-    let queued = test_send::test_send(
-        state.store()?,
-        account,
-        id,
-        &message,
-        number,
-        &phone,
-        preview,
-    )
-    .await?;
-    state.fleet()?.kick_number(number);
-    Ok(queued)
+    Ok(state
+        .app()?
+        .campaigns_test_send(account, id, &message, number, &phone, preview)
+        .await?)
 }

@@ -1,9 +1,19 @@
 use tauri::State;
+use zapdesk_core::changes::Table;
 use zapdesk_core::contacts::{self, Contact, ContactInput, ContactPage, ContactQuery};
 use zapdesk_core::filter::{ContactFilter, ContactSelection};
 use zapdesk_core::{AccountId, ContactId};
 
 use crate::{AppState, IpcError};
+
+/// What deleting contacts removes with them.
+const DELETED: &[Table] = &[
+    Table::Contacts,
+    Table::ContactTags,
+    Table::ContactFields,
+    Table::Conversations,
+    Table::Messages,
+];
 
 #[tauri::command]
 #[specta::specta]
@@ -22,7 +32,11 @@ pub async fn contacts_create(
     account: AccountId,
     input: ContactInput,
 ) -> Result<Contact, IpcError> {
-    Ok(contacts::create(state.store()?, account, &input).await?)
+    let created = contacts::create(state.store()?, account, &input);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::Contacts], created)
+        .await?)
 }
 
 #[tauri::command]
@@ -33,7 +47,11 @@ pub async fn contacts_update(
     id: ContactId,
     input: ContactInput,
 ) -> Result<Contact, IpcError> {
-    Ok(contacts::update(state.store()?, account, id, &input).await?)
+    let updated = contacts::update(state.store()?, account, id, &input);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::Contacts], updated)
+        .await?)
 }
 
 #[tauri::command]
@@ -43,7 +61,8 @@ pub async fn contacts_delete(
     account: AccountId,
     id: ContactId,
 ) -> Result<(), IpcError> {
-    Ok(contacts::delete(state.store()?, account, id).await?)
+    let deleted = contacts::delete(state.store()?, account, id);
+    Ok(state.app()?.wrote(Some(account), DELETED, deleted).await?)
 }
 
 /// Marks a contact as opted out of messages, or back in (an operator's decision).
@@ -55,11 +74,10 @@ pub async fn contacts_set_opt_out(
     id: ContactId,
     opted_out: bool,
 ) -> Result<Contact, IpcError> {
-    let store = state.store()?;
-    zapdesk_core::opt_out::set(store, account, id, opted_out)
-        .await
-        .map_err(zapdesk_core::contacts::ContactError::Database)?;
-    Ok(contacts::get(store, account, id).await?)
+    Ok(state
+        .app()?
+        .contacts_set_opt_out(account, id, opted_out)
+        .await?)
 }
 
 /// How many contacts a filter matches (the live count of a segment being edited).
@@ -81,5 +99,6 @@ pub async fn contacts_delete_selection(
     account: AccountId,
     selection: ContactSelection,
 ) -> Result<u32, IpcError> {
-    Ok(contacts::delete_selection(state.store()?, account, &selection).await?)
+    let deleted = contacts::delete_selection(state.store()?, account, &selection);
+    Ok(state.app()?.wrote(Some(account), DELETED, deleted).await?)
 }

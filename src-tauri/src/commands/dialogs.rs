@@ -1,9 +1,11 @@
 //! The system's file dialogs, in Rust: the UI only gets paths a person chose.
 
+use std::future::Future;
 use std::path::PathBuf;
 
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
+use zapdesk_core::UserError;
 
 use crate::IpcError;
 
@@ -21,12 +23,7 @@ pub(crate) async fn pick(app: &AppHandle, title: &str) -> Option<PathBuf> {
 }
 
 /// The save dialog for a file `name` of type `ext`; `None` if cancelled.
-pub(crate) async fn save_as(
-    app: &AppHandle,
-    title: &str,
-    name: &str,
-    ext: &str,
-) -> Option<PathBuf> {
+async fn save_as(app: &AppHandle, title: &str, name: &str, ext: &str) -> Option<PathBuf> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()
@@ -39,18 +36,23 @@ pub(crate) async fn save_as(
     rx.await.ok().flatten()
 }
 
-/// Asks where to save `bytes` (a file `name` of type `ext`) and writes them
-/// there at once; the path written, or `None` if the person cancelled.
-pub(crate) async fn save_bytes(
+/// Asks where to save a file `name` of type `ext`, then has `write` (the
+/// app) write it there; the path written, or `None` if the person cancelled.
+pub(crate) async fn save_to<E, F>(
     app: &AppHandle,
     title: &str,
     name: &str,
     ext: &str,
-    bytes: &[u8],
-) -> Result<Option<String>, IpcError> {
+    write: impl FnOnce(PathBuf) -> F,
+) -> Result<Option<String>, IpcError>
+where
+    E: UserError,
+    F: Future<Output = Result<(), E>>,
+{
     let Some(path) = save_as(app, title, name, ext).await else {
         return Ok(None);
     };
-    zapdesk_core::export::save(&path, bytes)?;
-    Ok(Some(path.to_string_lossy().into_owned()))
+    let shown = path.to_string_lossy().into_owned();
+    write(path).await?;
+    Ok(Some(shown))
 }

@@ -2,10 +2,9 @@
 
 use tauri::{AppHandle, State};
 use zapdesk_core::AccountId;
-use zapdesk_core::export;
 use zapdesk_core::filter::ContactSelection;
 
-use crate::commands::dialogs::save_bytes;
+use crate::commands::dialogs::save_to;
 use crate::{AppState, IpcError};
 
 /// Saves a selection as CSV where the person chooses; the path, or `None` if cancelled.
@@ -18,13 +17,17 @@ pub async fn contacts_export(
     selection: ContactSelection,
 ) -> Result<Option<String>, IpcError> {
     let lang = state.lang();
-    let bytes = export::csv(state.store()?, account, &selection, lang).await?;
-    save_bytes(
+    let running = state.app()?;
+    save_to(
         &app,
         lang.pick("Exportar contatos", "Export contacts"),
         lang.pick("contatos.csv", "contacts.csv"),
         "csv",
-        &bytes,
+        move |path| async move {
+            running
+                .contacts_export(account, &selection, lang, &path)
+                .await
+        },
     )
     .await
 }

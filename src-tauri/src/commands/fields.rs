@@ -1,6 +1,7 @@
 //! Custom fields per account: definitions and a contact's values.
 
 use tauri::State;
+use zapdesk_core::changes::Table;
 use zapdesk_core::fields::{self, CustomField, FieldInput, FieldValue};
 use zapdesk_core::ids::FieldId;
 use zapdesk_core::{AccountId, ContactId};
@@ -23,7 +24,11 @@ pub async fn fields_create(
     account: AccountId,
     input: FieldInput,
 ) -> Result<CustomField, IpcError> {
-    Ok(fields::create(state.store()?, account, &input).await?)
+    let created = fields::create(state.store()?, account, &input);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::CustomFields], created)
+        .await?)
 }
 
 #[tauri::command]
@@ -34,7 +39,11 @@ pub async fn fields_update(
     id: FieldId,
     input: FieldInput,
 ) -> Result<CustomField, IpcError> {
-    Ok(fields::update(state.store()?, account, id, &input).await?)
+    let updated = fields::update(state.store()?, account, id, &input);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::CustomFields], updated)
+        .await?)
 }
 
 #[tauri::command]
@@ -44,7 +53,9 @@ pub async fn fields_delete(
     account: AccountId,
     id: FieldId,
 ) -> Result<(), IpcError> {
-    Ok(fields::delete(state.store()?, account, id).await?)
+    let deleted = fields::delete(state.store()?, account, id);
+    let tables = [Table::CustomFields, Table::ContactFields];
+    Ok(state.app()?.wrote(Some(account), &tables, deleted).await?)
 }
 
 /// One contact's custom field values.
@@ -67,5 +78,9 @@ pub async fn fields_set_values(
     contact: ContactId,
     values: Vec<FieldValue>,
 ) -> Result<Vec<FieldValue>, IpcError> {
-    Ok(fields::set_values(state.store()?, account, contact, &values).await?)
+    let set = fields::set_values(state.store()?, account, contact, &values);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::ContactFields], set)
+        .await?)
 }

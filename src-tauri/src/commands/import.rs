@@ -7,7 +7,7 @@ use tauri::{AppHandle, Emitter, State};
 use zapdesk_core::AccountId;
 use zapdesk_core::import::{self, Column, ImportPreview, ImportProgress, ImportReport};
 
-use crate::commands::dialogs::{pick, save_as};
+use crate::commands::dialogs::{pick, save_to};
 use crate::{AppState, IpcError};
 
 /// Name of the event that carries [`ImportProgress`] to the UI.
@@ -64,19 +64,19 @@ pub async fn contacts_import_run(
     path: String,
     columns: Vec<Column>,
 ) -> Result<ImportReport, IpcError> {
-    let sheet = import::open(&PathBuf::from(path))?;
     let mut progress = move |done, total| {
         let _ = app.emit(IMPORT_EVENT, ImportProgress { done, total });
     };
-    Ok(import::run(
-        state.store()?,
-        account,
-        &sheet,
-        &columns,
-        state.lang(),
-        &mut progress,
-    )
-    .await?)
+    Ok(state
+        .app()?
+        .contacts_import(
+            account,
+            &PathBuf::from(path),
+            &columns,
+            state.lang(),
+            &mut progress,
+        )
+        .await?)
 }
 
 /// Saves the rows an import rejected (the file's columns and a reason) as CSV
@@ -92,19 +92,18 @@ pub async fn contacts_import_rejected(
     columns: Vec<Column>,
 ) -> Result<Option<String>, IpcError> {
     let lang = state.lang();
-    let title = lang.pick("Baixar linhas rejeitadas", "Download rejected rows");
-    let name = lang.pick("linhas-rejeitadas.csv", "rejected-rows.csv");
-    let Some(target) = save_as(&app, title, name, "csv").await else {
-        return Ok(None);
-    };
-    import::save_rejected(
-        state.store()?,
-        account,
-        &PathBuf::from(path),
-        &columns,
-        lang,
-        &target,
+    let running = state.app()?;
+    let source = PathBuf::from(path);
+    save_to(
+        &app,
+        lang.pick("Baixar linhas rejeitadas", "Download rejected rows"),
+        lang.pick("linhas-rejeitadas.csv", "rejected-rows.csv"),
+        "csv",
+        move |target| async move {
+            running
+                .contacts_import_rejected(account, &source, &columns, lang, &target)
+                .await
+        },
     )
-    .await?;
-    Ok(Some(target.to_string_lossy().into_owned()))
+    .await
 }

@@ -1,35 +1,14 @@
-use serde::{Deserialize, Serialize};
 use tauri::State;
-use zapdesk_core::contacts::{self, Contact};
+use zapdesk_app::{AttachmentInput, ContactPanel, InboxFilter};
+use zapdesk_core::changes::Table;
 use zapdesk_core::domain::{ConversationStatus, Message};
 use zapdesk_core::inbox::attachments;
-use zapdesk_core::inbox::conversations::{
-    self, AssigneeFilter, ConversationSummary, Cursor, ListFilter,
-};
-use zapdesk_core::inbox::search::{self, SearchResults};
+use zapdesk_core::inbox::conversations::{self, ConversationSummary};
+use zapdesk_core::inbox::search::SearchResults;
 use zapdesk_core::inbox::work::{self, Note, Owner};
-use zapdesk_core::{AccountId, ConversationId, InstanceId, MessageId, UserId, users};
+use zapdesk_core::{AccountId, ConversationId, MessageId, UserId};
 
 use crate::{AppState, IpcError};
-
-/// Whose conversations the chat list shows.
-#[derive(Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum Who {
-    All,
-    /// Assigned to the operator using this desktop.
-    Mine,
-    Unassigned,
-}
-
-/// The chat list's filters.
-#[derive(Deserialize, specta::Type)]
-pub struct InboxFilter {
-    pub instance: Option<InstanceId>,
-    pub who: Who,
-    pub status: Option<ConversationStatus>,
-    pub after: Option<Cursor>,
-}
 
 /// One page of the chat list (newest first).
 #[tauri::command]
@@ -39,24 +18,7 @@ pub async fn inbox_list(
     account: AccountId,
     filter: InboxFilter,
 ) -> Result<Vec<ConversationSummary>, IpcError> {
-    let store = state.store()?;
-    let assignee = match filter.who {
-        Who::All => None,
-        Who::Unassigned => Some(AssigneeFilter::Unassigned),
-        Who::Mine => match users::me(store).await? {
-            Some(me) => Some(AssigneeFilter::User(me.id)),
-            // Nobody chosen yet in Settings: nothing is "mine".
-            None => return Ok(Vec::new()),
-        },
-    };
-    let filter = ListFilter {
-        instance: filter.instance,
-        assignee,
-        status: filter.status,
-        after: filter.after,
-        limit: 100,
-    };
-    Ok(conversations::list(store, account, &filter).await?)
+    Ok(state.app()?.inbox_list(account, filter).await?)
 }
 
 #[tauri::command]
@@ -77,7 +39,10 @@ pub async fn inbox_thread(
     conversation: ConversationId,
     before: Option<i64>,
 ) -> Result<Vec<Message>, IpcError> {
-    Ok(conversations::thread(state.store()?, account, conversation, before, 100).await?)
+    Ok(state
+        .app()?
+        .inbox_thread(account, conversation, before)
+        .await?)
 }
 
 /// Queues a reply; `true` when its number is connected and it goes out now.
@@ -93,19 +58,9 @@ pub async fn inbox_reply(
     text: String,
 ) -> Result<bool, IpcError> {
     Ok(state
-        .fleet()?
-        .reply(account, conversation, id, &text)
+        .app()?
+        .inbox_reply(account, conversation, id, &text)
         .await?)
-}
-
-/// A file to send, as the UI read it.
-#[derive(Deserialize, specta::Type)]
-pub struct AttachmentInput {
-    pub name: String,
-    pub mime: String,
-    /// The bytes, base64.
-    pub data: String,
-    pub caption: Option<String>,
 }
 
 /// Queues a file; `true` when its number is connected and it goes out now.
@@ -119,16 +74,9 @@ pub async fn inbox_send_file(
     id: MessageId,
     file: AttachmentInput,
 ) -> Result<bool, IpcError> {
-    let attachment = attachments::decode(&file.name, &file.mime, &file.data)?;
     Ok(state
-        .fleet()?
-        .send_file(
-            account,
-            conversation,
-            id,
-            &attachment,
-            file.caption.as_deref().unwrap_or(""),
-        )
+        .app()?
+        .inbox_send_file(account, conversation, id, file)
         .await?)
 }
 
@@ -150,7 +98,7 @@ pub async fn inbox_mark_read(
     account: AccountId,
     conversation: ConversationId,
 ) -> Result<(), IpcError> {
-    Ok(state.fleet()?.mark_read(account, conversation).await?)
+    Ok(state.app()?.inbox_mark_read(account, conversation).await?)
 }
 
 #[tauri::command]
@@ -161,7 +109,11 @@ pub async fn inbox_assign(
     conversation: ConversationId,
     user: Option<UserId>,
 ) -> Result<(), IpcError> {
-    Ok(work::assign(state.store()?, account, conversation, user).await?)
+    let assigned = work::assign(state.store()?, account, conversation, user);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::Conversations], assigned)
+        .await?)
 }
 
 #[tauri::command]
@@ -172,7 +124,11 @@ pub async fn inbox_set_status(
     conversation: ConversationId,
     status: ConversationStatus,
 ) -> Result<(), IpcError> {
-    Ok(work::set_status(state.store()?, account, conversation, status).await?)
+    let set = work::set_status(state.store()?, account, conversation, status);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::Conversations], set)
+        .await?)
 }
 
 #[tauri::command]
@@ -183,7 +139,11 @@ pub async fn inbox_set_owner(
     conversation: ConversationId,
     owner: Owner,
 ) -> Result<(), IpcError> {
-    Ok(work::set_owner(state.store()?, account, conversation, owner).await?)
+    let set = work::set_owner(state.store()?, account, conversation, owner);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::Conversations], set)
+        .await?)
 }
 
 #[tauri::command]
@@ -206,9 +166,10 @@ pub async fn inbox_add_note(
     id: MessageId,
     body: String,
 ) -> Result<Note, IpcError> {
-    let store = state.store()?;
-    let me = users::me(store).await?.map(|u| u.id);
-    Ok(work::add_note_once(store, account, conversation, id, me, &body).await?)
+    Ok(state
+        .app()?
+        .inbox_add_note(account, conversation, id, &body)
+        .await?)
 }
 
 #[tauri::command]
@@ -229,7 +190,11 @@ pub async fn inbox_save_draft(
     conversation: ConversationId,
     body: String,
 ) -> Result<(), IpcError> {
-    Ok(work::save_draft(state.store()?, account, conversation, &body).await?)
+    let saved = work::save_draft(state.store()?, account, conversation, &body);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::Drafts], saved)
+        .await?)
 }
 
 /// The search box: contacts, messages and internal notes of the account.
@@ -240,16 +205,10 @@ pub async fn inbox_search(
     account: AccountId,
     text: String,
 ) -> Result<SearchResults, IpcError> {
-    Ok(search::everything(state.store()?, account, &text).await?)
+    Ok(state.app()?.inbox_search(account, &text).await?)
 }
 
 /// The contact beside a conversation, with all their conversations.
-#[derive(Serialize, specta::Type)]
-pub struct ContactPanel {
-    pub contact: Contact,
-    pub conversations: Vec<ConversationSummary>,
-}
-
 #[tauri::command]
 #[specta::specta]
 pub async fn inbox_contact(
@@ -257,12 +216,5 @@ pub async fn inbox_contact(
     account: AccountId,
     conversation: ConversationId,
 ) -> Result<ContactPanel, IpcError> {
-    let store = state.store()?;
-    let summary = conversations::get(store, account, conversation).await?;
-    let contact = contacts::get(store, account, summary.contact_id).await?;
-    let conversations = conversations::of_contact(store, account, summary.contact_id).await?;
-    Ok(ContactPanel {
-        contact,
-        conversations,
-    })
+    Ok(state.app()?.inbox_contact(account, conversation).await?)
 }

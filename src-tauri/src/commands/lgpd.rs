@@ -1,12 +1,10 @@
 //! LGPD: the copy and the erasure of one contact, and the audit log.
 
 use tauri::{AppHandle, State};
-use zapdesk_core::export;
-use zapdesk_core::lgpd::{self, Actor, AuditEntry};
-use zapdesk_core::users;
-use zapdesk_core::{AccountId, ContactId, Lang};
+use zapdesk_core::lgpd::{self, AuditEntry};
+use zapdesk_core::{AccountId, ContactId};
 
-use crate::commands::dialogs::save_as;
+use crate::commands::dialogs::save_to;
 use crate::{AppState, IpcError};
 
 /// Saves everything stored about one contact as JSON (LGPD), and logs it.
@@ -19,18 +17,22 @@ pub async fn contacts_lgpd_export(
     contact: ContactId,
 ) -> Result<Option<String>, IpcError> {
     let lang = state.lang();
-    let title = lang.pick(
-        "Exportar dados do contato (LGPD)",
-        "Export the contact's data (LGPD)",
-    );
-    let Some(path) = save_as(&app, title, &format!("lgpd-{contact}.json"), "json").await else {
-        return Ok(None);
-    };
-    let store = state.store()?;
-    let actor = actor(&state, lang).await?;
-    let json = lgpd::export(store, account, contact, &actor).await?;
-    export::save(&path, json.as_bytes())?;
-    Ok(Some(path.to_string_lossy().into_owned()))
+    let running = state.app()?;
+    save_to(
+        &app,
+        lang.pick(
+            "Exportar dados do contato (LGPD)",
+            "Export the contact's data (LGPD)",
+        ),
+        &format!("lgpd-{contact}.json"),
+        "json",
+        move |path| async move {
+            running
+                .contacts_lgpd_export(account, contact, lang, &path)
+                .await
+        },
+    )
+    .await
 }
 
 /// Erases a contact with their messages and media, and logs it.
@@ -41,9 +43,10 @@ pub async fn contacts_erase(
     account: AccountId,
     contact: ContactId,
 ) -> Result<(), IpcError> {
-    let actor = actor(&state, state.lang()).await?;
-    lgpd::erase(state.store()?, account, contact, &actor).await?;
-    Ok(())
+    Ok(state
+        .app()?
+        .contacts_erase(account, contact, state.lang())
+        .await?)
 }
 
 /// The account's audit log, newest first.
@@ -54,12 +57,4 @@ pub async fn audit_list(
     account: AccountId,
 ) -> Result<Vec<AuditEntry>, IpcError> {
     Ok(lgpd::audit(state.store()?, account, 200).await?)
-}
-
-async fn actor(state: &State<'_, AppState>, lang: Lang) -> Result<Actor, IpcError> {
-    let me = users::me(state.store()?).await?;
-    Ok(Actor::or(
-        me,
-        lang.pick("Operador não identificado", "Unidentified operator"),
-    ))
 }

@@ -1,6 +1,7 @@
 //! The account's `/quick replies` for the composer.
 
 use tauri::State;
+use zapdesk_core::changes::Table;
 use zapdesk_core::inbox::quick_replies::{self, QuickReply, QuickReplyInput};
 use zapdesk_core::{AccountId, MessageId};
 
@@ -22,7 +23,11 @@ pub async fn quick_replies_create(
     account: AccountId,
     input: QuickReplyInput,
 ) -> Result<QuickReply, IpcError> {
-    Ok(quick_replies::create(state.store()?, account, &input).await?)
+    let created = quick_replies::create(state.store()?, account, &input);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::QuickReplies], created)
+        .await?)
 }
 
 #[tauri::command]
@@ -33,7 +38,11 @@ pub async fn quick_replies_update(
     id: MessageId,
     input: QuickReplyInput,
 ) -> Result<QuickReply, IpcError> {
-    Ok(quick_replies::update(state.store()?, account, id, &input).await?)
+    let updated = quick_replies::update(state.store()?, account, id, &input);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::QuickReplies], updated)
+        .await?)
 }
 
 #[tauri::command]
@@ -43,5 +52,9 @@ pub async fn quick_replies_delete(
     account: AccountId,
     id: MessageId,
 ) -> Result<(), IpcError> {
-    Ok(quick_replies::delete(state.store()?, account, id).await?)
+    let deleted = quick_replies::delete(state.store()?, account, id);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::QuickReplies], deleted)
+        .await?)
 }

@@ -2,6 +2,7 @@
 
 use tauri::State;
 use zapdesk_core::AccountId;
+use zapdesk_core::changes::Table;
 use zapdesk_core::ids::SegmentId;
 use zapdesk_core::segments::{self, Segment, SegmentInput};
 
@@ -23,7 +24,11 @@ pub async fn segments_create(
     account: AccountId,
     input: SegmentInput,
 ) -> Result<Segment, IpcError> {
-    Ok(segments::create(state.store()?, account, &input).await?)
+    let created = segments::create(state.store()?, account, &input);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::Segments], created)
+        .await?)
 }
 
 #[tauri::command]
@@ -34,7 +39,11 @@ pub async fn segments_update(
     id: SegmentId,
     input: SegmentInput,
 ) -> Result<Segment, IpcError> {
-    Ok(segments::update(state.store()?, account, id, &input).await?)
+    let updated = segments::update(state.store()?, account, id, &input);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::Segments], updated)
+        .await?)
 }
 
 #[tauri::command]
@@ -44,5 +53,9 @@ pub async fn segments_delete(
     account: AccountId,
     id: SegmentId,
 ) -> Result<(), IpcError> {
-    Ok(segments::delete(state.store()?, account, id).await?)
+    let deleted = segments::delete(state.store()?, account, id);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::Segments], deleted)
+        .await?)
 }

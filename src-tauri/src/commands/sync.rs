@@ -14,7 +14,7 @@ use crate::{AppState, IpcError};
 #[tauri::command]
 #[specta::specta]
 pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView, IpcError> {
-    Ok(state.sync()?.view())
+    Ok(state.app()?.sync().view())
 }
 
 /// Connects once without saving anything: the server's schema version and
@@ -38,7 +38,8 @@ pub async fn sync_save(
 ) -> Result<RemoteStatus, IpcError> {
     let lang = state.lang();
     Ok(state
-        .sync()?
+        .app()?
+        .sync()
         .connect(settings, &Password::new(password), lang)
         .await?)
 }
@@ -47,14 +48,14 @@ pub async fn sync_save(
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_disconnect(state: State<'_, AppState>) -> Result<(), IpcError> {
-    Ok(state.sync()?.disconnect().await?)
+    Ok(state.app()?.sync().disconnect().await?)
 }
 
 /// Pushes local changes now rather than at the next interval.
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<(), IpcError> {
-    state.sync()?.poke().await;
+    state.app()?.sync().poke().await;
     Ok(())
 }
 
@@ -63,12 +64,12 @@ pub async fn sync_now(state: State<'_, AppState>) -> Result<(), IpcError> {
 #[specta::specta]
 pub async fn sync_parked(state: State<'_, AppState>) -> Result<Vec<ParkedChange>, IpcError> {
     let lang = state.lang();
-    Ok(state.sync()?.parked(lang).await?)
+    Ok(state.app()?.sync().parked(lang).await?)
 }
 
 /// Sends the parked changes again (after fixing what the reason said).
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_retry_parked(state: State<'_, AppState>) -> Result<u64, IpcError> {
-    Ok(state.sync()?.retry_parked().await?)
+    Ok(state.app()?.sync().retry_parked().await?)
 }

@@ -1,4 +1,5 @@
 use tauri::State;
+use zapdesk_core::changes::Table;
 use zapdesk_core::domain::Tag;
 use zapdesk_core::filter::ContactSelection;
 use zapdesk_core::ids::TagId;
@@ -23,7 +24,11 @@ pub async fn tags_create(
     account: AccountId,
     input: TagInput,
 ) -> Result<Tag, IpcError> {
-    Ok(tags::create(state.store()?, account, &input).await?)
+    let created = tags::create(state.store()?, account, &input);
+    Ok(state
+        .app()?
+        .wrote(Some(account), &[Table::Tags], created)
+        .await?)
 }
 
 #[tauri::command]
@@ -33,7 +38,9 @@ pub async fn tags_delete(
     account: AccountId,
     tag: TagId,
 ) -> Result<(), IpcError> {
-    Ok(tags::delete(state.store()?, account, tag).await?)
+    let deleted = tags::delete(state.store()?, account, tag);
+    let tables = [Table::Tags, Table::ContactTags];
+    Ok(state.app()?.wrote(Some(account), &tables, deleted).await?)
 }
 
 /// Puts a tag on the contacts (`on`) or takes it off; returns how many changed.
@@ -46,7 +53,11 @@ pub async fn tags_apply(
     contacts: Vec<ContactId>,
     on: bool,
 ) -> Result<u32, IpcError> {
-    let changed = tags::apply(state.store()?, account, tag, &contacts, on).await?;
+    let applied = tags::apply(state.store()?, account, tag, &contacts, on);
+    let changed = state
+        .app()?
+        .wrote(Some(account), &[Table::ContactTags], applied)
+        .await?;
     Ok(u32::try_from(changed).unwrap_or(u32::MAX))
 }
 
@@ -70,6 +81,10 @@ pub async fn tags_apply_selection(
     selection: ContactSelection,
     on: bool,
 ) -> Result<u32, IpcError> {
-    let changed = tags::apply_to(state.store()?, account, tag, &selection, on).await?;
+    let applied = tags::apply_to(state.store()?, account, tag, &selection, on);
+    let changed = state
+        .app()?
+        .wrote(Some(account), &[Table::ContactTags], applied)
+        .await?;
     Ok(u32::try_from(changed).unwrap_or(u32::MAX))
 }

@@ -2,6 +2,7 @@
 
 use tauri::State;
 use zapdesk_core::UserId;
+use zapdesk_core::changes::Table;
 use zapdesk_core::domain::User;
 use zapdesk_core::users::{self, UserInput};
 
@@ -16,7 +17,8 @@ pub async fn users_list(state: State<'_, AppState>) -> Result<Vec<User>, IpcErro
 #[tauri::command]
 #[specta::specta]
 pub async fn users_create(state: State<'_, AppState>, input: UserInput) -> Result<User, IpcError> {
-    Ok(users::create(state.store()?, &input).await?)
+    let created = users::create(state.store()?, &input);
+    Ok(state.app()?.wrote(None, &[Table::Users], created).await?)
 }
 
 /// The operator using this desktop, once chosen.
@@ -29,5 +31,6 @@ pub async fn users_me(state: State<'_, AppState>) -> Result<Option<User>, IpcErr
 #[tauri::command]
 #[specta::specta]
 pub async fn users_set_me(state: State<'_, AppState>, id: UserId) -> Result<User, IpcError> {
-    Ok(users::set_me(state.store()?, id).await?)
+    let set = users::set_me(state.store()?, id);
+    Ok(state.app()?.wrote(None, &[Table::Settings], set).await?)
 }

@@ -54,6 +54,7 @@ export const commands = {
 	inboxSaveDraft: (account: AccountId, conversation: ConversationId, body: string) => typedError<null, IpcError>(__TAURI_INVOKE("inbox_save_draft", { account, conversation, body })),
 	/**  The search box: contacts, messages and internal notes of the account. */
 	inboxSearch: (account: AccountId, text: string) => typedError<SearchResults, IpcError>(__TAURI_INVOKE("inbox_search", { account, text })),
+	/**  The contact beside a conversation, with all their conversations. */
 	inboxContact: (account: AccountId, conversation: ConversationId) => typedError<ContactPanel, IpcError>(__TAURI_INVOKE("inbox_contact", { account, conversation })),
 	tagsList: (account: AccountId) => typedError<Tag[], IpcError>(__TAURI_INVOKE("tags_list", { account })),
 	tagsCreate: (account: AccountId, input: TagInput) => typedError<Tag, IpcError>(__TAURI_INVOKE("tags_create", { account, input })),
@@ -292,6 +293,15 @@ export type CampaignStatus = "draft" | "scheduled" | "running" | "paused" | "don
 export type CampaignSummary = {
 	report: CampaignReport,
 } & CampaignInfo;
+
+/**
+ *  Rows of `table` changed; `account: None` when they are not one account's
+ *  (accounts themselves, operators, settings) or when the writer cannot tell.
+ */
+export type Change = {
+	account: AccountId | null,
+	table: Table,
+};
 
 /**  The role of one column. */
 export type Column = { role: "ignore" } | { role: "phone" } | { role: "name" } | 
@@ -1046,6 +1056,11 @@ export type SyncView = {
 	/**  The engine's status; `None` exactly when there is no connection. */
 	status: SyncStatus | null,
 };
+
+/**  A table of the local store whose rows a screen shows. */
+export type Table = "accounts" | "contacts" | "tags" | "custom_fields" | "segments" | "contact_tags" | "contact_fields" | 
+/**  The numbers. */
+"instances" | "conversations" | "messages" | "notes" | "drafts" | "quick_replies" | "audit_log" | "campaigns" | "campaign_recipients" | "campaign_files" | "users" | "settings";
 
 /**  A label on contacts. */
 export type Tag = {

@@ -1,0 +1,48 @@
+//! One error for the app's operations that call more than one part of the
+//! core: each variant is the core's own error, whose code and text it keeps,
+//! so the UI receives exactly what it did when the shell made the calls.
+
+use zapdesk_core::campaigns::CampaignError;
+use zapdesk_core::contacts::ContactError;
+use zapdesk_core::export::SaveError;
+use zapdesk_core::inbox::InboxError;
+use zapdesk_core::inbox::attachments::AttachmentError;
+use zapdesk_core::instances::NumberError;
+use zapdesk_core::users::UserErrorKind;
+use zapdesk_core::{ErrorCode, Lang, UserError};
+use zapdesk_whatsapp::fleet::FleetError;
+
+macro_rules! app_error {
+    ($($variant:ident($error:ty)),* $(,)?) => {
+        /// An operation's failure, as the part of the core that refused it said.
+        #[derive(Debug, thiserror::Error)]
+        pub enum AppError {
+            $(#[error(transparent)] $variant(#[from] $error),)*
+        }
+
+        impl UserError for AppError {
+            fn code(&self) -> ErrorCode {
+                match self {
+                    $(AppError::$variant(e) => e.code(),)*
+                }
+            }
+
+            fn message(&self, lang: Lang) -> String {
+                match self {
+                    $(AppError::$variant(e) => e.message(lang),)*
+                }
+            }
+        }
+    };
+}
+
+app_error! {
+    Attachment(AttachmentError),
+    Campaign(CampaignError),
+    Contact(ContactError),
+    Fleet(FleetError),
+    Inbox(InboxError),
+    Number(NumberError),
+    Save(SaveError),
+    User(UserErrorKind),
+}

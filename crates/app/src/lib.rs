@@ -1,0 +1,29 @@
+//! The running ZapDesk without a window: [`App`] opens the data folder (its
+//! lock, the store and its migrations), owns the fleet of numbers, the
+//! campaign runner and the sync runner, starts and stops them in one order
+//! (`runtime`), and holds the operations the UI needs that are more than one
+//! call of the core. The Tauri shell (`src-tauri`) and `zapdesk-cli serve`
+//! both run the app through this crate; a Tauri command is one call of it.
+//!
+//! Files are named by capability, as the shell's command files are.
+
+mod campaigns;
+mod changes;
+mod contacts;
+mod error;
+mod export;
+mod host;
+mod import;
+mod inbox;
+mod lgpd;
+mod numbers;
+mod runtime;
+mod write;
+
+pub use campaigns::CampaignSummary;
+pub use changes::ChangeSink;
+pub use error::AppError;
+pub use host::{Host, Stage};
+pub use inbox::{AttachmentInput, ContactPanel, InboxFilter, PAGE, Who};
+pub use numbers::{NumberAction, NumberView, Simulation};
+pub use runtime::{App, OpenError, Scope, Started};

@@ -1,0 +1,231 @@
+//! Opening, starting and stopping the app, in one order for every shell.
+//!
+//! Start: sync resumes first (a shared number must not start before the
+//! server is asked whether another desktop runs it), then the numbers.
+//! Stop: campaigns (nothing new is queued), then the fleet (every Chromium
+//! closed, each lease released through sync so another desktop takes the
+//! number at once), then sync.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::OnceCell;
+use tokio::task::JoinHandle;
+use zapdesk_core::data_dir::{self, DataDirLock, LockError};
+use zapdesk_core::store::StoreError;
+use zapdesk_core::{AccountId, ErrorCode, Lang, Store, UserError, instances, settings};
+use zapdesk_sync::{SavedError, SyncRunner};
+use zapdesk_whatsapp::campaigns::CampaignRunner;
+use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, FleetError, Sink};
+
+use crate::changes::{Changes, follow_sync_pulls};
+use crate::host::{Host, Stage};
+
+/// Why the data folder could not be opened: the window shows it instead of
+/// its screens.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// A second ZapDesk (window or `serve`) on the same folder.
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    /// A database from a newer ZapDesk, a folder that cannot be written, …
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl UserError for OpenError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            OpenError::Lock(e) => e.code(),
+            OpenError::Store(e) => e.code(),
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            OpenError::Lock(e) => e.message(lang),
+            OpenError::Store(e) => e.message(lang),
+        }
+    }
+}
+
+/// Which numbers [`App::start`] starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every number that was running when ZapDesk last closed (the window,
+    /// `serve`).
+    All,
+    /// Only this account's numbers marked to run (`serve --account`).
+    Account(AccountId),
+}
+
+/// What [`App::start`] did.
+#[derive(Debug)]
+pub struct Started {
+    /// Numbers started (a shared number another desktop runs waits instead).
+    pub numbers: usize,
+    /// Why sync did not resume, if it did not; the numbers started anyway
+    /// (an account that is not shared needs no server).
+    pub sync: Result<(), SavedError>,
+}
+
+/// The running app; clones share it.
+#[derive(Clone)]
+pub struct App(Arc<Inner>);
+
+struct Inner {
+    store: Store,
+    fleet: Arc<Fleet>,
+    campaigns: CampaignRunner,
+    sync: Arc<SyncRunner>,
+    pub(crate) changes: Changes,
+    stage: Arc<dyn Fn(Stage) + Send + Sync>,
+    /// Tasks that follow sync's pulls; ended at shutdown.
+    followers: Mutex<Vec<JoinHandle<()>>>,
+    /// Set when shutdown begins: a start still resuming sync starts no number.
+    closing: AtomicBool,
+    /// Shutdown runs once; a second call (exit event after a signal) waits for it.
+    closed: OnceCell<()>,
+    // Held for the life of the app: no second ZapDesk on the same data.
+    _lock: DataDirLock,
+}
+
+impl App {
+    /// Locks the data folder, opens (and migrates) the store, and creates the
+    /// fleet, the campaign runner and the sync runner, none started yet.
+    pub async fn open(data_dir: &Path, host: Host) -> Result<App, OpenError> {
+        App::open_with(FleetConfig::new(data_dir.to_path_buf()), host).await
+    }
+
+    /// As [`App::open`], with the numbers run as `config` says (tests use
+    /// their own Chromium and lease timing). Must be called inside the async
+    /// runtime.
+    pub async fn open_with(config: FleetConfig, host: Host) -> Result<App, OpenError> {
+        let lock = data_dir::lock(&config.data_dir)?;
+        let store = Store::open(&config.data_dir).await?;
+        let changes = Changes::spawn(host.changed);
+        let fleet_out = host.fleet;
+        let fleet_changes = changes.clone();
+        let sink: Sink = Arc::new(move |event| {
+            fleet_changes.of_fleet(&event);
+            fleet_out(event);
+        });
+        let fleet = Fleet::new(store.clone(), config, sink);
+        let sync = Arc::new(SyncRunner::new(store.clone(), host.sync));
+        // Before any number can start: sync decides who runs a shared number.
+        fleet.set_leases(sync.clone());
+        let progress = changes.clone();
+        let campaigns = CampaignRunner::spawn_reporting(
+            Arc::clone(&fleet),
+            Arc::new(move |account| progress.of_campaigns(account)),
+        );
+        Ok(App(Arc::new(Inner {
+            store,
+            fleet,
+            campaigns,
+            sync,
+            changes,
+            stage: host.stage,
+            followers: Mutex::new(Vec::new()),
+            closing: AtomicBool::new(false),
+            closed: OnceCell::new(),
+            _lock: lock,
+        })))
+    }
+
+    /// Resumes sync from the saved connection, then starts the numbers of
+    /// `scope`: each shared one only with its lease (else it waits for it).
+    /// The fleet and the campaign runner act on every pull from then on.
+    pub async fn start(&self, scope: Scope) -> Result<Started, FleetError> {
+        let inner = &self.0;
+        let pulled = || inner.sync.pulled();
+        {
+            let mut followers = inner.followers.lock().unwrap_or_else(|p| p.into_inner());
+            // A reply typed on another desktop arrives as a pulled row: send it.
+            followers.push(inner.fleet.follow(pulled()));
+            // So do campaigns created, paused or resumed there.
+            followers.push(inner.campaigns.waker().follow(pulled()));
+            followers.push(follow_sync_pulls(&inner.sync, inner.changes.clone()));
+        }
+        let lang = settings::language(&inner.store).await.unwrap_or_default();
+        let sync = inner.sync.resume(lang).await;
+        (inner.stage)(Stage::SyncResumed);
+        if inner.closing.load(Ordering::SeqCst) {
+            return Ok(Started { numbers: 0, sync });
+        }
+        let numbers = match scope {
+            Scope::All => inner.fleet.resume().await?,
+            Scope::Account(account) => {
+                let mut started = 0;
+                for number in instances::list(&inner.store, account).await? {
+                    if number.autostart {
+                        inner.fleet.start(account, number.id).await?;
+                        started += 1;
+                    }
+                }
+                started
+            }
+        };
+        (inner.stage)(Stage::NumbersStarted);
+        Ok(Started { numbers, sync })
+    }
+
+    /// Stops everything in order; the numbers marked to run start again next
+    /// time. Safe to call twice, and concurrently: the second call waits.
+    pub async fn shutdown(&self) {
+        let inner = &self.0;
+        inner.closing.store(true, Ordering::SeqCst);
+        inner
+            .closed
+            .get_or_init(|| async {
+                inner.campaigns.stop_and_wait().await;
+                (inner.stage)(Stage::CampaignsStopped);
+                // The flow runner (when it comes) stops here: after campaigns,
+                // before the numbers it sends through.
+                inner.fleet.shutdown().await;
+                (inner.stage)(Stage::FleetStopped);
+                inner.sync.shutdown().await;
+                (inner.stage)(Stage::SyncStopped);
+                for task in inner
+                    .followers
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .drain(..)
+                {
+                    task.abort();
+                }
+            })
+            .await;
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    pub fn fleet(&self) -> &Arc<Fleet> {
+        &self.0.fleet
+    }
+
+    pub fn sync(&self) -> &Arc<SyncRunner> {
+        &self.0.sync
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.0.store.data_dir()
+    }
+
+    pub(crate) fn changes(&self) -> &Changes {
+        &self.0.changes
+    }
+
+    /// A campaign was created, resumed or re-paced: the runner looks now.
+    pub(crate) fn wake_campaigns(&self) {
+        self.0.campaigns.changed();
+    }
+
+    /// Whether the campaign runner has stopped (after shutdown).
+    pub fn campaigns_stopped(&self) -> bool {
+        self.0.campaigns.is_stopped()
+    }
+}

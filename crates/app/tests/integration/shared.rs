@@ -1,0 +1,96 @@
+//! An account shared through the agency's server (the real PostgreSQL):
+//! at start, the app asks for each shared number's lease before running it,
+//! so a number another desktop holds is not started here, and the Numbers
+//! screen says who runs it.
+
+use std::time::Duration;
+
+use crate::support::{self, Recorder};
+
+use zapdesk_app::{App, Scope};
+use zapdesk_core::instances;
+use zapdesk_core::lease::LeaseAnswer;
+use zapdesk_core::{Lang, domain::InstanceKind, instances::NumberInput};
+use zapdesk_sync::leases::RemoteLeases;
+use zapdesk_sync::testing::desktop::{first_desktop, other_desktop};
+use zapdesk_sync::testing::{ScratchDatabase, use_memory_keyring};
+use zapdesk_sync::{ConnectionSettings, Password, SyncRunner};
+use zapdesk_whatsapp::fleet::FleetConfig;
+use zapdesk_whatsapp::status::Status;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shared_number_another_desktop_runs_is_not_started_and_says_who_runs_it() {
+    use_memory_keyring();
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+
+    // A has a number and runs it (holds its lease, for a minute).
+    let number = instances::create(
+        &a.store,
+        acc,
+        &NumberInput {
+            name: "Balcão".into(),
+            kind: InstanceKind::Sandbox,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    a.push().await;
+    let leases_a = RemoteLeases::new(
+        &a.store,
+        a.remote.clone(),
+        Duration::from_secs(60),
+        Lang::PtBr,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        leases_a.take(acc, number).await.unwrap(),
+        LeaseAnswer::Held { .. }
+    ));
+
+    // B knows the number, has it marked to run, and a saved connection.
+    b.pull().await;
+    instances::set_autostart(&b.store, acc, number, true)
+        .await
+        .unwrap();
+    let saving = SyncRunner::new(b.store.clone(), std::sync::Arc::new(|_| {}));
+    saving
+        .connect(
+            ConnectionSettings::new("127.0.0.1", 5432, &db.name, &b.role),
+            &Password::new("senha-de-teste-123"),
+            Lang::PtBr,
+        )
+        .await
+        .unwrap();
+    saving.shutdown().await;
+
+    // B's app starts: sync resumes, the lease is asked, the number waits.
+    let told = Recorder::new();
+    let config = FleetConfig {
+        // Never launched: the test fails if it is.
+        chromium: "/nonexistent/chromium".into(),
+        ..FleetConfig::new(b.dir.path().to_path_buf())
+    };
+    let app = App::open_with(config, told.host()).await.unwrap();
+    let started = app.start(Scope::All).await.unwrap();
+    assert!(started.sync.is_ok(), "{:?}", started.sync);
+    assert_eq!(started.numbers, 0);
+    assert!(app.fleet().running(acc).is_empty());
+    assert_eq!(app.fleet().status(number), Status::Stopped);
+
+    let views = app.numbers_list(acc).await.unwrap();
+    assert_eq!(views.len(), 1);
+    assert_eq!(views[0].number.id, number);
+    let holder = views[0].runs_elsewhere.clone();
+    assert!(
+        holder.as_deref().is_some_and(|h| !h.is_empty()),
+        "{holder:?}"
+    );
+    app.shutdown().await;
+    // B's wait for the lease did not take it from A.
+    assert!(support::chromiums_of(b.dir.path(), number).is_empty());
+}
