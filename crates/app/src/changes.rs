@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 use zapdesk_core::AccountId;
 use zapdesk_core::changes::{Change, Table};
 use zapdesk_sync::SyncRunner;
@@ -80,21 +80,23 @@ impl Changes {
     }
 }
 
-/// Rows pulled from the agency's server.
-///
-/// STAND-IN until `SyncRunner::changes()` (rows pulled per table and account)
-/// lands in zapdesk-sync: today the runner only counts pulled rows, so each
-/// move of the count names every table, for no account in particular. When
-/// it lands, this function forwards that broadcast instead, and nothing else
-/// in the app changes.
+/// Rows pulled from the agency's server: the sync runner tells each table
+/// and account after the pull's local commit (`SyncRunner::changes`). A
+/// listener that fell behind (more than the runner's buffer at once, e.g. a
+/// first pull of a big account) is told that everything changed, which at
+/// worst refetches what is on screen once too often.
 pub(crate) fn follow_sync_pulls(
     sync: &SyncRunner,
     changes: Changes,
 ) -> tokio::task::JoinHandle<()> {
-    let mut pulled = sync.pulled();
+    let mut pulled = sync.changes();
     tokio::spawn(async move {
-        while pulled.changed().await.is_ok() {
-            changes.tables(None, &Table::ALL);
+        loop {
+            match pulled.recv().await {
+                Ok(change) => changes.tables(change.account, &[change.table]),
+                Err(broadcast::error::RecvError::Lagged(_)) => changes.tables(None, &Table::ALL),
+                Err(broadcast::error::RecvError::Closed) => return,
+            }
         }
     })
 }

@@ -100,6 +100,8 @@ test("archived accounts are not offered in the switcher", async () => {
   const app = await openApp(browser, server.url, { accounts: [{ name: "Antiga", archived_at: 1 }, { name: "Ativa" }], contacts: [{ account: 0, phone: "+5511911112222", name: "Velho" }] });
   const { page } = app;
   // Only active accounts are offered; an archived one is restored from Settings.
+  // (The list arrives with the accounts query: wait for it, then read it all.)
+  await page.locator("#account-switcher option", { hasText: "Ativa" }).waitFor({ state: "attached" });
   assert.deepEqual(await page.locator("#account-switcher option").allTextContents(), ["Ativa"]);
   await app.close();
 });

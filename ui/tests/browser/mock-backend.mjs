@@ -19,8 +19,9 @@
 // engine status with `__MOCK__.syncStatus(status)` (a `sync` event, as Rust's
 // runner emits). `sync_test`/`sync_save` refuse port 6543 (pooler), password
 // "errada", host "fora.do.ar" (unreachable) and no encryption to another host.
-// A pushed status whose `pulled` counter moved also emits `changed` for every
-// table with account null (the mock cannot tell what a pull wrote).
+// `__MOCK__.pulled(tables)` is a pull as Rust's engine reports it: the
+// status's `pulled` counter moves (a `sync` event) and `changed` names each
+// table written, for the account (the first one unless given).
 // `changed`: as Rust, one event per table written, `{account, table}`, after
 // every write command (WRITES below), a number's status, a simulated message
 // and campaign progress. Tests write "from another desktop" with
@@ -92,21 +93,22 @@ export function installMockBackend(seed) {
     campaigns_create: ["campaigns", "campaign_recipients", "campaign_files"], campaigns_set_status: ["campaigns", "campaign_recipients"], campaigns_set_pacing: ["campaigns"],
     campaigns_test_send: ["messages", "conversations"], sync_save: ["settings"], sync_disconnect: ["settings"],
   };
-  const TABLES = ["accounts", "contacts", "tags", "custom_fields", "segments", "contact_tags", "contact_fields", "instances", "conversations", "messages",
-    "notes", "drafts", "quick_replies", "audit_log", "campaigns", "campaign_recipients", "campaign_files", "users", "settings"];
   // Rows of `table` changed for `account` (null: every account), after the write, as Rust emits it.
   const changed = (account, table) => setTimeout(() => emit("changed", { account, table }), 0);
   const AGENCY = ["settings_set_language", "accounts_create", "accounts_update", "accounts_set_archived", "users_create", "users_set_me", "sync_save", "sync_disconnect"];
   window.__MOCK__ = { state, calls, emit, changed };
   state.sync = seed.sync ?? { connection: null, status: null };
   state.parked = seed.parked ?? [];
-  // A new engine status for the saved connection, pushed like the runner does;
-  // rows pulled (the counter moved) are announced for every table.
+  // A new engine status for the saved connection, pushed like the runner does.
   window.__MOCK__.syncStatus = (status) => {
-    const before = state.sync.status?.pulled ?? 0;
     state.sync = { ...state.sync, status };
     emit("sync", state.sync);
-    if ((status?.pulled ?? 0) > before) for (const table of TABLES) changed(null, table);
+  };
+  // A pull wrote rows of `tables` (after the test changed `state`).
+  window.__MOCK__.pulled = (tables, account = state.accounts[0]?.id) => {
+    const status = state.sync.status;
+    window.__MOCK__.syncStatus({ ...status, last_sync: Date.now(), pulled: (status?.pulled ?? 0) + 1 });
+    for (const table of tables) changed(account, table);
   };
   // The campaign runner moved campaign `index`: its report changes and Rust says so.
   window.__MOCK__.campaignProgress = (index, move) => {

@@ -142,12 +142,12 @@ test("contacts another desktop wrote appear when the engine pulls them", async (
   });
   const { page } = app;
   await page.getByTestId("contacts-count").filter({ hasText: /^1 contato$/ }).waitFor();
-  // What a pull does: the row is in the store, then the engine's counter moves.
+  // What a pull does: the row is in the store, then the engine says which table.
   await page.evaluate(() => {
     const { state } = window.__MOCK__;
     state.contacts.push({ ...state.contacts[0], id: "0190f3b4-0000-7000-8000-999999999999", phone: "+5521933334444", name: "Bruno (do outro computador)" });
   });
-  await page.evaluate(() => window.__MOCK__.syncStatus({ state: { state: "synced" }, last_sync: Date.now(), waiting: 0, pulled: 1 }));
+  await page.evaluate(() => window.__MOCK__.pulled(["contacts"]));
   await page.getByTestId("contact-row").filter({ hasText: "Bruno (do outro computador)" }).waitFor();
   assert.deepEqual(app.errors, []);
   await app.close();
@@ -171,7 +171,7 @@ test("conversations and replies another desktop wrote appear when the engine pul
     message(state.conversations[0], { direction: "outbound", body: "Abrimos sim, das 8h às 12h.", status: "sent" });
     state.conversations.push({ ...state.conversations[0], id: "0190f3b4-0000-7000-8000-888888888888", contact_id: "0190f3b4-0000-7000-8000-777777777777", contact_name: "Bruno Reis", contact_phone: "+5521933334444", last_body: "Bom dia", last_message_at: Date.now() + 1 });
   });
-  await page.evaluate(() => window.__MOCK__.syncStatus({ state: { state: "synced" }, last_sync: Date.now(), waiting: 0, pulled: 2 }));
+  await page.evaluate(() => window.__MOCK__.pulled(["messages", "conversations", "contacts"]));
   await page.getByTestId("bubble").filter({ hasText: "Abrimos sim, das 8h às 12h." }).waitFor();
   await page.getByTestId("chat").filter({ hasText: "Bruno Reis" }).waitFor();
   assert.deepEqual(app.errors, []);
@@ -197,7 +197,7 @@ test("campaigns made or changed on another desktop appear when the engine pulls 
     state.campaigns.push({ ...first, id: "0190f3b4-0000-7000-8000-666666666666", name: "Natal (do outro computador)", status: "done", created_at: first.created_at + 1 });
     first.status = "cancelled";
   });
-  await page.evaluate(() => window.__MOCK__.syncStatus({ state: { state: "synced" }, last_sync: Date.now(), waiting: 0, pulled: 4 }));
+  await page.evaluate(() => window.__MOCK__.pulled(["campaigns"]));
   await row("Natal (do outro computador)").getByTestId("campaign-status").filter({ hasText: /^Concluída$/ }).waitFor();
   await row("Black Friday").getByTestId("campaign-status").filter({ hasText: /^Cancelada$/ }).waitFor();
   assert.deepEqual(app.errors, []);

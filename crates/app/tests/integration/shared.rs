@@ -94,3 +94,53 @@ async fn a_shared_number_another_desktop_runs_is_not_started_and_says_who_runs_i
     // B's wait for the lease did not take it from A.
     assert!(support::chromiums_of(b.dir.path(), number).is_empty());
 }
+
+/// A contact created on another desktop reaches this app's `changed` sink as
+/// that account's contacts, once pulled: the open Contacts screen refetches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_pulled_from_another_desktop_is_told_as_its_table_and_account() {
+    use zapdesk_core::changes::{Change, Table};
+    use zapdesk_core::contacts::{self, ContactInput};
+
+    use_memory_keyring();
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    a.sync().await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    let saving = SyncRunner::new(b.store.clone(), std::sync::Arc::new(|_| {}));
+    saving
+        .connect(
+            ConnectionSettings::new("127.0.0.1", 5432, &db.name, &b.role),
+            &Password::new("senha-de-teste-123"),
+            Lang::PtBr,
+        )
+        .await
+        .unwrap();
+    saving.shutdown().await;
+
+    let told = Recorder::new();
+    let app = App::open_with(FleetConfig::new(b.dir.path().to_path_buf()), told.host())
+        .await
+        .unwrap();
+    app.start(Scope::All).await.unwrap();
+    contacts::create(
+        &a.store,
+        acc,
+        &ContactInput {
+            phone: "+5511987650099".into(),
+            name: Some("Dora".into()),
+        },
+    )
+    .await
+    .unwrap();
+    a.push().await;
+    told.until_change(Change::of(acc, Table::Contacts)).await;
+    // Named for its account, not as "every table changed".
+    assert!(
+        !told.changes().iter().any(|c| c.account.is_none()),
+        "{:?}",
+        told.changes()
+    );
+    app.shutdown().await;
+}
