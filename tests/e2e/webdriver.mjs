@@ -56,8 +56,22 @@ class Element {
   text() {
     return this.session.cmd("GET", `/element/${this.id}/text`);
   }
-  clear() {
-    return this.session.cmd("POST", `/element/${this.id}/clear`, {});
+  /**
+   * Types `text` over what the field holds, as a person does (deleting what
+   * is there key by key, then typing), and checks the field then holds
+   * exactly `text`. Not WebDriver's clear: it empties the field behind
+   * React's back, and a re-render before the keys arrive puts the old value
+   * back ("60", cleared, then "0" became "600" now and then). Not Ctrl+A:
+   * WebKit does not select inside a number field, nor say where its caret
+   * is, so both Backspace and Delete, once per character.
+   */
+  async replace(text) {
+    const BACKSPACE = "\uE003", DELETE = "\uE017";
+    const held = String(await this.session.cmd("GET", `/element/${this.id}/property/value`) ?? "");
+    const erase = (BACKSPACE + DELETE).repeat(held.length);
+    await this.session.cmd("POST", `/element/${this.id}/value`, { text: erase + text });
+    const now = await this.session.cmd("GET", `/element/${this.id}/property/value`);
+    if (now !== text) throw new Error(`typed ${JSON.stringify(text)} over ${JSON.stringify(held)}, the field holds ${JSON.stringify(now)}`);
   }
   /** Two clicks in one go, as a double click delivers them: the second
    * arrives before anything the first started has answered. */

@@ -282,6 +282,28 @@ test("a campaign's report shows every counter and follows changes", async () => 
   await app.close();
 });
 
+test("a pacing number can be emptied and typed again, as a person edits it", async () => {
+  const app = await openApp(browser, server.url, { ...BASE, campaigns: [{ name: "Ritmo", status: "running", numbers: [0], report: { pending: 3 } }] });
+  const { page } = app;
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  await page.getByRole("button", { name: "Abrir Ritmo" }).click();
+  await page.getByRole("button", { name: "Alterar ritmo" }).click();
+  const dialog = page.getByRole("dialog", { name: "Alterar ritmo" });
+  const max = dialog.getByLabel("Intervalo máximo (s)");
+  // Key by key: select nothing, delete everything, type. Bound straight to
+  // the number, the emptied field turned into "0" and "45" read "045".
+  await max.click();
+  await max.press("End");
+  for (const _ of (await max.inputValue()).split("")) await max.press("Backspace");
+  assert.equal(await max.inputValue(), "");
+  await max.pressSequentially("45");
+  assert.equal(await max.inputValue(), "45");
+  await dialog.getByRole("button", { name: "Salvar" }).click();
+  await page.getByText("Ritmo de envio atualizado.").waitFor();
+  assert.equal((await lastCall(app, "campaigns_set_pacing")).args.pacing.delay_max_s, 45);
+  await app.close();
+});
+
 test("changing the pace of a running campaign is sent to Rust; an impossible one is refused", async () => {
   const app = await openApp(browser, server.url, { ...BASE, campaigns: [{ name: "Ritmo", status: "running", numbers: [0], report: { pending: 3 } }] });
   const { page } = app;

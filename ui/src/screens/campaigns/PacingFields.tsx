@@ -1,5 +1,6 @@
 import type { MessageKey } from "../../i18n";
 import { useI18n } from "../../i18n";
+import { CountInput } from "../../components/CountInput";
 import type { Pacing } from "../../ipc/call";
 import { minutesToTime, timeToMinutes } from "./campaign";
 
@@ -68,8 +69,7 @@ export function PacingFields({ pacing, onChange, error }: Props) {
         {NUMBERS.map(([key, label]) => (
           <label key={key} className="stack">
             <span>{t(label)}</span>
-            <input type="number" min={0} step={1} value={pacing[key]}
-              onChange={(e) => onChange({ ...pacing, [key]: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
+            <CountInput value={pacing[key]} onChange={(n) => onChange({ ...pacing, [key]: n })} />
           </label>
         ))}
       </div>
