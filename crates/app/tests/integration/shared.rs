@@ -12,11 +12,26 @@ use zapdesk_core::instances;
 use zapdesk_core::lease::LeaseAnswer;
 use zapdesk_core::{Lang, domain::InstanceKind, instances::NumberInput};
 use zapdesk_sync::leases::RemoteLeases;
-use zapdesk_sync::testing::desktop::{first_desktop, other_desktop};
+use zapdesk_sync::testing::desktop::{Desktop, first_desktop, other_desktop};
 use zapdesk_sync::testing::{ScratchDatabase, use_memory_keyring};
 use zapdesk_sync::{ConnectionSettings, Password, SyncRunner};
 use zapdesk_whatsapp::fleet::FleetConfig;
 use zapdesk_whatsapp::status::Status;
+
+/// Saves `desk`'s connection to the scratch server, as Settings does, so the
+/// app resumes sync from it when it starts.
+async fn save_connection(db: &ScratchDatabase, desk: &Desktop) {
+    let saving = SyncRunner::new(desk.store.clone(), std::sync::Arc::new(|_| {}));
+    saving
+        .connect(
+            ConnectionSettings::new("127.0.0.1", 5432, &db.name, &desk.role),
+            &Password::new("senha-de-teste-123"),
+            Lang::PtBr,
+        )
+        .await
+        .unwrap();
+    saving.shutdown().await;
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_shared_number_another_desktop_runs_is_not_started_and_says_who_runs_it() {
@@ -57,16 +72,7 @@ async fn a_shared_number_another_desktop_runs_is_not_started_and_says_who_runs_i
     instances::set_autostart(&b.store, acc, number, true)
         .await
         .unwrap();
-    let saving = SyncRunner::new(b.store.clone(), std::sync::Arc::new(|_| {}));
-    saving
-        .connect(
-            ConnectionSettings::new("127.0.0.1", 5432, &db.name, &b.role),
-            &Password::new("senha-de-teste-123"),
-            Lang::PtBr,
-        )
-        .await
-        .unwrap();
-    saving.shutdown().await;
+    save_connection(&db, &b).await;
 
     // B's app starts: sync resumes, the lease is asked, the number waits.
     let told = Recorder::new();
@@ -108,16 +114,7 @@ async fn a_row_pulled_from_another_desktop_is_told_as_its_table_and_account() {
     a.sync().await;
     let b = other_desktop(&db, &a).await;
     let acc = a.account_id();
-    let saving = SyncRunner::new(b.store.clone(), std::sync::Arc::new(|_| {}));
-    saving
-        .connect(
-            ConnectionSettings::new("127.0.0.1", 5432, &db.name, &b.role),
-            &Password::new("senha-de-teste-123"),
-            Lang::PtBr,
-        )
-        .await
-        .unwrap();
-    saving.shutdown().await;
+    save_connection(&db, &b).await;
 
     let told = Recorder::new();
     let app = App::open_with(FleetConfig::new(b.dir.path().to_path_buf()), told.host())
