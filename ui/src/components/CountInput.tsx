@@ -5,7 +5,7 @@ interface Props {
   onChange: (value: number) => void;
 }
 
-/** What a count's text means: a whole number ≥ 0; empty is 0 (for now). */
+/** What a count's text means: a whole number ≥ 0; an empty field counts as 0. */
 export function parseCount(text: string): number {
   return Math.max(0, Math.floor(Number(text) || 0));
 }
