@@ -2,6 +2,7 @@
 //! (issue 15). Started with what is pure: the keyword rules, the flow
 //! document and its checks.
 
+pub mod engine;
 pub mod flow;
 pub mod flow_check;
 pub mod matching;
