@@ -48,6 +48,21 @@ CREATE TABLE keywords (
 
 CREATE INDEX keywords_by_account ON keywords (account_id, priority DESC, created_at);
 
+-- Files the bot sends (a flow node's or a keyword's image, audio, document),
+-- in the store so that every desktop that runs a number can send them. A
+-- file is never changed: a new upload is a new row. Synced (bytes, ≤ 16 MiB).
+CREATE TABLE automation_files (
+    id          BLOB PRIMARY KEY NOT NULL,
+    account_id  BLOB NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    name        TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 255),
+    mime        TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('image', 'audio', 'document')),
+    bytes       BLOB NOT NULL,
+    created_at  INTEGER NOT NULL,
+    hlc         TEXT,
+    UNIQUE (account_id, id)
+) STRICT;
+
 -- Flows: the draft being edited, and which published version new sessions
 -- start on. Synced.
 CREATE TABLE flows (

@@ -125,6 +125,26 @@ pub enum ErrorCode {
     RemoteSecretUnavailable,
     /// The agency's database failed the operation for another reason.
     RemoteFailed,
+    /// No keyword reply of this account has this id.
+    KeywordUnknown,
+    /// A keyword whose words, scope or actions are not valid.
+    KeywordInvalid,
+    /// A keyword that another of the same priority would fire on the same message.
+    KeywordConflict,
+    /// No flow of this account has this id.
+    FlowUnknown,
+    /// A flow document that cannot be read, or has problems that block publishing.
+    FlowInvalid,
+    /// The flow was saved elsewhere since it was opened (another operator, another desktop).
+    FlowStale,
+    /// The flow has no published version to start.
+    FlowNotPublished,
+    /// No flow session of this account has this id.
+    SessionUnknown,
+    /// Automation settings that are not valid (an unknown time zone, an endpoint that is no URL, …).
+    AutomationSettingsInvalid,
+    /// No automation file of this account has this id.
+    AutomationFileUnknown,
 }
 
 /// An error that can be shown to a person.

@@ -157,6 +157,26 @@ id_type!(
     /// A saved filter over an account's contacts.
     SegmentId
 );
+id_type!(
+    /// A keyword reply of an account.
+    KeywordId
+);
+id_type!(
+    /// A conversation flow of an account (its draft and versions).
+    FlowId
+);
+id_type!(
+    /// One published, immutable version of a flow.
+    FlowVersionId
+);
+id_type!(
+    /// A flow running in one conversation.
+    SessionId
+);
+id_type!(
+    /// A file the bot sends (a flow's or a keyword's image, audio, document).
+    AutomationFileId
+);
 
 #[cfg(test)]
 mod tests {

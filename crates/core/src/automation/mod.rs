@@ -1,8 +1,15 @@
-//! What answers on its own: keyword replies and, later, conversation flows
-//! (issue 15). Started with what is pure: the keyword rules, the flow
-//! document and its checks.
+//! What answers on its own: keyword replies and conversation flows (issue
+//! 15). The pure rules (keyword matching, the flow document and its checks,
+//! the engine) beside what is stored (settings, keywords, flows, sessions)
+//! and how one event is handled in one transaction. docs/automation.md.
 
 pub mod engine;
+mod error;
 pub mod flow;
 pub mod flow_check;
+pub mod flows;
+pub mod keywords;
 pub mod matching;
+pub mod settings;
+
+pub use error::AutomationError;

@@ -174,9 +174,14 @@ pub struct Context<'a> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outgoing {
-    Text { text: String },
+    Text {
+        text: String,
+    },
     /// A file of the flow version (`Content::File::file`), with its caption.
-    File { file: String, caption: String },
+    File {
+        file: String,
+        caption: String,
+    },
 }
 
 /// What a turn does besides moving the session.
@@ -248,7 +253,9 @@ pub enum CallOutcome {
     /// No answer: timed out, refused (an address the account does not allow),
     /// the network failed, the app closed during the call. The reason is
     /// for the log.
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
