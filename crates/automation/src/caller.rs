@@ -17,6 +17,13 @@ impl Caller {
     /// Never fails: a client that cannot be built (no usable TLS roots)
     /// makes each call fail with that reason, for the log, instead of
     /// keeping the runner from starting.
+    ///
+    /// Make it early, when the app opens: it installs ring as rustls's
+    /// process-wide crypto provider (unless one is installed already). With
+    /// this crate linked, reqwest is built with rustls and no bundled
+    /// provider, so any other `reqwest::Client` of the process (chromiumoxide
+    /// makes one in `Browser::connect` to an http:// address, which ZapDesk
+    /// does not use) would panic if built before.
     pub fn new() -> Caller {
         Caller::with_exempt(None)
     }

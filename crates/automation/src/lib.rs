@@ -25,11 +25,18 @@
 //! history.
 
 pub mod address;
+mod ai;
 mod caller;
 mod client;
 mod http;
+mod secret;
 
 pub use address::{AddressPolicy, Range, Refused};
+pub use ai::{
+    AI_HISTORY, AI_MAX_CHARS_DEFAULT, AI_TIMEOUT, AiAccount, AiEndpoint, ChatLine, HANDOFF_MARKER,
+    Role, system_prompt,
+};
 pub use caller::Caller;
 pub use client::{BODY_CAP, MAX_REDIRECTS};
 pub use http::{HTTP_TIMEOUT_DEFAULT, HTTP_TIMEOUT_MAX};
+pub use secret::{AiKey, SecretError, ai_key, set_ai_key};

@@ -7,6 +7,8 @@
 // A failed setup step in a test should panic.
 #![allow(clippy::unwrap_used)]
 
+mod ai;
 mod http;
+mod secret;
 mod server;
 mod ssrf;
