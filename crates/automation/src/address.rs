@@ -1,0 +1,265 @@
+//! Which addresses a flow's outside call may reach. An HTTP node's URL is
+//! written by whoever edits the flow and filled with what contacts typed, so
+//! without a policy a flow could read the cloud's metadata service
+//! (169.254.169.254), the router's admin page or a service on the agency's
+//! own computer. Unless the account allows private addresses, every address
+//! in the ranges below is refused — as written in the URL and as a hostname
+//! resolves, checked on the addresses the connection is actually made to
+//! (`client.rs`), so a name that resolves to a public address for a check and
+//! to 127.0.0.1 for the connection (DNS rebinding) gets nowhere.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use zapdesk_core::automation::settings::AutomationSettings;
+
+/// What an account lets its flows' outside calls reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AddressPolicy {
+    /// Private, loopback, link-local and the other non-public ranges
+    /// ([`Range`]) are reachable. Needed for a service on the agency's own
+    /// network, and for an AI model served on this computer (Ollama at
+    /// `http://localhost:11434/v1`).
+    pub allow_private: bool,
+}
+
+impl AddressPolicy {
+    /// The account's setting (`automation_settings.allow_private_http`).
+    pub fn of(settings: &AutomationSettings) -> AddressPolicy {
+        AddressPolicy {
+            allow_private: settings.allow_private_http,
+        }
+    }
+
+    /// Whether a call may connect to `ip` (`host` names it in the refusal).
+    pub fn check(&self, host: &str, ip: IpAddr) -> Result<(), Refused> {
+        match range(ip) {
+            Some(range) if !self.allow_private => Err(Refused {
+                host: host.to_owned(),
+                ip,
+                range,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A range of addresses that is not the public internet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Range {
+    /// 0.0.0.0/8, `::` — "this host" (connecting to it reaches loopback).
+    Unspecified,
+    /// 127.0.0.0/8, `::1`.
+    Loopback,
+    /// 10/8, 172.16/12, 192.168/16, fc00::/7, and the deprecated fec0::/10.
+    Private,
+    /// 169.254/16 (the cloud metadata service), fe80::/10.
+    LinkLocal,
+    /// 100.64/10, carrier-grade NAT: the provider's side of the network.
+    SharedNat,
+    /// 224/4, ff00::/8.
+    Multicast,
+    /// 255.255.255.255.
+    Broadcast,
+    /// 192.0.0/24, 198.18/15 (benchmarking), 240/4: not routed on the internet.
+    Reserved,
+}
+
+impl Range {
+    fn name(self) -> &'static str {
+        match self {
+            Range::Unspecified => "unspecified",
+            Range::Loopback => "loopback",
+            Range::Private => "private network",
+            Range::LinkLocal => "link-local",
+            Range::SharedNat => "carrier-grade NAT",
+            Range::Multicast => "multicast",
+            Range::Broadcast => "broadcast",
+            Range::Reserved => "reserved",
+        }
+    }
+}
+
+/// The non-public range `ip` is in, or `None` for a public address. An IPv6
+/// address that carries an IPv4 one (IPv4-mapped `::ffff:a.b.c.d`,
+/// IPv4-compatible `::a.b.c.d`, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`) is
+/// judged by the IPv4 address it reaches.
+pub fn range(ip: IpAddr) -> Option<Range> {
+    match ip {
+        IpAddr::V4(v4) => range_v4(v4),
+        IpAddr::V6(v6) => range_v6(v6),
+    }
+}
+
+fn range_v4(ip: Ipv4Addr) -> Option<Range> {
+    let [a, b, c, _] = ip.octets();
+    Some(match (a, b, c) {
+        (0, _, _) => Range::Unspecified,
+        (127, _, _) => Range::Loopback,
+        (10, _, _) | (192, 168, _) => Range::Private,
+        (172, 16..=31, _) => Range::Private,
+        (169, 254, _) => Range::LinkLocal,
+        (100, 64..=127, _) => Range::SharedNat,
+        (224..=239, _, _) => Range::Multicast,
+        _ if ip == Ipv4Addr::BROADCAST => Range::Broadcast,
+        (240..=255, _, _) | (192, 0, 0) | (198, 18..=19, _) => Range::Reserved,
+        _ => return None,
+    })
+}
+
+fn range_v6(ip: Ipv6Addr) -> Option<Range> {
+    if ip.is_unspecified() {
+        return Some(Range::Unspecified);
+    }
+    if ip.is_loopback() {
+        return Some(Range::Loopback);
+    }
+    if let Some(v4) = embedded_v4(ip) {
+        return range_v4(v4);
+    }
+    let first = ip.segments()[0];
+    Some(match first {
+        _ if first & 0xfe00 == 0xfc00 => Range::Private,
+        _ if first & 0xffc0 == 0xfe80 => Range::LinkLocal,
+        _ if first & 0xffc0 == 0xfec0 => Range::Private,
+        _ if first & 0xff00 == 0xff00 => Range::Multicast,
+        _ => return None,
+    })
+}
+
+/// The IPv4 address an IPv6 address reaches by translation, if it is one of
+/// those forms.
+fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
+    let s = ip.segments();
+    let low = |hi: u16, lo: u16| {
+        let [a, b] = hi.to_be_bytes();
+        let [c, d] = lo.to_be_bytes();
+        Ipv4Addr::new(a, b, c, d)
+    };
+    match s {
+        // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible, deprecated but
+        // still routed to IPv4 by some stacks).
+        [0, 0, 0, 0, 0, 0xffff, hi, lo] | [0, 0, 0, 0, 0, 0, hi, lo] => Some(low(hi, lo)),
+        // NAT64's well-known prefix.
+        [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] => Some(low(hi, lo)),
+        // 6to4: the IPv4 address is in the second and third groups.
+        [0x2002, hi, lo, ..] => Some(low(hi, lo)),
+        _ => None,
+    }
+}
+
+/// A call refused by the address policy. Its text starts with "address not
+/// allowed", for the log and the flow's run history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// As written in the URL.
+    pub host: String,
+    /// The address it is or resolved to.
+    pub ip: IpAddr,
+    pub range: Range,
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        if host == self.ip.to_string() {
+            write!(
+                f,
+                "address not allowed: {} is {}",
+                self.ip,
+                self.range.name()
+            )?;
+        } else {
+            write!(
+                f,
+                "address not allowed: {} is {} ({})",
+                self.host,
+                self.ip,
+                self.range.name()
+            )?;
+        }
+        f.write_str("; the account does not allow private addresses")
+    }
+}
+
+impl std::error::Error for Refused {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn every_non_public_range_is_named() {
+        let table = [
+            ("0.0.0.0", Some(Range::Unspecified)),
+            ("0.1.2.3", Some(Range::Unspecified)),
+            ("127.0.0.1", Some(Range::Loopback)),
+            ("127.255.0.9", Some(Range::Loopback)),
+            ("10.0.0.1", Some(Range::Private)),
+            ("172.16.0.1", Some(Range::Private)),
+            ("172.31.255.255", Some(Range::Private)),
+            ("172.32.0.1", None),
+            ("172.15.255.255", None),
+            ("192.168.1.1", Some(Range::Private)),
+            ("169.254.169.254", Some(Range::LinkLocal)),
+            ("100.64.0.1", Some(Range::SharedNat)),
+            ("100.127.255.255", Some(Range::SharedNat)),
+            ("100.128.0.1", None),
+            ("224.0.0.1", Some(Range::Multicast)),
+            ("239.255.255.250", Some(Range::Multicast)),
+            ("255.255.255.255", Some(Range::Broadcast)),
+            ("240.0.0.1", Some(Range::Reserved)),
+            ("192.0.0.8", Some(Range::Reserved)),
+            ("198.18.0.1", Some(Range::Reserved)),
+            ("8.8.8.8", None),
+            ("200.147.67.142", None),
+            ("::", Some(Range::Unspecified)),
+            ("::1", Some(Range::Loopback)),
+            ("fc00::1", Some(Range::Private)),
+            ("fd12:3456::1", Some(Range::Private)),
+            ("fec0::1", Some(Range::Private)),
+            ("fe80::1", Some(Range::LinkLocal)),
+            ("febf::1", Some(Range::LinkLocal)),
+            ("ff02::1", Some(Range::Multicast)),
+            ("::ffff:127.0.0.1", Some(Range::Loopback)),
+            ("::ffff:169.254.169.254", Some(Range::LinkLocal)),
+            ("::ffff:10.1.2.3", Some(Range::Private)),
+            ("::ffff:8.8.8.8", None),
+            ("::127.0.0.1", Some(Range::Loopback)),
+            ("64:ff9b::a9fe:a9fe", Some(Range::LinkLocal)),
+            ("2002:7f00:1::", Some(Range::Loopback)),
+            ("2002:0808:0808::", None),
+            ("2001:4860:4860::8888", None),
+            ("2804:14c::1", None),
+        ];
+        for (text, expected) in table {
+            assert_eq!(range(ip(text)), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_policy_refuses_only_when_private_is_not_allowed() {
+        let strict = AddressPolicy::default();
+        let open = AddressPolicy {
+            allow_private: true,
+        };
+        let refused = strict.check("localhost", ip("127.0.0.1")).unwrap_err();
+        assert_eq!(refused.range, Range::Loopback);
+        assert_eq!(
+            refused.to_string(),
+            "address not allowed: localhost is 127.0.0.1 (loopback); \
+             the account does not allow private addresses"
+        );
+        assert_eq!(
+            strict.check("[::1]", ip("::1")).unwrap_err().to_string(),
+            "address not allowed: ::1 is loopback; the account does not allow private addresses"
+        );
+        assert!(open.check("localhost", ip("127.0.0.1")).is_ok());
+        assert!(strict.check("dns.google", ip("8.8.8.8")).is_ok());
+        assert!(!AddressPolicy::of(&AutomationSettings::default()).allow_private);
+    }
+}

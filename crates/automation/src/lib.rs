@@ -1,0 +1,42 @@
+//! `zapdesk-automation`: the calls a flow makes outside the desktop — the
+//! HTTP node's request and the AI node's chat completion — and the AI key
+//! in the OS keyring. The engine (`zapdesk_core::automation::engine`) stops
+//! a session at an `http` or `ai` node with a `CallRequest`; the runner
+//! makes the call here, outside any transaction, and steps the session with
+//! the `CallOutcome` this crate returns.
+//!
+//! What it must never do:
+//! - reach an address the account does not allow: loopback, private,
+//!   link-local (the cloud's metadata service), carrier-grade NAT and the
+//!   other non-public ranges are refused unless the account allows private
+//!   addresses — as written, as resolved, after every redirect
+//!   ([`address`], `client.rs`);
+//! - wait longer than the node's time limit, or read more than
+//!   [`BODY_CAP`] of an answer: a slow or huge answer fails the call, and
+//!   the flow takes its error branch;
+//! - send a request twice (no retries here: a request may have effects; the
+//!   runner marks a call started before it leaves);
+//! - keep the AI key anywhere but the OS credential store, or show it in a
+//!   `Debug`, a log or a failure's reason;
+//! - depend on Tauri, touch the store, or contact WhatsApp.
+//!
+//! Nothing here returns an error for a call: every way a call can go wrong
+//! is a `CallOutcome::Failed` whose reason is for the log and the flow's
+//! history.
+
+pub mod address;
+mod ai;
+mod caller;
+mod client;
+mod http;
+mod secret;
+
+pub use address::{AddressPolicy, Range, Refused};
+pub use ai::{
+    AI_HISTORY, AI_MAX_CHARS_DEFAULT, AI_TIMEOUT, AiAccount, AiEndpoint, ChatLine, HANDOFF_MARKER,
+    Role, system_prompt,
+};
+pub use caller::Caller;
+pub use client::{BODY_CAP, MAX_REDIRECTS};
+pub use http::{HTTP_TIMEOUT_DEFAULT, HTTP_TIMEOUT_MAX};
+pub use secret::{AiKey, SecretError, ai_key, set_ai_key};

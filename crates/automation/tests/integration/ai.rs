@@ -1,0 +1,348 @@
+//! The AI node against a fake OpenAI-compatible endpoint written here (axum
+//! on 127.0.0.1): what it is sent, and each way it can answer.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use zapdesk_automation::{
+    AI_HISTORY, AddressPolicy, AiAccount, AiEndpoint, AiKey, Caller, ChatLine, HANDOFF_MARKER, Role,
+};
+use zapdesk_core::automation::engine::{AiAnswer, CallOutcome, CallRequest};
+
+use crate::server::{Server, reason};
+
+const OPEN: AddressPolicy = AddressPolicy {
+    allow_private: true,
+};
+const KEY: &str = "sk-test-0123456789abcdef";
+
+/// One request the fake endpoint received: its Authorization header and body.
+type Received = (Option<String>, Value);
+
+#[derive(Clone, Default)]
+struct Seen(Arc<Mutex<Vec<Received>>>);
+
+impl Seen {
+    fn all(&self) -> Vec<Received> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+fn completion(text: &str) -> Json<Value> {
+    Json(json!({
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "model": "llama3.2",
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": text},
+            "finish_reason": "stop"
+        }]
+    }))
+}
+
+async fn completions(
+    State(seen): State<Seen>,
+    Path(scenario): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let auth = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    seen.0.lock().unwrap().push((auth, body));
+    match scenario.as_str() {
+        "text" => completion("Abrimos aos sábados das 8h às 12h.").into_response(),
+        "handoff" => completion(HANDOFF_MARKER).into_response(),
+        "handoff-in-text" => completion("Vou chamar alguém da equipe. [[HANDOFF]]").into_response(),
+        "thinking" => {
+            completion("<think>Quer saber o horário.</think>\nAbrimos às 8h.").into_response()
+        }
+        "long" => completion(&"palavra ".repeat(100)).into_response(),
+        "empty" => completion("  \n ").into_response(),
+        "no-choices" => Json(json!({"choices": []})).into_response(),
+        "garbage" => (StatusCode::OK, "<html>bad gateway</html>").into_response(),
+        "unauthorized" => (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": {
+                "message": format!("Incorrect API key provided: {KEY}."),
+                "type": "invalid_request_error"
+            }})),
+        )
+            .into_response(),
+        "broken" => (StatusCode::INTERNAL_SERVER_ERROR, "model crashed").into_response(),
+        "hang" => {
+            // Never answers: the endpoint's time limit ends the call.
+            std::future::pending::<()>().await;
+            StatusCode::OK.into_response()
+        }
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn fake_openai() -> (Server, Seen) {
+    let seen = Seen::default();
+    let router = Router::new()
+        .route("/{scenario}/v1/chat/completions", post(completions))
+        .with_state(seen.clone());
+    (Server::start(router).await, seen)
+}
+
+fn account(server: &Server, scenario: &str, key: Option<&str>) -> AiAccount {
+    AiAccount {
+        endpoint: Some(AiEndpoint {
+            // A trailing slash, as people paste it.
+            base_url: server.url(&format!("/{scenario}/v1/")),
+            model: "llama3.2".into(),
+            key: key.map(AiKey::new),
+            timeout: Duration::from_secs(10),
+        }),
+        instructions: "Somos a Padaria Pão Quente, em Campinas.".into(),
+    }
+}
+
+fn node(max_chars: u32) -> CallRequest {
+    CallRequest::Ai {
+        node: "ia".into(),
+        instructions: "Responda só sobre horários e endereço.".into(),
+        max_chars,
+    }
+}
+
+fn chat() -> Vec<ChatLine> {
+    let line = |role, text: &str| ChatLine {
+        role,
+        text: text.into(),
+    };
+    vec![
+        line(Role::User, "Oi"),
+        line(Role::Assistant, "Olá! Em que posso ajudar?"),
+        line(Role::User, "Vocês abrem sábado?"),
+    ]
+}
+
+#[tokio::test]
+async fn the_model_gets_the_instructions_and_the_chat_and_its_answer_is_the_reply() {
+    let (server, seen) = fake_openai().await;
+    let caller = Caller::new();
+    let outcome = caller
+        .call_ai(
+            &node(280),
+            &account(&server, "text", Some(KEY)),
+            &chat(),
+            OPEN,
+        )
+        .await;
+    assert_eq!(
+        outcome,
+        CallOutcome::Ai(AiAnswer::Text("Abrimos aos sábados das 8h às 12h.".into()))
+    );
+
+    let seen = seen.all();
+    assert_eq!(seen.len(), 1);
+    let (auth, body) = &seen[0];
+    assert_eq!(auth.as_deref(), Some(format!("Bearer {KEY}").as_str()));
+    assert_eq!(body["model"], "llama3.2");
+    assert_eq!(body["stream"], false);
+    assert!(body["max_tokens"].as_u64().unwrap() >= 280 / 4, "{body}");
+    let messages = body["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 4);
+    assert_eq!(messages[0]["role"], "system");
+    let system = messages[0]["content"].as_str().unwrap();
+    for part in [
+        HANDOFF_MARKER,
+        "Padaria Pão Quente",
+        "Responda só sobre horários",
+        "at most 280 characters",
+        "language of the contact",
+    ] {
+        assert!(system.contains(part), "{part:?} missing from {system}");
+    }
+    let history: Vec<(&str, &str)> = messages[1..]
+        .iter()
+        .map(|m| (m["role"].as_str().unwrap(), m["content"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("user", "Oi"),
+            ("assistant", "Olá! Em que posso ajudar?"),
+            ("user", "Vocês abrem sábado?"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn without_a_key_no_authorization_is_sent_and_only_the_newest_lines_go() {
+    let (server, seen) = fake_openai().await;
+    let caller = Caller::new();
+    let mut long_chat = Vec::new();
+    for n in 0..AI_HISTORY + 5 {
+        long_chat.push(ChatLine {
+            role: if n % 2 == 0 {
+                Role::User
+            } else {
+                Role::Assistant
+            },
+            text: format!("mensagem {n}"),
+        });
+    }
+    long_chat.push(ChatLine {
+        role: Role::User,
+        text: "   ".into(),
+    });
+    let outcome = caller
+        .call_ai(
+            &node(280),
+            &account(&server, "text", None),
+            &long_chat,
+            OPEN,
+        )
+        .await;
+    assert!(
+        matches!(outcome, CallOutcome::Ai(AiAnswer::Text(_))),
+        "{outcome:?}"
+    );
+    let (auth, body) = &seen.all()[0];
+    assert_eq!(auth, &None);
+    let messages = body["messages"].as_array().unwrap();
+    // The system prompt, then the newest AI_HISTORY lines minus the blank one.
+    assert_eq!(messages.len(), AI_HISTORY);
+    assert_eq!(messages[1]["content"], "mensagem 6");
+    assert_eq!(messages.last().unwrap()["content"], "mensagem 24");
+}
+
+#[tokio::test]
+async fn the_marker_hands_off() {
+    let (server, _) = fake_openai().await;
+    let caller = Caller::new();
+    for scenario in ["handoff", "handoff-in-text"] {
+        let outcome = caller
+            .call_ai(
+                &node(280),
+                &account(&server, scenario, Some(KEY)),
+                &chat(),
+                OPEN,
+            )
+            .await;
+        assert_eq!(outcome, CallOutcome::Ai(AiAnswer::Handoff), "{scenario}");
+    }
+}
+
+#[tokio::test]
+async fn a_long_answer_is_cut_here_and_thinking_is_left_out() {
+    let (server, _) = fake_openai().await;
+    let caller = Caller::new();
+    let CallOutcome::Ai(AiAnswer::Text(text)) = caller
+        .call_ai(&node(50), &account(&server, "long", None), &chat(), OPEN)
+        .await
+    else {
+        panic!("an answer");
+    };
+    assert!(text.chars().count() <= 50, "{text:?}");
+    assert!(text.starts_with("palavra palavra"), "{text:?}");
+    assert!(text.ends_with("palavra"), "cut between words: {text:?}");
+
+    let outcome = caller
+        .call_ai(
+            &node(280),
+            &account(&server, "thinking", None),
+            &chat(),
+            OPEN,
+        )
+        .await;
+    assert_eq!(
+        outcome,
+        CallOutcome::Ai(AiAnswer::Text("Abrimos às 8h.".into()))
+    );
+}
+
+#[tokio::test]
+async fn every_non_answer_fails_so_the_flow_hands_off() {
+    let (server, seen) = fake_openai().await;
+    let caller = Caller::new();
+    let cases = [
+        ("unauthorized", "answered 401"),
+        ("broken", "answered 500"),
+        ("garbage", "not a chat completion"),
+        ("no-choices", "has no message"),
+        ("empty", "answered nothing"),
+    ];
+    for (scenario, expected) in cases {
+        let failed = reason(
+            caller
+                .call_ai(
+                    &node(280),
+                    &account(&server, scenario, Some(KEY)),
+                    &chat(),
+                    OPEN,
+                )
+                .await,
+        );
+        assert!(failed.contains(expected), "{scenario}: {failed}");
+        assert!(!failed.contains(KEY), "the key leaked: {failed}");
+    }
+    let unauthorized = reason(
+        caller
+            .call_ai(
+                &node(280),
+                &account(&server, "unauthorized", Some(KEY)),
+                &chat(),
+                OPEN,
+            )
+            .await,
+    );
+    assert!(
+        unauthorized.contains("Incorrect API key provided: <redacted>"),
+        "{unauthorized}"
+    );
+    assert_eq!(seen.all().len(), cases.len() + 1);
+}
+
+#[tokio::test]
+async fn a_model_that_never_answers_fails_at_the_time_limit() {
+    let (server, seen) = fake_openai().await;
+    let caller = Caller::new();
+    let mut slow = account(&server, "hang", None);
+    if let Some(endpoint) = &mut slow.endpoint {
+        endpoint.timeout = Duration::from_millis(300);
+    }
+    let failed = reason(caller.call_ai(&node(280), &slow, &chat(), OPEN).await);
+    assert!(failed.starts_with("timeout"), "{failed}");
+    assert_eq!(seen.all().len(), 1);
+}
+
+#[tokio::test]
+async fn a_local_model_needs_the_account_to_allow_private_addresses() {
+    let (server, _) = fake_openai().await;
+    let caller = Caller::new();
+    let failed = reason(
+        caller
+            .call_ai(
+                &node(280),
+                &account(&server, "text", None),
+                &chat(),
+                AddressPolicy::default(),
+            )
+            .await,
+    );
+    assert!(failed.starts_with("address not allowed"), "{failed}");
+    assert_eq!(server.hits(), 0);
+
+    let unset = AiAccount {
+        endpoint: None,
+        instructions: String::new(),
+    };
+    let failed = reason(caller.call_ai(&node(280), &unset, &chat(), OPEN).await);
+    assert!(failed.contains("no AI endpoint"), "{failed}");
+    let http = crate::server::get(&server.url("/"), 1_000);
+    let failed = reason(caller.call_ai(&http, &unset, &chat(), OPEN).await);
+    assert!(failed.contains("not an AI call"), "{failed}");
+}
