@@ -863,3 +863,216 @@ async fn a_session_stepped_on_one_desktop_is_read_on_the_other_as_it_was() {
     assert_eq!(wake_at, next.wait.wake_at(0));
     assert_eq!(a.rows().await, b.rows().await);
 }
+
+/// The bot's rows that hang on a conversation (a session, and this
+/// desktop's queue and log) follow it when a push merges it into the
+/// server's conversation of the same contact and number: B opened its own
+/// while A's, under another id, was on its way.
+#[tokio::test]
+async fn a_merged_conversation_keeps_its_session_and_the_bots_rows() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    let number = instances::create(
+        &a.store,
+        acc,
+        &NumberInput {
+            name: "Vendas".into(),
+            kind: InstanceKind::Sandbox,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let maria = contacts::create(
+        &a.store,
+        acc,
+        &ContactInput {
+            phone: "+5511987650001".into(),
+            name: Some("Maria".into()),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    a.sync().await;
+    b.pull().await;
+    // A's conversation from before natural ids (a random id).
+    let theirs = ConversationId::new();
+    sqlx::query(
+        "INSERT INTO conversations (id, account_id, contact_id, instance_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 1, 1)",
+    )
+    .bind(theirs)
+    .bind(a.account)
+    .bind(maria)
+    .bind(number)
+    .execute(a.pool())
+    .await
+    .unwrap();
+    a.sync().await;
+
+    // B, not having pulled it, opens its own and the bot runs there.
+    let ours = conversations::open(&b.store, acc, number, maria)
+        .await
+        .unwrap();
+    assert_ne!(ours, theirs);
+    let flow = new_flow(&b, "Boas-vindas", &greeting("Olá!"), &[]).await;
+    let version = publish(&b, flow).await;
+    let session = start_session(&b, ours, flow, version, &Session::starting("oi")).await;
+    for sql in [
+        "INSERT INTO automation_queue (account_id, contact_id, event, conversation_id, created_at)
+         VALUES (?1, ?2, 'message', ?3, 1)",
+        "INSERT INTO automation_log (account_id, conversation_id, session_id, at, what)
+         VALUES (?1, ?3, NULL, 1, 'started')",
+    ] {
+        sqlx::query(sql)
+            .bind(b.account)
+            .bind(maria)
+            .bind(ours)
+            .execute(b.pool())
+            .await
+            .unwrap();
+    }
+    let report = b.push().await;
+    assert_eq!(report.merged, 1, "{report:?}");
+    b.pull().await;
+    a.sync().await;
+    b.pull().await;
+    assert_eq!(a.rows().await, b.rows().await);
+    for d in [&a, &b] {
+        let on: Uuid = sqlx::query_scalar(
+            "SELECT conversation_id FROM flow_sessions WHERE account_id = ? AND id = ?",
+        )
+        .bind(d.account)
+        .bind(session)
+        .fetch_one(d.pool())
+        .await
+        .unwrap();
+        assert_eq!(on, theirs.as_uuid());
+    }
+    for table in ["automation_queue", "automation_log"] {
+        let moved = count(
+            &b,
+            &format!(
+                "SELECT count(*) FROM {table} WHERE account_id = ? AND conversation_id = x'{}'",
+                theirs.as_uuid().simple()
+            ),
+        )
+        .await;
+        assert_eq!(moved, 1, "{table}");
+    }
+}
+
+/// Likewise for a contact merged into the server's row with its phone: the
+/// bot's queue and cooldowns of the contact follow it (they point at the
+/// contact, and the local keys would refuse the merge otherwise).
+#[tokio::test]
+async fn a_merged_contact_keeps_the_bots_rows() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    a.sync().await;
+    b.sync().await;
+    // A's contact from before natural ids (a random id).
+    let legacy = ContactId::new();
+    sqlx::query(
+        "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
+         VALUES (?, ?, '+5511987650300', 'Davi', 'davi', 1, 1)",
+    )
+    .bind(legacy)
+    .bind(a.account)
+    .execute(a.pool())
+    .await
+    .unwrap();
+    a.sync().await;
+
+    // B, not having pulled it, gets the same phone from WhatsApp; its bot
+    // queues the message and answers (a cooldown starts).
+    let (davi, conv) = conversation(&b, "+5511987650300").await;
+    assert_ne!(davi, legacy);
+    for sql in [
+        "INSERT INTO automation_queue (account_id, contact_id, event, conversation_id, created_at)
+         VALUES (?1, ?2, 'message', ?3, 1)",
+        "INSERT INTO automation_marks (account_id, contact_id, what, at) VALUES (?1, ?2, 'no_match', 1)",
+    ] {
+        sqlx::query(sql)
+            .bind(b.account)
+            .bind(davi)
+            .bind(conv)
+            .execute(b.pool())
+            .await
+            .unwrap();
+    }
+    let report = b.push().await;
+    assert_eq!(report.merged, 1, "{report:?}");
+    b.pull().await;
+    a.sync().await;
+    assert_eq!(a.rows().await, b.rows().await);
+    for table in ["automation_queue", "automation_marks"] {
+        let moved = count(
+            &b,
+            &format!(
+                "SELECT count(*) FROM {table} WHERE account_id = ? AND contact_id = x'{}'",
+                legacy.as_uuid().simple()
+            ),
+        )
+        .await;
+        assert_eq!(moved, 1, "{table}");
+    }
+}
+
+/// A flow started by adding a tag names the tag by id: when the tag is
+/// merged into the server's tag of the same name, the flow follows it.
+#[tokio::test]
+async fn a_merged_tag_is_the_one_its_flows_are_started_by() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    a.sync().await;
+    b.sync().await;
+    // A's tag from before natural ids (a random id).
+    let legacy = zapdesk_core::ids::TagId::new();
+    sqlx::query(
+        "INSERT INTO tags (id, account_id, name, name_folded, created_at) VALUES (?, ?, 'VIP', 'vip', 1)",
+    )
+    .bind(legacy)
+    .bind(a.account)
+    .execute(a.pool())
+    .await
+    .unwrap();
+    a.sync().await;
+
+    let vip = tags::create(
+        &b.store,
+        acc,
+        &TagInput {
+            name: "VIP".into(),
+            color: "#ff0000".into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_ne!(vip.id, legacy);
+    let flow = new_flow(
+        &b,
+        "Clube VIP",
+        &greeting("Bem-vinda ao clube!"),
+        &[Trigger::TagAdded { tag: vip.id }],
+    )
+    .await;
+    let report = b.push().await;
+    assert_eq!(report.merged, 1, "{report:?}");
+    b.pull().await;
+    a.sync().await;
+    b.pull().await;
+    assert_eq!(a.rows().await, b.rows().await);
+    for d in [&a, &b] {
+        assert_eq!(
+            flows::get(&d.store, acc, flow).await.unwrap().triggers,
+            [Trigger::TagAdded { tag: legacy }]
+        );
+    }
+}
