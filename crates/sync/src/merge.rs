@@ -40,6 +40,14 @@ struct Keyed {
 
 const FILTERS: &[(&str, &str)] = &[("segments", "filter"), ("campaigns", "audience")];
 
+/// A tag's id is also in the flows started by adding it (`flows.triggers`);
+/// keywords and flow documents name tags by name.
+const TAG_JSON: &[(&str, &str)] = &[
+    ("segments", "filter"),
+    ("campaigns", "audience"),
+    ("flows", "triggers"),
+];
+
 static KEYED: &[Keyed] = &[
     Keyed {
         table: "contacts",
@@ -52,6 +60,10 @@ static KEYED: &[Keyed] = &[
             ("conversations", "contact_id"),
             ("campaign_recipients", "contact_id"),
             ("audit_log", "contact_id"),
+            // This desktop's own automation rows (migrations/sqlite/0018):
+            // what the bot has still to look at, and its cooldowns.
+            ("automation_queue", "contact_id"),
+            ("automation_marks", "contact_id"),
         ],
         json: &[],
     },
@@ -61,7 +73,7 @@ static KEYED: &[Keyed] = &[
         remote: "lower(name)",
         folded: true,
         references: &[("contact_tags", "tag_id")],
-        json: FILTERS,
+        json: TAG_JSON,
     },
     Keyed {
         table: "custom_fields",
@@ -98,6 +110,9 @@ static KEYED: &[Keyed] = &[
             ("messages", "conversation_id"),
             ("notes", "conversation_id"),
             ("drafts", "conversation_id"),
+            ("flow_sessions", "conversation_id"),
+            ("automation_queue", "conversation_id"),
+            ("automation_log", "conversation_id"),
         ],
         json: &[],
     },
@@ -113,6 +128,7 @@ static KEYED: &[Keyed] = &[
         references: &[
             ("conversations", "last_message_id"),
             ("campaign_recipients", "message_id"),
+            ("automation_queue", "message_id"),
         ],
         json: &[],
     },
@@ -348,8 +364,9 @@ async fn keep_own_clock(
 }
 
 /// Two contacts becoming one may each have a conversation on the same
-/// number: `from`'s messages and notes move into `to`'s, so deleting `from`
-/// (and its emptied conversation) loses none of them.
+/// number: `from`'s messages, notes and flow sessions (with this desktop's
+/// automation queue and log) move into `to`'s, so deleting `from` (and its
+/// emptied conversation) loses none of them.
 async fn join_threads(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     account: Uuid,
@@ -367,7 +384,13 @@ async fn join_threads(
     .fetch_all(&mut **tx)
     .await?;
     for (old, new) in pairs {
-        for table in ["messages", "notes"] {
+        for table in [
+            "messages",
+            "notes",
+            "flow_sessions",
+            "automation_queue",
+            "automation_log",
+        ] {
             sqlx::query(&format!(
                 "UPDATE {table} SET conversation_id = ? WHERE account_id = ? AND conversation_id = ?"
             ))

@@ -172,6 +172,14 @@ fn label_sql(table: &str) -> Option<&'static str> {
         "campaigns" => "SELECT name FROM campaigns WHERE account_id = ?1 AND id = ?2",
         "messages" => "SELECT substr(body, 1, 60) FROM messages WHERE account_id = ?1 AND id = ?2",
         "notes" => "SELECT substr(body, 1, 60) FROM notes WHERE account_id = ?1 AND id = ?2",
+        "keywords" => "SELECT name FROM keywords WHERE account_id = ?1 AND id = ?2",
+        "automation_files" => "SELECT name FROM automation_files WHERE account_id = ?1 AND id = ?2",
+        "flows" => "SELECT name FROM flows WHERE account_id = ?1 AND id = ?2",
+        "flow_versions" => {
+            "SELECT f.name || ' · v' || v.number FROM flow_versions v
+             JOIN flows f ON f.account_id = v.account_id AND f.id = v.flow_id
+             WHERE v.account_id = ?1 AND v.id = ?2"
+        }
         _ => return None,
     })
 }
@@ -191,6 +199,12 @@ fn what(table: &str, lang: Lang) -> &'static str {
         "notes" => ("Nota interna", "Internal note"),
         "campaigns" => ("Campanha", "Campaign"),
         "campaign_recipients" => ("Destinatário de campanha", "Campaign recipient"),
+        "automation_settings" => ("Configurações da automação", "Automation settings"),
+        "keywords" => ("Palavra-chave", "Keyword"),
+        "automation_files" => ("Arquivo da automação", "Automation file"),
+        "flows" => ("Fluxo", "Flow"),
+        "flow_versions" => ("Versão publicada de um fluxo", "A flow's published version"),
+        "flow_sessions" => ("Conversa em um fluxo", "A conversation in a flow"),
         _ => ("Registro", "Record"),
     };
     lang.pick(pt, en)
@@ -222,6 +236,10 @@ fn reason_text(reason: &str, lang: Lang) -> String {
         "conversations_thread" => (
             "Este contato já tem outra conversa neste número no servidor.",
             "This contact already has another conversation on this number on the server.",
+        ),
+        "automation_files_at_most_16_mib" => (
+            "O arquivo passa de 16 MiB, o limite do servidor; envie um arquivo menor.",
+            "The file is over 16 MiB, the server's limit; upload a smaller file.",
         ),
         "hlc_ahead" => (
             "O relógio deste computador estava adiantado quando a alteração foi feita; acerte a data e a hora e tente de novo.",

@@ -357,6 +357,12 @@ pub static TABLES: &[SyncTable] = &[
             col("sent_at", Int),
             col("created_at", Int),
             col("updated_at", Int),
+            // Which flow node or keyword sent it (migrations/sqlite/0018);
+            // `send_after`, the bot's typing pause, stays on the desktop that
+            // queued it.
+            col("bot_source", Text),
+            col("bot_ref", U),
+            col("bot_node", Text),
         ],
         primary_key: &["id"],
         outbox_key: &["id"],
@@ -454,6 +460,9 @@ pub static TABLES: &[SyncTable] = &[
             col("recipients_total", Int),
             col("created_at", Int),
             col("updated_at", Int),
+            // "When a recipient replies, start this flow" (sqlite 0018). No
+            // parent: a deleted flow leaves the campaign as it is.
+            col("reply_flow_id", U),
         ],
         primary_key: &["id"],
         outbox_key: &["id"],
@@ -505,6 +514,175 @@ pub static TABLES: &[SyncTable] = &[
         own_clock: None,
         updates: Updates::Every,
         deletes: Deletes::Alone,
+        push: Push::Upsert,
+    },
+    // Automation (migrations/sqlite/0018, postgres/0010; docs/automation.md).
+    // Local to each desktop, never here: automation_queue, automation_apply,
+    // automation_marks, automation_log and messages.send_after.
+    //
+    // One row per account, keyed by the account itself: its outbox key and
+    // its tombstone's key are the account's id.
+    SyncTable {
+        name: "automation_settings",
+        account_column: "account_id",
+        columns: &[
+            col("account_id", U),
+            col("enabled", Int),
+            col("time_zone", Text),
+            col("handoff_words", Text),
+            col("handoff_reply", Text),
+            col("session_expiry_minutes", Int),
+            col("allow_private_http", Int),
+            col("ai_base_url", Text),
+            col("ai_model", Text),
+            col("ai_instructions", Text),
+            col("updated_at", Int),
+        ],
+        primary_key: &["account_id"],
+        outbox_key: &["account_id"],
+        parents: &[],
+        folded: None,
+        own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
+        push: Push::Upsert,
+    },
+    SyncTable {
+        name: "keywords",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("name", Text),
+            col("match_kind", Text),
+            col("words", Text),
+            col("numbers", Text),
+            col("priority", Int),
+            col("enabled", Int),
+            col("cooldown_minutes", Int),
+            col("actions", Text),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[],
+        folded: None,
+        own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
+        push: Push::Upsert,
+    },
+    // The bot's files travel in the store, like campaign files: every
+    // desktop that may run a number must be able to send them. Never
+    // changed (a new upload is a new row); a tombstone keeps no bytes.
+    SyncTable {
+        name: "automation_files",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("name", Text),
+            col("mime", Text),
+            col("kind", Text),
+            col("bytes", Bytes),
+            col("created_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[],
+        folded: None,
+        own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
+        push: Push::Upsert,
+    },
+    // A flow's draft is one row: two desktops editing it offline keep the
+    // later save whole (last writer wins; the revision check is local).
+    SyncTable {
+        name: "flows",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("name", Text),
+            col("draft", Text),
+            col("revision", Int),
+            col("published_version_id", U),
+            col("triggers", Text),
+            col("enabled", Int),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[],
+        folded: None,
+        own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
+        push: Push::Upsert,
+    },
+    // Published versions never change; the only delete is their flow's
+    // (cascaded): one tombstone, the flow's, as campaign recipients. Upsert
+    // rather than Append: an Append table has no tombstones, so a version
+    // deleted on its own could never leave the server, and the server's
+    // table would differ from every other one of account data.
+    SyncTable {
+        name: "flow_versions",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("flow_id", U),
+            col("number", Int),
+            col("document", Text),
+            col("published_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[("flow_id", "flows")],
+        folded: None,
+        own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Alone,
+        push: Push::Upsert,
+    },
+    // A session moves at every turn (state, wake_at), each move pushed, so
+    // the desktop that takes a number over goes on where the last one was.
+    // Every delete is recorded, also one cascaded from its conversation or
+    // its flow: the state holds what the contact answered, and the server
+    // blanks it only in a tombstone (an erased contact's answers must not
+    // stay there under a conversation or a flow that is gone).
+    SyncTable {
+        name: "flow_sessions",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("conversation_id", U),
+            col("flow_id", U),
+            col("version_id", U),
+            col("state", Text),
+            col("status", Text),
+            col("wake_at", Int),
+            col("ended_reason", Text),
+            col("started_by", Text),
+            col("started_at", Int),
+            col("updated_at", Int),
+            col("ended_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[
+            ("conversation_id", "conversations"),
+            ("flow_id", "flows"),
+            ("version_id", "flow_versions"),
+        ],
+        folded: None,
+        own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
         push: Push::Upsert,
     },
 ];

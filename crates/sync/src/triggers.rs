@@ -266,6 +266,20 @@ mod tests {
     }
 
     #[test]
+    fn a_table_keyed_by_its_account_records_the_account_as_its_key() {
+        for sql in triggers(table("automation_settings").unwrap())
+            .into_iter()
+            .map(|t| t.sql)
+        {
+            assert!(
+                sql.contains("'automation_settings', NEW.account_id, NULL,")
+                    || sql.contains("'automation_settings', OLD.account_id, NULL,"),
+                "{sql}"
+            );
+        }
+    }
+
+    #[test]
     fn only_alone_deletes_look_for_their_parents() {
         let of = |name: &str| triggers(table(name).unwrap()).pop().unwrap().sql;
         assert!(
@@ -273,6 +287,11 @@ mod tests {
                 .contains("EXISTS (SELECT 1 FROM campaigns WHERE id = OLD.campaign_id)")
         );
         assert!(!of("contact_tags").contains("FROM contacts"));
+        // A flow's versions go with it; its sessions each get a tombstone.
+        assert!(
+            of("flow_versions").contains("EXISTS (SELECT 1 FROM flows WHERE id = OLD.flow_id)")
+        );
+        assert!(!of("flow_sessions").contains("FROM flows"));
     }
 
     #[test]

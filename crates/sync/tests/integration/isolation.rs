@@ -204,6 +204,87 @@ fn tables() -> Vec<Table> {
             touch: "created_at = created_at + 1",
         },
         Table {
+            name: "automation_settings",
+            // One row per account, seeded already: a second save is an upsert.
+            insert: |s| {
+                format!(
+                    "INSERT INTO zapdesk.automation_settings (account_id, enabled, time_zone, handoff_words, handoff_reply,
+                                                              session_expiry_minutes, allow_private_http, ai_instructions,
+                                                              updated_at, hlc)
+                     VALUES ('{}', 0, 'America/Recife', '[]', 'Um momento.', 60, 1, 'Seja breve.', 2, '{HLC}')
+                     ON CONFLICT (account_id) DO UPDATE SET enabled = EXCLUDED.enabled, updated_at = EXCLUDED.updated_at",
+                    s.account
+                )
+            },
+            touch: "updated_at = updated_at + 1",
+        },
+        Table {
+            name: "keywords",
+            insert: |s| {
+                format!(
+                    "INSERT INTO zapdesk.keywords (id, account_id, name, match_kind, words, numbers, priority, enabled,
+                                                   cooldown_minutes, actions, created_at, updated_at, hlc)
+                     VALUES ('{}', '{}', 'Horário', 'exact', '[\"horario\"]', '[]', 1, 1, 5, '{{}}', 1, 1, '{HLC}')",
+                    id(),
+                    s.account
+                )
+            },
+            touch: "priority = priority + 1",
+        },
+        Table {
+            name: "automation_files",
+            insert: |s| {
+                format!(
+                    "INSERT INTO zapdesk.automation_files (id, account_id, name, mime, kind, bytes, created_at, hlc)
+                     VALUES ('{}', '{}', 'logo.png', 'image/png', 'image', '\\x89504e47', 1, '{HLC}')",
+                    id(),
+                    s.account
+                )
+            },
+            touch: "created_at = created_at + 1",
+        },
+        Table {
+            name: "flows",
+            insert: |s| {
+                format!(
+                    "INSERT INTO zapdesk.flows (id, account_id, name, draft, revision, triggers, enabled, created_at, updated_at, hlc)
+                     VALUES ('{}', '{}', 'Pesquisa', '{{}}', 1, '[]', 0, 1, 1, '{HLC}')",
+                    id(),
+                    s.account
+                )
+            },
+            touch: "revision = revision + 1",
+        },
+        Table {
+            name: "flow_versions",
+            insert: |s| {
+                format!(
+                    "INSERT INTO zapdesk.flow_versions (id, account_id, flow_id, number, document, published_at, hlc)
+                     VALUES ('{}', '{}', '{}', 2, '{{}}', 2, '{HLC}')",
+                    id(),
+                    s.account,
+                    s.flow
+                )
+            },
+            touch: "published_at = published_at + 1",
+        },
+        Table {
+            name: "flow_sessions",
+            insert: |s| {
+                format!(
+                    "INSERT INTO zapdesk.flow_sessions (id, account_id, conversation_id, flow_id, version_id, state, status,
+                                                        started_by, started_at, updated_at, hlc)
+                     VALUES ('{}', '{}', '{}', '{}', '{}', '{{}}', 'ended', '\"hand\"', 1, 1, '{HLC}')",
+                    id(),
+                    s.account,
+                    s.conversation,
+                    s.flow,
+                    s.flow_version
+                )
+            },
+            touch: "wake_at = 5",
+        },
+        Table {
             name: "audit_log",
             insert: |s| {
                 format!(

@@ -442,3 +442,90 @@ async fn only_operators_connect_and_nobody_makes_temp_tables() {
     let temp = conn.execute("CREATE TEMP TABLE scratch (x int)").await;
     assert_eq!(outcome(&temp), "42501");
 }
+
+/// Issue 15: a bot's file has the campaign files' limit, 16 MiB.
+#[tokio::test]
+async fn an_automation_file_over_16_mib_is_refused() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let mut owner = db.connect_owner().await;
+    let a = seed_account(&mut owner, "Padaria A").await;
+    let mut conn = db
+        .connect_as(&operator(&db, a.account, MemberRole::Agent).await)
+        .await;
+    let write = |size: usize| {
+        sqlx::query(
+            "INSERT INTO zapdesk.automation_files (id, account_id, name, mime, kind, bytes, created_at, hlc)
+             VALUES ($1, $2, 'video.mp4', 'video/mp4', 'document', $3, 1, $4)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(a.account)
+        .bind(vec![0u8; size])
+        .bind(HLC)
+    };
+    let over = write(16 * 1024 * 1024 + 1).execute(&mut conn).await;
+    assert_eq!(outcome(&over), "23514");
+    let at = write(16 * 1024 * 1024).execute(&mut conn).await;
+    assert_eq!(outcome(&at), "ok");
+}
+
+/// Issue 15: an operator of B cannot hang a session of B on A's
+/// conversation, flow or version (to have B's desktops step it, or to learn
+/// whether an id exists there): every key names the row's own account, so
+/// the server refuses each one alike, whether A's row exists or not.
+#[tokio::test]
+async fn a_session_cannot_point_at_another_accounts_conversation_or_flow() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let mut owner = db.connect_owner().await;
+    let a = seed_account(&mut owner, "Padaria A").await;
+    let b = seed_account(&mut owner, "Clínica B").await;
+    let mut conn = db
+        .connect_as(&operator(&db, b.account, MemberRole::Agent).await)
+        .await;
+    let session = |conversation: Uuid, flow: Uuid, version: Uuid| {
+        format!(
+            "INSERT INTO zapdesk.flow_sessions (id, account_id, conversation_id, flow_id, version_id, state, status,
+                                                started_by, started_at, updated_at, hlc)
+             VALUES ('{}', '{}', '{conversation}', '{flow}', '{version}', '{{}}', 'active', '\"hand\"', 1, 1, '{HLC}')",
+            Uuid::now_v7(),
+            b.account
+        )
+    };
+    let cases = [
+        (
+            "A's conversation",
+            session(a.conversation, b.flow, b.flow_version),
+        ),
+        ("A's flow", session(b.conversation, a.flow, b.flow_version)),
+        (
+            "A's version",
+            session(b.conversation, b.flow, a.flow_version),
+        ),
+        (
+            "no conversation",
+            session(Uuid::now_v7(), b.flow, b.flow_version),
+        ),
+    ];
+    for (what, sql) in cases {
+        let written = conn.execute(sql.as_str()).await;
+        assert_eq!(outcome(&written), "23503", "{what}");
+    }
+    // A version of B under A's flow, likewise.
+    let version = conn
+        .execute(
+            format!(
+                "INSERT INTO zapdesk.flow_versions (id, account_id, flow_id, number, document, published_at, hlc)
+                 VALUES ('{}', '{}', '{}', 9, '{{}}', 1, '{HLC}')",
+                Uuid::now_v7(),
+                b.account,
+                a.flow
+            )
+            .as_str(),
+        )
+        .await;
+    assert_eq!(outcome(&version), "23503");
+    // B's own: fine.
+    let own = conn
+        .execute(session(b.conversation, b.flow, b.flow_version).as_str())
+        .await;
+    assert_eq!(outcome(&own), "ok");
+}

@@ -15,6 +15,7 @@ mod provision;
 mod pull_chunks;
 mod roles;
 mod runner;
+mod sync_automation;
 mod sync_campaigns;
 mod sync_converge;
 mod sync_notify;

@@ -350,3 +350,62 @@ async fn every_stamped_table_stores_its_versions() {
     .unwrap();
     assert!(missing.is_empty(), "{missing:?}");
 }
+
+/// Issue 15: a session's tombstone keeps no answers (its state holds what
+/// the contact typed: a name, an e-mail, a CPF) and a bot file's keeps no
+/// bytes, whether an operator deleted the row or a desktop pushed the
+/// tombstone.
+#[tokio::test]
+async fn a_deleted_session_keeps_no_answers_and_a_deleted_bot_file_no_bytes() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let mut owner = db.connect_owner().await;
+    let s = seed_account(&mut owner, "Padaria A").await;
+    let agent = operator(&db, s.account, MemberRole::Agent).await;
+    let mut conn = db.connect_as(&agent).await;
+    let answers = r#"{"node":"cpf","vars":{"cpf":"123.456.789-09","nome":"Maria"}}"#;
+    conn.execute(
+        format!(
+            "UPDATE zapdesk.flow_sessions SET state = '{answers}' WHERE account_id = '{}'",
+            s.account
+        )
+        .as_str(),
+    )
+    .await
+    .unwrap();
+    let done = conn
+        .execute(
+            format!(
+                "DELETE FROM zapdesk.flow_sessions WHERE account_id = '{}'",
+                s.account
+            )
+            .as_str(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(done.rows_affected(), 0, "a tombstone, not a delete");
+    let (state, deleted): (String, Option<i64>) =
+        sqlx::query_as("SELECT state, deleted_at FROM zapdesk.flow_sessions WHERE account_id = $1")
+            .bind(s.account)
+            .fetch_one(&mut owner)
+            .await
+            .unwrap();
+    assert_eq!((state.as_str(), deleted.is_some()), ("", true));
+
+    // A tombstone pushed as an update (deleted_at set by the desktop).
+    conn.execute(
+        format!(
+            "UPDATE zapdesk.automation_files SET deleted_at = 9 WHERE account_id = '{}'",
+            s.account
+        )
+        .as_str(),
+    )
+    .await
+    .unwrap();
+    let bytes: Vec<u8> =
+        sqlx::query_scalar("SELECT bytes FROM zapdesk.automation_files WHERE account_id = $1")
+            .bind(s.account)
+            .fetch_one(&mut owner)
+            .await
+            .unwrap();
+    assert!(bytes.is_empty());
+}

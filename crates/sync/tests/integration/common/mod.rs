@@ -32,6 +32,9 @@ pub struct Seeded {
     pub campaign: Uuid,
     /// A campaign without recipients or file.
     pub other_campaign: Uuid,
+    /// A flow with one published version and a session in the conversation.
+    pub flow: Uuid,
+    pub flow_version: Uuid,
 }
 
 /// Creates an account with one row in every synced table, as the owner.
@@ -48,6 +51,8 @@ pub async fn seed_account(owner: &mut PgConnection, name: &str) -> Seeded {
         conversation: Uuid::now_v7(),
         campaign: Uuid::now_v7(),
         other_campaign: Uuid::now_v7(),
+        flow: Uuid::now_v7(),
+        flow_version: Uuid::now_v7(),
     };
     let a = s.account;
     let sql = format!(
@@ -87,6 +92,22 @@ pub async fn seed_account(owner: &mut PgConnection, name: &str) -> Seeded {
              ('{a}', '{camp}', '{c1}', '{i1}', 0, 'pending', '{HLC}');
          INSERT INTO zapdesk.campaign_files (account_id, campaign_id, mime, name, bytes, created_at, hlc) VALUES
              ('{a}', '{camp}', 'image/png', 'oferta.png', '\\x89504e47', 1, '{HLC}');
+         INSERT INTO zapdesk.automation_settings (account_id, enabled, time_zone, handoff_words, handoff_reply,
+                                                  session_expiry_minutes, allow_private_http, ai_instructions, updated_at, hlc) VALUES
+             ('{a}', 1, 'America/Sao_Paulo', '[\"atendente\"]', 'Já chamo alguém.', 1440, 0, '', 1, '{HLC}');
+         INSERT INTO zapdesk.keywords (id, account_id, name, match_kind, words, numbers, priority, enabled,
+                                       cooldown_minutes, actions, created_at, updated_at, hlc) VALUES
+             ('{kw}', '{a}', 'Preço', 'contains', '[\"preço\"]', '[]', 0, 1, 0, '{{}}', 1, 1, '{HLC}');
+         INSERT INTO zapdesk.automation_files (id, account_id, name, mime, kind, bytes, created_at, hlc) VALUES
+             ('{file}', '{a}', 'cardapio.pdf', 'application/pdf', 'document', '\\x25504446', 1, '{HLC}');
+         INSERT INTO zapdesk.flows (id, account_id, name, draft, revision, published_version_id, triggers, enabled,
+                                    created_at, updated_at, hlc) VALUES
+             ('{flow}', '{a}', 'Boas-vindas', '{{}}', 1, '{ver}', '[]', 1, 1, 1, '{HLC}');
+         INSERT INTO zapdesk.flow_versions (id, account_id, flow_id, number, document, published_at, hlc) VALUES
+             ('{ver}', '{a}', '{flow}', 1, '{{}}', 1, '{HLC}');
+         INSERT INTO zapdesk.flow_sessions (id, account_id, conversation_id, flow_id, version_id, state, status,
+                                            started_by, started_at, updated_at, hlc) VALUES
+             ('{session}', '{a}', '{conv}', '{flow}', '{ver}', '{{\"node\":\"oi\"}}', 'active', '\"hand\"', 1, 1, '{HLC}');
          COMMIT;",
         c1 = s.contact,
         c2 = s.other_contact,
@@ -103,6 +124,11 @@ pub async fn seed_account(owner: &mut PgConnection, name: &str) -> Seeded {
         audit = Uuid::now_v7(),
         camp = s.campaign,
         camp2 = s.other_campaign,
+        kw = Uuid::now_v7(),
+        file = Uuid::now_v7(),
+        flow = s.flow,
+        ver = s.flow_version,
+        session = Uuid::now_v7(),
     );
     owner.execute(sql.as_str()).await.unwrap();
     s
