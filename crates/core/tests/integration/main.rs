@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod automation_engine;
+mod automation_engine_props;
 mod campaign_extras;
 mod campaign_pacing;
 mod campaigns;
