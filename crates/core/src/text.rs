@@ -19,6 +19,26 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
+/// A regular expression folded as the text it searches is (lower case, no
+/// accents: `promoção` finds `PROMOCAO`), except the character after a
+/// backslash, whose case is its meaning (`\D` is not `\d`, `\S` not `\s`).
+pub fn fold_pattern(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut escaped = false;
+    for c in raw.chars() {
+        if escaped {
+            out.push(c);
+            escaped = false;
+        } else if c == '\\' {
+            out.push(c);
+            escaped = true;
+        } else {
+            out.push_str(&fold(c.encode_utf8(&mut [0; 4])));
+        }
+    }
+    out
+}
+
 /// Why a name was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum NameProblem {

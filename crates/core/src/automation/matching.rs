@@ -13,7 +13,7 @@
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::text::fold;
+use crate::text::{fold, fold_pattern};
 
 /// How a keyword's words are compared with the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -72,7 +72,7 @@ impl Matcher {
                 if word.trim().is_empty() {
                     return Err(MatcherError::Empty { word: word.clone() });
                 }
-                let compiled = regex::RegexBuilder::new(&fold(word))
+                let compiled = regex::RegexBuilder::new(&fold_pattern(word))
                     .size_limit(REGEX_SIZE_LIMIT)
                     .build()
                     .map_err(|e| MatcherError::Regex {
@@ -249,6 +249,11 @@ mod tests {
             (Regex, r"^pedido\s*#?\d+$", "Pedido #123", true),
             (Regex, r"^pedido\s*#?\d+$", "meu pedido 123", false),
             (Regex, "promoçao", "PROMOÇÃO de natal", true),
+            // The letter after a backslash keeps its case: `\D` is "not a digit".
+            (Regex, r"^\D+$", "Olá", true),
+            (Regex, r"^\D+$", "123", false),
+            (Regex, r"^\S+$", "pedido", true),
+            (Regex, r"^\S+$", "dois termos", false),
         ];
         for (kind, keyword, message, fires) in table {
             assert_eq!(

@@ -157,28 +157,11 @@ fn dates(a: &str, b: &str) -> Option<Ordering> {
 /// A rule's pattern, folded as the text it searches is, except the letter
 /// after a backslash (`\D` is not `\d`); case aside.
 fn pattern(raw: &str) -> Option<regex::Regex> {
-    regex::RegexBuilder::new(&fold_pattern(raw))
+    regex::RegexBuilder::new(&crate::text::fold_pattern(raw))
         .case_insensitive(true)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
         .ok()
-}
-
-pub(crate) fn fold_pattern(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut escaped = false;
-    for c in raw.chars() {
-        if escaped {
-            out.push(c);
-            escaped = false;
-        } else if c == '\\' {
-            out.push(c);
-            escaped = true;
-        } else {
-            out.push_str(&fold(c.encode_utf8(&mut [0; 4])));
-        }
-    }
-    out
 }
 
 /// Whether a rule's pattern compiles (for `flow_check`).
