@@ -6,7 +6,9 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::Lang;
-use crate::automation::flow::{Content, FlowDocument, NodeKind, Operator, Subject};
+use crate::automation::engine::{self, TextIssue};
+use crate::automation::flow::{AnswerKind, Content, FlowDocument, NodeKind, Operator, Subject};
+use crate::fields::FieldKind;
 
 /// What a check needs to know of the account.
 #[derive(Debug, Clone, Default)]
@@ -17,7 +19,68 @@ pub struct Known {
     pub tags: HashSet<String>,
     /// Flow ids a `go_to_flow` may name.
     pub flows: HashSet<String>,
+    /// The kind of each field in `fields` (a field missing here is not
+    /// checked for what its answers hold).
+    pub kinds: HashMap<String, FieldKind>,
 }
+
+impl Known {
+    /// Fields' keys and kinds from the account's custom fields.
+    pub fn with_fields(mut self, fields: &[crate::fields::CustomField]) -> Known {
+        for field in fields {
+            self.fields.insert(field.key.clone());
+            self.kinds.insert(field.key.clone(), field.kind);
+        }
+        self
+    }
+}
+
+/// Which text of a node a problem is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextPart {
+    Message,
+    Caption,
+    Question,
+    Retry,
+    Value,
+    Note,
+    Instructions,
+    Url,
+    Header { name: String },
+    Body,
+}
+
+impl TextPart {
+    /// Where, as a message begins: "Na pergunta", "In the question".
+    fn place(&self, pt: bool) -> String {
+        let fixed = |a: &str, b: &str| pick(pt, a, b);
+        match self {
+            TextPart::Message => fixed("Na mensagem", "In the message"),
+            TextPart::Caption => fixed("Na legenda", "In the caption"),
+            TextPart::Question => fixed("Na pergunta", "In the question"),
+            TextPart::Retry => fixed("Na mensagem de nova tentativa", "In the retry message"),
+            TextPart::Value => fixed("No valor", "In the value"),
+            TextPart::Note => fixed("Na nota", "In the note"),
+            TextPart::Instructions => fixed("Nas instruções", "In the instructions"),
+            TextPart::Url => fixed("No endereço (URL)", "In the address (URL)"),
+            TextPart::Header { name } => {
+                if pt {
+                    format!("No cabeçalho {name}")
+                } else {
+                    format!("In header {name}")
+                }
+            }
+            TextPart::Body => fixed("No corpo (JSON)", "In the body (JSON)"),
+        }
+    }
+}
+
+/// Limits a node's numbers must keep.
+pub const ASK_TIMEOUT_MINUTES: std::ops::RangeInclusive<u32> = 1..=43_200;
+pub const HTTP_TIMEOUT_MS: std::ops::RangeInclusive<u32> = 1_000..=30_000;
+pub const DELAY_MINUTES_MAX: u32 = 365 * 24 * 60;
+pub const AI_MAX_CHARS: std::ops::RangeInclusive<u32> =
+    1..=crate::campaigns::template::MESSAGE_MAX as u32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -68,6 +131,45 @@ pub enum Problem {
         flow: String,
     },
     UrlMissing,
+    /// A variable the account does not have, in one of the node's texts.
+    VariableUnknown {
+        part: TextPart,
+        variable: String,
+    },
+    /// `{{` without `}}`, or spintax braces (`{Oi|Olá}`) that do not
+    /// balance; `at` counts characters from 0.
+    BracesUnbalanced {
+        part: TextPart,
+        at: usize,
+    },
+    /// A delay's allowed hours on no weekday (1–7): they never open.
+    WindowNeverOpens,
+    /// A delay's allowed hours that start and end at the same time.
+    WindowEmpty,
+    /// Not a time of day as `HH:MM`.
+    TimeInvalid {
+        time: String,
+    },
+    /// Not a weekday from 1 (Monday) to 7 (Sunday).
+    WeekdayInvalid {
+        value: String,
+    },
+    /// A question saving its answer into a field that cannot hold it.
+    AnswerDoesNotFit {
+        answer: AnswerKind,
+        field: String,
+    },
+    UrlNotHttp,
+    /// A request body that is not JSON (variables aside).
+    BodyNotJson,
+    HeaderInvalid {
+        name: String,
+    },
+    AskTimeoutOutOfRange,
+    HttpTimeoutOutOfRange,
+    DelayTooLong,
+    AiLengthOutOfRange,
+    SplitsMissing,
     /// Nodes that can run in a circle without waiting for the contact or a
     /// timer: one turn would send without end (the engine's step budget
     /// would stop it, but it is a mistake to fix, not to rely on).
@@ -181,6 +283,151 @@ impl Finding {
                 "Informe o endereço (URL) da requisição.",
                 "Give the request's address (URL).",
             ),
+            VariableUnknown { part, variable } => {
+                let part = part.place(pt);
+                let built: Vec<String> = crate::campaigns::template::BUILT_IN
+                    .iter()
+                    .chain(engine::FLOW_VARIABLES.iter())
+                    .map(|v| format!("{{{{{v}}}}}"))
+                    .collect();
+                if pt {
+                    format!(
+                        "{part}, a variável {{{{{variable}}}}} não existe. Use {} ou um campo personalizado desta conta.",
+                        built.join(", ")
+                    )
+                } else {
+                    format!(
+                        "{part}, there is no variable {{{{{variable}}}}}. Use {} or a custom field of this account.",
+                        built.join(", ")
+                    )
+                }
+            }
+            BracesUnbalanced { part, at } => {
+                let part = part.place(pt);
+                if pt {
+                    format!(
+                        "{part}, as chaves não fecham (variáveis {{{{nome}}}}, variações {{Oi|Olá}}): confira o caractere {}.",
+                        at + 1
+                    )
+                } else {
+                    format!(
+                        "{part}, the braces do not balance (variables {{{{nome}}}}, variations {{Hi|Hello}}): check character {}.",
+                        at + 1
+                    )
+                }
+            }
+            WindowNeverOpens => pick(
+                pt,
+                "Escolha ao menos um dia da semana para o horário permitido.",
+                "Choose at least one weekday for the allowed hours.",
+            ),
+            WindowEmpty => pick(
+                pt,
+                "O horário permitido começa e termina na mesma hora.",
+                "The allowed hours start and end at the same time.",
+            ),
+            TimeInvalid { time } => {
+                if pt {
+                    format!("\"{time}\" não é um horário: use HH:MM, como 08:30.")
+                } else {
+                    format!("\"{time}\" is not a time: use HH:MM, such as 08:30.")
+                }
+            }
+            WeekdayInvalid { value } => {
+                if pt {
+                    format!("\"{value}\" não é um dia da semana: use 1 (segunda) a 7 (domingo).")
+                } else {
+                    format!("\"{value}\" is not a weekday: use 1 (Monday) to 7 (Sunday).")
+                }
+            }
+            AnswerDoesNotFit { answer, field } => {
+                let kind = answer_name(*answer, pt);
+                if pt {
+                    format!("O campo \"{field}\" não guarda respostas do tipo {kind}.")
+                } else {
+                    format!("Field \"{field}\" cannot hold {kind} answers.")
+                }
+            }
+            UrlNotHttp => pick(
+                pt,
+                "O endereço deve começar com http:// ou https://.",
+                "The address must start with http:// or https://.",
+            ),
+            BodyNotJson => pick(
+                pt,
+                "O corpo da requisição não é um JSON válido.",
+                "The request body is not valid JSON.",
+            ),
+            HeaderInvalid { name } => {
+                if pt {
+                    format!("\"{name}\" não é um nome de cabeçalho válido.")
+                } else {
+                    format!("\"{name}\" is not a valid header name.")
+                }
+            }
+            AskTimeoutOutOfRange => {
+                if pt {
+                    format!(
+                        "O tempo de espera deve ficar entre {} minuto e {} dias.",
+                        ASK_TIMEOUT_MINUTES.start(),
+                        ASK_TIMEOUT_MINUTES.end() / 1440
+                    )
+                } else {
+                    format!(
+                        "The waiting time must be between {} minute and {} days.",
+                        ASK_TIMEOUT_MINUTES.start(),
+                        ASK_TIMEOUT_MINUTES.end() / 1440
+                    )
+                }
+            }
+            HttpTimeoutOutOfRange => {
+                if pt {
+                    format!(
+                        "O tempo limite da requisição deve ficar entre {} e {} segundos.",
+                        HTTP_TIMEOUT_MS.start() / 1000,
+                        HTTP_TIMEOUT_MS.end() / 1000
+                    )
+                } else {
+                    format!(
+                        "The request's time limit must be between {} and {} seconds.",
+                        HTTP_TIMEOUT_MS.start() / 1000,
+                        HTTP_TIMEOUT_MS.end() / 1000
+                    )
+                }
+            }
+            DelayTooLong => {
+                if pt {
+                    format!(
+                        "Uma espera pode durar no máximo {} dias.",
+                        DELAY_MINUTES_MAX / 1440
+                    )
+                } else {
+                    format!(
+                        "A delay can last at most {} days.",
+                        DELAY_MINUTES_MAX / 1440
+                    )
+                }
+            }
+            AiLengthOutOfRange => {
+                if pt {
+                    format!(
+                        "O tamanho da resposta deve ficar entre {} e {} caracteres.",
+                        AI_MAX_CHARS.start(),
+                        AI_MAX_CHARS.end()
+                    )
+                } else {
+                    format!(
+                        "The reply length must be between {} and {} characters.",
+                        AI_MAX_CHARS.start(),
+                        AI_MAX_CHARS.end()
+                    )
+                }
+            }
+            SplitsMissing => pick(
+                pt,
+                "O sorteio não tem caminhos.",
+                "The randomizer has no branches.",
+            ),
             LoopWithoutWait { through } => {
                 if pt {
                     format!(
@@ -200,6 +447,19 @@ impl Finding {
 
 fn pick(pt: bool, a: &str, b: &str) -> String {
     if pt { a } else { b }.to_owned()
+}
+
+fn answer_name(answer: AnswerKind, pt: bool) -> String {
+    let (a, b) = match answer {
+        AnswerKind::Text => ("texto", "text"),
+        AnswerKind::Number => ("número", "number"),
+        AnswerKind::Email => ("e-mail", "e-mail"),
+        AnswerKind::Phone => ("telefone", "phone"),
+        AnswerKind::Date => ("data", "date"),
+        AnswerKind::CpfCnpj => ("CPF/CNPJ", "CPF/CNPJ"),
+        AnswerKind::YesNo => ("sim/não", "yes/no"),
+    };
+    pick(pt, a, b)
 }
 
 /// Whether any finding stops publishing.
@@ -326,16 +586,34 @@ fn content_problems(kind: &NodeKind, known: &Known) -> Vec<Problem> {
             });
         }
     };
-    match kind {
-        NodeKind::Send { content, .. } => {
-            if let Content::Text { text } = content
-                && text.trim().is_empty()
-            {
-                out.push(Problem::TextEmpty);
-            }
+    let keys: Vec<&str> = known.fields.iter().map(String::as_str).collect();
+    // A message: variables and spintax.
+    let text = |part: TextPart, text: &str, out: &mut Vec<Problem>| {
+        for issue in engine::text_issues(text, &keys) {
+            out.push(text_problem(part.clone(), issue));
         }
+    };
+    // An HTTP node's texts: variables only.
+    let plain = |part: TextPart, text: &str, out: &mut Vec<Problem>| {
+        for issue in engine::variable_issues(text, &keys) {
+            out.push(text_problem(part.clone(), issue));
+        }
+    };
+    match kind {
+        NodeKind::Send { content, .. } => match content {
+            Content::Text { text: message } => {
+                if message.trim().is_empty() {
+                    out.push(Problem::TextEmpty);
+                }
+                text(TextPart::Message, message, &mut out);
+            }
+            Content::File { caption, .. } => text(TextPart::Caption, caption, &mut out),
+        },
         NodeKind::Menu {
-            question, options, ..
+            question,
+            options,
+            retry,
+            ..
         } => {
             if options.is_empty() {
                 out.push(Problem::MenuEmpty);
@@ -343,17 +621,35 @@ fn content_problems(kind: &NodeKind, known: &Known) -> Vec<Problem> {
             if question.trim().is_empty() {
                 out.push(Problem::TextEmpty);
             }
+            text(TextPart::Question, question, &mut out);
+            text(TextPart::Retry, retry, &mut out);
         }
         NodeKind::Ask {
             question,
+            answer,
             field: key,
+            retry,
+            timeout_minutes,
             ..
         } => {
             if question.trim().is_empty() {
                 out.push(Problem::TextEmpty);
             }
+            text(TextPart::Question, question, &mut out);
+            text(TextPart::Retry, retry, &mut out);
             if let Some(key) = key {
                 field(key, &mut out);
+                if let Some(kind) = known.kinds.get(key)
+                    && !engine::answer_fits(*answer, *kind)
+                {
+                    out.push(Problem::AnswerDoesNotFit {
+                        answer: *answer,
+                        field: key.clone(),
+                    });
+                }
+            }
+            if timeout_minutes.is_some_and(|m| !ASK_TIMEOUT_MINUTES.contains(&m)) {
+                out.push(Problem::AskTimeoutOutOfRange);
             }
         }
         NodeKind::Condition { rules, .. } => {
@@ -363,7 +659,31 @@ fn content_problems(kind: &NodeKind, known: &Known) -> Vec<Problem> {
                     Subject::Tag(name) => tag(name, &mut out),
                     _ => {}
                 }
-                if rule.operator == Operator::Matches && regex::Regex::new(&rule.value).is_err() {
+                let compares = matches!(
+                    rule.operator,
+                    Operator::Equals | Operator::NotEquals | Operator::Greater | Operator::Less
+                );
+                match rule.subject {
+                    Subject::TimeOfDay if compares && engine::parse_hhmm(&rule.value).is_none() => {
+                        out.push(Problem::TimeInvalid {
+                            time: rule.value.clone(),
+                        });
+                    }
+                    Subject::Weekday
+                        if compares
+                            && !rule
+                                .value
+                                .trim()
+                                .parse::<u8>()
+                                .is_ok_and(|d| (1..=7).contains(&d)) =>
+                    {
+                        out.push(Problem::WeekdayInvalid {
+                            value: rule.value.clone(),
+                        });
+                    }
+                    _ => {}
+                }
+                if rule.operator == Operator::Matches && !engine::pattern_compiles(&rule.value) {
                     out.push(Problem::PatternInvalid {
                         pattern: rule.value.clone(),
                     });
@@ -375,19 +695,98 @@ fn content_problems(kind: &NodeKind, known: &Known) -> Vec<Problem> {
                 tag(name, &mut out);
             }
         }
-        NodeKind::SetField { field: key, .. } => field(key, &mut out),
-        NodeKind::Http { url, save, .. } => {
-            if url.trim().is_empty() {
+        NodeKind::SetField { field: key, value } => {
+            field(key, &mut out);
+            text(TextPart::Value, value, &mut out);
+        }
+        NodeKind::Delay { minutes, window } => {
+            if *minutes > DELAY_MINUTES_MAX {
+                out.push(Problem::DelayTooLong);
+            }
+            if let Some(window) = window {
+                let from = engine::parse_hhmm(&window.from);
+                let to = engine::parse_hhmm(&window.to);
+                for (time, read) in [(&window.from, from), (&window.to, to)] {
+                    if read.is_none() {
+                        out.push(Problem::TimeInvalid { time: time.clone() });
+                    }
+                }
+                if from.is_some() && from == to {
+                    out.push(Problem::WindowEmpty);
+                }
+                if !window.weekdays.iter().any(|d| (1..=7).contains(d)) {
+                    out.push(Problem::WindowNeverOpens);
+                }
+                for day in window.weekdays.iter().filter(|d| !(1..=7).contains(*d)) {
+                    out.push(Problem::WeekdayInvalid {
+                        value: day.to_string(),
+                    });
+                }
+            }
+        }
+        NodeKind::Http {
+            url,
+            headers,
+            body,
+            timeout_ms,
+            save,
+            ..
+        } => {
+            let lower = url.trim().to_lowercase();
+            let host = lower
+                .strip_prefix("https://")
+                .or_else(|| lower.strip_prefix("http://"));
+            if lower.is_empty() {
                 out.push(Problem::UrlMissing);
+            } else if host.is_none_or(|h| h.is_empty() || h.starts_with('/')) {
+                out.push(Problem::UrlNotHttp);
+            }
+            plain(TextPart::Url, url, &mut out);
+            for header in headers {
+                let name = header.name.trim();
+                if name.is_empty() || !name.bytes().all(is_token_byte) {
+                    out.push(Problem::HeaderInvalid {
+                        name: header.name.clone(),
+                    });
+                }
+                plain(
+                    TextPart::Header {
+                        name: name.to_owned(),
+                    },
+                    &header.value,
+                    &mut out,
+                );
+            }
+            if let Some(body) = body.as_deref().filter(|b| !b.trim().is_empty()) {
+                plain(TextPart::Body, body, &mut out);
+                if !json_with_variables(body) {
+                    out.push(Problem::BodyNotJson);
+                }
+            }
+            if !HTTP_TIMEOUT_MS.contains(timeout_ms) {
+                out.push(Problem::HttpTimeoutOutOfRange);
             }
             for mapping in save {
                 field(&mapping.field, &mut out);
             }
         }
+        NodeKind::Ai {
+            instructions,
+            max_chars,
+        } => {
+            text(TextPart::Instructions, instructions, &mut out);
+            if !AI_MAX_CHARS.contains(max_chars) {
+                out.push(Problem::AiLengthOutOfRange);
+            }
+        }
         NodeKind::Randomizer { splits } => {
-            let total: u32 = splits.iter().map(|s| u32::from(s.percent)).sum();
-            if total != 100 {
-                out.push(Problem::SplitsNot100 { total });
+            if splits.is_empty() {
+                out.push(Problem::SplitsMissing);
+            } else {
+                let total: u32 = splits.iter().map(|s| u32::from(s.percent)).sum();
+                if total != 100 {
+                    out.push(Problem::SplitsNot100 { total });
+                }
             }
         }
         NodeKind::GoToFlow { flow } => {
@@ -395,10 +794,42 @@ fn content_problems(kind: &NodeKind, known: &Known) -> Vec<Problem> {
                 out.push(Problem::FlowUnknown { flow: flow.clone() });
             }
         }
-        NodeKind::Delay { .. } | NodeKind::Ai { .. } | NodeKind::Handoff { .. } | NodeKind::End => {
-        }
+        NodeKind::Handoff { note, .. } => text(TextPart::Note, note, &mut out),
+        NodeKind::End => {}
     }
     out
+}
+
+fn text_problem(part: TextPart, issue: TextIssue) -> Problem {
+    match issue {
+        TextIssue::UnknownVariable(variable) => Problem::VariableUnknown { part, variable },
+        TextIssue::Unclosed(at) | TextIssue::Unbalanced(at) => {
+            Problem::BracesUnbalanced { part, at }
+        }
+    }
+}
+
+/// RFC 9110's token characters: what a header name may be made of.
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// Whether a body is JSON once its variables are filled: each `{{…}}` is
+/// tried as a number (where it stands for a value, `"idade": {{idade}}`),
+/// which also reads inside a string (`"nome": "{{nome}}"`).
+fn json_with_variables(body: &str) -> bool {
+    let mut filled = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(open) = rest.find("{{") {
+        let Some(len) = rest[open + 2..].find("}}") else {
+            break;
+        };
+        filled.push_str(&rest[..open]);
+        filled.push('0');
+        rest = &rest[open + 2 + len + 2..];
+    }
+    filled.push_str(rest);
+    serde_json::from_str::<serde_json::Value>(&filled).is_ok()
 }
 
 /// The cycles among nodes that do not wait: the strongly connected parts of
@@ -534,7 +965,8 @@ mod tests {
             "save",
             NodeKind::SetField {
                 field: "cidade".into(),
-                value: "{{resposta}}".into(),
+                // The flow's own variable: this test is about the field.
+                value: "{{ultima_resposta}}".into(),
             },
         ));
         doc.edges.push(edge("e7", "orphan", "other", "save"));
@@ -729,6 +1161,419 @@ mod tests {
                     Problem::FlowUnknown { flow: "f-9".into() }
                 ),
             ]
+        );
+    }
+
+    fn known_with(fields: &[(&str, FieldKind)]) -> Known {
+        Known {
+            fields: fields.iter().map(|(k, _)| (*k).to_owned()).collect(),
+            kinds: fields.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
+            ..Known::default()
+        }
+    }
+
+    /// A start node leading to `node` and then ending, so that only the
+    /// node's own problems are found.
+    fn around(kind: NodeKind) -> FlowDocument {
+        let handles = kind.handles();
+        let mut edges = vec![edge("in", "start", "next", "x")];
+        for (i, handle) in handles.iter().enumerate() {
+            edges.push(edge(&format!("out{i}"), "x", handle, "end"));
+        }
+        FlowDocument {
+            schema: 1,
+            start: "start".into(),
+            nodes: vec![
+                node(
+                    "start",
+                    NodeKind::Tags {
+                        add: vec![],
+                        remove: vec![],
+                    },
+                ),
+                node("x", kind),
+                node("end", NodeKind::End),
+            ],
+            edges,
+        }
+    }
+
+    fn found(kind: NodeKind, known: &Known) -> Vec<Problem> {
+        problems(&around(kind), known)
+            .into_iter()
+            // A node without outputs (hand-off, no splits) leaves `end` alone.
+            .filter(|found| *found != (Some("end".into()), Problem::Unreachable))
+            .map(|(node, problem)| {
+                assert_eq!(node.as_deref(), Some("x"), "{problem:?}");
+                problem
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_text_is_checked_for_variables_and_braces() {
+        let known = known_with(&[("plano", FieldKind::Text)]);
+        let send = |text: &str| NodeKind::Send {
+            content: Content::Text { text: text.into() },
+            typing_ms: 0,
+        };
+        assert_eq!(
+            found(
+                send("{Oi|Olá} {{primeiro_nome}}, seu {{plano}}: {{ultima_resposta}}"),
+                &known
+            ),
+            vec![]
+        );
+        assert_eq!(
+            found(send("Oi {{apelido}} e {{cidade|SP}}"), &known),
+            vec![
+                Problem::VariableUnknown {
+                    part: TextPart::Message,
+                    variable: "apelido".into()
+                },
+                Problem::VariableUnknown {
+                    part: TextPart::Message,
+                    variable: "cidade".into()
+                }
+            ]
+        );
+        assert_eq!(
+            found(send("{Oi|Olá tudo bem"), &known),
+            vec![Problem::BracesUnbalanced {
+                part: TextPart::Message,
+                at: 0
+            }]
+        );
+        let menu = NodeKind::Menu {
+            question: "Oi {{nome".into(),
+            options: vec![crate::automation::flow::MenuOption {
+                id: "a".into(),
+                label: "A".into(),
+                synonyms: vec![],
+            }],
+            retry: "Tente {de novo".into(),
+            tries: 1,
+        };
+        assert_eq!(
+            found(menu, &known),
+            vec![
+                Problem::BracesUnbalanced {
+                    part: TextPart::Question,
+                    at: 3
+                },
+                Problem::BracesUnbalanced {
+                    part: TextPart::Retry,
+                    at: 6
+                }
+            ]
+        );
+        let file = NodeKind::Send {
+            content: Content::File {
+                file: "f".into(),
+                caption: "{{x}}".into(),
+            },
+            typing_ms: 0,
+        };
+        assert_eq!(
+            found(file, &known),
+            vec![Problem::VariableUnknown {
+                part: TextPart::Caption,
+                variable: "x".into()
+            }]
+        );
+        let set = NodeKind::SetField {
+            field: "plano".into(),
+            value: "{{y}}".into(),
+        };
+        assert_eq!(
+            found(set, &known),
+            vec![Problem::VariableUnknown {
+                part: TextPart::Value,
+                variable: "y".into()
+            }]
+        );
+        let handoff = NodeKind::Handoff {
+            assign: None,
+            note: "Pediu {{z}}".into(),
+        };
+        assert_eq!(
+            found(handoff, &known),
+            vec![Problem::VariableUnknown {
+                part: TextPart::Note,
+                variable: "z".into()
+            }]
+        );
+        let ai = NodeKind::Ai {
+            instructions: "Seja breve com {{w}}".into(),
+            max_chars: 0,
+        };
+        assert_eq!(
+            found(ai, &known),
+            vec![
+                Problem::VariableUnknown {
+                    part: TextPart::Instructions,
+                    variable: "w".into()
+                },
+                Problem::AiLengthOutOfRange
+            ]
+        );
+    }
+
+    #[test]
+    fn http_nodes_are_checked() {
+        use crate::automation::flow::{Header, Method, ResponseMapping};
+        let known = known_with(&[("status", FieldKind::Text)]);
+        let http = |url: &str, body: Option<&str>, timeout_ms| NodeKind::Http {
+            method: Method::Post,
+            url: url.into(),
+            headers: vec![
+                Header {
+                    name: "Authorization".into(),
+                    value: "Bearer {{token}}".into(),
+                },
+                Header {
+                    name: "X Bad".into(),
+                    value: "1".into(),
+                },
+            ],
+            body: body.map(str::to_owned),
+            timeout_ms,
+            save: vec![ResponseMapping {
+                pointer: "/status".into(),
+                field: "status".into(),
+            }],
+        };
+        let header_problems = [
+            Problem::VariableUnknown {
+                part: TextPart::Header {
+                    name: "Authorization".into(),
+                },
+                variable: "token".into(),
+            },
+            Problem::HeaderInvalid {
+                name: "X Bad".into(),
+            },
+        ];
+        // JSON with variables in strings and as values: sound.
+        let good = found(
+            http(
+                "https://api.exemplo.com/pedidos?tel={{telefone}}",
+                Some(r#"{"nome": "{{nome}}", "plano": {"s": "{{status}}"}, "n": {{status}}}"#),
+                5000,
+            ),
+            &known,
+        );
+        assert_eq!(good, header_problems.to_vec());
+        let bad = found(
+            http("ftp://exemplo.com/{{x}}", Some(r#"{"nome": {{nome}"#), 100),
+            &known,
+        );
+        let mut want = vec![
+            Problem::UrlNotHttp,
+            Problem::VariableUnknown {
+                part: TextPart::Url,
+                variable: "x".into(),
+            },
+        ];
+        want.extend(header_problems.iter().cloned());
+        want.extend([
+            Problem::BracesUnbalanced {
+                part: TextPart::Body,
+                at: 9,
+            },
+            Problem::BodyNotJson,
+            Problem::HttpTimeoutOutOfRange,
+        ]);
+        assert_eq!(bad, want);
+        for url in [
+            "https://",
+            "http:///x",
+            "exemplo.com",
+            "javascript:alert(1)",
+        ] {
+            assert!(
+                found(http(url, None, 5000), &known).contains(&Problem::UrlNotHttp),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn windows_timeouts_and_answers_are_checked() {
+        use crate::automation::flow::Window;
+        let known = known_with(&[
+            ("nascimento", FieldKind::Date),
+            ("idade", FieldKind::Number),
+            ("nome_completo", FieldKind::Text),
+            ("plano", FieldKind::Choice),
+            ("vip", FieldKind::YesNo),
+        ]);
+        let delay = |from: &str, to: &str, weekdays: &[u8], minutes| NodeKind::Delay {
+            minutes,
+            window: Some(Window {
+                from: from.into(),
+                to: to.into(),
+                weekdays: weekdays.to_vec(),
+            }),
+        };
+        assert_eq!(
+            found(delay("08:00", "18:00", &[1, 2, 3, 4, 5], 60), &known),
+            vec![]
+        );
+        assert_eq!(found(delay("22:00", "06:00", &[5], 0), &known), vec![]);
+        assert_eq!(
+            found(delay("08:00", "08:00", &[], 60), &known),
+            vec![Problem::WindowEmpty, Problem::WindowNeverOpens]
+        );
+        assert_eq!(
+            found(
+                delay("8 horas", "18:00", &[0, 3], DELAY_MINUTES_MAX + 1),
+                &known
+            ),
+            vec![
+                Problem::DelayTooLong,
+                Problem::TimeInvalid {
+                    time: "8 horas".into()
+                },
+                Problem::WeekdayInvalid { value: "0".into() }
+            ]
+        );
+        let ask = |answer, field: &str, timeout_minutes| NodeKind::Ask {
+            question: "?".into(),
+            answer,
+            field: Some(field.into()),
+            retry: String::new(),
+            tries: 1,
+            timeout_minutes,
+        };
+        use AnswerKind as A;
+        for (answer, field, fits) in [
+            (A::Date, "nascimento", true),
+            (A::Date, "idade", false),
+            (A::Number, "idade", true),
+            (A::Text, "idade", false),
+            (A::CpfCnpj, "nome_completo", true),
+            (A::Email, "nome_completo", true),
+            (A::Text, "plano", true),
+            (A::YesNo, "plano", true),
+            (A::Number, "plano", false),
+            (A::YesNo, "vip", true),
+            (A::Text, "vip", false),
+            (A::Phone, "nascimento", false),
+        ] {
+            let got = found(ask(answer, field, None), &known);
+            let want = if fits {
+                vec![]
+            } else {
+                vec![Problem::AnswerDoesNotFit {
+                    answer,
+                    field: field.into(),
+                }]
+            };
+            assert_eq!(got, want, "{answer:?} into {field}");
+        }
+        assert_eq!(found(ask(A::Date, "nascimento", Some(60)), &known), vec![]);
+        for minutes in [0, 43_201] {
+            assert_eq!(
+                found(ask(A::Date, "nascimento", Some(minutes)), &known),
+                vec![Problem::AskTimeoutOutOfRange]
+            );
+        }
+        assert_eq!(
+            found(NodeKind::Randomizer { splits: vec![] }, &known),
+            vec![Problem::SplitsMissing]
+        );
+    }
+
+    #[test]
+    fn time_and_weekday_rules_need_readable_values() {
+        let rule = |subject, operator, value: &str| Rule {
+            subject,
+            operator,
+            value: value.into(),
+        };
+        let condition = NodeKind::Condition {
+            combine: Combine::All,
+            rules: vec![
+                rule(Subject::TimeOfDay, Operator::Greater, "08:00"),
+                rule(Subject::TimeOfDay, Operator::Less, "18h"),
+                rule(Subject::TimeOfDay, Operator::Less, "meio-dia"),
+                rule(Subject::Weekday, Operator::Equals, "6"),
+                rule(Subject::Weekday, Operator::Equals, "sábado"),
+                rule(Subject::Weekday, Operator::IsSet, ""),
+                rule(Subject::LastReply, Operator::Matches, r"^\D+$"),
+                rule(Subject::LastReply, Operator::Matches, "a{1000}{1000}"),
+            ],
+        };
+        assert_eq!(
+            found(condition, &Known::default()),
+            vec![
+                Problem::TimeInvalid {
+                    time: "meio-dia".into()
+                },
+                Problem::WeekdayInvalid {
+                    value: "sábado".into()
+                },
+                Problem::PatternInvalid {
+                    pattern: "a{1000}{1000}".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn new_problems_read_in_both_languages() {
+        let all = [
+            Problem::VariableUnknown {
+                part: TextPart::Header {
+                    name: "X-Token".into(),
+                },
+                variable: "token".into(),
+            },
+            Problem::BracesUnbalanced {
+                part: TextPart::Retry,
+                at: 4,
+            },
+            Problem::WindowNeverOpens,
+            Problem::WindowEmpty,
+            Problem::TimeInvalid {
+                time: "25:00".into(),
+            },
+            Problem::WeekdayInvalid { value: "8".into() },
+            Problem::AnswerDoesNotFit {
+                answer: AnswerKind::Date,
+                field: "idade".into(),
+            },
+            Problem::UrlNotHttp,
+            Problem::BodyNotJson,
+            Problem::HeaderInvalid { name: "X Y".into() },
+            Problem::AskTimeoutOutOfRange,
+            Problem::HttpTimeoutOutOfRange,
+            Problem::DelayTooLong,
+            Problem::AiLengthOutOfRange,
+            Problem::SplitsMissing,
+        ];
+        for problem in all {
+            let finding = Finding {
+                node: Some("x".into()),
+                problem,
+            };
+            assert_eq!(finding.severity(), Severity::Error);
+            let (pt, en) = (finding.message(Lang::PtBr), finding.message(Lang::En));
+            assert!(!pt.is_empty() && !en.is_empty() && pt != en, "{pt} / {en}");
+        }
+        let unknown = Finding {
+            node: None,
+            problem: Problem::VariableUnknown {
+                part: TextPart::Header {
+                    name: "X-Token".into(),
+                },
+                variable: "token".into(),
+            },
+        };
+        assert_eq!(
+            unknown.message(Lang::PtBr),
+            "No cabeçalho X-Token, a variável {{token}} não existe. Use {{nome}}, {{primeiro_nome}}, {{telefone}}, {{ultima_resposta}} ou um campo personalizado desta conta."
         );
     }
 

@@ -23,8 +23,24 @@ use serde::{Deserialize, Serialize};
 use crate::automation::flow::{Method, NodeKind};
 use crate::fields::CustomField;
 
-// The step itself and its parts (answers, conditions, menus, delays) are
-// `step.rs` and its siblings.
+mod answers;
+mod calls;
+mod conditions;
+mod delay;
+mod enter;
+mod menu;
+mod render;
+mod resume;
+mod step;
+
+pub use answers::{answer_fits, validate_answer};
+pub use conditions::holds;
+pub(crate) use conditions::pattern_compiles;
+pub(crate) use delay::parse_hhmm;
+pub use delay::{delay_end, next_open};
+pub use menu::{choose_option, menu_text};
+pub(crate) use render::{TextIssue, text_issues, variable_issues};
+pub use step::step;
 
 /// What a session holds between turns: where it is, what it waits for,
 /// and what the contact answered. Stored as JSON in `flow_sessions.state`
@@ -187,8 +203,9 @@ pub enum Outgoing {
 /// What a turn does besides moving the session.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Queue a message; `typing_ms` is the pause before it (the outbox's
-    /// `send_after`, cumulative over the turn).
+    /// Queue a message; `typing_ms` is the pause before this message alone
+    /// (the node's "typing…"; 0 for menus, questions and AI replies): the
+    /// runner adds up a turn's pauses into each outbox row's `send_after`.
     Send {
         node: String,
         message: Outgoing,
@@ -318,6 +335,39 @@ pub struct Turn {
     pub path: Vec<String>,
     /// The contact after the turn's tags and fields.
     pub contact: Contact,
+    /// The branches taken and what was skipped and why, in order: for the
+    /// log and `simulate`; nothing here is to be applied.
+    pub notes: Vec<Note>,
+}
+
+/// What a turn did that its effects do not say.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "note", rename_all = "snake_case")]
+pub enum Note {
+    /// Left `node` through `handle` (one of its [`NodeKind::handles`]); with
+    /// no edge on that handle the session ended there.
+    Took { node: String, handle: String },
+    /// A reply that chose no option or did not validate; `tries` so far.
+    ReplyRefused { node: String, tries: u8 },
+    /// A value the field does not take (a set-field node, an answer, an
+    /// HTTP response's value): nothing was saved.
+    FieldRefused {
+        node: String,
+        field: String,
+        value: String,
+    },
+    /// A field the flow names that the account no longer has: nothing saved.
+    FieldMissing { node: String, field: String },
+    /// An HTTP mapping whose pointer is not in the response (or holds null,
+    /// an object or a list): that field was left as it was.
+    PointerMissing { node: String, pointer: String },
+    /// An outside call that did not succeed: the status or the reason.
+    CallFailed { node: String, reason: String },
+    /// A message that rendered to nothing (every variable empty): not sent.
+    NothingToSend { node: String },
+    /// A delay's allowed hours that never open (no weekday): the delay ends
+    /// after its minutes, ignoring them.
+    WindowNeverOpens { node: String },
 }
 
 /// The variables a flow's messages may use besides the contact's built-in
