@@ -10,6 +10,8 @@ pub mod flow_check;
 pub mod flows;
 pub mod keywords;
 pub mod matching;
+pub mod run;
+pub mod sessions;
 pub mod settings;
 
 pub use error::AutomationError;
