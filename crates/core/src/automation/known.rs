@@ -109,17 +109,13 @@ pub(crate) async fn operator_exists(
         .await
 }
 
-/// What a flow's check needs to know of the account: field keys, tag names
-/// (folded), and the flows a `go_to_flow` may name.
+/// What a flow's check needs to know of the account: field keys and kinds,
+/// tag names (folded), and the flows a `go_to_flow` may name.
 pub(crate) async fn for_flows(
     conn: &mut SqliteConnection,
     account: AccountId,
 ) -> Result<Known, sqlx::Error> {
-    let fields: HashSet<String> = fields(&mut *conn, account)
-        .await?
-        .into_iter()
-        .map(|f| f.key)
-        .collect();
+    let fields = fields(&mut *conn, account).await?;
     let tags: HashSet<String> = tags(&mut *conn, account)
         .await?
         .into_iter()
@@ -129,9 +125,11 @@ pub(crate) async fn for_flows(
         .bind(account)
         .fetch_all(&mut *conn)
         .await?;
+    // Keys and kinds: an answer saved into a field is checked against it.
     Ok(Known {
-        fields,
         tags,
         flows: flows.into_iter().map(|f| f.to_string()).collect(),
-    })
+        ..Known::default()
+    }
+    .with_fields(&fields))
 }
