@@ -1150,7 +1150,11 @@ impl Fleet {
     /// Wakes this number's sender when the next message held back by its
     /// `send_after` (a bot's typing pause) may go, so the pause ends on time
     /// instead of at the next reply or reconnect.
-    async fn wake_at_send_after(&self, account: AccountId, id: InstanceId) -> Result<(), FleetError> {
+    async fn wake_at_send_after(
+        &self,
+        account: AccountId,
+        id: InstanceId,
+    ) -> Result<(), FleetError> {
         let now = zapdesk_core::time::now_ms();
         let Some(at) = outbox::next_send_after(&self.store, account, id, now).await? else {
             return Ok(());

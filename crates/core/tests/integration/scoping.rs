@@ -23,6 +23,15 @@ const ACCOUNT_OWNED: &[&str] = &[
     "notes",
     "drafts",
     "quick_replies",
+    "automation_settings",
+    "keywords",
+    "automation_files",
+    "flows",
+    "flow_versions",
+    "flow_sessions",
+    "automation_queue",
+    "automation_marks",
+    "automation_log",
 ];
 /// Modules allowed to work across accounts, and why.
 const CROSS_ACCOUNT: &[&str] = &[
@@ -32,6 +41,7 @@ const CROSS_ACCOUNT: &[&str] = &[
     "migrate.rs",     // schema, not data
     "users.rs",       // the agency's operators work across accounts
     "sync_outbox.rs", // the desktop's queue to the server, all accounts
+    "next_work.rs", // the bot's runner: one loop per desktop over every account's queue and sessions
 ];
 
 fn sources() -> Vec<(String, String)> {

@@ -54,7 +54,9 @@ pub(super) async fn handle(
             )
             .await
         }
-        Event::TagAdded { tag } => tag_added(store, account, item.seq, item.contact, tag, now).await,
+        Event::TagAdded { tag } => {
+            tag_added(store, account, item.seq, item.contact, tag, now).await
+        }
     }
 }
 
@@ -245,7 +247,7 @@ async fn rules(
         return Ok(());
     }
     // 5. The first message ever on this number.
-    if let Some(flow) = triggers::first_message(tx, account, conv, flows).await? {
+    if let Some(flow) = triggers::first_message(tx, account, conv, flows, message.id).await? {
         let by = StartedBy::FirstMessage;
         return turn::start_and_run(store, tx, out, config, conv, person, flow, by, now).await;
     }
