@@ -228,6 +228,12 @@ export type AuditEntry = {
 	at: number,
 };
 
+/**
+ *  What of the bot sent a message: a flow's node, a keyword, or the bot
+ *  itself (the reply to a hand-off word).
+ */
+export type BotSource = "flow" | "keyword" | "system";
+
 /**  A broadcast to many contacts. */
 export type CampaignId = string;
 
@@ -579,7 +585,27 @@ export type ErrorCode =
 /**  The operating system's credential store could not keep or give the password. */
 "remote_secret_unavailable" | 
 /**  The agency's database failed the operation for another reason. */
-"remote_failed";
+"remote_failed" | 
+/**  No keyword reply of this account has this id. */
+"keyword_unknown" | 
+/**  A keyword whose words, scope or actions are not valid. */
+"keyword_invalid" | 
+/**  A keyword that another of the same priority would fire on the same message. */
+"keyword_conflict" | 
+/**  No flow of this account has this id. */
+"flow_unknown" | 
+/**  A flow document that cannot be read, or has problems that block publishing. */
+"flow_invalid" | 
+/**  The flow was saved elsewhere since it was opened (another operator, another desktop). */
+"flow_stale" | 
+/**  The flow has no published version to start. */
+"flow_not_published" | 
+/**  No flow session of this account has this id. */
+"session_unknown" | 
+/**  Automation settings that are not valid (an unknown time zone, an endpoint that is no URL, …). */
+"automation_settings_invalid" | 
+/**  No automation file of this account has this id. */
+"automation_file_unknown";
 
 /**  A condition on one custom field. */
 export type FieldCondition = {
@@ -815,6 +841,15 @@ export type Message = {
 	sent_at: number | null,
 	created_at: number,
 	updated_at: number,
+	/**
+	 *  Sent by the bot (the inbox shows "Bot · flow/keyword"); `None`: a
+	 *  person, the phone, or the contact.
+	 */
+	bot_source: BotSource | null,
+	/**  The flow (`bot_source = flow`) or keyword (`keyword`) that sent it. */
+	bot_ref: string | null,
+	/**  The flow node that sent it. */
+	bot_node: string | null,
 };
 
 /**  One WhatsApp message, inbound or outbound. */
