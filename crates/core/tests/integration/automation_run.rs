@@ -699,3 +699,101 @@ async fn a_message_of_a_number_run_elsewhere_waits_then_is_dropped_with_a_log_li
             .all(|m| m.direction == Direction::Inbound)
     );
 }
+
+#[tokio::test]
+async fn a_file_the_bot_sends_is_written_under_the_accounts_media_folder_once() {
+    let b = bot().await;
+    let file = zapdesk_core::ids::AutomationFileId::new();
+    let bytes = b"\x89PNG\r\n\x1a\nimagem".to_vec();
+    sqlx::query(
+        "INSERT INTO automation_files (id, account_id, name, mime, kind, bytes, created_at)
+         VALUES (?, ?, 'cardápio.png', 'image/png', 'image', ?, 0)",
+    )
+    .bind(file)
+    .bind(b.acc)
+    .bind(&bytes)
+    .execute(&b.raw)
+    .await
+    .unwrap();
+    b.keyword(
+        "Cardápio",
+        "contains",
+        &["cardapio"],
+        actions(json!({"reply": {"kind": "file", "file": file.to_string(), "caption": "Nosso cardápio, {{primeiro_nome}}"}})),
+    )
+    .await;
+    b.keyword(
+        "Sumiu",
+        "contains",
+        &["sumiu"],
+        actions(json!({"reply": {"kind": "file", "file": zapdesk_core::ids::AutomationFileId::new().to_string(), "caption": ""}})),
+    )
+    .await;
+    let conv = b.write(MARIA, "manda o cardápio").await.conversation;
+    b.write(MARIA, "manda o cardápio de novo").await;
+    b.write(MARIA, "o arquivo sumiu?").await;
+    b.handle().await;
+    let sent: Vec<_> = b
+        .thread(conv)
+        .await
+        .into_iter()
+        .filter(|m| m.bot_source.is_some())
+        .collect();
+    assert_eq!(sent.len(), 2, "a file the account lacks is skipped");
+    let path = format!("media/{}/bot-{file}.png", b.acc);
+    for m in &sent {
+        assert_eq!(m.kind, zapdesk_core::domain::MessageKind::Image);
+        assert_eq!(m.body, "Nosso cardápio, Maria");
+        assert_eq!(m.media_path.as_deref(), Some(path.as_str()));
+        assert_eq!(m.media_mime.as_deref(), Some("image/png"));
+        assert_eq!(m.media_size, Some(bytes.len() as i64));
+    }
+    let on_disk =
+        zapdesk_core::inbox::attachments::sendable_path(b.dir.path(), b.acc, &path).unwrap();
+    assert_eq!(std::fs::read(&on_disk).unwrap(), bytes);
+    assert!(
+        b.log(conv)
+            .await
+            .iter()
+            .any(|(what, detail)| what == "skipped" && detail.starts_with("file "))
+    );
+
+    // Queued on the desktop that ran the number before: written back here.
+    std::fs::remove_file(&on_disk).unwrap();
+    assert!(run::restore_bot_file(&b.store, b.acc, &path).await.unwrap());
+    assert_eq!(std::fs::read(&on_disk).unwrap(), bytes);
+    // Never any other path a synced column could name.
+    let elsewhere = format!("media/{}/bot-{file}.exe", b.acc);
+    assert!(
+        !run::restore_bot_file(&b.store, b.acc, &elsewhere)
+            .await
+            .unwrap()
+    );
+    let other = crate::support::account(&b.store, "Outra").await;
+    assert!(!run::restore_bot_file(&b.store, other, &path).await.unwrap());
+}
+
+#[tokio::test]
+async fn a_session_left_running_in_a_persons_conversation_ends_at_the_next_message() {
+    let b = bot().await;
+    menu_flow(&b).await;
+    let conv = b.write(MARIA, "menu").await.conversation;
+    b.handle().await;
+    // A takeover synced from another desktop: the owner changed, the
+    // session row did not.
+    sqlx::query("UPDATE conversations SET owner = 'human' WHERE id = ?")
+        .bind(conv)
+        .execute(&b.raw)
+        .await
+        .unwrap();
+    b.write(MARIA, "1").await;
+    b.handle().await;
+    assert_eq!(
+        b.sessions(conv).await,
+        [(
+            "ended".to_owned(),
+            Some(r#"{"reason":"stopped"}"#.to_owned())
+        )]
+    );
+    assert_eq!(b.bot_said(conv).await.len(), 2);
+}

@@ -176,6 +176,20 @@ async fn rules(
         }
         return Ok(());
     }
+    // A session left over where it should have ended (an opt-out marked by
+    // an operator, a takeover synced from another desktop) ends now.
+    if let (Some(session), Some(reason)) = (
+        &active,
+        if person.opted_out {
+            Some(EndReason::OptedOut)
+        } else if conv.persons {
+            Some(EndReason::Stopped)
+        } else {
+            None
+        },
+    ) {
+        end_in(tx, account, conv.id, session.id, &reason, now).await?;
+    }
     if !config.settings.enabled || conv.persons || person.opted_out {
         return Ok(());
     }
