@@ -295,6 +295,15 @@ async fn a_waiting_menu_takes_the_reply_until_the_session_expires() {
         log.contains(&("path".to_owned(), "menu → hours → end".to_owned())),
         "{log:?}"
     );
+    // The ended session keeps the answer.
+    let state: String =
+        sqlx::query_scalar("SELECT state FROM flow_sessions WHERE conversation_id = ?")
+            .bind(conv)
+            .fetch_one(&b.raw)
+            .await
+            .unwrap();
+    let state: serde_json::Value = serde_json::from_str(&state).unwrap();
+    assert_eq!(state["vars"]["menu"], "Horários", "{state}");
 
     // A menu left unanswered longer than the account allows is over: the
     // next message is a new one.

@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod automation_engine;
+mod automation_engine_props;
 mod automation_run;
 mod automation_sessions;
 mod campaign_extras;

@@ -1,6 +1,8 @@
 //! The outside calls of `http` and `ai` nodes as the engine sees them: the
 //! request it hands the runner (variables filled, each value escaped for
-//! where it lands) and what it takes from the answer.
+//! where it lands) and what it takes from the answer. An HTTP node's
+//! variables are the fields' canonical values (`1234.5`, `2024-12-31`,
+//! `true`: what an API reads), not the forms a message shows a person.
 
 use std::collections::HashMap;
 

@@ -106,7 +106,7 @@ pub(super) fn enter(run: &mut Run<'_, '_>, node: &Node, session: &mut Session) -
             timeout_ms,
             ..
         } => {
-            let values = render::values(&run.ctx.contact, run.ctx.fields, &session.vars);
+            let values = render::machine_values(&run.ctx.contact, run.ctx.fields, &session.vars);
             Out::Call(http_request(
                 id,
                 *method,

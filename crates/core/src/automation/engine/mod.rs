@@ -338,6 +338,10 @@ pub struct Turn {
     /// The branches taken and what was skipped and why, in order: for the
     /// log and `simulate`; nothing here is to be applied.
     pub notes: Vec<Note>,
+    /// The session's variables after the turn, whatever comes next: what an
+    /// ended session keeps for the contact panel (the same as in the
+    /// session of `Wait`/`Call`, and as `GoTo` carries).
+    pub vars: BTreeMap<String, String>,
 }
 
 /// What a turn did that its effects do not say.

@@ -35,6 +35,27 @@ pub(crate) fn values(
     out
 }
 
+/// The same variables for an outside system (an HTTP node's URL, headers
+/// and body): custom fields in their canonical form (`1234.5`,
+/// `2024-12-31`, `true`), which an API reads, where a person reads
+/// `1.234,5`, `31/12/2024`, `sim`.
+pub(crate) fn machine_values(
+    contact: &Contact,
+    fields: &[CustomField],
+    vars: &BTreeMap<String, String>,
+) -> HashMap<String, String> {
+    let mut out = sender::variables(&contact.phone, contact.name.as_deref(), &[], fields);
+    for field in fields {
+        if let Some(value) = contact.fields.get(&field.key) {
+            out.insert(field.key.clone(), value.clone());
+        }
+    }
+    for key in FLOW_VARIABLES {
+        out.insert(key.to_owned(), vars.get(key).cloned().unwrap_or_default());
+    }
+    out
+}
+
 /// The variable names a flow's texts may use besides the built-in ones.
 pub(crate) fn keys(fields: &[CustomField]) -> Vec<&str> {
     fields

@@ -5,6 +5,8 @@
 //! What a node does when entered is `enter.rs`; how a waiting node takes its
 //! reply, timer or call answer is `resume.rs`.
 
+use std::collections::BTreeMap;
+
 use super::{Context, Effect, EndReason, Input, Next, Note, Outgoing, Session, Turn, Wait, render};
 use crate::automation::flow::{FlowDocument, Node};
 
@@ -36,6 +38,8 @@ pub(super) struct Run<'r, 'c> {
     pub notes: Vec<Note>,
     sends: u32,
     visits: Vec<(String, u32)>,
+    /// The session's variables as the turn leaves them.
+    vars: BTreeMap<String, String>,
 }
 
 /// Moves `session` through `doc` for one input; see the module docs of
@@ -52,6 +56,7 @@ pub fn step(doc: &FlowDocument, session: Session, input: Input<'_>, ctx: &mut Co
         notes: Vec::new(),
         sends: 0,
         visits: Vec::new(),
+        vars: BTreeMap::new(),
     };
     let next = run.start(session, input);
     Turn {
@@ -60,12 +65,14 @@ pub fn step(doc: &FlowDocument, session: Session, input: Input<'_>, ctx: &mut Co
         path: run.path,
         contact: run.ctx.contact.clone(),
         notes: run.notes,
+        vars: run.vars,
     }
 }
 
 impl<'r, 'c> Run<'r, 'c> {
     fn start(&mut self, mut session: Session, input: Input<'_>) -> Next {
         let doc = self.doc;
+        self.vars = session.vars.clone();
         let Some(node) = find(doc, &session.node) else {
             return Next::Ended(EndReason::Broken { node: session.node });
         };
@@ -83,7 +90,21 @@ impl<'r, 'c> Run<'r, 'c> {
         self.walk(node, session, out)
     }
 
-    fn walk(&mut self, mut at: &'r Node, mut session: Session, mut out: Out) -> Next {
+    fn walk(&mut self, at: &'r Node, mut session: Session, out: Out) -> Next {
+        let next = self.follow(at, &mut session, out);
+        self.vars = session.vars.clone();
+        match next {
+            Some(next) => next,
+            None => match session.wait {
+                Wait::Call { .. } => Next::Call(session),
+                _ => Next::Wait(session),
+            },
+        }
+    }
+
+    /// Runs on from `at` until the turn stops: `None` when the session
+    /// stays (its node and wait set), else what becomes of it.
+    fn follow(&mut self, mut at: &'r Node, session: &mut Session, mut out: Out) -> Option<Next> {
         let doc = self.doc;
         loop {
             match out {
@@ -97,12 +118,12 @@ impl<'r, 'c> Run<'r, 'c> {
                         .iter()
                         .find(|e| e.from == at.id && e.handle == handle)
                     else {
-                        return Next::Ended(EndReason::Done);
+                        return Some(Next::Ended(EndReason::Done));
                     };
                     let Some(to) = find(doc, &edge.to) else {
-                        return Next::Ended(EndReason::Broken {
+                        return Some(Next::Ended(EndReason::Broken {
                             node: edge.to.clone(),
-                        });
+                        }));
                     };
                     session.node = to.id.clone();
                     session.wait = Wait::Start;
@@ -110,13 +131,13 @@ impl<'r, 'c> Run<'r, 'c> {
                     at = to;
                     out = match self.guard(to) {
                         Some(stop) => stop,
-                        None => super::enter::enter(self, to, &mut session),
+                        None => super::enter::enter(self, to, session),
                     };
                 }
                 Out::Wait(wait) => {
                     session.node = at.id.clone();
                     session.wait = wait;
-                    return Next::Wait(session);
+                    return None;
                 }
                 Out::Call(request) => {
                     session.node = at.id.clone();
@@ -124,14 +145,14 @@ impl<'r, 'c> Run<'r, 'c> {
                         request,
                         started: false,
                     };
-                    return Next::Call(session);
+                    return None;
                 }
-                Out::End(reason) => return Next::Ended(reason),
+                Out::End(reason) => return Some(Next::Ended(reason)),
                 Out::GoTo(flow) => {
-                    return Next::GoTo {
+                    return Some(Next::GoTo {
                         flow,
-                        vars: session.vars,
-                    };
+                        vars: session.vars.clone(),
+                    });
                 }
             }
         }
@@ -259,4 +280,289 @@ pub(super) fn find<'d>(doc: &'d FlowDocument, id: &str) -> Option<&'d Node> {
 /// on what it waited on (a call in its wait stays as the runner left it).
 fn unchanged(session: Session) -> Next {
     Next::Wait(session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::automation::engine::{Budget, Contact};
+    use crate::automation::flow::tests::edge;
+    use crate::automation::flow::{
+        AnswerKind, Combine, Content, MenuOption, NodeKind, Operator, Position, Rule, Subject,
+    };
+    use crate::fields::{CustomField, FieldKind};
+    use crate::ids::{AccountId, FieldId};
+
+    fn node(id: &str, kind: NodeKind) -> Node {
+        Node {
+            id: id.into(),
+            position: Position { x: 0.0, y: 0.0 },
+            kind,
+        }
+    }
+
+    fn doc(nodes: Vec<Node>, edges: Vec<crate::automation::flow::Edge>) -> FlowDocument {
+        FlowDocument {
+            schema: 1,
+            start: nodes[0].id.clone(),
+            nodes,
+            edges,
+        }
+    }
+
+    fn text(t: &str) -> NodeKind {
+        NodeKind::Send {
+            content: Content::Text { text: t.into() },
+            typing_ms: 0,
+        }
+    }
+
+    fn fields() -> Vec<CustomField> {
+        vec![CustomField {
+            id: FieldId::from_uuid(uuid::Uuid::from_u128(1)),
+            account_id: AccountId::from_uuid(uuid::Uuid::nil()),
+            key: "idade".into(),
+            label: "Idade".into(),
+            kind: FieldKind::Number,
+            choices: vec![],
+            created_at: 0,
+        }]
+    }
+
+    fn run(doc: &FlowDocument, session: Session, input: Input<'_>, budget: Budget) -> Turn {
+        let tz = jiff::tz::TimeZone::UTC;
+        let fields = fields();
+        let mut ctx = Context {
+            now: 1_000_000,
+            tz: &tz,
+            contact: Contact::default(),
+            fields: &fields,
+            contact_seed: 1,
+            seed: 1,
+            budget,
+        };
+        step(doc, session, input, &mut ctx)
+    }
+
+    fn sent(turn: &Turn) -> Vec<String> {
+        turn.effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Send {
+                    message: Outgoing::Text { text },
+                    ..
+                } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_session_on_a_node_the_version_lacks_is_broken() {
+        let d = doc(
+            vec![node("a", text("Oi")), node("b", NodeKind::End)],
+            vec![edge("1", "a", "next", "fantasma")],
+        );
+        let turn = run(&d, Session::starting("x"), Input::Start, Budget::default());
+        assert_eq!(
+            turn.next,
+            Next::Ended(EndReason::Broken { node: "x".into() })
+        );
+        assert!(turn.effects.is_empty() && turn.path.is_empty());
+        // An edge to a node that is not there.
+        let turn = run(&d, Session::starting("a"), Input::Start, Budget::default());
+        assert_eq!(sent(&turn), ["Oi"]);
+        assert_eq!(
+            turn.next,
+            Next::Ended(EndReason::Broken {
+                node: "fantasma".into()
+            })
+        );
+        // A reply for a node that does not take replies.
+        let mut waiting = Session::starting("a");
+        waiting.wait = Wait::Reply { timeout_at: None };
+        let turn = run(
+            &d,
+            waiting,
+            Input::Reply {
+                text: "oi",
+                is_text: true,
+            },
+            Budget::default(),
+        );
+        assert_eq!(
+            turn.next,
+            Next::Ended(EndReason::Broken { node: "a".into() })
+        );
+    }
+
+    #[test]
+    fn a_step_is_a_function_of_its_inputs_and_counts_one_turn() {
+        let d = doc(
+            vec![
+                node("a", text("{Oi|Olá|E aí|Opa|Salve} {{telefone}}")),
+                node(
+                    "q",
+                    NodeKind::Ask {
+                        question: "{Idade?|Quantos anos?}".into(),
+                        answer: AnswerKind::Number,
+                        field: Some("idade".into()),
+                        retry: "Só o número.".into(),
+                        tries: 0,
+                        timeout_minutes: Some(5),
+                    },
+                ),
+            ],
+            vec![edge("1", "a", "next", "q")],
+        );
+        let one = run(&d, Session::starting("a"), Input::Start, Budget::default());
+        let two = run(&d, Session::starting("a"), Input::Start, Budget::default());
+        assert_eq!(one, two, "stepped again, the same turn");
+        let Next::Wait(waiting) = &one.next else {
+            panic!("{:?}", one.next)
+        };
+        assert_eq!(waiting.turn, 1);
+        assert_eq!(
+            waiting.wait,
+            Wait::Reply {
+                timeout_at: Some(1_000_000 + 5 * 60_000)
+            }
+        );
+        // tries = 0: the first answer that does not validate takes `failed`.
+        let turn = run(
+            &d,
+            waiting.clone(),
+            Input::Reply {
+                text: "vinte",
+                is_text: true,
+            },
+            Budget::default(),
+        );
+        assert_eq!(turn.next, Next::Ended(EndReason::Done));
+        assert!(turn.notes.contains(&Note::Took {
+            node: "q".into(),
+            handle: "failed".into()
+        }));
+    }
+
+    #[test]
+    fn later_nodes_see_the_tags_and_fields_earlier_ones_set() {
+        let d = doc(
+            vec![
+                node(
+                    "t",
+                    NodeKind::Tags {
+                        add: vec!["Cliente VIP".into()],
+                        remove: vec![],
+                    },
+                ),
+                node(
+                    "f",
+                    NodeKind::SetField {
+                        field: "idade".into(),
+                        value: "1.500".into(),
+                    },
+                ),
+                node(
+                    "bad",
+                    NodeKind::SetField {
+                        field: "idade".into(),
+                        value: "muitos".into(),
+                    },
+                ),
+                node(
+                    "if",
+                    NodeKind::Condition {
+                        combine: Combine::All,
+                        rules: vec![
+                            Rule {
+                                subject: Subject::Tag("cliente vip".into()),
+                                operator: Operator::IsSet,
+                                value: String::new(),
+                            },
+                            Rule {
+                                subject: Subject::Field("idade".into()),
+                                operator: Operator::Greater,
+                                value: "1000".into(),
+                            },
+                        ],
+                    },
+                ),
+                node("sim", text("VIP de {{idade}}")),
+            ],
+            vec![
+                edge("1", "t", "next", "f"),
+                edge("2", "f", "next", "bad"),
+                edge("3", "bad", "next", "if"),
+                edge("4", "if", "true", "sim"),
+            ],
+        );
+        let turn = run(&d, Session::starting("t"), Input::Start, Budget::default());
+        assert_eq!(sent(&turn), ["VIP de 1.500"]);
+        assert!(turn.contact.tags.contains("cliente vip"));
+        assert_eq!(
+            turn.contact.fields.get("idade").map(String::as_str),
+            Some("1500")
+        );
+        assert!(turn.notes.contains(&Note::FieldRefused {
+            node: "bad".into(),
+            field: "idade".into(),
+            value: "muitos".into()
+        }));
+        let set: Vec<&Effect> = turn
+            .effects
+            .iter()
+            .filter(|e| matches!(e, Effect::SetField { .. }))
+            .collect();
+        assert_eq!(set.len(), 1, "the refused value sets nothing: {set:?}");
+    }
+
+    #[test]
+    fn budgets_stop_a_turn_before_it_sends_too_much() {
+        let menu = NodeKind::Menu {
+            question: "Escolha".into(),
+            options: vec![MenuOption {
+                id: "a".into(),
+                label: "A".into(),
+                synonyms: vec![],
+            }],
+            retry: String::new(),
+            tries: 3,
+        };
+        let d = doc(vec![node("m", menu)], vec![]);
+        let none = Budget {
+            sends: 0,
+            ..Budget::default()
+        };
+        let turn = run(&d, Session::starting("m"), Input::Start, none);
+        assert_eq!(turn.next, Next::Ended(EndReason::Budget));
+        assert!(turn.effects.is_empty());
+        // No node at all may run.
+        let zero = Budget {
+            nodes: 0,
+            ..Budget::default()
+        };
+        let turn = run(&d, Session::starting("m"), Input::Start, zero);
+        assert_eq!(turn.next, Next::Ended(EndReason::Budget));
+        assert!(turn.path.is_empty());
+        // An empty retry asks the whole menu again.
+        let first = run(&d, Session::starting("m"), Input::Start, Budget::default());
+        let Next::Wait(waiting) = first.next else {
+            panic!()
+        };
+        let again = run(
+            &d,
+            waiting,
+            Input::Reply {
+                text: "hein?",
+                is_text: true,
+            },
+            Budget::default(),
+        );
+        assert_eq!(sent(&again), ["Escolha\n\n1 - A"]);
+        let Next::Wait(waiting) = again.next else {
+            panic!()
+        };
+        assert_eq!((waiting.tries, waiting.turn), (1, 2));
+    }
 }

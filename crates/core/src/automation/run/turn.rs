@@ -255,6 +255,13 @@ pub(super) async fn run(
                 }
             }
         }
+        // An ending session keeps what the contact answered (the panel,
+        // the log): saved before it ends.
+        if handed_off || matches!(turn.next, Next::Ended(_)) {
+            let mut kept = session.state.clone();
+            kept.vars = turn.vars.clone();
+            save_in(tx, account, session.id, &kept, now).await?;
+        }
         match turn.next {
             // A person has the conversation now: the session is over,
             // whatever the flow would do next.
