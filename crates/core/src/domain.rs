@@ -44,6 +44,11 @@ text_enum!(
     MessageStatus { Pending, Sending, Sent, Delivered, Read, Played, Failed, Received }
 );
 text_enum!(
+    /// What of the bot sent a message: a flow's node, a keyword, or the bot
+    /// itself (the reply to a hand-off word).
+    BotSource { Flow, Keyword, System }
+);
+text_enum!(
     /// Where a campaign stands.
     CampaignStatus { Draft, Scheduled, Running, Paused, Done, Cancelled }
 );
@@ -105,6 +110,13 @@ pub struct Message {
     pub sent_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Sent by the bot (the inbox shows "Bot · flow/keyword"); `None`: a
+    /// person, the phone, or the contact.
+    pub bot_source: Option<BotSource>,
+    /// The flow (`bot_source = flow`) or keyword (`keyword`) that sent it.
+    pub bot_ref: Option<uuid::Uuid>,
+    /// The flow node that sent it.
+    pub bot_node: Option<String>,
 }
 
 /// A broadcast to many contacts.

@@ -67,6 +67,33 @@ pub fn campaign_message(campaign: CampaignId, position: i64, contact: ContactId)
     MessageId(Uuid::new_v8(b))
 }
 
+/// The id of the `index`th message the bot sends in turn `turn` of a flow
+/// session: the same on every desktop, so a turn stepped twice (a number's
+/// lease taken over before the first desktop's rows reached the server) is
+/// one message, and WhatsApp, asked for the id derived from it before each
+/// send, refuses a second copy (docs/automation.md). A UUIDv8 laid out like
+/// [`campaign_message`]'s: the session id's time (48 bits), 26 bits of a
+/// hash of the whole session id (two sessions started in one millisecond
+/// differ only in a counter that UUIDv7 keeps in its low bits), then the
+/// turn, then the index; a session's messages sort in the order they are
+/// sent. An engine turn sends at most `engine::Budget::sends` messages, far
+/// below the 65 536 an index can name.
+pub fn bot_message(session: SessionId, turn: u32, index: u32) -> MessageId {
+    let s = session.as_uuid().into_bytes();
+    let h = Uuid::new_v5(&session.as_uuid(), b"bot_message").into_bytes();
+    let index = u16::try_from(index).unwrap_or(u16::MAX).to_be_bytes();
+    let mut b = [0u8; 16];
+    b[..6].copy_from_slice(&s[..6]);
+    // Bytes 6 and 8 lose their high bits to the version and the variant.
+    b[6] = h[0] & 0x0f;
+    b[7] = h[1];
+    b[8] = h[2] & 0x3f;
+    b[9] = h[3];
+    b[10..14].copy_from_slice(&turn.to_be_bytes());
+    b[14..].copy_from_slice(&index);
+    MessageId(Uuid::new_v8(b))
+}
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -193,5 +220,34 @@ mod tests {
         assert!(campaign_message(campaign, 1, bia) > first);
         assert!(campaign_message(campaign, 70_000, ana) > campaign_message(campaign, 69_999, bia));
         assert_eq!(first.as_uuid().get_version_num(), 8);
+    }
+
+    #[test]
+    fn a_bot_message_id_is_stable_and_ordered_by_turn_then_index() {
+        let session = SessionId::new();
+        let first = bot_message(session, 0, 0);
+        assert_eq!(first, bot_message(session, 0, 0));
+        // Sessions started in one millisecond (UUIDv7's counter) differ.
+        let others: std::collections::HashSet<MessageId> = (0..1000)
+            .map(|_| bot_message(SessionId::new(), 0, 0))
+            .collect();
+        assert_eq!(others.len(), 1000);
+        assert!(!others.contains(&first));
+        assert!(bot_message(session, 0, 1) > first);
+        assert!(bot_message(session, 1, 0) > bot_message(session, 0, 9));
+        assert!(bot_message(session, 70_000, 0) > bot_message(session, 69_999, 9));
+        assert_ne!(bot_message(session, 1, 0), bot_message(session, 0, 1));
+        assert_eq!(first.as_uuid().get_version_num(), 8);
+        // Later sessions' messages come later in the index.
+        let at = |ms: u64| {
+            let ts = uuid::Timestamp::from_unix(
+                uuid::NoContext,
+                ms / 1000,
+                (ms % 1000) as u32 * 1_000_000,
+            );
+            SessionId::from_uuid(Uuid::new_v7(ts))
+        };
+        let (earlier, later) = (at(1_700_000_000_000), at(1_700_000_000_001));
+        assert!(bot_message(later, 0, 0) > bot_message(earlier, 5, 5));
     }
 }

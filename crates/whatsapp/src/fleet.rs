@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -235,6 +236,9 @@ struct Running {
     lease: Arc<LeaseState>,
     /// Asks the keeper to renew now (the lease gate changed).
     renew: Arc<Notify>,
+    /// The `send_after` a timer will wake the sender at (0: none), so a
+    /// drain that finds the same bot message still waiting sets no second one.
+    send_wake: Arc<AtomicI64>,
 }
 
 /// The running numbers of this desktop.
@@ -408,6 +412,7 @@ impl Fleet {
                 keeper,
                 lease,
                 renew,
+                send_wake: Arc::new(AtomicI64::new(0)),
             },
         );
         handle.start().await;
@@ -1104,28 +1109,29 @@ impl Fleet {
     /// synced column any operator of the account can write: only a file of
     /// the account's own media folder is read (never the database, a
     /// profile, another account's file or anything outside the data folder).
-    /// A campaign's file that is not there (the campaign was created on
-    /// another desktop) is written from the store first.
+    /// A campaign's or a bot's file that is not there (the campaign was
+    /// created, or the bot's message queued, on another desktop) is written
+    /// from the store first.
     async fn read_media(&self, account: AccountId, relative: &str) -> Result<Vec<u8>, String> {
         let path = attachments::sendable_path(self.store.data_dir(), account, relative)
             .map_err(|e| e.to_string())?;
-        match std::fs::read(&path) {
-            Err(_)
-                if matches!(
-                    zapdesk_core::campaigns::media::restore_for_message(
-                        &self.store,
-                        account,
-                        relative
-                    )
-                    .await,
-                    Ok(true)
-                ) =>
-            {
-                std::fs::read(&path)
-            }
-            read => read,
+        if !path.exists() && !self.restore_media(account, relative).await {
+            return Err("attachment missing: not on this computer nor in the store".into());
         }
-        .map_err(|e| format!("attachment missing: {e}"))
+        std::fs::read(&path).map_err(|e| format!("attachment missing: {e}"))
+    }
+
+    /// Writes a queued message's file from the store: a campaign's, or a
+    /// bot's (`automation_files`). Whether it is there now.
+    async fn restore_media(&self, account: AccountId, relative: &str) -> bool {
+        matches!(
+            zapdesk_core::campaigns::media::restore_for_message(&self.store, account, relative)
+                .await,
+            Ok(true)
+        ) || matches!(
+            zapdesk_core::automation::run::restore_bot_file(&self.store, account, relative).await,
+            Ok(true)
+        )
     }
 
     /// Wakes this number's sender again after a while: a send went
@@ -1140,6 +1146,41 @@ impl Fleet {
             tokio::time::sleep(after).await;
             kick.notify_one();
         });
+    }
+
+    /// Wakes this number's sender when the next message held back by its
+    /// `send_after` (a bot's typing pause) may go, so the pause ends on time
+    /// instead of at the next reply or reconnect.
+    async fn wake_at_send_after(
+        &self,
+        account: AccountId,
+        id: InstanceId,
+    ) -> Result<(), FleetError> {
+        let now = zapdesk_core::time::now_ms();
+        let Some(at) = outbox::next_send_after(&self.store, account, id, now).await? else {
+            return Ok(());
+        };
+        let Some((kick, scheduled)) = self
+            .lock()
+            .get(&id)
+            .map(|r| (r.kick.clone(), Arc::clone(&r.send_wake)))
+        else {
+            return Ok(());
+        };
+        // A timer already wakes the sender by then: that drain sets the next.
+        let set = scheduled.load(Ordering::SeqCst);
+        if set > now && set <= at {
+            return Ok(());
+        }
+        scheduled.store(at, Ordering::SeqCst);
+        let after = Duration::from_millis(u64::try_from(at - now).unwrap_or(0));
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            // Cleared first: the drain this kick starts may set the next one.
+            let _ = scheduled.compare_exchange(at, 0, Ordering::SeqCst, Ordering::SeqCst);
+            kick.notify_one();
+        });
+        Ok(())
     }
 
     /// Sends what the outbox holds for this number while connected: oldest
@@ -1158,6 +1199,7 @@ impl Fleet {
                 break;
             }
             let Some(job) = outbox::claim_next(&self.store, account, id).await? else {
+                self.wake_at_send_after(account, id).await?;
                 break;
             };
             let chat = chat_id(&job.phone);

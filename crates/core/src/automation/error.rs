@@ -112,6 +112,15 @@ pub enum AutomationError {
     /// An upload refused by the inbox's rules (size, blocked type).
     #[error(transparent)]
     Attachment(#[from] AttachmentError),
+    // Running the bot (`run.rs`, `sessions.rs`).
+    #[error("the contact opted out")]
+    ContactOptedOut,
+    #[error("the account's automation is off")]
+    AutomationOff,
+    #[error(transparent)]
+    Inbox(#[from] crate::inbox::InboxError),
+    #[error(transparent)]
+    Field(#[from] crate::fields::FieldError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -159,6 +168,11 @@ impl UserError for AutomationError {
             FileEmpty => ErrorCode::AttachmentBlocked,
             FileUnreadable { .. } => ErrorCode::ImportFileUnreadable,
             Attachment(e) => e.code(),
+            ContactOptedOut => ErrorCode::ContactOptedOut,
+            // No code of its own yet: the settings are what to change.
+            AutomationOff => ErrorCode::AutomationSettingsInvalid,
+            Inbox(e) => e.code(),
+            Field(e) => e.code(),
             Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -465,6 +479,20 @@ impl UserError for AutomationError {
                 }
             }
             Attachment(e) => e.message(lang),
+            ContactOptedOut => lang
+                .pick(
+                    "Este contato pediu para não receber mais mensagens: o bot não fala com ele. Se ele voltou atrás, desmarque a opção no contato.",
+                    "This contact asked to receive no more messages: the bot does not talk to them. If they changed their mind, clear it on the contact.",
+                )
+                .to_owned(),
+            AutomationOff => lang
+                .pick(
+                    "A automação está desligada nesta conta. Ligue-a em Automação → Configurações para iniciar um fluxo.",
+                    "Automation is off in this account. Turn it on in Automation → Settings to start a flow.",
+                )
+                .to_owned(),
+            Inbox(e) => e.message(lang),
+            Field(e) => e.message(lang),
             Database(_) => database_failed(lang),
         }
     }

@@ -13,6 +13,8 @@ pub mod flows;
 pub mod keywords;
 mod known;
 pub mod matching;
+pub mod run;
+pub mod sessions;
 pub mod settings;
 
 pub use error::{AutomationError, EXPIRY_MINUTES, NO_MATCH_HOURS};

@@ -159,6 +159,22 @@ pub async fn ingest(
     .bind(conversation)
     .execute(&mut *tx)
     .await?;
+    // The bot looks at what a contact just wrote (automation::run), queued in
+    // the message's own transaction: looked at once, never lost. Old history
+    // (a catch-up) is only stored.
+    if !msg.from_me && now - at < crate::automation::run::STALE_AFTER {
+        sqlx::query(
+            "INSERT INTO automation_queue (account_id, contact_id, event, conversation_id, message_id, created_at)
+             VALUES (?, ?, 'message', ?, ?, ?)",
+        )
+        .bind(account)
+        .bind(contact)
+        .bind(conversation)
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
     // "SAIR": the contact opts out, and the confirmation is queued in the
     // same transaction, so it is sent once even if we crash right here.
     let mut opted_out = false;

@@ -8,11 +8,11 @@
 use serde::Serialize;
 
 use super::{InboxError, TEXT_MAX};
-use crate::domain::{Message, MessageKind, MessageStatus};
+use crate::domain::{BotSource, Message, MessageKind, MessageStatus};
 use crate::time::now_ms;
 use crate::{AccountId, ConversationId, InstanceId, MessageId, Store};
 
-pub(crate) const MESSAGE_COLUMNS: &str = "id, account_id, conversation_id, instance_id, wa_message_id, direction, kind, body, status, error, media_path, media_mime, media_name, media_size, media_error, sent_at, created_at, updated_at";
+pub(crate) const MESSAGE_COLUMNS: &str = "id, account_id, conversation_id, instance_id, wa_message_id, direction, kind, body, status, error, media_path, media_mime, media_name, media_size, media_error, sent_at, created_at, updated_at, bot_source, bot_ref, bot_node";
 
 /// What a number has to send next.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -172,6 +172,81 @@ pub(crate) async fn insert_outbound_in(
     Ok(message)
 }
 
+/// A message the bot sends (`automation::run`), as its outbox row.
+pub(crate) struct BotRow<'a> {
+    /// `ids::bot_message` for a flow's turn: stepped twice, one row.
+    pub(crate) id: MessageId,
+    pub(crate) conversation: ConversationId,
+    pub(crate) kind: MessageKind,
+    /// The text, or the file's caption.
+    pub(crate) body: &'a str,
+    pub(crate) file: Option<StoredFile<'a>>,
+    pub(crate) source: BotSource,
+    /// The flow or keyword.
+    pub(crate) reference: Option<uuid::Uuid>,
+    pub(crate) node: Option<&'a str>,
+    /// Not sent before (the typing pause), Unix ms.
+    pub(crate) send_after: Option<i64>,
+}
+
+/// Writes a bot message in the caller's transaction (the turn that decided
+/// it). A row already there under its id (the same turn stepped again, here
+/// or on the desktop that held the number before) is left alone: `false`.
+pub(crate) async fn insert_bot_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    account: AccountId,
+    row: &BotRow<'_>,
+) -> Result<bool, InboxError> {
+    let instance: Option<InstanceId> =
+        sqlx::query_scalar("SELECT instance_id FROM conversations WHERE account_id = ? AND id = ?")
+            .bind(account)
+            .bind(row.conversation)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let instance = instance.ok_or(InboxError::ConversationUnknown(account, row.conversation))?;
+    let now = now_ms();
+    let file = row.file.as_ref();
+    let done = sqlx::query(
+        "INSERT INTO messages (id, account_id, conversation_id, instance_id, direction, kind, body, status,
+                               media_path, media_mime, media_name, media_size, created_at, updated_at,
+                               bot_source, bot_ref, bot_node, send_after)
+         VALUES (?, ?, ?, ?, 'outbound', ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(row.id)
+    .bind(account)
+    .bind(row.conversation)
+    .bind(instance)
+    .bind(row.kind)
+    .bind(row.body)
+    .bind(file.map(|f| f.path))
+    .bind(file.map(|f| f.mime))
+    .bind(file.map(|f| f.name))
+    .bind(file.map(|f| f.size))
+    .bind(now)
+    .bind(now)
+    .bind(row.source)
+    .bind(row.reference)
+    .bind(row.node)
+    .bind(row.send_after)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE conversations SET last_message_at = ?, last_message_id = ?, updated_at = ? WHERE account_id = ? AND id = ?",
+    )
+    .bind(now)
+    .bind(row.id)
+    .bind(now)
+    .bind(account)
+    .bind(row.conversation)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
+}
+
 /// Many outbound texts of one number in a caller's transaction (a campaign
 /// burst): one multi-row insert, one update of the conversations' last
 /// message. With `file`, every message carries that one file (of `kind`)
@@ -302,20 +377,35 @@ pub async fn enqueue_file_once(
 /// `sending` by a crash is claimed again: only one task sends for a number.
 /// A row that already carries WhatsApp's id is WhatsApp's to deliver (it is
 /// waiting for the server): never claimed again; its ack moves it on.
+///
+/// A bot message waits for its `send_after` (the typing pause) and counts
+/// as queued then, so a turn's messages leave in order, each after its
+/// pause; [`next_send_after`] says when the next one is due.
 pub async fn claim_next(
     store: &Store,
     account: AccountId,
     instance: InstanceId,
 ) -> Result<Option<Job>, InboxError> {
+    claim_next_at(store, account, instance, now_ms()).await
+}
+
+/// [`claim_next`] at a given time (tests move the clock instead of waiting).
+pub async fn claim_next_at(
+    store: &Store,
+    account: AccountId,
+    instance: InstanceId,
+    now: i64,
+) -> Result<Option<Job>, InboxError> {
     let mut tx = store.write().await?;
     let next: Option<MessageId> = sqlx::query_scalar(
         "SELECT id FROM messages
          WHERE account_id = ? AND instance_id = ? AND direction = 'outbound' AND status IN ('pending', 'sending')
-           AND wa_message_id IS NULL
-         ORDER BY attempts, created_at, id LIMIT 1",
+           AND wa_message_id IS NULL AND (send_after IS NULL OR send_after <= ?)
+         ORDER BY attempts, COALESCE(send_after, created_at), created_at, id LIMIT 1",
     )
     .bind(account)
     .bind(instance)
+    .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(id) = next else { return Ok(None) };
@@ -341,6 +431,27 @@ pub async fn claim_next(
     .await?;
     tx.commit().await?;
     Ok(Some(job))
+}
+
+/// When the number's next message held back by its `send_after` (a bot's
+/// typing pause) may go: the earliest such time after `now`, or `None` when
+/// nothing waits. The number's sender wakes itself then.
+pub async fn next_send_after(
+    store: &Store,
+    account: AccountId,
+    instance: InstanceId,
+    now: i64,
+) -> Result<Option<i64>, InboxError> {
+    Ok(sqlx::query_scalar(
+        "SELECT min(send_after) FROM messages
+         WHERE account_id = ? AND instance_id = ? AND direction = 'outbound' AND status IN ('pending', 'sending')
+           AND wa_message_id IS NULL AND send_after > ?",
+    )
+    .bind(account)
+    .bind(instance)
+    .bind(now)
+    .fetch_one(store.pool())
+    .await?)
 }
 
 /// How far along an ack says a message is; statuses only move forward.

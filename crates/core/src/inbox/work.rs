@@ -42,7 +42,8 @@ fn touched(
 }
 
 /// Assigns the conversation to an operator, or to nobody. Assigning to a
-/// person is a person taking over: automation stops answering.
+/// person is a person taking over: automation stops answering, and the
+/// conversation's flow session ends.
 pub async fn assign(
     store: &Store,
     account: AccountId,
@@ -58,6 +59,7 @@ pub async fn assign(
             return Err(InboxError::UserUnknown(user));
         }
     }
+    let mut tx = store.write().await?;
     let done = sqlx::query(
         "UPDATE conversations SET assignee_id = ?, owner = CASE WHEN ? IS NULL THEN owner ELSE 'human' END, updated_at = ?
          WHERE account_id = ? AND id = ?",
@@ -67,9 +69,33 @@ pub async fn assign(
     .bind(now_ms())
     .bind(account)
     .bind(conversation)
-    .execute(store.pool())
+    .execute(&mut *tx)
     .await?;
-    touched(done, account, conversation)
+    touched(done, account, conversation)?;
+    if user.is_some() {
+        stop_bot(&mut tx, account, conversation).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A person took the conversation: its flow session, if any, ends
+/// (`stopped`) with the change, so nothing of the bot answers it any more
+/// (docs/automation.md, "People first").
+async fn stop_bot(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    account: AccountId,
+    conversation: ConversationId,
+) -> Result<(), InboxError> {
+    crate::automation::sessions::end_active_in(
+        tx,
+        account,
+        conversation,
+        &crate::automation::engine::EndReason::Stopped,
+        now_ms(),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Moves the conversation to open, pending or resolved. Resolving hands it
@@ -94,13 +120,15 @@ pub async fn set_status(
     touched(done, account, conversation)
 }
 
-/// A person takes the conversation (`Human`) or gives it back to automation (`Bot`).
+/// A person takes the conversation (`Human`: its flow session ends) or
+/// gives it back to automation (`Bot`).
 pub async fn set_owner(
     store: &Store,
     account: AccountId,
     conversation: ConversationId,
     owner: Owner,
 ) -> Result<(), InboxError> {
+    let mut tx = store.write().await?;
     let done = sqlx::query(
         "UPDATE conversations SET owner = ?, updated_at = ? WHERE account_id = ? AND id = ?",
     )
@@ -108,9 +136,14 @@ pub async fn set_owner(
     .bind(now_ms())
     .bind(account)
     .bind(conversation)
-    .execute(store.pool())
+    .execute(&mut *tx)
     .await?;
-    touched(done, account, conversation)
+    touched(done, account, conversation)?;
+    if owner == Owner::Human {
+        stop_bot(&mut tx, account, conversation).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Who answers the conversation now.

@@ -41,6 +41,8 @@ const CROSS_ACCOUNT: &[&str] = &[
     "store/migrate.rs",     // schema, not data
     "users.rs",             // the agency's operators work across accounts
     "store/sync_outbox.rs", // the desktop's queue to the server, all accounts
+    // The bot's runner: one loop per desktop over every account's queue and sessions.
+    "automation/run/next_work.rs",
 ];
 
 fn sources() -> Vec<(String, String)> {

@@ -1,0 +1,210 @@
+//! What a handler reads: before its transaction, the account's bot as
+//! configured (settings, time zone, custom fields, flows and their
+//! triggers); inside it, the conversation and the contact as they are now,
+//! and the engine's view of the contact.
+
+use std::collections::{BTreeSet, HashMap};
+
+use sqlx::{Sqlite, Transaction};
+
+use crate::automation::AutomationError;
+use crate::automation::engine;
+use crate::automation::flows::Trigger;
+use crate::automation::settings::{self, AutomationSettings};
+use crate::fields::{self, CustomField};
+use crate::ids::{FieldId, FlowId, FlowVersionId, SessionId};
+use crate::{AccountId, ContactId, ConversationId, InstanceId, Store, UserId};
+
+/// Where a time zone the account names is unknown here.
+const FALLBACK_TZ: &str = "America/Sao_Paulo";
+
+/// The account's bot as configured.
+pub(super) struct Config {
+    pub settings: AutomationSettings,
+    pub tz: jiff::tz::TimeZone,
+    pub fields: Vec<CustomField>,
+}
+
+impl Config {
+    pub(super) async fn load(store: &Store, account: AccountId) -> Result<Config, AutomationError> {
+        let settings = settings::get(store, account).await?;
+        let tz = jiff::tz::TimeZone::get(&settings.time_zone)
+            .or_else(|_| jiff::tz::TimeZone::get(FALLBACK_TZ))
+            .unwrap_or(jiff::tz::TimeZone::UTC);
+        let fields = fields::list(store, account).await?;
+        Ok(Config {
+            settings,
+            tz,
+            fields,
+        })
+    }
+
+    pub(super) fn field_keys(&self) -> Vec<&str> {
+        self.fields.iter().map(|f| f.key.as_str()).collect()
+    }
+}
+
+/// A flow as the triggers see it (its draft is not read: a draft being
+/// edited never stops the bot).
+#[derive(Debug, Clone)]
+pub(super) struct FlowEntry {
+    pub id: FlowId,
+    pub enabled: bool,
+    pub published: Option<FlowVersionId>,
+    pub triggers: Vec<Trigger>,
+}
+
+/// The account's flows, oldest first (the first of two flows with the same
+/// trigger wins). Triggers that do not read are left out.
+pub(super) async fn flows(
+    store: &Store,
+    account: AccountId,
+) -> Result<Vec<FlowEntry>, AutomationError> {
+    let rows: Vec<(FlowId, bool, Option<FlowVersionId>, String)> = sqlx::query_as(
+        "SELECT id, enabled, published_version_id, triggers FROM flows WHERE account_id = ?
+         ORDER BY created_at, id",
+    )
+    .bind(account)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, enabled, published, triggers)| FlowEntry {
+            id,
+            enabled,
+            published,
+            triggers: serde_json::from_str(&triggers).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// A conversation as the rules see it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Conv {
+    pub id: ConversationId,
+    pub contact: ContactId,
+    pub instance: InstanceId,
+    /// Taken over or assigned: a person's, the bot stays quiet.
+    pub persons: bool,
+}
+
+pub(super) async fn conversation_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    account: AccountId,
+    conversation: ConversationId,
+) -> Result<Option<Conv>, AutomationError> {
+    let row: Option<(ContactId, InstanceId, String, Option<UserId>)> = sqlx::query_as(
+        "SELECT contact_id, instance_id, owner, assignee_id FROM conversations WHERE account_id = ? AND id = ?",
+    )
+    .bind(account)
+    .bind(conversation)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|(contact, instance, owner, assignee)| Conv {
+        id: conversation,
+        contact,
+        instance,
+        persons: owner == "human" || assignee.is_some(),
+    }))
+}
+
+/// The contact as stored.
+#[derive(Debug, Clone)]
+pub(super) struct Person {
+    pub name: Option<String>,
+    pub phone: String,
+    pub opted_out: bool,
+    /// Custom field values by field, canonical.
+    pub values: Vec<(FieldId, String)>,
+    /// Tag names, folded.
+    pub tags: BTreeSet<String>,
+}
+
+pub(super) async fn person_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    account: AccountId,
+    contact: ContactId,
+) -> Result<Option<Person>, AutomationError> {
+    let row: Option<(Option<String>, String, Option<i64>)> = sqlx::query_as(
+        "SELECT name, phone, opted_out_at FROM contacts WHERE account_id = ? AND id = ?",
+    )
+    .bind(account)
+    .bind(contact)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((name, phone, opted_out)) = row else {
+        return Ok(None);
+    };
+    let values: Vec<(FieldId, String)> = sqlx::query_as(
+        "SELECT field_id, value FROM contact_fields WHERE account_id = ? AND contact_id = ?",
+    )
+    .bind(account)
+    .bind(contact)
+    .fetch_all(&mut **tx)
+    .await?;
+    let tags: Vec<String> = sqlx::query_scalar(
+        "SELECT t.name_folded FROM contact_tags ct JOIN tags t ON t.account_id = ct.account_id AND t.id = ct.tag_id
+         WHERE ct.account_id = ? AND ct.contact_id = ?",
+    )
+    .bind(account)
+    .bind(contact)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(Some(Person {
+        name,
+        phone,
+        opted_out: opted_out.is_some(),
+        values,
+        tags: tags.into_iter().collect(),
+    }))
+}
+
+impl Person {
+    /// The contact as the engine sees it.
+    pub(super) fn for_engine(&self, fields: &[CustomField]) -> engine::Contact {
+        let by_id: HashMap<FieldId, &str> = fields.iter().map(|f| (f.id, f.key.as_str())).collect();
+        engine::Contact {
+            name: self.name.clone(),
+            phone: self.phone.clone(),
+            fields: self
+                .values
+                .iter()
+                .filter_map(|(id, value)| {
+                    by_id.get(id).map(|key| ((*key).to_owned(), value.clone()))
+                })
+                .collect(),
+            tags: self.tags.clone(),
+        }
+    }
+
+    /// The campaign editor's variables for this contact (keywords' replies).
+    pub(super) fn variables(&self, fields: &[CustomField]) -> HashMap<String, String> {
+        crate::campaigns::sender::variables(&self.phone, self.name.as_deref(), &self.values, fields)
+    }
+}
+
+/// SplitMix64's finaliser: spreads a few changing bits over the whole word.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Stable per contact, on every desktop: the randomizer's sticky pick.
+pub(super) fn contact_seed(contact: ContactId) -> u64 {
+    let (a, b) = contact.as_uuid().as_u64_pair();
+    mix(a ^ b.rotate_left(29))
+}
+
+/// Stable per session and turn: a turn stepped again renders the same words.
+pub(super) fn turn_seed(session: SessionId, turn: u32) -> u64 {
+    let (a, b) = session.as_uuid().as_u64_pair();
+    mix(a ^ b.rotate_left(17) ^ u64::from(turn).rotate_left(40))
+}
+
+/// Stable per keyword and message: the spintax of a keyword's reply.
+pub(super) fn reply_seed(keyword: uuid::Uuid, message: uuid::Uuid) -> u64 {
+    let (a, b) = keyword.as_u64_pair();
+    let (c, d) = message.as_u64_pair();
+    mix(a ^ b.rotate_left(13) ^ c.rotate_left(31) ^ d)
+}
