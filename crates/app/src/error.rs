@@ -2,6 +2,7 @@
 //! core: each variant is the core's own error, whose code and text it keeps,
 //! so the UI receives exactly what it did when the shell made the calls.
 
+use zapdesk_core::automation::AutomationError;
 use zapdesk_core::campaigns::CampaignError;
 use zapdesk_core::contacts::ContactError;
 use zapdesk_core::export::SaveError;
@@ -38,6 +39,7 @@ macro_rules! app_error {
 
 app_error! {
     Attachment(AttachmentError),
+    Automation(AutomationError),
     Campaign(CampaignError),
     Contact(ContactError),
     Fleet(FleetError),

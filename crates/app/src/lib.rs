@@ -7,6 +7,7 @@
 //!
 //! Files are named by capability, as the shell's command files are.
 
+mod automation;
 mod campaigns;
 mod changes;
 mod contacts;
@@ -20,6 +21,9 @@ mod numbers;
 mod runtime;
 mod write;
 
+pub use automation::{
+    FLOW_DELETE_TABLES, FLOW_TABLES, KEYWORD_TABLES, PUBLISH_TABLES, SETTINGS_TABLES,
+};
 pub use campaigns::CampaignSummary;
 pub use changes::ChangeSink;
 pub use error::AppError;

@@ -34,10 +34,18 @@ pub enum Table {
     CampaignFiles,
     Users,
     Settings,
+    /// Automation (issue 15): the account's bot settings, keyword replies,
+    /// flows and their versions, flows running in conversations, files.
+    AutomationSettings,
+    Keywords,
+    Flows,
+    FlowVersions,
+    FlowSessions,
+    AutomationFiles,
 }
 
 impl Table {
-    pub const ALL: [Table; 19] = [
+    pub const ALL: [Table; 25] = [
         Table::Accounts,
         Table::Contacts,
         Table::Tags,
@@ -57,6 +65,12 @@ impl Table {
         Table::CampaignFiles,
         Table::Users,
         Table::Settings,
+        Table::AutomationSettings,
+        Table::Keywords,
+        Table::Flows,
+        Table::FlowVersions,
+        Table::FlowSessions,
+        Table::AutomationFiles,
     ];
 
     /// The storage name, as in SQL.
@@ -81,6 +95,12 @@ impl Table {
             Table::CampaignFiles => "campaign_files",
             Table::Users => "users",
             Table::Settings => "settings",
+            Table::AutomationSettings => "automation_settings",
+            Table::Keywords => "keywords",
+            Table::Flows => "flows",
+            Table::FlowVersions => "flow_versions",
+            Table::FlowSessions => "flow_sessions",
+            Table::AutomationFiles => "automation_files",
         }
     }
 

@@ -145,6 +145,14 @@ pub enum ErrorCode {
     AutomationSettingsInvalid,
     /// No automation file of this account has this id.
     AutomationFileUnknown,
+    /// Another flow of the account has this name.
+    FlowDuplicate,
+    /// A keyword still starts the flow (it cannot be deleted yet).
+    FlowInUse,
+    /// A flow trigger that is not valid (hours out of range).
+    FlowTriggerInvalid,
+    /// Another enabled flow has the same trigger (first message, no match) on the same number.
+    FlowTriggerConflict,
 }
 
 /// An error that can be shown to a person.

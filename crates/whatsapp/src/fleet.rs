@@ -1116,28 +1116,29 @@ impl Fleet {
     /// synced column any operator of the account can write: only a file of
     /// the account's own media folder is read (never the database, a
     /// profile, another account's file or anything outside the data folder).
-    /// A campaign's file that is not there (the campaign was created on
-    /// another desktop) is written from the store first.
+    /// A campaign's or a bot's file that is not there (the campaign was
+    /// created, or the bot's message queued, on another desktop) is written
+    /// from the store first.
     async fn read_media(&self, account: AccountId, relative: &str) -> Result<Vec<u8>, String> {
         let path = attachments::sendable_path(self.store.data_dir(), account, relative)
             .map_err(|e| e.to_string())?;
-        match std::fs::read(&path) {
-            Err(_)
-                if matches!(
-                    zapdesk_core::campaigns::media::restore_for_message(
-                        &self.store,
-                        account,
-                        relative
-                    )
-                    .await,
-                    Ok(true)
-                ) =>
-            {
-                std::fs::read(&path)
-            }
-            read => read,
+        if !path.exists() && !self.restore_media(account, relative).await {
+            return Err("attachment missing: not on this computer nor in the store".into());
         }
-        .map_err(|e| format!("attachment missing: {e}"))
+        std::fs::read(&path).map_err(|e| format!("attachment missing: {e}"))
+    }
+
+    /// Writes a queued message's file from the store: a campaign's, or a
+    /// bot's (`automation_files`). Whether it is there now.
+    async fn restore_media(&self, account: AccountId, relative: &str) -> bool {
+        matches!(
+            zapdesk_core::campaigns::media::restore_for_message(&self.store, account, relative)
+                .await,
+            Ok(true)
+        ) || matches!(
+            zapdesk_core::automation::run::restore_bot_file(&self.store, account, relative).await,
+            Ok(true)
+        )
     }
 
     /// Wakes this number's sender again after a while: a send went
@@ -1157,7 +1158,11 @@ impl Fleet {
     /// Wakes this number's sender when the next message held back by its
     /// `send_after` (a bot's typing pause) may go, so the pause ends on time
     /// instead of at the next reply or reconnect.
-    async fn wake_at_send_after(&self, account: AccountId, id: InstanceId) -> Result<(), FleetError> {
+    async fn wake_at_send_after(
+        &self,
+        account: AccountId,
+        id: InstanceId,
+    ) -> Result<(), FleetError> {
         let now = zapdesk_core::time::now_ms();
         let Some(at) = outbox::next_send_after(&self.store, account, id, now).await? else {
             return Ok(());

@@ -5,13 +5,16 @@
 
 pub mod accounts;
 pub mod app;
+pub mod automation;
 pub mod campaigns;
 pub mod contacts;
 mod dialogs;
 pub mod export;
 pub mod fields;
+pub mod flows;
 pub mod import;
 pub mod inbox;
+pub mod keywords;
 pub mod lgpd;
 pub mod numbers;
 pub mod quick_replies;

@@ -12,12 +12,13 @@ export type CommandName = keyof typeof commands;
 export const DEPENDENTS = {
   accounts: ["accountsList"],
   contacts: ["contactsList", "contactsCount", "inboxList", "inboxGet", "inboxSearch", "inboxContact", "campaignsPreview"],
-  tags: ["tagsList", "tagsOfContact"],
-  custom_fields: ["fieldsList", "fieldsOfContact", "contactsList", "contactsCount", "campaignsPreview", "campaignsCheckMessage"],
+  // Keywords and flows name tags and fields: their checks follow them.
+  tags: ["tagsList", "tagsOfContact", "keywordsCheck", "flowsCheck"],
+  custom_fields: ["fieldsList", "fieldsOfContact", "contactsList", "contactsCount", "campaignsPreview", "campaignsCheckMessage", "keywordsCheck", "flowsCheck"],
   segments: ["segmentsList"],
   contact_tags: ["contactsList", "contactsCount", "tagsOfContact"],
   contact_fields: ["contactsList", "contactsCount", "fieldsOfContact", "campaignsPreview"],
-  instances: ["numbersList", "inboxList", "inboxGet", "inboxContact"],
+  instances: ["numbersList", "inboxList", "inboxGet", "inboxContact", "keywordsCheck", "keywordsExplain"],
   // Contacts filter on their last message, so both lists follow the inbox.
   conversations: ["inboxList", "inboxGet", "inboxSearch", "inboxContact", "contactsList", "contactsCount"],
   messages: ["inboxThread", "inboxList", "inboxGet", "inboxSearch", "contactsList", "contactsCount", "campaignsTimeline"],
@@ -29,9 +30,17 @@ export const DEPENDENTS = {
   campaign_recipients: ["campaignsList", "campaignsGet", "campaignsTimeline"],
   campaign_files: ["campaignsList", "campaignsGet"],
   // Names of assignees and note authors are joined in.
-  users: ["usersList", "usersMe", "inboxList", "inboxGet", "inboxContact", "inboxNotes", "auditList"],
+  users: ["usersList", "usersMe", "inboxList", "inboxGet", "inboxContact", "inboxNotes", "auditList", "keywordsCheck"],
   // Who "I" am is a setting, and the inbox's "Minhas" depends on it.
   settings: ["usersMe", "inboxList"],
+  automation_settings: ["automationSettingsGet", "keywordsExplain"],
+  keywords: ["keywordsList", "keywordsCheck", "keywordsExplain"],
+  // A keyword may start only a published flow; "test a message" names flows.
+  flows: ["flowsList", "flowsGet", "flowsCheck", "flowsVersions", "keywordsCheck", "keywordsExplain"],
+  flow_versions: ["flowsList", "flowsVersions"],
+  // The list shows how many conversations are in each flow now.
+  flow_sessions: ["flowsList"],
+  automation_files: ["automationFilesList", "keywordsCheck", "flowsCheck"],
 } as const satisfies Record<Table, readonly CommandName[]>;
 
 /** Reads refetched from the `sync` event (the engine's own state), not from a table. */
@@ -103,6 +112,23 @@ export const WRITES = {
   syncDisconnect: ["settings"],
   syncNow: [],
   syncRetryParked: [],
+  automationSettingsSave: ["automation_settings"],
+  automationFilesUpload: ["automation_files"],
+  keywordsCreate: ["keywords"],
+  keywordsUpdate: ["keywords"],
+  keywordsSetEnabled: ["keywords"],
+  keywordsDelete: ["keywords"],
+  flowsCreate: ["flows"],
+  flowsRename: ["flows"],
+  flowsSaveDraft: ["flows"],
+  flowsPublish: ["flows", "flow_versions"],
+  flowsRestore: ["flows"],
+  flowsSetTriggers: ["flows"],
+  flowsSetEnabled: ["flows"],
+  // Its versions and sessions go with it; campaigns stop starting it.
+  flowsDelete: ["flows", "flow_versions", "flow_sessions", "campaigns"],
+  flowsImport: ["flows"],
+  flowsExport: [],
 } as const satisfies Partial<Record<CommandName, readonly Table[]>>;
 
 export type WriteCommand = keyof typeof WRITES;

@@ -162,6 +162,67 @@ export const commands = {
 	syncParked: () => typedError<ParkedChange[], IpcError>(__TAURI_INVOKE("sync_parked")),
 	/**  Sends the parked changes again (after fixing what the reason said). */
 	syncRetryParked: () => typedError<number, IpcError>(__TAURI_INVOKE("sync_retry_parked")),
+	/**  The account's settings, or the defaults when none were saved. */
+	automationSettingsGet: (account: AccountId) => typedError<AutomationSettings, IpcError>(__TAURI_INVOKE("automation_settings_get", { account })),
+	/**  Checks and saves the settings; returns them as stored. */
+	automationSettingsSave: (account: AccountId, settings: AutomationSettings) => typedError<AutomationSettings, IpcError>(__TAURI_INVOKE("automation_settings_save", { account, settings })),
+	/**  Stores a file (bytes in base64) for keywords and flows to send. */
+	automationFilesUpload: (account: AccountId, file: FileInput) => typedError<AutomationFile, IpcError>(__TAURI_INVOKE("automation_files_upload", { account, file })),
+	/**  The account's files, newest first. */
+	automationFilesList: (account: AccountId) => typedError<AutomationFile[], IpcError>(__TAURI_INVOKE("automation_files_list", { account })),
+	/**  The account's keywords, the first to fire first (priority, then age). */
+	keywordsList: (account: AccountId) => typedError<Keyword[], IpcError>(__TAURI_INVOKE("keywords_list", { account })),
+	/**
+	 *  Every problem of the keyword being typed and its conflicts with other
+	 *  enabled keywords; `editing` is the keyword being changed, `null` for a new one.
+	 */
+	keywordsCheck: (account: AccountId, input: KeywordInput, editing: KeywordId | null) => typedError<KeywordCheck, IpcError>(__TAURI_INVOKE("keywords_check", { account, input, editing })),
+	keywordsCreate: (account: AccountId, input: KeywordInput) => typedError<Keyword, IpcError>(__TAURI_INVOKE("keywords_create", { account, input })),
+	keywordsUpdate: (account: AccountId, id: KeywordId, input: KeywordInput) => typedError<Keyword, IpcError>(__TAURI_INVOKE("keywords_update", { account, id, input })),
+	keywordsSetEnabled: (account: AccountId, id: KeywordId, enabled: boolean) => typedError<Keyword, IpcError>(__TAURI_INVOKE("keywords_set_enabled", { account, id, enabled })),
+	keywordsDelete: (account: AccountId, id: KeywordId) => typedError<null, IpcError>(__TAURI_INVOKE("keywords_delete", { account, id })),
+	/**  What the bot would do with `text` on `number` (`null`: any number), and why. */
+	keywordsExplain: (account: AccountId, number: InstanceId | null, text: string) => typedError<Explanation, IpcError>(__TAURI_INVOKE("keywords_explain", { account, number, text })),
+	/**
+	 *  The account's flows by name, with their published version and how many
+	 *  conversations are in each now.
+	 */
+	flowsList: (account: AccountId) => typedError<FlowSummary[], IpcError>(__TAURI_INVOKE("flows_list", { account })),
+	/**  One flow with its draft. */
+	flowsGet: (account: AccountId, id: FlowId) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_get", { account, id })),
+	/**  A new flow from `document`, or a one-message starter when `null`. */
+	flowsCreate: (account: AccountId, name: string, document: FlowDocument | null) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_create", { account, name, document })),
+	flowsRename: (account: AccountId, id: FlowId, name: string) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_rename", { account, id, name })),
+	/**
+	 *  Saves the draft opened at `revision` (refused with `flow_stale` when
+	 *  someone saved since); the new revision and the draft's problems.
+	 */
+	flowsSaveDraft: (account: AccountId, id: FlowId, revision: number, document: FlowDocument) => typedError<SavedDraft, IpcError>(__TAURI_INVOKE("flows_save_draft", { account, id, revision, document })),
+	/**  Every problem of the draft, errors and warnings. */
+	flowsCheck: (account: AccountId, id: FlowId) => typedError<FlowFinding[], IpcError>(__TAURI_INVOKE("flows_check", { account, id })),
+	/**
+	 *  Publishes the draft at `revision` as a new version; refused with every
+	 *  error listed while any remains.
+	 */
+	flowsPublish: (account: AccountId, id: FlowId, revision: number) => typedError<VersionSummary, IpcError>(__TAURI_INVOKE("flows_publish", { account, id, revision })),
+	/**  The flow's published versions, newest first. */
+	flowsVersions: (account: AccountId, id: FlowId) => typedError<VersionSummary[], IpcError>(__TAURI_INVOKE("flows_versions", { account, id })),
+	/**  Makes a version's document the draft (the draft opened at `revision`). */
+	flowsRestore: (account: AccountId, id: FlowId, version: FlowVersionId, revision: number) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_restore", { account, id, version, revision })),
+	flowsSetTriggers: (account: AccountId, id: FlowId, triggers: Trigger[]) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_set_triggers", { account, id, triggers })),
+	flowsSetEnabled: (account: AccountId, id: FlowId, enabled: boolean) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_set_enabled", { account, id, enabled })),
+	/**  Deletes a flow with its versions and the sessions running it. */
+	flowsDelete: (account: AccountId, id: FlowId) => typedError<null, IpcError>(__TAURI_INVOKE("flows_delete", { account, id })),
+	/**
+	 *  A new flow from a document file's text (the UI reads the file the
+	 *  person picked); a malformed file is refused naming its first wrong place.
+	 */
+	flowsImport: (account: AccountId, name: string, json: string) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_import", { account, name, json })),
+	/**
+	 *  Saves the draft (or version number `version`) as JSON where the person
+	 *  chooses; the path, or `null` if cancelled.
+	 */
+	flowsExport: (account: AccountId, id: FlowId, version: number | null) => typedError<string | null, IpcError>(__TAURI_INVOKE("flows_export", { account, id, version })),
 };
 
 /* Types */
@@ -193,6 +254,31 @@ export type AccountInput = {
 
 /**  Where the business relationship stands. */
 export type AccountStatus = "active" | "trial" | "suspended";
+
+/**
+ *  What a keyword does, in this order: reply, tags, field, then either start
+ *  a flow or hand off to a person.
+ */
+export type Actions = {
+	/**
+	 *  Text with the campaign editor's variables and spintax, or a file with
+	 *  a caption.
+	 */
+	reply: Content | null,
+	/**  Tag names. */
+	add_tags: string[],
+	remove_tags: string[],
+	set_field: SetField | null,
+	start_flow: FlowId | null,
+	handoff: Handoff | null,
+};
+
+/**  How an answer to an `ask` node is checked before it is saved. */
+export type AnswerKind = "text" | "number" | "email" | 
+/**  The app's Brazilian phone rules (`phone::normalize`). */
+"phone" | 
+/**  dd/mm/aaaa. */
+"date" | "cpf_cnpj" | "yes_no";
 
 /**  What the UI needs to know when it starts. */
 export type AppInfo = {
@@ -226,6 +312,38 @@ export type AuditEntry = {
 	action: string,
 	contact_id: ContactId,
 	at: number,
+};
+
+/**  A stored file, without its bytes. */
+export type AutomationFile = {
+	id: AutomationFileId,
+	name: string,
+	mime: string,
+	/**  How WhatsApp shows it: `image`, `audio` or `document`. */
+	kind: MessageKind,
+	/**  In bytes. */
+	size: number,
+	created_at: number,
+};
+
+/**  A file the bot sends (a flow's or a keyword's image, audio, document). */
+export type AutomationFileId = string;
+
+export type AutomationSettings = {
+	/**  Off: nothing answers on its own in this account. */
+	enabled: boolean,
+	/**  IANA name (`America/Sao_Paulo`). */
+	time_zone: string,
+	/**  Words a contact writes to leave any flow for a person. */
+	handoff_words: string[],
+	/**  Sent when a contact asks for a person with one of those words. */
+	handoff_reply: string,
+	session_expiry_minutes: number,
+	/**  HTTP nodes may call private, loopback and link-local addresses. */
+	allow_private_http: boolean,
+	ai_base_url: string | null,
+	ai_model: string | null,
+	ai_instructions: string,
 };
 
 /**  A broadcast to many contacts. */
@@ -307,6 +425,8 @@ export type Change = {
 export type Column = { role: "ignore" } | { role: "phone" } | { role: "name" } | 
 /**  Tag names separated by `,`, `;` or `|`. */
 { role: "tags" } | { role: "field"; field: FieldId };
+
+export type Combine = "all" | "any";
 
 /**
  *  What an operator types on their desktop (the invitation gives all but the
@@ -413,6 +533,14 @@ export type ContactQuery = {
 /**  Some contacts picked by hand, or every contact a filter matches. */
 export type ContactSelection = { kind: "ids"; ids: ContactId[] } | { kind: "filter"; filter: ContactFilter };
 
+/**
+ *  What the bot sends: text or a file, the text with the campaign editor's
+ *  variables and spintax.
+ */
+export type Content = { kind: "text"; text: string } | 
+/**  A file attached to the flow (stored with its version), with a caption. */
+{ kind: "file"; file: string; caption: string };
+
 /**  A thread between a contact and one of the account's numbers. */
 export type ConversationId = string;
 
@@ -460,6 +588,15 @@ export type CustomField = {
 
 /**  Who wrote a message. */
 export type Direction = "inbound" | "outbound";
+
+/**  A branch: from a node's handle to another node. */
+export type Edge = {
+	id: string,
+	from: string,
+	/**  One of the handles [`NodeKind::handles`] lists for `from`. */
+	handle: string,
+	to: string,
+};
 
 /**
  *  Stable error codes, sent across IPC as `{code, message}`. The UI branches on
@@ -579,7 +716,50 @@ export type ErrorCode =
 /**  The operating system's credential store could not keep or give the password. */
 "remote_secret_unavailable" | 
 /**  The agency's database failed the operation for another reason. */
-"remote_failed";
+"remote_failed" | 
+/**  No keyword reply of this account has this id. */
+"keyword_unknown" | 
+/**  A keyword whose words, scope or actions are not valid. */
+"keyword_invalid" | 
+/**  A keyword that another of the same priority would fire on the same message. */
+"keyword_conflict" | 
+/**  No flow of this account has this id. */
+"flow_unknown" | 
+/**  A flow document that cannot be read, or has problems that block publishing. */
+"flow_invalid" | 
+/**  The flow was saved elsewhere since it was opened (another operator, another desktop). */
+"flow_stale" | 
+/**  The flow has no published version to start. */
+"flow_not_published" | 
+/**  No flow session of this account has this id. */
+"session_unknown" | 
+/**  Automation settings that are not valid (an unknown time zone, an endpoint that is no URL, …). */
+"automation_settings_invalid" | 
+/**  No automation file of this account has this id. */
+"automation_file_unknown" | 
+/**  Another flow of the account has this name. */
+"flow_duplicate" | 
+/**  A keyword still starts the flow (it cannot be deleted yet). */
+"flow_in_use" | 
+/**  A flow trigger that is not valid (hours out of range). */
+"flow_trigger_invalid" | 
+/**  Another enabled flow has the same trigger (first message, no match) on the same number. */
+"flow_trigger_conflict";
+
+/**  What would answer a message, and why. */
+export type Explanation = {
+	/**
+	 *  The account's automation is off: nothing would answer. The rest says
+	 *  what would once it is on.
+	 */
+	automation_off: boolean,
+	verdict: Verdict,
+	/**
+	 *  Every keyword whose words match, in the order they are tried, each
+	 *  with why it fires or does not.
+	 */
+	keywords: KeywordMatch[],
+};
 
 /**  A condition on one custom field. */
 export type FieldCondition = {
@@ -641,12 +821,96 @@ export type FileInput = {
 	data: string,
 };
 
+/**  How serious a finding is: an error blocks publishing, a warning does not. */
+export type FindingSeverity = "warning" | "error";
+
 /**  What changed, for the UI. */
 export type FleetEvent = 
 /**  A number's status changed. */
 { kind: "number"; account: AccountId; instance: InstanceId; status: Status } | 
 /**  A conversation got a message, an ack or a status. */
 { kind: "conversation"; account: AccountId; conversation: ConversationId; new_message: boolean };
+
+/**  A flow as the list and the editor show it. */
+export type Flow = {
+	id: FlowId,
+	account_id: AccountId,
+	name: string,
+	draft: FlowDocument,
+	/**  Give it back when saving: a save from an older revision is refused. */
+	revision: number,
+	published_version_id: FlowVersionId | null,
+	triggers: Trigger[],
+	enabled: boolean,
+	created_at: number,
+	updated_at: number,
+};
+
+export type FlowDocument = {
+	schema: number,
+	/**  The node a session starts on. */
+	start: string,
+	nodes: Node[],
+	edges: Edge[],
+};
+
+/**
+ *  A problem of a flow as the editor shows it: on which node, how serious,
+ *  a stable code (`branch_nowhere`, `field_unknown`, …: the problem's kind)
+ *  and the text in the interface's language.
+ */
+export type FlowFinding = {
+	node: string | null,
+	severity: FindingSeverity,
+	code: string,
+	message: string,
+};
+
+/**  A conversation flow of an account (its draft and versions). */
+export type FlowId = string;
+
+export type FlowRef = {
+	id: FlowId,
+	name: string,
+	/**  For "no match": at most once per contact in this many hours. */
+	hours: number | null,
+};
+
+/**  A flow as the list shows it. */
+export type FlowSummary = {
+	id: FlowId,
+	name: string,
+	revision: number,
+	/**  `None`: never published. */
+	published: PublishedRef | null,
+	/**
+	 *  The draft has changes its published version does not (or it was
+	 *  never published).
+	 */
+	draft_changed: boolean,
+	triggers: Trigger[],
+	enabled: boolean,
+	/**  Conversations in this flow now, on any of its versions. */
+	active_sessions: number,
+	created_at: number,
+	updated_at: number,
+};
+
+/**  One published, immutable version of a flow. */
+export type FlowVersionId = string;
+
+/**  Hand the conversation to a person. */
+export type Handoff = {
+	/**  An operator, or nobody (the conversation waits unassigned). */
+	assign: UserId | null,
+	/**  The internal note saying why. */
+	note: string,
+};
+
+export type Header = {
+	name: string,
+	value: string,
+};
 
 /**  One message that matches. */
 export type Hit = {
@@ -758,6 +1022,84 @@ export type IpcError = {
 	message: string,
 };
 
+/**  A keyword reply as stored. */
+export type Keyword = {
+	id: KeywordId,
+	account_id: AccountId,
+	name: string,
+	match_kind: MatchKind,
+	/**  Each fires the keyword on its own. */
+	words: string[],
+	/**  The numbers it answers on; empty: every number of the account. */
+	numbers: InstanceId[],
+	/**  Higher fires first; at equal priority the older one. */
+	priority: number,
+	enabled: boolean,
+	/**  After firing for a contact, it does not fire for them again for this long. */
+	cooldown_minutes: number,
+	actions: Actions,
+	created_at: number,
+	updated_at: number,
+};
+
+/**
+ *  What the editor shows while a keyword is typed: every problem, and the
+ *  conflicts with the account's other enabled keywords of the same priority
+ *  on a shared number. Saving is refused while either list has anything
+ *  (conflicts only when the keyword is on).
+ */
+export type KeywordCheck = {
+	conflicts: KeywordConflict[],
+	problems: KeywordProblem[],
+};
+
+/**  Another keyword that would fire on the same message. */
+export type KeywordConflict = {
+	other: KeywordId,
+	other_name: string,
+	/**  A message both would fire on. */
+	example: string,
+};
+
+/**  A keyword reply of an account. */
+export type KeywordId = string;
+
+/**  What a person fills in for a keyword: everything but its id and times. */
+export type KeywordInput = {
+	name: string,
+	match_kind: MatchKind,
+	words: string[],
+	/**  Empty: every number of the account. */
+	numbers: InstanceId[],
+	priority: number,
+	enabled: boolean,
+	cooldown_minutes: number,
+	actions: Actions,
+};
+
+/**  A keyword whose words match the message. */
+export type KeywordMatch = {
+	id: KeywordId,
+	name: string,
+	/**  Its word that matched, as typed. */
+	word: string,
+	priority: number,
+	outcome: Outcome,
+};
+
+/**
+ *  The part of the keyword form a problem is about, so the editor shows it
+ *  beside that input.
+ */
+export type KeywordPart = "name" | "words" | "numbers" | "actions" | "reply" | "tags" | "field" | "flow" | "handoff";
+
+/**  A problem that would refuse saving, in the interface's language. */
+export type KeywordProblem = {
+	part: KeywordPart,
+	code: ErrorCode,
+	message: string,
+};
+
 /**
  *  A language the interface speaks. Portuguese (Brazil) comes first: our users
  *  are Brazilian agencies.
@@ -778,6 +1120,17 @@ export type Limits = {
 	file_bytes: number,
 };
 
+/**  How a keyword's words are compared with the message. */
+export type MatchKind = 
+/**  The whole message is the word (punctuation and spacing aside). */
+"exact" | 
+/**  The word appears in the message as whole words. */
+"contains" | 
+/**  The message begins with the word. */
+"starts_with" | 
+/**  A regular expression, searched in the folded message. */
+"regex";
+
 export type MemberRole = "owner" | "admin" | "agent";
 
 /**  One membership of the connected operator. */
@@ -785,6 +1138,14 @@ export type Membership = {
 	account: AccountId,
 	account_name: string,
 	role: MemberRole,
+};
+
+export type MenuOption = {
+	/**  Names the option's handle (`option:<id>`): stable while labels change. */
+	id: string,
+	label: string,
+	/**  Other words that choose it, besides its number and its label. */
+	synonyms: string[],
 };
 
 /**
@@ -825,6 +1186,29 @@ export type MessageKind = "text" | "image" | "audio" | "document" | "location" |
 
 /**  Delivery state of a message, from WhatsApp's acks. */
 export type MessageStatus = "pending" | "sending" | "sent" | "delivered" | "read" | "played" | "failed" | "received";
+
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export type Node = {
+	id: string,
+	position: Position,
+} & NodeKind;
+
+export type NodeKind = { type: "send"; content: Content; 
+/**  The "typing…" pause before it, in milliseconds. */
+typing_ms: number } | { type: "menu"; question: string; options: MenuOption[]; 
+/**  Sent when the reply chooses nothing, before asking again. */
+retry: string; 
+/**  Replies that choose nothing before the `other` branch is taken. */
+tries: number } | { type: "ask"; question: string; answer: AnswerKind; 
+/**  The custom field the valid answer is saved to. */
+field: string | null; retry: string; tries: number; 
+/**  No reply for this long takes the `timeout` branch. */
+timeout_minutes: number | null } | { type: "condition"; combine: Combine; rules: Rule[] } | { type: "tags"; add: string[]; remove: string[] } | { type: "set_field"; field: string; 
+/**  With variables. */
+value: string } | { type: "delay"; minutes: number; window: Window | null } | { type: "http"; method: Method; url: string; headers: Header[]; body: string | null; timeout_ms: number; save: ResponseMapping[] } | { type: "ai"; instructions: string; max_chars: number } | { type: "randomizer"; splits: Split[] } | { type: "go_to_flow"; flow: string } | { type: "handoff"; 
+/**  An operator's id, or nobody (the conversation waits unassigned). */
+assign: string | null; note: string } | { type: "end" };
 
 /**  An internal note: seen by operators only, never sent to WhatsApp. */
 export type Note = {
@@ -867,6 +1251,21 @@ export type NumberView = {
 	 */
 	runs_elsewhere: string | null,
 };
+
+export type Operator = "equals" | "not_equals" | "contains" | "starts_with" | "greater" | "less" | "is_set" | "is_empty" | "matches";
+
+/**  Why a matching keyword fires or does not. */
+export type Outcome = { kind: "fires" } | 
+/**  A hand-off word in the message wins before any keyword. */
+{ kind: "handoff_first" } | 
+/**  It is turned off. */
+{ kind: "off" } | 
+/**  It answers on other numbers only. */
+{ kind: "not_on_this_number" } | 
+/**  A keyword of higher priority fires. */
+{ kind: "lower_priority"; winner: KeywordId; winner_name: string } | 
+/**  A keyword of the same priority, created before it, fires. */
+{ kind: "older_wins"; winner: KeywordId; winner_name: string };
 
 /**  Who answers a conversation. While a person owns it, automation stays quiet. */
 export type Owner = "bot" | "human";
@@ -915,6 +1314,18 @@ export type ParkedChange = {
 /**  What the agency sells this client. */
 export type Plan = "free" | "starter" | "pro" | "enterprise";
 
+export type Position = {
+	x: number | null,
+	y: number | null,
+};
+
+/**  The published version a flow's list entry shows. */
+export type PublishedRef = {
+	id: FlowVersionId,
+	number: number,
+	published_at: number,
+};
+
 /**  A canned answer. */
 export type QuickReply = {
 	id: MessageId,
@@ -945,8 +1356,31 @@ export type RemoteStatus = {
 	memberships: Membership[],
 };
 
+/**  A value of an HTTP response saved into a contact field. */
+export type ResponseMapping = {
+	/**  A JSON pointer into the response body (`/data/order/status`). */
+	pointer: string,
+	field: string,
+};
+
 /**  What an operator may do. */
 export type Role = "owner" | "admin" | "agent";
+
+export type Rule = {
+	subject: Subject,
+	operator: Operator,
+	/**  Unused by `is_set`/`is_empty`; a pattern for `matches`. */
+	value: string,
+};
+
+/**
+ *  A saved draft: its new revision (give it back on the next save) and the
+ *  problems it has now.
+ */
+export type SavedDraft = {
+	revision: number,
+	findings: FlowFinding[],
+};
 
 /**  Everything the search box found, each kind best or newest first. */
 export type SearchResults = {
@@ -972,6 +1406,15 @@ export type SegmentInput = {
 	filter: ContactFilter,
 };
 
+/**
+ *  A custom field set by a keyword: `value` as a person would type it (read
+ *  the Brazilian way, as in the contact form), with variables.
+ */
+export type SetField = {
+	field: string,
+	value: string,
+};
+
 /**  One record after the header. */
 export type SheetRow = {
 	/**
@@ -995,6 +1438,12 @@ export type Simulation =
 /**  A contact writes to the number. */
 { kind: "message"; from: string; name: string | null; text: string };
 
+export type Split = {
+	/**  Names the branch's handle (`branch:<id>`). */
+	id: string,
+	percent: number,
+};
+
 /**  The life of one number's WhatsApp Web session. */
 export type Status = { state: "stopped" } | 
 /**  Chromium is starting or WhatsApp Web is loading. */
@@ -1013,6 +1462,17 @@ export type Status = { state: "stopped" } |
 { state: "disconnected"; reason: string } | 
 /**  Gave up for now; `reason` says why. */
 { state: "failed"; reason: string };
+
+/**  What a condition looks at. */
+export type Subject = 
+/**  A custom field, by key. */
+{ kind: "field"; key: string } | 
+/**  Whether the contact has a tag, by name. */
+{ kind: "tag"; key: string } | { kind: "last_reply" } | 
+/**  "HH:MM" in the account's time zone. */
+{ kind: "time_of_day" } | 
+/**  1 = Monday … 7 = Sunday, in the account's time zone. */
+{ kind: "weekday" };
 
 /**  Where the engine is. */
 export type SyncState = 
@@ -1060,7 +1520,12 @@ export type SyncView = {
 /**  A table of the local store whose rows a screen shows. */
 export type Table = "accounts" | "contacts" | "tags" | "custom_fields" | "segments" | "contact_tags" | "contact_fields" | 
 /**  The numbers. */
-"instances" | "conversations" | "messages" | "notes" | "drafts" | "quick_replies" | "audit_log" | "campaigns" | "campaign_recipients" | "campaign_files" | "users" | "settings";
+"instances" | "conversations" | "messages" | "notes" | "drafts" | "quick_replies" | "audit_log" | "campaigns" | "campaign_recipients" | "campaign_files" | "users" | "settings" | 
+/**
+ *  Automation (issue 15): the account's bot settings, keyword replies,
+ *  flows and their versions, flows running in conversations, files.
+ */
+"automation_settings" | "keywords" | "flows" | "flow_versions" | "flow_sessions" | "automation_files";
 
 /**  A label on contacts. */
 export type Tag = {
@@ -1100,6 +1565,21 @@ export type TlsMode =
 /**  Encrypted, with the server's certificate chain and host name verified. */
 "verify_full";
 
+/**  What starts a flow besides a keyword, a campaign reply and a person. */
+export type Trigger = 
+/**
+ *  The first message ever from a contact on a number (of `numbers`;
+ *  empty: any).
+ */
+{ on: "first_message"; numbers: InstanceId[] } | 
+/**
+ *  A message nothing else answered: at most once per contact every
+ *  `hours`.
+ */
+{ on: "no_match"; hours: number; numbers: InstanceId[] } | 
+/**  A person added this tag to a contact. */
+{ on: "tag_added"; tag: TagId };
+
 /**  An operator of the agency. */
 export type User = {
 	id: UserId,
@@ -1119,10 +1599,43 @@ export type UserInput = {
 	role: Role,
 };
 
+/**  The first rule that applies. */
+export type Verdict = 
+/**  The message has a hand-off word: the conversation goes to a person. */
+{ kind: "handoff"; word: string } | 
+/**  This keyword fires. */
+{ kind: "keyword"; id: KeywordId; name: string; 
+/**  Its word that matched, as typed. */
+word: string; priority: number } | 
+/**
+ *  No keyword fires: the flows the message would start, a contact's
+ *  first message on the number, and any message nothing else answers.
+ */
+{ kind: "flows"; first_message: FlowRef | null; no_match: FlowRef | null } | 
+/**  Nothing would answer. */
+{ kind: "nothing" };
+
+/**  A version as the history lists it. */
+export type VersionSummary = {
+	id: FlowVersionId,
+	number: number,
+	published_at: number,
+	/**  The one new sessions start on. */
+	current: boolean,
+};
+
 /**  Whose conversations the chat list shows. */
 export type Who = "all" | 
 /**  Assigned to the operator using this desktop. */
 "mine" | "unassigned";
+
+/**  Hours a delay may end in (account's time zone), e.g. 08:00–18:00 Mon–Sat. */
+export type Window = {
+	from: string,
+	to: string,
+	/**  1 = Monday … 7 = Sunday. */
+	weekdays: number[],
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

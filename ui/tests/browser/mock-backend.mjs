@@ -137,7 +137,7 @@ export function installMockBackend(seed) {
     changed(n.number.account_id, "instances");
   };
   const message = (conv, fields) => {
-    const m = { id: id(), account_id: conv.account_id, conversation_id: conv.id, instance_id: conv.instance_id, wa_message_id: null, direction: "inbound", kind: "text", body: "", status: "received", error: null, media_path: null, media_mime: null, media_name: null, media_size: null, media_error: null, sent_at: null, created_at: Date.now(), updated_at: Date.now(), ...fields };
+    const m = { id: id(), account_id: conv.account_id, conversation_id: conv.id, instance_id: conv.instance_id, wa_message_id: null, direction: "inbound", kind: "text", body: "", status: "received", error: null, media_path: null, media_mime: null, media_name: null, media_size: null, media_error: null, sent_at: null, created_at: Date.now(), updated_at: Date.now(), bot_source: null, bot_ref: null, bot_node: null, ...fields };
     state.messages.push(m);
     Object.assign(conv, { last_body: m.body, last_kind: m.kind, last_direction: m.direction, last_status: m.status, last_message_at: m.created_at });
     return m;

@@ -7,8 +7,10 @@ use crate::account_open::AccountClosed;
 use crate::automation::flow::{ParseError, Place};
 use crate::automation::flow_check::Finding;
 use crate::automation::matching::MatcherError;
-use crate::campaigns::template::TemplateError;
+use crate::campaigns::template::{MESSAGE_MAX, TemplateError};
 use crate::error::{ErrorCode, UserError, database_failed};
+use crate::fields::FieldError;
+use crate::inbox::attachments::AttachmentError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AutomationError {
@@ -60,6 +62,56 @@ pub enum AutomationError {
     UrlInvalid(String),
     #[error("settings: {0}")]
     SettingsInvalid(&'static str),
+    #[error("no hand-off word")]
+    HandoffWordsEmpty,
+    #[error("hand-off word {0:?} given twice")]
+    HandoffWordTwice(String),
+    #[error("hand-off word: {0:?}")]
+    HandoffWord(MatcherError),
+    #[error("hand-off reply is empty")]
+    HandoffReplyEmpty,
+    #[error("hand-off reply is too long")]
+    HandoffReplyTooLong,
+    #[error("session expiry out of range")]
+    ExpiryOutOfRange,
+    #[error("AI endpoint without a model")]
+    AiModelMissing,
+    /// A keyword's reply with no text (and no file).
+    #[error("reply is empty")]
+    ReplyEmpty,
+    #[error("reply is too long")]
+    ReplyTooLong,
+    /// A tag named in an action or a flow that the account does not have.
+    #[error("no tag named {0:?}")]
+    TagMissing(String),
+    #[error("no such operator")]
+    OperatorUnknown,
+    /// A keyword that both starts a flow and hands off: one of the two.
+    #[error("a keyword cannot both start a flow and hand off")]
+    FlowAndHandoff,
+    #[error("a flow named {0:?} exists")]
+    FlowNameTaken(String),
+    /// A keyword still starts the flow about to be deleted.
+    #[error("keyword {keyword:?} starts this flow")]
+    FlowInUse { keyword: String },
+    #[error("no such flow version")]
+    VersionUnknown,
+    #[error("trigger hours {0} out of range")]
+    TriggerHours(u32),
+    /// Another enabled flow has the same trigger on a number this one's covers.
+    #[error("flow {other:?} has the same trigger on the same number")]
+    TriggerOverlap { no_match: bool, other: String },
+    /// A value a keyword sets that does not fit its field's type.
+    #[error(transparent)]
+    FieldValue(FieldError),
+    #[error("file is empty")]
+    FileEmpty,
+    /// A flow file that could not be read (missing, not text).
+    #[error("could not read {path}: {reason}")]
+    FileUnreadable { path: String, reason: String },
+    /// An upload refused by the inbox's rules (size, blocked type).
+    #[error(transparent)]
+    Attachment(#[from] AttachmentError),
     // Running the bot (`run.rs`, `sessions.rs`).
     #[error("the contact opted out")]
     ContactOptedOut,
@@ -72,6 +124,11 @@ pub enum AutomationError {
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
+
+/// Shortest and longest wait before a session waiting for a reply expires.
+pub const EXPIRY_MINUTES: std::ops::RangeInclusive<u32> = 5..=30 * 24 * 60;
+/// Hours between two "no match" replies to one contact: an hour to a month.
+pub const NO_MATCH_HOURS: std::ops::RangeInclusive<u32> = 1..=720;
 
 impl UserError for AutomationError {
     fn code(&self) -> ErrorCode {
@@ -94,9 +151,23 @@ impl UserError for AutomationError {
             TagUnknown => ErrorCode::TagUnknown,
             FieldUnknown(_) => ErrorCode::FieldUnknown,
             FileUnknown => ErrorCode::AutomationFileUnknown,
-            TimeZoneUnknown(_) | UrlInvalid(_) | SettingsInvalid(_) => {
-                ErrorCode::AutomationSettingsInvalid
-            }
+            TimeZoneUnknown(_) | UrlInvalid(_) | SettingsInvalid(_) | HandoffWordsEmpty
+            | HandoffWordTwice(_) | HandoffWord(_) | HandoffReplyEmpty | HandoffReplyTooLong
+            | ExpiryOutOfRange | AiModelMissing => ErrorCode::AutomationSettingsInvalid,
+            ReplyEmpty => ErrorCode::MessageEmpty,
+            ReplyTooLong => ErrorCode::MessageTooLong,
+            TagMissing(_) => ErrorCode::TagUnknown,
+            OperatorUnknown => ErrorCode::UserUnknown,
+            FlowAndHandoff => ErrorCode::KeywordInvalid,
+            FlowNameTaken(_) => ErrorCode::FlowDuplicate,
+            FlowInUse { .. } => ErrorCode::FlowInUse,
+            VersionUnknown => ErrorCode::FlowUnknown,
+            TriggerHours(_) => ErrorCode::FlowTriggerInvalid,
+            TriggerOverlap { .. } => ErrorCode::FlowTriggerConflict,
+            FieldValue(e) => e.code(),
+            FileEmpty => ErrorCode::AttachmentBlocked,
+            FileUnreadable { .. } => ErrorCode::ImportFileUnreadable,
+            Attachment(e) => e.code(),
             ContactOptedOut => ErrorCode::ContactOptedOut,
             // No code of its own yet: the settings are what to change.
             AutomationOff => ErrorCode::AutomationSettingsInvalid,
@@ -292,6 +363,122 @@ impl UserError for AutomationError {
                     format!("Invalid setting: {what}.")
                 }
             }
+            HandoffWordsEmpty => lang
+                .pick(
+                    "Escreva ao menos uma palavra com que o contato peça uma pessoa (por exemplo \"atendente\").",
+                    "Write at least one word a contact uses to ask for a person (for example \"atendente\").",
+                )
+                .to_owned(),
+            HandoffWordTwice(word) => {
+                if pt {
+                    format!("A palavra \"{word}\" aparece duas vezes (maiúsculas e acentos não fazem outra palavra). Deixe uma só.")
+                } else {
+                    format!("The word \"{word}\" appears twice (case and accents do not make another word). Keep one.")
+                }
+            }
+            HandoffWord(e) => Words(e.clone()).message(lang),
+            HandoffReplyEmpty => lang
+                .pick(
+                    "Escreva a resposta enviada quando o contato pede uma pessoa.",
+                    "Write the reply sent when a contact asks for a person.",
+                )
+                .to_owned(),
+            HandoffReplyTooLong | ReplyTooLong => {
+                if pt {
+                    format!("A mensagem pode ter até {MESSAGE_MAX} caracteres, o limite do WhatsApp.")
+                } else {
+                    format!("The message can have at most {MESSAGE_MAX} characters, WhatsApp's limit.")
+                }
+            }
+            ExpiryOutOfRange => lang
+                .pick(
+                    "O tempo de espera por uma resposta deve ficar entre 5 minutos e 30 dias.",
+                    "The time to wait for a reply must be between 5 minutes and 30 days.",
+                )
+                .to_owned(),
+            AiModelMissing => lang
+                .pick(
+                    "Informe o modelo de IA a usar nesse endereço (por exemplo gpt-4o-mini ou llama3.1).",
+                    "Give the AI model to use at that address (for example gpt-4o-mini or llama3.1).",
+                )
+                .to_owned(),
+            ReplyEmpty => lang
+                .pick(
+                    "Escreva a resposta ou escolha um arquivo.",
+                    "Write the reply or choose a file.",
+                )
+                .to_owned(),
+            TagMissing(name) => {
+                if pt {
+                    format!("A etiqueta \"{name}\" não existe nesta conta. Crie-a em Contatos ou escolha outra.")
+                } else {
+                    format!("Tag \"{name}\" does not exist in this account. Create it in Contacts or choose another.")
+                }
+            }
+            OperatorUnknown => lang
+                .pick(
+                    "Este operador não existe mais. Escolha outro ou deixe sem responsável.",
+                    "This operator no longer exists. Choose another or leave it unassigned.",
+                )
+                .to_owned(),
+            FlowAndHandoff => lang
+                .pick(
+                    "Escolha entre iniciar um fluxo e passar para uma pessoa: as duas ações juntas se contradizem.",
+                    "Choose between starting a flow and handing off to a person: both together contradict each other.",
+                )
+                .to_owned(),
+            FlowNameTaken(name) => {
+                if pt {
+                    format!("Já existe um fluxo chamado \"{name}\" nesta conta. Escolha outro nome.")
+                } else {
+                    format!("This account already has a flow named \"{name}\". Choose another name.")
+                }
+            }
+            FlowInUse { keyword } => {
+                if pt {
+                    format!("A palavra-chave \"{keyword}\" inicia este fluxo. Mude a ação dela (ou apague-a) antes de apagar o fluxo.")
+                } else {
+                    format!("Keyword \"{keyword}\" starts this flow. Change its action (or delete it) before deleting the flow.")
+                }
+            }
+            VersionUnknown => lang
+                .pick(
+                    "Esta versão do fluxo não existe.",
+                    "This version of the flow does not exist.",
+                )
+                .to_owned(),
+            TriggerHours(_) => lang
+                .pick(
+                    "O intervalo da resposta padrão deve ficar entre 1 hora e 720 horas (30 dias).",
+                    "The default reply's interval must be between 1 hour and 720 hours (30 days).",
+                )
+                .to_owned(),
+            TriggerOverlap { no_match, other } => match (no_match, pt) {
+                (false, true) => format!(
+                    "O fluxo \"{other}\" já começa com a primeira mensagem de um contato em um dos mesmos números. Escolha outros números ou desligue um dos dois."
+                ),
+                (false, false) => format!(
+                    "Flow \"{other}\" already starts on a contact's first message on one of the same numbers. Choose other numbers or turn one of them off."
+                ),
+                (true, true) => format!(
+                    "O fluxo \"{other}\" já é a resposta padrão (sem correspondência) em um dos mesmos números. Escolha outros números ou desligue um dos dois."
+                ),
+                (true, false) => format!(
+                    "Flow \"{other}\" is already the default reply (no match) on one of the same numbers. Choose other numbers or turn one of them off."
+                ),
+            },
+            FileEmpty => lang
+                .pick("O arquivo está vazio.", "The file is empty.")
+                .to_owned(),
+            FieldValue(e) => e.message(lang),
+            FileUnreadable { path, reason } => {
+                if pt {
+                    format!("Não foi possível ler o arquivo {path} ({reason}). Confira o caminho e se é um arquivo de texto (JSON).")
+                } else {
+                    format!("The file {path} could not be read ({reason}). Check the path and that it is a text (JSON) file.")
+                }
+            }
+            Attachment(e) => e.message(lang),
             ContactOptedOut => lang
                 .pick(
                     "Este contato pediu para não receber mais mensagens: o bot não fala com ele. Se ele voltou atrás, desmarque a opção no contato.",

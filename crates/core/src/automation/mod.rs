@@ -6,13 +6,16 @@
 pub mod chat_lines;
 pub mod engine;
 mod error;
+pub mod explain;
+pub mod files;
 pub mod flow;
 pub mod flow_check;
 pub mod flows;
 pub mod keywords;
+mod known;
 pub mod matching;
 pub mod run;
 pub mod sessions;
 pub mod settings;
 
-pub use error::AutomationError;
+pub use error::{AutomationError, EXPIRY_MINUTES, NO_MATCH_HOURS};

@@ -145,15 +145,7 @@ pub(crate) async fn active_in(
         return Ok(None);
     };
     for (older, ..) in rows {
-        end_in(
-            tx,
-            account,
-            conversation,
-            older,
-            &EndReason::Replaced,
-            now,
-        )
-        .await?;
+        end_in(tx, account, conversation, older, &EndReason::Replaced, now).await?;
     }
     from_row(newest).map(Some)
 }
@@ -551,12 +543,13 @@ pub async fn start_by_hand(
     if opted_out.is_some() {
         return Err(AutomationError::ContactOptedOut);
     }
-    let published: Option<Option<FlowVersionId>> =
-        sqlx::query_scalar("SELECT published_version_id FROM flows WHERE account_id = ? AND id = ?")
-            .bind(account)
-            .bind(flow)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let published: Option<Option<FlowVersionId>> = sqlx::query_scalar(
+        "SELECT published_version_id FROM flows WHERE account_id = ? AND id = ?",
+    )
+    .bind(account)
+    .bind(flow)
+    .fetch_optional(&mut *tx)
+    .await?;
     let version = published
         .ok_or(AutomationError::FlowUnknown)?
         .ok_or(AutomationError::FlowNotPublished)?;

@@ -101,8 +101,8 @@ impl UserError for AttachmentError {
     }
 }
 
-/// Checks and decodes a file the UI read (bytes in base64).
-pub fn decode(name: &str, mime: &str, data: &str) -> Result<Attachment, AttachmentError> {
+/// Refuses a program or script by its name's extension or its type.
+pub(crate) fn refuse_blocked(name: &str, mime: &str) -> Result<(), AttachmentError> {
     let ext = Path::new(name)
         .extension()
         .and_then(|e| e.to_str())
@@ -115,6 +115,12 @@ pub fn decode(name: &str, mime: &str, data: &str) -> Result<Attachment, Attachme
             ext
         }));
     }
+    Ok(())
+}
+
+/// Checks and decodes a file the UI read (bytes in base64).
+pub fn decode(name: &str, mime: &str, data: &str) -> Result<Attachment, AttachmentError> {
+    refuse_blocked(name, mime)?;
     // Refuse before decoding: base64 is 4/3 of the bytes.
     if data.len() / 4 * 3 > FILE_BYTES + 3 {
         return Err(AttachmentError::TooLarge);
@@ -126,19 +132,24 @@ pub fn decode(name: &str, mime: &str, data: &str) -> Result<Attachment, Attachme
         return Err(AttachmentError::TooLarge);
     }
     let kind = kind_of(mime);
-    let name: String = Path::new(name)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("arquivo")
-        .chars()
-        .take(200)
-        .collect();
+    let name = plain_name(name);
     Ok(Attachment {
         name,
         mime: mime.to_owned(),
         bytes,
         kind,
     })
+}
+
+/// A file's name without any folder, at most 200 characters.
+pub(crate) fn plain_name(name: &str) -> String {
+    Path::new(name)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("arquivo")
+        .chars()
+        .take(200)
+        .collect()
 }
 
 /// How WhatsApp shows a file of this type: only the image types it previews

@@ -8,6 +8,11 @@
 mod accounts;
 mod automation_engine;
 mod automation_engine_props;
+mod automation_flows;
+mod automation_keywords;
+mod automation_run;
+mod automation_sessions;
+mod automation_settings;
 mod campaign_extras;
 mod campaign_pacing;
 mod campaigns;

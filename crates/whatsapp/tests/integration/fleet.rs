@@ -932,3 +932,100 @@ async fn people_whatsapp_knows_by_an_old_id_or_a_lid_are_one_contact_each() {
     }
     d.fleet.shutdown().await;
 }
+
+/// The bot's messages wait for their typing pauses (`send_after`), and the
+/// number's sender wakes itself when each pause ends: nothing else happens
+/// after the bot's turn, and both messages still go, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bots_typing_pause_ends_on_its_own_and_its_messages_go_in_order() {
+    use zapdesk_core::automation::run::{self, Handled};
+    let _one = common::serial();
+    let mut d = desk().await;
+    pair(&mut d).await;
+    // A keyword that starts a two-message flow, as the flows screen leaves them.
+    let raw = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        d.data.join(zapdesk_core::store::DB_FILE).display()
+    ))
+    .await
+    .unwrap();
+    let (flow, version) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let document = serde_json::json!({
+        "schema": 1, "start": "a",
+        "nodes": [
+            {"id": "a", "position": {"x": 0.0, "y": 0.0}, "type": "send",
+             "content": {"kind": "text", "text": "Um instante…"}, "typing_ms": 1500},
+            {"id": "b", "position": {"x": 0.0, "y": 0.0}, "type": "send",
+             "content": {"kind": "text", "text": "Pronto!"}, "typing_ms": 1000}
+        ],
+        "edges": [{"id": "e", "from": "a", "handle": "next", "to": "b"}]
+    })
+    .to_string();
+    sqlx::query(
+        "INSERT INTO flows (id, account_id, name, draft, created_at, updated_at) VALUES (?, ?, 'F', ?, 0, 0)",
+    )
+    .bind(flow)
+    .bind(d.account)
+    .bind(&document)
+    .execute(&raw)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO flow_versions (id, account_id, flow_id, number, document, published_at) VALUES (?, ?, ?, 1, ?, 0)",
+    )
+    .bind(version)
+    .bind(d.account)
+    .bind(flow)
+    .bind(&document)
+    .execute(&raw)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE flows SET published_version_id = ? WHERE id = ?")
+        .bind(version)
+        .bind(flow)
+        .execute(&raw)
+        .await
+        .unwrap();
+    let actions = serde_json::json!({
+        "reply": null, "add_tags": [], "remove_tags": [], "set_field": null,
+        "start_flow": flow.to_string(), "handoff": null
+    });
+    sqlx::query(
+        "INSERT INTO keywords (id, account_id, name, match_kind, words, actions, created_at, updated_at)
+         VALUES (?, ?, 'Oi', 'exact', '[\"oi\"]', ?, 0, 0)",
+    )
+    .bind(uuid::Uuid::now_v7())
+    .bind(d.account)
+    .bind(actions.to_string())
+    .execute(&raw)
+    .await
+    .unwrap();
+
+    write(&d, "+5511987654321", "oi").await;
+    until_new_message(&mut d).await;
+    // The runner's part: the queued message, then a kick of the number.
+    let now = zapdesk_core::time::now_ms();
+    let items = run::next_queued(&d.store, &|_| true, now, 10)
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 1);
+    let Handled::Done(done) = run::handle_queued(&d.store, &items[0], &|_| true, now)
+        .await
+        .unwrap()
+    else {
+        panic!("kept");
+    };
+    assert_eq!(done.kick, [d.number]);
+    // Both still typing: nothing to claim yet.
+    assert!(
+        outbox::next_send_after(&d.store, d.account, d.number, now)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    d.fleet.kick_number(d.number);
+    let sent = until_sent(&mut d, 2).await;
+    let texts: Vec<&str> = sent.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(texts, ["Um instante…", "Pronto!"]);
+    d.fleet.shutdown().await;
+}

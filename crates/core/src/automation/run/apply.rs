@@ -24,7 +24,7 @@ use crate::{AccountId, ContactId, ConversationId, InstanceId, MessageId, Store, 
 pub(super) struct Outcome {
     pub account: AccountId,
     kick: BTreeSet<InstanceId>,
-    changed: BTreeSet<Table>,
+    changed: Vec<Table>,
     pub calls: Vec<SessionId>,
     pub wake_at: Option<i64>,
     /// The `send_after` of the last message queued (or now).
@@ -36,7 +36,7 @@ impl Outcome {
         Outcome {
             account,
             kick: BTreeSet::new(),
-            changed: BTreeSet::new(),
+            changed: Vec::new(),
             calls: Vec::new(),
             wake_at: None,
             clock: 0,
@@ -44,7 +44,9 @@ impl Outcome {
     }
 
     pub(super) fn changed(&mut self, table: Table) {
-        self.changed.insert(table);
+        if !self.changed.contains(&table) {
+            self.changed.push(table);
+        }
     }
 
     pub(super) fn wake(&mut self, at: Option<i64>) {
@@ -53,8 +55,12 @@ impl Outcome {
         }
     }
 
-    pub(super) fn done(self) -> Done {
+    pub(super) fn done(mut self) -> Done {
         let account = self.account;
+        // Nearly every handled event starts, steps, ends a session or logs
+        // to its conversation (the contact panel shows both); telling the
+        // screens once more than needed costs one refetch of a small view.
+        self.changed(Table::FlowSessions);
         Done {
             kick: self.kick.into_iter().collect(),
             changed: self
@@ -122,7 +128,10 @@ pub(super) enum Content<'a> {
     Text(&'a str),
     /// An `automation_files` row (by id, as a flow or keyword names it), with
     /// its caption.
-    File { file: &'a str, caption: &'a str },
+    File {
+        file: &'a str,
+        caption: &'a str,
+    },
 }
 
 /// Queues one of the bot's messages, `typing_ms` after the previous one. A
@@ -142,24 +151,22 @@ pub(super) async fn send(
     let send_after = (out.clock > now).then_some(out.clock);
     let (kind, body, stored) = match message.content {
         Content::Text(text) => (MessageKind::Text, text, None),
-        Content::File { file, caption } => {
-            match bot_file(store, tx, account, file).await? {
-                Some(found) => (found.kind, caption, Some(found)),
-                None => {
-                    log_in(
-                        tx,
-                        account,
-                        conv.id,
-                        session,
-                        "skipped",
-                        &format!("file {file}: not in this account"),
-                        now,
-                    )
-                    .await?;
-                    return Ok(false);
-                }
+        Content::File { file, caption } => match bot_file(store, tx, account, file).await? {
+            Some(found) => (found.kind, caption, Some(found)),
+            None => {
+                log_in(
+                    tx,
+                    account,
+                    conv.id,
+                    session,
+                    "skipped",
+                    &format!("file {file}: not in this account"),
+                    now,
+                )
+                .await?;
+                return Ok(false);
             }
-        }
+        },
     };
     let row = BotRow {
         id: message.id,
@@ -221,12 +228,13 @@ async fn bot_file(
     };
     let path = file_path(account, id, &name);
     if !store.data_dir().join(&path).is_file() {
-        let bytes: Vec<u8> =
-            sqlx::query_scalar("SELECT bytes FROM automation_files WHERE account_id = ? AND id = ?")
-                .bind(account)
-                .bind(id)
-                .fetch_one(&mut **tx)
-                .await?;
+        let bytes: Vec<u8> = sqlx::query_scalar(
+            "SELECT bytes FROM automation_files WHERE account_id = ? AND id = ?",
+        )
+        .bind(account)
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
         attachments::write_file(store, &path, &bytes).map_err(crate::inbox::InboxError::from)?;
     }
     let kind = match kind.as_str() {
@@ -421,13 +429,13 @@ pub(super) async fn handoff(
     let mut assignee: Option<UserId> = None;
     if let Some(wanted) = assign.filter(|a| !a.trim().is_empty()) {
         let known = match wanted.parse::<UserId>() {
-            Ok(user) => sqlx::query_scalar::<_, bool>(
-                "SELECT EXISTS (SELECT 1 FROM users WHERE id = ?)",
-            )
-            .bind(user)
-            .fetch_one(&mut **tx)
-            .await?
-            .then_some(user),
+            Ok(user) => {
+                sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM users WHERE id = ?)")
+                    .bind(user)
+                    .fetch_one(&mut **tx)
+                    .await?
+                    .then_some(user)
+            }
             Err(_) => None,
         };
         if known.is_none() {

@@ -169,7 +169,9 @@ impl Person {
             fields: self
                 .values
                 .iter()
-                .filter_map(|(id, value)| by_id.get(id).map(|key| ((*key).to_owned(), value.clone())))
+                .filter_map(|(id, value)| {
+                    by_id.get(id).map(|key| ((*key).to_owned(), value.clone()))
+                })
                 .collect(),
             tags: self.tags.clone(),
         }

@@ -181,7 +181,16 @@ pub async fn handle_called(
             CallOutcome::Ai(_) => "answered".to_owned(),
             CallOutcome::Failed { reason } => format!("failed: {reason}"),
         };
-        log_in(&mut tx, account, conv.id, Some(session), "call", &detail, now).await?;
+        log_in(
+            &mut tx,
+            account,
+            conv.id,
+            Some(session),
+            "call",
+            &detail,
+            now,
+        )
+        .await?;
         start_clock(&mut tx, &mut out, conv.id, now).await?;
         turn::run(
             store,

@@ -4,7 +4,7 @@
 use sqlx::{Sqlite, Transaction};
 
 use super::apply::{self, Content, Outcome, Send};
-use super::config::{Config, Conv, FlowEntry, Person, reply_seed};
+use super::config::{Config, Conv, FlowEntry, Person, person_in, reply_seed};
 use super::turn;
 use crate::automation::AutomationError;
 use crate::automation::engine::EndReason;
@@ -204,13 +204,17 @@ pub(super) async fn fire(
     } else if let Some(flow) = actions.start_flow {
         match flows.iter().find(|f| f.id == flow) {
             Some(entry) if entry.enabled => {
+                // As the actions above left the contact: the flow sees them.
+                let person = person_in(tx, account, conv.contact)
+                    .await?
+                    .unwrap_or_else(|| person.clone());
                 turn::start_and_run(
                     store,
                     tx,
                     out,
                     config,
                     conv,
-                    person,
+                    &person,
                     flow,
                     StartedBy::Keyword {
                         keyword: keyword.id,

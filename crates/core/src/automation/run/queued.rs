@@ -54,7 +54,9 @@ pub(super) async fn handle(
             )
             .await
         }
-        Event::TagAdded { tag } => tag_added(store, account, item.seq, item.contact, tag, now).await,
+        Event::TagAdded { tag } => {
+            tag_added(store, account, item.seq, item.contact, tag, now).await
+        }
     }
 }
 
@@ -174,6 +176,20 @@ async fn rules(
         }
         return Ok(());
     }
+    // A session left over where it should have ended (an opt-out marked by
+    // an operator, a takeover synced from another desktop) ends now.
+    if let (Some(session), Some(reason)) = (
+        &active,
+        if person.opted_out {
+            Some(EndReason::OptedOut)
+        } else if conv.persons {
+            Some(EndReason::Stopped)
+        } else {
+            None
+        },
+    ) {
+        end_in(tx, account, conv.id, session.id, &reason, now).await?;
+    }
     if !config.settings.enabled || conv.persons || person.opted_out {
         return Ok(());
     }
@@ -245,7 +261,7 @@ async fn rules(
         return Ok(());
     }
     // 5. The first message ever on this number.
-    if let Some(flow) = triggers::first_message(tx, account, conv, flows).await? {
+    if let Some(flow) = triggers::first_message(tx, account, conv, flows, message.id).await? {
         let by = StartedBy::FirstMessage;
         return turn::start_and_run(store, tx, out, config, conv, person, flow, by, now).await;
     }

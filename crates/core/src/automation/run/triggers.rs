@@ -21,12 +21,14 @@ fn in_scope(numbers: &[InstanceId], instance: InstanceId) -> bool {
 }
 
 /// Rule 5: the conversation's first inbound message (the first ever from
-/// the contact on this number) starts the flow triggered by it.
+/// the contact on this number: none stored before it, whatever came after
+/// while it waited in the queue) starts the flow triggered by it.
 pub(super) async fn first_message(
     tx: &mut Transaction<'_, Sqlite>,
     account: AccountId,
     conv: &Conv,
     flows: &[FlowEntry],
+    message: MessageId,
 ) -> Result<Option<FlowId>, AutomationError> {
     let Some(flow) = flows.iter().find(|f| {
         startable(f)
@@ -36,14 +38,18 @@ pub(super) async fn first_message(
     }) else {
         return Ok(None);
     };
-    let inbound: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM messages WHERE account_id = ? AND conversation_id = ? AND direction = 'inbound'",
+    let earlier: bool = sqlx::query_scalar(
+        "SELECT EXISTS (
+             SELECT 1 FROM messages other JOIN messages this ON this.account_id = other.account_id AND this.id = ?
+             WHERE other.account_id = ? AND other.conversation_id = ? AND other.direction = 'inbound'
+               AND (other.created_at < this.created_at OR (other.created_at = this.created_at AND other.id < this.id)))",
     )
+    .bind(message)
     .bind(account)
     .bind(conv.id)
     .fetch_one(&mut **tx)
     .await?;
-    Ok((inbound == 1).then_some(flow.id))
+    Ok((!earlier).then_some(flow.id))
 }
 
 /// Rule 6: a reply to a campaign whose message to this contact went out in
@@ -86,7 +92,10 @@ pub(super) async fn campaign_reply(
         return Ok(None);
     }
     let what = format!("campaign:{campaign}");
-    if apply::mark(tx, account, conv.contact, &what).await?.is_some() {
+    if apply::mark(tx, account, conv.contact, &what)
+        .await?
+        .is_some()
+    {
         return Ok(None);
     }
     Ok(Some((campaign, flow)))

@@ -39,12 +39,13 @@ pub(super) async fn published_in(
     account: AccountId,
     flow: FlowId,
 ) -> Result<Result<(FlowVersionId, FlowDocument), &'static str>, AutomationError> {
-    let published: Option<Option<FlowVersionId>> =
-        sqlx::query_scalar("SELECT published_version_id FROM flows WHERE account_id = ? AND id = ?")
-            .bind(account)
-            .bind(flow)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let published: Option<Option<FlowVersionId>> = sqlx::query_scalar(
+        "SELECT published_version_id FROM flows WHERE account_id = ? AND id = ?",
+    )
+    .bind(account)
+    .bind(flow)
+    .fetch_optional(&mut **tx)
+    .await?;
     let Some(published) = published else {
         return Ok(Err("no such flow"));
     };
@@ -100,7 +101,18 @@ pub(super) async fn start_and_run(
         now,
     )
     .await?;
-    run(store, tx, out, config, conv, person, session, Input::Start, now).await
+    run(
+        store,
+        tx,
+        out,
+        config,
+        conv,
+        person,
+        session,
+        Input::Start,
+        now,
+    )
+    .await
 }
 
 /// Steps `session` with `input` and applies the turn, following `go to
@@ -243,6 +255,13 @@ pub(super) async fn run(
                 }
             }
         }
+        // An ending session keeps what the contact answered (the panel,
+        // the log): saved before it ends.
+        if handed_off || matches!(turn.next, Next::Ended(_)) {
+            let mut kept = session.state.clone();
+            kept.vars = turn.vars.clone();
+            save_in(tx, account, session.id, &kept, now).await?;
+        }
         match turn.next {
             // A person has the conversation now: the session is over,
             // whatever the flow would do next.
@@ -306,14 +325,14 @@ pub(super) async fn run(
                             now,
                         )
                         .await?;
+                        // The `go to flow` node: the last the turn ran.
+                        let node = turn.path.last().unwrap_or(&session.state.node).clone();
                         end_in(
                             tx,
                             account,
                             conv.id,
                             session.id,
-                            &EndReason::Broken {
-                                node: session.state.node.clone(),
-                            },
+                            &EndReason::Broken { node },
                             now,
                         )
                         .await?;

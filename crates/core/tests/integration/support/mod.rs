@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod automation;
+
 use zapdesk_core::accounts::{self, AccountInput};
 use zapdesk_core::domain::{InstanceKind, InstanceStatus};
 use zapdesk_core::instances::{self, NumberInput};
