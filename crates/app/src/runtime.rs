@@ -13,11 +13,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use tokio::sync::OnceCell;
 use tokio::task::JoinHandle;
+use zapdesk_automation::{Caller, FlowRunner, FlowWaker, Numbers};
 use zapdesk_core::data_dir::{self, DataDirLock, LockError};
 use zapdesk_core::store::StoreError;
 use zapdesk_core::{AccountId, ErrorCode, InstanceId, Lang, Store, UserError, instances, settings};
 use zapdesk_sync::{SavedError, SyncRunner};
-use zapdesk_automation::{Caller, FlowRunner, FlowWaker, Numbers};
 use zapdesk_whatsapp::campaigns::CampaignRunner;
 use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, FleetError, FleetEvent, Sink};
 

@@ -16,9 +16,9 @@
 //! saved but never made is made, once the number runs here.
 
 use std::collections::{HashMap, HashSet};
-use std::time::Instant;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use std::time::Instant;
 
 use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
@@ -240,27 +240,21 @@ impl Shared {
                     Ok(Err(e)) => return failed(format!("AI key: {e}")),
                     Err(e) => return failed(format!("AI key: {e}")),
                 };
-                let history = match chat_lines::of_session(
-                    &self.store,
-                    account,
-                    session,
-                    AI_HISTORY,
-                )
-                .await
-                {
-                    Ok(lines) => lines
-                        .into_iter()
-                        .map(|l| ChatLine {
-                            role: if l.from_contact {
-                                Role::User
-                            } else {
-                                Role::Assistant
-                            },
-                            text: l.text,
-                        })
-                        .collect::<Vec<_>>(),
-                    Err(e) => return failed(format!("history: {e}")),
-                };
+                let history =
+                    match chat_lines::of_session(&self.store, account, session, AI_HISTORY).await {
+                        Ok(lines) => lines
+                            .into_iter()
+                            .map(|l| ChatLine {
+                                role: if l.from_contact {
+                                    Role::User
+                                } else {
+                                    Role::Assistant
+                                },
+                                text: l.text,
+                            })
+                            .collect::<Vec<_>>(),
+                        Err(e) => return failed(format!("history: {e}")),
+                    };
                 let ai = AiAccount::from_settings(&settings, key);
                 self.caller.call_ai(request, &ai, &history, policy).await
             }
@@ -358,7 +352,7 @@ async fn pass(
                 );
                 if tries >= TRIES {
                     failures.remove(&item.seq);
-                    run::set_aside(&shared.store, item, &e.to_string()).await?;
+                    run::set_aside(&shared.store, item.account, item, &e.to_string()).await?;
                     return Ok(Next::Now);
                 }
                 // The rows behind it wait: one contact's messages go in order.
@@ -382,10 +376,7 @@ async fn pass(
     if queued.len() == BATCH || due.len() == BATCH {
         return Ok(Next::Now);
     }
-    let wake_at = earliest(
-        soonest,
-        run::next_wake_at(&shared.store, &runs_here).await?,
-    );
+    let wake_at = earliest(soonest, run::next_wake_at(&shared.store, &runs_here).await?);
     Ok(match wake_at {
         Some(at) => {
             let ms = u64::try_from(at - now_ms()).unwrap_or(0);
