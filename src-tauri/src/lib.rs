@@ -129,6 +129,10 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::flows::flows_delete,
             commands::flows::flows_import,
             commands::flows::flows_export,
+            commands::sessions::sessions_active,
+            commands::sessions::sessions_log,
+            commands::sessions::sessions_start,
+            commands::sessions::sessions_stop,
         ])
         // Pushed to the UI as the `fleet` event (see `run`).
         .typ::<zapdesk_whatsapp::fleet::FleetEvent>()

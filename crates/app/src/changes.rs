@@ -42,6 +42,10 @@ impl Changes {
         Changes { tx }
     }
 
+    pub(crate) fn change(&self, change: Change) {
+        let _ = self.tx.send(change);
+    }
+
     pub(crate) fn tables(&self, account: Option<AccountId>, tables: &[Table]) {
         for &table in tables {
             // Closed only when the app is gone: nobody is left to tell.

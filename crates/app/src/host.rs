@@ -16,6 +16,9 @@ pub enum Stage {
     /// The numbers meant to run are started (or waiting for their lease).
     NumbersStarted,
     CampaignsStopped,
+    /// The flow runner stopped: no session is stepped and no outside call
+    /// is in flight (one cut short is answered "interrupted" next start).
+    FlowsStopped,
     /// Every number stopped, its Chromium closed and its lease released.
     FleetStopped,
     SyncStopped,

@@ -19,6 +19,7 @@ mod inbox;
 mod lgpd;
 mod numbers;
 mod runtime;
+mod sessions;
 mod write;
 
 pub use automation::{
@@ -31,3 +32,4 @@ pub use host::{Host, Stage};
 pub use inbox::{AttachmentInput, ContactPanel, InboxFilter, PAGE, Who};
 pub use numbers::{NumberAction, NumberView, Simulation};
 pub use runtime::{App, OpenError, Scope, Started};
+pub use sessions::SESSION_TABLES;

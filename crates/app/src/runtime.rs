@@ -2,22 +2,24 @@
 //!
 //! Start: sync resumes first (a shared number must not start before the
 //! server is asked whether another desktop runs it), then the numbers.
-//! Stop: campaigns (nothing new is queued), then the fleet (every Chromium
-//! closed, each lease released through sync so another desktop takes the
-//! number at once), then sync.
+//! Stop: campaigns (nothing new is queued), then flows (no session stepped,
+//! no outside call in flight), then the fleet (every Chromium closed, each
+//! lease released through sync so another desktop takes the number at
+//! once), then sync.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tokio::sync::OnceCell;
 use tokio::task::JoinHandle;
+use zapdesk_automation::{Caller, FlowRunner, FlowWaker, Numbers};
 use zapdesk_core::data_dir::{self, DataDirLock, LockError};
 use zapdesk_core::store::StoreError;
-use zapdesk_core::{AccountId, ErrorCode, Lang, Store, UserError, instances, settings};
+use zapdesk_core::{AccountId, ErrorCode, InstanceId, Lang, Store, UserError, instances, settings};
 use zapdesk_sync::{SavedError, SyncRunner};
 use zapdesk_whatsapp::campaigns::CampaignRunner;
-use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, FleetError, Sink};
+use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, FleetError, FleetEvent, Sink};
 
 use crate::changes::{Changes, follow_sync_pulls};
 use crate::host::{Host, Stage};
@@ -78,6 +80,7 @@ struct Inner {
     store: Store,
     fleet: Arc<Fleet>,
     campaigns: CampaignRunner,
+    flows: FlowRunner,
     sync: Arc<SyncRunner>,
     pub(crate) changes: Changes,
     stage: Arc<dyn Fn(Stage) + Send + Sync>,
@@ -104,11 +107,27 @@ impl App {
     pub async fn open_with(config: FleetConfig, host: Host) -> Result<App, OpenError> {
         let lock = data_dir::lock(&config.data_dir)?;
         let store = Store::open(&config.data_dir).await?;
+        // First: it sets the process's TLS provider before any HTTP client
+        // exists (zapdesk-automation's caller.rs).
+        let caller = Caller::new();
         let changes = Changes::spawn(host.changed);
         let fleet_out = host.fleet;
         let fleet_changes = changes.clone();
+        // The flow runner is made after the fleet it asks; the fleet's events
+        // wake it once it exists.
+        let flows_wake: Arc<OnceLock<FlowWaker>> = Arc::new(OnceLock::new());
+        let wake = Arc::clone(&flows_wake);
         let sink: Sink = Arc::new(move |event| {
             fleet_changes.of_fleet(&event);
+            // A message stored (the bot may answer it), a number connected
+            // or started (its sessions and queued messages are ours now).
+            let wakes = match &event {
+                FleetEvent::Conversation { new_message, .. } => *new_message,
+                FleetEvent::Number { .. } => true,
+            };
+            if wakes && let Some(flows) = wake.get() {
+                flows.wake();
+            }
             fleet_out(event);
         });
         let fleet = Fleet::new(store.clone(), config, sink);
@@ -120,10 +139,20 @@ impl App {
             Arc::clone(&fleet),
             Arc::new(move |account| progress.of_campaigns(account)),
         );
+        let flow_changes = changes.clone();
+        let flows = FlowRunner::spawn(
+            store.clone(),
+            Arc::new(FleetNumbers(Arc::clone(&fleet))),
+            caller,
+            Arc::new(move |change| flow_changes.change(change)),
+        );
+        // Set once, here: the only writer.
+        let _ = flows_wake.set(flows.waker());
         Ok(App(Arc::new(Inner {
             store,
             fleet,
             campaigns,
+            flows,
             sync,
             changes,
             stage: host.stage,
@@ -146,6 +175,9 @@ impl App {
             followers.push(inner.fleet.follow(pulled()));
             // So do campaigns created, paused or resumed there.
             followers.push(inner.campaigns.waker().follow(pulled()));
+            // And sessions started there (by hand, by a tag) for a number
+            // that runs here.
+            followers.push(inner.flows.waker().follow(pulled()));
             followers.push(follow_sync_pulls(&inner.sync, inner.changes.clone()));
         }
         let lang = settings::language(&inner.store).await.unwrap_or_default();
@@ -181,8 +213,9 @@ impl App {
             .get_or_init(|| async {
                 inner.campaigns.stop_and_wait().await;
                 (inner.stage)(Stage::CampaignsStopped);
-                // The flow runner (when it comes) stops here: after campaigns,
-                // before the numbers it sends through.
+                // After campaigns, before the numbers it sends through.
+                inner.flows.stop_and_wait().await;
+                (inner.stage)(Stage::FlowsStopped);
                 inner.fleet.shutdown().await;
                 (inner.stage)(Stage::FleetStopped);
                 inner.sync.shutdown().await;
@@ -227,5 +260,29 @@ impl App {
     /// Whether the campaign runner has stopped (after shutdown).
     pub fn campaigns_stopped(&self) -> bool {
         self.0.campaigns.is_stopped()
+    }
+
+    /// A session was started or stopped by hand: the flow runner looks now.
+    pub(crate) fn wake_flows(&self) {
+        self.0.flows.wake();
+    }
+
+    /// Whether the flow runner has stopped (after shutdown).
+    pub fn flows_stopped(&self) -> bool {
+        self.0.flows.is_stopped()
+    }
+}
+
+/// The fleet as the flow runner sees it: which numbers run here with their
+/// lease, and whose sender to wake.
+struct FleetNumbers(Arc<Fleet>);
+
+impl Numbers for FleetNumbers {
+    fn runs_here(&self, number: InstanceId) -> bool {
+        self.0.runs_here(number)
+    }
+
+    fn kick(&self, number: InstanceId) {
+        self.0.kick_number(number);
     }
 }

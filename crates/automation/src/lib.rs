@@ -1,9 +1,11 @@
-//! `zapdesk-automation`: the calls a flow makes outside the desktop — the
-//! HTTP node's request and the AI node's chat completion — and the AI key
-//! in the OS keyring. The engine (`zapdesk_core::automation::engine`) stops
-//! a session at an `http` or `ai` node with a `CallRequest`; the runner
-//! makes the call here, outside any transaction, and steps the session with
-//! the `CallOutcome` this crate returns.
+//! `zapdesk-automation`: the flow runner (the loop that hands the bot's
+//! queued messages and due sessions to the core, `runner.rs`), the calls a
+//! flow makes outside the desktop — the HTTP node's request and the AI
+//! node's chat completion — and the AI key in the OS keyring. The engine
+//! (`zapdesk_core::automation::engine`) stops a session at an `http` or
+//! `ai` node with a `CallRequest`; the runner makes the call here, outside
+//! any transaction, and steps the session with the `CallOutcome` this crate
+//! returns.
 //!
 //! What it must never do:
 //! - reach an address the account does not allow: loopback, private,
@@ -18,7 +20,8 @@
 //!   runner marks a call started before it leaves);
 //! - keep the AI key anywhere but the OS credential store, or show it in a
 //!   `Debug`, a log or a failure's reason;
-//! - depend on Tauri, touch the store, or contact WhatsApp.
+//! - depend on Tauri, write SQL of its own (the runner reads and writes
+//!   only through `zapdesk_core::automation`), or contact WhatsApp.
 //!
 //! Nothing here returns an error for a call: every way a call can go wrong
 //! is a `CallOutcome::Failed` whose reason is for the log and the flow's
@@ -29,6 +32,7 @@ mod ai;
 mod caller;
 mod client;
 mod http;
+mod runner;
 mod secret;
 
 pub use address::{AddressPolicy, Range, Refused};
@@ -39,4 +43,5 @@ pub use ai::{
 pub use caller::Caller;
 pub use client::{BODY_CAP, MAX_REDIRECTS};
 pub use http::{HTTP_TIMEOUT_DEFAULT, HTTP_TIMEOUT_MAX};
+pub use runner::{FlowRunner, FlowWaker, Numbers, Report};
 pub use secret::{AiKey, SecretError, ai_key, set_ai_key};

@@ -863,6 +863,13 @@ impl Fleet {
 
     /// Whether a campaign may claim recipients for this number now: it is
     /// connected here and, for a shared account, its lease has not run out.
+    /// Whether this desktop runs the number and holds its lease, connected
+    /// or not: its bot answers here (the replies wait in the outbox while
+    /// it reconnects).
+    pub fn runs_here(&self, id: InstanceId) -> bool {
+        self.may_claim(id)
+    }
+
     pub fn may_send(&self, id: InstanceId) -> bool {
         self.connected(id) && self.may_claim(id)
     }

@@ -112,7 +112,11 @@ pub async fn inbox_assign(
     let assigned = work::assign(state.store()?, account, conversation, user);
     Ok(state
         .app()?
-        .wrote(Some(account), &[Table::Conversations], assigned)
+        .wrote(
+            Some(account),
+            &[Table::Conversations, Table::FlowSessions],
+            assigned,
+        )
         .await?)
 }
 
@@ -142,7 +146,11 @@ pub async fn inbox_set_owner(
     let set = work::set_owner(state.store()?, account, conversation, owner);
     Ok(state
         .app()?
-        .wrote(Some(account), &[Table::Conversations], set)
+        .wrote(
+            Some(account),
+            &[Table::Conversations, Table::FlowSessions],
+            set,
+        )
         .await?)
 }
 

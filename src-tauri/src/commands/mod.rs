@@ -19,6 +19,7 @@ pub mod lgpd;
 pub mod numbers;
 pub mod quick_replies;
 pub mod segments;
+pub mod sessions;
 pub mod sync;
 pub mod tags;
 pub mod users;

@@ -36,10 +36,11 @@ export const DEPENDENTS = {
   automation_settings: ["automationSettingsGet", "keywordsExplain"],
   keywords: ["keywordsList", "keywordsCheck", "keywordsExplain"],
   // A keyword may start only a published flow; "test a message" names flows.
-  flows: ["flowsList", "flowsGet", "flowsCheck", "flowsVersions", "keywordsCheck", "keywordsExplain"],
+  flows: ["flowsList", "flowsGet", "flowsCheck", "flowsVersions", "keywordsCheck", "keywordsExplain", "sessionsActive"],
   flow_versions: ["flowsList", "flowsVersions"],
-  // The list shows how many conversations are in each flow now.
-  flow_sessions: ["flowsList"],
+  // The list shows how many conversations are in each flow now; the inbox's
+  // panel shows the conversation's session and the bot's log.
+  flow_sessions: ["flowsList", "sessionsActive", "sessionsLog"],
   automation_files: ["automationFilesList", "keywordsCheck", "flowsCheck"],
 } as const satisfies Record<Table, readonly CommandName[]>;
 
@@ -73,9 +74,10 @@ export const WRITES = {
   inboxReply: ["messages", "conversations"],
   inboxSendFile: ["messages", "conversations"],
   inboxMarkRead: ["conversations"],
-  inboxAssign: ["conversations"],
+  // Assigning or taking a conversation over ends its bot session.
+  inboxAssign: ["conversations", "flow_sessions"],
   inboxSetStatus: ["conversations"],
-  inboxSetOwner: ["conversations"],
+  inboxSetOwner: ["conversations", "flow_sessions"],
   inboxAddNote: ["notes"],
   inboxSaveDraft: ["drafts"],
   tagsCreate: ["tags"],
@@ -129,6 +131,8 @@ export const WRITES = {
   flowsDelete: ["flows", "flow_versions", "flow_sessions", "campaigns"],
   flowsImport: ["flows"],
   flowsExport: [],
+  sessionsStart: ["flow_sessions", "conversations"],
+  sessionsStop: ["flow_sessions", "conversations"],
 } as const satisfies Partial<Record<CommandName, readonly Table[]>>;
 
 export type WriteCommand = keyof typeof WRITES;

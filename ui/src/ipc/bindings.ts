@@ -223,6 +223,14 @@ export const commands = {
 	 *  chooses; the path, or `null` if cancelled.
 	 */
 	flowsExport: (account: AccountId, id: FlowId, version: number | null) => typedError<string | null, IpcError>(__TAURI_INVOKE("flows_export", { account, id, version })),
+	/**  The session running in the conversation, if any. */
+	sessionsActive: (account: AccountId, conversation: ConversationId) => typedError<SessionView | null, IpcError>(__TAURI_INVOKE("sessions_active", { account, conversation })),
+	/**  The bot's latest log lines in the conversation, oldest first. */
+	sessionsLog: (account: AccountId, conversation: ConversationId) => typedError<LogLine[], IpcError>(__TAURI_INVOKE("sessions_log", { account, conversation })),
+	/**  "Iniciar fluxo": starts a published flow in the conversation. */
+	sessionsStart: (account: AccountId, conversation: ConversationId, flow: FlowId) => typedError<SessionId, IpcError>(__TAURI_INVOKE("sessions_start", { account, conversation, flow })),
+	/**  "Parar o bot": ends the conversation's session; whether one was running. */
+	sessionsStop: (account: AccountId, conversation: ConversationId) => typedError<boolean, IpcError>(__TAURI_INVOKE("sessions_stop", { account, conversation })),
 };
 
 /* Types */
@@ -345,6 +353,12 @@ export type AutomationSettings = {
 	ai_model: string | null,
 	ai_instructions: string,
 };
+
+/**
+ *  What of the bot sent a message: a flow's node, a keyword, or the bot
+ *  itself (the reply to a hand-off word).
+ */
+export type BotSource = "flow" | "keyword" | "system";
 
 /**  A broadcast to many contacts. */
 export type CampaignId = string;
@@ -1120,6 +1134,16 @@ export type Limits = {
 	file_bytes: number,
 };
 
+/**  One line of the bot's log. */
+export type LogLine = {
+	seq: number,
+	session_id: SessionId | null,
+	at: number,
+	/**  See the module docs for the words. */
+	what: string,
+	detail: string,
+};
+
 /**  How a keyword's words are compared with the message. */
 export type MatchKind = 
 /**  The whole message is the word (punctuation and spacing aside). */
@@ -1176,6 +1200,15 @@ export type Message = {
 	sent_at: number | null,
 	created_at: number,
 	updated_at: number,
+	/**
+	 *  Sent by the bot (the inbox shows "Bot · flow/keyword"); `None`: a
+	 *  person, the phone, or the contact.
+	 */
+	bot_source: BotSource | null,
+	/**  The flow (`bot_source = flow`) or keyword (`keyword`) that sent it. */
+	bot_ref: string | null,
+	/**  The flow node that sent it. */
+	bot_node: string | null,
 };
 
 /**  One WhatsApp message, inbound or outbound. */
@@ -1406,6 +1439,32 @@ export type SegmentInput = {
 	filter: ContactFilter,
 };
 
+/**  A flow running in one conversation. */
+export type SessionId = string;
+
+/**  The conversation's running flow, for the contact panel. */
+export type SessionView = {
+	id: SessionId,
+	flow_id: FlowId,
+	flow_name: string,
+	version_id: FlowVersionId,
+	/**  v1, v2, … of the flow. */
+	version_number: number,
+	/**  The node it is on. */
+	node: string,
+	/**
+	 *  That node's kind (`menu`, `ask`, `delay`, `http`, …); `None` when the
+	 *  version has no such node (the session ends at its next step).
+	 */
+	node_kind: string | null,
+	waiting: Waiting,
+	/**  What the contact answered, by question, and `ultima_resposta`. */
+	vars: { [key in string]: string },
+	started_by: StartedBy,
+	started_at: number,
+	updated_at: number,
+};
+
 /**
  *  A custom field set by a keyword: `value` as a person would type it (read
  *  the Brazilian way, as in the contact form), with variables.
@@ -1443,6 +1502,26 @@ export type Split = {
 	id: string,
 	percent: number,
 };
+
+/**
+ *  What started a session (`flow_sessions.started_by`, JSON: the names are
+ *  part of the stored format).
+ */
+export type StartedBy = 
+/**  A keyword's "start a flow" action. */
+{ by: "keyword"; keyword: KeywordId } | 
+/**  The contact's first message on the number. */
+{ by: "first_message" } | 
+/**  A message nothing else answered. */
+{ by: "no_match" } | 
+/**  A reply to this campaign. */
+{ by: "campaign"; campaign: CampaignId } | 
+/**  A person added this tag to the contact. */
+{ by: "tag"; tag: TagId } | 
+/**  An operator, from the conversation ("Iniciar fluxo"). */
+{ by: "manual"; operator: UserId | null } | 
+/**  Another flow's `go to flow` node. */
+{ by: "flow"; from: FlowId };
 
 /**  The life of one number's WhatsApp Web session. */
 export type Status = { state: "stopped" } | 
@@ -1623,6 +1702,17 @@ export type VersionSummary = {
 	/**  The one new sessions start on. */
 	current: boolean,
 };
+
+/**  What a session waits for, as the contact panel shows it. */
+export type Waiting = 
+/**  To run its node (just started; the runner steps it). */
+{ for: "start" } | 
+/**  The contact's reply; past `timeout_at`, the question's time limit. */
+{ for: "reply"; timeout_at: number | null } | 
+/**  A delay, until `at`. */
+{ for: "timer"; at: number } | 
+/**  An outside call (HTTP, AI); `started`: it left. */
+{ for: "call"; started: boolean };
 
 /**  Whose conversations the chat list shows. */
 export type Who = "all" | 

@@ -33,11 +33,13 @@ async fn shutdown_twice_stops_each_part_once_in_order() {
             Stage::SyncResumed,
             Stage::NumbersStarted,
             Stage::CampaignsStopped,
+            Stage::FlowsStopped,
             Stage::FleetStopped,
             Stage::SyncStopped
         ]
     );
     assert!(app.campaigns_stopped());
+    assert!(app.flows_stopped());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -69,11 +71,13 @@ async fn numbers_start_after_sync_resumes_and_their_chromiums_close_at_shutdown(
 
     app.shutdown().await;
     assert!(app.campaigns_stopped());
+    assert!(app.flows_stopped());
     let stages = told.stages();
     assert_eq!(
-        &stages[stages.len() - 3..],
+        &stages[stages.len() - 4..],
         [
             Stage::CampaignsStopped,
+            Stage::FlowsStopped,
             Stage::FleetStopped,
             Stage::SyncStopped
         ]

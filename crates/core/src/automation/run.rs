@@ -30,6 +30,7 @@ mod due;
 mod keyword;
 mod next_work;
 mod queued;
+mod set_aside;
 mod triggers;
 mod turn;
 
@@ -40,6 +41,7 @@ use crate::{AccountId, ContactId, ConversationId, InstanceId, MessageId, Store};
 pub use apply::restore_bot_file;
 pub use due::{handle_called, handle_due, mark_call_started};
 pub use next_work::{Due, due, interrupted_calls, next_queued, next_wake_at, waiting_calls};
+pub use set_aside::set_aside;
 
 use super::AutomationError;
 

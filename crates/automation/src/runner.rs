@@ -1,0 +1,402 @@
+//! The flow runner: one task per desktop that hands the bot's work to
+//! `zapdesk_core::automation::run`, one event per transaction — the queue's
+//! rows in order (messages contacts sent, tags people added), the sessions
+//! whose time has come (a start, a delay's end, a question's time limit) —
+//! and makes the outside calls of HTTP and AI nodes in tasks of their own,
+//! so a slow call holds up only its own conversation (the queue keeps that
+//! conversation's later messages until the answer) and never the others.
+//!
+//! Only numbers this desktop runs are stepped ([`Numbers::runs_here`]: the
+//! fleet, which holds their leases); what the core hands back says which
+//! numbers to wake, which screens to tell and which calls to make. The
+//! runner owns no state a crash could lose: the queue, the sessions and
+//! their timers are rows. A call that left and that this runner is not
+//! waiting for (a crash, a stop, a desktop that lost the number) is answered
+//! "interrupted" — the error branch, never a second request — and a call
+//! saved but never made is made, once the number runs here.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use std::time::Instant;
+
+use tokio::sync::{Notify, watch};
+use tokio::task::{JoinHandle, JoinSet};
+use zapdesk_core::automation::engine::{CallOutcome, CallRequest};
+use zapdesk_core::automation::run::{self, Done, Handled};
+use zapdesk_core::automation::{AutomationError, chat_lines, settings};
+use zapdesk_core::changes::Change;
+use zapdesk_core::ids::SessionId;
+use zapdesk_core::time::now_ms;
+use zapdesk_core::{AccountId, InstanceId, Store};
+
+use crate::{AI_HISTORY, AddressPolicy, AiAccount, Caller, ChatLine, Role, ai_key};
+
+/// What the runner needs of the numbers (the fleet, in the app).
+pub trait Numbers: Send + Sync {
+    /// Whether this desktop runs `number` now and may send for it (it holds
+    /// its lease): only then are its messages answered and its sessions
+    /// stepped here.
+    fn runs_here(&self, number: InstanceId) -> bool;
+    /// The number's outbox got rows: wake its sender.
+    fn kick(&self, number: InstanceId);
+}
+
+/// Told which tables of which account the bot wrote (the screens refetch).
+pub type Report = Arc<dyn Fn(Change) + Send + Sync>;
+
+/// Items taken per look; a full batch means "look again at once".
+const BATCH: usize = 64;
+/// Longest sleep between two looks, so work nobody announced (a number that
+/// started, a clock that moved) is found within this time.
+const IDLE: Duration = Duration::from_secs(15);
+/// Failures of one queue row in a row before it is set aside: a row the
+/// core cannot handle (a flow it cannot read) must not stop every other
+/// contact's answers. A busy database fails a few times and then succeeds.
+const TRIES: u32 = 5;
+/// How often sessions waiting on a call are looked at for calls nobody
+/// waits for (each look reads every active session).
+const CALLS_LOOK: Duration = Duration::from_secs(5);
+
+struct Shared {
+    store: Store,
+    numbers: Arc<dyn Numbers>,
+    caller: Caller,
+    report: Report,
+    wake: Arc<Notify>,
+    calls: Mutex<JoinSet<()>>,
+    /// Sessions whose call this runner is making.
+    in_flight: Mutex<HashSet<SessionId>>,
+}
+
+/// The running task; dropping it stops the task and its calls.
+pub struct FlowRunner {
+    shared: Arc<Shared>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// Wakes a [`FlowRunner`]: a message was stored, a session was started by
+/// hand, a pull brought sessions, a number connected.
+#[derive(Clone)]
+pub struct FlowWaker(Arc<Notify>);
+
+impl FlowWaker {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+
+    /// Looks again after each change `changes` counts (the sync runner's
+    /// pulls: a session started on another desktop, a keyword edited there).
+    pub fn follow(&self, mut changes: watch::Receiver<u64>) -> JoinHandle<()> {
+        let wake = Arc::clone(&self.0);
+        tokio::spawn(async move {
+            while changes.changed().await.is_ok() {
+                wake.notify_one();
+            }
+        })
+    }
+}
+
+impl FlowRunner {
+    /// Starts the runner on `store`. Must be called inside the async runtime.
+    pub fn spawn(
+        store: Store,
+        numbers: Arc<dyn Numbers>,
+        caller: Caller,
+        report: Report,
+    ) -> FlowRunner {
+        let shared = Arc::new(Shared {
+            store,
+            numbers,
+            caller,
+            report,
+            wake: Arc::new(Notify::new()),
+            calls: Mutex::new(JoinSet::new()),
+            in_flight: Mutex::new(HashSet::new()),
+        });
+        let task = tokio::spawn(run(Arc::clone(&shared)));
+        FlowRunner {
+            shared,
+            task: Mutex::new(Some(task)),
+        }
+    }
+
+    pub fn waker(&self) -> FlowWaker {
+        FlowWaker(Arc::clone(&self.shared.wake))
+    }
+
+    pub fn wake(&self) {
+        self.shared.wake.notify_one();
+    }
+
+    fn task(&self) -> std::sync::MutexGuard<'_, Option<JoinHandle<()>>> {
+        self.task.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether the task has ended.
+    pub fn is_stopped(&self) -> bool {
+        self.task().as_ref().is_none_or(|t| t.is_finished())
+    }
+
+    /// Stops the loop and every call in flight, and returns once they have
+    /// ended: nothing is stepped after this. A call cut here is answered
+    /// "interrupted" at the next start.
+    pub async fn stop_and_wait(&self) {
+        let task = self.task().take();
+        if let Some(task) = task {
+            task.abort();
+            let _ = task.await;
+        }
+        let mut calls = std::mem::take(&mut *self.shared.calls());
+        calls.shutdown().await;
+    }
+}
+
+impl Drop for FlowRunner {
+    fn drop(&mut self) {
+        if let Some(task) = self.task().as_ref() {
+            task.abort();
+        }
+        self.shared.calls().abort_all();
+    }
+}
+
+impl Shared {
+    fn calls(&self) -> std::sync::MutexGuard<'_, JoinSet<()>> {
+        self.calls.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn runs_here(&self, number: InstanceId) -> bool {
+        self.numbers.runs_here(number)
+    }
+
+    /// What a handled event asks for: wake the senders, tell the screens,
+    /// make the calls.
+    fn after(self: &Arc<Self>, done: Done) {
+        for number in done.kick {
+            self.numbers.kick(number);
+        }
+        for change in done.changed {
+            (self.report)(change);
+        }
+        for (account, session) in done.calls {
+            self.spawn_call(account, session);
+        }
+    }
+
+    fn in_flight(&self) -> std::sync::MutexGuard<'_, HashSet<SessionId>> {
+        self.in_flight.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn spawn_call(self: &Arc<Self>, account: AccountId, session: SessionId) {
+        if !self.in_flight().insert(session) {
+            return;
+        }
+        let shared = Arc::clone(self);
+        let mut calls = self.calls();
+        // Ended calls are reaped here, so the set holds only live ones.
+        while calls.try_join_next().is_some() {}
+        calls.spawn(async move { shared.call(account, session).await });
+    }
+
+    /// Marks the call started (committed), makes it, steps the session with
+    /// the answer, then lets the conversation's queued messages go.
+    async fn call(self: Arc<Self>, account: AccountId, session: SessionId) {
+        match run::mark_call_started(&self.store, account, session).await {
+            Ok(Some(request)) => {
+                let outcome = self.perform(account, session, &request).await;
+                match run::handle_called(&self.store, account, session, outcome, now_ms()).await {
+                    Ok(done) => self.after(done),
+                    // The session stays waiting on a started call, and the
+                    // next look at calls answers it "interrupted".
+                    Err(e) => tracing::warn!("flows: session {session}: the call's answer: {e}"),
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!("flows: session {session}: the call could not start: {e}"),
+        }
+        self.in_flight().remove(&session);
+        self.wake.notify_one();
+    }
+
+    async fn perform(
+        &self,
+        account: AccountId,
+        session: SessionId,
+        request: &CallRequest,
+    ) -> CallOutcome {
+        let failed = |reason: String| CallOutcome::Failed { reason };
+        let settings = match settings::get(&self.store, account).await {
+            Ok(settings) => settings,
+            Err(e) => return failed(format!("settings: {e}")),
+        };
+        let policy = AddressPolicy::of(&settings);
+        match request {
+            CallRequest::Http { .. } => self.caller.call_http(request, policy).await,
+            CallRequest::Ai { .. } => {
+                // The OS keyring may block (a D-Bus round trip).
+                let key = match tokio::task::spawn_blocking(move || ai_key(account)).await {
+                    Ok(Ok(key)) => key,
+                    Ok(Err(e)) => return failed(format!("AI key: {e}")),
+                    Err(e) => return failed(format!("AI key: {e}")),
+                };
+                let history =
+                    match chat_lines::of_session(&self.store, account, session, AI_HISTORY).await {
+                        Ok(lines) => lines
+                            .into_iter()
+                            .map(|l| ChatLine {
+                                role: if l.from_contact {
+                                    Role::User
+                                } else {
+                                    Role::Assistant
+                                },
+                                text: l.text,
+                            })
+                            .collect::<Vec<_>>(),
+                        Err(e) => return failed(format!("history: {e}")),
+                    };
+                let ai = AiAccount::from_settings(&settings, key);
+                self.caller.call_ai(request, &ai, &history, policy).await
+            }
+        }
+    }
+}
+
+async fn run(shared: Arc<Shared>) {
+    let mut failures: HashMap<i64, u32> = HashMap::new();
+    let mut calls_looked: Option<Instant> = None;
+    let mut backoff = Duration::ZERO;
+    loop {
+        if calls_looked.is_none_or(|at| at.elapsed() >= CALLS_LOOK) {
+            match look_at_calls(&shared).await {
+                Ok(()) => calls_looked = Some(Instant::now()),
+                Err(e) => tracing::warn!("flows: calls: {e}"),
+            }
+        }
+        let next = match pass(&shared, &mut failures).await {
+            Ok(next) => {
+                backoff = Duration::ZERO;
+                next
+            }
+            Err(e) => {
+                // The store failed (busy, full disk): try again later, the
+                // rows are still there.
+                backoff = (backoff * 2).clamp(Duration::from_millis(250), IDLE);
+                tracing::warn!("flows: {e}; next look in {backoff:?}");
+                Next::In(backoff)
+            }
+        };
+        let wait = match next {
+            Next::Now => continue,
+            Next::In(wait) => wait.min(IDLE),
+        };
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = shared.wake.notified() => {}
+        }
+    }
+}
+
+/// Calls nobody here waits for: one that left (a crash, a stop, the desktop
+/// that ran the number before) is answered "interrupted"; one saved but
+/// never made is made now.
+async fn look_at_calls(shared: &Arc<Shared>) -> Result<(), AutomationError> {
+    let runs_here = |n| shared.runs_here(n);
+    for (account, session) in run::interrupted_calls(&shared.store, &runs_here).await? {
+        if shared.in_flight().contains(&session) {
+            continue;
+        }
+        let outcome = CallOutcome::Failed {
+            reason: "interrupted".into(),
+        };
+        let done = run::handle_called(&shared.store, account, session, outcome, now_ms()).await?;
+        shared.after(done);
+    }
+    for (account, session) in run::waiting_calls(&shared.store, &runs_here).await? {
+        shared.spawn_call(account, session);
+    }
+    Ok(())
+}
+
+enum Next {
+    Now,
+    In(Duration),
+}
+
+/// One look: the queue in order, then the due sessions. When to look again.
+async fn pass(
+    shared: &Arc<Shared>,
+    failures: &mut HashMap<i64, u32>,
+) -> Result<Next, AutomationError> {
+    let runs_here = |n| shared.runs_here(n);
+    let now = now_ms();
+    let queued = run::next_queued(&shared.store, &runs_here, now, BATCH).await?;
+    let mut soonest: Option<i64> = None;
+    for item in &queued {
+        match run::handle_queued(&shared.store, item, &runs_here, now_ms()).await {
+            Ok(Handled::Done(done)) => {
+                failures.remove(&item.seq);
+                soonest = earliest(soonest, done.wake_at);
+                shared.after(done);
+            }
+            Ok(Handled::Kept { until }) => soonest = earliest(soonest, until),
+            Err(e) => {
+                let tries = {
+                    let tries = failures.entry(item.seq).or_default();
+                    *tries += 1;
+                    *tries
+                };
+                tracing::warn!(
+                    "flows: a message of contact {} could not be handled (try {tries}): {e}",
+                    item.contact
+                );
+                if tries >= TRIES {
+                    failures.remove(&item.seq);
+                    run::set_aside(&shared.store, item.account, item, &e.to_string()).await?;
+                    return Ok(Next::Now);
+                }
+                // The rows behind it wait: one contact's messages go in order.
+                return Ok(Next::In(Duration::from_millis(250) * tries));
+            }
+        }
+    }
+    let due = run::due(&shared.store, &runs_here, now_ms(), BATCH).await?;
+    let handled = !queued.is_empty() || !due.is_empty();
+    for item in &due {
+        let done = run::handle_due(
+            &shared.store,
+            item.account,
+            item.session,
+            item.wake_at,
+            now_ms(),
+        )
+        .await?;
+        shared.after(done);
+    }
+    if queued.len() == BATCH || due.len() == BATCH {
+        return Ok(Next::Now);
+    }
+    let wake_at = earliest(soonest, run::next_wake_at(&shared.store, &runs_here).await?);
+    Ok(match wake_at {
+        Some(at) => {
+            let ms = u64::try_from(at - now_ms()).unwrap_or(0);
+            if ms == 0 && handled {
+                Next::Now
+            } else if ms == 0 {
+                // Due but not ours to take this instant (taken elsewhere a
+                // moment ago): a short wait, never a spin.
+                Next::In(Duration::from_millis(100))
+            } else {
+                Next::In(Duration::from_millis(ms))
+            }
+        }
+        None => Next::In(IDLE),
+    })
+}
+
+fn earliest(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
