@@ -79,18 +79,17 @@ impl App {
         id: FlowId,
     ) -> Result<String, AutomationError> {
         let flow = flows::get(self.store(), account, id).await?;
-        let stem: String = flow
-            .name
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let stem = stem.trim_matches('-');
+        // Letters, digits and single dashes: no separator or character a
+        // file system refuses.
+        let mut stem = String::new();
+        for c in flow.name.chars() {
+            if c.is_alphanumeric() || c == '_' {
+                stem.push(c);
+            } else if !stem.is_empty() && !stem.ends_with('-') {
+                stem.push('-');
+            }
+        }
+        let stem = stem.trim_end_matches('-');
         Ok(format!(
             "{}.json",
             if stem.is_empty() { "fluxo" } else { stem }

@@ -5,6 +5,7 @@
 mod accounts;
 mod campaigns;
 mod contacts;
+mod flows;
 mod numbers;
 mod output;
 mod remote;
@@ -44,6 +45,9 @@ enum Command {
     /// Broadcast campaigns of one account.
     #[command(subcommand)]
     Campaigns(campaigns::Command),
+    /// Conversation flows of one account.
+    #[command(subcommand)]
+    Flows(flows::Command),
     /// WhatsApp numbers of one account.
     #[command(subcommand)]
     Numbers(numbers::Command),
@@ -85,6 +89,7 @@ async fn main() -> ExitCode {
         Command::Accounts(cmd) => accounts::run(&store, cmd, cli.json).await,
         Command::Contacts(cmd) => contacts::run(&store, cmd, lang, cli.json).await,
         Command::Campaigns(cmd) => campaigns::run(&store, cmd, cli.json).await,
+        Command::Flows(cmd) => flows::run(&store, cmd, cli.json).await,
         Command::Numbers(cmd) => numbers::run(&store, cmd, cli.json).await,
         Command::Remote(cmd) => remote::run(&store, cmd, lang, cli.json).await,
         Command::Serve { account } => numbers::serve(&store, account, cli.json).await,

@@ -8,6 +8,7 @@
 // separate runtimes, so the lock only makes one wait for the other.
 #![allow(clippy::await_holding_lock)]
 
+mod automation;
 mod changes;
 mod runtime;
 mod shared;

@@ -7,5 +7,6 @@
 
 mod campaign_kill;
 mod cli;
+mod flows;
 mod remote;
 mod serve;

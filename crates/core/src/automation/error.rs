@@ -106,6 +106,9 @@ pub enum AutomationError {
     FieldValue(FieldError),
     #[error("file is empty")]
     FileEmpty,
+    /// A flow file that could not be read (missing, not text).
+    #[error("could not read {path}: {reason}")]
+    FileUnreadable { path: String, reason: String },
     /// An upload refused by the inbox's rules (size, blocked type).
     #[error(transparent)]
     Attachment(#[from] AttachmentError),
@@ -154,6 +157,7 @@ impl UserError for AutomationError {
             TriggerOverlap { .. } => ErrorCode::FlowTriggerConflict,
             FieldValue(e) => e.code(),
             FileEmpty => ErrorCode::AttachmentBlocked,
+            FileUnreadable { .. } => ErrorCode::ImportFileUnreadable,
             Attachment(e) => e.code(),
             Database(_) => ErrorCode::DatabaseFailed,
         }
@@ -453,6 +457,13 @@ impl UserError for AutomationError {
                 .pick("O arquivo está vazio.", "The file is empty.")
                 .to_owned(),
             FieldValue(e) => e.message(lang),
+            FileUnreadable { path, reason } => {
+                if pt {
+                    format!("Não foi possível ler o arquivo {path} ({reason}). Confira o caminho e se é um arquivo de texto (JSON).")
+                } else {
+                    format!("The file {path} could not be read ({reason}). Check the path and that it is a text (JSON) file.")
+                }
+            }
             Attachment(e) => e.message(lang),
             Database(_) => database_failed(lang),
         }

@@ -567,6 +567,16 @@ pub async fn update(
     input: &KeywordInput,
 ) -> Result<Keyword, AutomationError> {
     let mut tx = store.write().await?;
+    let exists: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM keywords WHERE account_id = ? AND id = ?)",
+    )
+    .bind(account)
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !exists {
+        return Err(AutomationError::KeywordUnknown);
+    }
     let clean = accepted(&mut tx, account, input, Some(id)).await?;
     let row: Option<Row> = sqlx::query_as(&format!(
         "UPDATE keywords SET name = ?, match_kind = ?, words = ?, numbers = ?, priority = ?,

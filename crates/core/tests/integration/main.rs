@@ -6,6 +6,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod automation_flows;
+mod automation_keywords;
+mod automation_settings;
 mod campaign_extras;
 mod campaign_pacing;
 mod campaigns;

@@ -23,27 +23,43 @@ const ACCOUNT_OWNED: &[&str] = &[
     "notes",
     "drafts",
     "quick_replies",
+    "automation_settings",
+    "keywords",
+    "flows",
+    "flow_versions",
+    "flow_sessions",
+    "automation_files",
+    "automation_queue",
+    "automation_marks",
+    "automation_log",
 ];
-/// Modules allowed to work across accounts, and why.
+/// Modules allowed to work across accounts (paths under `src/`), and why.
 const CROSS_ACCOUNT: &[&str] = &[
-    "accounts.rs",    // the accounts themselves
-    "settings.rs",    // desktop-wide preferences
-    "domain.rs",      // row types only, no queries
-    "migrate.rs",     // schema, not data
-    "users.rs",       // the agency's operators work across accounts
-    "sync_outbox.rs", // the desktop's queue to the server, all accounts
+    "accounts.rs",          // the accounts themselves
+    "settings.rs",          // desktop-wide preferences
+    "domain.rs",            // row types only, no queries
+    "store/migrate.rs",     // schema, not data
+    "users.rs",             // the agency's operators work across accounts
+    "store/sync_outbox.rs", // the desktop's queue to the server, all accounts
 ];
 
 fn sources() -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut stack = vec![root.clone()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "rs") {
-                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                // The path under src/, so `automation/settings.rs` (one
+                // account's) is not taken for `settings.rs` (the desktop's).
+                let name = path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.push((name, std::fs::read_to_string(&path).unwrap()));
             }
         }
