@@ -11,7 +11,7 @@ const SNIPPET = 40;
 
 export function snippet(text: string, max = SNIPPET): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return [...flat].length > max ? `${[...flat].slice(0, max - 1).join("")}…` : flat;
+  return [...flat].length > max ? `${[...flat].slice(0, max - 1).join("").trimEnd()}…` : flat;
 }
 
 /** What the lines of an action summary name by id. */
