@@ -109,12 +109,23 @@ test("a flow from a starter: a syntax error held back with its line, a dangling 
 });
 
 test("a draft saved on another desktop: the open editor says so, a stale save is refused, Recarregar shows theirs", async () => {
-  const app = await openApp(browser, server.url, { ...BASE, automation: { flows: [{ name: "Boas-vindas" }] } });
+  const app = await openApp(browser, server.url, { ...BASE, automation: { flows: [{ name: "Boas-vindas" }, { name: "Padrão" }] } });
   const { page } = app;
   await openFlows(page);
   await page.getByRole("button", { name: "Abrir o fluxo Boas-vindas" }).click();
   const area = page.getByLabel("Documento do fluxo (JSON)");
   await page.getByTestId("flow-revision").getByText("Salvo (revisão 1)").waitFor();
+
+  // Renamed first; a name another flow has is refused under the name.
+  await page.getByRole("button", { name: "Renomear" }).click();
+  const rename = page.getByRole("dialog", { name: "Renomear fluxo" });
+  await rename.getByLabel("Nome do fluxo").fill("padrão");
+  await rename.getByRole("button", { name: "Salvar" }).click();
+  await rename.getByRole("alert").getByText("Já existe um fluxo chamado \"Padrão\" nesta conta. Escolha outro nome.").waitFor();
+  await rename.getByLabel("Nome do fluxo").fill("Boas-vindas da loja");
+  await rename.getByRole("button", { name: "Salvar" }).click();
+  await page.getByText("Fluxo renomeado para “Boas-vindas da loja”.").waitFor();
+  await page.getByRole("heading", { name: /Boas-vindas da loja/ }).waitFor();
 
   // Nothing typed here yet: another desktop's save is simply taken.
   await page.evaluate(() => {

@@ -259,3 +259,47 @@ test("a keyword written by another desktop appears on the open list when `change
   assert.deepEqual(app.errors, []);
   await app.close();
 });
+
+test("a reply with an uploaded file, a field set and a published flow started; drafts are not offered", async () => {
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    automation: { flows: [{ name: "Orçamento guiado", published: true }, { name: "Rascunho novo" }] },
+  });
+  const { page } = app;
+  await openKeywords(page);
+  await page.getByRole("button", { name: "+ Nova palavra-chave" }).click();
+  const dialog = page.getByRole("dialog", { name: "Nova palavra-chave" });
+  await dialog.getByLabel("Nome", { exact: true }).fill("Cardápio");
+  await dialog.getByRole("textbox", { name: "Palavras" }).fill("cardápio");
+  const reply = dialog.getByRole("group", { name: "Responder" });
+  await reply.getByLabel("Responder").check();
+  await reply.getByRole("radio", { name: "Com um arquivo" }).check();
+  // No file chosen yet: Rust says so under the reply.
+  await reply.getByRole("alert").getByText("Este arquivo não existe mais. Escolha o arquivo de novo.").waitFor();
+  await reply.getByTestId("keyword-file").setInputFiles({ name: "cardapio.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 cardápio") });
+  await reply.getByTestId("keyword-file-chosen").getByText("Arquivo: cardapio.pdf").waitFor();
+  await reply.getByRole("alert").waitFor({ state: "detached" });
+  await reply.getByLabel("Legenda (opcional)").fill("Nosso cardápio, {{primeiro_nome}}");
+
+  const field = dialog.getByRole("group", { name: "Preencher um campo" });
+  await field.getByLabel("Preencher um campo").check();
+  await field.getByLabel("Valor").fill("Recife");
+
+  const then = dialog.getByRole("group", { name: "Depois" });
+  await then.getByRole("radio", { name: "Iniciar um fluxo" }).check();
+  assert.deepEqual(await then.getByLabel("Fluxo").locator("option").allTextContents(), ["Orçamento guiado"]);
+  await dialog.getByRole("button", { name: "Criar" }).click();
+  await page.getByText("Palavra-chave “Cardápio” criada.").waitFor();
+  const row = rowOf(page, "Cardápio");
+  await row.getByText("Envia o arquivo cardapio.pdf").waitFor();
+  await row.getByText("Cidade = “Recife”").waitFor();
+  await row.getByText("Inicia o fluxo Orçamento guiado").waitFor();
+  const { file, flow } = await page.evaluate(() => ({ file: window.__MOCK__.state.automationFiles[0], flow: window.__MOCK__.state.flows[0].id }));
+  assert.equal(file.name, "cardapio.pdf");
+  const [created] = await callsOf(app, "keywords_create");
+  assert.deepEqual(created.args.input.actions.reply, { kind: "file", file: file.id, caption: "Nosso cardápio, {{primeiro_nome}}" });
+  assert.deepEqual(created.args.input.actions.set_field, { field: "cidade", value: "Recife" });
+  assert.equal(created.args.input.actions.start_flow, flow);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
