@@ -886,4 +886,7 @@ export const en: Record<MessageKey, string> = {
   "flows.triggers.tagAdded": "Tag added",
   "flows.triggers.tagAddedHint": "When someone on the team adds one of these tags to a contact.",
   "flows.triggers.saved": "Triggers saved.",
+  "flows.editor.leaveTitle": "Leave without saving?",
+  "flows.editor.leave": "Discard and leave",
+  "flows.editor.leaveConfirm": "The document has changes that were not saved. If you leave now, they are lost.",
 };

@@ -884,4 +884,7 @@ export const ptBR = {
   "flows.triggers.tagAdded": "Etiqueta adicionada",
   "flows.triggers.tagAddedHint": "Quando uma pessoa da equipe adiciona uma destas etiquetas a um contato.",
   "flows.triggers.saved": "Gatilhos salvos.",
+  "flows.editor.leaveTitle": "Sair sem salvar?",
+  "flows.editor.leave": "Descartar e sair",
+  "flows.editor.leaveConfirm": "O documento tem alterações que não foram salvas. Se sair agora, elas se perdem.",
 } as const;

@@ -100,8 +100,17 @@ test("a flow from a starter: a syntax error held back with its line, a dangling 
   assert.match(await area.inputValue(), /Como podemos ajudar\?/);
   await page.getByTestId("flow-status").getByText(/^Publicado v1$/).waitFor();
 
-  // Back on the list: its status and when it was published.
+  // Leaving with unsaved text asks first; Cancelar stays.
+  await editDocument(page, (text) => text.replace("Horários", "Horário de funcionamento"));
   await page.getByRole("button", { name: "← Fluxos" }).click();
+  const leave = page.getByRole("dialog", { name: "Sair sem salvar?" });
+  await leave.getByRole("button", { name: "Cancelar" }).click();
+  assert.match(await area.inputValue(), /Horário de funcionamento/);
+  await page.getByRole("button", { name: "← Fluxos" }).click();
+  await leave.getByRole("button", { name: "Descartar e sair" }).click();
+
+  // Back on the list: its status and when it was published; the unsaved text was not sent.
+  assert.equal(await page.evaluate(() => JSON.stringify(window.__MOCK__.state.flows[0].draft).includes("funcionamento")), false);
   await rowOf(page, "Atendimento").getByText("Publicado v1").waitFor();
   await rowOf(page, "Atendimento").getByText(/^Publicado em/).waitFor();
   assert.deepEqual(app.errors, []);

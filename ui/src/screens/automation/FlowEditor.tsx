@@ -10,7 +10,7 @@ import { Modal } from "../../components/Modal";
 import { useSubmit } from "../../components/useSubmit";
 import { formatDate } from "../../format";
 import { documentText, problemText, readDocument } from "./document";
-import { FlowStatusPill } from "./Flows";
+import { FlowStatusPill } from "./FlowStatusPill";
 import { FlowTriggersDialog } from "./FlowTriggers";
 import { triggerSummary } from "./summary";
 
@@ -51,6 +51,7 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
   const [renaming, setRenaming] = useState(false);
   const [editingTriggers, setEditingTriggers] = useState(false);
   const [restoring, setRestoring] = useState<VersionSummary | null>(null);
+  const [leaving, setLeaving] = useState(false);
   // While this editor saves, the flow it refetches is its own save, not another's.
   const saving = useRef(false);
 
@@ -135,6 +136,8 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
     );
   }
   if (!flow || !base) return <p className="muted">{t("app.loading")}</p>;
+  // Unsaved text is not dropped without asking.
+  const back = () => (dirty ? setLeaving(true) : onBack());
 
   const errors = (findings ?? []).filter((f) => f.severity === "error");
   const byNode = groupByNode(findings ?? []);
@@ -142,7 +145,7 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
   return (
     <div className="automation-tab flow-editor">
       <div className="tab-head">
-        <button type="button" className="ghost back" onClick={onBack}>← {t("flows.editor.back")}</button>
+        <button type="button" className="ghost back" onClick={back}>← {t("flows.editor.back")}</button>
         <div className="head-actions">
           <button type="button" className="ghost small" onClick={() => setRenaming(true)}>{t("flows.editor.rename")}</button>
           <button type="button" className="ghost small" onClick={() => void write("flowsExport", account.id, id, null)
@@ -256,6 +259,12 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
         </ul>
       </section>
 
+      {leaving && (
+        <ConfirmDialog title={t("flows.editor.leaveTitle")} confirmLabel={t("flows.editor.leave")} danger
+          onClose={() => setLeaving(false)} onConfirm={async () => onBack()}>
+          <p>{t("flows.editor.leaveConfirm")}</p>
+        </ConfirmDialog>
+      )}
       {renaming && <RenameDialog flow={flow} onClose={() => setRenaming(false)} />}
       {editingTriggers && <FlowTriggersDialog flow={flow} onClose={() => setEditingTriggers(false)} />}
       {restoring && (

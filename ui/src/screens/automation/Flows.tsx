@@ -13,20 +13,8 @@ import { alreadyGone, useUndoableDelete } from "../../components/useUndoableDele
 import { formatDate } from "../../format";
 import { FlowEditor } from "./FlowEditor";
 import { STARTERS, type Starter } from "./starters";
-import { flowStatus, triggerSummary } from "./summary";
-
-/** The pill of a flow's status: Desligado, Rascunho, Publicado vN (with unpublished changes). */
-export function FlowStatusPill({ flow }: { flow: Pick<FlowSummary, "enabled" | "published" | "draft_changed"> }) {
-  const { t } = useI18n();
-  const status = flowStatus(flow);
-  return (
-    <span className={`pill flow-${status.kind}`} data-testid="flow-status">
-      {status.kind === "off" && t("flows.status.off")}
-      {status.kind === "draft" && t("flows.status.draft")}
-      {status.kind === "published" && (status.changed ? t("flows.status.publishedChanged", { n: status.version }) : t("flows.status.published", { n: status.version }))}
-    </span>
-  );
-}
+import { FlowStatusPill } from "./FlowStatusPill";
+import { triggerSummary } from "./summary";
 
 /**
  * Fluxos without the canvas (issue 16 draws them): the list, a new flow from
