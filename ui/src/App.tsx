@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { AppContext, type AppContextValue } from "./context";
 import { I18nContext, translator, type MessageKey, type I18n } from "./i18n";
@@ -12,11 +12,13 @@ import { SyncIndicator } from "./components/SyncIndicator";
 import { UndoToast, useUndoOffers } from "./components/UndoToast";
 import { Campaigns } from "./screens/Campaigns";
 import { Contacts } from "./screens/Contacts";
-import { ComingSoon } from "./screens/ComingSoon";
 import { Dashboard } from "./screens/Dashboard";
 import { Inbox } from "./screens/Inbox";
 import { Numbers } from "./screens/Numbers";
 import { Settings } from "./screens/Settings";
+
+// Automação is the largest screen and the least visited: its code loads when it is opened.
+const Automation = lazy(() => import("./screens/Automation").then((m) => ({ default: m.Automation })));
 
 type Screen = "dashboard" | "inbox" | "contacts" | "campaigns" | "flows" | "numbers" | "settings";
 const SCREENS: Screen[] = ["dashboard", "inbox", "contacts", "campaigns", "flows", "numbers", "settings"];
@@ -170,7 +172,9 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
               {screen === "inbox" && <Inbox />}
               {screen === "numbers" && <Numbers />}
               {screen === "campaigns" && <Campaigns />}
-              {screen === "flows" && <ComingSoon screen="flows" />}
+              {screen === "flows" && (
+                <Suspense fallback={<div className="center muted">{t("app.loading")}</div>}><Automation /></Suspense>
+              )}
             </main>
           </div>
         </div>

@@ -71,7 +71,7 @@ test("settings: English switches every label and is saved; accounts are edited a
   await page.getByRole("button", { name: "Configurações" }).click();
   await page.getByLabel("Idioma").selectOption("en");
   await page.getByRole("button", { name: "Settings" }).waitFor();
-  for (const label of ["Dashboard", "Inbox", "Contacts", "Campaigns", "Flows", "Numbers"]) {
+  for (const label of ["Dashboard", "Inbox", "Contacts", "Campaigns", "Automation", "Numbers"]) {
     await page.getByRole("button", { name: label }).waitFor();
   }
   assert.equal(await page.evaluate(() => window.__MOCK__.state.language), "en");
@@ -97,12 +97,14 @@ test("settings: English switches every label and is saved; accounts are edited a
   await app.close();
 });
 
-test("screens not built yet say so", async () => {
+test("what is not built yet says so", async () => {
   const app = await openApp(browser, server.url, { accounts: [{ name: "Academia Forma" }] });
   const { page } = app;
-  await page.getByRole("button", { name: "Fluxos" }).click();
-  await page.getByRole("heading", { name: "Fluxos" }).waitFor();
-  await page.getByText("Em breve").waitFor();
+  // Automação is built, its visual flow editor (issue 16) is not: the Fluxos tab says so.
+  await page.getByRole("button", { name: "Automação" }).click();
+  await page.getByRole("heading", { name: "Automação" }).waitFor();
+  await page.getByRole("tab", { name: "Fluxos" }).click();
+  await page.getByText("O editor visual chega em breve.").waitFor();
   // Campaigns are built: their screen, not a placeholder.
   await page.getByRole("button", { name: "Campanhas" }).click();
   await page.getByRole("heading", { name: "Campanhas" }).waitFor();

@@ -6,6 +6,7 @@ import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { installAutomationMock } from "./mock-automation.mjs";
 import { installMockBackend } from "./mock-backend.mjs";
 
 const DIST = fileURLToPath(new URL("../../dist/", import.meta.url));
@@ -52,6 +53,8 @@ export async function openApp(browser, url, seed = {}) {
   // `seed.timezone` sets the page's clock zone (default: the machine's).
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "pt-BR", timezoneId: seed.timezone });
   await context.addInitScript(installMockBackend, seed);
+  // Keywords, flows and the bot's settings, on the state the first installed.
+  await context.addInitScript(installAutomationMock, seed);
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e));

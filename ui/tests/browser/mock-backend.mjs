@@ -892,6 +892,9 @@ export function installMockBackend(seed) {
     },
   };
 
+  // What mock-automation.mjs (installed after this) builds on.
+  window.__MOCK__.lib = { id, fail, now, account, parseTemplate, canonical, WRITES, handlers };
+
   window.__TAURI_INTERNALS__ = {
     metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
     transformCallback: (cb) => { const key = nextListener++; callbacks.set(key, cb); return key; },

@@ -6,10 +6,12 @@ import { errorText } from "../../ipc/errorText";
 import { useCommand, useWrite } from "../../data/commands";
 import { Field } from "../../components/Field";
 import { Modal } from "../../components/Modal";
+import { readFile, type Picked } from "../../components/readFile";
+import { useSettled } from "../../components/useSettled";
 import { useSubmit } from "../../components/useSubmit";
 import { formatPhone, formatSize } from "../../format";
 import { effectiveFilter } from "../contacts/filter";
-import { browserUtcOffset, defaultPacing, insertAt, localDateTimeToMs, partOf } from "./campaign";
+import { BUILT_IN_VARIABLES, browserUtcOffset, defaultPacing, insertAt, localDateTimeToMs, partOf } from "./campaign";
 import { PacingFields } from "./PacingFields";
 import { TestSend } from "./TestSend";
 
@@ -25,38 +27,9 @@ const GROUPS: [TagGroup, MessageKey][] = [
   ["tags_all", "campaigns.editor.tagsAll"],
   ["tags_none", "campaigns.editor.tagsNone"],
 ];
-const BUILT_IN = ["nome", "primeiro_nome", "telefone"];
-/** Wait this long after the last keystroke or click before asking Rust. */
-const DEBOUNCE_MS = 250;
 const PREVIEW_CONTACTS = 20;
 
-/** `value`, once it has stopped changing for a moment. */
-function useSettled<T>(value: T): T {
-  const [settled, setSettled] = useState(value);
-  const key = JSON.stringify(value);
-  useEffect(() => {
-    const id = setTimeout(() => setSettled(JSON.parse(key) as T), DEBOUNCE_MS);
-    return () => clearTimeout(id);
-  }, [key]);
-  return settled;
-}
-
 type Check = { vars: string[] } | { error: string } | null;
-
-/** The picked file, read as the inbox composer reads one (bytes in base64). */
-interface Picked { name: string; mime: string; data: string; size: number }
-
-function readFile(file: File): Promise<Picked> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve({
-      name: file.name, mime: file.type || "application/octet-stream", size: file.size,
-      data: String(reader.result).replace(/^data:[^,]*,/, ""),
-    });
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(file);
-  });
-}
 
 /**
  * A new campaign: name, audience (everyone, a segment or tags) with its live
@@ -251,7 +224,7 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
           {(id, desc) => (
             <>
               <div className="var-buttons" role="group" aria-label={t("campaigns.editor.insert")}>
-                {[...BUILT_IN, ...fields.map((f) => f.key)].map((key) => (
+                {[...BUILT_IN_VARIABLES, ...fields.map((f) => f.key)].map((key) => (
                   <button key={key} type="button" className="ghost small" onClick={() => insert(key)}>{`{{${key}}}`}</button>
                 ))}
               </div>

@@ -3,6 +3,9 @@
 // counts mean to a person, and which editor field a refusal belongs to.
 import type { CampaignReport, CampaignStatus, ErrorCode, Pacing } from "../../ipc/call";
 
+/** The variables every message may use besides the account's fields (template.rs). */
+export const BUILT_IN_VARIABLES = ["nome", "primeiro_nome", "telefone"];
+
 /** Rust's default pacing (`AppInfo.default_pacing`) at an offset from UTC (minutes; Brasília is -180). */
 export function defaultPacing(base: Pacing, utcOffsetMinutes: number): Pacing {
   return { ...structuredClone(base), utc_offset_minutes: utcOffsetMinutes };

@@ -1,0 +1,133 @@
+import { useEffect, useMemo, useState } from "react";
+import { useApp } from "../../context";
+import { useI18n } from "../../i18n";
+import type { AutomationSettings } from "../../ipc/call";
+import { useCommand, useWrite } from "../../data/commands";
+import { ChipsInput } from "../../components/ChipsInput";
+import { DurationInput } from "../../components/DurationInput";
+import { Field } from "../../components/Field";
+import { useSubmit } from "../../components/useSubmit";
+import { wordsWithPending } from "./summary";
+import { browserZones, refusedPart, timeIn, timeZones, type SettingsPart } from "./settingsForm";
+
+/**
+ * The account's bot: on/off, the time zone its conditions and delays read,
+ * the words that hand a chat to a person and the reply they get, how long a
+ * question waits, private addresses for HTTP blocks, the AI endpoint. Saved
+ * whole; a refusal lands under the field it concerns.
+ */
+export function AutomationSettingsPanel() {
+  const { t, lang } = useI18n();
+  const { account, info, toast } = useApp();
+  const write = useWrite();
+  const stored = useCommand("automationSettingsGet", [account.id]).data ?? null;
+  // The form edits a copy of the stored settings; another desktop's save
+  // replaces it while nothing here is changed.
+  const [base, setBase] = useState<AutomationSettings | null>(null);
+  const [form, setForm] = useState<AutomationSettings | null>(null);
+  const [pendingWord, setPendingWord] = useState("");
+  const dirty = form !== null && base !== null && (JSON.stringify(form) !== JSON.stringify(base) || pendingWord.trim() !== "");
+  useEffect(() => {
+    if (!stored || dirty) return;
+    setBase(stored);
+    setForm(stored);
+  }, [stored]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const known = useMemo(() => browserZones(), []);
+  const zones = useMemo(() => timeZones(known), [known]);
+  const { submit, error, busy } = useSubmit(async () => {
+    if (!form) return;
+    const saved = await write("automationSettingsSave", account.id, { ...form, handoff_words: wordsWithPending(form.handoff_words, pendingWord) });
+    setPendingWord("");
+    setBase(saved);
+    setForm(saved);
+    toast(t("automation.settings.saved"));
+  });
+
+  if (!form) return <p className="muted">{t("app.loading")}</p>;
+  const set = (patch: Partial<AutomationSettings>) => setForm({ ...form, ...patch });
+  const part: SettingsPart | null = error
+    ? error.code === "automation_settings_invalid" ? refusedPart({ ...form, handoff_words: wordsWithPending(form.handoff_words, pendingWord) }, known, info.limits.message_text) : "form"
+    : null;
+  const errorAt = (p: SettingsPart) => (part === p ? error?.message ?? null : null);
+  const now = timeIn(form.time_zone, new Date(), lang);
+
+  return (
+    <form className="form panel automation-settings" onSubmit={submit} noValidate aria-label={t("automation.tab.settings")}>
+      <label className="check strong">
+        <input type="checkbox" checked={form.enabled} onChange={(e) => set({ enabled: e.target.checked })} />
+        {t("automation.settings.enabled")}
+      </label>
+      <p className="field-hint">{t("automation.settings.enabledHint")}</p>
+
+      <Field id="automation-tz" label={t("automation.settings.timeZone")} error={errorAt("time_zone")}
+        hint={now ? t("automation.settings.timeZoneNow", { time: now }) : t("automation.settings.timeZoneHint")}>
+        {(id, desc) => (
+          <>
+            <input id={id} aria-describedby={desc} list="automation-tz-list" value={form.time_zone} autoComplete="off" spellCheck={false}
+              onChange={(e) => set({ time_zone: e.target.value })} />
+            <datalist id="automation-tz-list">
+              {zones.map((z) => <option key={z.zone} value={z.zone}>{z.places ?? ""}</option>)}
+            </datalist>
+          </>
+        )}
+      </Field>
+
+      <Field id="automation-handoff-words" label={t("automation.settings.handoffWords")} hint={t("automation.settings.handoffWordsHint")} error={errorAt("handoff_words")}>
+        {(id, desc) => (
+          <ChipsInput id={id} describedBy={desc} values={form.handoff_words} onChange={(handoff_words) => set({ handoff_words })}
+            pending={pendingWord} onPending={setPendingWord} placeholder={t("automation.settings.handoffWordsPlaceholder")}
+            removeLabel={(w) => t("chips.remove", { value: w })} />
+        )}
+      </Field>
+
+      <Field id="automation-handoff-reply" label={t("automation.settings.handoffReply")} hint={t("automation.settings.handoffReplyHint")} error={errorAt("handoff_reply")}>
+        {(id, desc) => <textarea id={id} aria-describedby={desc} rows={2} value={form.handoff_reply} onChange={(e) => set({ handoff_reply: e.target.value })} />}
+      </Field>
+
+      <Field id="automation-expiry" label={t("automation.settings.expiry")} hint={t("automation.settings.expiryHint")} error={errorAt("expiry")}>
+        {(id) => <DurationInput id={id} label={t("automation.settings.expiry")} minutes={form.session_expiry_minutes} onChange={(m) => set({ session_expiry_minutes: m })} />}
+      </Field>
+
+      <div className="field">
+        <label className="check">
+          <input type="checkbox" checked={form.allow_private_http} onChange={(e) => set({ allow_private_http: e.target.checked })} />
+          {t("automation.settings.privateHttp")}
+        </label>
+        {form.allow_private_http
+          ? <p className="notice small" role="note" data-testid="private-http-warning">{t("automation.settings.privateHttpWarning")}</p>
+          : <p className="field-hint">{t("automation.settings.privateHttpHint")}</p>}
+      </div>
+
+      <fieldset className="editor-section">
+        <legend>{t("automation.settings.ai")}</legend>
+        <p className="field-hint">{t("automation.settings.aiHint")}</p>
+        <Field id="automation-ai-url" label={t("automation.settings.aiUrl")} hint={t("automation.settings.aiUrlHint")} error={errorAt("ai_base_url")}>
+          {(id, desc) => (
+            <input id={id} aria-describedby={desc} inputMode="url" spellCheck={false} placeholder="https://api.openai.com/v1"
+              value={form.ai_base_url ?? ""} onChange={(e) => set({ ai_base_url: e.target.value || null })} />
+          )}
+        </Field>
+        <Field id="automation-ai-model" label={t("automation.settings.aiModel")} hint={t("automation.settings.aiModelHint")} error={errorAt("ai_model")}>
+          {(id, desc) => (
+            <input id={id} aria-describedby={desc} spellCheck={false} placeholder="gpt-4o-mini"
+              value={form.ai_model ?? ""} onChange={(e) => set({ ai_model: e.target.value || null })} />
+          )}
+        </Field>
+        <Field id="automation-ai-key" label={t("automation.settings.aiKey")} hint={t("automation.settings.aiKeySoon")}>
+          {(id, desc) => <input id={id} aria-describedby={desc} type="password" disabled value="" placeholder={t("common.comingSoon")} />}
+        </Field>
+        <Field id="automation-ai-instructions" label={t("automation.settings.aiInstructions")} hint={t("automation.settings.aiInstructionsHint")}>
+          {(id, desc) => <textarea id={id} aria-describedby={desc} rows={4} value={form.ai_instructions} onChange={(e) => set({ ai_instructions: e.target.value })} />}
+        </Field>
+      </fieldset>
+
+      {part === "form" && <p className="form-error" role="alert">{error?.message}</p>}
+      <div className="actions">
+        <button type="button" className="ghost" disabled={!dirty || busy}
+          onClick={() => { setForm(base); setPendingWord(""); }}>{t("automation.settings.discard")}</button>
+        <button type="submit" className="primary" disabled={busy}>{t("common.save")}</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,332 @@
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useApp } from "../../context";
+import { useI18n } from "../../i18n";
+import type { Flow, FlowFinding, VersionSummary } from "../../ipc/call";
+import { errorText, toAppError } from "../../ipc/errorText";
+import { useCommand, useWrite } from "../../data/commands";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { Field } from "../../components/Field";
+import { Modal } from "../../components/Modal";
+import { useSubmit } from "../../components/useSubmit";
+import { formatDate } from "../../format";
+import { documentText, problemText, readDocument } from "./document";
+import { FlowStatusPill } from "./FlowStatusPill";
+import { FlowTriggersDialog } from "./FlowTriggers";
+import { triggerSummary } from "./summary";
+
+/** The draft this editor's text started from: its revision and text. */
+interface Base { revision: number; text: string }
+
+/**
+ * One flow without the canvas: its document as JSON (the canvas of issue 16
+ * will edit the same document), checked as it is typed for what can be
+ * judged here (JSON syntax with line and column, the document's shape) and
+ * by Rust for the rest (`flows_check` of the saved draft, per block); saved
+ * with the revision it was opened at; published (refused with every problem
+ * listed); its versions with "restaurar como rascunho"; what starts it.
+ */
+export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
+  const { t, lang } = useI18n();
+  const { account, toast } = useApp();
+  const write = useWrite();
+  const got = useCommand("flowsGet", [account.id, id], { inline: (e) => e.code === "flow_unknown" });
+  const flow = got.data ?? null;
+  const summary = (useCommand("flowsList", [account.id]).data ?? []).find((f) => f.id === id) ?? null;
+  const findings = useCommand("flowsCheck", [account.id, id], { inline: true }).data ?? null;
+  const versions = useCommand("flowsVersions", [account.id, id], { inline: true }).data ?? [];
+  const numbers = useCommand("numbersList", [account.id]).data ?? [];
+  const tags = useCommand("tagsList", [account.id]).data ?? [];
+  const numberNames = useMemo(() => new Map(numbers.map((n) => [n.number.id, n.number.name])), [numbers]);
+  const tagNames = useMemo(() => new Map(tags.map((x) => [x.id, x.name])), [tags]);
+
+  const [base, setBase] = useState<Base | null>(null);
+  const [text, setText] = useState("");
+  /** Someone saved this flow elsewhere while the text here has changes. */
+  const [elsewhere, setElsewhere] = useState(false);
+  /** Rust refused a save or publish as stale: its words. */
+  const [stale, setStale] = useState<string | null>(null);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [publishRefusal, setPublishRefusal] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [renaming, setRenaming] = useState(false);
+  const [editingTriggers, setEditingTriggers] = useState(false);
+  const [restoring, setRestoring] = useState<VersionSummary | null>(null);
+  const [leaving, setLeaving] = useState(false);
+  // While this editor saves, the flow it refetches is its own save, not another's.
+  const saving = useRef(false);
+
+  const adopt = (f: Flow) => {
+    const next = documentText(f.draft);
+    setBase({ revision: f.revision, text: next });
+    setText(next);
+    setElsewhere(false);
+    setStale(null);
+  };
+  useEffect(() => {
+    if (!flow || saving.current) return;
+    if (base === null) return adopt(flow);
+    if (flow.revision === base.revision) return;
+    // A newer draft: taken as is when nothing here would be lost.
+    if (text === base.text) adopt(flow);
+    else setElsewhere(true);
+  }, [flow, base]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const read = useMemo(() => readDocument(text), [text]);
+  const dirty = base !== null && text !== base.text;
+
+  /** Saves the text; the new revision, or null when refused (the reason is on screen). */
+  async function save(): Promise<number | null> {
+    if (!base || !read.ok) return null;
+    saving.current = true;
+    setSaveError(null);
+    try {
+      const saved = await write("flowsSaveDraft", account.id, id, base.revision, read.doc);
+      setBase({ revision: saved.revision, text });
+      setElsewhere(false);
+      setStale(null);
+      return saved.revision;
+    } catch (e) {
+      const err = toAppError(e);
+      if (err.code === "flow_stale") setStale(err.message);
+      else setSaveError(err.message);
+      return null;
+    } finally {
+      saving.current = false;
+    }
+  }
+
+  async function run(action: () => Promise<void>) {
+    setBusy(true);
+    try {
+      await action();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const onSave = () => run(async () => {
+    if ((await save()) !== null) toast(t("flows.editor.savedToast"));
+  });
+
+  const onPublish = () => run(async () => {
+    setPublishRefusal(null);
+    const revision = dirty ? await save() : base?.revision ?? null;
+    if (revision === null) return;
+    try {
+      const version = await write("flowsPublish", account.id, id, revision);
+      toast(t("flows.editor.publishedToast", { n: version.number }));
+    } catch (e) {
+      const err = toAppError(e);
+      if (err.code === "flow_stale") setStale(err.message);
+      else setPublishRefusal(err.message);
+    }
+  });
+
+  const reload = () => run(async () => {
+    const fresh = await got.refetch();
+    if (fresh.data) adopt(fresh.data);
+  });
+
+  if (got.error?.code === "flow_unknown") {
+    return (
+      <div className="automation-tab">
+        <button type="button" className="ghost back" onClick={onBack}>← {t("flows.editor.back")}</button>
+        <p className="notice" role="alert">{got.error.message}</p>
+      </div>
+    );
+  }
+  if (!flow || !base) return <p className="muted">{t("app.loading")}</p>;
+  // Unsaved text is not dropped without asking.
+  const back = () => (dirty ? setLeaving(true) : onBack());
+
+  const errors = (findings ?? []).filter((f) => f.severity === "error");
+  const byNode = groupByNode(findings ?? []);
+
+  return (
+    <div className="automation-tab flow-editor">
+      <div className="tab-head">
+        <button type="button" className="ghost back" onClick={back}>← {t("flows.editor.back")}</button>
+        <div className="head-actions">
+          <button type="button" className="ghost small" onClick={() => setRenaming(true)}>{t("flows.editor.rename")}</button>
+          <button type="button" className="ghost small" onClick={() => void write("flowsExport", account.id, id, null)
+            .then((path) => path && toast(t("flows.exported", { path })))
+            .catch((e: unknown) => toast(errorText(e), "error"))}>{t("flows.editor.exportDraft")}</button>
+        </div>
+      </div>
+      <h2 className="flow-title">
+        {flow.name} {summary && <FlowStatusPill flow={summary} />}
+      </h2>
+      <p className="notice" data-testid="canvas-soon"><strong>{t("flows.canvasSoon")}</strong> {t("flows.editor.canvasSoonBody")}</p>
+
+      {stale && (
+        <div className="notice danger" role="alert" data-testid="flow-stale">
+          <p>{stale}</p>
+          <button type="button" className="ghost small" onClick={() => void reload()}>{t("flows.editor.reload")}</button>
+        </div>
+      )}
+      {!stale && elsewhere && (
+        <div className="notice" role="alert" data-testid="flow-elsewhere">
+          <p>{t("flows.editor.elsewhere")}</p>
+          <button type="button" className="ghost small" onClick={() => void reload()}>{t("flows.editor.reload")}</button>
+        </div>
+      )}
+
+      <section className="panel" aria-label={t("flows.editor.document")}>
+        <div className="panel-head">
+          <h3>{t("flows.editor.document")}</h3>
+          <span className="muted small" data-testid="flow-revision">
+            {dirty ? t("flows.editor.unsaved") : t("flows.editor.savedRevision", { n: base.revision })}
+          </span>
+        </div>
+        <p className="field-hint">{t("flows.editor.documentHint")}</p>
+        <textarea className="mono json-editor" aria-label={t("flows.editor.documentLabel")} spellCheck={false} rows={22}
+          value={text} onChange={(e) => setText(e.target.value)} />
+        {!read.ok && <p className="field-error" role="alert" data-testid="doc-error">{problemText(t, read.problem)}</p>}
+        {saveError && <p className="form-error" role="alert">{saveError}</p>}
+        <div className="actions">
+          <button type="button" className="ghost" disabled={!dirty || busy} onClick={() => setText(base.text)}>{t("flows.editor.discard")}</button>
+          <button type="button" className="primary" disabled={!dirty || !read.ok || busy} onClick={() => void onSave()}>{t("flows.editor.save")}</button>
+        </div>
+      </section>
+
+      <section className="panel" aria-label={t("flows.editor.problems")}>
+        <div className="panel-head">
+          <h3>{t("flows.editor.problems")}</h3>
+          <button type="button" className="primary" disabled={busy || !read.ok} onClick={() => void onPublish()}>
+            {dirty ? t("flows.editor.saveAndPublish") : t("flows.editor.publish")}
+          </button>
+        </div>
+        {publishRefusal && (
+          <div className="conflicts" role="alert" data-testid="publish-refused">
+            <strong>{t("flows.editor.publishRefused")}</strong>
+            {errors.length === 0 && <p>{publishRefusal}</p>}
+          </div>
+        )}
+        {dirty && <p className="muted small">{t("flows.editor.problemsOfSaved")}</p>}
+        {findings !== null && findings.length === 0 && <p className="field-ok" data-testid="no-problems">{t("flows.editor.noProblems")}</p>}
+        {byNode.length > 0 && (
+          <ul className="plain findings" data-testid="findings">
+            {byNode.map(([node, list]) => (
+              <li key={node ?? ""} data-testid="finding-node">
+                <strong>{node === null ? t("flows.editor.wholeFlow") : t("flows.editor.block", { id: node })}</strong>
+                <ul>
+                  {list.map((f, i) => (
+                    <li key={i} className={f.severity === "error" ? "finding error" : "finding warning"} data-testid="finding">
+                      <span className="pill">{t(f.severity === "error" ? "flows.editor.error" : "flows.editor.warning")}</span> {f.message}
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="panel" aria-label={t("flows.editor.triggers")}>
+        <div className="panel-head">
+          <h3>{t("flows.editor.triggers")}</h3>
+          <button type="button" className="ghost small" onClick={() => setEditingTriggers(true)}>{t("flows.editor.editTriggers")}</button>
+        </div>
+        <p className="field-hint">{t("flows.editor.triggersHint")}</p>
+        {flow.triggers.length === 0
+          ? <p className="muted small">{t("flows.noTriggers")}</p>
+          : <ul className="plain" data-testid="editor-triggers">{flow.triggers.map((tr, i) => <li key={i}>{triggerSummary(t, tr, numberNames, tagNames)}</li>)}</ul>}
+      </section>
+
+      <section className="panel" aria-label={t("flows.editor.versions")}>
+        <h3>{t("flows.editor.versions")}</h3>
+        {versions.length === 0 && <p className="muted small">{t("flows.editor.noVersions")}</p>}
+        <ul className="account-list">
+          {versions.map((v) => (
+            <li key={v.id} data-testid="flow-version">
+              <div>
+                <strong>{t("flows.editor.version", { n: v.number })}</strong>
+                <span className="muted">
+                  {t("flows.editor.publishedAt", { date: formatDate(v.published_at, lang) })}
+                  {v.current && ` · ${t("flows.editor.current")}`}
+                </span>
+              </div>
+              <div className="row-actions">
+                <button type="button" className="ghost small" onClick={() => void write("flowsExport", account.id, id, v.number)
+                  .then((path) => path && toast(t("flows.exported", { path })))
+                  .catch((e: unknown) => toast(errorText(e), "error"))}>{t("flows.export")}</button>
+                <button type="button" className="ghost small" aria-label={t("flows.editor.restoreNamed", { n: v.number })} onClick={() => setRestoring(v)}>
+                  {t("flows.editor.restore")}
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      {leaving && (
+        <ConfirmDialog title={t("flows.editor.leaveTitle")} confirmLabel={t("flows.editor.leave")} danger
+          onClose={() => setLeaving(false)} onConfirm={async () => onBack()}>
+          <p>{t("flows.editor.leaveConfirm")}</p>
+        </ConfirmDialog>
+      )}
+      {renaming && <RenameDialog flow={flow} onClose={() => setRenaming(false)} />}
+      {editingTriggers && <FlowTriggersDialog flow={flow} onClose={() => setEditingTriggers(false)} />}
+      {restoring && (
+        <ConfirmDialog
+          title={t("flows.editor.restoreTitle", { n: restoring.number })}
+          confirmLabel={t("flows.editor.restore")}
+          onClose={() => setRestoring(null)}
+          onConfirm={async () => {
+            saving.current = true;
+            try {
+              const restored = await write("flowsRestore", account.id, id, restoring.id, base.revision);
+              adopt(restored);
+              setRestoring(null);
+              toast(t("flows.editor.restoredToast", { n: restoring.number }));
+            } catch (e) {
+              const err = toAppError(e);
+              if (err.code !== "flow_stale") throw err;
+              setRestoring(null);
+              setStale(err.message);
+            } finally {
+              saving.current = false;
+            }
+          }}
+        >
+          <p>{t("flows.editor.restoreConfirm", { n: restoring.number })}</p>
+          {dirty && <p className="notice small">{t("flows.editor.restoreLoses")}</p>}
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
+
+/** Findings by block, the flow's own first, in the order Rust listed them. */
+function groupByNode(findings: FlowFinding[]): [string | null, FlowFinding[]][] {
+  const groups = new Map<string | null, FlowFinding[]>();
+  for (const f of [...findings].sort((a, b) => Number(a.node !== null) - Number(b.node !== null))) {
+    groups.set(f.node, [...(groups.get(f.node) ?? []), f]);
+  }
+  return [...groups.entries()];
+}
+
+function RenameDialog({ flow, onClose }: { flow: Flow; onClose: () => void }) {
+  const { t } = useI18n();
+  const { account, toast } = useApp();
+  const write = useWrite();
+  const [name, setName] = useState(flow.name);
+  const { submit, error, busy } = useSubmit(async () => {
+    const renamed = await write("flowsRename", account.id, flow.id, name);
+    toast(t("flows.editor.renamedToast", { name: renamed.name }));
+    onClose();
+  });
+  return (
+    <Modal title={t("flows.editor.renameTitle")} onClose={onClose}>
+      <form className="form" onSubmit={submit} noValidate>
+        <Field id="flow-rename" label={t("flows.name")} error={error?.message ?? null}>
+          {(fid, desc) => <input id={fid} aria-describedby={desc} autoFocus maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <div className="actions">
+          <button type="button" className="ghost" onClick={onClose}>{t("common.cancel")}</button>
+          <button type="submit" className="primary" disabled={busy}>{t("common.save")}</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,220 @@
+import { useMemo, useRef, useState, type ChangeEvent } from "react";
+import { useApp } from "../../context";
+import { useI18n } from "../../i18n";
+import type { FlowSummary } from "../../ipc/call";
+import { errorText } from "../../ipc/errorText";
+import { useCommand, useWrite } from "../../data/commands";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { EmptyState } from "../../components/EmptyState";
+import { Field } from "../../components/Field";
+import { Modal } from "../../components/Modal";
+import { useSubmit } from "../../components/useSubmit";
+import { alreadyGone, useUndoableDelete } from "../../components/useUndoableDelete";
+import { formatDate } from "../../format";
+import { FlowEditor } from "./FlowEditor";
+import { STARTERS, type Starter } from "./starters";
+import { FlowStatusPill } from "./FlowStatusPill";
+import { triggerSummary } from "./summary";
+
+/**
+ * Fluxos without the canvas (issue 16 draws them): the list, a new flow from
+ * a starter, import and export of the document, on/off, delete; a flow opens
+ * into its editor (document, publish, versions, triggers).
+ */
+export function FlowsTab() {
+  const { t, lang } = useI18n();
+  const { account, toast } = useApp();
+  const write = useWrite();
+  const flows = useCommand("flowsList", [account.id]).data ?? null;
+  const numbers = useCommand("numbersList", [account.id]).data ?? [];
+  const tags = useCommand("tagsList", [account.id]).data ?? [];
+  const [open, setOpen] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState<{ name: string; text: string } | null>(null);
+  const [deleting, setDeleting] = useState<FlowSummary | null>(null);
+  const [switching, setSwitching] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const held = useUndoableDelete((e) => toast(errorText(e), "error"));
+  const numberNames = useMemo(() => new Map(numbers.map((n) => [n.number.id, n.number.name])), [numbers]);
+  const tagNames = useMemo(() => new Map(tags.map((x) => [x.id, x.name])), [tags]);
+
+  async function pickImport(e: ChangeEvent<HTMLInputElement>) {
+    const file = e.target.files?.[0];
+    e.target.value = "";
+    if (!file) return;
+    try {
+      setImporting({ name: file.name.replace(/\.json$/i, ""), text: await file.text() });
+    } catch {
+      toast(t("flows.import.unreadable"), "error");
+    }
+  }
+
+  async function setEnabled(f: FlowSummary, enabled: boolean) {
+    setSwitching(f.id);
+    try {
+      await write("flowsSetEnabled", account.id, f.id, enabled);
+    } catch (e) {
+      toast(errorText(e), "error");
+    } finally {
+      setSwitching(null);
+    }
+  }
+
+  async function exportFlow(f: FlowSummary) {
+    try {
+      const path = await write("flowsExport", account.id, f.id, null);
+      if (path) toast(t("flows.exported", { path }));
+    } catch (e) {
+      toast(errorText(e), "error");
+    }
+  }
+
+  if (open) return <FlowEditor id={open} onBack={() => setOpen(null)} />;
+
+  const shown = (flows ?? []).filter((f) => !held.hidden.has(f.id));
+  return (
+    <div className="automation-tab">
+      <p className="notice" data-testid="canvas-soon"><strong>{t("flows.canvasSoon")}</strong> {t("flows.canvasSoonBody")}</p>
+      <div className="tab-head">
+        <p className="muted">{t("flows.intro")}</p>
+        <div className="head-actions">
+          <button type="button" className="ghost" onClick={() => fileInput.current?.click()}>{t("flows.import")}</button>
+          <input ref={fileInput} type="file" accept=".json,application/json" hidden data-testid="flow-import-file" onChange={(e) => void pickImport(e)} />
+          <button type="button" className="primary" onClick={() => setCreating(true)}>+ {t("flows.new")}</button>
+        </div>
+      </div>
+      {flows !== null && shown.length === 0 && <EmptyState title={t("flows.empty")} body={t("flows.emptyBody")} />}
+      {shown.length > 0 && (
+        <ul className="campaign-list" aria-label={t("flows.title")}>
+          {shown.map((f) => (
+            <li key={f.id} className="flow-row" data-testid="flow-row">
+              <div className="campaign-main">
+                <button type="button" className="link" aria-label={t("flows.open", { name: f.name })} onClick={() => setOpen(f.id)}>
+                  <strong>{f.name}</strong>
+                </button>
+                <FlowStatusPill flow={f} />
+              </div>
+              <div className="small">
+                {f.triggers.length === 0
+                  ? <span className="muted">{t("flows.noTriggers")}</span>
+                  : <ul className="plain" data-testid="flow-triggers">{f.triggers.map((tr, i) => <li key={i}>{triggerSummary(t, tr, numberNames, tagNames)}</li>)}</ul>}
+              </div>
+              <div className="small muted">
+                {f.published ? t("flows.lastPublished", { date: formatDate(f.published.published_at, lang) }) : t("flows.neverPublished")}
+                {f.active_sessions > 0 && <><br />{t("flows.activeSessions", { n: f.active_sessions })}</>}
+              </div>
+              <div className="row-actions">
+                <label className="switch">
+                  <input type="checkbox" role="switch" aria-label={t("flows.toggle", { name: f.name })} checked={f.enabled}
+                    disabled={switching === f.id} onChange={(e) => void setEnabled(f, e.target.checked)} />
+                  <span>{f.enabled ? t("flows.on") : t("flows.off")}</span>
+                </label>
+                <button type="button" className="ghost small" aria-label={t("flows.exportNamed", { name: f.name })} onClick={() => void exportFlow(f)}>{t("flows.export")}</button>
+                <button type="button" className="ghost small danger" aria-label={t("flows.deleteNamed", { name: f.name })} onClick={() => setDeleting(f)}>{t("common.delete")}</button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {creating && (
+        <NewFlowDialog onClose={() => setCreating(false)} onCreated={(id, name) => {
+          setCreating(false);
+          toast(t("flows.created", { name }));
+          setOpen(id);
+        }} />
+      )}
+      {importing && (
+        <ImportDialog file={importing} onClose={() => setImporting(null)} onImported={(id, name) => {
+          setImporting(null);
+          toast(t("flows.imported", { name }));
+          setOpen(id);
+        }} />
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={t("flows.deleteTitle")}
+          confirmLabel={t("common.delete")}
+          danger
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            const f = deleting;
+            setDeleting(null);
+            // Hidden at once, sent to Rust when the Desfazer window ends; a refusal (a keyword starts it) brings it back with the reason.
+            held.remove(f.id, t("flows.deletedUndo", { name: f.name }), async () => {
+              await write("flowsDelete", account.id, f.id).catch(alreadyGone("flow_unknown"));
+            });
+          }}
+        >
+          <p>{t("flows.deleteConfirm", { name: deleting.name })}</p>
+          {deleting.active_sessions > 0 && <p className="notice small">{t("flows.deleteActive", { n: deleting.active_sessions })}</p>}
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
+
+/** A new flow: its name and what it starts from. */
+function NewFlowDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (id: string, name: string) => void }) {
+  const { t } = useI18n();
+  const { account } = useApp();
+  const write = useWrite();
+  const [name, setName] = useState("");
+  const [starter, setStarter] = useState<Starter["id"]>("menu");
+  const { submit, error, busy } = useSubmit(async () => {
+    const doc = STARTERS.find((s) => s.id === starter)?.document ?? null;
+    const created = await write("flowsCreate", account.id, name, doc);
+    onCreated(created.id, created.name);
+  });
+  const nameError = error && ["name_empty", "name_too_long", "flow_duplicate"].includes(error.code) ? error.message : null;
+  return (
+    <Modal title={t("flows.new")} onClose={onClose}>
+      <form className="form" onSubmit={submit} noValidate>
+        <Field id="flow-name" label={t("flows.name")} error={nameError}>
+          {(id, desc) => <input id={id} aria-describedby={desc} autoFocus maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <fieldset className="editor-section">
+          <legend>{t("flows.startFrom")}</legend>
+          {STARTERS.map((s) => (
+            <label key={s.id} className="check starter">
+              <input type="radio" name="flow-starter" checked={starter === s.id} onChange={() => setStarter(s.id)} />
+              <span><strong>{t(s.label)}</strong><br /><span className="muted small">{t(s.hint)}</span></span>
+            </label>
+          ))}
+        </fieldset>
+        {error && !nameError && <p className="form-error" role="alert">{error.message}</p>}
+        <div className="actions">
+          <button type="button" className="ghost" onClick={onClose}>{t("common.cancel")}</button>
+          <button type="submit" className="primary" disabled={busy}>{t("common.create")}</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+/** A picked `.json` file becomes a flow under the name chosen; a file Rust cannot read is refused naming its first wrong place. */
+function ImportDialog({ file, onClose, onImported }: { file: { name: string; text: string }; onClose: () => void; onImported: (id: string, name: string) => void }) {
+  const { t } = useI18n();
+  const { account } = useApp();
+  const write = useWrite();
+  const [name, setName] = useState(file.name);
+  const { submit, error, busy } = useSubmit(async () => {
+    const created = await write("flowsImport", account.id, name, file.text);
+    onImported(created.id, created.name);
+  });
+  const nameError = error && ["name_empty", "name_too_long", "flow_duplicate"].includes(error.code) ? error.message : null;
+  return (
+    <Modal title={t("flows.importTitle")} onClose={onClose}>
+      <form className="form" onSubmit={submit} noValidate>
+        <p className="muted">{t("flows.importHint")}</p>
+        <Field id="import-name" label={t("flows.name")} error={nameError}>
+          {(id, desc) => <input id={id} aria-describedby={desc} autoFocus maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        {error && !nameError && <p className="form-error" role="alert" data-testid="import-error">{error.message}</p>}
+        <div className="actions">
+          <button type="button" className="ghost" onClick={onClose}>{t("common.cancel")}</button>
+          <button type="submit" className="primary" disabled={busy}>{t("flows.importButton")}</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

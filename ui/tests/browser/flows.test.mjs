@@ -1,0 +1,357 @@
+// Automação → Fluxos and Configurações do bot in real Chromium against the
+// fake backend: a flow made from a starter, its JSON draft edited with a
+// syntax error (line and column, saving held back) and with a problem Rust
+// finds (listed per block, publishing refused), fixed and published as v1,
+// restored from a version; a draft saved elsewhere (changed-elsewhere notice,
+// a stale save refused, Recarregar); an import refused at its first wrong
+// place; triggers; on/off, delete behind a confirmation; and the bot's
+// settings saved, an unknown time zone refused under its field.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openApp, startServer } from "./harness.mjs";
+
+let browser, server;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const BASE = {
+  accounts: [{ name: "Padaria Pão Quente" }],
+  numbers: [{ name: "Balcão" }, { name: "Delivery" }],
+  tags: [{ name: "VIP" }, { name: "Lead", color: "#1d4ed8" }],
+};
+
+const callsOf = async (app, cmd) => (await app.calls()).filter((c) => c.cmd === cmd);
+const rowOf = (page, name) => page.getByTestId("flow-row").filter({ has: page.getByRole("button", { name: `Abrir o fluxo ${name}` }) });
+
+async function openFlows(page) {
+  await page.getByRole("button", { name: "Automação" }).click();
+  await page.getByRole("tab", { name: "Fluxos" }).click();
+  await page.getByTestId("canvas-soon").getByText("O editor visual chega em breve.").waitFor();
+}
+
+/** Replaces the editor's text by what `edit` makes of it. */
+async function editDocument(page, edit) {
+  const area = page.getByLabel("Documento do fluxo (JSON)");
+  await area.fill(edit(await area.inputValue()));
+}
+
+test("a flow from a starter: a syntax error held back with its line, a dangling link refused at publish, fixed, published as v1, restored", async () => {
+  const app = await openApp(browser, server.url, BASE);
+  const { page } = app;
+  await openFlows(page);
+  await page.getByText("Nenhum fluxo ainda").waitFor();
+  await page.getByRole("button", { name: "+ Novo fluxo" }).click();
+  const dialog = page.getByRole("dialog", { name: "Novo fluxo" });
+  await dialog.getByLabel("Nome do fluxo").fill("Atendimento");
+  await dialog.getByRole("radio", { name: /Menu de atendimento/ }).check();
+  await dialog.getByRole("button", { name: "Criar" }).click();
+  await page.getByText("Fluxo “Atendimento” criado.").waitFor();
+  // The editor opens on the new flow, its draft the starter.
+  const area = page.getByLabel("Documento do fluxo (JSON)");
+  await page.getByTestId("flow-status").getByText("Rascunho").waitFor();
+  assert.match(await area.inputValue(), /"question": "Como podemos ajudar\?"/);
+  const [created] = await callsOf(app, "flows_create");
+  assert.equal(created.args.document.start, "boas_vindas");
+  await page.getByTestId("no-problems").waitFor();
+
+  // A comma taken out: shown with its line and column as it is typed; nothing can be saved.
+  const before = await area.inputValue();
+  const cut = before.replace('"start": "boas_vindas",', '"start": "boas_vindas"');
+  const line = cut.split("\n").findIndex((l) => l.includes('"nodes"')) + 1;
+  await area.fill(cut);
+  await page.getByTestId("doc-error").getByText(`O texto não é um JSON válido na linha ${line}, coluna 3:`, { exact: false }).waitFor();
+  assert.ok(await page.getByRole("button", { name: "Salvar rascunho" }).isDisabled());
+  assert.ok(await page.getByRole("button", { name: /publicar/i }).isDisabled());
+
+  // Valid JSON, but the "Falar com uma pessoa" option now leads to a block that does not exist.
+  await area.fill(before.replace('"to": "pessoa"\n    },\n    {\n      "id": "e4"', '"to": "ninguem"\n    },\n    {\n      "id": "e4"'));
+  await page.getByTestId("doc-error").waitFor({ state: "detached" });
+  await page.getByTestId("flow-revision").getByText("Alterações não salvas").waitFor();
+  await page.getByRole("button", { name: "Salvar rascunho" }).click();
+  await page.getByText("Rascunho salvo.").waitFor();
+  await page.getByTestId("flow-revision").getByText("Salvo (revisão 2)").waitFor();
+  const findings = page.getByTestId("finding-node");
+  await findings.filter({ hasText: "Bloco menu" }).getByText("A ligação e3 aponta para um bloco que não existe.").waitFor();
+  await findings.filter({ hasText: "Bloco menu" }).getByText("A saída \"option:pessoa\" não leva a nenhum bloco.").waitFor();
+
+  await page.getByRole("button", { name: "Publicar" }).click();
+  await page.getByTestId("publish-refused").getByText("O fluxo não foi publicado", { exact: false }).waitFor();
+  assert.equal((await callsOf(app, "flows_publish")).length, 1);
+  assert.equal(await page.evaluate(() => window.__MOCK__.state.flowVersions.length), 0);
+
+  // Fixed, saved and published in one go.
+  await editDocument(page, (text) => text.replace('"to": "ninguem"', '"to": "pessoa"'));
+  await page.getByRole("button", { name: "Salvar e publicar" }).click();
+  await page.getByText("Fluxo publicado: versão 1.").waitFor();
+  await page.getByTestId("flow-status").getByText("Publicado v1").waitFor();
+  const version = page.getByTestId("flow-version");
+  await version.filter({ hasText: "Versão 1" }).getByText("em uso", { exact: false }).waitFor();
+  await page.getByTestId("no-problems").waitFor();
+  assert.deepEqual((await callsOf(app, "flows_publish")).map((c) => c.args.revision), [2, 3]);
+
+  // A change saved, then version 1 restored as the draft.
+  await editDocument(page, (text) => text.replace("Como podemos ajudar?", "Em que posso ajudar?"));
+  await page.getByRole("button", { name: "Salvar rascunho" }).click();
+  await page.getByTestId("flow-status").getByText("Publicado v1 · rascunho alterado").waitFor();
+  await version.getByRole("button", { name: "Restaurar a versão 1 como rascunho" }).click();
+  const restore = page.getByRole("dialog", { name: "Restaurar a versão 1" });
+  await restore.getByRole("button", { name: "Restaurar como rascunho" }).click();
+  await page.getByText("Versão 1 restaurada como rascunho.").waitFor();
+  assert.match(await area.inputValue(), /Como podemos ajudar\?/);
+  await page.getByTestId("flow-status").getByText(/^Publicado v1$/).waitFor();
+
+  // Leaving with unsaved text asks first; Cancelar stays.
+  await editDocument(page, (text) => text.replace("Horários", "Horário de funcionamento"));
+  await page.getByRole("button", { name: "← Fluxos" }).click();
+  const leave = page.getByRole("dialog", { name: "Sair sem salvar?" });
+  await leave.getByRole("button", { name: "Cancelar" }).click();
+  assert.match(await area.inputValue(), /Horário de funcionamento/);
+  await page.getByRole("button", { name: "← Fluxos" }).click();
+  await leave.getByRole("button", { name: "Descartar e sair" }).click();
+
+  // Back on the list: its status and when it was published; the unsaved text was not sent.
+  assert.equal(await page.evaluate(() => JSON.stringify(window.__MOCK__.state.flows[0].draft).includes("funcionamento")), false);
+  await rowOf(page, "Atendimento").getByText("Publicado v1").waitFor();
+  await rowOf(page, "Atendimento").getByText(/^Publicado em/).waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a draft saved on another desktop: the open editor says so, a stale save is refused, Recarregar shows theirs", async () => {
+  const app = await openApp(browser, server.url, { ...BASE, automation: { flows: [{ name: "Boas-vindas" }, { name: "Padrão" }] } });
+  const { page } = app;
+  await openFlows(page);
+  await page.getByRole("button", { name: "Abrir o fluxo Boas-vindas" }).click();
+  const area = page.getByLabel("Documento do fluxo (JSON)");
+  await page.getByTestId("flow-revision").getByText("Salvo (revisão 1)").waitFor();
+
+  // Renamed first; a name another flow has is refused under the name.
+  await page.getByRole("button", { name: "Renomear" }).click();
+  const rename = page.getByRole("dialog", { name: "Renomear fluxo" });
+  await rename.getByLabel("Nome do fluxo").fill("padrão");
+  await rename.getByRole("button", { name: "Salvar" }).click();
+  await rename.getByRole("alert").getByText("Já existe um fluxo chamado \"Padrão\" nesta conta. Escolha outro nome.").waitFor();
+  await rename.getByLabel("Nome do fluxo").fill("Boas-vindas da loja");
+  await rename.getByRole("button", { name: "Salvar" }).click();
+  await page.getByText("Fluxo renomeado para “Boas-vindas da loja”.").waitFor();
+  await page.getByRole("heading", { name: /Boas-vindas da loja/ }).waitFor();
+
+  // Nothing typed here yet: another desktop's save is simply taken.
+  await page.evaluate(() => {
+    const { state, changed } = window.__MOCK__;
+    const flow = state.flows[0];
+    flow.draft.nodes[0].content.text = "Bom dia! Já respondemos.";
+    flow.revision = 2;
+    changed(flow.account_id, "flows");
+  });
+  await page.getByTestId("flow-revision").getByText("Salvo (revisão 2)").waitFor();
+  assert.match(await area.inputValue(), /Bom dia! Já respondemos\./);
+
+  // Now with changes here: the editor keeps them and says the flow moved.
+  await editDocument(page, (text) => text.replace("Bom dia! Já respondemos.", "Minha versão"));
+  await page.evaluate(() => {
+    const { state, changed } = window.__MOCK__;
+    const flow = state.flows[0];
+    flow.draft.nodes[0].content.text = "Versão do outro computador";
+    flow.revision = 3;
+    changed(flow.account_id, "flows");
+  });
+  await page.getByTestId("flow-elsewhere").waitFor();
+  assert.match(await area.inputValue(), /Minha versão/);
+  await page.getByRole("button", { name: "Salvar rascunho" }).click();
+  await page.getByTestId("flow-stale").getByText("Este fluxo foi alterado em outro lugar desde que você o abriu.", { exact: false }).waitFor();
+  assert.equal((await callsOf(app, "flows_save_draft")).at(-1).args.revision, 2);
+  assert.equal(await page.evaluate(() => window.__MOCK__.state.flows[0].draft.nodes[0].content.text), "Versão do outro computador");
+
+  await page.getByTestId("flow-stale").getByRole("button", { name: "Recarregar" }).click();
+  await page.getByTestId("flow-stale").waitFor({ state: "detached" });
+  assert.match(await area.inputValue(), /Versão do outro computador/);
+  await page.getByTestId("flow-revision").getByText("Salvo (revisão 3)").waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("importing a file that is not a flow names its first wrong place; a good file becomes a draft", async () => {
+  const app = await openApp(browser, server.url, BASE);
+  const { page } = app;
+  await openFlows(page);
+  const good = {
+    schema: 1, start: "oi",
+    nodes: [
+      { id: "oi", position: { x: 0, y: 0 }, type: "send", content: { kind: "text", text: "Oi!" }, typing_ms: 800 },
+      { id: "menu", position: { x: 200, y: 0 }, type: "menu", question: "Pedidos ou horários?", options: [{ id: "a", label: "Pedidos", synonyms: [] }], retry: "De novo?", tries: 2 },
+    ],
+    edges: [{ id: "e1", from: "oi", handle: "next", to: "menu" }],
+  };
+  const bad = structuredClone(good);
+  bad.nodes[1].tries = "duas";
+  const input = page.getByTestId("flow-import-file");
+  await input.setInputFiles({ name: "pedidos.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(bad, null, 2)) });
+  const dialog = page.getByRole("dialog", { name: "Importar fluxo" });
+  assert.equal(await dialog.getByLabel("Nome do fluxo").inputValue(), "pedidos");
+  await dialog.getByRole("button", { name: "Importar" }).click();
+  await dialog.getByTestId("import-error").getByText("O arquivo não é um fluxo válido: erro no bloco 2 (menu)", { exact: false }).waitFor();
+  assert.equal(await page.evaluate(() => window.__MOCK__.state.flows.length), 0);
+  await dialog.getByRole("button", { name: "Cancelar" }).click();
+
+  // Cut short: not JSON, refused with where the text breaks.
+  await input.setInputFiles({ name: "cortado.json", mimeType: "application/json", buffer: Buffer.from('{"schema": 1,\n "start": ') });
+  await dialog.getByRole("button", { name: "Importar" }).click();
+  await dialog.getByTestId("import-error").getByText("O arquivo não é um fluxo válido: erro na linha 2", { exact: false }).waitFor();
+  await dialog.getByRole("button", { name: "Cancelar" }).click();
+
+  await input.setInputFiles({ name: "pedidos.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(good)) });
+  await dialog.getByRole("button", { name: "Importar" }).click();
+  await page.getByText("Fluxo “pedidos” importado.").waitFor();
+  await page.getByLabel("Documento do fluxo (JSON)").waitFor();
+  // The menu's "other" branch leads nowhere: Rust lists it on the imported draft.
+  await page.getByTestId("finding-node").filter({ hasText: "Bloco menu" }).getByText("A saída \"other\" não leva a nenhum bloco.").waitFor();
+  const [imported] = (await callsOf(app, "flows_import")).slice(-1);
+  assert.equal(imported.args.json, JSON.stringify(good));
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("triggers: hours out of range refused under them; a first message, a no-match and a tag set and listed", async () => {
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    automation: { flows: [{ name: "Boas-vindas", published: true }, { name: "Padrão", published: true, triggers: [{ on: "no_match", hours: 24, numbers: [] }] }] },
+  });
+  const { page } = app;
+  await openFlows(page);
+  await rowOf(page, "Padrão").getByText("Mensagem sem outra resposta, no máximo a cada 24 h (Todos os números)").waitFor();
+  await page.getByRole("button", { name: "Abrir o fluxo Boas-vindas" }).click();
+  await page.getByRole("button", { name: "Editar gatilhos" }).click();
+  const dialog = page.getByRole("dialog", { name: "Gatilhos de Boas-vindas" });
+  await dialog.getByRole("checkbox", { name: "Primeira mensagem de um contato" }).check();
+  await dialog.getByRole("group", { name: "Primeira mensagem de um contato" }).getByRole("radio", { name: "Só os números escolhidos" }).check();
+  // Choosing numbers starts from the first; Delivery instead.
+  const first = dialog.getByRole("group", { name: "Primeira mensagem de um contato" });
+  assert.ok(await first.getByRole("checkbox", { name: "Balcão" }).isChecked());
+  await first.getByRole("checkbox", { name: "Delivery" }).check();
+  await first.getByRole("checkbox", { name: "Balcão" }).uncheck();
+  await dialog.getByRole("checkbox", { name: "Mensagem sem outra resposta" }).check();
+  await dialog.getByLabel("No máximo uma vez por contato a cada (horas)").fill("0");
+  await dialog.getByRole("button", { name: "VIP" }).click();
+  await dialog.getByRole("button", { name: "Salvar" }).click();
+  await dialog.getByRole("group", { name: "Mensagem sem outra resposta" }).getByRole("alert")
+    .getByText("O intervalo da resposta padrão deve ficar entre 1 hora e 720 horas (30 dias).").waitFor();
+
+  // A valid interval: now the other flow already answers "no match" on every number.
+  await dialog.getByLabel("No máximo uma vez por contato a cada (horas)").fill("12");
+  await dialog.getByRole("button", { name: "Salvar" }).click();
+  await dialog.getByText("O fluxo \"Padrão\" já é a resposta padrão (sem correspondência)", { exact: false }).waitFor();
+  await dialog.getByRole("checkbox", { name: "Mensagem sem outra resposta" }).uncheck();
+  await dialog.getByRole("button", { name: "Salvar" }).click();
+  await page.getByText("Gatilhos salvos.").waitFor();
+  const listed = page.getByTestId("editor-triggers");
+  assert.deepEqual(await listed.getByRole("listitem").allTextContents(), [
+    "Primeira mensagem de um contato (Delivery)",
+    "Etiqueta “VIP” adicionada a um contato",
+  ]);
+  const delivery = await page.evaluate(() => window.__MOCK__.state.numbers[1].number.id);
+  const vip = await page.evaluate(() => window.__MOCK__.state.tags[0].id);
+  assert.deepEqual((await callsOf(app, "flows_set_triggers")).at(-1).args.triggers, [{ on: "first_message", numbers: [delivery] }, { on: "tag_added", tag: vip }]);
+  await page.getByRole("button", { name: "← Fluxos" }).click();
+  await rowOf(page, "Boas-vindas").getByText("Etiqueta “VIP” adicionada a um contato").waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a flow turned off and on, exported, and deleted behind a confirmation; one a keyword starts is kept, with the reason", async () => {
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    automation: {
+      flows: [{ name: "Boas-vindas", published: true }, { name: "Orçamento", published: true, activeSessions: 2 }],
+      keywords: [{ name: "Orçar", words: ["orçamento"], actions: {} }],
+    },
+  });
+  const { page } = app;
+  // The keyword starts "Orçamento" (seeded by id once the flows exist).
+  await page.evaluate(() => {
+    const { state } = window.__MOCK__;
+    state.keywords[0].actions.start_flow = state.flows.find((f) => f.name === "Orçamento").id;
+  });
+  await openFlows(page);
+  const welcome = rowOf(page, "Boas-vindas");
+  await welcome.getByRole("switch", { name: "Fluxo Boas-vindas ligado" }).uncheck();
+  await welcome.getByTestId("flow-status").getByText("Desligado").waitFor();
+  await welcome.getByRole("switch").check();
+  await welcome.getByTestId("flow-status").getByText("Publicado v1").waitFor();
+
+  await welcome.getByRole("button", { name: "Exportar Boas-vindas" }).click();
+  await page.getByText("Fluxo exportado para /home/ana/Documentos/fluxo.json.").waitFor();
+
+  const budget = rowOf(page, "Orçamento");
+  await budget.getByText("2 conversa(s) neste fluxo agora").waitFor();
+  await budget.getByRole("button", { name: "Excluir Orçamento" }).click();
+  const dialog = page.getByRole("dialog", { name: "Excluir fluxo" });
+  await dialog.getByText("2 conversa(s) estão neste fluxo agora", { exact: false }).waitFor();
+  await dialog.getByRole("button", { name: "Excluir" }).click();
+  await budget.waitFor({ state: "detached" });
+  // Sent when the Desfazer window ends (or at once on leaving): Rust refuses, the row comes back with why.
+  await page.getByRole("tab", { name: "Palavras-chave" }).click();
+  await page.getByText("A palavra-chave \"Orçar\" inicia este fluxo.", { exact: false }).waitFor();
+  await page.getByRole("tab", { name: "Fluxos" }).click();
+  await rowOf(page, "Orçamento").waitFor();
+
+  await welcome.getByRole("button", { name: "Excluir Boas-vindas" }).click();
+  await dialog.getByRole("button", { name: "Excluir" }).click();
+  await welcome.waitFor({ state: "detached" });
+  await page.getByTestId("undo-toast").getByRole("button", { name: "Desfazer" }).click();
+  await welcome.waitFor();
+  assert.equal((await callsOf(app, "flows_delete")).length, 1, "only the refused one reached Rust");
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("the bot's settings: an unknown time zone refused under its field, then saved with a new hand-off word", async () => {
+  const app = await openApp(browser, server.url, BASE);
+  const { page } = app;
+  await page.getByRole("button", { name: "Automação" }).click();
+  await page.getByRole("tab", { name: "Configurações do bot" }).click();
+  const zone = page.getByLabel("Fuso horário");
+  assert.equal(await zone.inputValue(), "America/Sao_Paulo");
+  // Brazil's zones are offered first.
+  const offered = await page.locator("#automation-tz-list option").evaluateAll((os) => os.slice(0, 2).map((o) => o.value));
+  assert.deepEqual(offered, ["America/Sao_Paulo", "America/Bahia"]);
+
+  await zone.fill("America/Sao Paulo");
+  await page.getByRole("button", { name: "Salvar" }).click();
+  const note = page.locator("#automation-tz-note");
+  await note.getByText("\"America/Sao Paulo\" não é um fuso horário conhecido (exemplo: America/Sao_Paulo).").waitFor();
+  assert.equal(await note.getAttribute("role"), "alert");
+  assert.equal(await page.evaluate(() => Object.keys(window.__MOCK__.state.automationSettings).length), 0);
+
+  await zone.fill("America/Recife");
+  const words = page.getByRole("textbox", { name: "Palavras para chamar uma pessoa" });
+  await words.fill("humano");
+  await words.press("Enter");
+  await page.getByLabel("Permitir requisições HTTP para endereços da rede local").check();
+  await page.getByTestId("private-http-warning").waitFor();
+  await page.getByLabel("Endereço do serviço (URL base)").fill("http://localhost:11434/v1");
+  await page.getByRole("button", { name: "Salvar" }).click();
+  // An address without a model: under the model.
+  await page.locator("#automation-ai-model-note").getByText("Informe o modelo de IA", { exact: false }).waitFor();
+  await page.getByLabel("Modelo").fill("llama3.1");
+  assert.ok(await page.getByLabel("Chave de acesso (API key)").isDisabled());
+  await page.getByRole("button", { name: "Salvar" }).click();
+  await page.getByText("Configurações do bot salvas.").waitFor();
+  const saved = await page.evaluate(() => Object.values(window.__MOCK__.state.automationSettings)[0]);
+  assert.equal(saved.time_zone, "America/Recife");
+  assert.deepEqual(saved.handoff_words, ["atendente", "humano"]);
+  assert.equal(saved.allow_private_http, true);
+  assert.equal(saved.ai_model, "llama3.1");
+  assert.equal(await note.getAttribute("role"), null);
+
+  // Off: the screen says nothing answers, and the test box says why.
+  await page.getByLabel("Bot ligado nesta conta").uncheck();
+  await page.getByRole("button", { name: "Salvar" }).click();
+  await page.getByTestId("automation-off").waitFor();
+  await page.getByRole("tab", { name: "Palavras-chave" }).click();
+  await page.getByLabel("Mensagem de teste").fill("quero falar com um humano");
+  await page.getByText("A automação desta conta está desligada: hoje nada responderia.", { exact: false }).waitFor();
+  await page.getByTestId("verdict").getByText("Passa para uma pessoa: a mensagem tem a palavra “humano”.").waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
