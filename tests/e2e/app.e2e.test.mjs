@@ -240,6 +240,85 @@ test("a campaign for a tag: created in the editor, sent by the Sandbox number, r
   assert.equal(listed.report.pending + listed.report.queued, 0);
 });
 
+/** The fake WhatsApp's log of what this desktop's Sandbox number sent. */
+function fakeReceived() {
+  const [sandbox] = readdirSync(join(dataDir, "sandbox"));
+  const file = join(dataDir, "sandbox", sandbox, "sent.jsonl");
+  return { file, all: () => readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l)) };
+}
+
+/** One value read from the app's own store (read-only, beside the running app). */
+const storeValue = (sql) => execFileSync("sqlite3", ["-readonly", join(dataDir, "zapdesk.sqlite3"), sql], { encoding: "utf8" }).trim();
+
+test("automation: a flow and a keyword made in the app answer a Sandbox contact in order; once the operator takes over, the bot is quiet", async () => {
+  const tab = (name) => `//button[@role='tab'][normalize-space()='${name}']`;
+  await (await session.find("//nav//button[contains(., 'Automação')]")).click();
+
+  // A flow from the "Menu de atendimento" starter, published as it comes.
+  await (await session.find(tab("Fluxos"))).click();
+  await (await session.find(button("+ Novo fluxo"))).click();
+  const dialog = "//div[@role='dialog']";
+  await (await session.find(`${dialog}//input[@id='flow-name']`)).type("Atendimento");
+  await (await session.find(`${dialog}//label[contains(., 'Menu de atendimento')]//input[@type='radio']`)).click();
+  await (await session.find(dialog + button("Criar"))).click();
+  await session.find("//*[@data-testid='no-problems']");
+  await (await session.find(button("Publicar"))).click();
+  await session.find("//*[@data-testid='flow-status'][contains(., 'Publicado v1')]");
+
+  // A keyword: "oi" starts that flow.
+  await (await session.find(tab("Palavras-chave"))).click();
+  await (await session.find(button("+ Nova palavra-chave"))).click();
+  await (await session.find(`${dialog}//input[@id='keyword-name']`)).type("Saudação");
+  await (await session.find(`${dialog}//input[@id='keyword-words']`)).type("oi,");
+  await (await session.find(`${dialog}//label[contains(., 'Iniciar um fluxo')]/input`)).click();
+  await session.find(`${dialog}//select[@aria-label='Fluxo']/option[normalize-space()='Atendimento']`);
+  await (await session.find(dialog + button("Criar"))).click();
+  await session.find("//*[contains(., 'Palavra-chave “Saudação” criada.')]");
+
+  // Maria writes "oi" to the Sandbox number: the keyword starts the flow,
+  // the greeting and the menu reach WhatsApp, in that order.
+  const fake = fakeReceived();
+  const before = fake.all().length;
+  const fromBot = () => fake.all().slice(before).filter((m) => m.chat === "5511987654321@c.us").map((m) => m.text);
+  const card = "//article[@data-testid='number-card'][.//h2[normalize-space()='Balcão']]";
+  const say = async (text) => {
+    await (await session.find("//nav//button[contains(., 'Números')]")).click();
+    await (await session.find(`${card}//input[starts-with(@id,'sim-text-')]`)).replace(text);
+    await (await session.find(card + button("Receber"))).click();
+  };
+  await say("oi");
+  await untilFile(fake.file, "the greeting and the menu", () => fromBot().length >= 2);
+  const [greeting, menu] = fromBot();
+  assert.match(greeting, /^(Olá|Oi)! Aqui é o atendimento automático\.$/);
+  assert.equal(menu, "Como podemos ajudar?\n\n1 - Horários\n2 - Falar com uma pessoa");
+
+  // She answers the menu with "1": the hours, and the flow ends.
+  await say("1");
+  await untilFile(fake.file, "the hours", () => fromBot().length >= 3);
+  assert.match(fromBot()[2], /^Atendemos de segunda a sexta/);
+  assert.equal(fromBot().length, 3);
+
+  // The operator takes the conversation over in the inbox; Maria says "oi"
+  // again: the bot looks at it (the queue empties) and answers nothing.
+  await (await session.find("//nav//button[contains(., 'Conversas')]")).click();
+  await (await session.find("//button[@data-testid='chat'][contains(., 'Maria Souza')]")).click();
+  await (await session.find(button("Assumir conversa"))).click();
+  await session.find(button("Devolver ao robô"));
+  await say("oi");
+  await until("the bot to look at Maria's new message", () =>
+    storeValue("SELECT count(*) FROM automation_queue") === "0"
+    && Number(storeValue("SELECT count(*) FROM messages WHERE direction = 'inbound' AND body = 'oi'")) === 2);
+  assert.equal(storeValue("SELECT owner FROM conversations c JOIN contacts p ON p.id = c.contact_id WHERE p.phone = '+5511987654321'"), "human");
+  assert.equal(fromBot().length, 3, "no bot answer once a person owns the conversation");
+  // The operator answers instead: the next message WhatsApp gets is hers.
+  await (await session.find("//nav//button[contains(., 'Conversas')]")).click();
+  await (await session.find("//button[@data-testid='chat'][contains(., 'Maria Souza')]")).click();
+  await (await session.find("//div[contains(@class,'composer-row')]/textarea")).type("Oi Maria, aqui é a Ana. Em que posso ajudar?");
+  await (await session.find("//div[contains(@class,'composer-row')]" + button("Enviar"))).click();
+  await untilFile(fake.file, "the operator's answer", () => fromBot().length >= 4);
+  assert.deepEqual(fromBot().slice(3), ["Oi Maria, aqui é a Ana. Em que posso ajudar?"]);
+});
+
 // The agency's server: a scratch database on the machine's PostgreSQL, made
 // and dropped by this test (roles are per cluster: a group of its own too).
 const PG = process.env.ZAPDESK_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
