@@ -31,7 +31,7 @@ pub enum MatchKind {
 
 /// A message as words: folded, split on anything that is not a letter or a
 /// digit.
-fn words(text: &str) -> Vec<String> {
+pub(crate) fn words(text: &str) -> Vec<String> {
     fold(text)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

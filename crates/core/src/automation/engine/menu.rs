@@ -6,7 +6,7 @@
 //! `Orçamento`, `oi` never chooses inside `boicote`).
 
 use crate::automation::flow::MenuOption;
-use crate::automation::matching::{MatchKind, Matcher};
+use crate::automation::matching::words;
 
 /// The question followed by the numbered options, one per line.
 pub fn menu_text(question: &str, options: &[MenuOption]) -> String {
@@ -32,51 +32,43 @@ const NUMBER_LEADS: [&str; 10] = [
 /// alone (with a lead word); the whole reply is a label or synonym; a label
 /// or synonym appears in the reply as whole words, the longest such phrase
 /// winning — two options tied on it choose nothing (the contact is asked
-/// again rather than guessed for).
+/// again rather than guessed for). The reply is folded and split into words
+/// once, as the keyword matcher does (`matching::words`): a menu is answered
+/// on every turn, and this is most of a menu step's cost.
 pub fn choose_option(options: &[MenuOption], reply: &str) -> Option<usize> {
-    let numbered = options.iter().enumerate().position(|(i, _)| {
-        let n = (i + 1).to_string();
-        let forms: Vec<String> = std::iter::once(n.clone())
-            .chain(NUMBER_LEADS.iter().map(|lead| format!("{lead} {n}")))
-            .collect();
-        Matcher::new(MatchKind::Exact, &forms)
-            .ok()
-            .and_then(|m| m.find(reply))
-            .is_some()
-    });
-    if numbered.is_some() {
-        return numbered;
-    }
-    let words = |o: &MenuOption| -> Vec<String> {
-        std::iter::once(&o.label)
-            .chain(&o.synonyms)
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .cloned()
-            .collect()
+    let said = words(reply);
+    let number = match said.as_slice() {
+        [n] => Some(n),
+        [lead, n] if NUMBER_LEADS.contains(&lead.as_str()) => Some(n),
+        _ => None,
     };
-    let exact = options.iter().position(|o| {
-        Matcher::new(MatchKind::Exact, &words(o))
-            .ok()
-            .and_then(|m| m.find(reply))
-            .is_some()
-    });
-    if exact.is_some() {
-        return exact;
+    if let Some(n) = number.and_then(|n| n.parse::<usize>().ok())
+        && (1..=options.len()).contains(&n)
+    {
+        return Some(n - 1);
+    }
+    // Each option's label and synonyms as words, empty ones left out.
+    let phrases: Vec<Vec<Vec<String>>> = options
+        .iter()
+        .map(|o| {
+            std::iter::once(&o.label)
+                .chain(&o.synonyms)
+                .map(|w| words(w))
+                .filter(|w| !w.is_empty())
+                .collect()
+        })
+        .collect();
+    if let Some(exact) = phrases.iter().position(|p| p.iter().any(|w| *w == said)) {
+        return Some(exact);
     }
     // (phrase length in words, option) of the longest phrase per option.
     let mut best: Option<(usize, usize)> = None;
     let mut tied = false;
-    for (i, option) in options.iter().enumerate() {
-        let longest = words(option)
+    for (i, option) in phrases.iter().enumerate() {
+        let longest = option
             .iter()
-            .filter_map(|w| {
-                let matcher = Matcher::new(MatchKind::Contains, std::slice::from_ref(w)).ok()?;
-                matcher.find(reply)?;
-                match matcher {
-                    Matcher::Words { each, .. } => each.first().map(Vec::len),
-                    Matcher::Regex(_) => None,
-                }
-            })
+            .filter(|w| said.windows(w.len()).any(|window| window == w.as_slice()))
+            .map(Vec::len)
             .max();
         let Some(len) = longest else { continue };
         match best {
