@@ -58,7 +58,7 @@ pub fn choose_option(options: &[MenuOption], reply: &str) -> Option<usize> {
                 .collect()
         })
         .collect();
-    if let Some(exact) = phrases.iter().position(|p| p.iter().any(|w| *w == said)) {
+    if let Some(exact) = phrases.iter().position(|p| p.contains(&said)) {
         return Some(exact);
     }
     // (phrase length in words, option) of the longest phrase per option.
