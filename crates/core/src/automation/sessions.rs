@@ -14,8 +14,10 @@
 //! that fired), `ended` (the reason), `handoff`, `handed_back` (a hand start
 //! gave a person's conversation back to the bot), `skipped` (a tag, field,
 //! file or operator the bot could not use), `dropped` (a message not
-//! answered, and why), `call` (an outside call left or answered). Details are
-//! for people reading the panel; nothing parses them.
+//! answered, and why), `call` (an outside call left or answered),
+//! `set_aside` (a message or a session the bot failed on again and again,
+//! and the error). Details are for people reading the panel; nothing parses
+//! them.
 
 use std::collections::BTreeMap;
 
