@@ -7,6 +7,7 @@
 
 mod campaign_kill;
 mod cli;
+mod flow_kill;
 mod flows;
 mod remote;
 mod serve;
