@@ -9,5 +9,6 @@ mod campaign_kill;
 mod cli;
 mod flow_kill;
 mod flows;
+mod flows_simulate;
 mod remote;
 mod serve;
