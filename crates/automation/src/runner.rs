@@ -47,9 +47,10 @@ pub type Report = Arc<dyn Fn(Change) + Send + Sync>;
 
 /// Items taken per look; a full batch means "look again at once".
 const BATCH: usize = 64;
-/// Failures of one queue row in a row before it is set aside: a row the
-/// core cannot handle (a flow it cannot read) must not stop every other
-/// contact's answers. A busy database fails a few times and then succeeds.
+/// Failures of one queue row, or of one session's step, in a row before it
+/// is set aside: a row or a session the core cannot handle (a flow or a
+/// state it cannot read) must not stop every other contact's answers,
+/// timers and calls. A busy database fails a few times and then succeeds.
 const TRIES: u32 = 5;
 
 /// How often the runner looks without being woken. The app uses the
