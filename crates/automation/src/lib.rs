@@ -43,5 +43,5 @@ pub use ai::{
 pub use caller::Caller;
 pub use client::{BODY_CAP, MAX_REDIRECTS};
 pub use http::{HTTP_TIMEOUT_DEFAULT, HTTP_TIMEOUT_MAX};
-pub use runner::{FlowRunner, FlowWaker, Numbers, Report};
+pub use runner::{FlowRunner, FlowWaker, Numbers, Report, RunnerTiming};
 pub use secret::{AiKey, SecretError, ai_key, set_ai_key};

@@ -25,7 +25,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use zapdesk_core::automation::engine::{CallOutcome, CallRequest};
 use zapdesk_core::automation::run::{self, Done, Handled};
 use zapdesk_core::automation::{AutomationError, chat_lines, settings};
-use zapdesk_core::changes::Change;
+use zapdesk_core::changes::{Change, Table};
 use zapdesk_core::ids::SessionId;
 use zapdesk_core::time::now_ms;
 use zapdesk_core::{AccountId, InstanceId, Store};
@@ -47,16 +47,32 @@ pub type Report = Arc<dyn Fn(Change) + Send + Sync>;
 
 /// Items taken per look; a full batch means "look again at once".
 const BATCH: usize = 64;
-/// Longest sleep between two looks, so work nobody announced (a number that
-/// started, a clock that moved) is found within this time.
-const IDLE: Duration = Duration::from_secs(15);
-/// Failures of one queue row in a row before it is set aside: a row the
-/// core cannot handle (a flow it cannot read) must not stop every other
-/// contact's answers. A busy database fails a few times and then succeeds.
+/// Failures of one queue row, or of one session's step, in a row before it
+/// is set aside: a row or a session the core cannot handle (a flow or a
+/// state it cannot read) must not stop every other contact's answers,
+/// timers and calls. A busy database fails a few times and then succeeds.
 const TRIES: u32 = 5;
-/// How often sessions waiting on a call are looked at for calls nobody
-/// waits for (each look reads every active session).
-const CALLS_LOOK: Duration = Duration::from_secs(5);
+
+/// How often the runner looks without being woken. The app uses the
+/// default; a test chooses its own (time is injected, never slept on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunnerTiming {
+    /// Longest sleep between two looks, so work nobody announced (a number
+    /// that started, a clock that moved) is found within this time.
+    pub idle: Duration,
+    /// How often sessions waiting on a call are looked at for calls nobody
+    /// waits for (each look reads every active session).
+    pub calls_look: Duration,
+}
+
+impl Default for RunnerTiming {
+    fn default() -> RunnerTiming {
+        RunnerTiming {
+            idle: Duration::from_secs(15),
+            calls_look: Duration::from_secs(5),
+        }
+    }
+}
 
 struct Shared {
     store: Store,
@@ -64,6 +80,7 @@ struct Shared {
     caller: Caller,
     report: Report,
     wake: Arc<Notify>,
+    timing: RunnerTiming,
     calls: Mutex<JoinSet<()>>,
     /// Sessions whose call this runner is making.
     in_flight: Mutex<HashSet<SessionId>>,
@@ -105,12 +122,24 @@ impl FlowRunner {
         caller: Caller,
         report: Report,
     ) -> FlowRunner {
+        FlowRunner::spawn_timed(store, numbers, caller, report, RunnerTiming::default())
+    }
+
+    /// [`FlowRunner::spawn`] with its own timing.
+    pub fn spawn_timed(
+        store: Store,
+        numbers: Arc<dyn Numbers>,
+        caller: Caller,
+        report: Report,
+        timing: RunnerTiming,
+    ) -> FlowRunner {
         let shared = Arc::new(Shared {
             store,
             numbers,
             caller,
             report,
             wake: Arc::new(Notify::new()),
+            timing,
             calls: Mutex::new(JoinSet::new()),
             in_flight: Mutex::new(HashSet::new()),
         });
@@ -202,20 +231,32 @@ impl Shared {
     /// Marks the call started (committed), makes it, steps the session with
     /// the answer, then lets the conversation's queued messages go.
     async fn call(self: Arc<Self>, account: AccountId, session: SessionId) {
-        match run::mark_call_started(&self.store, account, session).await {
+        let done = match run::mark_call_started(&self.store, account, session).await {
             Ok(Some(request)) => {
                 let outcome = self.perform(account, session, &request).await;
                 match run::handle_called(&self.store, account, session, outcome, now_ms()).await {
-                    Ok(done) => self.after(done),
+                    Ok(done) => Some(done),
                     // The session stays waiting on a started call, and the
                     // next look at calls answers it "interrupted".
-                    Err(e) => tracing::warn!("flows: session {session}: the call's answer: {e}"),
+                    Err(e) => {
+                        tracing::warn!("flows: session {session}: the call's answer: {e}");
+                        None
+                    }
                 }
             }
-            Ok(None) => {}
-            Err(e) => tracing::warn!("flows: session {session}: the call could not start: {e}"),
-        }
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!("flows: session {session}: the call could not start: {e}");
+                None
+            }
+        };
+        // Out of the set before the answer's own calls are asked for: a
+        // session whose next node is another call makes it now, not at the
+        // next look for forgotten calls.
         self.in_flight().remove(&session);
+        if let Some(done) = done {
+            self.after(done);
+        }
         self.wake.notify_one();
     }
 
@@ -262,13 +303,49 @@ impl Shared {
     }
 }
 
+/// Failures in a row of what the runner hands the core, by queue row and by
+/// session: a row or a session that keeps failing is set aside after
+/// [`TRIES`] instead of holding up everything behind it.
+#[derive(Default)]
+struct Failures {
+    queue: HashMap<i64, u32>,
+    sessions: HashMap<SessionId, u32>,
+}
+
+impl Failures {
+    /// Counts a failed step of `session`; the tries so far, or 0 when the
+    /// session was set aside (ended, the reason in its log).
+    async fn of_session(
+        &mut self,
+        shared: &Shared,
+        account: AccountId,
+        session: SessionId,
+        error: &AutomationError,
+    ) -> Result<u32, AutomationError> {
+        let tries = {
+            let tries = self.sessions.entry(session).or_default();
+            *tries += 1;
+            *tries
+        };
+        tracing::warn!("flows: session {session} could not be stepped (try {tries}): {error}");
+        if tries < TRIES {
+            return Ok(tries);
+        }
+        self.sessions.remove(&session);
+        run::set_aside_session(&shared.store, account, session, &error.to_string()).await?;
+        // The contact panel shows the session ended and why.
+        (shared.report)(Change::of(account, Table::FlowSessions));
+        Ok(0)
+    }
+}
+
 async fn run(shared: Arc<Shared>) {
-    let mut failures: HashMap<i64, u32> = HashMap::new();
+    let mut failures = Failures::default();
     let mut calls_looked: Option<Instant> = None;
     let mut backoff = Duration::ZERO;
     loop {
-        if calls_looked.is_none_or(|at| at.elapsed() >= CALLS_LOOK) {
-            match look_at_calls(&shared).await {
+        if calls_looked.is_none_or(|at| at.elapsed() >= shared.timing.calls_look) {
+            match look_at_calls(&shared, &mut failures).await {
                 Ok(()) => calls_looked = Some(Instant::now()),
                 Err(e) => tracing::warn!("flows: calls: {e}"),
             }
@@ -281,14 +358,14 @@ async fn run(shared: Arc<Shared>) {
             Err(e) => {
                 // The store failed (busy, full disk): try again later, the
                 // rows are still there.
-                backoff = (backoff * 2).clamp(Duration::from_millis(250), IDLE);
+                backoff = (backoff * 2).clamp(Duration::from_millis(250), shared.timing.idle);
                 tracing::warn!("flows: {e}; next look in {backoff:?}");
                 Next::In(backoff)
             }
         };
         let wait = match next {
             Next::Now => continue,
-            Next::In(wait) => wait.min(IDLE),
+            Next::In(wait) => wait.min(shared.timing.idle),
         };
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
@@ -300,18 +377,34 @@ async fn run(shared: Arc<Shared>) {
 /// Calls nobody here waits for: one that left (a crash, a stop, the desktop
 /// that ran the number before) is answered "interrupted"; one saved but
 /// never made is made now.
-async fn look_at_calls(shared: &Arc<Shared>) -> Result<(), AutomationError> {
+async fn look_at_calls(
+    shared: &Arc<Shared>,
+    failures: &mut Failures,
+) -> Result<(), AutomationError> {
     let runs_here = |n| shared.runs_here(n);
     for (account, session) in run::interrupted_calls(&shared.store, &runs_here).await? {
-        if shared.in_flight().contains(&session) {
+        // Claimed while it is answered, so no call of this runner starts
+        // for the session meanwhile; a session whose call this runner is
+        // making is skipped. The list may be stale (that call answered
+        // since, and the session went on to its next call, not left yet):
+        // `handle_interrupted` ends only a call that left.
+        if !shared.in_flight().insert(session) {
             continue;
         }
-        let outcome = CallOutcome::Failed {
-            reason: "interrupted".into(),
-        };
-        let done = run::handle_called(&shared.store, account, session, outcome, now_ms()).await?;
-        shared.after(done);
+        let answered = run::handle_interrupted(&shared.store, account, session, now_ms()).await;
+        shared.in_flight().remove(&session);
+        match answered {
+            Ok(done) => {
+                failures.sessions.remove(&session);
+                shared.after(done);
+            }
+            Err(e) => {
+                failures.of_session(shared, account, session, &e).await?;
+            }
+        }
     }
+    // Read after the answers above: a session they (or a stale claim) left
+    // on a call that has not left is made now.
     for (account, session) in run::waiting_calls(&shared.store, &runs_here).await? {
         shared.spawn_call(account, session);
     }
@@ -324,10 +417,7 @@ enum Next {
 }
 
 /// One look: the queue in order, then the due sessions. When to look again.
-async fn pass(
-    shared: &Arc<Shared>,
-    failures: &mut HashMap<i64, u32>,
-) -> Result<Next, AutomationError> {
+async fn pass(shared: &Arc<Shared>, failures: &mut Failures) -> Result<Next, AutomationError> {
     let runs_here = |n| shared.runs_here(n);
     let now = now_ms();
     let queued = run::next_queued(&shared.store, &runs_here, now, BATCH).await?;
@@ -335,14 +425,14 @@ async fn pass(
     for item in &queued {
         match run::handle_queued(&shared.store, item, &runs_here, now_ms()).await {
             Ok(Handled::Done(done)) => {
-                failures.remove(&item.seq);
+                failures.queue.remove(&item.seq);
                 soonest = earliest(soonest, done.wake_at);
                 shared.after(done);
             }
             Ok(Handled::Kept { until }) => soonest = earliest(soonest, until),
             Err(e) => {
                 let tries = {
-                    let tries = failures.entry(item.seq).or_default();
+                    let tries = failures.queue.entry(item.seq).or_default();
                     *tries += 1;
                     *tries
                 };
@@ -351,8 +441,9 @@ async fn pass(
                     item.contact
                 );
                 if tries >= TRIES {
-                    failures.remove(&item.seq);
+                    failures.queue.remove(&item.seq);
                     run::set_aside(&shared.store, item.account, item, &e.to_string()).await?;
+                    (shared.report)(Change::of(item.account, Table::FlowSessions));
                     return Ok(Next::Now);
                 }
                 // The rows behind it wait: one contact's messages go in order.
@@ -362,16 +453,34 @@ async fn pass(
     }
     let due = run::due(&shared.store, &runs_here, now_ms(), BATCH).await?;
     let handled = !queued.is_empty() || !due.is_empty();
+    // A session that fails is tried again after a pause (the others are
+    // stepped meanwhile: sessions are independent), and set aside when its
+    // tries run out.
+    let mut retry = 0u32;
     for item in &due {
-        let done = run::handle_due(
+        match run::handle_due(
             &shared.store,
             item.account,
             item.session,
             item.wake_at,
             now_ms(),
         )
-        .await?;
-        shared.after(done);
+        .await
+        {
+            Ok(done) => {
+                failures.sessions.remove(&item.session);
+                shared.after(done);
+            }
+            Err(e) => {
+                let tries = failures
+                    .of_session(shared, item.account, item.session, &e)
+                    .await?;
+                retry = retry.max(tries);
+            }
+        }
+    }
+    if retry > 0 {
+        return Ok(Next::In(Duration::from_millis(250) * retry));
     }
     if queued.len() == BATCH || due.len() == BATCH {
         return Ok(Next::Now);
@@ -390,7 +499,7 @@ async fn pass(
                 Next::In(Duration::from_millis(ms))
             }
         }
-        None => Next::In(IDLE),
+        None => Next::In(shared.timing.idle),
     })
 }
 

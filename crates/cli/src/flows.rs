@@ -1,6 +1,7 @@
 //! `zapdesk-cli flows …`: an account's conversation flows from the command
 //! line: list them, import a flow document (JSON), export one (its draft or
-//! a published version), publish its draft. Refusals print the same text
+//! a published version), publish its draft, play a conversation with one
+//! (`simulate.rs`). Refusals print the same text
 //! the app shows (a malformed file names its first wrong place; a flow that
 //! cannot be published lists every problem).
 
@@ -12,9 +13,10 @@ use zapdesk_core::automation::flows::{self, FlowSummary};
 use zapdesk_core::export;
 use zapdesk_core::ids::FlowId;
 use zapdesk_core::text::fold;
-use zapdesk_core::{AccountId, Store};
+use zapdesk_core::{AccountId, Lang, Store};
 
 use crate::output::{Failure, json, table};
+use crate::simulate::{self, Options, Which};
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -52,9 +54,49 @@ pub enum Command {
         /// The flow's id or name.
         flow: String,
     },
+    /// Plays a conversation with a flow: each line of stdin is a message of
+    /// the contact; prints the bot's messages and the path taken, then the
+    /// contact's fields and tags and the session's variables.
+    ///
+    /// Runs the app's engine in a throwaway store: the data folder is only
+    /// read (the flow, the account's custom fields, tags, bot settings and
+    /// files). The flow starts as "Iniciar fluxo" starts it; delays are not
+    /// waited for (the simulation's clock moves on), nor, after the last
+    /// line, a question's time limit. HTTP and AI nodes are called for real
+    /// under the account's settings (its AI key from the OS keyring) unless
+    /// --skip-calls.
+    Simulate {
+        #[arg(long)]
+        account: AccountId,
+        /// The flow's id or name.
+        flow: String,
+        /// A published version's number (v1 is 1); default: the version
+        /// published now.
+        #[arg(long, conflicts_with = "draft")]
+        version: Option<i64>,
+        /// Play the draft instead (refused, with every problem, if it could
+        /// not be published).
+        #[arg(long)]
+        draft: bool,
+        /// Answer HTTP and AI nodes "skipped" instead of calling them: they
+        /// take their error (HTTP) or hand-off (AI) branch.
+        #[arg(long)]
+        skip_calls: bool,
+        /// The simulated contact's phone.
+        #[arg(long, default_value = "+5511987654321")]
+        phone: String,
+        /// The simulated contact's name.
+        #[arg(long, default_value = "Maria Teste")]
+        name: String,
+    },
 }
 
-pub async fn run(store: &Store, cmd: Command, as_json: bool) -> Result<String, Failure> {
+pub async fn run(
+    store: &Store,
+    cmd: Command,
+    lang: Lang,
+    as_json: bool,
+) -> Result<String, Failure> {
     match cmd {
         Command::List { account } => {
             let all = flows::summaries(store, account).await?;
@@ -107,6 +149,31 @@ pub async fn run(store: &Store, cmd: Command, as_json: bool) -> Result<String, F
             } else {
                 format!("{}: published v{}", current.name, version.number)
             })
+        }
+        Command::Simulate {
+            account,
+            flow,
+            version,
+            draft,
+            skip_calls,
+            phone,
+            name,
+        } => {
+            let id = resolve(store, account, &flow).await?;
+            let which = match (version, draft) {
+                (Some(number), _) => Which::Version(number),
+                (None, true) => Which::Draft,
+                (None, false) => Which::Published,
+            };
+            let options = Options {
+                account,
+                flow: id,
+                which,
+                skip_calls,
+                phone,
+                name,
+            };
+            simulate::run(store, options, std::io::stdin().lock(), lang, as_json).await
         }
     }
 }

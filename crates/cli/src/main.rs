@@ -9,6 +9,7 @@ mod flows;
 mod numbers;
 mod output;
 mod remote;
+mod simulate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -89,7 +90,7 @@ async fn main() -> ExitCode {
         Command::Accounts(cmd) => accounts::run(&store, cmd, cli.json).await,
         Command::Contacts(cmd) => contacts::run(&store, cmd, lang, cli.json).await,
         Command::Campaigns(cmd) => campaigns::run(&store, cmd, cli.json).await,
-        Command::Flows(cmd) => flows::run(&store, cmd, cli.json).await,
+        Command::Flows(cmd) => flows::run(&store, cmd, lang, cli.json).await,
         Command::Numbers(cmd) => numbers::run(&store, cmd, cli.json).await,
         Command::Remote(cmd) => remote::run(&store, cmd, lang, cli.json).await,
         Command::Serve { account } => numbers::serve(&store, account, cli.json).await,

@@ -10,6 +10,7 @@
 
 mod automation;
 mod changes;
+mod handover;
 mod runtime;
 mod shared;
 mod support;

@@ -20,16 +20,16 @@ use crate::server::{Server, reason};
 const OPEN: AddressPolicy = AddressPolicy {
     allow_private: true,
 };
-const KEY: &str = "sk-test-0123456789abcdef";
+pub(crate) const KEY: &str = "sk-test-0123456789abcdef";
 
 /// One request the fake endpoint received: its Authorization header and body.
-type Received = (Option<String>, Value);
+pub(crate) type Received = (Option<String>, Value);
 
 #[derive(Clone, Default)]
-struct Seen(Arc<Mutex<Vec<Received>>>);
+pub(crate) struct Seen(Arc<Mutex<Vec<Received>>>);
 
 impl Seen {
-    fn all(&self) -> Vec<Received> {
+    pub(crate) fn all(&self) -> Vec<Received> {
         self.0.lock().unwrap().clone()
     }
 }
@@ -87,7 +87,9 @@ async fn completions(
     }
 }
 
-async fn fake_openai() -> (Server, Seen) {
+/// A fake OpenAI-compatible endpoint: `/{scenario}/v1/chat/completions`
+/// answers as the scenario says (`text`, `handoff`, `hang`, …).
+pub(crate) async fn fake_openai() -> (Server, Seen) {
     let seen = Seen::default();
     let router = Router::new()
         .route("/{scenario}/v1/chat/completions", post(completions))

@@ -73,7 +73,7 @@ impl CredentialApi for MemoryCredential {
     }
 }
 
-fn use_memory_keyring() {
+pub(crate) fn use_memory_keyring() {
     keyring::set_default_credential_builder(Box::new(MemoryKeyring));
 }
 

@@ -7,6 +7,8 @@
 
 mod campaign_kill;
 mod cli;
+mod flow_kill;
 mod flows;
+mod flows_simulate;
 mod remote;
 mod serve;

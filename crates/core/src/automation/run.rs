@@ -13,8 +13,10 @@
 //! runs, hands each item to [`handle_queued`] or [`handle_due`], marks a
 //! call started ([`mark_call_started`], committed before the call leaves)
 //! and feeds its answer to [`handle_called`]; at start-up it fails the calls
-//! a crash interrupted ([`interrupted_calls`]) and makes those that never
-//! left ([`waiting_calls`]).
+//! a crash interrupted ([`interrupted_calls`], [`handle_interrupted`]) and
+//! makes those that never left ([`waiting_calls`]). A queue row or a session
+//! that fails again and again is set aside ([`set_aside`],
+//! [`set_aside_session`]).
 //!
 //! A test or `zapdesk-cli flows simulate` drives the same path without a
 //! runner: `ingest` a contact's text on a Sandbox number, then
@@ -39,9 +41,9 @@ use crate::ids::{SessionId, TagId};
 use crate::{AccountId, ContactId, ConversationId, InstanceId, MessageId, Store};
 
 pub use apply::restore_bot_file;
-pub use due::{handle_called, handle_due, mark_call_started};
+pub use due::{handle_called, handle_due, handle_interrupted, mark_call_started};
 pub use next_work::{Due, due, interrupted_calls, next_queued, next_wake_at, waiting_calls};
-pub use set_aside::set_aside;
+pub use set_aside::{set_aside, set_aside_session};
 
 use super::AutomationError;
 

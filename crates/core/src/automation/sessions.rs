@@ -14,8 +14,10 @@
 //! that fired), `ended` (the reason), `handoff`, `handed_back` (a hand start
 //! gave a person's conversation back to the bot), `skipped` (a tag, field,
 //! file or operator the bot could not use), `dropped` (a message not
-//! answered, and why), `call` (an outside call left or answered). Details are
-//! for people reading the panel; nothing parses them.
+//! answered, and why), `call` (an outside call left or answered),
+//! `set_aside` (a message or a session the bot failed on again and again,
+//! and the error). Details are for people reading the panel; nothing parses
+//! them.
 
 use std::collections::BTreeMap;
 
@@ -443,6 +445,60 @@ pub async fn active_session(
         started_by: stored.started_by,
         started_at: stored.started_at,
         updated_at: stored.updated_at,
+    }))
+}
+
+/// The conversation's most recent session, active or ended, as stored:
+/// where it is (or stopped), what it waits for, what the contact answered,
+/// and why it ended. For `zapdesk-cli flows simulate`, which shows the
+/// session after the contact's last message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Latest {
+    pub id: SessionId,
+    pub flow_id: FlowId,
+    pub node: String,
+    pub waiting: Waiting,
+    pub vars: BTreeMap<String, String>,
+    /// `None` while it runs.
+    pub ended: Option<EndReason>,
+}
+
+pub async fn latest(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+) -> Result<Option<Latest>, AutomationError> {
+    let row: Option<(Row, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS}, ended_reason FROM flow_sessions WHERE account_id = ? AND conversation_id = ?
+         ORDER BY started_at DESC, rowid DESC LIMIT 1"
+    ))
+    .bind(account)
+    .bind(conversation)
+    .fetch_optional(store.pool())
+    .await
+    .map(|row| {
+        row.map(|(id, conv, flow, version, state, status, wake, by, started, updated, ended)| {
+            (
+                (id, conv, flow, version, state, status, wake, by, started, updated),
+                ended,
+            )
+        })
+    })?;
+    let Some((row, ended)) = row else {
+        return Ok(None);
+    };
+    let stored = from_row(row)?;
+    let ended = match (stored.active, ended) {
+        (false, Some(reason)) => Some(serde_json::from_str(&reason).map_err(decode)?),
+        _ => None,
+    };
+    Ok(Some(Latest {
+        id: stored.id,
+        flow_id: stored.flow,
+        waiting: Waiting::from(&stored.state.wait),
+        node: stored.state.node,
+        vars: stored.state.vars,
+        ended,
     }))
 }
 

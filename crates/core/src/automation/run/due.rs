@@ -165,12 +165,44 @@ pub async fn handle_called(
     outcome: CallOutcome,
     now: i64,
 ) -> Result<Done, AutomationError> {
+    called(store, account, session, outcome, false, now).await
+}
+
+/// Answers "interrupted" (`CallOutcome::Failed`) a call that left and that
+/// nobody here waits for: a crash, a stop, the desktop that ran the number
+/// before. Nothing when the session's call has not left: a list of such
+/// calls read while a call was out may be used after that call answered
+/// and the session went on to its next call, which must still be made.
+pub async fn handle_interrupted(
+    store: &Store,
+    account: AccountId,
+    session: SessionId,
+    now: i64,
+) -> Result<Done, AutomationError> {
+    let outcome = CallOutcome::Failed {
+        reason: "interrupted".into(),
+    };
+    called(store, account, session, outcome, true, now).await
+}
+
+async fn called(
+    store: &Store,
+    account: AccountId,
+    session: SessionId,
+    outcome: CallOutcome,
+    only_left: bool,
+    now: i64,
+) -> Result<Done, AutomationError> {
     let config = Config::load(store, account).await?;
     let mut tx = store.write().await?;
     let Some(stored) = sessions::get_in(&mut tx, account, session).await? else {
         return Ok(Done::default());
     };
-    if !stored.active || !matches!(stored.state.wait, Wait::Call { .. }) {
+    let waits = match &stored.state.wait {
+        Wait::Call { started, .. } => *started || !only_left,
+        _ => false,
+    };
+    if !stored.active || !waits {
         return Ok(Done::default());
     }
     let mut out = Outcome::new(account);

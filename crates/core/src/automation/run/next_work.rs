@@ -210,9 +210,10 @@ async fn calls(
 }
 
 /// At start-up: calls that left and were never answered here (a crash, a
-/// stop). Each is answered with `CallOutcome::Failed { reason:
-/// "interrupted" }` through `handle_called`: the error branch, once; a
-/// request that may have had effects is never sent twice.
+/// stop), or that a call of this runner is making (skip those). Each is
+/// answered with `CallOutcome::Failed { reason: "interrupted" }` through
+/// `handle_interrupted`: the error branch, once; a request that may have
+/// had effects is never sent twice.
 pub async fn interrupted_calls(
     store: &Store,
     runs_here: &(dyn Fn(InstanceId) -> bool + Sync),

@@ -1,13 +1,17 @@
-//! A queue row the bot could not handle, again and again (a flow or a
-//! keyword it cannot read, a bug): taken out of the queue with the reason in
-//! its conversation's log, so one bad row never stops every other
-//! contact's answers. The message itself stays in the inbox for a person.
+//! A queue row or a session the bot could not handle, again and again (a
+//! flow, a keyword or a session's state it cannot read, a bug): the row is
+//! taken out of the queue, the session ended, with the reason in the
+//! conversation's log, so one bad row never stops every other contact's
+//! answers, timers and calls. The message itself stays in the inbox for a
+//! person.
 
 use super::{Event, Queued};
 use crate::automation::AutomationError;
-use crate::automation::sessions::log_in;
+use crate::automation::engine::EndReason;
+use crate::automation::sessions::{end_in, log_in};
+use crate::ids::SessionId;
 use crate::time::now_ms;
-use crate::{AccountId, Store};
+use crate::{AccountId, ConversationId, Store};
 
 /// Removes queue row `item` of `account`, logging `reason` on its
 /// conversation (a tag's row has none: only the removal).
@@ -44,6 +48,52 @@ pub async fn set_aside(
             .await?;
         }
     }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends the active session `session` of `account` as `broken` (at the node
+/// it was on, when its state reads that far), logging `reason` on its
+/// conversation. Nothing when it is no longer active.
+pub async fn set_aside_session(
+    store: &Store,
+    account: AccountId,
+    session: SessionId,
+    reason: &str,
+) -> Result<(), AutomationError> {
+    let mut tx = store.write().await?;
+    let row: Option<(ConversationId, Option<String>)> = sqlx::query_as(
+        "SELECT conversation_id, CASE WHEN json_valid(state) THEN json_extract(state, '$.node') END
+         FROM flow_sessions WHERE account_id = ? AND id = ? AND status = 'active'",
+    )
+    .bind(account)
+    .bind(session)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((conversation, node)) = row else {
+        return Ok(());
+    };
+    let now = now_ms();
+    log_in(
+        &mut tx,
+        account,
+        conversation,
+        Some(session),
+        "set_aside",
+        &format!("not stepped: {reason}"),
+        now,
+    )
+    .await?;
+    let node = node.unwrap_or_default();
+    end_in(
+        &mut tx,
+        account,
+        conversation,
+        session,
+        &EndReason::Broken { node },
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,0 +1,528 @@
+//! The runner's outside calls, against real local servers: a call holds up
+//! only its own conversation (and that contact's next message waits for its
+//! answer), a call that never answers takes the error branch at the node's
+//! time limit, the AI node answers with the model's text or hands off, a
+//! call cut by a stop is answered "interrupted" once by the next runner and
+//! never sent twice, calls one after another are each made at once, and a
+//! stale look at calls never fails a call that is under way.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, http::StatusCode};
+use serde_json::{Value, json};
+use tokio::sync::{Mutex, mpsc};
+use zapdesk_automation::{Caller, RunnerTiming, set_ai_key};
+use zapdesk_core::automation::engine::CallOutcome;
+use zapdesk_core::automation::run;
+use zapdesk_core::fields::{self, FieldInput, FieldKind};
+use zapdesk_core::time::now_ms;
+
+use crate::ai::{KEY, fake_openai};
+use crate::bot::{Bot, JOAO, MARIA, WAIT, ai, bot, doc, end, http, menu, send};
+use crate::server::Server;
+
+/// A server whose `/pedido` tells the test each request that arrived and
+/// answers each with the JSON the test sends, when it sends it; `/nunca`
+/// never answers.
+struct Held {
+    server: Server,
+    arrived: mpsc::UnboundedReceiver<()>,
+    answers: mpsc::UnboundedSender<Value>,
+}
+
+struct HeldState {
+    arrived: mpsc::UnboundedSender<()>,
+    answers: Mutex<mpsc::UnboundedReceiver<Value>>,
+}
+
+async fn held_server() -> Held {
+    let (arrived_tx, arrived) = mpsc::unbounded_channel();
+    let (answers, answers_rx) = mpsc::unbounded_channel();
+    let state = Arc::new(HeldState {
+        arrived: arrived_tx,
+        answers: Mutex::new(answers_rx),
+    });
+    let router = Router::new()
+        .route(
+            "/pedido",
+            get(|State(s): State<Arc<HeldState>>| async move {
+                let _ = s.arrived.send(());
+                match s.answers.lock().await.recv().await {
+                    Some(answer) => (StatusCode::OK, Json(answer)),
+                    None => (StatusCode::SERVICE_UNAVAILABLE, Json(Value::Null)),
+                }
+            }),
+        )
+        .route(
+            "/nunca",
+            get(|State(s): State<Arc<HeldState>>| async move {
+                let _ = s.arrived.send(());
+                std::future::pending::<()>().await;
+                StatusCode::OK
+            }),
+        )
+        .with_state(state);
+    Held {
+        server: Server::start(router).await,
+        arrived,
+        answers,
+    }
+}
+
+impl Held {
+    /// Waits for the next request to arrive.
+    async fn arrival(&mut self) {
+        tokio::time::timeout(WAIT, self.arrived.recv())
+            .await
+            .expect("a request arrived")
+            .unwrap();
+    }
+}
+
+/// A text custom field of the account; its key.
+async fn text_field(b: &Bot, label: &str) -> String {
+    fields::create(
+        &b.store,
+        b.acc,
+        &FieldInput {
+            label: label.into(),
+            kind: FieldKind::Text,
+            choices: Vec::new(),
+        },
+    )
+    .await
+    .unwrap()
+    .key
+}
+
+/// `send "Vou consultar seu pedido." → GET url → next: OK / error: ERRO`;
+/// the answer's `/status` saved in `field`.
+async fn lookup_flow(b: &Bot, url: &str, timeout_ms: u32, field: &str) {
+    b.settings(|s| s.allow_private_http = true).await;
+    let flow = b
+        .publish(
+            "Pedido",
+            doc(
+                "a",
+                vec![
+                    send("a", "Vou consultar seu pedido."),
+                    http("h", url, timeout_ms, &[("/status", field)]),
+                    send("ok", &format!("Seu pedido está {{{{{field}}}}}.")),
+                    menu("menu", "Mais alguma coisa?", &["Horários", "Endereço"]),
+                    send("hours", "Abrimos às 8h."),
+                    send("where", "Rua das Flores, 10."),
+                    send("err", "ERRO"),
+                    end("end"),
+                ],
+                vec![
+                    ("a", "next", "h"),
+                    ("h", "next", "ok"),
+                    ("h", "error", "err"),
+                    ("ok", "next", "menu"),
+                    ("menu", "option:a", "hours"),
+                    ("menu", "option:b", "where"),
+                    ("menu", "other", "end"),
+                ],
+            ),
+        )
+        .await;
+    b.starts("pedido", flow).await;
+    b.replies("oi", "Olá!").await;
+}
+
+const ASKED: &str = "Vou consultar seu pedido.";
+
+async fn queued(b: &Bot) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM automation_queue")
+        .fetch_one(&b.raw)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_slow_call_holds_up_only_its_own_conversation() {
+    let b = bot().await;
+    let mut held = held_server().await;
+    let field = text_field(&b, "Status do pedido").await;
+    lookup_flow(&b, &held.server.url("/pedido"), 10_000, &field).await;
+    b.start();
+
+    let maria = b.write(MARIA, "pedido").await.conversation;
+    held.arrival().await;
+    assert_eq!(b.bot_said(maria).await, [ASKED]);
+
+    // João is answered while Maria's call is out.
+    let joao = b.write(JOAO, "oi").await.conversation;
+    b.until_said(joao, &["Olá!"]).await;
+
+    // Maria answers the menu before it was even asked: her message waits
+    // for the call's answer (João's second answer is the fence: the queue
+    // is read in order, so Maria's row was looked at and kept).
+    b.write(MARIA, "1").await;
+    b.write(JOAO, "oi").await;
+    b.until_said(joao, &["Olá!", "Olá!"]).await;
+    assert_eq!(b.bot_said(maria).await, [ASKED]);
+    assert_eq!(queued(&b).await, 1, "Maria's reply is kept");
+
+    held.answers.send(json!({"status": "enviado"})).unwrap();
+    b.until_said(
+        maria,
+        &[
+            ASKED,
+            "Seu pedido está enviado.",
+            "Mais alguma coisa?\n\n1 - Horários\n2 - Endereço",
+            "Abrimos às 8h.",
+        ],
+    )
+    .await;
+    assert_eq!(b.field(maria, &field).await.as_deref(), Some("enviado"));
+    assert_eq!(held.server.hits(), 1);
+    assert_eq!(queued(&b).await, 0);
+    b.stop().await;
+}
+
+#[tokio::test]
+async fn a_call_that_never_answers_takes_the_error_branch_at_its_time_limit() {
+    let b = bot().await;
+    let mut held = held_server().await;
+    let field = text_field(&b, "Status do pedido").await;
+    // The shortest limit a flow may have (checked at publish).
+    lookup_flow(&b, &held.server.url("/nunca"), 1_000, &field).await;
+    b.start();
+    let maria = b.write(MARIA, "pedido").await.conversation;
+    held.arrival().await;
+    b.until_said(maria, &[ASKED, "ERRO"]).await;
+    assert_eq!(held.server.hits(), 1);
+    assert_eq!(b.field(maria, &field).await, None);
+    let log = b.log(maria).await;
+    assert!(
+        log.iter()
+            .any(|(what, detail)| what == "call" && detail.starts_with("failed: timeout")),
+        "{log:?}"
+    );
+    b.stop().await;
+}
+
+#[tokio::test]
+async fn the_ai_node_answers_with_the_models_text_and_its_marker_hands_off() {
+    crate::secret::use_memory_keyring();
+    let b = bot().await;
+    let (server, seen) = fake_openai().await;
+    set_ai_key(b.acc, Some(KEY)).unwrap();
+    let base = |scenario: &str| server.url(&format!("/{scenario}/v1"));
+    b.settings(|s| {
+        s.allow_private_http = true;
+        s.ai_base_url = Some(base("text"));
+        s.ai_model = Some("llama3.2".into());
+        s.ai_instructions = "Somos a Padaria Pão Quente.".into();
+    })
+    .await;
+    let flow = b
+        .publish(
+            "IA",
+            doc(
+                "ia",
+                vec![
+                    ai("ia", "Responda só sobre horários."),
+                    send("more", "Posso ajudar em algo mais?"),
+                    json!({"id": "human", "position": {"x": 0.0, "y": 0.0}, "type": "handoff",
+                           "assign": null, "note": "A IA pediu uma pessoa"}),
+                ],
+                vec![("ia", "next", "more"), ("ia", "handoff", "human")],
+            ),
+        )
+        .await;
+    b.starts("horario", flow).await;
+    b.start();
+
+    let maria = b.write(MARIA, "horario").await.conversation;
+    b.until_said(
+        maria,
+        &[
+            "Abrimos aos sábados das 8h às 12h.",
+            "Posso ajudar em algo mais?",
+        ],
+    )
+    .await;
+    let requests = seen.all();
+    assert_eq!(requests.len(), 1);
+    let (auth, body) = &requests[0];
+    assert_eq!(auth.as_deref(), Some(format!("Bearer {KEY}").as_str()));
+    assert_eq!(body["model"], "llama3.2");
+    let messages = body["messages"].as_array().unwrap();
+    let system = messages[0]["content"].as_str().unwrap();
+    assert!(
+        system.contains("Padaria Pão Quente") && system.contains("Responda só sobre horários"),
+        "{system}"
+    );
+    let last = messages.last().unwrap();
+    assert_eq!(
+        (last["role"].as_str(), last["content"].as_str()),
+        (Some("user"), Some("horario"))
+    );
+
+    // The model says it needs a person: the hand-off branch.
+    b.settings(|s| s.ai_base_url = Some(base("handoff"))).await;
+    let joao = b.write(JOAO, "horario").await.conversation;
+    b.until("João's session handed off", async || {
+        (b.sessions(joao).await
+            == [(
+                "ended".to_owned(),
+                Some(r#"{"reason":"handoff"}"#.to_owned()),
+            )])
+        .then_some(())
+    })
+    .await;
+    assert!(b.bot_said(joao).await.is_empty());
+    let owner: String =
+        sqlx::query_scalar("SELECT owner FROM conversations WHERE account_id = ? AND id = ?")
+            .bind(b.acc)
+            .bind(joao)
+            .fetch_one(&b.raw)
+            .await
+            .unwrap();
+    assert_eq!(owner, "human");
+    assert_eq!(seen.all().len(), 2);
+    b.stop().await;
+}
+
+#[tokio::test]
+async fn a_call_cut_by_a_stop_is_answered_interrupted_once_and_never_sent_again() {
+    let b = bot().await;
+    let mut held = held_server().await;
+    let field = text_field(&b, "Status do pedido").await;
+    lookup_flow(&b, &held.server.url("/pedido"), 10_000, &field).await;
+    b.start();
+    let maria = b.write(MARIA, "pedido").await.conversation;
+    held.arrival().await;
+
+    // The app stops while the request is out; the next start answers it.
+    b.stop().await;
+    assert_eq!(b.bot_said(maria).await, [ASKED]);
+    b.start();
+    b.until_said(maria, &[ASKED, "ERRO"]).await;
+    let log = b.log(maria).await;
+    assert!(
+        log.iter()
+            .any(|(what, detail)| what == "call" && detail == "failed: interrupted"),
+        "{log:?}"
+    );
+    // Once: another contact's answer is the fence, and the server never
+    // got a second request (an answer now would find nobody waiting).
+    let joao = b.write(JOAO, "oi").await.conversation;
+    b.until_said(joao, &["Olá!"]).await;
+    held.answers.send(json!({"status": "enviado"})).unwrap();
+    assert_eq!(b.bot_said(maria).await, [ASKED, "ERRO"]);
+    assert_eq!(held.server.hits(), 1);
+    assert_eq!(
+        b.sessions(maria).await,
+        [("ended".to_owned(), Some(r#"{"reason":"done"}"#.to_owned()))]
+    );
+    b.stop().await;
+}
+
+/// Two HTTP nodes one after the other: the second call leaves as soon as
+/// the first answers, not at the runner's next look for forgotten calls
+/// (here an hour away).
+#[tokio::test]
+async fn calls_one_after_another_are_each_made_at_once() {
+    let b = bot().await;
+    let server = Server::start(
+        Router::new()
+            .route("/um", get(|| async { Json(json!({"status": "pago"})) }))
+            .route(
+                "/dois",
+                get(|| async { Json(json!({"status": "enviado"})) }),
+            ),
+    )
+    .await;
+    let paid = text_field(&b, "Pagamento").await;
+    let sent = text_field(&b, "Entrega").await;
+    b.settings(|s| s.allow_private_http = true).await;
+    let flow = b
+        .publish(
+            "Dois passos",
+            doc(
+                "h1",
+                vec![
+                    http("h1", &server.url("/um"), 5_000, &[("/status", &paid)]),
+                    http("h2", &server.url("/dois"), 5_000, &[("/status", &sent)]),
+                    send("ok", &format!("{{{{{paid}}}}} e {{{{{sent}}}}}")),
+                    send("err", "ERRO"),
+                    end("end"),
+                ],
+                vec![
+                    ("h1", "next", "h2"),
+                    ("h1", "error", "err"),
+                    ("h2", "next", "ok"),
+                    ("h2", "error", "err"),
+                    ("ok", "next", "end"),
+                ],
+            ),
+        )
+        .await;
+    b.starts("status", flow).await;
+    b.start_timed(
+        RunnerTiming {
+            calls_look: Duration::from_secs(3600),
+            ..RunnerTiming::default()
+        },
+        Caller::new(),
+    );
+    let maria = b.write(MARIA, "status").await.conversation;
+    b.until_said(maria, &["pago e enviado"]).await;
+    assert_eq!(server.hits(), 2);
+    b.stop().await;
+}
+
+/// The runner's look at calls nobody waits for reads its list, then answers
+/// each "interrupted". A list read while a call was out, used after that
+/// call answered and the session went on to its next call, must not fail
+/// that next call: only a call that left is answered "interrupted".
+#[tokio::test]
+async fn an_interrupted_answer_ends_only_a_call_that_left() {
+    let b = bot().await;
+    let server = Server::start(
+        Router::new()
+            .route("/um", get(|| async { Json(json!({"status": "pago"})) }))
+            .route(
+                "/dois",
+                get(|| async { Json(json!({"status": "enviado"})) }),
+            ),
+    )
+    .await;
+    let paid = text_field(&b, "Pagamento").await;
+    b.settings(|s| s.allow_private_http = true).await;
+    let flow = b
+        .publish(
+            "Dois passos",
+            doc(
+                "h1",
+                vec![
+                    http("h1", &server.url("/um"), 5_000, &[("/status", &paid)]),
+                    http("h2", &server.url("/dois"), 5_000, &[]),
+                    send("ok", "OK"),
+                    send("err", "ERRO"),
+                ],
+                vec![
+                    ("h1", "next", "h2"),
+                    ("h1", "error", "err"),
+                    ("h2", "next", "ok"),
+                    ("h2", "error", "err"),
+                ],
+            ),
+        )
+        .await;
+    b.starts("status", flow).await;
+    // No runner: the test does what the runner does, in the order of the race.
+    let maria = b.write(MARIA, "status").await.conversation;
+    let here = |_| true;
+    let items = run::next_queued(&b.store, &here, now_ms(), 10)
+        .await
+        .unwrap();
+    let run::Handled::Done(done) = run::handle_queued(&b.store, &items[0], &here, now_ms())
+        .await
+        .unwrap()
+    else {
+        panic!("handled")
+    };
+    let (account, session) = done.calls[0];
+    assert!(
+        run::mark_call_started(&b.store, account, session)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // The look reads its list while the first call is out …
+    let stale = run::interrupted_calls(&b.store, &here).await.unwrap();
+    assert_eq!(stale, [(account, session)]);
+    // … the call answers, and the session waits on its second call …
+    run::handle_called(
+        &b.store,
+        account,
+        session,
+        CallOutcome::Http {
+            status: 200,
+            json: Some(json!({"status": "pago"})),
+        },
+        now_ms(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        b.state(maria).await.unwrap()["wait"]["request"]["node"],
+        "h2"
+    );
+    // … and the look answers its stale list: nothing happens to the second call.
+    for (account, session) in stale {
+        run::handle_interrupted(&b.store, account, session, now_ms())
+            .await
+            .unwrap();
+    }
+    let state = b.state(maria).await.unwrap();
+    assert_eq!(state["wait"]["for"], "call", "{state}");
+    assert_eq!(state["wait"]["request"]["node"], "h2", "{state}");
+    assert!(b.bot_said(maria).await.is_empty());
+    // A call that left and is answered by nobody is the one it ends.
+    assert!(
+        run::mark_call_started(&b.store, account, session)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    run::handle_interrupted(&b.store, account, session, now_ms())
+        .await
+        .unwrap();
+    assert_eq!(b.bot_said(maria).await, ["ERRO"]);
+    assert_eq!(server.hits(), 0, "the test made no request");
+}
+
+/// A session waiting on a call whose state cannot be read is found first
+/// by the look at interrupted calls; the other interrupted calls are still
+/// answered, and the unreadable one is set aside.
+#[tokio::test]
+async fn a_call_session_that_cannot_be_read_never_holds_up_the_others() {
+    let b = bot().await;
+    let mut held = held_server().await;
+    let field = text_field(&b, "Status do pedido").await;
+    lookup_flow(&b, &held.server.url("/pedido"), 10_000, &field).await;
+    b.start();
+    let maria = b.write(MARIA, "pedido").await.conversation;
+    held.arrival().await;
+    let joao = b.write(JOAO, "pedido").await.conversation;
+    held.arrival().await;
+    b.stop().await;
+    // Maria's session becomes unreadable (a newer ZapDesk's call, a damaged
+    // row), and comes first.
+    sqlx::query(
+        "UPDATE flow_sessions SET state = '{\"node\":\"h\",\"wait\":{\"for\":\"call\",\"started\":true,\"request\":{\"kind\":\"telepathy\"}}}',
+                updated_at = 1
+         WHERE account_id = ? AND conversation_id = ?",
+    )
+    .bind(b.acc)
+    .bind(maria)
+    .execute(&b.raw)
+    .await
+    .unwrap();
+    // Looks every 50 ms, so the unreadable session's tries run out soon.
+    b.start_timed(
+        RunnerTiming {
+            idle: Duration::from_millis(50),
+            calls_look: Duration::from_millis(50),
+        },
+        Caller::new(),
+    );
+    b.until_said(joao, &[ASKED, "ERRO"]).await;
+    b.until("Maria's session set aside", async || {
+        let sessions = b.sessions(maria).await;
+        (sessions.len() == 1 && sessions[0].0 == "ended").then_some(())
+    })
+    .await;
+    assert_eq!(b.bot_said(maria).await, [ASKED]);
+    assert_eq!(held.server.hits(), 2);
+    b.stop().await;
+}
