@@ -219,7 +219,10 @@ async fn an_answer_while_the_bot_is_still_typing_comes_after_what_it_was_typing(
     assert_eq!(bodies[0], "Deixa eu ver…");
     assert!(bodies[1].starts_with("Escolha:"));
     assert_eq!(bodies[2], "Ótimo!");
-    assert_eq!(queued[2].1, Some(t + 5000 + 1000));
+    // The menu (no pause) is 1 ms after the message before it; the answer
+    // comes its pause after the menu.
+    assert_eq!(queued[1].1, Some(t + 5000 + 1));
+    assert_eq!(queued[2].1, Some(t + 5000 + 1 + 1000));
 }
 
 #[tokio::test]
@@ -422,6 +425,20 @@ async fn go_to_flow_goes_on_in_the_other_flow_and_a_missing_one_ends_the_session
     b.handle().await;
     let said = b.bot_said(conv).await;
     assert_eq!(said[1..], ["No primeiro.", "Agora no segundo, Sim."]);
+    // Two sessions, no pauses, one millisecond: the sender's order is their
+    // times, strictly one after the other (not the ids' order, which is
+    // random between two sessions).
+    let times: Vec<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT body, send_after FROM messages WHERE conversation_id = ? AND bot_node IN ('a', 'b')
+         ORDER BY send_after",
+    )
+    .bind(conv)
+    .fetch_all(&b.raw)
+    .await
+    .unwrap();
+    assert_eq!(times.len(), 2);
+    assert_eq!(times[0].0, "No primeiro.");
+    assert!(times[0].1.unwrap() < times[1].1.unwrap(), "{times:?}");
     let rows: Vec<(String, Option<String>, String, FlowId)> = sqlx::query_as(
         "SELECT status, ended_reason, started_by, flow_id FROM flow_sessions WHERE conversation_id = ?
          ORDER BY started_at, rowid",

@@ -147,8 +147,13 @@ pub(super) async fn send(
     now: i64,
 ) -> Result<bool, AutomationError> {
     let account = out.account;
-    out.clock = out.clock.max(now) + i64::from(message.typing_ms);
-    let send_after = (out.clock > now).then_some(out.clock);
+    // Strictly after the one before, even with no pause: two messages of one
+    // turn (a flow and the flow it went to) written in the same millisecond
+    // would otherwise go out in the order of their ids. Every bot message
+    // has its time, so they sort among themselves by it alone.
+    let at = out.clock.max(now) + i64::from(message.typing_ms);
+    out.clock = if at <= out.clock { out.clock + 1 } else { at };
+    let send_after = Some(out.clock);
     let (kind, body, stored) = match message.content {
         Content::Text(text) => (MessageKind::Text, text, None),
         Content::File { file, caption } => match bot_file(store, tx, account, file).await? {
