@@ -286,6 +286,10 @@ export function installAutomationMock(seed) {
     if (f.published) publishDraft(flow, now + i);
     state.flowSessions[flow.id] = f.activeSessions ?? 0;
   }
+  // Campaigns seeded with the flow their replies start (mock-backend.mjs made them).
+  for (const [i, c] of (seed.campaigns ?? []).entries()) {
+    if (c.replyFlow) state.campaigns[i].reply_flow_id = state.flows.find((f) => f.name === c.replyFlow).id;
+  }
   const flowOf = (accountId, flowId) => state.flows.find((f) => f.account_id === accountId && f.id === flowId) ?? fail("flow_unknown", "Este fluxo não existe mais.");
   const byName = (a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
   const sorted = (v) => (Array.isArray(v) ? v.map(sorted) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])])) : v);
