@@ -334,7 +334,6 @@ test("the bot's settings: an unknown time zone refused under its field, then sav
   // An address without a model: under the model.
   await page.locator("#automation-ai-model-note").getByText("Informe o modelo de IA", { exact: false }).waitFor();
   await page.getByLabel("Modelo").fill("llama3.1");
-  assert.ok(await page.getByLabel("Chave de acesso (API key)").isDisabled());
   await page.getByRole("button", { name: "Salvar" }).click();
   await page.getByText("Configurações do bot salvas.").waitFor();
   const saved = await page.evaluate(() => Object.values(window.__MOCK__.state.automationSettings)[0]);
@@ -352,6 +351,45 @@ test("the bot's settings: an unknown time zone refused under its field, then sav
   await page.getByLabel("Mensagem de teste").fill("quero falar com um humano");
   await page.getByText("A automação desta conta está desligada: hoje nada responderia.", { exact: false }).waitFor();
   await page.getByTestId("verdict").getByText("Passa para uma pessoa: a mensagem tem a palavra “humano”.").waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("the AI key: kept on this computer apart from the settings, refused in Rust's words, replaced and deleted, never shown again", async () => {
+  const app = await openApp(browser, server.url, BASE);
+  const { page } = app;
+  await page.getByRole("button", { name: "Automação" }).click();
+  await page.getByRole("tab", { name: "Configurações do bot" }).click();
+  const key = page.getByLabel("Chave de acesso (API key)");
+  assert.equal(await key.getAttribute("type"), "password");
+  await page.locator("#automation-ai-key-note").getByText("Cada computador que roda os números desta conta precisa da chave guardada nele.", { exact: false }).waitFor();
+
+  await key.fill("sk abc");
+  await page.getByRole("button", { name: "Guardar chave" }).click();
+  const note = page.locator("#automation-ai-key-note");
+  await note.getByText("A chave da IA não parece válida: cole-a de novo, sem espaços nem quebras de linha.").waitFor();
+  assert.equal(await note.getAttribute("role"), "alert");
+
+  // Enter keeps the key, and does not save the settings' form around it.
+  await key.fill("sk-proj-123");
+  await key.press("Enter");
+  await page.getByText("Chave da IA guardada neste computador.").waitFor();
+  await page.getByTestId("ai-key-kept").getByText("Guardada neste computador").waitFor();
+  assert.equal((await callsOf(app, "automation_settings_save")).length, 0);
+  assert.ok(!(await page.content()).includes("sk-proj-123"), "the key is not on the page any more");
+
+  await page.getByRole("button", { name: "Trocar" }).click();
+  await key.fill("sk-proj-456");
+  await page.getByRole("button", { name: "Guardar chave" }).click();
+  await page.getByTestId("ai-key-kept").waitFor();
+
+  await page.getByRole("button", { name: "Apagar chave" }).click();
+  const confirm = page.getByRole("dialog", { name: "Apagar a chave da IA deste computador?" });
+  await confirm.getByRole("button", { name: "Apagar chave" }).click();
+  await page.getByText("Chave da IA apagada deste computador.").waitFor();
+  await key.waitFor();
+  assert.equal(await page.evaluate(() => Object.keys(window.__MOCK__.state.aiKeys).length), 0);
+  assert.deepEqual((await callsOf(app, "automation_ai_key_set")).map((c) => c.args.key), ["sk abc", "sk-proj-123", "sk-proj-456", null]);
   assert.deepEqual(app.errors, []);
   await app.close();
 });

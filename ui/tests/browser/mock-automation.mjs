@@ -450,7 +450,22 @@ export function installAutomationMock(seed) {
     }
   };
 
+  // The AI key (zapdesk-automation's secret.rs): only whether this computer keeps one.
+  state.aiKeys = {};
+  if (given.aiKey) state.aiKeys[accountAt(0)] = true;
   Object.assign(handlers, {
+    automation_ai_key_status: ({ account: accountId }) => { account(accountId); return state.aiKeys[accountId] === true; },
+    automation_ai_key_set: ({ account: accountId, key }) => {
+      account(accountId);
+      if (key === null) {
+        delete state.aiKeys[accountId];
+        return null;
+      }
+      const trimmed = key.trim();
+      if (!trimmed || !/^[\x21-\x7e]+$/.test(trimmed)) fail("automation_settings_invalid", "A chave da IA não parece válida: cole-a de novo, sem espaços nem quebras de linha.");
+      state.aiKeys[accountId] = true;
+      return null;
+    },
     automation_settings_get: ({ account: accountId }) => { account(accountId); return settingsOf(accountId); },
     automation_settings_save: ({ account: accountId, settings }) => {
       account(accountId);
