@@ -1,7 +1,8 @@
 // Automação → Fluxos and Configurações do bot in real Chromium against the
-// fake backend: a flow made from a starter, its JSON draft edited with a
-// syntax error (line and column, saving held back) and with a problem Rust
-// finds (listed per block, publishing refused), fixed and published as v1,
+// fake backend: a flow made from a starter, its JSON draft read by Rust as it
+// is typed — a syntax error (line and column, the cursor put there, saving
+// held back) and a problem Rust finds (listed per block before saving,
+// publishing refused) —, fixed and published as v1,
 // restored from a version; a draft saved elsewhere (changed-elsewhere notice,
 // a stale save refused, Recarregar); an import refused at its first wrong
 // place; triggers; on/off, delete behind a confirmation; and the bot's
@@ -59,20 +60,33 @@ test("a flow from a starter: a syntax error held back with its line, a dangling 
   const cut = before.replace('"start": "boas_vindas",', '"start": "boas_vindas"');
   const line = cut.split("\n").findIndex((l) => l.includes('"nodes"')) + 1;
   await area.fill(cut);
-  await page.getByTestId("doc-error").getByText(`O texto não é um JSON válido na linha ${line}, coluna 3:`, { exact: false }).waitFor();
+  // Rust's reading of the text, a moment after the last key, in its words.
+  await page.getByTestId("doc-error").getByText(`O arquivo não é um fluxo válido: erro na linha ${line}, coluna 3`, { exact: false }).waitFor();
+  assert.equal((await callsOf(app, "flows_check_text")).at(-1).args.json, cut);
   assert.ok(await page.getByRole("button", { name: "Salvar rascunho" }).isDisabled());
   assert.ok(await page.getByRole("button", { name: /publicar/i }).isDisabled());
+  // "Mostrar no texto" puts the cursor where Rust says the text breaks.
+  await page.getByTestId("doc-error").getByRole("button", { name: "Mostrar no texto" }).click();
+  const caret = await area.evaluate((el) => el.selectionStart);
+  assert.equal(cut.slice(caret, caret + 7), '"nodes"');
 
   // Valid JSON, but the "Falar com uma pessoa" option now leads to a block that does not exist.
   await area.fill(before.replace('"to": "pessoa"\n    },\n    {\n      "id": "e4"', '"to": "ninguem"\n    },\n    {\n      "id": "e4"'));
   await page.getByTestId("doc-error").waitFor({ state: "detached" });
   await page.getByTestId("flow-revision").getByText("Alterações não salvas").waitFor();
-  await page.getByRole("button", { name: "Salvar rascunho" }).click();
-  await page.getByText("Rascunho salvo.").waitFor();
-  await page.getByTestId("flow-revision").getByText("Salvo (revisão 2)").waitFor();
+  // What it means, per block, before anything is saved.
   const findings = page.getByTestId("finding-node");
   await findings.filter({ hasText: "Bloco menu" }).getByText("A ligação e3 aponta para um bloco que não existe.").waitFor();
   await findings.filter({ hasText: "Bloco menu" }).getByText("A saída \"option:pessoa\" não leva a nenhum bloco.").waitFor();
+  await page.getByText("Estes são os problemas do texto atual, ainda não salvo.").waitFor();
+  assert.equal((await callsOf(app, "flows_save_draft")).length, 0);
+  await page.getByRole("button", { name: "Salvar rascunho" }).click();
+  await page.getByText("Rascunho salvo.").waitFor();
+  await page.getByTestId("flow-revision").getByText("Salvo (revisão 2)").waitFor();
+  // What is saved is the document as Rust read the text.
+  const saved = (await callsOf(app, "flows_save_draft")).at(-1).args.document;
+  assert.equal(saved.edges.find((e) => e.id === "e3").to, "ninguem");
+  await findings.filter({ hasText: "Bloco menu" }).getByText("A ligação e3 aponta para um bloco que não existe.").waitFor();
 
   await page.getByRole("button", { name: "Publicar" }).click();
   await page.getByTestId("publish-refused").getByText("O fluxo não foi publicado", { exact: false }).waitFor();

@@ -5,7 +5,8 @@
 // crates/core/src/automation/matching.rs folds (case and accents aside, whole
 // words), "test a message" as explain.rs decides, drafts saved by revision,
 // publishing refused with every problem of flow_check.rs (its loop check
-// aside), a malformed import named at its first wrong place, triggers and
+// aside), a malformed import or typed text named at its first wrong place
+// (flows_check_text), triggers and
 // settings refused as flows.rs and settings.rs refuse them.
 //
 // Seeds (`seed.automation`): `settings` (partial AutomationSettings),
@@ -399,8 +400,9 @@ export function installAutomationMock(seed) {
     }
     return null;
   };
-  const parseDocument = (json) => {
-    const malformed = (place, detail) => fail("flow_invalid", `O arquivo não é um fluxo válido: erro ${place} (${detail}).`);
+  // flow.rs `parse` as flows_check_text reports it: `{value}`, or `{place, message}` (place null: a newer schema).
+  const readText = (json) => {
+    const malformed = (place, where, detail) => ({ place, message: `O arquivo não é um fluxo válido: erro ${where} (${detail}).` });
     let value;
     try {
       value = JSON.parse(json);
@@ -409,21 +411,31 @@ export function installAutomationMock(seed) {
       const m = /position (\d+)/.exec(e.message);
       const offset = m ? Number(m[1]) : json.length;
       const before = json.slice(0, offset).split("\n");
-      malformed(`na linha ${before.length}, coluna ${before.at(-1).length + 1}`, e.message);
+      const line = before.length;
+      const column = new TextEncoder().encode(before.at(-1)).length + 1;
+      return malformed({ kind: "text", line, column }, `na linha ${line}, coluna ${column}`, e.message);
     }
-    if (typeof value?.schema === "number" && value.schema > 1) current(value);
+    if (typeof value?.schema === "number" && value.schema > 1) {
+      return { place: null, message: "Este fluxo foi feito por uma versão mais nova do ZapDesk. Atualize o ZapDesk para abri-lo." };
+    }
     const label = (word, i, item) => `${word} ${i + 1}${typeof item?.id === "string" ? ` (${item.id})` : ""}`;
+    const idOf = (item) => (typeof item?.id === "string" ? item.id : null);
     for (const [i, n] of (Array.isArray(value?.nodes) ? value.nodes : []).entries()) {
       const issue = nodeIssue(n);
-      if (issue) malformed(label("no bloco", i, n), issue);
+      if (issue) return malformed({ kind: "node", index: i, id: idOf(n) }, label("no bloco", i, n), issue);
     }
     for (const [i, e] of (Array.isArray(value?.edges) ? value.edges : []).entries()) {
       const missing = ["id", "from", "handle", "to"].find((k) => typeof e?.[k] !== "string");
-      if (missing) malformed(label("na ligação", i, e), `invalid type for \`${missing}\``);
+      if (missing) return malformed({ kind: "edge", index: i, id: idOf(e) }, label("na ligação", i, e), `invalid type for \`${missing}\``);
     }
     const missing = ["schema", "start", "nodes", "edges"].find((k) => !(k in (value ?? {})));
-    if (missing) malformed("nos campos do documento", `missing field \`${missing}\``);
-    return value;
+    if (missing) return malformed({ kind: "document" }, "nos campos do documento", `missing field \`${missing}\``);
+    return { value };
+  };
+  const parseDocument = (json) => {
+    const read = readText(json);
+    if (!read.value) fail("flow_invalid", read.message);
+    return read.value;
   };
 
   const summary = (f) => {
@@ -573,6 +585,12 @@ export function installAutomationMock(seed) {
       return { revision: flow.revision, findings: flowProblems(accountId, doc) };
     },
     flows_check: ({ account: accountId, id: flowId }) => flowProblems(accountId, flowOf(accountId, flowId).draft),
+    flows_check_text: ({ account: accountId, json }) => {
+      const read = readText(json);
+      if (!read.value) return { kind: "malformed", place: read.place, message: read.message };
+      const document = { ...read.value, schema: 1 };
+      return { kind: "read", document, findings: flowProblems(accountId, document) };
+    },
     flows_publish: ({ account: accountId, id: flowId, revision }) => {
       const flow = flowOf(accountId, flowId);
       if (flow.revision !== revision) stale(flow);
