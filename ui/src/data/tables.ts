@@ -100,7 +100,7 @@ export const WRITES = {
   contactsImportRejected: [],
   contactsExport: [],
   contactsLgpdExport: ["audit_log"],
-  contactsErase: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "notes", "drafts", "audit_log", "campaign_recipients"],
+  contactsErase: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "notes", "drafts", "audit_log", "campaign_recipients", "flow_sessions"],
   quickRepliesCreate: ["quick_replies"],
   quickRepliesUpdate: ["quick_replies"],
   quickRepliesDelete: ["quick_replies"],

@@ -88,7 +88,7 @@ export function installMockBackend(seed) {
     fields_create: ["custom_fields"], fields_update: ["custom_fields", "contact_fields"], fields_delete: ["custom_fields", "contact_fields"], fields_set_values: ["contact_fields"],
     contacts_delete_selection: ["contacts", "contact_tags", "contact_fields"], segments_create: ["segments"], segments_update: ["segments"], segments_delete: ["segments"],
     contacts_import_run: ["contacts", "contact_tags", "contact_fields", "tags"], contacts_lgpd_export: ["audit_log"],
-    contacts_erase: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "notes", "drafts", "audit_log", "campaign_recipients"],
+    contacts_erase: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "notes", "drafts", "audit_log", "campaign_recipients", "flow_sessions"],
     quick_replies_create: ["quick_replies"], quick_replies_update: ["quick_replies"], quick_replies_delete: ["quick_replies"],
     users_create: ["users"], users_set_me: ["settings"],
     campaigns_create: ["campaigns", "campaign_recipients", "campaign_files"], campaigns_set_status: ["campaigns", "campaign_recipients"], campaigns_set_pacing: ["campaigns"],
