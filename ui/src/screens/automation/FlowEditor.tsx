@@ -9,7 +9,7 @@ import { Field } from "../../components/Field";
 import { Modal } from "../../components/Modal";
 import { useSubmit } from "../../components/useSubmit";
 import { formatDate } from "../../format";
-import { useSettled } from "../../components/useSettled";
+import { DEBOUNCE_MS } from "../../components/useSettled";
 import { documentText, placeOffset } from "./document";
 import { FlowStatusPill } from "./FlowStatusPill";
 import { FlowTriggersDialog } from "./FlowTriggers";
@@ -60,6 +60,7 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
     const next = documentText(f.draft);
     setBase({ revision: f.revision, text: next });
     setText(next);
+    setSettled(next);
     setElsewhere(false);
     setStale(null);
   };
@@ -75,8 +76,16 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
   const dirty = base !== null && text !== base.text;
   // Rust reads the text a moment after the last key; until it answers for
   // this very text, the last answer stays on screen and nothing is sent.
-  const settled = useSettled(text);
-  const checked = useCommand("flowsCheckText", [account.id, settled], { enabled: base !== null, inline: true, keepPrevious: true });
+  // The text Rust is asked about: the draft as soon as it is adopted, then
+  // what is typed once the keys stop (never the empty text before the draft
+  // arrives).
+  const [settled, setSettled] = useState<string | null>(null);
+  useEffect(() => {
+    if (base === null) return;
+    const wait = setTimeout(() => setSettled(text), DEBOUNCE_MS);
+    return () => clearTimeout(wait);
+  }, [text, base]);
+  const checked = useCommand("flowsCheckText", [account.id, settled ?? ""], { enabled: settled !== null, inline: true, keepPrevious: true });
   const check = checked.data ?? null;
   const current = check !== null && !checked.isPlaceholderData && settled === text ? check : null;
   const read = current?.kind === "read" ? current : null;
@@ -86,8 +95,15 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
     if (check?.kind !== "malformed" || !check.place) return;
     const at = placeOffset(text, check.place);
     if (at === null) return;
-    area.current?.focus();
-    area.current?.setSelectionRange(at, Math.min(text.length, at + 1));
+    const el = area.current;
+    if (!el) return;
+    el.focus();
+    el.setSelectionRange(at, Math.min(text.length, at + 1));
+    // A text area does not scroll to a selection made in code: bring its line near the top.
+    const line = text.slice(0, at).split("\n").length - 1;
+    const height = parseFloat(getComputedStyle(el).lineHeight) || 18;
+    el.scrollTop = Math.max(0, (line - 2) * height);
+    el.scrollIntoView?.({ block: "start" });
   };
 
   /** Saves the text; the new revision, or null when refused (the reason is on screen). */
