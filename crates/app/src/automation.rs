@@ -1,9 +1,11 @@
 //! Automation (keyword replies, flows): the operations that are more than
-//! one call of the core, and the tables each write changes, so the shell's
-//! one-line commands and `serve`'s future API report the same changes.
+//! one call of the core (and the AI key, kept in this computer's password
+//! store), and the tables each write changes, so the shell's one-line
+//! commands and `serve`'s future API report the same changes.
 
 use std::path::Path;
 
+use zapdesk_automation::SecretError;
 use zapdesk_core::AccountId;
 use zapdesk_core::automation::AutomationError;
 use zapdesk_core::automation::files::{self, AutomationFile};
@@ -32,7 +34,55 @@ pub const FLOW_DELETE_TABLES: &[Table] = &[
     Table::Campaigns,
 ];
 
+/// What keeping or forgetting the AI key reports: no row changes (the key
+/// is in this computer's password store, not the database), but the bot's
+/// settings are where the screens show whether a key is kept, so their
+/// readers look again.
+pub const AI_KEY_TABLES: &[Table] = &[Table::AutomationSettings];
+
+/// Runs a keyring call (it may block: a D-Bus round trip on Linux) off the
+/// async threads.
+async fn keyring<T: Send + 'static>(
+    call: impl FnOnce() -> Result<T, SecretError> + Send + 'static,
+) -> Result<T, SecretError> {
+    match tokio::task::spawn_blocking(call).await {
+        Ok(result) => result,
+        Err(e) => match e.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(_) => Err(SecretError::Interrupted),
+        },
+    }
+}
+
 impl App {
+    /// Keeps (`Some`) or forgets (`None`) the account's AI key in this
+    /// computer's password store. Each desktop that runs the account's
+    /// numbers needs its own: the key never syncs, and is never returned or
+    /// logged.
+    pub async fn automation_ai_key_set(
+        &self,
+        account: AccountId,
+        key: Option<String>,
+    ) -> Result<(), AppError> {
+        let forget = key.is_none();
+        let kept = async move {
+            keyring(move || zapdesk_automation::set_ai_key(account, key.as_deref())).await
+        };
+        self.wrote(Some(account), AI_KEY_TABLES, kept).await?;
+        if forget {
+            tracing::info!(%account, "AI key forgotten on this computer");
+        } else {
+            tracing::info!(%account, "AI key kept on this computer");
+        }
+        Ok(())
+    }
+
+    /// Whether this computer keeps an AI key for the account.
+    pub async fn automation_ai_key_status(&self, account: AccountId) -> Result<bool, AppError> {
+        let key = keyring(move || zapdesk_automation::ai_key(account)).await?;
+        Ok(key.is_some())
+    }
+
     /// Stores a file the UI read (bytes in base64) for keywords and flows:
     /// checked by the inbox's rules (size, blocked types) before anything is
     /// written.

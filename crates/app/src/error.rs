@@ -2,6 +2,7 @@
 //! core: each variant is the core's own error, whose code and text it keeps,
 //! so the UI receives exactly what it did when the shell made the calls.
 
+use zapdesk_automation::SecretError;
 use zapdesk_core::automation::AutomationError;
 use zapdesk_core::campaigns::CampaignError;
 use zapdesk_core::contacts::ContactError;
@@ -46,5 +47,6 @@ app_error! {
     Inbox(InboxError),
     Number(NumberError),
     Save(SaveError),
+    Secret(SecretError),
     User(UserErrorKind),
 }

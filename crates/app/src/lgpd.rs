@@ -49,7 +49,8 @@ impl App {
     }
 }
 
-/// What erasing a contact removes, and the audit line it adds.
+/// What erasing a contact removes (the bot's sessions go with their
+/// conversations), and the audit line it adds.
 const ERASED: &[Table] = &[
     Table::Contacts,
     Table::ContactTags,
@@ -59,5 +60,6 @@ const ERASED: &[Table] = &[
     Table::Notes,
     Table::Drafts,
     Table::CampaignRecipients,
+    Table::FlowSessions,
     Table::AuditLog,
 ];

@@ -48,6 +48,10 @@ pub enum SecretError {
     KeyInvalid,
     #[error("credential store: {0}")]
     Store(#[source] keyring::Error),
+    /// The call to the store never finished (its task was cancelled: the
+    /// app is closing).
+    #[error("credential store call interrupted")]
+    Interrupted,
 }
 
 impl UserError for SecretError {
@@ -63,7 +67,7 @@ impl UserError for SecretError {
                 "A chave da IA não parece válida: cole-a de novo, sem espaços nem quebras de linha.",
                 "The AI key does not look valid: paste it again, without spaces or line breaks.",
             ),
-            SecretError::Store(_) => lang.pick(
+            SecretError::Store(_) | SecretError::Interrupted => lang.pick(
                 "O cofre de senhas do sistema não respondeu, e a chave da IA não pôde ser guardada \
                  nem lida. No Linux, confira se o chaveiro (GNOME Keyring ou KWallet) está \
                  instalado e desbloqueado.",

@@ -87,6 +87,7 @@ async fn main() {
         },
         starts_at: None,
         attachment: None,
+        reply_flow: None,
     };
     let started = Instant::now();
     let campaign = campaigns::create(&store, acc, &input, now).await.unwrap();

@@ -1,12 +1,14 @@
 //! LGPD (Brazil's data protection law) requests about one contact: a copy of
-//! everything ZapDesk stores about them, and erasure of the contact with their
-//! conversations, messages, notes and media files. Both are recorded in the
+//! everything ZapDesk stores about them (the bot's sessions with their
+//! answers and its log included), and erasure of the contact with their
+//! conversations, messages, notes, bot sessions and media files. Both are recorded in the
 //! account's audit log (who, when, which contact id); the log keeps the id, not
 //! the person's data, so it survives the erasure it records.
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::automation::engine::Session;
 use crate::contacts::{self, ContactError};
 use crate::domain::User;
 use crate::fields;
@@ -108,6 +110,15 @@ pub async fn export(
         .bind(id)
         .fetch_all(store.pool())
         .await?;
+        let sessions = bot_sessions(store, account, id).await?;
+        let log: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT at, what, detail FROM automation_log
+             WHERE account_id = ? AND conversation_id = ? ORDER BY seq",
+        )
+        .bind(account)
+        .bind(id)
+        .fetch_all(store.pool())
+        .await?;
         threads.push(json!({
             "id": id,
             "number": { "name": number_name, "phone": number_phone },
@@ -119,8 +130,19 @@ pub async fn export(
                 "sent_at": sent_at, "created_at": created_at,
             })).collect::<Vec<_>>(),
             "internal_notes": notes.into_iter().map(|(body, created_at)| json!({"body": body, "created_at": created_at})).collect::<Vec<_>>(),
+            "bot_sessions": sessions,
+            "bot_log": log.into_iter().map(|(at, what, detail)| json!({"at": at, "what": what, "detail": detail})).collect::<Vec<_>>(),
         }));
     }
+    // When the bot last did something for them (a keyword's cooldown, the
+    // default reply, a campaign's reply flow): this desktop's own marks.
+    let marks: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT what, at FROM automation_marks WHERE account_id = ? AND contact_id = ? ORDER BY at, what",
+    )
+    .bind(account)
+    .bind(contact)
+    .fetch_all(store.pool())
+    .await?;
     let document = json!({
         "format": "zapdesk-lgpd-export/1",
         "exported_at": now_ms(),
@@ -129,14 +151,71 @@ pub async fn export(
         "tags": tag_names,
         "fields": field_values,
         "conversations": threads,
+        "bot_marks": marks.into_iter().map(|(what, at)| json!({"what": what, "at": at})).collect::<Vec<_>>(),
     });
     record(store, account, contact, actor, "contact_exported").await?;
     Ok(serde_json::to_string_pretty(&document).unwrap_or_default())
 }
 
+/// The bot's sessions in one conversation, oldest first: the flow, when and
+/// why each started and ended, and the variables it kept (the contact's
+/// answers to its questions and menus).
+async fn bot_sessions(
+    store: &Store,
+    account: AccountId,
+    conversation: crate::ConversationId,
+) -> Result<Vec<Value>, sqlx::Error> {
+    type SessionRow = (
+        String,
+        i64,
+        String,
+        String,
+        i64,
+        Option<i64>,
+        Option<String>,
+        String,
+    );
+    let rows: Vec<SessionRow> = sqlx::query_as(
+        "SELECT f.name, v.number, s.status, s.started_by, s.started_at, s.ended_at, s.ended_reason, s.state
+         FROM flow_sessions s
+         JOIN flows f ON f.account_id = s.account_id AND f.id = s.flow_id
+         JOIN flow_versions v ON v.account_id = s.account_id AND v.id = s.version_id
+         WHERE s.account_id = ? AND s.conversation_id = ?
+         ORDER BY s.started_at, s.id",
+    )
+    .bind(account)
+    .bind(conversation)
+    .fetch_all(store.pool())
+    .await?;
+    let json_or_text =
+        |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::String(text.to_owned()));
+    Ok(rows
+        .into_iter()
+        .map(
+            |(flow, version, status, by, started_at, ended_at, reason, state)| {
+                let variables = serde_json::from_str::<Session>(&state)
+                    .map(|s| json!(s.vars))
+                    // A state this ZapDesk cannot read is handed over as stored.
+                    .unwrap_or_else(|_| json_or_text(&state));
+                json!({
+                    "flow": flow,
+                    "version": version,
+                    "status": status,
+                    "started_by": json_or_text(&by),
+                    "started_at": started_at,
+                    "ended_at": ended_at,
+                    "ended_reason": reason.as_deref().map(json_or_text),
+                    "variables": variables,
+                })
+            },
+        )
+        .collect())
+}
+
 /// Erases a contact: the row and, through foreign keys, their tags, field
 /// values, conversations, messages (and their search index rows), notes and
-/// drafts, plus the audit line, in one transaction; then their media files.
+/// drafts, the bot's sessions, log lines, queued events and marks, plus the
+/// audit line, in one transaction; then their media files.
 /// Returns how many media files were removed.
 pub async fn erase(
     store: &Store,

@@ -1,6 +1,6 @@
 //! The account's bot as a whole: its settings (on/off, time zone, hand-off
-//! words and reply, session expiry, private HTTP, AI endpoint) and the files
-//! keywords and flows send.
+//! words and reply, session expiry, private HTTP, AI endpoint), the AI key on
+//! this computer, and the files keywords and flows send.
 
 use tauri::State;
 use zapdesk_app::SETTINGS_TABLES;
@@ -55,4 +55,26 @@ pub async fn automation_files_list(
     account: AccountId,
 ) -> Result<Vec<AutomationFile>, IpcError> {
     Ok(files::list(state.store()?, account).await?)
+}
+
+/// Keeps (a key) or forgets (`null`) the account's AI key in this computer's
+/// password store; it is never shown again.
+#[tauri::command]
+#[specta::specta]
+pub async fn automation_ai_key_set(
+    state: State<'_, AppState>,
+    account: AccountId,
+    key: Option<String>,
+) -> Result<(), IpcError> {
+    Ok(state.app()?.automation_ai_key_set(account, key).await?)
+}
+
+/// Whether this computer keeps an AI key for the account.
+#[tauri::command]
+#[specta::specta]
+pub async fn automation_ai_key_status(
+    state: State<'_, AppState>,
+    account: AccountId,
+) -> Result<bool, IpcError> {
+    Ok(state.app()?.automation_ai_key_status(account).await?)
 }

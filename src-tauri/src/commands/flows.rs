@@ -8,7 +8,7 @@ use zapdesk_app::{FLOW_DELETE_TABLES, FLOW_TABLES, PUBLISH_TABLES};
 use zapdesk_core::AccountId;
 use zapdesk_core::automation::flow::FlowDocument;
 use zapdesk_core::automation::flows::{
-    self, Flow, FlowFinding, FlowSummary, SavedDraft, Trigger, VersionSummary,
+    self, DocumentCheck, Flow, FlowFinding, FlowSummary, SavedDraft, Trigger, VersionSummary,
 };
 use zapdesk_core::ids::{FlowId, FlowVersionId};
 
@@ -97,6 +97,20 @@ pub async fn flows_check(
 ) -> Result<Vec<FlowFinding>, IpcError> {
     let lang = state.lang();
     Ok(flows::check(state.store()?, account, id, lang).await?)
+}
+
+/// A document's text as the editor has it, read as Rust reads it: the first
+/// wrong place, or the document and every problem of it in this account.
+/// Nothing is saved.
+#[tauri::command]
+#[specta::specta]
+pub async fn flows_check_text(
+    state: State<'_, AppState>,
+    account: AccountId,
+    json: String,
+) -> Result<DocumentCheck, IpcError> {
+    let lang = state.lang();
+    Ok(flows::check_text(state.store()?, account, &json, lang).await?)
 }
 
 /// Publishes the draft at `revision` as a new version; refused with every

@@ -13,8 +13,8 @@ export const DEPENDENTS = {
   accounts: ["accountsList"],
   contacts: ["contactsList", "contactsCount", "inboxList", "inboxGet", "inboxSearch", "inboxContact", "campaignsPreview"],
   // Keywords and flows name tags and fields: their checks follow them.
-  tags: ["tagsList", "tagsOfContact", "keywordsCheck", "flowsCheck"],
-  custom_fields: ["fieldsList", "fieldsOfContact", "contactsList", "contactsCount", "campaignsPreview", "campaignsCheckMessage", "keywordsCheck", "flowsCheck"],
+  tags: ["tagsList", "tagsOfContact", "keywordsCheck", "flowsCheck", "flowsCheckText"],
+  custom_fields: ["fieldsList", "fieldsOfContact", "contactsList", "contactsCount", "campaignsPreview", "campaignsCheckMessage", "keywordsCheck", "flowsCheck", "flowsCheckText"],
   segments: ["segmentsList"],
   contact_tags: ["contactsList", "contactsCount", "tagsOfContact"],
   contact_fields: ["contactsList", "contactsCount", "fieldsOfContact", "campaignsPreview"],
@@ -33,15 +33,17 @@ export const DEPENDENTS = {
   users: ["usersList", "usersMe", "inboxList", "inboxGet", "inboxContact", "inboxNotes", "auditList", "keywordsCheck"],
   // Who "I" am is a setting, and the inbox's "Minhas" depends on it.
   settings: ["usersMe", "inboxList"],
-  automation_settings: ["automationSettingsGet", "keywordsExplain"],
+  // Whether this computer keeps the AI key shows beside the settings; a key
+  // kept or forgotten is reported as a change of them.
+  automation_settings: ["automationSettingsGet", "keywordsExplain", "automationAiKeyStatus"],
   keywords: ["keywordsList", "keywordsCheck", "keywordsExplain"],
   // A keyword may start only a published flow; "test a message" names flows.
-  flows: ["flowsList", "flowsGet", "flowsCheck", "flowsVersions", "keywordsCheck", "keywordsExplain", "sessionsActive"],
+  flows: ["flowsList", "flowsGet", "flowsCheck", "flowsCheckText", "flowsVersions", "keywordsCheck", "keywordsExplain", "sessionsActive"],
   flow_versions: ["flowsList", "flowsVersions"],
   // The list shows how many conversations are in each flow now; the inbox's
   // panel shows the conversation's session and the bot's log.
   flow_sessions: ["flowsList", "sessionsActive", "sessionsLog"],
-  automation_files: ["automationFilesList", "keywordsCheck", "flowsCheck"],
+  automation_files: ["automationFilesList", "keywordsCheck", "flowsCheck", "flowsCheckText"],
 } as const satisfies Record<Table, readonly CommandName[]>;
 
 /** Reads refetched from the `sync` event (the engine's own state), not from a table. */
@@ -98,7 +100,7 @@ export const WRITES = {
   contactsImportRejected: [],
   contactsExport: [],
   contactsLgpdExport: ["audit_log"],
-  contactsErase: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "notes", "drafts", "audit_log", "campaign_recipients"],
+  contactsErase: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "notes", "drafts", "audit_log", "campaign_recipients", "flow_sessions"],
   quickRepliesCreate: ["quick_replies"],
   quickRepliesUpdate: ["quick_replies"],
   quickRepliesDelete: ["quick_replies"],
@@ -115,6 +117,7 @@ export const WRITES = {
   syncNow: [],
   syncRetryParked: [],
   automationSettingsSave: ["automation_settings"],
+  automationAiKeySet: ["automation_settings"],
   automationFilesUpload: ["automation_files"],
   keywordsCreate: ["keywords"],
   keywordsUpdate: ["keywords"],

@@ -166,6 +166,13 @@ export const commands = {
 	automationSettingsGet: (account: AccountId) => typedError<AutomationSettings, IpcError>(__TAURI_INVOKE("automation_settings_get", { account })),
 	/**  Checks and saves the settings; returns them as stored. */
 	automationSettingsSave: (account: AccountId, settings: AutomationSettings) => typedError<AutomationSettings, IpcError>(__TAURI_INVOKE("automation_settings_save", { account, settings })),
+	/**
+	 *  Keeps (a key) or forgets (`null`) the account's AI key in this computer's
+	 *  password store; it is never shown again.
+	 */
+	automationAiKeySet: (account: AccountId, key: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("automation_ai_key_set", { account, key })),
+	/**  Whether this computer keeps an AI key for the account. */
+	automationAiKeyStatus: (account: AccountId) => typedError<boolean, IpcError>(__TAURI_INVOKE("automation_ai_key_status", { account })),
 	/**  Stores a file (bytes in base64) for keywords and flows to send. */
 	automationFilesUpload: (account: AccountId, file: FileInput) => typedError<AutomationFile, IpcError>(__TAURI_INVOKE("automation_files_upload", { account, file })),
 	/**  The account's files, newest first. */
@@ -200,6 +207,12 @@ export const commands = {
 	flowsSaveDraft: (account: AccountId, id: FlowId, revision: number, document: FlowDocument) => typedError<SavedDraft, IpcError>(__TAURI_INVOKE("flows_save_draft", { account, id, revision, document })),
 	/**  Every problem of the draft, errors and warnings. */
 	flowsCheck: (account: AccountId, id: FlowId) => typedError<FlowFinding[], IpcError>(__TAURI_INVOKE("flows_check", { account, id })),
+	/**
+	 *  A document's text as the editor has it, read as Rust reads it: the first
+	 *  wrong place, or the document and every problem of it in this account.
+	 *  Nothing is saved.
+	 */
+	flowsCheckText: (account: AccountId, json: string) => typedError<DocumentCheck, IpcError>(__TAURI_INVOKE("flows_check_text", { account, json })),
 	/**
 	 *  Publishes the draft at `revision` as a new version; refused with every
 	 *  error listed while any remains.
@@ -378,6 +391,11 @@ export type CampaignInfo = {
 	media_name: string | null,
 	media_mime: string | null,
 	media_size: number | null,
+	/**
+	 *  The flow a recipient's reply starts; `None` when none does (or the
+	 *  flow was deleted since).
+	 */
+	reply_flow_id: FlowId | null,
 	created_at: number,
 	updated_at: number,
 };
@@ -398,6 +416,12 @@ export type CampaignInput = {
 	 *  its caption; checked by the inbox's rules (size, blocked types).
 	 */
 	attachment?: FileInput | null,
+	/**
+	 *  "When a recipient replies, start this flow": a published flow of the
+	 *  account, started on a recipient's first reply (docs/automation.md,
+	 *  rule 6). `None`: replies go to keywords and the other triggers.
+	 */
+	reply_flow?: FlowId | null,
 };
 
 export type CampaignReport = {
@@ -602,6 +626,20 @@ export type CustomField = {
 
 /**  Who wrote a message. */
 export type Direction = "inbound" | "outbound";
+
+/**  A flow document's text as the editor checks it while it is typed. */
+export type DocumentCheck = 
+/**
+ *  Not a flow: the first wrong place (`None` for a document of a newer
+ *  ZapDesk) and the refusal in the interface's language, as an import
+ *  of the same text would be refused.
+ */
+{ kind: "malformed"; place: TextPlace | null; message: string } | 
+/**
+ *  A flow: the document as read (what a save sends) and every problem
+ *  of it in this account, as [`check`] lists a saved draft's.
+ */
+{ kind: "read"; document: FlowDocument; findings: FlowFinding[] };
 
 /**  A branch: from a node's handle to another node. */
 export type Edge = {
@@ -1628,6 +1666,18 @@ export type TagInput = {
 
 /**  How the file's bytes were decoded. */
 export type TextEncoding = "utf8" | "utf8_bom" | "utf16_le" | "utf16_be" | "windows1252";
+
+/**
+ *  Where a flow's text first goes wrong, as the editor points at it
+ *  (`flow::Place`, 1-based lines and columns, 0-based indexes).
+ */
+export type TextPlace = 
+/**  Not JSON: where the text breaks. */
+{ kind: "text"; line: number; column: number } | 
+/**  JSON, but this node (its index, and its id if it has one) is not a node. */
+{ kind: "node"; index: number; id: string | null } | { kind: "edge"; index: number; id: string | null } | 
+/**  The document's own fields (`schema`, `start`, the lists). */
+{ kind: "document" };
 
 export type TimelineBucket = {
 	/**  Start of the hour, Unix ms. */

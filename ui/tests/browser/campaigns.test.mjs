@@ -515,3 +515,47 @@ test("an image attached in the editor goes to Rust with the campaign; a file too
   assert.deepEqual(app.errors, []);
   await app.close();
 });
+
+test("when a recipient replies, start a flow: published flows offered, none by default, a deleted one refused under it, then shown with the campaign", async () => {
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    automation: { flows: [{ name: "Pós-venda", published: true }, { name: "Pesquisa", published: true, enabled: false }, { name: "Rascunho" }, { name: "Sumiu", published: true }] },
+    campaigns: [{ name: "Antiga", numbers: [0], report: { sent: 1 }, replyFlow: "Pesquisa" }],
+  });
+  const { page } = app;
+  const dialog = await openEditor(page);
+  await dialog.getByLabel("Nome da campanha").fill("Revisão");
+  await dialog.getByLabel("Todos os contatos").check();
+  await dialog.getByLabel("Mensagem").fill("Oi {{primeiro_nome}}, como foi?");
+  const reply = dialog.getByLabel("Quando um destinatário responder, iniciar o fluxo");
+  assert.equal(await reply.inputValue(), "");
+  // Published flows only, by name as Rust lists them; one that is off says so.
+  assert.deepEqual(await reply.locator("option").allTextContents(), ["Nenhum", "Pesquisa (desligado)", "Pós-venda", "Sumiu"]);
+  await dialog.getByText("Na primeira resposta de cada destinatário, o bot conduz a conversa com este fluxo.", { exact: false }).waitFor();
+
+  // Deleted on another desktop after the list was read: Rust refuses, under the field.
+  await reply.selectOption({ label: "Sumiu" });
+  await page.evaluate(() => {
+    const { state } = window.__MOCK__;
+    state.flows = state.flows.filter((f) => f.name !== "Sumiu");
+  });
+  await dialog.getByRole("button", { name: "Criar campanha" }).click();
+  await dialog.locator("#campaign-reply-flow-note").getByText("O fluxo escolhido para as respostas não existe mais nesta conta.", { exact: false }).waitFor();
+  assert.equal(await dialog.locator("#campaign-reply-flow-note").getAttribute("role"), "alert");
+  assert.equal((await page.evaluate(() => window.__MOCK__.state.campaigns.length)), 1);
+
+  await reply.selectOption({ label: "Pós-venda" });
+  await dialog.getByRole("button", { name: "Criar campanha" }).click();
+  await page.getByText("Campanha \"Revisão\" criada.").waitFor();
+  const flowId = await page.evaluate(() => window.__MOCK__.state.flows.find((f) => f.name === "Pós-venda").id);
+  assert.equal((await lastCall(app, "campaigns_create")).args.input.reply_flow, flowId);
+  assert.equal((await mockCampaign(app, "Revisão")).reply_flow_id, flowId);
+
+  await page.getByRole("button", { name: "Abrir Revisão" }).click();
+  await page.getByTestId("campaign-reply-flow").getByText("A primeira resposta de cada destinatário inicia o fluxo “Pós-venda”.").waitFor();
+  await page.getByRole("button", { name: "← Campanhas" }).click();
+  await page.getByRole("button", { name: "Abrir Antiga" }).click();
+  await page.getByTestId("campaign-reply-flow").getByText("inicia o fluxo “Pesquisa”, que está desligado", { exact: false }).waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});

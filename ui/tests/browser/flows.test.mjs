@@ -1,7 +1,8 @@
 // Automação → Fluxos and Configurações do bot in real Chromium against the
-// fake backend: a flow made from a starter, its JSON draft edited with a
-// syntax error (line and column, saving held back) and with a problem Rust
-// finds (listed per block, publishing refused), fixed and published as v1,
+// fake backend: a flow made from a starter, its JSON draft read by Rust as it
+// is typed — a syntax error (line and column, the cursor put there, saving
+// held back) and a problem Rust finds (listed per block before saving,
+// publishing refused) —, fixed and published as v1,
 // restored from a version; a draft saved elsewhere (changed-elsewhere notice,
 // a stale save refused, Recarregar); an import refused at its first wrong
 // place; triggers; on/off, delete behind a confirmation; and the bot's
@@ -59,20 +60,33 @@ test("a flow from a starter: a syntax error held back with its line, a dangling 
   const cut = before.replace('"start": "boas_vindas",', '"start": "boas_vindas"');
   const line = cut.split("\n").findIndex((l) => l.includes('"nodes"')) + 1;
   await area.fill(cut);
-  await page.getByTestId("doc-error").getByText(`O texto não é um JSON válido na linha ${line}, coluna 3:`, { exact: false }).waitFor();
+  // Rust's reading of the text, a moment after the last key, in its words.
+  await page.getByTestId("doc-error").getByText(`O arquivo não é um fluxo válido: erro na linha ${line}, coluna 3`, { exact: false }).waitFor();
+  assert.equal((await callsOf(app, "flows_check_text")).at(-1).args.json, cut);
   assert.ok(await page.getByRole("button", { name: "Salvar rascunho" }).isDisabled());
   assert.ok(await page.getByRole("button", { name: /publicar/i }).isDisabled());
+  // "Mostrar no texto" puts the cursor where Rust says the text breaks.
+  await page.getByTestId("doc-error").getByRole("button", { name: "Mostrar no texto" }).click();
+  const caret = await area.evaluate((el) => el.selectionStart);
+  assert.equal(cut.slice(caret, caret + 7), '"nodes"');
 
   // Valid JSON, but the "Falar com uma pessoa" option now leads to a block that does not exist.
   await area.fill(before.replace('"to": "pessoa"\n    },\n    {\n      "id": "e4"', '"to": "ninguem"\n    },\n    {\n      "id": "e4"'));
   await page.getByTestId("doc-error").waitFor({ state: "detached" });
   await page.getByTestId("flow-revision").getByText("Alterações não salvas").waitFor();
-  await page.getByRole("button", { name: "Salvar rascunho" }).click();
-  await page.getByText("Rascunho salvo.").waitFor();
-  await page.getByTestId("flow-revision").getByText("Salvo (revisão 2)").waitFor();
+  // What it means, per block, before anything is saved.
   const findings = page.getByTestId("finding-node");
   await findings.filter({ hasText: "Bloco menu" }).getByText("A ligação e3 aponta para um bloco que não existe.").waitFor();
   await findings.filter({ hasText: "Bloco menu" }).getByText("A saída \"option:pessoa\" não leva a nenhum bloco.").waitFor();
+  await page.getByText("Estes são os problemas do texto atual, ainda não salvo.").waitFor();
+  assert.equal((await callsOf(app, "flows_save_draft")).length, 0);
+  await page.getByRole("button", { name: "Salvar rascunho" }).click();
+  await page.getByText("Rascunho salvo.").waitFor();
+  await page.getByTestId("flow-revision").getByText("Salvo (revisão 2)").waitFor();
+  // What is saved is the document as Rust read the text.
+  const saved = (await callsOf(app, "flows_save_draft")).at(-1).args.document;
+  assert.equal(saved.edges.find((e) => e.id === "e3").to, "ninguem");
+  await findings.filter({ hasText: "Bloco menu" }).getByText("A ligação e3 aponta para um bloco que não existe.").waitFor();
 
   await page.getByRole("button", { name: "Publicar" }).click();
   await page.getByTestId("publish-refused").getByText("O fluxo não foi publicado", { exact: false }).waitFor();
@@ -334,7 +348,6 @@ test("the bot's settings: an unknown time zone refused under its field, then sav
   // An address without a model: under the model.
   await page.locator("#automation-ai-model-note").getByText("Informe o modelo de IA", { exact: false }).waitFor();
   await page.getByLabel("Modelo").fill("llama3.1");
-  assert.ok(await page.getByLabel("Chave de acesso (API key)").isDisabled());
   await page.getByRole("button", { name: "Salvar" }).click();
   await page.getByText("Configurações do bot salvas.").waitFor();
   const saved = await page.evaluate(() => Object.values(window.__MOCK__.state.automationSettings)[0]);
@@ -352,6 +365,45 @@ test("the bot's settings: an unknown time zone refused under its field, then sav
   await page.getByLabel("Mensagem de teste").fill("quero falar com um humano");
   await page.getByText("A automação desta conta está desligada: hoje nada responderia.", { exact: false }).waitFor();
   await page.getByTestId("verdict").getByText("Passa para uma pessoa: a mensagem tem a palavra “humano”.").waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("the AI key: kept on this computer apart from the settings, refused in Rust's words, replaced and deleted, never shown again", async () => {
+  const app = await openApp(browser, server.url, BASE);
+  const { page } = app;
+  await page.getByRole("button", { name: "Automação" }).click();
+  await page.getByRole("tab", { name: "Configurações do bot" }).click();
+  const key = page.getByLabel("Chave de acesso (API key)");
+  assert.equal(await key.getAttribute("type"), "password");
+  await page.locator("#automation-ai-key-note").getByText("Cada computador que roda os números desta conta precisa da chave guardada nele.", { exact: false }).waitFor();
+
+  await key.fill("sk abc");
+  await page.getByRole("button", { name: "Guardar chave" }).click();
+  const note = page.locator("#automation-ai-key-note");
+  await note.getByText("A chave da IA não parece válida: cole-a de novo, sem espaços nem quebras de linha.").waitFor();
+  assert.equal(await note.getAttribute("role"), "alert");
+
+  // Enter keeps the key, and does not save the settings' form around it.
+  await key.fill("sk-proj-123");
+  await key.press("Enter");
+  await page.getByText("Chave da IA guardada neste computador.").waitFor();
+  await page.getByTestId("ai-key-kept").getByText("Guardada neste computador").waitFor();
+  assert.equal((await callsOf(app, "automation_settings_save")).length, 0);
+  assert.ok(!(await page.content()).includes("sk-proj-123"), "the key is not on the page any more");
+
+  await page.getByRole("button", { name: "Trocar" }).click();
+  await key.fill("sk-proj-456");
+  await page.getByRole("button", { name: "Guardar chave" }).click();
+  await page.getByTestId("ai-key-kept").waitFor();
+
+  await page.getByRole("button", { name: "Apagar chave" }).click();
+  const confirm = page.getByRole("dialog", { name: "Apagar a chave da IA deste computador?" });
+  await confirm.getByRole("button", { name: "Apagar chave" }).click();
+  await page.getByText("Chave da IA apagada deste computador.").waitFor();
+  await key.waitFor();
+  assert.equal(await page.evaluate(() => Object.keys(window.__MOCK__.state.aiKeys).length), 0);
+  assert.deepEqual((await callsOf(app, "automation_ai_key_set")).map((c) => c.args.key), ["sk abc", "sk-proj-123", "sk-proj-456", null]);
   assert.deepEqual(app.errors, []);
   await app.close();
 });

@@ -5,14 +5,21 @@
 // crates/core/src/automation/matching.rs folds (case and accents aside, whole
 // words), "test a message" as explain.rs decides, drafts saved by revision,
 // publishing refused with every problem of flow_check.rs (its loop check
-// aside), a malformed import named at its first wrong place, triggers and
+// aside), a malformed import or typed text named at its first wrong place
+// (flows_check_text), triggers and
 // settings refused as flows.rs and settings.rs refuse them.
 //
 // Seeds (`seed.automation`): `settings` (partial AutomationSettings),
 // `keywords` [{name, words, match_kind, priority, enabled, numbers (indexes),
 // cooldown_minutes, actions (partial), createdAt}], `flows` [{name, document,
 // published (the draft published as v1), triggers, enabled, activeSessions}],
-// `files` [{name, mime}]; `flowExportPath` (null: the save dialog cancelled).
+// `files` [{name, mime}]; `flowExportPath` (null: the save dialog cancelled);
+// the bot in conversations (sessions.rs): `sessions` [{conversation (index),
+// flow (name, published), node, waiting, vars, startedBy, startedAt}], `log`
+// [{conversation, what, detail, at}], `botMessages` [{conversation, source
+// (flow | keyword | system), ref (the flow's or keyword's name), node, body}];
+// `aiKey` (a key this computer keeps for the first account). Taking a
+// conversation over or assigning it ends its session, as work.rs does.
 export function installAutomationMock(seed) {
   const { state } = window.__MOCK__;
   const { id, fail, now, account, parseTemplate, canonical, WRITES, handlers } = window.__MOCK__.lib;
@@ -25,7 +32,12 @@ export function installAutomationMock(seed) {
     flows_create: ["flows"], flows_rename: ["flows"], flows_save_draft: ["flows"], flows_publish: ["flows", "flow_versions"],
     flows_restore: ["flows"], flows_set_triggers: ["flows"], flows_set_enabled: ["flows"], flows_import: ["flows"],
     flows_delete: ["flows", "flow_versions", "flow_sessions", "campaigns"],
+    sessions_start: ["flow_sessions", "conversations"], sessions_stop: ["flow_sessions", "conversations"],
+    automation_ai_key_set: ["automation_settings"],
   });
+  // Taking a conversation over or assigning it ends its session (work.rs).
+  WRITES.inbox_assign = ["conversations", "flow_sessions"];
+  WRITES.inbox_set_owner = ["conversations", "flow_sessions"];
 
   // crates/core/src/text.rs `fold`: lower case, Portuguese accents off.
   const fold = (s) => (s ?? "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
@@ -275,6 +287,10 @@ export function installAutomationMock(seed) {
     if (f.published) publishDraft(flow, now + i);
     state.flowSessions[flow.id] = f.activeSessions ?? 0;
   }
+  // Campaigns seeded with the flow their replies start (mock-backend.mjs made them).
+  for (const [i, c] of (seed.campaigns ?? []).entries()) {
+    if (c.replyFlow) state.campaigns[i].reply_flow_id = state.flows.find((f) => f.name === c.replyFlow).id;
+  }
   const flowOf = (accountId, flowId) => state.flows.find((f) => f.account_id === accountId && f.id === flowId) ?? fail("flow_unknown", "Este fluxo não existe mais.");
   const byName = (a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
   const sorted = (v) => (Array.isArray(v) ? v.map(sorted) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])])) : v);
@@ -384,8 +400,9 @@ export function installAutomationMock(seed) {
     }
     return null;
   };
-  const parseDocument = (json) => {
-    const malformed = (place, detail) => fail("flow_invalid", `O arquivo não é um fluxo válido: erro ${place} (${detail}).`);
+  // flow.rs `parse` as flows_check_text reports it: `{value}`, or `{place, message}` (place null: a newer schema).
+  const readText = (json) => {
+    const malformed = (place, where, detail) => ({ place, message: `O arquivo não é um fluxo válido: erro ${where} (${detail}).` });
     let value;
     try {
       value = JSON.parse(json);
@@ -394,21 +411,31 @@ export function installAutomationMock(seed) {
       const m = /position (\d+)/.exec(e.message);
       const offset = m ? Number(m[1]) : json.length;
       const before = json.slice(0, offset).split("\n");
-      malformed(`na linha ${before.length}, coluna ${before.at(-1).length + 1}`, e.message);
+      const line = before.length;
+      const column = new TextEncoder().encode(before.at(-1)).length + 1;
+      return malformed({ kind: "text", line, column }, `na linha ${line}, coluna ${column}`, e.message);
     }
-    if (typeof value?.schema === "number" && value.schema > 1) current(value);
+    if (typeof value?.schema === "number" && value.schema > 1) {
+      return { place: null, message: "Este fluxo foi feito por uma versão mais nova do ZapDesk. Atualize o ZapDesk para abri-lo." };
+    }
     const label = (word, i, item) => `${word} ${i + 1}${typeof item?.id === "string" ? ` (${item.id})` : ""}`;
+    const idOf = (item) => (typeof item?.id === "string" ? item.id : null);
     for (const [i, n] of (Array.isArray(value?.nodes) ? value.nodes : []).entries()) {
       const issue = nodeIssue(n);
-      if (issue) malformed(label("no bloco", i, n), issue);
+      if (issue) return malformed({ kind: "node", index: i, id: idOf(n) }, label("no bloco", i, n), issue);
     }
     for (const [i, e] of (Array.isArray(value?.edges) ? value.edges : []).entries()) {
       const missing = ["id", "from", "handle", "to"].find((k) => typeof e?.[k] !== "string");
-      if (missing) malformed(label("na ligação", i, e), `invalid type for \`${missing}\``);
+      if (missing) return malformed({ kind: "edge", index: i, id: idOf(e) }, label("na ligação", i, e), `invalid type for \`${missing}\``);
     }
     const missing = ["schema", "start", "nodes", "edges"].find((k) => !(k in (value ?? {})));
-    if (missing) malformed("nos campos do documento", `missing field \`${missing}\``);
-    return value;
+    if (missing) return malformed({ kind: "document" }, "nos campos do documento", `missing field \`${missing}\``);
+    return { value };
+  };
+  const parseDocument = (json) => {
+    const read = readText(json);
+    if (!read.value) fail("flow_invalid", read.message);
+    return read.value;
   };
 
   const summary = (f) => {
@@ -416,7 +443,8 @@ export function installAutomationMock(seed) {
     return {
       id: f.id, name: f.name, revision: f.revision, published: v ? { id: v.id, number: v.number, published_at: v.published_at } : null,
       draft_changed: v ? !sameDoc(v.document, f.draft) : true, triggers: f.triggers, enabled: f.enabled,
-      active_sessions: state.flowSessions[f.id] ?? 0, created_at: f.created_at, updated_at: f.updated_at,
+      active_sessions: (state.flowSessions[f.id] ?? 0) + state.botSessions.filter((x) => x.flow_id === f.id && x.status === "active").length,
+      created_at: f.created_at, updated_at: f.updated_at,
     };
   };
   const versionSummary = (flow) => (v) => ({ id: v.id, number: v.number, published_at: v.published_at, current: flow.published_version_id === v.id });
@@ -434,7 +462,22 @@ export function installAutomationMock(seed) {
     }
   };
 
+  // The AI key (zapdesk-automation's secret.rs): only whether this computer keeps one.
+  state.aiKeys = {};
+  if (given.aiKey) state.aiKeys[accountAt(0)] = true;
   Object.assign(handlers, {
+    automation_ai_key_status: ({ account: accountId }) => { account(accountId); return state.aiKeys[accountId] === true; },
+    automation_ai_key_set: ({ account: accountId, key }) => {
+      account(accountId);
+      if (key === null) {
+        delete state.aiKeys[accountId];
+        return null;
+      }
+      const trimmed = key.trim();
+      if (!trimmed || !/^[\x21-\x7e]+$/.test(trimmed)) fail("automation_settings_invalid", "A chave da IA não parece válida: cole-a de novo, sem espaços nem quebras de linha.");
+      state.aiKeys[accountId] = true;
+      return null;
+    },
     automation_settings_get: ({ account: accountId }) => { account(accountId); return settingsOf(accountId); },
     automation_settings_save: ({ account: accountId, settings }) => {
       account(accountId);
@@ -542,6 +585,12 @@ export function installAutomationMock(seed) {
       return { revision: flow.revision, findings: flowProblems(accountId, doc) };
     },
     flows_check: ({ account: accountId, id: flowId }) => flowProblems(accountId, flowOf(accountId, flowId).draft),
+    flows_check_text: ({ account: accountId, json }) => {
+      const read = readText(json);
+      if (!read.value) return { kind: "malformed", place: read.place, message: read.message };
+      const document = { ...read.value, schema: 1 };
+      return { kind: "read", document, findings: flowProblems(accountId, document) };
+    },
     flows_publish: ({ account: accountId, id: flowId, revision }) => {
       const flow = flowOf(accountId, flowId);
       if (flow.revision !== revision) stale(flow);
@@ -585,6 +634,8 @@ export function installAutomationMock(seed) {
       if (user) fail("flow_in_use", `A palavra-chave "${user.name}" inicia este fluxo. Mude a ação dela (ou apague-a) antes de apagar o fluxo.`);
       state.flows = state.flows.filter((f) => f.id !== flowId);
       state.flowVersions = state.flowVersions.filter((v) => v.flow_id !== flowId);
+      state.botSessions = state.botSessions.filter((x) => x.flow_id !== flowId);
+      for (const c of state.campaigns.filter((x) => x.reply_flow_id === flowId)) c.reply_flow_id = null;
       return null;
     },
     flows_import: ({ account: accountId, name, json }) => handlers.flows_create({ account: accountId, name, document: parseDocument(json) }),
@@ -593,5 +644,104 @@ export function installAutomationMock(seed) {
       if (version !== null && !state.flowVersions.some((v) => v.flow_id === flowId && v.number === version)) fail("flow_unknown", "Esta versão do fluxo não existe.");
       return given.flowExportPath === undefined ? "/home/ana/Documentos/fluxo.json" : given.flowExportPath;
     },
+  });
+
+  // ---- The bot in a conversation (sessions.rs) ----
+  state.botSessions = [];
+  state.botLog = [];
+  let seq = 0;
+  const convAt = (i) => state.conversations[i];
+  const flowNamed = (name) => state.flows.find((f) => f.name === name) ?? fail("flow_unknown", `no seeded flow ${name}`);
+  const kindAt = (versionId, node) => state.flowVersions.find((v) => v.id === versionId)?.document.nodes.find((n) => n.id === node)?.type ?? null;
+  const logLine = (conv, session, what, detail, at = Date.now()) =>
+    state.botLog.push({ seq: ++seq, account_id: conv.account_id, conversation_id: conv.id, session_id: session, at, what, detail });
+  const endActive = (conv, reason, at = Date.now()) => {
+    let ended = false;
+    for (const x of state.botSessions.filter((y) => y.conversation_id === conv.id && y.status === "active")) {
+      Object.assign(x, { status: "ended", ended_reason: { reason }, updated_at: at });
+      logLine(conv, x.id, "ended", JSON.stringify({ reason }), at);
+      ended = true;
+    }
+    return ended;
+  };
+  const startSession = (conv, flow, startedBy, at, fill = {}) => {
+    endActive(conv, "replaced", at);
+    const version = state.flowVersions.find((v) => v.id === flow.published_version_id);
+    const node = fill.node ?? version.document.start;
+    const x = {
+      id: id(), account_id: conv.account_id, conversation_id: conv.id, flow_id: flow.id, version_id: version.id, status: "active",
+      node, waiting: fill.waiting ?? { for: "start" }, vars: fill.vars ?? {}, started_by: startedBy, started_at: at, updated_at: at,
+    };
+    state.botSessions.push(x);
+    logLine(conv, x.id, "started", `${flow.name} (${JSON.stringify(startedBy)})`, at);
+    return x;
+  };
+  const by = (b) => {
+    if (!b || b === "first_message" || b === "no_match") return { by: b ?? "first_message" };
+    if (b.keyword) return { by: "keyword", keyword: state.keywords.find((k) => k.name === b.keyword).id };
+    if (b.operator !== undefined) return { by: "manual", operator: b.operator === null ? null : state.users.find((u) => u.name === b.operator).id };
+    if (b.tag) return { by: "tag", tag: state.tags.find((x) => x.name === b.tag).id };
+    if (b.campaign) return { by: "campaign", campaign: state.campaigns.find((c) => c.name === b.campaign).id };
+    return b;
+  };
+  for (const x of given.sessions ?? []) {
+    startSession(convAt(x.conversation ?? 0), flowNamed(x.flow), by(x.startedBy), x.startedAt ?? now, x);
+  }
+  for (const l of given.log ?? []) logLine(convAt(l.conversation ?? 0), null, l.what, l.detail, l.at ?? now);
+  for (const m of given.botMessages ?? []) {
+    const ref = m.source === "flow" ? flowNamed(m.ref).id : m.source === "keyword" ? state.keywords.find((k) => k.name === m.ref).id : null;
+    window.__MOCK__.message(convAt(m.conversation ?? 0), {
+      direction: "outbound", status: "sent", body: m.body, bot_source: m.source, bot_ref: m.ref === undefined ? null : ref, bot_node: m.node ?? null,
+    });
+  }
+  const convOf = (accountId, convId) =>
+    state.conversations.find((c) => c.account_id === accountId && c.id === convId) ?? fail("conversation_unknown", "Esta conversa não existe mais.");
+
+  // People first (work.rs): taking over or assigning ends the session.
+  const setOwner = handlers.inbox_set_owner;
+  const assign = handlers.inbox_assign;
+  Object.assign(handlers, {
+    inbox_set_owner: (args) => {
+      const result = setOwner(args);
+      if (args.owner === "human") endActive(convOf(args.account, args.conversation), "stopped");
+      return result;
+    },
+    inbox_assign: (args) => {
+      const result = assign(args);
+      if (args.user) endActive(convOf(args.account, args.conversation), "stopped");
+      return result;
+    },
+    sessions_active: ({ account: accountId, conversation: convId }) => {
+      const x = state.botSessions.filter((y) => y.account_id === accountId && y.conversation_id === convId && y.status === "active")
+        .sort((a, b) => b.started_at - a.started_at)[0];
+      if (!x) return null;
+      const flow = state.flows.find((f) => f.id === x.flow_id);
+      const version = state.flowVersions.find((v) => v.id === x.version_id);
+      return {
+        id: x.id, flow_id: x.flow_id, flow_name: flow.name, version_id: x.version_id, version_number: version.number, node: x.node,
+        node_kind: kindAt(x.version_id, x.node), waiting: x.waiting, vars: x.vars, started_by: x.started_by, started_at: x.started_at, updated_at: x.updated_at,
+      };
+    },
+    sessions_log: ({ account: accountId, conversation: convId }) => state.botLog
+      .filter((l) => l.account_id === accountId && l.conversation_id === convId)
+      .slice(-50)
+      .map(({ seq: n, session_id, at, what, detail }) => ({ seq: n, session_id, at, what, detail })),
+    sessions_start: ({ account: accountId, conversation: convId, flow: flowId }) => {
+      if (!settingsOf(accountId).enabled) fail("automation_settings_invalid", "A automação está desligada nesta conta. Ligue-a em Automação → Configurações para iniciar um fluxo.");
+      const conv = convOf(accountId, convId);
+      const contact = state.contacts.find((c) => c.id === conv.contact_id);
+      if ((contact ? contact.opted_out_at : conv.opted_out_at) !== null) {
+        fail("contact_opted_out", "Este contato pediu para não receber mais mensagens: o bot não fala com ele. Se ele voltou atrás, desmarque a opção no contato.");
+      }
+      const flow = flowOf(accountId, flowId);
+      if (!flow.published_version_id) fail("flow_not_published", "Este fluxo ainda não foi publicado. Publique-o antes de usá-lo.");
+      const at = Date.now();
+      if (conv.owner === "human" || conv.assignee_id !== null) {
+        Object.assign(conv, { owner: "bot", assignee_id: null });
+        logLine(conv, null, "handed_back", "a flow was started by hand", at);
+      }
+      return startSession(conv, flow, { by: "manual", operator: state.me }, at).id;
+    },
+    sessions_stop: ({ account: accountId, conversation: convId }) => endActive(convOf(accountId, convId), "stopped"),
   });
 }

@@ -13,7 +13,8 @@
 // halfway until the test calls `__MOCK__.releaseImport()`); `exportPath`.
 // Campaigns: `campaigns` [{name, status, message, numbers (indexes), startsAt,
 // report (counts; total defaults to their sum), timeline ([{hour, queued,
-// sent, replied}])}]; `campaignExportPath` (null = the save dialog cancelled).
+// sent, replied}]), replyFlow (a seeded flow's name)}]; `campaignExportPath`
+// (null = the save dialog cancelled).
 // `campaigns_test_send` records each test in `state.testSends`.
 // Sync: `sync` {connection, status} (default: no connection). Tests push a new
 // engine status with `__MOCK__.syncStatus(status)` (a `sync` event, as Rust's
@@ -87,7 +88,7 @@ export function installMockBackend(seed) {
     fields_create: ["custom_fields"], fields_update: ["custom_fields", "contact_fields"], fields_delete: ["custom_fields", "contact_fields"], fields_set_values: ["contact_fields"],
     contacts_delete_selection: ["contacts", "contact_tags", "contact_fields"], segments_create: ["segments"], segments_update: ["segments"], segments_delete: ["segments"],
     contacts_import_run: ["contacts", "contact_tags", "contact_fields", "tags"], contacts_lgpd_export: ["audit_log"],
-    contacts_erase: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "notes", "drafts", "audit_log", "campaign_recipients"],
+    contacts_erase: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "notes", "drafts", "audit_log", "campaign_recipients", "flow_sessions"],
     quick_replies_create: ["quick_replies"], quick_replies_update: ["quick_replies"], quick_replies_delete: ["quick_replies"],
     users_create: ["users"], users_set_me: ["settings"],
     campaigns_create: ["campaigns", "campaign_recipients", "campaign_files"], campaigns_set_status: ["campaigns", "campaign_recipients"], campaigns_set_pacing: ["campaigns"],
@@ -399,7 +400,9 @@ export function installMockBackend(seed) {
     return {
       id: id(), account_id: accountId, name: c.name, message: c.message ?? "Olá {{primeiro_nome}}!", status: c.status ?? "running",
       audience: fullFilter({ opted_out: false }), numbers: (c.numbers ?? []).map((n) => state.numbers[n].number.id), pacing: c.pacing ?? DEFAULT_PACING,
-      starts_at: c.startsAt ?? null, media_name: c.mediaName ?? null, media_mime: c.mediaMime ?? null, media_size: c.mediaSize ?? null, created_at: now - i, updated_at: now - i, report: counts, timeline: c.timeline ?? [],
+      starts_at: c.startsAt ?? null, media_name: c.mediaName ?? null, media_mime: c.mediaMime ?? null, media_size: c.mediaSize ?? null,
+      // `replyFlow` (a seeded flow's name) is resolved by mock-automation.mjs.
+      reply_flow_id: null, created_at: now - i, updated_at: now - i, report: counts, timeline: c.timeline ?? [],
     };
   });
   state.testSends = [];
@@ -778,6 +781,13 @@ export function installMockBackend(seed) {
       const at = Date.now();
       if (input.starts_at !== null && input.starts_at < at - 60_000) fail("schedule_in_past", "A data e hora de início já passaram. Escolha um momento futuro ou \"Enviar agora\".");
       if (!input.numbers.length) fail("number_unknown", "Escolha pelo menos um número para enviar a campanha.");
+      // As Rust (store.rs `reply_flow_startable`): a published flow of the account.
+      const replyFlow = input.reply_flow ?? null;
+      if (replyFlow !== null) {
+        const f = (state.flows ?? []).find((x) => x.account_id === accountId && x.id === replyFlow);
+        if (!f) fail("flow_unknown", "O fluxo escolhido para as respostas não existe mais nesta conta. Escolha outro ou \"Nenhum\".");
+        if (!f.published_version_id) fail("flow_not_published", `O fluxo "${f.name}" ainda não foi publicado, e uma resposta não poderia iniciá-lo. Publique-o em Automação → Fluxos ou escolha outro.`);
+      }
       const startsNow = input.starts_at === null || input.starts_at <= at;
       for (const numberId of input.numbers) {
         const n = state.numbers.find((x) => x.number.account_id === accountId && x.number.id === numberId) ?? fail("number_unknown", "Um dos números escolhidos não existe mais nesta conta.");
@@ -797,7 +807,7 @@ export function installMockBackend(seed) {
         id: id(), account_id: accountId, name, message: input.message, status: startsNow ? "running" : "scheduled", audience, numbers: input.numbers,
         pacing: input.pacing, starts_at: input.starts_at,
         media_name: file?.name ?? null, media_mime: file?.mime ?? null, media_size: file ? bytes : null,
-        created_at: at, updated_at: at,
+        reply_flow_id: replyFlow, created_at: at, updated_at: at,
         report: { ...emptyReport(), total: recipients.length, pending: recipients.length }, timeline: [],
       };
       state.campaigns.push(c);

@@ -78,6 +78,8 @@ test("each refusal of create goes beside its part of the editor", () => {
   expect(partOf("message_empty")).toBe("message");
   expect(partOf("number_offline")).toBe("numbers");
   expect(partOf("number_unknown")).toBe("numbers");
+  expect(partOf("flow_unknown")).toBe("reply_flow");
+  expect(partOf("flow_not_published")).toBe("reply_flow");
   expect(partOf("schedule_in_past")).toBe("schedule");
   expect(partOf("pacing_invalid")).toBe("pacing");
   expect(partOf("database_failed")).toBe("form");

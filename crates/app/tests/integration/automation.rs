@@ -1,6 +1,7 @@
 //! The automation operations that are the app's own: a bot file uploaded
 //! from the UI's base64 (checked, stored, reported as a change) and a flow
-//! exported to the path the save dialog chose.
+//! exported to the path the save dialog chose; the AI key kept in the
+//! password store.
 
 use crate::support::{self, Recorder};
 
@@ -10,7 +11,7 @@ use zapdesk_core::automation::flows;
 use zapdesk_core::changes::{Change, Table};
 use zapdesk_core::domain::MessageKind;
 use zapdesk_core::inbox::attachments::FileInput;
-use zapdesk_core::{ErrorCode, UserError};
+use zapdesk_core::{ErrorCode, Lang, UserError};
 
 #[tokio::test]
 async fn an_upload_is_checked_stored_and_reported_and_an_export_writes_the_file() {
@@ -81,5 +82,83 @@ async fn an_upload_is_checked_stored_and_reported_and_an_export_writes_the_file(
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::FlowUnknown);
     assert!(!missing.exists());
+    app.shutdown().await;
+}
+
+/// Every file under `dir` that holds `needle`.
+fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_holding(&path, needle));
+        } else if let Ok(bytes) = std::fs::read(&path)
+            && bytes.windows(needle.len()).any(|w| w == needle)
+        {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn the_ai_key_is_kept_in_the_password_store_per_account_and_never_in_a_file() {
+    // The credential store in memory, shared by every entry (as the app
+    // reads a key through an entry of its own): no real keychain is touched.
+    zapdesk_sync::testing::use_memory_keyring();
+    let dir = tempfile::tempdir().unwrap();
+    let told = Recorder::new();
+    let app = support::open(dir.path(), &told).await;
+    let acc = support::account(app.store()).await;
+    let other = support::account(app.store()).await;
+    assert!(!app.automation_ai_key_status(acc).await.unwrap());
+
+    told.clear();
+    app.automation_ai_key_set(acc, Some("  sk-proj-kept-here-42  ".into()))
+        .await
+        .unwrap();
+    // The screens that show whether a key is kept hear of it.
+    told.until_change(Change::of(acc, Table::AutomationSettings))
+        .await;
+    assert!(app.automation_ai_key_status(acc).await.unwrap());
+    assert!(!app.automation_ai_key_status(other).await.unwrap());
+    // What the flow runner reads: trimmed.
+    assert_eq!(
+        zapdesk_automation::ai_key(acc)
+            .unwrap()
+            .map(|k| k.expose().to_owned()),
+        Some("sk-proj-kept-here-42".to_owned())
+    );
+
+    // A key that cannot be one is refused in words, and the kept one stays.
+    told.clear();
+    let err = app
+        .automation_ai_key_set(acc, Some("sk com espaço".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::AutomationSettingsInvalid);
+    assert!(err.message(Lang::PtBr).contains("chave da IA"));
+    assert!(err.message(Lang::En).contains("AI key"));
+    assert!(!format!("{err:?}").contains("espaço"), "{err:?}");
+    assert!(app.automation_ai_key_status(acc).await.unwrap());
+
+    // Replaced, then forgotten (twice: forgetting nothing is no error).
+    app.automation_ai_key_set(acc, Some("sk-proj-replaced".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        zapdesk_automation::ai_key(acc)
+            .unwrap()
+            .map(|k| k.expose().to_owned()),
+        Some("sk-proj-replaced".to_owned())
+    );
+    // In no file of the data folder (the database, its journal, logs).
+    assert_eq!(
+        files_holding(dir.path(), b"sk-proj-"),
+        Vec::<std::path::PathBuf>::new()
+    );
+    app.automation_ai_key_set(acc, None).await.unwrap();
+    app.automation_ai_key_set(acc, None).await.unwrap();
+    assert!(!app.automation_ai_key_status(acc).await.unwrap());
     app.shutdown().await;
 }

@@ -92,6 +92,7 @@ async fn a_message_and_a_campaigns_progress_are_reported_and_mine_is_empty_witho
         },
         starts_at: None,
         attachment: None,
+        reply_flow: None,
     };
     campaigns::create_with(app.store(), acc, &input, now_ms(), &[])
         .await

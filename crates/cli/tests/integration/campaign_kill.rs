@@ -144,6 +144,7 @@ async fn a_campaign_killed_again_and_again_reaches_everyone_exactly_once() {
                 },
                 starts_at: None,
                 attachment: None,
+                reply_flow: None,
             },
             now,
         )

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
 use super::error::NO_MATCH_HOURS;
-use super::flow::{self, Content, FlowDocument, Node, NodeKind, ParseError, Position, SCHEMA};
+use super::flow::{
+    self, Content, FlowDocument, Node, NodeKind, ParseError, Place, Position, SCHEMA,
+};
 use super::flow_check::{self, Finding, Severity};
 use super::{AutomationError, known};
 use crate::ids::{AutomationFileId, FlowId, FlowVersionId, KeywordId, TagId};
@@ -548,6 +550,100 @@ pub async fn check(
     let mut conn = store.pool().acquire().await?;
     let flow = load(&mut conn, account, id).await?;
     Ok(findings_of(&mut conn, account, &flow.draft, lang).await?)
+}
+
+/// Where a flow's text first goes wrong, as the editor points at it
+/// (`flow::Place`, 1-based lines and columns, 0-based indexes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TextPlace {
+    /// Not JSON: where the text breaks.
+    Text {
+        line: u32,
+        column: u32,
+    },
+    /// JSON, but this node (its index, and its id if it has one) is not a node.
+    Node {
+        index: u32,
+        id: Option<String>,
+    },
+    Edge {
+        index: u32,
+        id: Option<String>,
+    },
+    /// The document's own fields (`schema`, `start`, the lists).
+    Document,
+}
+
+impl From<&Place> for TextPlace {
+    fn from(place: &Place) -> TextPlace {
+        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        match place {
+            Place::Text { line, column } => TextPlace::Text {
+                line: n(*line),
+                column: n(*column),
+            },
+            Place::Node { index, id } => TextPlace::Node {
+                index: n(*index),
+                id: id.clone(),
+            },
+            Place::Edge { index, id } => TextPlace::Edge {
+                index: n(*index),
+                id: id.clone(),
+            },
+            Place::Document => TextPlace::Document,
+        }
+    }
+}
+
+/// A flow document's text as the editor checks it while it is typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DocumentCheck {
+    /// Not a flow: the first wrong place (`None` for a document of a newer
+    /// ZapDesk) and the refusal in the interface's language, as an import
+    /// of the same text would be refused.
+    Malformed {
+        place: Option<TextPlace>,
+        message: String,
+    },
+    /// A flow: the document as read (what a save sends) and every problem
+    /// of it in this account, as [`check`] lists a saved draft's.
+    Read {
+        document: FlowDocument,
+        findings: Vec<FlowFinding>,
+    },
+}
+
+/// Reads a document's text with [`flow::parse`] and, when it reads, lists
+/// its problems in this account: the editor's live check, before anything
+/// is saved. Nothing is written.
+pub async fn check_text(
+    store: &Store,
+    account: AccountId,
+    json: &str,
+    lang: Lang,
+) -> Result<DocumentCheck, AutomationError> {
+    let doc = match flow::parse(json) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let place = match &e {
+                ParseError::Malformed { place, .. } => Some(TextPlace::from(place)),
+                ParseError::TooNew { .. } => None,
+            };
+            return Ok(DocumentCheck::Malformed {
+                place,
+                message: AutomationError::FlowMalformed(e).message(lang),
+            });
+        }
+    };
+    let doc = current(doc)?;
+    let mut conn = store.pool().acquire().await?;
+    let findings = findings_of(&mut conn, account, &doc, lang).await?;
+    Ok(DocumentCheck::Read {
+        document: doc,
+        findings,
+    })
 }
 
 /// A version as the history lists it.

@@ -32,6 +32,12 @@ pub enum CampaignError {
     /// A test send to a phone that is no contact of the account.
     #[error("test phone {0} is not a contact")]
     TestPhoneNotContact(String),
+    /// The flow a reply should start is not one of the account's (deleted).
+    #[error("reply flow unknown")]
+    ReplyFlowUnknown,
+    /// The flow a reply should start was never published (its name).
+    #[error("reply flow {0:?} not published")]
+    ReplyFlowNotPublished(String),
     #[error("no such campaign")]
     Unknown,
     #[error("status change not allowed")]
@@ -61,6 +67,8 @@ impl UserError for CampaignError {
             CampaignError::AudienceEmpty => ErrorCode::AudienceEmpty,
             CampaignError::OptedOut(_) => ErrorCode::ContactOptedOut,
             CampaignError::TestPhoneNotContact(_) => ErrorCode::ContactUnknown,
+            CampaignError::ReplyFlowUnknown => ErrorCode::FlowUnknown,
+            CampaignError::ReplyFlowNotPublished(_) => ErrorCode::FlowNotPublished,
             CampaignError::Unknown => ErrorCode::CampaignUnknown,
             CampaignError::StatusChange => ErrorCode::CampaignStatusInvalid,
             CampaignError::Contact(e) => e.code(),
@@ -122,6 +130,20 @@ impl UserError for CampaignError {
                     ),
                     Lang::En => format!(
                         "{phone} is not a contact of this account. Add it in Contacts (with your name, for example) and send the test again."
+                    ),
+                };
+            }
+            CampaignError::ReplyFlowUnknown => lang.pick(
+                "O fluxo escolhido para as respostas não existe mais nesta conta. Escolha outro ou \"Nenhum\".",
+                "The flow chosen for replies no longer exists in this account. Choose another or \"None\".",
+            ),
+            CampaignError::ReplyFlowNotPublished(name) => {
+                return match lang {
+                    Lang::PtBr => format!(
+                        "O fluxo \"{name}\" ainda não foi publicado, e uma resposta não poderia iniciá-lo. Publique-o em Automação → Fluxos ou escolha outro."
+                    ),
+                    Lang::En => format!(
+                        "The flow \"{name}\" is not published yet, so a reply could not start it. Publish it in Automation → Flows or choose another."
                     ),
                 };
             }

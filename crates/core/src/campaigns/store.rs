@@ -12,7 +12,7 @@ use super::pacing::{Pacing, spread};
 use super::template::Template;
 use crate::domain::{CampaignStatus, InstanceStatus};
 use crate::filter::{self, ContactFilter};
-use crate::ids::{CampaignId, InstanceId};
+use crate::ids::{CampaignId, FlowId, InstanceId};
 use crate::inbox::attachments::{self, FileInput};
 use crate::text::clean_name;
 use crate::{AccountId, ContactId, Store, contacts, fields};
@@ -38,6 +38,11 @@ pub struct CampaignInput {
     /// its caption; checked by the inbox's rules (size, blocked types).
     #[serde(default)]
     pub attachment: Option<FileInput>,
+    /// "When a recipient replies, start this flow": a published flow of the
+    /// account, started on a recipient's first reply (docs/automation.md,
+    /// rule 6). `None`: replies go to keywords and the other triggers.
+    #[serde(default)]
+    pub reply_flow: Option<FlowId>,
 }
 
 /// A campaign with its settings.
@@ -56,6 +61,9 @@ pub struct CampaignInfo {
     pub media_name: Option<String>,
     pub media_mime: Option<String>,
     pub media_size: Option<i64>,
+    /// The flow a recipient's reply starts; `None` when none does (or the
+    /// flow was deleted since).
+    pub reply_flow_id: Option<FlowId>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -74,6 +82,7 @@ struct Row {
     media_name: Option<String>,
     media_mime: Option<String>,
     media_size: Option<i64>,
+    reply_flow_id: Option<FlowId>,
     created_at: i64,
     updated_at: i64,
 }
@@ -93,13 +102,14 @@ impl From<Row> for CampaignInfo {
             media_name: r.media_name,
             media_mime: r.media_mime,
             media_size: r.media_size,
+            reply_flow_id: r.reply_flow_id,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
     }
 }
 
-const COLUMNS: &str = "id, account_id, name, message, status, audience, numbers, pacing, starts_at, media_name, media_mime, media_size, created_at, updated_at";
+const COLUMNS: &str = "id, account_id, name, message, status, audience, numbers, pacing, starts_at, media_name, media_mime, media_size, reply_flow_id, created_at, updated_at";
 
 /// The template of a campaign's message, checked against the account's fields.
 pub(crate) async fn template_of(
@@ -151,6 +161,10 @@ pub async fn create_with(
     }
     if input.numbers.is_empty() {
         return Err(CampaignError::NoNumbers);
+    }
+    if let Some(flow) = input.reply_flow {
+        let mut conn = store.pool().acquire().await?;
+        reply_flow_startable(&mut conn, account, flow).await?;
     }
     let starts_now = input.starts_at.is_none_or(|at| at <= now);
     for number in &input.numbers {
@@ -222,11 +236,16 @@ pub async fn create_with(
     };
     let mut tx = store.write().await?;
     contacts::writable(&mut tx, account).await?;
+    // Again in the transaction that writes: a flow deleted meanwhile would
+    // leave the campaign pointing at nothing.
+    if let Some(flow) = input.reply_flow {
+        reply_flow_startable(&mut tx, account, flow).await?;
+    }
     let row: Row = sqlx::query_as(&format!(
         "INSERT INTO campaigns (id, account_id, name, message, status, audience, numbers, pacing, starts_at,
                                 media_path, media_mime, media_name, media_size, recipients_total,
-                                created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
+                                reply_flow_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
     ))
     .bind(id)
     .bind(account)
@@ -242,6 +261,7 @@ pub async fn create_with(
     .bind(file.as_ref().map(|f| f.name.as_str()))
     .bind(file.as_ref().map(|f| f.bytes.len() as i64))
     .bind(i64::try_from(recipients.len()).unwrap_or(i64::MAX))
+    .bind(input.reply_flow)
     .bind(now)
     .bind(now)
     .fetch_one(&mut *tx)
@@ -288,6 +308,27 @@ pub async fn create_with(
     crate::store::record_recipients(&mut tx, account, id, None).await?;
     tx.commit().await?;
     Ok(row.into())
+}
+
+/// Refuses a reply flow the account does not have, or one never published
+/// (a reply could not start it).
+async fn reply_flow_startable(
+    conn: &mut sqlx::SqliteConnection,
+    account: AccountId,
+    flow: FlowId,
+) -> Result<(), CampaignError> {
+    let found: Option<(String, bool)> = sqlx::query_as(
+        "SELECT name, published_version_id IS NOT NULL FROM flows WHERE account_id = ? AND id = ?",
+    )
+    .bind(account)
+    .bind(flow)
+    .fetch_optional(conn)
+    .await?;
+    match found {
+        None => Err(CampaignError::ReplyFlowUnknown),
+        Some((name, false)) => Err(CampaignError::ReplyFlowNotPublished(name)),
+        Some((_, true)) => Ok(()),
+    }
 }
 
 /// For each contact, the numbers (among `numbers`) they already have a conversation with.

@@ -9,7 +9,7 @@ use zapdesk_core::automation::flow::{
     Combine, Content, Edge, FlowDocument, MenuOption, Node, NodeKind, Operator, Position, Rule,
     SCHEMA, Subject,
 };
-use zapdesk_core::automation::flows::{self, FindingSeverity, Trigger};
+use zapdesk_core::automation::flows::{self, DocumentCheck, FindingSeverity, TextPlace, Trigger};
 use zapdesk_core::automation::keywords::{self, Actions, KeywordInput};
 use zapdesk_core::automation::matching::MatchKind;
 use zapdesk_core::domain::MessageKind;
@@ -499,6 +499,136 @@ async fn export_then_import_gives_the_same_document_and_a_bad_file_names_its_pla
         );
     }
     assert_eq!(count().await, before);
+}
+
+#[tokio::test]
+async fn a_text_is_checked_before_saving_as_rust_reads_it_with_the_accounts_names() {
+    let (dir, store, acc) = setup().await;
+    let count = async || -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM flows")
+            .fetch_one(&raw(&dir).await)
+            .await
+            .unwrap()
+    };
+    let text = |doc: &FlowDocument| serde_json::to_string_pretty(doc).unwrap();
+
+    // A sound text reads as the document it is, with the same findings a
+    // saved draft of it has.
+    let read = flows::check_text(&store, acc, &text(&welcome()), Lang::PtBr)
+        .await
+        .unwrap();
+    let saved = flows::create(&store, acc, "Salvo", Some(welcome()))
+        .await
+        .unwrap();
+    let checked = flows::check(&store, acc, saved.id, Lang::PtBr)
+        .await
+        .unwrap();
+    assert_eq!(
+        read,
+        DocumentCheck::Read {
+            document: welcome(),
+            findings: checked
+        }
+    );
+
+    // What it means is judged against this account: an unknown field, then
+    // the same text once the account has the field.
+    let broken_text = text(&broken());
+    let DocumentCheck::Read { findings, .. } =
+        flows::check_text(&store, acc, &broken_text, Lang::PtBr)
+            .await
+            .unwrap()
+    else {
+        panic!("broken() is JSON and a flow");
+    };
+    let pt_findings = findings.clone();
+    let codes: Vec<(Option<&str>, &str)> = findings
+        .iter()
+        .map(|f| (f.node.as_deref(), f.code.as_str()))
+        .collect();
+    for expected in [
+        (Some("menu"), "menu_empty"),
+        (Some("se"), "field_unknown"),
+        (Some("se"), "pattern_invalid"),
+        (Some("se"), "edge_to_unknown"),
+    ] {
+        assert!(codes.contains(&expected), "{expected:?} in {codes:?}");
+    }
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.severity == FindingSeverity::Error || f.code == "ends_here")
+    );
+    fields::create(
+        &store,
+        acc,
+        &FieldInput {
+            label: "Cidade".into(),
+            kind: FieldKind::Text,
+            choices: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    let DocumentCheck::Read { findings, .. } =
+        flows::check_text(&store, acc, &broken_text, Lang::En)
+            .await
+            .unwrap()
+    else {
+        panic!("still a flow");
+    };
+    assert!(!findings.iter().any(|f| f.code == "field_unknown"));
+    // In the interface's language.
+    let empty_menu = |list: &[zapdesk_core::automation::flows::FlowFinding]| {
+        list.iter()
+            .find(|f| f.code == "menu_empty")
+            .map(|f| f.message.clone())
+            .unwrap()
+    };
+    assert_ne!(empty_menu(&findings), empty_menu(&pt_findings));
+
+    // A text that is not a flow: the first wrong place and the words an
+    // import of it gets, in the interface's language.
+    let json = text(&welcome());
+    let wrong_field = json.replace("\"tries\": 2", "\"tries\": \"duas\"");
+    let not_json = "{\n  \"schema\": 1,\n  \"start\": ";
+    let newer = json.replace("\"schema\": 1", "\"schema\": 9");
+    for (file, place, pt, en) in [
+        (
+            wrong_field.as_str(),
+            Some(TextPlace::Node {
+                index: 1,
+                id: Some("menu".into()),
+            }),
+            "no bloco 2 (menu)",
+            "in block 2 (menu)",
+        ),
+        (
+            not_json,
+            Some(TextPlace::Text {
+                line: 3,
+                column: 11,
+            }),
+            "na linha 3, coluna 11",
+            "at line 3, column 11",
+        ),
+        (newer.as_str(), None, "versão mais nova", "newer ZapDesk"),
+    ] {
+        for (lang, words) in [(Lang::PtBr, pt), (Lang::En, en)] {
+            let checked = flows::check_text(&store, acc, file, lang).await.unwrap();
+            let DocumentCheck::Malformed { place: at, message } = checked else {
+                panic!("{file} read as a flow");
+            };
+            assert_eq!(at, place, "{file}");
+            assert!(message.contains(words), "{message}");
+            let refused = flows::import(&store, acc, "Quebrado", file)
+                .await
+                .unwrap_err();
+            assert_eq!(refused.message(lang), message);
+        }
+    }
+    // Checking writes nothing.
+    assert_eq!(count().await, 1);
 }
 
 #[tokio::test]

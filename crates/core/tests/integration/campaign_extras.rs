@@ -85,6 +85,7 @@ async fn the_export_and_the_timeline_follow_each_recipient() {
             },
             starts_at: None,
             attachment: None,
+            reply_flow: None,
         },
         MONDAY_10,
     )

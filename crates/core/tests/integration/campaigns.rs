@@ -142,6 +142,7 @@ async fn a_campaign_paces_two_numbers_and_queues_everyone_exactly_once() {
         pacing: pacing.clone(),
         starts_at: None,
         attachment: None,
+        reply_flow: None,
     };
 
     // Bad input: each refused with its code, nothing created.
@@ -348,6 +349,7 @@ async fn pause_holds_resume_continues_and_cancel_stops_the_rest() {
             },
             starts_at: None,
             attachment: None,
+            reply_flow: None,
         },
         MONDAY_10,
     )
@@ -461,6 +463,7 @@ async fn a_campaign_with_an_image_sends_it_with_each_caption_and_keeps_it_past_a
             mime: "image/png".into(),
             data: base64::engine::general_purpose::STANDARD.encode(&png),
         }),
+        reply_flow: None,
     };
     let media_dir = dir.path().join("media").join(acc.to_string());
     let files_in_media = || {
@@ -589,6 +592,7 @@ async fn a_contact_who_opts_out_while_a_campaign_runs_is_never_sent_it() {
             pacing,
             starts_at: None,
             attachment: None,
+            reply_flow: None,
         },
         MONDAY_10,
     )
@@ -632,4 +636,95 @@ async fn a_contact_who_opts_out_while_a_campaign_runs_is_never_sent_it() {
     assert_eq!(bia.reason.as_deref(), Some("opted_out"));
     let r = report(&store, acc, campaign.id).await.unwrap();
     assert_eq!((r.skipped, r.pending), (1, 0));
+}
+
+#[tokio::test]
+async fn a_reply_flow_is_a_published_flow_of_the_account_and_leaves_with_its_deletion() {
+    use zapdesk_core::automation::flows;
+    let (_dir, store) = support::store().await;
+    let acc = support::account(&store, "Loja").await;
+    let elsewhere = support::account(&store, "Outra loja").await;
+    let n = number(&store, acc, "Vendas", true).await;
+    contacts::create(
+        &store,
+        acc,
+        &ContactInput {
+            phone: "+5511977000001".into(),
+            name: Some("Ana".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let publish = |account, name: &'static str| {
+        let store = store.clone();
+        async move {
+            let flow = flows::create(&store, account, name, None).await.unwrap();
+            flows::publish(&store, account, flow.id, flow.revision)
+                .await
+                .unwrap();
+            flow.id
+        }
+    };
+    let after_sale = publish(acc, "Pós-venda").await;
+    let theirs = publish(elsewhere, "Deles").await;
+    let draft = flows::create(&store, acc, "Ainda em rascunho", None)
+        .await
+        .unwrap()
+        .id;
+    let input = |reply_flow| CampaignInput {
+        name: "Novidades".into(),
+        message: "Oi {{primeiro_nome}}!".into(),
+        audience: ContactFilter::default(),
+        numbers: vec![n],
+        pacing: Pacing::default(),
+        starts_at: None,
+        attachment: None,
+        reply_flow,
+    };
+
+    // Refused, nothing written: a draft (named), another account's flow.
+    let err = campaigns::create(&store, acc, &input(Some(draft)), MONDAY_10)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::FlowNotPublished);
+    assert!(
+        err.message(zapdesk_core::Lang::PtBr)
+            .contains("\"Ainda em rascunho\" ainda não foi publicado"),
+        "{}",
+        err.message(zapdesk_core::Lang::PtBr)
+    );
+    assert!(
+        err.message(zapdesk_core::Lang::En)
+            .contains("\"Ainda em rascunho\" is not published")
+    );
+    let err = campaigns::create(&store, acc, &input(Some(theirs)), MONDAY_10)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::FlowUnknown);
+    assert!(campaigns::list(&store, acc).await.unwrap().is_empty());
+
+    // Kept, and shown with the campaign; none is the default.
+    let plain = campaigns::create(&store, acc, &input(None), MONDAY_10)
+        .await
+        .unwrap();
+    assert_eq!(plain.reply_flow_id, None);
+    let replying = campaigns::create(&store, acc, &input(Some(after_sale)), MONDAY_10)
+        .await
+        .unwrap();
+    assert_eq!(replying.reply_flow_id, Some(after_sale));
+    assert_eq!(
+        campaigns::get(&store, acc, replying.id)
+            .await
+            .unwrap()
+            .reply_flow_id,
+        Some(after_sale)
+    );
+
+    // Deleting the flow: the campaign stops starting it, and says so.
+    flows::delete(&store, acc, after_sale).await.unwrap();
+    let listed = campaigns::list(&store, acc).await.unwrap();
+    assert!(
+        listed.iter().all(|c| c.reply_flow_id.is_none()),
+        "{listed:?}"
+    );
 }

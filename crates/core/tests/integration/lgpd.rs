@@ -247,3 +247,148 @@ async fn export_holds_everything_and_erase_leaves_no_trace_but_the_audit_line() 
     let err = lgpd::erase(&store, acc, contact, &actor).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::ContactUnknown);
 }
+
+#[tokio::test]
+async fn the_bots_sessions_and_answers_are_exported_and_go_with_the_contact() {
+    use crate::support::automation::{JOAO, MARIA, actions, bot, doc, end, menu};
+    use serde_json::json;
+    const ANSWER: &str = "maria.quietude@exemplo.com.br";
+
+    let b = bot().await;
+    let ask = json!({
+        "id": "email", "position": {"x": 0.0, "y": 0.0}, "type": "ask",
+        "question": "Qual é o seu e-mail?", "answer": "email", "field": null,
+        "retry": "Não entendi, pode repetir?", "tries": 2, "timeout_minutes": null
+    });
+    let flow = b
+        .publish(
+            "Cadastro",
+            doc(
+                "email",
+                vec![
+                    ask,
+                    menu("menu", "Quer ofertas?", &["Sim", "Não"]),
+                    end("fim"),
+                ],
+                vec![
+                    ("email", "next", "menu"),
+                    ("email", "failed", "fim"),
+                    ("menu", "option:a", "fim"),
+                    ("menu", "option:b", "fim"),
+                    ("menu", "other", "fim"),
+                ],
+            ),
+            json!([]),
+        )
+        .await;
+    b.keyword(
+        "Cadastro",
+        "exact",
+        &["cadastro"],
+        actions(json!({"start_flow": flow})),
+    )
+    .await;
+    let maria = b.write(MARIA, "cadastro").await;
+    b.handle().await;
+    b.write(MARIA, ANSWER).await;
+    b.handle().await;
+    // Someone else in the flow, who must keep their session.
+    let joao = b.write(JOAO, "cadastro").await;
+    b.handle().await;
+    // Maria writes again; the bot has not looked yet (a queued event).
+    b.write(MARIA, "e agora?").await;
+    assert_eq!(b.queued().await, 1);
+
+    let actor = Actor {
+        id: None,
+        name: "zapdesk-cli".into(),
+    };
+    let exported: serde_json::Value = serde_json::from_str(
+        &lgpd::export(&b.store, b.acc, maria.contact, &actor)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let thread = &exported["conversations"][0];
+    let session = &thread["bot_sessions"][0];
+    assert_eq!(session["flow"], "Cadastro");
+    assert_eq!(session["version"], 1);
+    assert_eq!(session["status"], "active");
+    assert_eq!(session["started_by"]["by"], "keyword");
+    assert_eq!(session["variables"]["email"], ANSWER, "{session}");
+    assert_eq!(session["variables"]["ultima_resposta"], ANSWER);
+    let log: Vec<&str> = thread["bot_log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["what"].as_str().unwrap())
+        .collect();
+    assert!(
+        log.contains(&"keyword") && log.contains(&"started") && log.contains(&"path"),
+        "{log:?}"
+    );
+    let marks = exported["bot_marks"].as_array().unwrap();
+    assert!(
+        marks
+            .iter()
+            .any(|m| m["what"].as_str().unwrap().starts_with("keyword:")),
+        "{marks:?}"
+    );
+
+    // Erased: no session, log line, queued event or mark of hers remains,
+    // and her answer is nowhere in the file.
+    lgpd::erase(&b.store, b.acc, maria.contact, &actor)
+        .await
+        .unwrap();
+    let rows = async |sql: &str, id: Vec<u8>| -> i64 {
+        sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_one(&b.raw)
+            .await
+            .unwrap()
+    };
+    let conv = maria.conversation.as_uuid().into_bytes().to_vec();
+    let contact = maria.contact.as_uuid().into_bytes().to_vec();
+    for (sql, id) in [
+        (
+            "SELECT count(*) FROM flow_sessions WHERE conversation_id = ?",
+            &conv,
+        ),
+        (
+            "SELECT count(*) FROM automation_log WHERE conversation_id = ?",
+            &conv,
+        ),
+        (
+            "SELECT count(*) FROM automation_queue WHERE contact_id = ?",
+            &contact,
+        ),
+        (
+            "SELECT count(*) FROM automation_marks WHERE contact_id = ?",
+            &contact,
+        ),
+    ] {
+        assert_eq!(rows(sql, id.clone()).await, 0, "{sql}");
+    }
+    let left = traces(&b.raw, &contact, &[MARIA, ANSWER]).await;
+    let left: Vec<String> = left
+        .into_iter()
+        .filter(|t| !t.starts_with("sync_outbox."))
+        .collect();
+    assert_eq!(
+        left,
+        ["audit_log.contact_id", "audit_log.contact_id"],
+        "{left:?}"
+    );
+    assert!(
+        traces(&b.raw, &conv, &[])
+            .await
+            .iter()
+            .all(|t| t.starts_with("sync_outbox.")),
+        "the conversation's id is gone but for the deletes still to sync"
+    );
+    // João's session is untouched.
+    assert_eq!(
+        b.sessions(joao.conversation).await,
+        [("active".to_owned(), None)]
+    );
+}

@@ -78,6 +78,7 @@ async fn campaign(d: &Desktop, number: InstanceId, file: Option<FileInput>) -> C
             pacing: always(),
             starts_at: None,
             attachment: file,
+            reply_flow: None,
         },
         now_ms(),
     )

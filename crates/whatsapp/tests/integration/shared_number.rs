@@ -451,6 +451,7 @@ async fn a_campaign_made_on_desktop_b_is_sent_once_by_desktop_a_with_its_file() 
             mime: "image/png".into(),
             data: base64::engine::general_purpose::STANDARD.encode(&png),
         }),
+        reply_flow: None,
     };
     let refused = campaigns::create(&b.store, acc, &input, now_ms())
         .await

@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useState } from "react";
+import { createPortal } from "react-dom";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import type { AutomationSettings } from "../../ipc/call";
 import { useCommand, useWrite } from "../../data/commands";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ChipsInput } from "../../components/ChipsInput";
 import { DurationInput } from "../../components/DurationInput";
 import { Field } from "../../components/Field";
@@ -114,9 +116,7 @@ export function AutomationSettingsPanel() {
               value={form.ai_model ?? ""} onChange={(e) => set({ ai_model: e.target.value || null })} />
           )}
         </Field>
-        <Field id="automation-ai-key" label={t("automation.settings.aiKey")} hint={t("automation.settings.aiKeySoon")}>
-          {(id, desc) => <input id={id} aria-describedby={desc} type="password" disabled value="" placeholder={t("common.comingSoon")} />}
-        </Field>
+        <AiKeyField />
         <Field id="automation-ai-instructions" label={t("automation.settings.aiInstructions")} hint={t("automation.settings.aiInstructionsHint")}>
           {(id, desc) => <textarea id={id} aria-describedby={desc} rows={4} value={form.ai_instructions} onChange={(e) => set({ ai_instructions: e.target.value })} />}
         </Field>
@@ -129,5 +129,68 @@ export function AutomationSettingsPanel() {
         <button type="submit" className="primary" disabled={busy}>{t("common.save")}</button>
       </div>
     </form>
+  );
+}
+
+/**
+ * The AI key, apart from the settings it sits among: it is kept in this
+ * computer's password store (never in the database, never synced, never
+ * shown again), so it is saved on its own and each desktop that runs the
+ * account's numbers needs its own. Inside the settings' form, so its
+ * buttons never submit that form (Enter in the key is taken here).
+ */
+function AiKeyField() {
+  const { t } = useI18n();
+  const { account, toast } = useApp();
+  const write = useWrite();
+  const kept = useCommand("automationAiKeyStatus", [account.id]).data ?? null;
+  const [typing, setTyping] = useState(false);
+  const [key, setKey] = useState("");
+  const [forgetting, setForgetting] = useState(false);
+  const { submit, error, busy } = useSubmit(async () => {
+    await write("automationAiKeySet", account.id, key);
+    setKey("");
+    setTyping(false);
+    toast(t("automation.settings.aiKeySaved"));
+  });
+  const editing = kept === false || typing;
+  return (
+    <>
+      <Field id="automation-ai-key" label={t("automation.settings.aiKey")} error={error?.message ?? null} hint={t("automation.settings.aiKeyHint")}>
+        {(id, desc) => editing
+          ? (
+            <div className="inline-form left">
+              <input id={id} aria-describedby={desc} type="password" autoComplete="off" spellCheck={false} className="grow"
+                placeholder={kept ? t("automation.settings.aiKeyNew") : "sk-…"} value={key} onChange={(e) => setKey(e.target.value)}
+                onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); void submit(); } }} />
+              <button type="button" className="primary small" disabled={busy || !key.trim()} onClick={() => void submit()}>{t("automation.settings.aiKeySave")}</button>
+              {kept && <button type="button" className="ghost small" onClick={() => { setTyping(false); setKey(""); }}>{t("common.cancel")}</button>}
+            </div>
+          )
+          : (
+            <p id={id} className="inline-form left" data-testid="ai-key-kept">
+              <span className="pill">{t("automation.settings.aiKeyKept")}</span>
+              <button type="button" className="ghost small" onClick={() => setTyping(true)}>{t("automation.settings.aiKeyReplace")}</button>
+              <button type="button" className="ghost small danger" onClick={() => setForgetting(true)}>{t("automation.settings.aiKeyForget")}</button>
+            </p>
+          )}
+      </Field>
+      {/* Out of the settings' form, in the DOM (a form in a form submits
+          the outer one) and for React's bubbling of submit. */}
+      {forgetting && createPortal(
+        <div onSubmit={(e) => e.stopPropagation()}>
+          <ConfirmDialog title={t("automation.settings.aiKeyForgetTitle")} confirmLabel={t("automation.settings.aiKeyForget")} danger
+            onClose={() => setForgetting(false)}
+            onConfirm={async () => {
+              await write("automationAiKeySet", account.id, null);
+              setForgetting(false);
+              toast(t("automation.settings.aiKeyForgotten"));
+            }}>
+            <p>{t("automation.settings.aiKeyForgetConfirm")}</p>
+          </ConfirmDialog>
+        </div>,
+        document.body,
+      )}
+    </>
   );
 }

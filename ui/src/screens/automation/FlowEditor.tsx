@@ -9,7 +9,8 @@ import { Field } from "../../components/Field";
 import { Modal } from "../../components/Modal";
 import { useSubmit } from "../../components/useSubmit";
 import { formatDate } from "../../format";
-import { documentText, problemText, readDocument } from "./document";
+import { DEBOUNCE_MS } from "../../components/useSettled";
+import { documentText, placeOffset } from "./document";
 import { FlowStatusPill } from "./FlowStatusPill";
 import { FlowTriggersDialog } from "./FlowTriggers";
 import { triggerSummary } from "./summary";
@@ -19,11 +20,12 @@ interface Base { revision: number; text: string }
 
 /**
  * One flow without the canvas: its document as JSON (the canvas of issue 16
- * will edit the same document), checked as it is typed for what can be
- * judged here (JSON syntax with line and column, the document's shape) and
- * by Rust for the rest (`flows_check` of the saved draft, per block); saved
- * with the revision it was opened at; published (refused with every problem
- * listed); its versions with "restaurar como rascunho"; what starts it.
+ * will edit the same document), checked by Rust as it is typed (a moment
+ * after the last key, `flows_check_text`: the first wrong place of a text
+ * that is not a flow, or every problem per block of one that is); saved as
+ * Rust read it, with the revision it was opened at; published (refused with
+ * every problem listed); its versions with "restaurar como rascunho"; what
+ * starts it.
  */
 export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
   const { t, lang } = useI18n();
@@ -32,7 +34,6 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
   const got = useCommand("flowsGet", [account.id, id], { inline: (e) => e.code === "flow_unknown" });
   const flow = got.data ?? null;
   const summary = (useCommand("flowsList", [account.id]).data ?? []).find((f) => f.id === id) ?? null;
-  const findings = useCommand("flowsCheck", [account.id, id], { inline: true }).data ?? null;
   const versions = useCommand("flowsVersions", [account.id, id], { inline: true }).data ?? [];
   const numbers = useCommand("numbersList", [account.id]).data ?? [];
   const tags = useCommand("tagsList", [account.id]).data ?? [];
@@ -59,6 +60,7 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
     const next = documentText(f.draft);
     setBase({ revision: f.revision, text: next });
     setText(next);
+    setSettled(next);
     setElsewhere(false);
     setStale(null);
   };
@@ -71,16 +73,46 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
     else setElsewhere(true);
   }, [flow, base]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const read = useMemo(() => readDocument(text), [text]);
   const dirty = base !== null && text !== base.text;
+  // Rust reads the text a moment after the last key; until it answers for
+  // this very text, the last answer stays on screen and nothing is sent.
+  // The text Rust is asked about: the draft as soon as it is adopted, then
+  // what is typed once the keys stop (never the empty text before the draft
+  // arrives).
+  const [settled, setSettled] = useState<string | null>(null);
+  useEffect(() => {
+    if (base === null) return;
+    const wait = setTimeout(() => setSettled(text), DEBOUNCE_MS);
+    return () => clearTimeout(wait);
+  }, [text, base]);
+  const checked = useCommand("flowsCheckText", [account.id, settled ?? ""], { enabled: settled !== null, inline: true, keepPrevious: true });
+  const check = checked.data ?? null;
+  const current = check !== null && !checked.isPlaceholderData && settled === text ? check : null;
+  const read = current?.kind === "read" ? current : null;
+  const findings = check?.kind === "read" ? check.findings : null;
+  const area = useRef<HTMLTextAreaElement>(null);
+  const showPlace = () => {
+    if (check?.kind !== "malformed" || !check.place) return;
+    const at = placeOffset(text, check.place);
+    if (at === null) return;
+    const el = area.current;
+    if (!el) return;
+    el.focus();
+    el.setSelectionRange(at, Math.min(text.length, at + 1));
+    // A text area does not scroll to a selection made in code: bring its line near the top.
+    const line = text.slice(0, at).split("\n").length - 1;
+    const height = parseFloat(getComputedStyle(el).lineHeight) || 18;
+    el.scrollTop = Math.max(0, (line - 2) * height);
+    el.scrollIntoView?.({ block: "start" });
+  };
 
   /** Saves the text; the new revision, or null when refused (the reason is on screen). */
   async function save(): Promise<number | null> {
-    if (!base || !read.ok) return null;
+    if (!base || !read) return null;
     saving.current = true;
     setSaveError(null);
     try {
-      const saved = await write("flowsSaveDraft", account.id, id, base.revision, read.doc);
+      const saved = await write("flowsSaveDraft", account.id, id, base.revision, read.document);
       setBase({ revision: saved.revision, text });
       setElsewhere(false);
       setStale(null);
@@ -179,20 +211,25 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
           </span>
         </div>
         <p className="field-hint">{t("flows.editor.documentHint")}</p>
-        <textarea className="mono json-editor" aria-label={t("flows.editor.documentLabel")} spellCheck={false} rows={22}
+        <textarea ref={area} className="mono json-editor" aria-label={t("flows.editor.documentLabel")} spellCheck={false} rows={22}
           value={text} onChange={(e) => setText(e.target.value)} />
-        {!read.ok && <p className="field-error" role="alert" data-testid="doc-error">{problemText(t, read.problem)}</p>}
+        {check?.kind === "malformed" && (
+          <p className="field-error" role="alert" data-testid="doc-error">
+            {check.message}{" "}
+            {check.place && <button type="button" className="link small" onClick={showPlace}>{t("flows.editor.showPlace")}</button>}
+          </p>
+        )}
         {saveError && <p className="form-error" role="alert">{saveError}</p>}
         <div className="actions">
           <button type="button" className="ghost" disabled={!dirty || busy} onClick={() => setText(base.text)}>{t("flows.editor.discard")}</button>
-          <button type="button" className="primary" disabled={!dirty || !read.ok || busy} onClick={() => void onSave()}>{t("flows.editor.save")}</button>
+          <button type="button" className="primary" disabled={!dirty || !read || busy} onClick={() => void onSave()}>{t("flows.editor.save")}</button>
         </div>
       </section>
 
       <section className="panel" aria-label={t("flows.editor.problems")}>
         <div className="panel-head">
           <h3>{t("flows.editor.problems")}</h3>
-          <button type="button" className="primary" disabled={busy || !read.ok} onClick={() => void onPublish()}>
+          <button type="button" className="primary" disabled={busy || (dirty && !read)} onClick={() => void onPublish()}>
             {dirty ? t("flows.editor.saveAndPublish") : t("flows.editor.publish")}
           </button>
         </div>
@@ -202,7 +239,7 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
             {errors.length === 0 && <p>{publishRefusal}</p>}
           </div>
         )}
-        {dirty && <p className="muted small">{t("flows.editor.problemsOfSaved")}</p>}
+        {dirty && <p className="muted small">{t("flows.editor.problemsOfText")}</p>}
         {findings !== null && findings.length === 0 && <p className="field-ok" data-testid="no-problems">{t("flows.editor.noProblems")}</p>}
         {byNode.length > 0 && (
           <ul className="plain findings" data-testid="findings">

@@ -36,6 +36,8 @@ export function CampaignDetail({ initial, onBack }: Props) {
   // The row the list had, until the campaign itself is read.
   const campaign = useCommand("campaignsGet", [account.id, initial.id]).data ?? initial;
   const numbers = useCommand("numbersList", [account.id], { inline: true }).data ?? [];
+  const flows = useCommand("flowsList", [account.id], { inline: true }).data ?? [];
+  const replyFlow = campaign.reply_flow_id === null ? null : flows.find((x) => x.id === campaign.reply_flow_id) ?? null;
   const [editingPacing, setEditingPacing] = useState(false);
   const [exporting, setExporting] = useState(false);
 
@@ -100,6 +102,14 @@ export function CampaignDetail({ initial, onBack }: Props) {
             {campaign.media_size !== null && <span className="muted small"> ({formatSize(campaign.media_size, lang)})</span>}
           </p>
         )}
+        <h2>{t("campaigns.replyFlow")}</h2>
+        <p data-testid="campaign-reply-flow">
+          {campaign.reply_flow_id === null
+            ? t("campaigns.replyFlowNone")
+            : replyFlow
+              ? t(replyFlow.enabled ? "campaigns.replyFlowStarts" : "campaigns.replyFlowOff", { name: replyFlow.name })
+              : t("campaigns.replyFlowUnknown")}
+        </p>
         <h2>{t("campaigns.numbers")}</h2>
         <p>{campaign.numbers.map((id) => numbers.find((n) => n.number.id === id)?.number.name ?? t("campaigns.unknownNumber")).join(", ")}</p>
         <div className="panel-head">

@@ -55,6 +55,9 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
   const tags = useCommand("tagsList", [account.id]).data ?? [];
   const fields = useCommand("fieldsList", [account.id]).data ?? [];
   const numbers = useCommand("numbersList", [account.id]).data ?? null;
+  // A reply may start only a published flow (Rust checks it again on create).
+  const replyFlows = (useCommand("flowsList", [account.id]).data ?? []).filter((f) => f.published !== null);
+  const [replyFlow, setReplyFlow] = useState("");
   const [previewId, setPreviewId] = useState("");
   const [localError, setLocalError] = useState<{ part: "audience" | "schedule"; text: string } | null>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -131,7 +134,9 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
       }
     }
     const attachment = media ? { name: media.name, mime: media.mime, data: media.data } : null;
-    const created = await write("campaignsCreate", account.id, { name, message, audience, numbers: picked, pacing, starts_at: startsAt, attachment });
+    const created = await write("campaignsCreate", account.id, {
+      name, message, audience, numbers: picked, pacing, starts_at: startsAt, attachment, reply_flow: replyFlow || null,
+    });
     onCreated(created);
   });
 
@@ -168,6 +173,7 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
   const numbersError = errorFor("numbers");
   const scheduleError = errorFor("schedule");
   const formError = errorFor("form");
+  const replyFlowError = errorFor("reply_flow");
   const shownMediaError = mediaError ?? errorFor("media");
 
   return (
@@ -311,6 +317,18 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
         </fieldset>
 
         <PacingFields pacing={pacing} onChange={setPacing} error={errorFor("pacing")} />
+
+        <Field id="campaign-reply-flow" label={t("campaigns.editor.replyFlow")} error={replyFlowError}
+          hint={replyFlows.length === 0 ? t("campaigns.editor.replyFlowNone") : t("campaigns.editor.replyFlowHint")}>
+          {(id, desc) => (
+            <select id={id} aria-describedby={desc} value={replyFlow} onChange={(e) => setReplyFlow(e.target.value)}>
+              <option value="">{t("campaigns.editor.replyFlowNo")}</option>
+              {replyFlows.map((f) => (
+                <option key={f.id} value={f.id}>{f.enabled ? f.name : t("campaigns.editor.replyFlowOff", { name: f.name })}</option>
+              ))}
+            </select>
+          )}
+        </Field>
 
         {formError && <p className="form-error" role="alert">{formError}</p>}
         <div className="actions">

@@ -99,7 +99,7 @@ export function actionsFor(status: CampaignStatus): { pause: boolean; resume: bo
 }
 
 /** The editor's parts a refusal of `campaigns_create` is shown beside. */
-export type EditorPart = "name" | "audience" | "message" | "numbers" | "schedule" | "pacing" | "media" | "form";
+export type EditorPart = "name" | "audience" | "message" | "numbers" | "schedule" | "pacing" | "media" | "reply_flow" | "form";
 
 export function partOf(code: ErrorCode | "ipc_failed"): EditorPart {
   switch (code) {
@@ -121,6 +121,10 @@ export function partOf(code: ErrorCode | "ipc_failed"): EditorPart {
     case "attachment_too_large":
     case "attachment_blocked":
       return "media";
+    // The flow a reply starts: deleted, or never published.
+    case "flow_unknown":
+    case "flow_not_published":
+      return "reply_flow";
     default:
       return "form";
   }

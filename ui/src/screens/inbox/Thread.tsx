@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ChangeEvent, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent, type KeyboardEvent } from "react";
 import { useApp } from "../../context";
 import { useI18n, type MessageKey, type Translate } from "../../i18n";
 import type { ConversationStatus, Message, Note } from "../../ipc/call";
@@ -8,6 +8,8 @@ import { formatDate, formatPhone } from "../../format";
 import { dayKey, parseVcard, preview, quickMatches } from "./text";
 import { newActionId } from "../../actionId";
 import { ContactTags } from "../Tags";
+import { BotPanel } from "./BotPanel";
+import { botLabel, NO_NAMES, type BotNames } from "./bot";
 
 const TICKS: Record<string, string> = { pending: "🕓", sending: "🕓", sent: "✓", delivered: "✓✓", read: "✓✓", played: "✓✓", failed: "⚠" };
 /** The page size of inbox_thread: a shorter page is the oldest one. */
@@ -56,6 +58,14 @@ export function Thread({ conversation, jumpTo, onOpen }: {
   const bottom = useRef<HTMLDivElement>(null);
   const fail = useCallback((e: unknown) => toast(errorText(e), "error"), [toast]);
   const summary = panel?.conversations.find((c) => c.id === conversation) ?? null;
+  // The flows and keywords a bot message names, by id.
+  const flows = useCommand("flowsList", [account.id]).data;
+  const keywords = useCommand("keywordsList", [account.id]).data;
+  const botNames: BotNames = useMemo(() => ({
+    ...NO_NAMES,
+    flows: new Map((flows ?? []).map((f) => [f.id, f.name])),
+    keywords: new Map((keywords ?? []).map((k) => [k.id, k.name])),
+  }), [flows, keywords]);
 
   // The stored draft fills the composer once, from a read made now (not a
   // cached one); later reads (after each save) do not overwrite the typing.
@@ -207,8 +217,10 @@ export function Thread({ conversation, jumpTo, onOpen }: {
               )];
             }
             const m = item.message;
+            const bot = botLabel(t, m, botNames);
             return [separator, (
-              <div key={m.id} id={`m-${m.id}`} className={`bubble ${m.direction}${m.id === jumpTo ? " jumped" : ""}`} data-testid="bubble">
+              <div key={m.id} id={`m-${m.id}`} className={`bubble ${m.direction}${bot ? " bot" : ""}${m.id === jumpTo ? " jumped" : ""}`} data-testid="bubble">
+                {bot && <span className="bot-label" data-testid="bot-label">{bot}</span>}
                 <Body message={m} />
                 <span className="bubble-meta">
                   {time(item.at)}
@@ -267,6 +279,7 @@ export function Thread({ conversation, jumpTo, onOpen }: {
           )}
           <ContactTags key={panel.contact.id} contact={panel.contact.id} />
           <p className="muted small">{t("inbox.tagsSoon")}</p>
+          {summary && <BotPanel key={conversation} conversation={conversation} summary={summary} />}
           <h3>{t("inbox.conversations")}</h3>
           <ul>
             {panel.conversations.map((c) => (
