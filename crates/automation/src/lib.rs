@@ -32,6 +32,7 @@ mod ai;
 mod caller;
 mod client;
 mod http;
+mod make_call;
 mod runner;
 mod secret;
 
@@ -43,5 +44,6 @@ pub use ai::{
 pub use caller::Caller;
 pub use client::{BODY_CAP, MAX_REDIRECTS};
 pub use http::{HTTP_TIMEOUT_DEFAULT, HTTP_TIMEOUT_MAX};
+pub use make_call::{CallContext, make_call};
 pub use runner::{FlowRunner, FlowWaker, Numbers, Report, RunnerTiming};
 pub use secret::{AiKey, SecretError, ai_key, set_ai_key};

@@ -24,13 +24,13 @@ use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use zapdesk_core::automation::engine::{CallOutcome, CallRequest};
 use zapdesk_core::automation::run::{self, Done, Handled};
-use zapdesk_core::automation::{AutomationError, chat_lines, settings};
+use zapdesk_core::automation::{AutomationError, settings};
 use zapdesk_core::changes::{Change, Table};
 use zapdesk_core::ids::SessionId;
 use zapdesk_core::time::now_ms;
 use zapdesk_core::{AccountId, InstanceId, Store};
 
-use crate::{AI_HISTORY, AddressPolicy, AiAccount, Caller, ChatLine, Role, ai_key};
+use crate::{CallContext, Caller, make_call};
 
 /// What the runner needs of the numbers (the fleet, in the app).
 pub trait Numbers: Send + Sync {
@@ -266,40 +266,22 @@ impl Shared {
         session: SessionId,
         request: &CallRequest,
     ) -> CallOutcome {
-        let failed = |reason: String| CallOutcome::Failed { reason };
         let settings = match settings::get(&self.store, account).await {
             Ok(settings) => settings,
-            Err(e) => return failed(format!("settings: {e}")),
-        };
-        let policy = AddressPolicy::of(&settings);
-        match request {
-            CallRequest::Http { .. } => self.caller.call_http(request, policy).await,
-            CallRequest::Ai { .. } => {
-                // The OS keyring may block (a D-Bus round trip).
-                let key = match tokio::task::spawn_blocking(move || ai_key(account)).await {
-                    Ok(Ok(key)) => key,
-                    Ok(Err(e)) => return failed(format!("AI key: {e}")),
-                    Err(e) => return failed(format!("AI key: {e}")),
+            Err(e) => {
+                return CallOutcome::Failed {
+                    reason: format!("settings: {e}"),
                 };
-                let history =
-                    match chat_lines::of_session(&self.store, account, session, AI_HISTORY).await {
-                        Ok(lines) => lines
-                            .into_iter()
-                            .map(|l| ChatLine {
-                                role: if l.from_contact {
-                                    Role::User
-                                } else {
-                                    Role::Assistant
-                                },
-                                text: l.text,
-                            })
-                            .collect::<Vec<_>>(),
-                        Err(e) => return failed(format!("history: {e}")),
-                    };
-                let ai = AiAccount::from_settings(&settings, key);
-                self.caller.call_ai(request, &ai, &history, policy).await
             }
-        }
+        };
+        let at = CallContext {
+            store: &self.store,
+            account,
+            session,
+            key_of: account,
+            settings: &settings,
+        };
+        make_call(&self.caller, at, request).await
     }
 }
 

@@ -20,13 +20,13 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::io::{BufRead, Write};
 
 use serde::Serialize;
-use zapdesk_automation::{AI_HISTORY, AddressPolicy, AiAccount, Caller, ChatLine, Role, ai_key};
+use zapdesk_automation::{CallContext, Caller, make_call};
 use zapdesk_core::accounts::{self, AccountInput};
 use zapdesk_core::automation::engine::{CallOutcome, CallRequest, EndReason};
 use zapdesk_core::automation::flow::{Content, FlowDocument, NodeKind};
 use zapdesk_core::automation::sessions::{self, Waiting};
 use zapdesk_core::automation::settings::{self, AutomationSettings};
-use zapdesk_core::automation::{AutomationError, chat_lines, files, flows, run};
+use zapdesk_core::automation::{AutomationError, files, flows, run};
 use zapdesk_core::contacts::{self, ContactInput};
 use zapdesk_core::domain::{InstanceKind, MessageKind};
 use zapdesk_core::fields::{self, FieldInput};
@@ -545,43 +545,19 @@ impl Sim<'_> {
     /// An HTTP or AI node's call, as the runner makes it, under the real
     /// account's settings and AI key.
     async fn call(&self, session: SessionId, request: &CallRequest) -> CallOutcome {
-        let failed = |reason: String| CallOutcome::Failed { reason };
         if self.skip_calls {
-            return failed("skipped".into());
+            return CallOutcome::Failed {
+                reason: "skipped".into(),
+            };
         }
-        let policy = AddressPolicy::of(&self.settings);
-        match request {
-            CallRequest::Http { .. } => self.caller.call_http(request, policy).await,
-            CallRequest::Ai { .. } => {
-                let key = match ai_key(self.real_account) {
-                    Ok(key) => key,
-                    Err(e) => return failed(format!("AI key: {e}")),
-                };
-                let history = match chat_lines::of_session(
-                    self.store,
-                    self.copied.account,
-                    session,
-                    AI_HISTORY,
-                )
-                .await
-                {
-                    Ok(lines) => lines
-                        .into_iter()
-                        .map(|l| ChatLine {
-                            role: if l.from_contact {
-                                Role::User
-                            } else {
-                                Role::Assistant
-                            },
-                            text: l.text,
-                        })
-                        .collect::<Vec<_>>(),
-                    Err(e) => return failed(format!("history: {e}")),
-                };
-                let ai = AiAccount::from_settings(&self.settings, key);
-                self.caller.call_ai(request, &ai, &history, policy).await
-            }
-        }
+        let at = CallContext {
+            store: self.store,
+            account: self.copied.account,
+            session,
+            key_of: self.real_account,
+            settings: &self.settings,
+        };
+        make_call(&self.caller, at, request).await
     }
 
     /// The messages the number's sender would send now, in its order
