@@ -6,7 +6,9 @@
 //! in the ranges below is refused — as written in the URL and as a hostname
 //! resolves, checked on the addresses the connection is actually made to
 //! (`client.rs`), so a name that resolves to a public address for a check and
-//! to 127.0.0.1 for the connection (DNS rebinding) gets nowhere.
+//! to 127.0.0.1 for the connection (DNS rebinding) gets nowhere. Link-local
+//! addresses are refused even then: nothing a flow needs lives there, and
+//! the cloud's metadata service (169.254.169.254) hands out credentials.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -16,10 +18,10 @@ use zapdesk_core::automation::settings::AutomationSettings;
 /// What an account lets its flows' outside calls reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AddressPolicy {
-    /// Private, loopback, link-local and the other non-public ranges
-    /// ([`Range`]) are reachable. Needed for a service on the agency's own
-    /// network, and for an AI model served on this computer (Ollama at
-    /// `http://localhost:11434/v1`).
+    /// Private, loopback and the other non-public ranges ([`Range`]) are
+    /// reachable — all but link-local, never reachable. Needed for a service
+    /// on the agency's own network, and for an AI model served on this
+    /// computer (Ollama at `http://localhost:11434/v1`).
     pub allow_private: bool,
 }
 
@@ -32,9 +34,13 @@ impl AddressPolicy {
     }
 
     /// Whether a call may connect to `ip` (`host` names it in the refusal).
+    /// A link-local address never may: an account that allows private
+    /// addresses means its own network's services, and what answers on
+    /// 169.254/16 (a cloud host's metadata service with its credentials, a
+    /// router's zero-configuration side) is never one of them.
     pub fn check(&self, host: &str, ip: IpAddr) -> Result<(), Refused> {
         match range(ip) {
-            Some(range) if !self.allow_private => Err(Refused {
+            Some(range) if !self.allow_private || range == Range::LinkLocal => Err(Refused {
                 host: host.to_owned(),
                 ip,
                 range,
@@ -178,7 +184,11 @@ impl fmt::Display for Refused {
                 self.range.name()
             )?;
         }
-        f.write_str("; the account does not allow private addresses")
+        if self.range == Range::LinkLocal {
+            f.write_str("; link-local addresses are never allowed")
+        } else {
+            f.write_str("; the account does not allow private addresses")
+        }
     }
 }
 
@@ -259,7 +269,33 @@ mod tests {
             "address not allowed: ::1 is loopback; the account does not allow private addresses"
         );
         assert!(open.check("localhost", ip("127.0.0.1")).is_ok());
+        assert!(open.check("nas", ip("192.168.0.10")).is_ok());
         assert!(strict.check("dns.google", ip("8.8.8.8")).is_ok());
         assert!(!AddressPolicy::of(&AutomationSettings::default()).allow_private);
+    }
+
+    #[test]
+    fn link_local_is_refused_even_where_private_addresses_are_allowed() {
+        let open = AddressPolicy {
+            allow_private: true,
+        };
+        for text in [
+            "169.254.169.254",
+            "169.254.0.1",
+            "fe80::1",
+            "febf::ffff",
+            "::ffff:169.254.169.254",
+            "64:ff9b::a9fe:a9fe",
+            "2002:a9fe:a9fe::",
+        ] {
+            let refused = open.check("metadata", ip(text)).unwrap_err();
+            assert_eq!(refused.range, Range::LinkLocal, "{text}");
+            assert!(
+                refused
+                    .to_string()
+                    .ends_with("link-local addresses are never allowed"),
+                "{text}: {refused}"
+            );
+        }
     }
 }

@@ -9,9 +9,9 @@
 //!
 //! What it must never do:
 //! - reach an address the account does not allow: loopback, private,
-//!   link-local (the cloud's metadata service), carrier-grade NAT and the
-//!   other non-public ranges are refused unless the account allows private
-//!   addresses — as written, as resolved, after every redirect
+//!   carrier-grade NAT and the other non-public ranges are refused unless
+//!   the account allows private addresses, link-local (the cloud's metadata
+//!   service) always — as written, as resolved, after every redirect
 //!   ([`address`], `client.rs`);
 //! - wait longer than the node's time limit, or read more than
 //!   [`BODY_CAP`] of an answer: a slow or huge answer fails the call, and

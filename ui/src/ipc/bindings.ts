@@ -360,7 +360,10 @@ export type AutomationSettings = {
 	/**  Sent when a contact asks for a person with one of those words. */
 	handoff_reply: string,
 	session_expiry_minutes: number,
-	/**  HTTP nodes may call private, loopback and link-local addresses. */
+	/**
+	 *  HTTP and AI nodes may call private and loopback addresses (never
+	 *  link-local ones: `zapdesk_automation::address`).
+	 */
 	allow_private_http: boolean,
 	ai_base_url: string | null,
 	ai_model: string | null,

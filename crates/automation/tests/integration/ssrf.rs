@@ -6,8 +6,10 @@ use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use zapdesk_automation::{AddressPolicy, Caller};
-use zapdesk_core::automation::engine::CallOutcome;
+use std::time::Duration;
+
+use zapdesk_automation::{AddressPolicy, AiAccount, AiEndpoint, Caller};
+use zapdesk_core::automation::engine::{CallOutcome, CallRequest};
 
 use crate::server::{Server, get as get_request, reason};
 
@@ -100,6 +102,41 @@ async fn the_same_server_is_reached_when_the_account_allows_private_addresses() 
             .await,
     );
     assert_eq!(server.hits(), 2);
+}
+
+/// Allowing private addresses is for the agency's own network: the cloud's
+/// metadata service (169.254.169.254) and the rest of link-local stay out
+/// of reach of the HTTP node and of the AI node alike.
+#[tokio::test]
+async fn link_local_is_refused_where_private_addresses_are_allowed() {
+    let caller = Caller::new();
+    for url in [
+        "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+        "http://[fe80::1]/",
+        "http://[::ffff:169.254.169.254]/",
+    ] {
+        let reason = refused(caller.call_http(&get_request(url, 2_000), OPEN).await);
+        assert!(
+            reason.contains("link-local addresses are never allowed"),
+            "{url}: {reason}"
+        );
+    }
+    let metadata = AiAccount {
+        endpoint: Some(AiEndpoint {
+            base_url: "http://169.254.169.254/v1".into(),
+            model: "gpt-4o-mini".into(),
+            key: None,
+            timeout: Duration::from_secs(2),
+        }),
+        instructions: String::new(),
+    };
+    let node = CallRequest::Ai {
+        node: "ia".into(),
+        instructions: String::new(),
+        max_chars: 100,
+    };
+    let reason = refused(caller.call_ai(&node, &metadata, &[], OPEN).await);
+    assert!(reason.contains("link-local"), "{reason}");
 }
 
 /// A server standing in for a public one (the caller exempts its exact

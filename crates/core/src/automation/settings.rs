@@ -29,7 +29,8 @@ pub struct AutomationSettings {
     /// Sent when a contact asks for a person with one of those words.
     pub handoff_reply: String,
     pub session_expiry_minutes: u32,
-    /// HTTP nodes may call private, loopback and link-local addresses.
+    /// HTTP and AI nodes may call private and loopback addresses (never
+    /// link-local ones: `zapdesk_automation::address`).
     pub allow_private_http: bool,
     pub ai_base_url: Option<String>,
     pub ai_model: Option<String>,
