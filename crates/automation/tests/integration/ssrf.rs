@@ -52,6 +52,13 @@ async fn private_addresses_are_refused_before_anything_is_sent() {
         ("http://0.0.0.0/".to_owned(), "unspecified"),
         ("http://[fe80::1]/".to_owned(), "link-local"),
         ("http://[fd00::1]/".to_owned(), "private network"),
+        // IPv6 forms that carry an IPv4 address.
+        (format!("http://[::ffff:0:127.0.0.1]:{port}/"), "loopback"),
+        ("http://[64:ff9b:1::a00:1]/".to_owned(), "private network"),
+        (
+            "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/".to_owned(),
+            "loopback",
+        ),
     ];
     for (url, range) in &cases {
         let reason = refused(caller.call_http(&get_request(url, 2_000), STRICT).await);
