@@ -287,7 +287,7 @@ async fn complete(
         return Err(format!(
             "the AI endpoint answered {}{}",
             status.as_u16(),
-            error_detail(&bytes)
+            error_detail(&bytes, endpoint)
                 .map(|d| format!(": {d}"))
                 .unwrap_or_default()
         ));
@@ -303,16 +303,23 @@ async fn complete(
 }
 
 /// The `error.message` of an OpenAI-style error body (Ollama's too), short.
-fn error_detail(body: &[u8]) -> Option<String> {
+/// The key is redacted before the cut: a key cut in two would no longer be
+/// found whole, and its first half would reach the log.
+fn error_detail(body: &[u8], endpoint: &AiEndpoint) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
     let message = value
         .pointer("/error/message")
         .or_else(|| value.get("error"))?
         .as_str()?;
-    Some(message.chars().take(200).collect())
+    Some(
+        redact(message.to_owned(), endpoint)
+            .chars()
+            .take(200)
+            .collect(),
+    )
 }
 
-/// A reason never carries the key, even where a server echoed it.
+/// A text never carries the key, even where a server echoed it.
 fn redact(reason: String, endpoint: &AiEndpoint) -> String {
     match &endpoint.key {
         Some(key) if !key.expose().is_empty() => reason.replace(key.expose(), "<redacted>"),

@@ -77,6 +77,14 @@ async fn completions(
             }})),
         )
             .into_response(),
+        // The key echoed where the reason's cut to 200 characters falls.
+        "unauthorized-long" => (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": {
+                "message": format!("{}{KEY} is not valid.", "x".repeat(190)),
+            }})),
+        )
+            .into_response(),
         "broken" => (StatusCode::INTERNAL_SERVER_ERROR, "model crashed").into_response(),
         "hang" => {
             // Never answers: the endpoint's time limit ends the call.
@@ -305,7 +313,20 @@ async fn every_non_answer_fails_so_the_flow_hands_off() {
         unauthorized.contains("Incorrect API key provided: <redacted>"),
         "{unauthorized}"
     );
-    assert_eq!(seen.all().len(), cases.len() + 1);
+    // Redacted before the detail is cut: no piece of the key is left.
+    let cut = reason(
+        caller
+            .call_ai(
+                &node(280),
+                &account(&server, "unauthorized-long", Some(KEY)),
+                &chat(),
+                OPEN,
+            )
+            .await,
+    );
+    assert!(cut.contains("answered 401"), "{cut}");
+    assert!(!cut.contains(&KEY[..9]), "a piece of the key leaked: {cut}");
+    assert_eq!(seen.all().len(), cases.len() + 2);
 }
 
 #[tokio::test]
