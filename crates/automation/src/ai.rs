@@ -45,7 +45,9 @@ pub struct AiEndpoint {
     /// `http://localhost:11434/v1`.
     pub base_url: String,
     pub model: String,
-    /// Sent as `Authorization: Bearer …`; `None` for an Ollama without one.
+    /// Sent as `Authorization: Bearer …` when this endpoint is at the
+    /// origin the key was kept for ([`AiKey::refusal`]; otherwise the call
+    /// fails, nothing sent); `None` for an Ollama without one.
     pub key: Option<AiKey>,
     /// Bounds the whole call.
     pub timeout: Duration,
@@ -268,6 +270,12 @@ async fn complete(
     );
     let url = Url::parse(&address).map_err(|e| format!("the AI base URL is not valid ({e})"))?;
     guarded.guard.check_url(&url)?;
+    // Before anything leaves: a key goes only where it was kept for. (A
+    // redirect elsewhere loses it too: reqwest drops `Authorization` when a
+    // redirect changes the scheme, host or port.)
+    if let Some(refused) = endpoint.key.as_ref().and_then(|k| k.refusal(url.as_str())) {
+        return Err(refused.to_string());
+    }
     let body =
         serde_json::to_vec(&body).map_err(|e| format!("could not write the request ({e})"))?;
     let mut builder = client

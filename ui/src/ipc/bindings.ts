@@ -168,11 +168,16 @@ export const commands = {
 	automationSettingsSave: (account: AccountId, settings: AutomationSettings) => typedError<AutomationSettings, IpcError>(__TAURI_INVOKE("automation_settings_save", { account, settings })),
 	/**
 	 *  Keeps (a key) or forgets (`null`) the account's AI key in this computer's
-	 *  password store; it is never shown again.
+	 *  password store, for the account's AI address as saved now (the key is sent
+	 *  to that address only); it is never shown again.
 	 */
 	automationAiKeySet: (account: AccountId, key: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("automation_ai_key_set", { account, key })),
-	/**  Whether this computer keeps an AI key for the account. */
-	automationAiKeyStatus: (account: AccountId) => typedError<boolean, IpcError>(__TAURI_INVOKE("automation_ai_key_status", { account })),
+	/**
+	 *  Whether this computer keeps an AI key for the account, where it is sent,
+	 *  and why it is not sent to the account's AI address now (it changed since
+	 *  the key was kept, …).
+	 */
+	automationAiKeyStatus: (account: AccountId) => typedError<AiKeyStatus, IpcError>(__TAURI_INVOKE("automation_ai_key_status", { account })),
 	/**  Stores a file (bytes in base64) for keywords and flows to send. */
 	automationFilesUpload: (account: AccountId, file: FileInput) => typedError<AutomationFile, IpcError>(__TAURI_INVOKE("automation_files_upload", { account, file })),
 	/**  The account's files, newest first. */
@@ -292,6 +297,39 @@ export type Actions = {
 	set_field: SetField | null,
 	start_flow: FlowId | null,
 	handoff: Handoff | null,
+};
+
+/**  Why a kept key is not sent ([`AiKeyStatus::refused`]). */
+export type AiKeyRefused = 
+/**  Kept by an older ZapDesk, without the address it was for. */
+"origin_unknown" | 
+/**
+ *  The AI address changed (scheme, host or port) since the key was kept
+ *  on this computer.
+ */
+"other_address" | 
+/**  The address is plain `http://` on another computer. */
+"plain_http";
+
+/**
+ *  Whether this computer keeps an AI key for the account, and whether the
+ *  bot sends it to the account's AI address as the settings name it now.
+ */
+export type AiKeyStatus = {
+	/**  This computer keeps a key for the account. */
+	kept: boolean,
+	/**
+	 *  Where the kept key is sent: the origin of the address it was kept
+	 *  for (`https://api.openai.com:443`). `None` when no key is kept, or
+	 *  for a key kept by an older ZapDesk.
+	 */
+	origin: string | null,
+	/**
+	 *  Why the kept key is not sent to the account's AI address now (the
+	 *  AI node fails and hands off until the key is kept again); `None`
+	 *  when it is sent, or when no key or no address is set.
+	 */
+	refused: AiKeyRefused | null,
 };
 
 /**  How an answer to an `ask` node is checked before it is saved. */

@@ -15,7 +15,7 @@ use axum::routing::get;
 use axum::{Json, http::StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, mpsc};
-use zapdesk_automation::{Caller, RunnerTiming, set_ai_key};
+use zapdesk_automation::{Caller, RunnerTiming, keep_ai_key};
 use zapdesk_core::automation::engine::CallOutcome;
 use zapdesk_core::automation::run;
 use zapdesk_core::fields::{self, FieldInput, FieldKind};
@@ -24,6 +24,9 @@ use zapdesk_core::time::now_ms;
 use crate::ai::{KEY, fake_openai};
 use crate::bot::{Bot, JOAO, MARIA, WAIT, ai, bot, doc, end, http, menu, send};
 use crate::server::Server;
+
+/// A third contact.
+const ANA: &str = "+5511955554444";
 
 /// A server whose `/pedido` tells the test each request that arrived and
 /// answers each with the JSON the test sends, when it sends it; `/nunca`
@@ -212,8 +215,8 @@ async fn the_ai_node_answers_with_the_models_text_and_its_marker_hands_off() {
     crate::secret::use_memory_keyring();
     let b = bot().await;
     let (server, seen) = fake_openai().await;
-    set_ai_key(b.acc, Some(KEY)).unwrap();
     let base = |scenario: &str| server.url(&format!("/{scenario}/v1"));
+    keep_ai_key(b.acc, KEY, &base("text")).unwrap();
     b.settings(|s| {
         s.allow_private_http = true;
         s.ai_base_url = Some(base("text"));
@@ -287,6 +290,32 @@ async fn the_ai_node_answers_with_the_models_text_and_its_marker_hands_off() {
             .unwrap();
     assert_eq!(owner, "human");
     assert_eq!(seen.all().len(), 2);
+
+    // Someone points the account's AI at another server (a synced setting
+    // any member can change): the key kept on this computer does not
+    // follow. The call fails before anything is sent, and hands off.
+    let (elsewhere, elsewhere_seen) = fake_openai().await;
+    b.settings(|s| s.ai_base_url = Some(elsewhere.url("/text/v1")))
+        .await;
+    let ana = b.write(ANA, "horario").await.conversation;
+    b.until("Ana's session handed off", async || {
+        (b.sessions(ana).await
+            == [(
+                "ended".to_owned(),
+                Some(r#"{"reason":"handoff"}"#.to_owned()),
+            )])
+        .then_some(())
+    })
+    .await;
+    let log = b.log(ana).await;
+    assert!(
+        log.iter()
+            .any(|(what, detail)| what == "call"
+                && detail.starts_with("failed: o endereço da IA mudou")),
+        "{log:?}"
+    );
+    assert_eq!(elsewhere.hits(), 0, "the other server saw nothing");
+    assert!(elsewhere_seen.all().is_empty());
     b.stop().await;
 }
 
