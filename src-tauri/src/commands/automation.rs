@@ -21,7 +21,9 @@ pub async fn automation_settings_get(
     Ok(settings::get(state.store()?, account).await?)
 }
 
-/// Checks and saves the settings; returns them as stored.
+/// Checks and saves the settings; returns them as stored. A change of the AI
+/// address or of private addresses is refused unless the operator using this
+/// desktop is an owner or an admin (`automation_settings_forbidden`).
 #[tauri::command]
 #[specta::specta]
 pub async fn automation_settings_save(

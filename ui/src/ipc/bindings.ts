@@ -164,7 +164,11 @@ export const commands = {
 	syncRetryParked: () => typedError<number, IpcError>(__TAURI_INVOKE("sync_retry_parked")),
 	/**  The account's settings, or the defaults when none were saved. */
 	automationSettingsGet: (account: AccountId) => typedError<AutomationSettings, IpcError>(__TAURI_INVOKE("automation_settings_get", { account })),
-	/**  Checks and saves the settings; returns them as stored. */
+	/**
+	 *  Checks and saves the settings; returns them as stored. A change of the AI
+	 *  address or of private addresses is refused unless the operator using this
+	 *  desktop is an owner or an admin (`automation_settings_forbidden`).
+	 */
 	automationSettingsSave: (account: AccountId, settings: AutomationSettings) => typedError<AutomationSettings, IpcError>(__TAURI_INVOKE("automation_settings_save", { account, settings })),
 	/**
 	 *  Keeps (a key) or forgets (`null`) the account's AI key in this computer's
@@ -828,6 +832,11 @@ export type ErrorCode =
 "session_unknown" | 
 /**  Automation settings that are not valid (an unknown time zone, an endpoint that is no URL, …). */
 "automation_settings_invalid" | 
+/**
+ *  A change of the bot's security settings (the AI address, private
+ *  addresses) by an operator who is not an owner or an admin.
+ */
+"automation_settings_forbidden" | 
 /**  No automation file of this account has this id. */
 "automation_file_unknown" | 
 /**  Another flow of the account has this name. */
