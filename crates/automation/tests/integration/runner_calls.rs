@@ -11,14 +11,16 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, http::StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, mpsc};
 use zapdesk_automation::{Caller, RunnerTiming, keep_ai_key};
 use zapdesk_core::automation::engine::CallOutcome;
-use zapdesk_core::automation::run;
+use zapdesk_core::automation::{call_key, run};
 use zapdesk_core::fields::{self, FieldInput, FieldKind};
+use zapdesk_core::ids::SessionId;
 use zapdesk_core::time::now_ms;
 
 use crate::ai::{KEY, fake_openai};
@@ -28,18 +30,24 @@ use crate::server::Server;
 /// A third contact.
 const ANA: &str = "+5511955554444";
 
-/// A server whose `/pedido` tells the test each request that arrived and
-/// answers each with the JSON the test sends, when it sends it; `/nunca`
-/// never answers.
+/// A server whose `/pedido` tells the test each request that arrived (with
+/// its `Idempotency-Key`) and answers each with the JSON the test sends,
+/// when it sends it; `/nunca` never answers.
 struct Held {
     server: Server,
-    arrived: mpsc::UnboundedReceiver<()>,
+    arrived: mpsc::UnboundedReceiver<Option<String>>,
     answers: mpsc::UnboundedSender<Value>,
 }
 
 struct HeldState {
-    arrived: mpsc::UnboundedSender<()>,
+    arrived: mpsc::UnboundedSender<Option<String>>,
     answers: Mutex<mpsc::UnboundedReceiver<Value>>,
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("idempotency-key")
+        .map(|v| v.to_str().unwrap().to_owned())
 }
 
 async fn held_server() -> Held {
@@ -52,21 +60,25 @@ async fn held_server() -> Held {
     let router = Router::new()
         .route(
             "/pedido",
-            get(|State(s): State<Arc<HeldState>>| async move {
-                let _ = s.arrived.send(());
-                match s.answers.lock().await.recv().await {
-                    Some(answer) => (StatusCode::OK, Json(answer)),
-                    None => (StatusCode::SERVICE_UNAVAILABLE, Json(Value::Null)),
-                }
-            }),
+            get(
+                |State(s): State<Arc<HeldState>>, headers: HeaderMap| async move {
+                    let _ = s.arrived.send(idempotency_key(&headers));
+                    match s.answers.lock().await.recv().await {
+                        Some(answer) => (StatusCode::OK, Json(answer)),
+                        None => (StatusCode::SERVICE_UNAVAILABLE, Json(Value::Null)),
+                    }
+                },
+            ),
         )
         .route(
             "/nunca",
-            get(|State(s): State<Arc<HeldState>>| async move {
-                let _ = s.arrived.send(());
-                std::future::pending::<()>().await;
-                StatusCode::OK
-            }),
+            get(
+                |State(s): State<Arc<HeldState>>, headers: HeaderMap| async move {
+                    let _ = s.arrived.send(idempotency_key(&headers));
+                    std::future::pending::<()>().await;
+                    StatusCode::OK
+                },
+            ),
         )
         .with_state(state);
     Held {
@@ -77,12 +89,12 @@ async fn held_server() -> Held {
 }
 
 impl Held {
-    /// Waits for the next request to arrive.
-    async fn arrival(&mut self) {
+    /// Waits for the next request to arrive; its `Idempotency-Key`.
+    async fn arrival(&mut self) -> Option<String> {
         tokio::time::timeout(WAIT, self.arrived.recv())
             .await
             .expect("a request arrived")
-            .unwrap();
+            .unwrap()
     }
 }
 
@@ -155,8 +167,25 @@ async fn a_slow_call_holds_up_only_its_own_conversation() {
     b.start();
 
     let maria = b.write(MARIA, "pedido").await.conversation;
-    held.arrival().await;
+    let key = held.arrival().await;
     assert_eq!(b.bot_said(maria).await, [ASKED]);
+    // The call is named by its session and the turn that made it (the
+    // first): the same on every desktop that makes it.
+    let session: SessionId = sqlx::query_scalar(
+        "SELECT id FROM flow_sessions WHERE account_id = ? AND conversation_id = ?",
+    )
+    .bind(b.acc)
+    .bind(maria)
+    .fetch_one(&b.raw)
+    .await
+    .unwrap();
+    assert_eq!(key, Some(format!("{session}:1")));
+    assert_eq!(
+        call_key::of_session(&b.store, b.acc, session)
+            .await
+            .unwrap(),
+        key
+    );
 
     // João is answered while Maria's call is out.
     let joao = b.write(JOAO, "oi").await.conversation;
@@ -185,6 +214,13 @@ async fn a_slow_call_holds_up_only_its_own_conversation() {
     assert_eq!(b.field(maria, &field).await.as_deref(), Some("enviado"));
     assert_eq!(held.server.hits(), 1);
     assert_eq!(queued(&b).await, 0);
+    // Answered: the session waits on no call, and names none.
+    assert_eq!(
+        call_key::of_session(&b.store, b.acc, session)
+            .await
+            .unwrap(),
+        None
+    );
     b.stop().await;
 }
 

@@ -61,7 +61,11 @@ async fn private_addresses_are_refused_before_anything_is_sent() {
         ),
     ];
     for (url, range) in &cases {
-        let reason = refused(caller.call_http(&get_request(url, 2_000), STRICT).await);
+        let reason = refused(
+            caller
+                .call_http(&get_request(url, 2_000), STRICT, None)
+                .await,
+        );
         assert!(reason.contains(range), "{url}: {reason}");
     }
     let by_name = refused(
@@ -69,6 +73,7 @@ async fn private_addresses_are_refused_before_anything_is_sent() {
             .call_http(
                 &get_request(&format!("http://localhost:{port}/"), 2_000),
                 STRICT,
+                None,
             )
             .await,
     );
@@ -88,7 +93,9 @@ async fn the_same_server_is_reached_when_the_account_allows_private_addresses() 
         format!("http://127.0.0.1:{port}/"),
         format!("http://localhost:{port}/"),
     ] {
-        let outcome = caller.call_http(&get_request(&url, 5_000), OPEN).await;
+        let outcome = caller
+            .call_http(&get_request(&url, 5_000), OPEN, None)
+            .await;
         assert!(
             matches!(
                 outcome,
@@ -105,7 +112,7 @@ async fn the_same_server_is_reached_when_the_account_allows_private_addresses() 
     // leak into another's allowed call, nor the other way round.
     refused(
         caller
-            .call_http(&get_request(&server.url("/"), 2_000), STRICT)
+            .call_http(&get_request(&server.url("/"), 2_000), STRICT, None)
             .await,
     );
     assert_eq!(server.hits(), 2);
@@ -122,7 +129,7 @@ async fn link_local_is_refused_where_private_addresses_are_allowed() {
         "http://[fe80::1]/",
         "http://[::ffff:169.254.169.254]/",
     ] {
-        let reason = refused(caller.call_http(&get_request(url, 2_000), OPEN).await);
+        let reason = refused(caller.call_http(&get_request(url, 2_000), OPEN, None).await);
         assert!(
             reason.contains("link-local addresses are never allowed"),
             "{url}: {reason}"
@@ -170,7 +177,7 @@ async fn a_redirect_to_a_private_address_is_refused() {
         let caller = Caller::exempting(outside.addr);
         let reason = refused(
             caller
-                .call_http(&get_request(&outside.url("/go"), 5_000), STRICT)
+                .call_http(&get_request(&outside.url("/go"), 5_000), STRICT, None)
                 .await,
         );
         assert!(reason.contains("loopback"), "{target}: {reason}");
@@ -185,7 +192,7 @@ async fn redirects_are_followed_where_the_policy_allows() {
     let outside = Server::start(redirecting(inside.url("/"))).await;
     let caller = Caller::new();
     let outcome = caller
-        .call_http(&get_request(&outside.url("/go"), 5_000), OPEN)
+        .call_http(&get_request(&outside.url("/go"), 5_000), OPEN, None)
         .await;
     assert!(
         matches!(
@@ -210,7 +217,7 @@ async fn a_redirect_loop_ends() {
     let caller = Caller::new();
     let reason = reason(
         caller
-            .call_http(&get_request(&server.url("/loop"), 5_000), OPEN)
+            .call_http(&get_request(&server.url("/loop"), 5_000), OPEN, None)
             .await,
     );
     assert!(reason.contains("more than 5 redirects"), "{reason}");
