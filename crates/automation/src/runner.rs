@@ -52,6 +52,8 @@ const BATCH: usize = 64;
 /// state it cannot read) must not stop every other contact's answers,
 /// timers and calls. A busy database fails a few times and then succeeds.
 const TRIES: u32 = 5;
+/// The first pause before a call's answer is saved again (then doubled).
+const ANSWER_PAUSE: Duration = Duration::from_millis(250);
 
 /// How often the runner looks without being woken. The app uses the
 /// default; a test chooses its own (time is injected, never slept on).
@@ -234,15 +236,7 @@ impl Shared {
         let done = match run::mark_call_started(&self.store, account, session).await {
             Ok(Some(request)) => {
                 let outcome = self.perform(account, session, &request).await;
-                match run::handle_called(&self.store, account, session, outcome, now_ms()).await {
-                    Ok(done) => Some(done),
-                    // The session stays waiting on a started call, and the
-                    // next look at calls answers it "interrupted".
-                    Err(e) => {
-                        tracing::warn!("flows: session {session}: the call's answer: {e}");
-                        None
-                    }
-                }
+                self.answer(account, session, outcome).await
             }
             Ok(None) => None,
             Err(e) => {
@@ -258,6 +252,38 @@ impl Shared {
             self.after(done);
         }
         self.wake.notify_one();
+    }
+
+    /// Steps the session with its call's answer. The answer exists only
+    /// here: a store that fails (busy past its timeout, a full disk for a
+    /// moment) is tried again after a growing pause, [`TRIES`] times, while
+    /// the session stays in `in_flight` — the look at calls nobody waits for
+    /// would otherwise answer it "interrupted" and the server's answer, its
+    /// effects done, would be lost. Past the tries, that look answers it.
+    async fn answer(
+        &self,
+        account: AccountId,
+        session: SessionId,
+        answer: CallOutcome,
+    ) -> Option<Done> {
+        let mut pause = ANSWER_PAUSE;
+        for attempt in 1..=TRIES {
+            let outcome = answer.clone();
+            match run::handle_called(&self.store, account, session, outcome, now_ms()).await {
+                Ok(done) => return Some(done),
+                Err(e) => {
+                    tracing::warn!(
+                        "flows: session {session}: the call's answer could not be saved \
+                         (try {attempt} of {TRIES}): {e}"
+                    );
+                    if attempt < TRIES {
+                        tokio::time::sleep(pause).await;
+                        pause = (pause * 2).min(self.timing.idle);
+                    }
+                }
+            }
+        }
+        None
     }
 
     async fn perform(

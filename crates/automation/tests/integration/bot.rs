@@ -89,8 +89,16 @@ pub struct Bot {
 /// A store with an account ("Loja") and a connected Sandbox number that
 /// runs here; no runner yet ([`Bot::start`]).
 pub async fn bot() -> Bot {
+    bot_waiting(zapdesk_core::store::BUSY_TIMEOUT).await
+}
+
+/// [`bot`] on a store whose writes wait `busy` for a lock another
+/// connection holds before they fail.
+pub async fn bot_waiting(busy: Duration) -> Bot {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).await.unwrap();
+    let store = Store::open_with_busy_timeout(dir.path(), busy)
+        .await
+        .unwrap();
     let acc = accounts::create(
         &store,
         &AccountInput {

@@ -24,7 +24,7 @@ use zapdesk_core::ids::SessionId;
 use zapdesk_core::time::now_ms;
 
 use crate::ai::{KEY, fake_openai};
-use crate::bot::{Bot, JOAO, MARIA, WAIT, ai, bot, doc, end, http, menu, send};
+use crate::bot::{Bot, JOAO, MARIA, WAIT, ai, bot, bot_waiting, doc, end, http, menu, send};
 use crate::server::Server;
 
 /// A third contact.
@@ -589,5 +589,72 @@ async fn a_call_session_that_cannot_be_read_never_holds_up_the_others() {
     .await;
     assert_eq!(b.bot_said(maria).await, [ASKED]);
     assert_eq!(held.server.hits(), 2);
+    b.stop().await;
+}
+
+/// A call's answer the store cannot take at once (another connection holds
+/// its write lock past the busy timeout) is saved again once it can: the
+/// flow goes on with the server's answer, never "interrupted" — the request
+/// had its effects, and its answer must not be lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_calls_answer_the_store_refused_for_a_moment_is_saved_again() {
+    let logs = crate::logs::logs();
+    let b = bot_waiting(Duration::from_millis(100)).await;
+    let mut held = held_server().await;
+    let field = text_field(&b, "Status do pedido").await;
+    lookup_flow(&b, &held.server.url("/pedido"), 10_000, &field).await;
+    // Calls nobody waits for are looked for often: a session left to that
+    // look is answered "interrupted" as soon as the lock is gone.
+    b.start_timed(
+        RunnerTiming {
+            idle: Duration::from_secs(15),
+            calls_look: Duration::from_millis(20),
+        },
+        Caller::new(),
+    );
+    let maria = b.write(MARIA, "pedido").await.conversation;
+    held.arrival().await;
+    let session: SessionId = sqlx::query_scalar(
+        "SELECT id FROM flow_sessions WHERE account_id = ? AND conversation_id = ?",
+    )
+    .bind(b.acc)
+    .bind(maria)
+    .fetch_one(&b.raw)
+    .await
+    .unwrap();
+
+    // The answer arrives while another connection holds the write lock.
+    let mut lock = b.raw.acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *lock)
+        .await
+        .unwrap();
+    held.answers.send(json!({"status": "enviado"})).unwrap();
+    logs.until(&["the call's answer", &session.to_string()])
+        .await;
+    sqlx::query("ROLLBACK").execute(&mut *lock).await.unwrap();
+    drop(lock);
+
+    let said = b
+        .until("Maria's call answered", async || {
+            let said = b.bot_said(maria).await;
+            (said.len() >= 2).then_some(said)
+        })
+        .await;
+    assert_eq!(
+        said,
+        [
+            ASKED,
+            "Seu pedido está enviado.",
+            "Mais alguma coisa?\n\n1 - Horários\n2 - Endereço",
+        ]
+    );
+    assert_eq!(b.field(maria, &field).await.as_deref(), Some("enviado"));
+    let log = b.log(maria).await;
+    assert!(
+        !log.iter().any(|(_, detail)| detail.contains("interrupted")),
+        "{log:?}"
+    );
+    assert_eq!(held.server.hits(), 1);
     b.stop().await;
 }
