@@ -83,9 +83,19 @@ struct Shared {
     report: Report,
     wake: Arc<Notify>,
     timing: RunnerTiming,
-    calls: Mutex<JoinSet<()>>,
+    calls: Mutex<Calls>,
     /// Sessions whose call this runner is making.
     in_flight: Mutex<HashSet<SessionId>>,
+}
+
+/// The calls in flight, and whether the runner is stopping: from then on no
+/// call starts. Both under one lock, so a call task that ends while the set
+/// is being shut down (its answer asks for the next call) cannot start one
+/// into a set nobody waits for.
+#[derive(Default)]
+struct Calls {
+    set: JoinSet<()>,
+    stopping: bool,
 }
 
 /// The running task; dropping it stops the task and its calls.
@@ -142,7 +152,7 @@ impl FlowRunner {
             report,
             wake: Arc::new(Notify::new()),
             timing,
-            calls: Mutex::new(JoinSet::new()),
+            calls: Mutex::new(Calls::default()),
             in_flight: Mutex::new(HashSet::new()),
         });
         let task = tokio::spawn(run(Arc::clone(&shared)));
@@ -178,8 +188,28 @@ impl FlowRunner {
             task.abort();
             let _ = task.await;
         }
-        let mut calls = std::mem::take(&mut *self.shared.calls());
-        calls.shutdown().await;
+        // `stopping` is set with the set taken: a call task past its last
+        // await (answering, asking for its session's next call) starts
+        // nothing after this. Until empty all the same: nothing outlives
+        // the stop.
+        loop {
+            let mut set = {
+                let mut calls = self.shared.calls();
+                calls.stopping = true;
+                std::mem::take(&mut calls.set)
+            };
+            if set.is_empty() {
+                break;
+            }
+            set.shutdown().await;
+        }
+    }
+
+    /// Call tasks the runner holds (running or ended, not yet reaped): none
+    /// once [`FlowRunner::stop_and_wait`] has returned.
+    #[cfg(feature = "test-support")]
+    pub fn calls_held(&self) -> usize {
+        self.shared.calls().set.len()
     }
 }
 
@@ -188,12 +218,14 @@ impl Drop for FlowRunner {
         if let Some(task) = self.task().as_ref() {
             task.abort();
         }
-        self.shared.calls().abort_all();
+        let mut calls = self.shared.calls();
+        calls.stopping = true;
+        calls.set.abort_all();
     }
 }
 
 impl Shared {
-    fn calls(&self) -> std::sync::MutexGuard<'_, JoinSet<()>> {
+    fn calls(&self) -> std::sync::MutexGuard<'_, Calls> {
         self.calls.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -225,9 +257,17 @@ impl Shared {
         }
         let shared = Arc::clone(self);
         let mut calls = self.calls();
+        if calls.stopping {
+            // Left for the next start, which makes it (it has not left).
+            drop(calls);
+            self.in_flight().remove(&session);
+            return;
+        }
         // Ended calls are reaped here, so the set holds only live ones.
-        while calls.try_join_next().is_some() {}
-        calls.spawn(async move { shared.call(account, session).await });
+        while calls.set.try_join_next().is_some() {}
+        calls
+            .set
+            .spawn(async move { shared.call(account, session).await });
     }
 
     /// Marks the call started (committed), makes it, steps the session with

@@ -658,3 +658,96 @@ async fn a_calls_answer_the_store_refused_for_a_moment_is_saved_again() {
     assert_eq!(held.server.hits(), 1);
     b.stop().await;
 }
+
+/// Polls `future` once, with this task's context.
+async fn poll_once<F: Future + ?Sized>(
+    future: std::pin::Pin<&mut F>,
+) -> std::task::Poll<F::Output> {
+    let mut future = future;
+    std::future::poll_fn(move |cx| std::task::Poll::Ready(future.as_mut().poll(cx))).await
+}
+
+/// A call whose answer asks for the session's next call while the runner is
+/// stopping starts nothing: the stop has taken the set of calls it waits on
+/// (the answering task in it), and a call started then would go into a set
+/// nobody waits for and run on after "stopped". The answering task is held
+/// by the test between its last await and that start (in the kick of the
+/// answer's message), released only once the stop has taken the set.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_answered_during_a_stop_starts_no_call_after_it() {
+    let b = bot().await;
+    let mut held = held_server().await;
+    b.settings(|s| s.allow_private_http = true).await;
+    let url = held.server.url("/pedido");
+    let flow = b
+        .publish(
+            "Duas consultas",
+            doc(
+                "h1",
+                vec![
+                    http("h1", &url, 10_000, &[]),
+                    send("ok", "Consultado."),
+                    http("h2", &url, 10_000, &[]),
+                    end("end"),
+                ],
+                vec![
+                    ("h1", "next", "ok"),
+                    ("h1", "error", "end"),
+                    ("ok", "next", "h2"),
+                    ("h2", "next", "end"),
+                    ("h2", "error", "end"),
+                ],
+            ),
+        )
+        .await;
+    b.starts("pedido", flow).await;
+    b.start();
+    let maria = b.write(MARIA, "pedido").await.conversation;
+    held.arrival().await;
+
+    let (entered, release) = b.numbers.hold_next_kick();
+    held.answers.send(json!({"status": "ok"})).unwrap();
+    tokio::task::spawn_blocking(move || entered.recv())
+        .await
+        .unwrap()
+        .expect("the answer's message kicks its number");
+    let runner = b.take_runner().unwrap();
+    assert_eq!(runner.calls_held(), 1, "the answering task");
+    {
+        let mut stop = std::pin::pin!(runner.stop_and_wait());
+        // Polled until it has taken the calls (after the loop's task
+        // ended): the held task keeps it waiting.
+        tokio::time::timeout(WAIT, async {
+            loop {
+                assert!(poll_once(stop.as_mut()).await.is_pending());
+                if runner.calls_held() == 0 {
+                    return;
+                }
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .expect("the stop takes the set of calls");
+        release.send(()).unwrap();
+        tokio::time::timeout(WAIT, stop)
+            .await
+            .expect("the stop ends with the answering task");
+    }
+    assert_eq!(runner.calls_held(), 0, "a call started after the stop");
+    assert!(runner.is_stopped());
+    assert_eq!(held.server.hits(), 1);
+    drop(runner);
+
+    // The next call never left: the next start makes it.
+    b.start();
+    held.arrival().await;
+    held.answers.send(json!({"status": "ok"})).unwrap();
+    b.until("Maria's session done", async || {
+        (b.sessions(maria).await == [("ended".to_owned(), Some(r#"{"reason":"done"}"#.to_owned()))])
+            .then_some(())
+    })
+    .await;
+    assert_eq!(b.bot_said(maria).await, ["Consultado."]);
+    assert_eq!(held.server.hits(), 2);
+    b.stop().await;
+}
