@@ -5,11 +5,12 @@
 
 use std::path::Path;
 
-use zapdesk_automation::SecretError;
+use serde::Serialize;
+use zapdesk_automation::{KeyRefused, SecretError};
 use zapdesk_core::AccountId;
 use zapdesk_core::automation::AutomationError;
 use zapdesk_core::automation::files::{self, AutomationFile};
-use zapdesk_core::automation::flows;
+use zapdesk_core::automation::{flows, settings};
 use zapdesk_core::changes::Table;
 use zapdesk_core::export;
 use zapdesk_core::ids::FlowId;
@@ -40,6 +41,45 @@ pub const FLOW_DELETE_TABLES: &[Table] = &[
 /// readers look again.
 pub const AI_KEY_TABLES: &[Table] = &[Table::AutomationSettings];
 
+/// Whether this computer keeps an AI key for the account, and whether the
+/// bot sends it to the account's AI address as the settings name it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct AiKeyStatus {
+    /// This computer keeps a key for the account.
+    pub kept: bool,
+    /// Where the kept key is sent: the origin of the address it was kept
+    /// for (`https://api.openai.com:443`). `None` when no key is kept, or
+    /// for a key kept by an older ZapDesk.
+    pub origin: Option<String>,
+    /// Why the kept key is not sent to the account's AI address now (the
+    /// AI node fails and hands off until the key is kept again); `None`
+    /// when it is sent, or when no key or no address is set.
+    pub refused: Option<AiKeyRefused>,
+}
+
+/// Why a kept key is not sent ([`AiKeyStatus::refused`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum AiKeyRefused {
+    /// Kept by an older ZapDesk, without the address it was for.
+    OriginUnknown,
+    /// The AI address changed (scheme, host or port) since the key was kept
+    /// on this computer.
+    OtherAddress,
+    /// The address is plain `http://` on another computer.
+    PlainHttp,
+}
+
+impl From<KeyRefused> for AiKeyRefused {
+    fn from(refused: KeyRefused) -> AiKeyRefused {
+        match refused {
+            KeyRefused::OriginUnknown => AiKeyRefused::OriginUnknown,
+            KeyRefused::OtherOrigin => AiKeyRefused::OtherAddress,
+            KeyRefused::PlainHttp => AiKeyRefused::PlainHttp,
+        }
+    }
+}
+
 /// Runs a keyring call (it may block: a D-Bus round trip on Linux) off the
 /// async threads.
 async fn keyring<T: Send + 'static>(
@@ -58,7 +98,9 @@ impl App {
     /// Keeps (`Some`) or forgets (`None`) the account's AI key in this
     /// computer's password store. Each desktop that runs the account's
     /// numbers needs its own: the key never syncs, and is never returned or
-    /// logged.
+    /// logged. A key is kept for the account's AI address as saved now, and
+    /// sent to that address's origin only: refused when the settings name
+    /// no address, or a plain `http://` one on another computer.
     pub async fn automation_ai_key_set(
         &self,
         account: AccountId,
@@ -66,7 +108,17 @@ impl App {
     ) -> Result<(), AppError> {
         let forget = key.is_none();
         let kept = async move {
-            keyring(move || zapdesk_automation::set_ai_key(account, key.as_deref())).await
+            let Some(key) = key else {
+                keyring(move || zapdesk_automation::forget_ai_key(account)).await?;
+                return Ok::<(), AppError>(());
+            };
+            // The address as stored now (the settings' own rules made it an
+            // http(s) URL): the one the bot would send the key to.
+            let Some(base_url) = settings::get(self.store(), account).await?.ai_base_url else {
+                return Err(SecretError::NoEndpoint.into());
+            };
+            keyring(move || zapdesk_automation::keep_ai_key(account, &key, &base_url)).await?;
+            Ok(())
         };
         self.wrote(Some(account), AI_KEY_TABLES, kept).await?;
         if forget {
@@ -77,10 +129,29 @@ impl App {
         Ok(())
     }
 
-    /// Whether this computer keeps an AI key for the account.
-    pub async fn automation_ai_key_status(&self, account: AccountId) -> Result<bool, AppError> {
+    /// Whether this computer keeps an AI key for the account, the origin it
+    /// is sent to, and why it is not sent to the account's AI address now.
+    pub async fn automation_ai_key_status(
+        &self,
+        account: AccountId,
+    ) -> Result<AiKeyStatus, AppError> {
+        let base_url = settings::get(self.store(), account).await?.ai_base_url;
         let key = keyring(move || zapdesk_automation::ai_key(account)).await?;
-        Ok(key.is_some())
+        Ok(match key {
+            None => AiKeyStatus {
+                kept: false,
+                origin: None,
+                refused: None,
+            },
+            Some(key) => AiKeyStatus {
+                kept: true,
+                origin: key.origin().map(str::to_owned),
+                refused: base_url
+                    .as_deref()
+                    .and_then(|url| key.refusal(url))
+                    .map(AiKeyRefused::from),
+            },
+        })
     }
 
     /// Stores a file the UI read (bytes in base64) for keywords and flows:

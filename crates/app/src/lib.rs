@@ -23,7 +23,8 @@ mod sessions;
 mod write;
 
 pub use automation::{
-    AI_KEY_TABLES, FLOW_DELETE_TABLES, FLOW_TABLES, KEYWORD_TABLES, PUBLISH_TABLES, SETTINGS_TABLES,
+    AI_KEY_TABLES, AiKeyRefused, AiKeyStatus, FLOW_DELETE_TABLES, FLOW_TABLES, KEYWORD_TABLES,
+    PUBLISH_TABLES, SETTINGS_TABLES,
 };
 pub use campaigns::CampaignSummary;
 pub use changes::ChangeSink;

@@ -178,6 +178,9 @@ impl App {
             // And sessions started there (by hand, by a tag) for a number
             // that runs here.
             followers.push(inner.flows.waker().follow(pulled()));
+            // A number's lease long enough again: its queued messages and
+            // due sessions are this desktop's to step now.
+            followers.push(inner.flows.waker().follow(inner.fleet.claimable()));
             followers.push(follow_sync_pulls(&inner.sync, inner.changes.clone()));
         }
         let lang = settings::language(&inner.store).await.unwrap_or_default();

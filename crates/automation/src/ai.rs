@@ -45,7 +45,9 @@ pub struct AiEndpoint {
     /// `http://localhost:11434/v1`.
     pub base_url: String,
     pub model: String,
-    /// Sent as `Authorization: Bearer …`; `None` for an Ollama without one.
+    /// Sent as `Authorization: Bearer …` when this endpoint is at the
+    /// origin the key was kept for ([`AiKey::refusal`]; otherwise the call
+    /// fails, nothing sent); `None` for an Ollama without one.
     pub key: Option<AiKey>,
     /// Bounds the whole call.
     pub timeout: Duration,
@@ -268,6 +270,12 @@ async fn complete(
     );
     let url = Url::parse(&address).map_err(|e| format!("the AI base URL is not valid ({e})"))?;
     guarded.guard.check_url(&url)?;
+    // Before anything leaves: a key goes only where it was kept for. (A
+    // redirect elsewhere loses it too: reqwest drops `Authorization` when a
+    // redirect changes the scheme, host or port.)
+    if let Some(refused) = endpoint.key.as_ref().and_then(|k| k.refusal(url.as_str())) {
+        return Err(refused.to_string());
+    }
     let body =
         serde_json::to_vec(&body).map_err(|e| format!("could not write the request ({e})"))?;
     let mut builder = client
@@ -287,7 +295,7 @@ async fn complete(
         return Err(format!(
             "the AI endpoint answered {}{}",
             status.as_u16(),
-            error_detail(&bytes)
+            error_detail(&bytes, endpoint)
                 .map(|d| format!(": {d}"))
                 .unwrap_or_default()
         ));
@@ -303,16 +311,23 @@ async fn complete(
 }
 
 /// The `error.message` of an OpenAI-style error body (Ollama's too), short.
-fn error_detail(body: &[u8]) -> Option<String> {
+/// The key is redacted before the cut: a key cut in two would no longer be
+/// found whole, and its first half would reach the log.
+fn error_detail(body: &[u8], endpoint: &AiEndpoint) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
     let message = value
         .pointer("/error/message")
         .or_else(|| value.get("error"))?
         .as_str()?;
-    Some(message.chars().take(200).collect())
+    Some(
+        redact(message.to_owned(), endpoint)
+            .chars()
+            .take(200)
+            .collect(),
+    )
 }
 
-/// A reason never carries the key, even where a server echoed it.
+/// A text never carries the key, even where a server echoed it.
 fn redact(reason: String, endpoint: &AiEndpoint) -> String {
     match &endpoint.key {
         Some(key) if !key.expose().is_empty() => reason.replace(key.expose(), "<redacted>"),

@@ -13,6 +13,11 @@ use crate::address::AddressPolicy;
 use crate::caller::Caller;
 use crate::client::{Guarded, read_capped, reason, with_timeout};
 
+/// Names one call, so that a receiver that honours it does a call made
+/// again (by another desktop, after a takeover) once (the IETF's
+/// `Idempotency-Key` draft, as Stripe and others read it).
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
 /// The time limit of a node that sets none (`timeout_ms: 0`).
 pub const HTTP_TIMEOUT_DEFAULT: Duration = Duration::from_secs(10);
 /// The longest a node may wait: its contact's later messages wait behind it.
@@ -30,8 +35,16 @@ impl Caller {
     /// redirects, the body; 0 means [`HTTP_TIMEOUT_DEFAULT`], and no node
     /// waits longer than [`HTTP_TIMEOUT_MAX`]. A body without a
     /// `Content-Type` header goes as `application/json`. The request carries
-    /// `User-Agent: ZapDesk/<version>` unless the node sets its own.
-    pub async fn call_http(&self, request: &CallRequest, policy: AddressPolicy) -> CallOutcome {
+    /// `User-Agent: ZapDesk/<version>` unless the node sets its own, and
+    /// `Idempotency-Key: <key>` when a key is given
+    /// (`zapdesk_core::automation::call_key`: the same for the same call on
+    /// every desktop) unless the node sets its own.
+    pub async fn call_http(
+        &self,
+        request: &CallRequest,
+        policy: AddressPolicy,
+        idempotency_key: Option<&str>,
+    ) -> CallOutcome {
         let CallRequest::Http {
             method,
             url,
@@ -47,7 +60,14 @@ impl Caller {
             0 => HTTP_TIMEOUT_DEFAULT,
             ms => Duration::from_millis(u64::from(ms)).min(HTTP_TIMEOUT_MAX),
         };
-        let call = send(self.guarded(policy), *method, url, headers, body.as_deref());
+        let call = send(
+            self.guarded(policy),
+            *method,
+            url,
+            headers,
+            body.as_deref(),
+            idempotency_key,
+        );
         match with_timeout(limit, call).await {
             Ok((status, body)) => CallOutcome::Http {
                 status,
@@ -68,6 +88,7 @@ async fn send(
     url: &str,
     headers: &[(String, String)],
     body: Option<&str>,
+    idempotency_key: Option<&str>,
 ) -> Result<(u16, Vec<u8>), String> {
     let client = guarded.client.as_ref().map_err(Clone::clone)?;
     // The URL itself stays out of reasons: it may carry a token.
@@ -82,13 +103,20 @@ async fn send(
     };
     let mut builder = client.request(method, url);
     let mut typed = false;
+    let mut keyed = false;
     for (name, value) in headers {
         let name = HeaderName::from_bytes(name.trim().as_bytes())
             .map_err(|_| format!("header name {name:?} is not valid"))?;
         let value = HeaderValue::from_str(value.trim())
             .map_err(|_| format!("the value of header {name} is not valid"))?;
         typed |= name == CONTENT_TYPE;
+        keyed |= name == IDEMPOTENCY_KEY;
         builder = builder.header(name, value);
+    }
+    if let Some(key) = idempotency_key.filter(|_| !keyed) {
+        let value = HeaderValue::from_str(key)
+            .map_err(|_| "the call's idempotency key is not a header value".to_owned())?;
+        builder = builder.header(IDEMPOTENCY_KEY, value);
     }
     if let Some(body) = body {
         if !typed {

@@ -9,17 +9,20 @@
 //!
 //! What it must never do:
 //! - reach an address the account does not allow: loopback, private,
-//!   link-local (the cloud's metadata service), carrier-grade NAT and the
-//!   other non-public ranges are refused unless the account allows private
-//!   addresses — as written, as resolved, after every redirect
+//!   carrier-grade NAT and the other non-public ranges are refused unless
+//!   the account allows private addresses, link-local (the cloud's metadata
+//!   service) always — as written, as resolved, after every redirect
 //!   ([`address`], `client.rs`);
 //! - wait longer than the node's time limit, or read more than
 //!   [`BODY_CAP`] of an answer: a slow or huge answer fails the call, and
 //!   the flow takes its error branch;
 //! - send a request twice (no retries here: a request may have effects; the
 //!   runner marks a call started before it leaves);
-//! - keep the AI key anywhere but the OS credential store, or show it in a
-//!   `Debug`, a log or a failure's reason;
+//! - keep the AI key anywhere but the OS credential store, show it in a
+//!   `Debug`, a log or a failure's reason, or send it anywhere but the
+//!   origin it was kept for (the endpoint's address syncs and any member
+//!   may change it; the key and its origin stay on this computer) or over
+//!   plain `http://` to another computer;
 //! - depend on Tauri, write SQL of its own (the runner reads and writes
 //!   only through `zapdesk_core::automation`), or contact WhatsApp.
 //!
@@ -46,4 +49,4 @@ pub use client::{BODY_CAP, MAX_REDIRECTS};
 pub use http::{HTTP_TIMEOUT_DEFAULT, HTTP_TIMEOUT_MAX};
 pub use make_call::{CallContext, make_call};
 pub use runner::{FlowRunner, FlowWaker, Numbers, Report, RunnerTiming};
-pub use secret::{AiKey, SecretError, ai_key, set_ai_key};
+pub use secret::{AiKey, KeyRefused, SecretError, ai_key, forget_ai_key, keep_ai_key, origin};

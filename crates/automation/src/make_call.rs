@@ -1,11 +1,12 @@
 //! One outside call of a session, as the runner and `zapdesk-cli flows
-//! simulate` both make it: under the account's address policy, an AI call
-//! with the account's key (read off the async threads: the OS keyring may
-//! block on a D-Bus round trip) and the conversation's last messages.
+//! simulate` both make it: under the account's address policy, an HTTP call
+//! named by its `Idempotency-Key` (`call_key`), an AI call with the
+//! account's key (read off the async threads: the OS keyring may block on a
+//! D-Bus round trip) and the conversation's last messages.
 
-use zapdesk_core::automation::chat_lines;
 use zapdesk_core::automation::engine::{CallOutcome, CallRequest};
 use zapdesk_core::automation::settings::AutomationSettings;
+use zapdesk_core::automation::{call_key, chat_lines};
 use zapdesk_core::ids::SessionId;
 use zapdesk_core::{AccountId, Store};
 
@@ -28,7 +29,15 @@ pub async fn make_call(caller: &Caller, at: CallContext<'_>, request: &CallReque
     let failed = |reason: String| CallOutcome::Failed { reason };
     let policy = AddressPolicy::of(at.settings);
     match request {
-        CallRequest::Http { .. } => caller.call_http(request, policy).await,
+        CallRequest::Http { .. } => {
+            // The same on every desktop: a receiver that honours it does a
+            // call made again after a takeover once.
+            let key = match call_key::of_session(at.store, at.account, at.session).await {
+                Ok(key) => key,
+                Err(e) => return failed(format!("call key: {e}")),
+            };
+            caller.call_http(request, policy, key.as_deref()).await
+        }
         CallRequest::Ai { .. } => {
             let key_of = at.key_of;
             let key = match tokio::task::spawn_blocking(move || ai_key(key_of)).await {

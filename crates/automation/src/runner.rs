@@ -52,6 +52,8 @@ const BATCH: usize = 64;
 /// state it cannot read) must not stop every other contact's answers,
 /// timers and calls. A busy database fails a few times and then succeeds.
 const TRIES: u32 = 5;
+/// The first pause before a call's answer is saved again (then doubled).
+const ANSWER_PAUSE: Duration = Duration::from_millis(250);
 
 /// How often the runner looks without being woken. The app uses the
 /// default; a test chooses its own (time is injected, never slept on).
@@ -81,9 +83,19 @@ struct Shared {
     report: Report,
     wake: Arc<Notify>,
     timing: RunnerTiming,
-    calls: Mutex<JoinSet<()>>,
+    calls: Mutex<Calls>,
     /// Sessions whose call this runner is making.
     in_flight: Mutex<HashSet<SessionId>>,
+}
+
+/// The calls in flight, and whether the runner is stopping: from then on no
+/// call starts. Both under one lock, so a call task that ends while the set
+/// is being shut down (its answer asks for the next call) cannot start one
+/// into a set nobody waits for.
+#[derive(Default)]
+struct Calls {
+    set: JoinSet<()>,
+    stopping: bool,
 }
 
 /// The running task; dropping it stops the task and its calls.
@@ -140,7 +152,7 @@ impl FlowRunner {
             report,
             wake: Arc::new(Notify::new()),
             timing,
-            calls: Mutex::new(JoinSet::new()),
+            calls: Mutex::new(Calls::default()),
             in_flight: Mutex::new(HashSet::new()),
         });
         let task = tokio::spawn(run(Arc::clone(&shared)));
@@ -176,8 +188,28 @@ impl FlowRunner {
             task.abort();
             let _ = task.await;
         }
-        let mut calls = std::mem::take(&mut *self.shared.calls());
-        calls.shutdown().await;
+        // `stopping` is set with the set taken: a call task past its last
+        // await (answering, asking for its session's next call) starts
+        // nothing after this. Until empty all the same: nothing outlives
+        // the stop.
+        loop {
+            let mut set = {
+                let mut calls = self.shared.calls();
+                calls.stopping = true;
+                std::mem::take(&mut calls.set)
+            };
+            if set.is_empty() {
+                break;
+            }
+            set.shutdown().await;
+        }
+    }
+
+    /// Call tasks the runner holds (running or ended, not yet reaped): none
+    /// once [`FlowRunner::stop_and_wait`] has returned.
+    #[cfg(feature = "test-support")]
+    pub fn calls_held(&self) -> usize {
+        self.shared.calls().set.len()
     }
 }
 
@@ -186,12 +218,14 @@ impl Drop for FlowRunner {
         if let Some(task) = self.task().as_ref() {
             task.abort();
         }
-        self.shared.calls().abort_all();
+        let mut calls = self.shared.calls();
+        calls.stopping = true;
+        calls.set.abort_all();
     }
 }
 
 impl Shared {
-    fn calls(&self) -> std::sync::MutexGuard<'_, JoinSet<()>> {
+    fn calls(&self) -> std::sync::MutexGuard<'_, Calls> {
         self.calls.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -223,9 +257,17 @@ impl Shared {
         }
         let shared = Arc::clone(self);
         let mut calls = self.calls();
+        if calls.stopping {
+            // Left for the next start, which makes it (it has not left).
+            drop(calls);
+            self.in_flight().remove(&session);
+            return;
+        }
         // Ended calls are reaped here, so the set holds only live ones.
-        while calls.try_join_next().is_some() {}
-        calls.spawn(async move { shared.call(account, session).await });
+        while calls.set.try_join_next().is_some() {}
+        calls
+            .set
+            .spawn(async move { shared.call(account, session).await });
     }
 
     /// Marks the call started (committed), makes it, steps the session with
@@ -234,15 +276,7 @@ impl Shared {
         let done = match run::mark_call_started(&self.store, account, session).await {
             Ok(Some(request)) => {
                 let outcome = self.perform(account, session, &request).await;
-                match run::handle_called(&self.store, account, session, outcome, now_ms()).await {
-                    Ok(done) => Some(done),
-                    // The session stays waiting on a started call, and the
-                    // next look at calls answers it "interrupted".
-                    Err(e) => {
-                        tracing::warn!("flows: session {session}: the call's answer: {e}");
-                        None
-                    }
-                }
+                self.answer(account, session, outcome).await
             }
             Ok(None) => None,
             Err(e) => {
@@ -258,6 +292,38 @@ impl Shared {
             self.after(done);
         }
         self.wake.notify_one();
+    }
+
+    /// Steps the session with its call's answer. The answer exists only
+    /// here: a store that fails (busy past its timeout, a full disk for a
+    /// moment) is tried again after a growing pause, [`TRIES`] times, while
+    /// the session stays in `in_flight` — the look at calls nobody waits for
+    /// would otherwise answer it "interrupted" and the server's answer, its
+    /// effects done, would be lost. Past the tries, that look answers it.
+    async fn answer(
+        &self,
+        account: AccountId,
+        session: SessionId,
+        answer: CallOutcome,
+    ) -> Option<Done> {
+        let mut pause = ANSWER_PAUSE;
+        for attempt in 1..=TRIES {
+            let outcome = answer.clone();
+            match run::handle_called(&self.store, account, session, outcome, now_ms()).await {
+                Ok(done) => return Some(done),
+                Err(e) => {
+                    tracing::warn!(
+                        "flows: session {session}: the call's answer could not be saved \
+                         (try {attempt} of {TRIES}): {e}"
+                    );
+                    if attempt < TRIES {
+                        tokio::time::sleep(pause).await;
+                        pause = (pause * 2).min(self.timing.idle);
+                    }
+                }
+            }
+        }
+        None
     }
 
     async fn perform(

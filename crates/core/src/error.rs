@@ -143,6 +143,9 @@ pub enum ErrorCode {
     SessionUnknown,
     /// Automation settings that are not valid (an unknown time zone, an endpoint that is no URL, …).
     AutomationSettingsInvalid,
+    /// A change of the bot's security settings (the AI address, private
+    /// addresses) by an operator who is not an owner or an admin.
+    AutomationSettingsForbidden,
     /// No automation file of this account has this id.
     AutomationFileUnknown,
     /// Another flow of the account has this name.

@@ -255,6 +255,9 @@ pub struct Fleet {
     standby: Mutex<HashMap<InstanceId, JoinHandle<()>>>,
     /// Per running number, received events the store did not take yet.
     waiting: tokio::sync::watch::Sender<HashMap<InstanceId, usize>>,
+    /// Counts the times a running number's lease became long enough to
+    /// claim under again ([`Fleet::claimable`]).
+    claimable: tokio::sync::watch::Sender<u64>,
 }
 
 impl Fleet {
@@ -272,6 +275,7 @@ impl Fleet {
             leases: RwLock::new(Arc::new(LocalOnly)),
             standby: Mutex::new(HashMap::new()),
             waiting: tokio::sync::watch::Sender::new(HashMap::new()),
+            claimable: tokio::sync::watch::Sender::new(0),
         })
     }
 
@@ -513,9 +517,12 @@ impl Fleet {
                 self.lose(account, id).await;
                 return;
             }
-            // Rows refused while the lease was short wait for this.
+            // Rows refused while the lease was short wait for this, and so
+            // does the bot's work for the number (its runner asks
+            // `runs_here`, which said no meanwhile).
             if !could_claim && lease.may_claim() {
                 self.kick_number(id);
+                self.claimable.send_modify(|n| *n += 1);
             }
         }
     }
@@ -872,6 +879,14 @@ impl Fleet {
 
     pub fn may_send(&self, id: InstanceId) -> bool {
         self.connected(id) && self.may_claim(id)
+    }
+
+    /// Moves each time a running number's lease becomes long enough to
+    /// claim under again ([`Fleet::runs_here`] turns true without the
+    /// number starting): what waits on `runs_here` — the flow runner — looks
+    /// again then, not at its next idle look.
+    pub fn claimable(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.claimable.subscribe()
     }
 
     /// Wakes a number's sender: something was queued for it outside a

@@ -3,7 +3,7 @@
 //! this computer, and the files keywords and flows send.
 
 use tauri::State;
-use zapdesk_app::SETTINGS_TABLES;
+use zapdesk_app::{AiKeyStatus, SETTINGS_TABLES};
 use zapdesk_core::AccountId;
 use zapdesk_core::automation::files::{self, AutomationFile};
 use zapdesk_core::automation::settings::{self, AutomationSettings};
@@ -21,7 +21,9 @@ pub async fn automation_settings_get(
     Ok(settings::get(state.store()?, account).await?)
 }
 
-/// Checks and saves the settings; returns them as stored.
+/// Checks and saves the settings; returns them as stored. A change of the AI
+/// address or of private addresses is refused unless the operator using this
+/// desktop is an owner or an admin (`automation_settings_forbidden`).
 #[tauri::command]
 #[specta::specta]
 pub async fn automation_settings_save(
@@ -58,7 +60,8 @@ pub async fn automation_files_list(
 }
 
 /// Keeps (a key) or forgets (`null`) the account's AI key in this computer's
-/// password store; it is never shown again.
+/// password store, for the account's AI address as saved now (the key is sent
+/// to that address only); it is never shown again.
 #[tauri::command]
 #[specta::specta]
 pub async fn automation_ai_key_set(
@@ -69,12 +72,14 @@ pub async fn automation_ai_key_set(
     Ok(state.app()?.automation_ai_key_set(account, key).await?)
 }
 
-/// Whether this computer keeps an AI key for the account.
+/// Whether this computer keeps an AI key for the account, where it is sent,
+/// and why it is not sent to the account's AI address now (it changed since
+/// the key was kept, …).
 #[tauri::command]
 #[specta::specta]
 pub async fn automation_ai_key_status(
     state: State<'_, AppState>,
     account: AccountId,
-) -> Result<bool, IpcError> {
+) -> Result<AiKeyStatus, IpcError> {
     Ok(state.app()?.automation_ai_key_status(account).await?)
 }

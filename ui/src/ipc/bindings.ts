@@ -164,15 +164,24 @@ export const commands = {
 	syncRetryParked: () => typedError<number, IpcError>(__TAURI_INVOKE("sync_retry_parked")),
 	/**  The account's settings, or the defaults when none were saved. */
 	automationSettingsGet: (account: AccountId) => typedError<AutomationSettings, IpcError>(__TAURI_INVOKE("automation_settings_get", { account })),
-	/**  Checks and saves the settings; returns them as stored. */
+	/**
+	 *  Checks and saves the settings; returns them as stored. A change of the AI
+	 *  address or of private addresses is refused unless the operator using this
+	 *  desktop is an owner or an admin (`automation_settings_forbidden`).
+	 */
 	automationSettingsSave: (account: AccountId, settings: AutomationSettings) => typedError<AutomationSettings, IpcError>(__TAURI_INVOKE("automation_settings_save", { account, settings })),
 	/**
 	 *  Keeps (a key) or forgets (`null`) the account's AI key in this computer's
-	 *  password store; it is never shown again.
+	 *  password store, for the account's AI address as saved now (the key is sent
+	 *  to that address only); it is never shown again.
 	 */
 	automationAiKeySet: (account: AccountId, key: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("automation_ai_key_set", { account, key })),
-	/**  Whether this computer keeps an AI key for the account. */
-	automationAiKeyStatus: (account: AccountId) => typedError<boolean, IpcError>(__TAURI_INVOKE("automation_ai_key_status", { account })),
+	/**
+	 *  Whether this computer keeps an AI key for the account, where it is sent,
+	 *  and why it is not sent to the account's AI address now (it changed since
+	 *  the key was kept, …).
+	 */
+	automationAiKeyStatus: (account: AccountId) => typedError<AiKeyStatus, IpcError>(__TAURI_INVOKE("automation_ai_key_status", { account })),
 	/**  Stores a file (bytes in base64) for keywords and flows to send. */
 	automationFilesUpload: (account: AccountId, file: FileInput) => typedError<AutomationFile, IpcError>(__TAURI_INVOKE("automation_files_upload", { account, file })),
 	/**  The account's files, newest first. */
@@ -294,6 +303,39 @@ export type Actions = {
 	handoff: Handoff | null,
 };
 
+/**  Why a kept key is not sent ([`AiKeyStatus::refused`]). */
+export type AiKeyRefused = 
+/**  Kept by an older ZapDesk, without the address it was for. */
+"origin_unknown" | 
+/**
+ *  The AI address changed (scheme, host or port) since the key was kept
+ *  on this computer.
+ */
+"other_address" | 
+/**  The address is plain `http://` on another computer. */
+"plain_http";
+
+/**
+ *  Whether this computer keeps an AI key for the account, and whether the
+ *  bot sends it to the account's AI address as the settings name it now.
+ */
+export type AiKeyStatus = {
+	/**  This computer keeps a key for the account. */
+	kept: boolean,
+	/**
+	 *  Where the kept key is sent: the origin of the address it was kept
+	 *  for (`https://api.openai.com:443`). `None` when no key is kept, or
+	 *  for a key kept by an older ZapDesk.
+	 */
+	origin: string | null,
+	/**
+	 *  Why the kept key is not sent to the account's AI address now (the
+	 *  AI node fails and hands off until the key is kept again); `None`
+	 *  when it is sent, or when no key or no address is set.
+	 */
+	refused: AiKeyRefused | null,
+};
+
 /**  How an answer to an `ask` node is checked before it is saved. */
 export type AnswerKind = "text" | "number" | "email" | 
 /**  The app's Brazilian phone rules (`phone::normalize`). */
@@ -360,7 +402,10 @@ export type AutomationSettings = {
 	/**  Sent when a contact asks for a person with one of those words. */
 	handoff_reply: string,
 	session_expiry_minutes: number,
-	/**  HTTP nodes may call private, loopback and link-local addresses. */
+	/**
+	 *  HTTP and AI nodes may call private and loopback addresses (never
+	 *  link-local ones: `zapdesk_automation::address`).
+	 */
 	allow_private_http: boolean,
 	ai_base_url: string | null,
 	ai_model: string | null,
@@ -787,6 +832,11 @@ export type ErrorCode =
 "session_unknown" | 
 /**  Automation settings that are not valid (an unknown time zone, an endpoint that is no URL, …). */
 "automation_settings_invalid" | 
+/**
+ *  A change of the bot's security settings (the AI address, private
+ *  addresses) by an operator who is not an owner or an admin.
+ */
+"automation_settings_forbidden" | 
 /**  No automation file of this account has this id. */
 "automation_file_unknown" | 
 /**  Another flow of the account has this name. */

@@ -462,11 +462,12 @@ export function installAutomationMock(seed) {
     }
   };
 
-  // The AI key (zapdesk-automation's secret.rs): only whether this computer keeps one.
+  // The AI key (zapdesk-automation's secret.rs): whether this computer keeps one (the
+  // origin it was kept for and a refusal are not modelled here).
   state.aiKeys = {};
   if (given.aiKey) state.aiKeys[accountAt(0)] = true;
   Object.assign(handlers, {
-    automation_ai_key_status: ({ account: accountId }) => { account(accountId); return state.aiKeys[accountId] === true; },
+    automation_ai_key_status: ({ account: accountId }) => { account(accountId); return { kept: state.aiKeys[accountId] === true, origin: null, refused: null }; },
     automation_ai_key_set: ({ account: accountId, key }) => {
       account(accountId);
       if (key === null) {

@@ -5,9 +5,9 @@
 
 use crate::support::{self, Recorder};
 
-use zapdesk_app::FLOW_TABLES;
+use zapdesk_app::{AiKeyRefused, AiKeyStatus, FLOW_TABLES};
 use zapdesk_core::automation::files;
-use zapdesk_core::automation::flows;
+use zapdesk_core::automation::{flows, settings};
 use zapdesk_core::changes::{Change, Table};
 use zapdesk_core::domain::MessageKind;
 use zapdesk_core::inbox::attachments::FileInput;
@@ -101,6 +101,22 @@ fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<std::path::PathBuf
     found
 }
 
+/// The account's AI address, saved as the settings screen saves it.
+async fn ai_address(app: &zapdesk_app::App, acc: zapdesk_core::AccountId, url: &str) {
+    let mut s = settings::get(app.store(), acc).await.unwrap();
+    s.ai_base_url = Some(url.into());
+    s.ai_model = Some("gpt-4o-mini".into());
+    settings::save(app.store(), acc, &s).await.unwrap();
+}
+
+fn status(kept: bool, origin: Option<&str>, refused: Option<AiKeyRefused>) -> AiKeyStatus {
+    AiKeyStatus {
+        kept,
+        origin: origin.map(str::to_owned),
+        refused,
+    }
+}
+
 #[tokio::test]
 async fn the_ai_key_is_kept_in_the_password_store_per_account_and_never_in_a_file() {
     // The credential store in memory, shared by every entry (as the app
@@ -111,8 +127,19 @@ async fn the_ai_key_is_kept_in_the_password_store_per_account_and_never_in_a_fil
     let app = support::open(dir.path(), &told).await;
     let acc = support::account(app.store()).await;
     let other = support::account(app.store()).await;
-    assert!(!app.automation_ai_key_status(acc).await.unwrap());
+    let none = status(false, None, None);
+    assert_eq!(app.automation_ai_key_status(acc).await.unwrap(), none);
 
+    // A key is kept for an address: none saved yet, refused in words.
+    let err = app
+        .automation_ai_key_set(acc, Some("sk-proj-kept-here-42".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::AutomationSettingsInvalid);
+    assert!(err.message(Lang::PtBr).contains("endereço da IA"));
+    assert_eq!(app.automation_ai_key_status(acc).await.unwrap(), none);
+
+    ai_address(&app, acc, "https://api.openai.com/v1").await;
     told.clear();
     app.automation_ai_key_set(acc, Some("  sk-proj-kept-here-42  ".into()))
         .await
@@ -120,15 +147,13 @@ async fn the_ai_key_is_kept_in_the_password_store_per_account_and_never_in_a_fil
     // The screens that show whether a key is kept hear of it.
     told.until_change(Change::of(acc, Table::AutomationSettings))
         .await;
-    assert!(app.automation_ai_key_status(acc).await.unwrap());
-    assert!(!app.automation_ai_key_status(other).await.unwrap());
-    // What the flow runner reads: trimmed.
-    assert_eq!(
-        zapdesk_automation::ai_key(acc)
-            .unwrap()
-            .map(|k| k.expose().to_owned()),
-        Some("sk-proj-kept-here-42".to_owned())
-    );
+    let openai = status(true, Some("https://api.openai.com:443"), None);
+    assert_eq!(app.automation_ai_key_status(acc).await.unwrap(), openai);
+    assert_eq!(app.automation_ai_key_status(other).await.unwrap(), none);
+    // What the flow runner reads: trimmed, with the origin it goes to.
+    let key = zapdesk_automation::ai_key(acc).unwrap().unwrap();
+    assert_eq!(key.expose(), "sk-proj-kept-here-42");
+    assert_eq!(key.origin(), Some("https://api.openai.com:443"));
 
     // A key that cannot be one is refused in words, and the kept one stays.
     told.clear();
@@ -140,25 +165,57 @@ async fn the_ai_key_is_kept_in_the_password_store_per_account_and_never_in_a_fil
     assert!(err.message(Lang::PtBr).contains("chave da IA"));
     assert!(err.message(Lang::En).contains("AI key"));
     assert!(!format!("{err:?}").contains("espaço"), "{err:?}");
-    assert!(app.automation_ai_key_status(acc).await.unwrap());
+    assert_eq!(app.automation_ai_key_status(acc).await.unwrap(), openai);
 
-    // Replaced, then forgotten (twice: forgetting nothing is no error).
+    // The address moves (a synced setting: another member may move it):
+    // the status says the key is not sent there, until it is kept again.
+    ai_address(&app, acc, "https://ia.exemplo.com.br/v1").await;
+    assert_eq!(
+        app.automation_ai_key_status(acc).await.unwrap(),
+        status(
+            true,
+            Some("https://api.openai.com:443"),
+            Some(AiKeyRefused::OtherAddress)
+        )
+    );
     app.automation_ai_key_set(acc, Some("sk-proj-replaced".into()))
         .await
         .unwrap();
+    assert_eq!(
+        app.automation_ai_key_status(acc).await.unwrap(),
+        status(true, Some("https://ia.exemplo.com.br:443"), None)
+    );
     assert_eq!(
         zapdesk_automation::ai_key(acc)
             .unwrap()
             .map(|k| k.expose().to_owned()),
         Some("sk-proj-replaced".to_owned())
     );
+
+    // Not for plain http on another computer; for this computer, yes.
+    ai_address(&app, acc, "http://192.168.0.20:4000/v1").await;
+    let err = app
+        .automation_ai_key_set(acc, Some("sk-proj-lan".into()))
+        .await
+        .unwrap_err();
+    assert!(err.message(Lang::PtBr).contains("https://"), "{err:?}");
+    ai_address(&app, acc, "http://localhost:4000/v1").await;
+    app.automation_ai_key_set(acc, Some("sk-proj-local".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.automation_ai_key_status(acc).await.unwrap(),
+        status(true, Some("http://localhost:4000"), None)
+    );
+
     // In no file of the data folder (the database, its journal, logs).
     assert_eq!(
         files_holding(dir.path(), b"sk-proj-"),
         Vec::<std::path::PathBuf>::new()
     );
+    // Forgotten (twice: forgetting nothing is no error).
     app.automation_ai_key_set(acc, None).await.unwrap();
     app.automation_ai_key_set(acc, None).await.unwrap();
-    assert!(!app.automation_ai_key_status(acc).await.unwrap());
+    assert_eq!(app.automation_ai_key_status(acc).await.unwrap(), none);
     app.shutdown().await;
 }

@@ -77,6 +77,14 @@ async fn completions(
             }})),
         )
             .into_response(),
+        // The key echoed where the reason's cut to 200 characters falls.
+        "unauthorized-long" => (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": {
+                "message": format!("{}{KEY} is not valid.", "x".repeat(190)),
+            }})),
+        )
+            .into_response(),
         "broken" => (StatusCode::INTERNAL_SERVER_ERROR, "model crashed").into_response(),
         "hang" => {
             // Never answers: the endpoint's time limit ends the call.
@@ -97,13 +105,15 @@ pub(crate) async fn fake_openai() -> (Server, Seen) {
     (Server::start(router).await, seen)
 }
 
+/// The account's endpoint at `server`, with `key` kept for that server.
 fn account(server: &Server, scenario: &str, key: Option<&str>) -> AiAccount {
+    // A trailing slash, as people paste it.
+    let base_url = server.url(&format!("/{scenario}/v1/"));
     AiAccount {
         endpoint: Some(AiEndpoint {
-            // A trailing slash, as people paste it.
-            base_url: server.url(&format!("/{scenario}/v1/")),
+            key: key.map(|k| AiKey::for_endpoint(k, &base_url)),
+            base_url,
             model: "llama3.2".into(),
-            key: key.map(AiKey::new),
             timeout: Duration::from_secs(10),
         }),
         instructions: "Somos a Padaria Pão Quente, em Campinas.".into(),
@@ -305,7 +315,58 @@ async fn every_non_answer_fails_so_the_flow_hands_off() {
         unauthorized.contains("Incorrect API key provided: <redacted>"),
         "{unauthorized}"
     );
-    assert_eq!(seen.all().len(), cases.len() + 1);
+    // Redacted before the detail is cut: no piece of the key is left.
+    let cut = reason(
+        caller
+            .call_ai(
+                &node(280),
+                &account(&server, "unauthorized-long", Some(KEY)),
+                &chat(),
+                OPEN,
+            )
+            .await,
+    );
+    assert!(cut.contains("answered 401"), "{cut}");
+    assert!(!cut.contains(&KEY[..9]), "a piece of the key leaked: {cut}");
+    assert_eq!(seen.all().len(), cases.len() + 2);
+}
+
+/// The endpoint's address is a synced setting any member can change; the
+/// key stays with the origin it was kept for. Pointed at another server
+/// (another port is another origin), the call fails before anything is
+/// sent: the other server never sees the key, nor the chat.
+#[tokio::test]
+async fn the_key_is_never_sent_to_an_address_it_was_not_kept_for() {
+    let (kept_for, _) = fake_openai().await;
+    let (elsewhere, seen) = fake_openai().await;
+    let caller = Caller::new();
+    let mut moved = account(&elsewhere, "text", None);
+    if let Some(endpoint) = &mut moved.endpoint {
+        endpoint.key = Some(AiKey::for_endpoint(KEY, &kept_for.url("/text/v1")));
+    }
+    let failed = reason(caller.call_ai(&node(280), &moved, &chat(), OPEN).await);
+    assert_eq!(
+        failed,
+        "o endereço da IA mudou desde que a chave foi guardada neste computador: \
+         guarde a chave de novo"
+    );
+    assert_eq!(elsewhere.hits(), 0);
+    assert!(seen.all().is_empty());
+
+    // Another path on the same origin is the same endpoint: the key goes.
+    let mut same = account(&elsewhere, "text", None);
+    if let Some(endpoint) = &mut same.endpoint {
+        endpoint.key = Some(AiKey::for_endpoint(KEY, &elsewhere.url("/other/v1")));
+    }
+    let answered = caller.call_ai(&node(280), &same, &chat(), OPEN).await;
+    assert!(
+        matches!(answered, CallOutcome::Ai(AiAnswer::Text(_))),
+        "{answered:?}"
+    );
+    assert_eq!(
+        seen.all()[0].0.as_deref(),
+        Some(format!("Bearer {KEY}").as_str())
+    );
 }
 
 #[tokio::test]

@@ -47,9 +47,21 @@ pub enum Told {
 pub struct FakeNumbers {
     here: Mutex<HashSet<InstanceId>>,
     told: mpsc::UnboundedSender<Told>,
+    /// The next kick tells the first and waits for the second.
+    held_kick: Mutex<Option<(std::sync::mpsc::Sender<()>, std::sync::mpsc::Receiver<()>)>>,
 }
 
 impl FakeNumbers {
+    /// The next kick blocks the task that makes it (the runner's call task,
+    /// between its last await and its next call's start) until the test
+    /// sends on the returned sender; the receiver hears that it is held.
+    pub fn hold_next_kick(&self) -> (std::sync::mpsc::Receiver<()>, std::sync::mpsc::Sender<()>) {
+        let (entered_tx, entered) = std::sync::mpsc::channel();
+        let (release, release_rx) = std::sync::mpsc::channel();
+        *self.held_kick.lock().unwrap() = Some((entered_tx, release_rx));
+        (entered, release)
+    }
+
     pub fn set_here(&self, number: InstanceId, here: bool) {
         let mut set = self.here.lock().unwrap();
         if here {
@@ -67,6 +79,11 @@ impl Numbers for FakeNumbers {
 
     fn kick(&self, number: InstanceId) {
         let _ = self.told.send(Told::Kick(number));
+        let held = self.held_kick.lock().unwrap().take();
+        if let Some((entered, release)) = held {
+            let _ = entered.send(());
+            let _ = release.recv();
+        }
     }
 }
 
@@ -89,8 +106,16 @@ pub struct Bot {
 /// A store with an account ("Loja") and a connected Sandbox number that
 /// runs here; no runner yet ([`Bot::start`]).
 pub async fn bot() -> Bot {
+    bot_waiting(zapdesk_core::store::BUSY_TIMEOUT).await
+}
+
+/// [`bot`] on a store whose writes wait `busy` for a lock another
+/// connection holds before they fail.
+pub async fn bot_waiting(busy: Duration) -> Bot {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).await.unwrap();
+    let store = Store::open_with_busy_timeout(dir.path(), busy)
+        .await
+        .unwrap();
     let acc = accounts::create(
         &store,
         &AccountInput {
@@ -111,6 +136,7 @@ pub async fn bot() -> Bot {
     let numbers = Arc::new(FakeNumbers {
         here: Mutex::new(HashSet::new()),
         told: told_tx.clone(),
+        held_kick: Mutex::new(None),
     });
     let b = Bot {
         _dir: dir,
@@ -186,6 +212,11 @@ impl Bot {
             runner.stop_and_wait().await;
             assert!(runner.is_stopped());
         }
+    }
+
+    /// The running runner, taken from the bot (to stop it step by step).
+    pub fn take_runner(&self) -> Option<FlowRunner> {
+        self.runner.lock().unwrap().take()
     }
 
     pub fn wake(&self) {

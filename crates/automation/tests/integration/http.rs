@@ -38,6 +38,7 @@ async fn order(method: axum::http::Method, headers: HeaderMap, body: String) -> 
                 "user_agent": header("user-agent"),
                 "content_type": header("content-type"),
                 "token": header("x-token"),
+                "idempotency_key": header("idempotency-key"),
                 "received": serde_json::from_str::<Value>(&body).unwrap_or(Value::Null),
             }
         }
@@ -97,7 +98,14 @@ async fn a_json_answer_is_read_whole_and_nested() {
         body: Some(r#"{"phone": "+5511999990000"}"#.into()),
         timeout_ms: 5_000,
     };
-    let CallOutcome::Http { status, json } = caller.call_http(&request, OPEN).await else {
+    let CallOutcome::Http { status, json } = caller
+        .call_http(
+            &request,
+            OPEN,
+            Some("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b:3"),
+        )
+        .await
+    else {
         panic!("no answer");
     };
     assert_eq!(status, 200);
@@ -113,7 +121,42 @@ async fn a_json_answer_is_read_whole_and_nested() {
         order["user_agent"],
         format!("ZapDesk/{}", env!("CARGO_PKG_VERSION"))
     );
+    assert_eq!(
+        order["idempotency_key"],
+        "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b:3"
+    );
     assert_eq!(server.hits(), 1);
+}
+
+/// A node that names its calls itself (the receiving API wants its own
+/// format) keeps its `Idempotency-Key`; without a key, none is sent.
+#[tokio::test]
+async fn the_nodes_own_idempotency_key_wins_and_none_is_sent_without_one() {
+    let server = Server::start(router()).await;
+    let caller = Caller::new();
+    let request = |headers: Vec<(String, String)>| CallRequest::Http {
+        node: "pedido".into(),
+        method: Method::Get,
+        url: server.url("/order"),
+        headers,
+        body: None,
+        timeout_ms: 5_000,
+    };
+    let key_seen = |outcome: CallOutcome| match outcome {
+        CallOutcome::Http {
+            json: Some(json), ..
+        } => json["data"]["order"]["idempotency_key"].clone(),
+        other => panic!("{other:?}"),
+    };
+    let own = request(vec![("Idempotency-Key".into(), "pedido-42".into())]);
+    assert_eq!(
+        key_seen(caller.call_http(&own, OPEN, Some("s:1")).await),
+        "pedido-42"
+    );
+    assert_eq!(
+        key_seen(caller.call_http(&request(Vec::new()), OPEN, None).await),
+        ""
+    );
 }
 
 #[tokio::test]
@@ -122,7 +165,7 @@ async fn a_server_error_is_an_answer_with_its_status() {
     let caller = Caller::new();
     assert_eq!(
         caller
-            .call_http(&get_request(&server.url("/boom"), 5_000), OPEN)
+            .call_http(&get_request(&server.url("/boom"), 5_000), OPEN, None)
             .await,
         CallOutcome::Http {
             status: 500,
@@ -131,7 +174,7 @@ async fn a_server_error_is_an_answer_with_its_status() {
     );
     assert_eq!(
         caller
-            .call_http(&get_request(&server.url("/text"), 5_000), OPEN)
+            .call_http(&get_request(&server.url("/text"), 5_000), OPEN, None)
             .await,
         CallOutcome::Http {
             status: 200,
@@ -139,7 +182,7 @@ async fn a_server_error_is_an_answer_with_its_status() {
         }
     );
     let missing = caller
-        .call_http(&get_request(&server.url("/nowhere"), 5_000), OPEN)
+        .call_http(&get_request(&server.url("/nowhere"), 5_000), OPEN, None)
         .await;
     assert_eq!(
         missing,
@@ -156,7 +199,7 @@ async fn a_server_that_never_answers_fails_at_the_nodes_time_limit() {
     let caller = Caller::new();
     let failed = reason(
         caller
-            .call_http(&get_request(&server.url("/hang"), 250), OPEN)
+            .call_http(&get_request(&server.url("/hang"), 250), OPEN, None)
             .await,
     );
     assert!(failed.starts_with("timeout"), "{failed}");
@@ -171,7 +214,7 @@ async fn a_body_over_the_cap_fails_rather_than_fill_memory() {
     for path in ["/huge", "/endless"] {
         let failed = reason(
             caller
-                .call_http(&get_request(&server.url(path), 5_000), OPEN)
+                .call_http(&get_request(&server.url(path), 5_000), OPEN, None)
                 .await,
         );
         assert!(
@@ -180,7 +223,7 @@ async fn a_body_over_the_cap_fails_rather_than_fill_memory() {
         );
     }
     let CallOutcome::Http { status, json } = caller
-        .call_http(&get_request(&server.url("/exactly-cap"), 5_000), OPEN)
+        .call_http(&get_request(&server.url("/exactly-cap"), 5_000), OPEN, None)
         .await
     else {
         panic!("a body of exactly the cap is read");
@@ -201,7 +244,7 @@ async fn what_is_not_a_request_fails_with_the_reason() {
         ("file:///etc/passwd", "not an http(s) address"),
     ];
     for (url, expected) in cases {
-        let failed = reason(caller.call_http(&get_request(url, 1_000), OPEN).await);
+        let failed = reason(caller.call_http(&get_request(url, 1_000), OPEN, None).await);
         assert!(failed.contains(expected), "{url}: {failed}");
     }
     let server = Server::start(router()).await;
@@ -213,7 +256,7 @@ async fn what_is_not_a_request_fails_with_the_reason() {
         body: None,
         timeout_ms: 1_000,
     };
-    let failed = reason(caller.call_http(&bad_header, OPEN).await);
+    let failed = reason(caller.call_http(&bad_header, OPEN, None).await);
     assert!(failed.contains("header x-token"), "{failed}");
     assert_eq!(server.hits(), 0);
     let ai = CallRequest::Ai {
@@ -221,7 +264,7 @@ async fn what_is_not_a_request_fails_with_the_reason() {
         instructions: String::new(),
         max_chars: 100,
     };
-    assert!(reason(caller.call_http(&ai, OPEN).await).contains("not an HTTP call"));
+    assert!(reason(caller.call_http(&ai, OPEN, None).await).contains("not an HTTP call"));
 }
 
 #[tokio::test]
@@ -231,7 +274,7 @@ async fn one_caller_serves_many_calls() {
     let calls = (0..8).map(|_| {
         let caller = caller.clone();
         let request = get_request(&server.url("/order"), 5_000);
-        async move { caller.call_http(&request, OPEN).await }
+        async move { caller.call_http(&request, OPEN, None).await }
     });
     for outcome in futures_join(calls).await {
         assert!(

@@ -10,6 +10,7 @@
 mod ai;
 mod bot;
 mod http;
+mod logs;
 mod runner;
 mod runner_calls;
 mod secret;

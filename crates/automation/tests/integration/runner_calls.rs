@@ -11,32 +11,43 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, http::StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, mpsc};
-use zapdesk_automation::{Caller, RunnerTiming, set_ai_key};
+use zapdesk_automation::{Caller, RunnerTiming, keep_ai_key};
 use zapdesk_core::automation::engine::CallOutcome;
-use zapdesk_core::automation::run;
+use zapdesk_core::automation::{call_key, run};
 use zapdesk_core::fields::{self, FieldInput, FieldKind};
+use zapdesk_core::ids::SessionId;
 use zapdesk_core::time::now_ms;
 
 use crate::ai::{KEY, fake_openai};
-use crate::bot::{Bot, JOAO, MARIA, WAIT, ai, bot, doc, end, http, menu, send};
+use crate::bot::{Bot, JOAO, MARIA, WAIT, ai, bot, bot_waiting, doc, end, http, menu, send};
 use crate::server::Server;
 
-/// A server whose `/pedido` tells the test each request that arrived and
-/// answers each with the JSON the test sends, when it sends it; `/nunca`
-/// never answers.
+/// A third contact.
+const ANA: &str = "+5511955554444";
+
+/// A server whose `/pedido` tells the test each request that arrived (with
+/// its `Idempotency-Key`) and answers each with the JSON the test sends,
+/// when it sends it; `/nunca` never answers.
 struct Held {
     server: Server,
-    arrived: mpsc::UnboundedReceiver<()>,
+    arrived: mpsc::UnboundedReceiver<Option<String>>,
     answers: mpsc::UnboundedSender<Value>,
 }
 
 struct HeldState {
-    arrived: mpsc::UnboundedSender<()>,
+    arrived: mpsc::UnboundedSender<Option<String>>,
     answers: Mutex<mpsc::UnboundedReceiver<Value>>,
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("idempotency-key")
+        .map(|v| v.to_str().unwrap().to_owned())
 }
 
 async fn held_server() -> Held {
@@ -49,21 +60,25 @@ async fn held_server() -> Held {
     let router = Router::new()
         .route(
             "/pedido",
-            get(|State(s): State<Arc<HeldState>>| async move {
-                let _ = s.arrived.send(());
-                match s.answers.lock().await.recv().await {
-                    Some(answer) => (StatusCode::OK, Json(answer)),
-                    None => (StatusCode::SERVICE_UNAVAILABLE, Json(Value::Null)),
-                }
-            }),
+            get(
+                |State(s): State<Arc<HeldState>>, headers: HeaderMap| async move {
+                    let _ = s.arrived.send(idempotency_key(&headers));
+                    match s.answers.lock().await.recv().await {
+                        Some(answer) => (StatusCode::OK, Json(answer)),
+                        None => (StatusCode::SERVICE_UNAVAILABLE, Json(Value::Null)),
+                    }
+                },
+            ),
         )
         .route(
             "/nunca",
-            get(|State(s): State<Arc<HeldState>>| async move {
-                let _ = s.arrived.send(());
-                std::future::pending::<()>().await;
-                StatusCode::OK
-            }),
+            get(
+                |State(s): State<Arc<HeldState>>, headers: HeaderMap| async move {
+                    let _ = s.arrived.send(idempotency_key(&headers));
+                    std::future::pending::<()>().await;
+                    StatusCode::OK
+                },
+            ),
         )
         .with_state(state);
     Held {
@@ -74,12 +89,12 @@ async fn held_server() -> Held {
 }
 
 impl Held {
-    /// Waits for the next request to arrive.
-    async fn arrival(&mut self) {
+    /// Waits for the next request to arrive; its `Idempotency-Key`.
+    async fn arrival(&mut self) -> Option<String> {
         tokio::time::timeout(WAIT, self.arrived.recv())
             .await
             .expect("a request arrived")
-            .unwrap();
+            .unwrap()
     }
 }
 
@@ -152,8 +167,25 @@ async fn a_slow_call_holds_up_only_its_own_conversation() {
     b.start();
 
     let maria = b.write(MARIA, "pedido").await.conversation;
-    held.arrival().await;
+    let key = held.arrival().await;
     assert_eq!(b.bot_said(maria).await, [ASKED]);
+    // The call is named by its session and the turn that made it (the
+    // first): the same on every desktop that makes it.
+    let session: SessionId = sqlx::query_scalar(
+        "SELECT id FROM flow_sessions WHERE account_id = ? AND conversation_id = ?",
+    )
+    .bind(b.acc)
+    .bind(maria)
+    .fetch_one(&b.raw)
+    .await
+    .unwrap();
+    assert_eq!(key, Some(format!("{session}:1")));
+    assert_eq!(
+        call_key::of_session(&b.store, b.acc, session)
+            .await
+            .unwrap(),
+        key
+    );
 
     // João is answered while Maria's call is out.
     let joao = b.write(JOAO, "oi").await.conversation;
@@ -182,6 +214,13 @@ async fn a_slow_call_holds_up_only_its_own_conversation() {
     assert_eq!(b.field(maria, &field).await.as_deref(), Some("enviado"));
     assert_eq!(held.server.hits(), 1);
     assert_eq!(queued(&b).await, 0);
+    // Answered: the session waits on no call, and names none.
+    assert_eq!(
+        call_key::of_session(&b.store, b.acc, session)
+            .await
+            .unwrap(),
+        None
+    );
     b.stop().await;
 }
 
@@ -212,8 +251,8 @@ async fn the_ai_node_answers_with_the_models_text_and_its_marker_hands_off() {
     crate::secret::use_memory_keyring();
     let b = bot().await;
     let (server, seen) = fake_openai().await;
-    set_ai_key(b.acc, Some(KEY)).unwrap();
     let base = |scenario: &str| server.url(&format!("/{scenario}/v1"));
+    keep_ai_key(b.acc, KEY, &base("text")).unwrap();
     b.settings(|s| {
         s.allow_private_http = true;
         s.ai_base_url = Some(base("text"));
@@ -287,6 +326,32 @@ async fn the_ai_node_answers_with_the_models_text_and_its_marker_hands_off() {
             .unwrap();
     assert_eq!(owner, "human");
     assert_eq!(seen.all().len(), 2);
+
+    // Someone points the account's AI at another server (a synced setting
+    // any member can change): the key kept on this computer does not
+    // follow. The call fails before anything is sent, and hands off.
+    let (elsewhere, elsewhere_seen) = fake_openai().await;
+    b.settings(|s| s.ai_base_url = Some(elsewhere.url("/text/v1")))
+        .await;
+    let ana = b.write(ANA, "horario").await.conversation;
+    b.until("Ana's session handed off", async || {
+        (b.sessions(ana).await
+            == [(
+                "ended".to_owned(),
+                Some(r#"{"reason":"handoff"}"#.to_owned()),
+            )])
+        .then_some(())
+    })
+    .await;
+    let log = b.log(ana).await;
+    assert!(
+        log.iter()
+            .any(|(what, detail)| what == "call"
+                && detail.starts_with("failed: o endereço da IA mudou")),
+        "{log:?}"
+    );
+    assert_eq!(elsewhere.hits(), 0, "the other server saw nothing");
+    assert!(elsewhere_seen.all().is_empty());
     b.stop().await;
 }
 
@@ -523,6 +588,166 @@ async fn a_call_session_that_cannot_be_read_never_holds_up_the_others() {
     })
     .await;
     assert_eq!(b.bot_said(maria).await, [ASKED]);
+    assert_eq!(held.server.hits(), 2);
+    b.stop().await;
+}
+
+/// A call's answer the store cannot take at once (another connection holds
+/// its write lock past the busy timeout) is saved again once it can: the
+/// flow goes on with the server's answer, never "interrupted" — the request
+/// had its effects, and its answer must not be lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_calls_answer_the_store_refused_for_a_moment_is_saved_again() {
+    let logs = crate::logs::logs();
+    let b = bot_waiting(Duration::from_millis(100)).await;
+    let mut held = held_server().await;
+    let field = text_field(&b, "Status do pedido").await;
+    lookup_flow(&b, &held.server.url("/pedido"), 10_000, &field).await;
+    // Calls nobody waits for are looked for often: a session left to that
+    // look is answered "interrupted" as soon as the lock is gone.
+    b.start_timed(
+        RunnerTiming {
+            idle: Duration::from_secs(15),
+            calls_look: Duration::from_millis(20),
+        },
+        Caller::new(),
+    );
+    let maria = b.write(MARIA, "pedido").await.conversation;
+    held.arrival().await;
+    let session: SessionId = sqlx::query_scalar(
+        "SELECT id FROM flow_sessions WHERE account_id = ? AND conversation_id = ?",
+    )
+    .bind(b.acc)
+    .bind(maria)
+    .fetch_one(&b.raw)
+    .await
+    .unwrap();
+
+    // The answer arrives while another connection holds the write lock.
+    let mut lock = b.raw.acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *lock)
+        .await
+        .unwrap();
+    held.answers.send(json!({"status": "enviado"})).unwrap();
+    logs.until(&["the call's answer", &session.to_string()])
+        .await;
+    sqlx::query("ROLLBACK").execute(&mut *lock).await.unwrap();
+    drop(lock);
+
+    let said = b
+        .until("Maria's call answered", async || {
+            let said = b.bot_said(maria).await;
+            (said.len() >= 2).then_some(said)
+        })
+        .await;
+    assert_eq!(
+        said,
+        [
+            ASKED,
+            "Seu pedido está enviado.",
+            "Mais alguma coisa?\n\n1 - Horários\n2 - Endereço",
+        ]
+    );
+    assert_eq!(b.field(maria, &field).await.as_deref(), Some("enviado"));
+    let log = b.log(maria).await;
+    assert!(
+        !log.iter().any(|(_, detail)| detail.contains("interrupted")),
+        "{log:?}"
+    );
+    assert_eq!(held.server.hits(), 1);
+    b.stop().await;
+}
+
+/// Polls `future` once, with this task's context.
+async fn poll_once<F: Future + ?Sized>(
+    future: std::pin::Pin<&mut F>,
+) -> std::task::Poll<F::Output> {
+    let mut future = future;
+    std::future::poll_fn(move |cx| std::task::Poll::Ready(future.as_mut().poll(cx))).await
+}
+
+/// A call whose answer asks for the session's next call while the runner is
+/// stopping starts nothing: the stop has taken the set of calls it waits on
+/// (the answering task in it), and a call started then would go into a set
+/// nobody waits for and run on after "stopped". The answering task is held
+/// by the test between its last await and that start (in the kick of the
+/// answer's message), released only once the stop has taken the set.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_answered_during_a_stop_starts_no_call_after_it() {
+    let b = bot().await;
+    let mut held = held_server().await;
+    b.settings(|s| s.allow_private_http = true).await;
+    let url = held.server.url("/pedido");
+    let flow = b
+        .publish(
+            "Duas consultas",
+            doc(
+                "h1",
+                vec![
+                    http("h1", &url, 10_000, &[]),
+                    send("ok", "Consultado."),
+                    http("h2", &url, 10_000, &[]),
+                    end("end"),
+                ],
+                vec![
+                    ("h1", "next", "ok"),
+                    ("h1", "error", "end"),
+                    ("ok", "next", "h2"),
+                    ("h2", "next", "end"),
+                    ("h2", "error", "end"),
+                ],
+            ),
+        )
+        .await;
+    b.starts("pedido", flow).await;
+    b.start();
+    let maria = b.write(MARIA, "pedido").await.conversation;
+    held.arrival().await;
+
+    let (entered, release) = b.numbers.hold_next_kick();
+    held.answers.send(json!({"status": "ok"})).unwrap();
+    tokio::task::spawn_blocking(move || entered.recv())
+        .await
+        .unwrap()
+        .expect("the answer's message kicks its number");
+    let runner = b.take_runner().unwrap();
+    assert_eq!(runner.calls_held(), 1, "the answering task");
+    {
+        let mut stop = std::pin::pin!(runner.stop_and_wait());
+        // Polled until it has taken the calls (after the loop's task
+        // ended): the held task keeps it waiting.
+        tokio::time::timeout(WAIT, async {
+            loop {
+                assert!(poll_once(stop.as_mut()).await.is_pending());
+                if runner.calls_held() == 0 {
+                    return;
+                }
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .expect("the stop takes the set of calls");
+        release.send(()).unwrap();
+        tokio::time::timeout(WAIT, stop)
+            .await
+            .expect("the stop ends with the answering task");
+    }
+    assert_eq!(runner.calls_held(), 0, "a call started after the stop");
+    assert!(runner.is_stopped());
+    assert_eq!(held.server.hits(), 1);
+    drop(runner);
+
+    // The next call never left: the next start makes it.
+    b.start();
+    held.arrival().await;
+    held.answers.send(json!({"status": "ok"})).unwrap();
+    b.until("Maria's session done", async || {
+        (b.sessions(maria).await == [("ended".to_owned(), Some(r#"{"reason":"done"}"#.to_owned()))])
+            .then_some(())
+    })
+    .await;
+    assert_eq!(b.bot_said(maria).await, ["Consultado."]);
     assert_eq!(held.server.hits(), 2);
     b.stop().await;
 }

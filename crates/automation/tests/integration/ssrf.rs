@@ -6,8 +6,10 @@ use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use zapdesk_automation::{AddressPolicy, Caller};
-use zapdesk_core::automation::engine::CallOutcome;
+use std::time::Duration;
+
+use zapdesk_automation::{AddressPolicy, AiAccount, AiEndpoint, Caller};
+use zapdesk_core::automation::engine::{CallOutcome, CallRequest};
 
 use crate::server::{Server, get as get_request, reason};
 
@@ -50,9 +52,20 @@ async fn private_addresses_are_refused_before_anything_is_sent() {
         ("http://0.0.0.0/".to_owned(), "unspecified"),
         ("http://[fe80::1]/".to_owned(), "link-local"),
         ("http://[fd00::1]/".to_owned(), "private network"),
+        // IPv6 forms that carry an IPv4 address.
+        (format!("http://[::ffff:0:127.0.0.1]:{port}/"), "loopback"),
+        ("http://[64:ff9b:1::a00:1]/".to_owned(), "private network"),
+        (
+            "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/".to_owned(),
+            "loopback",
+        ),
     ];
     for (url, range) in &cases {
-        let reason = refused(caller.call_http(&get_request(url, 2_000), STRICT).await);
+        let reason = refused(
+            caller
+                .call_http(&get_request(url, 2_000), STRICT, None)
+                .await,
+        );
         assert!(reason.contains(range), "{url}: {reason}");
     }
     let by_name = refused(
@@ -60,6 +73,7 @@ async fn private_addresses_are_refused_before_anything_is_sent() {
             .call_http(
                 &get_request(&format!("http://localhost:{port}/"), 2_000),
                 STRICT,
+                None,
             )
             .await,
     );
@@ -79,7 +93,9 @@ async fn the_same_server_is_reached_when_the_account_allows_private_addresses() 
         format!("http://127.0.0.1:{port}/"),
         format!("http://localhost:{port}/"),
     ] {
-        let outcome = caller.call_http(&get_request(&url, 5_000), OPEN).await;
+        let outcome = caller
+            .call_http(&get_request(&url, 5_000), OPEN, None)
+            .await;
         assert!(
             matches!(
                 outcome,
@@ -96,10 +112,45 @@ async fn the_same_server_is_reached_when_the_account_allows_private_addresses() 
     // leak into another's allowed call, nor the other way round.
     refused(
         caller
-            .call_http(&get_request(&server.url("/"), 2_000), STRICT)
+            .call_http(&get_request(&server.url("/"), 2_000), STRICT, None)
             .await,
     );
     assert_eq!(server.hits(), 2);
+}
+
+/// Allowing private addresses is for the agency's own network: the cloud's
+/// metadata service (169.254.169.254) and the rest of link-local stay out
+/// of reach of the HTTP node and of the AI node alike.
+#[tokio::test]
+async fn link_local_is_refused_where_private_addresses_are_allowed() {
+    let caller = Caller::new();
+    for url in [
+        "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+        "http://[fe80::1]/",
+        "http://[::ffff:169.254.169.254]/",
+    ] {
+        let reason = refused(caller.call_http(&get_request(url, 2_000), OPEN, None).await);
+        assert!(
+            reason.contains("link-local addresses are never allowed"),
+            "{url}: {reason}"
+        );
+    }
+    let metadata = AiAccount {
+        endpoint: Some(AiEndpoint {
+            base_url: "http://169.254.169.254/v1".into(),
+            model: "gpt-4o-mini".into(),
+            key: None,
+            timeout: Duration::from_secs(2),
+        }),
+        instructions: String::new(),
+    };
+    let node = CallRequest::Ai {
+        node: "ia".into(),
+        instructions: String::new(),
+        max_chars: 100,
+    };
+    let reason = refused(caller.call_ai(&node, &metadata, &[], OPEN).await);
+    assert!(reason.contains("link-local"), "{reason}");
 }
 
 /// A server standing in for a public one (the caller exempts its exact
@@ -126,7 +177,7 @@ async fn a_redirect_to_a_private_address_is_refused() {
         let caller = Caller::exempting(outside.addr);
         let reason = refused(
             caller
-                .call_http(&get_request(&outside.url("/go"), 5_000), STRICT)
+                .call_http(&get_request(&outside.url("/go"), 5_000), STRICT, None)
                 .await,
         );
         assert!(reason.contains("loopback"), "{target}: {reason}");
@@ -141,7 +192,7 @@ async fn redirects_are_followed_where_the_policy_allows() {
     let outside = Server::start(redirecting(inside.url("/"))).await;
     let caller = Caller::new();
     let outcome = caller
-        .call_http(&get_request(&outside.url("/go"), 5_000), OPEN)
+        .call_http(&get_request(&outside.url("/go"), 5_000), OPEN, None)
         .await;
     assert!(
         matches!(
@@ -166,7 +217,7 @@ async fn a_redirect_loop_ends() {
     let caller = Caller::new();
     let reason = reason(
         caller
-            .call_http(&get_request(&server.url("/loop"), 5_000), OPEN)
+            .call_http(&get_request(&server.url("/loop"), 5_000), OPEN, None)
             .await,
     );
     assert!(reason.contains("more than 5 redirects"), "{reason}");

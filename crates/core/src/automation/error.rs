@@ -76,6 +76,10 @@ pub enum AutomationError {
     ExpiryOutOfRange,
     #[error("AI endpoint without a model")]
     AiModelMissing,
+    /// The AI address or the private-address setting changed by an
+    /// operator who is neither an owner nor an admin.
+    #[error("only an owner or an admin may change the AI address or private addresses")]
+    SecuritySettingsForbidden,
     /// A keyword's reply with no text (and no file).
     #[error("reply is empty")]
     ReplyEmpty,
@@ -154,6 +158,7 @@ impl UserError for AutomationError {
             TimeZoneUnknown(_) | UrlInvalid(_) | SettingsInvalid(_) | HandoffWordsEmpty
             | HandoffWordTwice(_) | HandoffWord(_) | HandoffReplyEmpty | HandoffReplyTooLong
             | ExpiryOutOfRange | AiModelMissing => ErrorCode::AutomationSettingsInvalid,
+            SecuritySettingsForbidden => ErrorCode::AutomationSettingsForbidden,
             ReplyEmpty => ErrorCode::MessageEmpty,
             ReplyTooLong => ErrorCode::MessageTooLong,
             TagMissing(_) => ErrorCode::TagUnknown,
@@ -400,6 +405,16 @@ impl UserError for AutomationError {
                 .pick(
                     "Informe o modelo de IA a usar nesse endereço (por exemplo gpt-4o-mini ou llama3.1).",
                     "Give the AI model to use at that address (for example gpt-4o-mini or llama3.1).",
+                )
+                .to_owned(),
+            SecuritySettingsForbidden => lang
+                .pick(
+                    "Só um dono ou administrador pode mudar o endereço da IA ou permitir \
+                     endereços privados. Nada foi salvo: peça a um deles, ou desfaça essa \
+                     mudança e salve o resto.",
+                    "Only an owner or an admin can change the AI address or allow private \
+                     addresses. Nothing was saved: ask one of them, or undo that change and \
+                     save the rest.",
                 )
                 .to_owned(),
             ReplyEmpty => lang

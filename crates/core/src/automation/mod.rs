@@ -3,6 +3,7 @@
 //! the engine) beside what is stored (settings, keywords, flows, sessions)
 //! and how one event is handled in one transaction. docs/automation.md.
 
+pub mod call_key;
 pub mod chat_lines;
 pub mod engine;
 mod error;

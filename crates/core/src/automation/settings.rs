@@ -14,8 +14,10 @@ use super::AutomationError;
 use super::error::EXPIRY_MINUTES;
 use super::matching::{MatchKind, Matcher};
 use crate::campaigns::template::MESSAGE_MAX;
+use crate::domain::Role;
 use crate::text::fold;
 use crate::time::now_ms;
+use crate::users::{self, UserErrorKind};
 use crate::{AccountId, Store, account_open};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -29,7 +31,8 @@ pub struct AutomationSettings {
     /// Sent when a contact asks for a person with one of those words.
     pub handoff_reply: String,
     pub session_expiry_minutes: u32,
-    /// HTTP nodes may call private, loopback and link-local addresses.
+    /// HTTP and AI nodes may call private and loopback addresses (never
+    /// link-local ones: `zapdesk_automation::address`).
     pub allow_private_http: bool,
     pub ai_base_url: Option<String>,
     pub ai_model: Option<String>,
@@ -97,15 +100,34 @@ pub async fn get(store: &Store, account: AccountId) -> Result<AutomationSettings
 /// IANA name, no hand-off word or one given twice (folded: `Atendente` and
 /// `atendente` are one), an empty or too long hand-off reply, an expiry
 /// outside 5 minutes..30 days, an AI address that is not http(s), an AI
-/// address without a model.
+/// address without a model, and a change of the security settings
+/// ([`may_change_security`]) by an operator who is not an owner or admin.
 pub async fn save(
     store: &Store,
     account: AccountId,
     settings: &AutomationSettings,
 ) -> Result<AutomationSettings, AutomationError> {
     let clean = validate(settings)?;
+    let may_change_security = may_change_security(store).await?;
     let mut tx = store.write().await?;
     account_open::check(&mut tx, account).await??;
+    if !may_change_security {
+        // Compared with the row as it is in this transaction: a change
+        // pulled from another desktop meanwhile is not undone by a form
+        // that still shows the old value.
+        let stored: Option<(bool, Option<String>)> = sqlx::query_as(
+            "SELECT allow_private_http, ai_base_url FROM automation_settings
+             WHERE account_id = ?",
+        )
+        .bind(account)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let defaults = AutomationSettings::default();
+        let (private, url) = stored.unwrap_or((defaults.allow_private_http, defaults.ai_base_url));
+        if private != clean.allow_private_http || url != clean.ai_base_url {
+            return Err(AutomationError::SecuritySettingsForbidden);
+        }
+    }
     sqlx::query(
         "INSERT INTO automation_settings (account_id, enabled, time_zone, handoff_words, handoff_reply,
                                           session_expiry_minutes, allow_private_http, ai_base_url,
@@ -134,6 +156,26 @@ pub async fn save(
     .await?;
     tx.commit().await?;
     Ok(clean)
+}
+
+/// Whether the operator using this desktop may change the settings that
+/// decide where the bot's outside calls go — the AI address (the key kept on
+/// each desktop is sent there) and `allow_private_http` (which opens the
+/// agency's own network to flows): an owner or an admin (`users::me`).
+///
+/// A desktop where no operator is chosen may: it is a desktop without a
+/// team (no sync, one person), whose only user is its owner; an operator
+/// is chosen as soon as a team shares the desktop or its accounts. This is
+/// a rule of this desktop only: the agency's server does not check it
+/// (docs/automation.md, Security).
+async fn may_change_security(store: &Store) -> Result<bool, AutomationError> {
+    match users::me(store).await {
+        Ok(None) => Ok(true),
+        Ok(Some(me)) => Ok(matches!(me.role, Role::Owner | Role::Admin)),
+        Err(UserErrorKind::Database(e)) => Err(AutomationError::Database(e)),
+        // `me` answers nothing else; were it to, the stricter answer.
+        Err(_) => Ok(false),
+    }
 }
 
 fn validate(input: &AutomationSettings) -> Result<AutomationSettings, AutomationError> {

@@ -189,3 +189,102 @@ async fn every_wrong_setting_is_refused_with_its_code_and_nothing_is_written() {
     let err = settings::save(&store, acc, &valid()).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::AccountArchived);
 }
+
+/// The AI address (every desktop sends its AI key there) and private
+/// addresses (flows reach the agency's own network) are changed by an owner
+/// or an admin only; an agent saves the rest. A desktop with no operator
+/// chosen (no team) may change them.
+#[tokio::test]
+async fn only_an_owner_or_an_admin_changes_the_ai_address_or_private_addresses() {
+    use zapdesk_core::domain::Role;
+    use zapdesk_core::users::{self, UserInput};
+
+    let (_dir, store) = store().await;
+    let acc = account(&store, "Padaria").await;
+    let user = |name: &str, role| UserInput {
+        name: name.into(),
+        email: format!("{name}@agencia.com.br"),
+        role,
+    };
+    let owner = users::create(&store, &user("dona", Role::Owner))
+        .await
+        .unwrap();
+    let admin = users::create(&store, &user("gerente", Role::Admin))
+        .await
+        .unwrap();
+    let agent = users::create(&store, &user("atendente", Role::Agent))
+        .await
+        .unwrap();
+    let openai = AutomationSettings {
+        allow_private_http: false,
+        ai_base_url: Some("https://api.openai.com/v1".into()),
+        ai_model: Some("gpt-4o-mini".into()),
+        ..valid()
+    };
+
+    // An agent on a desktop whose row is not saved yet: the defaults hold.
+    users::set_me(&store, agent.id).await.unwrap();
+    let err = settings::save(&store, acc, &openai).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::AutomationSettingsForbidden);
+    assert!(err.message(Lang::PtBr).contains("dono ou administrador"));
+    assert!(err.message(Lang::En).contains("owner or an admin"));
+    assert_eq!(
+        settings::get(&store, acc).await.unwrap(),
+        AutomationSettings::default()
+    );
+    // The rest, with the security settings as they are, is the agent's.
+    let reply = AutomationSettings {
+        handoff_reply: "Já vem alguém.".into(),
+        ..AutomationSettings::default()
+    };
+    settings::save(&store, acc, &reply).await.unwrap();
+
+    users::set_me(&store, admin.id).await.unwrap();
+    let saved = settings::save(&store, acc, &openai).await.unwrap();
+
+    // An agent again: the address and private addresses stay as the admin
+    // left them; written differently but the same once trimmed is no change.
+    users::set_me(&store, agent.id).await.unwrap();
+    let elsewhere = AutomationSettings {
+        ai_base_url: Some("http://attacker.example/v1".into()),
+        ..saved.clone()
+    };
+    let private = AutomationSettings {
+        allow_private_http: true,
+        ..saved.clone()
+    };
+    let removed = AutomationSettings {
+        ai_base_url: None,
+        ai_model: None,
+        ..saved.clone()
+    };
+    for (what, input) in [
+        ("address", elsewhere),
+        ("private", private),
+        ("no address", removed),
+    ] {
+        let err = settings::save(&store, acc, &input).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::AutomationSettingsForbidden, "{what}");
+        assert_eq!(settings::get(&store, acc).await.unwrap(), saved, "{what}");
+    }
+    let same = AutomationSettings {
+        ai_base_url: Some("  https://api.openai.com/v1 ".into()),
+        ai_model: Some("gpt-4.1-mini".into()),
+        session_expiry_minutes: 90,
+        ..saved.clone()
+    };
+    let kept = settings::save(&store, acc, &same).await.unwrap();
+    assert_eq!(
+        (kept.ai_base_url.as_deref(), kept.ai_model.as_deref()),
+        (Some("https://api.openai.com/v1"), Some("gpt-4.1-mini"))
+    );
+
+    users::set_me(&store, owner.id).await.unwrap();
+    let local = AutomationSettings {
+        allow_private_http: true,
+        ai_base_url: Some("http://localhost:11434/v1".into()),
+        ..kept
+    };
+    settings::save(&store, acc, &local).await.unwrap();
+    assert!(settings::get(&store, acc).await.unwrap().allow_private_http);
+}

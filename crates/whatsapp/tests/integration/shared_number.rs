@@ -816,6 +816,8 @@ async fn nothing_is_claimed_while_the_lease_is_too_short_to_send_under() {
     // Held for half a renewal period at a time: running, not claiming.
     gate.left_ms.store(100, Ordering::SeqCst);
     gate.renewed().await;
+    let mut claimable = o.side.fleet.claimable();
+    claimable.borrow_and_update();
     o.side
         .fleet
         .sandbox(acc, number, SandboxAction::SetOnline(true))
@@ -858,11 +860,19 @@ async fn nothing_is_claimed_while_the_lease_is_too_short_to_send_under() {
         !o.side.fleet.may_send(number),
         "campaigns claim nothing either"
     );
+    assert!(!o.side.fleet.runs_here(number), "nor does the bot step it");
     assert_eq!(status_of(&o).await, MessageStatus::Pending, "not claimed");
     assert_eq!(sent_queued(&o), 0);
+    assert!(!claimable.has_changed().unwrap());
 
-    // A long lease again: the waiting reply goes out, once.
+    // A long lease again: the waiting reply goes out, once, and whoever
+    // waits on `runs_here` (the flow runner) hears it at once.
     gate.left_ms.store(5_000, Ordering::SeqCst);
+    tokio::time::timeout(common::WAIT, claimable.changed())
+        .await
+        .expect("told that the number may be claimed for again")
+        .unwrap();
+    assert!(o.side.fleet.runs_here(number));
     tokio::time::timeout(common::WAIT, async {
         while sent_queued(&o) == 0 {
             o.side.events.recv().await.unwrap();

@@ -143,7 +143,7 @@ function AiKeyField() {
   const { t } = useI18n();
   const { account, toast } = useApp();
   const write = useWrite();
-  const kept = useCommand("automationAiKeyStatus", [account.id]).data ?? null;
+  const kept = useCommand("automationAiKeyStatus", [account.id]).data?.kept ?? null;
   const [typing, setTyping] = useState(false);
   const [key, setKey] = useState("");
   const [forgetting, setForgetting] = useState(false);
