@@ -123,7 +123,7 @@ test("Parar o bot asks first; Iniciar fluxo offers published flows that are on, 
   await stop.getByRole("button", { name: "Parar o bot" }).click();
   await page.getByText("Fluxo “Pós-venda” parado nesta conversa.").waitFor();
   await panel.getByTestId("bot-idle").waitFor();
-  await panel.getByTestId("bot-log-line").filter({ hasText: "Fluxo encerrado" }).getByText("parado por uma pessoa da equipe").waitFor();
+  await panel.getByTestId("bot-log-line").filter({ hasText: "Fluxo encerrado" }).getByText("parado por um atendente").waitFor();
 
   // A person takes the conversation; starting a flow hands it back.
   await page.getByRole("button", { name: "Assumir conversa" }).click();
@@ -139,9 +139,9 @@ test("Parar o bot asks first; Iniciar fluxo offers published flows that are on, 
   await page.getByText("Fluxo “Menu de atendimento” iniciado nesta conversa.").waitFor();
   await panel.getByTestId("bot-flow").getByText("Menu de atendimento").waitFor();
   assert.equal(await panel.getByTestId("bot-waiting").textContent(), "vai começar em instantes");
-  assert.match(await panel.getByTestId("bot-started").textContent(), /^por Carla, à mão, /);
+  assert.match(await panel.getByTestId("bot-started").textContent(), /^por Carla, manualmente, /);
   assert.equal(await panel.getByTestId("bot-node").textContent(), "boas_vindas (mensagem)");
-  await page.getByTestId("owner").getByText("Robô").waitFor();
+  await page.getByTestId("owner").getByText("Bot", { exact: true }).waitFor();
   await panel.getByTestId("bot-log-line").filter({ hasText: "Conversa devolvida ao bot" }).waitFor();
   const started = (await app.calls()).filter((c) => c.cmd === "sessions_start");
   const menuId = await page.evaluate(() => window.__MOCK__.state.flows.find((f) => f.name === "Menu de atendimento").id);

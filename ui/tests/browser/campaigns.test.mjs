@@ -531,7 +531,7 @@ test("when a recipient replies, start a flow: published flows offered, none by d
   assert.equal(await reply.inputValue(), "");
   // Published flows only, by name as Rust lists them; one that is off says so.
   assert.deepEqual(await reply.locator("option").allTextContents(), ["Nenhum", "Pesquisa (desligado)", "Pós-venda", "Sumiu"]);
-  await dialog.getByText("Na primeira resposta de cada destinatário, o bot conduz a conversa com este fluxo.", { exact: false }).waitFor();
+  await dialog.getByText("Na primeira resposta de cada destinatário, o bot inicia este fluxo, se antes nenhuma palavra-chave responder", { exact: false }).waitFor();
 
   // Deleted on another desktop after the list was read: Rust refuses, under the field.
   await reply.selectOption({ label: "Sumiu" });
