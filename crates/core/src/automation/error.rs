@@ -366,7 +366,7 @@ impl UserError for AutomationError {
             HandoffWordsEmpty => lang
                 .pick(
                     "Escreva ao menos uma palavra com que o contato peça um atendente (por exemplo \"atendente\").",
-                    "Write at least one word a contact uses to ask for an agent (for example \"atendente\").",
+                    "Write at least one word a contact uses to ask for an operator (for example \"atendente\").",
                 )
                 .to_owned(),
             HandoffWordTwice(word) => {
@@ -380,7 +380,7 @@ impl UserError for AutomationError {
             HandoffReplyEmpty => lang
                 .pick(
                     "Escreva a resposta enviada quando o contato pede um atendente.",
-                    "Write the reply sent when a contact asks for an agent.",
+                    "Write the reply sent when a contact asks for an operator.",
                 )
                 .to_owned(),
             HandoffReplyTooLong | ReplyTooLong => {
@@ -418,13 +418,13 @@ impl UserError for AutomationError {
             OperatorUnknown => lang
                 .pick(
                     "Este atendente não existe mais. Escolha outro ou deixe sem responsável.",
-                    "This agent no longer exists. Choose another or leave it unassigned.",
+                    "This operator no longer exists. Choose another or leave it unassigned.",
                 )
                 .to_owned(),
             FlowAndHandoff => lang
                 .pick(
                     "Escolha entre iniciar um fluxo e passar para um atendente: as duas ações juntas se contradizem.",
-                    "Choose between starting a flow and handing off to an agent: both together contradict each other.",
+                    "Choose between starting a flow and handing off to an operator: both together contradict each other.",
                 )
                 .to_owned(),
             FlowNameTaken(name) => {
