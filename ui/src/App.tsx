@@ -10,6 +10,7 @@ import { AccountForm } from "./components/AccountForm";
 import { AccountSwitcher } from "./components/AccountSwitcher";
 import { SyncIndicator } from "./components/SyncIndicator";
 import { UndoToast, useUndoOffers } from "./components/UndoToast";
+import { UnsavedProvider, useLeave } from "./components/unsaved";
 import { Campaigns } from "./screens/Campaigns";
 import { Contacts } from "./screens/Contacts";
 import { Dashboard } from "./screens/Dashboard";
@@ -47,7 +48,9 @@ export function App() {
   return (
     <I18nContext.Provider value={i18n}>
       <DataProvider onError={fail}>
-        <Body i18n={i18n} setLang={setLang} toast={toast} offerUndo={undo.offerUndo} />
+        <UnsavedProvider>
+          <Body i18n={i18n} setLang={setLang} toast={toast} offerUndo={undo.offerUndo} />
+        </UnsavedProvider>
       </DataProvider>
       <div className="toasts" aria-live="polite">
         {toasts.map((x) => <div key={x.id} className={`toast ${x.kind}`}>{x.text}</div>)}
@@ -69,6 +72,8 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
   const { t } = i18n;
   const client = useQueryClient();
   const write = useWrite();
+  // Moving away from a screen with unsaved work asks first.
+  const leave = useLeave();
   const [boot, setBoot] = useState<Boot>({ state: "loading" });
   const [currentId, setCurrentId] = useState<string | null>(() => localStorage.getItem(CURRENT_KEY));
   const [screen, setScreen] = useState<Screen>("contacts");
@@ -88,10 +93,11 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
     })();
   }, [setLang]);
 
-  const selectAccount = useCallback((id: string) => {
+  const selectAccount = useCallback((id: string) => leave(() => {
     localStorage.setItem(CURRENT_KEY, id);
     setCurrentId(id);
-  }, []);
+  }), [leave]);
+  const go = useCallback((next: Screen) => leave(() => setScreen(next)), [leave]);
 
   const setLanguage = useCallback(async (next: Lang) => {
     try {
@@ -149,7 +155,7 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
             <div className="brand"><img src="/icon.png" alt="" width={28} height={28} /> ZapDesk</div>
             {SCREENS.map((s) => (
               <button key={s} type="button" className={s === screen ? "nav active" : "nav"}
-                aria-current={s === screen ? "page" : undefined} onClick={() => setScreen(s)}>
+                aria-current={s === screen ? "page" : undefined} onClick={() => s !== screen && go(s)}>
                 <span className="nav-icon" aria-hidden="true">{ICONS[s]}</span>
                 {t(`nav.${s}` as MessageKey)}
               </button>
@@ -157,12 +163,12 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
           </nav>
           <div className="main">
             <div className="topbar">
-              <SyncIndicator onOpen={() => {
+              <SyncIndicator onOpen={() => leave(() => {
                 setScreen("settings");
                 // The panel scrolls itself into view on `#sync` (on mount or on change).
                 if (window.location.hash === "#sync") document.getElementById("sync")?.scrollIntoView({ block: "start" });
                 else window.location.hash = "sync";
-              }} />
+              })} />
               <AccountSwitcher />
             </div>
             <main key={account.id}>

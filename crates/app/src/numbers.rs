@@ -101,6 +101,17 @@ impl App {
         action: NumberAction,
     ) -> Result<(), FleetError> {
         let fleet = self.fleet();
+        // Removing a number deletes its conversations on this computer, and
+        // their bot sessions with them.
+        let tables: &[Table] = match action {
+            NumberAction::Remove => &[
+                Table::Instances,
+                Table::Conversations,
+                Table::Messages,
+                Table::FlowSessions,
+            ],
+            _ => &[Table::Instances],
+        };
         let done = async {
             match action {
                 NumberAction::Start => fleet.start(account, id).await,
@@ -110,7 +121,7 @@ impl App {
                 NumberAction::Remove => fleet.remove(account, id).await,
             }
         };
-        self.wrote(Some(account), &[Table::Instances], done).await
+        self.wrote(Some(account), tables, done).await
     }
 
     /// What the person asked the Sandbox number to simulate.

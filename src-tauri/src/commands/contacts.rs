@@ -6,13 +6,15 @@ use zapdesk_core::{AccountId, ContactId};
 
 use crate::{AppState, IpcError};
 
-/// What deleting contacts removes with them.
+/// What deleting contacts removes with them (their conversations' bot
+/// sessions go with the conversations).
 const DELETED: &[Table] = &[
     Table::Contacts,
     Table::ContactTags,
     Table::ContactFields,
     Table::Conversations,
     Table::Messages,
+    Table::FlowSessions,
 ];
 
 #[tauri::command]

@@ -66,11 +66,12 @@ export const WRITES = {
   accountsSetArchived: ["accounts"],
   contactsCreate: ["contacts"],
   contactsUpdate: ["contacts"],
-  contactsDelete: ["contacts", "contact_tags", "contact_fields"],
+  // A contact's conversations (and their bot sessions) go with it.
+  contactsDelete: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "flow_sessions"],
   contactsSetOptOut: ["contacts"],
   numbersCreate: ["instances"],
-  // Removing a number deletes its conversations on this computer.
-  numbersAct: ["instances", "conversations", "messages"],
+  // Removing a number deletes its conversations (and their bot sessions) on this computer.
+  numbersAct: ["instances", "conversations", "messages", "flow_sessions"],
   numbersPairingCode: [],
   numbersSimulate: ["instances", "contacts", "conversations", "messages"],
   inboxReply: ["messages", "conversations"],
@@ -91,7 +92,7 @@ export const WRITES = {
   fieldsUpdate: ["custom_fields", "contact_fields"],
   fieldsDelete: ["custom_fields", "contact_fields"],
   fieldsSetValues: ["contact_fields"],
-  contactsDeleteSelection: ["contacts", "contact_tags", "contact_fields"],
+  contactsDeleteSelection: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "flow_sessions"],
   segmentsCreate: ["segments"],
   segmentsUpdate: ["segments"],
   segmentsDelete: ["segments"],

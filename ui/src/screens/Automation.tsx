@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 import { useCommand } from "../data/commands";
+import { useLeave } from "../components/unsaved";
 import { AutomationSettingsPanel } from "./automation/AutomationSettings";
 import { FlowsTab } from "./automation/Flows";
 import { KeywordsTab } from "./automation/Keywords";
@@ -20,6 +21,9 @@ export function Automation() {
   const { t } = useI18n();
   const { account } = useApp();
   const [tab, setTab] = useState<Tab>("keywords");
+  // A tab's unsaved work (the flow editor's text, the settings form) is not dropped without asking.
+  const leave = useLeave();
+  const open = (next: Tab) => next !== tab && leave(() => setTab(next));
   const settings = useCommand("automationSettingsGet", [account.id]).data ?? null;
   return (
     <section className="screen automation">
@@ -32,13 +36,13 @@ export function Automation() {
       {settings && !settings.enabled && (
         <p className="notice" role="status" data-testid="automation-off">
           {t("automation.offNotice")}{" "}
-          <button type="button" className="link inline" onClick={() => setTab("settings")}>{t("automation.offOpen")}</button>
+          <button type="button" className="link inline" onClick={() => open("settings")}>{t("automation.offOpen")}</button>
         </p>
       )}
       <div className="tabs screen-tabs" role="tablist" aria-label={t("automation.title")}>
         {TABS.map((x) => (
           <button key={x} type="button" role="tab" id={`automation-tab-${x}`} aria-controls="automation-panel" aria-selected={tab === x}
-            className={tab === x ? "tab active" : "tab"} onClick={() => setTab(x)}>
+            className={tab === x ? "tab active" : "tab"} onClick={() => open(x)}>
             {t(`automation.tab.${x}`)}
           </button>
         ))}

@@ -91,7 +91,7 @@ test("bot messages name their flow and block or keyword; the panel shows the ses
     x.node = "boas_vindas";
     x.waiting = { for: "timer", at: Date.UTC(2030, 0, 2, 15, 0) };
     x.vars = { ...x.vars, email: "ana@exemplo.com.br" };
-    state.botLog.push({ seq: 99, account_id: x.account_id, conversation_id: x.conversation_id, session_id: x.id, at: Date.now(), what: "note", detail: "menu: option a" });
+    state.botLog.push({ seq: 99, account_id: x.account_id, conversation_id: x.conversation_id, session_id: x.id, at: Date.now(), what: "note", detail: JSON.stringify({ note: "reply_refused", node: "menu", tries: 1 }) });
     changed(x.account_id, "flow_sessions");
   });
   await panel.getByTestId("bot-vars").getByText("ana@exemplo.com.br").waitFor();
@@ -99,6 +99,8 @@ test("bot messages name their flow and block or keyword; the panel shows the ses
   assert.match(await panel.getByTestId("bot-waiting").textContent(), /^esperando até .+ para continuar$/);
   await panel.getByTestId("bot-vars").getByText("Resposta em email").waitFor();
   assert.equal(await lines.first().locator("strong").textContent(), "Observação do fluxo");
+  // The engine's note, stored as JSON, in words.
+  assert.equal(await lines.first().locator(".bot-log-detail").textContent(), "Resposta não entendida no bloco menu (tentativa 1)");
   assert.deepEqual(app.errors, []);
   await app.close();
 });
@@ -123,7 +125,7 @@ test("Parar o bot asks first; Iniciar fluxo offers published flows that are on, 
   await stop.getByRole("button", { name: "Parar o bot" }).click();
   await page.getByText("Fluxo “Pós-venda” parado nesta conversa.").waitFor();
   await panel.getByTestId("bot-idle").waitFor();
-  await panel.getByTestId("bot-log-line").filter({ hasText: "Fluxo encerrado" }).getByText("parado por uma pessoa da equipe").waitFor();
+  await panel.getByTestId("bot-log-line").filter({ hasText: "Fluxo encerrado" }).getByText("parado por um atendente").waitFor();
 
   // A person takes the conversation; starting a flow hands it back.
   await page.getByRole("button", { name: "Assumir conversa" }).click();
@@ -139,9 +141,9 @@ test("Parar o bot asks first; Iniciar fluxo offers published flows that are on, 
   await page.getByText("Fluxo “Menu de atendimento” iniciado nesta conversa.").waitFor();
   await panel.getByTestId("bot-flow").getByText("Menu de atendimento").waitFor();
   assert.equal(await panel.getByTestId("bot-waiting").textContent(), "vai começar em instantes");
-  assert.match(await panel.getByTestId("bot-started").textContent(), /^por Carla, à mão, /);
+  assert.match(await panel.getByTestId("bot-started").textContent(), /^por Carla, manualmente, /);
   assert.equal(await panel.getByTestId("bot-node").textContent(), "boas_vindas (mensagem)");
-  await page.getByTestId("owner").getByText("Robô").waitFor();
+  await page.getByTestId("owner").getByText("Bot", { exact: true }).waitFor();
   await panel.getByTestId("bot-log-line").filter({ hasText: "Conversa devolvida ao bot" }).waitFor();
   const started = (await app.calls()).filter((c) => c.cmd === "sessions_start");
   const menuId = await page.evaluate(() => window.__MOCK__.state.flows.find((f) => f.name === "Menu de atendimento").id);
@@ -171,6 +173,42 @@ test("Parar o bot asks first; Iniciar fluxo offers published flows that are on, 
   await start.getByRole("button", { name: "Iniciar fluxo" }).click();
   await start.getByRole("alert").getByText("Este contato pediu para não receber mais mensagens", { exact: false }).waitFor();
   assert.equal(await page.evaluate(() => window.__MOCK__.state.botSessions.filter((x) => x.status === "active").length), 1);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("the bot's log says in Portuguese what Rust wrote in English or JSON; Parar o bot says how to silence it for good", async () => {
+  const app = await openApp(browser, server.url, seed({
+    sessions: [{ flow: "Menu de atendimento", node: "menu", waiting: { for: "reply", timeout_at: null }, vars: {}, startedBy: { keyword: "Oi" } }],
+    log: [
+      { what: "dropped", detail: "its number runs on another desktop", at: 1 },
+      { what: "note", detail: JSON.stringify({ note: "call_failed", node: "consulta", reason: "HTTP 500" }), at: 2 },
+      { what: "note", detail: JSON.stringify({ note: "field_refused", node: "idade", field: "idade", value: "vinte" }), at: 3 },
+      { what: "note", detail: JSON.stringify({ note: "nothing_to_send", node: "oi" }), at: 4 },
+      { what: "set_aside", detail: "not answered: database is locked", at: 5 },
+      { what: "ended", detail: JSON.stringify({ reason: "broken", node: "consulta" }), at: 6 },
+    ],
+  }));
+  const { page } = app;
+  await openChat(page, "Ana");
+  const panel = page.getByTestId("bot-panel");
+  await panel.getByRole("button", { name: /Mostrar todas/ }).click();
+  const details = await panel.getByTestId("bot-log-line").locator(".bot-log-detail").allTextContents();
+  for (const words of [
+    "O número roda em outro computador: responda pela caixa de entrada",
+    "Falha no sistema externo (bloco consulta): o sistema respondeu HTTP 500",
+    "O campo idade não aceitou “vinte” (bloco idade)",
+    "Mensagem vazia (variáveis sem valor): não enviada (bloco oi)",
+    "Mensagem não respondida pelo bot. Erro: database is locked",
+    "parou com erro no bloco consulta: veja a linha anterior e corrija o fluxo",
+  ]) assert.ok(details.includes(words), `${words} in ${JSON.stringify(details)}`);
+  assert.ok(details.every((d) => !d.startsWith("{") && !/its number|not answered/.test(d)), JSON.stringify(details));
+  await panel.getByTestId("bot-log-line").filter({ hasText: "Ignorada após 5 falhas: responda você" }).waitFor();
+  await panel.getByText("Situação", { exact: true }).waitFor();
+
+  await panel.getByRole("button", { name: "Parar o bot" }).click();
+  await page.getByRole("dialog", { name: "Parar o bot nesta conversa?" })
+    .getByText("Para o bot não responder mais, assuma a conversa.", { exact: false }).waitFor();
   assert.deepEqual(app.errors, []);
   await app.close();
 });

@@ -531,7 +531,7 @@ test("when a recipient replies, start a flow: published flows offered, none by d
   assert.equal(await reply.inputValue(), "");
   // Published flows only, by name as Rust lists them; one that is off says so.
   assert.deepEqual(await reply.locator("option").allTextContents(), ["Nenhum", "Pesquisa (desligado)", "Pós-venda", "Sumiu"]);
-  await dialog.getByText("Na primeira resposta de cada destinatário, o bot conduz a conversa com este fluxo.", { exact: false }).waitFor();
+  await dialog.getByText("Na primeira resposta de cada destinatário, o bot inicia este fluxo, se antes nenhuma palavra-chave responder", { exact: false }).waitFor();
 
   // Deleted on another desktop after the list was read: Rust refuses, under the field.
   await reply.selectOption({ label: "Sumiu" });
@@ -556,6 +556,57 @@ test("when a recipient replies, start a flow: published flows offered, none by d
   await page.getByRole("button", { name: "← Campanhas" }).click();
   await page.getByRole("button", { name: "Abrir Antiga" }).click();
   await page.getByTestId("campaign-reply-flow").getByText("inicia o fluxo “Pesquisa”, que está desligado", { exact: false }).waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a reply flow behind a first-message flow on the chosen numbers is warned about", async () => {
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    automation: {
+      flows: [
+        { name: "Boas-vindas", published: true, triggers: [{ on: "first_message", numbers: [] }] },
+        { name: "Pós-venda", published: true },
+      ],
+    },
+  });
+  const { page } = app;
+  const dialog = await openEditor(page);
+  const reply = dialog.getByLabel("Quando um destinatário responder, iniciar o fluxo");
+  assert.equal(await dialog.getByTestId("reply-flow-rival").count(), 0);
+  await reply.selectOption({ label: "Pós-venda" });
+  await dialog.getByTestId("reply-flow-rival")
+    .getByText("O fluxo “Boas-vindas” começa na primeira mensagem de um contato nestes números: quem nunca escreveu vai cair nele, não neste.").waitFor();
+  // The first-message flow itself as the reply flow: nothing to warn about.
+  await reply.selectOption({ label: "Boas-vindas" });
+  await dialog.getByTestId("reply-flow-rival").waitFor({ state: "detached" });
+  // No number chosen: no number it could clash on.
+  await reply.selectOption({ label: "Pós-venda" });
+  await dialog.getByTestId("reply-flow-rival").waitFor();
+  await dialog.getByRole("checkbox", { name: /Vendas/ }).uncheck();
+  await dialog.getByTestId("reply-flow-rival").waitFor({ state: "detached" });
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a campaign's page says when the flows or numbers could not be read, instead of guessing", async () => {
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    automation: { flows: [{ name: "Pós-venda", published: true }] },
+    campaigns: [{ name: "Antiga", numbers: [0], report: { sent: 1 }, replyFlow: "Pós-venda" }],
+  });
+  const { page } = app;
+  await page.evaluate(() => {
+    const { handlers } = window.__MOCK__.lib;
+    const broken = () => { throw { code: "database_failed", message: "Não foi possível ler os dados deste computador." }; };
+    handlers.flows_list = broken;
+    handlers.numbers_list = broken;
+  });
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  await page.getByRole("button", { name: "Abrir Antiga" }).click();
+  await page.getByTestId("campaign-flows-error").getByText("Não foi possível ler os dados deste computador.").waitFor();
+  await page.getByTestId("campaign-numbers-error").getByText("Não foi possível ler os dados deste computador.").waitFor();
+  assert.equal(await page.getByText("Número removido").count(), 0);
   assert.deepEqual(app.errors, []);
   await app.close();
 });

@@ -251,11 +251,14 @@ test("triggers: hours out of range refused under them; a first message, a no-mat
   await dialog.getByRole("group", { name: "Mensagem sem outra resposta" }).getByRole("alert")
     .getByText("O intervalo da resposta padrão deve ficar entre 1 hora e 720 horas (30 dias).").waitFor();
 
-  // A valid interval: now the other flow already answers "no match" on every number.
+  // The other flow already answers "no match" on every number: named since the box was
+  // ticked, from the flow list, as Rust's rule reads it (Rust refuses the same on save).
+  const clash = dialog.getByRole("group", { name: "Mensagem sem outra resposta" }).getByTestId("trigger-clash");
+  await clash.getByText("O fluxo “Padrão” já é a resposta padrão (sem correspondência) em um dos mesmos números.", { exact: false }).waitFor();
+  assert.equal(await dialog.getByRole("group", { name: "Primeira mensagem de um contato" }).getByTestId("trigger-clash").count(), 0);
   await dialog.getByLabel("No máximo uma vez por contato a cada (horas)").fill("12");
-  await dialog.getByRole("button", { name: "Salvar" }).click();
-  await dialog.getByText("O fluxo \"Padrão\" já é a resposta padrão (sem correspondência)", { exact: false }).waitFor();
   await dialog.getByRole("checkbox", { name: "Mensagem sem outra resposta" }).uncheck();
+  await dialog.getByTestId("trigger-clash").waitFor({ state: "detached" });
   await dialog.getByRole("button", { name: "Salvar" }).click();
   await page.getByText("Gatilhos salvos.").waitFor();
   const listed = page.getByTestId("editor-triggers");
@@ -288,7 +291,7 @@ test("a flow turned off and on, exported, and deleted behind a confirmation; one
   });
   await openFlows(page);
   const welcome = rowOf(page, "Boas-vindas");
-  await welcome.getByRole("switch", { name: "Fluxo Boas-vindas ligado" }).uncheck();
+  await welcome.getByRole("switch", { name: "Fluxo Boas-vindas" }).uncheck();
   await welcome.getByTestId("flow-status").getByText("Desligado").waitFor();
   await welcome.getByRole("switch").check();
   await welcome.getByTestId("flow-status").getByText("Publicado v1").waitFor();
@@ -301,19 +304,34 @@ test("a flow turned off and on, exported, and deleted behind a confirmation; one
   await budget.getByRole("button", { name: "Excluir Orçamento" }).click();
   const dialog = page.getByRole("dialog", { name: "Excluir fluxo" });
   await dialog.getByText("2 conversa(s) estão neste fluxo agora", { exact: false }).waitFor();
-  await dialog.getByRole("button", { name: "Excluir" }).click();
-  await budget.waitFor({ state: "detached" });
-  // Sent when the Desfazer window ends (or at once on leaving): Rust refuses, the row comes back with why.
-  await page.getByRole("tab", { name: "Palavras-chave" }).click();
-  await page.getByText("A palavra-chave \"Orçar\" inicia este fluxo.", { exact: false }).waitFor();
-  await page.getByRole("tab", { name: "Fluxos" }).click();
-  await rowOf(page, "Orçamento").waitFor();
+  // The dialog knows the keyword that starts it: it names it and will not delete.
+  await dialog.getByTestId("delete-keyword").getByText("A palavra-chave “Orçar” inicia este fluxo: mude-a antes de excluir.").waitFor();
+  assert.ok(await dialog.getByRole("button", { name: "Excluir" }).isDisabled());
+  await dialog.getByRole("button", { name: "Cancelar" }).click();
+  await dialog.waitFor({ state: "detached" });
 
+  // A keyword made to start "Boas-vindas" where this list has not heard of it yet:
+  // sent when the Desfazer window ends (or at once on leaving), Rust refuses, the row comes back with why.
+  await page.evaluate(() => {
+    const { state } = window.__MOCK__;
+    state.keywords[0].actions.start_flow = state.flows.find((f) => f.name === "Boas-vindas").id;
+  });
   await welcome.getByRole("button", { name: "Excluir Boas-vindas" }).click();
   await dialog.getByRole("button", { name: "Excluir" }).click();
   await welcome.waitFor({ state: "detached" });
+  await page.getByRole("tab", { name: "Palavras-chave" }).click();
+  await page.getByText("A palavra-chave \"Orçar\" inicia este fluxo.", { exact: false }).waitFor();
+  await page.getByRole("tab", { name: "Fluxos" }).click();
+  await rowOf(page, "Boas-vindas").waitFor();
+
+  // With nothing starting it, deleting can still be undone.
+  await page.evaluate(() => { window.__MOCK__.state.keywords[0].actions.start_flow = null; });
+  await budget.getByRole("button", { name: "Excluir Orçamento" }).click();
+  await dialog.getByText("2 conversa(s) estão neste fluxo agora", { exact: false }).waitFor();
+  await dialog.getByRole("button", { name: "Excluir" }).click();
+  await budget.waitFor({ state: "detached" });
   await page.getByTestId("undo-toast").getByRole("button", { name: "Desfazer" }).click();
-  await welcome.waitFor();
+  await budget.waitFor();
   assert.equal((await callsOf(app, "flows_delete")).length, 1, "only the refused one reached Rust");
   assert.deepEqual(app.errors, []);
   await app.close();
@@ -338,10 +356,10 @@ test("the bot's settings: an unknown time zone refused under its field, then sav
   assert.equal(await page.evaluate(() => Object.keys(window.__MOCK__.state.automationSettings).length), 0);
 
   await zone.fill("America/Recife");
-  const words = page.getByRole("textbox", { name: "Palavras para chamar uma pessoa" });
+  const words = page.getByRole("textbox", { name: "Palavras para chamar um atendente" });
   await words.fill("humano");
   await words.press("Enter");
-  await page.getByLabel("Permitir requisições HTTP para endereços da rede local").check();
+  await page.getByLabel("Permitir que fluxos e a IA acessem a rede local e este computador").check();
   await page.getByTestId("private-http-warning").waitFor();
   await page.getByLabel("Endereço do serviço (URL base)").fill("http://localhost:11434/v1");
   await page.getByRole("button", { name: "Salvar" }).click();
@@ -363,8 +381,8 @@ test("the bot's settings: an unknown time zone refused under its field, then sav
   await page.getByTestId("automation-off").waitFor();
   await page.getByRole("tab", { name: "Palavras-chave" }).click();
   await page.getByLabel("Mensagem de teste").fill("quero falar com um humano");
-  await page.getByText("A automação desta conta está desligada: hoje nada responderia.", { exact: false }).waitFor();
-  await page.getByTestId("verdict").getByText("Passa para uma pessoa: a mensagem tem a palavra “humano”.").waitFor();
+  await page.getByText("A automação desta conta está desligada: agora nada responderia.", { exact: false }).waitFor();
+  await page.getByTestId("verdict").getByText("Passa para um atendente: a mensagem tem a palavra “humano”.").waitFor();
   assert.deepEqual(app.errors, []);
   await app.close();
 });

@@ -52,14 +52,14 @@ test("taking over and handing back; resolving returns the conversation to the bo
   const { page } = app;
   await inbox(app);
   await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
-  await page.getByTestId("owner").getByText("Robô").waitFor();
+  await page.getByTestId("owner").getByText("Bot", { exact: true }).waitFor();
   await page.getByRole("button", { name: "Assumir conversa" }).click();
   await page.getByTestId("owner").getByText("Atendente").waitFor();
-  await page.getByRole("button", { name: "Devolver ao robô" }).click();
-  await page.getByTestId("owner").getByText("Robô").waitFor();
+  await page.getByRole("button", { name: "Devolver ao bot" }).click();
+  await page.getByTestId("owner").getByText("Bot", { exact: true }).waitFor();
   await page.getByRole("button", { name: "Assumir conversa" }).click();
   await page.getByLabel("Situação da conversa").nth(1).selectOption("resolved");
-  await page.getByTestId("owner").getByText("Robô").waitFor();
+  await page.getByTestId("owner").getByText("Bot", { exact: true }).waitFor();
   const state = await page.evaluate(() => window.__MOCK__.state.conversations.find((c) => c.contact_name === "Ana"));
   assert.deepEqual([state.status, state.owner], ["resolved", "bot"]);
   await app.close();
@@ -236,7 +236,7 @@ test("tags: created in Settings, put on and taken off a contact from the convers
   await panel.getByText("Sem etiquetas.").waitFor();
   await panel.getByLabel("Adicionar etiqueta").selectOption({ label: "VIP" });
   await panel.getByTestId("tag").getByText("VIP").waitFor();
-  await panel.getByRole("button", { name: "Tirar a etiqueta VIP" }).click();
+  await panel.getByRole("button", { name: "Remover a etiqueta VIP" }).click();
   await panel.getByText("Sem etiquetas.").waitFor();
   await app.close();
 });

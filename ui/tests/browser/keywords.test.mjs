@@ -154,8 +154,8 @@ test("'Testar uma mensagem' shows what fires and why every other match loses", a
 
   // The hand-off word wins before any keyword.
   await box.getByLabel("Mensagem de teste").fill("o preço? quero um ATENDENTE");
-  await verdict.getByText("Passa para uma pessoa: a mensagem tem a palavra “atendente”.").waitFor();
-  await matches.filter({ hasText: "Preços" }).filter({ hasText: "a palavra de chamar uma pessoa vem antes" }).waitFor();
+  await verdict.getByText("Passa para um atendente: a mensagem tem a palavra “atendente”.").waitFor();
+  await matches.filter({ hasText: "Preços" }).filter({ hasText: "a palavra de chamar um atendente vem antes" }).waitFor();
 
   await box.getByLabel("Mensagem de teste").fill("bom dia");
   await verdict.getByText("Nada responderia a esta mensagem.").waitFor();
@@ -176,7 +176,7 @@ test("turning a keyword off and on, and deleting one behind a confirmation with 
   await openKeywords(page);
   const row = rowOf(page, "Horário");
   await row.getByText("a cada 2 horas").waitFor();
-  await row.getByRole("switch", { name: "Palavra-chave Horário ligada" }).uncheck();
+  await row.getByRole("switch", { name: "Palavra-chave Horário" }).uncheck();
   await row.getByText("Desligada").waitFor();
   assert.equal(await page.evaluate(() => window.__MOCK__.state.keywords[0].enabled), false);
   assert.deepEqual((await callsOf(app, "keywords_set_enabled")).map((c) => c.args.enabled), [false]);
@@ -220,7 +220,7 @@ test("editing a keyword keeps it out of its own conflicts and saves the change",
   const dialog = page.getByRole("dialog", { name: "Editar palavra-chave" });
   assert.deepEqual(await dialog.getByTestId("chip").allTextContents(), ["pix×"]);
   await dialog.getByRole("radio", { name: "Exata" }).check();
-  await dialog.getByRole("radio", { name: "Passar para uma pessoa" }).check();
+  await dialog.getByRole("radio", { name: "Passar para um atendente" }).check();
   await dialog.getByLabel("Responsável").selectOption({ label: "Ana" });
   await dialog.getByLabel("Nota interna").fill("Pagamento por Pix");
   // Its own words never conflict with itself.

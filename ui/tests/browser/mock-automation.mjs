@@ -76,7 +76,7 @@ export function installAutomationMock(seed) {
     const tz = input.time_zone.trim();
     if (!ZONES.has(tz.toLowerCase())) fail(SETTINGS, `"${input.time_zone}" não é um fuso horário conhecido (exemplo: America/Sao_Paulo).`);
     const words = input.handoff_words.map((w) => w.split(/\s+/).filter(Boolean).join(" ")).filter(Boolean);
-    if (!words.length) fail(SETTINGS, "Escreva ao menos uma palavra com que o contato peça uma pessoa (por exemplo \"atendente\").");
+    if (!words.length) fail(SETTINGS, "Escreva ao menos uma palavra com que o contato peça um atendente (por exemplo \"atendente\").");
     const seen = new Set();
     for (const w of words) {
       if (seen.has(fold(w))) fail(SETTINGS, `A palavra "${w}" aparece duas vezes (maiúsculas e acentos não fazem outra palavra). Deixe uma só.`);
@@ -84,7 +84,7 @@ export function installAutomationMock(seed) {
       if (!splitWords(w).length) fail(SETTINGS, `"${w}" não tem letras nem números: não responderia a nada.`);
     }
     const reply = input.handoff_reply.trim();
-    if (!reply) fail(SETTINGS, "Escreva a resposta enviada quando o contato pede uma pessoa.");
+    if (!reply) fail(SETTINGS, "Escreva a resposta enviada quando o contato pede um atendente.");
     if ([...reply].length > 4096) fail(SETTINGS, "A mensagem pode ter até 4096 caracteres, o limite do WhatsApp.");
     if (input.session_expiry_minutes < 5 || input.session_expiry_minutes > 43200) fail(SETTINGS, "O tempo de espera por uma resposta deve ficar entre 5 minutos e 30 dias.");
     const some = (v) => (v ?? "").trim() || null;
@@ -207,7 +207,7 @@ export function installAutomationMock(seed) {
     };
     actions.add_tags = stored(actions.add_tags);
     actions.remove_tags = stored(actions.remove_tags);
-    if (missing) problems.push(["tags", "tag_unknown", `A etiqueta "${missing}" não existe nesta conta. Crie-a em Contatos ou escolha outra.`]);
+    if (missing) problems.push(["tags", "tag_unknown", `A etiqueta "${missing}" não existe nesta conta. Crie-a em Configurações ou escolha outra.`]);
     if (actions.set_field) {
       const set = actions.set_field;
       set.field = set.field.trim();
@@ -226,9 +226,9 @@ export function installAutomationMock(seed) {
     }
     if (actions.handoff) {
       actions.handoff.note = actions.handoff.note.trim();
-      if (actions.handoff.assign && !state.users.some((u) => u.id === actions.handoff.assign)) problems.push(["handoff", "user_unknown", "Este operador não existe mais. Escolha outro ou deixe sem responsável."]);
+      if (actions.handoff.assign && !state.users.some((u) => u.id === actions.handoff.assign)) problems.push(["handoff", "user_unknown", "Este atendente não existe mais. Escolha outro ou deixe sem responsável."]);
     }
-    if (actions.start_flow && actions.handoff) problems.push(["actions", "keyword_invalid", "Escolha entre iniciar um fluxo e passar para uma pessoa: as duas ações juntas se contradizem."]);
+    if (actions.start_flow && actions.handoff) problems.push(["actions", "keyword_invalid", "Escolha entre iniciar um fluxo e passar para um atendente: as duas ações juntas se contradizem."]);
     return { clean: { name: named.name ?? "", words, numbers, actions, compiled }, problems };
   };
 
@@ -306,7 +306,7 @@ export function installAutomationMock(seed) {
     if (doc.schema > 1) fail("flow_invalid", "Este fluxo foi feito por uma versão mais nova do ZapDesk. Atualize o ZapDesk para abri-lo.");
     return { ...structuredClone(doc), schema: 1 };
   };
-  const stale = (flow) => fail("flow_stale", "Este fluxo foi alterado em outro lugar desde que você o abriu. Abra-o de novo para ver a versão atual; suas mudanças não foram salvas.");
+  const stale = (flow) => fail("flow_stale", "Este fluxo foi alterado em outro lugar desde que você o abriu. Recarregue para ver a versão atual; suas alterações não foram salvas.");
 
   const handles = (node) => {
     switch (node.type) {
@@ -632,7 +632,7 @@ export function installAutomationMock(seed) {
     flows_delete: ({ account: accountId, id: flowId }) => {
       flowOf(accountId, flowId);
       const user = keywordsOf(accountId).sort((a, b) => a.name.localeCompare(b.name)).find((k) => k.actions.start_flow === flowId);
-      if (user) fail("flow_in_use", `A palavra-chave "${user.name}" inicia este fluxo. Mude a ação dela (ou apague-a) antes de apagar o fluxo.`);
+      if (user) fail("flow_in_use", `A palavra-chave "${user.name}" inicia este fluxo. Mude a ação dela (ou exclua-a) antes de excluir o fluxo.`);
       state.flows = state.flows.filter((f) => f.id !== flowId);
       state.flowVersions = state.flowVersions.filter((v) => v.flow_id !== flowId);
       state.botSessions = state.botSessions.filter((x) => x.flow_id !== flowId);

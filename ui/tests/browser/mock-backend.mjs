@@ -80,13 +80,13 @@ export function installMockBackend(seed) {
   // keeps its own copy: this one is the backend's word).
   const WRITES = {
     settings_set_language: ["settings"], accounts_create: ["accounts"], accounts_update: ["accounts"], accounts_set_archived: ["accounts"],
-    contacts_create: ["contacts"], contacts_update: ["contacts"], contacts_delete: ["contacts", "contact_tags", "contact_fields"], contacts_set_opt_out: ["contacts"],
-    numbers_create: ["instances"], numbers_act: ["instances", "conversations", "messages"],
+    contacts_create: ["contacts"], contacts_update: ["contacts"], contacts_delete: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "flow_sessions"], contacts_set_opt_out: ["contacts"],
+    numbers_create: ["instances"], numbers_act: ["instances", "conversations", "messages", "flow_sessions"],
     inbox_reply: ["messages", "conversations"], inbox_send_file: ["messages", "conversations"], inbox_mark_read: ["conversations"],
     inbox_assign: ["conversations"], inbox_set_status: ["conversations"], inbox_set_owner: ["conversations"], inbox_add_note: ["notes"], inbox_save_draft: ["drafts"],
     tags_create: ["tags"], tags_delete: ["tags", "contact_tags"], tags_apply: ["contact_tags"], tags_apply_selection: ["contact_tags"],
     fields_create: ["custom_fields"], fields_update: ["custom_fields", "contact_fields"], fields_delete: ["custom_fields", "contact_fields"], fields_set_values: ["contact_fields"],
-    contacts_delete_selection: ["contacts", "contact_tags", "contact_fields"], segments_create: ["segments"], segments_update: ["segments"], segments_delete: ["segments"],
+    contacts_delete_selection: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "flow_sessions"], segments_create: ["segments"], segments_update: ["segments"], segments_delete: ["segments"],
     contacts_import_run: ["contacts", "contact_tags", "contact_fields", "tags"], contacts_lgpd_export: ["audit_log"],
     contacts_erase: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "notes", "drafts", "audit_log", "campaign_recipients", "flow_sessions"],
     quick_replies_create: ["quick_replies"], quick_replies_update: ["quick_replies"], quick_replies_delete: ["quick_replies"],

@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import type { AutomationSettings } from "../../src/ipc/call";
-import { BRAZIL_ZONES, fold, refusedPart, timeIn, timeZones } from "../../src/screens/automation/settingsForm";
+import { addressKind, BRAZIL_ZONES, fold, refusedPart, timeIn, timeZones } from "../../src/screens/automation/settingsForm";
 
 const ok: AutomationSettings = {
   enabled: true, time_zone: "America/Sao_Paulo", handoff_words: ["atendente"], handoff_reply: "Já vem uma pessoa.",
@@ -43,4 +43,16 @@ test("a settings refusal lands under the rule the values break, in Rust's order"
 
 test("folding leaves case and accents aside", () => {
   expect(fold("Ação São JOÃO")).toBe("acao sao joao");
+});
+
+test("an AI address on this computer or the local network is told apart from a public one; link-local is its own", () => {
+  for (const url of ["http://localhost:11434/v1", "http://127.0.0.1:11434/v1", "http://2130706433/v1", "http://192.168.0.10/v1", "http://10.1.2.3",
+    "http://172.20.0.5:8080", "http://100.64.1.1", "http://[::1]:11434/v1", "http://[fd00::1]/", "http://[::ffff:127.0.0.1]/", "http://ollama:11434/v1",
+    "http://ollama.local/v1", "http://0.0.0.0:11434"]) {
+    expect(addressKind(url), url).toBe("private");
+  }
+  for (const url of ["http://169.254.169.254/latest", "http://[fe80::1]/"]) expect(addressKind(url), url).toBe("link_local");
+  for (const url of ["https://api.openai.com/v1", "http://172.32.0.1", "http://8.8.8.8", "http://[2001:db8::1]/"]) expect(addressKind(url), url).toBe("public");
+  expect(addressKind("não é endereço")).toBeNull();
+  expect(addressKind("")).toBeNull();
 });

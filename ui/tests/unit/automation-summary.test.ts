@@ -1,10 +1,10 @@
 import { expect, test } from "vitest";
 import { translator } from "../../src/i18n";
-import type { Actions, Explanation, Keyword, KeywordMatch } from "../../src/ipc/call";
+import type { Actions, Explanation, FlowSummary, Keyword, KeywordMatch } from "../../src/ipc/call";
 import {
   actionsSummary, durationMinutes, durationParts, emptyKeyword, flowStatus, keywordInput, numbersText, snippet, triggerSummary, wordsWithPending,
 } from "../../src/screens/automation/summary";
-import { formTriggers, triggersForm } from "../../src/screens/automation/FlowTriggers";
+import { formTriggers, overlapping, triggersForm } from "../../src/screens/automation/FlowTriggers";
 import { outcomeText, verdictLines } from "../../src/screens/automation/TestMessage";
 
 const t = translator("pt-BR");
@@ -34,7 +34,7 @@ test("a keyword's actions read in the order Rust runs them", () => {
   // What no longer exists is said so, not shown as an id.
   expect(actionsSummary(t, { ...none, reply: { kind: "file", file: "x", caption: "" }, start_flow: "gone", handoff: null }, names))
     .toEqual(["Envia o arquivo (arquivo removido)", "Inicia o fluxo (fluxo removido)"]);
-  expect(actionsSummary(t, { ...none, handoff: { assign: null, note: "" } }, names)).toEqual(["Passa para a equipe (sem responsável)"]);
+  expect(actionsSummary(t, { ...none, handoff: { assign: null, note: "" } }, names)).toEqual(["Passa para um atendente (sem responsável)"]);
 });
 
 test("snippets cut on characters, flatten white space", () => {
@@ -112,11 +112,30 @@ test("'Testar uma mensagem' says what fires and why the others lose", () => {
   const explained = (verdict: Explanation["verdict"]): Explanation => ({ automation_off: false, verdict, keywords: [] });
   expect(verdictLines(t, explained({ kind: "keyword", id: "k", name: "Preços", word: "preço", priority: 1 })))
     .toEqual(["Dispara a palavra-chave Preços (palavra “preço”, prioridade 1)."]);
-  expect(verdictLines(t, explained({ kind: "handoff", word: "atendente" }))).toEqual(["Passa para uma pessoa: a mensagem tem a palavra “atendente”."]);
+  expect(verdictLines(t, explained({ kind: "handoff", word: "atendente" }))).toEqual(["Passa para um atendente: a mensagem tem a palavra “atendente”."]);
   expect(verdictLines(t, explained({ kind: "flows", first_message: { id: "f", name: "Boas-vindas", hours: null }, no_match: { id: "g", name: "Padrão", hours: 24 } }))).toEqual([
     "Nenhuma palavra-chave dispara.",
     "Se for a primeira mensagem do contato neste número: inicia o fluxo Boas-vindas.",
     "Sem outra resposta: inicia o fluxo Padrão (no máximo uma vez a cada 24 h por contato).",
   ]);
   expect(verdictLines(t, explained({ kind: "nothing" }))).toEqual(["Nada responderia a esta mensagem."]);
+});
+
+test("a trigger that clashes with another enabled flow's, on a shared number, is named as the form changes", () => {
+  const summary = (id: string, triggers: FlowSummary["triggers"], enabled = true): FlowSummary => ({
+    id, name: id, revision: 1, published: null, draft_changed: true, triggers, enabled, active_sessions: 0, created_at: 0, updated_at: 0,
+  });
+  const flows = [
+    summary("me", [{ on: "first_message", numbers: [] }]),
+    summary("Balcão", [{ on: "first_message", numbers: ["n1"] }]),
+    summary("Padrão", [{ on: "no_match", hours: 24, numbers: [] }]),
+    summary("Desligado", [{ on: "first_message", numbers: [] }], false),
+  ];
+  const me = { id: "me", enabled: true };
+  expect(overlapping(flows, me, "first_message", [])).toEqual(["Balcão"]);
+  expect(overlapping(flows, me, "first_message", ["n1", "n2"])).toEqual(["Balcão"]);
+  expect(overlapping(flows, me, "first_message", ["n2"])).toEqual([]);
+  expect(overlapping(flows, me, "no_match", ["n2"])).toEqual(["Padrão"]);
+  // A flow that is off clashes with nothing until it is turned on (Rust checks it then).
+  expect(overlapping(flows, { id: "me", enabled: false }, "no_match", [])).toEqual([]);
 });

@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
-import { actionsFor, browserUtcOffset, defaultPacing, figures, insertAt, localDateTimeToMs, minutesToTime, partOf, processed, progressPercent, timeToMinutes } from "../../src/screens/campaigns/campaign";
-import type { CampaignReport, Pacing } from "../../src/ipc/call";
+import { actionsFor, browserUtcOffset, defaultPacing, figures, firstMessageRivals, insertAt, localDateTimeToMs, minutesToTime, partOf, processed, progressPercent, timeToMinutes } from "../../src/screens/campaigns/campaign";
+import type { CampaignReport, FlowSummary, Pacing } from "../../src/ipc/call";
 
 const report = (r: Partial<CampaignReport>): CampaignReport => ({
   total: 0, pending: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, cancelled: 0, replied: 0, opted_out: 0, ...r,
@@ -89,4 +89,24 @@ test("a variable goes where the cursor is", () => {
   expect(insertAt("Olá !", 4, 4, "{{nome}}")).toEqual({ value: "Olá {{nome}}!", cursor: 12 });
   expect(insertAt("Olá X!", 4, 5, "{{nome}}")).toEqual({ value: "Olá {{nome}}!", cursor: 12 });
   expect(insertAt("", 9, 9, "{{nome}}")).toEqual({ value: "{{nome}}", cursor: 8 });
+});
+
+test("a first-message flow on the campaign's numbers takes a reply before the reply flow", () => {
+  const flow = (id: string, triggers: FlowSummary["triggers"], over: Partial<FlowSummary> = {}) =>
+    ({ id, name: `Fluxo ${id}`, enabled: true, published: { id: "v", number: 1, published_at: 0 }, triggers, ...over });
+  const flows = [
+    flow("boas", [{ on: "first_message", numbers: [] }]),
+    flow("balcao", [{ on: "first_message", numbers: ["n1"] }]),
+    flow("delivery", [{ on: "first_message", numbers: ["n2"] }]),
+    flow("off", [{ on: "first_message", numbers: [] }], { enabled: false }),
+    flow("rascunho", [{ on: "first_message", numbers: [] }], { published: null }),
+    flow("padrao", [{ on: "no_match", hours: 24, numbers: [] }]),
+    flow("resposta", []),
+  ];
+  expect(firstMessageRivals(flows, ["n1"], "resposta")).toEqual(["Fluxo boas", "Fluxo balcao"]);
+  expect(firstMessageRivals(flows, ["n2", "n3"], "resposta")).toEqual(["Fluxo boas", "Fluxo delivery"]);
+  // The reply flow itself is no rival; no reply flow or no numbers: nothing to warn about.
+  expect(firstMessageRivals(flows, ["n1"], "boas")).toEqual(["Fluxo balcao"]);
+  expect(firstMessageRivals(flows, ["n1"], null)).toEqual([]);
+  expect(firstMessageRivals(flows, [], "resposta")).toEqual([]);
 });

@@ -300,8 +300,8 @@ impl UserError for AutomationError {
             }
             FlowStale { .. } => lang
                 .pick(
-                    "Este fluxo foi alterado em outro lugar desde que você o abriu. Abra-o de novo para ver a versão atual; suas mudanças não foram salvas.",
-                    "This flow was changed elsewhere since you opened it. Open it again to see the current version; your changes were not saved.",
+                    "Este fluxo foi alterado em outro lugar desde que você o abriu. Recarregue para ver a versão atual; suas alterações não foram salvas.",
+                    "This flow was changed elsewhere since you opened it. Reload to see the current version; your changes were not saved.",
                 )
                 .to_owned(),
             FlowNotPublished => lang
@@ -370,8 +370,8 @@ impl UserError for AutomationError {
             }
             HandoffWordsEmpty => lang
                 .pick(
-                    "Escreva ao menos uma palavra com que o contato peça uma pessoa (por exemplo \"atendente\").",
-                    "Write at least one word a contact uses to ask for a person (for example \"atendente\").",
+                    "Escreva ao menos uma palavra com que o contato peça um atendente (por exemplo \"atendente\").",
+                    "Write at least one word a contact uses to ask for an operator (for example \"atendente\").",
                 )
                 .to_owned(),
             HandoffWordTwice(word) => {
@@ -384,8 +384,8 @@ impl UserError for AutomationError {
             HandoffWord(e) => Words(e.clone()).message(lang),
             HandoffReplyEmpty => lang
                 .pick(
-                    "Escreva a resposta enviada quando o contato pede uma pessoa.",
-                    "Write the reply sent when a contact asks for a person.",
+                    "Escreva a resposta enviada quando o contato pede um atendente.",
+                    "Write the reply sent when a contact asks for an operator.",
                 )
                 .to_owned(),
             HandoffReplyTooLong | ReplyTooLong => {
@@ -425,21 +425,21 @@ impl UserError for AutomationError {
                 .to_owned(),
             TagMissing(name) => {
                 if pt {
-                    format!("A etiqueta \"{name}\" não existe nesta conta. Crie-a em Contatos ou escolha outra.")
+                    format!("A etiqueta \"{name}\" não existe nesta conta. Crie-a em Configurações ou escolha outra.")
                 } else {
-                    format!("Tag \"{name}\" does not exist in this account. Create it in Contacts or choose another.")
+                    format!("Tag \"{name}\" does not exist in this account. Create it in Settings or choose another.")
                 }
             }
             OperatorUnknown => lang
                 .pick(
-                    "Este operador não existe mais. Escolha outro ou deixe sem responsável.",
+                    "Este atendente não existe mais. Escolha outro ou deixe sem responsável.",
                     "This operator no longer exists. Choose another or leave it unassigned.",
                 )
                 .to_owned(),
             FlowAndHandoff => lang
                 .pick(
-                    "Escolha entre iniciar um fluxo e passar para uma pessoa: as duas ações juntas se contradizem.",
-                    "Choose between starting a flow and handing off to a person: both together contradict each other.",
+                    "Escolha entre iniciar um fluxo e passar para um atendente: as duas ações juntas se contradizem.",
+                    "Choose between starting a flow and handing off to an operator: both together contradict each other.",
                 )
                 .to_owned(),
             FlowNameTaken(name) => {
@@ -451,7 +451,7 @@ impl UserError for AutomationError {
             }
             FlowInUse { keyword } => {
                 if pt {
-                    format!("A palavra-chave \"{keyword}\" inicia este fluxo. Mude a ação dela (ou apague-a) antes de apagar o fluxo.")
+                    format!("A palavra-chave \"{keyword}\" inicia este fluxo. Mude a ação dela (ou exclua-a) antes de excluir o fluxo.")
                 } else {
                     format!("Keyword \"{keyword}\" starts this flow. Change its action (or delete it) before deleting the flow.")
                 }

@@ -9,31 +9,40 @@ import { ChipsInput } from "../../components/ChipsInput";
 import { DurationInput } from "../../components/DurationInput";
 import { Field } from "../../components/Field";
 import { useSubmit } from "../../components/useSubmit";
+import { useUnsaved } from "../../components/unsaved";
 import { wordsWithPending } from "./summary";
-import { browserZones, refusedPart, timeIn, timeZones, type SettingsPart } from "./settingsForm";
+import { addressKind, browserZones, refusedPart, timeIn, timeZones, type SettingsPart } from "./settingsForm";
+
+const same = (a: AutomationSettings, b: AutomationSettings) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * The account's bot: on/off, the time zone its conditions and delays read,
- * the words that hand a chat to a person and the reply they get, how long a
- * question waits, private addresses for HTTP blocks, the AI endpoint. Saved
- * whole; a refusal lands under the field it concerns.
+ * The account's bot: on/off, the time zone its conditions and waits read,
+ * the words that hand a chat to an attendant and the reply they get, how
+ * long a question waits, private addresses for HTTP blocks and the AI, the
+ * AI endpoint. Saved whole; a refusal lands under the field it concerns.
+ * The form edits a copy of the stored settings: another desktop's save
+ * replaces it while nothing here is changed, and is announced while
+ * something is ("Descartar alterações" then shows it).
  */
 export function AutomationSettingsPanel() {
   const { t, lang } = useI18n();
   const { account, info, toast } = useApp();
   const write = useWrite();
   const stored = useCommand("automationSettingsGet", [account.id]).data ?? null;
-  // The form edits a copy of the stored settings; another desktop's save
-  // replaces it while nothing here is changed.
-  const [base, setBase] = useState<AutomationSettings | null>(null);
+  // `seen`: the stored settings the form started from.
+  const [seen, setSeen] = useState<AutomationSettings | null>(null);
   const [form, setForm] = useState<AutomationSettings | null>(null);
   const [pendingWord, setPendingWord] = useState("");
-  const dirty = form !== null && base !== null && (JSON.stringify(form) !== JSON.stringify(base) || pendingWord.trim() !== "");
+  const dirty = form !== null && seen !== null && (!same(form, seen) || pendingWord.trim() !== "");
   useEffect(() => {
-    if (!stored || dirty) return;
-    setBase(stored);
+    if (!stored || dirty || (seen && same(stored, seen))) return;
+    setSeen(stored);
     setForm(stored);
-  }, [stored]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [stored, dirty]); // eslint-disable-line react-hooks/exhaustive-deps
+  /** Saved elsewhere while this form has changes. */
+  const elsewhere = dirty && stored !== null && seen !== null && !same(stored, seen);
+  useUnsaved(dirty, t("automation.settings.unsaved"));
+  const numbers = useCommand("numbersList", [account.id]).data ?? [];
 
   const known = useMemo(() => browserZones(), []);
   const zones = useMemo(() => timeZones(known), [known]);
@@ -41,7 +50,7 @@ export function AutomationSettingsPanel() {
     if (!form) return;
     const saved = await write("automationSettingsSave", account.id, { ...form, handoff_words: wordsWithPending(form.handoff_words, pendingWord) });
     setPendingWord("");
-    setBase(saved);
+    setSeen(saved);
     setForm(saved);
     toast(t("automation.settings.saved"));
   });
@@ -53,9 +62,19 @@ export function AutomationSettingsPanel() {
     : null;
   const errorAt = (p: SettingsPart) => (part === p ? error?.message ?? null : null);
   const now = timeIn(form.time_zone, new Date(), lang);
+  const aiAddress = form.ai_base_url ? addressKind(form.ai_base_url) : null;
+  const aiAddressNote = aiAddress === "link_local"
+    ? t("automation.settings.aiLinkLocal")
+    : aiAddress === "private" && !form.allow_private_http ? t("automation.settings.aiPrivateOff") : null;
+  // Who else runs this account's numbers: each of them keeps its own AI key.
+  const elsewhereRuns = new Map<string, string[]>();
+  for (const n of numbers) {
+    if (n.runs_elsewhere) elsewhereRuns.set(n.runs_elsewhere, [...(elsewhereRuns.get(n.runs_elsewhere) ?? []), n.number.name]);
+  }
 
   return (
     <form className="form panel automation-settings" onSubmit={submit} noValidate aria-label={t("automation.tab.settings")}>
+      {elsewhere && <p className="notice" role="alert" data-testid="settings-elsewhere">{t("automation.settings.elsewhere")}</p>}
       <label className="check strong">
         <input type="checkbox" checked={form.enabled} onChange={(e) => set({ enabled: e.target.checked })} />
         {t("automation.settings.enabled")}
@@ -88,7 +107,7 @@ export function AutomationSettingsPanel() {
       </Field>
 
       <Field id="automation-expiry" label={t("automation.settings.expiry")} hint={t("automation.settings.expiryHint")} error={errorAt("expiry")}>
-        {(id) => <DurationInput id={id} label={t("automation.settings.expiry")} minutes={form.session_expiry_minutes} onChange={(m) => set({ session_expiry_minutes: m })} />}
+        {(id, desc) => <DurationInput id={id} describedBy={desc} label={t("automation.settings.expiry")} minutes={form.session_expiry_minutes} onChange={(m) => set({ session_expiry_minutes: m })} />}
       </Field>
 
       <div className="field">
@@ -106,8 +125,11 @@ export function AutomationSettingsPanel() {
         <p className="field-hint">{t("automation.settings.aiHint")}</p>
         <Field id="automation-ai-url" label={t("automation.settings.aiUrl")} hint={t("automation.settings.aiUrlHint")} error={errorAt("ai_base_url")}>
           {(id, desc) => (
-            <input id={id} aria-describedby={desc} inputMode="url" spellCheck={false} placeholder="https://api.openai.com/v1"
-              value={form.ai_base_url ?? ""} onChange={(e) => set({ ai_base_url: e.target.value || null })} />
+            <>
+              <input id={id} aria-describedby={aiAddressNote ? `${desc ?? ""} ${id}-address`.trim() : desc} inputMode="url" spellCheck={false} placeholder="https://api.openai.com/v1"
+                value={form.ai_base_url ?? ""} onChange={(e) => set({ ai_base_url: e.target.value || null })} />
+              {aiAddressNote && <p id={`${id}-address`} className="notice small" role="note" data-testid="ai-address-note">{aiAddressNote}</p>}
+            </>
           )}
         </Field>
         <Field id="automation-ai-model" label={t("automation.settings.aiModel")} hint={t("automation.settings.aiModelHint")} error={errorAt("ai_model")}>
@@ -117,6 +139,13 @@ export function AutomationSettingsPanel() {
           )}
         </Field>
         <AiKeyField />
+        {elsewhereRuns.size > 0 && (
+          <ul className="plain notice small" data-testid="ai-key-elsewhere">
+            {[...elsewhereRuns].map(([who, names]) => (
+              <li key={who}>{t("automation.settings.aiKeyElsewhere", { numbers: names.join(", "), who })}</li>
+            ))}
+          </ul>
+        )}
         <Field id="automation-ai-instructions" label={t("automation.settings.aiInstructions")} hint={t("automation.settings.aiInstructionsHint")}>
           {(id, desc) => <textarea id={id} aria-describedby={desc} rows={4} value={form.ai_instructions} onChange={(e) => set({ ai_instructions: e.target.value })} />}
         </Field>
@@ -125,7 +154,13 @@ export function AutomationSettingsPanel() {
       {part === "form" && <p className="form-error" role="alert">{error?.message}</p>}
       <div className="actions">
         <button type="button" className="ghost" disabled={!dirty || busy}
-          onClick={() => { setForm(base); setPendingWord(""); }}>{t("automation.settings.discard")}</button>
+          onClick={() => {
+            // The settings as stored now: another desktop's save when there was one.
+            const current = stored ?? seen;
+            setSeen(current);
+            setForm(current);
+            setPendingWord("");
+          }}>{t("automation.settings.discard")}</button>
         <button type="submit" className="primary" disabled={busy}>{t("common.save")}</button>
       </div>
     </form>
@@ -156,25 +191,35 @@ function AiKeyField() {
   const editing = kept === false || typing;
   return (
     <>
+      {!editing && (
+        // Kept: no input to label, so the label names the group of its buttons.
+        <div className="field">
+          <span id="automation-ai-key-label" className="field-label">{t("automation.settings.aiKey")}</span>
+          <div role="group" aria-labelledby="automation-ai-key-label" aria-describedby="automation-ai-key-note" className="inline-form left" data-testid="ai-key-kept">
+            <span className="pill">{t("automation.settings.aiKeyKept")}</span>
+            <button type="button" className="ghost small" onClick={() => setTyping(true)}>{t("automation.settings.aiKeyReplace")}</button>
+            <button type="button" className="ghost small danger" onClick={() => setForgetting(true)}>{t("automation.settings.aiKeyForget")}</button>
+          </div>
+          <p id="automation-ai-key-note" className="field-hint">{t("automation.settings.aiKeyHint")}</p>
+        </div>
+      )}
+      {editing && (
       <Field id="automation-ai-key" label={t("automation.settings.aiKey")} error={error?.message ?? null} hint={t("automation.settings.aiKeyHint")}>
-        {(id, desc) => editing
-          ? (
+        {(id, desc) => (
             <div className="inline-form left">
               <input id={id} aria-describedby={desc} type="password" autoComplete="off" spellCheck={false} className="grow"
                 placeholder={kept ? t("automation.settings.aiKeyNew") : "sk-…"} value={key} onChange={(e) => setKey(e.target.value)}
-                onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); void submit(); } }} />
+                onKeyDown={(e) => {
+                  if (e.key !== "Enter") return;
+                  e.preventDefault();
+                  if (!busy && key.trim()) void submit();
+                }} />
               <button type="button" className="primary small" disabled={busy || !key.trim()} onClick={() => void submit()}>{t("automation.settings.aiKeySave")}</button>
               {kept && <button type="button" className="ghost small" onClick={() => { setTyping(false); setKey(""); }}>{t("common.cancel")}</button>}
             </div>
-          )
-          : (
-            <p id={id} className="inline-form left" data-testid="ai-key-kept">
-              <span className="pill">{t("automation.settings.aiKeyKept")}</span>
-              <button type="button" className="ghost small" onClick={() => setTyping(true)}>{t("automation.settings.aiKeyReplace")}</button>
-              <button type="button" className="ghost small danger" onClick={() => setForgetting(true)}>{t("automation.settings.aiKeyForget")}</button>
-            </p>
           )}
       </Field>
+      )}
       {/* Out of the settings' form, in the DOM (a form in a form submits
           the outer one) and for React's bubbling of submit. */}
       {forgetting && createPortal(

@@ -8,6 +8,8 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Field } from "../../components/Field";
 import { Modal } from "../../components/Modal";
 import { useSubmit } from "../../components/useSubmit";
+import { useLeave, useUnsaved } from "../../components/unsaved";
+import { copyText } from "../../components/copyText";
 import { formatDate } from "../../format";
 import { DEBOUNCE_MS } from "../../components/useSettled";
 import { documentText, placeOffset } from "./document";
@@ -31,10 +33,12 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
   const { t, lang } = useI18n();
   const { account, toast } = useApp();
   const write = useWrite();
-  const got = useCommand("flowsGet", [account.id, id], { inline: (e) => e.code === "flow_unknown" });
+  // Every failure is shown here, beside what it concerns.
+  const got = useCommand("flowsGet", [account.id, id], { inline: true });
   const flow = got.data ?? null;
   const summary = (useCommand("flowsList", [account.id]).data ?? []).find((f) => f.id === id) ?? null;
-  const versions = useCommand("flowsVersions", [account.id, id], { inline: true }).data ?? [];
+  const versionsQuery = useCommand("flowsVersions", [account.id, id], { inline: true });
+  const versions = versionsQuery.data ?? [];
   const numbers = useCommand("numbersList", [account.id]).data ?? [];
   const tags = useCommand("tagsList", [account.id]).data ?? [];
   const numberNames = useMemo(() => new Map(numbers.map((n) => [n.number.id, n.number.name])), [numbers]);
@@ -52,7 +56,10 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
   const [renaming, setRenaming] = useState(false);
   const [editingTriggers, setEditingTriggers] = useState(false);
   const [restoring, setRestoring] = useState<VersionSummary | null>(null);
-  const [leaving, setLeaving] = useState(false);
+  const [discarding, setDiscarding] = useState(false);
+  /** The flow is gone (deleted elsewhere) and its unsaved text was copied: leaving loses nothing more. */
+  const [copied, setCopied] = useState(false);
+  const leave = useLeave();
   // While this editor saves, the flow it refetches is its own save, not another's.
   const saving = useRef(false);
 
@@ -74,6 +81,17 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
   }, [flow, base]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const dirty = base !== null && text !== base.text;
+  const gone = got.error?.code === "flow_unknown";
+  // Unsaved text is not dropped without asking: not by "← Fluxos", the
+  // tabs, the sidebar, another account, nor closing the window.
+  useUnsaved(dirty && !(gone && copied), t("flows.editor.leaveConfirm"));
+  const copy = (what: string) => copyText(what).then(
+    () => toast(t("flows.editor.copied")),
+    () => {
+      toast(t("flows.editor.copyFailed"), "error");
+      throw new Error("not copied");
+    },
+  );
   // Rust reads the text a moment after the last key; until it answers for
   // this very text, the last answer stays on screen and nothing is sent.
   // The text Rust is asked about: the draft as soon as it is adopted, then
@@ -159,17 +177,41 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
     if (fresh.data) adopt(fresh.data);
   });
 
-  if (got.error?.code === "flow_unknown") {
+  const back = () => leave(onBack);
+  if (gone && got.error) {
+    // Deleted elsewhere: the text typed here stays readable, to copy.
     return (
       <div className="automation-tab">
-        <button type="button" className="ghost back" onClick={onBack}>← {t("flows.editor.back")}</button>
-        <p className="notice" role="alert">{got.error.message}</p>
+        <button type="button" className="ghost back" onClick={back}>← {t("flows.editor.back")}</button>
+        <p className="notice" role="alert" data-testid="flow-gone">{got.error.message}</p>
+        {base && (
+          <section className="panel" aria-label={t("flows.editor.document")}>
+            <p className="field-hint">{t(dirty ? "flows.editor.goneUnsaved" : "flows.editor.goneSaved")}</p>
+            <textarea className="mono json-editor" aria-label={t("flows.editor.documentLabel")} spellCheck={false} rows={22} readOnly value={text} />
+            <div className="actions">
+              <button type="button" className="primary" onClick={() => void copy(text).then(() => setCopied(true), () => {})}>{t("flows.editor.copyText")}</button>
+            </div>
+          </section>
+        )}
       </div>
     );
   }
-  if (!flow || !base) return <p className="muted">{t("app.loading")}</p>;
-  // Unsaved text is not dropped without asking.
-  const back = () => (dirty ? setLeaving(true) : onBack());
+  if (!flow || !base) {
+    // Until the flow is read, or why it cannot be: never a "Carregando…" without a way back.
+    return (
+      <div className="automation-tab">
+        <button type="button" className="ghost back" onClick={back}>← {t("flows.editor.back")}</button>
+        {got.error
+          ? (
+            <div className="notice danger" role="alert" data-testid="flow-load-error">
+              <p>{errorText(got.error)}</p>
+              <button type="button" className="ghost small" onClick={() => void got.refetch()}>{t("flows.editor.retry")}</button>
+            </div>
+          )
+          : <p className="muted">{t("app.loading")}</p>}
+      </div>
+    );
+  }
 
   const errors = (findings ?? []).filter((f) => f.severity === "error");
   const byNode = groupByNode(findings ?? []);
@@ -190,16 +232,23 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
       </h2>
       <p className="notice" data-testid="canvas-soon"><strong>{t("flows.canvasSoon")}</strong> {t("flows.editor.canvasSoonBody")}</p>
 
+      {got.error && <p className="notice danger small" role="alert" data-testid="flow-load-error">{errorText(got.error)}</p>}
       {stale && (
         <div className="notice danger" role="alert" data-testid="flow-stale">
           <p>{stale}</p>
-          <button type="button" className="ghost small" onClick={() => void reload()}>{t("flows.editor.reload")}</button>
+          <div className="row-actions">
+            <button type="button" className="ghost small" onClick={() => void copy(text).catch(() => {})}>{t("flows.editor.copyMine")}</button>
+            <button type="button" className="ghost small" onClick={() => void reload()}>{t("flows.editor.reload")}</button>
+          </div>
         </div>
       )}
       {!stale && elsewhere && (
         <div className="notice" role="alert" data-testid="flow-elsewhere">
           <p>{t("flows.editor.elsewhere")}</p>
-          <button type="button" className="ghost small" onClick={() => void reload()}>{t("flows.editor.reload")}</button>
+          <div className="row-actions">
+            <button type="button" className="ghost small" onClick={() => void copy(text).catch(() => {})}>{t("flows.editor.copyMine")}</button>
+            <button type="button" className="ghost small" onClick={() => void reload()}>{t("flows.editor.reload")}</button>
+          </div>
         </div>
       )}
 
@@ -219,9 +268,10 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
             {check.place && <button type="button" className="link small" onClick={showPlace}>{t("flows.editor.showPlace")}</button>}
           </p>
         )}
+        {checked.error && <p className="field-error" role="alert" data-testid="check-error">{t("flows.editor.checkFailed", { reason: errorText(checked.error) })}</p>}
         {saveError && <p className="form-error" role="alert">{saveError}</p>}
         <div className="actions">
-          <button type="button" className="ghost" disabled={!dirty || busy} onClick={() => setText(base.text)}>{t("flows.editor.discard")}</button>
+          <button type="button" className="ghost" disabled={!dirty || busy} onClick={() => setDiscarding(true)}>{t("flows.editor.discard")}</button>
           <button type="button" className="primary" disabled={!dirty || !read || busy} onClick={() => void onSave()}>{t("flows.editor.save")}</button>
         </div>
       </section>
@@ -272,7 +322,9 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
 
       <section className="panel" aria-label={t("flows.editor.versions")}>
         <h3>{t("flows.editor.versions")}</h3>
-        {versions.length === 0 && <p className="muted small">{t("flows.editor.noVersions")}</p>}
+        {versionsQuery.error
+          ? <p className="form-error" role="alert" data-testid="versions-error">{errorText(versionsQuery.error)}</p>
+          : versionsQuery.data !== undefined && versions.length === 0 && <p className="muted small">{t("flows.editor.noVersions")}</p>}
         <ul className="account-list">
           {versions.map((v) => (
             <li key={v.id} data-testid="flow-version">
@@ -296,10 +348,14 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
         </ul>
       </section>
 
-      {leaving && (
-        <ConfirmDialog title={t("flows.editor.leaveTitle")} confirmLabel={t("flows.editor.leave")} danger
-          onClose={() => setLeaving(false)} onConfirm={async () => onBack()}>
-          <p>{t("flows.editor.leaveConfirm")}</p>
+      {discarding && (
+        <ConfirmDialog title={t("flows.editor.discardTitle")} confirmLabel={t("flows.editor.discard")} danger
+          onClose={() => setDiscarding(false)}
+          onConfirm={async () => {
+            setText(base.text);
+            setDiscarding(false);
+          }}>
+          <p>{t("flows.editor.discardConfirm")}</p>
         </ConfirmDialog>
       )}
       {renaming && <RenameDialog flow={flow} onClose={() => setRenaming(false)} />}

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
-import type { Flow, Trigger } from "../../ipc/call";
+import type { Flow, FlowSummary, Trigger } from "../../ipc/call";
 import { useCommand, useWrite } from "../../data/commands";
 import { CountInput } from "../../components/CountInput";
 import { Modal } from "../../components/Modal";
@@ -32,21 +32,44 @@ export function formTriggers(form: Form): Trigger[] {
   return out;
 }
 
-/** What starts the flow besides a keyword, a campaign reply and a person: a first message, a message nothing answers (at most every N hours), a tag added. */
+/**
+ * The other enabled flows that already start on the same kind of message
+ * (first message, or no match) on a number `numbers` share (empty: every
+ * number) — what Rust refuses (flows.rs `no_overlap`) while `flow` is on.
+ */
+export function overlapping(flows: readonly FlowSummary[], flow: Pick<Flow, "id" | "enabled">, on: "first_message" | "no_match", numbers: readonly string[]): string[] {
+  if (!flow.enabled) return [];
+  return flows
+    .filter((f) => f.id !== flow.id && f.enabled)
+    .filter((f) => f.triggers.some((tr) => tr.on === on && (tr.numbers.length === 0 || numbers.length === 0 || tr.numbers.some((n) => numbers.includes(n)))))
+    .map((f) => f.name);
+}
+
+/** What starts the flow besides a keyword, a campaign reply and an operator: a first message, a message nothing answers (at most every N hours), a tag added. */
 export function FlowTriggersDialog({ flow, onClose }: { flow: Flow; onClose: () => void }) {
   const { t } = useI18n();
   const { account, toast } = useApp();
   const write = useWrite();
   const numbers = useCommand("numbersList", [account.id]).data ?? [];
   const tags = useCommand("tagsList", [account.id]).data ?? [];
+  const flows = useCommand("flowsList", [account.id]).data ?? [];
   const [form, setForm] = useState<Form>(() => triggersForm(flow.triggers));
+  // Computed as the form changes, from the list: a clash is named before
+  // saving (Rust still decides: a save it refuses for the same clash is not said twice).
+  const firstClash = form.firstMessage.on ? overlapping(flows, flow, "first_message", form.firstMessage.numbers) : [];
+  const noMatchClash = form.noMatch.on ? overlapping(flows, flow, "no_match", form.noMatch.numbers) : [];
+  const clash = firstClash.length > 0 || noMatchClash.length > 0;
   const { submit, error, busy } = useSubmit(async () => {
     await write("flowsSetTriggers", account.id, flow.id, formTriggers(form));
     toast(t("flows.triggers.saved"));
     onClose();
   });
   const hoursError = error?.code === "flow_trigger_invalid" ? error.message : null;
-  const otherError = error && !hoursError ? error.message : null;
+  // A clash named above is not said twice.
+  const otherError = error && !hoursError && !(error.code === "flow_trigger_conflict" && clash) ? error.message : null;
+  const clashText = (names: string[], key: "flows.triggers.clashFirst" | "flows.triggers.clashNoMatch") => names.map((name) => (
+    <p key={name} className="field-error" role="alert" data-testid="trigger-clash">{t(key, { name })}</p>
+  ));
 
   const numbersPicker = (name: string, chosen: string[], set: (numbers: string[]) => void) => (
     <div className="trigger-numbers">
@@ -82,6 +105,7 @@ export function FlowTriggersDialog({ flow, onClose }: { flow: Flow; onClose: () 
           </label>
           <p className="field-hint">{t("flows.triggers.firstMessageHint")}</p>
           {form.firstMessage.on && numbersPicker("first-numbers", form.firstMessage.numbers, (n) => setForm({ ...form, firstMessage: { ...form.firstMessage, numbers: n } }))}
+          {clashText(firstClash, "flows.triggers.clashFirst")}
         </fieldset>
         <fieldset className={hoursError ? "editor-section invalid" : "editor-section"} aria-label={t("flows.triggers.noMatch")}>
           <label className="check strong">
@@ -97,6 +121,7 @@ export function FlowTriggersDialog({ flow, onClose }: { flow: Flow; onClose: () 
               </label>
               {hoursError && <p className="field-error" role="alert">{hoursError}</p>}
               {numbersPicker("nomatch-numbers", form.noMatch.numbers, (n) => setForm({ ...form, noMatch: { ...form.noMatch, numbers: n } }))}
+              {clashText(noMatchClash, "flows.triggers.clashNoMatch")}
             </>
           )}
         </fieldset>

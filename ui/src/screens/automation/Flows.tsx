@@ -33,6 +33,12 @@ export function FlowsTab() {
   const [importing, setImporting] = useState<{ name: string; text: string } | null>(null);
   const [deleting, setDeleting] = useState<FlowSummary | null>(null);
   const [switching, setSwitching] = useState<string | null>(null);
+  // What deleting would break, said in the dialog: keywords that start the
+  // flow (Rust refuses while one does) and campaigns whose replies start it.
+  const keywords = useCommand("keywordsList", [account.id]).data ?? [];
+  const campaigns = useCommand("campaignsList", [account.id], { enabled: deleting !== null }).data ?? [];
+  const startedBy = deleting ? keywords.filter((k) => k.actions.start_flow === deleting.id) : [];
+  const campaignsUsing = deleting ? campaigns.filter((c) => c.reply_flow_id === deleting.id) : [];
   const fileInput = useRef<HTMLInputElement>(null);
   const held = useUndoableDelete((e) => toast(errorText(e), "error"));
   const numberNames = useMemo(() => new Map(numbers.map((n) => [n.number.id, n.number.name])), [numbers]);
@@ -135,11 +141,13 @@ export function FlowsTab() {
           title={t("flows.deleteTitle")}
           confirmLabel={t("common.delete")}
           danger
+          ready={startedBy.length === 0}
           onClose={() => setDeleting(null)}
           onConfirm={async () => {
             const f = deleting;
             setDeleting(null);
-            // Hidden at once, sent to Rust when the Desfazer window ends; a refusal (a keyword starts it) brings it back with the reason.
+            // Hidden at once, sent to Rust when the Desfazer window ends; a
+            // refusal (a keyword made to start it meanwhile) brings it back with the reason.
             held.remove(f.id, t("flows.deletedUndo", { name: f.name }), async () => {
               await write("flowsDelete", account.id, f.id).catch(alreadyGone("flow_unknown"));
             });
@@ -147,6 +155,10 @@ export function FlowsTab() {
         >
           <p>{t("flows.deleteConfirm", { name: deleting.name })}</p>
           {deleting.active_sessions > 0 && <p className="notice small">{t("flows.deleteActive", { n: deleting.active_sessions })}</p>}
+          {campaignsUsing.length > 0 && (
+            <p className="notice small" data-testid="delete-campaigns">{t("flows.deleteCampaigns", { names: campaignsUsing.map((c) => `“${c.name}”`).join(", ") })}</p>
+          )}
+          {startedBy.map((k) => <p key={k.id} className="form-error" role="alert" data-testid="delete-keyword">{t("flows.deleteKeyword", { name: k.name })}</p>)}
         </ConfirmDialog>
       )}
     </div>

@@ -5,6 +5,7 @@ import type { Actions, Keyword, KeywordInput, KeywordPart, MatchKind } from "../
 import { errorText } from "../../ipc/errorText";
 import { useCommand, useWrite } from "../../data/commands";
 import { ChipsInput } from "../../components/ChipsInput";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CountInput } from "../../components/CountInput";
 import { DurationInput } from "../../components/DurationInput";
 import { Field } from "../../components/Field";
@@ -28,13 +29,20 @@ type After = "nothing" | "flow" | "handoff";
  * Create or edit a keyword. As the person types, `keywords_check` (debounced)
  * lists every problem — each under its part once that part has been touched
  * or a save tried — and every conflict with another enabled keyword of the
- * same priority; saving is refused while a conflict is shown.
+ * same priority; saving is refused while a conflict is shown. Escape or a
+ * click beside the dialog asks before dropping what was typed. Keywords
+ * carry no revision: an edit compares the list's row (its `updated_at`) with
+ * the one it opened, says when another desktop saved it meanwhile, and saves
+ * over it only when asked again.
  */
 export function KeywordDialog({ keyword, onClose, onSaved }: Props) {
   const { t, lang } = useI18n();
   const { account, info } = useApp();
   const write = useWrite();
-  const [input, setInput] = useState<KeywordInput>(() => (keyword ? keywordInput(keyword) : emptyKeyword()));
+  const [opened] = useState<KeywordInput>(() => (keyword ? keywordInput(keyword) : emptyKeyword()));
+  const [input, setInput] = useState<KeywordInput>(opened);
+  const [dismissing, setDismissing] = useState(false);
+  const [overwrite, setOverwrite] = useState(false);
   const [pending, setPending] = useState("");
   const [touched, setTouched] = useState<ReadonlySet<KeywordPart>>(new Set());
   const [attempted, setAttempted] = useState(false);
@@ -49,9 +57,16 @@ export function KeywordDialog({ keyword, onClose, onSaved }: Props) {
   const flows = useCommand("flowsList", [account.id]).data ?? [];
   const users = useCommand("usersList", []).data ?? [];
   const files = useCommand("automationFilesList", [account.id]).data ?? [];
+  // The keyword as the list has it now: saved on another desktop since this dialog opened?
+  const listed = useCommand("keywordsList", [account.id], { enabled: keyword !== null }).data ?? null;
+  const now = keyword && listed ? listed.find((k) => k.id === keyword.id) ?? null : null;
+  const changedElsewhere = keyword !== null && now !== null && now.updated_at !== keyword.updated_at;
 
   // What is typed in the words box but not yet a chip is a word too.
   const full: KeywordInput = { ...input, words: wordsWithPending(input.words, pending) };
+  const dirty = JSON.stringify(full) !== JSON.stringify(opened);
+  // Escape and a click beside the dialog ask first when something was typed.
+  const dismiss = () => (dirty ? setDismissing(true) : onClose());
   const settled = useSettled(full);
   const check = useCommand("keywordsCheck", [account.id, settled, keyword?.id ?? null], { inline: true, keepPrevious: true });
   const problems = check.data?.problems ?? [];
@@ -74,6 +89,11 @@ export function KeywordDialog({ keyword, onClose, onSaved }: Props) {
 
   const { submit, error, busy } = useSubmit(async () => {
     setAttempted(true);
+    // Saved elsewhere meanwhile: the first click says so; the second saves over it.
+    if (changedElsewhere && !overwrite) {
+      setOverwrite(true);
+      return;
+    }
     const saved = keyword
       ? await write("keywordsUpdate", account.id, keyword.id, full)
       : await write("keywordsCreate", account.id, full);
@@ -130,7 +150,8 @@ export function KeywordDialog({ keyword, onClose, onSaved }: Props) {
   const currentFile = reply?.kind === "file" ? files.find((f) => f.id === reply.file) ?? null : null;
 
   return (
-    <Modal title={t(keyword ? "keywords.edit" : "keywords.new")} onClose={onClose} className="wide keyword-editor">
+    <>
+    <Modal title={t(keyword ? "keywords.edit" : "keywords.new")} onClose={dismiss} className="wide keyword-editor">
       <form className="form" onSubmit={submit} noValidate>
         <Field id="keyword-name" label={t("keywords.name")} hint={t("keywords.nameHint")} error={problemAt("name")}>
           {(id, desc) => <input id={id} aria-describedby={desc} autoFocus maxLength={80} value={input.name} onChange={(e) => change({ name: e.target.value }, "name")} />}
@@ -185,7 +206,7 @@ export function KeywordDialog({ keyword, onClose, onSaved }: Props) {
             {(id, desc) => <CountInput id={id} describedBy={desc} value={input.priority} onChange={(priority) => change({ priority })} />}
           </Field>
           <Field id="keyword-cooldown" label={t("keywords.cooldown")} hint={t("keywords.cooldownHint")}>
-            {(id) => <DurationInput id={id} label={t("keywords.cooldown")} minutes={input.cooldown_minutes} onChange={(m) => change({ cooldown_minutes: m })} />}
+            {(id, desc) => <DurationInput id={id} describedBy={desc} label={t("keywords.cooldown")} minutes={input.cooldown_minutes} onChange={(m) => change({ cooldown_minutes: m })} />}
           </Field>
         </div>
 
@@ -213,7 +234,7 @@ export function KeywordDialog({ keyword, onClose, onSaved }: Props) {
                   </label>
                   <label className="check">
                     <input type="radio" name="reply-kind" checked={reply.kind === "file"}
-                      onChange={() => act({ reply: { kind: "file", file: files[0]?.id ?? "", caption: "" } }, "reply")} />
+                      onChange={() => act({ reply: { kind: "file", file: "", caption: "" } }, "reply")} />
                     {t("keywords.replyFile")}
                   </label>
                 </div>
@@ -352,15 +373,27 @@ export function KeywordDialog({ keyword, onClose, onSaved }: Props) {
           </div>
         )}
         {conflictRefusal && <p className="form-error" role="alert">{conflictRefusal}</p>}
+        {changedElsewhere && (
+          <p className="notice small" role="alert" data-testid="keyword-elsewhere">
+            {t(overwrite ? "keywords.elsewhereConfirm" : "keywords.elsewhere")}
+          </p>
+        )}
         {(formError ?? checkError) && <p className="form-error" role="alert">{formError ?? checkError}</p>}
         <div className="actions">
           <button type="button" className="ghost" onClick={onClose}>{t("common.cancel")}</button>
           <button type="submit" className="primary" disabled={busy || conflicts.length > 0}
             title={conflicts.length > 0 ? t("keywords.conflictsBlock") : undefined}>
-            {t(keyword ? "common.save" : "common.create")}
+            {changedElsewhere && overwrite ? t("keywords.saveAnyway") : t(keyword ? "common.save" : "common.create")}
           </button>
         </div>
       </form>
     </Modal>
+    {dismissing && (
+      <ConfirmDialog title={t("unsaved.title")} confirmLabel={t("unsaved.leave")} danger
+        onClose={() => setDismissing(false)} onConfirm={async () => onClose()}>
+        <p>{t("keywords.dismissConfirm")}</p>
+      </ConfirmDialog>
+    )}
+    </>
   );
 }

@@ -78,7 +78,7 @@ export function KeywordsTab() {
                       {k.priority}
                       <br />
                       <span className="muted">
-                        {k.cooldown_minutes === 0 ? t("keywords.noCooldown") : t("keywords.cooldownShort", { n: cooldown.value, unit: t(`duration.${cooldown.unit}`) })}
+                        {k.cooldown_minutes === 0 ? t("keywords.noCooldown") : t("keywords.cooldownShort", { n: cooldown.value, unit: t(cooldown.value === 1 ? `duration.one.${cooldown.unit}` : `duration.${cooldown.unit}`) })}
                       </span>
                     </td>
                     <td className="small">

@@ -85,3 +85,48 @@ export function refusedPart(s: AutomationSettings, knownZones: readonly string[]
   }
   return "form";
 }
+
+/**
+ * Where an AI or HTTP address points, as far as its text tells: "link_local"
+ * (169.254…, fe80…: never reachable), "private" (this computer, the local
+ * network, and names that usually mean one: `localhost`, `*.local`, a name
+ * without a dot), "public", or null when it is not an address yet. Rust
+ * decides on the addresses a name resolves to (crates/automation/src/address.rs);
+ * this only warns beside the field.
+ */
+export type AddressKind = "link_local" | "private" | "public";
+
+export function addressKind(url: string): AddressKind | null {
+  let host: string;
+  try {
+    host = new URL(url.trim()).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+  if (!host) return null;
+  host = host.replace(/^\[|\]$/g, "");
+  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || (!host.includes(".") && !host.includes(":"))) return "private";
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
+  if (v4) return v4Kind(v4.slice(1).map(Number));
+  if (host.includes(":")) {
+    // IPv4 written inside IPv6 (::ffff:127.0.0.1, which URL spells ::ffff:7f00:1).
+    const mapped = /^::(?:ffff:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+    if (mapped) {
+      const hi = parseInt(mapped[1]!, 16);
+      const lo = parseInt(mapped[2]!, 16);
+      return v4Kind([hi >> 8, hi & 255, lo >> 8, lo & 255]);
+    }
+    if (host === "::" || host === "::1") return "private";
+    const first = parseInt(host.split(":")[0] || "0", 16);
+    if ((first & 0xffc0) === 0xfe80) return "link_local";
+    if ((first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfec0) return "private";
+    return "public";
+  }
+  return "public";
+}
+
+function v4Kind([a, b]: number[]): AddressKind {
+  if (a === 169 && b === 254) return "link_local";
+  if (a === 0 || a === 127 || a === 10 || (a === 192 && b === 168) || (a === 172 && b! >= 16 && b! <= 31) || (a === 100 && b! >= 64 && b! <= 127)) return "private";
+  return "public";
+}

@@ -35,8 +35,11 @@ export function CampaignDetail({ initial, onBack }: Props) {
   const write = useWrite();
   // The row the list had, until the campaign itself is read.
   const campaign = useCommand("campaignsGet", [account.id, initial.id]).data ?? initial;
-  const numbers = useCommand("numbersList", [account.id], { inline: true }).data ?? [];
-  const flows = useCommand("flowsList", [account.id], { inline: true }).data ?? [];
+  // Shown here when they fail (never "número removido" or "um fluxo" for a read that did not answer).
+  const numbersQuery = useCommand("numbersList", [account.id], { inline: true });
+  const numbers = numbersQuery.data ?? [];
+  const flowsQuery = useCommand("flowsList", [account.id], { inline: true });
+  const flows = flowsQuery.data ?? [];
   const replyFlow = campaign.reply_flow_id === null ? null : flows.find((x) => x.id === campaign.reply_flow_id) ?? null;
   const [editingPacing, setEditingPacing] = useState(false);
   const [exporting, setExporting] = useState(false);
@@ -110,8 +113,11 @@ export function CampaignDetail({ initial, onBack }: Props) {
               ? t(replyFlow.enabled ? "campaigns.replyFlowStarts" : "campaigns.replyFlowOff", { name: replyFlow.name })
               : t("campaigns.replyFlowUnknown")}
         </p>
+        {flowsQuery.error && campaign.reply_flow_id !== null && <p className="form-error" role="alert" data-testid="campaign-flows-error">{errorText(flowsQuery.error)}</p>}
         <h2>{t("campaigns.numbers")}</h2>
-        <p>{campaign.numbers.map((id) => numbers.find((n) => n.number.id === id)?.number.name ?? t("campaigns.unknownNumber")).join(", ")}</p>
+        {numbersQuery.error
+          ? <p className="form-error" role="alert" data-testid="campaign-numbers-error">{errorText(numbersQuery.error)}</p>
+          : <p>{campaign.numbers.map((id) => numbers.find((n) => n.number.id === id)?.number.name ?? (numbersQuery.data ? t("campaigns.unknownNumber") : "…")).join(", ")}</p>}
         <div className="panel-head">
           <h2>{t("campaigns.pacing")}</h2>
           {campaign.status !== "done" && campaign.status !== "cancelled" && (

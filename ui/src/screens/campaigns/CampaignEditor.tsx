@@ -11,7 +11,7 @@ import { useSettled } from "../../components/useSettled";
 import { useSubmit } from "../../components/useSubmit";
 import { formatPhone, formatSize } from "../../format";
 import { effectiveFilter } from "../contacts/filter";
-import { BUILT_IN_VARIABLES, browserUtcOffset, defaultPacing, insertAt, localDateTimeToMs, partOf } from "./campaign";
+import { BUILT_IN_VARIABLES, browserUtcOffset, defaultPacing, firstMessageRivals, insertAt, localDateTimeToMs, partOf } from "./campaign";
 import { PacingFields } from "./PacingFields";
 import { TestSend } from "./TestSend";
 
@@ -56,7 +56,8 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
   const fields = useCommand("fieldsList", [account.id]).data ?? [];
   const numbers = useCommand("numbersList", [account.id]).data ?? null;
   // A reply may start only a published flow (Rust checks it again on create).
-  const replyFlows = (useCommand("flowsList", [account.id]).data ?? []).filter((f) => f.published !== null);
+  const allFlows = useCommand("flowsList", [account.id]).data ?? [];
+  const replyFlows = allFlows.filter((f) => f.published !== null);
   const [replyFlow, setReplyFlow] = useState("");
   const [previewId, setPreviewId] = useState("");
   const [localError, setLocalError] = useState<{ part: "audience" | "schedule"; text: string } | null>(null);
@@ -329,6 +330,9 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
             </select>
           )}
         </Field>
+        {firstMessageRivals(allFlows, picked, replyFlow || null).map((name) => (
+          <p key={name} className="notice small" role="note" data-testid="reply-flow-rival">{t("campaigns.editor.replyFlowRival", { name })}</p>
+        ))}
 
         {formError && <p className="form-error" role="alert">{formError}</p>}
         <div className="actions">

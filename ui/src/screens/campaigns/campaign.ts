@@ -1,7 +1,7 @@
 // The Campaigns screen's pure parts: a new campaign's pacing (Rust's
 // `Pacing::default()`, from `AppInfo`) at this computer's offset, local date and time to Unix ms, what the report
 // counts mean to a person, and which editor field a refusal belongs to.
-import type { CampaignReport, CampaignStatus, ErrorCode, Pacing } from "../../ipc/call";
+import type { CampaignReport, CampaignStatus, ErrorCode, FlowSummary, Pacing } from "../../ipc/call";
 
 /** The variables every message may use besides the account's fields (template.rs). */
 export const BUILT_IN_VARIABLES = ["nome", "primeiro_nome", "telefone"];
@@ -135,4 +135,22 @@ export function insertAt(value: string, start: number, end: number, text: string
   const a = Math.max(0, Math.min(start, value.length));
   const b = Math.max(a, Math.min(end, value.length));
   return { value: value.slice(0, a) + text + value.slice(b), cursor: a + text.length };
+}
+
+/**
+ * The flows that would take a campaign's reply before its reply flow: a
+ * reply from someone who never wrote to the number is their first message,
+ * and an enabled, published flow with a first-message trigger on one of the
+ * campaign's numbers (its numbers empty: every number) starts there first.
+ */
+export function firstMessageRivals(
+  flows: readonly Pick<FlowSummary, "id" | "name" | "enabled" | "published" | "triggers">[],
+  numbers: readonly string[],
+  replyFlow: string | null,
+): string[] {
+  if (!replyFlow || numbers.length === 0) return [];
+  return flows
+    .filter((f) => f.id !== replyFlow && f.enabled && f.published !== null)
+    .filter((f) => f.triggers.some((tr) => tr.on === "first_message" && (tr.numbers.length === 0 || tr.numbers.some((n) => numbers.includes(n)))))
+    .map((f) => f.name);
 }

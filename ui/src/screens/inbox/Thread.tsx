@@ -217,7 +217,7 @@ export function Thread({ conversation, jumpTo, onOpen }: {
               )];
             }
             const m = item.message;
-            const bot = botLabel(t, m, botNames);
+            const bot = botLabel(t, m, botNames, flows !== undefined && keywords !== undefined);
             return [separator, (
               <div key={m.id} id={`m-${m.id}`} className={`bubble ${m.direction}${bot ? " bot" : ""}${m.id === jumpTo ? " jumped" : ""}`} data-testid="bubble">
                 {bot && <span className="bot-label" data-testid="bot-label">{bot}</span>}

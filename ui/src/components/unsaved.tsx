@@ -1,0 +1,81 @@
+// Unsaved work is not dropped without asking. An editor with changes holds
+// the guard (`useUnsaved`); whatever takes the screen away from it (the
+// sidebar, Automação's tabs and banner, the account switcher, the sync
+// indicator, the editor's own "back") asks through `useLeave`, which runs the
+// move at once when nothing is held, or after "Descartar e sair". Closing or
+// reloading the page is asked by the browser (`beforeunload`).
+import { createContext, useCallback, useContext, useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
+import { useI18n } from "../i18n";
+import { ConfirmDialog } from "./ConfirmDialog";
+
+interface Guard {
+  /** Marks the holder `id` as having unsaved work (`text`: what would be lost), or not (null). */
+  hold: (id: string, text: string | null) => void;
+  /** Runs `go` now, or once the person agrees to lose what is held. */
+  leave: (go: () => void) => void;
+}
+
+const UnsavedContext = createContext<Guard>({ hold: () => {}, leave: (go) => go() });
+
+export function UnsavedProvider({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  // Holders by id, in the order they started holding: the dialog names the first.
+  const held = useRef(new Map<string, string>());
+  const [asking, setAsking] = useState<{ go: () => void; text: string } | null>(null);
+
+  const hold = useCallback((id: string, text: string | null) => {
+    if (text === null) held.current.delete(id);
+    else held.current.set(id, text);
+  }, []);
+  const leave = useCallback((go: () => void) => {
+    const first = held.current.values().next();
+    if (first.done) go();
+    else setAsking({ go, text: first.value });
+  }, []);
+
+  useEffect(() => {
+    const onUnload = (e: BeforeUnloadEvent) => {
+      if (held.current.size === 0) return;
+      e.preventDefault();
+      // Older engines ask only when returnValue is set.
+      e.returnValue = "";
+    };
+    window.addEventListener("beforeunload", onUnload);
+    return () => window.removeEventListener("beforeunload", onUnload);
+  }, []);
+
+  const guard = useMemo(() => ({ hold, leave }), [hold, leave]);
+  return (
+    <UnsavedContext.Provider value={guard}>
+      {children}
+      {asking && (
+        <ConfirmDialog title={t("unsaved.title")} confirmLabel={t("unsaved.leave")} danger
+          onClose={() => setAsking(null)}
+          onConfirm={async () => {
+            // The holders let go as they unmount (or adopt anew).
+            setAsking(null);
+            asking.go();
+          }}>
+          <p data-testid="unsaved-text">{asking.text}</p>
+        </ConfirmDialog>
+      )}
+    </UnsavedContext.Provider>
+  );
+}
+
+/** Holds the guard while `dirty`, saying `text` (default: the generic words) when someone would leave. */
+export function useUnsaved(dirty: boolean, text?: string) {
+  const { t } = useI18n();
+  const { hold } = useContext(UnsavedContext);
+  const id = useId();
+  const words = text ?? t("unsaved.body");
+  useEffect(() => {
+    hold(id, dirty ? words : null);
+  }, [hold, id, dirty, words]);
+  useEffect(() => () => hold(id, null), [hold, id]);
+}
+
+/** `leave(go)`: runs `go` once nothing unsaved would be lost by it (asking first when something would). */
+export function useLeave(): (go: () => void) => void {
+  return useContext(UnsavedContext).leave;
+}
