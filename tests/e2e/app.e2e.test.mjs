@@ -303,7 +303,7 @@ test("automation: a flow and a keyword made in the app answer a Sandbox contact 
   await (await session.find("//nav//button[contains(., 'Conversas')]")).click();
   await (await session.find("//button[@data-testid='chat'][contains(., 'Maria Souza')]")).click();
   await (await session.find(button("Assumir conversa"))).click();
-  await session.find(button("Devolver ao robô"));
+  await session.find(button("Devolver ao bot"));
   await say("oi");
   await until("the bot to look at Maria's new message", () =>
     storeValue("SELECT count(*) FROM automation_queue") === "0"

@@ -2,9 +2,12 @@
 // the guard (`useUnsaved`); whatever takes the screen away from it (the
 // sidebar, Automação's tabs and banner, the account switcher, the sync
 // indicator, the editor's own "back") asks through `useLeave`, which runs the
-// move at once when nothing is held, or after "Descartar e sair". Closing or
-// reloading the page is asked by the browser (`beforeunload`).
+// move at once when nothing is held, or after "Descartar e sair". Closing the
+// desktop window asks the same way (Tauri's close-requested; the window is
+// destroyed once the person agrees, `core:window:allow-destroy`); reloading
+// the page is asked by the browser (`beforeunload`).
 import { createContext, useCallback, useContext, useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import { useI18n } from "../i18n";
 import { ConfirmDialog } from "./ConfirmDialog";
 
@@ -42,6 +45,27 @@ export function UnsavedProvider({ children }: { children: ReactNode }) {
     };
     window.addEventListener("beforeunload", onUnload);
     return () => window.removeEventListener("beforeunload", onUnload);
+  }, []);
+
+  // The window's close button: held work is asked about first; agreeing
+  // destroys the window (the app then stops as on any close).
+  useEffect(() => {
+    let unlisten: (() => void) | undefined;
+    let gone = false;
+    const win = getCurrentWindow();
+    win
+      .onCloseRequested((event) => {
+        const first = held.current.values().next();
+        if (first.done) return;
+        event.preventDefault();
+        setAsking({ go: () => void win.destroy(), text: first.value });
+      })
+      .then((u) => (gone ? u() : (unlisten = u)))
+      .catch(() => { /* no desktop window (a plain browser): beforeunload covers it */ });
+    return () => {
+      gone = true;
+      unlisten?.();
+    };
   }, []);
 
   const guard = useMemo(() => ({ hold, leave }), [hold, leave]);

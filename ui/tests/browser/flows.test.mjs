@@ -402,13 +402,38 @@ test("the AI key: kept on this computer apart from the settings, refused in Rust
   await note.getByText("A chave da IA não parece válida: cole-a de novo, sem espaços nem quebras de linha.").waitFor();
   assert.equal(await note.getAttribute("role"), "alert");
 
-  // Enter keeps the key, and does not save the settings' form around it.
+  // No AI address saved yet: the key is for an address, so it waits for one.
   await key.fill("sk-proj-123");
+  await key.press("Enter");
+  await note.getByText("Salve primeiro o endereço da IA (URL base) nas configurações do bot", { exact: false }).waitFor();
+  await page.evaluate(() => {
+    const m = window.__MOCK__;
+    m.state.automationSettings[m.state.accounts[0].id] = { ...m.state.automationSettings[m.state.accounts[0].id],
+      enabled: true, time_zone: "America/Sao_Paulo", handoff_words: ["atendente"], handoff_reply: "Já chamo alguém.",
+      session_expiry_minutes: 1440, allow_private_http: false, ai_base_url: "https://api.openai.com/v1", ai_model: "gpt-4o-mini", ai_instructions: "" };
+  });
+
+  // Enter keeps the key, and does not save the settings' form around it.
   await key.press("Enter");
   await page.getByText("Chave da IA guardada neste computador.").waitFor();
   await page.getByTestId("ai-key-kept").getByText("Guardada neste computador").waitFor();
+  await page.getByTestId("ai-key-origin").getByText("Enviada só para https://api.openai.com:443", { exact: false }).waitFor();
   assert.equal((await callsOf(app, "automation_settings_save")).length, 0);
   assert.ok(!(await page.content()).includes("sk-proj-123"), "the key is not on the page any more");
+
+  // Someone moves the AI address (a synced setting): the key is not sent there, and the screen says why.
+  await page.evaluate(() => {
+    const m = window.__MOCK__;
+    m.state.automationSettings[m.state.accounts[0].id].ai_base_url = "https://outro.exemplo.com/v1";
+    m.emit("changed", { account: m.state.accounts[0].id, table: "automation_settings" });
+  });
+  await page.getByTestId("ai-key-refused").getByText("O endereço da IA mudou desde que a chave foi guardada (para https://api.openai.com:443)", { exact: false }).waitFor();
+  await page.evaluate(() => {
+    const m = window.__MOCK__;
+    m.state.automationSettings[m.state.accounts[0].id].ai_base_url = "https://api.openai.com/v1";
+    m.emit("changed", { account: m.state.accounts[0].id, table: "automation_settings" });
+  });
+  await page.getByTestId("ai-key-refused").waitFor({ state: "detached" });
 
   await page.getByRole("button", { name: "Trocar" }).click();
   await key.fill("sk-proj-456");
@@ -421,7 +446,7 @@ test("the AI key: kept on this computer apart from the settings, refused in Rust
   await page.getByText("Chave da IA apagada deste computador.").waitFor();
   await key.waitFor();
   assert.equal(await page.evaluate(() => Object.keys(window.__MOCK__.state.aiKeys).length), 0);
-  assert.deepEqual((await callsOf(app, "automation_ai_key_set")).map((c) => c.args.key), ["sk abc", "sk-proj-123", "sk-proj-456", null]);
+  assert.deepEqual((await callsOf(app, "automation_ai_key_set")).map((c) => c.args.key), ["sk abc", "sk-proj-123", "sk-proj-123", "sk-proj-456", null]);
   assert.deepEqual(app.errors, []);
   await app.close();
 });

@@ -65,6 +65,11 @@ export function installAutomationMock(seed) {
   state.automationSettings = {};
   if (given.settings) state.automationSettings[accountAt(0)] = { ...DEFAULTS, ...given.settings };
   const settingsOf = (accountId) => state.automationSettings[accountId] ?? DEFAULTS;
+  // scheme://host:port, the default port written out (secret.rs `origin`).
+  const originOf = (url) => {
+    const u = new URL(url);
+    return `${u.protocol}//${u.hostname}:${u.port || (u.protocol === "https:" ? "443" : "80")}`;
+  };
   // What jiff knows, as far as this browser can tell.
   const ZONES = new Set([...Intl.supportedValuesOf("timeZone"), "UTC"].map((z) => z.toLowerCase()));
   const httpUrl = (url) => {
@@ -467,7 +472,18 @@ export function installAutomationMock(seed) {
   state.aiKeys = {};
   if (given.aiKey) state.aiKeys[accountAt(0)] = true;
   Object.assign(handlers, {
-    automation_ai_key_status: ({ account: accountId }) => { account(accountId); return { kept: state.aiKeys[accountId] === true, origin: null, refused: null }; },
+    // crates/app/src/automation.rs: the key is kept for the origin of the
+    // address saved then, and sent only there (secret.rs `refusal`).
+    automation_ai_key_status: ({ account: accountId }) => {
+      account(accountId);
+      const kept = state.aiKeys[accountId];
+      if (kept === undefined) return { kept: false, origin: null, refused: null };
+      const origin = kept === true ? null : kept;
+      const url = settingsOf(accountId).ai_base_url;
+      const now = url ? originOf(url) : null;
+      const refused = !url ? null : origin === null ? "origin_unknown" : now !== origin ? "other_address" : null;
+      return { kept: true, origin, refused };
+    },
     automation_ai_key_set: ({ account: accountId, key }) => {
       account(accountId);
       if (key === null) {
@@ -476,7 +492,9 @@ export function installAutomationMock(seed) {
       }
       const trimmed = key.trim();
       if (!trimmed || !/^[\x21-\x7e]+$/.test(trimmed)) fail("automation_settings_invalid", "A chave da IA não parece válida: cole-a de novo, sem espaços nem quebras de linha.");
-      state.aiKeys[accountId] = true;
+      const url = settingsOf(accountId).ai_base_url;
+      if (!url) fail("automation_settings_invalid", "Salve primeiro o endereço da IA (URL base) nas configurações do bot: a chave da IA fica guardada para esse endereço e só é enviada a ele.");
+      state.aiKeys[accountId] = originOf(url);
       return null;
     },
     automation_settings_get: ({ account: accountId }) => { account(accountId); return settingsOf(accountId); },

@@ -900,6 +900,8 @@ export function installMockBackend(seed) {
       listeners.delete(eventId);
       return null;
     },
+    // The window's close, once the person agreed (src-tauri/capabilities: core:window:allow-destroy).
+    "plugin:window|destroy": () => null,
   };
 
   // What mock-automation.mjs (installed after this) builds on.

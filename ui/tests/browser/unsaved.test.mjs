@@ -66,6 +66,14 @@ test("unsaved flow text: the tabs, the banner, the sidebar, the account switcher
   await asksAndStays(page, () => page.getByRole("button", { name: "← Fluxos" }).click());
   await asksAndStays(page, () => page.getByLabel("Conta", { exact: true }).selectOption({ label: "Sorveteria Gelato" }));
   assert.equal(await page.getByLabel("Conta", { exact: true }).locator("option:checked").textContent(), "Padaria Pão Quente");
+  // The desktop window's close button (Tauri's close-requested): asked too,
+  // and Cancelar keeps the window; agreeing destroys it.
+  const closeWindow = () => page.evaluate(() => window.__MOCK__.emit("tauri://close-requested", null));
+  await asksAndStays(page, closeWindow);
+  assert.equal((await callsOf(app, "plugin:window|destroy")).length, 0, "Cancelar keeps the window");
+  await closeWindow();
+  await page.getByRole("dialog", { name: "Sair sem salvar?" }).getByRole("button", { name: "Descartar e sair" }).click();
+  await page.waitForFunction(() => window.__MOCK__.calls.some((c) => c.cmd === "plugin:window|destroy"));
   assert.equal(await area(page).inputValue(), mine, "every Cancelar kept the text");
 
   // Descartar alterações asks, then the saved draft is back and nothing holds the page.

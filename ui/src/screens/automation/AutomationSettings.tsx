@@ -178,7 +178,8 @@ function AiKeyField() {
   const { t } = useI18n();
   const { account, toast } = useApp();
   const write = useWrite();
-  const kept = useCommand("automationAiKeyStatus", [account.id]).data?.kept ?? null;
+  const status = useCommand("automationAiKeyStatus", [account.id]).data ?? null;
+  const kept = status?.kept ?? null;
   const [typing, setTyping] = useState(false);
   const [key, setKey] = useState("");
   const [forgetting, setForgetting] = useState(false);
@@ -196,10 +197,13 @@ function AiKeyField() {
         <div className="field">
           <span id="automation-ai-key-label" className="field-label">{t("automation.settings.aiKey")}</span>
           <div role="group" aria-labelledby="automation-ai-key-label" aria-describedby="automation-ai-key-note" className="inline-form left" data-testid="ai-key-kept">
-            <span className="pill">{t("automation.settings.aiKeyKept")}</span>
+            <span className={status?.refused ? "pill danger" : "pill"}>{t("automation.settings.aiKeyKept")}</span>
             <button type="button" className="ghost small" onClick={() => setTyping(true)}>{t("automation.settings.aiKeyReplace")}</button>
             <button type="button" className="ghost small danger" onClick={() => setForgetting(true)}>{t("automation.settings.aiKeyForget")}</button>
           </div>
+          {status?.refused
+            ? <p className="field-error" role="alert" data-testid="ai-key-refused">{t(`automation.settings.aiKeyRefused.${status.refused}`, { origin: status.origin ?? "" })}</p>
+            : status?.origin && <p className="field-hint" data-testid="ai-key-origin">{t("automation.settings.aiKeyOrigin", { origin: status.origin })}</p>}
           <p id="automation-ai-key-note" className="field-hint">{t("automation.settings.aiKeyHint")}</p>
         </div>
       )}
