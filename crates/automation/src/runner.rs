@@ -86,6 +86,10 @@ struct Shared {
     calls: Mutex<Calls>,
     /// Sessions whose call this runner is making.
     in_flight: Mutex<HashSet<SessionId>>,
+    /// When this runner started (ms): a queued message of a number not run
+    /// here waits `KEEP_ELSEWHERE` from then at least (its number may be
+    /// starting).
+    started_at: i64,
 }
 
 /// The calls in flight, and whether the runner is stopping: from then on no
@@ -154,6 +158,7 @@ impl FlowRunner {
             timing,
             calls: Mutex::new(Calls::default()),
             in_flight: Mutex::new(HashSet::new()),
+            started_at: now_ms(),
         });
         let task = tokio::spawn(run(Arc::clone(&shared)));
         FlowRunner {
@@ -273,17 +278,20 @@ impl Shared {
     /// Marks the call started (committed), makes it, steps the session with
     /// the answer, then lets the conversation's queued messages go.
     async fn call(self: Arc<Self>, account: AccountId, session: SessionId) {
-        let done = match run::mark_call_started(&self.store, account, session).await {
-            Ok(Some(request)) => {
-                let outcome = self.perform(account, session, &request).await;
-                self.answer(account, session, outcome).await
-            }
-            Ok(None) => None,
-            Err(e) => {
-                tracing::warn!("flows: session {session}: the call could not start: {e}");
-                None
-            }
-        };
+        let done =
+            match run::mark_call_started(&self.store, account, session, &|n| self.runs_here(n))
+                .await
+            {
+                Ok(Some(request)) => {
+                    let outcome = self.perform(account, session, &request).await;
+                    self.answer(account, session, outcome).await
+                }
+                Ok(None) => None,
+                Err(e) => {
+                    tracing::warn!("flows: session {session}: the call could not start: {e}");
+                    None
+                }
+            };
         // Out of the set before the answer's own calls are asked for: a
         // session whose next node is another call makes it now, not at the
         // next look for forgotten calls.
@@ -387,11 +395,24 @@ impl Failures {
     }
 }
 
+/// How often the bot's log is pruned of lines older than `run::LOG_KEPT`.
+const PRUNE_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+
 async fn run(shared: Arc<Shared>) {
     let mut failures = Failures::default();
     let mut calls_looked: Option<Instant> = None;
+    let mut pruned: Option<Instant> = None;
     let mut backoff = Duration::ZERO;
     loop {
+        if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+            // Tried once a day, failed or not: it is housekeeping.
+            pruned = Some(Instant::now());
+            match run::prune_log(&shared.store, now_ms() - run::LOG_KEPT).await {
+                Ok(0) => {}
+                Ok(gone) => tracing::info!("flows: {gone} log lines older than 90 days pruned"),
+                Err(e) => tracing::warn!("flows: pruning the log: {e}"),
+            }
+        }
         if calls_looked.is_none_or(|at| at.elapsed() >= shared.timing.calls_look) {
             match look_at_calls(&shared, &mut failures).await {
                 Ok(()) => calls_looked = Some(Instant::now()),
@@ -468,7 +489,7 @@ enum Next {
 async fn pass(shared: &Arc<Shared>, failures: &mut Failures) -> Result<Next, AutomationError> {
     let runs_here = |n| shared.runs_here(n);
     let now = now_ms();
-    let queued = run::next_queued(&shared.store, &runs_here, now, BATCH).await?;
+    let queued = run::next_queued(&shared.store, &runs_here, shared.started_at, now, BATCH).await?;
     let mut soonest: Option<i64> = None;
     for item in &queued {
         match run::handle_queued(&shared.store, item, &runs_here, now_ms()).await {

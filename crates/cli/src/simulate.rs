@@ -497,7 +497,7 @@ impl Sim<'_> {
     /// this time.
     async fn handle_now(&mut self) -> Result<(), Failure> {
         loop {
-            let items = run::next_queued(self.store, &here, self.clock, BATCH).await?;
+            let items = run::next_queued(self.store, &here, 0, self.clock, BATCH).await?;
             for item in &items {
                 if let run::Handled::Done(done) =
                     run::handle_queued(self.store, item, &here, self.clock).await?
@@ -529,7 +529,9 @@ impl Sim<'_> {
         self.show().await?;
         let mut calls: VecDeque<(AccountId, SessionId)> = done.calls.into();
         while let Some((account, session)) = calls.pop_front() {
-            let Some(request) = run::mark_call_started(self.store, account, session).await? else {
+            let Some(request) =
+                run::mark_call_started(self.store, account, session, &|_| true).await?
+            else {
                 continue;
             };
             self.show().await?;

@@ -161,7 +161,9 @@ async fn drain(store: &Store) -> usize {
     let here = |_| true;
     let mut handled = 0;
     loop {
-        let batch = run::next_queued(store, &here, now_ms(), 256).await.unwrap();
+        let batch = run::next_queued(store, &here, 0, now_ms(), 256)
+            .await
+            .unwrap();
         if batch.is_empty() {
             return handled;
         }
@@ -186,6 +188,7 @@ fn engine_step() {
         tries: 0,
         vars: BTreeMap::new(),
         turn: 1,
+        unanswered: 0,
     };
     let state = serde_json::to_string(&waiting).unwrap();
     let contact = Contact {
@@ -271,7 +274,9 @@ async fn main() {
             .unwrap()
             .unwrap();
         let t1 = Instant::now();
-        let batch = run::next_queued(&store, &here, now_ms(), 8).await.unwrap();
+        let batch = run::next_queued(&store, &here, 0, now_ms(), 8)
+            .await
+            .unwrap();
         assert_eq!(batch.len(), 1);
         let done = run::handle_queued(&store, &batch[0], &here, now_ms())
             .await

@@ -374,6 +374,8 @@ export const en: Record<MessageKey, string> = {
   "inbox.status.failed": "Failed: {reason}",
   "inbox.failReason.notOnWhatsapp": "this number has no WhatsApp",
   "inbox.failReason.whatsapp": "WhatsApp refused the message",
+  "inbox.failReason.botStopped": "the bot's message was not sent because an operator took the conversation over",
+  "inbox.failReason.botOptedOut": "the bot's message was not sent because the contact asked not to receive messages",
   "inbox.mediaTooLarge": "file too large, not downloaded",
   "inbox.via": "via {number}",
 
@@ -472,6 +474,7 @@ export const en: Record<MessageKey, string> = {
   "bot.end.stopped": "stopped by an operator",
   "bot.end.opted_out": "the contact asked not to receive messages",
   "bot.end.expired": "the contact did not reply in time",
+  "bot.end.unanswered": "stopped: 20 steps in a row without a reply from the contact; check the flow's delays",
   "bot.logTitle": "What the bot did",
   "bot.logEmpty": "The bot has done nothing in this conversation yet.",
   "bot.logAll": "Show all ({n})",

@@ -372,6 +372,8 @@ export const ptBR = {
   "inbox.status.failed": "Falhou: {reason}",
   "inbox.failReason.notOnWhatsapp": "este número não tem WhatsApp",
   "inbox.failReason.whatsapp": "o WhatsApp recusou a mensagem",
+  "inbox.failReason.botStopped": "mensagem do bot não enviada, porque um atendente assumiu a conversa",
+  "inbox.failReason.botOptedOut": "mensagem do bot não enviada, porque o contato pediu para não receber mensagens",
   "inbox.mediaTooLarge": "arquivo grande demais, não baixado",
   "inbox.via": "via {number}",
 
@@ -470,6 +472,7 @@ export const ptBR = {
   "bot.end.stopped": "parado por um atendente",
   "bot.end.opted_out": "o contato pediu para não receber mensagens",
   "bot.end.expired": "o contato não respondeu a tempo",
+  "bot.end.unanswered": "parou: 20 passos seguidos sem resposta do contato; revise os atrasos do fluxo",
   "bot.logTitle": "O que o bot fez",
   "bot.logEmpty": "O bot ainda não fez nada nesta conversa.",
   "bot.logAll": "Mostrar todas ({n})",

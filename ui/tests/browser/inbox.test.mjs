@@ -266,13 +266,15 @@ test("a double click on Enviar sends the reply once, and the next reply is a new
   await app.close();
 });
 
-test("a reply to a number without WhatsApp says so in words", async () => {
+test("a message that did not leave says why in words: no WhatsApp, a takeover, an opt-out", async () => {
   const app = await openApp(browser, server.url, seed());
   const { page } = app;
   await page.evaluate(() => {
     const conv = window.__MOCK__.state.conversations.find((c) => c.contact_name === "Ana");
     window.__MOCK__.message(conv, { direction: "outbound", body: "Oi Ana", status: "failed", error: "not_on_whatsapp" });
     window.__MOCK__.message(conv, { direction: "outbound", body: "Outra", status: "failed", error: "Media upload failed" });
+    window.__MOCK__.message(conv, { direction: "outbound", body: "Escolha uma opção", status: "failed", error: "bot_stopped", bot_source: "flow" });
+    window.__MOCK__.message(conv, { direction: "outbound", body: "Até logo", status: "failed", error: "bot_opted_out", bot_source: "keyword" });
   });
   await inbox(app);
   await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
@@ -280,5 +282,10 @@ test("a reply to a number without WhatsApp says so in words", async () => {
   await bubble.getByText("Falhou: este número não tem WhatsApp").waitFor();
   // A refusal of WhatsApp's own is shown as it came.
   await page.getByTestId("bubble").filter({ hasText: "Outra" }).getByText("Falhou: Media upload failed").waitFor();
+  // The bot's messages a takeover or an opt-out kept from leaving say why.
+  await page.getByTestId("bubble").filter({ hasText: "Escolha uma opção" })
+    .getByText("Falhou: mensagem do bot não enviada, porque um atendente assumiu a conversa").waitFor();
+  await page.getByTestId("bubble").filter({ hasText: "Até logo" })
+    .getByText("Falhou: mensagem do bot não enviada, porque o contato pediu para não receber mensagens").waitFor();
   await app.close();
 });

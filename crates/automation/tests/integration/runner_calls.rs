@@ -486,7 +486,7 @@ async fn an_interrupted_answer_ends_only_a_call_that_left() {
     // No runner: the test does what the runner does, in the order of the race.
     let maria = b.write(MARIA, "status").await.conversation;
     let here = |_| true;
-    let items = run::next_queued(&b.store, &here, now_ms(), 10)
+    let items = run::next_queued(&b.store, &here, 0, now_ms(), 10)
         .await
         .unwrap();
     let run::Handled::Done(done) = run::handle_queued(&b.store, &items[0], &here, now_ms())
@@ -497,7 +497,7 @@ async fn an_interrupted_answer_ends_only_a_call_that_left() {
     };
     let (account, session) = done.calls[0];
     assert!(
-        run::mark_call_started(&b.store, account, session)
+        run::mark_call_started(&b.store, account, session, &|_| true)
             .await
             .unwrap()
             .is_some()
@@ -534,7 +534,7 @@ async fn an_interrupted_answer_ends_only_a_call_that_left() {
     assert!(b.bot_said(maria).await.is_empty());
     // A call that left and is answered by nobody is the one it ends.
     assert!(
-        run::mark_call_started(&b.store, account, session)
+        run::mark_call_started(&b.store, account, session, &|_| true)
             .await
             .unwrap()
             .is_some()

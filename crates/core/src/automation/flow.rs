@@ -273,12 +273,15 @@ impl NodeKind {
     }
 
     /// Whether a session stops here until something happens (a reply, a
-    /// timer): a loop through such a node cannot flood the contact.
+    /// timer that takes time): a loop through such a node cannot flood the
+    /// contact. A delay of 0 minutes (even with allowed hours: inside them
+    /// it goes on at once) does not.
     pub fn waits(&self) -> bool {
-        matches!(
-            self,
-            NodeKind::Menu { .. } | NodeKind::Ask { .. } | NodeKind::Delay { .. }
-        )
+        match self {
+            NodeKind::Menu { .. } | NodeKind::Ask { .. } => true,
+            NodeKind::Delay { minutes, .. } => *minutes > 0,
+            _ => false,
+        }
     }
 }
 

@@ -431,12 +431,12 @@ impl Finding {
             LoopWithoutWait { through } => {
                 if pt {
                     format!(
-                        "Estes blocos formam um ciclo sem espera (pergunta, menu ou atraso): {}.",
+                        "Estes blocos formam um ciclo sem espera (pergunta, menu ou atraso de pelo menos 1 minuto): {}.",
                         through.join(", ")
                     )
                 } else {
                     format!(
-                        "These blocks form a loop without a wait (question, menu or delay): {}.",
+                        "These blocks form a loop without a wait (question, menu or a delay of at least a minute): {}.",
                         through.join(", ")
                     )
                 }
@@ -1090,6 +1090,20 @@ mod tests {
             edge("2", "wait", "next", "a"),
         ];
         assert_eq!(problems(&doc, &known), vec![]);
+        // A delay of 0 minutes takes no time: the circle would flood.
+        doc.nodes[1].kind = NodeKind::Delay {
+            minutes: 0,
+            window: None,
+        };
+        assert_eq!(
+            problems(&doc, &known),
+            vec![(
+                Some("a".into()),
+                Problem::LoopWithoutWait {
+                    through: vec!["a".into(), "wait".into()]
+                }
+            )]
+        );
     }
 
     #[test]

@@ -127,13 +127,31 @@ fn from_row(row: Row) -> Result<Keyword, AutomationError> {
 
 /// The account's keywords, the first to fire first (priority, then age).
 pub async fn list(store: &Store, account: AccountId) -> Result<Vec<Keyword>, AutomationError> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    rows(store, account)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect()
+}
+
+async fn rows(store: &Store, account: AccountId) -> Result<Vec<Row>, AutomationError> {
+    Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM keywords WHERE account_id = ? ORDER BY priority DESC, created_at, id"
     ))
     .bind(account)
     .fetch_all(store.pool())
-    .await?;
-    rows.into_iter().map(from_row).collect()
+    .await?)
+}
+
+/// [`list`] as the bot reads it: a keyword that does not read here (written
+/// by a newer ZapDesk, or damaged) is left out, instead of failing every
+/// message of the account; the screen's [`list`] still shows the error.
+pub(crate) async fn readable(
+    store: &Store,
+    account: AccountId,
+) -> Result<Vec<Keyword>, AutomationError> {
+    let rows = rows(store, account).await?;
+    Ok(rows.into_iter().filter_map(|r| from_row(r).ok()).collect())
 }
 
 /// One keyword.

@@ -31,6 +31,7 @@ mod config;
 mod due;
 mod keyword;
 mod next_work;
+mod prune;
 mod queued;
 mod set_aside;
 mod triggers;
@@ -43,6 +44,7 @@ use crate::{AccountId, ContactId, ConversationId, InstanceId, MessageId, Store};
 pub use apply::restore_bot_file;
 pub use due::{handle_called, handle_due, handle_interrupted, mark_call_started};
 pub use next_work::{Due, due, interrupted_calls, next_queued, next_wake_at, waiting_calls};
+pub use prune::{LOG_KEPT, prune_log};
 pub use set_aside::{set_aside, set_aside_session};
 
 use super::AutomationError;
@@ -54,9 +56,12 @@ pub const STALE_AFTER: i64 = 6 * 60 * 60 * 1000;
 
 /// How long a queued message of a number this desktop does not run waits
 /// for it (a number starting here after its lease is granted, at start-up),
-/// in ms. Past it the row is dropped with a log line: the number runs on
-/// another desktop, which does not answer it either (the queue is local;
-/// the message is in the inbox for a person).
+/// in ms, counted from when it was queued or from when the runner started,
+/// whichever is later ([`Queued::waits_from`]): a message queued before a
+/// crash is not dropped at the next start-up only because it is old while
+/// its number is still starting. Past it the row is dropped with a log
+/// line: the number runs on another desktop, which does not answer it
+/// either (the queue is local; the message is in the inbox for a person).
 pub const KEEP_ELSEWHERE: i64 = 10 * 60 * 1000;
 
 /// A row of the bot's queue.
@@ -70,6 +75,9 @@ pub struct Queued {
     /// when the conversation is gone.
     pub instance: Option<InstanceId>,
     pub created_at: i64,
+    /// Since when the row has waited for its number to run here: the later
+    /// of `created_at` and the runner's start (`next_queued`'s `since`).
+    pub waits_from: i64,
 }
 
 /// What a queue row is about.

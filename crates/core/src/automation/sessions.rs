@@ -127,7 +127,10 @@ pub(crate) async fn get_in(
 
 /// The conversation's active session. Two active ones (sync brought
 /// together sessions two desktops started) leave one: the newer; the older
-/// ends as `replaced`.
+/// ends as `replaced`. One whose state does not read here (written by a
+/// newer ZapDesk, or damaged) ends as `broken` with a log line instead of
+/// failing every message of the contact: an unreadable row must not keep
+/// the bot (keywords, hand-off words) from the contact for good.
 pub(crate) async fn active_in(
     tx: &mut Transaction<'_, Sqlite>,
     account: AccountId,
@@ -149,7 +152,36 @@ pub(crate) async fn active_in(
     for (older, ..) in rows {
         end_in(tx, account, conversation, older, &EndReason::Replaced, now).await?;
     }
-    from_row(newest).map(Some)
+    let (id, state) = (newest.0, newest.4.clone());
+    match from_row(newest) {
+        Ok(session) => Ok(Some(session)),
+        Err(e) => {
+            log_in(
+                tx,
+                account,
+                conversation,
+                Some(id),
+                "skipped",
+                &format!("the session's state does not read: {e}"),
+                now,
+            )
+            .await?;
+            let node = serde_json::from_str::<serde_json::Value>(&state)
+                .ok()
+                .and_then(|v| v.get("node").and_then(|n| n.as_str()).map(str::to_owned))
+                .unwrap_or_default();
+            end_in(
+                tx,
+                account,
+                conversation,
+                id,
+                &EndReason::Broken { node },
+                now,
+            )
+            .await?;
+            Ok(None)
+        }
+    }
 }
 
 /// Starts a session on `version` in `conversation`, ending the active one
@@ -569,8 +601,9 @@ pub async fn stop(
 /// conversation's number looks: `wake_at` now), ending the running one.
 ///
 /// Starting a flow is asking the bot to talk: a conversation a person owns
-/// (taken over, or assigned) is handed back to the bot (owner `bot`, no
-/// assignee), or the flow would never hear the contact's replies. Refused:
+/// (owner `human`: taken over, or assigned) is handed back to the bot (owner
+/// `bot`; the assignee stays, as "Devolver ao bot" leaves it), or the flow
+/// would never hear the contact's replies. Refused:
 /// a flow never published, a contact who opted out, an account whose bot is
 /// off. A flow switched off still starts by hand (off stops its triggers).
 pub async fn start_by_hand(
@@ -586,8 +619,8 @@ pub async fn start_by_hand(
     }
     let now = now_ms();
     let mut tx = store.write().await?;
-    let conv: Option<(String, Option<UserId>, Option<i64>)> = sqlx::query_as(
-        "SELECT v.owner, v.assignee_id, c.opted_out_at FROM conversations v
+    let conv: Option<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT v.owner, c.opted_out_at FROM conversations v
          JOIN contacts c ON c.account_id = v.account_id AND c.id = v.contact_id
          WHERE v.account_id = ? AND v.id = ?",
     )
@@ -595,7 +628,7 @@ pub async fn start_by_hand(
     .bind(conversation)
     .fetch_optional(&mut *tx)
     .await?;
-    let (owner, assignee, opted_out) = conv.ok_or(AutomationError::ConversationUnknown)?;
+    let (owner, opted_out) = conv.ok_or(AutomationError::ConversationUnknown)?;
     if opted_out.is_some() {
         return Err(AutomationError::ContactOptedOut);
     }
@@ -617,9 +650,9 @@ pub async fn start_by_hand(
             .await?;
     let document = document.ok_or(AutomationError::FlowNotPublished)?;
     let doc = flow::parse(&document).map_err(AutomationError::FlowMalformed)?;
-    if owner == "human" || assignee.is_some() {
+    if owner == "human" {
         sqlx::query(
-            "UPDATE conversations SET owner = 'bot', assignee_id = NULL, updated_at = ? WHERE account_id = ? AND id = ?",
+            "UPDATE conversations SET owner = 'bot', updated_at = ? WHERE account_id = ? AND id = ?",
         )
         .bind(now)
         .bind(account)

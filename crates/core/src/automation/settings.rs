@@ -83,8 +83,11 @@ pub async fn get(store: &Store, account: AccountId) -> Result<AutomationSettings
     Ok(AutomationSettings {
         enabled,
         time_zone: tz,
+        // A list that does not read (damaged, or a shape of a newer
+        // ZapDesk) falls back to the default words rather than failing every
+        // message of the account: one bad column must not silence the bot.
         handoff_words: serde_json::from_str(&words)
-            .map_err(|e| AutomationError::Database(sqlx::Error::Decode(Box::new(e))))?,
+            .unwrap_or_else(|_| AutomationSettings::default().handoff_words),
         handoff_reply: reply,
         session_expiry_minutes: u32::try_from(expiry).unwrap_or(1440),
         allow_private_http: private,

@@ -202,6 +202,14 @@ pub async fn ingest(
                 None,
             )
             .await?;
+            super::outbox::cancel_waiting_bot_in(
+                &mut tx,
+                account,
+                super::outbox::Waiting::Contact(contact),
+                super::outbox::BOT_OPTED_OUT,
+                now,
+            )
+            .await?;
             opted_out = true;
         }
     }

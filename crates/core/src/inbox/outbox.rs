@@ -631,6 +631,56 @@ pub async fn release(
     Ok(())
 }
 
+/// Marks a flow's or keyword's message that a person's takeover kept from
+/// leaving (`messages.error`; the inbox says it in words).
+pub const BOT_STOPPED: &str = "bot_stopped";
+/// Marks a flow's or keyword's message that the contact's opt-out kept from
+/// leaving.
+pub const BOT_OPTED_OUT: &str = "bot_opted_out";
+
+/// Whose waiting bot messages [`cancel_waiting_bot_in`] cancels.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Waiting {
+    /// One conversation's: a person took it.
+    Conversation(ConversationId),
+    /// Every conversation of the contact's, on every number: they opted out.
+    Contact(crate::ContactId),
+}
+
+/// The bot's messages (a flow's, a keyword's) not yet claimed by the
+/// sender — still in their typing pause, or waiting for the number — fail
+/// with `reason` instead of leaving: the bot says nothing once a person has
+/// the chat or the contact asked for no messages. One the sender claimed
+/// (`sending`) may be in WhatsApp's hands already and is left alone; the
+/// reply to a hand-off word (`system`) still goes.
+pub(crate) async fn cancel_waiting_bot_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    account: AccountId,
+    whose: Waiting,
+    reason: &str,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let (scope, id) = match whose {
+        Waiting::Conversation(c) => ("conversation_id = ?", c.as_uuid()),
+        Waiting::Contact(c) => (
+            "conversation_id IN (SELECT id FROM conversations WHERE account_id = messages.account_id AND contact_id = ?)",
+            c.as_uuid(),
+        ),
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE messages SET status = 'failed', error = ?, updated_at = ?
+         WHERE account_id = ? AND {scope} AND direction = 'outbound' AND status = 'pending'
+           AND wa_message_id IS NULL AND bot_source IN ('flow', 'keyword')"
+    ))
+    .bind(reason)
+    .bind(now)
+    .bind(account)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// WhatsApp refused the message; `reason` is shown to the operator.
 pub async fn mark_failed(
     store: &Store,

@@ -80,19 +80,32 @@ pub async fn assign(
 }
 
 /// A person took the conversation: its flow session, if any, ends
-/// (`stopped`) with the change, so nothing of the bot answers it any more
-/// (docs/automation.md, "People first").
+/// (`stopped`) with the change, and the bot's messages still waiting for
+/// their typing pause do not leave (failed, `BOT_STOPPED`): nothing of the
+/// bot reaches the contact after the person has the chat (docs/automation.md,
+/// "People first"). A message the sender claimed already (`sending`) may
+/// be in WhatsApp's hands: it is left alone. The hand-off reply the contact
+/// asked for (`system`) still goes.
 async fn stop_bot(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     account: AccountId,
     conversation: ConversationId,
 ) -> Result<(), InboxError> {
+    let now = now_ms();
     crate::automation::sessions::end_active_in(
         tx,
         account,
         conversation,
         &crate::automation::engine::EndReason::Stopped,
-        now_ms(),
+        now,
+    )
+    .await?;
+    super::outbox::cancel_waiting_bot_in(
+        tx,
+        account,
+        super::outbox::Waiting::Conversation(conversation),
+        super::outbox::BOT_STOPPED,
+        now,
     )
     .await?;
     Ok(())

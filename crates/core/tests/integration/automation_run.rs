@@ -4,7 +4,7 @@
 
 use serde_json::json;
 use zapdesk_core::automation::run::{self, Handled, STALE_AFTER};
-use zapdesk_core::domain::{BotSource, Direction, Role};
+use zapdesk_core::domain::{BotSource, Direction, MessageStatus, Role};
 use zapdesk_core::fields::{self, FieldInput, FieldKind};
 use zapdesk_core::ids::FlowId;
 use zapdesk_core::inbox::ingest::{Inbound, ingest};
@@ -115,7 +115,7 @@ async fn a_recent_message_is_queued_once_and_old_history_is_not() {
         .await
         .unwrap();
     assert_eq!(b.queued().await, 2);
-    let items = run::next_queued(&b.store, &|_| true, now_ms(), 10)
+    let items = run::next_queued(&b.store, &|_| true, 0, now_ms(), 10)
         .await
         .unwrap();
     assert_eq!(items.len(), 2);
@@ -176,6 +176,73 @@ async fn a_conversation_a_person_owns_gets_no_answer() {
     b.write(MARIA, "oi").await;
     b.handle().await;
     assert_eq!(b.bot_said(conv).await.len(), 2, "assigned");
+
+    // One rule, as the inbox shows it: handed back to the bot, Ana still
+    // assigned, the bot answers again.
+    work::set_owner(&b.store, b.acc, conv, Owner::Bot)
+        .await
+        .unwrap();
+    b.write(MARIA, "oi").await;
+    b.handle().await;
+    assert_eq!(
+        b.bot_said(conv).await.len(),
+        3,
+        "handed back, still assigned"
+    );
+}
+
+#[tokio::test]
+async fn a_takeover_keeps_the_bots_waiting_messages_from_leaving() {
+    let b = bot().await;
+    menu_flow(&b).await;
+    let conv = b.write(MARIA, "menu").await.conversation;
+    b.handle().await;
+    // The greeting waits for its typing pause, the menu after it.
+    let waiting = |b: &Bot| {
+        let raw = b.raw.clone();
+        async move {
+            sqlx::query_as::<_, (String, String, Option<String>)>(
+                "SELECT body, status, error FROM messages WHERE conversation_id = ? AND bot_source IS NOT NULL
+                 ORDER BY send_after",
+            )
+            .bind(conv)
+            .fetch_all(&raw)
+            .await
+            .unwrap()
+        }
+    };
+    let before = waiting(&b).await;
+    assert_eq!(before.len(), 2);
+    assert!(before.iter().all(|(_, status, _)| status == "pending"));
+
+    work::set_owner(&b.store, b.acc, conv, Owner::Human)
+        .await
+        .unwrap();
+    // Nothing of the bot leaves once the person has the chat; the sender
+    // finds nothing to claim.
+    for (body, status, error) in waiting(&b).await {
+        assert_eq!(
+            (status.as_str(), error.as_deref()),
+            ("failed", Some(outbox::BOT_STOPPED)),
+            "{body}"
+        );
+    }
+    let far = now_ms() + 60_000;
+    assert!(
+        outbox::claim_next_at(&b.store, b.acc, b.number, far)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // The operator's own message goes.
+    outbox::enqueue_text(&b.store, b.acc, conv, "Oi Maria, aqui é a Ana.")
+        .await
+        .unwrap();
+    let job = outbox::claim_next_at(&b.store, b.acc, b.number, far)
+        .await
+        .unwrap()
+        .expect("the operator's message");
+    assert_eq!(job.body, "Oi Maria, aqui é a Ana.");
 }
 
 #[tokio::test]
@@ -203,6 +270,16 @@ async fn sair_ends_the_flow_and_an_opted_out_contact_gets_nothing() {
     assert_eq!(last.body, zapdesk_core::opt_out::CONFIRMATION);
     assert_eq!(last.bot_source, None);
     assert_eq!(b.bot_said(conv).await.len(), 2);
+    // The greeting and the menu, still in their typing pause when she wrote
+    // SAIR, never leave.
+    for m in thread.iter().filter(|m| m.bot_source.is_some()) {
+        assert_eq!(
+            (m.status, m.error.as_deref()),
+            (MessageStatus::Failed, Some(outbox::BOT_OPTED_OUT)),
+            "{}",
+            m.body
+        );
+    }
 
     for text in ["menu", "oi", "2"] {
         b.write(MARIA, text).await;
@@ -245,6 +322,20 @@ async fn a_handoff_word_hands_the_conversation_to_a_person_with_a_note_and_a_rep
         last.body,
         "Certo! Uma pessoa da nossa equipe vai continuar a conversa."
     );
+    // The greeting and the menu, still "typing" when she asked, do not
+    // follow the hand-off reply.
+    let flow_said: Vec<(MessageStatus, Option<String>)> = b
+        .thread(conv)
+        .await
+        .into_iter()
+        .filter(|m| m.bot_source == Some(BotSource::Flow))
+        .map(|m| (m.status, m.error))
+        .collect();
+    assert_eq!(
+        flow_said,
+        vec![(MessageStatus::Failed, Some(outbox::BOT_STOPPED.to_owned())); 2]
+    );
+    assert_eq!(last.status, MessageStatus::Pending);
 
     // A person has it now: the menu's answer is the person's to read.
     b.write(MARIA, "2").await;
@@ -662,12 +753,12 @@ async fn a_message_of_a_number_run_elsewhere_waits_then_is_dropped_with_a_log_li
     let now = now_ms();
     let elsewhere = |_: zapdesk_core::InstanceId| false;
     assert!(
-        run::next_queued(&b.store, &elsewhere, now, 10)
+        run::next_queued(&b.store, &elsewhere, 0, now, 10)
             .await
             .unwrap()
             .is_empty()
     );
-    let item = run::next_queued(&b.store, &|_| true, now, 10)
+    let item = run::next_queued(&b.store, &|_| true, 0, now, 10)
         .await
         .unwrap()
         .remove(0);
@@ -681,7 +772,7 @@ async fn a_message_of_a_number_run_elsewhere_waits_then_is_dropped_with_a_log_li
     );
     assert_eq!(b.queued().await, 1);
     let later = now + run::KEEP_ELSEWHERE + MINUTE;
-    let items = run::next_queued(&b.store, &elsewhere, later, 10)
+    let items = run::next_queued(&b.store, &elsewhere, 0, later, 10)
         .await
         .unwrap();
     assert_eq!(items, std::slice::from_ref(&item));
@@ -706,6 +797,143 @@ async fn a_message_of_a_number_run_elsewhere_waits_then_is_dropped_with_a_log_li
             .await
             .iter()
             .all(|m| m.direction == Direction::Inbound)
+    );
+}
+
+#[tokio::test]
+async fn a_message_queued_before_a_restart_waits_for_its_number_from_the_runners_start() {
+    let b = bot().await;
+    hello(&b).await;
+    let conv = b.write(MARIA, "oi").await.conversation;
+    let queued_at = now_ms();
+    // The desktop restarts 30 minutes later (a crash, a night off): its
+    // number is still starting, its lease not granted yet.
+    let started = queued_at + 30 * MINUTE;
+    let starting = |_: zapdesk_core::InstanceId| false;
+    assert!(
+        run::next_queued(&b.store, &starting, started, started + MINUTE, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not dropped because it is old: the number may start here"
+    );
+    let item = run::next_queued(&b.store, &|_| true, started, started + MINUTE, 10)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(item.waits_from, started);
+    assert_eq!(
+        run::handle_queued(&b.store, &item, &starting, started + MINUTE)
+            .await
+            .unwrap(),
+        Handled::Kept {
+            until: Some(started + run::KEEP_ELSEWHERE)
+        }
+    );
+    // The number runs here two minutes after the start: Maria is answered.
+    let item = run::next_queued(&b.store, &|_| true, started, started + 2 * MINUTE, 10)
+        .await
+        .unwrap()
+        .remove(0);
+    assert!(matches!(
+        run::handle_queued(&b.store, &item, &|_| true, started + 2 * MINUTE)
+            .await
+            .unwrap(),
+        Handled::Done(_)
+    ));
+    assert_eq!(b.bot_said(conv).await, ["Olá!"]);
+}
+
+#[tokio::test]
+async fn rows_that_do_not_read_here_silence_nobody() {
+    let b = bot().await;
+    menu_flow(&b).await;
+    hello(&b).await;
+    let conv = b.write(MARIA, "menu").await.conversation;
+    b.handle().await;
+    assert_eq!(b.sessions(conv).await[0].0, "active");
+    // A session state and a keyword written by a newer ZapDesk (a wait and
+    // an action this one does not know), synced here.
+    sqlx::query(
+        r#"UPDATE flow_sessions SET state = '{"node":"menu","wait":{"for":"hologram"}}' WHERE conversation_id = ?"#,
+    )
+    .bind(conv)
+    .execute(&b.raw)
+    .await
+    .unwrap();
+    let newer = b
+        .keyword("Novo", "exact", &["novo"], actions(json!({})))
+        .await;
+    sqlx::query(r#"UPDATE keywords SET actions = '{"teleport": true}' WHERE id = ?"#)
+        .bind(newer)
+        .execute(&b.raw)
+        .await
+        .unwrap();
+
+    // Maria still gets her keyword's answer; the session that does not read
+    // ends, said in its log.
+    b.write(MARIA, "oi").await;
+    b.handle().await;
+    assert_eq!(
+        b.bot_said(conv).await.last().map(String::as_str),
+        Some("Olá!")
+    );
+    assert_eq!(
+        b.sessions(conv).await,
+        [(
+            "ended".to_owned(),
+            Some(r#"{"reason":"broken","node":"menu"}"#.to_owned())
+        )]
+    );
+    assert!(
+        b.log(conv)
+            .await
+            .iter()
+            .any(|(what, detail)| what == "skipped"
+                && detail.starts_with("the session's state does not read"))
+    );
+}
+
+#[tokio::test]
+async fn the_bots_log_is_pruned_by_age_in_batches() {
+    let b = bot().await;
+    hello(&b).await;
+    let conv = b.write(MARIA, "oi").await.conversation;
+    b.handle().await;
+    let lines = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM automation_log")
+            .fetch_one(&b.raw)
+            .await
+            .unwrap()
+    };
+    let recent = lines().await;
+    assert!(recent > 0);
+    // 12 000 lines of four months ago: more than two batches.
+    let old = now_ms() - run::LOG_KEPT - 30 * 24 * 60 * MINUTE;
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000)
+         INSERT INTO automation_log (account_id, conversation_id, session_id, at, what, detail)
+         SELECT ?, ?, NULL, ? + i, 'path', 'a → b' FROM n",
+    )
+    .bind(b.acc)
+    .bind(conv)
+    .bind(old)
+    .execute(&b.raw)
+    .await
+    .unwrap();
+    assert_eq!(lines().await, recent + 12_000);
+    assert_eq!(
+        run::prune_log(&b.store, now_ms() - run::LOG_KEPT)
+            .await
+            .unwrap(),
+        12_000
+    );
+    assert_eq!(lines().await, recent, "today's lines stay");
+    assert_eq!(
+        run::prune_log(&b.store, now_ms() - run::LOG_KEPT)
+            .await
+            .unwrap(),
+        0
     );
 }
 

@@ -559,14 +559,14 @@ async fn an_interrupted_call_takes_the_error_branch_once_and_holds_the_contacts_
     // The contact writes while the call is out: kept until it answers.
     b.write(MARIA, "e aí?").await;
     assert!(
-        run::next_queued(&b.store, &everywhere, now_ms(), 10)
+        run::next_queued(&b.store, &everywhere, 0, now_ms(), 10)
             .await
             .unwrap()
             .is_empty()
     );
     assert_eq!(b.queued().await, 1);
 
-    let request = run::mark_call_started(&b.store, b.acc, session)
+    let request = run::mark_call_started(&b.store, b.acc, session, &|_| true)
         .await
         .unwrap();
     assert!(
@@ -574,7 +574,7 @@ async fn an_interrupted_call_takes_the_error_branch_once_and_holds_the_contacts_
         "{request:?}"
     );
     assert_eq!(
-        run::mark_call_started(&b.store, b.acc, session)
+        run::mark_call_started(&b.store, b.acc, session, &|_| true)
             .await
             .unwrap(),
         None,
@@ -612,6 +612,181 @@ async fn an_interrupted_call_takes_the_error_branch_once_and_holds_the_contacts_
     // The message that waited is handled now.
     assert_eq!(b.handle().await.len(), 1);
     assert_eq!(b.queued().await, 0);
+}
+
+#[tokio::test]
+async fn a_call_not_yet_made_is_not_made_elsewhere_nor_after_an_opt_out() {
+    let b = bot().await;
+    let flow = b
+        .publish(
+            "Pedido",
+            doc(
+                "h",
+                vec![
+                    http("h", "http://127.0.0.1:9/pedido/{{telefone}}"),
+                    send("ok", "Achei seu pedido.", 0),
+                    send("err", "Não consegui consultar agora.", 0),
+                ],
+                vec![("h", "next", "ok"), ("h", "error", "err")],
+            ),
+            json!([]),
+        )
+        .await;
+    starts(&b, "pedido", flow).await;
+    let conv = b.write(MARIA, "pedido").await.conversation;
+    b.handle().await;
+    let (session, _) = active(&b, conv).await.unwrap();
+
+    // The number's lease moved to another desktop: that one makes it.
+    assert_eq!(
+        run::mark_call_started(&b.store, b.acc, session, &|_| false)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        run::waiting_calls(&b.store, &everywhere).await.unwrap(),
+        [(b.acc, session)],
+        "still to be made"
+    );
+
+    // Maria opts out while the call waits (her "SAIR" waits behind it):
+    // the call never leaves and the session ends.
+    b.write(MARIA, "SAIR").await;
+    assert_eq!(
+        run::mark_call_started(&b.store, b.acc, session, &everywhere)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        b.sessions(conv).await,
+        [(
+            "ended".to_owned(),
+            Some(r#"{"reason":"opted_out"}"#.to_owned())
+        )]
+    );
+    assert!(
+        run::waiting_calls(&b.store, &everywhere)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    b.handle().await;
+    assert!(b.bot_said(conv).await.is_empty());
+}
+
+#[tokio::test]
+async fn an_answer_queued_before_the_questions_time_limit_wins_over_the_timer() {
+    let b = bot().await;
+    let ask = serde_json::json!({
+        "id": "nome", "position": {"x": 0.0, "y": 0.0}, "type": "ask",
+        "question": "Qual é o seu nome?", "answer": "text", "field": null,
+        "retry": "Pode me dizer seu nome?", "tries": 2, "timeout_minutes": 10
+    });
+    let flow = b
+        .publish(
+            "Cadastro",
+            doc(
+                "nome",
+                vec![
+                    ask,
+                    send("ok", "Obrigado, {{ultima_resposta}}!", 0),
+                    send("late", "Vou te chamar mais tarde.", 0),
+                    send("again", "Não entendi.", 0),
+                ],
+                vec![
+                    ("nome", "next", "ok"),
+                    ("nome", "timeout", "late"),
+                    ("nome", "failed", "again"),
+                ],
+            ),
+            json!([]),
+        )
+        .await;
+    starts(&b, "cadastro", flow).await;
+    let conv = b.write(MARIA, "cadastro").await.conversation;
+    b.handle().await;
+    let (_, Some(limit)) = active(&b, conv).await.unwrap() else {
+        panic!("a time limit")
+    };
+    // Maria answers in time; the runner looks at its timers before it
+    // looks at the queue again.
+    b.write(MARIA, "Maria").await;
+    assert_eq!(step_due(&b, limit + MINUTE).await, [Done::default()]);
+    assert_eq!(active(&b, conv).await.unwrap().1, Some(limit), "still due");
+    b.handle_at(limit + MINUTE).await;
+    assert_eq!(
+        b.bot_said(conv).await,
+        ["Qual é o seu nome?", "Obrigado, Maria!"]
+    );
+    assert!(step_due(&b, limit + 2 * MINUTE).await.is_empty());
+}
+
+#[tokio::test]
+async fn any_message_of_the_contact_sets_the_count_of_unanswered_turns_back() {
+    let b = bot().await;
+    let flow = b
+        .publish(
+            "Lembrete",
+            doc(
+                "a",
+                vec![
+                    send("a", "Já volto com o cupom.", 0),
+                    delay("wait", 60),
+                    send("b", "Seu cupom: BEMVINDO10", 0),
+                    end("end"),
+                ],
+                vec![
+                    ("a", "next", "wait"),
+                    ("wait", "next", "b"),
+                    ("b", "next", "end"),
+                ],
+            ),
+            json!([]),
+        )
+        .await;
+    starts(&b, "cupom", flow).await;
+    let conv = b.write(MARIA, "cupom").await.conversation;
+    b.handle().await;
+    let (session, Some(wake)) = active(&b, conv).await.unwrap() else {
+        panic!("a delay")
+    };
+    // As if the flow had gone round its delay 20 times without a word
+    // from Maria.
+    let unanswered = |b: &Bot| {
+        let raw = b.raw.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<i64>>(
+                "SELECT json_extract(state, '$.unanswered') FROM flow_sessions WHERE id = ?",
+            )
+            .bind(session)
+            .fetch_one(&raw)
+            .await
+            .unwrap()
+        }
+    };
+    sqlx::query(
+        "UPDATE flow_sessions SET state = json_set(state, '$.unanswered', 20) WHERE id = ?",
+    )
+    .bind(session)
+    .execute(&b.raw)
+    .await
+    .unwrap();
+    // She writes during the delay: the delay does not take it, but she
+    // answered; the delay's end goes on.
+    b.write(MARIA, "ok, obrigada").await;
+    b.handle().await;
+    assert_eq!(unanswered(&b).await, None);
+    step_due(&b, wake).await;
+    assert_eq!(
+        b.bot_said(conv).await,
+        ["Já volto com o cupom.", "Seu cupom: BEMVINDO10"]
+    );
+    assert_eq!(
+        b.sessions(conv).await,
+        [("ended".to_owned(), Some(r#"{"reason":"done"}"#.to_owned()))]
+    );
 }
 
 #[tokio::test]

@@ -43,6 +43,8 @@ const CROSS_ACCOUNT: &[&str] = &[
     "store/sync_outbox.rs", // the desktop's queue to the server, all accounts
     // The bot's runner: one loop per desktop over every account's queue and sessions.
     "automation/run/next_work.rs",
+    // Its housekeeping: the bot's local log pruned by age, every account's.
+    "automation/run/prune.rs",
 ];
 
 fn sources() -> Vec<(String, String)> {

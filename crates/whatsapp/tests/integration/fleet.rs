@@ -1005,7 +1005,7 @@ async fn a_bots_typing_pause_ends_on_its_own_and_its_messages_go_in_order() {
     until_new_message(&mut d).await;
     // The runner's part: the queued message, then a kick of the number.
     let now = zapdesk_core::time::now_ms();
-    let items = run::next_queued(&d.store, &|_| true, now, 10)
+    let items = run::next_queued(&d.store, &|_| true, 0, now, 10)
         .await
         .unwrap();
     assert_eq!(items.len(), 1);

@@ -148,7 +148,7 @@ function StartFlow({ conversation, summary, session, onClose }: {
     onClose();
     toast(t("bot.started", { flow: chosen.name }));
   });
-  const persons = summary.owner === "human" || summary.assignee_id !== null;
+  const persons = summary.owner === "human";
   return (
     <Modal title={t("bot.startTitle")} onClose={onClose}>
       <form className="form" onSubmit={submit} noValidate>

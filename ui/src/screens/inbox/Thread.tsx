@@ -24,6 +24,8 @@ type Item = { at: number; message: Message; note?: undefined } | { at: number; n
 const FAIL_REASONS: Record<string, MessageKey> = {
   not_on_whatsapp: "inbox.failReason.notOnWhatsapp",
   WhatsApp: "inbox.failReason.whatsapp",
+  bot_stopped: "inbox.failReason.botStopped",
+  bot_opted_out: "inbox.failReason.botOptedOut",
 };
 
 function failReason(t: Translate, error: string | null | undefined): string {

@@ -83,7 +83,7 @@ export function startedByText(t: Translate, by: StartedBy, names: BotNames): str
 
 /** Why a session ended (engine's `EndReason`, as stored in the log: `{"reason": …}`). */
 export type EndReason =
-  | { reason: "done" | "handoff" | "budget" | "replaced" | "stopped" | "opted_out" | "expired" }
+  | { reason: "done" | "handoff" | "budget" | "replaced" | "stopped" | "opted_out" | "expired" | "unanswered" }
   | { reason: "loop"; node: string }
   | { reason: "broken"; node: string }
   | { reason: "went_to"; flow: string };
@@ -103,7 +103,7 @@ export function endReasonText(t: Translate, end: EndReason, names: BotNames): st
 
 /** The log's `what` codes (sessions.rs documents them). */
 const LOG_WHATS = ["started", "path", "note", "keyword", "ended", "handoff", "handed_back", "skipped", "dropped", "call", "set_aside"];
-const END_REASONS = new Set(["done", "handoff", "loop", "budget", "broken", "went_to", "replaced", "stopped", "opted_out", "expired"]);
+const END_REASONS = new Set(["done", "handoff", "loop", "budget", "broken", "went_to", "replaced", "stopped", "opted_out", "expired", "unanswered"]);
 const STARTED_BY = ["keyword", "first_message", "no_match", "campaign", "tag", "manual", "flow"];
 
 function json(text: string): unknown {

@@ -15,6 +15,10 @@
 //! [`Budget::sends`] messages, and a node entered more than
 //! [`Budget::visits`] times in one turn without a wait ends the session
 //! ([`EndReason::Loop`]): a flow drawn in a circle never floods a contact.
+//! Across turns, a session stepped [`UNANSWERED_TURNS`] times in a row
+//! without the contact writing (timers, calls: a loop through a delay) ends
+//! ([`EndReason::Unanswered`]): a loop with a wait in it cannot message a
+//! silent contact forever either.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -66,7 +70,22 @@ pub struct Session {
     /// before the first desktop's rows reached the server) sends nothing twice.
     #[serde(default)]
     pub turn: u32,
+    /// Turns in a row without a reply of the contact (a start, a timer, a
+    /// call's answer); a reply sets it back to 0. Past
+    /// [`UNANSWERED_TURNS`] the session ends.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unanswered: u32,
 }
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// How many turns in a row a session may take without the contact writing:
+/// enough for a long drip of delays and calls (a flow that needs more can
+/// ask a question on the way), few enough that a loop through a delay stops
+/// before it becomes spam.
+pub const UNANSWERED_TURNS: u32 = 20;
 
 impl Session {
     /// A session about to run its flow's start node.
@@ -77,6 +96,7 @@ impl Session {
             tries: 0,
             vars: BTreeMap::new(),
             turn: 0,
+            unanswered: 0,
         }
     }
 }
@@ -306,6 +326,9 @@ pub enum EndReason {
     OptedOut,
     /// Waited for a reply longer than the account allows.
     Expired,
+    /// Stepped [`UNANSWERED_TURNS`] times in a row without the contact
+    /// writing.
+    Unanswered,
 }
 
 /// What the session does after a turn.

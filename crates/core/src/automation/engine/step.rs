@@ -80,6 +80,14 @@ impl<'r, 'c> Run<'r, 'c> {
             return unchanged(session);
         }
         session.turn = session.turn.wrapping_add(1);
+        if matches!(input, Input::Reply { .. }) {
+            session.unanswered = 0;
+        } else {
+            session.unanswered = session.unanswered.saturating_add(1);
+            if session.unanswered > super::UNANSWERED_TURNS {
+                return Next::Ended(EndReason::Unanswered);
+            }
+        }
         let out = match self.guard(node) {
             Some(stop) => stop,
             None if matches!(session.wait, Wait::Start) => {

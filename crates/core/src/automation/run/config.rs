@@ -13,7 +13,7 @@ use crate::automation::flows::Trigger;
 use crate::automation::settings::{self, AutomationSettings};
 use crate::fields::{self, CustomField};
 use crate::ids::{FieldId, FlowId, FlowVersionId, SessionId};
-use crate::{AccountId, ContactId, ConversationId, InstanceId, Store, UserId};
+use crate::{AccountId, ContactId, ConversationId, InstanceId, Store};
 
 /// Where a time zone the account names is unknown here.
 const FALLBACK_TZ: &str = "America/Sao_Paulo";
@@ -84,7 +84,10 @@ pub(super) struct Conv {
     pub id: ConversationId,
     pub contact: ContactId,
     pub instance: InstanceId,
-    /// Taken over or assigned: a person's, the bot stays quiet.
+    /// Owner `human` (taken over, or assigned: assigning sets it): a
+    /// person's, the bot stays quiet. The one rule, as the inbox shows it:
+    /// an assignee left on a conversation handed back to the bot ("Devolver
+    /// ao bot", resolved) does not keep the bot silent.
     pub persons: bool,
 }
 
@@ -93,18 +96,18 @@ pub(super) async fn conversation_in(
     account: AccountId,
     conversation: ConversationId,
 ) -> Result<Option<Conv>, AutomationError> {
-    let row: Option<(ContactId, InstanceId, String, Option<UserId>)> = sqlx::query_as(
-        "SELECT contact_id, instance_id, owner, assignee_id FROM conversations WHERE account_id = ? AND id = ?",
+    let row: Option<(ContactId, InstanceId, String)> = sqlx::query_as(
+        "SELECT contact_id, instance_id, owner FROM conversations WHERE account_id = ? AND id = ?",
     )
     .bind(account)
     .bind(conversation)
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(row.map(|(contact, instance, owner, assignee)| Conv {
+    Ok(row.map(|(contact, instance, owner)| Conv {
         id: conversation,
         contact,
         instance,
-        persons: owner == "human" || assignee.is_some(),
+        persons: owner == "human",
     }))
 }
 

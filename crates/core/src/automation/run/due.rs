@@ -82,6 +82,24 @@ pub async fn handle_due(
     }
     let config = Config::load(store, account).await?;
     let mut tx = store.write().await?;
+    // A question's time limit, with the contact's answer queued from before
+    // it (the runner had read the queue just before it came): the answer is
+    // what counts. Left due; the queue's next look steps the session with
+    // the answer, which clears the timer.
+    let answered_in_time: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM flow_sessions s
+                        JOIN automation_queue q ON q.account_id = s.account_id AND q.conversation_id = s.conversation_id
+                        WHERE s.account_id = ? AND s.id = ? AND json_extract(s.state, '$.wait.for') = 'reply'
+                          AND q.event = 'message' AND q.created_at <= ?)",
+    )
+    .bind(account)
+    .bind(session)
+    .bind(expected_wake_at)
+    .fetch_one(&mut *tx)
+    .await?;
+    if answered_in_time {
+        return Ok(Done::default());
+    }
     let taken = sqlx::query(
         "UPDATE flow_sessions SET wake_at = NULL
          WHERE account_id = ? AND id = ? AND status = 'active' AND wake_at = ?",
@@ -121,25 +139,43 @@ pub async fn handle_due(
 /// Marks the session's call started, committed before the runner makes it,
 /// and returns the request to make. `None`: the session is not waiting on a
 /// call that has not left (it ended, it was answered, or it left before a
-/// crash: then it is answered "interrupted", never made twice).
+/// crash: then it is answered "interrupted", never made twice), its number
+/// no longer runs here (`runs_here`, read inside the transaction: the
+/// desktop that runs it now makes the call), or what stops a session holds
+/// now (a person took the chat, the contact opted out while the call was
+/// waiting — their messages wait behind it —, the bot was switched off):
+/// the session ends and nothing leaves.
 pub async fn mark_call_started(
     store: &Store,
     account: AccountId,
     session: SessionId,
+    runs_here: &(dyn Fn(crate::InstanceId) -> bool + Sync),
 ) -> Result<Option<CallRequest>, AutomationError> {
+    let config = Config::load(store, account).await?;
     let mut tx = store.write().await?;
     let Some(mut stored) = sessions::get_in(&mut tx, account, session).await? else {
         return Ok(None);
     };
-    let Wait::Call { request, started } = &mut stored.state.wait else {
+    let Wait::Call { started, .. } = &stored.state.wait else {
         return Ok(None);
     };
     if !stored.active || *started {
         return Ok(None);
     }
+    let now = crate::time::now_ms();
+    let mut out = Outcome::new(account);
+    let Some((conv, _)) = stopped(&mut tx, &mut out, &config, &stored, now).await? else {
+        tx.commit().await?;
+        return Ok(None);
+    };
+    if !runs_here(conv.instance) {
+        return Ok(None);
+    }
+    let Wait::Call { request, started } = &mut stored.state.wait else {
+        return Ok(None);
+    };
     *started = true;
     let request = request.clone();
-    let now = crate::time::now_ms();
     sessions::save_in(&mut tx, account, session, &stored.state, now).await?;
     log_in(
         &mut tx,

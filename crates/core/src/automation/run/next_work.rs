@@ -29,12 +29,14 @@ type QueueRow = (
 );
 
 /// The queue's next rows, oldest first, at most `limit`: messages of the
-/// numbers this desktop runs (and of others, once past `KEEP_ELSEWHERE`),
-/// and tags. A conversation whose session waits on an outside call keeps
-/// its rows queued until the answer.
+/// numbers this desktop runs (and of others, once `KEEP_ELSEWHERE` has
+/// passed since they were queued or since `since`, the runner's start,
+/// whichever is later), and tags. A conversation whose session waits on an
+/// outside call keeps its rows queued until the answer.
 pub async fn next_queued(
     store: &Store,
     runs_here: &(dyn Fn(InstanceId) -> bool + Sync),
+    since: i64,
     now: i64,
     limit: usize,
 ) -> Result<Vec<Queued>, AutomationError> {
@@ -69,9 +71,10 @@ pub async fn next_queued(
                 // Not a row this ZapDesk writes: left alone.
                 _ => continue,
             };
+            let waits_from = created_at.max(since);
             let here = match (&event, instance) {
                 (Event::Message { .. }, Some(instance)) => {
-                    runs_here(instance) || now - created_at >= KEEP_ELSEWHERE
+                    runs_here(instance) || now - waits_from >= KEEP_ELSEWHERE
                 }
                 _ => true,
             };
@@ -83,6 +86,7 @@ pub async fn next_queued(
                     event,
                     instance,
                     created_at,
+                    waits_from,
                 });
                 if out.len() == limit {
                     break;

@@ -38,9 +38,9 @@ pub(super) async fn handle(
             message,
         } => {
             let elsewhere = item.instance.is_some_and(|i| !runs_here(i));
-            if elsewhere && now - item.created_at < KEEP_ELSEWHERE {
+            if elsewhere && now - item.waits_from < KEEP_ELSEWHERE {
                 return Ok(Handled::Kept {
-                    until: Some(item.created_at + KEEP_ELSEWHERE),
+                    until: Some(item.waits_from + KEEP_ELSEWHERE),
                 });
             }
             handle_message(
@@ -86,7 +86,7 @@ async fn handle_message(
     now: i64,
 ) -> Result<Handled, AutomationError> {
     let config = Config::load(store, account).await?;
-    let keywords = keywords::list(store, account).await?;
+    let keywords = keywords::readable(store, account).await?;
     let flows = config::flows(store, account).await?;
     let mut tx = store.write().await?;
     // A conversation waiting on an outside call keeps its messages queued
@@ -193,9 +193,38 @@ async fn rules(
     if !config.settings.enabled || conv.persons || person.opted_out {
         return Ok(());
     }
+    // 2. (before the clock: what it cancels no longer holds the reply back)
+    let asks_person =
+        message.is_text && asks_for_person(&config.settings.handoff_words, message.body);
+    if asks_person {
+        // What the bot was still "typing" (a menu) would reach them after
+        // the hand-off reply, from a bot they just left.
+        crate::inbox::outbox::cancel_waiting_bot_in(
+            tx,
+            account,
+            crate::inbox::outbox::Waiting::Conversation(conv.id),
+            crate::inbox::outbox::BOT_STOPPED,
+            now,
+        )
+        .await?;
+    }
     apply::start_clock(tx, out, conv.id, now).await?;
+    // The contact wrote: the session under way has been answered, whatever
+    // it waits for (a delay does not take the message; the count of turns
+    // without a reply starts again).
+    if let Some(session) = active.as_mut().filter(|s| s.state.unanswered > 0) {
+        session.state.unanswered = 0;
+        sqlx::query(
+            "UPDATE flow_sessions SET state = json_remove(state, '$.unanswered')
+             WHERE account_id = ? AND id = ? AND status = 'active'",
+        )
+        .bind(account)
+        .bind(session.id)
+        .execute(&mut **tx)
+        .await?;
+    }
     // 2. The contact asks for a person.
-    if message.is_text && asks_for_person(&config.settings.handoff_words, message.body) {
+    if asks_person {
         if let Some(session) = &active {
             end_in(tx, account, conv.id, session.id, &EndReason::Handoff, now).await?;
         }

@@ -279,7 +279,7 @@ impl Bot {
     pub async fn handle_at(&self, now: i64) -> Vec<Done> {
         let mut done = Vec::new();
         loop {
-            let items = run::next_queued(&self.store, &|_| true, now, 10)
+            let items = run::next_queued(&self.store, &|_| true, 0, now, 10)
                 .await
                 .unwrap();
             if items.is_empty() {
