@@ -4,8 +4,11 @@
 //! Opening it creates the folder and the file, refuses a database written by a
 //! newer ZapDesk, backs the file up before applying new migrations, and then
 //! migrates. Migrations are the `.sql` files under `migrations/sqlite/`,
-//! embedded in the binary at build time.
+//! embedded in the binary at build time. Its WAL is checkpointed by a task of
+//! its own (`checkpointer.rs`), not inside whichever commit crosses SQLite's
+//! threshold.
 
+mod checkpointer;
 mod error;
 mod migrate;
 mod sync_outbox;
@@ -41,6 +44,21 @@ pub struct Store {
     data_dir: PathBuf,
     /// Counts commits that recorded a change for the sync outbox.
     outbox: Arc<watch::Sender<u64>>,
+    /// Held by every clone: the checkpointer stops once the last is gone.
+    _alive: Arc<()>,
+}
+
+/// The checkpointer's own connection: the file as the pool opens it, without
+/// the pool's hooks.
+fn options_for_checkpoints(
+    db_path: &Path,
+    busy_timeout: Duration,
+) -> Result<SqliteConnectOptions, StoreError> {
+    Ok(SqliteConnectOptions::from_str("sqlite:")?
+        .filename(db_path)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(busy_timeout))
 }
 
 impl Store {
@@ -74,7 +92,10 @@ impl Store {
             // 100k contacts, and a segment count then rereads pages from the OS
             // (42 ms instead of 15 ms, docs/benchmarks.md). 64 MiB per connection,
             // filled only as pages are used.
-            .pragma("cache_size", "-65536");
+            .pragma("cache_size", "-65536")
+            // Checkpoints run off the writers' path (`checkpointer`); this
+            // is only the safety net should that task not keep up (40 MB).
+            .pragma("wal_autocheckpoint", "10000");
         let outbox = Arc::new(watch::Sender::new(0u64));
         let counter = Arc::clone(&outbox);
         let pool = SqlitePoolOptions::new()
@@ -89,6 +110,12 @@ impl Store {
             .connect_with(options)
             .await?;
         migrate::run(&pool, data_dir).await?;
+        let alive = Arc::new(());
+        checkpointer::spawn(
+            options_for_checkpoints(&db_path, busy_timeout)?,
+            pool.clone(),
+            Arc::downgrade(&alive),
+        );
         // The sync outbox is compacted by the sync engine when it connects,
         // never here: every CLI command opens the store without the data
         // folder's lock, and compacting moves a row's newest entry to its
@@ -98,6 +125,7 @@ impl Store {
             pool,
             data_dir: data_dir.to_path_buf(),
             outbox,
+            _alive: alive,
         })
     }
 

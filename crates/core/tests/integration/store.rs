@@ -286,3 +286,46 @@ async fn opening_the_store_does_not_touch_the_sync_outbox() {
     again.close().await;
     assert_eq!(count(dir.path().to_path_buf()).await, before);
 }
+
+#[tokio::test]
+async fn the_wal_is_checkpointed_in_the_background_not_by_a_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    for i in 0..50 {
+        let input = accounts::AccountInput {
+            name: format!("Loja {i}"),
+            ..Default::default()
+        };
+        accounts::create(&store, &input).await.unwrap();
+    }
+    // Far under the automatic checkpoint's threshold, and no connection
+    // closes: only the store's checkpointer can copy the WAL into the
+    // database file. An immutable connection reads that file alone.
+    let in_file = || async {
+        let mut conn = SqliteConnectOptions::new()
+            .filename(dir.path().join(DB_FILE))
+            .immutable(true)
+            .connect()
+            .await
+            .unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap_or(0);
+        conn.close().await.unwrap();
+        n
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut interval = tokio::time::interval(std::time::Duration::from_millis(100));
+    loop {
+        interval.tick().await;
+        if in_file().await == 50 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the WAL was never checkpointed"
+        );
+    }
+    assert_eq!(accounts::list(&store, false).await.unwrap().len(), 50);
+}

@@ -128,36 +128,39 @@ pub(super) async fn person_in(
     account: AccountId,
     contact: ContactId,
 ) -> Result<Option<Person>, AutomationError> {
-    let row: Option<(Option<String>, String, Option<i64>)> = sqlx::query_as(
-        "SELECT name, phone, opted_out_at FROM contacts WHERE account_id = ? AND id = ?",
+    // One statement for the contact, its field values and its tags: every
+    // event reads the person, and each statement is a round trip to the
+    // connection's thread. Field ids travel as hex inside the JSON.
+    // name, phone, opted out at, field values (JSON), folded tags (JSON).
+    type Row = (Option<String>, String, Option<i64>, String, String);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT c.name, c.phone, c.opted_out_at,
+                (SELECT json_group_array(json_array(hex(f.field_id), f.value)) FROM contact_fields f
+                 WHERE f.account_id = c.account_id AND f.contact_id = c.id),
+                (SELECT json_group_array(t.name_folded) FROM contact_tags ct
+                 JOIN tags t ON t.account_id = ct.account_id AND t.id = ct.tag_id
+                 WHERE ct.account_id = c.account_id AND ct.contact_id = c.id)
+         FROM contacts c WHERE c.account_id = ? AND c.id = ?",
     )
     .bind(account)
     .bind(contact)
     .fetch_optional(&mut **tx)
     .await?;
-    let Some((name, phone, opted_out)) = row else {
+    let Some((name, phone, opted_out, values, tags)) = row else {
         return Ok(None);
     };
-    let values: Vec<(FieldId, String)> = sqlx::query_as(
-        "SELECT field_id, value FROM contact_fields WHERE account_id = ? AND contact_id = ?",
-    )
-    .bind(account)
-    .bind(contact)
-    .fetch_all(&mut **tx)
-    .await?;
-    let tags: Vec<String> = sqlx::query_scalar(
-        "SELECT t.name_folded FROM contact_tags ct JOIN tags t ON t.account_id = ct.account_id AND t.id = ct.tag_id
-         WHERE ct.account_id = ? AND ct.contact_id = ?",
-    )
-    .bind(account)
-    .bind(contact)
-    .fetch_all(&mut **tx)
-    .await?;
+    let values: Vec<(String, String)> = serde_json::from_str(&values).unwrap_or_default();
+    let tags: Vec<String> = serde_json::from_str(&tags).unwrap_or_default();
     Ok(Some(Person {
         name,
         phone,
         opted_out: opted_out.is_some(),
-        values,
+        values: values
+            .into_iter()
+            .filter_map(|(id, value)| {
+                Some((FieldId::from_uuid(uuid::Uuid::parse_str(&id).ok()?), value))
+            })
+            .collect(),
         tags: tags.into_iter().collect(),
     }))
 }

@@ -3,6 +3,9 @@
 //! flow` continues in that flow's published version in the same turn, with
 //! what is left of the turn's budget.
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+
 use sqlx::{Sqlite, Transaction};
 
 use super::apply::{self, Content, Outcome, Send};
@@ -17,20 +20,45 @@ use crate::domain::BotSource;
 use crate::ids::{FlowId, FlowVersionId, SessionId, bot_message};
 use crate::{AccountId, MessageId, Store};
 
+/// Published versions read so far, parsed, by account and id. A version
+/// never changes once published, and one is gone only with its flow, whose
+/// sessions go with it (the foreign keys cascade): each is read and parsed
+/// once per process instead of at every turn (a query and a parse of the
+/// whole document were a tenth of a turn's time, docs/benchmarks.md).
+static VERSIONS: LazyLock<Mutex<Versions>> = LazyLock::new(Mutex::default);
+
+type Versions = HashMap<(AccountId, FlowVersionId), Arc<FlowDocument>>;
+
+/// Versions kept parsed; past it the cache starts again (cheap: a version
+/// is read again at its next turn).
+const VERSIONS_KEPT: usize = 512;
+
 /// A published version's document; `None` when it is not here (not pulled
 /// yet) or does not read.
 pub(super) async fn version_in(
     tx: &mut Transaction<'_, Sqlite>,
     account: AccountId,
     version: FlowVersionId,
-) -> Result<Option<FlowDocument>, AutomationError> {
+) -> Result<Option<Arc<FlowDocument>>, AutomationError> {
+    let kept = |versions: &Versions| versions.get(&(account, version)).cloned();
+    if let Some(doc) = kept(&VERSIONS.lock().unwrap_or_else(PoisonError::into_inner)) {
+        return Ok(Some(doc));
+    }
     let document: Option<String> =
         sqlx::query_scalar("SELECT document FROM flow_versions WHERE account_id = ? AND id = ?")
             .bind(account)
             .bind(version)
             .fetch_optional(&mut **tx)
             .await?;
-    Ok(document.and_then(|d| flow::parse(&d).ok()))
+    let Some(doc) = document.and_then(|d| flow::parse(&d).ok()).map(Arc::new) else {
+        return Ok(None);
+    };
+    let mut versions = VERSIONS.lock().unwrap_or_else(PoisonError::into_inner);
+    if versions.len() >= VERSIONS_KEPT {
+        versions.clear();
+    }
+    versions.insert((account, version), Arc::clone(&doc));
+    Ok(Some(doc))
 }
 
 /// The flow's published version and its document, or why there is none.
@@ -38,7 +66,7 @@ pub(super) async fn published_in(
     tx: &mut Transaction<'_, Sqlite>,
     account: AccountId,
     flow: FlowId,
-) -> Result<Result<(FlowVersionId, FlowDocument), &'static str>, AutomationError> {
+) -> Result<Result<(FlowVersionId, Arc<FlowDocument>), &'static str>, AutomationError> {
     let published: Option<Option<FlowVersionId>> = sqlx::query_scalar(
         "SELECT published_version_id FROM flows WHERE account_id = ? AND id = ?",
     )
