@@ -100,6 +100,10 @@ impl Store {
         let counter = Arc::clone(&outbox);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            // sqlx pings a connection each time it leaves the pool, a round
+            // trip to its SQLite thread; a local file's connection does not
+            // go stale, and a broken one fails its statement all the same.
+            .test_before_acquire(false)
             .after_connect(move |conn, _| {
                 let counter = Arc::clone(&counter);
                 Box::pin(async move {

@@ -527,9 +527,10 @@ async fn a_flow_that_loops_ends_its_session_and_sends_no_more_than_the_budget() 
     );
 }
 
-#[tokio::test]
-async fn an_interrupted_call_takes_the_error_branch_once_and_holds_the_contacts_messages() {
-    let b = bot().await;
+/// A flow started by the keyword `pedido` that looks the order up over
+/// HTTP (on a port nobody listens on) and says what it found, or that it
+/// could not.
+async fn order_lookup(b: &Bot) {
     let flow = b
         .publish(
             "Pedido",
@@ -545,7 +546,13 @@ async fn an_interrupted_call_takes_the_error_branch_once_and_holds_the_contacts_
             json!([]),
         )
         .await;
-    starts(&b, "pedido", flow).await;
+    starts(b, "pedido", flow).await;
+}
+
+#[tokio::test]
+async fn an_interrupted_call_takes_the_error_branch_once_and_holds_the_contacts_messages() {
+    let b = bot().await;
+    order_lookup(&b).await;
     let conv = b.write(MARIA, "pedido").await.conversation;
     let done = b.handle().await;
     let (session, wake_at) = active(&b, conv).await.unwrap();
@@ -617,22 +624,7 @@ async fn an_interrupted_call_takes_the_error_branch_once_and_holds_the_contacts_
 #[tokio::test]
 async fn a_call_not_yet_made_is_not_made_elsewhere_nor_after_an_opt_out() {
     let b = bot().await;
-    let flow = b
-        .publish(
-            "Pedido",
-            doc(
-                "h",
-                vec![
-                    http("h", "http://127.0.0.1:9/pedido/{{telefone}}"),
-                    send("ok", "Achei seu pedido.", 0),
-                    send("err", "Não consegui consultar agora.", 0),
-                ],
-                vec![("h", "next", "ok"), ("h", "error", "err")],
-            ),
-            json!([]),
-        )
-        .await;
-    starts(&b, "pedido", flow).await;
+    order_lookup(&b).await;
     let conv = b.write(MARIA, "pedido").await.conversation;
     b.handle().await;
     let (session, _) = active(&b, conv).await.unwrap();

@@ -29,6 +29,8 @@ pub(super) struct Outcome {
     pub wake_at: Option<i64>,
     /// The `send_after` of the last message queued (or now).
     clock: i64,
+    /// `automation_apply` is set in this event's transaction.
+    applying: bool,
 }
 
 impl Outcome {
@@ -40,6 +42,7 @@ impl Outcome {
             calls: Vec::new(),
             wake_at: None,
             clock: 0,
+            applying: false,
         }
     }
 
@@ -74,20 +77,32 @@ impl Outcome {
     }
 }
 
-/// The bot's writes start: a tag it adds starts no flow (the
-/// `automation_tag_added` trigger reads this). Set back by [`applied`]
-/// before the commit.
-pub(super) async fn applying(tx: &mut Transaction<'_, Sqlite>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE automation_apply SET applying = 1")
-        .execute(&mut **tx)
-        .await?;
+/// A tag the bot adds starts no flow: the `automation_tag_added` trigger
+/// reads `automation_apply`, set just before the bot's first tag of the
+/// event (most events add none: no statement for them) and set back by
+/// [`applied`] before the commit.
+async fn applying(tx: &mut Transaction<'_, Sqlite>, out: &mut Outcome) -> Result<(), sqlx::Error> {
+    if !out.applying {
+        sqlx::query("UPDATE automation_apply SET applying = 1")
+            .execute(&mut **tx)
+            .await?;
+        out.applying = true;
+    }
     Ok(())
 }
 
-pub(super) async fn applied(tx: &mut Transaction<'_, Sqlite>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE automation_apply SET applying = 0")
-        .execute(&mut **tx)
-        .await?;
+/// Sets `automation_apply` back, if this event's writes set it: call before
+/// committing.
+pub(super) async fn applied(
+    tx: &mut Transaction<'_, Sqlite>,
+    out: &mut Outcome,
+) -> Result<(), sqlx::Error> {
+    if out.applying {
+        sqlx::query("UPDATE automation_apply SET applying = 0")
+            .execute(&mut **tx)
+            .await?;
+        out.applying = false;
+    }
     Ok(())
 }
 
@@ -331,6 +346,7 @@ pub(super) async fn tag(
         return Ok(());
     };
     let done = if on {
+        applying(tx, out).await?;
         sqlx::query(
             "INSERT INTO contact_tags (account_id, contact_id, tag_id, created_at) VALUES (?, ?, ?, ?)
              ON CONFLICT DO NOTHING",

@@ -9,7 +9,7 @@
 //! started after a restart, it is answered "interrupted" (the error branch)
 //! rather than made twice.
 
-use super::apply::{Outcome, applied, applying, start_clock};
+use super::apply::{Outcome, applied, start_clock};
 use super::config::{Config, conversation_in, person_in};
 use super::{Done, turn};
 use crate::automation::AutomationError;
@@ -116,7 +116,6 @@ pub async fn handle_due(
         return Ok(Done::default());
     };
     let mut out = Outcome::new(account);
-    applying(&mut tx).await?;
     if let Some((conv, person)) = stopped(&mut tx, &mut out, &config, &stored, now).await? {
         let input = match stored.state.wait {
             Wait::Start => Some(Input::Start),
@@ -131,7 +130,7 @@ pub async fn handle_due(
             .await?;
         }
     }
-    applied(&mut tx).await?;
+    applied(&mut tx, &mut out).await?;
     tx.commit().await?;
     Ok(out.done())
 }
@@ -242,7 +241,6 @@ async fn called(
         return Ok(Done::default());
     }
     let mut out = Outcome::new(account);
-    applying(&mut tx).await?;
     if let Some((conv, person)) = stopped(&mut tx, &mut out, &config, &stored, now).await? {
         let detail = match &outcome {
             CallOutcome::Http { status, .. } => format!("answered {status}"),
@@ -273,7 +271,7 @@ async fn called(
         )
         .await?;
     }
-    applied(&mut tx).await?;
+    applied(&mut tx, &mut out).await?;
     tx.commit().await?;
     Ok(out.done())
 }

@@ -13,7 +13,7 @@
 //! - A flow that is off starts from nothing automatic (keywords,
 //!   triggers); by hand it still starts.
 
-use super::apply::{self, Content, Outcome, Send, applied, applying};
+use super::apply::{self, Content, Outcome, Send, applied};
 use super::config::{self, Config, Conv, FlowEntry, Person, conversation_in, person_in};
 use super::{Event, Handled, KEEP_ELSEWHERE, Queued, keyword, triggers, turn};
 use crate::automation::AutomationError;
@@ -91,22 +91,32 @@ async fn handle_message(
     let mut tx = store.write().await?;
     // A conversation waiting on an outside call keeps its messages queued
     // until the answer: one contact's messages are handled one at a time.
-    let calling: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM flow_sessions WHERE account_id = ? AND conversation_id = ?
-                        AND status = 'active' AND json_extract(state, '$.wait.for') = 'call')",
-    )
+    // Taken in the same statement (the common case: one round trip).
+    let calling = "EXISTS (SELECT 1 FROM flow_sessions WHERE account_id = ? AND conversation_id = ?
+                   AND status = 'active' AND json_extract(state, '$.wait.for') = 'call')";
+    let taken = sqlx::query(&format!(
+        "DELETE FROM automation_queue WHERE account_id = ? AND seq = ? AND NOT {calling}"
+    ))
+    .bind(account)
+    .bind(seq)
     .bind(account)
     .bind(conversation)
-    .fetch_one(&mut *tx)
+    .execute(&mut *tx)
     .await?;
-    if calling {
-        return Ok(Handled::Kept { until: None });
-    }
-    if !take(&mut tx, account, seq).await? {
-        return Ok(Handled::Done(Default::default()));
+    if taken.rows_affected() == 0 {
+        // Not taken: kept behind a call, or gone (handled by another pass).
+        let waits: bool = sqlx::query_scalar(&format!("SELECT {calling}"))
+            .bind(account)
+            .bind(conversation)
+            .fetch_one(&mut *tx)
+            .await?;
+        return Ok(if waits {
+            Handled::Kept { until: None }
+        } else {
+            Handled::Done(Default::default())
+        });
     }
     let mut out = Outcome::new(account);
-    applying(&mut tx).await?;
     let conv = conversation_in(&mut tx, account, conversation).await?;
     let body: Option<(String, MessageKind)> =
         sqlx::query_as("SELECT body, kind FROM messages WHERE account_id = ? AND id = ?")
@@ -140,7 +150,7 @@ async fn handle_message(
             .await?;
         }
     }
-    applied(&mut tx).await?;
+    applied(&mut tx, &mut out).await?;
     tx.commit().await?;
     Ok(Handled::Done(out.done()))
 }
@@ -193,7 +203,8 @@ async fn rules(
     if !config.settings.enabled || conv.persons || person.opted_out {
         return Ok(());
     }
-    // 2. (before the clock: what it cancels no longer holds the reply back)
+    // Rule 2 is decided before the clock starts: the messages it cancels
+    // must not hold the hand-off reply back.
     let asks_person =
         message.is_text && asks_for_person(&config.settings.handoff_words, message.body);
     if asks_person {

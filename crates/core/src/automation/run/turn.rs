@@ -23,8 +23,8 @@ use crate::{AccountId, MessageId, Store};
 /// Published versions read so far, parsed, by account and id. A version
 /// never changes once published, and one is gone only with its flow, whose
 /// sessions go with it (the foreign keys cascade): each is read and parsed
-/// once per process instead of at every turn (a query and a parse of the
-/// whole document were a tenth of a turn's time, docs/benchmarks.md).
+/// once per process instead of at every turn (a round trip and a parse of
+/// the whole document each time; docs/benchmarks.md, issue 15).
 static VERSIONS: LazyLock<Mutex<Versions>> = LazyLock::new(Mutex::default);
 
 type Versions = HashMap<(AccountId, FlowVersionId), Arc<FlowDocument>>;
