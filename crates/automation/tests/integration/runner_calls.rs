@@ -390,13 +390,9 @@ async fn a_call_cut_by_a_stop_is_answered_interrupted_once_and_never_sent_again(
     b.stop().await;
 }
 
-/// Two HTTP nodes one after the other: the second call leaves as soon as
-/// the first answers, not at the runner's next look for forgotten calls
-/// (here an hour away).
-#[tokio::test]
-async fn calls_one_after_another_are_each_made_at_once() {
-    let b = bot().await;
-    let server = Server::start(
+/// An order's two steps: `/um` says it is paid, `/dois` that it was sent.
+async fn two_steps_server() -> Server {
+    Server::start(
         Router::new()
             .route("/um", get(|| async { Json(json!({"status": "pago"})) }))
             .route(
@@ -404,19 +400,24 @@ async fn calls_one_after_another_are_each_made_at_once() {
                 get(|| async { Json(json!({"status": "enviado"})) }),
             ),
     )
-    .await;
-    let paid = text_field(&b, "Pagamento").await;
-    let sent = text_field(&b, "Entrega").await;
+    .await
+}
+
+/// A flow started by `status` that calls `/um` (its status into `paid`),
+/// then `/dois` (into `sent`, when given), then says `ok`; a failed call
+/// says "ERRO". Private addresses allowed: the server is on loopback.
+async fn two_steps_flow(b: &Bot, server: &Server, paid: &str, sent: Option<&str>, ok: &str) {
     b.settings(|s| s.allow_private_http = true).await;
+    let second: Vec<(&str, &str)> = sent.map(|f| ("/status", f)).into_iter().collect();
     let flow = b
         .publish(
             "Dois passos",
             doc(
                 "h1",
                 vec![
-                    http("h1", &server.url("/um"), 5_000, &[("/status", &paid)]),
-                    http("h2", &server.url("/dois"), 5_000, &[("/status", &sent)]),
-                    send("ok", &format!("{{{{{paid}}}}} e {{{{{sent}}}}}")),
+                    http("h1", &server.url("/um"), 5_000, &[("/status", paid)]),
+                    http("h2", &server.url("/dois"), 5_000, &second),
+                    send("ok", ok),
                     send("err", "ERRO"),
                     end("end"),
                 ],
@@ -431,6 +432,19 @@ async fn calls_one_after_another_are_each_made_at_once() {
         )
         .await;
     b.starts("status", flow).await;
+}
+
+/// Two HTTP nodes one after the other: the second call leaves as soon as
+/// the first answers, not at the runner's next look for forgotten calls
+/// (here an hour away).
+#[tokio::test]
+async fn calls_one_after_another_are_each_made_at_once() {
+    let b = bot().await;
+    let server = two_steps_server().await;
+    let paid = text_field(&b, "Pagamento").await;
+    let sent = text_field(&b, "Entrega").await;
+    let ok = format!("{{{{{paid}}}}} e {{{{{sent}}}}}");
+    two_steps_flow(&b, &server, &paid, Some(&sent), &ok).await;
     b.start_timed(
         RunnerTiming {
             calls_look: Duration::from_secs(3600),
@@ -451,38 +465,9 @@ async fn calls_one_after_another_are_each_made_at_once() {
 #[tokio::test]
 async fn an_interrupted_answer_ends_only_a_call_that_left() {
     let b = bot().await;
-    let server = Server::start(
-        Router::new()
-            .route("/um", get(|| async { Json(json!({"status": "pago"})) }))
-            .route(
-                "/dois",
-                get(|| async { Json(json!({"status": "enviado"})) }),
-            ),
-    )
-    .await;
+    let server = two_steps_server().await;
     let paid = text_field(&b, "Pagamento").await;
-    b.settings(|s| s.allow_private_http = true).await;
-    let flow = b
-        .publish(
-            "Dois passos",
-            doc(
-                "h1",
-                vec![
-                    http("h1", &server.url("/um"), 5_000, &[("/status", &paid)]),
-                    http("h2", &server.url("/dois"), 5_000, &[]),
-                    send("ok", "OK"),
-                    send("err", "ERRO"),
-                ],
-                vec![
-                    ("h1", "next", "h2"),
-                    ("h1", "error", "err"),
-                    ("h2", "next", "ok"),
-                    ("h2", "error", "err"),
-                ],
-            ),
-        )
-        .await;
-    b.starts("status", flow).await;
+    two_steps_flow(&b, &server, &paid, None, "OK").await;
     // No runner: the test does what the runner does, in the order of the race.
     let maria = b.write(MARIA, "status").await.conversation;
     let here = |_| true;

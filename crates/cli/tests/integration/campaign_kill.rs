@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use crate::support::cli_json;
 use rand::{Rng, SeedableRng};
 use zapdesk_core::campaigns::pacing::Pacing;
 use zapdesk_core::campaigns::store::{self as campaigns, CampaignInput};
@@ -20,22 +21,6 @@ use zapdesk_core::{AccountId, InstanceId, Store, instances};
 use zapdesk_whatsapp::sandbox::{SandboxServer, SandboxState};
 
 const RECIPIENTS: usize = 1_000;
-
-fn cli_json(dir: &Path, args: &[&str]) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_zapdesk-cli"))
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--json")
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 /// How many messages the fake received, per chat.
 fn received(sandbox: &SandboxServer) -> HashMap<String, usize> {

@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
+use crate::support::{cli_json, doc, node, send_typing};
 use serde_json::{Value, json};
 use zapdesk_core::automation::flow;
 use zapdesk_core::automation::keywords::{self, Actions, KeywordInput};
@@ -33,23 +34,6 @@ use zapdesk_whatsapp::sandbox::{Incoming, SandboxServer, SandboxState};
 const MARIA: &str = "+5511987654321";
 /// Bounds a wait that never ends (a failing test), never paces one.
 const WAIT: Duration = Duration::from_secs(120);
-
-fn cli_json(dir: &Path, args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_zapdesk-cli"))
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--json")
-        .args(args)
-        .env_remove("ZAPDESK_DATA_DIR")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 /// An account with a paired Sandbox number marked to run, made through the
 /// CLI; the flow `doc` imported and published through the CLI; keywords
@@ -253,30 +237,8 @@ fn write(sandbox: &SandboxServer, text: &str) {
         .unwrap();
 }
 
-fn node(id: &str, kind: Value) -> Value {
-    let mut node = json!({"id": id, "position": {"x": 0.0, "y": 0.0}});
-    node.as_object_mut()
-        .unwrap()
-        .extend(kind.as_object().unwrap().clone());
-    node
-}
-
 fn send(id: &str, text: &str) -> Value {
-    node(
-        id,
-        json!({"type": "send", "content": {"kind": "text", "text": text}, "typing_ms": 0}),
-    )
-}
-
-fn doc(start: &str, nodes: Vec<Value>, edges: &[(&str, &str, &str)]) -> Value {
-    let edges: Vec<Value> = edges
-        .iter()
-        .enumerate()
-        .map(|(i, (from, handle, to))| {
-            json!({"id": format!("e{i}"), "from": from, "handle": handle, "to": to})
-        })
-        .collect();
-    json!({"schema": 1, "start": start, "nodes": nodes, "edges": edges})
+    send_typing(id, text, 0)
 }
 
 const A: &str = "Recebemos seu pedido.";

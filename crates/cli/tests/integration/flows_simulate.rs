@@ -12,6 +12,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::support::{self, node, send_typing};
 use serde_json::{Value, json};
 use zapdesk_core::automation::settings;
 use zapdesk_core::fields::{self, FieldInput, FieldKind};
@@ -54,34 +55,16 @@ fn refused(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stderr).unwrap()
 }
 
-fn node(id: &str, kind: Value) -> Value {
-    let mut node = json!({"id": id, "position": {"x": 0.0, "y": 0.0}});
-    node.as_object_mut()
-        .unwrap()
-        .extend(kind.as_object().unwrap().clone());
-    node
-}
-
+/// An account with a custom field "Email" and a tag "Lead", made as the
+/// screens make them.
 fn send(id: &str, text: &str) -> Value {
-    node(
-        id,
-        json!({"type": "send", "content": {"kind": "text", "text": text}, "typing_ms": 1200}),
-    )
+    send_typing(id, text, 1200)
 }
 
 fn doc(start: &str, nodes: Vec<Value>, edges: &[(&str, &str, &str)]) -> String {
-    let edges: Vec<Value> = edges
-        .iter()
-        .enumerate()
-        .map(|(i, (from, handle, to))| {
-            json!({"id": format!("e{i}"), "from": from, "handle": handle, "to": to})
-        })
-        .collect();
-    json!({"schema": 1, "start": start, "nodes": nodes, "edges": edges}).to_string()
+    support::doc(start, nodes, edges).to_string()
 }
 
-/// An account with a custom field "Email" and a tag "Lead", made as the
-/// screens make them.
 async fn account(d: &Path) -> AccountId {
     let acc: AccountId = serde_json::from_str::<Value>(&ok(
         d,

@@ -1,6 +1,6 @@
 //! Every integration test of zapdesk-cli in one binary: one link on 2 cores
 //! instead of one per file (issue 14, item 6). Each module is what was a
-//! file of its own; the shared setup is in each module.
+//! file of its own; what several share is in `support`.
 
 // A failed setup step in a test should panic.
 #![allow(clippy::unwrap_used)]
@@ -12,3 +12,4 @@ mod flows;
 mod flows_simulate;
 mod remote;
 mod serve;
+mod support;
