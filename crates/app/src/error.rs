@@ -3,6 +3,7 @@
 //! so the UI receives exactly what it did when the shell made the calls.
 
 use zapdesk_automation::SecretError;
+use zapdesk_automation::simulator::SimError;
 use zapdesk_core::automation::AutomationError;
 use zapdesk_core::campaigns::CampaignError;
 use zapdesk_core::contacts::ContactError;
@@ -48,5 +49,6 @@ app_error! {
     Number(NumberError),
     Save(SaveError),
     Secret(SecretError),
+    Simulation(SimError),
     User(UserErrorKind),
 }

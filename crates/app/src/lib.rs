@@ -20,6 +20,7 @@ mod lgpd;
 mod numbers;
 mod runtime;
 mod sessions;
+mod simulations;
 mod write;
 
 pub use automation::{
@@ -34,3 +35,5 @@ pub use inbox::{AttachmentInput, ContactPanel, InboxFilter, PAGE, Who};
 pub use numbers::{NumberAction, NumberView, Simulation};
 pub use runtime::{App, OpenError, Scope, Started};
 pub use sessions::SESSION_TABLES;
+pub use simulations::{SIMULATIONS_DIR, SIMULATIONS_OPEN};
+pub use zapdesk_automation::simulator::{SimEvent, SimSource, SimState, SimView};

@@ -23,6 +23,7 @@ use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, FleetError, FleetEvent, Sink};
 
 use crate::changes::{Changes, follow_sync_pulls};
 use crate::host::{Host, Stage};
+use crate::simulations::Simulations;
 
 /// Why the data folder could not be opened: the window shows it instead of
 /// its screens.
@@ -82,6 +83,8 @@ struct Inner {
     campaigns: CampaignRunner,
     flows: FlowRunner,
     sync: Arc<SyncRunner>,
+    /// The simulator panel's open simulations.
+    simulations: Simulations,
     pub(crate) changes: Changes,
     stage: Arc<dyn Fn(Stage) + Send + Sync>,
     /// Tasks that follow sync's pulls; ended at shutdown.
@@ -110,6 +113,7 @@ impl App {
         // First: it sets the process's TLS provider before any HTTP client
         // exists (zapdesk-automation's caller.rs).
         let caller = Caller::new();
+        let simulations = Simulations::new(&config.data_dir, caller.clone());
         let changes = Changes::spawn(host.changed);
         let fleet_out = host.fleet;
         let fleet_changes = changes.clone();
@@ -154,6 +158,7 @@ impl App {
             campaigns,
             flows,
             sync,
+            simulations,
             changes,
             stage: host.stage,
             followers: Mutex::new(Vec::new()),
@@ -214,6 +219,8 @@ impl App {
         inner
             .closed
             .get_or_init(|| async {
+                // Their folders are removed (the next open would, too).
+                inner.simulations.close_all().await;
                 inner.campaigns.stop_and_wait().await;
                 (inner.stage)(Stage::CampaignsStopped);
                 // After campaigns, before the numbers it sends through.
@@ -249,6 +256,10 @@ impl App {
 
     pub fn data_dir(&self) -> &Path {
         self.0.store.data_dir()
+    }
+
+    pub(crate) fn simulations(&self) -> &Simulations {
+        &self.0.simulations
     }
 
     pub(crate) fn changes(&self) -> &Changes {

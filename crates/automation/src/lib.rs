@@ -26,6 +26,10 @@
 //! - depend on Tauri, write SQL of its own (the runner reads and writes
 //!   only through `zapdesk_core::automation`), or contact WhatsApp.
 //!
+//! The flow simulator (`simulator/`) plays one flow with the same steps in
+//! a throwaway store, for the app's simulator panel and `zapdesk-cli flows
+//! simulate`.
+//!
 //! Nothing here returns an error for a call: every way a call can go wrong
 //! is a `CallOutcome::Failed` whose reason is for the log and the flow's
 //! history.
@@ -38,6 +42,7 @@ mod http;
 mod make_call;
 mod runner;
 mod secret;
+pub mod simulator;
 
 pub use address::{AddressPolicy, Range, Refused};
 pub use ai::{

@@ -156,6 +156,12 @@ pub enum ErrorCode {
     FlowTriggerInvalid,
     /// Another enabled flow has the same trigger (first message, no match) on the same number.
     FlowTriggerConflict,
+    /// A simulation that is not open (closed, replaced by newer ones, or the app restarted).
+    SimulationUnknown,
+    /// The simulator's throwaway store could not be made (disk full, temporary folder unusable).
+    SimulationFailed,
+    /// The flow has conversations in progress (it cannot be deleted without ending them).
+    FlowRunning,
 }
 
 /// An error that can be shown to a person.

@@ -20,6 +20,7 @@ pub mod numbers;
 pub mod quick_replies;
 pub mod segments;
 pub mod sessions;
+pub mod simulator;
 pub mod sync;
 pub mod tags;
 pub mod users;

@@ -245,6 +245,25 @@ export const commands = {
 	 *  chooses; the path, or `null` if cancelled.
 	 */
 	flowsExport: (account: AccountId, id: FlowId, version: number | null) => typedError<string | null, IpcError>(__TAURI_INVOKE("flows_export", { account, id, version })),
+	/**
+	 *  Opens a simulation and runs the flow's first turn. A document that
+	 *  could not be published is refused with every problem (`flow_invalid`).
+	 *  With `skip_calls`, HTTP and AI nodes are answered "skipped" instead of
+	 *  called. A fifth open simulation closes the oldest.
+	 */
+	flowsSimulateOpen: (account: AccountId, flow: FlowId, source: SimSource, skipCalls: boolean) => typedError<SimView, IpcError>(__TAURI_INVOKE("flows_simulate_open", { account, flow, source, skipCalls })),
+	/**
+	 *  The simulated contact writes `text`; `simulation_unknown` for a closed
+	 *  simulation.
+	 */
+	flowsSimulateWrite: (simulation: string, text: string) => typedError<SimView, IpcError>(__TAURI_INVOKE("flows_simulate_write", { simulation, text })),
+	/**
+	 *  Fast-forwards to the end of the session's wait (a delay, a question's
+	 *  time limit) and handles what is due then.
+	 */
+	flowsSimulateAdvance: (simulation: string) => typedError<SimView, IpcError>(__TAURI_INVOKE("flows_simulate_advance", { simulation })),
+	/**  Closes the simulation and removes its throwaway store. */
+	flowsSimulateClose: (simulation: string) => typedError<null, IpcError>(__TAURI_INVOKE("flows_simulate_close", { simulation })),
 	/**  The session running in the conversation, if any. */
 	sessionsActive: (account: AccountId, conversation: ConversationId) => typedError<SessionView | null, IpcError>(__TAURI_INVOKE("sessions_active", { account, conversation })),
 	/**  The bot's latest log lines in the conversation, oldest first. */
@@ -695,6 +714,34 @@ export type Edge = {
 	to: string,
 };
 
+/**  Why a session ended. */
+export type EndReason = 
+/**  An `end` node, or a branch with nowhere to go. */
+{ reason: "done" } | 
+/**  Handed to a person (a node, the AI, the contact's word). */
+{ reason: "handoff" } | 
+/**  A node entered too often in one turn without a wait. */
+{ reason: "loop"; node: string } | 
+/**  A turn ran out of nodes or sends. */
+{ reason: "budget" } | 
+/**  The session points at a node its version does not have. */
+{ reason: "broken"; node: string } | 
+/**  Went on in another flow (`go_to_flow`): that flow's session continues. */
+{ reason: "went_to"; flow: string } | 
+/**  Another flow started in the conversation. */
+{ reason: "replaced" } | 
+/**  An operator stopped it or took the conversation. */
+{ reason: "stopped" } | 
+/**  The contact opted out. */
+{ reason: "opted_out" } | 
+/**  Waited for a reply longer than the account allows. */
+{ reason: "expired" } | 
+/**
+ *  Stepped [`UNANSWERED_TURNS`] times in a row without the contact
+ *  writing.
+ */
+{ reason: "unanswered" };
+
 /**
  *  Stable error codes, sent across IPC as `{code, message}`. The UI branches on
  *  these (for example to put the message under the right field), never on text.
@@ -846,7 +893,13 @@ export type ErrorCode =
 /**  A flow trigger that is not valid (hours out of range). */
 "flow_trigger_invalid" | 
 /**  Another enabled flow has the same trigger (first message, no match) on the same number. */
-"flow_trigger_conflict";
+"flow_trigger_conflict" | 
+/**  A simulation that is not open (closed, replaced by newer ones, or the app restarted). */
+"simulation_unknown" | 
+/**  The simulator's throwaway store could not be made (disk full, temporary folder unusable). */
+"simulation_failed" | 
+/**  The flow has conversations in progress (it cannot be deleted without ending them). */
+"flow_running";
 
 /**  What would answer a message, and why. */
 export type Explanation = {
@@ -1576,6 +1629,103 @@ export type SheetRow = {
 	 *  cells than headers (kept as is: the column mapping decides).
 	 */
 	cells: string[],
+};
+
+/**  What happened, in order. */
+export type SimEvent = 
+/**  The contact wrote this. */
+{ kind: "contact"; text: string } | 
+/**
+ *  A message the contact receives: text, or a file (its name) with its
+ *  caption.
+ */
+{ kind: "bot"; text: string; file?: string | null } | 
+/**  The nodes a turn ran (of any flow: a `go to flow` goes on in another). */
+{ kind: "path"; nodes: string[] } | 
+/**
+ *  The clock moved on `ms` to a delay's end (`reply: false`) or to a
+ *  question's time limit (`reply: true`).
+ */
+{ kind: "waited"; ms: number; reply: boolean } | 
+/**  An outside call left or answered (the bot log's words). */
+{ kind: "call"; detail: string } | 
+/**
+ *  The session ended. A `went_to` names the real account's flow (its
+ *  id), and `flow_name` its name.
+ */
+{ kind: "ended"; reason: EndReason; flow_name?: string | null } | 
+/**  A hand-off to a person, with its internal note. */
+{ kind: "handoff"; note: string } | 
+/**
+ *  Something the bot could not use, a message it did not answer, a
+ *  branch note of the engine (the bot log's `what` and detail).
+ */
+{ kind: "note"; what: string; detail: string } | 
+/**
+ *  Fast-forwarding stopped after this many waits in a row (a flow that
+ *  loops through a delay; `zapdesk-cli` only).
+ */
+{ kind: "stopped"; waits: number };
+
+/**  Which document of the flow a simulation plays. */
+export type SimSource = 
+/**
+ *  This document, saved or not: the canvas's draft as it is now.
+ *  Refused, with every problem, when it could not be published.
+ */
+{ kind: "document"; document: FlowDocument } | 
+/**  The flow's published version numbered `number` (v1 is 1). */
+{ kind: "version"; number: number };
+
+/**  What the conversation waits for now. */
+export type SimState = 
+/**
+ *  The contact's reply (a menu, a question); past `timeout_at` (the
+ *  simulation's clock, Unix ms) the question's time limit: `advance`
+ *  goes there.
+ */
+{ kind: "waiting_reply"; timeout_at: number | null } | 
+/**  A delay, until `at` (or a session due now): `advance` goes there. */
+{ kind: "waiting_timer"; at: number } | 
+/**  An outside call (only while one is being made). */
+{ kind: "waiting_call" } | 
+/**
+ *  The session is over; what the contact writes now is handled as the
+ *  account's bot would, with no flow running (nothing answers it in the
+ *  simulation, which copies no keyword or trigger).
+ */
+{ kind: "ended"; reason: EndReason } | 
+/**  No session. */
+{ kind: "none" };
+
+/**  A simulation as the simulator panel shows it. */
+export type SimView = {
+	/**  Give it back to write, advance and close. */
+	id: string,
+	/**  Everything since it opened, in order. */
+	events: SimEvent[],
+	/**
+	 *  Every node of the simulated flow run so far, in order, repeats
+	 *  kept (the nodes of a flow it went to are in the events, not here).
+	 */
+	path: string[],
+	/**
+	 *  The node of the simulated flow the conversation is on (its last one
+	 *  once the session ended); `None` once it went on in another flow.
+	 */
+	node: string | null,
+	state: SimState,
+	/**
+	 *  The session's variables: the answers by asking node, and
+	 *  `ultima_resposta`.
+	 */
+	vars: { [key in string]: string },
+	/**  The contact's custom fields, by field key, as stored (canonical). */
+	fields: { [key in string]: string },
+	/**  The contact's tags, by name. */
+	tags: string[],
+	/**  The simulation's time (Unix ms): real time, moved on by `advance`. */
+	clock: number,
 };
 
 /**  What a Sandbox number can simulate from the UI. */

@@ -13,4 +13,5 @@ mod changes;
 mod handover;
 mod runtime;
 mod shared;
+mod simulations;
 mod support;

@@ -15,4 +15,5 @@ mod runner;
 mod runner_calls;
 mod secret;
 mod server;
+mod simulator;
 mod ssrf;

@@ -116,6 +116,16 @@ pub enum AutomationError {
     /// An upload refused by the inbox's rules (size, blocked type).
     #[error(transparent)]
     Attachment(#[from] AttachmentError),
+    /// A simulation id the app does not hold (closed, replaced by newer
+    /// ones, or from before a restart).
+    #[error("no such simulation")]
+    SimulationUnknown,
+    /// The simulator's throwaway store could not be made.
+    #[error("simulation store: {0}")]
+    SimulationFailed(String),
+    /// Deleting a flow while conversations are in it, without ending them.
+    #[error("{sessions} session(s) running")]
+    FlowRunning { sessions: u32 },
     // Running the bot (`run.rs`, `sessions.rs`).
     #[error("the contact opted out")]
     ContactOptedOut,
@@ -173,6 +183,9 @@ impl UserError for AutomationError {
             FileEmpty => ErrorCode::AttachmentBlocked,
             FileUnreadable { .. } => ErrorCode::ImportFileUnreadable,
             Attachment(e) => e.code(),
+            SimulationUnknown => ErrorCode::SimulationUnknown,
+            SimulationFailed(_) => ErrorCode::SimulationFailed,
+            FlowRunning { .. } => ErrorCode::FlowRunning,
             ContactOptedOut => ErrorCode::ContactOptedOut,
             // No code of its own yet: the settings are what to change.
             AutomationOff => ErrorCode::AutomationSettingsInvalid,
@@ -494,6 +507,25 @@ impl UserError for AutomationError {
                 }
             }
             Attachment(e) => e.message(lang),
+            SimulationUnknown => lang
+                .pick(
+                    "Esta simulação já foi fechada (ou o ZapDesk reiniciou). Abra o simulador de novo.",
+                    "This simulation was already closed (or ZapDesk restarted). Open the simulator again.",
+                )
+                .to_owned(),
+            SimulationFailed(reason) => {
+                if pt {
+                    format!("Não foi possível preparar a simulação ({reason}). Confira o espaço livre no disco e tente de novo.")
+                } else {
+                    format!("The simulation could not be prepared ({reason}). Check the free disk space and try again.")
+                }
+            }
+            FlowRunning { sessions } => match (sessions, pt) {
+                (1, true) => "Este fluxo tem 1 conversa em andamento. Encerre-a para excluir o fluxo (o bot para de responder nela), ou espere que termine.".to_owned(),
+                (n, true) => format!("Este fluxo tem {n} conversas em andamento. Encerre-as para excluir o fluxo (o bot para de responder nelas), ou espere que terminem."),
+                (1, false) => "This flow has 1 conversation in progress. End it to delete the flow (the bot stops answering there), or wait until it finishes.".to_owned(),
+                (n, false) => format!("This flow has {n} conversations in progress. End them to delete the flow (the bot stops answering there), or wait until they finish."),
+            },
             ContactOptedOut => lang
                 .pick(
                     "Este contato pediu para não receber mais mensagens: o bot não fala com ele. Se ele voltou atrás, desmarque a opção no contato.",

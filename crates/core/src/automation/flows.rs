@@ -656,6 +656,42 @@ pub struct VersionSummary {
     pub current: bool,
 }
 
+/// What refuses `doc` at publish in this account: every error of
+/// `flow_check` at once ([`AutomationError::FlowProblems`]), or a `send` of
+/// a file the account does not have.
+async fn refuse_unpublishable(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    doc: &FlowDocument,
+) -> Result<(), AutomationError> {
+    let known = known::for_flows(&mut *conn, account).await?;
+    let errors: Vec<Finding> = flow_check::check(doc, &known)
+        .into_iter()
+        .filter(|f| f.severity() == Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        return Err(AutomationError::FlowProblems(errors));
+    }
+    if !missing_files(&mut *conn, account, doc).await?.is_empty() {
+        return Err(AutomationError::FileUnknown);
+    }
+    Ok(())
+}
+
+/// Refuses `doc` as [`publish`] would refuse it as the draft of a flow of
+/// the account: the simulator plays only what could be published, since
+/// it plays it with the engine that runs published versions. Nothing is
+/// written.
+pub async fn check_publishable(
+    store: &Store,
+    account: AccountId,
+    doc: &FlowDocument,
+) -> Result<(), AutomationError> {
+    let doc = current(doc.clone())?;
+    let mut conn = store.pool().acquire().await?;
+    refuse_unpublishable(&mut conn, account, &doc).await
+}
+
 /// Publishes the draft the person saw (`revision`): refused when it has
 /// errors (every one listed, [`AutomationError::FlowProblems`]), sends a
 /// file the account does not have, or was saved elsewhere since. A new
@@ -675,20 +711,7 @@ pub async fn publish(
             current: flow.revision,
         });
     }
-    let known = known::for_flows(&mut tx, account).await?;
-    let errors: Vec<Finding> = flow_check::check(&flow.draft, &known)
-        .into_iter()
-        .filter(|f| f.severity() == Severity::Error)
-        .collect();
-    if !errors.is_empty() {
-        return Err(AutomationError::FlowProblems(errors));
-    }
-    if !missing_files(&mut tx, account, &flow.draft)
-        .await?
-        .is_empty()
-    {
-        return Err(AutomationError::FileUnknown);
-    }
+    refuse_unpublishable(&mut tx, account, &flow.draft).await?;
     let version = FlowVersionId::new();
     let now = now_ms();
     let number: i64 = sqlx::query_scalar(

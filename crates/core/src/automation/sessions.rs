@@ -534,6 +534,23 @@ pub async fn latest(
     }))
 }
 
+/// The flow a session runs; `None` when the account has no such session.
+/// The simulator tells the path of the flow it plays from that of a flow it
+/// went to (`go to flow`), whose log lines land in the same conversation.
+pub async fn flow_of(
+    store: &Store,
+    account: AccountId,
+    session: SessionId,
+) -> Result<Option<FlowId>, AutomationError> {
+    Ok(
+        sqlx::query_scalar("SELECT flow_id FROM flow_sessions WHERE account_id = ? AND id = ?")
+            .bind(account)
+            .bind(session)
+            .fetch_optional(store.pool())
+            .await?,
+    )
+}
+
 /// One line of the bot's log.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, specta::Type)]
 pub struct LogLine {
