@@ -188,7 +188,7 @@ fn engine_step() {
         tries: 0,
         vars: BTreeMap::new(),
         turn: 1,
-        unanswered: 0,
+        ..Session::starting("menu")
     };
     let state = serde_json::to_string(&waiting).unwrap();
     let contact = Contact {

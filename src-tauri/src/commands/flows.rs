@@ -1,14 +1,15 @@
 //! Conversation flows: list and open, create and rename, save the draft
 //! (revision-checked), check, publish into versions, history and restore,
 //! triggers, on/off, delete, import from a file's text and export to a file
-//! the person chooses.
+//! the person chooses; where its conversations went (analytics).
 
 use tauri::{AppHandle, State};
 use zapdesk_app::{FLOW_DELETE_TABLES, FLOW_TABLES, PUBLISH_TABLES};
 use zapdesk_core::AccountId;
 use zapdesk_core::automation::flow::FlowDocument;
 use zapdesk_core::automation::flows::{
-    self, DocumentCheck, Flow, FlowFinding, FlowSummary, SavedDraft, Trigger, VersionSummary,
+    self, DocumentCheck, Flow, FlowAnalytics, FlowFinding, FlowSummary, SavedDraft, Trigger,
+    VersionSummary,
 };
 use zapdesk_core::ids::{FlowId, FlowVersionId};
 
@@ -139,6 +140,20 @@ pub async fn flows_versions(
     id: FlowId,
 ) -> Result<Vec<VersionSummary>, IpcError> {
     Ok(flows::versions(state.store()?, account, id).await?)
+}
+
+/// Where the flow's conversations started in `[from, to)` (Unix ms) went:
+/// the flow's totals, per node and per branch, from the synced sessions.
+#[tauri::command]
+#[specta::specta]
+pub async fn flows_analytics(
+    state: State<'_, AppState>,
+    account: AccountId,
+    flow: FlowId,
+    from: i64,
+    to: i64,
+) -> Result<FlowAnalytics, IpcError> {
+    Ok(flows::analytics(state.store()?, account, flow, from, to).await?)
 }
 
 /// Makes a version's document the draft (the draft opened at `revision`).

@@ -229,6 +229,11 @@ export const commands = {
 	flowsPublish: (account: AccountId, id: FlowId, revision: number) => typedError<VersionSummary, IpcError>(__TAURI_INVOKE("flows_publish", { account, id, revision })),
 	/**  The flow's published versions, newest first. */
 	flowsVersions: (account: AccountId, id: FlowId) => typedError<VersionSummary[], IpcError>(__TAURI_INVOKE("flows_versions", { account, id })),
+	/**
+	 *  Where the flow's conversations started in `[from, to)` (Unix ms) went:
+	 *  the flow's totals, per node and per branch, from the synced sessions.
+	 */
+	flowsAnalytics: (account: AccountId, flow: FlowId, from: number, to: number) => typedError<FlowAnalytics, IpcError>(__TAURI_INVOKE("flows_analytics", { account, flow, from, to })),
 	/**  Makes a version's document the draft (the draft opened at `revision`). */
 	flowsRestore: (account: AccountId, id: FlowId, version: FlowVersionId, revision: number) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_restore", { account, id, version, revision })),
 	flowsSetTriggers: (account: AccountId, id: FlowId, triggers: Trigger[]) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_set_triggers", { account, id, triggers })),
@@ -714,6 +719,16 @@ export type Edge = {
 	to: string,
 };
 
+/**
+ *  How many of the period's sessions took one branch (the edge drawn from
+ *  `from`'s `handle`), counted once per session.
+ */
+export type EdgeStats = {
+	from: string,
+	handle: string,
+	taken: number,
+};
+
 /**  Why a session ended. */
 export type EndReason = 
 /**  An `end` node, or a branch with nowhere to go. */
@@ -999,6 +1014,38 @@ export type Flow = {
 	enabled: boolean,
 	created_at: number,
 	updated_at: number,
+};
+
+/**
+ *  A flow's conversations over a period (sessions started in it).
+ * 
+ *  `started = completed + handed_off + went_to + active + dropped`.
+ */
+export type FlowAnalytics = {
+	/**
+	 *  Sessions of the flow (any version) started in the period: by a
+	 *  trigger, a keyword, a campaign reply, a person, another flow.
+	 */
+	started: number,
+	/**  Ended by an `end` node or a branch with nowhere to go (`done`). */
+	completed: number,
+	/**  Ended handed to a person (`handoff`). */
+	handed_off: number,
+	/**  Went on in another flow (`go to flow`). */
+	went_to: number,
+	/**  Still running: waiting for the contact, a delay or a call. */
+	active: number,
+	/**
+	 *  Ended any other way: no reply in time (`expired`, `unanswered`),
+	 *  stopped by a person or replaced by another flow (`stopped`,
+	 *  `replaced`), the contact opted out, or the flow failed (`loop`,
+	 *  `budget`, `broken`).
+	 */
+	dropped: number,
+	/**  Per node the period's sessions entered, by node id. */
+	nodes: NodeStats[],
+	/**  Per branch taken, by node and handle. */
+	edges: EdgeStats[],
 };
 
 export type FlowDocument = {
@@ -1383,6 +1430,54 @@ timeout_minutes: number | null } | { type: "condition"; combine: Combine; rules:
 value: string } | { type: "delay"; minutes: number; window: Window | null } | { type: "http"; method: Method; url: string; headers: Header[]; body: string | null; timeout_ms: number; save: ResponseMapping[] } | { type: "ai"; instructions: string; max_chars: number } | { type: "randomizer"; splits: Split[] } | { type: "go_to_flow"; flow: string } | { type: "handoff"; 
 /**  An operator's id, or nobody (the conversation waits unassigned). */
 assign: string | null; note: string } | { type: "end" };
+
+/**
+ *  What became of the sessions that entered one node.
+ * 
+ *  Each session that entered the node counts once in `entered`, however
+ *  often it came back, and once in exactly one of the other five: the node
+ *  where the session is now (active) or ended decides, for every other node
+ *  it entered it `went_on`. So `entered = went_on + waiting + completed +
+ *  handed_off + dropped`.
+ */
+export type NodeStats = {
+	node: string,
+	/**  Sessions that ran this node at least once. */
+	entered: number,
+	/**
+	 *  Sessions that left it and are now, or ended, at another node; and
+	 *  sessions that went on in another flow from here (`go to flow`).
+	 */
+	went_on: number,
+	/**
+	 *  Active sessions on this node now: waiting for a reply, a delay, a
+	 *  call.
+	 */
+	waiting: number,
+	/**
+	 *  Sessions that ended `done` here (an `end` node, or a branch of this
+	 *  node with nowhere to go).
+	 */
+	completed: number,
+	/**
+	 *  Sessions handed to a person here (a hand-off node, an AI node, or the
+	 *  contact's hand-off word while the session waited here).
+	 */
+	handed_off: number,
+	/**
+	 *  Sessions that ended here any other way (see
+	 *  [`FlowAnalytics::dropped`]): a contact who stopped answering this
+	 *  menu or question, an operator who took over, an opt-out, a failure.
+	 */
+	dropped: number,
+	/**
+	 *  A breakdown, not a sixth outcome: sessions that took this question's
+	 *  `timeout` branch (the contact did not answer in time), whether the
+	 *  flow went on from there or ended at once. The same as the `timeout`
+	 *  edge's `taken`.
+	 */
+	timed_out: number,
+};
 
 /**  An internal note: seen by operators only, never sent to WhatsApp. */
 export type Note = {

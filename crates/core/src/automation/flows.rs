@@ -12,6 +12,8 @@
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
+pub use super::flow_analytics::{EdgeStats, FlowAnalytics, NodeStats, analytics};
+
 use super::error::NO_MATCH_HOURS;
 use super::flow::{
     self, Content, FlowDocument, Node, NodeKind, ParseError, Place, Position, SCHEMA,

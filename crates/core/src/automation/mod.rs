@@ -10,6 +10,7 @@ mod error;
 pub mod explain;
 pub mod files;
 pub mod flow;
+pub mod flow_analytics;
 pub mod flow_check;
 pub mod flows;
 pub mod keywords;

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod automation_analytics;
 mod automation_engine;
 mod automation_engine_props;
 mod automation_flows;

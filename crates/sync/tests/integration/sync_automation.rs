@@ -834,7 +834,7 @@ async fn a_session_stepped_on_one_desktop_is_read_on_the_other_as_it_was() {
         tries: 2,
         vars,
         turn: 41,
-        unanswered: 0,
+        ..Session::starting("pergunta_cpf")
     };
     step(&a, session, &asked).await;
     let (text_a, wake_a, clock_a) = state_of(&a, session).await;

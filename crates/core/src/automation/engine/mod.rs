@@ -75,6 +75,16 @@ pub struct Session {
     /// [`UNANSWERED_TURNS`] the session ends.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unanswered: u32,
+    /// Every node the session has run, across its turns: a flow's
+    /// analytics read it from the synced session rows (the bot log is
+    /// local to one desktop). Kept by the runner (`run/turn.rs`), not the
+    /// engine; a session stored before it was kept has none.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub entered: BTreeSet<String>,
+    /// Every branch the session has taken: `(node, handle)`, a
+    /// [`Note::Took`]; kept as `entered` is.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub branches: BTreeSet<(String, String)>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -97,7 +107,22 @@ impl Session {
             vars: BTreeMap::new(),
             turn: 0,
             unanswered: 0,
+            entered: BTreeSet::new(),
+            branches: BTreeSet::new(),
         }
+    }
+
+    /// Adds what a turn ran (`path`) and took (`notes`) to what the session
+    /// had run and taken before it (`before`).
+    pub fn record(&mut self, before: &Session, path: &[String], notes: &[Note]) {
+        self.entered.extend(before.entered.iter().cloned());
+        self.branches.extend(before.branches.iter().cloned());
+        self.entered.extend(path.iter().cloned());
+        self.branches
+            .extend(notes.iter().filter_map(|note| match note {
+                Note::Took { node, handle } => Some((node.clone(), handle.clone())),
+                _ => None,
+            }));
     }
 }
 

@@ -195,7 +195,7 @@ pub(super) async fn run(
             seed: turn_seed(session.id, turn_no),
             budget,
         };
-        let turn = engine::step(&doc, session.state.clone(), input, &mut ctx);
+        let mut turn = engine::step(&doc, session.state.clone(), input, &mut ctx);
         contact = turn.contact.clone();
         if !turn.path.is_empty() {
             log_in(
@@ -284,11 +284,19 @@ pub(super) async fn run(
             }
         }
         // An ending session keeps what the contact answered (the panel,
-        // the log): saved before it ends.
-        if handed_off || matches!(turn.next, Next::Ended(_)) {
+        // the log), the node it ended on and every node and branch it ran
+        // (the flow's analytics): saved before it ends.
+        if handed_off || matches!(turn.next, Next::Ended(_) | Next::GoTo { .. }) {
             let mut kept = session.state.clone();
             kept.vars = turn.vars.clone();
+            if let Some(last) = turn.path.last() {
+                kept.node = last.clone();
+            }
+            kept.record(&session.state, &turn.path, &turn.notes);
             save_in(tx, account, session.id, &kept, now).await?;
+        }
+        if let Next::Wait(state) | Next::Call(state) = &mut turn.next {
+            state.record(&session.state, &turn.path, &turn.notes);
         }
         match turn.next {
             // A person has the conversation now: the session is over,

@@ -53,7 +53,7 @@ pub fn doc(start: &str, nodes: Vec<Value>, edges: Vec<(&str, &str, &str)>) -> Va
     json!({"schema": 1, "start": start, "nodes": nodes, "edges": edges})
 }
 
-fn node(id: &str, kind: Value) -> Value {
+pub fn node(id: &str, kind: Value) -> Value {
     let mut node = json!({"id": id, "position": {"x": 0.0, "y": 0.0}});
     if let (Some(node), Value::Object(kind)) = (node.as_object_mut(), kind) {
         node.extend(kind);
