@@ -120,6 +120,7 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::flows::flows_list,
             commands::flows::flows_get,
             commands::flows::flows_create,
+            commands::flows::flows_duplicate,
             commands::flows::flows_rename,
             commands::flows::flows_save_draft,
             commands::flows::flows_check,

@@ -26,13 +26,15 @@ pub const KEYWORD_TABLES: &[Table] = &[Table::Keywords];
 pub const FLOW_TABLES: &[Table] = &[Table::Flows];
 /// What publishing changes: a new version, and the flow pointing at it.
 pub const PUBLISH_TABLES: &[Table] = &[Table::Flows, Table::FlowVersions];
-/// What deleting a flow changes: its versions and sessions go with it, and
-/// campaigns that started it on a reply stop doing so.
+/// What deleting a flow changes: its versions and sessions go with it,
+/// campaigns that started it on a reply stop doing so, and the bot's
+/// messages still waiting in the conversations it was running in fail.
 pub const FLOW_DELETE_TABLES: &[Table] = &[
     Table::Flows,
     Table::FlowVersions,
     Table::FlowSessions,
     Table::Campaigns,
+    Table::Messages,
 ];
 
 /// What keeping or forgetting the AI key reports: no row changes (the key

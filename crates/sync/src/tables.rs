@@ -638,6 +638,7 @@ pub static TABLES: &[SyncTable] = &[
             col("number", Int),
             col("document", Text),
             col("published_at", Int),
+            col("published_by", Text),
         ],
         primary_key: &["id"],
         outbox_key: &["id"],

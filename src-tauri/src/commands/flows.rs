@@ -1,4 +1,4 @@
-//! Conversation flows: list and open, create and rename, save the draft
+//! Conversation flows: list and open, create, duplicate and rename, save the draft
 //! (revision-checked), check, publish into versions, history and restore,
 //! triggers, on/off, delete, import from a file's text and export to a file
 //! the person chooses; where its conversations went (analytics).
@@ -51,6 +51,23 @@ pub async fn flows_create(
     Ok(state
         .app()?
         .wrote(Some(account), FLOW_TABLES, created)
+        .await?)
+}
+
+/// A copy of the flow's draft as a new unpublished flow named `name`,
+/// without the source's triggers.
+#[tauri::command]
+#[specta::specta]
+pub async fn flows_duplicate(
+    state: State<'_, AppState>,
+    account: AccountId,
+    id: FlowId,
+    name: String,
+) -> Result<Flow, IpcError> {
+    let copied = flows::duplicate(state.store()?, account, id, &name);
+    Ok(state
+        .app()?
+        .wrote(Some(account), FLOW_TABLES, copied)
         .await?)
 }
 
@@ -197,15 +214,19 @@ pub async fn flows_set_enabled(
     Ok(state.app()?.wrote(Some(account), FLOW_TABLES, set).await?)
 }
 
-/// Deletes a flow with its versions and the sessions running it.
+/// Deletes a flow with its versions and sessions. While conversations are
+/// in it, refused with `flow_running` (how many) unless `end_sessions`:
+/// then they end (`stopped`) and the bot's messages still waiting there
+/// are not sent, in the same transaction.
 #[tauri::command]
 #[specta::specta]
 pub async fn flows_delete(
     state: State<'_, AppState>,
     account: AccountId,
     id: FlowId,
+    end_sessions: bool,
 ) -> Result<(), IpcError> {
-    let deleted = flows::delete(state.store()?, account, id);
+    let deleted = flows::delete(state.store()?, account, id, end_sessions);
     Ok(state
         .app()?
         .wrote(Some(account), FLOW_DELETE_TABLES, deleted)

@@ -208,6 +208,11 @@ export const commands = {
 	flowsGet: (account: AccountId, id: FlowId) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_get", { account, id })),
 	/**  A new flow from `document`, or a one-message starter when `null`. */
 	flowsCreate: (account: AccountId, name: string, document: FlowDocument | null) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_create", { account, name, document })),
+	/**
+	 *  A copy of the flow's draft as a new unpublished flow named `name`,
+	 *  without the source's triggers.
+	 */
+	flowsDuplicate: (account: AccountId, id: FlowId, name: string) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_duplicate", { account, id, name })),
 	flowsRename: (account: AccountId, id: FlowId, name: string) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_rename", { account, id, name })),
 	/**
 	 *  Saves the draft opened at `revision` (refused with `flow_stale` when
@@ -238,8 +243,13 @@ export const commands = {
 	flowsRestore: (account: AccountId, id: FlowId, version: FlowVersionId, revision: number) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_restore", { account, id, version, revision })),
 	flowsSetTriggers: (account: AccountId, id: FlowId, triggers: Trigger[]) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_set_triggers", { account, id, triggers })),
 	flowsSetEnabled: (account: AccountId, id: FlowId, enabled: boolean) => typedError<Flow, IpcError>(__TAURI_INVOKE("flows_set_enabled", { account, id, enabled })),
-	/**  Deletes a flow with its versions and the sessions running it. */
-	flowsDelete: (account: AccountId, id: FlowId) => typedError<null, IpcError>(__TAURI_INVOKE("flows_delete", { account, id })),
+	/**
+	 *  Deletes a flow with its versions and sessions. While conversations are
+	 *  in it, refused with `flow_running` (how many) unless `end_sessions`:
+	 *  then they end (`stopped`) and the bot's messages still waiting there
+	 *  are not sent, in the same transaction.
+	 */
+	flowsDelete: (account: AccountId, id: FlowId, endSessions: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("flows_delete", { account, id, endSessions })),
 	/**
 	 *  A new flow from a document file's text (the UI reads the file the
 	 *  person picked); a malformed file is refused naming its first wrong place.
@@ -1094,6 +1104,16 @@ export type FlowSummary = {
 	enabled: boolean,
 	/**  Conversations in this flow now, on any of its versions. */
 	active_sessions: number,
+	/**
+	 *  Sessions of this flow ever started here (ended ones included;
+	 *  those a deleted conversation took with it are not).
+	 */
+	sessions_started: number,
+	/**
+	 *  Who published the version new sessions start on (see
+	 *  [`VersionSummary::published_by`]).
+	 */
+	last_published_by: string | null,
 	created_at: number,
 	updated_at: number,
 };
@@ -2044,6 +2064,11 @@ export type VersionSummary = {
 	id: FlowVersionId,
 	number: number,
 	published_at: number,
+	/**
+	 *  Who published it: the display name of the operator chosen at that
+	 *  desktop then; `None` when none was chosen (or before this was kept).
+	 */
+	published_by: string | null,
 	/**  The one new sessions start on. */
 	current: boolean,
 };

@@ -14,16 +14,20 @@ use sqlx::SqliteConnection;
 
 pub use super::flow_analytics::{EdgeStats, FlowAnalytics, NodeStats, analytics};
 
+use super::engine::EndReason;
 use super::error::NO_MATCH_HOURS;
 use super::flow::{
     self, Content, FlowDocument, Node, NodeKind, ParseError, Place, Position, SCHEMA,
 };
 use super::flow_check::{self, Finding, Severity};
+use super::sessions;
 use super::{AutomationError, known};
-use crate::ids::{AutomationFileId, FlowId, FlowVersionId, KeywordId, TagId};
+use crate::ids::{AutomationFileId, FlowId, FlowVersionId, KeywordId, SessionId, TagId};
+use crate::inbox::outbox;
 use crate::text::{NameProblem, clean_name, fold};
 use crate::time::now_ms;
-use crate::{AccountId, InstanceId, Lang, Store, UserError, account_open};
+use crate::users::{self, UserErrorKind};
+use crate::{AccountId, ConversationId, InstanceId, Lang, Store, UserError, account_open};
 
 /// Longest flow name, in characters.
 pub const NAME_MAX: usize = 80;
@@ -192,6 +196,12 @@ pub struct FlowSummary {
     pub enabled: bool,
     /// Conversations in this flow now, on any of its versions.
     pub active_sessions: u32,
+    /// Sessions of this flow ever started here (ended ones included;
+    /// those a deleted conversation took with it are not).
+    pub sessions_started: u32,
+    /// Who published the version new sessions start on (see
+    /// [`VersionSummary::published_by`]).
+    pub last_published_by: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -209,6 +219,8 @@ type SummaryRow = (
     Option<i64>,
     Option<i64>,
     Option<String>,
+    Option<String>,
+    i64,
     i64,
 );
 
@@ -219,9 +231,11 @@ pub async fn summaries(
 ) -> Result<Vec<FlowSummary>, AutomationError> {
     let rows: Vec<SummaryRow> = sqlx::query_as(
         "SELECT f.id, f.name, f.revision, f.draft, f.triggers, f.enabled, f.created_at, f.updated_at,
-                v.id, v.number, v.published_at, v.document,
+                v.id, v.number, v.published_at, v.document, v.published_by,
                 (SELECT COUNT(*) FROM flow_sessions s
-                  WHERE s.account_id = f.account_id AND s.flow_id = f.id AND s.status = 'active')
+                  WHERE s.account_id = f.account_id AND s.flow_id = f.id AND s.status = 'active'),
+                (SELECT COUNT(*) FROM flow_sessions s
+                  WHERE s.account_id = f.account_id AND s.flow_id = f.id)
          FROM flows f
          LEFT JOIN flow_versions v ON v.account_id = f.account_id AND v.id = f.published_version_id
          WHERE f.account_id = ?
@@ -231,7 +245,24 @@ pub async fn summaries(
     .fetch_all(store.pool())
     .await?;
     let mut out = Vec::with_capacity(rows.len());
-    for (id, name, revision, draft, triggers, enabled, c, u, v, number, at, doc, active) in rows {
+    for row in rows {
+        let (
+            id,
+            name,
+            revision,
+            draft,
+            triggers,
+            enabled,
+            c,
+            u,
+            v,
+            number,
+            at,
+            doc,
+            by,
+            active,
+            all,
+        ) = row;
         let published = match (v, number, at) {
             (Some(id), Some(number), Some(published_at)) => Some(PublishedRef {
                 id,
@@ -253,6 +284,8 @@ pub async fn summaries(
             triggers: serde_json::from_str(&triggers).map_err(decode)?,
             enabled,
             active_sessions: u32::try_from(active).unwrap_or(u32::MAX),
+            sessions_started: u32::try_from(all).unwrap_or(u32::MAX),
+            last_published_by: by,
             created_at: c,
             updated_at: u,
         });
@@ -461,6 +494,41 @@ pub async fn create(
     from_row(row)
 }
 
+/// A copy of flow `id` named `name` (checked as [`create`] checks it): a
+/// new flow, unpublished, whose draft is the source's draft as saved now,
+/// on, and with no trigger. The triggers stay with the source so two flows
+/// never start on the same event: a copied first-message or no-match
+/// trigger on the same numbers would be refused as an overlap, and a copied
+/// tag trigger would start both flows on one tag. Keywords, which name the
+/// flow they start, keep starting the source.
+pub async fn duplicate(
+    store: &Store,
+    account: AccountId,
+    id: FlowId,
+    name: &str,
+) -> Result<Flow, AutomationError> {
+    let name = clean(name)?;
+    let mut tx = store.write().await?;
+    account_open::check(&mut tx, account).await??;
+    let source = load(&mut tx, account, id).await?;
+    name_free(&mut tx, account, &name, None).await?;
+    let now = now_ms();
+    let row: Row = sqlx::query_as(&format!(
+        "INSERT INTO flows (id, account_id, name, draft, revision, triggers, enabled, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 1, '[]', 1, ?, ?) RETURNING {COLUMNS}"
+    ))
+    .bind(FlowId::new())
+    .bind(account)
+    .bind(&name)
+    .bind(to_json(&source.draft))
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    from_row(row)
+}
+
 pub async fn rename(
     store: &Store,
     account: AccountId,
@@ -654,6 +722,9 @@ pub struct VersionSummary {
     pub id: FlowVersionId,
     pub number: i64,
     pub published_at: i64,
+    /// Who published it: the display name of the operator chosen at that
+    /// desktop then; `None` when none was chosen (or before this was kept).
+    pub published_by: Option<String>,
     /// The one new sessions start on.
     pub current: bool,
 }
@@ -705,6 +776,7 @@ pub async fn publish(
     id: FlowId,
     revision: i64,
 ) -> Result<VersionSummary, AutomationError> {
+    let published_by = operator_name(store).await?;
     let mut tx = store.write().await?;
     account_open::check(&mut tx, account).await??;
     let flow = load(&mut tx, account, id).await?;
@@ -717,9 +789,9 @@ pub async fn publish(
     let version = FlowVersionId::new();
     let now = now_ms();
     let number: i64 = sqlx::query_scalar(
-        "INSERT INTO flow_versions (id, account_id, flow_id, number, document, published_at)
+        "INSERT INTO flow_versions (id, account_id, flow_id, number, document, published_at, published_by)
          VALUES (?, ?, ?, (SELECT COALESCE(MAX(number), 0) + 1 FROM flow_versions
-                           WHERE account_id = ? AND flow_id = ?), ?, ?)
+                           WHERE account_id = ? AND flow_id = ?), ?, ?, ?)
          RETURNING number",
     )
     .bind(version)
@@ -729,6 +801,7 @@ pub async fn publish(
     .bind(id)
     .bind(to_json(&flow.draft))
     .bind(now)
+    .bind(&published_by)
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query(
@@ -745,8 +818,20 @@ pub async fn publish(
         id: version,
         number,
         published_at: now,
+        published_by,
         current: true,
     })
+}
+
+/// The display name of the operator chosen at this desktop (`users::me`),
+/// who signs what is published here; `None` when nobody is chosen.
+async fn operator_name(store: &Store) -> Result<Option<String>, AutomationError> {
+    match users::me(store).await {
+        Ok(me) => Ok(me.map(|u| u.name)),
+        Err(UserErrorKind::Database(e)) => Err(AutomationError::Database(e)),
+        // `me` answers nothing else; were it to, the version is unsigned.
+        Err(_) => Ok(None),
+    }
 }
 
 /// The flow's published versions, newest first.
@@ -757,8 +842,8 @@ pub async fn versions(
 ) -> Result<Vec<VersionSummary>, AutomationError> {
     let mut conn = store.pool().acquire().await?;
     let flow = load(&mut conn, account, id).await?;
-    let rows: Vec<(FlowVersionId, i64, i64)> = sqlx::query_as(
-        "SELECT id, number, published_at FROM flow_versions
+    let rows: Vec<(FlowVersionId, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT id, number, published_at, published_by FROM flow_versions
          WHERE account_id = ? AND flow_id = ? ORDER BY number DESC, published_at DESC, id",
     )
     .bind(account)
@@ -767,10 +852,11 @@ pub async fn versions(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(vid, number, published_at)| VersionSummary {
+        .map(|(vid, number, published_at, published_by)| VersionSummary {
             id: vid,
             number,
             published_at,
+            published_by,
             current: flow.published_version_id == Some(vid),
         })
         .collect())
@@ -993,7 +1079,19 @@ pub async fn set_enabled(
 /// cascade: a session cannot outlive the version it runs on, and the
 /// deletes reach the other desktops as the rows' own). Refused while a
 /// keyword starts it; campaigns that started it on a reply stop doing so.
-pub async fn delete(store: &Store, account: AccountId, id: FlowId) -> Result<(), AutomationError> {
+///
+/// While conversations are in the flow it is refused with
+/// [`AutomationError::FlowRunning`] (how many), unless `end_sessions`: then,
+/// in the same transaction, each is ended (`stopped`, logged in its
+/// conversation) and the bot's messages of those conversations still in
+/// their typing pause or waiting for the number fail (`bot_stopped`)
+/// instead of leaving after the flow is gone.
+pub async fn delete(
+    store: &Store,
+    account: AccountId,
+    id: FlowId,
+    end_sessions: bool,
+) -> Result<(), AutomationError> {
     let mut tx = store.write().await?;
     account_open::check(&mut tx, account).await??;
     load(&mut tx, account, id).await?;
@@ -1007,6 +1105,39 @@ pub async fn delete(store: &Store, account: AccountId, id: FlowId) -> Result<(),
         if actions.start_flow == Some(id) {
             return Err(AutomationError::FlowInUse { keyword: name });
         }
+    }
+    let running: Vec<(SessionId, ConversationId)> = sqlx::query_as(
+        "SELECT id, conversation_id FROM flow_sessions
+         WHERE account_id = ? AND flow_id = ? AND status = 'active'",
+    )
+    .bind(account)
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    if !running.is_empty() && !end_sessions {
+        return Err(AutomationError::FlowRunning {
+            sessions: u32::try_from(running.len()).unwrap_or(u32::MAX),
+        });
+    }
+    let now = now_ms();
+    for (session, conversation) in running {
+        sessions::end_in(
+            &mut tx,
+            account,
+            conversation,
+            session,
+            &EndReason::Stopped,
+            now,
+        )
+        .await?;
+        outbox::cancel_waiting_bot_in(
+            &mut tx,
+            account,
+            outbox::Waiting::Conversation(conversation),
+            outbox::BOT_STOPPED,
+            now,
+        )
+        .await?;
     }
     sqlx::query(
         "UPDATE campaigns SET reply_flow_id = NULL WHERE account_id = ? AND reply_flow_id = ?",

@@ -751,7 +751,7 @@ async fn first_message_and_no_match_triggers_may_not_overlap_on_a_number() {
 }
 
 #[tokio::test]
-async fn deleting_a_flow_takes_its_versions_and_sessions_unless_a_keyword_starts_it() {
+async fn deleting_a_flow_takes_its_versions_and_sessions_unless_a_keyword_starts_it_or_it_runs() {
     let (dir, store, acc) = setup().await;
     let vendas = number(&store, acc, "Vendas", false).await;
     let flow = flows::create(&store, acc, "Boas-vindas", None)
@@ -812,20 +812,26 @@ async fn deleting_a_flow_takes_its_versions_and_sessions_unless_a_keyword_starts
         },
     };
     let keyword = keywords::create(&store, acc, &starts_it).await.unwrap();
-    let err = flows::delete(&store, acc, flow.id).await.unwrap_err();
+    let err = flows::delete(&store, acc, flow.id, true).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::FlowInUse);
     assert!(err.message(Lang::PtBr).contains("\"Começar\""));
     keywords::delete(&store, acc, keyword.id).await.unwrap();
 
     let stranger = account(&store, "Outra").await;
     assert_eq!(
-        flows::delete(&store, stranger, flow.id)
+        flows::delete(&store, stranger, flow.id, true)
             .await
             .unwrap_err()
             .code(),
         ErrorCode::FlowUnknown
     );
-    flows::delete(&store, acc, flow.id).await.unwrap();
+    // A conversation is in it: refused unless its session may end.
+    let err = flows::delete(&store, acc, flow.id, false)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AutomationError::FlowRunning { sessions: 1 }));
+    assert_eq!(err.code(), ErrorCode::FlowRunning);
+    flows::delete(&store, acc, flow.id, true).await.unwrap();
     let left = |table: &'static str| {
         let db = db.clone();
         async move {

@@ -721,7 +721,7 @@ async fn a_reply_flow_is_a_published_flow_of_the_account_and_leaves_with_its_del
     );
 
     // Deleting the flow: the campaign stops starting it, and says so.
-    flows::delete(&store, acc, after_sale).await.unwrap();
+    flows::delete(&store, acc, after_sale, false).await.unwrap();
     let listed = campaigns::list(&store, acc).await.unwrap();
     assert!(
         listed.iter().all(|c| c.reply_flow_id.is_none()),

@@ -10,6 +10,7 @@ mod automation_analytics;
 mod automation_engine;
 mod automation_engine_props;
 mod automation_flows;
+mod automation_flows_list;
 mod automation_keywords;
 mod automation_run;
 mod automation_sessions;

@@ -198,10 +198,10 @@ async fn publish(d: &Desktop, flow: FlowId) -> FlowVersionId {
     let id = FlowVersionId::new();
     let mut tx = d.pool().begin().await.unwrap();
     sqlx::query(
-        "INSERT INTO flow_versions (id, account_id, flow_id, number, document, published_at)
+        "INSERT INTO flow_versions (id, account_id, flow_id, number, document, published_at, published_by)
          SELECT ?1, account_id, id,
                 (SELECT coalesce(max(number), 0) + 1 FROM flow_versions WHERE account_id = ?2 AND flow_id = ?3),
-                draft, ?4
+                draft, ?4, 'Ana Lima'
          FROM flows WHERE account_id = ?2 AND id = ?3",
     )
     .bind(id)
@@ -405,6 +405,14 @@ async fn automation_converges_on_two_desktops_with_the_later_clock_winning() {
     }
     assert_eq!(automation_counts(&b).await, [1, 1, 1, 1, 1, 1]);
     assert_eq!(a.rows().await, b.rows().await);
+    // Who published the version travels with it.
+    let published_by: Option<String> =
+        sqlx::query_scalar("SELECT published_by FROM flow_versions WHERE id = ?")
+            .bind(version)
+            .fetch_one(b.pool())
+            .await
+            .unwrap();
+    assert_eq!(published_by.as_deref(), Some("Ana Lima"));
     assert_eq!(b.waiting().await, 0, "pulled rows are not B's changes");
 
     // B reads them through the core as A does.
