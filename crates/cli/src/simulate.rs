@@ -91,8 +91,15 @@ pub async fn run(
             let id = flow
                 .published_version_id
                 .ok_or(AutomationError::FlowNotPublished)?;
-            let number = flows::version(real, account, id).await?.number;
-            (SimSource::Version { number }, Some(number))
+            // That version's document itself: two versions may share a
+            // number (published offline on two desktops).
+            let v = flows::version(real, account, id).await?;
+            (
+                SimSource::Document {
+                    document: v.document,
+                },
+                Some(v.number),
+            )
         }
     };
     let sim_options = SimOptions {
