@@ -127,6 +127,7 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::flows::flows_check_text,
             commands::flows::flows_publish,
             commands::flows::flows_versions,
+            commands::flows::flows_version,
             commands::flows::flows_analytics,
             commands::flows::flows_restore,
             commands::flows::flows_set_triggers,

@@ -254,16 +254,46 @@ test("automation: a flow and a keyword made in the app answer a Sandbox contact 
   const tab = (name) => `//button[@role='tab'][normalize-space()='${name}']`;
   await (await session.find("//nav//button[contains(., 'Automação')]")).click();
 
-  // A flow from the "Menu de atendimento" starter, published as it comes.
+  // A flow drawn on the canvas: the one-message starter, a menu added from
+  // the palette, a message for option 1 and a hand-off for the rest, the
+  // branches connected from the side panel, then published.
   await (await session.find(tab("Fluxos"))).click();
   await (await session.find(button("+ Novo fluxo"))).click();
   const dialog = "//div[@role='dialog']";
   await (await session.find(`${dialog}//input[@id='flow-name']`)).type("Atendimento");
-  await (await session.find(`${dialog}//label[contains(., 'Menu de atendimento')]//input[@type='radio']`)).click();
+  await (await session.find(`${dialog}//label[contains(., 'Uma mensagem simples')]//input[@type='radio']`)).click();
   await (await session.find(dialog + button("Criar"))).click();
-  await session.find("//*[@data-testid='no-problems']");
-  await (await session.find(button("Publicar"))).click();
+  const block = (id) => `//div[@data-testid='canvas-node'][@data-node-id='${id}']`;
+  const panel = (id) => `//aside[@aria-label='Editar o bloco ${id}']`;
+  const branch = (id, label, to) => `${panel(id)}//select[@aria-label='${label} leva a']/option[@value='${to}']`;
+  await (await session.find(block("inicio"))).click();
+  await (await session.find(`${panel("inicio")}//textarea[@id='node-inicio-text']`)).replace("Olá! Aqui é o atendimento automático.");
+  await (await session.find("//nav[@data-testid='palette']//button[@data-type='menu']")).click();
+  await (await session.find(`${panel("menu_1")}//textarea[@id='node-menu_1-question']`)).type("Como podemos ajudar?");
+  await (await session.find(`${panel("menu_1")}//input[@aria-label='Opção 1']`)).type("Horários");
+  await (await session.find(`${panel("menu_1")}//input[@aria-label='Opção 2']`)).type("Falar com uma pessoa");
+  await (await session.find("//nav[@data-testid='palette']//button[@data-type='send']")).click();
+  await (await session.find(`${panel("mensagem_1")}//textarea[@id='node-mensagem_1-text']`)).type("Atendemos de segunda a sexta, das 8h às 18h.");
+  await (await session.find("//nav[@data-testid='palette']//button[@data-type='handoff']")).click();
+  await session.find(panel("atendente_1"));
+  await (await session.find(block("inicio"))).click();
+  await (await session.find(branch("inicio", "Em seguida", "menu_1"))).click();
+  await (await session.find(block("menu_1"))).click();
+  await (await session.find(branch("menu_1", "1. Horários", "mensagem_1"))).click();
+  await (await session.find(branch("menu_1", "2. Falar com uma pessoa", "atendente_1"))).click();
+  await (await session.find(branch("menu_1", "Qualquer outra resposta", "atendente_1"))).click();
+  // Saved as drawn, checked by Rust: no error left, so it publishes.
+  await session.find("//*[@data-testid='flow-revision'][starts-with(normalize-space(), 'Salvo')]");
+  await until("the drawn flow to be saved without errors", () => {
+    const draft = JSON.parse(storeValue("SELECT draft FROM flows WHERE name = 'Atendimento'") || "{}");
+    return (draft.edges ?? []).length === 4;
+  });
+  await (await session.find("//button[normalize-space()='Publicar'][not(@disabled)]")).click();
   await session.find("//*[@data-testid='flow-status'][contains(., 'Publicado v1')]");
+  const published = JSON.parse(storeValue("SELECT document FROM flow_versions v JOIN flows f ON f.id = v.flow_id WHERE f.name = 'Atendimento'"));
+  assert.deepEqual(published.edges.map((e) => `${e.from} ${e.handle} ${e.to}`).sort(), [
+    "inicio next menu_1", "menu_1 option:a mensagem_1", "menu_1 option:b atendente_1", "menu_1 other atendente_1",
+  ]);
 
   // A keyword: "oi" starts that flow.
   await (await session.find(tab("Palavras-chave"))).click();

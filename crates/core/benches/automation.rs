@@ -9,6 +9,10 @@
 //!    messages handled per second, and that each contact got its answers in
 //!    order.
 //!
+//! 4. publishing a 300-node flow — the draft checked (`flow_check`) and the
+//!    version written (issue 16's goal < 100 ms) — beside writing the same
+//!    document text in one plain transaction (floor).
+//!
 //! The flow is the pizzeria's menu of the engine's golden transcripts
 //! (`tests/fixtures/flows/welcome_menu.json`), started by the keyword "oi".
 //! Prints Markdown rows for docs/benchmarks.md. Run:
@@ -351,4 +355,136 @@ async fn main() {
         handled as f64 / took.as_secs_f64()
     );
     println!("(every contact got the greeting, the menu and the answer, in order)");
+
+    publish_big_flow().await;
+}
+
+/// A 300-node flow as a canvas makes one: a long conversation of messages
+/// with a menu every ten blocks (every branch leads on), ending on `end`.
+fn big_flow(nodes: usize) -> flow::FlowDocument {
+    let id = |i: usize| format!("b{i}");
+    let mut doc = flow::FlowDocument {
+        schema: flow::SCHEMA,
+        start: id(0),
+        nodes: Vec::with_capacity(nodes),
+        edges: Vec::new(),
+    };
+    let edge = |from: usize, handle: &str, to: usize, doc: &mut flow::FlowDocument| {
+        let n = doc.edges.len();
+        doc.edges.push(flow::Edge {
+            id: format!("e{n}"),
+            from: id(from),
+            handle: handle.into(),
+            to: id(to),
+        });
+    };
+    for i in 0..nodes {
+        let kind = if i == nodes - 1 {
+            flow::NodeKind::End
+        } else if i % 10 == 5 {
+            flow::NodeKind::Menu {
+                question: format!("Pergunta {i}, {{{{nome}}}}?"),
+                options: ["a", "b"]
+                    .iter()
+                    .map(|o| flow::MenuOption {
+                        id: (*o).into(),
+                        label: format!("Opção {o}"),
+                        synonyms: vec![],
+                    })
+                    .collect(),
+                retry: "De novo?".into(),
+                tries: 2,
+            }
+        } else {
+            flow::NodeKind::Send {
+                content: flow::Content::Text {
+                    text: format!("{{Olá|Oi}}, mensagem {i}."),
+                },
+                typing_ms: 800,
+            }
+        };
+        for handle in kind.handles() {
+            edge(i, &handle, i + 1, &mut doc);
+        }
+        doc.nodes.push(flow::Node {
+            id: id(i),
+            position: flow::Position {
+                x: (i % 20) as f64 * 280.0,
+                y: (i / 20) as f64 * 160.0,
+            },
+            kind,
+        });
+    }
+    doc
+}
+
+async fn publish_big_flow() {
+    const NODES: usize = 300;
+    const ROUNDS: usize = 40;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let (account, _) = setup(&store).await;
+    let doc = big_flow(NODES);
+    let text = serde_json::to_string(&doc).unwrap();
+    let made = flows::create(&store, account, "Longo", Some(doc.clone()))
+        .await
+        .unwrap();
+    let pool = store.pool_for_sync();
+    sqlx::query("CREATE TABLE bench_docs (doc TEXT NOT NULL)")
+        .execute(pool)
+        .await
+        .unwrap();
+    let mut revision = made.revision;
+    let (mut publishes, mut floors) = (Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        // A new draft each round (a version is written only for a change).
+        let mut changed = doc.clone();
+        if let flow::NodeKind::Send { content, .. } = &mut changed.nodes[0].kind {
+            *content = flow::Content::Text {
+                text: format!("Versão {round}"),
+            };
+        }
+        revision = flows::save_draft(
+            &store,
+            account,
+            made.id,
+            revision,
+            changed,
+            zapdesk_core::Lang::PtBr,
+        )
+        .await
+        .unwrap()
+        .revision;
+        let started = Instant::now();
+        let version = flows::publish(&store, account, made.id, revision)
+            .await
+            .unwrap();
+        publishes.push(started.elapsed());
+        assert_eq!(version.number, round as i64 + 1);
+        let started = Instant::now();
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("INSERT INTO bench_docs (doc) VALUES (?)")
+            .bind(&text)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        floors.push(started.elapsed());
+    }
+    println!();
+    println!("| what | p50 | p99 | ratio to the floor (p50 / p99) |");
+    println!("|---|---|---|---|");
+    row(
+        &format!(
+            "write the {NODES}-node document in one transaction, floor ({} KiB)",
+            text.len() / 1024
+        ),
+        floors.clone(),
+        None,
+    );
+    row(
+        &format!("publish a {NODES}-node flow (check + version)"),
+        publishes,
+        Some(&floors),
+    );
 }

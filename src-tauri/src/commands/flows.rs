@@ -9,7 +9,7 @@ use zapdesk_core::AccountId;
 use zapdesk_core::automation::flow::FlowDocument;
 use zapdesk_core::automation::flows::{
     self, DocumentCheck, Flow, FlowAnalytics, FlowFinding, FlowSummary, SavedDraft, Trigger,
-    VersionSummary,
+    Version, VersionSummary,
 };
 use zapdesk_core::ids::{FlowId, FlowVersionId};
 
@@ -157,6 +157,19 @@ pub async fn flows_versions(
     id: FlowId,
 ) -> Result<Vec<VersionSummary>, IpcError> {
     Ok(flows::versions(state.store()?, account, id).await?)
+}
+
+/// The flow's version numbered `number` with its document: opened read-only
+/// on the canvas.
+#[tauri::command]
+#[specta::specta]
+pub async fn flows_version(
+    state: State<'_, AppState>,
+    account: AccountId,
+    id: FlowId,
+    number: i64,
+) -> Result<Version, IpcError> {
+    Ok(flows::version_numbered(state.store()?, account, id, number).await?)
 }
 
 /// Where the flow's conversations started in `[from, to)` (Unix ms) went:

@@ -39,10 +39,10 @@ export const DEPENDENTS = {
   keywords: ["keywordsList", "keywordsCheck", "keywordsExplain"],
   // A keyword may start only a published flow; "test a message" names flows.
   flows: ["flowsList", "flowsGet", "flowsCheck", "flowsCheckText", "flowsVersions", "keywordsCheck", "keywordsExplain", "sessionsActive"],
-  flow_versions: ["flowsList", "flowsVersions"],
+  flow_versions: ["flowsList", "flowsVersions", "flowsVersion"],
   // The list shows how many conversations are in each flow now; the inbox's
   // panel shows the conversation's session and the bot's log.
-  flow_sessions: ["flowsList", "sessionsActive", "sessionsLog"],
+  flow_sessions: ["flowsList", "sessionsActive", "sessionsLog", "flowsAnalytics"],
   automation_files: ["automationFilesList", "keywordsCheck", "flowsCheck", "flowsCheckText"],
 } as const satisfies Record<Table, readonly CommandName[]>;
 
@@ -132,9 +132,16 @@ export const WRITES = {
   flowsSetTriggers: ["flows"],
   flowsSetEnabled: ["flows"],
   // Its versions and sessions go with it; campaigns stop starting it.
-  flowsDelete: ["flows", "flow_versions", "flow_sessions", "campaigns"],
+  // Ending its conversations fails the bot messages still waiting to leave.
+  flowsDelete: ["flows", "flow_versions", "flow_sessions", "campaigns", "messages"],
   flowsImport: ["flows"],
+  flowsDuplicate: ["flows"],
   flowsExport: [],
+  // The simulator writes only its own throwaway store.
+  flowsSimulateOpen: [],
+  flowsSimulateWrite: [],
+  flowsSimulateAdvance: [],
+  flowsSimulateClose: [],
   sessionsStart: ["flow_sessions", "conversations"],
   sessionsStop: ["flow_sessions", "conversations"],
 } as const satisfies Partial<Record<CommandName, readonly Table[]>>;
@@ -149,6 +156,8 @@ export const AGENCY_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   "appStart", "settingsSetLanguage", "accountsList", "accountsCreate", "accountsUpdate", "accountsSetArchived",
   "usersList", "usersCreate", "usersMe", "usersSetMe",
   "syncStatus", "syncTest", "syncSave", "syncDisconnect", "syncNow", "syncParked", "syncRetryParked",
+  // A simulation is named by its own id (opened for an account).
+  "flowsSimulateWrite", "flowsSimulateAdvance", "flowsSimulateClose",
 ]);
 
 const readers = new Map<Table, ReadonlySet<string>>(

@@ -235,6 +235,11 @@ export const commands = {
 	/**  The flow's published versions, newest first. */
 	flowsVersions: (account: AccountId, id: FlowId) => typedError<VersionSummary[], IpcError>(__TAURI_INVOKE("flows_versions", { account, id })),
 	/**
+	 *  The flow's version numbered `number` with its document: opened read-only
+	 *  on the canvas.
+	 */
+	flowsVersion: (account: AccountId, id: FlowId, number: number) => typedError<Version, IpcError>(__TAURI_INVOKE("flows_version", { account, id, number })),
+	/**
 	 *  Where the flow's conversations started in `[from, to)` (Unix ms) went:
 	 *  the flow's totals, per node and per branch, from the synced sessions.
 	 */
@@ -2058,6 +2063,15 @@ word: string; priority: number } |
 { kind: "flows"; first_message: FlowRef | null; no_match: FlowRef | null } | 
 /**  Nothing would answer. */
 { kind: "nothing" };
+
+/**  A published version. */
+export type Version = {
+	id: FlowVersionId,
+	flow_id: FlowId,
+	number: number,
+	document: FlowDocument,
+	published_at: number,
+};
 
 /**  A version as the history lists it. */
 export type VersionSummary = {

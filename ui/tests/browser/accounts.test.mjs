@@ -100,11 +100,12 @@ test("settings: English switches every label and is saved; accounts are edited a
 test("what is not built yet says so", async () => {
   const app = await openApp(browser, server.url, { accounts: [{ name: "Academia Forma" }] });
   const { page } = app;
-  // Automação is built, its visual flow editor (issue 16) is not: the Fluxos tab says so.
+  // Automação is built, its visual flow editor too: no "em breve" on the Fluxos tab.
   await page.getByRole("button", { name: "Automação" }).click();
   await page.getByRole("heading", { name: "Automação" }).waitFor();
   await page.getByRole("tab", { name: "Fluxos" }).click();
-  await page.getByText("O editor visual chega em breve.").waitFor();
+  await page.getByRole("button", { name: "+ Novo fluxo" }).waitFor();
+  assert.equal(await page.getByText("em breve", { exact: false }).count(), 0);
   // Campaigns are built: their screen, not a placeholder.
   await page.getByRole("button", { name: "Campanhas" }).click();
   await page.getByRole("heading", { name: "Campanhas" }).waitFor();

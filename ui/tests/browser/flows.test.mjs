@@ -1,12 +1,13 @@
 // Automação → Fluxos and Configurações do bot in real Chromium against the
-// fake backend: a flow made from a starter, its JSON draft read by Rust as it
-// is typed — a syntax error (line and column, the cursor put there, saving
-// held back) and a problem Rust finds (listed per block before saving,
-// publishing refused) —, fixed and published as v1,
-// restored from a version; a draft saved elsewhere (changed-elsewhere notice,
-// a stale save refused, Recarregar); an import refused at its first wrong
-// place; triggers; on/off, delete behind a confirmation; and the bot's
-// settings saved, an unknown time zone refused under its field.
+// fake backend: a flow made from a starter, its draft as JSON read by Rust
+// as it is typed — a syntax error (line and column, the cursor put there,
+// nothing applied) and a problem Rust finds (listed per block, publishing
+// refused) —, fixed and published as v1; a starter that needs fields and a
+// tag makes them; an import refused at its first wrong place; triggers;
+// rename and duplicate from the list; on/off, delete behind a confirmation
+// (conversations in the flow ended with it); and the bot's settings saved,
+// an unknown time zone refused under its field. The canvas itself is in
+// canvas.test.mjs.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openApp, startServer } from "./harness.mjs";
@@ -27,16 +28,9 @@ const rowOf = (page, name) => page.getByTestId("flow-row").filter({ has: page.ge
 async function openFlows(page) {
   await page.getByRole("button", { name: "Automação" }).click();
   await page.getByRole("tab", { name: "Fluxos" }).click();
-  await page.getByTestId("canvas-soon").getByText("O editor visual chega em breve.").waitFor();
 }
 
-/** Replaces the editor's text by what `edit` makes of it. */
-async function editDocument(page, edit) {
-  const area = page.getByLabel("Documento do fluxo (JSON)");
-  await area.fill(edit(await area.inputValue()));
-}
-
-test("a flow from a starter: a syntax error held back with its line, a dangling link refused at publish, fixed, published as v1, restored", async () => {
+test("a flow from a starter, edited as JSON: a syntax error held back with its line, a dangling link blocks publishing, fixed, published as v1", async () => {
   const app = await openApp(browser, server.url, BASE);
   const { page } = app;
   await openFlows(page);
@@ -47,140 +41,74 @@ test("a flow from a starter: a syntax error held back with its line, a dangling 
   await dialog.getByRole("radio", { name: /Menu de atendimento/ }).check();
   await dialog.getByRole("button", { name: "Criar" }).click();
   await page.getByText("Fluxo “Atendimento” criado.").waitFor();
-  // The editor opens on the new flow, its draft the starter.
-  const area = page.getByLabel("Documento do fluxo (JSON)");
+  // The editor opens on the new flow's canvas, its draft the starter.
   await page.getByTestId("flow-status").getByText("Rascunho").waitFor();
-  assert.match(await area.inputValue(), /"question": "Como podemos ajudar\?"/);
+  await page.locator('.react-flow__node[data-id="menu"]').getByText("Como podemos ajudar?").waitFor();
   const [created] = await callsOf(app, "flows_create");
   assert.equal(created.args.document.start, "boas_vindas");
   await page.getByTestId("no-problems").waitFor();
 
-  // A comma taken out: shown with its line and column as it is typed; nothing can be saved.
+  // The same draft as JSON.
+  await page.getByRole("button", { name: "Ver JSON" }).click();
+  const area = page.getByLabel("Documento do fluxo (JSON)");
+  assert.match(await area.inputValue(), /"question": "Como podemos ajudar\?"/);
+  // A comma taken out: shown with its line and column as it is typed; nothing is applied or saved.
   const before = await area.inputValue();
+  const saves = (await callsOf(app, "flows_save_draft")).length;
   const cut = before.replace('"start": "boas_vindas",', '"start": "boas_vindas"');
   const line = cut.split("\n").findIndex((l) => l.includes('"nodes"')) + 1;
   await area.fill(cut);
-  // Rust's reading of the text, a moment after the last key, in its words.
   await page.getByTestId("doc-error").getByText(`O arquivo não é um fluxo válido: erro na linha ${line}, coluna 3`, { exact: false }).waitFor();
   assert.equal((await callsOf(app, "flows_check_text")).at(-1).args.json, cut);
-  assert.ok(await page.getByRole("button", { name: "Salvar rascunho" }).isDisabled());
-  assert.ok(await page.getByRole("button", { name: /publicar/i }).isDisabled());
   // "Mostrar no texto" puts the cursor where Rust says the text breaks.
   await page.getByTestId("doc-error").getByRole("button", { name: "Mostrar no texto" }).click();
   const caret = await area.evaluate((el) => el.selectionStart);
   assert.equal(cut.slice(caret, caret + 7), '"nodes"');
+  assert.equal((await callsOf(app, "flows_save_draft")).length, saves);
 
-  // Valid JSON, but the "Falar com uma pessoa" option now leads to a block that does not exist.
-  await area.fill(before.replace('"to": "pessoa"\n    },\n    {\n      "id": "e4"', '"to": "ninguem"\n    },\n    {\n      "id": "e4"'));
+  // Valid JSON, but "Falar com uma pessoa" now leads to a block that does not exist: applied, saved, listed.
+  await area.fill(before.replace('"to": "pessoa"\n    },\n    {\n      "id": "e6"', '"to": "ninguem"\n    },\n    {\n      "id": "e6"'));
   await page.getByTestId("doc-error").waitFor({ state: "detached" });
-  await page.getByTestId("flow-revision").getByText("Alterações não salvas").waitFor();
-  // What it means, per block, before anything is saved.
-  const findings = page.getByTestId("finding-node");
-  await findings.filter({ hasText: "Bloco menu" }).getByText("A ligação e3 aponta para um bloco que não existe.").waitFor();
-  await findings.filter({ hasText: "Bloco menu" }).getByText("A saída \"option:pessoa\" não leva a nenhum bloco.").waitFor();
-  await page.getByText("Estes são os problemas do texto atual, ainda não salvo.").waitFor();
-  assert.equal((await callsOf(app, "flows_save_draft")).length, 0);
-  await page.getByRole("button", { name: "Salvar rascunho" }).click();
-  await page.getByText("Rascunho salvo.").waitFor();
-  await page.getByTestId("flow-revision").getByText("Salvo (revisão 2)").waitFor();
-  // What is saved is the document as Rust read the text.
-  const saved = (await callsOf(app, "flows_save_draft")).at(-1).args.document;
-  assert.equal(saved.edges.find((e) => e.id === "e3").to, "ninguem");
-  await findings.filter({ hasText: "Bloco menu" }).getByText("A ligação e3 aponta para um bloco que não existe.").waitFor();
-
-  await page.getByRole("button", { name: "Publicar" }).click();
-  await page.getByTestId("publish-refused").getByText("O fluxo não foi publicado", { exact: false }).waitFor();
-  assert.equal((await callsOf(app, "flows_publish")).length, 1);
+  const findings = page.getByTestId("findings");
+  await findings.getByText("A ligação e5 aponta para um bloco que não existe.", { exact: false }).waitFor();
+  await page.waitForFunction(() => window.__MOCK__.state.flows[0].draft.edges.find((e) => e.id === "e5").to === "ninguem");
+  const publish = page.getByRole("button", { name: "Publicar", exact: true });
+  assert.ok(await publish.isDisabled());
   assert.equal(await page.evaluate(() => window.__MOCK__.state.flowVersions.length), 0);
 
-  // Fixed, saved and published in one go.
-  await editDocument(page, (text) => text.replace('"to": "ninguem"', '"to": "pessoa"'));
-  await page.getByRole("button", { name: "Salvar e publicar" }).click();
+  // Fixed in the text; published.
+  await area.fill(before);
+  await page.getByTestId("no-problems").waitFor();
+  await page.getByTestId("flow-revision").getByText(/^Salvo/).waitFor();
+  await publish.click();
   await page.getByText("Fluxo publicado: versão 1.").waitFor();
   await page.getByTestId("flow-status").getByText("Publicado v1").waitFor();
-  const version = page.getByTestId("flow-version");
-  await version.filter({ hasText: "Versão 1" }).getByText("em uso", { exact: false }).waitFor();
-  await page.getByTestId("no-problems").waitFor();
-  assert.deepEqual((await callsOf(app, "flows_publish")).map((c) => c.args.revision), [2, 3]);
-
-  // A change saved, then version 1 restored as the draft.
-  await editDocument(page, (text) => text.replace("Como podemos ajudar?", "Em que posso ajudar?"));
-  await page.getByRole("button", { name: "Salvar rascunho" }).click();
-  await page.getByTestId("flow-status").getByText("Publicado v1 · rascunho alterado").waitFor();
-  await version.getByRole("button", { name: "Restaurar a versão 1 como rascunho" }).click();
-  const restore = page.getByRole("dialog", { name: "Restaurar a versão 1" });
-  await restore.getByRole("button", { name: "Restaurar como rascunho" }).click();
-  await page.getByText("Versão 1 restaurada como rascunho.").waitFor();
-  assert.match(await area.inputValue(), /Como podemos ajudar\?/);
-  await page.getByTestId("flow-status").getByText(/^Publicado v1$/).waitFor();
-
-  // Leaving with unsaved text asks first; Cancelar stays.
-  await editDocument(page, (text) => text.replace("Horários", "Horário de funcionamento"));
+  // Back on the canvas, the document is the one published.
+  await page.getByRole("button", { name: "Ver canvas" }).click();
+  await page.locator('.react-flow__node[data-id="pessoa"]').waitFor();
   await page.getByRole("button", { name: "← Fluxos" }).click();
-  const leave = page.getByRole("dialog", { name: "Sair sem salvar?" });
-  await leave.getByRole("button", { name: "Cancelar" }).click();
-  assert.match(await area.inputValue(), /Horário de funcionamento/);
-  await page.getByRole("button", { name: "← Fluxos" }).click();
-  await leave.getByRole("button", { name: "Descartar e sair" }).click();
-
-  // Back on the list: its status and when it was published; the unsaved text was not sent.
-  assert.equal(await page.evaluate(() => JSON.stringify(window.__MOCK__.state.flows[0].draft).includes("funcionamento")), false);
   await rowOf(page, "Atendimento").getByText("Publicado v1").waitFor();
   await rowOf(page, "Atendimento").getByText(/^Publicado em/).waitFor();
   assert.deepEqual(app.errors, []);
   await app.close();
 });
 
-test("a draft saved on another desktop: the open editor says so, a stale save is refused, Recarregar shows theirs", async () => {
-  const app = await openApp(browser, server.url, { ...BASE, automation: { flows: [{ name: "Boas-vindas" }, { name: "Padrão" }] } });
+test("a starter whose blocks fill fields and add a tag makes those the account lacks, and publishes as it comes", async () => {
+  const app = await openApp(browser, server.url, { ...BASE, tags: [{ name: "VIP" }], fields: [{ label: "E-mail", kind: "text" }] });
   const { page } = app;
   await openFlows(page);
-  await page.getByRole("button", { name: "Abrir o fluxo Boas-vindas" }).click();
-  const area = page.getByLabel("Documento do fluxo (JSON)");
-  await page.getByTestId("flow-revision").getByText("Salvo (revisão 1)").waitFor();
-
-  // Renamed first; a name another flow has is refused under the name.
-  await page.getByRole("button", { name: "Renomear" }).click();
-  const rename = page.getByRole("dialog", { name: "Renomear fluxo" });
-  await rename.getByLabel("Nome do fluxo").fill("padrão");
-  await rename.getByRole("button", { name: "Salvar" }).click();
-  await rename.getByRole("alert").getByText("Já existe um fluxo chamado \"Padrão\" nesta conta. Escolha outro nome.").waitFor();
-  await rename.getByLabel("Nome do fluxo").fill("Boas-vindas da loja");
-  await rename.getByRole("button", { name: "Salvar" }).click();
-  await page.getByText("Fluxo renomeado para “Boas-vindas da loja”.").waitFor();
-  await page.getByRole("heading", { name: /Boas-vindas da loja/ }).waitFor();
-
-  // Nothing typed here yet: another desktop's save is simply taken.
-  await page.evaluate(() => {
-    const { state, changed } = window.__MOCK__;
-    const flow = state.flows[0];
-    flow.draft.nodes[0].content.text = "Bom dia! Já respondemos.";
-    flow.revision = 2;
-    changed(flow.account_id, "flows");
-  });
-  await page.getByTestId("flow-revision").getByText("Salvo (revisão 2)").waitFor();
-  assert.match(await area.inputValue(), /Bom dia! Já respondemos\./);
-
-  // Now with changes here: the editor keeps them and says the flow moved.
-  await editDocument(page, (text) => text.replace("Bom dia! Já respondemos.", "Minha versão"));
-  await page.evaluate(() => {
-    const { state, changed } = window.__MOCK__;
-    const flow = state.flows[0];
-    flow.draft.nodes[0].content.text = "Versão do outro computador";
-    flow.revision = 3;
-    changed(flow.account_id, "flows");
-  });
-  await page.getByTestId("flow-elsewhere").waitFor();
-  assert.match(await area.inputValue(), /Minha versão/);
-  await page.getByRole("button", { name: "Salvar rascunho" }).click();
-  await page.getByTestId("flow-stale").getByText("Este fluxo foi alterado em outro lugar desde que você o abriu.", { exact: false }).waitFor();
-  assert.equal((await callsOf(app, "flows_save_draft")).at(-1).args.revision, 2);
-  assert.equal(await page.evaluate(() => window.__MOCK__.state.flows[0].draft.nodes[0].content.text), "Versão do outro computador");
-
-  await page.getByTestId("flow-stale").getByRole("button", { name: "Recarregar" }).click();
-  await page.getByTestId("flow-stale").waitFor({ state: "detached" });
-  assert.match(await area.inputValue(), /Versão do outro computador/);
-  await page.getByTestId("flow-revision").getByText("Salvo (revisão 3)").waitFor();
+  await page.getByRole("button", { name: "+ Novo fluxo" }).click();
+  const dialog = page.getByRole("dialog", { name: "Novo fluxo" });
+  await dialog.getByLabel("Nome do fluxo").fill("Leads");
+  await dialog.getByRole("radio", { name: /Captura de lead/ }).check();
+  await dialog.getByRole("button", { name: "Criar" }).click();
+  await page.getByText("Fluxo “Leads” criado.").waitFor();
+  const made = (await callsOf(app, "fields_create")).map((c) => c.args.input.label);
+  assert.deepEqual(made, ["Nome completo", "Interesse"]);
+  assert.deepEqual((await callsOf(app, "tags_create")).map((c) => c.args.input.name), ["Lead"]);
+  await page.getByTestId("no-problems").waitFor();
+  await page.getByRole("button", { name: "Publicar", exact: true }).click();
+  await page.getByText("Fluxo publicado: versão 1.").waitFor();
   assert.deepEqual(app.errors, []);
   await app.close();
 });
@@ -217,9 +145,10 @@ test("importing a file that is not a flow names its first wrong place; a good fi
   await input.setInputFiles({ name: "pedidos.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(good)) });
   await dialog.getByRole("button", { name: "Importar" }).click();
   await page.getByText("Fluxo “pedidos” importado.").waitFor();
-  await page.getByLabel("Documento do fluxo (JSON)").waitFor();
-  // The menu's "other" branch leads nowhere: Rust lists it on the imported draft.
-  await page.getByTestId("finding-node").filter({ hasText: "Bloco menu" }).getByText("A saída \"other\" não leva a nenhum bloco.").waitFor();
+  await page.getByTestId("flow-canvas").waitFor();
+  // The menu's "other" branch leads nowhere: Rust lists it on the imported draft, and the block says so.
+  await page.getByTestId("findings").getByText("A saída \"other\" não leva a nenhum bloco.", { exact: false }).waitFor();
+  await page.locator('.react-flow__node[data-id="menu"]').getByTestId("node-problems").waitFor();
   const [imported] = (await callsOf(app, "flows_import")).slice(-1);
   assert.equal(imported.args.json, JSON.stringify(good));
   assert.deepEqual(app.errors, []);
@@ -235,7 +164,7 @@ test("triggers: hours out of range refused under them; a first message, a no-mat
   await openFlows(page);
   await rowOf(page, "Padrão").getByText("Mensagem sem outra resposta, no máximo a cada 24 h (Todos os números)").waitFor();
   await page.getByRole("button", { name: "Abrir o fluxo Boas-vindas" }).click();
-  await page.getByRole("button", { name: "Editar gatilhos" }).click();
+  await page.getByRole("button", { name: "Gatilhos", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Gatilhos de Boas-vindas" });
   await dialog.getByRole("checkbox", { name: "Primeira mensagem de um contato" }).check();
   await dialog.getByRole("group", { name: "Primeira mensagem de um contato" }).getByRole("radio", { name: "Só os números escolhidos" }).check();
@@ -261,11 +190,8 @@ test("triggers: hours out of range refused under them; a first message, a no-mat
   await dialog.getByTestId("trigger-clash").waitFor({ state: "detached" });
   await dialog.getByRole("button", { name: "Salvar" }).click();
   await page.getByText("Gatilhos salvos.").waitFor();
-  const listed = page.getByTestId("editor-triggers");
-  assert.deepEqual(await listed.getByRole("listitem").allTextContents(), [
-    "Primeira mensagem de um contato (Delivery)",
-    "Etiqueta “VIP” adicionada a um contato",
-  ]);
+  assert.equal(await page.getByTestId("editor-triggers").innerText(),
+    "Começa com: Primeira mensagem de um contato (Delivery) · Etiqueta “VIP” adicionada a um contato");
   const delivery = await page.evaluate(() => window.__MOCK__.state.numbers[1].number.id);
   const vip = await page.evaluate(() => window.__MOCK__.state.tags[0].id);
   assert.deepEqual((await callsOf(app, "flows_set_triggers")).at(-1).args.triggers, [{ on: "first_message", numbers: [delivery] }, { on: "tag_added", tag: vip }]);
@@ -279,7 +205,7 @@ test("a flow turned off and on, exported, and deleted behind a confirmation; one
   const app = await openApp(browser, server.url, {
     ...BASE,
     automation: {
-      flows: [{ name: "Boas-vindas", published: true }, { name: "Orçamento", published: true, activeSessions: 2 }],
+      flows: [{ name: "Boas-vindas", published: true }, { name: "Orçamento", published: true, activeSessions: 2, sessionsStarted: 5 }],
       keywords: [{ name: "Orçar", words: ["orçamento"], actions: {} }],
     },
   });
@@ -300,7 +226,7 @@ test("a flow turned off and on, exported, and deleted behind a confirmation; one
   await page.getByText("Fluxo exportado para /home/ana/Documentos/fluxo.json.").waitFor();
 
   const budget = rowOf(page, "Orçamento");
-  await budget.getByText("2 conversa(s) neste fluxo agora").waitFor();
+  await budget.getByTestId("flow-counts").getByText("5 conversa(s) iniciada(s) · 2 em andamento").waitFor();
   await budget.getByRole("button", { name: "Excluir Orçamento" }).click();
   const dialog = page.getByRole("dialog", { name: "Excluir fluxo" });
   await dialog.getByText("2 conversa(s) estão neste fluxo agora", { exact: false }).waitFor();
@@ -333,6 +259,47 @@ test("a flow turned off and on, exported, and deleted behind a confirmation; one
   await page.getByTestId("undo-toast").getByRole("button", { name: "Desfazer" }).click();
   await budget.waitFor();
   assert.equal((await callsOf(app, "flows_delete")).length, 1, "only the refused one reached Rust");
+  // Confirmed for good: the two conversations in it end with it (Rust refuses a delete that did not say so).
+  await budget.getByRole("button", { name: "Excluir Orçamento" }).click();
+  await dialog.getByRole("button", { name: "Excluir" }).click();
+  await budget.waitFor({ state: "detached" });
+  await page.getByRole("tab", { name: "Palavras-chave" }).click();
+  await page.waitForFunction(() => window.__MOCK__.calls.filter((c) => c.cmd === "flows_delete").length === 2);
+  assert.deepEqual((await callsOf(app, "flows_delete")).map((c) => c.args.endSessions), [false, true]);
+  assert.equal(await page.evaluate(() => window.__MOCK__.state.flows.some((f) => f.name === "Orçamento")), false);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("renamed and duplicated from the list: a taken name refused under the field; the copy is a draft without triggers", async () => {
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    automation: { flows: [{ name: "Boas-vindas", published: true, triggers: [{ on: "first_message", numbers: [] }] }, { name: "Padrão" }] },
+  });
+  const { page } = app;
+  await openFlows(page);
+  await rowOf(page, "Boas-vindas").getByRole("button", { name: "Renomear Boas-vindas" }).click();
+  const rename = page.getByRole("dialog", { name: "Renomear fluxo" });
+  await rename.getByLabel("Nome do fluxo").fill("padrão");
+  await rename.getByRole("button", { name: "Salvar" }).click();
+  await rename.getByRole("alert").getByText("Já existe um fluxo chamado \"Padrão\" nesta conta. Escolha outro nome.").waitFor();
+  await rename.getByLabel("Nome do fluxo").fill("Boas-vindas da loja");
+  await rename.getByRole("button", { name: "Salvar" }).click();
+  await page.getByText("Fluxo renomeado para “Boas-vindas da loja”.").waitFor();
+  await rowOf(page, "Boas-vindas da loja").waitFor();
+
+  await rowOf(page, "Boas-vindas da loja").getByRole("button", { name: "Duplicar Boas-vindas da loja" }).click();
+  const dup = page.getByRole("dialog", { name: "Duplicar “Boas-vindas da loja”" });
+  assert.equal(await dup.getByLabel("Nome do fluxo").inputValue(), "Boas-vindas da loja (cópia)");
+  await dup.getByRole("button", { name: "Duplicar" }).click();
+  await page.getByText("Fluxo “Boas-vindas da loja (cópia)” criado como cópia.").waitFor();
+  // The copy opens on its canvas: a draft, nothing starts it.
+  await page.getByTestId("flow-status").getByText("Rascunho").waitFor();
+  const copy = await page.evaluate(() => window.__MOCK__.state.flows.find((f) => f.name === "Boas-vindas da loja (cópia)"));
+  const original = await page.evaluate(() => window.__MOCK__.state.flows.find((f) => f.name === "Boas-vindas da loja"));
+  assert.deepEqual(copy.draft, original.draft);
+  assert.deepEqual(copy.triggers, []);
+  assert.equal(copy.published_version_id, null);
   assert.deepEqual(app.errors, []);
   await app.close();
 });

@@ -12,7 +12,8 @@
 // Seeds (`seed.automation`): `settings` (partial AutomationSettings),
 // `keywords` [{name, words, match_kind, priority, enabled, numbers (indexes),
 // cooldown_minutes, actions (partial), createdAt}], `flows` [{name, document,
-// published (the draft published as v1), triggers, enabled, activeSessions}],
+// published (the draft published as v1), triggers, enabled, activeSessions,
+// sessionsStarted, analytics (what flows_analytics answers)}],
 // `files` [{name, mime}]; `flowExportPath` (null: the save dialog cancelled);
 // the bot in conversations (sessions.rs): `sessions` [{conversation (index),
 // flow (name, published), node, waiting, vars, startedBy, startedAt}], `log`
@@ -30,8 +31,8 @@ export function installAutomationMock(seed) {
     automation_settings_save: ["automation_settings"], automation_files_upload: ["automation_files"],
     keywords_create: ["keywords"], keywords_update: ["keywords"], keywords_set_enabled: ["keywords"], keywords_delete: ["keywords"],
     flows_create: ["flows"], flows_rename: ["flows"], flows_save_draft: ["flows"], flows_publish: ["flows", "flow_versions"],
-    flows_restore: ["flows"], flows_set_triggers: ["flows"], flows_set_enabled: ["flows"], flows_import: ["flows"],
-    flows_delete: ["flows", "flow_versions", "flow_sessions", "campaigns"],
+    flows_restore: ["flows"], flows_set_triggers: ["flows"], flows_set_enabled: ["flows"], flows_import: ["flows"], flows_duplicate: ["flows"],
+    flows_delete: ["flows", "flow_versions", "flow_sessions", "campaigns", "messages"],
     sessions_start: ["flow_sessions", "conversations"], sessions_stop: ["flow_sessions", "conversations"],
     automation_ai_key_set: ["automation_settings"],
   });
@@ -278,11 +279,13 @@ export function installAutomationMock(seed) {
   state.flowSessions = {};
   const publishDraft = (flow, at) => {
     const number = Math.max(0, ...state.flowVersions.filter((v) => v.flow_id === flow.id).map((v) => v.number)) + 1;
-    const v = { id: id(), account_id: flow.account_id, flow_id: flow.id, number, document: structuredClone(flow.draft), published_at: at };
+    const v = { id: id(), account_id: flow.account_id, flow_id: flow.id, number, document: structuredClone(flow.draft), published_at: at, published_by: "Ana" };
     state.flowVersions.push(v);
     flow.published_version_id = v.id;
     return v;
   };
+  state.flowStarted = {};
+  state.flowAnalytics = {};
   for (const [i, f] of (given.flows ?? []).entries()) {
     const flow = {
       id: id(), account_id: accountAt(f.account), name: f.name, draft: structuredClone(f.document ?? starter()), revision: 1,
@@ -291,6 +294,8 @@ export function installAutomationMock(seed) {
     state.flows.push(flow);
     if (f.published) publishDraft(flow, now + i);
     state.flowSessions[flow.id] = f.activeSessions ?? 0;
+    state.flowStarted[flow.id] = f.sessionsStarted ?? 0;
+    if (f.analytics) state.flowAnalytics[flow.id] = f.analytics;
   }
   // Campaigns seeded with the flow their replies start (mock-backend.mjs made them).
   for (const [i, c] of (seed.campaigns ?? []).entries()) {
@@ -449,10 +454,11 @@ export function installAutomationMock(seed) {
       id: f.id, name: f.name, revision: f.revision, published: v ? { id: v.id, number: v.number, published_at: v.published_at } : null,
       draft_changed: v ? !sameDoc(v.document, f.draft) : true, triggers: f.triggers, enabled: f.enabled,
       active_sessions: (state.flowSessions[f.id] ?? 0) + state.botSessions.filter((x) => x.flow_id === f.id && x.status === "active").length,
+      sessions_started: state.flowStarted[f.id] ?? 0, last_published_by: v?.published_by ?? null,
       created_at: f.created_at, updated_at: f.updated_at,
     };
   };
-  const versionSummary = (flow) => (v) => ({ id: v.id, number: v.number, published_at: v.published_at, current: flow.published_version_id === v.id });
+  const versionSummary = (flow) => (v) => ({ id: v.id, number: v.number, published_at: v.published_at, published_by: v.published_by, current: flow.published_version_id === v.id });
   const exclusive = (tr) => (tr.on === "first_message" ? [false, tr.numbers] : tr.on === "no_match" ? [true, tr.numbers] : null);
   const noOverlap = (accountId, flowId, triggers) => {
     for (const other of state.flows.filter((f) => f.account_id === accountId && f.enabled && f.id !== flowId).sort(byName)) {
@@ -647,8 +653,9 @@ export function installAutomationMock(seed) {
       if (enabled && !flow.enabled) noOverlap(accountId, flowId, flow.triggers);
       return Object.assign(flow, { enabled, updated_at: Date.now() });
     },
-    flows_delete: ({ account: accountId, id: flowId }) => {
-      flowOf(accountId, flowId);
+    flows_delete: ({ account: accountId, id: flowId, endSessions }) => {
+      const running = summary(flowOf(accountId, flowId)).active_sessions;
+      if (running > 0 && !endSessions) fail("flow_running", `Este fluxo tem ${running} conversa(s) em andamento. Confirme para encerrá-las junto com o fluxo.`);
       const user = keywordsOf(accountId).sort((a, b) => a.name.localeCompare(b.name)).find((k) => k.actions.start_flow === flowId);
       if (user) fail("flow_in_use", `A palavra-chave "${user.name}" inicia este fluxo. Mude a ação dela (ou exclua-a) antes de excluir o fluxo.`);
       state.flows = state.flows.filter((f) => f.id !== flowId);
@@ -657,6 +664,21 @@ export function installAutomationMock(seed) {
       for (const c of state.campaigns.filter((x) => x.reply_flow_id === flowId)) c.reply_flow_id = null;
       return null;
     },
+    flows_version: ({ account: accountId, id: flowId, number }) => {
+      flowOf(accountId, flowId);
+      const v = state.flowVersions.find((x) => x.flow_id === flowId && x.number === number) ?? fail("version_unknown", "Esta versão do fluxo não existe.");
+      return { id: v.id, flow_id: v.flow_id, number: v.number, document: structuredClone(v.document), published_at: v.published_at };
+    },
+    flows_duplicate: ({ account: accountId, id: flowId, name }) => {
+      const from = flowOf(accountId, flowId);
+      return handlers.flows_create({ account: accountId, name, document: structuredClone(from.draft) });
+    },
+    flows_analytics: ({ account: accountId, flow: flowId, from, to }) => {
+      flowOf(accountId, flowId);
+      state.analyticsAsked = [...(state.analyticsAsked ?? []), { from, to }];
+      return state.flowAnalytics[flowId] ?? { started: 0, completed: 0, handed_off: 0, active: 0, dropped: 0, went_to: 0, nodes: [], edges: [] };
+    },
+    ...simulator(),
     flows_import: ({ account: accountId, name, json }) => handlers.flows_create({ account: accountId, name, document: parseDocument(json) }),
     flows_export: ({ account: accountId, id: flowId, version }) => {
       flowOf(accountId, flowId);
@@ -664,6 +686,95 @@ export function installAutomationMock(seed) {
       return given.flowExportPath === undefined ? "/home/ana/Documentos/fluxo.json" : given.flowExportPath;
     },
   });
+
+  // ---- The simulator (a small stand-in for the engine: send, menu, ask,
+  // tags, set field, delay, handoff, end; the real engine is tested in Rust) ----
+  function simulator() {
+    const sims = new Map();
+    const edgeTo = (doc, from, handle) => doc.edges.find((e) => e.from === from && e.handle === handle)?.to ?? null;
+    const view = (sim) => ({
+      id: sim.id, events: sim.events, path: sim.path, node: sim.node, state: sim.state, vars: sim.vars, fields: sim.fields, tags: sim.tags, clock: sim.clock,
+    });
+    // Runs from `node` until something waits or the session ends.
+    const go = (sim, node) => {
+      const ran = [];
+      const end = (reason) => { sim.state = { kind: "ended", reason: { reason } }; sim.events.push({ kind: "path", nodes: ran }); sim.events.push({ kind: "ended", reason: { reason }, flow_name: null }); };
+      for (let steps = 0; node !== null && steps < 64; steps += 1) {
+        const n = sim.doc.nodes.find((x) => x.id === node);
+        if (!n) return end("broken");
+        ran.push(n.id);
+        sim.path.push(n.id);
+        sim.node = n.id;
+        const render = (text) => text.replace(/\{\{(\w+)\}\}/g, (_, k) => sim.vars[k] ?? sim.fields[k] ?? "");
+        if (n.type === "send") { sim.events.push({ kind: "bot", text: render(n.content.text ?? n.content.caption), file: null }); node = edgeTo(sim.doc, n.id, "next"); continue; }
+        if (n.type === "menu") {
+          sim.events.push({ kind: "bot", text: `${n.question}\n\n${n.options.map((o, i) => `${i + 1} - ${o.label}`).join("\n")}`, file: null });
+          sim.state = { kind: "waiting_reply", timeout_at: null };
+          sim.events.push({ kind: "path", nodes: ran });
+          return;
+        }
+        if (n.type === "ask") {
+          sim.events.push({ kind: "bot", text: render(n.question), file: null });
+          sim.state = { kind: "waiting_reply", timeout_at: n.timeout_minutes === null ? null : sim.clock + n.timeout_minutes * 60000 };
+          sim.events.push({ kind: "path", nodes: ran });
+          return;
+        }
+        if (n.type === "delay") {
+          sim.state = { kind: "waiting_timer", at: sim.clock + n.minutes * 60000 };
+          sim.events.push({ kind: "path", nodes: ran });
+          return;
+        }
+        if (n.type === "tags") { sim.tags = [...new Set([...sim.tags, ...n.add])].filter((x) => !n.remove.includes(x)); node = edgeTo(sim.doc, n.id, "next"); continue; }
+        if (n.type === "set_field") { sim.fields[n.field] = render(n.value); node = edgeTo(sim.doc, n.id, "next"); continue; }
+        if (n.type === "handoff") { sim.events.push({ kind: "handoff", note: render(n.note) }); return end("handoff"); }
+        if (n.type === "end") return end("done");
+        node = null;
+      }
+      return end("done");
+    };
+    const reply = (sim, text) => {
+      const n = sim.doc.nodes.find((x) => x.id === sim.node);
+      sim.vars.ultima_resposta = text;
+      if (n.type === "menu") {
+        const i = n.options.findIndex((o, j) => text.trim() === String(j + 1) || fold(text) === fold(o.label) || o.synonyms.some((w) => fold(w) === fold(text)));
+        return go(sim, edgeTo(sim.doc, n.id, i >= 0 ? `option:${n.options[i].id}` : "other"));
+      }
+      sim.vars[n.id] = text;
+      if (n.field) sim.fields[n.field] = text;
+      return go(sim, edgeTo(sim.doc, n.id, "next"));
+    };
+    const simOf = (simulation) => sims.get(simulation) ?? fail("simulation_unknown", "Esta simulação terminou. Comece outra.");
+    return {
+      flows_simulate_open: ({ account: accountId, flow: flowId, source, skipCalls }) => {
+        const flow = flowOf(accountId, flowId);
+        const doc = source.kind === "document" ? source.document
+          : (state.flowVersions.find((v) => v.flow_id === flowId && v.number === source.number) ?? fail("version_unknown", "Esta versão do fluxo não existe.")).document;
+        const errors = flowProblems(accountId, doc).filter((f) => f.severity === "error");
+        if (errors.length) fail("flow_invalid", `O fluxo não pode ser publicado: ${errors.map((f) => (f.node ? `${f.node}: ${f.message}` : f.message)).join(" ")}`);
+        const sim = { id: id(), flow: flow.id, doc: structuredClone(doc), skipCalls, events: [], path: [], node: null, state: { kind: "none" }, vars: {}, fields: {}, tags: [], clock: Date.now() };
+        sims.set(sim.id, sim);
+        state.simulations = sims;
+        go(sim, doc.start);
+        return view(sim);
+      },
+      flows_simulate_write: ({ simulation, text }) => {
+        const sim = simOf(simulation);
+        sim.events.push({ kind: "contact", text });
+        if (sim.state.kind === "waiting_reply") reply(sim, text);
+        return view(sim);
+      },
+      flows_simulate_advance: ({ simulation }) => {
+        const sim = simOf(simulation);
+        const at = sim.state.kind === "waiting_timer" ? sim.state.at : sim.state.kind === "waiting_reply" ? sim.state.timeout_at : null;
+        if (at === null) return view(sim);
+        sim.events.push({ kind: "waited", ms: at - sim.clock, reply: sim.state.kind === "waiting_reply" });
+        sim.clock = at;
+        go(sim, edgeTo(sim.doc, sim.node, sim.state.kind === "waiting_timer" ? "next" : "timeout"));
+        return view(sim);
+      },
+      flows_simulate_close: ({ simulation }) => { sims.delete(simulation); return null; },
+    };
+  }
 
   // ---- The bot in a conversation (sessions.rs) ----
   state.botSessions = [];

@@ -1,7 +1,8 @@
 import { expect, test } from "vitest";
 import { documentText, placeOffset } from "../../src/screens/automation/document";
 import { STARTERS } from "../../src/screens/automation/starters";
-import type { FlowDocument, Node } from "../../src/ipc/call";
+import type { FlowDocument } from "../../src/ipc/call";
+import { handlesOf as handles } from "../../src/screens/automation/canvas/graph";
 
 const sound: FlowDocument = {
   schema: 1, start: "oi",
@@ -31,20 +32,6 @@ test("Rust's text place is found in the text: serde_json's line and byte column,
   expect(placeOffset(text, { kind: "node", index: 0, id: "nenhum" })).toBeNull();
   expect(placeOffset(text, { kind: "document" })).toBe(0);
 });
-
-/** The handles a node's branches leave from (flow.rs `NodeKind::handles`). */
-function handles(node: Node): string[] {
-  switch (node.type) {
-    case "send": case "tags": case "set_field": case "delay": return ["next"];
-    case "menu": return [...node.options.map((o) => `option:${o.id}`), "other"];
-    case "ask": return ["next", "failed", ...(node.timeout_minutes != null ? ["timeout"] : [])];
-    case "condition": return ["true", "false"];
-    case "http": return ["next", "error"];
-    case "ai": return ["next", "handoff"];
-    case "randomizer": return node.splits.map((s) => `branch:${s.id}`);
-    default: return [];
-  }
-}
 
 test("every starter survives its text, and every branch of it leads to a block that exists", () => {
   for (const starter of STARTERS) {

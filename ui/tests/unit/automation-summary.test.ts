@@ -123,7 +123,7 @@ test("'Testar uma mensagem' says what fires and why the others lose", () => {
 
 test("a trigger that clashes with another enabled flow's, on a shared number, is named as the form changes", () => {
   const summary = (id: string, triggers: FlowSummary["triggers"], enabled = true): FlowSummary => ({
-    id, name: id, revision: 1, published: null, draft_changed: true, triggers, enabled, active_sessions: 0, created_at: 0, updated_at: 0,
+    id, name: id, revision: 1, published: null, draft_changed: true, triggers, enabled, active_sessions: 0, sessions_started: 0, last_published_by: null, created_at: 0, updated_at: 0,
   });
   const flows = [
     summary("me", [{ on: "first_message", numbers: [] }]),

@@ -1,90 +1,134 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
+import { ReactFlowProvider } from "@xyflow/react";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
-import type { Flow, FlowFinding, VersionSummary } from "../../ipc/call";
+import type { FlowDocument, VersionSummary } from "../../ipc/call";
 import { errorText, toAppError } from "../../ipc/errorText";
-import { useCommand, useWrite } from "../../data/commands";
+import { run, useCommand, useWrite } from "../../data/commands";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { Field } from "../../components/Field";
 import { Modal } from "../../components/Modal";
-import { useSubmit } from "../../components/useSubmit";
+import { readFile } from "../../components/readFile";
 import { useLeave, useUnsaved } from "../../components/unsaved";
 import { copyText } from "../../components/copyText";
 import { formatDate } from "../../format";
-import { DEBOUNCE_MS } from "../../components/useSettled";
-import { documentText, placeOffset } from "./document";
+import { documentText } from "./document";
 import { FlowStatusPill } from "./FlowStatusPill";
 import { FlowTriggersDialog } from "./FlowTriggers";
+import { RenameFlowDialog } from "./RenameFlowDialog";
 import { triggerSummary } from "./summary";
+import { FlowCanvas, type CanvasHandle, type Decorations } from "./canvas/FlowCanvas";
+import { Palette } from "./canvas/Palette";
+import { NodeEditor } from "./canvas/NodeEditor";
+import { ProblemsPanel } from "./canvas/ProblemsPanel";
+import { JsonView } from "./canvas/JsonView";
+import { Simulator } from "./canvas/Simulator";
+import { useDraft, type SaveState } from "./canvas/useDraft";
+import { edgeCounts, nodeStats, periodRange, PERIODS, type Period } from "./canvas/analytics";
+import type { Lookups } from "./canvas/NodeFields";
 
-/** The draft this editor's text started from: its revision and text. */
-interface Base { revision: number; text: string }
+type Side = "problems" | "simulator" | "versions" | "analytics";
 
 /**
- * One flow without the canvas: its document as JSON (the canvas of issue 16
- * will edit the same document), checked by Rust as it is typed (a moment
- * after the last key, `flows_check_text`: the first wrong place of a text
- * that is not a flow, or every problem per block of one that is); saved as
- * Rust read it, with the revision it was opened at; published (refused with
- * every problem listed); its versions with "restaurar como rascunho"; what
- * starts it.
+ * One flow on the canvas (issue 16): the draft drawn and edited with React
+ * Flow, saved as you go with a revision check, checked by Rust on every save
+ * (problems on the blocks and in a list that takes you to them), published
+ * into immutable versions, old versions opened read-only or restored, played
+ * in the simulator, and the analytics drawn on the blocks. The same document
+ * can be edited as JSON.
  */
 export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
+  return (
+    <ReactFlowProvider>
+      <Editor id={id} onBack={onBack} />
+    </ReactFlowProvider>
+  );
+}
+
+function Editor({ id, onBack }: { id: string; onBack: () => void }) {
   const { t, lang } = useI18n();
   const { account, toast } = useApp();
   const write = useWrite();
-  // Every failure is shown here, beside what it concerns.
   const got = useCommand("flowsGet", [account.id, id], { inline: true });
   const flow = got.data ?? null;
-  const summary = (useCommand("flowsList", [account.id]).data ?? []).find((f) => f.id === id) ?? null;
+  const listed = useCommand("flowsList", [account.id]).data;
+  const flows = useMemo(() => listed ?? [], [listed]);
+  const summary = flows.find((f) => f.id === id) ?? null;
   const versionsQuery = useCommand("flowsVersions", [account.id, id], { inline: true });
   const versions = versionsQuery.data ?? [];
-  const numbers = useCommand("numbersList", [account.id]).data ?? [];
+  const checkQuery = useCommand("flowsCheck", [account.id, id], { inline: true });
+  const fields = useCommand("fieldsList", [account.id]).data ?? [];
   const tags = useCommand("tagsList", [account.id]).data ?? [];
+  const users = useCommand("usersList", []).data ?? [];
+  const files = useCommand("automationFilesList", [account.id]).data ?? [];
+  const numbers = useCommand("numbersList", [account.id]).data ?? [];
   const numberNames = useMemo(() => new Map(numbers.map((n) => [n.number.id, n.number.name])), [numbers]);
   const tagNames = useMemo(() => new Map(tags.map((x) => [x.id, x.name])), [tags]);
+  const flowNames = useMemo(() => new Map(flows.map((f) => [f.id as string, f.name])), [flows]);
 
-  const [base, setBase] = useState<Base | null>(null);
-  const [text, setText] = useState("");
-  /** Someone saved this flow elsewhere while the text here has changes. */
-  const [elsewhere, setElsewhere] = useState(false);
-  /** Rust refused a save or publish as stale: its words. */
-  const [stale, setStale] = useState<string | null>(null);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const draft = useDraft(account.id, id, flow);
+  const canvas = useRef<CanvasHandle>(null);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [side, setSide] = useState<Side>("problems");
+  const [mode, setMode] = useState<"canvas" | "json">("canvas");
+  const [viewing, setViewing] = useState<{ number: number; doc: FlowDocument } | null>(null);
+  const [simPath, setSimPath] = useState<{ path: string[]; current: string | null }>({ path: [], current: null });
+  const [period, setPeriod] = useState<{ days: Period; range: [number, number] }>(() => ({ days: 30, range: periodRange(30, Date.now()) }));
   const [publishRefusal, setPublishRefusal] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [renaming, setRenaming] = useState(false);
   const [editingTriggers, setEditingTriggers] = useState(false);
   const [restoring, setRestoring] = useState<VersionSummary | null>(null);
   const [discarding, setDiscarding] = useState(false);
-  /** The flow is gone (deleted elsewhere) and its unsaved text was copied: leaving loses nothing more. */
   const [copied, setCopied] = useState(false);
   const leave = useLeave();
-  // While this editor saves, the flow it refetches is its own save, not another's.
-  const saving = useRef(false);
 
-  const adopt = (f: Flow) => {
-    const next = documentText(f.draft);
-    setBase({ revision: f.revision, text: next });
-    setText(next);
-    setSettled(next);
-    setElsewhere(false);
-    setStale(null);
-  };
-  useEffect(() => {
-    if (!flow || saving.current) return;
-    if (base === null) return adopt(flow);
-    if (flow.revision === base.revision) return;
-    // A newer draft: taken as is when nothing here would be lost.
-    if (text === base.text) adopt(flow);
-    else setElsewhere(true);
-  }, [flow, base]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  const dirty = base !== null && text !== base.text;
+  const analytics = useCommand("flowsAnalytics", [account.id, id, period.range[0], period.range[1]], { enabled: side === "analytics", inline: true });
+  const findings = draft?.findings ?? checkQuery.data ?? null;
+  const errors = (findings ?? []).filter((f) => f.severity === "error");
   const gone = got.error?.code === "flow_unknown";
-  // Unsaved text is not dropped without asking: not by "← Fluxos", the
-  // tabs, the sidebar, another account, nor closing the window.
-  useUnsaved(dirty && !(gone && copied), t("flows.editor.leaveConfirm"));
+  const stale = draft?.state.kind === "stale";
+  useUnsaved(draft !== null && draft.stuck && !(gone && copied), t("canvas.leaveConfirm"));
+
+  const doc = viewing?.doc ?? draft?.doc ?? null;
+  const readOnly = viewing !== null || stale || gone;
+
+  const decorations = useMemo<Decorations>(() => {
+    const problems = new Map<string, { errors: number; warnings: number }>();
+    if (!viewing) {
+      for (const f of findings ?? []) {
+        if (f.node === null) continue;
+        const p = problems.get(f.node) ?? { errors: 0, warnings: 0 };
+        if (f.severity === "error") p.errors += 1;
+        else p.warnings += 1;
+        problems.set(f.node, p);
+      }
+    }
+    const path = simPath.path;
+    const sim = side === "simulator" && path.length > 0
+      ? { path: new Set(path), current: simPath.current, edges: new Set(path.slice(1).map((to, i) => `${path[i]}>${to}`)) }
+      : null;
+    const a = side === "analytics" ? analytics.data ?? null : null;
+    return { problems, sim, stats: a ? nodeStats(t, a) : null, edgeCounts: a ? edgeCounts(a) : null };
+  }, [findings, viewing, simPath, side, analytics.data, t]);
+
+  // The same selection again (React Flow reports it often) changes nothing.
+  const select = useCallback((ids: string[]) => setSelected((old) => (old.length === ids.length && old.every((x, i) => x === ids[i]) ? old : ids)), []);
+  const onPath = useCallback((path: string[], current: string | null) => setSimPath({ path, current }), []);
+
+  const lookups: Lookups = {
+    fields, tags, flows, users, files, flowId: id,
+    upload: async (file) => {
+      try {
+        const picked = await readFile(file);
+        const stored = await write("automationFilesUpload", account.id, { name: picked.name, mime: picked.mime, data: picked.data });
+        return stored.id;
+      } catch (e) {
+        toast(errorText(e), "error");
+        return null;
+      }
+    },
+  };
+
   const copy = (what: string) => copyText(what).then(
     () => toast(t("flows.editor.copied")),
     () => {
@@ -92,60 +136,8 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
       throw new Error("not copied");
     },
   );
-  // Rust reads the text a moment after the last key; until it answers for
-  // this very text, the last answer stays on screen and nothing is sent.
-  // The text Rust is asked about: the draft as soon as it is adopted, then
-  // what is typed once the keys stop (never the empty text before the draft
-  // arrives).
-  const [settled, setSettled] = useState<string | null>(null);
-  useEffect(() => {
-    if (base === null) return;
-    const wait = setTimeout(() => setSettled(text), DEBOUNCE_MS);
-    return () => clearTimeout(wait);
-  }, [text, base]);
-  const checked = useCommand("flowsCheckText", [account.id, settled ?? ""], { enabled: settled !== null, inline: true, keepPrevious: true });
-  const check = checked.data ?? null;
-  const current = check !== null && !checked.isPlaceholderData && settled === text ? check : null;
-  const read = current?.kind === "read" ? current : null;
-  const findings = check?.kind === "read" ? check.findings : null;
-  const area = useRef<HTMLTextAreaElement>(null);
-  const showPlace = () => {
-    if (check?.kind !== "malformed" || !check.place) return;
-    const at = placeOffset(text, check.place);
-    if (at === null) return;
-    const el = area.current;
-    if (!el) return;
-    el.focus();
-    el.setSelectionRange(at, Math.min(text.length, at + 1));
-    // A text area does not scroll to a selection made in code: bring its line near the top.
-    const line = text.slice(0, at).split("\n").length - 1;
-    const height = parseFloat(getComputedStyle(el).lineHeight) || 18;
-    el.scrollTop = Math.max(0, (line - 2) * height);
-    el.scrollIntoView?.({ block: "start" });
-  };
 
-  /** Saves the text; the new revision, or null when refused (the reason is on screen). */
-  async function save(): Promise<number | null> {
-    if (!base || !read) return null;
-    saving.current = true;
-    setSaveError(null);
-    try {
-      const saved = await write("flowsSaveDraft", account.id, id, base.revision, read.document);
-      setBase({ revision: saved.revision, text });
-      setElsewhere(false);
-      setStale(null);
-      return saved.revision;
-    } catch (e) {
-      const err = toAppError(e);
-      if (err.code === "flow_stale") setStale(err.message);
-      else setSaveError(err.message);
-      return null;
-    } finally {
-      saving.current = false;
-    }
-  }
-
-  async function run(action: () => Promise<void>) {
+  async function runBusy(action: () => Promise<void>) {
     setBusy(true);
     try {
       await action();
@@ -154,50 +146,58 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
     }
   }
 
-  const onSave = () => run(async () => {
-    if ((await save()) !== null) toast(t("flows.editor.savedToast"));
-  });
-
-  const onPublish = () => run(async () => {
+  const onPublish = () => runBusy(async () => {
+    if (!draft) return;
     setPublishRefusal(null);
-    const revision = dirty ? await save() : base?.revision ?? null;
+    const revision = await draft.save();
     if (revision === null) return;
     try {
       const version = await write("flowsPublish", account.id, id, revision);
       toast(t("flows.editor.publishedToast", { n: version.number }));
     } catch (e) {
       const err = toAppError(e);
-      if (err.code === "flow_stale") setStale(err.message);
-      else setPublishRefusal(err.message);
+      setPublishRefusal(err.message);
+      setSide("problems");
+      void checkQuery.refetch();
     }
   });
 
-  const reload = () => run(async () => {
+  const reload = () => runBusy(async () => {
     const fresh = await got.refetch();
-    if (fresh.data) adopt(fresh.data);
+    if (fresh.data) draft?.adopt(fresh.data);
+  });
+
+  const openVersion = (v: VersionSummary) => runBusy(async () => {
+    try {
+      const version = await run("flowsVersion", [account.id, id, v.number]);
+      // The selection stays: the same block of the old version shows in the panel, read-only.
+      setViewing({ number: version.number, doc: version.document });
+      requestAnimationFrame(() => canvas.current?.fit());
+    } catch (e) {
+      toast(errorText(e), "error");
+    }
   });
 
   const back = () => leave(onBack);
   if (gone && got.error) {
-    // Deleted elsewhere: the text typed here stays readable, to copy.
+    // Deleted elsewhere: what was drawn here stays readable as text, to copy.
     return (
       <div className="automation-tab">
         <button type="button" className="ghost back" onClick={back}>← {t("flows.editor.back")}</button>
         <p className="notice" role="alert" data-testid="flow-gone">{got.error.message}</p>
-        {base && (
+        {draft && (
           <section className="panel" aria-label={t("flows.editor.document")}>
-            <p className="field-hint">{t(dirty ? "flows.editor.goneUnsaved" : "flows.editor.goneSaved")}</p>
-            <textarea className="mono json-editor" aria-label={t("flows.editor.documentLabel")} spellCheck={false} rows={22} readOnly value={text} />
+            <p className="field-hint">{t(draft.dirty ? "flows.editor.goneUnsaved" : "flows.editor.goneSaved")}</p>
+            <textarea className="mono json-editor" aria-label={t("flows.editor.documentLabel")} spellCheck={false} rows={22} readOnly value={documentText(draft.doc)} />
             <div className="actions">
-              <button type="button" className="primary" onClick={() => void copy(text).then(() => setCopied(true), () => {})}>{t("flows.editor.copyText")}</button>
+              <button type="button" className="primary" onClick={() => void copy(documentText(draft.doc)).then(() => setCopied(true), () => {})}>{t("flows.editor.copyText")}</button>
             </div>
           </section>
         )}
       </div>
     );
   }
-  if (!flow || !base) {
-    // Until the flow is read, or why it cannot be: never a "Carregando…" without a way back.
+  if (!flow || !draft || !doc) {
     return (
       <div className="automation-tab">
         <button type="button" className="ghost back" onClick={back}>← {t("flows.editor.back")}</button>
@@ -213,152 +213,178 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
     );
   }
 
-  const errors = (findings ?? []).filter((f) => f.severity === "error");
-  const byNode = groupByNode(findings ?? []);
+  const selectedNode = selected.length === 1 ? selected[0] : null;
+  const a = side === "analytics" ? analytics.data ?? null : null;
 
   return (
-    <div className="automation-tab flow-editor">
-      <div className="tab-head">
-        <button type="button" className="ghost back" onClick={back}>← {t("flows.editor.back")}</button>
-        <div className="head-actions">
+    <div className="flow-editor">
+      <div className="flow-toolbar">
+        <button type="button" className="ghost back small" onClick={back}>← {t("flows.editor.back")}</button>
+        <h2 className="flow-title">{flow.name} {summary && <FlowStatusPill flow={summary} />}</h2>
+        <SaveStatus state={draft.state} dirty={draft.dirty} revision={draft.revision} />
+        <div className="toolbar-group" role="group" aria-label={t("canvas.editGroup")}>
+          <button type="button" className="ghost small" disabled={!draft.canUndo || readOnly} onClick={draft.undo} title="Ctrl+Z">{t("canvas.undo")}</button>
+          <button type="button" className="ghost small" disabled={!draft.canRedo || readOnly} onClick={draft.redo} title="Ctrl+Shift+Z">{t("canvas.redo")}</button>
+          <button type="button" className="ghost small" disabled={readOnly || mode !== "canvas"} onClick={() => canvas.current?.layout()} title="L">{t("canvas.layout")}</button>
+          <button type="button" className="ghost small" disabled={mode !== "canvas" || selected.length === 0} onClick={() => canvas.current?.copySelection()} title="Ctrl+C">{t("canvas.copy")}</button>
+          <button type="button" className="ghost small" disabled={readOnly || mode !== "canvas"} onClick={() => canvas.current?.pasteClip()} title="Ctrl+V">{t("canvas.paste")}</button>
+          <button type="button" className="ghost small" aria-pressed={mode === "json"} onClick={() => setMode(mode === "json" ? "canvas" : "json")}>{mode === "json" ? t("canvas.showCanvas") : t("canvas.showJson")}</button>
+          <ShortcutsHelp />
+        </div>
+        <div className="toolbar-group">
           <button type="button" className="ghost small" onClick={() => setRenaming(true)}>{t("flows.editor.rename")}</button>
+          <button type="button" className="ghost small" onClick={() => setEditingTriggers(true)}>{t("flows.editor.triggers")}</button>
           <button type="button" className="ghost small" onClick={() => void write("flowsExport", account.id, id, null)
             .then((path) => path && toast(t("flows.exported", { path })))
             .catch((e: unknown) => toast(errorText(e), "error"))}>{t("flows.editor.exportDraft")}</button>
-        </div>
-      </div>
-      <h2 className="flow-title">
-        {flow.name} {summary && <FlowStatusPill flow={summary} />}
-      </h2>
-      <p className="notice" data-testid="canvas-soon"><strong>{t("flows.canvasSoon")}</strong> {t("flows.editor.canvasSoonBody")}</p>
-
-      {got.error && <p className="notice danger small" role="alert" data-testid="flow-load-error">{errorText(got.error)}</p>}
-      {stale && (
-        <div className="notice danger" role="alert" data-testid="flow-stale">
-          <p>{stale}</p>
-          <div className="row-actions">
-            <button type="button" className="ghost small" onClick={() => void copy(text).catch(() => {})}>{t("flows.editor.copyMine")}</button>
-            <button type="button" className="ghost small" onClick={() => void reload()}>{t("flows.editor.reload")}</button>
-          </div>
-        </div>
-      )}
-      {!stale && elsewhere && (
-        <div className="notice" role="alert" data-testid="flow-elsewhere">
-          <p>{t("flows.editor.elsewhere")}</p>
-          <div className="row-actions">
-            <button type="button" className="ghost small" onClick={() => void copy(text).catch(() => {})}>{t("flows.editor.copyMine")}</button>
-            <button type="button" className="ghost small" onClick={() => void reload()}>{t("flows.editor.reload")}</button>
-          </div>
-        </div>
-      )}
-
-      <section className="panel" aria-label={t("flows.editor.document")}>
-        <div className="panel-head">
-          <h3>{t("flows.editor.document")}</h3>
-          <span className="muted small" data-testid="flow-revision">
-            {dirty ? t("flows.editor.unsaved") : t("flows.editor.savedRevision", { n: base.revision })}
-          </span>
-        </div>
-        <p className="field-hint">{t("flows.editor.documentHint")}</p>
-        <textarea ref={area} className="mono json-editor" aria-label={t("flows.editor.documentLabel")} spellCheck={false} rows={22}
-          value={text} onChange={(e) => setText(e.target.value)} />
-        {check?.kind === "malformed" && (
-          <p className="field-error" role="alert" data-testid="doc-error">
-            {check.message}{" "}
-            {check.place && <button type="button" className="link small" onClick={showPlace}>{t("flows.editor.showPlace")}</button>}
-          </p>
-        )}
-        {checked.error && <p className="field-error" role="alert" data-testid="check-error">{t("flows.editor.checkFailed", { reason: errorText(checked.error) })}</p>}
-        {saveError && <p className="form-error" role="alert">{saveError}</p>}
-        <div className="actions">
-          <button type="button" className="ghost" disabled={!dirty || busy} onClick={() => setDiscarding(true)}>{t("flows.editor.discard")}</button>
-          <button type="button" className="primary" disabled={!dirty || !read || busy} onClick={() => void onSave()}>{t("flows.editor.save")}</button>
-        </div>
-      </section>
-
-      <section className="panel" aria-label={t("flows.editor.problems")}>
-        <div className="panel-head">
-          <h3>{t("flows.editor.problems")}</h3>
-          <button type="button" className="primary" disabled={busy || (dirty && !read)} onClick={() => void onPublish()}>
-            {dirty ? t("flows.editor.saveAndPublish") : t("flows.editor.publish")}
+          <button type="button" className="primary" disabled={busy || readOnly || errors.length > 0} onClick={() => void onPublish()}
+            title={errors.length > 0 ? t("canvas.publishBlocked", { n: errors.length }) : undefined}>
+            {t("flows.editor.publish")}
           </button>
         </div>
-        {publishRefusal && (
-          <div className="conflicts" role="alert" data-testid="publish-refused">
-            <strong>{t("flows.editor.publishRefused")}</strong>
-            {errors.length === 0 && <p>{publishRefusal}</p>}
+      </div>
+
+      {flow.triggers.length > 0 && (
+        <p className="muted small flow-triggers-line" data-testid="editor-triggers">
+          {t("canvas.startsWhen")} {flow.triggers.map((tr) => triggerSummary(t, tr, numberNames, tagNames)).join(" · ")}
+        </p>
+      )}
+      {got.error && <p className="notice danger small" role="alert" data-testid="flow-load-error">{errorText(got.error)}</p>}
+      {draft.state.kind === "stale" && (
+        <div className="notice danger" role="alert" data-testid="flow-stale">
+          <p>{draft.state.message}</p>
+          <div className="row-actions">
+            <button type="button" className="ghost small" onClick={() => void copy(documentText(draft.doc)).catch(() => {})}>{t("flows.editor.copyMine")}</button>
+            <button type="button" className="ghost small" onClick={() => void reload()}>{t("flows.editor.reload")}</button>
           </div>
-        )}
-        {dirty && <p className="muted small">{t("flows.editor.problemsOfText")}</p>}
-        {findings !== null && findings.length === 0 && <p className="field-ok" data-testid="no-problems">{t("flows.editor.noProblems")}</p>}
-        {byNode.length > 0 && (
-          <ul className="plain findings" data-testid="findings">
-            {byNode.map(([node, list]) => (
-              <li key={node ?? ""} data-testid="finding-node">
-                <strong>{node === null ? t("flows.editor.wholeFlow") : t("flows.editor.block", { id: node })}</strong>
-                <ul>
-                  {list.map((f, i) => (
-                    <li key={i} className={f.severity === "error" ? "finding error" : "finding warning"} data-testid="finding">
-                      <span className="pill">{t(f.severity === "error" ? "flows.editor.error" : "flows.editor.warning")}</span> {f.message}
+        </div>
+      )}
+      {!stale && draft.elsewhere && (
+        <div className="notice" role="alert" data-testid="flow-elsewhere">
+          <p>{t("canvas.elsewhere")}</p>
+          <div className="row-actions">
+            <button type="button" className="ghost small" onClick={() => void reload()}>{t("flows.editor.reload")}</button>
+          </div>
+        </div>
+      )}
+      {draft.state.kind === "failed" && <p className="form-error" role="alert" data-testid="save-error">{t("canvas.saveFailed", { reason: draft.state.message })}</p>}
+      {viewing && (
+        <div className="notice" data-testid="viewing-version">
+          <p>{t("canvas.viewingVersion", { n: viewing.number })}</p>
+          <div className="row-actions">
+            <button type="button" className="ghost small" onClick={() => { setViewing(null); requestAnimationFrame(() => canvas.current?.fit()); }}>{t("canvas.backToDraft")}</button>
+            <button type="button" className="primary small" onClick={() => setRestoring(versions.find((v) => v.number === viewing.number) ?? null)}>{t("flows.editor.restore")}</button>
+          </div>
+        </div>
+      )}
+
+      <div className="flow-workspace">
+        {mode === "canvas" && <Palette disabled={readOnly} onAdd={(type) => canvas.current?.addAtCenter(type)} />}
+        {mode === "canvas"
+          ? (
+            <FlowCanvas ref={canvas} doc={doc} onChange={(d) => draft.change(d)} readOnly={readOnly} decorations={decorations}
+              flowNames={flowNames} onSelect={select} onUndo={draft.undo} onRedo={draft.redo}
+              onCopied={(n) => toast(t("canvas.copied", { n }))} />
+          )
+          : <JsonView doc={doc} readOnly={readOnly} onChange={(d) => draft.change(d)} />}
+        <div className="flow-side">
+          {selectedNode && mode === "canvas" && (
+            <NodeEditor doc={doc} nodeId={selectedNode} findings={viewing ? [] : findings ?? []} lookups={lookups} readOnly={readOnly}
+              onChange={(d, key) => draft.change(d, key)} onClose={() => setSelected([])} />
+          )}
+          {selected.length > 1 && (
+            <p className="muted small" data-testid="multi-selected">{t("canvas.selectedMany", { n: selected.length })}</p>
+          )}
+          <div className="side-tabs" role="tablist" aria-label={t("canvas.sideTabs")}>
+            {(["problems", "simulator", "analytics", "versions"] as const).map((s) => (
+              <button key={s} type="button" role="tab" aria-selected={side === s} className={side === s ? "side-tab active" : "side-tab"} onClick={() => setSide(s)}>
+                {t(`canvas.side.${s}`)}{s === "problems" && errors.length > 0 ? ` (${errors.length})` : ""}
+              </button>
+            ))}
+          </div>
+          <div className="side-body" role="tabpanel">
+            {side === "problems" && (
+              <>
+                {publishRefusal && (
+                  <div className="conflicts" role="alert" data-testid="publish-refused">
+                    <strong>{t("flows.editor.publishRefused")}</strong>
+                    {errors.length === 0 && <p>{publishRefusal}</p>}
+                  </div>
+                )}
+                <ProblemsPanel findings={viewing ? [] : findings} onShow={(node) => { setMode("canvas"); requestAnimationFrame(() => canvas.current?.focusNode(node)); }} />
+              </>
+            )}
+            {side === "simulator" && <Simulator flowId={id} doc={draft.doc} versions={versions} onPath={onPath} />}
+            {side === "analytics" && (
+              <div data-testid="analytics">
+                <label className="field-inline">{t("canvas.period")}{" "}
+                  <select value={period.days} onChange={(e) => { const days = Number(e.target.value) as Period; setPeriod({ days, range: periodRange(days, Date.now()) }); }}>
+                    {PERIODS.map((d) => <option key={d} value={d}>{t("canvas.lastDays", { n: d })}</option>)}
+                  </select>
+                </label>
+                {analytics.error && <p className="form-error" role="alert">{errorText(analytics.error)}</p>}
+                {a && (
+                  <dl className="flow-totals" data-testid="flow-totals">
+                    <div><dt>{t("canvas.total.started")}</dt><dd>{a.started}</dd></div>
+                    <div><dt>{t("canvas.total.completed")}</dt><dd>{a.completed}</dd></div>
+                    <div><dt>{t("canvas.total.handedOff")}</dt><dd>{a.handed_off}</dd></div>
+                    <div><dt>{t("canvas.total.dropped")}</dt><dd>{a.dropped}</dd></div>
+                    <div><dt>{t("canvas.total.active")}</dt><dd>{a.active}</dd></div>
+                  </dl>
+                )}
+                <p className="field-hint">{t("canvas.analyticsHint")}</p>
+              </div>
+            )}
+            {side === "versions" && (
+              <section aria-label={t("flows.editor.versions")}>
+                {summary?.published && summary.draft_changed && !readOnly && (
+                  <button type="button" className="ghost small" onClick={() => setDiscarding(true)}>{t("canvas.discardDraft")}</button>
+                )}
+                {versionsQuery.error
+                  ? <p className="form-error" role="alert" data-testid="versions-error">{errorText(versionsQuery.error)}</p>
+                  : versionsQuery.data !== undefined && versions.length === 0 && <p className="muted small">{t("flows.editor.noVersions")}</p>}
+                <ul className="account-list">
+                  {versions.map((v) => (
+                    <li key={v.id} data-testid="flow-version">
+                      <div>
+                        <strong>{t("flows.editor.version", { n: v.number })}</strong>
+                        <span className="muted small">
+                          {" "}{t("flows.editor.publishedAt", { date: formatDate(v.published_at, lang) })}
+                          {v.published_by && ` ${t("canvas.publishedBy", { name: v.published_by })}`}
+                          {v.current && ` · ${t("flows.editor.current")}`}
+                        </span>
+                      </div>
+                      <div className="row-actions">
+                        <button type="button" className="ghost small" aria-label={t("canvas.openVersion", { n: v.number })} onClick={() => void openVersion(v)}>{t("canvas.open")}</button>
+                        <button type="button" className="ghost small" onClick={() => void write("flowsExport", account.id, id, v.number)
+                          .then((path) => path && toast(t("flows.exported", { path })))
+                          .catch((e: unknown) => toast(errorText(e), "error"))}>{t("flows.export")}</button>
+                        <button type="button" className="ghost small" aria-label={t("flows.editor.restoreNamed", { n: v.number })} onClick={() => setRestoring(v)}>
+                          {t("flows.editor.restore")}
+                        </button>
+                      </div>
                     </li>
                   ))}
                 </ul>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-
-      <section className="panel" aria-label={t("flows.editor.triggers")}>
-        <div className="panel-head">
-          <h3>{t("flows.editor.triggers")}</h3>
-          <button type="button" className="ghost small" onClick={() => setEditingTriggers(true)}>{t("flows.editor.editTriggers")}</button>
+              </section>
+            )}
+          </div>
         </div>
-        <p className="field-hint">{t("flows.editor.triggersHint")}</p>
-        {flow.triggers.length === 0
-          ? <p className="muted small">{t("flows.noTriggers")}</p>
-          : <ul className="plain" data-testid="editor-triggers">{flow.triggers.map((tr, i) => <li key={i}>{triggerSummary(t, tr, numberNames, tagNames)}</li>)}</ul>}
-      </section>
+      </div>
 
-      <section className="panel" aria-label={t("flows.editor.versions")}>
-        <h3>{t("flows.editor.versions")}</h3>
-        {versionsQuery.error
-          ? <p className="form-error" role="alert" data-testid="versions-error">{errorText(versionsQuery.error)}</p>
-          : versionsQuery.data !== undefined && versions.length === 0 && <p className="muted small">{t("flows.editor.noVersions")}</p>}
-        <ul className="account-list">
-          {versions.map((v) => (
-            <li key={v.id} data-testid="flow-version">
-              <div>
-                <strong>{t("flows.editor.version", { n: v.number })}</strong>
-                <span className="muted">
-                  {t("flows.editor.publishedAt", { date: formatDate(v.published_at, lang) })}
-                  {v.current && ` · ${t("flows.editor.current")}`}
-                </span>
-              </div>
-              <div className="row-actions">
-                <button type="button" className="ghost small" onClick={() => void write("flowsExport", account.id, id, v.number)
-                  .then((path) => path && toast(t("flows.exported", { path })))
-                  .catch((e: unknown) => toast(errorText(e), "error"))}>{t("flows.export")}</button>
-                <button type="button" className="ghost small" aria-label={t("flows.editor.restoreNamed", { n: v.number })} onClick={() => setRestoring(v)}>
-                  {t("flows.editor.restore")}
-                </button>
-              </div>
-            </li>
-          ))}
-        </ul>
-      </section>
-
-      {discarding && (
-        <ConfirmDialog title={t("flows.editor.discardTitle")} confirmLabel={t("flows.editor.discard")} danger
+      {discarding && summary?.published && (
+        <ConfirmDialog title={t("canvas.discardTitle")} confirmLabel={t("canvas.discardDraft")} danger
           onClose={() => setDiscarding(false)}
           onConfirm={async () => {
-            setText(base.text);
+            const restored = await write("flowsRestore", account.id, id, summary.published!.id, draft.revision);
+            draft.adopt(restored);
             setDiscarding(false);
+            toast(t("canvas.discarded", { n: summary.published!.number }));
           }}>
-          <p>{t("flows.editor.discardConfirm")}</p>
+          <p>{t("canvas.discardConfirm", { n: summary.published.number })}</p>
         </ConfirmDialog>
       )}
-      {renaming && <RenameDialog flow={flow} onClose={() => setRenaming(false)} />}
+      {renaming && <RenameFlowDialog flow={flow} onClose={() => setRenaming(false)} />}
       {editingTriggers && <FlowTriggersDialog flow={flow} onClose={() => setEditingTriggers(false)} />}
       {restoring && (
         <ConfirmDialog
@@ -366,60 +392,52 @@ export function FlowEditor({ id, onBack }: { id: string; onBack: () => void }) {
           confirmLabel={t("flows.editor.restore")}
           onClose={() => setRestoring(null)}
           onConfirm={async () => {
-            saving.current = true;
+            const saved = await draft.save();
             try {
-              const restored = await write("flowsRestore", account.id, id, restoring.id, base.revision);
-              adopt(restored);
+              const restored = await write("flowsRestore", account.id, id, restoring.id, saved ?? draft.revision);
+              draft.adopt(restored);
+              setViewing(null);
               setRestoring(null);
               toast(t("flows.editor.restoredToast", { n: restoring.number }));
             } catch (e) {
               const err = toAppError(e);
               if (err.code !== "flow_stale") throw err;
               setRestoring(null);
-              setStale(err.message);
-            } finally {
-              saving.current = false;
             }
           }}
         >
           <p>{t("flows.editor.restoreConfirm", { n: restoring.number })}</p>
-          {dirty && <p className="notice small">{t("flows.editor.restoreLoses")}</p>}
         </ConfirmDialog>
       )}
     </div>
   );
 }
 
-/** Findings by block, the flow's own first, in the order Rust listed them. */
-function groupByNode(findings: FlowFinding[]): [string | null, FlowFinding[]][] {
-  const groups = new Map<string | null, FlowFinding[]>();
-  for (const f of [...findings].sort((a, b) => Number(a.node !== null) - Number(b.node !== null))) {
-    groups.set(f.node, [...(groups.get(f.node) ?? []), f]);
-  }
-  return [...groups.entries()];
+function SaveStatus({ state, dirty, revision }: { state: SaveState; dirty: boolean; revision: number }) {
+  const { t } = useI18n();
+  const text = state.kind === "saving" ? t("canvas.saving")
+    : state.kind === "stale" ? t("canvas.notSavedStale")
+      : state.kind === "failed" ? t("canvas.notSaved")
+        : dirty ? t("flows.editor.unsaved")
+          : t("flows.editor.savedRevision", { n: revision });
+  return <span className={state.kind === "failed" || state.kind === "stale" ? "save-status danger" : "save-status muted small"} data-testid="flow-revision" aria-live="polite">{text}</span>;
 }
 
-function RenameDialog({ flow, onClose }: { flow: Flow; onClose: () => void }) {
+function ShortcutsHelp() {
   const { t } = useI18n();
-  const { account, toast } = useApp();
-  const write = useWrite();
-  const [name, setName] = useState(flow.name);
-  const { submit, error, busy } = useSubmit(async () => {
-    const renamed = await write("flowsRename", account.id, flow.id, name);
-    toast(t("flows.editor.renamedToast", { name: renamed.name }));
-    onClose();
-  });
+  const [open, setOpen] = useState(false);
   return (
-    <Modal title={t("flows.editor.renameTitle")} onClose={onClose}>
-      <form className="form" onSubmit={submit} noValidate>
-        <Field id="flow-rename" label={t("flows.name")} error={error?.message ?? null}>
-          {(fid, desc) => <input id={fid} aria-describedby={desc} autoFocus maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />}
-        </Field>
-        <div className="actions">
-          <button type="button" className="ghost" onClick={onClose}>{t("common.cancel")}</button>
-          <button type="submit" className="primary" disabled={busy}>{t("common.save")}</button>
-        </div>
-      </form>
-    </Modal>
+    <>
+      <button type="button" className="ghost small" aria-expanded={open} onClick={() => setOpen(!open)}>{t("canvas.shortcuts")}</button>
+      {open && (
+        <Modal title={t("canvas.shortcuts")} onClose={() => setOpen(false)}>
+          <dl className="shortcuts">
+            {(["undo", "redo", "copy", "cut", "paste", "all", "delete", "multi", "box", "layout", "fit"] as const).map((k) => (
+              <div key={k}><dt>{t(`canvas.key.${k}`)}</dt><dd>{t(`canvas.keyHint.${k}`)}</dd></div>
+            ))}
+          </dl>
+        </Modal>
+      )}
+    </>
   );
 }

@@ -12,14 +12,15 @@ import { useSubmit } from "../../components/useSubmit";
 import { alreadyGone, useUndoableDelete } from "../../components/useUndoableDelete";
 import { formatDate } from "../../format";
 import { FlowEditor } from "./FlowEditor";
+import { RenameFlowDialog } from "./RenameFlowDialog";
 import { STARTERS, type Starter } from "./starters";
 import { FlowStatusPill } from "./FlowStatusPill";
 import { triggerSummary } from "./summary";
 
 /**
- * Fluxos without the canvas (issue 16 draws them): the list, a new flow from
- * a starter, import and export of the document, on/off, delete; a flow opens
- * into its editor (document, publish, versions, triggers).
+ * Fluxos: the list (status, what starts each, last published, conversations
+ * in it), a new flow from a starter, import and export of the document,
+ * duplicate, rename, on/off, delete; a flow opens on its canvas.
  */
 export function FlowsTab() {
   const { t, lang } = useI18n();
@@ -33,6 +34,8 @@ export function FlowsTab() {
   const [importing, setImporting] = useState<{ name: string; text: string } | null>(null);
   const [deleting, setDeleting] = useState<FlowSummary | null>(null);
   const [switching, setSwitching] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState<FlowSummary | null>(null);
+  const [duplicating, setDuplicating] = useState<FlowSummary | null>(null);
   // What deleting would break, said in the dialog: keywords that start the
   // flow (Rust refuses while one does) and campaigns whose replies start it.
   const keywords = useCommand("keywordsList", [account.id]).data ?? [];
@@ -80,7 +83,6 @@ export function FlowsTab() {
   const shown = (flows ?? []).filter((f) => !held.hidden.has(f.id));
   return (
     <div className="automation-tab">
-      <p className="notice" data-testid="canvas-soon"><strong>{t("flows.canvasSoon")}</strong> {t("flows.canvasSoonBody")}</p>
       <div className="tab-head">
         <p className="muted">{t("flows.intro")}</p>
         <div className="head-actions">
@@ -107,7 +109,8 @@ export function FlowsTab() {
               </div>
               <div className="small muted">
                 {f.published ? t("flows.lastPublished", { date: formatDate(f.published.published_at, lang) }) : t("flows.neverPublished")}
-                {f.active_sessions > 0 && <><br />{t("flows.activeSessions", { n: f.active_sessions })}</>}
+                {f.last_published_by && <> {t("canvas.publishedBy", { name: f.last_published_by })}</>}
+                <br /><span data-testid="flow-counts">{t("flows.counts", { n: f.sessions_started, active: f.active_sessions })}</span>
               </div>
               <div className="row-actions">
                 <label className="switch">
@@ -115,12 +118,22 @@ export function FlowsTab() {
                     disabled={switching === f.id} onChange={(e) => void setEnabled(f, e.target.checked)} />
                   <span>{f.enabled ? t("flows.on") : t("flows.off")}</span>
                 </label>
+                <button type="button" className="ghost small" aria-label={t("flows.renameNamed", { name: f.name })} onClick={() => setRenaming(f)}>{t("flows.editor.rename")}</button>
+                <button type="button" className="ghost small" aria-label={t("flows.duplicateNamed", { name: f.name })} onClick={() => setDuplicating(f)}>{t("flows.duplicate")}</button>
                 <button type="button" className="ghost small" aria-label={t("flows.exportNamed", { name: f.name })} onClick={() => void exportFlow(f)}>{t("flows.export")}</button>
                 <button type="button" className="ghost small danger" aria-label={t("flows.deleteNamed", { name: f.name })} onClick={() => setDeleting(f)}>{t("common.delete")}</button>
               </div>
             </li>
           ))}
         </ul>
+      )}
+      {renaming && <RenameFlowDialog flow={renaming} onClose={() => setRenaming(null)} />}
+      {duplicating && (
+        <DuplicateDialog flow={duplicating} onClose={() => setDuplicating(null)} onDone={(id, name) => {
+          setDuplicating(null);
+          toast(t("flows.duplicated", { name }));
+          setOpen(id);
+        }} />
       )}
       {creating && (
         <NewFlowDialog onClose={() => setCreating(false)} onCreated={(id, name) => {
@@ -149,12 +162,13 @@ export function FlowsTab() {
             // Hidden at once, sent to Rust when the Desfazer window ends; a
             // refusal (a keyword made to start it meanwhile) brings it back with the reason.
             held.remove(f.id, t("flows.deletedUndo", { name: f.name }), async () => {
-              await write("flowsDelete", account.id, f.id).catch(alreadyGone("flow_unknown"));
+              // Conversations in it were shown in the dialog: confirming ends them with the delete.
+              await write("flowsDelete", account.id, f.id, f.active_sessions > 0).catch(alreadyGone("flow_unknown"));
             });
           }}
         >
           <p>{t("flows.deleteConfirm", { name: deleting.name })}</p>
-          {deleting.active_sessions > 0 && <p className="notice small">{t("flows.deleteActive", { n: deleting.active_sessions })}</p>}
+          {deleting.active_sessions > 0 && <p className="notice small" data-testid="delete-active">{t("flows.deleteActive", { n: deleting.active_sessions })}</p>}
           {campaignsUsing.length > 0 && (
             <p className="notice small" data-testid="delete-campaigns">{t("flows.deleteCampaigns", { names: campaignsUsing.map((c) => `“${c.name}”`).join(", ") })}</p>
           )}
@@ -172,9 +186,17 @@ function NewFlowDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
   const write = useWrite();
   const [name, setName] = useState("");
   const [starter, setStarter] = useState<Starter["id"]>("menu");
+  const fields = useCommand("fieldsList", [account.id]).data ?? null;
+  const tags = useCommand("tagsList", [account.id]).data ?? null;
   const { submit, error, busy } = useSubmit(async () => {
-    const doc = STARTERS.find((s) => s.id === starter)?.document ?? null;
-    const created = await write("flowsCreate", account.id, name, doc);
+    const chosen = STARTERS.find((s) => s.id === starter);
+    // What the starter's blocks fill and add, made first when the account lacks it (a
+    // flow naming a missing field or tag would not publish).
+    const missingFields = (chosen?.fields ?? []).filter((f) => !(fields ?? []).some((x) => x.key === f.key));
+    for (const f of missingFields) await write("fieldsCreate", account.id, { label: f.label, kind: f.kind, choices: [] });
+    const missingTags = (chosen?.tags ?? []).filter((n) => !(tags ?? []).some((x) => x.name.toLocaleLowerCase("pt-BR") === n.toLocaleLowerCase("pt-BR")));
+    for (const n of missingTags) await write("tagsCreate", account.id, { name: n, color: "#0f766e" });
+    const created = await write("flowsCreate", account.id, name, chosen?.document ?? null);
     onCreated(created.id, created.name);
   });
   const nameError = error && ["name_empty", "name_too_long", "flow_duplicate"].includes(error.code) ? error.message : null;
@@ -197,6 +219,34 @@ function NewFlowDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
         <div className="actions">
           <button type="button" className="ghost" onClick={onClose}>{t("common.cancel")}</button>
           <button type="submit" className="primary" disabled={busy}>{t("common.create")}</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+/** A copy of a flow's draft under a new name: unpublished and without triggers (two flows never answer one word). */
+function DuplicateDialog({ flow, onClose, onDone }: { flow: FlowSummary; onClose: () => void; onDone: (id: string, name: string) => void }) {
+  const { t } = useI18n();
+  const { account } = useApp();
+  const write = useWrite();
+  const [name, setName] = useState(t("flows.copyName", { name: flow.name }).slice(0, 80));
+  const { submit, error, busy } = useSubmit(async () => {
+    const made = await write("flowsDuplicate", account.id, flow.id, name);
+    onDone(made.id, made.name);
+  });
+  const nameError = error && ["name_empty", "name_too_long", "flow_duplicate"].includes(error.code) ? error.message : null;
+  return (
+    <Modal title={t("flows.duplicateTitle", { name: flow.name })} onClose={onClose}>
+      <form className="form" onSubmit={submit} noValidate>
+        <p className="muted">{t("flows.duplicateHint")}</p>
+        <Field id="duplicate-name" label={t("flows.name")} error={nameError}>
+          {(id, desc) => <input id={id} aria-describedby={desc} autoFocus maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        {error && !nameError && <p className="form-error" role="alert">{error.message}</p>}
+        <div className="actions">
+          <button type="button" className="ghost" onClick={onClose}>{t("common.cancel")}</button>
+          <button type="submit" className="primary" disabled={busy}>{t("flows.duplicate")}</button>
         </div>
       </form>
     </Modal>
