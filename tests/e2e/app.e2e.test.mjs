@@ -263,10 +263,16 @@ test("automation: a flow and a keyword made in the app answer a Sandbox contact 
   await (await session.find(`${dialog}//input[@id='flow-name']`)).type("Atendimento");
   await (await session.find(`${dialog}//label[contains(., 'Uma mensagem simples')]//input[@type='radio']`)).click();
   await (await session.find(dialog + button("Criar"))).click();
-  const block = (id) => `//div[@data-testid='canvas-node'][@data-node-id='${id}']`;
+  // React Flow shows a block once it has measured it (hidden until then: not clickable).
+  const block = (id) => `//div[contains(@class,'react-flow__node')][not(contains(@style,'hidden'))]//div[@data-testid='canvas-node'][@data-node-id='${id}']`;
   const panel = (id) => `//aside[@aria-label='Editar o bloco ${id}']`;
-  const branch = (id, label, to) => `${panel(id)}//select[@aria-label='${label} leva a']/option[@value='${to}']`;
-  await (await session.find(block("inicio"))).click();
+  // Where a branch leads, chosen in the side panel's select (the keyboard's way to draw a line).
+  const branch = async (id, label, to) => {
+    const select = `${panel(id)}//select[@aria-label='${label} leva a']`;
+    await (await session.find(select)).scrollIntoView();
+    await clickWhenShown(`${select}/option[@value='${to}']`);
+  };
+  await clickWhenShown(block("inicio"));
   await (await session.find(`${panel("inicio")}//textarea[@id='node-inicio-text']`)).replace("Olá! Aqui é o atendimento automático.");
   await (await session.find("//nav[@data-testid='palette']//button[@data-type='menu']")).click();
   await (await session.find(`${panel("menu_1")}//textarea[@id='node-menu_1-question']`)).type("Como podemos ajudar?");
@@ -276,12 +282,14 @@ test("automation: a flow and a keyword made in the app answer a Sandbox contact 
   await (await session.find(`${panel("mensagem_1")}//textarea[@id='node-mensagem_1-text']`)).type("Atendemos de segunda a sexta, das 8h às 18h.");
   await (await session.find("//nav[@data-testid='palette']//button[@data-type='handoff']")).click();
   await session.find(panel("atendente_1"));
-  await (await session.find(block("inicio"))).click();
-  await (await session.find(branch("inicio", "Em seguida", "menu_1"))).click();
-  await (await session.find(block("menu_1"))).click();
-  await (await session.find(branch("menu_1", "1. Horários", "mensagem_1"))).click();
-  await (await session.find(branch("menu_1", "2. Falar com uma pessoa", "atendente_1"))).click();
-  await (await session.find(branch("menu_1", "Qualquer outra resposta", "atendente_1"))).click();
+  // Organizar: every block in view, left to right.
+  await (await session.find(button("Organizar"))).click();
+  await clickWhenShown(block("inicio"));
+  await branch("inicio", "Em seguida", "menu_1");
+  await clickWhenShown(block("menu_1"));
+  await branch("menu_1", "1. Horários", "mensagem_1");
+  await branch("menu_1", "2. Falar com uma pessoa", "atendente_1");
+  await branch("menu_1", "Qualquer outra resposta", "atendente_1");
   // Saved as drawn, checked by Rust: no error left, so it publishes.
   await session.find("//*[@data-testid='flow-revision'][starts-with(normalize-space(), 'Salvo')]");
   await until("the drawn flow to be saved without errors", () => {
@@ -379,6 +387,22 @@ function untilFile(path, what, check) {
     // After the watch is set: a change before it is seen here.
     if (holds()) done();
   });
+}
+
+/**
+ * Clicks an element once WebKit can: a canvas block is laid out and moved
+ * into view by React Flow a few frames after it exists, and until then
+ * WebDriver answers "element not interactable" (asked again at once, no sleep).
+ */
+async function clickWhenShown(xpath) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await (await session.find(xpath)).click();
+    } catch (e) {
+      if (!String(e.message).includes("element not interactable") || Date.now() > deadline) throw e;
+    }
+  }
 }
 
 async function until(what, check) {

@@ -73,6 +73,14 @@ class Element {
     const now = await this.session.cmd("GET", `/element/${this.id}/property/value`);
     if (now !== text) throw new Error(`typed ${JSON.stringify(text)} over ${JSON.stringify(held)}, the field holds ${JSON.stringify(now)}`);
   }
+  /** Brings the element to the middle of its scrolling box: WebKit clicks an
+   * <option> only while its <select> is on screen, and does not scroll to it. */
+  scrollIntoView() {
+    return this.session.cmd("POST", "/execute/sync", {
+      script: "arguments[0].scrollIntoView({ block: 'center' });",
+      args: [{ [ELEMENT]: this.id }],
+    });
+  }
   /** Two clicks in one go, as a double click delivers them: the second
    * arrives before anything the first started has answered. */
   clickTwice() {

@@ -537,3 +537,21 @@ pub fn ai(id: &str, instructions: &str) -> Value {
 pub fn end(id: &str) -> Value {
     node(id, json!({"type": "end"}))
 }
+
+/// A message, an hour's delay, the coupon, the end: the delay tests' flow.
+pub fn coupon_after_an_hour() -> Value {
+    doc(
+        "a",
+        vec![
+            send("a", "Já volto com o cupom."),
+            delay("wait", 60),
+            send("b", "Seu cupom: BEMVINDO10"),
+            end("end"),
+        ],
+        vec![
+            ("a", "next", "wait"),
+            ("wait", "next", "b"),
+            ("b", "next", "end"),
+        ],
+    )
+}

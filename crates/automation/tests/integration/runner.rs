@@ -6,7 +6,7 @@
 
 use zapdesk_core::time::now_ms;
 
-use crate::bot::{Bot, JOAO, MARIA, Told, bot, delay, doc, end, menu, send};
+use crate::bot::{Bot, JOAO, MARIA, Told, bot, coupon_after_an_hour, delay, doc, end, menu, send};
 
 /// The menu flow started by the keyword `menu`.
 async fn menu_flow(b: &Bot) {
@@ -117,25 +117,7 @@ async fn a_number_run_elsewhere_is_answered_only_once_it_runs_here() {
 #[tokio::test]
 async fn a_delay_fires_once_when_its_time_comes() {
     let b = bot().await;
-    let flow = b
-        .publish(
-            "Lembrete",
-            doc(
-                "a",
-                vec![
-                    send("a", "Já volto com o cupom."),
-                    delay("wait", 60),
-                    send("b", "Seu cupom: BEMVINDO10"),
-                    end("end"),
-                ],
-                vec![
-                    ("a", "next", "wait"),
-                    ("wait", "next", "b"),
-                    ("b", "next", "end"),
-                ],
-            ),
-        )
-        .await;
+    let flow = b.publish("Lembrete", coupon_after_an_hour()).await;
     b.starts("cupom", flow).await;
     b.replies("oi", "Olá!").await;
     b.start();

@@ -16,7 +16,7 @@ use zapdesk_core::fields::{self, FieldInput, FieldKind};
 use zapdesk_core::ids::FlowId;
 use zapdesk_core::{ErrorCode, Lang, UserError};
 
-use crate::bot::{Bot, bot, delay, doc, end, http, menu, node, send};
+use crate::bot::{Bot, bot, coupon_after_an_hour, delay, doc, end, http, menu, node, send};
 
 const MENU: &str = "Escolha:\n\n1 - Pedidos\n2 - Horários";
 
@@ -122,25 +122,7 @@ async fn a_menu_is_played_a_message_at_a_time_in_a_store_of_its_own() {
 #[tokio::test]
 async fn a_delay_waits_until_advance_moves_the_clock_to_its_end() {
     let b = bot().await;
-    let flow = b
-        .publish(
-            "Lembrete",
-            doc(
-                "a",
-                vec![
-                    send("a", "Já volto com o cupom."),
-                    delay("wait", 60),
-                    send("b", "Seu cupom: BEMVINDO10"),
-                    end("end"),
-                ],
-                vec![
-                    ("a", "next", "wait"),
-                    ("wait", "next", "b"),
-                    ("b", "next", "end"),
-                ],
-            ),
-        )
-        .await;
+    let flow = b.publish("Lembrete", coupon_after_an_hour()).await;
     let mut sim = open(&b, flow, v1(), false).await;
     let view = sim.view().await.unwrap();
     assert_eq!(bot_lines(&view.events), ["Já volto com o cupom."]);

@@ -476,22 +476,32 @@ pub async fn create(
     let doc = current(document.unwrap_or_else(starter))?;
     let mut tx = store.write().await?;
     account_open::check(&mut tx, account).await??;
-    name_free(&mut tx, account, &name, None).await?;
+    let row = insert(&mut tx, account, &name, &doc).await?;
+    tx.commit().await?;
+    from_row(row)
+}
+
+/// A new flow row, on, unpublished, without triggers, its name checked free.
+async fn insert(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    name: &str,
+    draft: &FlowDocument,
+) -> Result<Row, AutomationError> {
+    name_free(&mut *conn, account, name, None).await?;
     let now = now_ms();
-    let row: Row = sqlx::query_as(&format!(
+    Ok(sqlx::query_as(&format!(
         "INSERT INTO flows (id, account_id, name, draft, revision, triggers, enabled, created_at, updated_at)
          VALUES (?, ?, ?, ?, 1, '[]', 1, ?, ?) RETURNING {COLUMNS}"
     ))
     .bind(FlowId::new())
     .bind(account)
-    .bind(&name)
-    .bind(to_json(&doc))
+    .bind(name)
+    .bind(to_json(draft))
     .bind(now)
     .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    from_row(row)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// A copy of flow `id` named `name` (checked as [`create`] checks it): a
@@ -511,20 +521,7 @@ pub async fn duplicate(
     let mut tx = store.write().await?;
     account_open::check(&mut tx, account).await??;
     let source = load(&mut tx, account, id).await?;
-    name_free(&mut tx, account, &name, None).await?;
-    let now = now_ms();
-    let row: Row = sqlx::query_as(&format!(
-        "INSERT INTO flows (id, account_id, name, draft, revision, triggers, enabled, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 1, '[]', 1, ?, ?) RETURNING {COLUMNS}"
-    ))
-    .bind(FlowId::new())
-    .bind(account)
-    .bind(&name)
-    .bind(to_json(&source.draft))
-    .bind(now)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    let row = insert(&mut tx, account, &name, &source.draft).await?;
     tx.commit().await?;
     from_row(row)
 }

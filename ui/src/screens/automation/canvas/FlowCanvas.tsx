@@ -151,6 +151,8 @@ export const FlowCanvas = forwardRef<CanvasHandle, Props>(function FlowCanvas(pr
     toSelect.current = new Set([id]);
     onChange(next);
     onSelect([id]);
+    // The new block in view (a free place may be below the visible part).
+    void flow.setCenter(at.x + 120, at.y + 55, { zoom: flow.getZoom(), duration: 150 });
   };
 
   /** The middle of the view, or the nearest place below it that no block covers. */
