@@ -16,7 +16,7 @@ use zapdesk_core::fields::{self, FieldInput, FieldKind};
 use zapdesk_core::ids::FlowId;
 use zapdesk_core::{ErrorCode, Lang, UserError};
 
-use crate::bot::{Bot, bot, coupon_after_an_hour, delay, doc, end, http, menu, node, send};
+use crate::bot::{Bot, bot, coupon_after_an_hour, doc, end, http, menu, node, send};
 
 const MENU: &str = "Escolha:\n\n1 - Pedidos\n2 - Horários";
 
