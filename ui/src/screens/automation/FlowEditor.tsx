@@ -314,7 +314,7 @@ function Editor({ id, onBack }: { id: string; onBack: () => void }) {
                 <ProblemsPanel findings={viewing ? [] : findings} onShow={(node) => { setMode("canvas"); requestAnimationFrame(() => canvas.current?.focusNode(node)); }} />
               </>
             )}
-            {side === "simulator" && <Simulator flowId={id} doc={draft.doc} versions={versions} onPath={onPath} />}
+            {side === "simulator" && <Simulator flowId={id} flowNames={flowNames} doc={draft.doc} versions={versions} onPath={onPath} />}
             {side === "analytics" && (
               <div data-testid="analytics">
                 <label className="field-inline">{t("canvas.period")}{" "}

@@ -23,6 +23,8 @@ const FIT = { padding: 0.15, maxZoom: 1 };
 const DELETE_KEYS = ["Delete", "Backspace"];
 const MULTI_KEYS = ["Shift", "Control", "Meta"];
 const MINIMAP = { width: 120, height: 80 };
+const MARKER = { type: MarkerType.ArrowClosed };
+const LABEL_PADDING: [number, number] = [4, 2];
 /** What the palette puts on a drag. */
 export const BLOCK_MIME = "application/x-zapdesk-block";
 
@@ -80,34 +82,44 @@ export const FlowCanvas = forwardRef<CanvasHandle, Props>(function FlowCanvas(pr
       return doc.nodes.map((node): FlowRFNode => {
         const old = before.get(node.id);
         const problems = decorations.problems.get(node.id);
-        const data: FlowNodeData = {
+        const sim = decorations.sim ? (decorations.sim.current === node.id ? "current" : decorations.sim.path.has(node.id) ? "path" : null) : null;
+        const stats = decorations.stats?.get(node.id) ?? (decorations.stats ? { entered: 0, stopped: 0, waiting: 0, stoppedHint: "" } : null);
+        const linked = connected.get(node.id) ?? new Set<string>();
+        // What the block draws besides its node: unchanged, the old data is kept, and
+        // React Flow does not draw the block again (a drop re-drew all 300 blocks).
+        const memo = [node.id === doc.start, problems?.errors ?? 0, problems?.warnings ?? 0, [...linked].join(","), sim,
+          stats ? `${stats.entered}/${stats.stopped}/${stats.waiting}/${stats.stoppedHint}` : "", readOnly].join("|");
+        const same = old !== undefined && old.data.node === node && old.data.memo === memo && old.data.flowNames === flowNames;
+        const data: FlowNodeData = same ? old.data : {
           node, start: node.id === doc.start, errors: problems?.errors ?? 0, warnings: problems?.warnings ?? 0,
-          connected: connected.get(node.id) ?? new Set(), flowNames,
-          sim: decorations.sim ? (decorations.sim.current === node.id ? "current" : decorations.sim.path.has(node.id) ? "path" : null) : null,
-          stats: decorations.stats?.get(node.id) ?? (decorations.stats ? { entered: 0, stopped: 0, waiting: 0, stoppedHint: "" } : null),
-          readOnly,
+          connected: linked, flowNames, sim, stats, readOnly, memo,
         };
+        const position = old?.dragging ? old.position : { x: node.position.x ?? 0, y: node.position.y ?? 0 };
+        const selected = select ? select.has(node.id) : old?.selected;
+        if (same && old.position.x === position.x && old.position.y === position.y && old.selected === selected
+          && old.deletable === (!readOnly && node.id !== doc.start) && old.draggable === !readOnly) return old;
         return {
-          ...old, id: node.id, type: "block", data,
-          selected: select ? select.has(node.id) : old?.selected,
-          position: old?.dragging ? old.position : { x: node.position.x ?? 0, y: node.position.y ?? 0 },
+          ...old, id: node.id, type: "block", data, selected, position,
           deletable: !readOnly && node.id !== doc.start,
           draggable: !readOnly,
         };
       });
     });
     setEdges((prev) => {
-      const selected = new Set(prev.filter((e) => e.selected).map((e) => e.id));
+      const before = new Map(prev.map((e) => [e.id, e]));
       return doc.edges.map((e): RFEdge => {
+        const old = before.get(e.id);
         const onPath = decorations.sim?.edges.has(`${e.from}>${e.to}`) ?? false;
         const count = decorations.edgeCounts?.get(`${e.from}/${e.handle}`);
+        const className = onPath ? "sim-path" : undefined;
+        const label = decorations.edgeCounts ? String(count ?? 0) : undefined;
+        // Unchanged lines are kept as they are: React Flow does not draw them again.
+        if (old && old.source === e.from && old.sourceHandle === e.handle && old.target === e.to
+          && old.className === className && old.label === label && old.deletable === !readOnly) return old;
         return {
           id: e.id, source: e.from, sourceHandle: e.handle, target: e.to, targetHandle: "in",
-          selected: selected.has(e.id), deletable: !readOnly,
-          markerEnd: { type: MarkerType.ArrowClosed },
-          className: onPath ? "sim-path" : undefined,
-          label: decorations.edgeCounts ? String(count ?? 0) : undefined,
-          labelBgPadding: [4, 2],
+          selected: old?.selected ?? false, deletable: !readOnly,
+          markerEnd: MARKER, className, label, labelBgPadding: LABEL_PADDING,
           data: { handle: e.handle },
         };
       });

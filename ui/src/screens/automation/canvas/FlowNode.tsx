@@ -21,6 +21,8 @@ export interface FlowNodeData extends Record<string, unknown> {
   sim: "path" | "current" | null;
   stats: NodeStatsView | null;
   readOnly: boolean;
+  /** All of the above but the node, as one string: unchanged, the block is not drawn again. */
+  memo: string;
 }
 
 export type FlowRFNode = RFNode<FlowNodeData, "block">;

@@ -11,15 +11,18 @@ import { errorText } from "../../../ipc/errorText";
 import { run } from "../../../data/commands";
 import { formatDate } from "../../../format";
 import { minutesText } from "./labels";
+import { endReasonText, logLineText, NO_NAMES, type BotNames } from "../../inbox/bot";
 
 interface Props {
   flowId: string;
+  /** Flow names, for a "go to flow" in the log. */
+  flowNames: ReadonlyMap<string, string>;
   doc: FlowDocument;
   versions: VersionSummary[];
   onPath: (path: string[], current: string | null) => void;
 }
 
-export function Simulator({ flowId, doc, versions, onPath }: Props) {
+export function Simulator({ flowId, flowNames, doc, versions, onPath }: Props) {
   const { t, lang } = useI18n();
   const { account } = useApp();
   const [source, setSource] = useState<"draft" | number>("draft");
@@ -29,6 +32,8 @@ export function Simulator({ flowId, doc, versions, onPath }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const open = useRef<string | null>(null);
+  // The log's words are the contact panel's (inbox/bot.ts), with the account's flow names.
+  const names: BotNames = { ...NO_NAMES, flows: flowNames };
   const log = useRef<HTMLOListElement>(null);
 
   // A simulation's throwaway store is closed with the panel.
@@ -99,9 +104,9 @@ export function Simulator({ flowId, doc, versions, onPath }: Props) {
       {view && (
         <>
           <ol className="sim-log plain" ref={log} data-testid="sim-log">
-            {view.events.map((ev, i) => <EventLine key={i} ev={ev} t={t} />)}
+            {view.events.map((ev, i) => <EventLine key={i} ev={ev} t={t} names={names} />)}
           </ol>
-          <p className="muted small" data-testid="sim-state">{stateText(t, view)}</p>
+          <p className="muted small" data-testid="sim-state">{stateText(t, view, names)}</p>
           {waitLabel && (
             <button type="button" className="ghost small" disabled={busy} onClick={() => void act(() => run("flowsSimulateAdvance", [view.id]))}>
               {waitLabel}
@@ -134,26 +139,30 @@ function untilText(t: Translate, ms: number): string {
   return minutesText(t, Math.max(1, Math.ceil(ms / 60_000)));
 }
 
-function stateText(t: Translate, view: SimView): string {
+function stateText(t: Translate, view: SimView, names: BotNames): string {
   switch (view.state.kind) {
     case "waiting_reply": return t("sim.waitingReply", { node: view.node ?? "" });
     case "waiting_timer": return t("sim.waitingTimer", { node: view.node ?? "" });
     case "waiting_call": return t("sim.waitingCall", { node: view.node ?? "" });
-    case "ended": return t("sim.ended", { reason: t(`bot.end.${view.state.reason.reason}` as Parameters<Translate>[0]) });
+    case "ended": return t("sim.ended", { reason: endReasonText(t, view.state.reason, names) });
     case "none": return t("sim.noSession");
   }
 }
 
-function EventLine({ ev, t }: { ev: SimEvent; t: Translate }) {
+function EventLine({ ev, t, names }: { ev: SimEvent; t: Translate; names: BotNames }) {
+  const said = (what: string, detail: string) => logLineText(t, { what, detail }, names);
   switch (ev.kind) {
     case "contact": return <li className="bubble contact" data-testid="sim-contact">{ev.text}</li>;
     case "bot": return <li className="bubble bot" data-testid="sim-bot">{ev.file ? `📎 ${ev.file}\n` : ""}{ev.text}</li>;
     case "path": return <li className="sim-note" data-testid="sim-path">{t("sim.path", { nodes: ev.nodes.join(" → ") })}</li>;
     case "waited": return <li className="sim-note">{t(ev.reply ? "sim.waitedReply" : "sim.waited", { d: untilText(t, ev.ms) })}</li>;
-    case "call": return <li className="sim-note">{t("sim.call", { detail: ev.detail })}</li>;
-    case "ended": return <li className="sim-note" data-testid="sim-ended">{ev.flow_name ? t("sim.wentTo", { name: ev.flow_name }) : t("sim.ended", { reason: t(`bot.end.${ev.reason.reason}` as Parameters<Translate>[0]) })}</li>;
+    case "call": return <li className="sim-note">{t("sim.call", { detail: said("call", ev.detail).detail })}</li>;
+    case "ended": return <li className="sim-note" data-testid="sim-ended">{ev.flow_name ? t("sim.wentTo", { name: ev.flow_name }) : t("sim.ended", { reason: endReasonText(t, ev.reason, names) })}</li>;
     case "handoff": return <li className="sim-note">{t("sim.handoff", { note: ev.note })}</li>;
-    case "note": return <li className="sim-note">{ev.what}: {ev.detail}</li>;
+    case "note": {
+      const line = said(ev.what, ev.detail);
+      return <li className="sim-note">{line.what}: {line.detail}</li>;
+    }
     case "stopped": return <li className="sim-note">{t("sim.stopped", { n: ev.waits })}</li>;
   }
 }
