@@ -159,17 +159,18 @@ pub async fn flows_versions(
     Ok(flows::versions(state.store()?, account, id).await?)
 }
 
-/// The flow's version numbered `number` with its document: opened read-only
-/// on the canvas.
+/// One of the flow's versions with its document: opened read-only on the
+/// canvas. By id: two desktops publishing offline may give two versions
+/// one number.
 #[tauri::command]
 #[specta::specta]
 pub async fn flows_version(
     state: State<'_, AppState>,
     account: AccountId,
     id: FlowId,
-    number: i64,
+    version: FlowVersionId,
 ) -> Result<Version, IpcError> {
-    Ok(flows::version_numbered(state.store()?, account, id, number).await?)
+    Ok(flows::version_of(state.store()?, account, id, version).await?)
 }
 
 /// Where the flow's conversations started in `[from, to)` (Unix ms) went:

@@ -1300,6 +1300,8 @@ export const en: Record<MessageKey, string> = {
   "canvas.total.started": "Started",
   "canvas.total.completed": "Completed",
   "canvas.total.handedOff": "Handed off",
+  "canvas.total.wentTo": "Went to another flow",
+  "canvas.restoreHeld": "The version was not restored: this draft's changes could not be saved. See the notice above.",
   "canvas.total.dropped": "Dropped",
   "canvas.total.active": "Running",
   "canvas.analyticsHint": "Chats that started in this flow in the period, on any version. On each block: how many entered and how many stopped there; on each line: how many went along it.",

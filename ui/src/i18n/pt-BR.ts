@@ -1298,6 +1298,8 @@ export const ptBR = {
   "canvas.total.started": "Iniciadas",
   "canvas.total.completed": "Concluídas",
   "canvas.total.handedOff": "Passadas a atendente",
+  "canvas.total.wentTo": "Foram para outro fluxo",
+  "canvas.restoreHeld": "A versão não foi restaurada: as mudanças deste rascunho não puderam ser salvas. Veja o aviso acima.",
   "canvas.total.dropped": "Abandonadas",
   "canvas.total.active": "Em andamento",
   "canvas.analyticsHint": "Conversas que começaram neste fluxo no período, de todas as versões. Em cada bloco: quantas entraram e quantas pararam ali; em cada ligação: quantas seguiram por ela.",

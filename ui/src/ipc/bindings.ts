@@ -235,10 +235,11 @@ export const commands = {
 	/**  The flow's published versions, newest first. */
 	flowsVersions: (account: AccountId, id: FlowId) => typedError<VersionSummary[], IpcError>(__TAURI_INVOKE("flows_versions", { account, id })),
 	/**
-	 *  The flow's version numbered `number` with its document: opened read-only
-	 *  on the canvas.
+	 *  One of the flow's versions with its document: opened read-only on the
+	 *  canvas. By id: two desktops publishing offline may give two versions
+	 *  one number.
 	 */
-	flowsVersion: (account: AccountId, id: FlowId, number: number) => typedError<Version, IpcError>(__TAURI_INVOKE("flows_version", { account, id, number })),
+	flowsVersion: (account: AccountId, id: FlowId, version: FlowVersionId) => typedError<Version, IpcError>(__TAURI_INVOKE("flows_version", { account, id, version })),
 	/**
 	 *  Where the flow's conversations started in `[from, to)` (Unix ms) went:
 	 *  the flow's totals, per node and per branch, from the synced sessions.

@@ -150,6 +150,14 @@ test("blocks dragged from the palette, connected by their handles, edited, undon
   await page.keyboard.press("Delete");
   assert.equal(await node(page, "inicio").count(), 1);
 
+  // Moved with the arrow keys (React Flow's keyboard move): saved, one undo step.
+  const x0 = (await draftOf(page, "Boas-vindas")).nodes.find((n) => n.id === "inicio").position.x;
+  await node(page, "inicio").click();
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press("ArrowRight");
+  await page.waitForFunction((x) => window.__MOCK__.state.flows[0].draft.nodes.find((n) => n.id === "inicio").position.x > x, x0);
+  await page.getByRole("button", { name: "Desfazer" }).click();
+  await page.waitForFunction((x) => window.__MOCK__.state.flows[0].draft.nodes.find((n) => n.id === "inicio").position.x === x, x0);
+
   // Pasted into another flow of the account.
   await page.getByRole("button", { name: "← Fluxos" }).click();
   await page.getByRole("button", { name: "Abrir o fluxo Outro" }).click();
@@ -195,6 +203,12 @@ test("problems listed and clickable to their block; publish refused while an err
   assert.ok(await page.getByTestId("palette").getByRole("button", { name: "Adicionar bloco: Menu" }).isDisabled());
   await node(page, "menu").click();
   assert.ok(await page.getByRole("complementary", { name: "Editar o bloco menu" }).getByLabel("Pergunta").evaluate((el) => el.readOnly));
+  // Undo does nothing to the draft while an old version is shown.
+  const saves = (await callsOf(app, "flows_save_draft")).length;
+  await page.keyboard.press("Control+Z");
+  await page.getByTestId("flow-revision").getByText(/^Salvo/).waitFor();
+  assert.equal((await draftOf(page, "Atendimento")).nodes[1].question, "Em que posso ajudar?");
+  assert.equal((await callsOf(app, "flows_save_draft")).length, saves);
   // Restored as the draft.
   await page.getByTestId("viewing-version").getByRole("button", { name: "Restaurar como rascunho" }).click();
   await page.getByRole("dialog", { name: "Restaurar a versão 1" }).getByRole("button", { name: "Restaurar como rascunho" }).click();
@@ -220,6 +234,15 @@ test("a draft saved on another desktop: taken when nothing is unsaved here; a sa
   });
   await node(page, "oi").getByText("Bom dia!").waitFor();
   await page.getByTestId("flow-revision").getByText("Salvo (revisão 2)").waitFor();
+  // Two desktops saved at once and the shared database kept the other's row:
+  // the same revision with another draft is another draft, taken here too.
+  await page.evaluate(() => {
+    const { state, changed } = window.__MOCK__;
+    const flow = state.flows[0];
+    flow.draft = { ...flow.draft, nodes: flow.draft.nodes.map((n) => (n.id === "oi" ? { ...n, content: { kind: "text", text: "Boa tarde!" } } : n)) };
+    changed(flow.account_id, "flows");
+  });
+  await node(page, "oi").getByText("Boa tarde!").waitFor();
 
   // Saved elsewhere again before this desktop heard of it; a change here is refused, not written over theirs.
   await page.evaluate(() => {
@@ -297,7 +320,7 @@ test("analytics: the backend's counts drawn on the blocks and lines, and the flo
   await page.getByRole("tab", { name: "Desempenho" }).click();
   const totals = page.getByTestId("flow-totals");
   await totals.getByText("Iniciadas").waitFor();
-  assert.match(await totals.innerText(), /Iniciadas\s+10\s+Concluídas\s+4\s+Passadas a atendente\s+3\s+Abandonadas\s+2\s+Em andamento\s+1/);
+  assert.match(await totals.innerText(), /Iniciadas\s+10\s+Concluídas\s+4\s+Passadas a atendente\s+3\s+Foram para outro fluxo\s+0\s+Abandonadas\s+2\s+Em andamento\s+1/);
   await node(page, "menu").getByTestId("node-stats").getByText("10 entraram").waitFor();
   await node(page, "menu").getByTestId("node-stats").getByText("2 pararam aqui").waitFor();
   await node(page, "menu").getByTestId("node-stats").getByText("1 esperando").waitFor();
@@ -309,7 +332,9 @@ test("analytics: the backend's counts drawn on the blocks and lines, and the flo
   await page.getByLabel("Período").selectOption("90");
   await page.waitForFunction(() => (window.__MOCK__.state.analyticsAsked ?? []).length >= 2);
   const asked = await page.evaluate(() => window.__MOCK__.state.analyticsAsked);
-  assert.equal(Math.round((asked[1].to - asked[1].from) / 86_400_000), 90);
+  // From 90 days back, with no end: conversations started while the panel is open count too.
+  assert.equal(Math.round((asked[0].from - asked[1].from) / 86_400_000), 60);
+  assert.equal(asked[1].to, Number.MAX_SAFE_INTEGER);
   assert.deepEqual(app.errors, []);
   await app.close();
 });

@@ -664,9 +664,9 @@ export function installAutomationMock(seed) {
       for (const c of state.campaigns.filter((x) => x.reply_flow_id === flowId)) c.reply_flow_id = null;
       return null;
     },
-    flows_version: ({ account: accountId, id: flowId, number }) => {
+    flows_version: ({ account: accountId, id: flowId, version }) => {
       flowOf(accountId, flowId);
-      const v = state.flowVersions.find((x) => x.flow_id === flowId && x.number === number) ?? fail("version_unknown", "Esta versão do fluxo não existe.");
+      const v = state.flowVersions.find((x) => x.flow_id === flowId && x.id === version) ?? fail("version_unknown", "Esta versão do fluxo não existe.");
       return { id: v.id, flow_id: v.flow_id, number: v.number, document: structuredClone(v.document), published_at: v.published_at };
     },
     flows_duplicate: ({ account: accountId, id: flowId, name }) => {

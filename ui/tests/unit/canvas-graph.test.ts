@@ -69,6 +69,10 @@ test("copied blocks paste under new ids with the lines between them, into this f
   expect(readClip(text)).toEqual(clip);
   expect(readClip("hello")).toBeNull();
   expect(readClip('{"nodes": []}')).toBeNull();
+  // A block of a newer ZapDesk, or one without a place, is left out with its lines.
+  const newer = { ...clip!, nodes: [...clip!.nodes, { id: "x", position: { x: 0, y: 0 }, type: "video_call" }, { id: "y", type: "end" }],
+    edges: [...clip!.edges, { id: "ex", from: "menu_1", handle: "other", to: "x" }] };
+  expect(readClip(JSON.stringify(newer))).toEqual(clip);
   const [pasted, ids] = paste(doc, clip!, { x: 40, y: 40 });
   expect(ids).toEqual(["menu_2", "atendente_2"]);
   expect(pasted.nodes.find((n) => n.id === "menu_2")?.position).toEqual({ x: 340, y: 40 });
@@ -109,6 +113,15 @@ test("Organizar lays blocks out left to right in conversation order, without ove
   for (const [i, p] of boxes.entries()) {
     for (const q of boxes.slice(i + 1)) expect(Math.abs(p.x - q.x) >= 240 || Math.abs(p.y - q.y) >= 110).toBe(true);
   }
+});
+
+/** crates/core/src/fields.rs `key_of`: folded, every run of other characters one "_". */
+const keyOf = (label: string) => label.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+  .replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+
+test("a starter's fields are named as Rust names them from their labels", () => {
+  expect(keyOf("Nota de satisfação")).toBe("nota_de_satisfacao");
+  for (const s of STARTERS) for (const f of s.fields ?? []) expect(keyOf(f.label), `${s.id} ${f.label}`).toBe(f.key);
 });
 
 test("every starter's branches are the handles its blocks have", () => {

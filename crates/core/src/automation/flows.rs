@@ -859,6 +859,25 @@ pub async fn versions(
         .collect())
 }
 
+/// Version `version` of flow `id` (refused as unknown when it is another
+/// flow's).
+pub async fn version_of(
+    store: &Store,
+    account: AccountId,
+    id: FlowId,
+    version_id: FlowVersionId,
+) -> Result<Version, AutomationError> {
+    match version(store, account, version_id).await {
+        Ok(v) if v.flow_id == id => Ok(v),
+        // `version` says "flow unknown" for a version it does not find.
+        Ok(_) | Err(AutomationError::FlowUnknown | AutomationError::VersionUnknown) => {
+            get(store, account, id).await?;
+            Err(AutomationError::VersionUnknown)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// The flow's version numbered `number` (the newest such, if two desktops
 /// published offline under one number).
 pub async fn version_numbered(

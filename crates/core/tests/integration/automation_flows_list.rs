@@ -83,6 +83,35 @@ async fn each_version_says_who_published_it_and_the_list_says_the_current_ones()
     assert_eq!(history[0].published_by.as_deref(), Some("Ana Lima"));
 }
 
+/// The canvas opens an old version by id (two desktops publishing offline
+/// can give two versions one number); another flow's version is not this
+/// flow's, and an unknown flow says so.
+#[tokio::test]
+async fn a_version_is_opened_by_id_and_only_as_its_own_flows() {
+    let b = bot().await;
+    let one = flows::create(&b.store, b.acc, "Um", None).await.unwrap();
+    let two = flows::create(&b.store, b.acc, "Dois", None).await.unwrap();
+    let v1 = flows::publish(&b.store, b.acc, one.id, one.revision)
+        .await
+        .unwrap();
+    let w1 = flows::publish(&b.store, b.acc, two.id, two.revision)
+        .await
+        .unwrap();
+    let opened = flows::version_of(&b.store, b.acc, one.id, v1.id)
+        .await
+        .unwrap();
+    assert_eq!((opened.flow_id, opened.number), (one.id, 1));
+    assert_eq!(opened.document, one.draft);
+    assert!(matches!(
+        flows::version_of(&b.store, b.acc, one.id, w1.id).await,
+        Err(AutomationError::VersionUnknown)
+    ));
+    assert!(matches!(
+        flows::version_of(&b.store, b.acc, zapdesk_core::ids::FlowId::new(), v1.id).await,
+        Err(AutomationError::FlowUnknown)
+    ));
+}
+
 #[tokio::test]
 async fn a_duplicate_is_the_drafts_copy_unpublished_and_without_triggers() {
     let b = bot().await;

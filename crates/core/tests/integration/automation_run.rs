@@ -138,6 +138,40 @@ async fn the_account_switched_off_answers_nothing() {
     assert_eq!(b.bot_said(conv).await, ["Olá!"]);
 }
 
+/// The bot keeps the account's settings, fields, keywords and flows in
+/// memory between messages (run/config.rs); a change made anywhere on the
+/// file — here through another connection, as `zapdesk-cli` or a pull from
+/// the agency's server writes — is seen by the very next message.
+#[tokio::test]
+async fn a_change_made_by_another_process_is_seen_at_the_next_message() {
+    let b = bot().await;
+    hello(&b).await;
+    let conv = b.write(MARIA, "oi").await.conversation;
+    b.handle().await;
+    assert_eq!(b.bot_said(conv).await, ["Olá!"]);
+
+    sqlx::query("UPDATE keywords SET actions = ?")
+        .bind(actions(json!({"reply": {"kind": "text", "text": "Bom dia!"}})).to_string())
+        .execute(&b.raw)
+        .await
+        .unwrap();
+    b.write(MARIA, "oi").await;
+    b.handle().await;
+    assert_eq!(b.bot_said(conv).await, ["Olá!", "Bom dia!"]);
+
+    sqlx::query("DELETE FROM keywords")
+        .execute(&b.raw)
+        .await
+        .unwrap();
+    b.write(MARIA, "oi").await;
+    b.handle().await;
+    assert_eq!(
+        b.bot_said(conv).await,
+        ["Olá!", "Bom dia!"],
+        "the keyword is gone"
+    );
+}
+
 #[tokio::test]
 async fn a_conversation_a_person_owns_gets_no_answer() {
     let b = bot().await;

@@ -87,7 +87,10 @@ function Editor({ id, onBack }: { id: string; onBack: () => void }) {
   const errors = (findings ?? []).filter((f) => f.severity === "error");
   const gone = got.error?.code === "flow_unknown";
   const stale = draft?.state.kind === "stale";
-  useUnsaved(draft !== null && draft.stuck && !(gone && copied), t("canvas.leaveConfirm"));
+  // Leaving or closing saves what is pending first; only what cannot be saved
+  // (refused, saved over elsewhere, the flow gone) is asked about.
+  useUnsaved(draft !== null && (draft.dirty || draft.state.kind === "saving") && !(gone && copied), t("canvas.leaveConfirm"),
+    draft === null || draft.stuck || gone ? undefined : draft.keep);
 
   const doc = viewing?.doc ?? draft?.doc ?? null;
   const readOnly = viewing !== null || stale || gone;
@@ -169,7 +172,7 @@ function Editor({ id, onBack }: { id: string; onBack: () => void }) {
 
   const openVersion = (v: VersionSummary) => runBusy(async () => {
     try {
-      const version = await run("flowsVersion", [account.id, id, v.number]);
+      const version = await run("flowsVersion", [account.id, id, v.id]);
       // The selection stays: the same block of the old version shows in the panel, read-only.
       setViewing({ number: version.number, doc: version.document });
       requestAnimationFrame(() => canvas.current?.fit());
@@ -282,7 +285,7 @@ function Editor({ id, onBack }: { id: string; onBack: () => void }) {
         {mode === "canvas" && <Palette disabled={readOnly} onAdd={(type) => canvas.current?.addAtCenter(type)} />}
         {mode === "canvas"
           ? (
-            <FlowCanvas ref={canvas} doc={doc} onChange={(d) => draft.change(d)} readOnly={readOnly} decorations={decorations}
+            <FlowCanvas ref={canvas} doc={doc} onChange={(d, key) => draft.change(d, key)} readOnly={readOnly} decorations={decorations}
               flowNames={flowNames} onSelect={select} onUndo={draft.undo} onRedo={draft.redo}
               onCopied={(n) => toast(t("canvas.copied", { n }))} />
           )
@@ -328,6 +331,7 @@ function Editor({ id, onBack }: { id: string; onBack: () => void }) {
                     <div><dt>{t("canvas.total.started")}</dt><dd>{a.started}</dd></div>
                     <div><dt>{t("canvas.total.completed")}</dt><dd>{a.completed}</dd></div>
                     <div><dt>{t("canvas.total.handedOff")}</dt><dd>{a.handed_off}</dd></div>
+                    <div><dt>{t("canvas.total.wentTo")}</dt><dd>{a.went_to}</dd></div>
                     <div><dt>{t("canvas.total.dropped")}</dt><dd>{a.dropped}</dd></div>
                     <div><dt>{t("canvas.total.active")}</dt><dd>{a.active}</dd></div>
                   </dl>
@@ -392,7 +396,13 @@ function Editor({ id, onBack }: { id: string; onBack: () => void }) {
           confirmLabel={t("flows.editor.restore")}
           onClose={() => setRestoring(null)}
           onConfirm={async () => {
+            // What is pending is saved first: a restore never overwrites a change not yet refused.
             const saved = await draft.save();
+            if (saved === null && draft.dirty) {
+              setRestoring(null);
+              toast(t("canvas.restoreHeld"), "error");
+              return;
+            }
             try {
               const restored = await write("flowsRestore", account.id, id, restoring.id, saved ?? draft.revision);
               draft.adopt(restored);
@@ -403,6 +413,7 @@ function Editor({ id, onBack }: { id: string; onBack: () => void }) {
               const err = toAppError(e);
               if (err.code !== "flow_stale") throw err;
               setRestoring(null);
+              toast(err.message, "error");
             }
           }}
         >

@@ -218,7 +218,8 @@ function NewFlowDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
         {error && !nameError && <p className="form-error" role="alert">{error.message}</p>}
         <div className="actions">
           <button type="button" className="ghost" onClick={onClose}>{t("common.cancel")}</button>
-          <button type="submit" className="primary" disabled={busy}>{t("common.create")}</button>
+          {/* What the starter needs is compared with the account's fields and tags once they are read. */}
+          <button type="submit" className="primary" disabled={busy || fields === null || tags === null}>{t("common.create")}</button>
         </div>
       </form>
     </Modal>

@@ -85,10 +85,10 @@ const scheduleNodes: Node[] = [
 ];
 
 const surveyNodes: Node[] = [
-  { id: "nota", position: at(0), type: "ask", question: "De 0 a 10, quanto você recomendaria a gente para um amigo?", answer: "number", field: "nota_satisfacao", retry: "Responda só com um número de 0 a 10.", tries: 2, timeout_minutes: 2880 },
+  { id: "nota", position: at(0), type: "ask", question: "De 0 a 10, quanto você recomendaria a gente para um amigo?", answer: "number", field: "nota_de_satisfacao", retry: "Responda só com um número de 0 a 10.", tries: 2, timeout_minutes: 2880 },
   {
     id: "promotor", position: at(320), type: "condition", combine: "all",
-    rules: [{ subject: { kind: "field", key: "nota_satisfacao" }, operator: "greater", value: "8" }],
+    rules: [{ subject: { kind: "field", key: "nota_de_satisfacao" }, operator: "greater", value: "8" }],
   },
   send("obrigado", 640, -80, "Que bom! Obrigado pela nota."),
   { id: "melhorar", position: at(640, 80), type: "ask", question: "Obrigado pela sinceridade. O que podemos melhorar?", answer: "text", field: "comentario", retry: "Pode escrever em poucas palavras?", tries: 1, timeout_minutes: 1440 },
@@ -176,7 +176,7 @@ export const STARTERS: Starter[] = [
   {
     id: "survey", label: "flows.starter.survey", hint: "flows.starter.surveyHint",
     fields: [
-      { label: "Nota de satisfação", key: "nota_satisfacao", kind: "number" },
+      { label: "Nota de satisfação", key: "nota_de_satisfacao", kind: "number" },
       { label: "Comentário", key: "comentario", kind: "text" },
     ],
     document: {

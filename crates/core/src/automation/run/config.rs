@@ -1,19 +1,23 @@
 //! What a handler reads: before its transaction, the account's bot as
-//! configured (settings, time zone, custom fields, flows and their
-//! triggers); inside it, the conversation and the contact as they are now,
-//! and the engine's view of the contact.
+//! configured (settings, time zone, custom fields, keywords, flows and their
+//! triggers — kept in memory while the store's `automation_config_clock`
+//! has not moved); inside it, the conversation and the contact as they are
+//! now, and the engine's view of the contact.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use sqlx::{Sqlite, Transaction};
 
 use crate::automation::AutomationError;
 use crate::automation::engine;
 use crate::automation::flows::Trigger;
+use crate::automation::keywords::{self, Keyword};
 use crate::automation::settings::{self, AutomationSettings};
+use crate::domain::MessageKind;
 use crate::fields::{self, CustomField};
 use crate::ids::{FieldId, FlowId, FlowVersionId, SessionId};
-use crate::{AccountId, ContactId, ConversationId, InstanceId, Store};
+use crate::{AccountId, ContactId, ConversationId, InstanceId, MessageId, Store};
 
 /// Where a time zone the account names is unknown here.
 const FALLBACK_TZ: &str = "America/Sao_Paulo";
@@ -23,19 +27,66 @@ pub(super) struct Config {
     pub settings: AutomationSettings,
     pub tz: jiff::tz::TimeZone,
     pub fields: Vec<CustomField>,
+    /// The keywords that read, as `keywords::readable` orders them.
+    pub keywords: Vec<Keyword>,
+    pub flows: Vec<FlowEntry>,
 }
 
+/// Configurations read, by the store file's epoch and the account, with the
+/// clock's version they were read at.
+type Kept = HashMap<(Vec<u8>, AccountId), (i64, Arc<Config>)>;
+
+static KEPT: LazyLock<Mutex<Kept>> = LazyLock::new(Mutex::default);
+
+/// Accounts kept at most; past it the memory starts again (a reload is
+/// four statements).
+const KEPT_MAX: usize = 256;
+
 impl Config {
-    pub(super) async fn load(store: &Store, account: AccountId) -> Result<Config, AutomationError> {
+    /// The account's configuration: the one kept when the store's clock has
+    /// not moved since it was read (one statement), else read anew (four)
+    /// and kept. The clock is read first: a change made while the rest is
+    /// read moves it again, and the next message reads anew.
+    pub(super) async fn load(
+        store: &Store,
+        account: AccountId,
+    ) -> Result<Arc<Config>, AutomationError> {
+        let (epoch, version): (Vec<u8>, i64) =
+            sqlx::query_as("SELECT epoch, version FROM automation_config_clock WHERE id = 1")
+                .fetch_one(store.pool())
+                .await?;
+        let key = (epoch, account);
+        if let Some((at, config)) = KEPT
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            && *at == version
+        {
+            return Ok(Arc::clone(config));
+        }
+        let config = Arc::new(Config::read(store, account).await?);
+        let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
+        if kept.len() >= KEPT_MAX {
+            kept.clear();
+        }
+        kept.insert(key, (version, Arc::clone(&config)));
+        Ok(config)
+    }
+
+    async fn read(store: &Store, account: AccountId) -> Result<Config, AutomationError> {
         let settings = settings::get(store, account).await?;
         let tz = jiff::tz::TimeZone::get(&settings.time_zone)
             .or_else(|_| jiff::tz::TimeZone::get(FALLBACK_TZ))
             .unwrap_or(jiff::tz::TimeZone::UTC);
         let fields = fields::list(store, account).await?;
+        let keywords = keywords::readable(store, account).await?;
+        let flows = flows(store, account).await?;
         Ok(Config {
             settings,
             tz,
             fields,
+            keywords,
+            flows,
         })
     }
 
@@ -56,10 +107,7 @@ pub(super) struct FlowEntry {
 
 /// The account's flows, oldest first (the first of two flows with the same
 /// trigger wins). Triggers that do not read are left out.
-pub(super) async fn flows(
-    store: &Store,
-    account: AccountId,
-) -> Result<Vec<FlowEntry>, AutomationError> {
+async fn flows(store: &Store, account: AccountId) -> Result<Vec<FlowEntry>, AutomationError> {
     let rows: Vec<(FlowId, bool, Option<FlowVersionId>, String)> = sqlx::query_as(
         "SELECT id, enabled, published_version_id, triggers FROM flows WHERE account_id = ?
          ORDER BY created_at, id",
@@ -108,6 +156,35 @@ pub(super) async fn conversation_in(
         contact,
         instance,
         persons: owner == "human",
+    }))
+}
+
+/// A contact's message (its text, its kind) with its conversation, in one
+/// statement; `None` when either is gone.
+pub(super) async fn message_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    account: AccountId,
+    conversation: ConversationId,
+    message: MessageId,
+) -> Result<Option<(Conv, String, MessageKind)>, AutomationError> {
+    let row: Option<(ContactId, InstanceId, String, String, MessageKind)> = sqlx::query_as(
+        "SELECT c.contact_id, c.instance_id, c.owner, m.body, m.kind FROM conversations c
+         JOIN messages m ON m.account_id = c.account_id AND m.id = ?
+         WHERE c.account_id = ? AND c.id = ?",
+    )
+    .bind(message)
+    .bind(account)
+    .bind(conversation)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|(contact, instance, owner, body, kind)| {
+        let conv = Conv {
+            id: conversation,
+            contact,
+            instance,
+            persons: owner == "human",
+        };
+        (conv, body, kind)
     }))
 }
 

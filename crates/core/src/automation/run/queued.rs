@@ -14,11 +14,11 @@
 //!   triggers); by hand it still starts.
 
 use super::apply::{self, Content, Outcome, Send, applied};
-use super::config::{self, Config, Conv, FlowEntry, Person, conversation_in, person_in};
+use super::config::{Config, Conv, FlowEntry, Person, conversation_in, message_in, person_in};
 use super::{Event, Handled, KEEP_ELSEWHERE, Queued, keyword, triggers, turn};
 use crate::automation::AutomationError;
 use crate::automation::engine::{EndReason, Input, Wait};
-use crate::automation::keywords::{self, Keyword};
+use crate::automation::keywords::Keyword;
 use crate::automation::matching::{MatchKind, Matcher};
 use crate::automation::sessions::{self, StartedBy, end_in, log_in};
 use crate::domain::{BotSource, MessageKind};
@@ -86,8 +86,6 @@ async fn handle_message(
     now: i64,
 ) -> Result<Handled, AutomationError> {
     let config = Config::load(store, account).await?;
-    let keywords = keywords::readable(store, account).await?;
-    let flows = config::flows(store, account).await?;
     let mut tx = store.write().await?;
     // A conversation waiting on an outside call keeps its messages queued
     // until the answer: one contact's messages are handled one at a time.
@@ -117,14 +115,7 @@ async fn handle_message(
         });
     }
     let mut out = Outcome::new(account);
-    let conv = conversation_in(&mut tx, account, conversation).await?;
-    let body: Option<(String, MessageKind)> =
-        sqlx::query_as("SELECT body, kind FROM messages WHERE account_id = ? AND id = ?")
-            .bind(account)
-            .bind(message)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let (Some(conv), Some((body, kind))) = (conv, body)
+    if let Some((conv, body, kind)) = message_in(&mut tx, account, conversation, message).await?
         && let Some(person) = person_in(&mut tx, account, conv.contact).await?
     {
         if elsewhere {
@@ -145,7 +136,16 @@ async fn handle_message(
                 is_text: kind == MessageKind::Text,
             };
             rules(
-                store, &mut tx, &mut out, &config, &keywords, &flows, &conv, &person, message, now,
+                store,
+                &mut tx,
+                &mut out,
+                &config,
+                &config.keywords,
+                &config.flows,
+                &conv,
+                &person,
+                message,
+                now,
             )
             .await?;
         }
@@ -345,7 +345,6 @@ async fn tag_added(
     now: i64,
 ) -> Result<Handled, AutomationError> {
     let config = Config::load(store, account).await?;
-    let flows = config::flows(store, account).await?;
     let mut tx = store.write().await?;
     if !take(&mut tx, account, seq).await? {
         return Ok(Handled::Done(Default::default()));
@@ -359,7 +358,7 @@ async fn tag_added(
     .bind(contact)
     .fetch_optional(&mut *tx)
     .await?;
-    let flow = triggers::tag_added(&flows, tag);
+    let flow = triggers::tag_added(&config.flows, tag);
     if let (Some(conversation), Some(flow), true) = (conversation, flow, config.settings.enabled)
         && let Some(conv) = conversation_in(&mut tx, account, conversation).await?
         && let Some(person) = person_in(&mut tx, account, contact).await?

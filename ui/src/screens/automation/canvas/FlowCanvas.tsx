@@ -49,7 +49,8 @@ export interface CanvasHandle {
 
 interface Props {
   doc: FlowDocument;
-  onChange: (doc: FlowDocument) => void;
+  /** A change; `coalesce` names a run of the same change (one undo step). */
+  onChange: (doc: FlowDocument, coalesce?: string) => void;
   readOnly: boolean;
   decorations: Decorations;
   flowNames: Map<string, string>;
@@ -234,8 +235,8 @@ export const FlowCanvas = forwardRef<CanvasHandle, Props>(function FlowCanvas(pr
     if ((e.target as HTMLElement).closest("input, textarea, select")) return;
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.toLowerCase();
-    if (mod && key === "z" && !e.shiftKey) { e.preventDefault(); onUndo(); }
-    else if (mod && (key === "y" || (key === "z" && e.shiftKey))) { e.preventDefault(); onRedo(); }
+    if (mod && key === "z" && !e.shiftKey) { e.preventDefault(); if (!readOnly) onUndo(); }
+    else if (mod && (key === "y" || (key === "z" && e.shiftKey))) { e.preventDefault(); if (!readOnly) onRedo(); }
     else if (mod && key === "c") { e.preventDefault(); copySelection(); }
     else if (mod && key === "x" && !readOnly) {
       e.preventDefault();
@@ -248,6 +249,14 @@ export const FlowCanvas = forwardRef<CanvasHandle, Props>(function FlowCanvas(pr
       onSelect(nodes.map((n) => n.id));
     } else if (!mod && key === "l" && !e.altKey) layout();
     else if (!mod && key === "f" && !e.altKey) void flow.fitView(FIT);
+  };
+
+  // React Flow moves the selected blocks with the arrow keys without a drag:
+  // the places are committed when the key is let go (one undo step per nudge run).
+  const onKeyUp = (e: React.KeyboardEvent) => {
+    if (readOnly || !e.key.startsWith("Arrow") || (e.target as HTMLElement).closest("input, textarea, select")) return;
+    const moved = nodes.filter((n) => n.selected);
+    if (moved.length > 0) onChange(moveNodes(doc, new Map(moved.map((n) => [n.id, n.position]))), "nudge");
   };
 
   // Blocks copied on another desktop arrive as the clipboard's text.
@@ -271,7 +280,7 @@ export const FlowCanvas = forwardRef<CanvasHandle, Props>(function FlowCanvas(pr
   const a11y = useMemo(() => ({ "controls.zoomIn.ariaLabel": t("canvas.zoomIn"), "controls.zoomOut.ariaLabel": t("canvas.zoomOut"), "controls.fitView.ariaLabel": t("canvas.fit"), "controls.interactive.ariaLabel": t("canvas.lock"), "minimap.ariaLabel": t("canvas.minimap") }), [t]);
 
   return (
-    <div ref={wrapper} className="flow-canvas" data-testid="flow-canvas" tabIndex={0} onKeyDown={onKeyDown} onPaste={onPaste}
+    <div ref={wrapper} className="flow-canvas" data-testid="flow-canvas" tabIndex={0} onKeyDown={onKeyDown} onKeyUp={onKeyUp} onPaste={onPaste}
       onDragOver={(e) => { if (e.dataTransfer.types.includes(BLOCK_MIME)) { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; } }}
       onDrop={onDrop} aria-label={t("canvas.label")}>
       <ReactFlow<FlowRFNode, RFEdge>

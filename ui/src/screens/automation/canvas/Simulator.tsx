@@ -36,13 +36,20 @@ export function Simulator({ flowId, flowNames, doc, versions, onPath }: Props) {
   const names: BotNames = { ...NO_NAMES, flows: flowNames };
   const log = useRef<HTMLOListElement>(null);
 
-  // A simulation's throwaway store is closed with the panel.
+  // A simulation's throwaway store is closed with the panel, also one whose
+  // opening answers after the panel has gone.
+  const alive = useRef(true);
   useEffect(() => () => {
+    alive.current = false;
     if (open.current) void run("flowsSimulateClose", [open.current]).catch(() => {});
     onPath([], null);
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   const show = (v: SimView) => {
+    if (!alive.current) {
+      void run("flowsSimulateClose", [v.id]).catch(() => {});
+      return;
+    }
     setView(v);
     open.current = v.id;
     onPath(v.path, v.state.kind === "ended" || v.state.kind === "none" ? null : v.node);

@@ -16,9 +16,12 @@ export interface NodeStatsView {
 export const PERIODS = [7, 30, 90] as const;
 export type Period = (typeof PERIODS)[number];
 
-/** [from, to) in Unix ms: the last `days` days up to now. */
+/**
+ * [from, to) in Unix ms: from `days` days before `now`, with no end, so a
+ * conversation started while the panel is open counts when its rows arrive.
+ */
 export function periodRange(days: Period, now: number): [number, number] {
-  return [now - days * 86_400_000, now + 1];
+  return [now - days * 86_400_000, Number.MAX_SAFE_INTEGER];
 }
 
 export function nodeStats(t: Translate, a: FlowAnalytics): Map<string, NodeStatsView> {

@@ -23,6 +23,8 @@ export function handlesOf(node: NodeKind): string[] {
     case "ai": return ["next", "handoff"];
     case "randomizer": return node.splits.map((s) => `branch:${s.id}`);
     case "go_to_flow": case "handoff": case "end": return [];
+    // A block of a newer ZapDesk (pasted from its clipboard): no branch this one knows.
+    default: return [];
   }
 }
 
@@ -156,15 +158,34 @@ export function copy(doc: FlowDocument, ids: Set<string>): Clip | null {
   return { zapdesk: "flow-blocks", nodes, edges };
 }
 
-/** A clipboard text as blocks, or null when it is not one (anything else on the clipboard). */
+/**
+ * A clipboard text as blocks, or null when it is not one (anything else on
+ * the clipboard). Blocks of a type this ZapDesk does not know (copied from
+ * a newer one) or without a place are left out, with their lines.
+ */
 export function readClip(text: string): Clip | null {
   try {
     const value = JSON.parse(text) as Partial<Clip>;
     if (value?.zapdesk !== "flow-blocks" || !Array.isArray(value.nodes) || !Array.isArray(value.edges)) return null;
-    return value as Clip;
+    const nodes = value.nodes.filter((n) => typeof n?.id === "string" && NODE_TYPES.includes(n.type)
+      && typeof n.position?.x === "number" && typeof n.position.y === "number");
+    const ids = new Set(nodes.map((n) => n.id));
+    const edges = value.edges.filter((e) => ids.has(e?.from) && ids.has(e?.to) && typeof e.handle === "string");
+    return nodes.length > 0 ? { zapdesk: "flow-blocks", nodes, edges } : null;
   } catch {
     return null;
   }
+}
+
+/** The same document, whatever the order of each object's keys (Rust and the canvas write them differently). */
+export function sameDocument(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameDocument(x, b[i]));
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => sameDocument((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Flow, FlowDocument, FlowFinding } from "../../../ipc/call";
 import { toAppError } from "../../../ipc/errorText";
 import { useWrite } from "../../../data/commands";
 import { push, redo as redoOf, start, undo as undoOf, type History } from "./history";
+import { sameDocument } from "./graph";
 
 /** The pause after the last change before the draft is saved. */
 export const AUTOSAVE_MS = 700;
@@ -41,8 +42,10 @@ export interface Draft {
   elsewhere: boolean;
   /** Takes the stored draft (Recarregar, a restore), dropping what is unsaved here. */
   adopt: (flow: Flow) => void;
-  /** Changes here that will not be saved without the person (a refused save). */
+  /** Changes here that will not be saved without the person (a refused save, another desktop's draft). */
   stuck: boolean;
+  /** Saves what is pending now; whether all is saved (for leaving and closing). */
+  keep: () => Promise<boolean>;
 }
 
 export function useDraft(account: string, flowId: string, flow: Flow | null): Draft | null {
@@ -73,20 +76,27 @@ export function useDraft(account: string, flowId: string, flow: Flow | null): Dr
   useEffect(() => {
     if (!flow || saving.current) return;
     if (saved === null) return adopt(flow);
-    if (flow.revision === saved.revision) return;
-    // A newer draft: taken when nothing here would be lost.
+    // Another draft: a newer revision, or the same one with other content
+    // (two desktops saved at once and the shared database kept theirs: the
+    // revision check is each desktop's own).
+    if (flow.revision === saved.revision && sameDocument(flow.draft, saved.doc)) return;
+    // Taken when nothing here would be lost; otherwise nothing more is
+    // saved over it until Recarregar.
     if (!dirty) adopt(flow);
     else setElsewhere(true);
   }, [flow]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // What a save reads: the latest, not the render's (a save waits for the one before it).
-  const latest = useRef({ hist, saved });
-  latest.current = { hist, saved };
+  const latest = useRef({ hist, saved, elsewhere });
+  latest.current = { hist, saved, elsewhere };
 
   const save = useCallback(async (): Promise<number | null> => {
-    if (saving.current) await saving.current;
-    const { hist: h, saved: s } = latest.current;
-    if (!h || !s) return null;
+    // Every caller waits for the save under way, one after another (two
+    // resuming together would both send the same revision).
+    while (saving.current) await saving.current;
+    const { hist: h, saved: s, elsewhere: over } = latest.current;
+    // Another desktop's draft came in over changes here: saving would write over it.
+    if (!h || !s || over) return null;
     const present = h.present;
     if (present === s.doc) return s.revision;
     const run = (async () => {
@@ -117,11 +127,11 @@ export function useDraft(account: string, flowId: string, flow: Flow | null): Dr
 
   // Saved a moment after the last change, unless the last try was refused for this very document.
   useEffect(() => {
-    if (!dirty || !doc || state.kind === "stale" || refused.current === doc) return;
+    if (!dirty || !doc || state.kind === "stale" || elsewhere || refused.current === doc) return;
     setState((s) => (s.kind === "saving" ? s : { kind: "pending" }));
     const wait = setTimeout(() => void save(), AUTOSAVE_MS);
     return () => clearTimeout(wait);
-  }, [doc, dirty]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [doc, dirty, elsewhere]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Leaving the editor (back to the list, another screen) does not wait for
   // the pause: what is pending is saved now. Only a refused save is left
@@ -131,6 +141,7 @@ export function useDraft(account: string, flowId: string, flow: Flow | null): Dr
   useEffect(() => () => {
     if (refused.current !== latest.current.hist?.present) void flush.current();
   }, []);
+  const keep = useCallback(async () => (await save()) !== null, [save]);
 
   const change = useCallback((next: FlowDocument, coalesce?: string) => {
     setHist((h) => {
@@ -158,6 +169,7 @@ export function useDraft(account: string, flowId: string, flow: Flow | null): Dr
     dirty,
     elsewhere,
     adopt,
-    stuck: dirty && (state.kind === "stale" || state.kind === "failed"),
+    stuck: dirty && (state.kind === "stale" || state.kind === "failed" || elsewhere),
+    keep,
   };
 }
