@@ -235,7 +235,11 @@ test("a draft saved on another desktop: taken when nothing is unsaved here; a sa
   await node(page, "oi").getByText("Bom dia!").waitFor();
   await page.getByTestId("flow-revision").getByText("Salvo (revisão 2)").waitFor();
   // Two desktops saved at once and the shared database kept the other's row:
-  // the same revision with another draft is another draft, taken here too.
+  // the same revision with another draft is another draft, taken here too,
+  // and this desktop's save that it replaced is said, and can be taken back.
+  await node(page, "oi").click();
+  await page.getByRole("complementary", { name: "Editar o bloco oi" }).getByLabel("Mensagem").fill("Olá de novo!");
+  await page.getByTestId("flow-revision").getByText("Salvo (revisão 3)").waitFor();
   await page.evaluate(() => {
     const { state, changed } = window.__MOCK__;
     const flow = state.flows[0];
@@ -243,22 +247,32 @@ test("a draft saved on another desktop: taken when nothing is unsaved here; a sa
     changed(flow.account_id, "flows");
   });
   await node(page, "oi").getByText("Boa tarde!").waitFor();
+  const over = page.getByTestId("flow-overwritten");
+  await over.getByText("Outro computador salvou este rascunho ao mesmo tempo que você", { exact: false }).waitFor();
+  await over.getByRole("button", { name: "Voltar à minha versão" }).click();
+  await node(page, "oi").getByText("Olá de novo!").waitFor();
+  await page.waitForFunction(() => window.__MOCK__.state.flows[0].draft.nodes[0].content.text === "Olá de novo!");
+  await page.getByTestId("flow-revision").getByText("Salvo (revisão 4)").waitFor();
+  await over.waitFor({ state: "detached" });
 
   // Saved elsewhere again before this desktop heard of it; a change here is refused, not written over theirs.
   await page.evaluate(() => {
     const flow = window.__MOCK__.state.flows[0];
     flow.draft = { ...flow.draft, nodes: flow.draft.nodes.map((n) => (n.id === "oi" ? { ...n, content: { kind: "text", text: "Versão do outro computador" } } : n)) };
-    flow.revision = 3;
+    flow.revision = 5;
   });
   await node(page, "oi").click();
   await page.getByRole("complementary", { name: "Editar o bloco oi" }).getByLabel("Mensagem").fill("Minha versão");
-  await page.getByTestId("flow-stale").getByText("Este fluxo foi alterado em outro lugar desde que você o abriu.", { exact: false }).waitFor();
-  assert.equal((await callsOf(app, "flows_save_draft")).at(-1).args.revision, 2);
+  // Refused by Rust at the save, or known before it (the other desktop's row
+  // arrived first): either way said, and nothing written over theirs.
+  const held = page.locator('[data-testid="flow-stale"], [data-testid="flow-elsewhere"]').first();
+  await held.getByText(/alterado em outro lugar|salvo em outro computador/).waitFor();
+  assert.ok((await callsOf(app, "flows_save_draft")).every((c) => c.args.revision <= 4));
   assert.equal((await draftOf(page, "Atendimento")).nodes[0].content.text, "Versão do outro computador");
-  await page.getByTestId("flow-revision").getByText("Não salvo: salvo em outro computador").waitFor();
-  await page.getByTestId("flow-stale").getByRole("button", { name: "Recarregar" }).click();
+  await page.getByTestId("flow-revision").getByText(/^(Não salvo: salvo em outro computador|Alterações não salvas)$/).waitFor();
+  await held.getByRole("button", { name: "Recarregar" }).click();
   await node(page, "oi").getByText("Versão do outro computador").waitFor();
-  await page.getByTestId("flow-revision").getByText("Salvo (revisão 3)").waitFor();
+  await page.getByTestId("flow-revision").getByText("Salvo (revisão 5)").waitFor();
   assert.deepEqual(app.errors, []);
   await app.close();
 });

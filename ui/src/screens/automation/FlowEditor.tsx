@@ -270,6 +270,16 @@ function Editor({ id, onBack }: { id: string; onBack: () => void }) {
           </div>
         </div>
       )}
+      {draft.overwritten && (
+        <div className="notice" role="alert" data-testid="flow-overwritten">
+          <p>{t("canvas.overwritten")}</p>
+          <div className="row-actions">
+            <button type="button" className="ghost small" onClick={() => void copy(documentText(draft.overwritten!)).catch(() => {})}>{t("canvas.copyOverwritten")}</button>
+            <button type="button" className="ghost small" onClick={() => { draft.change(draft.overwritten!); draft.forgetOverwritten(); }}>{t("canvas.takeBackOverwritten")}</button>
+            <button type="button" className="ghost small" onClick={draft.forgetOverwritten}>{t("canvas.keepTheirs")}</button>
+          </div>
+        </div>
+      )}
       {draft.state.kind === "failed" && <p className="form-error" role="alert" data-testid="save-error">{t("canvas.saveFailed", { reason: draft.state.message })}</p>}
       {viewing && (
         <div className="notice" data-testid="viewing-version">

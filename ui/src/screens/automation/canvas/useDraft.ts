@@ -46,15 +46,22 @@ export interface Draft {
   stuck: boolean;
   /** Saves what is pending now; whether all is saved (for leaving and closing). */
   keep: () => Promise<boolean>;
+  /** This desktop's saved draft that another desktop's simultaneous save replaced (null: none). */
+  overwritten: FlowDocument | null;
+  /** Forgets `overwritten` (after copying it, or taking it back as a change). */
+  forgetOverwritten: () => void;
 }
 
 export function useDraft(account: string, flowId: string, flow: Flow | null): Draft | null {
   const write = useWrite();
   const [hist, setHist] = useState<History | null>(null);
-  const [saved, setSaved] = useState<{ revision: number; doc: FlowDocument } | null>(null);
+  /** The draft as last saved or taken; `mine`: saved from here (not taken from another desktop). */
+  const [saved, setSaved] = useState<{ revision: number; doc: FlowDocument; mine: boolean } | null>(null);
   const [state, setState] = useState<SaveState>({ kind: "saved" });
   const [findings, setFindings] = useState<FlowFinding[] | null>(null);
   const [elsewhere, setElsewhere] = useState(false);
+  /** This desktop's last saved draft, when another desktop's save of the same revision won over it. */
+  const [overwritten, setOverwritten] = useState<FlowDocument | null>(null);
   const last = useRef<{ key: string; at: number } | null>(null);
   const saving = useRef<Promise<number | null> | null>(null);
   /** A document Rust refused: not sent again until it changes. */
@@ -62,7 +69,7 @@ export function useDraft(account: string, flowId: string, flow: Flow | null): Dr
 
   const adopt = useCallback((f: Flow) => {
     setHist(start(f.draft));
-    setSaved({ revision: f.revision, doc: f.draft });
+    setSaved({ revision: f.revision, doc: f.draft, mine: false });
     setState({ kind: "saved" });
     setFindings(null);
     setElsewhere(false);
@@ -80,8 +87,12 @@ export function useDraft(account: string, flowId: string, flow: Flow | null): Dr
     // (two desktops saved at once and the shared database kept theirs: the
     // revision check is each desktop's own).
     if (flow.revision === saved.revision && sameDocument(flow.draft, saved.doc)) return;
+    // An older revision is an answer that left before this desktop's last save.
+    if (flow.revision < saved.revision) return;
     // Taken when nothing here would be lost; otherwise nothing more is
-    // saved over it until Recarregar.
+    // saved over it until Recarregar. A save of this desktop that the
+    // other's replaced is kept, to copy or to take back.
+    if (flow.revision === saved.revision && saved.mine) setOverwritten(saved.doc);
     if (!dirty) adopt(flow);
     else setElsewhere(true);
   }, [flow]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -103,7 +114,7 @@ export function useDraft(account: string, flowId: string, flow: Flow | null): Dr
       setState({ kind: "saving" });
       try {
         const result = await write("flowsSaveDraft", account, flowId, s.revision, present);
-        const now = { revision: result.revision, doc: present };
+        const now = { revision: result.revision, doc: present, mine: true };
         latest.current = { ...latest.current, saved: now };
         setSaved(now);
         setFindings(result.findings);
@@ -171,5 +182,7 @@ export function useDraft(account: string, flowId: string, flow: Flow | null): Dr
     adopt,
     stuck: dirty && (state.kind === "stale" || state.kind === "failed" || elsewhere),
     keep,
+    overwritten,
+    forgetOverwritten: () => setOverwritten(null),
   };
 }
