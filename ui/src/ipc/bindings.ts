@@ -1795,8 +1795,16 @@ export type SimSource =
  *  Refused, with every problem, when it could not be published.
  */
 { kind: "document"; document: FlowDocument } | 
-/**  The flow's published version numbered `number` (v1 is 1). */
-{ kind: "version"; number: number };
+/**
+ *  The flow's published version numbered `number` (v1 is 1; of two
+ *  versions published offline under one number, the newer).
+ */
+{ kind: "version"; number: number } | 
+/**
+ *  One published version of the flow, by id (what the app's picker
+ *  sends: two versions may share a number).
+ */
+{ kind: "version_id"; id: FlowVersionId };
 
 /**  What the conversation waits for now. */
 export type SimState = 

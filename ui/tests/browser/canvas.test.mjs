@@ -278,7 +278,7 @@ test("a draft saved on another desktop: taken when nothing is unsaved here; a sa
 });
 
 test("the simulator plays the draft on the canvas: the contact's answers, the bot's messages, the path highlighted", async () => {
-  const app = await openApp(browser, server.url, { ...BASE, automation: { flows: [{ name: "Atendimento", document: menuFlow }] } });
+  const app = await openApp(browser, server.url, { ...BASE, automation: { flows: [{ name: "Atendimento", document: menuFlow, published: true }] } });
   const { page } = app;
   await openFlow(page, "Atendimento");
   await page.getByRole("tab", { name: "Simular" }).click();
@@ -302,10 +302,18 @@ test("the simulator plays the draft on the canvas: the contact's answers, the bo
   // What was simulated is what is on the canvas, sent to Rust as the document.
   const [opened] = await callsOf(app, "flows_simulate_open");
   assert.deepEqual(opened.args.source, { kind: "document", document: menuFlow });
+  // A published version, picked by id (two may share a number), played instead.
+  const version = await page.evaluate(() => window.__MOCK__.state.flowVersions[0].id);
+  await sim.getByLabel("O que simular").selectOption(version);
+  await sim.getByRole("button", { name: "Recomeçar" }).click();
+  await page.waitForFunction(() => window.__MOCK__.calls.filter((c) => c.cmd === "flows_simulate_open").length === 2);
+  assert.deepEqual((await callsOf(app, "flows_simulate_open")).at(-1).args.source, { kind: "version_id", id: version });
+  await sim.getByTestId("sim-state").getByText("Esperando a resposta do contato no bloco menu.").waitFor();
   // Leaving the panel closes the simulation's throwaway store.
   await page.getByRole("tab", { name: "Problemas" }).click();
-  await page.waitForFunction(() => window.__MOCK__.calls.some((c) => c.cmd === "flows_simulate_close"));
-  assert.equal(await page.locator(".flow-node.sim-path").count(), 0);
+  // Two closed: the draft's at "Recomeçar", the version's now.
+  await page.waitForFunction(() => window.__MOCK__.calls.filter((c) => c.cmd === "flows_simulate_close").length === 2);
+  await page.locator(".flow-node.sim-path").first().waitFor({ state: "detached" });
   assert.deepEqual(app.errors, []);
   await app.close();
 });

@@ -748,7 +748,8 @@ export function installAutomationMock(seed) {
       flows_simulate_open: ({ account: accountId, flow: flowId, source, skipCalls }) => {
         const flow = flowOf(accountId, flowId);
         const doc = source.kind === "document" ? source.document
-          : (state.flowVersions.find((v) => v.flow_id === flowId && v.number === source.number) ?? fail("version_unknown", "Esta versão do fluxo não existe.")).document;
+          : (state.flowVersions.find((v) => v.flow_id === flowId && (source.kind === "version_id" ? v.id === source.id : v.number === source.number))
+            ?? fail("version_unknown", "Esta versão do fluxo não existe.")).document;
         const errors = flowProblems(accountId, doc).filter((f) => f.severity === "error");
         if (errors.length) fail("flow_invalid", `O fluxo não pode ser publicado: ${errors.map((f) => (f.node ? `${f.node}: ${f.message}` : f.message)).join(" ")}`);
         const sim = { id: id(), flow: flow.id, doc: structuredClone(doc), skipCalls, events: [], path: [], node: null, state: { kind: "none" }, vars: {}, fields: {}, tags: [], clock: Date.now() };

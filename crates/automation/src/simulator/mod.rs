@@ -127,6 +127,9 @@ impl Simulation {
                     .await?
                     .document
             }
+            SimSource::VersionId { id } => {
+                flows::version_of(real, account, flow, *id).await?.document
+            }
         };
         flows::check_publishable(real, account, &doc).await?;
         let settings = settings::get(real, account).await?;

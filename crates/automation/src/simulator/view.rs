@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use zapdesk_core::automation::engine::EndReason;
 use zapdesk_core::automation::flow::FlowDocument;
+use zapdesk_core::ids::FlowVersionId;
 
 /// Which document of the flow a simulation plays.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -16,8 +17,12 @@ pub enum SimSource {
     /// This document, saved or not: the canvas's draft as it is now.
     /// Refused, with every problem, when it could not be published.
     Document { document: FlowDocument },
-    /// The flow's published version numbered `number` (v1 is 1).
+    /// The flow's published version numbered `number` (v1 is 1; of two
+    /// versions published offline under one number, the newer).
     Version { number: i64 },
+    /// One published version of the flow, by id (what the app's picker
+    /// sends: two versions may share a number).
+    VersionId { id: FlowVersionId },
 }
 
 /// What happened, in order.

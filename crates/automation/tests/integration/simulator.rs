@@ -321,6 +321,64 @@ async fn the_canvas_document_is_played_unsaved_or_refused_with_every_problem() {
     assert_eq!(missing.code(), ErrorCode::FlowUnknown);
 }
 
+/// The app's picker names a version by id: the older of two versions is
+/// played as it was published, and another flow's version is refused.
+#[tokio::test]
+async fn a_version_picked_by_id_is_played_as_published() {
+    let b = bot().await;
+    let greeting = |text: &str| {
+        doc(
+            "a",
+            vec![send("a", text), end("end")],
+            vec![("a", "next", "end")],
+        )
+    };
+    let flow = b.publish("Saudação", greeting("Versão um")).await;
+    let made = flows::get(&b.store, b.acc, flow).await.unwrap();
+    let second = flow::parse(&greeting("Versão dois").to_string()).unwrap();
+    let saved = flows::save_draft(&b.store, b.acc, flow, made.revision, second, Lang::PtBr)
+        .await
+        .unwrap();
+    flows::publish(&b.store, b.acc, flow, saved.revision)
+        .await
+        .unwrap();
+    let versions = flows::versions(&b.store, b.acc, flow).await.unwrap();
+    let first = versions.iter().find(|v| v.number == 1).unwrap().id;
+    let sim = open(&b, flow, SimSource::VersionId { id: first }, false).await;
+    let said: Vec<String> = sim
+        .view()
+        .await
+        .unwrap()
+        .events
+        .into_iter()
+        .filter_map(|e| match e {
+            SimEvent::Bot { text, .. } => Some(text),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(said, ["Versão um"]);
+    sim.close().await;
+
+    let other = b.publish("Outro", greeting("Oi")).await;
+    let refused = Simulation::open(
+        &b.store,
+        b.acc,
+        other,
+        &SimSource::VersionId { id: first },
+        SimOptions::new(false, Caller::new()),
+    )
+    .await
+    .err()
+    .unwrap();
+    assert!(
+        matches!(
+            refused,
+            SimError::Automation(AutomationError::VersionUnknown)
+        ),
+        "{refused:?}"
+    );
+}
+
 #[tokio::test]
 async fn closing_or_dropping_a_simulation_removes_its_folder() {
     let b = bot().await;

@@ -25,7 +25,8 @@ interface Props {
 export function Simulator({ flowId, flowNames, doc, versions, onPath }: Props) {
   const { t, lang } = useI18n();
   const { account } = useApp();
-  const [source, setSource] = useState<"draft" | number>("draft");
+  /** "draft", or a published version's id (two versions may share a number). */
+  const [source, setSource] = useState<string>("draft");
   const [skipCalls, setSkipCalls] = useState(false);
   const [view, setView] = useState<SimView | null>(null);
   const [text, setText] = useState("");
@@ -74,7 +75,7 @@ export function Simulator({ flowId, flowNames, doc, versions, onPath }: Props) {
       open.current = null;
       await run("flowsSimulateClose", [old]).catch(() => {});
     }
-    const src = source === "draft" ? { kind: "document" as const, document: doc } : { kind: "version" as const, number: source };
+    const src = source === "draft" ? { kind: "document" as const, document: doc } : { kind: "version_id" as const, id: source };
     return run("flowsSimulateOpen", [account.id, flowId, src, skipCalls]);
   });
 
@@ -96,10 +97,9 @@ export function Simulator({ flowId, flowNames, doc, versions, onPath }: Props) {
   return (
     <section className="simulator" aria-label={t("sim.title")} data-testid="simulator">
       <div className="sim-setup">
-        <select aria-label={t("sim.source")} value={String(source)} disabled={busy}
-          onChange={(e) => setSource(e.target.value === "draft" ? "draft" : Number(e.target.value))}>
+        <select aria-label={t("sim.source")} value={source} disabled={busy} onChange={(e) => setSource(e.target.value)}>
           <option value="draft">{t("sim.sourceDraft")}</option>
-          {versions.map((v) => <option key={v.id} value={v.number}>{t("sim.sourceVersion", { n: v.number, date: formatDate(v.published_at, lang) })}</option>)}
+          {versions.map((v) => <option key={v.id} value={v.id}>{t("sim.sourceVersion", { n: v.number, date: formatDate(v.published_at, lang) })}</option>)}
         </select>
         <label className="check"><input type="checkbox" checked={skipCalls} disabled={busy} onChange={(e) => setSkipCalls(e.target.checked)} />{t("sim.skipCalls")}</label>
         <button type="button" className="primary small" disabled={busy} onClick={() => void begin()}>
