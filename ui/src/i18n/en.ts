@@ -1284,6 +1284,7 @@ export const en: Record<MessageKey, string> = {
   "canvas.problemsWarnOnly": "Warnings only: the flow can be published.",
   "canvas.showBlock": "Show block {id}",
   "canvas.sideTabs": "Flow panels",
+  "canvas.side.block": "Block",
   "canvas.side.problems": "Problems",
   "canvas.side.simulator": "Simulate",
   "canvas.side.analytics": "Analytics",

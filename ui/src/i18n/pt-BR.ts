@@ -1282,6 +1282,7 @@ export const ptBR = {
   "canvas.problemsWarnOnly": "Só avisos: o fluxo pode ser publicado.",
   "canvas.showBlock": "Mostrar o bloco {id}",
   "canvas.sideTabs": "Painéis do fluxo",
+  "canvas.side.block": "Bloco",
   "canvas.side.problems": "Problemas",
   "canvas.side.simulator": "Simular",
   "canvas.side.analytics": "Desempenho",

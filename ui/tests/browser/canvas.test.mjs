@@ -187,12 +187,14 @@ test("problems listed and clickable to their block; publish refused while an err
   const editor = page.getByRole("complementary", { name: "Editar o bloco menu" });
   await editor.getByTestId("node-findings").waitFor();
   await editor.getByLabel("2. Encomendas leva a").selectOption("pessoa");
+  await page.getByRole("tab", { name: /^Problemas/ }).click();
   await page.getByTestId("no-problems").waitFor();
   await publish.click();
   await page.getByText("Fluxo publicado: versão 1.").waitFor();
   await page.getByTestId("flow-status").getByText("Publicado v1").waitFor();
 
   // A change, then version 1 opened read-only: nothing on the canvas can be changed.
+  await page.getByRole("tab", { name: "Bloco" }).click();
   await editor.getByLabel("Pergunta").fill("Em que posso ajudar?");
   await page.waitForFunction(() => window.__MOCK__.state.flows[0].draft.nodes[1].question === "Em que posso ajudar?");
   await page.getByRole("tab", { name: "Versões" }).click();
@@ -202,6 +204,7 @@ test("problems listed and clickable to their block; publish refused while an err
   await node(page, "menu").getByText("Como podemos ajudar?").waitFor();
   assert.ok(await page.getByTestId("palette").getByRole("button", { name: "Adicionar bloco: Menu" }).isDisabled());
   await node(page, "menu").click();
+  await page.getByRole("tab", { name: "Bloco" }).click();
   assert.ok(await page.getByRole("complementary", { name: "Editar o bloco menu" }).getByLabel("Pergunta").evaluate((el) => el.readOnly));
   // Undo does nothing to the draft while an old version is shown.
   const saves = (await callsOf(app, "flows_save_draft")).length;

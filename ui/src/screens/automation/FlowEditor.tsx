@@ -26,7 +26,8 @@ import { useDraft, type SaveState } from "./canvas/useDraft";
 import { edgeCounts, nodeStats, periodRange, PERIODS, type Period } from "./canvas/analytics";
 import type { Lookups } from "./canvas/NodeFields";
 
-type Side = "problems" | "simulator" | "versions" | "analytics";
+/** The side panel's tabs; "block" is the selected block's editor. */
+type Side = "block" | "problems" | "simulator" | "versions" | "analytics";
 
 /**
  * One flow on the canvas (issue 16): the draft drawn and edited with React
@@ -115,7 +116,12 @@ function Editor({ id, onBack }: { id: string; onBack: () => void }) {
   }, [findings, viewing, simPath, side, analytics.data, t]);
 
   // The same selection again (React Flow reports it often) changes nothing.
-  const select = useCallback((ids: string[]) => setSelected((old) => (old.length === ids.length && old.every((x, i) => x === ids[i]) ? old : ids)), []);
+  // One block selected opens its editor, unless the simulator or analytics
+  // is open (a click to look at a block there does not close them).
+  const select = useCallback((ids: string[]) => {
+    setSelected((old) => (old.length === ids.length && old.every((x, i) => x === ids[i]) ? old : ids));
+    setSide((s) => (ids.length === 1 && (s === "problems" || s === "versions") ? "block" : ids.length !== 1 && s === "block" ? "problems" : s));
+  }, []);
   const onPath = useCallback((path: string[], current: string | null) => setSimPath({ path, current }), []);
 
   const lookups: Lookups = {
@@ -301,21 +307,21 @@ function Editor({ id, onBack }: { id: string; onBack: () => void }) {
           )
           : <JsonView doc={doc} readOnly={readOnly} onChange={(d) => draft.change(d)} />}
         <div className="flow-side">
-          {selectedNode && mode === "canvas" && (
-            <NodeEditor doc={doc} nodeId={selectedNode} findings={viewing ? [] : findings ?? []} lookups={lookups} readOnly={readOnly}
-              onChange={(d, key) => draft.change(d, key)} onClose={() => setSelected([])} />
-          )}
           {selected.length > 1 && (
             <p className="muted small" data-testid="multi-selected">{t("canvas.selectedMany", { n: selected.length })}</p>
           )}
           <div className="side-tabs" role="tablist" aria-label={t("canvas.sideTabs")}>
-            {(["problems", "simulator", "analytics", "versions"] as const).map((s) => (
+            {(["block", "problems", "simulator", "analytics", "versions"] as const).filter((s) => s !== "block" || selectedNode).map((s) => (
               <button key={s} type="button" role="tab" aria-selected={side === s} className={side === s ? "side-tab active" : "side-tab"} onClick={() => setSide(s)}>
                 {t(`canvas.side.${s}`)}{s === "problems" && errors.length > 0 ? ` (${errors.length})` : ""}
               </button>
             ))}
           </div>
           <div className="side-body" role="tabpanel">
+            {side === "block" && selectedNode && mode === "canvas" && (
+              <NodeEditor doc={doc} nodeId={selectedNode} findings={viewing ? [] : findings ?? []} lookups={lookups} readOnly={readOnly}
+                onChange={(d, key) => draft.change(d, key)} onClose={() => select([])} />
+            )}
             {side === "problems" && (
               <>
                 {publishRefusal && (

@@ -11,9 +11,11 @@ export const TYPE_LABEL: Record<NodeType, MessageKey> = {
   handoff: "canvas.type.handoff", end: "canvas.type.end",
 };
 
+// Symbols every desktop's fonts have (DejaVu, Segoe UI, SF): emoji are not
+// drawn where no colour emoji font is installed (a plain Linux desktop).
 export const TYPE_ICON: Record<NodeType, string> = {
-  send: "💬", menu: "☰", ask: "❓", condition: "⑂", tags: "🏷", set_field: "✎", delay: "⏱",
-  http: "⇄", ai: "✦", randomizer: "⚄", go_to_flow: "↪", handoff: "🙋", end: "■",
+  send: "✉", menu: "☰", ask: "?", condition: "◇", tags: "#", set_field: "✎", delay: "◷",
+  http: "⇄", ai: "✦", randomizer: "⚄", go_to_flow: "↪", handoff: "☺", end: "■",
 };
 
 /** A branch's label as the node shows it beside its handle. */
