@@ -1096,7 +1096,7 @@ export const en: Record<MessageKey, string> = {
   "canvas.handle.error": "Error",
   "canvas.handle.handoff": "Asked for an operator",
   "canvas.summary.empty": "(empty message)",
-  "canvas.summary.file": "file",
+  "canvas.summary.file": "File",
   "canvas.summary.noQuestion": "(no question)",
   "canvas.summary.noRules": "(no rules)",
   "canvas.summary.rulesAll": "All {n} rules",

@@ -1094,7 +1094,7 @@ export const ptBR = {
   "canvas.handle.error": "Erro",
   "canvas.handle.handoff": "Pediu um atendente",
   "canvas.summary.empty": "(mensagem vazia)",
-  "canvas.summary.file": "arquivo",
+  "canvas.summary.file": "Arquivo",
   "canvas.summary.noQuestion": "(sem pergunta)",
   "canvas.summary.noRules": "(sem regras)",
   "canvas.summary.rulesAll": "Todas as {n} regras",

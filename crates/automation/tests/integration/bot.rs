@@ -555,3 +555,28 @@ pub fn coupon_after_an_hour() -> Value {
         ],
     )
 }
+
+/// The menu as the contact reads it.
+pub const MENU: &str = "Escolha:\n\n1 - Pedidos\n2 - Horários";
+
+/// A greeting and a menu "1 Pedidos, 2 Horários", each option answered, then the end.
+pub fn menu_doc() -> Value {
+    doc(
+        "hi",
+        vec![
+            send("hi", "Oi {{primeiro_nome}}!"),
+            menu("menu", "Escolha:", &["Pedidos", "Horários"]),
+            send("orders", "Seu pedido está a caminho."),
+            send("hours", "Abrimos às 8h."),
+            end("end"),
+        ],
+        vec![
+            ("hi", "next", "menu"),
+            ("menu", "option:a", "orders"),
+            ("menu", "option:b", "hours"),
+            ("orders", "next", "end"),
+            ("hours", "next", "end"),
+            ("menu", "other", "end"),
+        ],
+    )
+}

@@ -6,37 +6,15 @@
 
 use zapdesk_core::time::now_ms;
 
-use crate::bot::{Bot, JOAO, MARIA, Told, bot, coupon_after_an_hour, delay, doc, end, menu, send};
+use crate::bot::{
+    Bot, JOAO, MARIA, MENU, Told, bot, coupon_after_an_hour, delay, doc, menu_doc, send,
+};
 
 /// The menu flow started by the keyword `menu`.
 async fn menu_flow(b: &Bot) {
-    let flow = b
-        .publish(
-            "Atendimento",
-            doc(
-                "hi",
-                vec![
-                    send("hi", "Oi {{primeiro_nome}}!"),
-                    menu("menu", "Escolha:", &["Pedidos", "Horários"]),
-                    send("orders", "Seu pedido está a caminho."),
-                    send("hours", "Abrimos às 8h."),
-                    end("end"),
-                ],
-                vec![
-                    ("hi", "next", "menu"),
-                    ("menu", "option:a", "orders"),
-                    ("menu", "option:b", "hours"),
-                    ("orders", "next", "end"),
-                    ("hours", "next", "end"),
-                    ("menu", "other", "end"),
-                ],
-            ),
-        )
-        .await;
+    let flow = b.publish("Atendimento", menu_doc()).await;
     b.starts("menu", flow).await;
 }
-
-const MENU: &str = "Escolha:\n\n1 - Pedidos\n2 - Horários";
 
 async fn queued(b: &Bot) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM automation_queue")

@@ -5,7 +5,7 @@
 //! every problem; nothing written to the real store; the folder removed on
 //! close.
 
-use serde_json::{Value, json};
+use serde_json::json;
 use zapdesk_automation::Caller;
 use zapdesk_automation::simulator::{
     SimError, SimEvent, SimOptions, SimSource, SimState, Simulation,
@@ -16,30 +16,7 @@ use zapdesk_core::fields::{self, FieldInput, FieldKind};
 use zapdesk_core::ids::FlowId;
 use zapdesk_core::{ErrorCode, Lang, UserError};
 
-use crate::bot::{Bot, bot, coupon_after_an_hour, doc, end, http, menu, node, send};
-
-const MENU: &str = "Escolha:\n\n1 - Pedidos\n2 - Horários";
-
-fn menu_doc() -> Value {
-    doc(
-        "hi",
-        vec![
-            send("hi", "Oi {{primeiro_nome}}!"),
-            menu("menu", "Escolha:", &["Pedidos", "Horários"]),
-            send("orders", "Seu pedido está a caminho."),
-            send("hours", "Abrimos às 8h."),
-            end("end"),
-        ],
-        vec![
-            ("hi", "next", "menu"),
-            ("menu", "option:a", "orders"),
-            ("menu", "option:b", "hours"),
-            ("orders", "next", "end"),
-            ("hours", "next", "end"),
-            ("menu", "other", "end"),
-        ],
-    )
-}
+use crate::bot::{Bot, MENU, bot, coupon_after_an_hour, doc, end, http, menu_doc, node, send};
 
 fn v1() -> SimSource {
     SimSource::Version { number: 1 }

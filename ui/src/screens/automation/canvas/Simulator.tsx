@@ -160,7 +160,7 @@ function EventLine({ ev, t, names }: { ev: SimEvent; t: Translate; names: BotNam
   const said = (what: string, detail: string) => logLineText(t, { what, detail }, names);
   switch (ev.kind) {
     case "contact": return <li className="bubble contact" data-testid="sim-contact">{ev.text}</li>;
-    case "bot": return <li className="bubble bot" data-testid="sim-bot">{ev.file ? `📎 ${ev.file}\n` : ""}{ev.text}</li>;
+    case "bot": return <li className="bubble bot" data-testid="sim-bot">{ev.file ? `${t("canvas.summary.file")}: ${ev.file}\n` : ""}{ev.text}</li>;
     case "path": return <li className="sim-note" data-testid="sim-path">{t("sim.path", { nodes: ev.nodes.join(" → ") })}</li>;
     case "waited": return <li className="sim-note">{t(ev.reply ? "sim.waitedReply" : "sim.waited", { d: untilText(t, ev.ms) })}</li>;
     case "call": return <li className="sim-note">{t("sim.call", { detail: said("call", ev.detail).detail })}</li>;

@@ -3,6 +3,7 @@
 import type { Node, NodeKind } from "../../../ipc/call";
 import type { MessageKey, Translate } from "../../../i18n";
 import type { NodeType } from "./graph";
+import { snippet } from "../summary";
 
 export const TYPE_LABEL: Record<NodeType, MessageKey> = {
   send: "canvas.type.send", menu: "canvas.type.menu", ask: "canvas.type.ask", condition: "canvas.type.condition",
@@ -43,7 +44,8 @@ export function handleLabel(t: Translate, node: NodeKind, handle: string): strin
   }
 }
 
-const cut = (text: string, max = 140) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** A block shows a few lines of its text at most. */
+const cut = (text: string, max = 140) => snippet(text, max);
 
 /** What the block does, in a line or two (the node's body). */
 export function nodeSummary(t: Translate, node: Node, flowNames: Map<string, string>): string {
@@ -51,7 +53,7 @@ export function nodeSummary(t: Translate, node: Node, flowNames: Map<string, str
     case "send":
       return node.content.kind === "text"
         ? cut(node.content.text) || t("canvas.summary.empty")
-        : `📎 ${cut(node.content.caption) || t("canvas.summary.file")}`;
+        : `${t("canvas.summary.file")}: ${cut(node.content.caption)}`;
     case "menu": return cut(node.question) || t("canvas.summary.noQuestion");
     case "ask": {
       const q = cut(node.question) || t("canvas.summary.noQuestion");
