@@ -42,10 +42,15 @@ pub enum Table {
     FlowVersions,
     FlowSessions,
     AutomationFiles,
+    /// The local API (issue 17): its tokens (agency-wide, not one account's),
+    /// webhooks and their delivery log.
+    ApiTokens,
+    Webhooks,
+    WebhookDeliveries,
 }
 
 impl Table {
-    pub const ALL: [Table; 25] = [
+    pub const ALL: [Table; 28] = [
         Table::Accounts,
         Table::Contacts,
         Table::Tags,
@@ -71,6 +76,9 @@ impl Table {
         Table::FlowVersions,
         Table::FlowSessions,
         Table::AutomationFiles,
+        Table::ApiTokens,
+        Table::Webhooks,
+        Table::WebhookDeliveries,
     ];
 
     /// The storage name, as in SQL.
@@ -101,6 +109,9 @@ impl Table {
             Table::FlowVersions => "flow_versions",
             Table::FlowSessions => "flow_sessions",
             Table::AutomationFiles => "automation_files",
+            Table::ApiTokens => "api_tokens",
+            Table::Webhooks => "webhooks",
+            Table::WebhookDeliveries => "webhook_deliveries",
         }
     }
 

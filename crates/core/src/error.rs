@@ -162,6 +162,35 @@ pub enum ErrorCode {
     SimulationFailed,
     /// The flow has conversations in progress (it cannot be deleted without ending them).
     FlowRunning,
+    /// The local API (issue 17). A request without a valid token (none,
+    /// unknown, revoked).
+    ApiUnauthorized,
+    /// The token's scopes do not allow this request (read, send, manage).
+    ApiForbidden,
+    /// No such path, or a resource the token cannot see (never told apart).
+    ApiNotFound,
+    /// Too many requests with this token; try again after `Retry-After`.
+    ApiRateLimited,
+    /// A request body over the API's size limit.
+    ApiBodyTooLarge,
+    /// A request body or query that is not valid JSON or misses a field.
+    ApiBadRequest,
+    /// The same `Idempotency-Key` was used before for a different request.
+    ApiIdempotencyConflict,
+    /// An API port out of range, or one another program uses.
+    ApiPortInvalid,
+    /// A token's name or scopes that are not valid.
+    ApiTokenInvalid,
+    /// No API token has this id.
+    ApiTokenUnknown,
+    /// A webhook's address (not http(s), or unreadable) or events that are not valid.
+    WebhookInvalid,
+    /// No webhook of this account has this id.
+    WebhookUnknown,
+    /// No webhook delivery of this account has this id.
+    WebhookDeliveryUnknown,
+    /// A cloud command (the agency's `commands` table) that cannot be run as written.
+    CommandInvalid,
 }
 
 /// An error that can be shown to a person.

@@ -8,6 +8,7 @@
 
 pub mod account_open;
 pub mod accounts;
+pub mod api_tokens;
 pub mod automation;
 pub mod campaigns;
 pub mod changes;
@@ -36,6 +37,7 @@ pub mod tags;
 pub mod text;
 pub mod time;
 pub mod users;
+pub mod webhooks;
 
 pub use error::{ErrorCode, UserError};
 pub use i18n::Lang;
