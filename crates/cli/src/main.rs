@@ -3,12 +3,14 @@
 //! `--data-dir` / `ZAPDESK_DATA_DIR` names) and prints plain text or `--json`.
 
 mod accounts;
+mod api;
 mod campaigns;
 mod contacts;
 mod flows;
 mod numbers;
 mod output;
 mod remote;
+mod serve_api;
 mod simulate;
 
 use std::path::PathBuf;
@@ -55,11 +57,21 @@ enum Command {
     /// The agency's shared database (Supabase): set it up, invite operators.
     #[command(subcommand)]
     Remote(remote::Command),
-    /// Run the numbers marked to run, without a window, until Ctrl-C.
+    /// The local API (tokens).
+    #[command(subcommand)]
+    Api(api::Command),
+    /// Run the numbers marked to run, and the local API, without a window,
+    /// until Ctrl-C (or SIGTERM).
     Serve {
         /// Only this account's numbers.
         #[arg(long)]
         account: Option<zapdesk_core::AccountId>,
+        /// The API's port (default: Settings → API's, 8787 until changed).
+        #[arg(long, value_name = "PORT")]
+        api_port: Option<u16>,
+        /// Do not serve the API.
+        #[arg(long, conflicts_with = "api_port")]
+        no_api: bool,
     },
 }
 
@@ -93,7 +105,15 @@ async fn main() -> ExitCode {
         Command::Flows(cmd) => flows::run(&store, cmd, lang, cli.json).await,
         Command::Numbers(cmd) => numbers::run(&store, cmd, cli.json).await,
         Command::Remote(cmd) => remote::run(&store, cmd, lang, cli.json).await,
-        Command::Serve { account } => numbers::serve(&store, account, cli.json).await,
+        Command::Api(cmd) => api::run(&store, cmd, cli.json).await,
+        Command::Serve {
+            account,
+            api_port,
+            no_api,
+        } => {
+            let api = (!no_api).then_some(numbers::ServeApi { port: api_port });
+            numbers::serve(&store, account, api, cli.json).await
+        }
     };
     store.close().await;
     match result {

@@ -103,6 +103,11 @@ fn render(list: &[Instance]) -> String {
     table(&["ID", "NAME", "KIND", "STATUS", "RUNS", "PHONE"], &rows)
 }
 
+/// `serve`'s local API: on unless `--no-api`, on Settings' port unless `--api-port`.
+pub struct ServeApi {
+    pub port: Option<u16>,
+}
+
 /// Runs the numbers marked to run (of one account, or all) until Ctrl-C,
 /// storing what they receive and sending what the outbox holds, printing
 /// one line per event (JSON lines with `--json`). Started and stopped by the
@@ -112,6 +117,7 @@ fn render(list: &[Instance]) -> String {
 pub async fn serve(
     store: &Store,
     account: Option<AccountId>,
+    api: Option<ServeApi>,
     as_json: bool,
 ) -> Result<String, Failure> {
     let names: std::collections::HashMap<InstanceId, String> = match account {
@@ -153,8 +159,16 @@ pub async fn serve(
             .unwrap_or_default();
         eprintln!("sync: {}", e.message(lang));
     }
+    let server = match api {
+        Some(api) => Some(crate::serve_api::start(store, &app, api.port).await),
+        None => None,
+    };
     eprintln!("serving {} number(s); Ctrl-C stops", started.numbers);
-    let _ = tokio::signal::ctrl_c().await;
+    crate::serve_api::stopped().await;
+    // The API first: no request reaches an app that is stopping.
+    if let Some(server) = server {
+        server.stop().await;
+    }
     app.shutdown().await;
     Ok(if as_json {
         String::new()

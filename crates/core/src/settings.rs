@@ -1,5 +1,7 @@
-//! Preferences of this desktop (not of an account): the language and the
-//! agency server it syncs with.
+//! Preferences of this desktop (not of an account): the language, the
+//! agency server it syncs with, and where the local API listens.
+
+use serde::{Deserialize, Serialize};
 
 use crate::error::database_failed;
 use crate::{ErrorCode, Lang, Store, UserError};
@@ -70,5 +72,67 @@ pub async fn set_sync_connection(store: &Store, json: Option<&str>) -> Result<()
                 .await?;
         }
     }
+    Ok(())
+}
+
+/// The local API's port until someone picks another (Settings → API).
+pub const API_DEFAULT_PORT: u16 = 8787;
+
+/// Where the local API listens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct ApiSettings {
+    pub port: u16,
+    /// Listen on every network interface (the local network), not only on
+    /// this computer; off until the owner turns it on.
+    pub lan: bool,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        ApiSettings {
+            port: API_DEFAULT_PORT,
+            lan: false,
+        }
+    }
+}
+
+const API_PORT: &str = "api.port";
+const API_LAN: &str = "api.lan";
+
+/// The local API's port and whether it listens on the local network; the
+/// defaults until saved (a value that cannot be read counts as unsaved).
+pub async fn api(store: &Store) -> Result<ApiSettings, SettingsError> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT key, value FROM settings WHERE key IN (?, ?)")
+            .bind(API_PORT)
+            .bind(API_LAN)
+            .fetch_all(store.pool())
+            .await?;
+    let mut settings = ApiSettings::default();
+    for (key, value) in rows {
+        match key.as_str() {
+            API_PORT => settings.port = value.parse().unwrap_or(API_DEFAULT_PORT),
+            API_LAN => settings.lan = value == "true",
+            _ => {}
+        }
+    }
+    Ok(settings)
+}
+
+/// Saves the local API's port and network choice, both in one transaction.
+/// Whether the port can be used is the server's to say when it listens.
+pub async fn set_api(store: &Store, settings: ApiSettings) -> Result<(), SettingsError> {
+    let mut tx = store.write().await?;
+    for (key, value) in [
+        (API_PORT, settings.port.to_string()),
+        (API_LAN, settings.lan.to_string()),
+    ] {
+        sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

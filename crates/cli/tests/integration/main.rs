@@ -12,4 +12,5 @@ mod flows;
 mod flows_simulate;
 mod remote;
 mod serve;
+mod serve_api;
 mod support;

@@ -1,0 +1,115 @@
+//! How the server runs: its port, whether it listens on the local network,
+//! its limits.
+
+use std::sync::Arc;
+
+use zapdesk_core::settings::{API_DEFAULT_PORT, ApiSettings};
+use zapdesk_core::{ErrorCode, Lang, UserError};
+
+/// The largest JSON body of most requests.
+pub const JSON_LIMIT: usize = 1024 * 1024;
+/// The largest body of a send: WhatsApp's file limit (16 MiB,
+/// `zapdesk_core::limits::FILE_BYTES`) as base64 (4/3), with room for the JSON around it.
+pub const SEND_LIMIT: usize = zapdesk_core::limits::FILE_BYTES / 3 * 4 + 1024 * 1024;
+
+/// Requests per token: a sustained rate and the burst above it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub per_second: u32,
+    pub burst: u32,
+}
+
+impl Default for RateLimit {
+    /// Enough for an import loop or an automation platform's bursts; a
+    /// runaway script is slowed, not this desktop.
+    fn default() -> Self {
+        RateLimit {
+            per_second: 50,
+            burst: 200,
+        }
+    }
+}
+
+/// Test-only fault injection (hidden from the documentation).
+#[doc(hidden)]
+#[derive(Clone, Default)]
+pub struct Hooks {
+    /// Runs after a send was queued and before its answer is written: a
+    /// test panics there to cut the connection, as a crash would.
+    pub after_send: Option<Arc<dyn Fn() + Send + Sync>>,
+}
+
+/// Where and how the server listens.
+#[derive(Clone)]
+pub struct ApiConfig {
+    /// 0: any free port (tests).
+    pub port: u16,
+    /// Listen on every interface (the local network), not only 127.0.0.1.
+    pub lan: bool,
+    pub rate: RateLimit,
+    #[doc(hidden)]
+    pub hooks: Hooks,
+}
+
+impl std::fmt::Debug for ApiConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiConfig")
+            .field("port", &self.port)
+            .field("lan", &self.lan)
+            .field("rate", &self.rate)
+            .finish()
+    }
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig::from(ApiSettings::default())
+    }
+}
+
+impl From<ApiSettings> for ApiConfig {
+    fn from(s: ApiSettings) -> Self {
+        ApiConfig {
+            port: s.port,
+            lan: s.lan,
+            rate: RateLimit::default(),
+            hooks: Hooks::default(),
+        }
+    }
+}
+
+/// The default port, shown in Settings → API.
+pub const DEFAULT_PORT: u16 = API_DEFAULT_PORT;
+
+/// A port a person may choose: not a privileged one (below 1024 needs the
+/// administrator), not 0.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("port {0} cannot be used")]
+pub struct PortInvalid(pub u32);
+
+impl UserError for PortInvalid {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::ApiPortInvalid
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::PtBr => format!(
+                "A porta {} não pode ser usada. Escolha um número entre 1024 e 65535 (padrão: {DEFAULT_PORT}).",
+                self.0
+            ),
+            Lang::En => format!(
+                "Port {} cannot be used. Choose a number between 1024 and 65535 (default: {DEFAULT_PORT}).",
+                self.0
+            ),
+        }
+    }
+}
+
+/// `port` if a person may choose it.
+pub fn check_port(port: u32) -> Result<u16, PortInvalid> {
+    match u16::try_from(port) {
+        Ok(p) if p >= 1024 => Ok(p),
+        _ => Err(PortInvalid(port)),
+    }
+}

@@ -1,0 +1,407 @@
+//! Sending a message without a conversation open on screen: to a phone or a
+//! contact, from a chosen number or the one the contact already talks to.
+//! The local API's `POST /send`, the Evolution dialect and the agency's
+//! cloud commands all come here, so each picks the number and creates the
+//! contact the same way.
+//!
+//! Idempotent by the message id the caller chooses: asked again with the
+//! same id (a retried HTTP request, a command executed again after a crash),
+//! nothing more is queued and the same message is returned.
+
+use serde::{Deserialize, Serialize};
+use zapdesk_core::changes::Table;
+use zapdesk_core::contacts::{self, Contact, ContactError, ContactInput, ContactQuery};
+use zapdesk_core::domain::Message;
+use zapdesk_core::filter::ContactFilter;
+use zapdesk_core::inbox::attachments::{self, Attachment};
+use zapdesk_core::inbox::{InboxError, TEXT_MAX, conversations, outbox};
+use zapdesk_core::{
+    AccountId, ContactId, ConversationId, ErrorCode, InstanceId, Lang, MessageId, UserError, ids,
+    instances, phone,
+};
+
+use crate::{App, AppError};
+
+/// Whom to send to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SendTo {
+    /// A phone as a person writes it (the app's phone rules: Brazilian
+    /// without a country code, the ninth digit added); a contact is created
+    /// for it if the account has none.
+    Phone(String),
+    /// A contact of the account.
+    Contact(ContactId),
+}
+
+/// What to send.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SendContent {
+    Text {
+        text: String,
+    },
+    File {
+        name: String,
+        mime: String,
+        /// The bytes, base64.
+        data: String,
+        caption: Option<String>,
+    },
+}
+
+/// A message to send: to whom, from which number (`None`: the number the
+/// contact last talked to, else the account's only or first connected one),
+/// and what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct SendRequest {
+    pub to: SendTo,
+    pub from: Option<InstanceId>,
+    pub content: SendContent,
+}
+
+/// The message queued, and where.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct Sent {
+    pub message: Message,
+    pub conversation: ConversationId,
+    pub contact: ContactId,
+    pub instance: InstanceId,
+}
+
+/// Why a message could not be queued, beyond what the core refuses.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// No number given, the contact never talked to the account, and the
+    /// account has several numbers none of which is connected (or none).
+    #[error("no number to send from")]
+    NoNumber,
+    /// The contact asked not to receive messages.
+    #[error("contact {0} opted out")]
+    OptedOut(String),
+}
+
+impl UserError for SendError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            SendError::NoNumber => ErrorCode::NumberOffline,
+            SendError::OptedOut(_) => ErrorCode::ContactOptedOut,
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            SendError::NoNumber => lang
+                .pick(
+                    "Nenhum número desta conta está conectado para enviar. Conecte um número na tela Números ou escolha o número de envio (from).",
+                    "No number of this account is connected to send from. Connect a number on the Numbers screen or choose the number to send from (from).",
+                )
+                .to_owned(),
+            SendError::OptedOut(phone) => match lang {
+                Lang::PtBr => format!(
+                    "O contato {phone} pediu para não receber mensagens. Nada foi enviado."
+                ),
+                Lang::En => {
+                    format!("The contact {phone} asked not to receive messages. Nothing was sent.")
+                }
+            },
+        }
+    }
+}
+
+/// The content checked and decoded, before anything is written.
+enum Outgoing {
+    Text(String),
+    File(Attachment, String),
+}
+
+impl Outgoing {
+    fn of(content: &SendContent) -> Result<Outgoing, AppError> {
+        Ok(match content {
+            // The outbox checks these again; here they refuse before a
+            // contact is created for nothing.
+            SendContent::Text { text } if text.trim().is_empty() => {
+                return Err(InboxError::Empty.into());
+            }
+            SendContent::Text { text } if text.trim().chars().count() > TEXT_MAX => {
+                return Err(InboxError::TooLong.into());
+            }
+            SendContent::Text { text } => Outgoing::Text(text.clone()),
+            SendContent::File {
+                name,
+                mime,
+                data,
+                caption,
+            } => Outgoing::File(
+                attachments::decode(name, mime, data)?,
+                caption.clone().unwrap_or_default(),
+            ),
+        })
+    }
+
+    /// Queues it under `id`, or returns what was queued under `id` in this
+    /// conversation before (writing nothing); refused when `id` is another
+    /// conversation's.
+    async fn queue_once(
+        &self,
+        store: &zapdesk_core::Store,
+        account: AccountId,
+        conversation: ConversationId,
+        id: MessageId,
+    ) -> Result<Message, InboxError> {
+        match self {
+            Outgoing::Text(text) => {
+                outbox::enqueue_text_once(store, account, conversation, id, text).await
+            }
+            Outgoing::File(file, caption) => {
+                outbox::enqueue_file_once(store, account, conversation, id, file, caption).await
+            }
+        }
+    }
+}
+
+impl App {
+    /// Queues `request` in the durable outbox under `id`; a connected number
+    /// sends it at once, a stopped one when it connects. The same `id` again
+    /// queues nothing and returns the same message.
+    ///
+    /// Refused, with nothing queued: a number or contact of another account
+    /// (unknown), a phone that is not one, a contact who opted out, no number
+    /// to send from, an empty or too long text, a file WhatsApp does not take.
+    pub async fn send(
+        &self,
+        account: AccountId,
+        id: MessageId,
+        request: SendRequest,
+    ) -> Result<Sent, AppError> {
+        // Checked before anything is written: a bad file creates no contact.
+        let outgoing = Outgoing::of(&request.content)?;
+        let found = self.recipient(account, &request.to).await?;
+        if let Some(contact) = &found
+            && contact.opted_out_at.is_some()
+        {
+            return Err(SendError::OptedOut(contact.phone.clone()).into());
+        }
+        let (instance, known) = self
+            .sender_of(account, found.as_ref().map(|c| c.id), request.from)
+            .await?;
+        let mut tables = vec![Table::Messages, Table::Conversations];
+        // Only now, with the number settled: a refused request creates no contact.
+        let contact = match (found, &request.to) {
+            (Some(contact), _) => contact,
+            (None, SendTo::Phone(raw)) => {
+                let (contact, created) = self.new_contact(account, raw, None).await?;
+                if created {
+                    tables.push(Table::Contacts);
+                }
+                contact
+            }
+            (None, SendTo::Contact(id)) => {
+                return Err(ContactError::Unknown(account, *id).into());
+            }
+        };
+        let queued = async {
+            // The conversation read to pick the number, else a new one (a
+            // write of its own: skipped for a contact already talking to it).
+            let conversation = match known {
+                Some(conversation) => conversation,
+                None => conversations::open(self.store(), account, instance, contact.id).await?,
+            };
+            match self.queue(account, conversation, id, &outgoing).await {
+                Err(AppError::Inbox(InboxError::ConversationUnknown(..))) => {
+                    // `id` was queued before in another conversation of the
+                    // contact (the number picked then is not the one picked
+                    // now): that one is the message asked for.
+                    self.queued_elsewhere(account, contact.id, id, &outgoing)
+                        .await
+                }
+                done => done,
+            }
+        };
+        let message = self.wrote(Some(account), &tables, queued).await?;
+        Ok(Sent {
+            conversation: message.conversation_id,
+            instance: message.instance_id,
+            contact: contact.id,
+            message,
+        })
+    }
+
+    /// The contact to send to, `None` for a phone the account has no
+    /// contact for yet (checked, not created).
+    async fn recipient(
+        &self,
+        account: AccountId,
+        to: &SendTo,
+    ) -> Result<Option<Contact>, AppError> {
+        let store = self.store();
+        let raw = match to {
+            SendTo::Contact(id) => return Ok(Some(contacts::get(store, account, *id).await?)),
+            SendTo::Phone(raw) => raw,
+        };
+        let e164 = phone::normalize(raw).map_err(ContactError::from)?;
+        // A contact made from a phone has the id derived from it, unless its
+        // phone was edited since: one read finds nearly every contact.
+        let natural = ContactId::from_uuid(ids::natural(account, "contact", &e164));
+        match contacts::get(store, account, natural).await {
+            Ok(found) if found.phone == e164 => Ok(Some(found)),
+            // The rare contact whose phone was edited to this one is found
+            // when creating it is refused ([`App::new_contact`]); searching
+            // every contact for each new phone would cost a scan per send.
+            Ok(_) | Err(ContactError::Unknown(..)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The account's contact with this phone (read by the app's phone
+    /// rules), created with `name` if there is none; `true` when created now.
+    pub async fn contact_for_phone(
+        &self,
+        account: AccountId,
+        raw: &str,
+        name: Option<&str>,
+    ) -> Result<(Contact, bool), AppError> {
+        if let Some(found) = self
+            .recipient(account, &SendTo::Phone(raw.to_owned()))
+            .await?
+        {
+            return Ok((found, false));
+        }
+        let made = self.new_contact(account, raw, name);
+        let (contact, created) = self.wrote(Some(account), &[Table::Contacts], made).await?;
+        Ok((contact, created))
+    }
+
+    /// A contact known only by their phone (and maybe a name); `true` when
+    /// created now, `false` when the phone turned out to be a contact's.
+    async fn new_contact(
+        &self,
+        account: AccountId,
+        raw: &str,
+        name: Option<&str>,
+    ) -> Result<(Contact, bool), AppError> {
+        let input = ContactInput {
+            phone: raw.to_owned(),
+            name: name.map(str::to_owned),
+        };
+        match contacts::create(self.store(), account, &input).await {
+            Ok(created) => Ok((created, true)),
+            // A contact whose phone was edited to this one, or one created at
+            // the same moment by another request for the phone.
+            Err(ContactError::PhoneDuplicate(e164)) => {
+                let query = ContactQuery {
+                    filter: ContactFilter {
+                        search: Some(e164.clone()),
+                        ..ContactFilter::default()
+                    },
+                    offset: 0,
+                    limit: contacts::PAGE_MAX,
+                };
+                contacts::list(self.store(), account, &query)
+                    .await?
+                    .items
+                    .into_iter()
+                    .map(|item| item.contact)
+                    .find(|c| c.phone == e164)
+                    .map(|c| (c, false))
+                    .ok_or_else(|| ContactError::PhoneDuplicate(e164).into())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The number to send from: the one asked for, else the number of the
+    /// contact's most recent conversation, else the account's only number,
+    /// else its first connected one; with the contact's conversation on it,
+    /// if they have one.
+    async fn sender_of(
+        &self,
+        account: AccountId,
+        contact: Option<ContactId>,
+        from: Option<InstanceId>,
+    ) -> Result<(InstanceId, Option<ConversationId>), AppError> {
+        let store = self.store();
+        let theirs = match contact {
+            Some(contact) => conversations::of_contact(store, account, contact).await?,
+            None => Vec::new(),
+        };
+        let on = |number: InstanceId| {
+            theirs
+                .iter()
+                .find(|c| c.instance_id == number)
+                .map(|c| c.id)
+        };
+        if let Some(number) = from {
+            let number = instances::get(store, account, number).await?.id;
+            return Ok((number, on(number)));
+        }
+        if let Some(last) = theirs.first() {
+            return Ok((last.instance_id, Some(last.id)));
+        }
+        let numbers = instances::list(store, account).await?;
+        if let [only] = numbers.as_slice() {
+            return Ok((only.id, None));
+        }
+        numbers
+            .iter()
+            .find(|n| self.fleet().connected(n.id))
+            .map(|n| (n.id, None))
+            .ok_or_else(|| SendError::NoNumber.into())
+    }
+
+    /// Queues the content in the conversation under `id` and wakes its number.
+    async fn queue(
+        &self,
+        account: AccountId,
+        conversation: ConversationId,
+        id: MessageId,
+        outgoing: &Outgoing,
+    ) -> Result<Message, AppError> {
+        let store = self.store();
+        if let Outgoing::File(file, caption) = outgoing {
+            // Through the fleet: it refuses a file for a number another
+            // desktop runs (the file is kept on this one).
+            self.fleet()
+                .send_file(account, conversation, id, file, caption)
+                .await?;
+            // Queued now: this reads the row back, writing nothing.
+            return Ok(outgoing
+                .queue_once(store, account, conversation, id)
+                .await?);
+        }
+        let message = outgoing
+            .queue_once(store, account, conversation, id)
+            .await?;
+        self.fleet().kick_conversation(account, conversation).await;
+        Ok(message)
+    }
+
+    /// The message queued earlier under `id` in one of the contact's
+    /// conversations. Queuing under an id that exists writes nothing: it
+    /// returns that message in its own conversation and is refused in others.
+    async fn queued_elsewhere(
+        &self,
+        account: AccountId,
+        contact: ContactId,
+        id: MessageId,
+        outgoing: &Outgoing,
+    ) -> Result<Message, AppError> {
+        let store = self.store();
+        let mut refused = None;
+        for conversation in conversations::of_contact(store, account, contact).await? {
+            match outgoing
+                .queue_once(store, account, conversation.id, id)
+                .await
+            {
+                Ok(message) => return Ok(message),
+                Err(e) => refused = Some(e),
+            }
+        }
+        Err(refused
+            .unwrap_or(InboxError::ConversationUnknown(
+                account,
+                ConversationId::new(),
+            ))
+            .into())
+    }
+}
