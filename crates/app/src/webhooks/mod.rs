@@ -1,0 +1,229 @@
+//! Outgoing webhooks in the running app: the operations of the Webhooks
+//! screen and the API (each a write reported to the other screens, and a
+//! wake of the sender), the secrets in the keyring (`secret`), the signed
+//! attempt (`sign`, `attempt`), the QR codes from the fleet (`qr`) and the
+//! sender itself (`sender`). The store's side — the webhooks, the events
+//! the triggers queue, the delivery log — is `zapdesk_core::webhooks`.
+
+mod attempt;
+mod qr;
+mod secret;
+mod sender;
+mod sign;
+
+use zapdesk_core::changes::Table;
+use zapdesk_core::ids::{DeliveryId, WebhookId};
+use zapdesk_core::webhooks::{self, Delivery, Webhook, WebhookError, WebhookInput};
+use zapdesk_core::{AccountId, ErrorCode, Lang, UserError};
+
+pub use attempt::USER_AGENT;
+pub use secret::SecretError;
+pub use sender::WebhookConfig;
+pub(crate) use sender::WebhookSender;
+pub use sign::signature;
+
+use crate::App;
+
+/// What a write of a webhook changes.
+pub const WEBHOOK_TABLES: &[Table] = &[Table::Webhooks];
+/// What deleting a webhook changes: its log goes with it.
+pub const WEBHOOK_DELETE_TABLES: &[Table] = &[Table::Webhooks, Table::WebhookDeliveries];
+/// What "send again" and "send test event" change: a new line of the log.
+pub const DELIVERY_TABLES: &[Table] = &[Table::WebhookDeliveries];
+/// Lines of the log per page.
+pub const LOG_PAGE: u32 = 50;
+
+/// A webhook operation's failure: the core's refusal, or the credential
+/// store's.
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookOpError {
+    #[error(transparent)]
+    Webhook(#[from] WebhookError),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+}
+
+impl UserError for WebhookOpError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            WebhookOpError::Webhook(e) => e.code(),
+            WebhookOpError::Secret(e) => e.code(),
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            WebhookOpError::Webhook(e) => e.message(lang),
+            WebhookOpError::Secret(e) => e.message(lang),
+        }
+    }
+}
+
+impl App {
+    /// The account's webhooks.
+    pub async fn webhooks_list(&self, account: AccountId) -> Result<Vec<Webhook>, WebhookError> {
+        webhooks::list(self.store(), account).await
+    }
+
+    /// Adds a webhook, on, with a new secret kept in this computer's
+    /// credential store; the secret is returned to be shown once (it can be
+    /// shown again with [`App::webhooks_secret`]). When the secret cannot be
+    /// kept, no webhook is left behind.
+    pub async fn webhooks_create(
+        &self,
+        account: AccountId,
+        input: &WebhookInput,
+    ) -> Result<(Webhook, String), WebhookOpError> {
+        let made = async {
+            let webhook = webhooks::create(self.store(), account, input).await?;
+            let fresh = secret::fresh();
+            if let Err(e) = secret::keep(webhook.id, fresh.clone()).await {
+                if let Err(undo) = webhooks::delete(self.store(), account, webhook.id).await {
+                    tracing::warn!(
+                        "webhooks: removing {} after its secret failed: {undo}",
+                        webhook.id
+                    );
+                }
+                return Err(WebhookOpError::from(e));
+            }
+            self.webhook_sender()
+                .remember_secret(webhook.id, Some(fresh.clone()));
+            Ok((webhook, fresh))
+        };
+        self.wrote(Some(account), WEBHOOK_TABLES, made).await
+    }
+
+    /// Changes a webhook's address, events and format.
+    pub async fn webhooks_update(
+        &self,
+        account: AccountId,
+        id: WebhookId,
+        input: &WebhookInput,
+    ) -> Result<Webhook, WebhookError> {
+        let done = self
+            .wrote(
+                Some(account),
+                WEBHOOK_TABLES,
+                webhooks::update(self.store(), account, id, input),
+            )
+            .await;
+        self.webhook_sender().wake();
+        done
+    }
+
+    /// Turns a webhook on (what waited goes out) or off.
+    pub async fn webhooks_set_enabled(
+        &self,
+        account: AccountId,
+        id: WebhookId,
+        on: bool,
+    ) -> Result<Webhook, WebhookError> {
+        let done = self
+            .wrote(
+                Some(account),
+                WEBHOOK_TABLES,
+                webhooks::set_enabled(self.store(), account, id, on),
+            )
+            .await;
+        self.webhook_sender().wake();
+        done
+    }
+
+    /// Deletes a webhook, its log and its secret.
+    pub async fn webhooks_delete(
+        &self,
+        account: AccountId,
+        id: WebhookId,
+    ) -> Result<(), WebhookOpError> {
+        let done = async {
+            webhooks::delete(self.store(), account, id).await?;
+            self.webhook_sender().remember_secret(id, None);
+            // The webhook is gone already: a secret the store would not
+            // forget is only a leftover, not a failure of the delete.
+            if let Err(e) = secret::forget(id).await {
+                tracing::warn!("webhooks: forgetting the secret of {id}: {e}");
+            }
+            Ok(())
+        };
+        self.wrote(Some(account), WEBHOOK_DELETE_TABLES, done).await
+    }
+
+    /// The webhook's secret, for "show secret".
+    pub async fn webhooks_secret(
+        &self,
+        account: AccountId,
+        id: WebhookId,
+    ) -> Result<String, WebhookOpError> {
+        webhooks::get(self.store(), account, id).await?;
+        Ok(secret::read(id).await?)
+    }
+
+    /// Replaces the webhook's secret; deliveries from now on are signed
+    /// with the new one (the receiver must be given it).
+    pub async fn webhooks_rotate_secret(
+        &self,
+        account: AccountId,
+        id: WebhookId,
+    ) -> Result<String, WebhookOpError> {
+        let done = async {
+            webhooks::get(self.store(), account, id).await?;
+            let fresh = secret::fresh();
+            secret::keep(id, fresh.clone()).await?;
+            self.webhook_sender()
+                .remember_secret(id, Some(fresh.clone()));
+            Ok(fresh)
+        };
+        self.wrote(Some(account), WEBHOOK_TABLES, done).await
+    }
+
+    /// A page of the webhook's delivery log, newest first, before the line
+    /// whose `seq` is `before`.
+    pub async fn webhooks_deliveries(
+        &self,
+        account: AccountId,
+        webhook: WebhookId,
+        before: Option<i64>,
+    ) -> Result<Vec<Delivery>, WebhookError> {
+        webhooks::deliveries(self.store(), account, webhook, before, LOG_PAGE).await
+    }
+
+    /// "Send again": the delivery's event to its webhook once more, now.
+    pub async fn webhooks_redeliver(
+        &self,
+        account: AccountId,
+        delivery: DeliveryId,
+    ) -> Result<Delivery, WebhookError> {
+        let done = self
+            .wrote(
+                Some(account),
+                DELIVERY_TABLES,
+                webhooks::redeliver(self.store(), account, delivery),
+            )
+            .await;
+        self.webhook_sender().wake();
+        done
+    }
+
+    /// "Send test event": a `test` event to this webhook, now.
+    pub async fn webhooks_test(
+        &self,
+        account: AccountId,
+        webhook: WebhookId,
+    ) -> Result<Delivery, WebhookError> {
+        let done = self
+            .wrote(
+                Some(account),
+                DELIVERY_TABLES,
+                webhooks::queue_test(self.store(), account, webhook),
+            )
+            .await;
+        self.webhook_sender().wake();
+        done
+    }
+
+    /// The sender's timing for this app (tests and the benchmark shorten
+    /// it); call before [`App::start`], which starts the sender.
+    pub fn tune_webhooks(&self, config: WebhookConfig) {
+        self.webhook_sender().configure(config);
+    }
+}

@@ -1,0 +1,798 @@
+//! Webhooks delivered by the running app to a real receiver on loopback
+//! (axum): every request's signature checked with the secret the app gave;
+//! 500s and a receiver that never answers tried again until a 2xx; one
+//! contact's events in order while another's go on; "send test event" and
+//! "send again"; and a ZapDesk killed with SIGKILL while the receiver holds
+//! its requests loses no event, and sends again only what was in flight.
+//! Waits are on what the receiver records; timeouts only bound a failure.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write as _;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sha2::Sha256;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::{Notify, watch};
+use zapdesk_app::{App, Host, Scope, WebhookConfig};
+use zapdesk_core::changes::{Change, Table};
+use zapdesk_core::contacts::{self, ContactInput};
+use zapdesk_core::ids::WebhookId;
+use zapdesk_core::tags::{self, TagInput};
+use zapdesk_core::webhooks::{self, DeliveryStatus, EventType, RetryPolicy, WebhookInput};
+use zapdesk_core::{AccountId, ContactId, Store};
+use zapdesk_sync::testing::use_memory_keyring;
+
+use crate::support::{self, Recorder};
+
+const WAIT: Duration = Duration::from_secs(90);
+const CHILD_ENV: &str = "ZAPDESK_WEBHOOK_CHILD";
+
+/// What the receiver does with a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reply {
+    Status(u16),
+    /// Never answers (until the client gives up or dies).
+    Hold,
+    /// Answers 200 once the test says so.
+    HoldThen200,
+}
+
+/// A request as the receiver got it.
+#[derive(Debug, Clone)]
+struct Got {
+    event: String,
+    event_id: String,
+    delivery: String,
+    /// Which of the accepted secrets signed it (`None`: none did).
+    signed_by: Option<usize>,
+    timestamp: i64,
+    body: Value,
+    reply: Reply,
+}
+
+type Plan = Arc<dyn Fn(usize, &Got) -> Reply + Send + Sync>;
+
+#[derive(Clone)]
+struct Receiver {
+    url: String,
+    log: Arc<Mutex<Vec<Got>>>,
+    moved: watch::Sender<usize>,
+    plan: Arc<Mutex<Plan>>,
+    secrets: Arc<Mutex<Vec<String>>>,
+    release: Arc<Notify>,
+}
+
+fn hmac_hex(secret: &str, message: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(message);
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let timestamp = header("x-zapdesk-timestamp");
+    // As docs/webhooks.md tells receivers: HMAC-SHA256 of "<timestamp>.<body>".
+    let mut signed = timestamp.clone().into_bytes();
+    signed.push(b'.');
+    signed.extend_from_slice(&body);
+    let signature = header("x-zapdesk-signature");
+    let signed_by = r
+        .secrets
+        .lock()
+        .unwrap()
+        .iter()
+        .position(|s| signature == format!("v1={}", hmac_hex(s, &signed)));
+    let mut got = Got {
+        event: header("x-zapdesk-event"),
+        event_id: header("x-zapdesk-event-id"),
+        delivery: header("x-zapdesk-delivery"),
+        signed_by,
+        timestamp: timestamp.parse().unwrap_or(0),
+        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+        reply: Reply::Status(0),
+    };
+    let plan = r.plan.lock().unwrap().clone();
+    let reply = {
+        let mut log = r.log.lock().unwrap();
+        got.reply = plan(log.len(), &got);
+        log.push(got.clone());
+        got.reply
+    };
+    r.moved.send_modify(|n| *n += 1);
+    match reply {
+        Reply::Status(code) => StatusCode::from_u16(code).unwrap(),
+        Reply::Hold => std::future::pending().await,
+        Reply::HoldThen200 => {
+            r.release.notified().await;
+            StatusCode::OK
+        }
+    }
+}
+
+impl Receiver {
+    async fn start() -> Receiver {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let receiver = Receiver {
+            url: format!("http://{}/hook", listener.local_addr().unwrap()),
+            log: Arc::default(),
+            moved: watch::Sender::new(0),
+            plan: Arc::new(Mutex::new(Arc::new(|_, _| Reply::Status(200)))),
+            secrets: Arc::default(),
+            release: Arc::new(Notify::new()),
+        };
+        let router = Router::new()
+            .route("/hook", post(receive))
+            .with_state(receiver.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        receiver
+    }
+
+    fn plan(&self, plan: impl Fn(usize, &Got) -> Reply + Send + Sync + 'static) {
+        *self.plan.lock().unwrap() = Arc::new(plan);
+    }
+
+    fn accept(&self, secret: &str) {
+        self.secrets.lock().unwrap().push(secret.to_owned());
+    }
+
+    fn log(&self) -> Vec<Got> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits until `check` holds on what was received.
+    async fn until(&self, what: &str, check: impl Fn(&[Got]) -> bool) {
+        let mut moved = self.moved.subscribe();
+        let found = tokio::time::timeout(WAIT, async {
+            loop {
+                if check(&self.log.lock().unwrap()) {
+                    return;
+                }
+                moved.changed().await.unwrap();
+            }
+        })
+        .await;
+        found.unwrap_or_else(|_| panic!("never received {what}; got {:#?}", self.log()));
+    }
+}
+
+/// The timing the tests use: retries within a fraction of a second.
+fn quick(timeout_ms: u64) -> WebhookConfig {
+    WebhookConfig {
+        retry: RetryPolicy {
+            base_ms: 100,
+            cap_ms: 400,
+            window_ms: 600_000,
+            disable_after_ms: 86_400_000,
+        },
+        timeout: Duration::from_millis(timeout_ms),
+        poll: Duration::from_millis(500),
+        stop_grace: Duration::from_millis(500),
+        ..WebhookConfig::default()
+    }
+}
+
+async fn add_contact(app: &App, account: AccountId, phone: &str) -> ContactId {
+    app.wrote(
+        Some(account),
+        &[Table::Contacts],
+        contacts::create(
+            app.store(),
+            account,
+            &ContactInput {
+                phone: phone.into(),
+                name: Some("Maria Souza".into()),
+            },
+        ),
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+fn input(url: &str, events: &[EventType]) -> WebhookInput {
+    WebhookInput {
+        url: url.into(),
+        events: events.to_vec(),
+        format: webhooks::WebhookFormat::Zapdesk,
+    }
+}
+
+/// An app on a fresh folder with its sender started, an account, and a
+/// webhook to `receiver` (whose secret the receiver accepts).
+async fn running(
+    receiver: &Receiver,
+    config: WebhookConfig,
+    events: &[EventType],
+) -> (
+    tempfile::TempDir,
+    Recorder,
+    App,
+    AccountId,
+    WebhookId,
+    String,
+) {
+    use_memory_keyring();
+    let dir = tempfile::tempdir().unwrap();
+    let told = Recorder::new();
+    let app = App::open(dir.path(), told.host()).await.unwrap();
+    app.tune_webhooks(config);
+    let account = support::account(app.store()).await;
+    let (hook, secret) = app
+        .webhooks_create(account, &input(&receiver.url, events))
+        .await
+        .unwrap();
+    receiver.accept(&secret);
+    app.start(Scope::All).await.unwrap();
+    (dir, told, app, account, hook.id, secret)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_event_arrives_after_500s_and_the_log_says_how_it_went() {
+    let receiver = Receiver::start().await;
+    receiver.plan(|n, _| Reply::Status(if n < 2 { 500 } else { 200 }));
+    let (_dir, told, app, account, hook, secret) =
+        running(&receiver, quick(5_000), &[EventType::ContactCreated]).await;
+    assert_eq!(secret.len(), 64);
+    assert_eq!(app.webhooks_secret(account, hook).await.unwrap(), secret);
+
+    let maria = add_contact(&app, account, "+5511987654321").await;
+    receiver
+        .until("a 200", |log| {
+            log.iter().any(|g| g.reply == Reply::Status(200))
+        })
+        .await;
+    let log = receiver.log();
+    assert_eq!(log.len(), 3, "{log:#?}");
+    let now_s = zapdesk_core::time::now_ms() / 1000;
+    for got in &log {
+        assert_eq!(got.signed_by, Some(0), "signed with the secret: {got:?}");
+        assert!((got.timestamp - now_s).abs() < 300, "{got:?}");
+        assert_eq!(got.event, "contact.created");
+        assert_eq!(got.event_id, log[0].event_id, "one event");
+        assert_eq!(got.delivery, log[0].delivery, "one delivery, retried");
+        assert_eq!(got.body["id"], got.event_id.as_str());
+        assert_eq!(got.body["type"], "contact.created");
+        assert_eq!(got.body["account_id"], account.to_string());
+        assert_eq!(got.body["data"]["contact"]["id"], maria.to_string());
+        assert_eq!(got.body["data"]["contact"]["phone"], "+5511987654321");
+    }
+    // The screens hear of the log's progress.
+    told.until_change(Change::of(account, Table::WebhookDeliveries))
+        .await;
+
+    // A new secret signs what follows.
+    let rotated = app.webhooks_rotate_secret(account, hook).await.unwrap();
+    assert_ne!(rotated, secret);
+    assert_eq!(app.webhooks_secret(account, hook).await.unwrap(), rotated);
+    receiver.accept(&rotated);
+    add_contact(&app, account, "+5511987654322").await;
+    receiver
+        .until("a fourth request", |log| log.len() >= 4)
+        .await;
+    assert_eq!(
+        receiver.log()[3].signed_by,
+        Some(1),
+        "signed with the new secret only"
+    );
+
+    // Stopped, every answer received is recorded: the log says how it went.
+    app.shutdown().await;
+    let lines = app.webhooks_deliveries(account, hook, None).await.unwrap();
+    assert_eq!(lines.len(), 2);
+    let d = &lines[1];
+    assert_eq!(
+        (d.status, d.attempts, d.last_status_code),
+        (DeliveryStatus::Delivered, 3, Some(200))
+    );
+    assert_eq!(d.event_id.to_string(), log[0].event_id);
+    assert!(d.last_duration_ms.is_some() && d.delivered_at.is_some() && d.last_error.is_none());
+    assert_eq!(
+        (lines[0].status, lines[0].attempts),
+        (DeliveryStatus::Delivered, 1)
+    );
+    // Two failures marked the webhook failing; the 2xx cleared it.
+    assert_eq!(
+        app.webhooks_list(account).await.unwrap()[0].failing_since,
+        None
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receiver_that_never_answers_is_given_up_on_in_time_and_tried_again() {
+    let receiver = Receiver::start().await;
+    receiver.plan(|n, _| {
+        if n == 0 {
+            Reply::Hold
+        } else {
+            Reply::HoldThen200
+        }
+    });
+    let (_dir, _told, app, account, hook, _) =
+        running(&receiver, quick(2_000), &[EventType::ContactCreated]).await;
+    add_contact(&app, account, "+5511987654321").await;
+    // The second request comes only after the first timed out and was recorded.
+    receiver
+        .until("a second request", |log| log.len() >= 2)
+        .await;
+    let log = app.webhooks_deliveries(account, hook, None).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].status, log[0].attempts, log[0].last_status_code),
+        (DeliveryStatus::Retrying, 1, None)
+    );
+    let error = log[0].last_error.clone().unwrap_or_default();
+    assert!(error.starts_with("timeout"), "{error}");
+    assert!(log[0].last_duration_ms.unwrap() >= 2_000);
+    receiver.release.notify_one();
+    // Stopping waits for the answer in flight and records it.
+    app.shutdown().await;
+    let log = app.webhooks_deliveries(account, hook, None).await.unwrap();
+    assert_eq!(
+        (log[0].status, log[0].attempts, log[0].last_status_code),
+        (DeliveryStatus::Delivered, 2, Some(200))
+    );
+    assert_eq!(receiver.log().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_contacts_events_arrive_in_order_while_anothers_go_on() {
+    let receiver = Receiver::start().await;
+    let (_dir, _told, app, account, _hook, _) = running(
+        &receiver,
+        quick(5_000),
+        &[EventType::ContactCreated, EventType::TagAdded],
+    )
+    .await;
+    let slow = "+5511911110000";
+    let failures = Arc::new(Mutex::new(0));
+    let count = Arc::clone(&failures);
+    // The slow contact's creation fails twice; everything else is taken.
+    receiver.plan(move |_, got| {
+        if got.event == "contact.created" && got.body["data"]["contact"]["phone"] == slow {
+            let mut n = count.lock().unwrap();
+            *n += 1;
+            if *n <= 2 {
+                return Reply::Status(503);
+            }
+        }
+        Reply::Status(200)
+    });
+    let vip = tags::create(
+        app.store(),
+        account,
+        &TagInput {
+            name: "VIP".into(),
+            color: "#f59e0b".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let a = add_contact(&app, account, slow).await;
+    let b = add_contact(&app, account, "+5511922220000").await;
+    app.wrote(
+        Some(account),
+        &[Table::ContactTags],
+        tags::apply(app.store(), account, vip.id, &[a, b], true),
+    )
+    .await
+    .unwrap();
+    receiver
+        .until("both tags", |log| {
+            log.iter()
+                .filter(|g| g.event == "tag.added" && g.reply == Reply::Status(200))
+                .count()
+                == 2
+        })
+        .await;
+    let log = receiver.log();
+    let phone = |g: &Got| {
+        g.body["data"]["contact"]["phone"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let index = |pred: &dyn Fn(&Got) -> bool| log.iter().position(pred).unwrap();
+    for who in [slow, "+5511922220000"] {
+        let created_ok = index(&|g| {
+            phone(g) == who && g.event == "contact.created" && g.reply == Reply::Status(200)
+        });
+        let tagged = index(&|g| phone(g) == who && g.event == "tag.added");
+        assert!(
+            created_ok < tagged,
+            "{who}: tag before its creation was taken: {log:#?}"
+        );
+    }
+    // The other contact did not wait for the slow one's retries.
+    let slow_ok = index(&|g| {
+        phone(g) == slow && g.event == "contact.created" && g.reply == Reply::Status(200)
+    });
+    let other_tagged = index(&|g| phone(g) == "+5511922220000" && g.event == "tag.added");
+    assert!(other_tagged < slow_ok, "{log:#?}");
+    assert_eq!(*failures.lock().unwrap(), 3);
+    assert!(log.iter().all(|g| g.signed_by == Some(0)));
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_test_event_and_send_again_go_at_once() {
+    let receiver = Receiver::start().await;
+    receiver.plan(|_, _| Reply::Status(204));
+    let (_dir, told, app, account, hook, _) =
+        running(&receiver, quick(5_000), &[EventType::TagAdded]).await;
+    let test = app.webhooks_test(account, hook).await.unwrap();
+    assert_eq!(test.event_type, EventType::Test);
+    told.until_change(Change::of(account, Table::WebhookDeliveries))
+        .await;
+    receiver
+        .until("the test event", |log| !log.is_empty())
+        .await;
+    let first = receiver.log()[0].clone();
+    assert_eq!(first.event, "test");
+    assert_eq!(first.body["data"]["webhook_id"], hook.to_string());
+    assert_eq!(first.delivery, test.id.to_string());
+
+    let again = app.webhooks_redeliver(account, test.id).await.unwrap();
+    receiver
+        .until("the event again", |log| log.len() == 2)
+        .await;
+    let second = receiver.log()[1].clone();
+    assert_eq!(
+        second.event_id, first.event_id,
+        "the same event: the receiver can dedupe"
+    );
+    assert_eq!(second.delivery, again.id.to_string());
+    assert_ne!(second.delivery, first.delivery);
+    assert!(second.signed_by.is_some());
+    // Deleted: its log and its secret go with it.
+    app.webhooks_delete(account, hook).await.unwrap();
+    assert!(app.webhooks_list(account).await.unwrap().is_empty());
+    assert!(app.webhooks_secret(account, hook).await.is_err());
+    app.shutdown().await;
+}
+
+/// The child of the SIGKILL test: the app on the folder given, its webhook
+/// secret put in this process's (memory) credential store, started, then
+/// waiting for "stop" on stdin (or the SIGKILL). Does nothing in an
+/// ordinary test run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_child_process() {
+    let Ok(spec) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    // dir|webhook|secret|per_webhook
+    let parts: Vec<&str> = spec.split('|').collect();
+    use_memory_keyring();
+    keyring::Entry::new("zapdesk-webhook", parts[1])
+        .unwrap()
+        .set_password(parts[2])
+        .unwrap();
+    let app = App::open(std::path::Path::new(parts[0]), Host::silent())
+        .await
+        .unwrap();
+    app.tune_webhooks(WebhookConfig {
+        per_webhook: parts[3].parse().unwrap(),
+        timeout: Duration::from_secs(60),
+        stop_grace: Duration::from_secs(30),
+        ..quick(60_000)
+    });
+    app.start(Scope::All).await.unwrap();
+    // Straight to the file descriptor: libtest's capture only intercepts
+    // the print macros.
+    let say = |word: &str| {
+        let mut out = std::io::stdout();
+        writeln!(out, "{word}").unwrap();
+        out.flush().unwrap();
+    };
+    say("CHILD-STARTED");
+    tokio::task::spawn_blocking(|| {
+        for line in std::io::stdin().lines() {
+            if line.map(|l| l.trim() == "stop").unwrap_or(true) {
+                return;
+            }
+        }
+    })
+    .await
+    .unwrap();
+    app.shutdown().await;
+    say("CHILD-STOPPED");
+}
+
+struct Child {
+    process: tokio::process::Child,
+    lines: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+}
+
+impl Child {
+    async fn start(spec: &str) -> Child {
+        let mut process = tokio::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "webhooks::webhook_child_process",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ENV, spec)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let lines = BufReader::new(process.stdout.take().unwrap()).lines();
+        let mut child = Child { process, lines };
+        child.until("CHILD-STARTED").await;
+        child
+    }
+
+    async fn until(&mut self, word: &str) {
+        let seen = tokio::time::timeout(WAIT, async {
+            while let Some(line) = self.lines.next_line().await.unwrap() {
+                // libtest may have written "test … ... " on the same line.
+                if line.contains(word) {
+                    return true;
+                }
+            }
+            false
+        })
+        .await
+        .unwrap();
+        assert!(seen, "the child ended before {word}");
+    }
+}
+
+/// 20 contacts, each created then tagged: 40 events, queued by the
+/// triggers before any ZapDesk runs on the folder. Their ids, per contact.
+async fn forty_events(store: &Store, account: AccountId) -> HashMap<String, Vec<String>> {
+    let tag = tags::create(
+        store,
+        account,
+        &TagInput {
+            name: "Lead".into(),
+            color: "#123456".into(),
+        },
+    )
+    .await
+    .unwrap();
+    for i in 0..20 {
+        let c = contacts::create(
+            store,
+            account,
+            &ContactInput {
+                phone: format!("+55119870000{i:02}"),
+                name: None,
+            },
+        )
+        .await
+        .unwrap();
+        tags::apply(store, account, tag.id, &[c.id], true)
+            .await
+            .unwrap();
+    }
+    let raw = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        store
+            .data_dir()
+            .join(zapdesk_core::store::DB_FILE)
+            .display()
+    ))
+    .await
+    .unwrap();
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT lower(hex(e.id)), c.phone FROM webhook_events e JOIN contacts c ON c.id = e.contact_id
+         ORDER BY e.seq",
+    )
+    .fetch_all(&raw)
+    .await
+    .unwrap();
+    raw.close().await;
+    let mut by_contact: HashMap<String, Vec<String>> = HashMap::new();
+    for (h, phone) in rows {
+        // As the header writes it: 8-4-4-4-12.
+        let id = format!(
+            "{}-{}-{}-{}-{}",
+            &h[..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..]
+        );
+        by_contact.entry(phone).or_default().push(id);
+    }
+    by_contact
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sigkill_with_deliveries_in_flight_loses_nothing() {
+    let receiver = Receiver::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let account = support::account(&store).await;
+    let hook = webhooks::create(
+        &store,
+        account,
+        &input(
+            &receiver.url,
+            &[EventType::ContactCreated, EventType::TagAdded],
+        ),
+    )
+    .await
+    .unwrap();
+    let secret = "a".repeat(32) + &"0".repeat(32);
+    receiver.accept(&secret);
+    let events = forty_events(&store, account).await;
+    assert_eq!(events.values().map(Vec::len).sum::<usize>(), 40);
+    const IN_FLIGHT: usize = 4;
+    let spec = format!("{}|{}|{secret}|{IN_FLIGHT}", dir.path().display(), hook.id);
+
+    // First run: ten answered, then every request held; killed with
+    // IN_FLIGHT requests held (the most it sends at once).
+    let killed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let phase_two = Arc::clone(&killed);
+    receiver.plan(move |n, _| {
+        if phase_two.load(std::sync::atomic::Ordering::SeqCst) || n < 10 {
+            Reply::Status(200)
+        } else {
+            Reply::Hold
+        }
+    });
+    let mut first = Child::start(&spec).await;
+    receiver
+        .until("the requests held", |log| {
+            log.iter().filter(|g| g.reply == Reply::Hold).count() == IN_FLIGHT
+        })
+        .await;
+    // tokio's kill is SIGKILL on Unix: no destructor, nothing recorded.
+    first.process.kill().await.unwrap();
+    assert!(!first.process.wait().await.unwrap().success());
+    let held: HashSet<String> = receiver
+        .log()
+        .iter()
+        .filter(|g| g.reply == Reply::Hold)
+        .map(|g| g.event_id.clone())
+        .collect();
+    let answered_before: HashSet<String> = receiver
+        .log()
+        .iter()
+        .filter(|g| g.reply == Reply::Status(200))
+        .map(|g| g.event_id.clone())
+        .collect();
+    assert_eq!((held.len(), answered_before.len()), (IN_FLIGHT, 10));
+
+    // Second run: everything answered; then stopped cleanly.
+    killed.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut second = Child::start(&spec).await;
+    let all: HashSet<String> = events.values().flatten().cloned().collect();
+    receiver
+        .until("every event answered", |log| {
+            let answered: HashSet<&String> = log
+                .iter()
+                .filter(|g| g.reply == Reply::Status(200))
+                .map(|g| &g.event_id)
+                .collect();
+            all.iter().all(|id| answered.contains(id))
+        })
+        .await;
+    second
+        .process
+        .stdin
+        .as_mut()
+        .unwrap()
+        .write_all(b"stop\n")
+        .await
+        .unwrap();
+    second.until("CHILD-STOPPED").await;
+    assert!(second.process.wait().await.unwrap().success());
+
+    let log = receiver.log();
+    assert!(log.iter().all(|g| g.signed_by == Some(0)), "{log:#?}");
+    // Sent more than once: only what was in flight at the kill.
+    let mut times: HashMap<&str, usize> = HashMap::new();
+    for g in &log {
+        *times.entry(g.event_id.as_str()).or_default() += 1;
+    }
+    for (id, n) in &times {
+        assert!(
+            *n == 1 || held.contains(*id),
+            "{id} sent {n} times: {log:#?}"
+        );
+        assert!(all.contains(*id), "an event nobody queued: {id}");
+    }
+    for id in &held {
+        assert_eq!(times[id.as_str()], 2, "held {id}: sent again once");
+    }
+    // Each contact's events in order: its tag only after its creation was taken.
+    for ids in events.values() {
+        let (created, tagged) = (&ids[0], &ids[1]);
+        let created_ok = log
+            .iter()
+            .position(|g| &g.event_id == created && g.reply == Reply::Status(200))
+            .unwrap();
+        let first_tag = log.iter().position(|g| &g.event_id == tagged).unwrap();
+        assert!(created_ok < first_tag, "{log:#?}");
+    }
+    // The store agrees: all delivered, nothing waiting.
+    let log = webhooks::deliveries(&store, account, hook.id, None, 100)
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 40);
+    assert!(
+        log.iter().all(|d| d.status == DeliveryStatus::Delivered),
+        "{log:#?}"
+    );
+}
+
+/// A Sandbox number (Chromium on the fake WhatsApp Web) waiting for its QR:
+/// an Evolution-format receiver gets `connection.update` and the QR itself
+/// in `qrcode.updated`, once per code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_numbers_qr_reaches_an_evolution_receiver_once_per_code() {
+    let _one = support::serial();
+    use_memory_keyring();
+    let receiver = Receiver::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let told = Recorder::new();
+    let app = support::open(dir.path(), &told).await;
+    app.tune_webhooks(quick(5_000));
+    let account = support::account(app.store()).await;
+    support::sandbox_number(app.store(), dir.path(), account).await;
+    let (_, secret) = app
+        .webhooks_create(
+            account,
+            &WebhookInput {
+                url: receiver.url.clone(),
+                events: vec![EventType::NumberStatus, EventType::NumberQr],
+                format: webhooks::WebhookFormat::Evolution,
+            },
+        )
+        .await
+        .unwrap();
+    receiver.accept(&secret);
+    app.start(Scope::All).await.unwrap();
+    receiver
+        .until("the QR and the status", |log| {
+            log.iter().any(|g| g.event == "number.qr")
+                && log.iter().any(|g| g.event == "number.status")
+        })
+        .await;
+    app.shutdown().await;
+    let log = receiver.log();
+    assert!(log.iter().all(|g| g.signed_by == Some(0)));
+    let qrs: Vec<&Got> = log.iter().filter(|g| g.event == "number.qr").collect();
+    assert_eq!(qrs.len(), 1, "one code, one event: {log:#?}");
+    let qr = &qrs[0].body;
+    assert_eq!(qr["event"], "qrcode.updated");
+    assert_eq!(qr["instance"], "Balcão");
+    assert!(
+        qr["data"]["qrcode"]["base64"]
+            .as_str()
+            .is_some_and(|b| b.starts_with("data:image/png")),
+        "{qr}"
+    );
+    assert!(
+        qr["data"]["qrcode"]["code"]
+            .as_str()
+            .is_some_and(|c| !c.is_empty())
+    );
+    let status = log.iter().find(|g| g.event == "number.status").unwrap();
+    assert_eq!(status.body["event"], "connection.update");
+    assert_eq!(status.body["data"]["state"], "connecting");
+}

@@ -1,0 +1,429 @@
+//! The sender's work, for every account at once (one sender per desktop,
+//! like the bot's runner): turning events into deliveries, picking the
+//! deliveries due, recording each attempt, and the log's upkeep. Every
+//! function takes the time, so tests move the clock instead of waiting.
+
+use std::collections::BTreeSet;
+
+use sqlx::{QueryBuilder, Sqlite};
+use uuid::Uuid;
+
+use crate::ids::{DeliveryId, EventId, WebhookId};
+use crate::{AccountId, ContactId, InstanceId, Store};
+
+use super::model::{DISABLED_FAILING, EventType, WebhookFormat};
+use super::retry::RetryPolicy;
+use super::store::subscribes;
+
+/// How long delivered and failed deliveries stay in the log.
+pub const KEEP_MS: i64 = 7 * 86_400_000;
+
+/// Rows per INSERT (8 values each, well under SQLite's 32 766 variables).
+const CHUNK: usize = 1_000;
+
+/// What [`fan_out`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FannedOut {
+    /// Events taken (with or without a webhook to deliver to).
+    pub events: usize,
+    /// Deliveries made.
+    pub deliveries: usize,
+    /// The accounts that got deliveries (their logs changed).
+    pub accounts: Vec<AccountId>,
+}
+
+/// Turns up to `limit` waiting events, oldest first, into one delivery per
+/// enabled webhook of their account subscribed to them (and able to carry
+/// them), in one transaction that marks them done. An event no webhook
+/// wants (turned off or deleted since) is dropped. A delivery is tried
+/// from `now` until `policy.window_ms` after its event.
+pub async fn fan_out(
+    store: &Store,
+    now: i64,
+    policy: &RetryPolicy,
+    limit: u32,
+) -> Result<FannedOut, sqlx::Error> {
+    // A read first: the sender asks at every wake, and most find nothing;
+    // the write lock is taken only when there is work.
+    let waiting: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM webhook_events WHERE fanned_out = 0)")
+            .fetch_one(store.pool())
+            .await?;
+    if !waiting {
+        return Ok(FannedOut::default());
+    }
+    let mut tx = store.write().await?;
+    type Waiting = (
+        i64,
+        AccountId,
+        Option<ContactId>,
+        Option<InstanceId>,
+        String,
+        i64,
+    );
+    let events: Vec<Waiting> = sqlx::query_as(
+        "SELECT seq, account_id, contact_id, instance_id, type, created_at FROM webhook_events
+         WHERE fanned_out = 0 ORDER BY seq LIMIT ?",
+    )
+    .bind(limit.max(1))
+    .fetch_all(&mut *tx)
+    .await?;
+    let (Some(first), Some(last)) = (events.first(), events.last()) else {
+        return Ok(FannedOut::default());
+    };
+    let (first, last) = (first.0, last.0);
+    let hooks: Vec<(AccountId, WebhookId, String, WebhookFormat)> = sqlx::query_as(
+        "SELECT account_id, id, events, format FROM webhooks WHERE enabled = 1 ORDER BY account_id, created_at",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+
+    struct New {
+        id: DeliveryId,
+        account: AccountId,
+        webhook: WebhookId,
+        event: i64,
+        order: Option<Uuid>,
+        give_up: i64,
+    }
+    let mut made = Vec::new();
+    let mut unwanted = Vec::new();
+    let mut accounts = BTreeSet::new();
+    for (seq, account, contact, instance, kind, created_at) in &events {
+        let before = made.len();
+        if let Some(kind) = EventType::from_name(kind) {
+            for (_, webhook, subscribed, format) in hooks.iter().filter(|h| h.0 == *account) {
+                if subscribes(subscribed, kind) && kind.carried_by(*format) {
+                    made.push(New {
+                        id: DeliveryId::new(),
+                        account: *account,
+                        webhook: *webhook,
+                        event: *seq,
+                        // One contact's events in order; a number's, when
+                        // the event is about no contact.
+                        order: contact
+                            .map(|c| c.as_uuid())
+                            .or(instance.map(|i| i.as_uuid())),
+                        give_up: created_at.saturating_add(policy.window_ms),
+                    });
+                }
+            }
+        }
+        if made.len() == before {
+            unwanted.push(*seq);
+        } else {
+            accounts.insert(*account);
+        }
+    }
+    for chunk in made.chunks(CHUNK) {
+        let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO webhook_deliveries (id, account_id, webhook_id, event_seq, order_key, status,
+                                             next_attempt_at, give_up_at, created_at) ",
+        );
+        insert.push_values(chunk, |mut row, d| {
+            row.push_bind(d.id)
+                .push_bind(d.account)
+                .push_bind(d.webhook)
+                .push_bind(d.event)
+                .push_bind(d.order)
+                .push("'pending'")
+                .push_bind(now)
+                .push_bind(d.give_up)
+                .push_bind(now);
+        });
+        insert.build().execute(&mut *tx).await?;
+    }
+    // Every waiting event in [first, last] is one of this batch: they were
+    // read oldest first in this (write) transaction.
+    sqlx::query(
+        "UPDATE webhook_events SET fanned_out = 1 WHERE fanned_out = 0 AND seq BETWEEN ? AND ?",
+    )
+    .bind(first)
+    .bind(last)
+    .execute(&mut *tx)
+    .await?;
+    for chunk in unwanted.chunks(CHUNK) {
+        let mut delete: QueryBuilder<Sqlite> =
+            QueryBuilder::new("DELETE FROM webhook_events WHERE seq IN (");
+        let mut list = delete.separated(", ");
+        for seq in chunk {
+            list.push_bind(*seq);
+        }
+        delete.push(")");
+        delete.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(FannedOut {
+        events: events.len(),
+        deliveries: made.len(),
+        accounts: accounts.into_iter().collect(),
+    })
+}
+
+/// A delivery to attempt now, with what its body is made of.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Due {
+    pub delivery: DeliveryId,
+    pub account: AccountId,
+    pub webhook: WebhookId,
+    pub url: String,
+    pub format: WebhookFormat,
+    pub event: EventId,
+    /// The event's name (`EventType::from_name`).
+    pub event_type: String,
+    pub instance: Option<InstanceId>,
+    /// The event's `data`, JSON.
+    pub data: String,
+    pub event_at: i64,
+    pub attempts: i64,
+    pub manual: bool,
+}
+
+impl Due {
+    pub fn event_type(&self) -> Option<EventType> {
+        EventType::from_name(&self.event_type)
+    }
+}
+
+/// Up to `limit` deliveries due at `now`, soonest first: of enabled
+/// webhooks (a manual one whatever the webhook's state), each the first
+/// still waiting of its contact (or number) for its webhook, so a later
+/// event never overtakes an earlier one that is retrying. The caller skips
+/// those it is already sending (they are still waiting here).
+pub async fn due(store: &Store, now: i64, limit: u32) -> Result<Vec<Due>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.id AS delivery, d.account_id AS account, d.webhook_id AS webhook, w.url, w.format,
+                e.id AS event, e.type AS event_type, e.instance_id AS instance, e.data,
+                e.created_at AS event_at, d.attempts, d.manual
+         FROM webhook_deliveries d
+         JOIN webhooks w ON w.account_id = d.account_id AND w.id = d.webhook_id
+         JOIN webhook_events e ON e.seq = d.event_seq
+         WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?
+           AND (w.enabled = 1 OR d.manual = 1)
+           AND (d.order_key IS NULL OR NOT EXISTS (
+                SELECT 1 FROM webhook_deliveries p
+                WHERE p.webhook_id = d.webhook_id AND p.order_key = d.order_key
+                  AND p.status IN ('pending', 'retrying') AND p.event_seq < d.event_seq))
+         ORDER BY d.next_attempt_at, d.event_seq
+         LIMIT ?",
+    )
+    .bind(now)
+    .bind(limit.max(1))
+    .fetch_all(store.pool())
+    .await
+}
+
+/// When the next delivery waiting after `now` falls due (`None`: none
+/// waits): the sender sleeps until then unless woken.
+pub async fn next_due(store: &Store, now: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT min(d.next_attempt_at) FROM webhook_deliveries d
+         JOIN webhooks w ON w.account_id = d.account_id AND w.id = d.webhook_id
+         WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at > ?
+           AND (w.enabled = 1 OR d.manual = 1)",
+    )
+    .bind(now)
+    .fetch_one(store.pool())
+    .await
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The receiver answered 2xx.
+    Delivered { status: u16 },
+    /// No answer, or another answer: tried again later, until the window
+    /// closes. `error`: short, for the log, with no secret in it.
+    Failed { status: Option<u16>, error: String },
+    /// Cannot be sent as it is (the webhook's format has no name for the
+    /// event any more): given up at once, not counted against the webhook.
+    Refused { error: String },
+}
+
+/// One attempt of a delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub delivery: DeliveryId,
+    pub account: AccountId,
+    pub webhook: WebhookId,
+    pub manual: bool,
+    pub outcome: Outcome,
+    pub duration_ms: i64,
+}
+
+/// What [`record`] changed, for the screens.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// Accounts whose delivery logs changed.
+    pub logs: Vec<AccountId>,
+    /// Accounts whose webhooks changed (started or stopped failing, turned off).
+    pub webhooks: Vec<AccountId>,
+    /// Webhooks turned off now after failing for `policy.disable_after_ms`.
+    pub disabled: Vec<(AccountId, WebhookId)>,
+}
+
+/// Records attempts in one transaction: a 2xx delivers; a failure plans
+/// the next attempt after a wait drawn from the policy, or gives up when
+/// that would fall after the delivery's window (a manual one gives up at
+/// once). A failure of an automatic delivery marks the webhook failing
+/// (since its first one); failing for `disable_after_ms` turns it off. A
+/// 2xx clears that. Attempts of deliveries no longer waiting (the webhook
+/// was deleted meanwhile) are ignored.
+pub async fn record(
+    store: &Store,
+    attempts: &[Attempt],
+    now: i64,
+    policy: &RetryPolicy,
+) -> Result<Recorded, sqlx::Error> {
+    let mut logs = BTreeSet::new();
+    let mut webhooks = BTreeSet::new();
+    let mut disabled = Vec::new();
+    let mut tx = store.write().await?;
+    for attempt in attempts {
+        let found: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT attempts, give_up_at FROM webhook_deliveries
+             WHERE account_id = ? AND id = ? AND status IN ('pending', 'retrying')",
+        )
+        .bind(attempt.account)
+        .bind(attempt.delivery)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((tried, give_up_at)) = found else {
+            continue;
+        };
+        let tried = tried + 1;
+        logs.insert(attempt.account);
+        match &attempt.outcome {
+            Outcome::Delivered { status } => {
+                sqlx::query(
+                    "UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, next_attempt_at = NULL,
+                            last_status_code = ?, last_error = NULL, last_duration_ms = ?, delivered_at = ?
+                     WHERE account_id = ? AND id = ?",
+                )
+                .bind(tried)
+                .bind(i64::from(*status))
+                .bind(attempt.duration_ms)
+                .bind(now)
+                .bind(attempt.account)
+                .bind(attempt.delivery)
+                .execute(&mut *tx)
+                .await?;
+                let cleared = sqlx::query(
+                    "UPDATE webhooks SET failing_since = NULL
+                     WHERE account_id = ? AND id = ? AND failing_since IS NOT NULL",
+                )
+                .bind(attempt.account)
+                .bind(attempt.webhook)
+                .execute(&mut *tx)
+                .await?;
+                if cleared.rows_affected() > 0 {
+                    webhooks.insert(attempt.account);
+                }
+            }
+            Outcome::Failed { status, error } => {
+                // The thread's RNG, taken and let go here: the future stays `Send`.
+                let next = now.saturating_add(policy.wait(tried, &mut rand::rng()));
+                let give_up = attempt.manual || next > give_up_at;
+                fail(
+                    &mut tx,
+                    attempt,
+                    tried,
+                    status.map(i64::from),
+                    error,
+                    (!give_up).then_some(next),
+                )
+                .await?;
+                if attempt.manual {
+                    continue;
+                }
+                let marked = sqlx::query(
+                    "UPDATE webhooks SET failing_since = ?
+                     WHERE account_id = ? AND id = ? AND failing_since IS NULL",
+                )
+                .bind(now)
+                .bind(attempt.account)
+                .bind(attempt.webhook)
+                .execute(&mut *tx)
+                .await?;
+                if marked.rows_affected() > 0 {
+                    webhooks.insert(attempt.account);
+                }
+                let off = sqlx::query(&format!(
+                    "UPDATE webhooks SET enabled = 0, disabled_at = ?, disabled_reason = '{DISABLED_FAILING}',
+                            updated_at = ?
+                     WHERE account_id = ? AND id = ? AND enabled = 1 AND failing_since <= ?"
+                ))
+                .bind(now)
+                .bind(now)
+                .bind(attempt.account)
+                .bind(attempt.webhook)
+                .bind(now.saturating_sub(policy.disable_after_ms))
+                .execute(&mut *tx)
+                .await?;
+                if off.rows_affected() > 0 {
+                    webhooks.insert(attempt.account);
+                    disabled.push((attempt.account, attempt.webhook));
+                }
+            }
+            Outcome::Refused { error } => {
+                fail(&mut tx, attempt, tried, None, error, None).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(Recorded {
+        logs: logs.into_iter().collect(),
+        webhooks: webhooks.into_iter().collect(),
+        disabled,
+    })
+}
+
+/// A failed attempt: retried at `next`, or given up (`None`).
+async fn fail(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    attempt: &Attempt,
+    tried: i64,
+    status: Option<i64>,
+    error: &str,
+    next: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?,
+                last_status_code = ?, last_error = ?, last_duration_ms = ?
+         WHERE account_id = ? AND id = ?",
+    )
+    .bind(if next.is_some() { "retrying" } else { "failed" })
+    .bind(tried)
+    .bind(next)
+    .bind(status)
+    .bind(error.chars().take(ERROR_MAX).collect::<String>())
+    .bind(attempt.duration_ms)
+    .bind(attempt.account)
+    .bind(attempt.delivery)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Longest error kept in the log, in characters.
+pub const ERROR_MAX: usize = 300;
+
+/// Removes deliveries delivered or given up more than `keep_ms` before
+/// `now`, then events no delivery needs any more. The number removed.
+pub async fn prune(store: &Store, now: i64, keep_ms: i64) -> Result<u64, sqlx::Error> {
+    let mut tx = store.write().await?;
+    let gone = sqlx::query(
+        "DELETE FROM webhook_deliveries WHERE status IN ('delivered', 'failed') AND created_at < ?",
+    )
+    .bind(now.saturating_sub(keep_ms))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM webhook_events WHERE fanned_out = 1
+         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_seq = webhook_events.seq)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(gone.rows_affected())
+}
