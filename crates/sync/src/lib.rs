@@ -10,6 +10,7 @@
 //! filled by triggers generated from the table catalog ([`triggers`]), [`push`], [`pull`], and the
 //! [`engine`] task that runs them with LISTEN/NOTIFY and backoff (docs/sync.md).
 
+pub mod commands;
 pub mod connection;
 pub mod engine;
 pub mod error;

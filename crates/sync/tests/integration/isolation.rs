@@ -308,6 +308,7 @@ const NOT_SYNCED: &[&str] = &[
     "memberships",
     "operators",
     "number_leases",
+    "commands",
     "_sqlx_migrations",
 ];
 

@@ -5,6 +5,7 @@
 // A failed setup step in a test should panic.
 #![allow(clippy::unwrap_used)]
 
+mod commands;
 mod common;
 mod connection;
 mod invite;

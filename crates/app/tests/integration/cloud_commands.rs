@@ -1,0 +1,452 @@
+//! Actions from the cloud, run by the whole app as the window runs it: rows
+//! an integration's login inserts into the agency's `zapdesk.commands` (the
+//! real PostgreSQL) are executed by the desktop running the number — a text
+//! reaches the Sandbox's fake WhatsApp once, a tag lands on the contact, a
+//! flow starts — and their outcome is written back; a row for a number
+//! this desktop does not run waits; a row that cannot be executed fails
+//! with `command_invalid` and a text in the desktop's language. Killed
+//! between claim and finish (even after executing half of a batch), the
+//! desktop executes the rows again at its next start, and nothing is sent
+//! or started twice.
+
+use std::time::Duration;
+
+use crate::support::{self, Recorder};
+
+use serde_json::Value;
+use sqlx::PgConnection;
+use zapdesk_app::{App, Scope, SendContent, SendRequest, SendTo, command_message};
+use zapdesk_core::automation::{flow, flows, sessions, settings as bot_settings};
+use zapdesk_core::domain::InstanceKind;
+use zapdesk_core::ids::{CommandId, FlowId};
+use zapdesk_core::inbox::conversations;
+use zapdesk_core::instances::{self, NumberInput};
+use zapdesk_core::lease::LeaseAnswer;
+use zapdesk_core::time::now_ms;
+use zapdesk_core::{AccountId, InstanceId, Lang, settings, tags};
+use zapdesk_sync::MemberRole;
+use zapdesk_sync::commands::{BATCH, RemoteCommands};
+use zapdesk_sync::invite::{Invitation, invite};
+use zapdesk_sync::leases::RemoteLeases;
+use zapdesk_sync::testing::desktop::{Desktop, first_desktop};
+use zapdesk_sync::testing::{ScratchDatabase, use_memory_keyring};
+use zapdesk_sync::{ConnectionSettings, Password, SyncRunner};
+use zapdesk_whatsapp::fleet::FleetConfig;
+use zapdesk_whatsapp::sandbox::{SandboxServer, SandboxState};
+use zapdesk_whatsapp::status::Status;
+
+const MARIA: &str = "+5511987650001";
+const JOAO: &str = "+5511987650002";
+const ANA: &str = "+5511987650003";
+const WELCOME: &str = "Bem-vindo à Padaria Pão Quente!";
+
+/// A desktop sharing its account through the scratch server, with a
+/// Sandbox number it runs, another number it does not run, a published
+/// flow, and the login an integration (Zapier) writes commands with.
+struct Setup {
+    /// Dropped (database and roles) when the test ends.
+    _db: ScratchDatabase,
+    desk: Desktop,
+    acc: AccountId,
+    number: InstanceId,
+    /// A number of the account nobody runs.
+    idle: InstanceId,
+    flow: FlowId,
+    fake: SandboxServer,
+    zapier: PgConnection,
+}
+
+async fn setup() -> Setup {
+    use_memory_keyring();
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let desk = first_desktop(&db).await;
+    let acc = desk.account_id();
+    let store = &desk.store;
+    let mut numbers = Vec::new();
+    for name in ["Balcão", "Entregas"] {
+        let input = NumberInput {
+            name: name.into(),
+            kind: InstanceKind::Sandbox,
+        };
+        numbers.push(instances::create(store, acc, &input).await.unwrap().id);
+    }
+    let (number, idle) = (numbers[0], numbers[1]);
+    instances::set_autostart(store, acc, number, true)
+        .await
+        .unwrap();
+    let mut bot = bot_settings::get(store, acc).await.unwrap();
+    bot.enabled = true;
+    bot_settings::save(store, acc, &bot).await.unwrap();
+    let doc = serde_json::json!({
+        "schema": 1, "start": "oi",
+        "nodes": [{"id": "oi", "position": {"x": 0, "y": 0}, "type": "send",
+                   "content": {"kind": "text", "text": WELCOME}, "typing_ms": 0}],
+        "edges": []
+    });
+    let made = flows::create(
+        store,
+        acc,
+        "Boas-vindas",
+        Some(flow::parse(&doc.to_string()).unwrap()),
+    )
+    .await
+    .unwrap();
+    flows::publish(store, acc, made.id, made.revision)
+        .await
+        .unwrap();
+    // The numbers on the server: a command names them.
+    desk.push().await;
+
+    let fake =
+        SandboxServer::open(&desk.dir.path().join("sandbox").join(number.to_string())).unwrap();
+    fake.set_state(&SandboxState {
+        paired: true,
+        autopilot: false,
+        qr_rotate_ms: 3_600_000,
+        ..SandboxState::default()
+    })
+    .unwrap();
+
+    // As Settings saves it: the app resumes sync (and commands) from it.
+    let saving = SyncRunner::new(store.clone(), std::sync::Arc::new(|_| {}));
+    saving
+        .connect(
+            ConnectionSettings::new("127.0.0.1", 5432, &db.name, &desk.role),
+            &Password::new("senha-de-teste-123"),
+            Lang::PtBr,
+        )
+        .await
+        .unwrap();
+    saving.shutdown().await;
+
+    // The integration logs in as an operator invited for it.
+    let zapier_role = invite(
+        &db.owner(),
+        &Invitation {
+            email: format!("zapier-{}@agencia.com.br", zapdesk_sync::testing::suffix()),
+            display_name: "Zapier".into(),
+            role: MemberRole::Agent,
+            account: acc,
+        },
+        None,
+    )
+    .await
+    .unwrap()
+    .role_name;
+    let zapier = db.connect_as(&zapier_role).await;
+    Setup {
+        _db: db,
+        desk,
+        acc,
+        number,
+        idle,
+        flow: made.id,
+        fake,
+        zapier,
+    }
+}
+
+/// The app on the desktop's folder, with this machine's Chromium.
+async fn open(desk: &Desktop, told: &Recorder) -> App {
+    let config = FleetConfig {
+        chromium: support::chromium(),
+        ..FleetConfig::new(desk.dir.path().to_path_buf())
+    };
+    App::open_with(config, told.host()).await.unwrap()
+}
+
+/// A row as Zapier's "New Row" writes it: one column per field.
+async fn insert(
+    s: &mut Setup,
+    number: Option<InstanceId>,
+    kind: &str,
+    phone: &str,
+    field: (&str, &str),
+) -> CommandId {
+    let (column, value) = field;
+    assert!(["text", "tag", "flow"].contains(&column));
+    let id: String = sqlx::query_scalar(&format!(
+        "INSERT INTO zapdesk.commands (account_id, instance_id, kind, phone, {column})
+         VALUES ($1, $2, $3, $4, $5) RETURNING id::text"
+    ))
+    .bind(s.acc.as_uuid())
+    .bind(number.map(|n| n.as_uuid()))
+    .bind(kind)
+    .bind(phone)
+    .bind(value)
+    .fetch_one(&mut s.zapier)
+    .await
+    .unwrap();
+    id.parse().unwrap()
+}
+
+/// A row as the integration reads it back.
+#[derive(Debug)]
+struct Row {
+    status: String,
+    attempts: i32,
+    result: Option<Value>,
+    code: Option<String>,
+    message: Option<String>,
+}
+
+async fn read(conn: &mut PgConnection, id: CommandId) -> Row {
+    let (status, attempts, result, code, message): (
+        String,
+        i32,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT status, attempts, result::text, error_code, error_message
+         FROM zapdesk.commands WHERE id = $1",
+    )
+    .bind(id.as_uuid())
+    .fetch_one(conn)
+    .await
+    .unwrap();
+    Row {
+        status,
+        attempts,
+        result: result.map(|r| serde_json::from_str(&r).unwrap()),
+        code,
+        message,
+    }
+}
+
+/// Waits until each row is done or failed, as an integration polling the
+/// table would (the server tells nobody of a finished row).
+async fn finished(conn: &mut PgConnection, ids: &[CommandId]) -> Vec<Row> {
+    let found = tokio::time::timeout(support::WAIT, async {
+        loop {
+            let mut rows = Vec::new();
+            for id in ids {
+                rows.push(read(conn, *id).await);
+            }
+            if rows
+                .iter()
+                .all(|r| r.status == "done" || r.status == "failed")
+            {
+                return rows;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    found.unwrap_or_else(|_| panic!("commands {ids:?} never finished"))
+}
+
+/// How many times the fake WhatsApp received `text` in the chat of `phone`.
+fn on_whatsapp(fake: &SandboxServer, phone: &str, text: &str) -> usize {
+    let digits = phone.trim_start_matches('+');
+    fake.sent()
+        .unwrap()
+        .iter()
+        .filter(|s| s.chat.contains(digits) && s.text == text)
+        .count()
+}
+
+async fn connected(told: &Recorder, number: InstanceId) {
+    told.until_status(number, "connected", |s| {
+        matches!(s, Status::Connected { .. })
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_from_the_cloud_run_on_the_desktop_that_runs_the_number_and_say_how_they_ended() {
+    let _one = support::serial();
+    let mut s = setup().await;
+    let told = Recorder::new();
+    let app = open(&s.desk, &told).await;
+    let started = app.start(Scope::All).await.unwrap();
+    assert!(started.sync.is_ok(), "{:?}", started.sync);
+    connected(&told, s.number).await;
+
+    let (number, idle) = (s.number, s.idle);
+    let elsewhere = insert(&mut s, Some(idle), "send_text", MARIA, ("text", "Oi")).await;
+    let text = "Olá Maria!\nSeu pedido \"Pão de queijo\" está pronto.";
+    let sent = insert(&mut s, Some(number), "send_text", MARIA, ("text", text)).await;
+    let tagged = insert(&mut s, None, "add_tag", MARIA, ("tag", "Cliente VIP")).await;
+    let bad = insert(&mut s, None, "send_text", MARIA, ("tag", "sem texto")).await;
+    let flow = insert(&mut s, None, "start_flow", JOAO, ("flow", "BOAS-VINDAS")).await;
+    let rows = finished(&mut s.zapier, &[sent, tagged, bad, flow]).await;
+
+    // The text: queued under the id derived from the command, sent once.
+    let sent_row = &rows[0];
+    assert_eq!((sent_row.status.as_str(), sent_row.attempts), ("done", 1));
+    let result = sent_row.result.as_ref().unwrap();
+    let message = command_message(s.acc, sent);
+    assert_eq!(result["message_id"], message.to_string());
+    assert_eq!(result["instance_id"], number.to_string());
+    told.until("the text on WhatsApp", |_| {
+        on_whatsapp(&s.fake, MARIA, text) > 0
+    })
+    .await;
+    assert_eq!(on_whatsapp(&s.fake, MARIA, text), 1);
+
+    // The tag, made for the occasion, on the contact.
+    let tagged_row = &rows[1];
+    assert_eq!(tagged_row.status, "done", "{tagged_row:?}");
+    let result = tagged_row.result.as_ref().unwrap();
+    assert_eq!(
+        (&result["added"], &result["tag_created"]),
+        (&Value::Bool(true), &Value::Bool(true))
+    );
+    let maria: zapdesk_core::ContactId =
+        serde_json::from_value(result["contact_id"].clone()).unwrap();
+    let on_maria = tags::of_contact(app.store(), s.acc, maria).await.unwrap();
+    assert_eq!(
+        on_maria.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["Cliente VIP"]
+    );
+
+    // No text: refused as written, in the desktop's language (pt-BR).
+    let bad_row = &rows[2];
+    assert_eq!(bad_row.status, "failed");
+    assert_eq!(bad_row.code.as_deref(), Some("command_invalid"));
+    let said = bad_row.message.as_deref().unwrap();
+    assert!(said.contains("precisa do campo \"text\""), "{said}");
+    assert!(bad_row.result.is_none());
+
+    // The flow, named without care for case, started for a new contact on
+    // the running number: its message reaches WhatsApp.
+    let flow_row = &rows[3];
+    assert_eq!(flow_row.status, "done", "{flow_row:?}");
+    let result = flow_row.result.as_ref().unwrap();
+    assert_eq!(result["already_started"], Value::Bool(false));
+    assert_eq!(result["contact_created"], Value::Bool(true));
+    assert_eq!(result["instance_id"], number.to_string());
+    told.until("the flow's message on WhatsApp", |_| {
+        on_whatsapp(&s.fake, JOAO, WELCOME) > 0
+    })
+    .await;
+
+    // English when the desktop speaks English; a tag taken off again.
+    settings::set_language(app.store(), Lang::En).await.unwrap();
+    let bad_en = insert(&mut s, None, "add_tag", MARIA, ("text", "no tag")).await;
+    let untag = insert(&mut s, None, "remove_tag", MARIA, ("tag", "cliente vip")).await;
+    let rows = finished(&mut s.zapier, &[bad_en, untag]).await;
+    assert_eq!(rows[0].code.as_deref(), Some("command_invalid"));
+    let said = rows[0].message.as_deref().unwrap();
+    assert!(said.contains("needs the \"tag\" field"), "{said}");
+    assert_eq!(rows[1].status, "done", "{:?}", rows[1]);
+    assert_eq!(
+        rows[1].result.as_ref().unwrap()["removed"],
+        Value::Bool(true)
+    );
+    assert!(
+        tags::of_contact(app.store(), s.acc, maria)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // The row for the number nobody runs here was never taken.
+    let waiting = read(&mut s.zapier, elsewhere).await;
+    assert_eq!((waiting.status.as_str(), waiting.attempts), ("pending", 0));
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desktop_killed_between_claim_and_finish_executes_the_rows_again_without_doing_anything_twice()
+ {
+    let _one = support::serial();
+    let mut s = setup().await;
+    let (acc, number, flow) = (s.acc, s.number, s.flow);
+    let reminder = "Lembrete: sua encomenda fica pronta às 16h.";
+    let text = insert(&mut s, Some(number), "send_text", ANA, ("text", reminder)).await;
+    let started = insert(&mut s, None, "start_flow", ANA, ("flow", &flow.to_string())).await;
+    let tagged = insert(&mut s, None, "add_tag", ANA, ("tag", "Encomenda")).await;
+
+    // The desktop holds the number's lease and claims the three rows…
+    let lease = RemoteLeases::new(
+        &s.desk.store,
+        s.desk.remote.clone(),
+        Duration::from_secs(60),
+        Lang::PtBr,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        lease.take(acc, number).await.unwrap(),
+        LeaseAnswer::Held { .. }
+    ));
+    let mut server =
+        RemoteCommands::connect(&s.desk.store, &s.desk.remote, Duration::from_secs(15))
+            .await
+            .unwrap();
+    let claimed = server.claim(&[number], now_ms(), BATCH).await.unwrap();
+    assert_eq!(
+        claimed.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [text, started, tagged]
+    );
+    // …executes the first two as the app does (the text queued under the
+    // command's message id, the flow started in Ana's conversation)…
+    let first = {
+        let told = Recorder::new();
+        let app = open(&s.desk, &told).await;
+        let request = SendRequest {
+            to: SendTo::Phone(ANA.into()),
+            from: Some(number),
+            content: SendContent::Text {
+                text: reminder.into(),
+            },
+        };
+        let queued = app
+            .send(acc, command_message(acc, text), request)
+            .await
+            .unwrap();
+        let session = app
+            .flow_start(acc, queued.conversation, flow)
+            .await
+            .unwrap();
+        app.shutdown().await;
+        (queued, session)
+    };
+    // …and is killed before writing any outcome.
+    drop(server);
+    for id in [text, started, tagged] {
+        assert_eq!(read(&mut s.zapier, id).await.status, "running");
+    }
+
+    // Started again: the same rows, executed again, finished once.
+    let told = Recorder::new();
+    let app = open(&s.desk, &told).await;
+    app.start(Scope::All).await.unwrap();
+    connected(&told, number).await;
+    let rows = finished(&mut s.zapier, &[text, started, tagged]).await;
+    for row in &rows {
+        assert_eq!((row.status.as_str(), row.attempts), ("done", 2), "{row:?}");
+    }
+    let (queued, session) = first;
+    let result = rows[0].result.as_ref().unwrap();
+    assert_eq!(result["message_id"], queued.message.id.to_string());
+    let result = rows[1].result.as_ref().unwrap();
+    assert_eq!(result["session_id"], session.to_string());
+    assert_eq!(result["already_started"], Value::Bool(true));
+    assert_eq!(rows[2].result.as_ref().unwrap()["added"], Value::Bool(true));
+
+    // One message queued and one sent; one session, whose message went once.
+    told.until("the reminder and the flow's message on WhatsApp", |_| {
+        on_whatsapp(&s.fake, ANA, reminder) > 0 && on_whatsapp(&s.fake, ANA, WELCOME) > 0
+    })
+    .await;
+    let thread = conversations::thread(app.store(), acc, queued.conversation, None, 50)
+        .await
+        .unwrap();
+    assert_eq!(thread.iter().filter(|m| m.body == reminder).count(), 1);
+    assert_eq!(thread.iter().filter(|m| m.body == WELCOME).count(), 1);
+    let log = sessions::log(app.store(), acc, queued.conversation, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        log.iter().filter(|l| l.what == "started").count(),
+        1,
+        "{log:?}"
+    );
+    // Shut down: whatever was still on its way has been sent.
+    app.shutdown().await;
+    assert_eq!(on_whatsapp(&s.fake, ANA, reminder), 1);
+    assert_eq!(on_whatsapp(&s.fake, ANA, WELCOME), 1);
+}
