@@ -6,13 +6,15 @@ ZAPDESK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # Debian packages: WebKitGTK and friends for Tauri, Chromium for WhatsApp
 # sessions and UI tests, Xvfb and WebKitWebDriver for the end-to-end test
-# (which reads the app's store with sqlite3 to know the bot has looked).
+# (which reads the app's store with sqlite3 to know the bot has looked);
+# python3-venv for schemathesis (the API fuzz, from PyPI) and wrk for the
+# API's benchmark.
 ZAPDESK_APT_PACKAGES=(
   build-essential pkg-config curl file libssl-dev libdbus-1-dev libxdo-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
   chromium xvfb xauth webkit2gtk-driver nodejs npm
   gnome-keyring dbus-daemon libsecret-tools
-  sqlite3
+  sqlite3 python3-venv wrk
 )
 
 zapdesk_say() { printf '\033[1;36m==> %s\033[0m\n' "$*" >&2; }

@@ -22,6 +22,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 zapdesk_say "Rust tests (core, CLI, remote store on PostgreSQL, desktop shell, bindings drift)"
 cargo test --workspace --locked
 
+zapdesk_say "The local API fuzzed against its OpenAPI document (schemathesis)"
+bash scripts/api-fuzz.sh
+
 zapdesk_say "UI unit tests"
 (cd ui && npx vitest run)
 

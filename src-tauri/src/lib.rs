@@ -143,6 +143,21 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::sessions::sessions_log,
             commands::sessions::sessions_start,
             commands::sessions::sessions_stop,
+            commands::api::api_status,
+            commands::api::api_set_config,
+            commands::api::api_tokens_list,
+            commands::api::api_tokens_create,
+            commands::api::api_tokens_revoke,
+            commands::webhooks::webhooks_list,
+            commands::webhooks::webhooks_create,
+            commands::webhooks::webhooks_update,
+            commands::webhooks::webhooks_set_enabled,
+            commands::webhooks::webhooks_delete,
+            commands::webhooks::webhooks_secret,
+            commands::webhooks::webhooks_rotate_secret,
+            commands::webhooks::webhooks_deliveries,
+            commands::webhooks::webhooks_redeliver,
+            commands::webhooks::webhooks_test,
         ])
         // Pushed to the UI as the `fleet` event (see `run`).
         .typ::<zapdesk_whatsapp::fleet::FleetEvent>()
@@ -228,11 +243,12 @@ pub fn run() {
             // of the app); the UI then shows why instead of the app vanishing.
             let state = tauri::async_runtime::block_on(AppState::open(dir, host(app.handle())));
             let running = state.app().ok().cloned();
+            let api = state.api().ok().cloned();
             // Managed before anything runs: the fleet's events (notifications)
             // read the state.
             app.manage(state);
-            if let Some(running) = running {
-                stop_on_signal(app.handle().clone(), running.clone());
+            if let (Some(running), Some(api)) = (running, api) {
+                stop_on_signal(app.handle().clone(), running.clone(), api);
                 // Setup runs outside the async runtime: the start goes in a task,
                 // and the window shows while sync resumes.
                 tauri::async_runtime::spawn(async move {
@@ -258,11 +274,16 @@ pub fn run() {
     };
     app.run(|app, event| {
         if let tauri::RunEvent::Exit = event
-            && let Ok(running) = app.state::<AppState>().app()
+            && let (Ok(running), Ok(api)) =
+                (app.state::<AppState>().app(), app.state::<AppState>().api())
         {
-            // Campaigns, then the numbers (every Chromium closed, leases
-            // released), then sync; `autostart` keeps what runs next time.
-            tauri::async_runtime::block_on(running.shutdown());
+            // The API first (no request starts what the app is stopping),
+            // then campaigns, the numbers (every Chromium closed, leases
+            // released), sync; `autostart` keeps what runs next time.
+            tauri::async_runtime::block_on(async {
+                api.stop().await;
+                running.shutdown().await;
+            });
         }
     });
 }
@@ -270,7 +291,7 @@ pub fn run() {
 /// A terminate signal (logout of the desktop session, `kill`, a test driver
 /// ending its session) closes every Chromium before the app exits, as closing
 /// the window does.
-fn stop_on_signal(app: tauri::AppHandle, running: App) {
+fn stop_on_signal(app: tauri::AppHandle, running: App, api: Arc<zapdesk_api::ApiServer>) {
     tauri::async_runtime::spawn(async move {
         #[cfg(unix)]
         {
@@ -293,6 +314,7 @@ fn stop_on_signal(app: tauri::AppHandle, running: App) {
             }
         }
         // The exit event that follows finds it done.
+        api.stop().await;
         running.shutdown().await;
         app.exit(0);
     });

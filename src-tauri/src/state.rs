@@ -2,7 +2,9 @@
 //! be opened), and the interface language used for error texts.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use zapdesk_api::{ApiConfig, ApiServer};
 use zapdesk_app::{App, Host};
 use zapdesk_core::{Lang, Store, settings};
 
@@ -10,8 +12,14 @@ use crate::IpcError;
 use crate::error::{interface_lang, set_interface_lang};
 
 pub struct AppState {
-    opened: Result<App, IpcError>,
+    opened: Result<Opened, IpcError>,
     data_dir: PathBuf,
+}
+
+struct Opened {
+    app: App,
+    /// The local API, serving the app as soon as it is open.
+    api: Arc<ApiServer>,
 }
 
 impl AppState {
@@ -22,7 +30,11 @@ impl AppState {
                 if let Ok(saved) = settings::language(app.store()).await {
                     set_interface_lang(saved);
                 }
-                Ok(app)
+                // A port another program holds leaves the API off with the
+                // reason, which Settings → API shows; the app runs on.
+                let port = settings::api(app.store()).await.unwrap_or_default();
+                let api = ApiServer::start(app.clone(), ApiConfig::from(port)).await;
+                Ok(Opened { app, api })
             }
             Err(e) => Err(IpcError::new(&e, Lang::default())),
         };
@@ -31,7 +43,12 @@ impl AppState {
 
     /// The running app; fails with why the data folder could not be opened.
     pub fn app(&self) -> Result<&App, IpcError> {
-        self.opened.as_ref().map_err(Clone::clone)
+        self.opened.as_ref().map(|o| &o.app).map_err(Clone::clone)
+    }
+
+    /// The local API server.
+    pub fn api(&self) -> Result<&Arc<ApiServer>, IpcError> {
+        self.opened.as_ref().map(|o| &o.api).map_err(Clone::clone)
     }
 
     /// The store, for the commands that are one read of the core.

@@ -7,10 +7,14 @@
 // to a scratch database on the machine's PostgreSQL from Settings, the password
 // going to the Secret Service (gnome-keyring in the test's D-Bus session).
 // Everything it needs must be present: a missing driver, display, D-Bus
-// session, database or binary fails the test, it is never skipped.
+// session, database or binary fails the test, it is never skipped. The local
+// API: a token and a webhook made in Settings, `curl` sends through the
+// Sandbox number, a receiver on loopback checks the signed webhooks.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { createServer as createHttpServer } from "node:http";
 import { mkdtempSync, existsSync, readdirSync, readFileSync, watch, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -414,6 +418,77 @@ async function until(what, check) {
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+test("the local API: a token and a webhook made in Settings; curl sends through the Sandbox number; the receiver gets signed message.sent and message.status", async () => {
+  const [account] = cli(["accounts", "list"]);
+  // The agency's system: answers 200 and keeps what it got.
+  const got = [];
+  const receiver = createHttpServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => { body += d; });
+    req.on("end", () => { got.push({ headers: req.headers, body }); res.writeHead(200).end("ok"); });
+  });
+  await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  try {
+    const apiPort = await freePort();
+    await (await session.find("//nav//button[contains(., 'Configurações')]")).click();
+    const api = "//div[@id='api']";
+    await (await session.find(`${api}//input[@id='api-port']`)).replace(String(apiPort));
+    await (await session.find(api + button("Salvar porta"))).click();
+    await session.find(`${api}//p[contains(., 'Recebendo pedidos em 127.0.0.1:${apiPort}.')]`);
+
+    // A token that may send, shown once.
+    await (await session.find(api + button("+ Novo token"))).click();
+    const dialog = "//div[@role='dialog']";
+    await (await session.find(`${dialog}//input[@id='token-name']`)).type("Loja virtual");
+    await (await session.find(`${dialog}//label[contains(@class,'scope-option')][.//span[normalize-space()='Enviar']]/input`)).click();
+    await (await session.find(dialog + button("Criar token"))).click();
+    const token = (await (await session.find("//code[@data-testid='token-secret']")).text()).trim();
+    assert.match(token, /^zdk_[0-9a-f]{32}_[0-9a-f]{64}$/);
+    await (await session.find(dialog + button("Concluído"))).click();
+    await session.find(`${api}//tr[@data-testid='token-row'][contains(., 'Loja virtual')]`);
+
+    // A webhook for sent messages and their status.
+    const hooks = "//div[@id='webhooks']";
+    await (await session.find(hooks + button("+ Novo webhook"))).click();
+    await (await session.find(`${dialog}//input[@id='webhook-url']`)).type(`http://127.0.0.1:${receiver.address().port}/zapdesk`);
+    await (await session.find(`${dialog}//label[contains(., 'Mensagem enviada')]/input`)).click();
+    await (await session.find(`${dialog}//label[contains(., 'Status da mensagem')]/input`)).click();
+    await (await session.find(dialog + button("Criar"))).click();
+    const secret = (await (await session.find("//code[@data-testid='webhook-secret']")).text()).trim();
+    assert.match(secret, /^[0-9a-f]{64}$/);
+    await (await session.find(dialog + button("Concluído"))).click();
+
+    // curl, as the agency's script would, twice with one Idempotency-Key.
+    const send = () => JSON.parse(execFileSync("curl", ["-sS", "--fail-with-body", "-X", "POST",
+      `http://127.0.0.1:${apiPort}/api/accounts/${account.id}/send`,
+      "-H", `Authorization: Bearer ${token}`, "-H", "Content-Type: application/json", "-H", "Idempotency-Key: pedido-123",
+      "-d", JSON.stringify({ phone: "(11) 98765-4321", text: "Seu pedido 123 foi confirmado." })], { encoding: "utf8" }));
+    const first = send();
+    const again = send();
+    assert.equal(again.message.id, first.message.id, "a retried request is the same message");
+    const fake = fakeReceived();
+    const confirmed = () => fake.all().filter((m) => m.text === "Seu pedido 123 foi confirmado.");
+    await untilFile(fake.file, "the API's message at the fake WhatsApp", () => confirmed().length >= 1);
+    assert.deepEqual(confirmed().map((m) => m.chat), ["5511987654321@c.us"]);
+
+    // Signed webhooks for it: HMAC-SHA256 of "<timestamp>.<body>" with the secret.
+    const about = (type) => got.filter((g) => g.headers["x-zapdesk-event"] === type
+      && JSON.parse(g.body).data?.message?.id === first.message.id);
+    await until("message.sent and message.status at the receiver", () => about("message.sent").length && about("message.status").length);
+    for (const g of [...about("message.sent"), ...about("message.status")]) {
+      const expected = "v1=" + createHmac("sha256", secret).update(`${g.headers["x-zapdesk-timestamp"]}.${g.body}`).digest("hex");
+      assert.equal(g.headers["x-zapdesk-signature"], expected);
+      const envelope = JSON.parse(g.body);
+      assert.equal(envelope.account_id, account.id);
+      assert.equal(envelope.instance_id, first.instance_id);
+    }
+    // The app's log of that webhook shows the deliveries.
+    await session.find(`${hooks}//*[@data-testid='delivery-row'][contains(., '200')]`);
+  } finally {
+    receiver.close();
+  }
+});
 
 test("sync: connected from Settings with the password in the Secret Service; the server gets the data; a change made elsewhere appears", async () => {
   assert.ok(process.env.DBUS_SESSION_BUS_ADDRESS, "no D-Bus session: run under dbus-run-session with gnome-keyring (scripts/test-all.sh)");

@@ -49,6 +49,7 @@ app_error! {
     Number(NumberError),
     Save(SaveError),
     Secret(SecretError),
+    Send(crate::send::SendError),
     Simulation(SimError),
     User(UserErrorKind),
 }

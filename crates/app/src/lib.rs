@@ -10,6 +10,7 @@
 mod automation;
 mod campaigns;
 mod changes;
+mod cloud_commands;
 mod contacts;
 mod error;
 mod export;
@@ -19,8 +20,10 @@ mod inbox;
 mod lgpd;
 mod numbers;
 mod runtime;
+mod send;
 mod sessions;
 mod simulations;
+mod webhooks;
 mod write;
 
 pub use automation::{
@@ -29,11 +32,18 @@ pub use automation::{
 };
 pub use campaigns::CampaignSummary;
 pub use changes::ChangeSink;
+pub use cloud_commands::command_message;
 pub use error::AppError;
 pub use host::{Host, Stage};
 pub use inbox::{AttachmentInput, ContactPanel, InboxFilter, PAGE, Who};
 pub use numbers::{NumberAction, NumberView, Simulation};
 pub use runtime::{App, OpenError, Scope, Started};
+pub use send::{SendContent, SendError, SendRequest, SendTo, Sent};
 pub use sessions::SESSION_TABLES;
 pub use simulations::{SIMULATIONS_DIR, SIMULATIONS_OPEN};
+pub use webhooks::{
+    DELIVERY_TABLES, LOG_PAGE, SecretError as WebhookSecretError, USER_AGENT as WEBHOOK_USER_AGENT,
+    WEBHOOK_DELETE_TABLES, WEBHOOK_TABLES, WebhookConfig, WebhookOpError,
+    signature as webhook_signature,
+};
 pub use zapdesk_automation::simulator::{SimEvent, SimSource, SimState, SimView};

@@ -22,8 +22,10 @@ use zapdesk_whatsapp::campaigns::CampaignRunner;
 use zapdesk_whatsapp::fleet::{Fleet, FleetConfig, FleetError, FleetEvent, Sink};
 
 use crate::changes::{Changes, follow_sync_pulls};
+use crate::cloud_commands::CloudCommands;
 use crate::host::{Host, Stage};
 use crate::simulations::Simulations;
+use crate::webhooks::WebhookSender;
 
 /// Why the data folder could not be opened: the window shows it instead of
 /// its screens.
@@ -82,9 +84,13 @@ struct Inner {
     fleet: Arc<Fleet>,
     campaigns: CampaignRunner,
     flows: FlowRunner,
+    /// Executes the agency's cloud commands (`cloud_commands.rs`).
+    cloud_commands: CloudCommands,
     sync: Arc<SyncRunner>,
     /// The simulator panel's open simulations.
     simulations: Simulations,
+    /// Delivers the webhooks' events (`webhooks/sender.rs`).
+    webhooks: WebhookSender,
     pub(crate) changes: Changes,
     stage: Arc<dyn Fn(Stage) + Send + Sync>,
     /// Tasks that follow sync's pulls; ended at shutdown.
@@ -114,15 +120,23 @@ impl App {
         // exists (zapdesk-automation's caller.rs).
         let caller = Caller::new();
         let simulations = Simulations::new(&config.data_dir, caller.clone());
-        let changes = Changes::spawn(host.changed);
+        // Every change reported wakes the webhook sender: the triggers
+        // have queued its events by then.
+        let webhooks = WebhookSender::new(store.clone());
+        let changes = Changes::spawn(webhooks.waking(host.changed));
+        let webhook_qrs = webhooks.qr_notes();
         let fleet_out = host.fleet;
         let fleet_changes = changes.clone();
         // The flow runner is made after the fleet it asks; the fleet's events
         // wake it once it exists.
         let flows_wake: Arc<OnceLock<FlowWaker>> = Arc::new(OnceLock::new());
         let wake = Arc::clone(&flows_wake);
+        let cloud_commands = CloudCommands::new();
+        let commands_wake = cloud_commands.waker();
         let sink: Sink = Arc::new(move |event| {
             fleet_changes.of_fleet(&event);
+            // A new QR code: a `number.qr` event for the webhooks that want it.
+            webhook_qrs.note(&event);
             // A message stored (the bot may answer it), a number connected
             // or started (its sessions and queued messages are ours now).
             let wakes = match &event {
@@ -131,6 +145,10 @@ impl App {
             };
             if wakes && let Some(flows) = wake.get() {
                 flows.wake();
+            }
+            // A number started: the cloud's commands for it are ours now.
+            if matches!(event, FleetEvent::Number { .. }) {
+                commands_wake.wake();
             }
             fleet_out(event);
         });
@@ -157,8 +175,10 @@ impl App {
             fleet,
             campaigns,
             flows,
+            cloud_commands,
             sync,
             simulations,
+            webhooks,
             changes,
             stage: host.stage,
             followers: Mutex::new(Vec::new()),
@@ -188,6 +208,8 @@ impl App {
             followers.push(inner.flows.waker().follow(inner.fleet.claimable()));
             followers.push(follow_sync_pulls(&inner.sync, inner.changes.clone()));
         }
+        // Webhook deliveries left waiting (a crash, a kill) go out now.
+        inner.webhooks.start(inner.changes.clone());
         let lang = settings::language(&inner.store).await.unwrap_or_default();
         let sync = inner.sync.resume(lang).await;
         (inner.stage)(Stage::SyncResumed);
@@ -208,6 +230,8 @@ impl App {
             }
         };
         (inner.stage)(Stage::NumbersStarted);
+        // After the numbers: it executes only for numbers running here.
+        inner.cloud_commands.start(self.clone());
         Ok(Started { numbers, sync })
     }
 
@@ -219,6 +243,9 @@ impl App {
         inner
             .closed
             .get_or_init(|| async {
+                // First: nothing new from the cloud (the command being
+                // executed finishes and its outcome is written).
+                inner.cloud_commands.stop().await;
                 // Their folders are removed (the next open would, too).
                 inner.simulations.close_all().await;
                 inner.campaigns.stop_and_wait().await;
@@ -226,6 +253,9 @@ impl App {
                 // After campaigns, before the numbers it sends through.
                 inner.flows.stop_and_wait().await;
                 (inner.stage)(Stage::FlowsStopped);
+                // Before the numbers: their "stopped" events wait in the
+                // store for the next start.
+                inner.webhooks.stop().await;
                 inner.fleet.shutdown().await;
                 (inner.stage)(Stage::FleetStopped);
                 inner.sync.shutdown().await;
@@ -260,6 +290,10 @@ impl App {
 
     pub(crate) fn simulations(&self) -> &Simulations {
         &self.0.simulations
+    }
+
+    pub(crate) fn webhook_sender(&self) -> &WebhookSender {
+        &self.0.webhooks
     }
 
     pub(crate) fn changes(&self) -> &Changes {

@@ -204,6 +204,28 @@ id_type!(
     /// A file the bot sends (a flow's or a keyword's image, audio, document).
     AutomationFileId
 );
+id_type!(
+    /// An account's outgoing webhook: a URL subscribed to events.
+    WebhookId
+);
+id_type!(
+    /// One event of an account queued for its webhooks (what a receiver
+    /// dedupes on: the same in every delivery of the event).
+    EventId
+);
+id_type!(
+    /// One delivery of an event to one webhook (a "send again" is another).
+    DeliveryId
+);
+id_type!(
+    /// A token of the local API (its secret is never stored, only its hash).
+    ApiTokenId
+);
+id_type!(
+    /// An action from the cloud: a row of the agency's `zapdesk.commands`
+    /// (remote migration 0012), chosen by the server or by its writer.
+    CommandId
+);
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@
 //! the input, call the core, `?` its error. Names are `<area>_<verb>`.
 
 pub mod accounts;
+pub mod api;
 pub mod app;
 pub mod automation;
 pub mod campaigns;
@@ -24,3 +25,4 @@ pub mod simulator;
 pub mod sync;
 pub mod tags;
 pub mod users;
+pub mod webhooks;

@@ -31,8 +31,9 @@ export const DEPENDENTS = {
   campaign_files: ["campaignsList", "campaignsGet"],
   // Names of assignees and note authors are joined in.
   users: ["usersList", "usersMe", "inboxList", "inboxGet", "inboxContact", "inboxNotes", "auditList", "keywordsCheck"],
-  // Who "I" am is a setting, and the inbox's "Minhas" depends on it.
-  settings: ["usersMe", "inboxList"],
+  // Who "I" am is a setting, and the inbox's "Minhas" depends on it; so are
+  // the API's port and its local-network choice.
+  settings: ["usersMe", "inboxList", "apiStatus"],
   // Whether this computer keeps the AI key shows beside the settings; a key
   // kept or forgotten is reported as a change of them.
   automation_settings: ["automationSettingsGet", "keywordsExplain", "automationAiKeyStatus"],
@@ -44,6 +45,11 @@ export const DEPENDENTS = {
   // panel shows the conversation's session and the bot's log.
   flow_sessions: ["flowsList", "sessionsActive", "sessionsLog", "flowsAnalytics"],
   automation_files: ["automationFilesList", "keywordsCheck", "flowsCheck", "flowsCheckText"],
+  // The local API (issue 17). A token's "last used" moves as it is used.
+  api_tokens: ["apiTokensList"],
+  // A webhook's on/off and failing state move as its deliveries fail.
+  webhooks: ["webhooksList"],
+  webhook_deliveries: ["webhooksDeliveries"],
 } as const satisfies Record<Table, readonly CommandName[]>;
 
 /** Reads refetched from the `sync` event (the engine's own state), not from a table. */
@@ -144,6 +150,19 @@ export const WRITES = {
   flowsSimulateClose: [],
   sessionsStart: ["flow_sessions", "conversations"],
   sessionsStop: ["flow_sessions", "conversations"],
+  apiSetConfig: ["settings"],
+  apiTokensCreate: ["api_tokens"],
+  apiTokensRevoke: ["api_tokens"],
+  webhooksCreate: ["webhooks"],
+  webhooksUpdate: ["webhooks"],
+  webhooksSetEnabled: ["webhooks"],
+  webhooksDelete: ["webhooks", "webhook_deliveries"],
+  // Asked when the person clicks "Mostrar segredo", never kept in the query
+  // cache: a secret stays on screen only while it is shown.
+  webhooksSecret: [],
+  webhooksRotateSecret: ["webhooks"],
+  webhooksRedeliver: ["webhook_deliveries"],
+  webhooksTest: ["webhook_deliveries"],
 } as const satisfies Partial<Record<CommandName, readonly Table[]>>;
 
 export type WriteCommand = keyof typeof WRITES;
@@ -156,6 +175,8 @@ export const AGENCY_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   "appStart", "settingsSetLanguage", "accountsList", "accountsCreate", "accountsUpdate", "accountsSetArchived",
   "usersList", "usersCreate", "usersMe", "usersSetMe",
   "syncStatus", "syncTest", "syncSave", "syncDisconnect", "syncNow", "syncParked", "syncRetryParked",
+  // The local API and its tokens are the agency's (a token may be for one account or all).
+  "apiStatus", "apiSetConfig", "apiTokensList", "apiTokensCreate", "apiTokensRevoke",
   // A simulation is named by its own id (opened for an account).
   "flowsSimulateWrite", "flowsSimulateAdvance", "flowsSimulateClose",
 ]);

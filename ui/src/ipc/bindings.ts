@@ -293,6 +293,31 @@ export const commands = {
 	sessionsStart: (account: AccountId, conversation: ConversationId, flow: FlowId) => typedError<SessionId, IpcError>(__TAURI_INVOKE("sessions_start", { account, conversation, flow })),
 	/**  "Parar o bot": ends the conversation's session; whether one was running. */
 	sessionsStop: (account: AccountId, conversation: ConversationId) => typedError<boolean, IpcError>(__TAURI_INVOKE("sessions_stop", { account, conversation })),
+	apiStatus: () => typedError<ApiStatus, IpcError>(__TAURI_INVOKE("api_status")),
+	/**
+	 *  Listens on `port` (and the local network when `lan`) and saves both; a
+	 *  port that cannot be used is refused and the API stays where it was.
+	 */
+	apiSetConfig: (port: number, lan: boolean) => typedError<ApiStatus, IpcError>(__TAURI_INVOKE("api_set_config", { port, lan })),
+	/**  Every token of this desktop, agency-wide ones included (never a secret). */
+	apiTokensList: () => typedError<ApiToken[], IpcError>(__TAURI_INVOKE("api_tokens_list")),
+	/**  A new token; its whole text is in the answer and nowhere else. */
+	apiTokensCreate: (input: ApiTokenInput) => typedError<CreatedToken, IpcError>(__TAURI_INVOKE("api_tokens_create", { input })),
+	apiTokensRevoke: (id: ApiTokenId) => typedError<null, IpcError>(__TAURI_INVOKE("api_tokens_revoke", { id })),
+	webhooksList: (account: AccountId) => typedError<Webhook[], IpcError>(__TAURI_INVOKE("webhooks_list", { account })),
+	webhooksCreate: (account: AccountId, input: WebhookInput) => typedError<CreatedWebhook, IpcError>(__TAURI_INVOKE("webhooks_create", { account, input })),
+	webhooksUpdate: (account: AccountId, id: WebhookId, input: WebhookInput) => typedError<Webhook, IpcError>(__TAURI_INVOKE("webhooks_update", { account, id, input })),
+	webhooksSetEnabled: (account: AccountId, id: WebhookId, enabled: boolean) => typedError<Webhook, IpcError>(__TAURI_INVOKE("webhooks_set_enabled", { account, id, enabled })),
+	webhooksDelete: (account: AccountId, id: WebhookId) => typedError<null, IpcError>(__TAURI_INVOKE("webhooks_delete", { account, id })),
+	/**  The signing secret again ("Mostrar segredo"). */
+	webhooksSecret: (account: AccountId, id: WebhookId) => typedError<string, IpcError>(__TAURI_INVOKE("webhooks_secret", { account, id })),
+	webhooksRotateSecret: (account: AccountId, id: WebhookId) => typedError<string, IpcError>(__TAURI_INVOKE("webhooks_rotate_secret", { account, id })),
+	/**  A page of the webhook's delivery log, newest first. */
+	webhooksDeliveries: (account: AccountId, webhook: WebhookId, before: number | null) => typedError<Delivery[], IpcError>(__TAURI_INVOKE("webhooks_deliveries", { account, webhook, before })),
+	/**  "Enviar de novo". */
+	webhooksRedeliver: (account: AccountId, delivery: DeliveryId) => typedError<Delivery, IpcError>(__TAURI_INVOKE("webhooks_redeliver", { account, delivery })),
+	/**  "Enviar evento de teste". */
+	webhooksTest: (account: AccountId, webhook: WebhookId) => typedError<Delivery, IpcError>(__TAURI_INVOKE("webhooks_test", { account, webhook })),
 };
 
 /* Types */
@@ -382,6 +407,48 @@ export type AnswerKind = "text" | "number" | "email" |
 "phone" | 
 /**  dd/mm/aaaa. */
 "date" | "cpf_cnpj" | "yes_no";
+
+/**  The local API as Settings → API shows it. */
+export type ApiStatus = {
+	port: number,
+	/**  Listening on the local network too, not only on this computer. */
+	lan: boolean,
+	default_port: number,
+	/**  Where it listens (`127.0.0.1:8787`), `None` when it does not. */
+	listening: string | null,
+	/**  Why it does not listen, in the interface language. */
+	error: IpcError | null,
+	/**  The interactive documentation, for a browser on this computer. */
+	docs_url: string | null,
+};
+
+/**  A token as the Settings screen lists it (never its secret). */
+export type ApiToken = {
+	id: ApiTokenId,
+	name: string,
+	/**  `None`: every account of the agency. */
+	account_id: AccountId | null,
+	scopes: Scope[],
+	/**
+	 *  The token's first and last characters (`zdk_0193ab12…9f3c`), to
+	 *  recognise it among others.
+	 */
+	prefix: string,
+	created_at: number,
+	last_used_at: number | null,
+	revoked_at: number | null,
+};
+
+/**  A token of the local API (its secret is never stored, only its hash). */
+export type ApiTokenId = string;
+
+/**  What a person fills in for a new token. */
+export type ApiTokenInput = {
+	name: string,
+	/**  `None`: the whole agency (an owner's token). */
+	account_id: AccountId | null,
+	scopes: Scope[],
+};
 
 /**  What the UI needs to know when it starts. */
 export type AppInfo = {
@@ -690,6 +757,18 @@ export type ConversationSummary = {
 	last_status: MessageStatus | null,
 };
 
+/**  A new token and its whole text, shown once. */
+export type CreatedToken = {
+	token: ApiToken,
+	secret: string,
+};
+
+/**  A new webhook and its signing secret, shown once (and on request later). */
+export type CreatedWebhook = {
+	webhook: Webhook,
+	secret: string,
+};
+
 /**  Where the next page of the chat list starts: after this conversation. */
 export type Cursor = {
 	last_message_at: number,
@@ -708,6 +787,43 @@ export type CustomField = {
 	choices: string[],
 	created_at: number,
 };
+
+/**  One event sent (or to be sent) to one webhook: a line of its log. */
+export type Delivery = {
+	id: DeliveryId,
+	/**  The log's order: pass the last row's `seq` as `before` for the next page. */
+	seq: number,
+	webhook_id: WebhookId,
+	/**  What the receiver dedupes on: the same in every delivery of the event. */
+	event_id: EventId,
+	event_type: EventType,
+	/**  The number the event is about, if any. */
+	instance_id: InstanceId | null,
+	status: DeliveryStatus,
+	/**  "Send again" or "send test event": one attempt, outside the order. */
+	manual: boolean,
+	attempts: number,
+	next_attempt_at: number | null,
+	last_status_code: number | null,
+	last_error: string | null,
+	last_duration_ms: number | null,
+	created_at: number,
+	delivered_at: number | null,
+};
+
+/**  One delivery of an event to one webhook (a "send again" is another). */
+export type DeliveryId = string;
+
+/**  Where a delivery stands. */
+export type DeliveryStatus = 
+/**  Not tried yet. */
+"pending" | 
+/**  Tried and failed; tried again at `next_attempt_at`. */
+"retrying" | 
+/**  The receiver answered 2xx. */
+"delivered" | 
+/**  Given up: a day of failures (or a "send again" that failed). */
+"failed";
 
 /**  Who wrote a message. */
 export type Direction = "inbound" | "outbound";
@@ -930,7 +1046,74 @@ export type ErrorCode =
 /**  The simulator's throwaway store could not be made (disk full, temporary folder unusable). */
 "simulation_failed" | 
 /**  The flow has conversations in progress (it cannot be deleted without ending them). */
-"flow_running";
+"flow_running" | 
+/**
+ *  The local API (issue 17). A request without a valid token (none,
+ *  unknown, revoked).
+ */
+"api_unauthorized" | 
+/**  The token's scopes do not allow this request (read, send, manage). */
+"api_forbidden" | 
+/**  No such path, or a resource the token cannot see (never told apart). */
+"api_not_found" | 
+/**  Too many requests with this token; try again after `Retry-After`. */
+"api_rate_limited" | 
+/**  A request body over the API's size limit. */
+"api_body_too_large" | 
+/**  A request body or query that is not valid JSON or misses a field. */
+"api_bad_request" | 
+/**  The same `Idempotency-Key` was used before for a different request. */
+"api_idempotency_conflict" | 
+/**  An API port out of range, or one another program uses. */
+"api_port_invalid" | 
+/**  A token's name or scopes that are not valid. */
+"api_token_invalid" | 
+/**  No API token has this id. */
+"api_token_unknown" | 
+/**  A webhook's address (not http(s), or unreadable) or events that are not valid. */
+"webhook_invalid" | 
+/**  No webhook of this account has this id. */
+"webhook_unknown" | 
+/**  No webhook delivery of this account has this id. */
+"webhook_delivery_unknown" | 
+/**  A cloud command (the agency's `commands` table) that cannot be run as written. */
+"command_invalid";
+
+/**
+ *  One event of an account queued for its webhooks (what a receiver
+ *  dedupes on: the same in every delivery of the event).
+ */
+export type EventId = string;
+
+/**
+ *  What happened. The names are the envelope's `type` and the UI's keys;
+ *  never rename one (receivers branch on them).
+ */
+export type EventType = 
+/**  A contact sent a message. */
+"message.received" | 
+/**  A message of ours reached WhatsApp (sent from ZapDesk or the phone). */
+"message.sent" | 
+/**  An outgoing message's status moved: sent, delivered, read, played, failed. */
+"message.status" | "contact.created" | 
+/**  Phone, name or opt-out changed. */
+"contact.updated" | "tag.added" | "tag.removed" | "conversation.assigned" | "conversation.resolved" | 
+/**  A person took the conversation from the bot. */
+"conversation.handed_off" | 
+/**  Every recipient of a campaign was queued or skipped. */
+"campaign.finished" | 
+/**  A flow reached its end (or its hand-off) in a conversation. */
+"flow.completed" | 
+/**  A number connected, needs its QR scanned, or went down. */
+"number.status" | 
+/**
+ *  A number shows a new QR code to scan (its image and text): whoever
+ *  receives it can link the number, so it is sent only to webhooks
+ *  that subscribe to it by name.
+ */
+"number.qr" | 
+/**  The "send test event" button; never subscribed to. */
+"test";
 
 /**  What would answer a message, and why. */
 export type Explanation = {
@@ -1677,6 +1860,18 @@ export type SavedDraft = {
 	findings: FlowFinding[],
 };
 
+/**  What a token may do. */
+export type Scope = 
+/**  Read accounts, numbers, contacts, campaigns, chats and messages. */
+"read" | 
+/**  Send messages. */
+"send" | 
+/**
+ *  Create and change contacts, tags, fields, campaigns, flows,
+ *  conversations and webhooks; start and stop numbers.
+ */
+"manage";
+
 /**  Everything the search box found, each kind best or newest first. */
 export type SearchResults = {
 	contacts: ContactHit[],
@@ -1971,7 +2166,12 @@ export type Table = "accounts" | "contacts" | "tags" | "custom_fields" | "segmen
  *  Automation (issue 15): the account's bot settings, keyword replies,
  *  flows and their versions, flows running in conversations, files.
  */
-"automation_settings" | "keywords" | "flows" | "flow_versions" | "flow_sessions" | "automation_files";
+"automation_settings" | "keywords" | "flows" | "flow_versions" | "flow_sessions" | "automation_files" | 
+/**
+ *  The local API (issue 17): its tokens (agency-wide, not one account's),
+ *  webhooks and their delivery log.
+ */
+"api_tokens" | "webhooks" | "webhook_deliveries";
 
 /**  A label on contacts. */
 export type Tag = {
@@ -2106,6 +2306,46 @@ export type Waiting =
 { for: "timer"; at: number } | 
 /**  An outside call (HTTP, AI); `started`: it left. */
 { for: "call"; started: boolean };
+
+/**  A webhook as stored. Its secret is in this computer's keyring, never here. */
+export type Webhook = {
+	id: WebhookId,
+	account_id: AccountId,
+	url: string,
+	events: EventType[],
+	format: WebhookFormat,
+	enabled: boolean,
+	/**
+	 *  The first failed attempt since the last delivered one: the screen
+	 *  warns while it is set; a day of it turns the webhook off.
+	 */
+	failing_since: number | null,
+	disabled_at: number | null,
+	/**
+	 *  Why it is off: [`DISABLED_FAILING`] (turned off by ZapDesk after
+	 *  failing for a day) or [`DISABLED_MANUAL`] (a person).
+	 */
+	disabled_reason: string | null,
+	created_at: number,
+	updated_at: number,
+};
+
+/**  The body a webhook receives. */
+export type WebhookFormat = 
+/**  ZapDesk's envelope (docs/webhooks.md). */
+"zapdesk" | 
+/**  Evolution API v2's webhook body, for receivers written for it. */
+"evolution";
+
+/**  An account's outgoing webhook: a URL subscribed to events. */
+export type WebhookId = string;
+
+/**  What a person fills in for a webhook. */
+export type WebhookInput = {
+	url: string,
+	events: EventType[],
+	format: WebhookFormat,
+};
 
 /**  Whose conversations the chat list shows. */
 export type Who = "all" | 

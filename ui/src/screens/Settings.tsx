@@ -13,6 +13,8 @@ import { TagsPanel } from "./Tags";
 import { FieldsPanel } from "./Fields";
 import { AuditPanel } from "./Audit";
 import { SyncPanel } from "./Sync";
+import { ApiPanel } from "./settings/ApiPanel";
+import { WebhooksPanel } from "./settings/WebhooksPanel";
 
 /** Language, the agency's accounts (edit, archive, restore) and what this install is. */
 export function Settings() {
@@ -89,6 +91,8 @@ export function Settings() {
       <TeamPanel />
       <AuditPanel />
       <SyncPanel />
+      <ApiPanel />
+      <WebhooksPanel />
 
       <div className="panel">
         <h2>{t("settings.about")}</h2>

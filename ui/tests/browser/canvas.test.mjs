@@ -260,18 +260,27 @@ test("a draft saved on another desktop: taken when nothing is unsaved here; a sa
   await page.getByTestId("flow-revision").getByText("Salvo (revisão 4)").waitFor();
   await over.waitFor({ state: "detached" });
 
-  // Saved elsewhere again before this desktop heard of it; a change here is refused, not written over theirs.
+  // Saved elsewhere again before this desktop heard of it; a change here is
+  // refused, not written over theirs. The other desktop's save lands just
+  // before this one reaches Rust: set any earlier, a refetch still on its
+  // way from the last save (the write's, then the `changed` event's) could
+  // bring it first, and the UI would rightly take it.
   await page.evaluate(() => {
-    const flow = window.__MOCK__.state.flows[0];
-    flow.draft = { ...flow.draft, nodes: flow.draft.nodes.map((n) => (n.id === "oi" ? { ...n, content: { kind: "text", text: "Versão do outro computador" } } : n)) };
-    flow.revision = 5;
+    const { state, lib: { handlers } } = window.__MOCK__;
+    const save = handlers.flows_save_draft;
+    handlers.flows_save_draft = (args) => {
+      handlers.flows_save_draft = save;
+      const flow = state.flows[0];
+      flow.draft = { ...flow.draft, nodes: flow.draft.nodes.map((n) => (n.id === "oi" ? { ...n, content: { kind: "text", text: "Versão do outro computador" } } : n)) };
+      flow.revision = 5;
+      return save(args);
+    };
   });
   await node(page, "oi").click();
   await page.getByRole("complementary", { name: "Editar o bloco oi" }).getByLabel("Mensagem").fill("Minha versão");
-  // Refused by Rust at the save, or known before it (the other desktop's row
-  // arrived first): either way said, and nothing written over theirs.
-  const held = page.locator('[data-testid="flow-stale"], [data-testid="flow-elsewhere"]').first();
-  await held.getByText(/alterado em outro lugar|salvo em outro computador/).waitFor();
+  // Refused by Rust at the save: said, and nothing written over theirs.
+  const held = page.getByTestId("flow-stale");
+  await held.getByText(/alterado em outro lugar/).waitFor();
   assert.ok((await callsOf(app, "flows_save_draft")).every((c) => c.args.revision <= 4));
   assert.equal((await draftOf(page, "Atendimento")).nodes[0].content.text, "Versão do outro computador");
   await page.getByTestId("flow-revision").getByText(/^(Não salvo: salvo em outro computador|Alterações não salvas)$/).waitFor();

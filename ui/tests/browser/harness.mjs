@@ -6,6 +6,7 @@ import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { installApiMock } from "./mock-api.mjs";
 import { installAutomationMock } from "./mock-automation.mjs";
 import { installMockBackend } from "./mock-backend.mjs";
 
@@ -55,6 +56,8 @@ export async function openApp(browser, url, seed = {}) {
   await context.addInitScript(installMockBackend, seed);
   // Keywords, flows and the bot's settings, on the state the first installed.
   await context.addInitScript(installAutomationMock, seed);
+  // The local API's status, tokens and webhooks (issue 17), on the same state.
+  await context.addInitScript(installApiMock, seed);
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e));

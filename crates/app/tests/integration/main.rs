@@ -10,8 +10,11 @@
 
 mod automation;
 mod changes;
+mod cloud_commands;
 mod handover;
 mod runtime;
+mod send;
 mod shared;
 mod simulations;
 mod support;
+mod webhooks;

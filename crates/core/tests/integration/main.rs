@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod api_tokens;
 mod automation_analytics;
 mod automation_engine;
 mod automation_engine_props;
@@ -33,3 +34,6 @@ mod store;
 mod support;
 mod tags;
 mod tags_folded;
+mod webhooks;
+mod webhooks_events;
+mod webhooks_queue;

@@ -32,6 +32,10 @@ const ACCOUNT_OWNED: &[&str] = &[
     "automation_queue",
     "automation_marks",
     "automation_log",
+    "api_idempotency",
+    "webhooks",
+    "webhook_events",
+    "webhook_deliveries",
 ];
 /// Modules allowed to work across accounts (paths under `src/`), and why.
 const CROSS_ACCOUNT: &[&str] = &[
@@ -45,6 +49,12 @@ const CROSS_ACCOUNT: &[&str] = &[
     "automation/run/next_work.rs",
     // Its housekeeping: the bot's local log pruned by age, every account's.
     "automation/run/prune.rs",
+    // The webhook sender's queue: one sender per desktop fans out, picks and
+    // records every account's deliveries (and prunes the log by age).
+    "webhooks/queue.rs",
+    // The local API's tokens: the desktop's, listed together in Settings,
+    // some for the whole agency (a token's account is a column, not a scope).
+    "api_tokens.rs",
 ];
 
 fn sources() -> Vec<(String, String)> {
