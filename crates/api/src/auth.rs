@@ -18,6 +18,8 @@ use crate::state::Api;
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub token: Verified,
+    /// The only account this server serves (`serve --account`), if one.
+    pub served: Option<AccountId>,
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -34,7 +36,10 @@ async fn authenticate(api: &Api, presented: Option<&str>) -> Result<Caller, ApiE
         .ok_or(Refusal::Unauthorized)?;
     api.admit(token.id)?;
     api.touch(token.id).await;
-    Ok(Caller { token })
+    Ok(Caller {
+        token,
+        served: api.served(),
+    })
 }
 
 impl FromRequestParts<Api> for Caller {
@@ -78,7 +83,7 @@ impl Caller {
     /// account's id from a made-up one).
     pub async fn account(&self, api: &Api, id: Uuid) -> Result<AccountId, ApiError> {
         let account = AccountId::from_uuid(id);
-        if !self.token.sees(account) {
+        if !self.sees(account) {
             return Err(Refusal::NotFound.into());
         }
         match accounts::get(api.store(), account).await {
@@ -88,8 +93,24 @@ impl Caller {
         }
     }
 
-    /// The accounts the token sees: its own, or every one (archived too).
+    /// Whether the token may see `account`, and this server serves it.
+    fn sees(&self, account: AccountId) -> bool {
+        self.token.sees(account) && self.served.is_none_or(|served| served == account)
+    }
+
+    /// The accounts the token sees: its own, or every one (archived too);
+    /// of them, only the one the server serves when it serves one.
     pub async fn accounts(&self, api: &Api) -> Result<Vec<accounts::Account>, ApiError> {
+        if let Some(served) = self.served {
+            if !self.token.sees(served) {
+                return Ok(Vec::new());
+            }
+            return match accounts::get(api.store(), served).await {
+                Ok(account) => Ok(vec![account]),
+                Err(accounts::AccountError::Unknown(_)) => Ok(Vec::new()),
+                Err(e) => Err(e.into()),
+            };
+        }
         match self.token.account_id {
             Some(own) => match accounts::get(api.store(), own).await {
                 Ok(account) => Ok(vec![account]),

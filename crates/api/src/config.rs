@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use zapdesk_core::settings::{API_DEFAULT_PORT, ApiSettings};
-use zapdesk_core::{ErrorCode, Lang, UserError};
+use zapdesk_core::{AccountId, ErrorCode, Lang, UserError};
 
 /// The largest JSON body of most requests.
 pub const JSON_LIMIT: usize = 1024 * 1024;
@@ -37,7 +37,15 @@ pub struct Hooks {
     /// Runs after a send was queued and before its answer is written: a
     /// test panics there to cut the connection, as a crash would.
     pub after_send: Option<Arc<dyn Fn() + Send + Sync>>,
+    /// Awaited before a send is queued: a test holds a request in flight.
+    pub before_send: Option<Arc<dyn Fn() -> Hold + Send + Sync>>,
+    /// How long stopping waits for requests in flight (default
+    /// [`crate::server::STOP_GRACE`]).
+    pub stop_grace: Option<std::time::Duration>,
 }
+
+/// What [`Hooks::before_send`] returns: a future the request waits on.
+pub type Hold = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// Where and how the server listens.
 #[derive(Clone)]
@@ -47,6 +55,9 @@ pub struct ApiConfig {
     /// Listen on every interface (the local network), not only 127.0.0.1.
     pub lan: bool,
     pub rate: RateLimit,
+    /// Serve this account only (`zapdesk-cli serve --account`): every other
+    /// account is "not found", whatever the token; `None`: every account.
+    pub account: Option<AccountId>,
     #[doc(hidden)]
     pub hooks: Hooks,
 }
@@ -57,6 +68,7 @@ impl std::fmt::Debug for ApiConfig {
             .field("port", &self.port)
             .field("lan", &self.lan)
             .field("rate", &self.rate)
+            .field("account", &self.account)
             .finish()
     }
 }
@@ -73,6 +85,7 @@ impl From<ApiSettings> for ApiConfig {
             port: s.port,
             lan: s.lan,
             rate: RateLimit::default(),
+            account: None,
             hooks: Hooks::default(),
         }
     }

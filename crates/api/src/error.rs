@@ -52,6 +52,10 @@ pub enum Refusal {
     IdempotencyConflict,
     #[error("no QR now")]
     NoQr,
+    #[error("a control character in {0}")]
+    ControlCharacter(String),
+    #[error("several numbers are named {0:?}")]
+    InstanceAmbiguous(String),
     #[error("the request failed")]
     Internal,
 }
@@ -64,7 +68,9 @@ impl UserError for Refusal {
             Refusal::NotFound | Refusal::MethodNotAllowed | Refusal::NoQr => ErrorCode::ApiNotFound,
             Refusal::RateLimited(_) => ErrorCode::ApiRateLimited,
             Refusal::BodyTooLarge => ErrorCode::ApiBodyTooLarge,
-            Refusal::BadRequest(_) => ErrorCode::ApiBadRequest,
+            Refusal::BadRequest(_)
+            | Refusal::ControlCharacter(_)
+            | Refusal::InstanceAmbiguous(_) => ErrorCode::ApiBadRequest,
             Refusal::IdInvalid(_) => ErrorCode::IdInvalid,
             Refusal::IdempotencyConflict => ErrorCode::ApiIdempotencyConflict,
             Refusal::Internal => ErrorCode::DatabaseFailed,
@@ -152,6 +158,22 @@ impl UserError for Refusal {
                     "This number is not waiting for a QR scan now (it is stopped, starting or already connected). Start it and poll its status until \"awaiting_qr\".",
                 )
                 .to_owned(),
+            Refusal::ControlCharacter(field) => match lang {
+                Lang::PtBr => format!(
+                    "\"{field}\" tem um caractere de controle (como \\u0000), que o ZapDesk não aceita. Remova-o e envie de novo (no corpo JSON, quebras de linha e tabulações são aceitas)."
+                ),
+                Lang::En => format!(
+                    "\"{field}\" holds a control character (such as \\u0000), which ZapDesk does not take. Remove it and send again (line breaks and tabs are fine in the JSON body)."
+                ),
+            },
+            Refusal::InstanceAmbiguous(name) => match lang {
+                Lang::PtBr => format!(
+                    "Mais de um número se chama \"{name}\". Use o id do número no lugar do nome (veja GET /evolution/instance/fetchInstances) ou dê nomes diferentes aos números."
+                ),
+                Lang::En => format!(
+                    "More than one number is named \"{name}\". Use the number's id instead of its name (see GET /evolution/instance/fetchInstances) or give the numbers different names."
+                ),
+            },
             Refusal::Internal => lang
                 .pick(
                     "Algo deu errado neste computador. Nada foi alterado; tente novamente.",
@@ -191,6 +213,15 @@ impl ApiError {
             error: Arc::new(Refusal::RateLimited(secs)),
             retry_after: Some(secs),
             status: None,
+        }
+    }
+
+    /// A number's name that is several numbers: 409, asking for the id.
+    pub fn instance_ambiguous(name: &str) -> ApiError {
+        ApiError {
+            error: Arc::new(Refusal::InstanceAmbiguous(name.to_owned())),
+            retry_after: None,
+            status: Some(StatusCode::CONFLICT),
         }
     }
 

@@ -4,6 +4,7 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -22,6 +23,9 @@ pub enum ServeError {
     PortInUse(u16),
     #[error("cannot listen on port {port}: {reason}")]
     Bind { port: u16, reason: String },
+    /// [`ApiServer::stop`] was called: ZapDesk is closing.
+    #[error("the API was stopped for good")]
+    Stopped,
 }
 
 impl UserError for ServeError {
@@ -47,6 +51,12 @@ impl UserError for ServeError {
                     "The API could not use port {port} ({reason}). Choose another port in Settings → API."
                 ),
             },
+            ServeError::Stopped => lang
+                .pick(
+                    "A API foi parada porque o ZapDesk está fechando. Abra o ZapDesk de novo para usá-la.",
+                    "The API was stopped because ZapDesk is closing. Open ZapDesk again to use it.",
+                )
+                .to_owned(),
         }
     }
 }
@@ -75,10 +85,15 @@ struct Running {
     task: JoinHandle<()>,
 }
 
+/// How long [`ApiServer::stop`] lets the requests in flight finish before
+/// it cuts them: closing ZapDesk never waits on a stuck request.
+pub const STOP_GRACE: Duration = Duration::from_secs(5);
+
 /// The local API server of an app; one per app.
 pub struct ApiServer {
     app: App,
-    running: tokio::sync::Mutex<Option<Running>>,
+    /// `None` once stopped for good: nothing listens again.
+    running: tokio::sync::Mutex<Option<Option<Running>>>,
     state: Mutex<ServerState>,
 }
 
@@ -89,7 +104,7 @@ impl ApiServer {
     pub async fn start(app: App, config: ApiConfig) -> Arc<ApiServer> {
         let server = Arc::new(ApiServer {
             app,
-            running: tokio::sync::Mutex::new(None),
+            running: tokio::sync::Mutex::new(Some(None)),
             state: Mutex::new(ServerState {
                 config: config.clone(),
                 listening: None,
@@ -117,12 +132,21 @@ impl ApiServer {
         self.state().listening
     }
 
+    /// Whether [`ApiServer::stop`] was called (nothing listens again).
+    pub async fn stopped(&self) -> bool {
+        self.running.lock().await.is_none()
+    }
+
     /// Stops (answering the requests in flight), then listens as `config`
-    /// says: a new port, the local network on or off.
+    /// says: a new port, the local network on or off. Refused once
+    /// [`ApiServer::stop`] was called.
     pub async fn restart(&self, config: ApiConfig) -> Result<SocketAddr, ServeError> {
-        let mut running = self.running.lock().await;
+        let mut guard = self.running.lock().await;
+        let Some(running) = guard.as_mut() else {
+            return Err(ServeError::Stopped);
+        };
         if let Some(old) = running.take() {
-            stop(old).await;
+            stop(old, grace(&self.state().config)).await;
         }
         let bound = bind(&config).await;
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
@@ -161,20 +185,39 @@ impl ApiServer {
         }
     }
 
-    /// Stops listening; requests in flight are answered first.
+    /// Stops listening for good (ZapDesk is closing): requests in flight
+    /// are answered first, for [`STOP_GRACE`] at most, then cut; a later
+    /// [`ApiServer::restart`] or [`ApiServer::apply`] is refused.
     pub async fn stop(&self) {
-        if let Some(old) = self.running.lock().await.take() {
-            stop(old).await;
+        let old = self.running.lock().await.take().flatten();
+        if let Some(old) = old {
+            stop(old, grace(&self.state().config)).await;
         }
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         state.listening = None;
+        state.error = Some(ServeError::Stopped);
     }
 }
 
-async fn stop(running: Running) {
+fn grace(config: &ApiConfig) -> Duration {
+    config.hooks.stop_grace.unwrap_or(STOP_GRACE)
+}
+
+async fn stop(running: Running, grace: Duration) {
     let _ = running.stop.send(());
-    if let Err(e) = running.task.await {
-        tracing::warn!("api: stopping {}: {e}", running.addr);
+    let mut task = running.task;
+    match tokio::time::timeout(grace, &mut task).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!("api: stopping {}: {e}", running.addr),
+        Err(_) => {
+            tracing::warn!(
+                "api: requests on {} still running after {grace:?}: cut",
+                running.addr
+            );
+            task.abort();
+            // Cancelled: the listener is closed when the task ends.
+            let _ = task.await;
+        }
     }
 }
 

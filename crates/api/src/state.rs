@@ -12,7 +12,7 @@ use governor::{Quota, RateLimiter};
 use zapdesk_app::App;
 use zapdesk_core::ids::ApiTokenId;
 use zapdesk_core::time::now_ms;
-use zapdesk_core::{Store, api_tokens};
+use zapdesk_core::{AccountId, Store, api_tokens};
 
 use crate::config::{ApiConfig, Hooks};
 use crate::error::ApiError;
@@ -32,6 +32,7 @@ struct Inner {
     limiter: Limiter,
     touched: Mutex<HashMap<ApiTokenId, Instant>>,
     hooks: Hooks,
+    served: Option<AccountId>,
 }
 
 impl Api {
@@ -44,6 +45,7 @@ impl Api {
             limiter: RateLimiter::dashmap(quota),
             touched: Mutex::new(HashMap::new()),
             hooks: config.hooks.clone(),
+            served: config.account,
         }))
     }
 
@@ -57,6 +59,11 @@ impl Api {
 
     pub fn hooks(&self) -> &Hooks {
         &self.0.hooks
+    }
+
+    /// The only account served, when the server serves one.
+    pub fn served(&self) -> Option<AccountId> {
+        self.0.served
     }
 
     /// Counts a request of `token`; refused with the wait when over its rate.

@@ -109,6 +109,14 @@ impl UserError for SendError {
     }
 }
 
+/// Refuses a contact who asked not to receive messages.
+fn refuse_opted_out(contact: &Contact) -> Result<(), AppError> {
+    if contact.opted_out_at.is_some() {
+        return Err(SendError::OptedOut(contact.phone.clone()).into());
+    }
+    Ok(())
+}
+
 /// The content checked and decoded, before anything is written.
 enum Outgoing {
     Text(String),
@@ -177,10 +185,10 @@ impl App {
         // Checked before anything is written: a bad file creates no contact.
         let outgoing = Outgoing::of(&request.content)?;
         let found = self.recipient(account, &request.to).await?;
-        if let Some(contact) = &found
-            && contact.opted_out_at.is_some()
-        {
-            return Err(SendError::OptedOut(contact.phone.clone()).into());
+        // Checked early (nothing written for a contact found at once), and
+        // again below for one found only when creating it was refused.
+        if let Some(contact) = &found {
+            refuse_opted_out(contact)?;
         }
         let (instance, known) = self
             .sender_of(account, found.as_ref().map(|c| c.id), request.from)
@@ -200,6 +208,9 @@ impl App {
                 return Err(ContactError::Unknown(account, *id).into());
             }
         };
+        // Whatever path found the contact (a phone edited to this one, or one
+        // created at the same moment, comes back from `new_contact`).
+        refuse_opted_out(&contact)?;
         let queued = async {
             // The conversation read to pick the number, else a new one (a
             // write of its own: skipped for a contact already talking to it).

@@ -160,7 +160,7 @@ pub async fn serve(
         eprintln!("sync: {}", e.message(lang));
     }
     let server = match api {
-        Some(api) => Some(crate::serve_api::start(store, &app, api.port).await),
+        Some(api) => Some(crate::serve_api::start(store, &app, api.port, account).await),
         None => None,
     };
     eprintln!("serving {} number(s); Ctrl-C stops", started.numbers);

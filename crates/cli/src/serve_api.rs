@@ -1,16 +1,24 @@
 //! `serve`'s local API: listening as Settings → API says (or on
-//! `--api-port`), where it listens (or why not) on stderr; and the signals
-//! that stop `serve`.
+//! `--api-port`), serving only `--account`'s data when given, where it
+//! listens (or why not) on stderr; and the signals that stop `serve`.
 
 use std::sync::Arc;
 
 use zapdesk_api::{ApiConfig, ApiServer};
 use zapdesk_app::App;
-use zapdesk_core::{Store, UserError, settings};
+use zapdesk_core::{AccountId, Store, UserError, settings};
 
-pub async fn start(store: &Store, app: &App, port: Option<u16>) -> Arc<ApiServer> {
+pub async fn start(
+    store: &Store,
+    app: &App,
+    port: Option<u16>,
+    account: Option<AccountId>,
+) -> Arc<ApiServer> {
     let saved = settings::api(store).await.unwrap_or_default();
     let mut config = ApiConfig::from(saved);
+    // `serve --account A` runs A's numbers only: the API serves A only too
+    // (another account is "not found", even for an agency token).
+    config.account = account;
     if let Some(port) = port {
         config.port = port;
     }

@@ -22,7 +22,7 @@ use crate::auth::EvolutionCaller;
 use crate::error::{ApiError, Refusal};
 use crate::extract::{Body, Ids};
 use crate::routes::instances::find_by_name_or_id;
-use crate::routes::send::{idempotency_key, queue};
+use crate::routes::send::{idempotency_key, queue, valid_key};
 use crate::schema::send::{FileInput, SendInput};
 use crate::state::Api;
 use shapes::{
@@ -84,8 +84,9 @@ pub async fn connection_state(
     }))
 }
 
-/// Starts a stopped number (needs `manage`) and answers its QR (`count` 0
-/// until one is shown: ask again); a connected number answers its state.
+/// Starts a stopped number and answers its QR (`count` 0 until one is
+/// shown: ask again); a connected number answers its state. Needs `manage`:
+/// the QR pairs a phone to the number.
 #[utoipa::path(get, path = "/evolution/instance/connect/{instance}", tag = "evolution",
     params(("instance" = String, Path, description = "The number's id or name")),
     responses((status = 200, body = Connect)))]
@@ -94,7 +95,7 @@ pub async fn connect(
     EvolutionCaller(caller): EvolutionCaller,
     Ids(instance): Ids<String>,
 ) -> Result<Json<Connect>, ApiError> {
-    caller.need(Scope::Read)?;
+    caller.need(Scope::Manage)?;
     let (account, number) = find_by_name_or_id(&api, &caller, &instance).await?;
     let fleet = api.app().fleet();
     let live = fleet.status(number.id);
@@ -114,7 +115,6 @@ pub async fn connect(
             count: 1,
         },
         Status::Stopped | Status::Failed { .. } => {
-            caller.need(Scope::Manage)?;
             api.app()
                 .numbers_act(account, number.id, NumberAction::Start)
                 .await?;
@@ -231,9 +231,14 @@ async fn sent(
     caller.need(Scope::Send)?;
     let (account, number) = find_by_name_or_id(api, caller, instance).await?;
     send.from = Some(number.id);
+    // The header first; else `messageId`, checked as the header is (an
+    // empty one is no key, as Evolution's clients send it blank).
     let key = match idempotency_key(headers)? {
         Some(key) => Some(key),
-        None => message_id.filter(|k| !k.trim().is_empty() && k.len() <= 255),
+        None => match message_id.filter(|k| !k.trim().is_empty()) {
+            Some(id) => Some(valid_key(&id, "messageId")?),
+            None => None,
+        },
     };
     let sent = queue(api, caller, account, key.as_deref(), &send).await?;
     if let Some(hook) = &api.hooks().after_send {

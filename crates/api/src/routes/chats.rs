@@ -16,7 +16,8 @@ use crate::error::{ApiError, Refusal};
 use crate::extract::{Body, Ids, Params};
 use crate::routes::contacts::DEFAULT_LIMIT;
 use crate::schema::chats::{
-    AssignInput, Chat, ChatPage, ChatQuery, MessagePage, MessageQuery, read_cursor, write_cursor,
+    AssignInput, Chat, ChatPage, ChatQuery, MessageBefore, MessagePage, MessageQuery, read_cursor,
+    read_message_cursor, write_cursor, write_message_cursor,
 };
 use crate::state::Api;
 
@@ -82,9 +83,26 @@ pub async fn messages(
     let account = caller.account(&api, id).await?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, PAGE_MAX);
     let chat = ConversationId::from_uuid(chat);
-    let items = conversations::thread(api.store(), account, chat, query.before, limit).await?;
+    let before =
+        match query.before.as_deref() {
+            None => None,
+            Some(text) => Some(read_message_cursor(text).ok_or_else(|| {
+                Refusal::BadRequest("\"before\" is not a cursor of this API".into())
+            })?),
+        };
+    let items = match before {
+        Some(MessageBefore::Time(at)) => {
+            conversations::thread(api.store(), account, chat, Some(at), limit).await?
+        }
+        Some(MessageBefore::Cursor(at, id)) => {
+            conversations::thread_before(api.store(), account, chat, Some((at, id)), limit).await?
+        }
+        None => conversations::thread_before(api.store(), account, chat, None, limit).await?,
+    };
     let next = match items.first() {
-        Some(first) if items.len() == limit as usize => Some(first.created_at),
+        Some(first) if items.len() == limit as usize => {
+            Some(write_message_cursor(first.created_at, first.id))
+        }
         _ => None,
     };
     Ok(Json(MessagePage {

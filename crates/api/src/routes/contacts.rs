@@ -32,13 +32,16 @@ const TAG_COLOR: &str = "#6b7280";
 
 /// The account's contacts, named ones first by name, then by phone.
 #[utoipa::path(get, path = "/api/accounts/{account}/contacts", tag = "contacts",
-    params(("account" = Uuid, Path, description = "The account's id"), ContactQuery),
+    params(("account" = Uuid, Path, description = "The account's id"), ContactQuery,
+           ("tag" = Option<Vec<String>>, Query, style = Form, explode,
+            description = "Only contacts with this tag (its id or its name); repeat for several (`tag=VIP&tag=Atacado`: contacts with all of them)")),
     responses((status = 200, body = ContactPage)))]
 pub async fn list(
     State(api): State<Api>,
     caller: Caller,
     Ids(id): Ids<Uuid>,
     Params(query): Params<ContactQuery>,
+    Params(pairs): Params<Vec<(String, String)>>,
 ) -> Result<Json<ContactPage>, ApiError> {
     caller.need(Scope::Read)?;
     let account = caller.account(&api, id).await?;
@@ -50,7 +53,11 @@ pub async fn list(
         search: query.search,
         ..ContactFilter::default()
     };
-    if let Some(tag) = query.tag {
+    let wanted = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "tag")
+        .map(|(_, v)| v);
+    for tag in wanted {
         match find_tag(&api, account, &tag).await? {
             Some(tag) => filter.tags_all.push(tag),
             // No such tag: no contact has it.

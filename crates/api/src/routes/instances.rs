@@ -52,16 +52,21 @@ pub async fn find_by_name_or_id(
     if let Ok(id) = instance.parse::<InstanceId>() {
         return find(api, caller, id).await;
     }
+    // Names are not unique (across accounts, or even in one): a name that
+    // is several numbers the token sees is refused rather than guessed.
+    let mut found = None;
     for account in caller.accounts(api).await? {
-        if let Some(number) = instances::list(api.store(), account.id)
-            .await?
-            .into_iter()
-            .find(|n| n.name == instance)
-        {
-            return Ok((account.id, number));
+        for number in instances::list(api.store(), account.id).await? {
+            if number.name != instance {
+                continue;
+            }
+            if found.is_some() {
+                return Err(ApiError::instance_ambiguous(instance));
+            }
+            found = Some((account.id, number));
         }
     }
-    Err(Refusal::NotFound.into())
+    found.ok_or_else(|| Refusal::NotFound.into())
 }
 
 /// The numbers of the accounts this token sees, with their live status.
@@ -97,7 +102,8 @@ pub async fn status(
 
 /// The QR of a number waiting to be paired: the QR's text and a PNG data
 /// URL, or the PNG itself when asked with `Accept: image/png`. 404 when the
-/// number is not waiting for a scan (stopped, starting, connected).
+/// number is not waiting for a scan (stopped, starting, connected). Needs
+/// `manage`: whoever scans it pairs their phone to the number.
 #[utoipa::path(get, path = "/api/instances/{instance}/qr", tag = "instances",
     params(("instance" = Uuid, Path, description = "The number's id")),
     responses(
@@ -112,7 +118,8 @@ pub async fn qr(
     headers: HeaderMap,
     Ids(id): Ids<Uuid>,
 ) -> Result<Response, ApiError> {
-    caller.need(Scope::Read)?;
+    // Scanning it pairs a phone to the number: as much as starting it.
+    caller.need(Scope::Manage)?;
     let (_, number) = find(&api, &caller, InstanceId::from_uuid(id)).await?;
     let Status::AwaitingQr { qr, code } = api.app().fleet().status(number.id) else {
         return Err(Refusal::NoQr.into());

@@ -1,10 +1,11 @@
 //! `POST /send`: one message, queued in the durable outbox.
 //!
 //! With an `Idempotency-Key`, the message's id is derived from the token,
-//! the account and the key: a retry (after a timeout, or a crash of either
-//! side between accepting and answering) finds the message queued the first
-//! time and answers with it; one message is sent. The same key with a
-//! different request is refused (409).
+//! the account, the key and the request's hash: a retry (after a timeout, or
+//! a crash of either side between accepting and answering) finds the message
+//! queued the first time and answers with it; one message is sent. The same
+//! key with a different request is refused (409) while the key is
+//! remembered, and is a message of its own after that.
 
 use axum::Json;
 use axum::extract::State;
@@ -44,6 +45,9 @@ pub async fn send(
     caller.need(Scope::Send)?;
     let account = caller.account(&api, id).await?;
     let key = idempotency_key(&headers)?;
+    if let Some(hold) = &api.hooks().before_send {
+        hold().await;
+    }
     let sent = queue(&api, &caller, account, key.as_deref(), &input).await?;
     if let Some(hook) = &api.hooks().after_send {
         hook();
@@ -56,15 +60,23 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> 
     let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
         return Ok(None);
     };
-    let key = value
-        .to_str()
-        .ok()
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= idempotency::KEY_MAX)
-        .ok_or_else(|| {
-            Refusal::BadRequest("Idempotency-Key must be 1 to 255 visible characters".into())
-        })?;
-    Ok(Some(key.to_owned()))
+    let key = value.to_str().map_err(|_| bad_key("Idempotency-Key"))?;
+    valid_key(key, "Idempotency-Key").map(Some)
+}
+
+/// An idempotency key (the header, or Evolution's `messageId`) as it is
+/// kept: trimmed, 1–255 bytes, no control character.
+pub fn valid_key(key: &str, field: &str) -> Result<String, ApiError> {
+    let key = key.trim();
+    if key.is_empty() || key.len() > idempotency::KEY_MAX {
+        return Err(bad_key(field));
+    }
+    crate::extract::no_control(key, field, false)?;
+    Ok(key.to_owned())
+}
+
+fn bad_key(field: &str) -> ApiError {
+    Refusal::BadRequest(format!("{field} must be 1 to 255 visible characters")).into()
 }
 
 /// Queues `input` for the account, once per idempotency key. Shared with the
@@ -78,6 +90,8 @@ pub async fn queue(
 ) -> Result<Sent, ApiError> {
     let request = input.clone().request()?;
     let token = caller.token.id;
+    // The key and the request's hash, when this request claimed the key first.
+    let mut claimed = None;
     let id = match key {
         None => MessageId::new(),
         Some(key) => {
@@ -86,17 +100,22 @@ pub async fn queue(
                 .await
                 .map_err(database)?;
             match claim {
-                Claim::Go => idempotency::message_id(account, token, key),
+                Claim::First => claimed = Some((key, fingerprint)),
+                Claim::Retry => {}
                 Claim::Conflict => return Err(Refusal::IdempotencyConflict.into()),
             }
+            idempotency::message_id(account, token, key, &fingerprint)
         }
     };
     match api.app().send(account, id, request).await {
         Ok(sent) => Ok(sent),
         Err(e) => {
-            // Refused with nothing queued: the key is free for a corrected request.
-            if let Some(key) = key
-                && let Err(release) = idempotency::release(api.store(), account, token, key).await
+            // Refused with nothing queued: the key is free for a corrected
+            // request. Only the first try's claim: a retry's refusal says
+            // nothing of what an earlier try queued.
+            if let Some((key, fingerprint)) = claimed
+                && let Err(release) =
+                    idempotency::release(api.store(), account, token, key, &fingerprint).await
             {
                 tracing::warn!("api: releasing an idempotency key: {release}");
             }

@@ -199,8 +199,11 @@ impl From<CoreMessage> for Message {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessagePage {
     pub items: Vec<Message>,
-    /// Pass as `before` for the page of older messages; null when there are none.
-    pub next: Option<i64>,
+    /// Pass as `before` for the page of older messages; null when there are
+    /// none. A cursor `<created_at>_<id>` (the oldest message of this page),
+    /// so messages of the same millisecond are never skipped.
+    #[schema(example = "1767312000000_0192f0e0-0000-7000-8000-000000000000")]
+    pub next: Option<String>,
 }
 
 /// Which messages.
@@ -210,8 +213,34 @@ pub struct MessageQuery {
     /// At most this many (1–500; default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
-    /// Only messages created before this time (Unix ms): the `next` of the previous page.
-    pub before: Option<i64>,
+    /// The `next` of the previous page (`<created_at>_<id>`): the messages
+    /// before that one. A bare time (Unix ms) is taken too: the messages
+    /// created before it.
+    pub before: Option<String>,
+}
+
+/// A message cursor as the API writes it: `<created_at>_<id>`.
+pub fn write_message_cursor(created_at: i64, id: MessageId) -> String {
+    format!("{created_at}_{id}")
+}
+
+/// `before` read back: a cursor the API wrote, or a bare time in ms (as
+/// the first version of the API answered `next`), which is every message
+/// of that millisecond and after excluded.
+pub fn read_message_cursor(text: &str) -> Option<MessageBefore> {
+    match text.split_once('_') {
+        Some((at, id)) => Some(MessageBefore::Cursor(at.parse().ok()?, id.parse().ok()?)),
+        None => Some(MessageBefore::Time(text.parse().ok()?)),
+    }
+}
+
+/// Where a page of messages ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageBefore {
+    /// Strictly before this message (its time and id).
+    Cursor(i64, MessageId),
+    /// Created before this time.
+    Time(i64),
 }
 
 /// Who takes a chat.

@@ -91,8 +91,8 @@ pub struct ContactQuery {
     pub offset: Option<u32>,
     /// Part of the name (case and accents ignored) or digits of the phone.
     pub search: Option<String>,
-    /// Only contacts with this tag (its id or its name); repeat for several (all of them).
-    pub tag: Option<String>,
+    // `tag` may repeat, which this (serde_urlencoded) cannot read: the
+    // handler gathers every `tag` of the query, and documents it.
 }
 
 /// Creates a contact, or updates the one with this phone.

@@ -20,7 +20,7 @@ async fn chats_and_their_messages_page_by_cursor() {
     for i in 0..7 {
         let times = if i == 0 { 5 } else { 1 };
         for n in 0..times {
-            // Each message in its own millisecond: `before` pages by time.
+            // Each message in its own millisecond (the next test shares one).
             let t = zapdesk_core::time::now_ms();
             while zapdesk_core::time::now_ms() == t {
                 std::hint::spin_loop();
@@ -79,9 +79,9 @@ async fn chats_and_their_messages_page_by_cursor() {
         .to_owned();
     let messages = format!("{path}/{busy}/messages");
     let mut bodies = Vec::new();
-    let mut before: Option<i64> = None;
+    let mut before: Option<String> = None;
     for _ in 0..10 {
-        let url = match before {
+        let url = match &before {
             None => format!("{messages}?limit=2"),
             Some(b) => format!("{messages}?limit=2&before={b}"),
         };
@@ -94,8 +94,8 @@ async fn chats_and_their_messages_page_by_cursor() {
             .collect();
         these.extend(bodies);
         bodies = these;
-        match page["next"].as_i64() {
-            Some(next) => before = Some(next),
+        match page["next"].as_str() {
+            Some(next) => before = Some(next.to_owned()),
             None => break,
         }
     }
@@ -149,4 +149,83 @@ async fn chats_and_their_messages_page_by_cursor() {
     assert_eq!(resolved["status"], "resolved");
     let (_, only_resolved) = api.get(&format!("{path}?status=resolved"), &token).await;
     assert_eq!(only_resolved["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn messages_of_the_same_millisecond_are_each_paged_once() {
+    let api = support::start().await;
+    let acc = api.account("Padaria").await;
+    api.number(acc, "Balcão").await;
+    let token = api.token(Some(acc), ALL).await;
+    let mut chat = None;
+    for n in 0..5 {
+        let sent = api
+            .app
+            .send(
+                acc,
+                MessageId::new(),
+                SendRequest {
+                    to: SendTo::Phone("+5511987654300".into()),
+                    from: None,
+                    content: SendContent::Text {
+                        text: format!("mensagem {n}"),
+                    },
+                },
+            )
+            .await
+            .unwrap();
+        chat = Some(sent.conversation);
+    }
+    let chat = chat.unwrap();
+    // A burst stored in one millisecond (as an import or a fast bot does).
+    sqlx::query("UPDATE messages SET created_at = 1767312000000 WHERE conversation_id = ?")
+        .bind(chat)
+        .execute(api.store().pool_for_sync())
+        .await
+        .unwrap();
+    let messages = format!("/api/accounts/{acc}/chats/{chat}/messages");
+    let mut ids = Vec::new();
+    let mut before: Option<String> = None;
+    for _ in 0..10 {
+        let url = match &before {
+            None => format!("{messages}?limit=2"),
+            Some(b) => format!("{messages}?limit=2&before={b}"),
+        };
+        let (s, page) = api.get(&url, &token).await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        let mut these: Vec<String> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+            .collect();
+        these.extend(ids);
+        ids = these;
+        match page["next"].as_str() {
+            Some(next) => before = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    let distinct: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!((ids.len(), distinct.len()), (5, 5), "{ids:?}");
+    // The whole thread in one page is the same order.
+    let (_, all) = api.get(&format!("{messages}?limit=50"), &token).await;
+    let whole: Vec<String> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, whole);
+    // A bare time still pages (the messages before it); nonsense is refused.
+    let (s, page) = api
+        .get(&format!("{messages}?before=1767312000001"), &token)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(page["items"].as_array().unwrap().len(), 5);
+    let (s, answer) = api.get(&format!("{messages}?before=ontem"), &token).await;
+    assert_eq!(
+        (s, code(&answer)),
+        (StatusCode::BAD_REQUEST, "api_bad_request")
+    );
 }

@@ -88,6 +88,33 @@ async fn contacts_are_paged_searched_and_filtered_by_tag() {
     assert_eq!(by_id["total"], 12);
     let (s, none) = api.get(&format!("{path}?tag=inexistente"), &token).await;
     assert_eq!((s, none["total"].clone()), (StatusCode::OK, json!(0)));
+    // `tag` repeated: contacts with every one of them.
+    let atacado = tags::create(
+        api.store(),
+        acc,
+        &TagInput {
+            name: "Atacado".into(),
+            color: "#10b981".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let wholesale: Vec<_> = vips.iter().take(3).copied().collect();
+    tags::apply(api.store(), acc, atacado.id, &wholesale, true)
+        .await
+        .unwrap();
+    let (s, both) = api
+        .get(&format!("{path}?tag=VIP&tag=Atacado&limit=500"), &token)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{both}");
+    assert_eq!(both["total"], 3);
+    let (_, both) = api
+        .get(
+            &format!("{path}?tag=VIP&tag={}&tag=inexistente", atacado.id),
+            &token,
+        )
+        .await;
+    assert_eq!(both["total"], 0);
 
     // A limit out of range is clamped; one that is no number is refused.
     let (_, big) = api.get(&format!("{path}?limit=100000"), &token).await;
@@ -269,4 +296,119 @@ async fn bad_json_a_wrong_id_and_an_oversized_body_are_refused_in_shape() {
         (StatusCode::METHOD_NOT_ALLOWED, "api_not_found")
     );
     let _: Value = answer;
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_at_the_edge_not_with_a_500() {
+    let api = support::start().await;
+    let acc = api.account("Padaria").await;
+    api.number(acc, "vendas").await;
+    let token = api.token(Some(acc), ALL).await;
+    let contact = contacts::create(
+        api.store(),
+        acc,
+        &ContactInput {
+            phone: "+5511987654321".into(),
+            name: None,
+        },
+    )
+    .await
+    .unwrap();
+    let contacts_path = format!("/api/accounts/{acc}/contacts");
+    let refusals = [
+        (
+            contacts_path.clone(),
+            json!({"phone": "11987654321", "name": "\u{0}"}),
+        ),
+        (
+            contacts_path.clone(),
+            json!({"phone": "11987654321", "name": "Maria", "tags": ["V\u{0}IP"]}),
+        ),
+        (
+            format!("/api/accounts/{acc}/tags"),
+            json!({"name": "\u{0}"}),
+        ),
+        (
+            format!("/api/accounts/{acc}/contacts/{}/tags", contact.id),
+            json!({"tags": ["cliente\u{1b}[31m"]}),
+        ),
+        (
+            format!("/api/accounts/{acc}/contacts/{}/fields", contact.id),
+            json!({"pla\u{0}no": "ouro"}),
+        ),
+        (
+            "/evolution/message/sendText/vendas".to_owned(),
+            json!({"number": "5511987654321", "text": "Oi", "messageId": "\u{0}"}),
+        ),
+    ];
+    for (path, body) in refusals {
+        let method = if path.ends_with("/fields") {
+            Method::PUT
+        } else {
+            Method::POST
+        };
+        let request = api
+            .http
+            .request(method, format!("{}{path}", api.base))
+            .bearer_auth(&token)
+            .header("apikey", &token)
+            .header("Accept-Language", "en")
+            .json(&body);
+        let (s, answer) = support::read(request.send().await.unwrap()).await;
+        assert_eq!(
+            (s, code(&answer)),
+            (StatusCode::BAD_REQUEST, "api_bad_request"),
+            "{path} {body}: {answer}"
+        );
+        assert!(
+            answer["message"]
+                .as_str()
+                .unwrap()
+                .contains("control character"),
+            "{answer}"
+        );
+    }
+    // Evolution's messageId is an idempotency key: checked as the header is.
+    let (s, answer) = api
+        .post(
+            "/evolution/message/sendText/vendas",
+            &token,
+            json!({"number": "5511987654321", "text": "Oi", "messageId": "k".repeat(256)}),
+        )
+        .await;
+    assert_eq!(
+        (s, code(&answer)),
+        (StatusCode::BAD_REQUEST, "api_bad_request")
+    );
+    // In the query and the path too.
+    let (s, answer) = api
+        .get(&format!("{contacts_path}?search=%00"), &token)
+        .await;
+    assert_eq!(
+        (s, code(&answer)),
+        (StatusCode::BAD_REQUEST, "api_bad_request")
+    );
+    let (s, answer) = api
+        .get("/evolution/instance/connectionState/ven%00das", &token)
+        .await;
+    assert_eq!(
+        (s, code(&answer)),
+        (StatusCode::BAD_REQUEST, "api_bad_request")
+    );
+    // Nothing was written; line breaks in a message stay fine.
+    assert_eq!(
+        contacts::get(api.store(), acc, contact.id)
+            .await
+            .unwrap()
+            .name,
+        None
+    );
+    let (s, sent) = api
+        .post(
+            &format!("/api/accounts/{acc}/send"),
+            &token,
+            json!({"phone": "11987654321", "text": "Olá!\n\tSeu pedido saiu."}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{sent}");
 }

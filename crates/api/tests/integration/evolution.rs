@@ -203,3 +203,111 @@ async fn evolution_calls_answer_in_evolution_shapes_on_a_stopped_number() {
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_name_several_numbers_share_is_refused_and_the_id_asked_for() {
+    let api = support::start().await;
+    support::owner(api.store()).await;
+    let padaria = api.account("Padaria").await;
+    let farmacia = api.account("Farmácia").await;
+    let theirs = api.number(padaria, "vendas").await;
+    let ours = api.number(farmacia, "vendas").await;
+    let agency = api.token(None, ALL).await;
+    let get = reqwest::Method::GET;
+
+    // Two accounts the agency token sees each have a "vendas": no guessing.
+    let (s, refused) = evolution(
+        &api,
+        get.clone(),
+        "/instance/connectionState/vendas",
+        &agency,
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["status"], 409);
+    assert!(
+        refused["message"].as_str().unwrap().contains("id"),
+        "{refused}"
+    );
+    let (s, _) = evolution(
+        &api,
+        reqwest::Method::POST,
+        "/message/sendText/vendas",
+        &agency,
+        Some(json!({"number": "5511987654321", "text": "Oi"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    // By id each is found.
+    for number in [theirs, ours] {
+        let (s, state) = evolution(
+            &api,
+            get.clone(),
+            &format!("/instance/connectionState/{number}"),
+            &agency,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{state}");
+    }
+    // A token of one account sees one "vendas" only.
+    let own = api.token(Some(farmacia), ALL).await;
+    let (s, _) = evolution(
+        &api,
+        get.clone(),
+        "/instance/connectionState/vendas",
+        &own,
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    // Twice within one account: refused too.
+    api.number(farmacia, "vendas").await;
+    let (s, refused) = evolution(&api, get, "/instance/connectionState/vendas", &own, None).await;
+    assert_eq!(
+        (s, code(&refused)),
+        (StatusCode::CONFLICT, "api_bad_request")
+    );
+    api.stop().await;
+}
+
+#[tokio::test]
+async fn the_qr_and_connect_need_manage() {
+    let api = support::start().await;
+    let acc = api.account("Padaria").await;
+    let number = api.number(acc, "vendas").await;
+    let reader = api.token(Some(acc), &[Scope::Read, Scope::Send]).await;
+
+    let (s, refused) = api
+        .get(&format!("/api/instances/{number}/qr"), &reader)
+        .await;
+    assert_eq!(
+        (s, code(&refused)),
+        (StatusCode::FORBIDDEN, "api_forbidden")
+    );
+    let (s, refused) = evolution(
+        &api,
+        reqwest::Method::GET,
+        "/instance/connect/vendas",
+        &reader,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s, code(&refused)),
+        (StatusCode::FORBIDDEN, "api_forbidden")
+    );
+    // Its status stays readable.
+    let (s, _) = api
+        .get(&format!("/api/instances/{number}/status"), &reader)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    // With manage: a stopped number has no QR now.
+    let manager = api.token(Some(acc), &[Scope::Manage]).await;
+    let (s, none) = api
+        .get(&format!("/api/instances/{number}/qr"), &manager)
+        .await;
+    assert_eq!((s, code(&none)), (StatusCode::NOT_FOUND, "api_not_found"));
+    api.stop().await;
+}

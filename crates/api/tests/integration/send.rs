@@ -166,6 +166,7 @@ async fn a_send_cut_off_by_a_crash_before_its_answer_is_sent_once_when_retried()
     let crashing = ApiConfig {
         hooks: Hooks {
             after_send: Some(Arc::new(|| panic!("crash between queuing and answering"))),
+            ..Hooks::default()
         },
         ..support::config()
     };
@@ -277,4 +278,78 @@ async fn a_token_over_its_rate_waits_and_another_token_does_not() {
     assert!(retry_after.is_some_and(|s| s >= 1), "{retry_after:?}");
     let (s, _) = api.get(&format!("/api/accounts/{acc}"), &other).await;
     assert_eq!(s, StatusCode::OK, "limits are per token");
+}
+
+#[tokio::test]
+async fn a_key_reused_after_it_is_forgotten_sends_the_new_request() {
+    let api = support::start().await;
+    let acc = api.account("Padaria").await;
+    api.number(acc, "Balcão").await;
+    let token = api.token(Some(acc), &[Scope::Send]).await;
+    let first = json!({"phone": "11987654321", "text": "Pedido #1 confirmado."});
+    let (s, old) = send_with_key(&api, acc, &token, Some("pedido-1"), &first)
+        .await
+        .unwrap();
+    assert_eq!(s, StatusCode::ACCEPTED, "{old}");
+
+    // More than a day later the key is forgotten (its row aged here, as the
+    // clock would); the client reuses it for another order.
+    sqlx::query("UPDATE api_idempotency SET created_at = created_at - ? - 60000")
+        .bind(zapdesk_core::api_tokens::idempotency::KEEP_MS)
+        .execute(api.store().pool_for_sync())
+        .await
+        .unwrap();
+    let second = json!({"phone": "11987654321", "text": "Pedido #2 confirmado."});
+    let (s, new) = send_with_key(&api, acc, &token, Some("pedido-1"), &second)
+        .await
+        .unwrap();
+    assert_eq!(s, StatusCode::ACCEPTED, "{new}");
+    // The new request is queued, never the old message answered again.
+    assert_ne!(new["message"]["id"], old["message"]["id"]);
+    assert_eq!(new["message"]["body"], "Pedido #2 confirmado.");
+    assert_eq!(messages(api.store(), acc).await, 2);
+    // And it is remembered as this request from now on.
+    let (s, again) = send_with_key(&api, acc, &token, Some("pedido-1"), &second)
+        .await
+        .unwrap();
+    assert_eq!(s, StatusCode::ACCEPTED);
+    assert_eq!(again["message"]["id"], new["message"]["id"]);
+    assert_eq!(messages(api.store(), acc).await, 2);
+}
+
+#[tokio::test]
+async fn a_retry_refused_after_its_message_was_queued_keeps_the_key() {
+    let api = support::start().await;
+    let acc = api.account("Padaria").await;
+    api.number(acc, "Balcão").await;
+    let token = api.token(Some(acc), &[Scope::Send]).await;
+    let body = json!({"phone": "11987654321", "text": "Promoção de hoje!"});
+    let (s, sent) = send_with_key(&api, acc, &token, Some("promo-9"), &body)
+        .await
+        .unwrap();
+    assert_eq!(s, StatusCode::ACCEPTED, "{sent}");
+    // The contact opts out; the client, which never saw the answer, retries.
+    let contact =
+        zapdesk_core::ContactId::from_uuid(sent["contact_id"].as_str().unwrap().parse().unwrap());
+    zapdesk_core::opt_out::set(api.store(), acc, contact, true)
+        .await
+        .unwrap();
+    let (s, refused) = send_with_key(&api, acc, &token, Some("promo-9"), &body)
+        .await
+        .unwrap();
+    assert_eq!(
+        (s, code(&refused)),
+        (StatusCode::CONFLICT, "contact_opted_out")
+    );
+    // The key still names the message queued the first time: another
+    // request under it is refused, not sent.
+    let other = json!({"phone": "21998765432", "text": "Outra promoção"});
+    let (s, refused) = send_with_key(&api, acc, &token, Some("promo-9"), &other)
+        .await
+        .unwrap();
+    assert_eq!(
+        (s, code(&refused)),
+        (StatusCode::CONFLICT, "api_idempotency_conflict")
+    );
+    assert_eq!(messages(api.store(), acc).await, 1);
 }

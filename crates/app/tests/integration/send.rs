@@ -361,3 +361,56 @@ async fn a_file_is_queued_and_bad_requests_write_nothing() {
     assert_eq!(thread.len(), 1);
     assert_eq!(sent.instance, number);
 }
+
+#[tokio::test]
+async fn a_contact_who_opted_out_is_refused_even_when_found_by_an_edited_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let told = Recorder::new();
+    let app = support::open(dir.path(), &told).await;
+    let acc = support::account(app.store()).await;
+    let store = app.store().clone();
+    stopped_number(&store, acc, "Balcão").await;
+
+    // Created with one phone, then edited to another: the id comes from the
+    // first, so the send finds them only when creating the second is refused.
+    let maria = contacts::create(
+        &store,
+        acc,
+        &ContactInput {
+            phone: "+5511911110000".into(),
+            name: Some("Maria".into()),
+        },
+    )
+    .await
+    .unwrap();
+    contacts::update(
+        &store,
+        acc,
+        maria.id,
+        &ContactInput {
+            phone: "+5511987654321".into(),
+            name: Some("Maria".into()),
+        },
+    )
+    .await
+    .unwrap();
+    zapdesk_core::opt_out::set(&store, acc, maria.id, true)
+        .await
+        .unwrap();
+
+    let e = app
+        .send(
+            acc,
+            MessageId::new(),
+            text(SendTo::Phone("11 98765-4321".into()), None, "Promoção!"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ErrorCode::ContactOptedOut);
+    assert!(
+        conversations::of_contact(&store, acc, maria.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -146,3 +146,78 @@ fn serve_answers_the_api_with_a_token_made_by_the_cli() {
     let exit = serve.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
 }
+
+#[test]
+fn serve_for_one_account_serves_no_other_accounts_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let create = |name: &str| {
+        cli_json(d, &["accounts", "create", "--name", name])["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let padaria = create("Padaria");
+    let farmacia = create("Farmácia");
+    let token = |account: &str| {
+        cli_json(
+            d,
+            &[
+                "api",
+                "tokens",
+                "create",
+                "--name",
+                "n8n",
+                "--account",
+                account,
+                "--scope",
+                "read",
+            ],
+        )["secret"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let ours = token(&padaria);
+    let theirs = token(&farmacia);
+
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_zapdesk-cli"))
+        .arg("--data-dir")
+        .arg(d)
+        .args(["serve", "--account", &padaria, "--api-port", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = serve.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let port: u16 = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("serve never said where the API listens");
+        if let Some(rest) = line.strip_prefix("api: listening on http://127.0.0.1:") {
+            break rest.split_whitespace().next().unwrap().parse().unwrap();
+        }
+    };
+
+    let (status, body) = get(port, &format!("/api/accounts/{padaria}"), &ours);
+    assert_eq!(status, 200, "{body}");
+    // Another account's token, on its own account: not served here.
+    let (status, body) = get(port, &format!("/api/accounts/{farmacia}"), &theirs);
+    assert_eq!(status, 404, "{body}");
+    let (status, body) = get(port, "/api/accounts", &theirs);
+    assert_eq!((status, body.trim()), (200, "[]"));
+
+    let term = Command::new("kill")
+        .args(["-TERM", &serve.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let exit = serve.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+}

@@ -8,7 +8,7 @@ use super::work::Owner;
 use crate::domain::{ConversationStatus, Direction, Message, MessageKind, MessageStatus};
 use crate::ids::UserId;
 use crate::time::now_ms;
-use crate::{AccountId, ContactId, ConversationId, InstanceId, Store};
+use crate::{AccountId, ContactId, ConversationId, InstanceId, MessageId, Store};
 
 /// A line of the chat list.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, specta::Type)]
@@ -190,6 +190,36 @@ pub async fn thread(
         .bind(account)
         .bind(conversation)
         .bind(before)
+        .bind(limit.clamp(1, 500))
+        .fetch_all(store.pool())
+        .await?)
+}
+
+/// Messages of a conversation, oldest first, paged back by a `(created_at,
+/// id)` cursor: the messages strictly before `before` in the thread's order,
+/// so messages sharing a millisecond are neither skipped nor repeated (the
+/// local API's `before`; [`thread`] pages by time alone).
+pub async fn thread_before(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+    before: Option<(i64, MessageId)>,
+    limit: u32,
+) -> Result<Vec<Message>, InboxError> {
+    super::conversations::ensure(store, account, conversation).await?;
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM (
+             SELECT {MESSAGE_COLUMNS} FROM messages
+             WHERE account_id = ?1 AND conversation_id = ?2
+               AND (?3 IS NULL OR created_at < ?3 OR (created_at = ?3 AND id < ?4))
+             ORDER BY created_at DESC, id DESC LIMIT ?5
+         ) ORDER BY created_at, id"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(account)
+        .bind(conversation)
+        .bind(before.map(|(at, _)| at))
+        .bind(before.map(|(_, id)| id))
         .bind(limit.clamp(1, 500))
         .fetch_all(store.pool())
         .await?)

@@ -227,55 +227,44 @@ async fn an_idempotency_key_is_one_request_and_its_message_id_is_stable() {
 
     let a = [1u8; 32];
     let b = [2u8; 32];
-    assert_eq!(
-        idempotency::claim(&store, acc, token, "pedido-42", &a)
-            .await
-            .unwrap(),
-        Claim::Go
-    );
-    // The same request again (a retry): go on.
-    assert_eq!(
-        idempotency::claim(&store, acc, token, "pedido-42", &a)
-            .await
-            .unwrap(),
-        Claim::Go
-    );
+    let claim = |token, acc, hash| {
+        let store = store.clone();
+        async move {
+            idempotency::claim(&store, acc, token, "pedido-42", &hash)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(claim(token, acc, a).await, Claim::First);
+    // The same request again (a retry): go on, the key not this try's.
+    assert_eq!(claim(token, acc, a).await, Claim::Retry);
     // Another request under the key: refused.
-    assert_eq!(
-        idempotency::claim(&store, acc, token, "pedido-42", &b)
-            .await
-            .unwrap(),
-        Claim::Conflict
-    );
+    assert_eq!(claim(token, acc, b).await, Claim::Conflict);
     // Keys are each token's and each account's.
-    assert_eq!(
-        idempotency::claim(&store, acc, agency_like, "pedido-42", &b)
-            .await
-            .unwrap(),
-        Claim::Go
-    );
-    assert_eq!(
-        idempotency::claim(&store, other, token, "pedido-42", &b)
-            .await
-            .unwrap(),
-        Claim::Go
-    );
-    // Released after a refusal: the fixed request may use it.
-    idempotency::release(&store, acc, token, "pedido-42")
+    assert_eq!(claim(agency_like, acc, b).await, Claim::First);
+    assert_eq!(claim(token, other, b).await, Claim::First);
+    // A release with another request's hash frees nothing.
+    idempotency::release(&store, acc, token, "pedido-42", &b)
         .await
         .unwrap();
-    assert_eq!(
-        idempotency::claim(&store, acc, token, "pedido-42", &b)
-            .await
-            .unwrap(),
-        Claim::Go
-    );
+    assert_eq!(claim(token, acc, b).await, Claim::Conflict);
+    // Released after a refusal: the fixed request may use it.
+    idempotency::release(&store, acc, token, "pedido-42", &a)
+        .await
+        .unwrap();
+    assert_eq!(claim(token, acc, b).await, Claim::First);
 
-    let id = idempotency::message_id(acc, token, "pedido-42");
-    assert_eq!(id, idempotency::message_id(acc, token, "pedido-42"));
-    assert_ne!(id, idempotency::message_id(acc, token, "pedido-43"));
-    assert_ne!(id, idempotency::message_id(acc, agency_like, "pedido-42"));
-    assert_ne!(id, idempotency::message_id(other, token, "pedido-42"));
+    let id = idempotency::message_id(acc, token, "pedido-42", &a);
+    assert_eq!(id, idempotency::message_id(acc, token, "pedido-42", &a));
+    assert_ne!(id, idempotency::message_id(acc, token, "pedido-43", &a));
+    assert_ne!(
+        id,
+        idempotency::message_id(acc, agency_like, "pedido-42", &a)
+    );
+    assert_ne!(id, idempotency::message_id(other, token, "pedido-42", &a));
+    // Another request under the same key (once the key is forgotten) is
+    // another message, never the first one again.
+    assert_ne!(id, idempotency::message_id(acc, token, "pedido-42", &b));
 }
 
 #[tokio::test]
