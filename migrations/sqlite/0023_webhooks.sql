@@ -30,8 +30,12 @@ CREATE TABLE webhooks (
     events           TEXT NOT NULL,
     format           TEXT NOT NULL DEFAULT 'zapdesk' CHECK (format IN ('zapdesk', 'evolution')),
     enabled          INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
-    -- First failed attempt since the last delivered one; NULL while it works.
+    -- First failed attempt of the current run of failures: since the last
+    -- delivered automatic attempt, with no gap between two failures longer
+    -- than the backoff allows (queue::record); NULL while it works.
     failing_since    INTEGER,
+    -- The latest failed automatic attempt (how long the run has been quiet).
+    last_failed_at   INTEGER,
     disabled_at      INTEGER,
     -- 'failing' (turned off after failing for a day) or 'manual'.
     disabled_reason  TEXT,
@@ -101,6 +105,13 @@ CREATE TABLE webhook_deliveries (
 -- What is due, soonest first.
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, event_seq)
     WHERE status IN ('pending', 'retrying');
+-- Each webhook's waiting deliveries (what is due, per webhook; ending those
+-- of a webhook turned off).
+CREATE INDEX webhook_deliveries_waiting ON webhook_deliveries (webhook_id, next_attempt_at, event_seq)
+    WHERE status IN ('pending', 'retrying');
+-- The log's upkeep: old finished lines, oldest first.
+CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (created_at)
+    WHERE status IN ('delivered', 'failed');
 -- Whether an earlier delivery of the same contact still waits.
 CREATE INDEX webhook_deliveries_order ON webhook_deliveries (webhook_id, order_key, event_seq)
     WHERE status IN ('pending', 'retrying');
@@ -362,9 +373,10 @@ END;
 CREATE TRIGGER webhook_flow_completed AFTER UPDATE OF status ON flow_sessions
 WHEN (SELECT applying FROM sync_apply) = 0
  AND NEW.status = 'ended' AND OLD.status = 'active'
- AND (CASE WHEN json_valid(NEW.ended_reason) THEN json_extract(NEW.ended_reason, '$.reason') END) IN ('done', 'handoff')
  AND EXISTS (SELECT 1 FROM webhooks w WHERE w.account_id = NEW.account_id AND w.enabled = 1
              AND w.events LIKE '%"flow.completed"%')
+ -- After the indexed lookup: an account without webhooks never parses JSON.
+ AND (CASE WHEN json_valid(NEW.ended_reason) THEN json_extract(NEW.ended_reason, '$.reason') END) IN ('done', 'handoff')
 BEGIN
     INSERT INTO webhook_events (account_id, instance_id, contact_id, type, data)
     SELECT v.account_id, v.instance_id, v.contact_id, 'flow.completed', json_object(

@@ -15,6 +15,9 @@ const SNIPPET: usize = 200;
 /// Read from an answer's body at most (the rest is dropped, and so is the
 /// connection).
 const READ_CAP: usize = 64 * 1024;
+/// How long the answer's body may take, after its status came: it is read
+/// only for the log (and to keep the connection), never to decide.
+const READ_LIMIT: Duration = Duration::from_secs(1);
 
 pub const USER_AGENT: &str = concat!("ZapDesk-Webhooks/", env!("CARGO_PKG_VERSION"));
 
@@ -34,16 +37,18 @@ pub(crate) fn client() -> Result<reqwest::Client, String> {
         .map_err(|e| format!("the HTTP client could not start: {e}"))
 }
 
-/// Sends `due` with `secret` (`None`: this computer has none for the
-/// webhook: a failure, retried, as a credential store that did not answer).
+/// Sends `due` with `secret` (`Err`: this computer has none for the
+/// webhook, or the credential store did not answer in time: a failure,
+/// retried). `started`: when the attempt began (the secret was read since);
+/// `timeout`: what is left of its time limit for the request.
 pub(crate) async fn attempt(
     client: &reqwest::Client,
     due: &Due,
     secret: Result<String, String>,
+    started: Instant,
     timeout: Duration,
     server_url: Option<&str>,
 ) -> Attempt {
-    let started = Instant::now();
     let outcome = match envelope::body(due, server_url) {
         Err(reason) => Outcome::Refused { error: reason },
         Ok(body) => match secret {
@@ -81,42 +86,49 @@ async fn post(
         .header("X-ZapDesk-Timestamp", timestamp.to_string())
         .header("X-ZapDesk-Signature", signature(secret, timestamp, &body))
         .body(body);
-    let exchange = async {
-        let mut response = request.send().await.map_err(|e| reason(&e))?;
-        let status = response.status();
-        // The answer read (a little of it) before the connection goes back
-        // to the pool; a receiver still writing past the limit is cut.
-        let mut read = Vec::new();
+    // The time limit is the answer's status; the body comes after, with a
+    // short limit of its own, and never turns a 2xx into a failure.
+    let mut response = match tokio::time::timeout(timeout, request.send()).await {
+        Err(_) => {
+            return Outcome::Failed {
+                status: None,
+                error: format!("timeout: no answer within {} ms", timeout.as_millis()),
+            };
+        }
+        Ok(Err(e)) => {
+            return Outcome::Failed {
+                status: None,
+                error: reason(&e),
+            };
+        }
+        Ok(Ok(response)) => response,
+    };
+    let status = response.status();
+    // A little of the answer is read before the connection goes back to the
+    // pool; a receiver still writing past the limits is cut.
+    let mut read = Vec::new();
+    let _ = tokio::time::timeout(READ_LIMIT, async {
         while read.len() < READ_CAP {
             match response.chunk().await {
                 Ok(Some(chunk)) => read.extend_from_slice(&chunk),
                 Ok(None) => break,
-                Err(e) if status.is_success() => {
-                    // The 2xx came: the event is delivered, however the body ended.
+                Err(e) => {
                     tracing::debug!("webhook answer body: {}", reason(&e));
                     break;
                 }
-                Err(e) => return Err(reason(&e)),
             }
         }
-        Ok((status, read))
-    };
-    match tokio::time::timeout(timeout, exchange).await {
-        Err(_) => Outcome::Failed {
-            status: None,
-            error: format!("timeout: no answer within {} ms", timeout.as_millis()),
-        },
-        Ok(Err(error)) => Outcome::Failed {
-            status: None,
-            error,
-        },
-        Ok(Ok((status, _))) if status.is_success() => Outcome::Delivered {
+    })
+    .await;
+    if status.is_success() {
+        Outcome::Delivered {
             status: status.as_u16(),
-        },
-        Ok(Ok((status, read))) => Outcome::Failed {
+        }
+    } else {
+        Outcome::Failed {
             status: Some(status.as_u16()),
             error: answer(status, &read),
-        },
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 mod attempt;
 mod qr;
 mod secret;
+mod secrets;
 mod sender;
 mod sign;
 
@@ -67,28 +68,32 @@ impl App {
 
     /// Adds a webhook, on, with a new secret kept in this computer's
     /// credential store; the secret is returned to be shown once (it can be
-    /// shown again with [`App::webhooks_secret`]). When the secret cannot be
-    /// kept, no webhook is left behind.
+    /// shown again with [`App::webhooks_secret`]). The secret is kept
+    /// first, so the webhook exists (and its events are delivered) only
+    /// once its secret does; when it cannot be kept, no webhook is made.
     pub async fn webhooks_create(
         &self,
         account: AccountId,
         input: &WebhookInput,
     ) -> Result<(Webhook, String), WebhookOpError> {
         let made = async {
-            let webhook = webhooks::create(self.store(), account, input).await?;
+            let id = WebhookId::new();
             let fresh = secret::fresh();
-            if let Err(e) = secret::keep(webhook.id, fresh.clone()).await {
-                if let Err(undo) = webhooks::delete(self.store(), account, webhook.id).await {
-                    tracing::warn!(
-                        "webhooks: removing {} after its secret failed: {undo}",
-                        webhook.id
-                    );
-                }
-                return Err(WebhookOpError::from(e));
-            }
+            secret::keep(id, fresh.clone()).await?;
             self.webhook_sender()
-                .remember_secret(webhook.id, Some(fresh.clone()));
-            Ok((webhook, fresh))
+                .remember_secret(id, Some(fresh.clone()));
+            match webhooks::create_as(self.store(), account, id, input).await {
+                Ok(webhook) => Ok((webhook, fresh)),
+                Err(e) => {
+                    // Refused (a bad address, an account closed): no secret
+                    // left behind for a webhook that never was.
+                    self.webhook_sender().remember_secret(id, None);
+                    if let Err(undo) = secret::forget(id).await {
+                        tracing::warn!("webhooks: forgetting the secret of {id}: {undo}");
+                    }
+                    Err(WebhookOpError::from(e))
+                }
+            }
         };
         self.wrote(Some(account), WEBHOOK_TABLES, made).await
     }

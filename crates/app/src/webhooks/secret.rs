@@ -89,12 +89,17 @@ pub(crate) async fn keep(webhook: WebhookId, secret: String) -> Result<(), Secre
 }
 
 pub(crate) async fn read(webhook: WebhookId) -> Result<String, SecretError> {
-    blocking(move || match entry(webhook)?.get_password() {
+    blocking(move || read_blocking(webhook)).await
+}
+
+/// The read itself, blocking (the sender runs it on a thread of its own:
+/// `secrets.rs`).
+pub(crate) fn read_blocking(webhook: WebhookId) -> Result<String, SecretError> {
+    match entry(webhook)?.get_password() {
         Ok(secret) => Ok(secret),
         Err(keyring::Error::NoEntry) => Err(SecretError::Missing),
         Err(e) => Err(store(e)),
-    })
-    .await
+    }
 }
 
 /// Forgetting a secret never kept is not an error.

@@ -26,7 +26,7 @@ use zapdesk_core::webhooks::{self, RetryPolicy};
 
 use super::attempt::{attempt, client};
 use super::qr::{Qr, QrNotes};
-use super::secret;
+use super::secrets::Secrets;
 use crate::changes::{ChangeSink, Changes};
 
 /// The sender's timing and limits.
@@ -34,7 +34,8 @@ use crate::changes::{ChangeSink, Changes};
 pub struct WebhookConfig {
     /// Backoff, the retry window and when a failing webhook is turned off.
     pub retry: RetryPolicy,
-    /// One request's time limit, its answer included.
+    /// One attempt's time limit: reading the webhook's secret (a keyring
+    /// waiting to be unlocked) and the request until its answer's status.
     pub timeout: Duration,
     /// Requests in flight at once per webhook (each to a different contact).
     pub per_webhook: usize,
@@ -65,6 +66,10 @@ impl Default for WebhookConfig {
 const FAN_OUT_BATCH: u32 = 500;
 /// How often the log's old lines are pruned.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+/// Deliveries read per pass, besides those in flight or unsaved.
+const DUE_BATCH: usize = 256;
+/// After the store refused to record answers, how long before trying again.
+const RECORD_RETRY: Duration = Duration::from_secs(1);
 
 struct Shared {
     store: Store,
@@ -73,7 +78,7 @@ struct Shared {
     stop: watch::Sender<bool>,
     /// Secrets read from the keyring, by webhook; kept current by the app's
     /// create, rotate and delete.
-    secrets: Mutex<HashMap<WebhookId, String>>,
+    secrets: Secrets,
 }
 
 /// The sender, created with the app and started by [`App::start`](crate::App::start).
@@ -97,7 +102,7 @@ impl WebhookSender {
                 config: Mutex::new(WebhookConfig::default()),
                 wake: Notify::new(),
                 stop: watch::Sender::new(false),
-                secrets: Mutex::new(HashMap::new()),
+                secrets: Secrets::keyring(),
             }),
             qr,
             qr_rx: Mutex::new(Some(qr_rx)),
@@ -135,11 +140,7 @@ impl WebhookSender {
     }
 
     pub(crate) fn remember_secret(&self, webhook: WebhookId, secret: Option<String>) {
-        let mut secrets = lock(&self.shared.secrets);
-        match secret {
-            Some(secret) => secrets.insert(webhook, secret),
-            None => secrets.remove(&webhook),
-        };
+        self.shared.secrets.remember(webhook, secret);
     }
 
     /// Starts sending (once; never after [`WebhookSender::stop`]).
@@ -189,24 +190,6 @@ async fn record_qrs(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Qr>) {
 impl Shared {
     fn config(&self) -> WebhookConfig {
         lock(&self.config).clone()
-    }
-
-    /// The webhook's secret, from memory or the keyring; why not, in words
-    /// for the delivery log.
-    async fn secret(&self, webhook: WebhookId) -> Result<String, String> {
-        if let Some(secret) = lock(&self.secrets).get(&webhook) {
-            return Ok(secret.clone());
-        }
-        match secret::read(webhook).await {
-            Ok(secret) => {
-                lock(&self.secrets).insert(webhook, secret.clone());
-                Ok(secret)
-            }
-            Err(secret::SecretError::Missing) => {
-                Err("no secret for this webhook in this computer's credential store".to_owned())
-            }
-            Err(_) => Err("the system's credential store did not give the secret".to_owned()),
-        }
     }
 }
 
@@ -281,6 +264,7 @@ async fn run(shared: Arc<Shared>, changes: Changes) {
     };
     let mut stop = shared.stop.subscribe();
     let mut flying = InFlight::default();
+    let mut unsaved = Unsaved::default();
     let mut pruned: Option<Instant> = None;
     loop {
         if *stop.borrow_and_update() {
@@ -288,6 +272,7 @@ async fn run(shared: Arc<Shared>, changes: Changes) {
         }
         let config = shared.config();
         let now = now_ms();
+        unsaved.retry(&shared.store, &changes, &config.retry).await;
         fan_out(&shared.store, &changes, now, &config.retry).await;
         if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
             pruned = Some(Instant::now());
@@ -295,7 +280,7 @@ async fn run(shared: Arc<Shared>, changes: Changes) {
                 tracing::warn!("webhooks: pruning the log: {e}");
             }
         }
-        send_due(&shared, &client, &config, &mut flying, now).await;
+        send_due(&shared, &client, &config, &mut flying, &unsaved, now).await;
 
         let sleep = match queue::next_due(&shared.store, now).await {
             Ok(Some(at)) => Duration::from_millis(u64::try_from(at - now).unwrap_or(0)),
@@ -305,13 +290,15 @@ async fn run(shared: Arc<Shared>, changes: Changes) {
                 config.poll
             }
         }
-        .min(config.poll);
+        .min(config.poll)
+        .min(unsaved.retry_in().unwrap_or(Duration::MAX));
         tokio::select! {
             _ = stop.changed() => {}
             Some(joined) = flying.tasks.join_next_with_id(), if !flying.tasks.is_empty() => {
                 let mut done: Vec<Attempt> = flying.settle(joined).into_iter().collect();
                 done.extend(flying.finished());
-                record(&shared.store, &changes, &done, &config.retry).await;
+                unsaved.add(done);
+                unsaved.save(&shared.store, &changes, &config.retry).await;
             }
             _ = shared.wake.notified() => {}
             _ = tokio::time::sleep(sleep) => {}
@@ -329,9 +316,10 @@ async fn run(shared: Arc<Shared>, changes: Changes) {
         }
     })
     .await;
-    if !done.is_empty() {
-        record(&shared.store, &changes, &done, &shared.config().retry).await;
-    }
+    unsaved.add(done);
+    unsaved
+        .save(&shared.store, &changes, &shared.config().retry)
+        .await;
     // The rest is cut: still waiting in the store, sent again next start.
     flying.tasks.abort_all();
 }
@@ -355,15 +343,73 @@ async fn fan_out(store: &Store, changes: &Changes, now: i64, retry: &RetryPolicy
     }
 }
 
+/// Answers received but not yet recorded (the store refused: busy, full).
+/// Their deliveries are not sent again while they wait here (in the store
+/// they still look due): recording is tried again after [`RECORD_RETRY`],
+/// and at the stop.
+#[derive(Default)]
+struct Unsaved {
+    attempts: Vec<Attempt>,
+    ids: HashSet<DeliveryId>,
+    retry_at: Option<tokio::time::Instant>,
+}
+
+impl Unsaved {
+    fn add(&mut self, done: Vec<Attempt>) {
+        for attempt in done {
+            if self.ids.insert(attempt.delivery) {
+                self.attempts.push(attempt);
+            }
+        }
+    }
+
+    fn retry_in(&self) -> Option<Duration> {
+        self.retry_at
+            .map(|at| at.saturating_duration_since(tokio::time::Instant::now()))
+    }
+
+    async fn retry(&mut self, store: &Store, changes: &Changes, retry: &RetryPolicy) {
+        if self
+            .retry_at
+            .is_some_and(|at| at <= tokio::time::Instant::now())
+        {
+            self.save(store, changes, retry).await;
+        }
+    }
+
+    async fn save(&mut self, store: &Store, changes: &Changes, retry: &RetryPolicy) {
+        if self.attempts.is_empty() {
+            self.retry_at = None;
+            return;
+        }
+        if record(store, changes, &self.attempts, retry).await {
+            self.attempts.clear();
+            self.ids.clear();
+            self.retry_at = None;
+        } else {
+            self.retry_at = Some(tokio::time::Instant::now() + RECORD_RETRY);
+        }
+    }
+}
+
 async fn send_due(
     shared: &Arc<Shared>,
     client: &reqwest::Client,
     config: &WebhookConfig,
     flying: &mut InFlight,
+    unsaved: &Unsaved,
     now: i64,
 ) {
-    let limit = u32::try_from(256 + flying.ids.len()).unwrap_or(u32::MAX);
-    let due: Vec<Due> = match queue::due(&shared.store, now, limit).await {
+    let per_webhook = config.per_webhook.max(1);
+    let limit = u32::try_from(DUE_BATCH + flying.ids.len() + unsaved.ids.len()).unwrap_or(u32::MAX);
+    let due: Vec<Due> = match queue::due(
+        &shared.store,
+        now,
+        limit,
+        u32::try_from(per_webhook).unwrap_or(u32::MAX),
+    )
+    .await
+    {
         Ok(due) => due,
         Err(e) => {
             tracing::warn!("webhooks: reading what is due: {e}");
@@ -371,10 +417,10 @@ async fn send_due(
         }
     };
     for d in due {
-        if flying.ids.contains(&d.delivery) {
+        if flying.ids.contains(&d.delivery) || unsaved.ids.contains(&d.delivery) {
             continue;
         }
-        if flying.per_webhook.get(&d.webhook).copied().unwrap_or(0) >= config.per_webhook.max(1) {
+        if flying.per_webhook.get(&d.webhook).copied().unwrap_or(0) >= per_webhook {
             continue;
         }
         let shared = Arc::clone(shared);
@@ -382,12 +428,15 @@ async fn send_due(
         let config = config.clone();
         let due = d.clone();
         flying.spawn(d, async move {
-            let secret = shared.secret(due.webhook).await;
+            // One time limit for the whole attempt: the secret, then the request.
+            let started = Instant::now();
+            let secret = shared.secrets.get(due.webhook, config.timeout).await;
             attempt(
                 &client,
                 &due,
                 secret,
-                config.timeout,
+                started,
+                config.timeout.saturating_sub(started.elapsed()),
                 config.server_url.as_deref(),
             )
             .await
@@ -395,9 +444,10 @@ async fn send_due(
     }
 }
 
-async fn record(store: &Store, changes: &Changes, done: &[Attempt], retry: &RetryPolicy) {
+/// Records answers; whether the store took them.
+async fn record(store: &Store, changes: &Changes, done: &[Attempt], retry: &RetryPolicy) -> bool {
     if done.is_empty() {
-        return;
+        return true;
     }
     match queue::record(store, done, now_ms(), retry).await {
         Ok(recorded) => {
@@ -412,8 +462,12 @@ async fn record(store: &Store, changes: &Changes, done: &[Attempt], retry: &Retr
                     "webhooks: webhook {webhook} of account {account} failed for a day and was turned off"
                 );
             }
+            true
         }
-        // Not recorded: still waiting in the store, sent again (at least once).
-        Err(e) => tracing::warn!("webhooks: recording {} attempts: {e}", done.len()),
+        // Not recorded: kept in memory and tried again (see `Unsaved`).
+        Err(e) => {
+            tracing::warn!("webhooks: recording {} attempts: {e}", done.len());
+            false
+        }
     }
 }

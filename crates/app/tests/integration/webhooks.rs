@@ -27,7 +27,9 @@ use zapdesk_core::changes::{Change, Table};
 use zapdesk_core::contacts::{self, ContactInput};
 use zapdesk_core::ids::WebhookId;
 use zapdesk_core::tags::{self, TagInput};
-use zapdesk_core::webhooks::{self, DeliveryStatus, EventType, RetryPolicy, WebhookInput};
+use zapdesk_core::webhooks::{
+    self, Delivery, DeliveryStatus, EventType, RetryPolicy, WebhookInput,
+};
 use zapdesk_core::{AccountId, ContactId, Store};
 use zapdesk_sync::testing::use_memory_keyring;
 
@@ -188,6 +190,45 @@ fn quick(timeout_ms: u64) -> WebhookConfig {
         stop_grace: Duration::from_millis(500),
         ..WebhookConfig::default()
     }
+}
+
+/// Waits until the webhook's log satisfies `check`, woken by the log's
+/// changes as the screens are.
+async fn until_log(
+    app: &App,
+    told: &Recorder,
+    account: AccountId,
+    hook: WebhookId,
+    what: &str,
+    check: impl Fn(&[Delivery]) -> bool,
+) -> Vec<Delivery> {
+    let found = tokio::time::timeout(WAIT, async {
+        loop {
+            // Cleared before the read: a change after it is not missed.
+            told.clear();
+            let log = app.webhooks_deliveries(account, hook, None).await.unwrap();
+            if check(&log) {
+                return log;
+            }
+            told.until_change(Change::of(account, Table::WebhookDeliveries))
+                .await;
+        }
+    })
+    .await;
+    found.unwrap_or_else(|_| panic!("the log never showed {what}"))
+}
+
+/// A connection of the test's own to the app's database.
+async fn raw_db(app: &App) -> sqlx::SqlitePool {
+    sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        app.store()
+            .data_dir()
+            .join(zapdesk_core::store::DB_FILE)
+            .display()
+    ))
+    .await
+    .unwrap()
 }
 
 async fn add_contact(app: &App, account: AccountId, phone: &str) -> ContactId {
@@ -449,6 +490,13 @@ async fn the_test_event_and_send_again_go_at_once() {
     assert_eq!(first.event, "test");
     assert_eq!(first.body["data"]["webhook_id"], hook.to_string());
     assert_eq!(first.delivery, test.id.to_string());
+    // Sent again once it has ended (one still waiting would be hurried in
+    // its place instead of copied).
+    until_log(&app, &told, account, hook, "the test delivered", |log| {
+        log.iter()
+            .any(|d| d.id == test.id && d.status == DeliveryStatus::Delivered)
+    })
+    .await;
 
     let again = app.webhooks_redeliver(account, test.id).await.unwrap();
     receiver
@@ -466,6 +514,108 @@ async fn the_test_event_and_send_again_go_at_once() {
     app.webhooks_delete(account, hook).await.unwrap();
     assert!(app.webhooks_list(account).await.unwrap().is_empty());
     assert!(app.webhooks_secret(account, hook).await.is_err());
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_the_store_could_not_record_is_not_sent_again() {
+    let receiver = Receiver::start().await;
+    let (_dir, told, app, account, hook, _) =
+        running(&receiver, quick(5_000), &[EventType::ContactCreated]).await;
+    // The store refuses every change of a delivery (as a database kept busy
+    // by another writer would) until the test lets it.
+    let raw = raw_db(&app).await;
+    sqlx::query(
+        "CREATE TRIGGER test_refuse BEFORE UPDATE ON webhook_deliveries
+         BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+    )
+    .execute(&raw)
+    .await
+    .unwrap();
+    let phones = ["+5511911110001", "+5511911110002", "+5511911110003"];
+    // Each answered 200 and not recorded; the next contact goes only after
+    // the one before was answered, so the sender has gone round its loop
+    // (where it used to send an unrecorded delivery again) several times.
+    for (i, phone) in phones.iter().enumerate() {
+        add_contact(&app, account, phone).await;
+        receiver
+            .until(phone, |log| {
+                log.iter()
+                    .any(|g| g.body["data"]["contact"]["phone"] == *phone)
+            })
+            .await;
+        assert_eq!(receiver.log().len(), i + 1, "{:#?}", receiver.log());
+    }
+    sqlx::query("DROP TRIGGER test_refuse")
+        .execute(&raw)
+        .await
+        .unwrap();
+    // Recorded once the store takes it: delivered, at the first attempt.
+    let log = until_log(&app, &told, account, hook, "all three delivered", |log| {
+        log.len() == 3 && log.iter().all(|d| d.status == DeliveryStatus::Delivered)
+    })
+    .await;
+    assert!(log.iter().all(|d| d.attempts == 1), "{log:#?}");
+    app.shutdown().await;
+    let got = receiver.log();
+    assert_eq!(got.len(), 3, "each sent once: {got:#?}");
+    raw.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_2xx_whose_body_never_ends_is_delivered() {
+    use tokio::io::AsyncReadExt as _;
+    use_memory_keyring();
+    // A receiver that answers 200 at once and then never finishes its body.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let asked = watch::Sender::new(0_usize);
+    let counted = asked.clone();
+    tokio::spawn(async move {
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let counted = counted.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0_u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    let n = socket.read(&mut buf).await.unwrap();
+                    if n == 0 {
+                        return;
+                    }
+                    head.extend_from_slice(&buf[..n]);
+                }
+                socket
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\nok, still writ")
+                    .await
+                    .unwrap();
+                counted.send_modify(|n| *n += 1);
+                std::future::pending::<()>().await;
+                drop(socket);
+            });
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let told = Recorder::new();
+    let app = App::open(dir.path(), told.host()).await.unwrap();
+    app.tune_webhooks(quick(1_000));
+    let account = support::account(app.store()).await;
+    let (hook, _) = app
+        .webhooks_create(account, &input(&url, &[EventType::ContactCreated]))
+        .await
+        .unwrap();
+    app.start(Scope::All).await.unwrap();
+    add_contact(&app, account, "+5511987654321").await;
+    let log = until_log(&app, &told, account, hook.id, "the attempt", |log| {
+        log.iter().any(|d| d.attempts > 0)
+    })
+    .await;
+    assert_eq!(
+        (log[0].status, log[0].last_status_code, log[0].attempts),
+        (DeliveryStatus::Delivered, Some(200), 1),
+        "{log:#?}"
+    );
+    assert_eq!(*asked.borrow(), 1);
     app.shutdown().await;
 }
 

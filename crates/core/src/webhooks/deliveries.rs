@@ -101,25 +101,43 @@ pub async fn delivery(
         .ok_or(WebhookError::DeliveryUnknown(account))
 }
 
-/// "Send again": a new delivery of the same event (same event id, so the
-/// receiver can tell it is the same) to the same webhook, due now: one
-/// attempt, outside the contact's order, even for a failed one or while
-/// the webhook is off. Its result is a line of its own in the log.
+/// "Send again". A delivery still waiting (pending or retrying) is not
+/// copied: it is made due now, in its place in the contact's order, so it
+/// ends once, and the events after it go on as soon as it is delivered (a
+/// copy would leave it retrying behind the copy's 2xx). A delivery that has
+/// ended (delivered or failed) gets a new delivery of the same event (same
+/// event id, so the receiver can tell it is the same) to the same webhook,
+/// due now: one attempt, outside the contact's order, even while the
+/// webhook is off. Either way, the delivery that will be tried.
 pub async fn redeliver(
     store: &Store,
     account: AccountId,
     delivery: DeliveryId,
 ) -> Result<Delivery, WebhookError> {
     let mut tx = store.write().await?;
-    let found: Option<(WebhookId, i64)> = sqlx::query_as(
-        "SELECT webhook_id, event_seq FROM webhook_deliveries WHERE account_id = ? AND id = ?",
+    let found: Option<(WebhookId, i64, String)> = sqlx::query_as(
+        "SELECT webhook_id, event_seq, status FROM webhook_deliveries WHERE account_id = ? AND id = ?",
     )
     .bind(account)
     .bind(delivery)
     .fetch_optional(&mut *tx)
     .await?;
-    let (webhook, event) = found.ok_or(WebhookError::DeliveryUnknown(account))?;
-    let id = insert_manual(&mut tx, account, webhook, event, now_ms()).await?;
+    let (webhook, event, status) = found.ok_or(WebhookError::DeliveryUnknown(account))?;
+    let now = now_ms();
+    let id = if status == "pending" || status == "retrying" {
+        sqlx::query(
+            "UPDATE webhook_deliveries SET next_attempt_at = min(coalesce(next_attempt_at, ?1), ?1)
+             WHERE account_id = ?2 AND id = ?3",
+        )
+        .bind(now)
+        .bind(account)
+        .bind(delivery)
+        .execute(&mut *tx)
+        .await?;
+        delivery
+    } else {
+        insert_manual(&mut tx, account, webhook, event, now).await?
+    };
     tx.commit().await?;
     self::delivery(store, account, id).await
 }

@@ -21,6 +21,14 @@ pub const KEEP_MS: i64 = 7 * 86_400_000;
 /// Rows per INSERT (8 values each, well under SQLite's 32 766 variables).
 const CHUNK: usize = 1_000;
 
+/// How long after its event a `number.qr` is still worth delivering: WhatsApp
+/// shows a new code every few seconds, so an old one connects nothing.
+pub const QR_WINDOW_MS: i64 = 60_000;
+
+/// Rows the log's upkeep changes per transaction, so a message being stored
+/// never waits long for the write lock.
+pub const PRUNE_BATCH: i64 = 500;
+
 /// What [`fan_out`] did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FannedOut {
@@ -94,6 +102,15 @@ pub async fn fan_out(
         if let Some(kind) = EventType::from_name(kind) {
             for (_, webhook, subscribed, format) in hooks.iter().filter(|h| h.0 == *account) {
                 if subscribes(subscribed, kind) && kind.carried_by(*format) {
+                    // A QR code is stale within a minute: tried only that
+                    // long, and outside its number's order (a QR retrying
+                    // never holds the number's status back, nor waits for it).
+                    let qr = kind == EventType::NumberQr;
+                    let window = if qr {
+                        policy.window_ms.min(QR_WINDOW_MS)
+                    } else {
+                        policy.window_ms
+                    };
                     made.push(New {
                         id: DeliveryId::new(),
                         account: *account,
@@ -101,10 +118,14 @@ pub async fn fan_out(
                         event: *seq,
                         // One contact's events in order; a number's, when
                         // the event is about no contact.
-                        order: contact
-                            .map(|c| c.as_uuid())
-                            .or(instance.map(|i| i.as_uuid())),
-                        give_up: created_at.saturating_add(policy.window_ms),
+                        order: if qr {
+                            None
+                        } else {
+                            contact
+                                .map(|c| c.as_uuid())
+                                .or(instance.map(|i| i.as_uuid()))
+                        },
+                        give_up: created_at.saturating_add(window),
                     });
                 }
             }
@@ -185,29 +206,44 @@ impl Due {
     }
 }
 
-/// Up to `limit` deliveries due at `now`, soonest first: of enabled
-/// webhooks (a manual one whatever the webhook's state), each the first
-/// still waiting of its contact (or number) for its webhook, so a later
-/// event never overtakes an earlier one that is retrying. The caller skips
-/// those it is already sending (they are still waiting here).
-pub async fn due(store: &Store, now: i64, limit: u32) -> Result<Vec<Due>, sqlx::Error> {
+/// Up to `limit` deliveries due at `now`, soonest first, at most
+/// `per_webhook` of each webhook (so one slow webhook's backlog never
+/// crowds out the others): of enabled webhooks (a manual one whatever the
+/// webhook's state), each the first still waiting of its contact (or
+/// number) for its webhook, so a later event never overtakes an earlier one
+/// that is retrying. The caller skips those it is already sending (they
+/// are still waiting here, and count in the webhook's `per_webhook`).
+pub async fn due(
+    store: &Store,
+    now: i64,
+    limit: u32,
+    per_webhook: u32,
+) -> Result<Vec<Due>, sqlx::Error> {
     sqlx::query_as(
+        // Per webhook, its first `per_webhook` due in order, each found by
+        // the webhook's own index (webhook_deliveries_waiting) and the walk
+        // stopped there: a backlog of one webhook is never read whole.
         "SELECT d.id AS delivery, d.account_id AS account, d.webhook_id AS webhook, w.url, w.format,
                 e.id AS event, e.type AS event_type, e.instance_id AS instance, e.data,
                 e.created_at AS event_at, d.attempts, d.manual
-         FROM webhook_deliveries d
-         JOIN webhooks w ON w.account_id = d.account_id AND w.id = d.webhook_id
+         FROM webhooks w
+         JOIN webhook_deliveries d ON d.seq IN (
+             SELECT x.seq FROM webhook_deliveries x
+             WHERE x.webhook_id = w.id AND x.account_id = w.account_id
+               AND x.status IN ('pending', 'retrying') AND x.next_attempt_at <= ?1
+               AND (w.enabled = 1 OR x.manual = 1)
+               AND (x.order_key IS NULL OR NOT EXISTS (
+                    SELECT 1 FROM webhook_deliveries p
+                    WHERE p.webhook_id = x.webhook_id AND p.order_key = x.order_key
+                      AND p.status IN ('pending', 'retrying') AND p.event_seq < x.event_seq))
+             ORDER BY x.next_attempt_at, x.event_seq
+             LIMIT ?2)
          JOIN webhook_events e ON e.seq = d.event_seq
-         WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ?
-           AND (w.enabled = 1 OR d.manual = 1)
-           AND (d.order_key IS NULL OR NOT EXISTS (
-                SELECT 1 FROM webhook_deliveries p
-                WHERE p.webhook_id = d.webhook_id AND p.order_key = d.order_key
-                  AND p.status IN ('pending', 'retrying') AND p.event_seq < d.event_seq))
          ORDER BY d.next_attempt_at, d.event_seq
-         LIMIT ?",
+         LIMIT ?3",
     )
     .bind(now)
+    .bind(per_webhook.max(1))
     .bind(limit.max(1))
     .fetch_all(store.pool())
     .await
@@ -266,9 +302,12 @@ pub struct Recorded {
 /// the next attempt after a wait drawn from the policy, or gives up when
 /// that would fall after the delivery's window (a manual one gives up at
 /// once). A failure of an automatic delivery marks the webhook failing
-/// (since its first one); failing for `disable_after_ms` turns it off. A
-/// 2xx clears that. Attempts of deliveries no longer waiting (the webhook
-/// was deleted meanwhile) are ignored.
+/// since the first failure of an unbroken run (a gap longer than
+/// [`RetryPolicy::failing_gap_ms`] since the previous failure starts a new
+/// run); failing for `disable_after_ms` turns it off. A 2xx of an automatic
+/// delivery clears that (a manual one's does not: the real traffic may
+/// still fail). Attempts of deliveries no longer waiting (the webhook was
+/// deleted meanwhile) are ignored.
 pub async fn record(
     store: &Store,
     attempts: &[Attempt],
@@ -308,8 +347,14 @@ pub async fn record(
                 .bind(attempt.delivery)
                 .execute(&mut *tx)
                 .await?;
+                // Only the webhook's own traffic says it works again: a
+                // test event or "send again" answered while the real
+                // deliveries keep failing does not reset the day.
+                if attempt.manual {
+                    continue;
+                }
                 let cleared = sqlx::query(
-                    "UPDATE webhooks SET failing_since = NULL
+                    "UPDATE webhooks SET failing_since = NULL, last_failed_at = NULL
                      WHERE account_id = ? AND id = ? AND failing_since IS NOT NULL",
                 )
                 .bind(attempt.account)
@@ -336,16 +381,40 @@ pub async fn record(
                 if attempt.manual {
                     continue;
                 }
-                let marked = sqlx::query(
-                    "UPDATE webhooks SET failing_since = ?
-                     WHERE account_id = ? AND id = ? AND failing_since IS NULL",
+                // Failing since the first failure of an unbroken run: a
+                // failure after a quiet spell longer than retries ever wait
+                // (nothing to send, the app closed over the weekend) starts
+                // a new run instead of counting the quiet time as failure.
+                let before: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
+                    "SELECT failing_since, last_failed_at FROM webhooks WHERE account_id = ? AND id = ?",
                 )
+                .bind(attempt.account)
+                .bind(attempt.webhook)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((since, last)) = before else {
+                    continue;
+                };
+                let since = match (since, last) {
+                    (Some(since), Some(last))
+                        if now.saturating_sub(last) <= policy.failing_gap_ms() =>
+                    {
+                        since
+                    }
+                    _ => now,
+                };
+                sqlx::query(
+                    "UPDATE webhooks SET failing_since = ?, last_failed_at = max(?, coalesce(last_failed_at, ?))
+                     WHERE account_id = ? AND id = ?",
+                )
+                .bind(since)
+                .bind(now)
                 .bind(now)
                 .bind(attempt.account)
                 .bind(attempt.webhook)
                 .execute(&mut *tx)
                 .await?;
-                if marked.rows_affected() > 0 {
+                if before.is_some_and(|(old, _)| old != Some(since)) {
                     webhooks.insert(attempt.account);
                 }
                 let off = sqlx::query(&format!(
@@ -408,22 +477,89 @@ async fn fail(
 /// Longest error kept in the log, in characters.
 pub const ERROR_MAX: usize = 300;
 
-/// Removes deliveries delivered or given up more than `keep_ms` before
-/// `now`, then events no delivery needs any more. The number removed.
+/// The log's upkeep, in batches of [`PRUNE_BATCH`] rows, each its own
+/// short transaction (message storage never waits behind it): deliveries
+/// of a webhook turned off whose window has closed are given up (they would
+/// otherwise wait for ever); deliveries delivered or given up more than
+/// `keep_ms` before `now` are removed, then events no delivery needs any
+/// more. The number of deliveries removed.
 pub async fn prune(store: &Store, now: i64, keep_ms: i64) -> Result<u64, sqlx::Error> {
-    let mut tx = store.write().await?;
-    let gone = sqlx::query(
-        "DELETE FROM webhook_deliveries WHERE status IN ('delivered', 'failed') AND created_at < ?",
-    )
-    .bind(now.saturating_sub(keep_ms))
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "DELETE FROM webhook_events WHERE fanned_out = 1
-         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_seq = webhook_events.seq)",
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(gone.rows_affected())
+    loop {
+        let mut tx = store.write().await?;
+        let ended = sqlx::query(
+            "UPDATE webhook_deliveries
+             SET status = 'failed', next_attempt_at = NULL,
+                 last_error = coalesce(last_error, 'not sent: the webhook was off until the event was too old')
+             WHERE seq IN (
+                 SELECT d.seq FROM webhooks w
+                 -- CROSS JOIN: from the webhooks that are off, by their index.
+                 CROSS JOIN webhook_deliveries d ON d.webhook_id = w.id AND d.account_id = w.account_id
+                 WHERE w.enabled = 0 AND d.status IN ('pending', 'retrying') AND d.manual = 0
+                   AND d.give_up_at < ?
+                 LIMIT ?)",
+        )
+        .bind(now)
+        .bind(PRUNE_BATCH)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        if ended.rows_affected() < PRUNE_BATCH as u64 {
+            break;
+        }
+    }
+    let mut removed = 0;
+    loop {
+        let mut tx = store.write().await?;
+        let gone = sqlx::query(
+            "DELETE FROM webhook_deliveries WHERE seq IN (
+                 SELECT seq FROM webhook_deliveries
+                 WHERE status IN ('delivered', 'failed') AND created_at < ?
+                 ORDER BY created_at LIMIT ?)",
+        )
+        .bind(now.saturating_sub(keep_ms))
+        .bind(PRUNE_BATCH)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        removed += gone.rows_affected();
+        if gone.rows_affected() < PRUNE_BATCH as u64 {
+            break;
+        }
+    }
+    // Events: found by a read walking up `seq`, deleted a batch at a time
+    // (checked again inside the write: a "send again" may have just used one).
+    let mut after = 0_i64;
+    loop {
+        let seqs: Vec<i64> = sqlx::query_scalar(
+            "SELECT e.seq FROM webhook_events e
+             WHERE e.seq > ? AND e.fanned_out = 1
+               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_seq = e.seq)
+             ORDER BY e.seq LIMIT ?",
+        )
+        .bind(after)
+        .bind(PRUNE_BATCH)
+        .fetch_all(store.pool())
+        .await?;
+        let Some(last) = seqs.last().copied() else {
+            break;
+        };
+        let mut tx = store.write().await?;
+        let mut delete: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "DELETE FROM webhook_events
+             WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_seq = webhook_events.seq)
+               AND seq IN (",
+        );
+        let mut list = delete.separated(", ");
+        for seq in &seqs {
+            list.push_bind(*seq);
+        }
+        delete.push(")");
+        delete.build().execute(&mut *tx).await?;
+        tx.commit().await?;
+        if seqs.len() < PRUNE_BATCH as usize {
+            break;
+        }
+        after = last;
+    }
+    Ok(removed)
 }

@@ -45,6 +45,15 @@ impl RetryPolicy {
         (base, top.max(base))
     }
 
+    /// The longest quiet spell between two failed attempts of a webhook
+    /// that still counts as one run of failures: retries come at most
+    /// `cap` apart (plus the request's own time), so a longer gap means
+    /// nothing was being tried (no events, the app closed) and the next
+    /// failure starts a new run (`failing_since`).
+    pub fn failing_gap_ms(&self) -> i64 {
+        self.cap_ms.max(self.base_ms).max(0).saturating_mul(2)
+    }
+
     /// A wait drawn from [`RetryPolicy::wait_range`].
     pub fn wait(&self, failures: i64, rng: &mut impl Rng) -> i64 {
         let (low, high) = self.wait_range(failures);

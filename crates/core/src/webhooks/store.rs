@@ -122,6 +122,18 @@ pub async fn create(
     account: AccountId,
     input: &WebhookInput,
 ) -> Result<Webhook, WebhookError> {
+    create_as(store, account, WebhookId::new(), input).await
+}
+
+/// [`create`] with the id chosen by the caller: the app keeps the secret
+/// under this id first, so no delivery can be attempted before its secret
+/// exists.
+pub async fn create_as(
+    store: &Store,
+    account: AccountId,
+    id: WebhookId,
+    input: &WebhookInput,
+) -> Result<Webhook, WebhookError> {
     let (url, events) = validate(input)?;
     let mut tx = store.write().await?;
     account_open::check(&mut tx, account).await??;
@@ -130,7 +142,7 @@ pub async fn create(
         "INSERT INTO webhooks (id, account_id, url, events, format, enabled, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING {COLUMNS}"
     ))
-    .bind(WebhookId::new())
+    .bind(id)
     .bind(account)
     .bind(url)
     .bind(events)
@@ -182,7 +194,7 @@ pub async fn set_enabled(
 ) -> Result<Webhook, WebhookError> {
     let sql = if on {
         format!(
-            "UPDATE webhooks SET enabled = 1, failing_since = NULL, disabled_at = NULL,
+            "UPDATE webhooks SET enabled = 1, failing_since = NULL, last_failed_at = NULL, disabled_at = NULL,
                                  disabled_reason = NULL, updated_at = ?
              WHERE account_id = ? AND id = ? RETURNING {COLUMNS}"
         )

@@ -158,7 +158,7 @@ async fn each_event_becomes_one_delivery_per_webhook_that_wants_it() {
     );
 
     // What is due carries what the body is made of.
-    let due_now = due(&store, now, 50).await.unwrap();
+    let due_now = due(&store, now, 50, 8).await.unwrap();
     // B's webhook is off; Maria's tag waits behind her creation on `all`.
     assert_eq!(due_now.len(), 2, "{due_now:?}");
     let first = due_now
@@ -170,7 +170,7 @@ async fn each_event_becomes_one_delivery_per_webhook_that_wants_it() {
     let data: serde_json::Value = serde_json::from_str(&first.data).unwrap();
     assert_eq!(data["contact"]["id"], maria.to_string());
     assert!(
-        due(&store, now - 1, 50).await.unwrap().is_empty(),
+        due(&store, now - 1, 50, 8).await.unwrap().is_empty(),
         "not before its time"
     );
 }
@@ -197,7 +197,7 @@ async fn a_contacts_later_event_waits_for_an_earlier_one_and_others_go_on() {
     let now = now_ms();
     fan_out(&store, now, &policy, 500).await.unwrap();
 
-    let first = due(&store, now, 50).await.unwrap();
+    let first = due(&store, now, 50, 8).await.unwrap();
     let who = |d: &[Due]| -> Vec<(String, String)> {
         d.iter()
             .map(|d| {
@@ -247,7 +247,7 @@ async fn a_contacts_later_event_waits_for_an_earlier_one_and_others_go_on() {
         DeliveryStatus::Delivered
     );
     assert!(
-        due(&store, now + policy.base_ms - 1, 50)
+        due(&store, now + policy.base_ms - 1, 50, 8)
             .await
             .unwrap()
             .is_empty()
@@ -258,7 +258,7 @@ async fn a_contacts_later_event_waits_for_an_earlier_one_and_others_go_on() {
     );
 
     let later = now + policy.base_ms;
-    let second = due(&store, later, 50).await.unwrap();
+    let second = due(&store, later, 50, 8).await.unwrap();
     assert_eq!(
         who(&second),
         [("contact.created".to_owned(), "+5511987650001".to_owned())]
@@ -271,7 +271,7 @@ async fn a_contacts_later_event_waits_for_an_earlier_one_and_others_go_on() {
     )
     .await
     .unwrap();
-    let third = due(&store, later, 50).await.unwrap();
+    let third = due(&store, later, 50, 8).await.unwrap();
     assert_eq!(
         who(&third),
         [("contact.updated".to_owned(), "+5511987650001".to_owned())]
@@ -296,12 +296,12 @@ async fn failures_back_off_with_jitter_until_the_day_is_over_then_give_up() {
     contact(&store, acc, "+5511987650001").await;
     let start = now_ms();
     fan_out(&store, start, &policy, 500).await.unwrap();
-    let id = due(&store, start, 10).await.unwrap()[0].delivery;
+    let id = due(&store, start, 10, 8).await.unwrap()[0].delivery;
     let mut now = start;
     let mut attempts = 0;
     let mut waits = Vec::new();
     loop {
-        let ready = due(&store, now, 10).await.unwrap();
+        let ready = due(&store, now, 10, 8).await.unwrap();
         assert_eq!(ready.len(), 1, "at {}", now - start);
         record(&store, &[attempt(&ready[0], failed(503))], now, &policy)
             .await
@@ -344,7 +344,7 @@ async fn failures_back_off_with_jitter_until_the_day_is_over_then_give_up() {
     assert!(waits.iter().all(|w| *w <= policy.cap_ms));
     assert!(waits.iter().any(|w| *w > policy.cap_ms / 2), "{waits:?}");
     assert!(attempts > 20, "{attempts}");
-    assert!(due(&store, now + DAY, 10).await.unwrap().is_empty());
+    assert!(due(&store, now + DAY, 10, 8).await.unwrap().is_empty());
     assert_eq!(next_due(&store, now).await.unwrap(), None);
 }
 
@@ -362,7 +362,7 @@ async fn a_webhook_failing_for_a_day_is_turned_off_and_a_success_clears_the_coun
     }
     let t = now_ms();
     fan_out(&store, t, &policy, 500).await.unwrap();
-    let ds = due(&store, t, 10).await.unwrap();
+    let ds = due(&store, t, 10, 8).await.unwrap();
     assert_eq!(ds.len(), 3);
     let webhook = || webhooks::get(&store, acc, hook);
 
@@ -388,11 +388,21 @@ async fn a_webhook_failing_for_a_day_is_turned_off_and_a_success_clears_the_coun
     assert_eq!(r.webhooks, [acc]);
     assert_eq!(webhook().await.unwrap().failing_since, None);
 
-    // Failing again from t + 3h: still on just before a day, off at a day.
+    // Failing again from t + 3h, retried every hour: still on just before
+    // a day, off at a day.
     let from = t + 3 * HOUR;
-    record(&store, &[attempt(&ds[0], failed(500))], from, &policy)
+    for hour in 0..24 {
+        let r = record(
+            &store,
+            &[attempt(&ds[hour % 2], failed(500))],
+            from + hour as i64 * HOUR,
+            &policy,
+        )
         .await
         .unwrap();
+        assert!(r.disabled.is_empty());
+    }
+    assert_eq!(webhook().await.unwrap().failing_since, Some(from));
     let r = record(
         &store,
         &[attempt(&ds[1], failed(500))],
@@ -413,7 +423,12 @@ async fn a_webhook_failing_for_a_day_is_turned_off_and_a_success_clears_the_coun
     assert_eq!(off.disabled_reason.as_deref(), Some(DISABLED_FAILING));
     assert_eq!(off.disabled_at, Some(from + DAY));
     // Off: nothing of it is due, and new events are not queued for it.
-    assert!(due(&store, from + 20 * DAY, 10).await.unwrap().is_empty());
+    assert!(
+        due(&store, from + 20 * DAY, 10, 8)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     contact(&store, acc, "+5511987650009").await;
     assert_eq!(
         fan_out(&store, from + DAY, &policy, 500)
@@ -427,7 +442,7 @@ async fn a_webhook_failing_for_a_day_is_turned_off_and_a_success_clears_the_coun
         .await
         .unwrap();
     assert_eq!(webhook().await.unwrap().failing_since, None);
-    assert_eq!(due(&store, from + 20 * DAY, 10).await.unwrap().len(), 2);
+    assert_eq!(due(&store, from + 20 * DAY, 10, 8).await.unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -454,7 +469,7 @@ async fn send_again_and_the_test_event_go_at_once_once_even_while_off() {
     .unwrap();
     let t = now_ms();
     fan_out(&store, t, &policy, 500).await.unwrap();
-    let first = due(&store, t, 10).await.unwrap();
+    let first = due(&store, t, 10, 8).await.unwrap();
     assert_eq!(first.len(), 1);
     record(&store, &[attempt(&first[0], failed(500))], t, &policy)
         .await
@@ -473,7 +488,7 @@ async fn send_again_and_the_test_event_go_at_once_once_even_while_off() {
     );
     assert_ne!(again.id, gone.id);
     let now = now_ms();
-    let ready = due(&store, now, 10).await.unwrap();
+    let ready = due(&store, now, 10, 8).await.unwrap();
     let mut ids: Vec<DeliveryId> = ready.iter().map(|d| d.delivery).collect();
     ids.sort();
     assert_eq!(ids.len(), 2, "the update and the redelivery");
@@ -498,7 +513,7 @@ async fn send_again_and_the_test_event_go_at_once_once_even_while_off() {
         .unwrap();
     let test = webhooks::queue_test(&store, acc, hook).await.unwrap();
     assert_eq!((test.event_type, test.manual), (EventType::Test, true));
-    let ready = due(&store, now_ms(), 10).await.unwrap();
+    let ready = due(&store, now_ms(), 10, 8).await.unwrap();
     assert_eq!(
         ready.len(),
         1,
@@ -524,8 +539,8 @@ async fn send_again_and_the_test_event_go_at_once_once_even_while_off() {
             .await
             .unwrap()
             .failing_since,
-        None,
-        "a 2xx shows the address works"
+        Some(t),
+        "a test event's 2xx does not clear the real deliveries' failures"
     );
 
     // The log pages newest first by seq.
@@ -559,7 +574,7 @@ async fn attempts_of_a_deleted_webhook_are_ignored_and_old_lines_are_pruned() {
     contact(&store, acc, "+5511987650001").await;
     let t = now_ms();
     fan_out(&store, t, &policy, 500).await.unwrap();
-    let ready = due(&store, t, 10).await.unwrap();
+    let ready = due(&store, t, 10, 8).await.unwrap();
     assert_eq!(ready.len(), 2);
     let of = |w: WebhookId| ready.iter().find(|d| d.webhook == w).unwrap();
     webhooks::delete(&store, acc, doomed).await.unwrap();
@@ -609,4 +624,292 @@ async fn attempts_of_a_deleted_webhook_are_ignored_and_old_lines_are_pruned() {
         0
     );
     assert_eq!(count("SELECT count(*) FROM webhook_deliveries").await, 1);
+}
+
+#[tokio::test]
+async fn a_quiet_spell_is_no_failure_and_only_real_deliveries_clear_it() {
+    let (_dir, store) = support::store().await;
+    let policy = RetryPolicy {
+        window_ms: 10 * DAY,
+        ..RetryPolicy::default()
+    };
+    let acc = support::account(&store, "Loja").await;
+    let hook = subscribe_all(&store, acc).await;
+    for i in 0..3 {
+        contact(&store, acc, &format!("+551198765000{i}")).await;
+    }
+    let t = now_ms();
+    fan_out(&store, t, &policy, 500).await.unwrap();
+    let ds = due(&store, t, 10, 8).await.unwrap();
+    assert_eq!(ds.len(), 3);
+    let webhook = || webhooks::get(&store, acc, hook);
+
+    // One failure on Friday, then nothing (the app closed) until Monday: the
+    // next failure starts a new run instead of turning the webhook off.
+    record(&store, &[attempt(&ds[0], failed(500))], t, &policy)
+        .await
+        .unwrap();
+    let monday = t + 3 * DAY;
+    let r = record(&store, &[attempt(&ds[1], failed(500))], monday, &policy)
+        .await
+        .unwrap();
+    assert!(
+        r.disabled.is_empty(),
+        "a weekend closed is not a day of failures"
+    );
+    let w = webhook().await.unwrap();
+    assert!(w.enabled);
+    assert_eq!(w.failing_since, Some(monday));
+    assert_eq!(r.webhooks, [acc], "the warning's time moved");
+    // Failures within the backoff's reach keep the run.
+    let soon = monday + policy.failing_gap_ms();
+    record(&store, &[attempt(&ds[0], failed(500))], soon, &policy)
+        .await
+        .unwrap();
+    assert_eq!(webhook().await.unwrap().failing_since, Some(monday));
+
+    // A test event answered 2xx does not clear it.
+    let test = webhooks::queue_test(&store, acc, hook).await.unwrap();
+    let manual = due(&store, now_ms().max(soon), 10, 8)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.delivery == test.id)
+        .unwrap();
+    record(
+        &store,
+        &[attempt(&manual, Outcome::Delivered { status: 200 })],
+        soon + 1,
+        &policy,
+    )
+    .await
+    .unwrap();
+    assert_eq!(webhook().await.unwrap().failing_since, Some(monday));
+    // A real delivery's 2xx does.
+    record(
+        &store,
+        &[attempt(&ds[2], Outcome::Delivered { status: 200 })],
+        soon + 2,
+        &policy,
+    )
+    .await
+    .unwrap();
+    assert_eq!(webhook().await.unwrap().failing_since, None);
+}
+
+#[tokio::test]
+async fn send_again_on_a_waiting_delivery_hurries_it_in_its_place_without_a_copy() {
+    let (_dir, store) = support::store().await;
+    let policy = RetryPolicy::default();
+    let acc = support::account(&store, "Loja").await;
+    let hook = subscribe_all(&store, acc).await;
+    let maria = contact(&store, acc, "+5511987650001").await;
+    contacts::update(
+        &store,
+        acc,
+        maria,
+        &ContactInput {
+            phone: "+5511987650001".into(),
+            name: Some("Maria".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let t = now_ms();
+    fan_out(&store, t, &policy, 500).await.unwrap();
+    let created = due(&store, t, 10, 8).await.unwrap();
+    assert_eq!(created.len(), 1);
+    record(&store, &[attempt(&created[0], failed(500))], t, &policy)
+        .await
+        .unwrap();
+    let retrying = delivery(&store, acc, created[0].delivery).await;
+    assert_eq!(retrying.status, DeliveryStatus::Retrying);
+    assert!(retrying.next_attempt_at.unwrap() >= t + policy.base_ms);
+
+    // Sent again while retrying: the same delivery, due now, no copy.
+    let again = webhooks::redeliver(&store, acc, retrying.id).await.unwrap();
+    assert_eq!(again.id, retrying.id);
+    assert!(!again.manual);
+    let now = now_ms();
+    assert!(again.next_attempt_at.unwrap() <= now);
+    assert_eq!(
+        webhooks::deliveries(&store, acc, hook, None, 50)
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "no copy"
+    );
+    let ready = due(&store, now, 10, 8).await.unwrap();
+    assert_eq!(ready.len(), 1, "still in Maria's order: {ready:?}");
+    assert_eq!(ready[0].delivery, retrying.id);
+
+    // Its 2xx ends it, and Maria's update goes next: nothing left behind.
+    record(
+        &store,
+        &[attempt(&ready[0], Outcome::Delivered { status: 200 })],
+        now,
+        &policy,
+    )
+    .await
+    .unwrap();
+    let next = due(&store, now, 10, 8).await.unwrap();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].event_type, "contact.updated");
+    // A pending one (never tried) sent again is also hurried, not copied.
+    let pending = webhooks::redeliver(&store, acc, next[0].delivery)
+        .await
+        .unwrap();
+    assert_eq!(pending.id, next[0].delivery);
+    assert_eq!(
+        webhooks::deliveries(&store, acc, hook, None, 50)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    // Delivered: sent again as a copy, one attempt, outside the order.
+    let copy = webhooks::redeliver(&store, acc, retrying.id).await.unwrap();
+    assert_ne!(copy.id, retrying.id);
+    assert!(copy.manual);
+}
+
+#[tokio::test]
+async fn a_webhook_with_a_backlog_never_crowds_out_the_others() {
+    let (_dir, store) = support::store().await;
+    let policy = RetryPolicy::default();
+    let acc = support::account(&store, "Loja").await;
+    let other = support::account(&store, "Outra").await;
+    let busy = webhooks::create(
+        &store,
+        acc,
+        &input("https://slow.example/h", &[EventType::ContactCreated]),
+    )
+    .await
+    .unwrap()
+    .id;
+    let quiet = webhooks::create(
+        &store,
+        other,
+        &input("https://fast.example/h", &[EventType::ContactCreated]),
+    )
+    .await
+    .unwrap()
+    .id;
+    // The busy webhook's twenty events are all older than the quiet one's.
+    for i in 0..20 {
+        contact(&store, acc, &format!("+55119876500{i:02}")).await;
+    }
+    contact(&store, other, "+5511987659999").await;
+    let t = now_ms();
+    fan_out(&store, t, &policy, 500).await.unwrap();
+    let ready = due(&store, t, 5, 2).await.unwrap();
+    let of = |w: WebhookId| ready.iter().filter(|d| d.webhook == w).count();
+    assert_eq!((of(busy), of(quiet)), (2, 1), "{ready:?}");
+}
+
+#[tokio::test]
+async fn a_qr_is_tried_for_a_minute_outside_its_numbers_order() {
+    let (_dir, store) = support::store().await;
+    let policy = RetryPolicy::default();
+    let acc = support::account(&store, "Loja").await;
+    let number = support::number(&store, acc, "Vendas", false).await;
+    subscribe_all(&store, acc).await;
+    assert!(
+        webhooks::record_qr(&store, acc, number, "data:image/png;base64,AA==", "2@a")
+            .await
+            .unwrap()
+    );
+    zapdesk_core::instances::set_status(
+        &store,
+        acc,
+        number,
+        zapdesk_core::domain::InstanceStatus::Connected,
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    let t = now_ms();
+    fan_out(&store, t, &policy, 500).await.unwrap();
+    // Both at once: the QR does not hold the number's status back.
+    let ready = due(&store, t, 10, 8).await.unwrap();
+    let kinds: Vec<&str> = ready.iter().map(|d| d.event_type.as_str()).collect();
+    assert_eq!(kinds, ["number.qr", "number.status"]);
+    let qr = &ready[0];
+    // Failing, it is given up within a minute of its event, not a day.
+    record(&store, &[attempt(qr, failed(500))], t, &policy)
+        .await
+        .unwrap();
+    let mut now = t;
+    loop {
+        let d = delivery(&store, acc, qr.delivery).await;
+        if d.status == DeliveryStatus::Failed {
+            break;
+        }
+        now = d.next_attempt_at.unwrap();
+        assert!(now <= qr.event_at + queue::QR_WINDOW_MS, "tried too late");
+        let again = due(&store, now, 10, 8).await.unwrap();
+        let again = again.iter().find(|d| d.delivery == qr.delivery).unwrap();
+        record(&store, &[attempt(again, failed(500))], now, &policy)
+            .await
+            .unwrap();
+    }
+    assert!(now - t < 2 * MIN);
+}
+
+#[tokio::test]
+async fn a_turned_off_webhooks_old_deliveries_end_and_pruning_goes_in_batches() {
+    let (dir, store) = support::store().await;
+    let raw = support::raw(&dir).await;
+    let policy = RetryPolicy::default();
+    let acc = support::account(&store, "Loja").await;
+    let hook = subscribe_all(&store, acc).await;
+    contact(&store, acc, "+5511987650001").await;
+    let t = now_ms();
+    fan_out(&store, t, &policy, 500).await.unwrap();
+    webhooks::set_enabled(&store, acc, hook, false)
+        .await
+        .unwrap();
+    // Within its window it keeps waiting (turned on again, it goes).
+    queue::prune(&store, t + HOUR, KEEP_MS).await.unwrap();
+    let log = webhooks::deliveries(&store, acc, hook, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(log[0].status, DeliveryStatus::Pending);
+    // Past it, it ends.
+    queue::prune(&store, t + 2 * DAY, KEEP_MS).await.unwrap();
+    let log = webhooks::deliveries(&store, acc, hook, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(log[0].status, DeliveryStatus::Failed);
+    assert_eq!(log[0].next_attempt_at, None);
+    assert!(log[0].last_error.as_deref().unwrap().contains("off"));
+
+    // More finished lines than one batch: all pruned, events with them.
+    let seq: i64 = sqlx::query_scalar("SELECT max(seq) FROM webhook_events")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    let many = queue::PRUNE_BATCH * 2 + 7;
+    for _ in 0..many {
+        sqlx::query(
+            "INSERT INTO webhook_deliveries (id, account_id, webhook_id, event_seq, status, give_up_at, created_at)
+             SELECT randomblob(16), account_id, webhook_id, event_seq, 'delivered', give_up_at, created_at
+             FROM webhook_deliveries WHERE event_seq = ? LIMIT 1",
+        )
+        .bind(seq)
+        .execute(&raw)
+        .await
+        .unwrap();
+    }
+    let removed = queue::prune(&store, t + 30 * DAY, KEEP_MS).await.unwrap();
+    assert_eq!(removed, many as u64 + 1);
+    let left: (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM webhook_deliveries), (SELECT count(*) FROM webhook_events)",
+    )
+    .fetch_one(&raw)
+    .await
+    .unwrap();
+    assert_eq!(left, (0, 0));
 }
