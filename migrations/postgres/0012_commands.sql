@@ -11,8 +11,8 @@
 --     operator invited for it) insert and read the account's commands, and
 --     delete those not being executed (the texts are personal data: the
 --     agency clears what it no longer needs);
---   * nobody changes a command by hand: a desktop claims and finishes rows
---     through the two SECURITY DEFINER functions below, as leases (0004)
+--   * nobody changes a command by hand: a desktop claims, renews, gives
+--     back and finishes rows through the SECURITY DEFINER functions below, as leases (0004)
 --     are taken, so a member cannot mark someone else's command done or
 --     take it without holding the number's lease.
 --
@@ -55,12 +55,14 @@ CREATE TABLE zapdesk.commands (
     claimed_operator  text,
     claimed_at        timestamptz,
     -- The claiming desktop's own clock (Unix ms) when it first claimed the
-    -- row: after a crash it executes the row again, and what it finds
-    -- written since then by that same clock (a flow session started) is the
-    -- first attempt's, not to be done twice.
+    -- row, for people reading the table (a desktop whose clock is off).
+    -- Nothing relies on it: executing a row again is harmless because
+    -- what it writes has ids derived from the command's id (the message,
+    -- the flow session), which sync carries to every desktop.
     claimed_local_ms  bigint,
     -- How many times it was claimed (more than 1: executed again after a
-    -- crash or a lost connection; the execution is idempotent).
+    -- crash, a lost connection or a failure that may pass; the execution is
+    -- idempotent). The desktop gives up on a row at its fifth claim.
     attempts          integer NOT NULL DEFAULT 0,
     -- timestamptz, unlike the synced tables' Unix ms: these columns are read
     -- by people in Zapier, Make and SQL editors.
@@ -135,7 +137,10 @@ CREATE TRIGGER notify_insert AFTER INSERT ON zapdesk.commands
 -- it holds, by the server's clock, the lease of the command's number (or,
 -- without a number, of any number of the account) and says it runs that
 -- number (`numbers`: a desktop whose number stopped but whose lease has not
--- expired yet claims nothing for it). Rows it claimed before and never
+-- expired yet claims nothing for it). The lease must be of a number the
+-- account has (not deleted): leases are taken by any member, for any id,
+-- and one on a made-up number must not make its holder the executor of the
+-- account's commands without a number. Rows it claimed before and never
 -- finished (a crash, a lost connection) are claimed again; another
 -- desktop's unfinished rows only after ten minutes (that desktop is gone).
 -- SKIP LOCKED: two desktops claiming at once never take the same row.
@@ -157,6 +162,9 @@ BEGIN
         WHERE l.holder = node AND l.operator = session_user AND l.expires_at >= t_now
           AND l.instance_id = ANY (numbers)
           AND l.account_id = ANY (zapdesk.my_accounts())
+          AND EXISTS (SELECT 1 FROM zapdesk.instances i
+                      WHERE i.account_id = l.account_id AND i.id = l.instance_id
+                        AND i.deleted_at IS NULL)
     ), picked AS (
         SELECT c.id FROM zapdesk.commands c
         WHERE c.account_id IN (SELECT h.account_id FROM held h)
@@ -206,19 +214,76 @@ BEGIN
 END
 $$;
 
+-- Whether this desktop (node and login) still holds the claim of a
+-- command, and if so renews it (claimed_at: another desktop takes a row
+-- over only ten minutes after its last renewal). Asked before executing
+-- each claimed row: a desktop that slept, or whose connection was down,
+-- for longer than that may have lost it, and must not execute it again
+-- beside the desktop that took it over.
+CREATE FUNCTION zapdesk.hold_command(command uuid, node text)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE zapdesk.commands c SET claimed_at = now()
+    WHERE c.id = command AND c.status = 'running'
+      AND c.claimed_by = node AND c.claimed_operator = session_user
+      AND c.account_id = ANY (zapdesk.my_accounts());
+    RETURN FOUND;
+END
+$$;
+
+-- Gives back the commands this desktop (node and login) claimed and has not
+-- finished: pending again, at once claimable by whichever desktop runs
+-- their number (a desktop closing does not leave them waiting ten
+-- minutes). `commands` NULL: all of them. How many were given back.
+CREATE FUNCTION zapdesk.release_commands(node text, commands uuid[] DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    released integer;
+BEGIN
+    UPDATE zapdesk.commands c SET
+        status = 'pending',
+        claimed_by = NULL,
+        claimed_operator = NULL,
+        claimed_at = NULL,
+        claimed_local_ms = NULL
+    WHERE c.status = 'running'
+      AND (commands IS NULL OR c.id = ANY (commands))
+      AND c.claimed_by = node AND c.claimed_operator = session_user
+      AND c.account_id = ANY (zapdesk.my_accounts());
+    GET DIAGNOSTICS released = ROW_COUNT;
+    RETURN released;
+END
+$$;
+
 -- One command in one call, for tools that run a database function rather
 -- than insert a row (Make's PostgreSQL app; `SELECT zapdesk.queue_command(…)`
 -- from n8n or any SQL client). The caller's own rights: the same policy
 -- and trigger as an insert. Returns the command's id.
+--
+-- `id`: chosen by the caller (Make's and n8n's retries run the same call
+-- again after a timeout whose insert went through): a call with an id
+-- already queued queues nothing and returns that id — the command is
+-- queued once. NULL (the default): a new id each call. An id the caller
+-- cannot see (another account's) returns NULL, queueing nothing.
 CREATE FUNCTION zapdesk.queue_command(account_id uuid, kind text, phone text,
                                       text text DEFAULT NULL, tag text DEFAULT NULL,
-                                      flow text DEFAULT NULL, instance_id uuid DEFAULT NULL)
+                                      flow text DEFAULT NULL, instance_id uuid DEFAULT NULL,
+                                      id uuid DEFAULT NULL)
 RETURNS uuid
 LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp
 AS $$
-    INSERT INTO zapdesk.commands (account_id, kind, phone, text, tag, flow, instance_id)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)
-    RETURNING id
+    WITH added AS (
+        INSERT INTO zapdesk.commands (id, account_id, kind, phone, text, tag, flow, instance_id)
+        VALUES (coalesce($8, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id
+    )
+    SELECT coalesce((SELECT a.id FROM added a),
+                    (SELECT c.id FROM zapdesk.commands c WHERE c.id = $8))
 $$;
 
 ALTER TABLE zapdesk.commands ENABLE ROW LEVEL SECURITY;
@@ -232,7 +297,9 @@ CREATE POLICY members_clear ON zapdesk.commands FOR DELETE
 REVOKE EXECUTE ON FUNCTION zapdesk.new_command(), zapdesk.notify_commands(),
     zapdesk.claim_commands(text, uuid[], bigint, integer),
     zapdesk.finish_command(uuid, text, boolean, jsonb, text, text),
-    zapdesk.queue_command(uuid, text, text, text, text, text, uuid)
+    zapdesk.hold_command(uuid, text),
+    zapdesk.release_commands(text, uuid[]),
+    zapdesk.queue_command(uuid, text, text, text, text, text, uuid, uuid)
     FROM PUBLIC;
 
 DO $$
@@ -244,7 +311,9 @@ BEGIN
     EXECUTE format('GRANT EXECUTE ON FUNCTION
                         zapdesk.claim_commands(text, uuid[], bigint, integer),
                         zapdesk.finish_command(uuid, text, boolean, jsonb, text, text),
-                        zapdesk.queue_command(uuid, text, text, text, text, text, uuid)
+                        zapdesk.hold_command(uuid, text),
+                        zapdesk.release_commands(text, uuid[]),
+                        zapdesk.queue_command(uuid, text, text, text, text, text, uuid, uuid)
                     TO %I', operators);
 END
 $$;

@@ -12,11 +12,16 @@
 //! after the LISTEN began; a number whose lease another desktop let go).
 //!
 //! Once, under kill: the server hands a desktop back the rows it claimed and
-//! never finished (`zapdesk_sync::commands`), and executing a row again does
-//! nothing new — the message id is derived from the command id, so
-//! `App::send` finds the message queued the first time; a tag already on the
-//! contact stays one tag; a session of the flow started in the conversation
-//! since this desktop first claimed the row is the first attempt's.
+//! never finished (`zapdesk_sync::commands`), or hands them to another
+//! desktop ten minutes later, and executing a row again does nothing new —
+//! the message id and the flow session id are derived from the command id
+//! (both sync), so the message queued and the session started the first
+//! time are found, not made again; a tag already on the contact stays one
+//! tag. Before executing each row the desktop checks the claim is still its
+//! own (after a sleep, another desktop may have taken it over). At shutdown
+//! the row being executed is finished and its outcome written; rows claimed
+//! and not started are given back, pending, for whichever desktop runs the
+//! number.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -24,17 +29,17 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
-use zapdesk_core::automation::{AutomationError, flows, sessions};
+use zapdesk_core::automation::{AutomationError, flows};
 use zapdesk_core::changes::Table;
 use zapdesk_core::contacts::{self, Contact, ContactError, ContactInput, ContactQuery};
 use zapdesk_core::filter::ContactFilter;
 use zapdesk_core::ids::{CommandId, FlowId, SessionId, TagId};
-use zapdesk_core::inbox::conversations;
+use zapdesk_core::inbox::{InboxError, conversations, outbox};
 use zapdesk_core::tags::{self, TagError, TagInput};
 use zapdesk_core::time::now_ms;
 use zapdesk_core::{
-    AccountId, ContactId, ConversationId, ErrorCode, InstanceId, Lang, MessageId, UserError,
-    accounts, ids, phone, settings, text,
+    AccountId, ContactId, ErrorCode, InstanceId, Lang, MessageId, UserError, accounts, ids, phone,
+    settings, text,
 };
 use zapdesk_sync::ConnectionSettings;
 use zapdesk_sync::commands::{
@@ -51,6 +56,11 @@ const ASK_WITHIN: Duration = Duration::from_secs(15);
 
 /// Retry delays after a failed session: doubling from the first to the last.
 const BACKOFF: (Duration, Duration) = (Duration::from_secs(1), Duration::from_secs(60));
+
+/// At its fifth claim, a row whose execution keeps failing here for a
+/// reason that may pass (the local store) is finished as failed, with that
+/// error: it no longer waits, and the integration sees why.
+pub const MAX_ATTEMPTS: i32 = 5;
 
 /// Colour of a tag a command creates (the server's default for tags).
 const NEW_TAG_COLOR: &str = "#64748b";
@@ -96,10 +106,12 @@ impl CloudCommands {
         *task = Some(tokio::spawn(run));
     }
 
-    /// Lets the command being executed finish, then ends the task. Its
-    /// outcome is written unless the server keeps it waiting; a row left
-    /// claimed (that one, or one not started yet) is executed again at the
-    /// next start, which repeats nothing.
+    /// Lets the command being executed finish and its outcome be written
+    /// (each question to the server bounded by [`ASK_WITHIN`]), gives back
+    /// the rows claimed and not started, then ends the task. A row the
+    /// server could not be told about stays claimed: executed again at the
+    /// next start (or by another desktop ten minutes later), which repeats
+    /// nothing.
     pub(crate) async fn stop(&self) {
         self.stop.send_replace(true);
         let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
@@ -128,11 +140,11 @@ async fn run(app: App, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
             return;
         }
         let connection = views.borrow_and_update().connection.clone();
-        let ended = match connection {
+        let ended = match &connection {
             Some(connection) => {
                 let session = session(
                     &app,
-                    &connection,
+                    connection,
                     &wake,
                     &mut stop,
                     &mut views,
@@ -170,10 +182,10 @@ async fn run(app: App, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
                 delay
             }
         };
-        tokio::select! {
-            _ = stop.changed() => return,
-            _ = views.changed() => {}
-            () = tokio::time::sleep(delay) => {}
+        match wait_to_retry(&mut stop, &mut views, &connection, delay).await {
+            Retry::Stopped => return,
+            Retry::Reconnected => failures = 0,
+            Retry::Waited => {}
         }
     }
 }
@@ -219,50 +231,142 @@ async fn session(
             Err(why) => return Ended::Failed(why),
         },
     };
-    // Connected: a later failure is a new outage, retried soon.
-    *failures = 0;
     // A number's lease long enough again (it had run short): its rows are ours.
     let mut claimable = app.fleet().claimable();
     let ended = loop {
         pokes.clear();
         match drain(app, &mut server, stop).await {
-            Ok(()) => {}
+            // Worked: a later failure is a new outage, retried soon (not
+            // right after connecting: an error after every connection would
+            // then be retried every second forever).
+            Ok(()) => *failures = 0,
             Err(ended) => break ended,
         }
-        // Wait for a reason to claim; the sync view also moves with every
-        // push and pull, which is no reason.
-        let ended = loop {
-            tokio::select! {
-                _ = stop.changed() => break Some(Ended::Stopped),
-                changed = views.changed() => {
-                    if changed.is_err() {
-                        break Some(Ended::Stopped);
-                    }
-                    if views.borrow_and_update().connection.as_ref() != Some(connection) {
-                        break Some(Ended::Reconnect);
-                    }
-                }
-                poke = pokes.next() => match poke {
-                    Some(_) => break None,
-                    None => break Some(Ended::Failed("the LISTEN connection was lost".into())),
-                },
-                () = wake.notified() => break None,
-                Ok(()) = claimable.changed() => break None,
-                () = tokio::time::sleep(POLL) => break None,
-            }
+        let reasons = Reasons {
+            stop,
+            views,
+            connection,
+            pokes: &mut pokes,
+            wake,
+            claimable: &mut claimable,
         };
-        if let Some(ended) = ended {
+        if let Some(ended) = reasons.next().await {
             break ended;
         }
     };
+    if matches!(ended, Ended::Stopped) {
+        // Nothing runs any more: what this desktop claimed and did not
+        // finish goes back to pending, for whichever desktop runs the number.
+        match server.release_all().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("cloud commands: {n} claimed and not executed, given back"),
+            Err(e) => tracing::warn!(
+                "cloud commands: giving back the rows not executed: {e}; \
+                 another desktop takes them in ten minutes, this one at its next start"
+            ),
+        }
+    }
     server.close().await;
     ended
 }
 
+/// Where a new poke comes from: the server's LISTEN ([`commands::Pokes`]),
+/// or a channel in the tests.
+trait Poked {
+    /// The account of the next poke; `None` once no more can come.
+    fn poked(&mut self) -> impl Future<Output = Option<AccountId>> + Send;
+}
+
+impl Poked for commands::Pokes {
+    fn poked(&mut self) -> impl Future<Output = Option<AccountId>> + Send {
+        self.next()
+    }
+}
+
+/// What a session waits on between two drains.
+struct Reasons<'a, P> {
+    stop: &'a mut watch::Receiver<bool>,
+    views: &'a mut watch::Receiver<zapdesk_sync::SyncView>,
+    connection: &'a ConnectionSettings,
+    pokes: &'a mut P,
+    wake: &'a Notify,
+    claimable: &'a mut watch::Receiver<u64>,
+}
+
+impl<P: Poked> Reasons<'_, P> {
+    /// Waits for a reason to claim (`None`) or to end the session. The sync
+    /// view also moves with every push and pull, which is no reason; the
+    /// safety net's deadline is set once, when the wait begins, not renewed
+    /// by each of those moves (an active desktop would never reach it).
+    async fn next(self) -> Option<Ended> {
+        let poll = tokio::time::sleep(POLL);
+        tokio::pin!(poll);
+        loop {
+            tokio::select! {
+                _ = self.stop.changed() => return Some(Ended::Stopped),
+                changed = self.views.changed() => {
+                    if changed.is_err() {
+                        return Some(Ended::Stopped);
+                    }
+                    if self.views.borrow_and_update().connection.as_ref() != Some(self.connection) {
+                        return Some(Ended::Reconnect);
+                    }
+                }
+                poke = self.pokes.poked() => return match poke {
+                    Some(_) => None,
+                    None => Some(Ended::Failed("the LISTEN connection was lost".into())),
+                },
+                () = self.wake.notified() => return None,
+                Ok(()) = self.claimable.changed() => return None,
+                () = &mut poll => return None,
+            }
+        }
+    }
+}
+
+/// How the wait before trying the server again ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Retry {
+    /// The delay passed: try again.
+    Waited,
+    /// The connection setting itself changed (or went): start over at once.
+    Reconnected,
+    Stopped,
+}
+
+/// Waits `delay` before trying the server again, cut short only by the stop
+/// or a change of the connection setting (`was`): the sync view also moves
+/// with every push and pull, which must not turn a backoff of a minute, or
+/// the hour an outdated server is left alone, into a retry per second.
+async fn wait_to_retry(
+    stop: &mut watch::Receiver<bool>,
+    views: &mut watch::Receiver<zapdesk_sync::SyncView>,
+    was: &Option<ConnectionSettings>,
+    delay: Duration,
+) -> Retry {
+    let reconnected = async {
+        loop {
+            if views.changed().await.is_err() {
+                // No sync any more: only the delay or the stop ends the wait.
+                std::future::pending::<()>().await;
+            }
+            if views.borrow_and_update().connection != *was {
+                return;
+            }
+        }
+    };
+    tokio::select! {
+        _ = stop.changed() => Retry::Stopped,
+        () = reconnected => Retry::Reconnected,
+        () = tokio::time::sleep(delay) => Retry::Waited,
+    }
+}
+
 /// Claims and executes until nothing is left for the numbers running here
-/// or the app stops (a question to the server is not waited for then: what
-/// it leaves claimed is claimed again at the next start). A failure of the
-/// server ends the session.
+/// or the app stops (a claim under way is not waited for then; the session
+/// gives back what is left claimed). The row being executed when the app
+/// stops is finished, its outcome written (each question bounded by
+/// [`ASK_WITHIN`]). A failure of the server ends the session.
 async fn drain(
     app: &App,
     server: &mut RemoteCommands,
@@ -288,21 +392,38 @@ async fn drain(
             }
         };
         let full = claimed.len() >= BATCH as usize;
+        let mut left = false;
         for command in claimed {
             if *stop.borrow() {
-                // Claimed, not started: claimed again at the next start.
+                // Claimed, not started: given back by the session.
                 return Ok(());
+            }
+            // Still ours? A desktop that slept (or lost the server) for ten
+            // minutes may have lost the row to another desktop.
+            let held = server
+                .hold(command.id)
+                .await
+                .map_err(|e| trouble(format!("checking the claim of {}", command.id), e))?;
+            if !held {
+                tracing::warn!(
+                    "command {}: another desktop took it over; not executed here",
+                    command.id
+                );
+                continue;
             }
             let Some(outcome) = execute(app, &command).await else {
                 // A local failure that may pass (the store busy): the row
-                // stays claimed and is executed again at the next claim.
-                return Ok(());
+                // stays claimed and is executed again at the next claim; the
+                // rows after it are not held up.
+                left = true;
+                continue;
             };
-            let finished = tokio::select! {
-                _ = stopping.changed() => return Ok(()),
-                finished = server.finish(command.id, &outcome) => finished
-                    .map_err(|e| trouble(format!("writing the outcome of {}", command.id), e))?,
-            };
+            // Not raced against the stop: an outcome dropped would leave the
+            // row claimed, executed, and waiting ten minutes.
+            let finished = server
+                .finish(command.id, &outcome)
+                .await
+                .map_err(|e| trouble(format!("writing the outcome of {}", command.id), e))?;
             if !finished {
                 tracing::warn!(
                     "command {}: executed here, but another desktop took it over meanwhile",
@@ -310,7 +431,10 @@ async fn drain(
                 );
             }
         }
-        if !full {
+        // A row left for later comes back first at the next claim: not
+        // claimed again at once (its retries are spread over the pokes and
+        // the safety net, not spent in a burst).
+        if !full || left {
             return Ok(());
         }
     }
@@ -334,11 +458,20 @@ async fn numbers_here(app: &App) -> Vec<InstanceId> {
 }
 
 /// The outcome to write back, or `None` to leave the row claimed and try
-/// again later (the local store failed: nothing says the command is wrong).
+/// again later (the local store failed: nothing says the command is wrong),
+/// until its [`MAX_ATTEMPTS`]th claim: then failed, with that error.
 async fn execute(app: &App, command: &Command) -> Option<Outcome> {
     let lang = settings::language(app.store()).await.unwrap_or_default();
     match run_command(app, command).await {
         Ok(result) => Some(Outcome::Done(result)),
+        Err(e) if e.code() == ErrorCode::DatabaseFailed && command.attempts >= MAX_ATTEMPTS => {
+            tracing::warn!(
+                "command {}: {e}; given up after {} attempts",
+                command.id,
+                command.attempts
+            );
+            Some(Outcome::failed(&e, lang))
+        }
         Err(e) if e.code() == ErrorCode::DatabaseFailed => {
             tracing::warn!("command {}: {e}; tried again later", command.id);
             None
@@ -381,8 +514,8 @@ impl From<AutomationError> for Failure {
     }
 }
 
-impl From<zapdesk_core::inbox::InboxError> for Failure {
-    fn from(e: zapdesk_core::inbox::InboxError) -> Failure {
+impl From<InboxError> for Failure {
+    fn from(e: InboxError) -> Failure {
         Failure::App(e.into())
     }
 }
@@ -439,18 +572,34 @@ pub fn command_message(account: AccountId, command: CommandId) -> MessageId {
     MessageId::from_uuid(ids::natural(account, "cloud_command", &command.to_string()))
 }
 
+/// The flow session a `start_flow` row starts: the same id however many
+/// times the row is executed, on whichever desktop (sessions sync: a
+/// desktop taking the row over finds the first one's session).
+pub fn command_session(account: AccountId, command: CommandId) -> SessionId {
+    SessionId::from_uuid(ids::natural(
+        account,
+        "cloud_command_session",
+        &command.to_string(),
+    ))
+}
+
 async fn run_command(app: &App, command: &Command) -> Result<Value, Failure> {
     let account = command.account;
     match command.action()? {
         Action::SendText { phone, text } => {
+            let id = command_message(account, command.id);
+            // Queued by an earlier attempt (here, or on another desktop and
+            // synced): done, whatever would refuse it now (the contact opted
+            // out since, no number connected) — it is in the outbox.
+            if let Some(queued) = queued_before(app, account, id).await? {
+                return Ok(queued);
+            }
             let request = SendRequest {
                 to: SendTo::Phone(phone),
                 from: command.instance,
                 content: SendContent::Text { text },
             };
-            let sent = app
-                .send(account, command_message(account, command.id), request)
-                .await?;
+            let sent = app.send(account, id, request).await?;
             Ok(json!({
                 "message_id": sent.message.id,
                 "conversation_id": sent.conversation,
@@ -503,20 +652,24 @@ async fn run_command(app: &App, command: &Command) -> Result<Value, Failure> {
             let conversation = app
                 .wrote(Some(account), &[Table::Conversations], open)
                 .await?;
-            let (session, already) =
-                match started_since(app, account, conversation, flow, command.claimed_local_ms)
-                    .await?
-                {
-                    Some(session) => (session, true),
-                    None => (app.flow_start(account, conversation, flow).await?, false),
-                };
+            let session = command_session(account, command.id);
+            let start = app.flow_start_as(account, conversation, flow, session);
+            let started = start.await?;
+            // Started before (maybe on another number, by another desktop):
+            // where that session runs.
+            let (conversation, number) = if started.conversation == conversation {
+                (conversation, number)
+            } else {
+                let runs = conversations::get(app.store(), account, started.conversation).await?;
+                (runs.id, runs.instance_id)
+            };
             Ok(json!({
-                "session_id": session,
+                "session_id": started.session,
                 "conversation_id": conversation,
                 "contact_id": contact.id,
                 "instance_id": number,
                 "contact_created": contact_created,
-                "already_started": already,
+                "already_started": !started.started,
             }))
         }
     }
@@ -651,30 +804,113 @@ async fn number_for(
         .ok_or(Failure::NoNumber)
 }
 
-/// A session of `flow` started in the conversation at or after `since` (this
-/// desktop's clock when it first claimed the row): the first attempt's, when
-/// the row is executed again after a crash. The bot's log has a `started`
-/// line for every session, ended ones included (a flow that sends one
-/// message and ends is over before a crash can be noticed).
-async fn started_since(
+/// What a `send_text` row's earlier attempt queued under `id`, as the row's
+/// result; `None` when nothing was.
+async fn queued_before(
     app: &App,
     account: AccountId,
-    conversation: ConversationId,
-    flow: FlowId,
-    since: i64,
-) -> Result<Option<SessionId>, Failure> {
+    id: MessageId,
+) -> Result<Option<Value>, Failure> {
     let store = app.store();
-    let lines = sessions::log(store, account, conversation, 1000).await?;
-    for line in lines
-        .iter()
-        .rev()
-        .filter(|l| l.what == "started" && l.at >= since)
-    {
-        if let Some(session) = line.session_id
-            && sessions::flow_of(store, account, session).await? == Some(flow)
-        {
-            return Ok(Some(session));
+    let Some(message) = outbox::queued(store, account, id).await? else {
+        return Ok(None);
+    };
+    let conversation = conversations::get(store, account, message.conversation_id).await?;
+    Ok(Some(json!({
+        "message_id": message.id,
+        "conversation_id": message.conversation_id,
+        "contact_id": conversation.contact_id,
+        "instance_id": message.instance_id,
+        "status": message.status,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::sync::mpsc;
+    use zapdesk_sync::SyncView;
+
+    impl Poked for mpsc::UnboundedReceiver<AccountId> {
+        fn poked(&mut self) -> impl Future<Output = Option<AccountId>> + Send {
+            self.recv()
         }
     }
-    Ok(None)
+
+    fn connection(database: &str) -> ConnectionSettings {
+        ConnectionSettings::new("10.0.0.2", 5432, database, "zapdesk_op_maria")
+    }
+
+    fn views(connection: Option<ConnectionSettings>) -> watch::Sender<SyncView> {
+        watch::Sender::new(SyncView {
+            connection,
+            status: None,
+        })
+    }
+
+    /// The sync view moving every five seconds, as pushes and pulls move it.
+    async fn busy_sync(views: &watch::Sender<SyncView>) {
+        loop {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            views.send_modify(|_| {});
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_safety_net_claims_every_poll_even_while_sync_keeps_moving() {
+        let agency = connection("agencia");
+        let sender = views(Some(agency.clone()));
+        let (_stopper, mut stop) = watch::channel(false);
+        let mut seen = sender.subscribe();
+        let (_poker, mut pokes) = mpsc::unbounded_channel::<AccountId>();
+        let wake = Notify::new();
+        let (_fleet, mut claimable) = watch::channel(0u64);
+        let began = tokio::time::Instant::now();
+        let reasons = Reasons {
+            stop: &mut stop,
+            views: &mut seen,
+            connection: &agency,
+            pokes: &mut pokes,
+            wake: &wake,
+            claimable: &mut claimable,
+        };
+        tokio::select! {
+            ended = reasons.next() => assert!(ended.is_none(), "a claim, not an end"),
+            () = busy_sync(&sender) => unreachable!(),
+            () = tokio::time::sleep(4 * POLL) => panic!("the safety net never claimed"),
+        }
+        assert_eq!(began.elapsed(), POLL);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retry_waits_its_whole_delay_unless_the_connection_itself_changes() {
+        let agency = Some(connection("agencia"));
+        let sender = views(agency.clone());
+        let (_stopper, mut stop) = watch::channel(false);
+        let mut seen = sender.subscribe();
+        let began = tokio::time::Instant::now();
+        let delay = Duration::from_secs(60);
+        tokio::select! {
+            retry = wait_to_retry(&mut stop, &mut seen, &agency, delay) => {
+                assert_eq!(retry, Retry::Waited);
+            }
+            () = busy_sync(&sender) => unreachable!(),
+        }
+        assert_eq!(began.elapsed(), delay);
+
+        // Another server saved in Settings: at once.
+        let began = tokio::time::Instant::now();
+        let moved = async {
+            tokio::time::sleep(Duration::from_secs(7)).await;
+            sender.send_modify(|v| v.connection = Some(connection("outra")));
+            std::future::pending::<()>().await;
+        };
+        tokio::select! {
+            retry = wait_to_retry(&mut stop, &mut seen, &agency, delay) => {
+                assert_eq!(retry, Retry::Reconnected);
+            }
+            () = moved => unreachable!(),
+        }
+        assert_eq!(began.elapsed(), Duration::from_secs(7));
+    }
 }

@@ -32,7 +32,7 @@ pub use automation::{
 };
 pub use campaigns::CampaignSummary;
 pub use changes::ChangeSink;
-pub use cloud_commands::command_message;
+pub use cloud_commands::{command_message, command_session};
 pub use error::AppError;
 pub use host::{Host, Stage};
 pub use inbox::{AttachmentInput, ContactPanel, InboxFilter, PAGE, Who};

@@ -5,15 +5,18 @@
 //! (`zapdesk-app`'s `cloud_commands`, docs/integrations.md).
 //!
 //! This module is the PostgreSQL side only: claiming rows for this desktop
-//! ([`claim`]), writing the outcome back ([`finish`]), hearing new rows at
-//! once ([`listen`]), and reading what a row asks for ([`Command::action`]).
+//! ([`claim`]), checking a claim is still ours before executing a row
+//! ([`hold`]), writing the outcome back ([`finish`]), giving back what was
+//! not executed ([`release`]), hearing new rows at once ([`listen`]), and
+//! reading what a row asks for ([`Command::action`]).
 //!
 //! Once, under crashes: a claim marks the rows `running` for this desktop
 //! (its node id and login); a desktop killed between the claim and the
 //! finish claims the same rows again at its next claim and executes them
-//! again, which the executor makes harmless (the message id comes from the
-//! command id; a tag added twice is one tag; a flow session started since
-//! the first claim is found, not started again). Who executes is the
+//! again, which the executor makes harmless (the message id and the flow
+//! session id come from the command id, and both sync: found, on any
+//! desktop, instead of queued or started again; a tag added twice is one
+//! tag). Who executes is the
 //! server's decision, by the number leases (0004): only the holder of the
 //! command's number (or of a number of the account, for a row without one).
 
@@ -54,8 +57,8 @@ pub struct Command {
     pub payload: Value,
     /// How many times it was claimed, this claim included (1: the first).
     pub attempts: i32,
-    /// This desktop's clock (Unix ms) when it first claimed the row: what
-    /// it wrote since then for this row may be the first attempt's.
+    /// This desktop's clock (Unix ms) when it first claimed the row
+    /// (informative: nothing relies on it).
     pub claimed_local_ms: i64,
     /// When the row was inserted, by the server's clock (Unix ms).
     pub created_ms: i64,
@@ -290,6 +293,34 @@ pub async fn finish(
         .await
 }
 
+/// Whether this desktop still holds the claim of `id` (renewing it: see
+/// 0012's `hold_command`). Asked before executing a claimed row: a desktop
+/// that slept or lost its connection for ten minutes may have lost the row
+/// to another desktop, which executes it instead.
+pub async fn hold(conn: &mut PgConnection, node: &str, id: CommandId) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT zapdesk.hold_command($1, $2)")
+        .bind(id.as_uuid())
+        .bind(node)
+        .fetch_one(conn)
+        .await
+}
+
+/// Gives back, pending again, the rows this desktop claimed and has not
+/// finished (`only`: those of them; `None`: all): another desktop running
+/// their number claims them at once instead of ten minutes later. How many.
+pub async fn release(
+    conn: &mut PgConnection,
+    node: &str,
+    only: Option<&[CommandId]>,
+) -> Result<i32, sqlx::Error> {
+    let only: Option<Vec<Uuid>> = only.map(|ids| ids.iter().map(CommandId::as_uuid).collect());
+    sqlx::query_scalar("SELECT zapdesk.release_commands($1, $2)")
+        .bind(node)
+        .bind(only)
+        .fetch_one(conn)
+        .await
+}
+
 /// This desktop's connection to the commands table: one connection (the
 /// operator's login) and the desktop's node id, each question bounded so a
 /// dead link is an error within `within`, not a wait of minutes.
@@ -334,6 +365,18 @@ impl RemoteCommands {
     pub async fn finish(&mut self, id: CommandId, outcome: &Outcome) -> Result<bool, sqlx::Error> {
         let within = self.within;
         bounded(within, finish(&mut self.conn, &self.node, id, outcome)).await
+    }
+
+    /// [`hold`] for this desktop.
+    pub async fn hold(&mut self, id: CommandId) -> Result<bool, sqlx::Error> {
+        let within = self.within;
+        bounded(within, hold(&mut self.conn, &self.node, id)).await
+    }
+
+    /// [`release`] of all this desktop's unfinished rows.
+    pub async fn release_all(&mut self) -> Result<i32, sqlx::Error> {
+        let within = self.within;
+        bounded(within, release(&mut self.conn, &self.node, None)).await
     }
 
     pub async fn close(self) {
@@ -400,6 +443,12 @@ impl Drop for Pokes {
 /// the next call). Listen before claiming: a row inserted after the claim's
 /// snapshot is then heard.
 pub async fn listen(remote: &PgConnectOptions, within: Duration) -> Result<Pokes, sqlx::Error> {
+    // Each step bounded: a server that accepts the connection and then
+    // answers nothing is an error within `within`, not a wait of minutes.
+    bounded(within, listening(remote, within)).await
+}
+
+async fn listening(remote: &PgConnectOptions, within: Duration) -> Result<Pokes, sqlx::Error> {
     let pool = PgPoolOptions::new()
         .max_connections(1)
         .acquire_timeout(within)

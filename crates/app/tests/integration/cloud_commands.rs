@@ -7,7 +7,10 @@
 //! with `command_invalid` and a text in the desktop's language. Killed
 //! between claim and finish (even after executing half of a batch), the
 //! desktop executes the rows again at its next start, and nothing is sent
-//! or started twice.
+//! or started twice; nor when another desktop takes a row over after ten
+//! minutes. Closed mid-batch, the desktop writes the outcome of the row it
+//! was executing and gives the others back; a row that keeps failing here
+//! does not hold up the rows after it, and fails at its fifth claim.
 
 use std::time::Duration;
 
@@ -15,15 +18,16 @@ use crate::support::{self, Recorder};
 
 use serde_json::Value;
 use sqlx::PgConnection;
-use zapdesk_app::{App, Scope, SendContent, SendRequest, SendTo, command_message};
+use zapdesk_app::{App, Scope, SendContent, SendRequest, SendTo, command_message, command_session};
 use zapdesk_core::automation::{flow, flows, sessions, settings as bot_settings};
+use zapdesk_core::changes::{Change, Table};
 use zapdesk_core::domain::InstanceKind;
 use zapdesk_core::ids::{CommandId, FlowId};
 use zapdesk_core::inbox::conversations;
 use zapdesk_core::instances::{self, NumberInput};
 use zapdesk_core::lease::LeaseAnswer;
 use zapdesk_core::time::now_ms;
-use zapdesk_core::{AccountId, InstanceId, Lang, settings, tags};
+use zapdesk_core::{AccountId, InstanceId, Lang, opt_out, settings, tags};
 use zapdesk_sync::MemberRole;
 use zapdesk_sync::commands::{BATCH, RemoteCommands};
 use zapdesk_sync::invite::{Invitation, invite};
@@ -45,7 +49,7 @@ const WELCOME: &str = "Bem-vindo à Padaria Pão Quente!";
 /// flow, and the login an integration (Zapier) writes commands with.
 struct Setup {
     /// Dropped (database and roles) when the test ends.
-    _db: ScratchDatabase,
+    db: ScratchDatabase,
     desk: Desktop,
     acc: AccountId,
     number: InstanceId,
@@ -135,7 +139,7 @@ async fn setup() -> Setup {
     .role_name;
     let zapier = db.connect_as(&zapier_role).await;
     Setup {
-        _db: db,
+        db,
         desk,
         acc,
         number,
@@ -398,9 +402,15 @@ async fn a_desktop_killed_between_claim_and_finish_executes_the_rows_again_witho
             .await
             .unwrap();
         let session = app
-            .flow_start(acc, queued.conversation, flow)
+            .flow_start_as(
+                acc,
+                queued.conversation,
+                flow,
+                command_session(acc, started),
+            )
             .await
-            .unwrap();
+            .unwrap()
+            .session;
         app.shutdown().await;
         (queued, session)
     };
@@ -449,4 +459,197 @@ async fn a_desktop_killed_between_claim_and_finish_executes_the_rows_again_witho
     app.shutdown().await;
     assert_eq!(on_whatsapp(&s.fake, ANA, reminder), 1);
     assert_eq!(on_whatsapp(&s.fake, ANA, WELCOME), 1);
+}
+
+/// Reclaimable at once by whichever desktop claims next, as if the desktop
+/// that claimed it had been gone ten minutes.
+async fn abandoned(db: &ScratchDatabase, id: CommandId) {
+    let mut owner = db.connect_owner().await;
+    sqlx::query(
+        "UPDATE zapdesk.commands SET status = 'running', result = NULL, finished_at = NULL,
+                claimed_by = 'a-desktop-that-slept', claimed_at = now() - interval '11 minutes',
+                claimed_local_ms = 1
+         WHERE id = $1",
+    )
+    .bind(id.as_uuid())
+    .execute(&mut owner)
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_taken_over_from_another_desktop_is_not_done_twice() {
+    let _one = support::serial();
+    let mut s = setup().await;
+    let (acc, flow) = (s.acc, s.flow);
+    let told = Recorder::new();
+    let app = open(&s.desk, &told).await;
+    app.start(Scope::All).await.unwrap();
+    connected(&told, s.number).await;
+    let reminder = "Sua consulta é amanhã às 9h.";
+    let text = insert(&mut s, None, "send_text", ANA, ("text", reminder)).await;
+    let started = insert(&mut s, None, "start_flow", ANA, ("flow", &flow.to_string())).await;
+    let first = finished(&mut s.zapier, &[text, started]).await;
+    assert_eq!(
+        first[1].result.as_ref().unwrap()["already_started"],
+        Value::Bool(false)
+    );
+    let session = command_session(acc, started);
+    assert_eq!(
+        first[1].result.as_ref().unwrap()["session_id"],
+        session.to_string()
+    );
+
+    // The desktop that executed them (this one, its session and message
+    // synced to any other) never wrote the outcome and was gone for ten
+    // minutes; meanwhile Ana opted out. This desktop takes both rows over.
+    for id in [text, started] {
+        abandoned(&s.db, id).await;
+    }
+    let ana: zapdesk_core::ContactId =
+        serde_json::from_value(first[0].result.as_ref().unwrap()["contact_id"].clone()).unwrap();
+    assert!(opt_out::set(app.store(), acc, ana, true).await.unwrap());
+    // A new row pokes the desktop to claim.
+    let poke = insert(&mut s, None, "add_tag", MARIA, ("tag", "Agendado")).await;
+    let rows = finished(&mut s.zapier, &[text, started, poke]).await;
+
+    // The text was queued: done, with that message, not refused now.
+    assert_eq!(
+        (rows[0].status.as_str(), rows[0].attempts),
+        ("done", 2),
+        "{:?}",
+        rows[0]
+    );
+    let result = rows[0].result.as_ref().unwrap();
+    assert_eq!(result["message_id"], command_message(acc, text).to_string());
+    assert_eq!(result["contact_id"], ana.to_string());
+    // The flow was started: that session, not a second one.
+    assert_eq!(
+        (rows[1].status.as_str(), rows[1].attempts),
+        ("done", 2),
+        "{:?}",
+        rows[1]
+    );
+    let result = rows[1].result.as_ref().unwrap();
+    assert_eq!(result["session_id"], session.to_string());
+    assert_eq!(result["already_started"], Value::Bool(true));
+    let conversation: zapdesk_core::ConversationId =
+        serde_json::from_value(result["conversation_id"].clone()).unwrap();
+    let log = sessions::log(app.store(), acc, conversation, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        log.iter().filter(|l| l.what == "started").count(),
+        1,
+        "{log:?}"
+    );
+    told.until("the reminder and the flow's message on WhatsApp", |_| {
+        on_whatsapp(&s.fake, ANA, reminder) > 0 && on_whatsapp(&s.fake, ANA, WELCOME) > 0
+    })
+    .await;
+    app.shutdown().await;
+    assert_eq!(on_whatsapp(&s.fake, ANA, reminder), 1);
+    assert_eq!(on_whatsapp(&s.fake, ANA, WELCOME), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_mid_batch_the_desktop_writes_what_it_did_and_gives_back_the_rest() {
+    let _one = support::serial();
+    let mut s = setup().await;
+    let acc = s.acc;
+    let mut ids = Vec::new();
+    for i in 0..(2 * BATCH) {
+        ids.push(
+            insert(
+                &mut s,
+                None,
+                "add_tag",
+                MARIA,
+                ("tag", &format!("Lote {i}")),
+            )
+            .await,
+        );
+    }
+    let told = Recorder::new();
+    let app = open(&s.desk, &told).await;
+    app.start(Scope::All).await.unwrap();
+    // Closed as soon as the first row has been executed (its outcome on its
+    // way to the server).
+    told.until_change(Change::of(acc, Table::ContactTags)).await;
+    app.shutdown().await;
+
+    let mut done = 0;
+    for id in &ids {
+        let row = read(&mut s.zapier, *id).await;
+        match row.status.as_str() {
+            "done" => {
+                assert!(row.result.is_some(), "{row:?}");
+                done += 1;
+            }
+            // Given back: any desktop running the number claims it at once.
+            "pending" => {}
+            _ => panic!("{id} left {row:?}"),
+        }
+    }
+    assert!(done >= 1);
+    let on_maria = tags::of_contact(&s.desk.store, acc, maria_of(&s).await)
+        .await
+        .unwrap();
+    assert_eq!(
+        on_maria.len(),
+        done,
+        "what was done was written, and only that"
+    );
+}
+
+async fn maria_of(s: &Setup) -> zapdesk_core::ContactId {
+    let maria = zapdesk_core::phone::normalize(MARIA).unwrap();
+    zapdesk_core::ContactId::from_uuid(zapdesk_core::ids::natural(s.acc, "contact", &maria))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_that_keeps_failing_here_holds_up_nothing_and_fails_at_its_fifth_claim() {
+    let _one = support::serial();
+    let mut s = setup().await;
+    // The local store refuses this tag, as a damaged or full disk would.
+    sqlx::query(
+        "CREATE TRIGGER refuse_tag BEFORE INSERT ON tags WHEN NEW.name = 'Quebrada'
+         BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END",
+    )
+    .execute(s.desk.store.pool_for_sync())
+    .await
+    .unwrap();
+    let worn = insert(&mut s, None, "add_tag", JOAO, ("tag", "Quebrada")).await;
+    let fresh = insert(&mut s, None, "add_tag", ANA, ("tag", "Quebrada")).await;
+    let after = insert(&mut s, None, "add_tag", MARIA, ("tag", "VIP")).await;
+    // `worn` was claimed four times already (by this desktop: it comes back).
+    let mut owner = s.db.connect_owner().await;
+    sqlx::query("UPDATE zapdesk.commands SET attempts = 4 WHERE id = $1")
+        .bind(worn.as_uuid())
+        .execute(&mut owner)
+        .await
+        .unwrap();
+
+    let told = Recorder::new();
+    let app = open(&s.desk, &told).await;
+    app.start(Scope::All).await.unwrap();
+    let rows = finished(&mut s.zapier, &[worn, after]).await;
+    // Given up at its fifth claim, saying why.
+    assert_eq!(
+        (rows[0].status.as_str(), rows[0].attempts),
+        ("failed", 5),
+        "{:?}",
+        rows[0]
+    );
+    assert_eq!(rows[0].code.as_deref(), Some("database_failed"));
+    assert!(!rows[0].message.as_deref().unwrap().is_empty());
+    // The row after the failing ones was executed all the same.
+    assert_eq!(rows[1].status, "done", "{:?}", rows[1]);
+    // The other failing row waits for a later claim, its attempts counted.
+    let waiting = read(&mut s.zapier, fresh).await;
+    assert_eq!(waiting.status, "running", "{waiting:?}");
+    assert!((1..5).contains(&waiting.attempts), "{waiting:?}");
+    app.shutdown().await;
+    // Closed: given back, not left claimed.
+    assert_eq!(read(&mut s.zapier, fresh).await.status, "pending");
 }

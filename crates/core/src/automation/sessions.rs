@@ -630,12 +630,74 @@ pub async fn start_by_hand(
     flow: FlowId,
     operator: Option<UserId>,
 ) -> Result<SessionId, AutomationError> {
+    let started = start_by_hand_as(
+        store,
+        account,
+        conversation,
+        flow,
+        operator,
+        SessionId::new(),
+    )
+    .await?;
+    Ok(started.session)
+}
+
+/// What [`start_by_hand_as`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandStart {
+    pub session: SessionId,
+    /// Where it runs: the conversation asked for, or, for a session started
+    /// before, the one it was started in.
+    pub conversation: ConversationId,
+    /// `false`: the account already had a session with that id (started
+    /// before, on this desktop or on another one and synced): nothing was done.
+    pub started: bool,
+}
+
+/// [`start_by_hand`] under an id the caller chose (derived from what asked
+/// for it: a cloud command executed again after a crash, or by another
+/// desktop, must not start the flow twice). Idempotent: when the account
+/// already has a session with this id, active or ended, nothing is checked
+/// or written and it is returned as is.
+pub async fn start_by_hand_as(
+    store: &Store,
+    account: AccountId,
+    conversation: ConversationId,
+    flow: FlowId,
+    operator: Option<UserId>,
+    session: SessionId,
+) -> Result<HandStart, AutomationError> {
+    let already = |conversation| HandStart {
+        session,
+        conversation,
+        started: false,
+    };
+    let existing = "SELECT conversation_id FROM flow_sessions WHERE account_id = ? AND id = ?";
+    // Before the checks: a session started, then the bot switched off, is
+    // still the one asked for.
+    let found: Option<ConversationId> = sqlx::query_scalar(existing)
+        .bind(account)
+        .bind(session)
+        .fetch_optional(store.pool())
+        .await?;
+    if let Some(conversation) = found {
+        return Ok(already(conversation));
+    }
     let settings = super::settings::get(store, account).await?;
     if !settings.enabled {
         return Err(AutomationError::AutomationOff);
     }
     let now = now_ms();
     let mut tx = store.write().await?;
+    // Again under the write lock: two callers with the same id start one.
+    let found: Option<ConversationId> = sqlx::query_scalar(existing)
+        .bind(account)
+        .bind(session)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(conversation) = found {
+        return Ok(already(conversation));
+    }
     let conv: Option<(String, Option<i64>)> = sqlx::query_as(
         "SELECT v.owner, c.opted_out_at FROM conversations v
          JOIN contacts c ON c.account_id = v.account_id AND c.id = v.contact_id
@@ -687,12 +749,11 @@ pub async fn start_by_hand(
         )
         .await?;
     }
-    let id = SessionId::new();
     start_in(
         &mut tx,
         account,
         conversation,
-        id,
+        session,
         (flow, version),
         &Session::starting(&doc.start),
         &StartedBy::Manual { operator },
@@ -700,5 +761,9 @@ pub async fn start_by_hand(
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(HandStart {
+        session,
+        conversation,
+        started: true,
+    })
 }

@@ -96,6 +96,23 @@ async fn insert_outbound(
     Ok(message)
 }
 
+/// The account's message with this id, in whichever conversation; `None`
+/// when it has none. For a caller that queued under an id derived from what
+/// asked for it (a cloud command) and must not ask again.
+pub async fn queued(
+    store: &Store,
+    account: AccountId,
+    id: MessageId,
+) -> Result<Option<Message>, InboxError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE account_id = ? AND id = ?"
+    ))
+    .bind(account)
+    .bind(id)
+    .fetch_optional(store.pool())
+    .await?)
+}
+
 /// The message queued earlier under `id` in this conversation (the same
 /// action asked twice), or `None`. An id of another conversation's message
 /// is refused; another account's id is not seen here and fails the insert

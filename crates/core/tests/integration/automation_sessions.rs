@@ -949,3 +949,63 @@ async fn an_operator_starts_and_stops_a_flow_from_the_conversation() {
     assert!(!refused.message(zapdesk_core::Lang::PtBr).is_empty());
     assert_eq!(code(refused), ErrorCode::AutomationSettingsInvalid);
 }
+
+#[tokio::test]
+async fn a_flow_started_by_hand_under_a_chosen_id_starts_once() {
+    let b = bot().await;
+    let flow = b
+        .publish(
+            "Boas-vindas",
+            doc("hi", vec![send("hi", "Olá!", 0)], vec![]),
+            json!([]),
+        )
+        .await;
+    let conv = b.write_at(MARIA, "oi", 1).await.conversation;
+    let chosen = SessionId::new();
+
+    let first = sessions::start_by_hand_as(&b.store, b.acc, conv, flow, None, chosen)
+        .await
+        .unwrap();
+    assert_eq!((first.session, first.started), (chosen, true));
+    // Asked again (a cloud command executed again, here or on another
+    // desktop the session was synced to): nothing new, even once it ended…
+    assert_eq!(step_due(&b, now_ms()).await.len(), 1);
+    let again = sessions::start_by_hand_as(&b.store, b.acc, conv, flow, None, chosen)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.session, again.conversation, again.started),
+        (chosen, conv, false)
+    );
+    // Asked for in another conversation: the one it runs in, untouched.
+    let elsewhere = b.write_at(JOAO, "oi", 2).await.conversation;
+    let moved = sessions::start_by_hand_as(&b.store, b.acc, elsewhere, flow, None, chosen)
+        .await
+        .unwrap();
+    assert_eq!(
+        (moved.session, moved.conversation, moved.started),
+        (chosen, conv, false)
+    );
+    assert!(b.sessions(elsewhere).await.is_empty());
+    // …or once the bot is off: what was asked for was done.
+    b.setting("enabled", json!(false)).await;
+    let later = sessions::start_by_hand_as(&b.store, b.acc, conv, flow, None, chosen)
+        .await
+        .unwrap();
+    assert_eq!((later.session, later.started), (chosen, false));
+    assert!(step_due(&b, now_ms()).await.is_empty());
+    let started = b
+        .log(conv)
+        .await
+        .into_iter()
+        .filter(|(what, _)| what == "started")
+        .count();
+    assert_eq!(started, 1);
+    assert_eq!(b.sessions(conv).await.len(), 1);
+
+    // Another id is another start (refused here: the bot is off).
+    let other = sessions::start_by_hand_as(&b.store, b.acc, conv, flow, None, SessionId::new())
+        .await
+        .unwrap_err();
+    assert_eq!(other.code(), ErrorCode::AutomationSettingsInvalid);
+}

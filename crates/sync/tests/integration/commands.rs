@@ -506,3 +506,145 @@ async fn a_new_command_is_heard_at_once_by_the_accounts_members_only() {
         .unwrap();
     assert_eq!(theirs, Some(AccountId::from_uuid(other.account)));
 }
+
+#[tokio::test]
+async fn a_desktop_checks_its_claim_before_executing_and_gives_back_what_it_did_not_start() {
+    let mut s = Shared::new().await;
+    let first = s.insert(None, "Pedido 1").await;
+    let second = s.insert(None, "Pedido 2").await;
+    let (mut ca, mut cb) = (s.a.connect().await, s.b.connect().await);
+    assert_eq!(
+        ids(&claim(&mut ca, &s.la, &[s.na], 1).await),
+        [first, second]
+    );
+
+    // Still A's: the check renews the claim (another desktop waits ten
+    // minutes from it).
+    let mut owner = s.db.connect_owner().await;
+    let stale = format!(
+        "UPDATE zapdesk.commands SET claimed_at = now() - interval '11 minutes' WHERE id = '{first}'"
+    );
+    owner.execute(stale.as_str()).await.unwrap();
+    assert!(commands::hold(&mut ca, s.la.node(), first).await.unwrap());
+    assert!(claim(&mut cb, &s.lb, &[s.nb], 2).await.is_empty());
+    // Nobody else holds it: not B, not a member naming A's desktop.
+    assert!(!commands::hold(&mut cb, s.lb.node(), first).await.unwrap());
+    assert!(
+        !commands::hold(&mut s.zapier, s.la.node(), first)
+            .await
+            .unwrap()
+    );
+
+    // A sleeps for more than ten minutes: B takes the row over, and A,
+    // awake, learns it is no longer its own before executing it.
+    owner.execute(stale.as_str()).await.unwrap();
+    assert_eq!(ids(&claim(&mut cb, &s.lb, &[s.nb], 3).await), [first]);
+    assert!(!commands::hold(&mut ca, s.la.node(), first).await.unwrap());
+    assert!(commands::hold(&mut ca, s.la.node(), second).await.unwrap());
+
+    // A closes without starting `second`: given back, pending, B claims it
+    // at once. Giving back touches only the caller's own claims.
+    assert_eq!(
+        commands::release(&mut s.zapier, s.la.node(), None)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        commands::release(&mut ca, s.la.node(), None).await.unwrap(),
+        1
+    );
+    assert_eq!(row(&s.db, second).await, ("pending".into(), 1, None));
+    assert_eq!(row(&s.db, first).await.0, "running");
+    // (With B's own unfinished `first`, which comes back to B.)
+    let taken = claim(&mut cb, &s.lb, &[s.nb], 4).await;
+    let given_back = taken.iter().find(|c| c.id == second).unwrap();
+    assert_eq!((given_back.attempts, given_back.claimed_local_ms), (2, 4));
+    assert_eq!(taken.len(), 2);
+    // Only the ids named, when named.
+    assert_eq!(
+        commands::release(&mut cb, s.lb.node(), Some(&[second]))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(row(&s.db, first).await.0, "running");
+    assert_eq!(row(&s.db, second).await.0, "pending");
+}
+
+#[tokio::test]
+async fn a_lease_on_a_number_the_account_does_not_have_claims_nothing() {
+    let mut s = Shared::new().await;
+    let id = s.insert(None, "Oi").await;
+    // Leases are taken for any id: a member holding one on a made-up number,
+    // or on a number deleted since, is not the account's executor.
+    let made_up = InstanceId::new();
+    assert!(matches!(
+        s.la.take(s.account(), made_up).await.unwrap(),
+        LeaseAnswer::Held { .. }
+    ));
+    let mut ca = s.a.connect().await;
+    assert!(claim(&mut ca, &s.la, &[made_up], 1).await.is_empty());
+    let mut owner = s.db.connect_owner().await;
+    owner
+        .execute(
+            format!(
+                "UPDATE zapdesk.instances SET deleted_at = 2 WHERE id = '{}'",
+                s.nb
+            )
+            .as_str(),
+        )
+        .await
+        .unwrap();
+    let mut cb = s.b.connect().await;
+    assert!(claim(&mut cb, &s.lb, &[s.nb], 1).await.is_empty());
+    assert_eq!(row(&s.db, id).await.0, "pending");
+    // A real number's lease still claims it.
+    assert_eq!(ids(&claim(&mut ca, &s.la, &[s.na, made_up], 1).await), [id]);
+}
+
+#[tokio::test]
+async fn a_queue_command_retried_with_its_id_queues_once() {
+    let mut s = Shared::new().await;
+    let chosen = CommandId::new().as_uuid();
+    let queue = "SELECT zapdesk.queue_command($1, 'send_text', '+5511987650001', 'Oi', id => $2)";
+    for _ in 0..2 {
+        let id: Option<Uuid> = sqlx::query_scalar(queue)
+            .bind(s.a.account)
+            .bind(chosen)
+            .fetch_one(&mut s.zapier)
+            .await
+            .unwrap();
+        assert_eq!(id, Some(chosen));
+    }
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM zapdesk.commands WHERE id = $1")
+        .bind(chosen)
+        .fetch_one(&mut s.zapier)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    // Without an id: a new command each call.
+    let fresh = "SELECT zapdesk.queue_command($1, 'send_text', '+5511987650001', 'Oi')";
+    let mut made = Vec::new();
+    for _ in 0..2 {
+        let id: Option<Uuid> = sqlx::query_scalar(fresh)
+            .bind(s.a.account)
+            .fetch_one(&mut s.zapier)
+            .await
+            .unwrap();
+        made.push(id.unwrap());
+    }
+    assert_ne!(made[0], made[1]);
+    // Another account's id is neither reused nor told of.
+    let mut owner = s.db.connect_owner().await;
+    let other = seed_account(&mut owner, "Clínica B").await;
+    let outsider_role = operator(&s.db, other.account, MemberRole::Agent).await;
+    let mut outsider = s.db.connect_as(&outsider_role).await;
+    let theirs: Option<Uuid> = sqlx::query_scalar(queue)
+        .bind(other.account)
+        .bind(chosen)
+        .fetch_one(&mut outsider)
+        .await
+        .unwrap();
+    assert_eq!(theirs, None);
+}
