@@ -8,7 +8,11 @@
 #   scripts/api-fuzz.sh            # ~100 cases per operation
 #   ZAPDESK_FUZZ_EXAMPLES=500 scripts/api-fuzz.sh
 #
-# schemathesis comes from PyPI at a pinned version, in a venv under target/.
+# schemathesis comes from PyPI at a pinned version, in a venv beside the
+# build. `serve` keeps webhook secrets in the OS credential store, so run it
+# where one answers (a desktop session; scripts/test-all.sh gives it a
+# throwaway gnome-keyring): without one, a valid webhook cannot be made and
+# answers 500 `remote_secret_unavailable`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -22,8 +22,20 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 zapdesk_say "Rust tests (core, CLI, remote store on PostgreSQL, desktop shell, bindings drift)"
 cargo test --workspace --locked
 
+# The app and `serve` keep secrets (the sync password, webhook secrets) in
+# the OS credential store: on Linux the Secret Service, here gnome-keyring in
+# a D-Bus session of the command's own, with a throwaway keyring
+# (XDG_DATA_HOME) unlocked by a throwaway password.
+keyring_home="$(mktemp -d)"
+trap 'rm -rf "$keyring_home"' EXIT
+with_keyring() {
+  XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash -c '
+    printf zapdesk-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    exec "$@"' with-keyring "$@"
+}
+
 zapdesk_say "The local API fuzzed against its OpenAPI document (schemathesis)"
-bash scripts/api-fuzz.sh
+with_keyring bash scripts/api-fuzz.sh
 
 zapdesk_say "UI unit tests"
 (cd ui && npx vitest run)
@@ -33,11 +45,4 @@ zapdesk_say "UI tests in Chromium"
 
 zapdesk_say "End to end: the real app under Xvfb"
 cargo build --workspace --locked
-# The app keeps the sync password in the OS credential store: on Linux the
-# Secret Service, here gnome-keyring in a D-Bus session of the test's own,
-# with a throwaway keyring (XDG_DATA_HOME) unlocked by a throwaway password.
-keyring_home="$(mktemp -d)"
-trap 'rm -rf "$keyring_home"' EXIT
-XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash -c '
-  printf zapdesk-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  exec xvfb-run -a -s "-screen 0 1280x800x24" node --test tests/e2e/'
+with_keyring xvfb-run -a -s "-screen 0 1280x800x24" node --test tests/e2e/

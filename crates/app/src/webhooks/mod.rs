@@ -77,6 +77,9 @@ impl App {
         input: &WebhookInput,
     ) -> Result<(Webhook, String), WebhookOpError> {
         let made = async {
+            // What was sent is judged first: a bad address is refused as
+            // such even when the credential store is out of reach.
+            webhooks::check(input)?;
             let id = WebhookId::new();
             let fresh = secret::fresh();
             secret::keep(id, fresh.clone()).await?;
@@ -230,5 +233,63 @@ impl App {
     /// it); call before [`App::start`], which starts the sender.
     pub fn tune_webhooks(&self, config: WebhookConfig) {
         self.webhook_sender().configure(config);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use keyring::credential::{Credential, CredentialBuilderApi};
+    use zapdesk_core::accounts::{self, AccountInput};
+    use zapdesk_core::webhooks::{EventType, WebhookFormat, WebhookInput};
+    use zapdesk_core::{ErrorCode, UserError};
+
+    use crate::{App, Host};
+
+    /// A computer whose credential store does not answer (a headless
+    /// server without Secret Service). No other test of this crate's library
+    /// touches the keyring.
+    struct NoKeyring;
+
+    impl CredentialBuilderApi for NoKeyring {
+        fn build(
+            &self,
+            _target: Option<&str>,
+            _service: &str,
+            _user: &str,
+        ) -> keyring::Result<Box<Credential>> {
+            Err(keyring::Error::NoStorageAccess("no keyring here".into()))
+        }
+
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+    }
+
+    #[tokio::test]
+    async fn a_bad_webhook_is_refused_for_what_it_is_even_without_a_keyring() {
+        keyring::set_default_credential_builder(Box::new(NoKeyring));
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(dir.path(), Host::silent()).await.unwrap();
+        let input = AccountInput {
+            name: "Padaria".into(),
+            ..AccountInput::default()
+        };
+        let account = accounts::create(app.store(), &input).await.unwrap().id;
+        let bad = WebhookInput {
+            url: String::new(),
+            events: Vec::new(),
+            format: WebhookFormat::Zapdesk,
+        };
+        let refused = app.webhooks_create(account, &bad).await.unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::WebhookInvalid);
+        // A good one cannot be made without its secret, and none is left.
+        let good = WebhookInput {
+            url: "https://example.com/zapdesk".into(),
+            events: vec![EventType::MessageReceived],
+            format: WebhookFormat::Zapdesk,
+        };
+        let refused = app.webhooks_create(account, &good).await.unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::RemoteSecretUnavailable);
+        assert!(app.webhooks_list(account).await.unwrap().is_empty());
     }
 }

@@ -36,4 +36,4 @@ pub use model::{
 };
 pub use retry::RetryPolicy;
 pub use samples::sample;
-pub use store::{create, create_as, delete, get, list, set_enabled, update};
+pub use store::{check, create, create_as, delete, get, list, set_enabled, update};

@@ -61,6 +61,13 @@ pub(crate) fn subscribes(json: &str, event: EventType) -> bool {
     json.contains(&format!("\"{}\"", event.name()))
 }
 
+/// Whether `input` would be taken, without writing anything: a caller that
+/// must do something first (keep the new webhook's secret) asks this before,
+/// so a bad address is refused for what it is whatever else fails.
+pub fn check(input: &WebhookInput) -> Result<(), WebhookError> {
+    validate(input).map(|_| ())
+}
+
 /// The address as it will be called and the events as stored, or why not.
 fn validate(input: &WebhookInput) -> Result<(String, String), WebhookError> {
     let url = address::check(&input.url)?;
