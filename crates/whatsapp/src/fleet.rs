@@ -658,7 +658,11 @@ impl Fleet {
         self.cancel_standby(id);
         self.halt(id).await;
         self.leases().release(account, id).await;
-        crate::profile::remove(&self.profile_dir(id))?;
+        let profile = self.profile_dir(id);
+        // Nothing may write the folder back once it is gone (a helper of
+        // the browser still exiting): wait until no process names it.
+        crate::profile::wait_released(&profile, std::time::Duration::from_secs(5)).await;
+        crate::profile::remove(&profile)?;
         crate::profile::remove(&self.sandbox_dir(id))?;
         instances::delete(&self.store, account, id).await?;
         Ok(())

@@ -68,7 +68,12 @@ pub fn remove(profile: &Path) -> io::Result<()> {
 pub async fn wait_released(profile: &Path, limit: std::time::Duration) {
     #[cfg(target_os = "linux")]
     {
-        let needle = format!("--user-data-dir={}", profile.display());
+        // Any argument naming the profile: the browser and its helpers
+        // (`--user-data-dir=…`), and the crash reporter (`--database=…/Crash
+        // Reports`), which outlives the browser a moment and would write the
+        // folder back after it was removed. Profiles are `profiles/<uuid>`:
+        // no other number's path contains this one.
+        let needle = profile.display().to_string();
         let deadline = tokio::time::Instant::now() + limit;
         while tokio::time::Instant::now() < deadline && processes_using(&needle) {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -90,8 +95,11 @@ fn processes_using(needle: &str) -> bool {
             .file_name()
             .to_str()
             .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
-            && fs::read(entry.path().join("cmdline"))
-                .is_ok_and(|c| String::from_utf8_lossy(&c).split('\0').any(|a| a == needle))
+            && fs::read(entry.path().join("cmdline")).is_ok_and(|c| {
+                String::from_utf8_lossy(&c)
+                    .split('\0')
+                    .any(|a| a.contains(needle))
+            })
     })
 }
 
