@@ -259,7 +259,15 @@ impl Bot {
             .count()
     }
 
+    /// Everything told so far, reports already sent but not yet waited for
+    /// included (so a count of what must not have happened sees them).
     pub fn history(&self) -> Vec<Told> {
+        // Inside `until` the receiver is held and drained there.
+        if let Ok(mut told) = self.told.try_lock() {
+            while let Ok(next) = told.try_recv() {
+                self.history.lock().unwrap().push(next);
+            }
+        }
         self.history.lock().unwrap().clone()
     }
 

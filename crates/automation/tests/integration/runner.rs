@@ -59,13 +59,16 @@ async fn a_contacts_message_is_answered_and_the_numbers_sender_woken() {
             .then_some(())
     })
     .await;
-    assert!(
+    // The screens are told after the commit the checks above read, so
+    // the report is waited for, not looked up (CI once read the history
+    // before it arrived).
+    b.until("the screens told of the account", async || {
         b.history()
             .iter()
-            .any(|t| matches!(t, Told::Changed(c) if c.account == Some(b.acc))),
-        "the screens were told: {:?}",
-        b.history()
-    );
+            .any(|t| matches!(t, Told::Changed(c) if c.account == Some(b.acc)))
+            .then_some(())
+    })
+    .await;
     b.stop().await;
 }
 
