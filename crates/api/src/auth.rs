@@ -20,6 +20,9 @@ pub struct Caller {
     pub token: Verified,
     /// The only account this server serves (`serve --account`), if one.
     pub served: Option<AccountId>,
+    /// The store's data version read before the token was checked: what is
+    /// worked out for this request may be kept under it.
+    pub version: Option<u64>,
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -30,15 +33,27 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 async fn authenticate(api: &Api, presented: Option<&str>) -> Result<Caller, ApiError> {
     let presented = presented.ok_or(Refusal::Unauthorized)?;
-    let token = api_tokens::verify(api.store(), presented)
-        .await
-        .map_err(database)?
-        .ok_or(Refusal::Unauthorized)?;
+    let version = api.version().await;
+    let kept = version.and_then(|v| api.kept().token(v, presented));
+    let token = match kept {
+        Some(token) => token,
+        None => {
+            let token = api_tokens::verify(api.store(), presented)
+                .await
+                .map_err(database)?
+                .ok_or(Refusal::Unauthorized)?;
+            if let Some(v) = version {
+                api.kept().keep_token(v, presented, &token);
+            }
+            token
+        }
+    };
     api.admit(token.id)?;
     api.touch(token.id).await;
     Ok(Caller {
         token,
         served: api.served(),
+        version,
     })
 }
 
@@ -86,8 +101,16 @@ impl Caller {
         if !self.sees(account) {
             return Err(Refusal::NotFound.into());
         }
+        if self.version.is_some_and(|v| api.kept().account(v, account)) {
+            return Ok(account);
+        }
         match accounts::get(api.store(), account).await {
-            Ok(_) => Ok(account),
+            Ok(_) => {
+                if let Some(v) = self.version {
+                    api.kept().keep_account(v, account);
+                }
+                Ok(account)
+            }
             Err(accounts::AccountError::Unknown(_)) => Err(Refusal::NotFound.into()),
             Err(e) => Err(e.into()),
         }

@@ -58,6 +58,9 @@ pub struct ApiConfig {
     /// Serve this account only (`zapdesk-cli serve --account`): every other
     /// account is "not found", whatever the token; `None`: every account.
     pub account: Option<AccountId>,
+    /// Keep pages, tokens and accounts while the store has not changed
+    /// (`kept`); off only to measure what the store's queries cost.
+    pub keep_answers: bool,
     #[doc(hidden)]
     pub hooks: Hooks,
 }
@@ -69,6 +72,7 @@ impl std::fmt::Debug for ApiConfig {
             .field("lan", &self.lan)
             .field("rate", &self.rate)
             .field("account", &self.account)
+            .field("keep_answers", &self.keep_answers)
             .finish()
     }
 }
@@ -86,6 +90,7 @@ impl From<ApiSettings> for ApiConfig {
             lan: s.lan,
             rate: RateLimit::default(),
             account: None,
+            keep_answers: true,
             hooks: Hooks::default(),
         }
     }

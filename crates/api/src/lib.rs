@@ -10,6 +10,8 @@
 //! - `routes`: `/api/...`, documented by `openapi` (committed as
 //!   `docs/openapi.json`, served at `/openapi.json`, read at `/docs`);
 //! - `evolution`: Evolution API v2's calls under `/evolution/`;
+//! - `kept`: pages, tokens and accounts kept while the store has not
+//!   changed (its data version);
 //! - `error`: every refusal as `{code, message}` in the request's language.
 //!
 //! docs/api.md is the guide for the people who call it.
@@ -21,6 +23,7 @@ mod docs;
 pub mod error;
 mod evolution;
 mod extract;
+mod kept;
 mod lang;
 mod log;
 pub mod openapi;

@@ -16,6 +16,7 @@ use zapdesk_core::{AccountId, Store, api_tokens};
 
 use crate::config::{ApiConfig, Hooks};
 use crate::error::ApiError;
+use crate::kept::Kept;
 
 /// A token's last use is written at most this often: a write per request
 /// would cost more than most requests.
@@ -33,6 +34,8 @@ struct Inner {
     touched: Mutex<HashMap<ApiTokenId, Instant>>,
     hooks: Hooks,
     served: Option<AccountId>,
+    kept: Kept,
+    keep_answers: bool,
 }
 
 impl Api {
@@ -46,6 +49,8 @@ impl Api {
             touched: Mutex::new(HashMap::new()),
             hooks: config.hooks.clone(),
             served: config.account,
+            kept: Kept::default(),
+            keep_answers: config.keep_answers,
         }))
     }
 
@@ -59,6 +64,26 @@ impl Api {
 
     pub fn hooks(&self) -> &Hooks {
         &self.0.hooks
+    }
+
+    /// Answers kept while the store has not changed.
+    pub fn kept(&self) -> &Kept {
+        &self.0.kept
+    }
+
+    /// The store's data version now, for answers kept under it; `None`
+    /// (nothing kept or reused) when it cannot be read.
+    pub async fn version(&self) -> Option<u64> {
+        if !self.0.keep_answers {
+            return None;
+        }
+        match self.store().data_version().await {
+            Ok(version) => Some(version),
+            Err(e) => {
+                tracing::warn!("api: reading the store's version: {e}");
+                None
+            }
+        }
     }
 
     /// The only account served, when the server serves one.

@@ -34,6 +34,35 @@ pub struct ContactFilter {
     pub opted_out: Option<bool>,
 }
 
+impl ContactFilter {
+    /// Whether the filter has no condition: it matches every contact of
+    /// the account (a blank search is no condition, as in the query).
+    pub fn is_everyone(&self) -> bool {
+        let ContactFilter {
+            search,
+            tags_all,
+            tags_any,
+            tags_none,
+            fields,
+            created_after,
+            created_before,
+            last_message_after,
+            last_message_before,
+            opted_out,
+        } = self;
+        search.as_deref().is_none_or(|s| s.trim().is_empty())
+            && tags_all.is_empty()
+            && tags_any.is_empty()
+            && tags_none.is_empty()
+            && fields.is_empty()
+            && created_after.is_none()
+            && created_before.is_none()
+            && last_message_after.is_none()
+            && last_message_before.is_none()
+            && opted_out.is_none()
+    }
+}
+
 /// A condition on one custom field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct FieldCondition {

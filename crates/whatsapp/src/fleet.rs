@@ -765,17 +765,34 @@ impl Fleet {
         account: AccountId,
         conversation: ConversationId,
     ) -> bool {
+        let Ok(summary) = conversations::get(&self.store, account, conversation).await else {
+            (self.sink)(FleetEvent::Conversation {
+                account,
+                conversation,
+                new_message: false,
+            });
+            return false;
+        };
+        self.kick_conversation_on(account, conversation, summary.instance_id)
+    }
+
+    /// [`Fleet::kick_conversation`] for a caller that knows the
+    /// conversation's number (the message it just queued says it): one
+    /// query less on every send through the API (~0.2 ms).
+    pub fn kick_conversation_on(
+        &self,
+        account: AccountId,
+        conversation: ConversationId,
+        instance: InstanceId,
+    ) -> bool {
         (self.sink)(FleetEvent::Conversation {
             account,
             conversation,
             new_message: false,
         });
-        let Ok(summary) = conversations::get(&self.store, account, conversation).await else {
-            return false;
-        };
         let running = self
             .lock()
-            .get(&summary.instance_id)
+            .get(&instance)
             .map(|r| (r.kick.clone(), r.handle.status()));
         match running {
             Some((kick, status)) => {

@@ -3,17 +3,20 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::Uri;
+use axum::response::Response;
 use uuid::Uuid;
 use zapdesk_core::api_tokens::Scope;
 use zapdesk_core::changes::Table;
 use zapdesk_core::domain::ConversationStatus;
 use zapdesk_core::inbox::conversations::{self, Cursor, ListFilter};
 use zapdesk_core::inbox::work;
-use zapdesk_core::{ConversationId, InstanceId};
+use zapdesk_core::{AccountId, ConversationId, InstanceId};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, Refusal};
 use crate::extract::{Body, Ids, Params};
+use crate::kept;
 use crate::routes::contacts::DEFAULT_LIMIT;
 use crate::schema::chats::{
     AssignInput, Chat, ChatPage, ChatQuery, MessageBefore, MessagePage, MessageQuery, read_cursor,
@@ -31,11 +34,17 @@ const PAGE_MAX: u32 = 500;
 pub async fn list(
     State(api): State<Api>,
     caller: Caller,
+    uri: Uri,
     Ids(id): Ids<Uuid>,
     Params(query): Params<ChatQuery>,
-) -> Result<Json<ChatPage>, ApiError> {
+) -> Result<Response, ApiError> {
     caller.need(Scope::Read)?;
     let account = caller.account(&api, id).await?;
+    kept::json_page(&api, &caller, &uri, chat_page(&api, account, query)).await
+}
+
+/// The page [`list`] answers, worked out.
+async fn chat_page(api: &Api, account: AccountId, query: ChatQuery) -> Result<ChatPage, ApiError> {
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, PAGE_MAX);
     let after =
         match query.after.as_deref() {
@@ -61,10 +70,10 @@ pub async fn list(
         }),
         _ => None,
     };
-    Ok(Json(ChatPage {
+    Ok(ChatPage {
         items: items.into_iter().map(Chat::from).collect(),
         next,
-    }))
+    })
 }
 
 /// A chat's messages, oldest first; `before` pages back in time.
@@ -76,13 +85,30 @@ pub async fn list(
 pub async fn messages(
     State(api): State<Api>,
     caller: Caller,
+    uri: Uri,
     Ids((id, chat)): Ids<(Uuid, Uuid)>,
     Params(query): Params<MessageQuery>,
-) -> Result<Json<MessagePage>, ApiError> {
+) -> Result<Response, ApiError> {
     caller.need(Scope::Read)?;
     let account = caller.account(&api, id).await?;
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, PAGE_MAX);
     let chat = ConversationId::from_uuid(chat);
+    kept::json_page(
+        &api,
+        &caller,
+        &uri,
+        message_page(&api, account, chat, query),
+    )
+    .await
+}
+
+/// The page [`messages`] answers, worked out.
+async fn message_page(
+    api: &Api,
+    account: AccountId,
+    chat: ConversationId,
+    query: MessageQuery,
+) -> Result<MessagePage, ApiError> {
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, PAGE_MAX);
     let before =
         match query.before.as_deref() {
             None => None,
@@ -105,10 +131,10 @@ pub async fn messages(
         }
         _ => None,
     };
-    Ok(Json(MessagePage {
+    Ok(MessagePage {
         items: items.into_iter().map(Into::into).collect(),
         next,
-    }))
+    })
 }
 
 /// Assigns a chat to an operator (or to nobody).

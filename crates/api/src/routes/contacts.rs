@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
 use uuid::Uuid;
 use zapdesk_core::api_tokens::Scope;
 use zapdesk_core::changes::Table;
@@ -19,6 +20,7 @@ use zapdesk_core::{AccountId, ContactId};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{Body, Ids, Params};
+use crate::kept;
 use crate::schema::contacts::{
     Contact, ContactDetail, ContactPage, ContactQuery, ContactUpsert, Field, Tag, TagInput,
     TagsInput,
@@ -39,12 +41,24 @@ const TAG_COLOR: &str = "#6b7280";
 pub async fn list(
     State(api): State<Api>,
     caller: Caller,
+    uri: Uri,
     Ids(id): Ids<Uuid>,
     Params(query): Params<ContactQuery>,
     Params(pairs): Params<Vec<(String, String)>>,
-) -> Result<Json<ContactPage>, ApiError> {
+) -> Result<Response, ApiError> {
     caller.need(Scope::Read)?;
     let account = caller.account(&api, id).await?;
+    let page = page(&api, account, query, pairs);
+    kept::json_page(&api, &caller, &uri, page).await
+}
+
+/// The page [`list`] answers, worked out.
+async fn page(
+    api: &Api,
+    account: AccountId,
+    query: ContactQuery,
+    pairs: Vec<(String, String)>,
+) -> Result<ContactPage, ApiError> {
     let limit = query
         .limit
         .unwrap_or(DEFAULT_LIMIT)
@@ -58,16 +72,16 @@ pub async fn list(
         .filter(|(k, _)| k == "tag")
         .map(|(_, v)| v);
     for tag in wanted {
-        match find_tag(&api, account, &tag).await? {
+        match find_tag(api, account, &tag).await? {
             Some(tag) => filter.tags_all.push(tag),
             // No such tag: no contact has it.
             None => {
-                return Ok(Json(ContactPage {
+                return Ok(ContactPage {
                     total: 0,
                     offset: query.offset.unwrap_or(0),
                     limit,
                     items: Vec::new(),
-                }));
+                });
             }
         }
     }
@@ -77,7 +91,7 @@ pub async fn list(
         limit,
     };
     let page = contacts::list(api.store(), account, &core).await?;
-    Ok(Json(ContactPage::of(page, limit)))
+    Ok(ContactPage::of(page, limit))
 }
 
 /// Creates a contact, or updates the one with this phone (the app's phone

@@ -14,6 +14,7 @@ mod contacts;
 mod evolution;
 mod instances;
 mod integrations;
+mod kept;
 mod openapi;
 mod send;
 mod server;

@@ -150,6 +150,24 @@ pub async fn of_contact(
         .await?)
 }
 
+/// A contact's conversations (on any number of the account) as (id,
+/// number), the most recent first: what picking the number to send from
+/// needs, without [`of_contact`]'s joins for the chat list.
+pub async fn numbers_of_contact(
+    store: &Store,
+    account: AccountId,
+    contact: ContactId,
+) -> Result<Vec<(ConversationId, InstanceId)>, InboxError> {
+    Ok(sqlx::query_as(
+        "SELECT id, instance_id FROM conversations WHERE account_id = ? AND contact_id = ?
+         ORDER BY last_message_at DESC, id DESC",
+    )
+    .bind(account)
+    .bind(contact)
+    .fetch_all(store.pool())
+    .await?)
+}
+
 /// `Ok` when the account has this conversation.
 pub(crate) async fn ensure(
     store: &Store,

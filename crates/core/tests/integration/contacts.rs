@@ -341,3 +341,71 @@ async fn paging_returns_windows_and_the_total() {
         ]
     );
 }
+
+/// The total of an unfiltered page is the count migration 0024's triggers
+/// keep; after creates, deletes of one and of a selection, an LGPD erasure
+/// and in another account, it equals what a filter that matches everyone
+/// but is not "no filter" counts row by row.
+#[tokio::test]
+async fn the_kept_total_follows_every_insert_and_delete() {
+    let (_dir, store, acc) = setup().await;
+    let other = accounts::create(
+        &store,
+        &AccountInput {
+            name: "Outra".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let counted = ContactQuery {
+        filter: ContactFilter {
+            created_after: Some(0),
+            ..ContactFilter::default()
+        },
+        ..everything()
+    };
+    let totals = async |account| {
+        let kept = contacts::list(&store, account, &everything())
+            .await
+            .unwrap()
+            .total;
+        let counted = contacts::list(&store, account, &counted)
+            .await
+            .unwrap()
+            .total;
+        assert_eq!(kept, counted, "kept against counted");
+        kept
+    };
+    assert_eq!(totals(acc).await, 0);
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        let c = contacts::create(&store, acc, &person(&format!("+55119876543{i:02}"), "Ana"))
+            .await
+            .unwrap();
+        ids.push(c.id);
+    }
+    contacts::create(&store, other, &person("+5511987654399", "Bia"))
+        .await
+        .unwrap();
+    assert_eq!((totals(acc).await, totals(other).await), (6, 1));
+
+    contacts::delete(&store, acc, ids[0]).await.unwrap();
+    assert_eq!(totals(acc).await, 5);
+    let selection = zapdesk_core::filter::ContactSelection::Ids {
+        ids: ids[1..3].to_vec(),
+    };
+    contacts::delete_selection(&store, acc, &selection)
+        .await
+        .unwrap();
+    assert_eq!(totals(acc).await, 3);
+    let actor = zapdesk_core::lgpd::Actor {
+        id: None,
+        name: "zapdesk-cli".into(),
+    };
+    zapdesk_core::lgpd::erase(&store, acc, ids[3], &actor)
+        .await
+        .unwrap();
+    assert_eq!((totals(acc).await, totals(other).await), (2, 1));
+}

@@ -192,6 +192,19 @@ async fn a_store_from_before_campaign_and_audit_sync_keeps_and_queues_them() {
         [("Ana", "contact_erased", 6), ("Ana", "contact_exported", 5)]
     );
     assert_ne!(log[0].id, log[1].id);
+    // Migration 0024 counted the contacts already there.
+    let page = zapdesk_core::contacts::list(
+        &store,
+        account,
+        &zapdesk_core::contacts::ContactQuery {
+            filter: Default::default(),
+            offset: 0,
+            limit: 10,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!((page.total, page.items.len()), (2, 2));
     let total: i64 = sqlx::query_scalar("SELECT recipients_total FROM campaigns")
         .fetch_one(store.pool_for_sync())
         .await
@@ -328,4 +341,52 @@ async fn the_wal_is_checkpointed_in_the_background_not_by_a_commit() {
         );
     }
     assert_eq!(accounts::list(&store, false).await.unwrap().len(), 50);
+}
+
+/// The data version moves with a commit through the store, through another
+/// connection to the file (another process's), and stays put otherwise:
+/// the local API keeps pages under it.
+#[tokio::test]
+async fn the_data_version_moves_with_every_commit_and_only_then() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let first = store.data_version().await.unwrap();
+    assert_eq!(
+        store.data_version().await.unwrap(),
+        first,
+        "nothing written"
+    );
+    let _ = zapdesk_core::contacts::list(
+        &store,
+        zapdesk_core::AccountId::new(),
+        &zapdesk_core::contacts::ContactQuery {
+            filter: Default::default(),
+            offset: 0,
+            limit: 10,
+        },
+    )
+    .await;
+    assert_eq!(store.data_version().await.unwrap(), first, "only read");
+
+    accounts::create(
+        &store,
+        &accounts::AccountInput {
+            name: "Loja".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let second = store.data_version().await.unwrap();
+    assert_ne!(second, first, "a commit through the store");
+    assert_eq!(store.data_version().await.unwrap(), second);
+
+    let mut other = raw_connection(dir.path()).await;
+    sqlx::query("UPDATE accounts SET name = 'Loja 2'")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let third = store.data_version().await.unwrap();
+    assert_ne!(third, second, "a commit by another connection");
+    assert_eq!(store.data_version().await.unwrap(), third);
 }
