@@ -40,6 +40,7 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::numbers::numbers_simulate,
             commands::inbox::inbox_list,
             commands::inbox::inbox_get,
+            commands::inbox::inbox_unread,
             commands::inbox::inbox_thread,
             commands::inbox::inbox_reply,
             commands::inbox::inbox_send_file,
@@ -84,9 +85,13 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::quick_replies::quick_replies_update,
             commands::quick_replies::quick_replies_delete,
             commands::users::users_list,
-            commands::users::users_create,
             commands::users::users_me,
             commands::users::users_set_me,
+            commands::users::team_view,
+            commands::users::team_invite,
+            commands::users::team_invite_remote,
+            commands::users::team_edit,
+            commands::users::team_remove,
             commands::campaigns::campaigns_list,
             commands::campaigns::campaigns_get,
             commands::campaigns::campaigns_create,
@@ -97,6 +102,9 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::campaigns::campaigns_export,
             commands::campaigns::campaigns_timeline,
             commands::campaigns::campaigns_test_send,
+            commands::campaigns::campaigns_duplicate,
+            commands::campaigns::campaigns_start_draft,
+            commands::campaigns::campaigns_delete_draft,
             commands::sync::sync_status,
             commands::sync::sync_test,
             commands::sync::sync_save,
@@ -106,6 +114,9 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::sync::sync_retry_parked,
             commands::automation::automation_settings_get,
             commands::automation::automation_settings_save,
+            commands::business_hours::business_hours_get,
+            commands::business_hours::business_hours_save,
+            commands::business_hours::business_hours_time_zones,
             commands::automation::automation_ai_key_set,
             commands::automation::automation_ai_key_status,
             commands::automation::automation_files_upload,
@@ -144,6 +155,7 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::sessions::sessions_start,
             commands::sessions::sessions_stop,
             commands::api::api_status,
+            commands::api::api_open_docs,
             commands::api::api_set_config,
             commands::api::api_tokens_list,
             commands::api::api_tokens_create,
@@ -223,6 +235,25 @@ fn host(handle: &tauri::AppHandle) -> Host {
     }
 }
 
+/// The main window, as tauri.conf.json describes it ("create": false, so
+/// that it is built here, first thing as Tauri would), whose title follows
+/// the page's: the UI puts the unread count in `document.title`
+/// (ui/src/components/unread.ts), which a webview does not pass on to its
+/// native window by itself.
+fn main_window(app: &tauri::App) -> tauri::Result<()> {
+    let Some(config) = app.config().app.windows.iter().find(|w| w.label == "main") else {
+        return Ok(());
+    };
+    tauri::WebviewWindowBuilder::from_config(app.handle(), config)?
+        .on_document_title_changed(|window, title| {
+            if let Err(e) = window.set_title(&title) {
+                tracing::warn!("window title not set: {e}");
+            }
+        })
+        .build()?;
+    Ok(())
+}
+
 /// Starts the app; returns when the last window closes.
 pub fn run() {
     let builder = commands_builder();
@@ -230,8 +261,10 @@ pub fn run() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(invoke_handler)
         .setup(move |app| {
+            main_window(app)?;
             builder.mount_events(app);
             let default_dir = app.path().app_data_dir().ok();
             let dir = zapdesk_core::data_dir::resolve(

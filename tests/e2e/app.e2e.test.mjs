@@ -105,8 +105,11 @@ test("create an account and a contact through the real app", async () => {
   await (await session.find("//input[@id='account-name']")).type("Padaria Pão Quente");
   await (await session.find(button("Criar"))).click();
 
-  // The shell opens on Contacts, with the new account in the switcher.
+  // The first run opens on the Painel's first steps, with the new account in
+  // the switcher; the contacts step leads to Contacts.
   await session.find("//select[@id='account-switcher']/option[normalize-space()='Padaria Pão Quente']");
+  await session.find("//section[@data-testid='first-steps']//li[@data-testid='step-account'][@data-done='true']");
+  await (await session.find("//li[@data-testid='step-contacts']" + button("Abrir Contatos"))).click();
   await (await session.find("//div[contains(@class,'empty')]" + button("+ Novo contato"))).click();
   await (await session.find("//input[@id='contact-phone']")).type("(11) 98765-4321");
   await (await session.find("//input[@id='contact-name']")).type("Maria Souza");
@@ -538,4 +541,28 @@ test("sync: connected from Settings with the password in the Secret Service; the
     VALUES (gen_random_uuid(), '${account.id}', '+5548999990001', 'Zeca Remoto', 1, 1, '${hlc}')`);
   await session.find("//div[@data-testid='contact-row'][contains(., 'Zeca Remoto')]");
   assert.equal(cli(["contacts", "list", "--account", account.id]).total, local + 1);
+
+  // A second operator invited in the app (issue 18): this desktop's operator
+  // is the login, and the invitation makes the newcomer's own login on the
+  // server with the owner's address, shown once as the CLI prints it.
+  await (await session.find("//nav//button[contains(., 'Configurações')]")).click();
+  const team = "//div[@id='team']";
+  await session.find(`${team}//p[@data-testid='me-from-login'][contains(., 'Operadora E2E')]`);
+  await (await session.find(team + button("Convidar"))).click();
+  const dialog = "//div[@role='dialog']";
+  const email = `segundo-${suffix}@agencia.com.br`;
+  await (await session.find(`${dialog}//input[@id='member-name']`)).replace("Segundo Operador");
+  await (await session.find(`${dialog}//input[@id='member-email']`)).replace(email);
+  await (await session.find(`${dialog}//select[@id='member-role']/option[@value='agent']`)).click();
+  await (await session.find(`${dialog}//label[contains(., '${account.name}')]/input`)).click();
+  await (await session.find(`${dialog}//input[@id='member-owner-url']`)).replace(owner);
+  await (await session.find(dialog + button("Convidar"))).click();
+  const shown = await (await session.find("//pre[@data-testid='invited-login']")).text();
+  const [roleName, role] = psql(owner, `SELECT o.role_name || ' ' || m.role FROM zapdesk.operators o
+    JOIN zapdesk.memberships m ON m.operator = o.role_name
+    WHERE o.email = '${email}' AND m.account_id = '${account.id}'`).split(" ");
+  scratch.roles.push(roleName);
+  assert.equal(role, "agent");
+  assert.ok(shown.includes(roleName) && /Senha: \S+/.test(shown), shown);
+  await session.find(`${team}//li[@data-testid='operator'][contains(., 'Segundo Operador')]`);
 });

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { AppContext, type AppContextValue } from "./context";
-import { I18nContext, translator, type MessageKey, type I18n } from "./i18n";
+import { I18nContext, translator, useI18n, type MessageKey, type I18n } from "./i18n";
 import { AppError, call, commands, type AppInfo, type Lang } from "./ipc/call";
 import { errorText, toAppError } from "./ipc/errorText";
 import { DataProvider } from "./data/DataProvider";
@@ -11,9 +11,11 @@ import { AccountSwitcher } from "./components/AccountSwitcher";
 import { SyncIndicator } from "./components/SyncIndicator";
 import { UndoToast, useUndoOffers } from "./components/UndoToast";
 import { UnsavedProvider, useLeave } from "./components/unsaved";
+import { useUnread } from "./components/unread";
 import { Campaigns } from "./screens/Campaigns";
 import { Contacts } from "./screens/Contacts";
 import { Dashboard } from "./screens/Dashboard";
+import type { StepTarget } from "./screens/dashboard/FirstSteps";
 import { Inbox } from "./screens/Inbox";
 import { Numbers } from "./screens/Numbers";
 import { Settings } from "./screens/Settings";
@@ -27,6 +29,7 @@ const ICONS: Record<Screen, string> = {
   dashboard: "◧", inbox: "✉", contacts: "☺", campaigns: "➚", flows: "⇄", numbers: "☎", settings: "⚙",
 };
 const CURRENT_KEY = "zapdesk.currentAccount";
+const SCREEN_KEY = "zapdesk.screen";
 
 interface Toast { id: number; text: string; kind: "ok" | "error" }
 
@@ -76,7 +79,12 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
   const leave = useLeave();
   const [boot, setBoot] = useState<Boot>({ state: "loading" });
   const [currentId, setCurrentId] = useState<string | null>(() => localStorage.getItem(CURRENT_KEY));
-  const [screen, setScreen] = useState<Screen>("contacts");
+  // Where the operator left off; the first run opens on the Painel, whose checklist says what to do first.
+  const [screen, setScreen] = useState<Screen>(() => {
+    const kept = localStorage.getItem(SCREEN_KEY) as Screen | null;
+    return kept && SCREENS.includes(kept) ? kept : "dashboard";
+  });
+  useEffect(() => localStorage.setItem(SCREEN_KEY, screen), [screen]);
   // The accounts are asked once the store is open.
   const accounts = useCommand("accountsList", [false], { enabled: boot.state === "ready" }).data ?? null;
 
@@ -98,6 +106,11 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
     setCurrentId(id);
   }), [leave]);
   const go = useCallback((next: Screen) => leave(() => setScreen(next)), [leave]);
+  // A first-run step: its screen, and on Configurações its panel (scrolled to by `#panel`).
+  const goStep = useCallback((target: StepTarget) => leave(() => {
+    setScreen(target.screen);
+    if (target.panel) window.location.hash = target.panel;
+  }), [leave]);
 
   const setLanguage = useCallback(async (next: Lang) => {
     try {
@@ -151,16 +164,7 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
     body = (
       <AppContext.Provider value={ctx}>
         <div className="shell">
-          <nav className="sidebar" aria-label="ZapDesk">
-            <div className="brand"><img src="/icon.png" alt="" width={28} height={28} /> ZapDesk</div>
-            {SCREENS.map((s) => (
-              <button key={s} type="button" className={s === screen ? "nav active" : "nav"}
-                aria-current={s === screen ? "page" : undefined} onClick={() => s !== screen && go(s)}>
-                <span className="nav-icon" aria-hidden="true">{ICONS[s]}</span>
-                {t(`nav.${s}` as MessageKey)}
-              </button>
-            ))}
-          </nav>
+          <Sidebar account={account.id} screen={screen} go={go} />
           <div className="main">
             <div className="topbar">
               <SyncIndicator onOpen={() => leave(() => {
@@ -172,7 +176,7 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
               <AccountSwitcher />
             </div>
             <main key={account.id}>
-              {screen === "dashboard" && <Dashboard />}
+              {screen === "dashboard" && <Dashboard go={goStep} />}
               {screen === "contacts" && <Contacts />}
               {screen === "settings" && <Settings />}
               {screen === "inbox" && <Inbox />}
@@ -189,4 +193,25 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
   }
 
   return body;
+}
+
+/** The menu, with the unread badge on Conversas (and the count in the window title) on every screen. */
+function Sidebar({ account, screen, go }: { account: string; screen: Screen; go: (next: Screen) => void }) {
+  const { t } = useI18n();
+  const unread = useUnread(account);
+  return (
+    <nav className="sidebar" aria-label="ZapDesk">
+      <div className="brand"><img src="/icon.png" alt="" width={28} height={28} /> ZapDesk</div>
+      {SCREENS.map((s) => (
+        <button key={s} type="button" className={s === screen ? "nav active" : "nav"}
+          aria-current={s === screen ? "page" : undefined} onClick={() => s !== screen && go(s)}>
+          <span className="nav-icon" aria-hidden="true">{ICONS[s]}</span>
+          {t(`nav.${s}` as MessageKey)}
+          {s === "inbox" && unread > 0 && (
+            <span className="nav-badge" data-testid="nav-unread" title={unread === 1 ? t("nav.unreadOne") : t("nav.unread", { count: unread })}>{unread}</span>
+          )}
+        </button>
+      ))}
+    </nav>
+  );
 }

@@ -3,11 +3,12 @@
 //! sender wakes (a test send).
 
 use serde::Serialize;
+use zapdesk_core::access::{self, Area};
 use zapdesk_core::campaigns::pacing::Pacing;
 use zapdesk_core::campaigns::report::{self, CampaignReport};
 use zapdesk_core::campaigns::store::{self, CampaignInfo, CampaignInput};
 use zapdesk_core::campaigns::template::Template;
-use zapdesk_core::campaigns::{CampaignError, export as recipients, test_send};
+use zapdesk_core::campaigns::{CampaignError, drafts, export as recipients, test_send};
 use zapdesk_core::changes::Table;
 use zapdesk_core::domain::CampaignStatus;
 use zapdesk_core::fields;
@@ -78,6 +79,60 @@ impl App {
         let created = self.wrote(Some(account), CAMPAIGN_TABLES, created).await?;
         self.wake_campaigns();
         Ok(created)
+    }
+
+    /// Copies a campaign as a draft named `name` (the UI words it in the
+    /// person's language): its settings and file, no recipients yet.
+    pub async fn campaigns_duplicate(
+        &self,
+        account: AccountId,
+        id: CampaignId,
+        name: &str,
+    ) -> Result<CampaignInfo, CampaignError> {
+        let copied = drafts::duplicate(self.store(), account, id, name, now_ms());
+        self.wrote(Some(account), CAMPAIGN_TABLES, copied).await
+    }
+
+    /// Starts a draft as the editor left it ([`drafts::start`]: in one
+    /// transaction, only while it is still a draft, with every check of
+    /// [`App::campaigns_create`]); the runner starts on it now. Started
+    /// already, here or elsewhere: refused (`NotDraft`), never sent twice.
+    pub async fn campaigns_start_draft(
+        &self,
+        account: AccountId,
+        draft: CampaignId,
+        input: &CampaignInput,
+        keep_file: bool,
+    ) -> Result<CampaignInfo, CampaignError> {
+        let elsewhere: Vec<_> = self
+            .fleet()
+            .run_elsewhere(account)
+            .await
+            .into_iter()
+            .map(|h| h.instance)
+            .collect();
+        let started = drafts::start(
+            self.store(),
+            account,
+            draft,
+            input,
+            keep_file,
+            now_ms(),
+            &elsewhere,
+        );
+        let started = self.wrote(Some(account), CAMPAIGN_TABLES, started).await?;
+        self.wake_campaigns();
+        Ok(started)
+    }
+
+    /// Deletes a draft (only a draft).
+    pub async fn campaigns_delete_draft(
+        &self,
+        account: AccountId,
+        id: CampaignId,
+    ) -> Result<(), CampaignError> {
+        let deleted = drafts::delete(self.store(), account, id);
+        self.wrote(Some(account), CAMPAIGN_TABLES, deleted).await
     }
 
     /// Pause (`paused`), resume (`running`) or cancel (`cancelled`).
@@ -152,6 +207,9 @@ impl App {
         lang: Lang,
         path: &std::path::Path,
     ) -> Result<(), AppError> {
+        // Not an agent's, nor an account they were not given (access.rs).
+        access::require(self.store(), Area::Export).await?;
+        access::require_account(self.store(), account).await?;
         let bytes = recipients::csv(self.store(), account, id, lang).await?;
         zapdesk_core::export::save(path, &bytes)?;
         Ok(())

@@ -4,6 +4,7 @@
 
 use zapdesk_automation::SecretError;
 use zapdesk_automation::simulator::SimError;
+use zapdesk_core::access::AccessError;
 use zapdesk_core::automation::AutomationError;
 use zapdesk_core::campaigns::CampaignError;
 use zapdesk_core::contacts::ContactError;
@@ -40,6 +41,7 @@ macro_rules! app_error {
 }
 
 app_error! {
+    Access(AccessError),
     Attachment(AttachmentError),
     Automation(AutomationError),
     Campaign(CampaignError),
@@ -47,6 +49,7 @@ app_error! {
     Fleet(FleetError),
     Inbox(InboxError),
     Number(NumberError),
+    Remote(zapdesk_sync::RemoteError),
     Save(SaveError),
     Secret(SecretError),
     Send(crate::send::SendError),

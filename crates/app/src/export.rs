@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use zapdesk_core::access::{self, Area};
 use zapdesk_core::filter::ContactSelection;
 use zapdesk_core::{AccountId, Lang, export};
 
@@ -16,6 +17,9 @@ impl App {
         lang: Lang,
         path: &Path,
     ) -> Result<(), AppError> {
+        // Not an agent's, nor an account they were not given (access.rs).
+        access::require(self.store(), Area::Export).await?;
+        access::require_account(self.store(), account).await?;
         let bytes = export::csv(self.store(), account, selection, lang).await?;
         export::save(path, &bytes)?;
         Ok(())

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use zapdesk_core::access::{self, Area};
 use zapdesk_core::changes::Table;
 use zapdesk_core::lgpd::{self, Actor};
 use zapdesk_core::{AccountId, ContactId, Lang, export, users};
@@ -28,6 +29,9 @@ impl App {
         lang: Lang,
         path: &Path,
     ) -> Result<(), AppError> {
+        // A copy of someone's data leaves the app: not an agent's (access.rs).
+        access::require(self.store(), Area::Export).await?;
+        access::require_account(self.store(), account).await?;
         let actor = self.actor(lang).await?;
         let copy = lgpd::export(self.store(), account, contact, &actor);
         let json = self.wrote(Some(account), &[Table::AuditLog], copy).await?;
@@ -42,6 +46,8 @@ impl App {
         contact: ContactId,
         lang: Lang,
     ) -> Result<(), AppError> {
+        access::require(self.store(), Area::Erase).await?;
+        access::require_account(self.store(), account).await?;
         let actor = self.actor(lang).await?;
         let erased = lgpd::erase(self.store(), account, contact, &actor);
         self.wrote(Some(account), ERASED, erased).await?;

@@ -23,6 +23,7 @@ mod runtime;
 mod send;
 mod sessions;
 mod simulations;
+mod team;
 mod webhooks;
 mod write;
 
@@ -41,6 +42,7 @@ pub use runtime::{App, OpenError, Scope, Started};
 pub use send::{SendContent, SendError, SendRequest, SendTo, Sent};
 pub use sessions::SESSION_TABLES;
 pub use simulations::{SIMULATIONS_DIR, SIMULATIONS_OPEN};
+pub use team::InvitedLogin;
 pub use webhooks::{
     DELIVERY_TABLES, LOG_PAGE, SecretError as WebhookSecretError, USER_AGENT as WEBHOOK_USER_AGENT,
     WEBHOOK_DELETE_TABLES, WEBHOOK_TABLES, WebhookConfig, WebhookOpError,

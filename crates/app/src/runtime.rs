@@ -212,6 +212,8 @@ impl App {
         inner.webhooks.start(inner.changes.clone());
         let lang = settings::language(&inner.store).await.unwrap_or_default();
         let sync = inner.sync.resume(lang).await;
+        // Who logged in may have a new role or accounts on the server (team).
+        self.refresh_login();
         (inner.stage)(Stage::SyncResumed);
         if inner.closing.load(Ordering::SeqCst) {
             return Ok(Started { numbers: 0, sync });

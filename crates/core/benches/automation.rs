@@ -209,6 +209,7 @@ fn engine_step() {
         let mut ctx = Context {
             now: 1_765_000_000_000,
             tz: &tz,
+            hours: None,
             contact: contact.clone(),
             fields: &[],
             contact_seed: i as u64,

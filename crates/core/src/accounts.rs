@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::access::{self, Area};
 use crate::error::{ErrorCode, UserError, database_failed};
 use crate::text::{NameProblem, clean_name};
 use crate::time::now_ms;
@@ -76,6 +77,8 @@ pub enum AccountError {
     #[error("no account with id {0}")]
     Unknown(AccountId),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
@@ -86,6 +89,7 @@ impl UserError for AccountError {
             AccountError::NameTooLong => ErrorCode::NameTooLong,
             AccountError::PhoneInvalid(_) => ErrorCode::PhoneInvalid,
             AccountError::Unknown(_) => ErrorCode::AccountUnknown,
+            AccountError::Access(e) => e.code(),
             AccountError::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -115,6 +119,7 @@ impl UserError for AccountError {
                     "This account no longer exists. Choose another account.",
                 )
                 .to_owned(),
+            AccountError::Access(e) => e.message(lang),
             AccountError::Database(_) => database_failed(lang),
         }
     }
@@ -141,6 +146,8 @@ const COLUMNS: &str = "id, name, phone, plan, status, archived_at, created_at, u
 
 /// Creates an account.
 pub async fn create(store: &Store, input: &AccountInput) -> Result<Account, AccountError> {
+    // The agency's settings: not an agent's (access.rs).
+    access::require(store, Area::Settings).await?;
     let valid = validate(input)?;
     let now = now_ms();
     let account = Account {
@@ -196,6 +203,7 @@ pub async fn update(
     id: AccountId,
     input: &AccountInput,
 ) -> Result<Account, AccountError> {
+    access::require(store, Area::Settings).await?;
     let valid = validate(input)?;
     let sql = format!(
         "UPDATE accounts SET name = ?, phone = ?, plan = ?, status = ?, updated_at = ?
@@ -219,6 +227,7 @@ pub async fn set_archived(
     id: AccountId,
     archived: bool,
 ) -> Result<Account, AccountError> {
+    access::require(store, Area::Settings).await?;
     let now = now_ms();
     let sql = format!(
         "UPDATE accounts

@@ -113,6 +113,8 @@ pub enum TokenError {
     #[error("no API token {0}")]
     Unknown(ApiTokenId),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
@@ -135,6 +137,7 @@ impl UserError for TokenError {
             TokenError::NotOwner => ErrorCode::ApiForbidden,
             TokenError::Account(e) => e.code(),
             TokenError::Unknown(_) => ErrorCode::ApiTokenUnknown,
+            TokenError::Access(e) => e.code(),
             TokenError::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -170,6 +173,7 @@ impl UserError for TokenError {
                     "This token no longer exists.",
                 )
                 .to_owned(),
+            TokenError::Access(e) => e.message(lang),
             TokenError::Database(_) => database_failed(lang),
         }
     }
@@ -241,6 +245,8 @@ pub async fn create(store: &Store, input: &ApiTokenInput) -> Result<CreatedToken
             return Err(TokenError::NotOwner);
         }
     }
+    // An account's token is the agency's settings too: not an agent's.
+    crate::access::require(store, crate::access::Area::Settings).await?;
     let id = ApiTokenId::new();
     let mut secret_bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut secret_bytes);
@@ -296,6 +302,7 @@ pub async fn get(store: &Store, id: ApiTokenId) -> Result<ApiToken, TokenError> 
 /// Revokes a token: every request with it is refused from now on. Revoking
 /// it again keeps the first time.
 pub async fn revoke(store: &Store, id: ApiTokenId) -> Result<ApiToken, TokenError> {
+    crate::access::require(store, crate::access::Area::Settings).await?;
     let row: Option<Row> = sqlx::query_as(&format!(
         "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? RETURNING {COLUMNS}"
     ))

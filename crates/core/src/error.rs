@@ -49,6 +49,13 @@ pub enum ErrorCode {
     EmailInvalid,
     /// Another operator has this e-mail.
     EmailDuplicate,
+    /// The operator at this desktop may not do this (an agent: settings,
+    /// exports, erasing a contact, the team; an admin: owners).
+    OperatorForbidden,
+    /// The operator at this desktop (an agent) was not given this account.
+    AccountNotGranted,
+    /// The change would leave the agency without an owner.
+    LastOwner,
     /// A quick reply's shortcut is empty, too long or has spaces.
     ShortcutInvalid,
     /// Another quick reply of the account has this shortcut.
@@ -191,6 +198,9 @@ pub enum ErrorCode {
     WebhookDeliveryUnknown,
     /// A cloud command (the agency's `commands` table) that cannot be run as written.
     CommandInvalid,
+    /// Business hours that are not valid (intervals out of order or overlapping, an
+    /// unknown time zone, a holiday that is no date, an empty away message).
+    BusinessHoursInvalid,
 }
 
 /// An error that can be shown to a person.

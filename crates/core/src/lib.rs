@@ -6,10 +6,12 @@
 //! compile. The desktop shell and the CLI only parse input, call into here and
 //! present the result.
 
+pub mod access;
 pub mod account_open;
 pub mod accounts;
 pub mod api_tokens;
 pub mod automation;
+pub mod business_hours;
 pub mod campaigns;
 pub mod changes;
 pub mod contacts;
@@ -34,6 +36,7 @@ pub mod segments;
 pub mod settings;
 pub mod store;
 pub mod tags;
+pub mod team;
 pub mod text;
 pub mod time;
 pub mod users;

@@ -4,9 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::access::AccessError;
 use crate::domain::{Role, User};
 use crate::error::{ErrorCode, UserError, database_failed};
-use crate::ids::UserId;
+use crate::ids::{AccountId, UserId};
 use crate::text::{NameProblem, clean_name};
 use crate::time::now_ms;
 use crate::{Lang, Store};
@@ -33,6 +34,16 @@ pub enum UserErrorKind {
     #[error("no operator {0}")]
     Unknown(UserId),
     #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error("only an owner manages owners")]
+    OwnersByOwners,
+    #[error("the agency's last owner cannot be removed or demoted")]
+    LastOwner,
+    #[error("no account {0} to give")]
+    AccountUnknown(AccountId),
+    #[error("this desktop's operator is the sync login")]
+    MeFromLogin,
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
@@ -44,6 +55,11 @@ impl UserError for UserErrorKind {
             UserErrorKind::EmailInvalid(_) => ErrorCode::EmailInvalid,
             UserErrorKind::EmailDuplicate(_) => ErrorCode::EmailDuplicate,
             UserErrorKind::Unknown(_) => ErrorCode::UserUnknown,
+            UserErrorKind::Access(e) => e.code(),
+            UserErrorKind::OwnersByOwners => ErrorCode::OperatorForbidden,
+            UserErrorKind::LastOwner => ErrorCode::LastOwner,
+            UserErrorKind::AccountUnknown(_) => ErrorCode::AccountUnknown,
+            UserErrorKind::MeFromLogin => ErrorCode::OperatorForbidden,
             UserErrorKind::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -77,6 +93,31 @@ impl UserError for UserErrorKind {
                     "This operator no longer exists.",
                 )
                 .to_owned(),
+            (UserErrorKind::Access(e), _) => e.message(lang),
+            (UserErrorKind::OwnersByOwners, _) => lang
+                .pick(
+                    "Só um dono pode convidar, mudar ou remover donos.",
+                    "Only an owner can invite, change or remove owners.",
+                )
+                .to_owned(),
+            (UserErrorKind::LastOwner, _) => lang
+                .pick(
+                    "A agência precisa de pelo menos um dono. Torne outra pessoa dona antes de remover ou rebaixar este.",
+                    "The agency needs at least one owner. Make someone else an owner before removing or demoting this one.",
+                )
+                .to_owned(),
+            (UserErrorKind::AccountUnknown(_), _) => lang
+                .pick(
+                    "Uma das contas escolhidas não existe mais. Recarregue e escolha de novo.",
+                    "One of the chosen accounts no longer exists. Reload and choose again.",
+                )
+                .to_owned(),
+            (UserErrorKind::MeFromLogin, _) => lang
+                .pick(
+                    "Com a sincronização ligada, quem usa este computador é quem entrou no banco da agência.",
+                    "With sync on, this desktop's operator is whoever logged in to the agency's database.",
+                )
+                .to_owned(),
             (UserErrorKind::Database(_), _) => database_failed(lang),
         }
     }
@@ -86,17 +127,8 @@ const COLUMNS: &str = "id, name, email, role, created_at";
 
 /// Adds an operator.
 pub async fn create(store: &Store, input: &UserInput) -> Result<User, UserErrorKind> {
-    let name = clean_name(&input.name, 80).map_err(|p| match p {
-        NameProblem::Empty => UserErrorKind::NameEmpty,
-        NameProblem::TooLong => UserErrorKind::NameTooLong,
-    })?;
-    let email = input.email.trim().to_lowercase();
-    let valid = email.split_once('@').is_some_and(|(user, host)| {
-        !user.is_empty() && host.contains('.') && !host.starts_with('.')
-    }) && !email.contains(char::is_whitespace);
-    if !valid {
-        return Err(UserErrorKind::EmailInvalid(input.email.trim().to_owned()));
-    }
+    let name = operator_name(&input.name)?;
+    let email = operator_email(&input.email)?;
     let sql = format!(
         "INSERT INTO users (id, name, email, role, created_at) VALUES (?, ?, ?, ?, ?) RETURNING {COLUMNS}"
     );
@@ -114,15 +146,35 @@ pub async fn create(store: &Store, input: &UserInput) -> Result<User, UserErrorK
         })
 }
 
-/// Every operator, by name.
+pub(crate) fn operator_name(raw: &str) -> Result<String, UserErrorKind> {
+    clean_name(raw, 80).map_err(|p| match p {
+        NameProblem::Empty => UserErrorKind::NameEmpty,
+        NameProblem::TooLong => UserErrorKind::NameTooLong,
+    })
+}
+
+pub(crate) fn operator_email(raw: &str) -> Result<String, UserErrorKind> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty() && host.contains('.') && !host.starts_with('.')
+    }) && !email.contains(char::is_whitespace);
+    if valid {
+        Ok(email)
+    } else {
+        Err(UserErrorKind::EmailInvalid(raw.trim().to_owned()))
+    }
+}
+
+/// Every operator of the team (not the removed ones), by name.
 pub async fn list(store: &Store) -> Result<Vec<User>, UserErrorKind> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM users ORDER BY name COLLATE NOCASE, id"
+        "SELECT {COLUMNS} FROM users WHERE removed_at IS NULL ORDER BY name COLLATE NOCASE, id"
     ))
     .fetch_all(store.pool())
     .await?)
 }
 
+/// An operator, removed or not (their name still labels their history).
 pub async fn get(store: &Store, id: UserId) -> Result<User, UserErrorKind> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))
         .bind(id)
@@ -131,16 +183,27 @@ pub async fn get(store: &Store, id: UserId) -> Result<User, UserErrorKind> {
         .ok_or(UserErrorKind::Unknown(id))
 }
 
+/// An operator still in the team.
+async fn get_live(store: &Store, id: UserId) -> Result<User, UserErrorKind> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM users WHERE id = ? AND removed_at IS NULL"
+    ))
+    .bind(id)
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or(UserErrorKind::Unknown(id))
+}
+
 const ME: &str = "current_user";
 
-/// The operator using this desktop, once chosen.
+/// The operator using this desktop, once chosen (and not removed since).
 pub async fn me(store: &Store) -> Result<Option<User>, UserErrorKind> {
     let id: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
         .bind(ME)
         .fetch_optional(store.pool())
         .await?;
     match id.and_then(|s| s.parse::<UserId>().ok()) {
-        Some(id) => match get(store, id).await {
+        Some(id) => match get_live(store, id).await {
             Ok(user) => Ok(Some(user)),
             Err(UserErrorKind::Unknown(_)) => Ok(None),
             Err(e) => Err(e),
@@ -151,7 +214,10 @@ pub async fn me(store: &Store) -> Result<Option<User>, UserErrorKind> {
 
 /// Chooses who uses this desktop.
 pub async fn set_me(store: &Store, id: UserId) -> Result<User, UserErrorKind> {
-    let user = get(store, id).await?;
+    if crate::team::me_from_login(store).await? {
+        return Err(UserErrorKind::MeFromLogin);
+    }
+    let user = get_live(store, id).await?;
     sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bind(ME)
         .bind(id.to_string())

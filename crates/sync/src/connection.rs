@@ -127,7 +127,7 @@ impl ConnectionSettings {
         Ok(options)
     }
 
-    fn target(&self) -> Target {
+    pub(crate) fn target(&self) -> Target {
         Target {
             host: self.host.clone(),
             port: self.port,
@@ -237,6 +237,8 @@ pub struct RemoteStatus {
     pub operator: String,
     pub operator_id: Uuid,
     pub display_name: String,
+    /// The operator's e-mail: who they are on this desktop too (`team::adopt_login`).
+    pub email: String,
     pub memberships: Vec<Membership>,
 }
 
@@ -278,13 +280,13 @@ async fn inspect(conn: &mut PgConnection, target: &Target) -> Result<RemoteStatu
             },
             other => other,
         })?;
-    let me: Option<(Uuid, String)> = sqlx::query_as(
-        "SELECT id, display_name FROM zapdesk.operators WHERE role_name = session_user",
+    let me: Option<(Uuid, String, String)> = sqlx::query_as(
+        "SELECT id, display_name, email FROM zapdesk.operators WHERE role_name = session_user",
     )
     .fetch_optional(&mut *conn)
     .await
     .map_err(|e| RemoteError::from_sqlx(e, target))?;
-    let Some((operator_id, display_name)) = me else {
+    let Some((operator_id, display_name, email)) = me else {
         return Err(RemoteError::NotOperator { operator });
     };
     let rows: Vec<(AccountId, String, String)> = sqlx::query_as(
@@ -311,6 +313,7 @@ async fn inspect(conn: &mut PgConnection, target: &Target) -> Result<RemoteStatu
         operator,
         operator_id,
         display_name,
+        email,
         memberships,
     })
 }

@@ -37,6 +37,8 @@ pub enum RemoteError {
     DatabaseUnknown { database: String },
     #[error("account {0} is neither on this computer nor on the remote database")]
     AccountNotRemote(AccountId),
+    #[error("an invitation needs at least one account")]
+    NoAccount,
     #[error("the database is provisioned for operator group {existing}, not {asked}")]
     GroupMismatch { existing: String, asked: String },
     #[error("role {0} exists and is not a NOLOGIN group")]
@@ -141,6 +143,7 @@ impl UserError for RemoteError {
             | RemoteError::UrlInvalid { .. }
             | RemoteError::DatabaseUnknown { .. }
             | RemoteError::AccountNotRemote(_)
+            | RemoteError::NoAccount
             | RemoteError::GroupMismatch { .. }
             | RemoteError::GroupUnusable(_)
             | RemoteError::RoleNameInvalid(_) => ErrorCode::RemoteInvalid,
@@ -304,6 +307,14 @@ impl UserError for RemoteError {
                     format!("O servidor não tem o banco de dados \"{database}\". Confira o nome.")
                 } else {
                     format!("The server has no database \"{database}\". Check the name.")
+                }
+            }
+            RemoteError::NoAccount => {
+                if pt {
+                    "Escolha ao menos uma conta para o convite no banco da agência.".to_owned()
+                } else {
+                    "Choose at least one account for the invitation to the agency's database."
+                        .to_owned()
                 }
             }
             RemoteError::AccountNotRemote(id) => {

@@ -61,12 +61,37 @@ pub async fn invite(
     invitation: &Invitation,
     local: Option<&Account>,
 ) -> Result<Invited, RemoteError> {
+    let local: Vec<&Account> = local.into_iter().collect();
+    invite_to(owner, invitation, &[invitation.account], &local).await
+}
+
+/// Invites an operator to several accounts at once (the app's "Convidar"),
+/// in one transaction: the login and every membership, or nothing. `local`
+/// are those accounts as this computer's store has them, published when
+/// the server lacks them. The answer names the first account.
+pub async fn invite_to(
+    owner: &PgConnectOptions,
+    invitation: &Invitation,
+    accounts: &[AccountId],
+    local: &[&Account],
+) -> Result<Invited, RemoteError> {
+    let Some(&first) = accounts.first() else {
+        return Err(RemoteError::NoAccount);
+    };
     let email = clean_email(&invitation.email)?;
     let display_name = clean_display_name(&invitation.display_name)?;
     refuse_transaction_pooler(owner.get_port())?;
     let target = owner_target(owner);
     let mut conn = open(owner, &target).await?;
-    let result = run(&mut conn, &target, invitation, &email, &display_name, local).await;
+    let result = run(
+        &mut conn,
+        &target,
+        invitation,
+        (&email, &display_name),
+        accounts,
+        local,
+    )
+    .await;
     let _ = conn.close().await;
     let (role_name, password, existing) = result?;
     Ok(Invited {
@@ -76,7 +101,7 @@ pub async fn invite(
         operator: login_user(&role_name, owner.get_username()),
         role_name,
         password,
-        account: invitation.account,
+        account: first,
         role: invitation.role,
         existing,
     })
@@ -86,14 +111,14 @@ async fn run(
     conn: &mut PgConnection,
     target: &Target,
     invitation: &Invitation,
-    email: &str,
-    display_name: &str,
-    local: Option<&Account>,
+    (email, display_name): (&str, &str),
+    accounts: &[AccountId],
+    local: &[&Account],
 ) -> Result<(String, Option<Password>, bool), RemoteError> {
     let db = |e| RemoteError::from_sqlx(e, target);
     check_schema_version(conn, target).await?;
     let mut tx = conn.begin().await.map_err(db)?;
-    if let Some(account) = local.filter(|a| a.id == invitation.account) {
+    for account in local.iter().filter(|a| accounts.contains(&a.id)) {
         sqlx::query(
             "INSERT INTO zapdesk.accounts
                  (id, name, phone, plan, status, archived_at, created_at, updated_at, hlc)
@@ -112,15 +137,17 @@ async fn run(
         .await
         .map_err(db)?;
     }
-    let on_server: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM zapdesk.accounts WHERE id = $1 AND deleted_at IS NULL)",
-    )
-    .bind(invitation.account.as_uuid())
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db)?;
-    if !on_server {
-        return Err(RemoteError::AccountNotRemote(invitation.account));
+    for &account in accounts {
+        let on_server: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM zapdesk.accounts WHERE id = $1 AND deleted_at IS NULL)",
+        )
+        .bind(account.as_uuid())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        if !on_server {
+            return Err(RemoteError::AccountNotRemote(account));
+        }
     }
 
     let known: Option<String> =
@@ -160,16 +187,18 @@ async fn run(
             (role_name, Some(password))
         }
     };
-    sqlx::query(
-        "INSERT INTO zapdesk.memberships (operator, account_id, role) VALUES ($1, $2, $3)
-         ON CONFLICT (operator, account_id) DO UPDATE SET role = EXCLUDED.role",
-    )
-    .bind(&role_name)
-    .bind(invitation.account.as_uuid())
-    .bind(invitation.role.as_str())
-    .execute(&mut *tx)
-    .await
-    .map_err(db)?;
+    for &account in accounts {
+        sqlx::query(
+            "INSERT INTO zapdesk.memberships (operator, account_id, role) VALUES ($1, $2, $3)
+             ON CONFLICT (operator, account_id) DO UPDATE SET role = EXCLUDED.role",
+        )
+        .bind(&role_name)
+        .bind(account.as_uuid())
+        .bind(invitation.role.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    }
     tx.commit().await.map_err(db)?;
     let existing = password.is_none();
     Ok((role_name, password, existing))

@@ -31,6 +31,7 @@ pub mod secret;
 pub mod status;
 pub mod sync_error;
 pub mod tables;
+pub mod team;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 pub mod triggers;

@@ -537,6 +537,12 @@ pub static TABLES: &[SyncTable] = &[
             col("ai_model", Text),
             col("ai_instructions", Text),
             col("updated_at", Int),
+            // Business hours (migrations 0025 / postgres 0013).
+            col("business_hours", Text),
+            col("business_hours_enabled", Int),
+            col("away_enabled", Int),
+            col("away_message", Text),
+            col("campaigns_in_hours", Int),
         ],
         primary_key: &["account_id"],
         outbox_key: &["account_id"],

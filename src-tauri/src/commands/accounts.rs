@@ -11,7 +11,8 @@ pub async fn accounts_list(
     state: State<'_, AppState>,
     include_archived: bool,
 ) -> Result<Vec<Account>, IpcError> {
-    Ok(accounts::list(state.store()?, include_archived).await?)
+    // An agent sees the accounts they were given (access.rs).
+    Ok(state.app()?.accounts_visible(include_archived).await?)
 }
 
 #[tauri::command]

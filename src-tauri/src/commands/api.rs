@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 use tauri::State;
+use zapdesk_core::access::Area;
 use zapdesk_core::api_tokens::{self, ApiToken, ApiTokenInput, CreatedToken};
 use zapdesk_core::changes::Table;
 use zapdesk_core::ids::ApiTokenId;
@@ -46,6 +47,29 @@ pub async fn api_status(state: State<'_, AppState>) -> Result<ApiStatus, IpcErro
     status(&state)
 }
 
+/// Opens the interactive documentation in this computer's browser; `false`
+/// when the API does not listen or no browser opened (the screen then says
+/// to copy the address). The address is the server's own, never one the
+/// window names: the window needs no permission to open addresses.
+#[tauri::command]
+#[specta::specta]
+pub async fn api_open_docs(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> Result<bool, IpcError> {
+    use tauri_plugin_opener::OpenerExt;
+    let Some(url) = state.api()?.state().docs_url() else {
+        return Ok(false);
+    };
+    match app.opener().open_url(url, None::<&str>) {
+        Ok(()) => Ok(true),
+        Err(e) => {
+            tracing::warn!("api: opening the documentation: {e}");
+            Ok(false)
+        }
+    }
+}
+
 /// Listens on `port` (and the local network when `lan`) and saves both; a
 /// port that cannot be used is refused and the API stays where it was.
 #[tauri::command]
@@ -55,6 +79,8 @@ pub async fn api_set_config(
     port: u32,
     lan: bool,
 ) -> Result<ApiStatus, IpcError> {
+    // The API's settings are the agency's: not an agent's (access.rs).
+    state.app()?.require(Area::Settings).await?;
     state.api()?.apply(port, lan).await?;
     status(&state)
 }

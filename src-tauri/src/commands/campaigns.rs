@@ -157,3 +157,45 @@ pub async fn campaigns_test_send(
         .campaigns_test_send(account, id, &message, number, &phone, preview)
         .await?)
 }
+
+/// Copies a campaign as a draft named `name`: its settings and file, no
+/// recipients until it is started.
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_duplicate(
+    state: State<'_, AppState>,
+    account: AccountId,
+    id: CampaignId,
+    name: String,
+) -> Result<CampaignInfo, IpcError> {
+    Ok(state.app()?.campaigns_duplicate(account, id, &name).await?)
+}
+
+/// Starts a draft as the editor left it (every check of a new campaign): the
+/// draft becomes the campaign, keeping its id, once only (started already:
+/// refused); `keep_file` sends the draft's file when no other was picked.
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_start_draft(
+    state: State<'_, AppState>,
+    account: AccountId,
+    draft: CampaignId,
+    input: CampaignInput,
+    keep_file: bool,
+) -> Result<CampaignInfo, IpcError> {
+    Ok(state
+        .app()?
+        .campaigns_start_draft(account, draft, &input, keep_file)
+        .await?)
+}
+
+/// Deletes a draft; a campaign that is not a draft is refused.
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_delete_draft(
+    state: State<'_, AppState>,
+    account: AccountId,
+    id: CampaignId,
+) -> Result<(), IpcError> {
+    Ok(state.app()?.campaigns_delete_draft(account, id).await?)
+}

@@ -21,6 +21,15 @@ pub async fn inbox_list(
     Ok(state.app()?.inbox_list(account, filter).await?)
 }
 
+/// How many of the account's conversations have unread messages: the menu's
+/// badge and the window title, on every screen.
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_unread(state: State<'_, AppState>, account: AccountId) -> Result<u32, IpcError> {
+    let count = conversations::unread(state.store()?, account).await?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn inbox_get(

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod automation;
+pub mod business_hours;
 pub mod campaigns;
 pub mod contacts;
 mod dialogs;

@@ -37,18 +37,23 @@ pub async fn sync_save(
     password: String,
 ) -> Result<RemoteStatus, IpcError> {
     let lang = state.lang();
-    Ok(state
-        .app()?
+    let app = state.app()?;
+    let status = app
         .sync()
         .connect(settings, &Password::new(password), lang)
-        .await?)
+        .await?;
+    // Whoever logged in is this desktop's operator from now on.
+    app.adopt_login(&status).await?;
+    Ok(status)
 }
 
 /// Stops sync and forgets the connection and its saved password.
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_disconnect(state: State<'_, AppState>) -> Result<(), IpcError> {
-    Ok(state.app()?.sync().disconnect().await?)
+    let app = state.app()?;
+    app.sync().disconnect().await?;
+    Ok(app.forget_login().await?)
 }
 
 /// Pushes local changes now rather than at the next interval.

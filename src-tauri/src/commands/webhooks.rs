@@ -5,6 +5,7 @@
 use serde::Serialize;
 use tauri::State;
 use zapdesk_core::AccountId;
+use zapdesk_core::access::Area;
 use zapdesk_core::ids::{DeliveryId, WebhookId};
 use zapdesk_core::webhooks::{Delivery, Webhook, WebhookInput};
 
@@ -33,6 +34,8 @@ pub async fn webhooks_create(
     account: AccountId,
     input: WebhookInput,
 ) -> Result<CreatedWebhook, IpcError> {
+    // Webhooks are the agency's settings: not an agent's (access.rs).
+    state.app()?.require(Area::Settings).await?;
     let (webhook, secret) = state.app()?.webhooks_create(account, &input).await?;
     Ok(CreatedWebhook { webhook, secret })
 }
@@ -45,6 +48,8 @@ pub async fn webhooks_update(
     id: WebhookId,
     input: WebhookInput,
 ) -> Result<Webhook, IpcError> {
+    // Webhooks are the agency's settings: not an agent's (access.rs).
+    state.app()?.require(Area::Settings).await?;
     Ok(state.app()?.webhooks_update(account, id, &input).await?)
 }
 
@@ -56,6 +61,8 @@ pub async fn webhooks_set_enabled(
     id: WebhookId,
     enabled: bool,
 ) -> Result<Webhook, IpcError> {
+    // Webhooks are the agency's settings: not an agent's (access.rs).
+    state.app()?.require(Area::Settings).await?;
     Ok(state
         .app()?
         .webhooks_set_enabled(account, id, enabled)
@@ -69,6 +76,8 @@ pub async fn webhooks_delete(
     account: AccountId,
     id: WebhookId,
 ) -> Result<(), IpcError> {
+    // Webhooks are the agency's settings: not an agent's (access.rs).
+    state.app()?.require(Area::Settings).await?;
     Ok(state.app()?.webhooks_delete(account, id).await?)
 }
 
@@ -80,6 +89,8 @@ pub async fn webhooks_secret(
     account: AccountId,
     id: WebhookId,
 ) -> Result<String, IpcError> {
+    // Webhooks are the agency's settings: not an agent's (access.rs).
+    state.app()?.require(Area::Settings).await?;
     Ok(state.app()?.webhooks_secret(account, id).await?)
 }
 
@@ -90,6 +101,8 @@ pub async fn webhooks_rotate_secret(
     account: AccountId,
     id: WebhookId,
 ) -> Result<String, IpcError> {
+    // Webhooks are the agency's settings: not an agent's (access.rs).
+    state.app()?.require(Area::Settings).await?;
     Ok(state.app()?.webhooks_rotate_secret(account, id).await?)
 }
 
@@ -116,6 +129,8 @@ pub async fn webhooks_redeliver(
     account: AccountId,
     delivery: DeliveryId,
 ) -> Result<Delivery, IpcError> {
+    // Webhooks are the agency's settings: not an agent's (access.rs).
+    state.app()?.require(Area::Settings).await?;
     Ok(state.app()?.webhooks_redeliver(account, delivery).await?)
 }
 
@@ -127,5 +142,7 @@ pub async fn webhooks_test(
     account: AccountId,
     webhook: WebhookId,
 ) -> Result<Delivery, IpcError> {
+    // Webhooks are the agency's settings: not an agent's (access.rs).
+    state.app()?.require(Area::Settings).await?;
     Ok(state.app()?.webhooks_test(account, webhook).await?)
 }

@@ -20,7 +20,8 @@ export const DEPENDENTS = {
   contact_fields: ["contactsList", "contactsCount", "fieldsOfContact", "campaignsPreview"],
   instances: ["numbersList", "inboxList", "inboxGet", "inboxContact", "keywordsCheck", "keywordsExplain"],
   // Contacts filter on their last message, so both lists follow the inbox.
-  conversations: ["inboxList", "inboxGet", "inboxSearch", "inboxContact", "contactsList", "contactsCount"],
+  // The menu's unread badge and the window title count conversations with unread messages.
+  conversations: ["inboxList", "inboxGet", "inboxSearch", "inboxContact", "contactsList", "contactsCount", "inboxUnread"],
   messages: ["inboxThread", "inboxList", "inboxGet", "inboxSearch", "contactsList", "contactsCount", "campaignsTimeline"],
   notes: ["inboxNotes", "inboxSearch"],
   drafts: ["inboxDraft"],
@@ -30,13 +31,15 @@ export const DEPENDENTS = {
   campaign_recipients: ["campaignsList", "campaignsGet", "campaignsTimeline"],
   campaign_files: ["campaignsList", "campaignsGet"],
   // Names of assignees and note authors are joined in.
-  users: ["usersList", "usersMe", "inboxList", "inboxGet", "inboxContact", "inboxNotes", "auditList", "keywordsCheck"],
+  // Who is at this desktop decides which accounts an agent sees (team).
+  users: ["usersList", "usersMe", "teamView", "accountsList", "inboxList", "inboxGet", "inboxContact", "inboxNotes", "auditList", "keywordsCheck"],
   // Who "I" am is a setting, and the inbox's "Minhas" depends on it; so are
   // the API's port and its local-network choice.
-  settings: ["usersMe", "inboxList", "apiStatus"],
+  settings: ["usersMe", "teamView", "accountsList", "inboxList", "apiStatus"],
   // Whether this computer keeps the AI key shows beside the settings; a key
   // kept or forgotten is reported as a change of them.
-  automation_settings: ["automationSettingsGet", "keywordsExplain", "automationAiKeyStatus"],
+  // Business hours live on the bot settings row (they share its time zone).
+  automation_settings: ["automationSettingsGet", "keywordsExplain", "automationAiKeyStatus", "businessHoursGet"],
   keywords: ["keywordsList", "keywordsCheck", "keywordsExplain"],
   // A keyword may start only a published flow; "test a message" names flows.
   flows: ["flowsList", "flowsGet", "flowsCheck", "flowsCheckText", "flowsVersions", "keywordsCheck", "keywordsExplain", "sessionsActive"],
@@ -58,9 +61,10 @@ export const SYNC_READS = ["syncStatus", "syncParked"] as const satisfies readon
 /**
  * Reads made once and never refetched: the app's start, and a message's
  * media (a stored file does not change, and refetching every bubble's
- * `data:` URL on each new message would be heavy).
+ * `data:` URL on each new message would be heavy), and the time zones this
+ * computer knows.
  */
-export const ONCE_READS = ["appStart", "inboxMedia"] as const satisfies readonly CommandName[];
+export const ONCE_READS = ["appStart", "inboxMedia", "businessHoursTimeZones"] as const satisfies readonly CommandName[];
 
 export type ReadCommand = (typeof DEPENDENTS)[Table][number] | (typeof SYNC_READS)[number] | (typeof ONCE_READS)[number];
 
@@ -111,19 +115,29 @@ export const WRITES = {
   quickRepliesCreate: ["quick_replies"],
   quickRepliesUpdate: ["quick_replies"],
   quickRepliesDelete: ["quick_replies"],
-  usersCreate: ["users"],
+  teamInvite: ["users"],
+  teamInviteRemote: ["users"],
+  teamEdit: ["users"],
+  // Their open chats go back to the queue.
+  teamRemove: ["users", "conversations"],
   usersSetMe: ["settings"],
   campaignsCreate: ["campaigns", "campaign_recipients", "campaign_files"],
   campaignsSetStatus: ["campaigns", "campaign_recipients"],
   campaignsSetPacing: ["campaigns"],
   campaignsExport: [],
   campaignsTestSend: ["messages", "conversations"],
+  campaignsDuplicate: ["campaigns", "campaign_files"],
+  // The draft becomes the campaign in place (its recipients and file, in one transaction).
+  campaignsStartDraft: ["campaigns", "campaign_recipients", "campaign_files"],
+  campaignsDeleteDraft: ["campaigns", "campaign_files"],
   syncTest: [],
-  syncSave: ["settings"],
+  // The login becomes this desktop's operator (team).
+  syncSave: ["settings", "users"],
   syncDisconnect: ["settings"],
   syncNow: [],
   syncRetryParked: [],
   automationSettingsSave: ["automation_settings"],
+  businessHoursSave: ["automation_settings"],
   automationAiKeySet: ["automation_settings"],
   automationFilesUpload: ["automation_files"],
   keywordsCreate: ["keywords"],
@@ -160,6 +174,7 @@ export const WRITES = {
   // Asked when the person clicks "Mostrar segredo", never kept in the query
   // cache: a secret stays on screen only while it is shown.
   webhooksSecret: [],
+  apiOpenDocs: [],
   webhooksRotateSecret: ["webhooks"],
   webhooksRedeliver: ["webhook_deliveries"],
   webhooksTest: ["webhook_deliveries"],
@@ -173,12 +188,14 @@ export type WriteCommand = keyof typeof WRITES;
  */
 export const AGENCY_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   "appStart", "settingsSetLanguage", "accountsList", "accountsCreate", "accountsUpdate", "accountsSetArchived",
-  "usersList", "usersCreate", "usersMe", "usersSetMe",
+  "usersList", "usersMe", "usersSetMe", "teamView", "teamInvite", "teamInviteRemote", "teamEdit", "teamRemove",
   "syncStatus", "syncTest", "syncSave", "syncDisconnect", "syncNow", "syncParked", "syncRetryParked",
   // The local API and its tokens are the agency's (a token may be for one account or all).
-  "apiStatus", "apiSetConfig", "apiTokensList", "apiTokensCreate", "apiTokensRevoke",
+  "apiStatus", "apiOpenDocs", "apiSetConfig", "apiTokensList", "apiTokensCreate", "apiTokensRevoke",
   // A simulation is named by its own id (opened for an account).
   "flowsSimulateWrite", "flowsSimulateAdvance", "flowsSimulateClose",
+  // The time zones this computer knows, for the business hours' picker.
+  "businessHoursTimeZones",
 ]);
 
 const readers = new Map<Table, ReadonlySet<string>>(

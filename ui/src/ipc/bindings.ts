@@ -29,6 +29,11 @@ export const commands = {
 	/**  One page of the chat list (newest first). */
 	inboxList: (account: AccountId, filter: InboxFilter) => typedError<ConversationSummary[], IpcError>(__TAURI_INVOKE("inbox_list", { account, filter })),
 	inboxGet: (account: AccountId, conversation: ConversationId) => typedError<ConversationSummary, IpcError>(__TAURI_INVOKE("inbox_get", { account, conversation })),
+	/**
+	 *  How many of the account's conversations have unread messages: the menu's
+	 *  badge and the window title, on every screen.
+	 */
+	inboxUnread: (account: AccountId) => typedError<number, IpcError>(__TAURI_INVOKE("inbox_unread", { account })),
 	inboxThread: (account: AccountId, conversation: ConversationId, before: number | null) => typedError<Message[], IpcError>(__TAURI_INVOKE("inbox_thread", { account, conversation, before })),
 	/**
 	 *  Queues a reply; `true` when its number is connected and it goes out now.
@@ -106,10 +111,19 @@ export const commands = {
 	quickRepliesUpdate: (account: AccountId, id: MessageId, input: QuickReplyInput) => typedError<QuickReply, IpcError>(__TAURI_INVOKE("quick_replies_update", { account, id, input })),
 	quickRepliesDelete: (account: AccountId, id: MessageId) => typedError<null, IpcError>(__TAURI_INVOKE("quick_replies_delete", { account, id })),
 	usersList: () => typedError<User[], IpcError>(__TAURI_INVOKE("users_list")),
-	usersCreate: (input: UserInput) => typedError<User, IpcError>(__TAURI_INVOKE("users_create", { input })),
 	/**  The operator using this desktop, once chosen. */
 	usersMe: () => typedError<User | null, IpcError>(__TAURI_INVOKE("users_me")),
 	usersSetMe: (id: UserId) => typedError<User, IpcError>(__TAURI_INVOKE("users_set_me", { id })),
+	teamView: () => typedError<TeamView, IpcError>(__TAURI_INVOKE("team_view")),
+	teamInvite: (input: Invitation) => typedError<Member, IpcError>(__TAURI_INVOKE("team_invite", { input })),
+	/**
+	 *  Invites an operator and makes their login on the agency's database with
+	 *  the owner's address (not kept); the login's details are in the answer only.
+	 */
+	teamInviteRemote: (databaseUrl: string, input: Invitation) => typedError<InvitedLogin, IpcError>(__TAURI_INVOKE("team_invite_remote", { databaseUrl, input })),
+	teamEdit: (id: UserId, input: MemberEdit) => typedError<Member, IpcError>(__TAURI_INVOKE("team_edit", { id, input })),
+	/**  Removes an operator; their history stays, their open chats go to the queue. */
+	teamRemove: (id: UserId) => typedError<null, IpcError>(__TAURI_INVOKE("team_remove", { id })),
 	/**  The account's campaigns, newest first, each with its report. */
 	campaignsList: (account: AccountId) => typedError<CampaignSummary[], IpcError>(__TAURI_INVOKE("campaigns_list", { account })),
 	campaignsGet: (account: AccountId, id: CampaignId) => typedError<CampaignSummary, IpcError>(__TAURI_INVOKE("campaigns_get", { account, id })),
@@ -143,6 +157,19 @@ export const commands = {
 	 */
 	campaignsTestSend: (account: AccountId, id: MessageId, message: string, number: InstanceId, phone: string, preview: ContactId | null) => typedError<MessageId, IpcError>(__TAURI_INVOKE("campaigns_test_send", { account, id, message, number, phone, preview })),
 	/**
+	 *  Copies a campaign as a draft named `name`: its settings and file, no
+	 *  recipients until it is started.
+	 */
+	campaignsDuplicate: (account: AccountId, id: CampaignId, name: string) => typedError<CampaignInfo, IpcError>(__TAURI_INVOKE("campaigns_duplicate", { account, id, name })),
+	/**
+	 *  Starts a draft as the editor left it (every check of a new campaign): the
+	 *  draft becomes the campaign, keeping its id, once only (started already:
+	 *  refused); `keep_file` sends the draft's file when no other was picked.
+	 */
+	campaignsStartDraft: (account: AccountId, draft: CampaignId, input: CampaignInput, keepFile: boolean) => typedError<CampaignInfo, IpcError>(__TAURI_INVOKE("campaigns_start_draft", { account, draft, input, keepFile })),
+	/**  Deletes a draft; a campaign that is not a draft is refused. */
+	campaignsDeleteDraft: (account: AccountId, id: CampaignId) => typedError<null, IpcError>(__TAURI_INVOKE("campaigns_delete_draft", { account, id })),
+	/**
 	 *  The connection (no password) and the engine's status right now; the
 	 *  `sync` event carries every later change.
 	 */
@@ -170,6 +197,16 @@ export const commands = {
 	 *  desktop is an owner or an admin (`automation_settings_forbidden`).
 	 */
 	automationSettingsSave: (account: AccountId, settings: AutomationSettings) => typedError<AutomationSettings, IpcError>(__TAURI_INVOKE("automation_settings_save", { account, settings })),
+	/**  The account's business hours, or the defaults (off) when none were saved. */
+	businessHoursGet: (account: AccountId) => typedError<BusinessHours, IpcError>(__TAURI_INVOKE("business_hours_get", { account })),
+	/**
+	 *  Checks and saves the business hours; returns them as stored. Refused for
+	 *  an agent (`operator_forbidden`) and for intervals, a zone, holidays or an
+	 *  away message that are not valid (`business_hours_invalid`).
+	 */
+	businessHoursSave: (account: AccountId, hours: BusinessHours) => typedError<BusinessHours, IpcError>(__TAURI_INVOKE("business_hours_save", { account, hours })),
+	/**  The IANA time zone names this computer knows, in order, for the picker. */
+	businessHoursTimeZones: () => typedError<string[], IpcError>(__TAURI_INVOKE("business_hours_time_zones")),
 	/**
 	 *  Keeps (a key) or forgets (`null`) the account's AI key in this computer's
 	 *  password store, for the account's AI address as saved now (the key is sent
@@ -294,6 +331,13 @@ export const commands = {
 	/**  "Parar o bot": ends the conversation's session; whether one was running. */
 	sessionsStop: (account: AccountId, conversation: ConversationId) => typedError<boolean, IpcError>(__TAURI_INVOKE("sessions_stop", { account, conversation })),
 	apiStatus: () => typedError<ApiStatus, IpcError>(__TAURI_INVOKE("api_status")),
+	/**
+	 *  Opens the interactive documentation in this computer's browser; `false`
+	 *  when the API does not listen or no browser opened (the screen then says
+	 *  to copy the address). The address is the server's own, never one the
+	 *  window names: the window needs no permission to open addresses.
+	 */
+	apiOpenDocs: () => typedError<boolean, IpcError>(__TAURI_INVOKE("api_open_docs")),
 	/**
 	 *  Listens on `port` (and the local network when `lan`) and saves both; a
 	 *  port that cannot be used is refused and the API stays where it was.
@@ -524,6 +568,32 @@ export type AutomationSettings = {
  *  itself (the reply to a hand-off word).
  */
 export type BotSource = "flow" | "keyword" | "system";
+
+/**  An account's business hours as the settings screen shows them. */
+export type BusinessHours = {
+	/**  Off: the account has no business hours (what is below is kept). */
+	enabled: boolean,
+	/**
+	 *  IANA name (`America/Sao_Paulo`): the account's time zone, the same
+	 *  the flows' time conditions use.
+	 */
+	time_zone: string,
+	/**  Seven days, Monday first, each with its intervals in order. */
+	week: Interval[][],
+	/**  Dates (`YYYY-MM-DD`) the account is closed all day, in order. */
+	holidays: string[],
+	/**
+	 *  Send `away_message` to a contact who writes while closed (once per
+	 *  conversation per closed period).
+	 */
+	away_enabled: boolean,
+	away_message: string,
+	/**
+	 *  The account's campaigns send only inside these hours (and inside
+	 *  each campaign's own sending window).
+	 */
+	campaigns_in_hours: boolean,
+};
 
 /**  A broadcast to many contacts. */
 export type CampaignId = string;
@@ -932,6 +1002,15 @@ export type ErrorCode =
 "email_invalid" | 
 /**  Another operator has this e-mail. */
 "email_duplicate" | 
+/**
+ *  The operator at this desktop may not do this (an agent: settings,
+ *  exports, erasing a contact, the team; an admin: owners).
+ */
+"operator_forbidden" | 
+/**  The operator at this desktop (an agent) was not given this account. */
+"account_not_granted" | 
+/**  The change would leave the agency without an owner. */
+"last_owner" | 
 /**  A quick reply's shortcut is empty, too long or has spaces. */
 "shortcut_invalid" | 
 /**  Another quick reply of the account has this shortcut. */
@@ -1077,7 +1156,12 @@ export type ErrorCode =
 /**  No webhook delivery of this account has this id. */
 "webhook_delivery_unknown" | 
 /**  A cloud command (the agency's `commands` table) that cannot be run as written. */
-"command_invalid";
+"command_invalid" | 
+/**
+ *  Business hours that are not valid (intervals out of order or overlapping, an
+ *  unknown time zone, a holiday that is no date, an empty away message).
+ */
+"business_hours_invalid";
 
 /**
  *  One event of an account queued for its webhooks (what a receiver
@@ -1427,6 +1511,42 @@ export type InstanceKind = "whatsapp" | "sandbox";
 /**  The life of a number's WhatsApp Web session. */
 export type InstanceStatus = "stopped" | "starting" | "awaiting_qr" | "pairing" | "connected" | "disconnected" | "failed";
 
+/**  Open from `start` to `end` (minutes of the local day, `end` excluded). */
+export type Interval = {
+	start: number,
+	end: number,
+};
+
+/**  Who to invite. */
+export type Invitation = {
+	name: string,
+	email: string,
+	role: Role,
+	/**
+	 *  The accounts they may see (agents see only these; owners and admins
+	 *  see every account).
+	 */
+	accounts: AccountId[],
+};
+
+/**
+ *  An operator invited in the app with their login on the agency's
+ *  database: what they type on their desktop (Settings → Sincronização),
+ *  shown once, as `zapdesk-cli remote invite` prints it.
+ */
+export type InvitedLogin = {
+	member: Member,
+	host: string,
+	port: number,
+	database: string,
+	operator: string,
+	/**
+	 *  `None` when the e-mail was an operator of the server already: their
+	 *  password stays theirs.
+	 */
+	password: string | null,
+};
+
 /**  An error as the UI receives it. */
 export type IpcError = {
 	code: ErrorCode,
@@ -1551,6 +1671,23 @@ export type MatchKind =
 "starts_with" | 
 /**  A regular expression, searched in the folded message. */
 "regex";
+
+/**  An operator of the team with the accounts they were given. */
+export type Member = {
+	id: UserId,
+	name: string,
+	email: string,
+	role: Role,
+	created_at: number,
+	accounts: AccountId[],
+};
+
+/**  What can change about an operator (the e-mail is who they are). */
+export type MemberEdit = {
+	name: string,
+	role: Role,
+	accounts: AccountId[],
+};
 
 export type MemberRole = "owner" | "admin" | "agent";
 
@@ -1831,6 +1968,8 @@ export type RemoteStatus = {
 	operator: string,
 	operator_id: string,
 	display_name: string,
+	/**  The operator's e-mail: who they are on this desktop too (`team::adopt_login`). */
+	email: string,
 	memberships: Membership[],
 };
 
@@ -2113,7 +2252,13 @@ export type Subject =
 /**  "HH:MM" in the account's time zone. */
 { kind: "time_of_day" } | 
 /**  1 = Monday … 7 = Sunday, in the account's time zone. */
-{ kind: "weekday" };
+{ kind: "weekday" } | 
+/**
+ *  Whether the account is open now by its business hours
+ *  (`crate::business_hours`): `is set` holds when open, `is empty` when
+ *  closed or when the account has no business hours.
+ */
+{ kind: "business_hours" };
 
 /**  Where the engine is. */
 export type SyncState = 
@@ -2193,6 +2338,15 @@ export type TagInput = {
 	color: string,
 };
 
+/**
+ *  The team with their accounts, and whether this desktop's operator is the
+ *  sync login (then not picked from the list).
+ */
+export type TeamView = {
+	members: Member[],
+	me_from_login: boolean,
+};
+
 /**  How the file's bytes were decoded. */
 export type TextEncoding = "utf8" | "utf8_bom" | "utf16_le" | "utf16_be" | "windows1252";
 
@@ -2249,13 +2403,6 @@ export type User = {
 
 /**  An operator of the agency. */
 export type UserId = string;
-
-/**  What a person fills in to add an operator. */
-export type UserInput = {
-	name: string,
-	email: string,
-	role: Role,
-};
 
 /**  The first rule that applies. */
 export type Verdict = 

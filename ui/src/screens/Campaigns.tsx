@@ -8,14 +8,19 @@ import { figures } from "./campaigns/campaign";
 import { CampaignDetail } from "./campaigns/CampaignDetail";
 import { CampaignEditor } from "./campaigns/CampaignEditor";
 import { CampaignActions, Progress, StatusBadge } from "./campaigns/CampaignParts";
+import { DraftActions, DuplicateButton } from "./campaigns/DraftActions";
 
-/** The account's campaigns with their progress; one opens to its report; "Nova campanha" opens the editor. */
+/**
+ * The account's campaigns with their progress; one opens to its report;
+ * "Nova campanha" opens the editor, and so does a draft (to start it).
+ */
 export function Campaigns() {
   const { t, lang } = useI18n();
   const { account, toast } = useApp();
   // Progress (the runner sending here or on another desktop) arrives as `changed`.
   const campaigns = useCommand("campaignsList", [account.id]).data ?? null;
-  const [creating, setCreating] = useState(false);
+  // The editor: a new campaign, or a draft to start.
+  const [editing, setEditing] = useState<"new" | CampaignSummary | null>(null);
   const [open, setOpen] = useState<CampaignSummary | null>(null);
 
   if (open) {
@@ -29,11 +34,11 @@ export function Campaigns() {
           <h1>{t("campaigns.title")}</h1>
           <p className="muted">{t("campaigns.subtitle")}</p>
         </div>
-        <button type="button" className="primary" onClick={() => setCreating(true)}>+ {t("campaigns.new")}</button>
+        <button type="button" className="primary" onClick={() => setEditing("new")}>+ {t("campaigns.new")}</button>
       </header>
       {campaigns?.length === 0 && (
         <EmptyState title={t("campaigns.empty")} body={t("campaigns.emptyBody")}>
-          <button type="button" className="primary" onClick={() => setCreating(true)}>+ {t("campaigns.new")}</button>
+          <button type="button" className="primary" onClick={() => setEditing("new")}>+ {t("campaigns.new")}</button>
         </EmptyState>
       )}
       {campaigns && campaigns.length > 0 && (
@@ -43,7 +48,7 @@ export function Campaigns() {
             return (
               <li key={c.id} className="campaign-row" data-testid="campaign-row">
                 <div className="campaign-main">
-                  <button type="button" className="link" aria-label={t("campaigns.open", { name: c.name })} onClick={() => setOpen(c)}>
+                  <button type="button" className="link" aria-label={t("campaigns.open", { name: c.name })} onClick={() => (c.status === "draft" ? setEditing(c) : setOpen(c))}>
                     <strong>{c.name}</strong>
                   </button>
                   <StatusBadge status={c.status} />
@@ -53,21 +58,30 @@ export function Campaigns() {
                       : t("campaigns.createdAt", { date: new Date(c.created_at).toLocaleString(lang) })}
                   </span>
                 </div>
-                <Progress campaign={c} />
-                <span className="muted small" data-testid="campaign-counters">
-                  {t("campaigns.sentShort", { sent: f.sent.toLocaleString(lang), failed: f.failed.toLocaleString(lang) })}
-                </span>
-                <CampaignActions campaign={c} />
+                {c.status === "draft" ? <span className="muted small">{t("campaigns.draftHint")}</span> : (
+                  <>
+                    <Progress campaign={c} />
+                    <span className="muted small" data-testid="campaign-counters">
+                      {t("campaigns.sentShort", { sent: f.sent.toLocaleString(lang), failed: f.failed.toLocaleString(lang) })}
+                    </span>
+                  </>
+                )}
+                <div className="row-actions">
+                  {c.status === "draft" ? <DraftActions campaign={c} onEdit={() => setEditing(c)} /> : <CampaignActions campaign={c} />}
+                  <DuplicateButton campaign={c} />
+                </div>
               </li>
             );
           })}
         </ul>
       )}
-      {creating && (
+      {editing && (
         <CampaignEditor
-          onClose={() => setCreating(false)}
+          key={editing === "new" ? "new" : editing.id}
+          draft={editing === "new" ? null : editing}
+          onClose={() => setEditing(null)}
           onCreated={(created) => {
-            setCreating(false);
+            setEditing(null);
             toast(t("campaigns.created", { name: created.name }));
           }}
         />

@@ -8,6 +8,7 @@ import { useCommand, useCommandPages } from "../data/commands";
 import { formatPhone, initials } from "../format";
 import { highlightParts, preview } from "./inbox/text";
 import { Thread } from "./inbox/Thread";
+import { botActive } from "./inbox/bot";
 
 type Who = "all" | "mine" | "unassigned";
 const ROW = 76;
@@ -32,6 +33,12 @@ export function Inbox() {
   const [search, setSearch] = useState("");
   const [asked, setAsked] = useState("");
   const numbers = useCommand("numbersList", [account.id]).data ?? [];
+  // "Bot" on a line only once the account has a bot that could answer.
+  const flows = useCommand("flowsList", [account.id]).data;
+  const keywords = useCommand("keywordsList", [account.id]).data;
+  // Switched off, nothing of the bot answers whatever its keywords and flows.
+  const botSettings = useCommand("automationSettingsGet", [account.id]).data;
+  const hasBot = botActive(botSettings, flows, keywords) === true;
 
   // Pages after the last row's cursor; any change refetches the loaded pages
   // (a new message brings its conversation to the top).
@@ -59,12 +66,6 @@ export function Inbox() {
   }, [search]);
   const searched = useCommand("inboxSearch", [account.id, asked], { enabled: asked !== "", keepPrevious: true });
   const results = search.trim() && asked ? searched.data ?? null : null;
-
-  // The window title counts unread conversations, the badge of a desktop app.
-  useEffect(() => {
-    const unread = rows?.filter((r) => r.unread_count > 0).length ?? 0;
-    document.title = unread > 0 ? `(${unread}) ZapDesk` : "ZapDesk";
-  }, [rows]);
 
   const time = (ms: number | null) => (ms ? new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" }).format(new Date(ms)) : "");
   const total = (rows?.length ?? 0) + (more && rows?.length ? 1 : 0);
@@ -165,7 +166,7 @@ export function Inbox() {
                         <span className="muted small">
                           {t("inbox.via", { number: c.instance_name })}
                           {c.assignee_name ? ` · ${c.assignee_name}` : ""}
-                          {c.owner === "bot" ? ` · ${t("inbox.owner.bot")}` : ""}
+                          {c.owner === "bot" && hasBot ? ` · ${t("inbox.owner.bot")}` : ""}
                         </span>
                       </span>
                     </button>

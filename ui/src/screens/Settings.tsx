@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useApp } from "../context";
 import { LANGUAGES, useI18n } from "../i18n";
 import type { Account, Lang } from "../ipc/call";
@@ -15,6 +15,8 @@ import { AuditPanel } from "./Audit";
 import { SyncPanel } from "./Sync";
 import { ApiPanel } from "./settings/ApiPanel";
 import { WebhooksPanel } from "./settings/WebhooksPanel";
+import { BusinessHoursPanel } from "./settings/BusinessHoursPanel";
+import { useOperator } from "../data/operator";
 
 /** Language, the agency's accounts (edit, archive, restore) and what this install is. */
 export function Settings() {
@@ -25,6 +27,41 @@ export function Settings() {
   const all = useCommand("accountsList", [showArchived], { keepPrevious: true }).data ?? [];
   const [editing, setEditing] = useState<Account | null>(null);
   const [archiving, setArchiving] = useState<Account | null>(null);
+  // An agent does not see the agency's settings (Rust refuses them too).
+  const { manager } = useOperator();
+
+  // `#team`, `#accounts`, …: a link from elsewhere (the Painel's first steps)
+  // names the panel to show. Panels render as their reads answer (the
+  // accounts once the operator is known, a panel above growing with its
+  // list), so the target is brought into view again each time the screen
+  // changes, until it is there and the person scrolls, types or clicks.
+  const screen = useRef<HTMLElement>(null);
+  useEffect(() => {
+    let watching: MutationObserver | null = null;
+    const stop = () => {
+      watching?.disconnect();
+      watching = null;
+    };
+    const show = () => {
+      stop();
+      const panel = window.location.hash.slice(1);
+      const root = screen.current;
+      if (!panel || !root) return;
+      const scroll = () => document.getElementById(panel)?.scrollIntoView?.({ block: "start" });
+      scroll();
+      watching = new MutationObserver(scroll);
+      watching.observe(root, { childList: true, subtree: true });
+    };
+    show();
+    const input = ["wheel", "touchstart", "keydown", "pointerdown"] as const;
+    window.addEventListener("hashchange", show);
+    for (const e of input) window.addEventListener(e, stop, { passive: true });
+    return () => {
+      stop();
+      window.removeEventListener("hashchange", show);
+      for (const e of input) window.removeEventListener(e, stop);
+    };
+  }, []);
 
   async function restore(a: Account) {
     try {
@@ -43,7 +80,7 @@ export function Settings() {
   }
 
   return (
-    <section className="screen settings">
+    <section className="screen settings" ref={screen}>
       <header className="screen-head"><h1>{t("settings.title")}</h1></header>
 
       <div className="panel">
@@ -55,7 +92,7 @@ export function Settings() {
         </select>
       </div>
 
-      <div className="panel">
+      {manager && <div className="panel" id="accounts">
         <div className="panel-head">
           <h2>{t("settings.accounts")}</h2>
           <label className="check">
@@ -83,16 +120,17 @@ export function Settings() {
             </li>
           ))}
         </ul>
-      </div>
+      </div>}
 
+      <BusinessHoursPanel />
       <TagsPanel />
       <FieldsPanel />
       <QuickRepliesPanel />
       <TeamPanel />
       <AuditPanel />
       <SyncPanel />
-      <ApiPanel />
-      <WebhooksPanel />
+      {manager && <ApiPanel />}
+      {manager && <WebhooksPanel />}
 
       <div className="panel">
         <h2>{t("settings.about")}</h2>

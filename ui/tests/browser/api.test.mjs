@@ -72,6 +72,21 @@ test("where it listens, the port with its default; a reserved port refused besid
   await app.close();
 });
 
+test("the documentation opens in the browser from its button; a computer without a browser says to copy the address", async () => {
+  const app = await openApp(browser, server.url, BASE);
+  let panel = await openApi(app.page);
+  await panel.getByRole("button", { name: "Abrir no navegador" }).click();
+  await app.page.waitForFunction(() => window.__MOCK__.calls.some((c) => c.cmd === "api_open_docs"));
+  assert.equal((await callsOf(app, "api_open_docs")).length, 1);
+  await app.close();
+
+  const bare = await openApp(browser, server.url, { ...BASE, api: { noBrowser: true } });
+  panel = await openApi(bare.page);
+  await panel.getByRole("button", { name: "Abrir no navegador" }).click();
+  await bare.page.getByText("Não foi possível abrir o navegador. Copie o endereço e cole no navegador.").waitFor();
+  await bare.close();
+});
+
 test("an API that could not start says why in red, and a new port brings it up", async () => {
   const startError = { code: "api_port_invalid", message: "A porta 8787 já está em uso por outro programa, e a API não está ligada. Escolha outra porta abaixo." };
   const app = await openApp(browser, server.url, { ...BASE, api: { startError } });
@@ -219,7 +234,15 @@ test("a token for the whole agency, and revoking another behind a confirmation",
 });
 
 test("only the owner may pick the whole agency: not an agent, not a desktop where nobody is chosen", async () => {
-  for (const who of [{ users: [{ name: "Bia", role: "agent" }], me: 0 }, {}]) {
+  // An agent does not see the API at all (the agency's settings: team).
+  {
+    const app = await openApp(browser, server.url, { ...BASE, users: [{ name: "Bia", role: "agent" }], me: 0 });
+    await app.page.getByRole("button", { name: "Configurações" }).click();
+    await app.page.getByRole("heading", { name: "Equipe" }).waitFor();
+    assert.equal(await app.page.getByRole("region", { name: "API local" }).count(), 0);
+    await app.close();
+  }
+  for (const who of [{}]) {
     const app = await openApp(browser, server.url, { ...BASE, ...who });
     const { page } = app;
     const panel = await openApi(page);

@@ -610,3 +610,124 @@ test("a campaign's page says when the flows or numbers could not be read, instea
   assert.deepEqual(app.errors, []);
   await app.close();
 });
+
+test("a campaign is duplicated as a draft, reviewed in the editor with its settings and file, and started", async () => {
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    campaigns: [{ name: "Black Friday", status: "done", numbers: [0], message: "Oi {{primeiro_nome}}, 50% hoje!", report: { sent: 3 }, mediaName: "cartaz.png", mediaMime: "image/png", mediaSize: 2048 }],
+  });
+  const { page } = app;
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  await page.getByTestId("campaign-row").filter({ hasText: "Black Friday" }).getByRole("button", { name: "Duplicar Black Friday como rascunho" }).click();
+  const draft = page.getByTestId("campaign-row").filter({ hasText: "Cópia de Black Friday" });
+  await draft.getByTestId("campaign-status").filter({ hasText: /^Rascunho$/ }).waitFor();
+  await page.getByText("Rascunho \"Cópia de Black Friday\" criado.", { exact: false }).waitFor();
+  const original = await mockCampaign(app, "Black Friday");
+  assert.deepEqual((await lastCall(app, "campaigns_duplicate")).args, { account: original.account_id, id: original.id, name: "Cópia de Black Friday" });
+  assert.equal(await draft.getByRole("button", { name: "Cancelar campanha" }).count(), 0, "a draft is not running");
+
+  await draft.getByRole("button", { name: "Revisar e iniciar" }).click();
+  const editor = page.getByRole("dialog", { name: "Iniciar rascunho" });
+  assert.equal(await editor.getByLabel("Nome da campanha").inputValue(), "Cópia de Black Friday");
+  assert.equal(await editor.getByLabel("Mensagem", { exact: true }).inputValue(), "Oi {{primeiro_nome}}, 50% hoje!");
+  await editor.getByTestId("campaign-media").filter({ hasText: "cartaz.png" }).waitFor();
+  // Everyone but the opted-out contact, as the original's audience.
+  await editor.getByTestId("recipient-count").filter({ hasText: /^3 destinatários$/ }).waitFor();
+  await editor.getByRole("button", { name: "Criar campanha" }).click();
+  await editor.waitFor({ state: "detached" });
+
+  const started = await lastCall(app, "campaigns_start_draft");
+  const copy = await page.evaluate(() => window.__MOCK__.state.startedDrafts[0]);
+  assert.equal(started.args.keepFile, true, "the draft's file goes with it");
+  assert.equal(copy.draft, started.args.draft);
+  assert.deepEqual(started.args.input.numbers, original.numbers);
+  await page.getByTestId("campaign-row").filter({ hasText: "Cópia de Black Friday" }).getByTestId("campaign-status").filter({ hasText: /^Enviando$/ }).waitFor();
+  assert.equal((await mockCampaign(app, "Cópia de Black Friday")).media_name, "cartaz.png");
+  assert.equal(await page.getByTestId("campaign-row").count(), 2, "the draft became the campaign");
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a draft whose file is removed starts without it; a draft can be deleted, asking first", async () => {
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    campaigns: [{ name: "Aviso", status: "cancelled", numbers: [0], mediaName: "aviso.pdf", mediaMime: "application/pdf", mediaSize: 100 }],
+  });
+  const { page } = app;
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  const duplicate = page.getByRole("button", { name: "Duplicar Aviso como rascunho" });
+  await duplicate.click();
+  const draft = page.getByTestId("campaign-row").filter({ hasText: "Cópia de Aviso" });
+  await draft.waitFor();
+  // Its name opens the editor, as "Revisar e iniciar" does.
+  await draft.getByRole("button", { name: "Abrir Cópia de Aviso" }).click();
+  const editor = page.getByRole("dialog", { name: "Iniciar rascunho" });
+  await editor.getByTestId("campaign-media").getByRole("button", { name: "Remover" }).click();
+  assert.equal(await editor.getByTestId("campaign-media").count(), 0);
+  await editor.getByRole("button", { name: "Criar campanha" }).click();
+  await editor.waitFor({ state: "detached" });
+  assert.equal((await lastCall(app, "campaigns_start_draft")).args.keepFile, false);
+  assert.equal((await mockCampaign(app, "Cópia de Aviso")).media_name, null);
+
+  // Another copy, deleted: asks, and Cancelar keeps it.
+  await duplicate.click();
+  const second = page.getByTestId("campaign-row").filter({ hasText: "Cópia de Aviso" }).filter({ has: page.getByTestId("campaign-status").filter({ hasText: /^Rascunho$/ }) });
+  await second.getByRole("button", { name: "Excluir rascunho" }).click();
+  const confirm = page.getByRole("dialog", { name: "Excluir o rascunho?" });
+  await confirm.getByRole("button", { name: "Cancelar" }).click();
+  assert.equal((await callsOf(app, "campaigns_delete_draft")).length, 0);
+  await second.getByRole("button", { name: "Excluir rascunho" }).click();
+  await confirm.getByRole("button", { name: "Excluir rascunho" }).click();
+  await second.waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => window.__MOCK__.state.campaigns.filter((c) => c.status === "draft").length), 0);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a draft started in another window while open is refused here: one campaign, the draft's own id", async () => {
+  const app = await openApp(browser, server.url, { ...BASE, campaigns: [{ name: "Aviso", status: "draft", numbers: [0], message: "Aula extra sábado." }] });
+  const { page } = app;
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  await page.getByTestId("campaign-row").filter({ hasText: "Aviso" }).getByRole("button", { name: "Revisar e iniciar" }).click();
+  const editor = page.getByRole("dialog", { name: "Iniciar rascunho" });
+  await editor.getByTestId("recipient-count").filter({ hasText: /^3 destinatários$/ }).waitFor();
+  // Another window starts it first.
+  const draftId = await page.evaluate(() => {
+    const { state, lib, changed } = window.__MOCK__;
+    const d = state.campaigns[0];
+    lib.handlers.campaigns_start_draft({ account: d.account_id, draft: d.id, keepFile: false,
+      input: { name: d.name, message: d.message, audience: {}, numbers: d.numbers, pacing: d.pacing, starts_at: null, attachment: null, reply_flow: null } });
+    changed(d.account_id, "campaigns");
+    return d.id;
+  });
+  await editor.getByRole("button", { name: "Criar campanha" }).click();
+  await editor.getByRole("alert").filter({ hasText: "Isto não é mais um rascunho: já foi iniciado" }).waitFor();
+  const campaigns = await page.evaluate(() => window.__MOCK__.state.campaigns.map((c) => ({ id: c.id, status: c.status })));
+  assert.deepEqual(campaigns, [{ id: draftId, status: "running" }], "started in place, once");
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a draft's numbers and reply flow that no longer exist are taken out, said, and not sent", async () => {
+  const app = await openApp(browser, server.url, { ...BASE, campaigns: [{ name: "Aviso", status: "draft", numbers: [0], message: "Aula extra sábado." }] });
+  const { page } = app;
+  // Removed since the copy: a number and the reply flow.
+  await page.evaluate(() => {
+    const d = window.__MOCK__.state.campaigns[0];
+    d.numbers = [...d.numbers, "0190f3b4-0000-7000-8000-00000000dead"];
+    d.reply_flow_id = "0190f3b4-0000-7000-8000-00000000beef";
+  });
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  await page.getByTestId("campaign-row").filter({ hasText: "Aviso" }).getByRole("button", { name: "Revisar e iniciar" }).click();
+  const editor = page.getByRole("dialog", { name: "Iniciar rascunho" });
+  await editor.getByTestId("draft-numbers-gone").filter({ hasText: "Um número do rascunho não existe mais" }).waitFor();
+  await editor.getByTestId("draft-flow-gone").waitFor();
+  assert.equal(await editor.getByRole("checkbox", { name: /Vendas/ }).isChecked(), true, "the number that exists stays picked");
+  await editor.getByRole("button", { name: "Criar campanha" }).click();
+  await editor.waitFor({ state: "detached" });
+  const started = (await lastCall(app, "campaigns_start_draft")).args.input;
+  const vendas = await page.evaluate(() => window.__MOCK__.state.numbers[0].number.id);
+  assert.deepEqual([started.numbers, started.reply_flow], [[vendas], null]);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});

@@ -53,6 +53,17 @@ export async function launch() {
 export async function openApp(browser, url, seed = {}) {
   // `seed.timezone` sets the page's clock zone (default: the machine's).
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "pt-BR", timezoneId: seed.timezone });
+  // A returning operator opens where they left off: Contacts unless the
+  // test names a screen, or `firstRun` (nothing kept yet: the Painel). With
+  // `rememberScreen` the screen is set on the first load only, so a reload
+  // opens where the UI left it (the tab's sessionStorage survives reloads).
+  if (!seed.firstRun) {
+    await context.addInitScript(({ screen, once }) => {
+      if (once && sessionStorage.getItem("zapdesk.test.screenSet")) return;
+      localStorage.setItem("zapdesk.screen", screen);
+      sessionStorage.setItem("zapdesk.test.screenSet", "1");
+    }, { screen: seed.screen ?? "contacts", once: Boolean(seed.rememberScreen) });
+  }
   await context.addInitScript(installMockBackend, seed);
   // Keywords, flows and the bot's settings, on the state the first installed.
   await context.addInitScript(installAutomationMock, seed);

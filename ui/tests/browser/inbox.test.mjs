@@ -47,8 +47,11 @@ test("filters: open by default, resolved on request, mine once assigned to me", 
   await app.close();
 });
 
+// A keyword: the account has a bot that answers, so "Bot" is what owns a conversation.
+const WITH_BOT = { automation: { keywords: [{ name: "Oi", words: ["oi"], actions: { reply: { kind: "text", text: "Olá!" } } }] } };
+
 test("taking over and handing back; resolving returns the conversation to the bot", async () => {
-  const app = await openApp(browser, server.url, seed());
+  const app = await openApp(browser, server.url, seed(WITH_BOT));
   const { page } = app;
   await inbox(app);
   await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
@@ -182,12 +185,16 @@ test("Settings: operators and quick replies of the account", async () => {
   const app = await openApp(browser, server.url, seed({ users: [] }));
   const { page } = app;
   await page.getByRole("button", { name: "Configurações" }).click();
-  await page.getByLabel("Nome", { exact: true }).fill("Eva");
-  await page.getByLabel("E-mail").fill("sem-arroba");
-  await page.getByRole("button", { name: "Adicionar atendente" }).click();
-  await page.getByText("\"sem-arroba\" não é um e-mail válido.").waitFor();
-  await page.getByLabel("E-mail").fill("eva@agencia.com");
-  await page.getByRole("button", { name: "Adicionar atendente" }).click();
+  await page.getByRole("button", { name: "Convidar" }).click();
+  const invite = page.getByRole("dialog", { name: "Convidar para a equipe" });
+  await invite.getByLabel("Nome", { exact: true }).fill("Eva");
+  await invite.getByLabel("E-mail").fill("sem-arroba");
+  await invite.getByRole("button", { name: "Convidar" }).click();
+  await invite.getByText("\"sem-arroba\" não é um e-mail válido.").waitFor();
+  await invite.getByLabel("E-mail").fill("eva@agencia.com");
+  // An admin, who keeps every account (an agent without accounts would see none).
+  await invite.getByLabel("Papel").selectOption("admin");
+  await invite.getByRole("button", { name: "Convidar" }).click();
   await page.getByTestId("operator").getByText("Eva", { exact: true }).waitFor();
   await page.getByLabel("Eu sou").selectOption({ label: "Eva" });
   await page.waitForFunction(() => window.__MOCK__.state.me !== null);
@@ -287,5 +294,84 @@ test("a message that did not leave says why in words: no WhatsApp, a takeover, a
     .getByText("Falhou: mensagem do bot não enviada, porque um atendente assumiu a conversa").waitFor();
   await page.getByTestId("bubble").filter({ hasText: "Até logo" })
     .getByText("Falhou: mensagem do bot não enviada, porque o contato pediu para não receber mensagens").waitFor();
+  await app.close();
+});
+
+test("the composer counts characters against WhatsApp's limit and refuses to send above it", async () => {
+  const app = await openApp(browser, server.url, seed());
+  const { page } = app;
+  await inbox(app);
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
+  const count = page.getByTestId("composer-count");
+  await count.filter({ hasText: /^0 \/ 4\.096$/ }).waitFor();
+  // An emoji is one character, as Rust counts it.
+  await page.getByLabel(BOX).fill("Olá 👍");
+  await count.filter({ hasText: /^5 \/ 4\.096$/ }).waitFor();
+
+  await page.getByLabel(BOX).fill("a".repeat(4097));
+  await count.filter({ hasText: "A mensagem passa do limite do WhatsApp de 4.096 caracteres: apague 1 para enviar." }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Enviar", exact: true }).isDisabled(), true);
+  await page.getByLabel(BOX).press("Enter");
+  await page.getByLabel(BOX).press("Backspace");
+  await count.filter({ hasText: /^4\.096 \/ 4\.096$/ }).waitFor();
+  assert.equal((await app.calls()).filter((c) => c.cmd === "inbox_reply").length, 0, "nothing sent above the limit");
+  await page.getByRole("button", { name: "Enviar", exact: true }).click();
+  await page.waitForFunction(() => window.__MOCK__.calls.some((c) => c.cmd === "inbox_reply"));
+  await app.close();
+});
+
+test("incoming messages are white on the left, ours green on the right", async () => {
+  const app = await openApp(browser, server.url, seed());
+  const { page } = app;
+  await inbox(app);
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
+  await page.getByLabel(BOX).fill("A promoção é pão de queijo.");
+  await page.getByLabel(BOX).press("Enter");
+  const incoming = page.getByTestId("bubble").filter({ hasText: "Qual é a promoção de hoje?" });
+  const ours = page.getByTestId("bubble").filter({ hasText: "A promoção é pão de queijo." });
+  await ours.waitFor();
+  const look = (bubble) => bubble.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const log = el.parentElement.getBoundingClientRect();
+    return { background: getComputedStyle(el).backgroundColor, left: box.left - log.left, right: log.right - box.right };
+  });
+  const a = await look(incoming);
+  const b = await look(ours);
+  assert.equal(a.background, "rgb(255, 255, 255)");
+  assert.equal(b.background, "rgb(217, 253, 211)");
+  assert.ok(a.left < a.right, `incoming sits on the left: ${JSON.stringify(a)}`);
+  assert.ok(b.right < b.left, `ours sits on the right: ${JSON.stringify(b)}`);
+  await app.close();
+});
+
+test("before any bot is on, a conversation says it waits for an operator instead of \"Bot\"", async () => {
+  const off = { automation: { keywords: [{ name: "Oi", words: ["oi"], enabled: false, actions: { reply: { kind: "text", text: "Olá!" } } }] } };
+  const app = await openApp(browser, server.url, seed(off));
+  const { page } = app;
+  await inbox(app);
+  const ana = page.getByTestId("chat").filter({ hasText: "Ana" });
+  await ana.click();
+  await page.getByTestId("owner").filter({ hasText: /^Sem bot ativo$/ }).waitFor();
+  assert.doesNotMatch(await ana.textContent(), /Bot/);
+
+  // Turned on elsewhere: the same conversation is the bot's again.
+  await page.evaluate(() => {
+    const { state, changed } = window.__MOCK__;
+    for (const k of state.keywords) k.enabled = true;
+    changed(state.accounts[0].id, "keywords");
+  });
+  await page.getByTestId("owner").filter({ hasText: /^Bot$/ }).waitFor();
+  await ana.filter({ hasText: "· Bot" }).waitFor();
+
+  // The bot switched off in its settings: nothing answers, whatever is on.
+  await page.evaluate(() => {
+    const { state, changed, lib } = window.__MOCK__;
+    const account = state.accounts[0].id;
+    state.automationSettings[account] = { ...lib.handlers.automation_settings_get({ account }), enabled: false };
+    changed(account, "automation_settings");
+  });
+  await page.getByTestId("owner").filter({ hasText: /^Sem bot ativo$/ }).waitFor();
+  assert.match(await page.getByTestId("owner").getAttribute("title"), /O bot está desligado nesta conta/);
+  await ana.filter({ hasNotText: "Bot" }).waitFor();
   await app.close();
 });

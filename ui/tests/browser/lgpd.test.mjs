@@ -10,7 +10,8 @@ after(async () => { await browser?.close(); await server?.close(); });
 
 const SEED = {
   accounts: [{ name: "Clínica Sorriso" }],
-  users: [{ name: "Marina Alves" }],
+  // Exports and erasure are an admin's or an owner's (an agent does not see them).
+  users: [{ name: "Marina Alves", role: "admin" }],
   me: 0,
   contacts: [{ phone: "+5511987654321", name: "Conceição Araújo" }, { phone: "+5521933334444", name: "Bruno Souza" }],
 };

@@ -43,6 +43,8 @@ export function installApiMock(seed) {
   // ---- The server's settings ----
   state.api = { port: given.port ?? DEFAULT_PORT, lan: given.lan ?? false, error: given.startError ?? null };
   const busy = new Set(given.busyPorts ?? []);
+  // `noBrowser`: this computer has no browser to open the documentation in.
+  const browserOpens = !given.noBrowser;
   // What the server says when it cannot listen (server.rs).
   const inUse = (port) => ({ code: "api_port_invalid", message: `A porta ${port} já está em uso por outro programa. Escolha outra porta em Configurações → API.` });
   const status = () => {
@@ -128,6 +130,8 @@ export function installApiMock(seed) {
 
   Object.assign(handlers, {
     api_status: () => status(),
+    // Rust opens the server's own address; false when no browser opened.
+    api_open_docs: () => state.api.error === null && browserOpens,
     api_set_config: ({ port, lan }) => {
       if (!Number.isInteger(port) || port < 1024 || port > 65535) {
         fail("api_port_invalid", `A porta ${port} não pode ser usada. Escolha um número entre 1024 e 65535 (padrão: ${DEFAULT_PORT}).`);

@@ -90,13 +90,16 @@ export function installMockBackend(seed) {
     contacts_import_run: ["contacts", "contact_tags", "contact_fields", "tags"], contacts_lgpd_export: ["audit_log"],
     contacts_erase: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "notes", "drafts", "audit_log", "campaign_recipients", "flow_sessions"],
     quick_replies_create: ["quick_replies"], quick_replies_update: ["quick_replies"], quick_replies_delete: ["quick_replies"],
-    users_create: ["users"], users_set_me: ["settings"],
+    users_set_me: ["settings"], team_invite: ["users"], team_edit: ["users"], team_remove: ["users", "conversations"],
     campaigns_create: ["campaigns", "campaign_recipients", "campaign_files"], campaigns_set_status: ["campaigns", "campaign_recipients"], campaigns_set_pacing: ["campaigns"],
-    campaigns_test_send: ["messages", "conversations"], sync_save: ["settings"], sync_disconnect: ["settings"],
+    campaigns_test_send: ["messages", "conversations"], sync_save: ["settings", "users"], sync_disconnect: ["settings"],
+    campaigns_duplicate: ["campaigns", "campaign_files"], campaigns_start_draft: ["campaigns", "campaign_recipients", "campaign_files"],
+    campaigns_delete_draft: ["campaigns", "campaign_files"],
+    business_hours_save: ["automation_settings"],
   };
   // Rows of `table` changed for `account` (null: every account), after the write, as Rust emits it.
   const changed = (account, table) => setTimeout(() => emit("changed", { account, table }), 0);
-  const AGENCY = ["settings_set_language", "accounts_create", "accounts_update", "accounts_set_archived", "users_create", "users_set_me", "sync_save", "sync_disconnect"];
+  const AGENCY = ["settings_set_language", "accounts_create", "accounts_update", "accounts_set_archived", "users_set_me", "team_invite", "team_edit", "team_remove", "sync_save", "sync_disconnect"];
   window.__MOCK__ = { state, calls, emit, changed };
   state.sync = seed.sync ?? { connection: null, status: null };
   state.parked = seed.parked ?? [];
@@ -126,7 +129,7 @@ export function installMockBackend(seed) {
     if (settings.port === 6543) fail("remote_pooler_transaction_mode", "A porta 6543 é o pooler em modo transação do Supabase, que o ZapDesk não pode usar. Use a conexão direta ou o pooler em modo sessão, na porta 5432.");
     if (settings.host === "fora.do.ar") fail("remote_unreachable", `Não foi possível conectar ao banco de dados da agência em ${settings.host}:${settings.port}. Confira o endereço e a porta e se este computador está na internet.`);
     if (password === "errada") fail("remote_auth_failed", `O banco de dados recusou o login de "${settings.operator}". Confira o operador e a senha enviados pelo administrador da agência.`);
-    return { schema_version: 3, operator: settings.operator, operator_id: id(), display_name: "Ana Operadora", memberships: [{ account: state.accounts[0]?.id ?? id(), account_name: state.accounts[0]?.name ?? "", role: "agent" }] };
+    return { schema_version: 3, operator: settings.operator, operator_id: id(), display_name: "Ana Operadora", email: "ana.operadora@agencia.com", memberships: [{ account: state.accounts[0]?.id ?? id(), account_name: state.accounts[0]?.name ?? "", role: "agent" }] };
   };
   window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener: () => {} };
   const QR = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==";
@@ -145,8 +148,22 @@ export function installMockBackend(seed) {
   };
   window.__MOCK__.message = message;
   for (const [conv, body] of state.pendingSeed ?? []) message(conv, { body });
-  state.users = (seed.users ?? []).map((u) => ({ id: id(), name: u.name, email: u.email ?? `${u.name.toLowerCase()}@agencia.com`, role: u.role ?? "agent", created_at: now }));
+  // Team (crates/core/src/team.rs): `accounts` are indexes of seed.accounts (default: every
+  // account); a removed operator keeps their row.
+  state.users = (seed.users ?? []).map((u) => ({ id: id(), name: u.name, email: u.email ?? `${u.name.toLowerCase()}@agencia.com`, role: u.role ?? "agent", created_at: now, accounts: u.accounts === undefined ? state.accounts.map((a) => a.id) : u.accounts.map((i) => state.accounts[i].id), removed: false }));
   state.me = seed.me === undefined ? null : state.users[seed.me]?.id ?? null;
+  state.meFromLogin = seed.meFromLogin ?? false;
+  // What an agent is refused (crates/core/src/access.rs), with its texts.
+  const meRole = () => { const me = state.users.find((u) => u.id === state.me); return me === undefined ? null : me.removed ? "removed" : me.role; };
+  const agentRefused = (what) => {
+    if (meRole() === "agent" || meRole() === "removed") fail("operator_forbidden", { export: "Só donos e administradores podem exportar dados.", erase: "Só donos e administradores podem apagar os dados de um contato (LGPD).", team: "Só donos e administradores podem gerenciar a equipe.", settings: "Só donos e administradores podem mudar as configurações." }[what]);
+  };
+  const granted = (accountId) => {
+    const me = state.users.find((u) => u.id === state.me);
+    return !me || (!me.removed && me.role !== "agent") || (!me.removed && me.accounts.includes(accountId));
+  };
+  const member = (u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, created_at: u.created_at, accounts: state.accounts.filter((a) => u.accounts.includes(a.id)).map((a) => a.id) });
+  const live = () => state.users.filter((u) => !u.removed).sort((a, b) => a.name.localeCompare(b.name));
   state.notes = [];
   state.drafts = {};
   state.quickReplies = (seed.quickReplies ?? []).map((q) => ({ id: id(), ...q }));
@@ -157,6 +174,8 @@ export function installMockBackend(seed) {
   const fold2 = (s) => (s ?? "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
 
   const fail = (code, message) => { throw { code, message }; };
+  // CampaignError::NotDraft's words, as Rust (campaigns/error.rs).
+  const NOT_DRAFT = "Isto não é mais um rascunho: já foi iniciado (talvez em outra janela ou computador). Só um rascunho pode ser iniciado ou excluído; uma campanha criada fica com o seu relatório (cancele-a para parar o envio).";
   const digits = (s) => (s ?? "").replace(/\D/g, "");
   const phone = (raw) => {
     const d = digits(raw);
@@ -423,7 +442,7 @@ export function installMockBackend(seed) {
     }),
     settings_set_language: ({ language }) => { state.language = language; return null; },
     accounts_list: ({ includeArchived }) =>
-      state.accounts.filter((a) => includeArchived || a.archived_at === null).sort((a, b) => a.name.localeCompare(b.name)),
+      state.accounts.filter((a) => (includeArchived || a.archived_at === null) && granted(a.id)).sort((a, b) => a.name.localeCompare(b.name)),
     accounts_create: ({ input }) => {
       const a = { id: id(), name: accountName(input.name), phone: input.phone ? phone(input.phone) : null, plan: input.plan, status: input.status, archived_at: null, created_at: now, updated_at: now };
       state.accounts.push(a);
@@ -541,15 +560,18 @@ export function installMockBackend(seed) {
       return seed.rejectedPath ?? "/home/ana/Documentos/linhas-rejeitadas.csv";
     },
     contacts_export: ({ account: accountId, selection }) => {
+      agentRefused("export");
       selected(accountId, selection);
       return seed.exportPath === undefined ? "/home/ana/Documentos/contatos.csv" : seed.exportPath;
     },
     contacts_lgpd_export: ({ account: accountId, contact: contactId }) => {
+      agentRefused("export");
       contact(accountId, contactId);
       audit(accountId, contactId, "contact_exported");
       return `/home/ana/Documentos/lgpd-${contactId}.json`;
     },
     contacts_erase: ({ account: accountId, contact: contactId }) => {
+      agentRefused("erase");
       contact(accountId, contactId);
       removeContacts([contactId]);
       state.conversations = state.conversations.filter((c) => c.contact_id !== contactId);
@@ -740,17 +762,82 @@ export function installMockBackend(seed) {
       state.quickReplies.push(q);
       return q;
     },
-    quick_replies_update: () => null,
-    quick_replies_delete: ({ id: qid }) => { state.quickReplies = state.quickReplies.filter((q) => q.id !== qid); return null; },
-    users_list: () => state.users,
-    users_create: ({ input }) => {
-      if (!input.email.includes("@")) fail("email_invalid", `"${input.email}" não é um e-mail válido.`);
-      const u = { id: id(), name: input.name, email: input.email, role: input.role, created_at: now };
-      state.users.push(u);
-      return u;
+    quick_replies_update: ({ account: accountId, id: qid, input }) => {
+      const index = state.accounts.findIndex((a) => a.id === accountId);
+      const q = state.quickReplies.find((x) => x.id === qid && (x.account ?? 0) === index) ?? fail("quick_reply_unknown", "Esta resposta rápida não existe mais.");
+      const shortcut = input.shortcut.trim().replace(/^\//, "").toLowerCase();
+      if (!shortcut || /\s/.test(shortcut)) fail("shortcut_invalid", "O atalho deve ter de 1 a 32 letras, números, - ou _, sem espaços (ex.: horario).");
+      if (!input.body.trim()) fail("message_empty", "Escreva o texto da resposta.");
+      if (state.quickReplies.some((x) => x.id !== qid && (x.account ?? 0) === index && x.shortcut === shortcut)) fail("shortcut_duplicate", `Já existe uma resposta rápida /${shortcut} nesta conta.`);
+      Object.assign(q, { shortcut, body: input.body.trim() });
+      return { id: q.id, shortcut: q.shortcut, body: q.body };
     },
-    users_me: () => state.users.find((u) => u.id === state.me) ?? null,
-    users_set_me: ({ id: uid }) => { state.me = uid; return state.users.find((u) => u.id === uid); },
+    quick_replies_delete: ({ id: qid }) => { state.quickReplies = state.quickReplies.filter((q) => q.id !== qid); return null; },
+    users_list: () => live().map(({ accounts: _a, removed: _r, ...u }) => u),
+    users_me: () => { const me = state.users.find((u) => u.id === state.me && !u.removed); if (!me) return null; const { accounts: _a, removed: _r, ...u } = me; return u; },
+    users_set_me: ({ id: uid }) => {
+      if (state.meFromLogin) fail("operator_forbidden", "Com a sincronização ligada, quem usa este computador é quem entrou no banco da agência.");
+      state.me = uid;
+      return state.users.find((u) => u.id === uid);
+    },
+    // Team (crates/core/src/team.rs): the same refusals, texts and rules.
+    team_view: () => ({ members: live().map(member), me_from_login: state.meFromLogin }),
+    team_invite: ({ input }) => {
+      agentRefused("team");
+      if (meRole() === "admin" && input.role === "owner") fail("operator_forbidden", "Só um dono pode convidar, mudar ou remover donos.");
+      if (!input.name.trim()) fail("name_empty", "Dê um nome ao atendente.");
+      const email = input.email.trim().toLowerCase();
+      if (!/^[^@\s]+@[^@\s.][^@\s]*\.[^@\s]+$/.test(email)) fail("email_invalid", `"${input.email.trim()}" não é um e-mail válido.`);
+      const known = state.users.find((u) => u.email === email);
+      if (known && !known.removed) fail("email_duplicate", `Já existe um atendente com o e-mail ${email}.`);
+      const u = known ?? { id: id(), email, created_at: now };
+      Object.assign(u, { name: input.name.trim(), role: input.role, accounts: [...input.accounts], removed: false });
+      if (!known) state.users.push(u);
+      return member(u);
+    },
+    team_edit: ({ id: uid, input }) => {
+      agentRefused("team");
+      const u = state.users.find((x) => x.id === uid && !x.removed) ?? fail("user_unknown", "Este atendente não existe mais.");
+      if (meRole() === "admin" && (u.role === "owner" || input.role === "owner")) fail("operator_forbidden", "Só um dono pode convidar, mudar ou remover donos.");
+      if (!input.name.trim()) fail("name_empty", "Dê um nome ao atendente.");
+      if (u.role === "owner" && input.role !== "owner" && live().filter((x) => x.role === "owner").length <= 1) fail("last_owner", "A agência precisa de pelo menos um dono. Torne outra pessoa dona antes de remover ou rebaixar este.");
+      Object.assign(u, { name: input.name.trim(), role: input.role, accounts: [...input.accounts] });
+      return member(u);
+    },
+    team_remove: ({ id: uid }) => {
+      agentRefused("team");
+      const u = state.users.find((x) => x.id === uid && !x.removed) ?? fail("user_unknown", "Este atendente não existe mais.");
+      if (meRole() === "admin" && u.role === "owner") fail("operator_forbidden", "Só um dono pode convidar, mudar ou remover donos.");
+      if (u.role === "owner" && live().filter((x) => x.role === "owner").length <= 1) fail("last_owner", "A agência precisa de pelo menos um dono. Torne outra pessoa dona antes de remover ou rebaixar este.");
+      Object.assign(u, { removed: true, accounts: [] });
+      // Their open and pending chats go back to the queue; resolved ones keep their name.
+      for (const c of state.conversations) if (c.assignee_id === uid && c.status !== "resolved") c.assignee_id = null;
+      return null;
+    },
+    // Business hours (crates/core/src/business_hours): off with the office week until saved; refused as validate() refuses.
+    business_hours_get: ({ account: accountId }) => {
+      account(accountId);
+      const day = [{ start: 480, end: 720 }, { start: 780, end: 1080 }];
+      return (state.businessHours ??= {})[accountId] ?? { enabled: false, time_zone: "America/Sao_Paulo", week: [day, day, day, day, day, [], []], holidays: [], away_enabled: false, away_message: "Olá! Estamos fora do horário de atendimento. Respondemos assim que voltarmos.", campaigns_in_hours: false };
+    },
+    business_hours_save: ({ account: accountId, hours }) => {
+      account(accountId);
+      if (state.users.find((u) => u.id === state.me)?.role === "agent") fail("operator_forbidden", "Só donos e administradores podem mudar as configurações.");
+      const days = ["Segunda", "Terça", "Quarta", "Quinta", "Sexta", "Sábado", "Domingo"];
+      const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+      hours.week.forEach((intervals, d) => {
+        for (const i of intervals) if (i.start >= i.end || i.end > 1440) fail("business_hours_invalid", `${days[d]}: o horário ${hhmm(i.start)}–${hhmm(i.end)} não é válido. O fim precisa ser depois do início, entre 00:00 e 24:00.`);
+        for (let i = 1; i < intervals.length; i++) {
+          const [a, b] = [intervals[i - 1], intervals[i]];
+          if (b.start < a.end) fail("business_hours_invalid", `${days[d]}: os horários ${hhmm(a.start)}–${hhmm(a.end)} e ${hhmm(b.start)}–${hhmm(b.end)} se sobrepõem ou estão fora de ordem. Coloque-os em ordem, sem sobreposição.`);
+        }
+      });
+      if (hours.away_enabled && !hours.away_message.trim()) fail("business_hours_invalid", "Escreva a mensagem de ausência, ou desligue-a.");
+      const saved = { ...hours, time_zone: hours.time_zone.trim(), holidays: [...new Set(hours.holidays)].sort(), away_message: hours.away_message.trim() };
+      (state.businessHours ??= {})[accountId] = saved;
+      return saved;
+    },
+    business_hours_time_zones: () => ["America/New_York", "America/Sao_Paulo", "Europe/Lisbon", "UTC"],
     inbox_thread: ({ account: accountId, conversation }) => {
       if (!state.conversations.some((c) => c.account_id === accountId && c.id === conversation)) fail("conversation_unknown", "Esta conversa não existe mais nesta conta.");
       return state.messages.filter((m) => m.conversation_id === conversation);
@@ -765,6 +852,8 @@ export function installMockBackend(seed) {
       message(conv, { id: messageId, direction: "outbound", body: text.trim(), status: connected ? "sent" : "pending" });
       return connected;
     },
+    // As Rust (conversations::unread): conversations of the account with unread messages.
+    inbox_unread: ({ account: accountId }) => state.conversations.filter((c) => c.account_id === accountId && c.unread_count > 0).length,
     inbox_mark_read: ({ account: accountId, conversation }) => {
       const conv = state.conversations.find((c) => c.account_id === accountId && c.id === conversation);
       if (conv) conv.unread_count = 0;
@@ -814,6 +903,37 @@ export function installMockBackend(seed) {
       const { report: _, timeline: __, ...info } = c;
       return info;
     },
+    // As Rust (campaigns/drafts.rs): a copy with the settings and file, no recipients, never sent.
+    campaigns_duplicate: ({ account: accountId, id: campaignId, name: raw }) => {
+      const original = campaignOf(accountId, campaignId);
+      // 80 characters as Rust counts them (chars), not UTF-16 units.
+      const name = [...raw.trim()].slice(0, 80).join("").trim();
+      if (!name) fail("name_empty", "Dê à campanha um nome de até 80 caracteres.");
+      const at = Date.now();
+      const c = { ...original, id: id(), name, status: "draft", starts_at: null, created_at: at, updated_at: at, report: emptyReport(), timeline: [] };
+      state.campaigns.push(c);
+      const { report: _, timeline: __, ...info } = c;
+      return info;
+    },
+    // As Rust (drafts::start): once only, the draft becomes the campaign in
+    // place (same id) with every check of campaigns_create; started already: refused.
+    campaigns_start_draft: (args) => {
+      const draft = campaignOf(args.account, args.draft);
+      if (draft.status !== "draft") fail("campaign_status_invalid", NOT_DRAFT);
+      const file = args.keepFile && !args.input.attachment && draft.media_name ? { name: draft.media_name, mime: draft.media_mime, data: "AAAA" } : args.input.attachment;
+      const created = handlers.campaigns_create({ account: args.account, input: { ...args.input, attachment: file ?? null } });
+      const made = state.campaigns.find((c) => c.id === created.id);
+      state.campaigns = state.campaigns.filter((c) => c !== made);
+      Object.assign(draft, made, { id: draft.id });
+      (state.startedDrafts ??= []).push({ draft: draft.id, keepFile: args.keepFile, input: args.input });
+      return { ...created, id: draft.id };
+    },
+    campaigns_delete_draft: ({ account: accountId, id: campaignId }) => {
+      const c = campaignOf(accountId, campaignId);
+      if (c.status !== "draft") fail("campaign_status_invalid", NOT_DRAFT);
+      state.campaigns = state.campaigns.filter((x) => x !== c);
+      return null;
+    },
     campaigns_set_status: ({ account: accountId, id: campaignId, status }) => {
       const c = campaignOf(accountId, campaignId);
       const allowed = (["running", "scheduled"].includes(c.status) && status === "paused") || (c.status === "paused" && status === "running")
@@ -844,6 +964,7 @@ export function installMockBackend(seed) {
       return render(parts, values);
     },
     campaigns_export: ({ account: accountId, id: campaignId }) => {
+      agentRefused("export");
       campaignOf(accountId, campaignId);
       return seed.campaignExportPath === undefined ? "/home/ana/Documentos/destinatarios.csv" : seed.campaignExportPath;
     },
@@ -872,11 +993,19 @@ export function installMockBackend(seed) {
     sync_save: ({ settings, password }) => {
       const remote = remoteCheck(settings, password);
       state.sync = { connection: settings, status: { state: { state: "synced" }, last_sync: Date.now(), waiting: 0, parked: 0, pulled: 0 } };
+      // The login is this desktop's operator now (team::adopt_login).
+      const known = state.users.find((u) => u.email === remote.email);
+      const me = known ?? { id: remote.operator_id, email: remote.email, created_at: now };
+      Object.assign(me, { name: remote.display_name, role: remote.memberships[0]?.role ?? "agent", accounts: remote.memberships.map((m) => m.account), removed: false });
+      if (!known) state.users.push(me);
+      state.me = me.id;
+      state.meFromLogin = true;
       setTimeout(() => emit("sync", state.sync), 0);
       return remote;
     },
     sync_disconnect: () => {
       state.sync = { connection: null, status: null };
+      state.meFromLogin = false;
       setTimeout(() => emit("sync", state.sync), 0);
       return null;
     },

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { botLabel, callReason, endReasonText, logLineText, NO_NAMES, nodeKindText, startedByText, variableName, waitingText, type BotNames } from "../../src/screens/inbox/bot";
+import { botActive, botLabel, callReason, endReasonText, logLineText, NO_NAMES, nodeKindText, startedByText, variableName, waitingText, type BotNames } from "../../src/screens/inbox/bot";
 import { translator } from "../../src/i18n";
 
 const t = translator("pt-BR");
@@ -19,6 +19,7 @@ test("a bot message says which flow and block, or keyword, sent it; a person's s
   expect(botLabel(t, { bot_source: "keyword", bot_ref: "k1", bot_node: null }, names)).toBe("🤖 Bot · Palavra-chave Oi");
   expect(botLabel(en, { bot_source: "keyword", bot_ref: "k1", bot_node: null }, names)).toBe("🤖 Bot · Keyword Oi");
   expect(botLabel(t, { bot_source: "system", bot_ref: null, bot_node: null }, names)).toBe("🤖 Bot");
+  expect(botLabel(t, { bot_source: "system", bot_ref: null, bot_node: "away" }, names)).toBe("🤖 Bot · Mensagem de ausência");
   expect(botLabel(t, { bot_source: null, bot_ref: null, bot_node: null }, names)).toBeNull();
 });
 
@@ -122,4 +123,16 @@ test("a detail whose shape this UI does not know is shown as Rust wrote it", () 
   expect(callReason(t, "the request failed: boom")).toBe("the request failed: boom");
   expect(callReason(t, "address not allowed: 169.254.169.254 is link-local")).toBe("endereço link-local (169.254…, fe80…): nunca permitido");
   expect(callReason(t, "interrupted")).toBe("interrompida: o ZapDesk fechou durante a chamada");
+});
+
+test("the bot is active only switched on and with an enabled keyword or published, enabled flow", () => {
+  const on = { enabled: true };
+  const flow = { enabled: true, published: { version: 1 } };
+  expect(botActive(on, [flow], [])).toBe(true);
+  expect(botActive(on, [], [{ enabled: true }])).toBe(true);
+  expect(botActive(on, [{ ...flow, published: null }], [{ enabled: false }])).toBe(false);
+  // Switched off in the automation settings: nothing answers by itself.
+  expect(botActive({ enabled: false }, [flow], [{ enabled: true }])).toBe(false);
+  expect(botActive(undefined, [flow], [])).toBe(null);
+  expect(botActive(on, undefined, [])).toBe(null);
 });

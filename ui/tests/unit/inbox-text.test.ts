@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { highlightParts, parseVcard, quickMatches } from "../../src/screens/inbox/text";
+import { highlightParts, parseVcard, quickMatches, textLength } from "../../src/screens/inbox/text";
 
 test("search snippets split into plain and matched parts", () => {
   expect(highlightParts("Qual é a \u0002PROMOÇÃO\u0003 de \u0002hoje\u0003?")).toEqual([
@@ -22,4 +22,11 @@ test("a leading slash offers quick replies by shortcut prefix", () => {
   expect(quickMatches("/", replies).length).toBe(3);
   expect(quickMatches("oi /ho", replies)).toEqual([]);
   expect(quickMatches("/ho ", replies)).toEqual([]);
+});
+
+test("a message's length is counted as Rust counts it: trimmed, an emoji is one character", () => {
+  expect(textLength("  Olá!  ")).toBe(4);
+  expect(textLength("👍🎉")).toBe(2);
+  expect("👍🎉".length).toBe(4);
+  expect(textLength("")).toBe(0);
 });

@@ -11,10 +11,12 @@
 mod automation;
 mod changes;
 mod cloud_commands;
+mod drafts;
 mod handover;
 mod runtime;
 mod send;
 mod shared;
 mod simulations;
 mod support;
+mod team;
 mod webhooks;

@@ -141,3 +141,52 @@ async fn a_row_pulled_from_another_desktop_is_told_as_its_table_and_account() {
     );
     app.shutdown().await;
 }
+
+/// With sync on, the desktop's operator is the login: at the next start the
+/// app reads the login's role and accounts again, so an owner made an agent
+/// on the server is an agent here (refused exports) without reconnecting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_logins_role_is_read_again_at_start() {
+    use zapdesk_core::access::{self, Area};
+    use zapdesk_core::changes::{Change, Table};
+    use zapdesk_core::domain::Role;
+    use zapdesk_core::users;
+
+    use_memory_keyring();
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    save_connection(&db, &a).await;
+    let settings = ConnectionSettings::new("127.0.0.1", 5432, &db.name, &a.role);
+    let status = zapdesk_sync::test_connection(&settings, &Password::new("-"))
+        .await
+        .unwrap();
+    let told = Recorder::new();
+    let app = App::open_with(FleetConfig::new(a.dir.path().to_path_buf()), told.host())
+        .await
+        .unwrap();
+    app.adopt_login(&status).await.unwrap();
+    let me = users::me(&a.store).await.unwrap().unwrap();
+    assert_eq!(me.role, Role::Owner);
+    access::require(&a.store, Area::Export).await.unwrap();
+
+    // The owner of the database makes them an agent of the account.
+    let mut owner = db.connect_owner().await;
+    sqlx::query("UPDATE zapdesk.memberships SET role = 'agent' WHERE operator = $1")
+        .bind(&a.role)
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    told.clear();
+    app.start(Scope::Account(a.account_id())).await.unwrap();
+    told.until_change(Change {
+        account: None,
+        table: Table::Users,
+    })
+    .await;
+    assert_eq!(
+        users::me(&a.store).await.unwrap().unwrap().role,
+        Role::Agent
+    );
+    assert!(access::require(&a.store, Area::Export).await.is_err());
+    app.shutdown().await;
+}

@@ -1,6 +1,8 @@
 //! The throwaway store's copy of what a flow needs from the real account:
 //! the account's name, bot settings (switched on: a flow is played whether
-//! or not the account's bot is on), custom fields and tags; the flow and
+//! or not the account's bot is on), its business hours (for the "inside
+//! business hours" condition; without the away message, which is no part
+//! of a flow), custom fields and tags; the flow and
 //! every flow it goes to (their published versions) under new ids; the
 //! files they send; a Sandbox number, a contact and their conversation.
 //! The real store is only read.
@@ -11,6 +13,7 @@ use zapdesk_core::accounts::{self, AccountInput};
 use zapdesk_core::automation::flow::{Content, FlowDocument, NodeKind};
 use zapdesk_core::automation::settings::{self, AutomationSettings};
 use zapdesk_core::automation::{AutomationError, files, flows};
+use zapdesk_core::business_hours::{self, BusinessHours, BusinessHoursError};
 use zapdesk_core::contacts::{self, ContactInput};
 use zapdesk_core::domain::InstanceKind;
 use zapdesk_core::fields::{self, FieldInput};
@@ -65,6 +68,22 @@ impl Copied {
             ..settings.clone()
         };
         settings::save(store, account, &on).await?;
+        let hours = business_hours::get(real, real_account).await?;
+        let copied = business_hours::save(
+            store,
+            account,
+            &BusinessHours {
+                away_enabled: false,
+                ..hours
+            },
+        )
+        .await;
+        // Hours this desktop would not accept (a zone its tz database does
+        // not know, synced from another) are left out: the simulated
+        // account has none, as the runner here would read them.
+        if let Err(e @ BusinessHoursError::Database(_)) = copied {
+            return Err(e.into());
+        }
         for field in fields::list(real, real_account).await? {
             fields::create(
                 store,

@@ -5,6 +5,7 @@
 
 use zapdesk_core::accounts::AccountError;
 use zapdesk_core::automation::AutomationError;
+use zapdesk_core::business_hours::BusinessHoursError;
 use zapdesk_core::contacts::ContactError;
 use zapdesk_core::fields::FieldError;
 use zapdesk_core::inbox::InboxError;
@@ -40,6 +41,7 @@ macro_rules! sim_error {
 sim_error! {
     Account(AccountError),
     Automation(AutomationError),
+    BusinessHours(BusinessHoursError),
     Contact(ContactError),
     Field(FieldError),
     Inbox(InboxError),

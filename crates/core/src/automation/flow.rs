@@ -105,6 +105,10 @@ pub enum Subject {
     TimeOfDay,
     /// 1 = Monday … 7 = Sunday, in the account's time zone.
     Weekday,
+    /// Whether the account is open now by its business hours
+    /// (`crate::business_hours`): `is set` holds when open, `is empty` when
+    /// closed or when the account has no business hours.
+    BusinessHours,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

@@ -27,6 +27,7 @@
 //! [`sessions::log`]: super::sessions::log
 
 mod apply;
+mod away;
 mod config;
 mod due;
 mod keyword;
@@ -42,6 +43,7 @@ use crate::ids::{SessionId, TagId};
 use crate::{AccountId, ContactId, ConversationId, InstanceId, MessageId, Store};
 
 pub use apply::restore_bot_file;
+pub use away::AWAY_NODE;
 pub use due::{handle_called, handle_due, handle_interrupted, mark_call_started};
 pub use next_work::{Due, due, interrupted_calls, next_queued, next_wake_at, waiting_calls};
 pub use prune::{LOG_KEPT, prune_log};

@@ -42,6 +42,10 @@ pub enum CampaignError {
     Unknown,
     #[error("status change not allowed")]
     StatusChange,
+    /// Starting or deleting a campaign that is not a draft (started already;
+    /// a campaign that ran keeps its report).
+    #[error("campaign is not a draft")]
+    NotDraft,
     #[error(transparent)]
     Contact(#[from] ContactError),
     #[error(transparent)]
@@ -70,7 +74,9 @@ impl UserError for CampaignError {
             CampaignError::ReplyFlowUnknown => ErrorCode::FlowUnknown,
             CampaignError::ReplyFlowNotPublished(_) => ErrorCode::FlowNotPublished,
             CampaignError::Unknown => ErrorCode::CampaignUnknown,
-            CampaignError::StatusChange => ErrorCode::CampaignStatusInvalid,
+            CampaignError::StatusChange | CampaignError::NotDraft => {
+                ErrorCode::CampaignStatusInvalid
+            }
             CampaignError::Contact(e) => e.code(),
             CampaignError::Field(e) => e.code(),
             CampaignError::Inbox(e) => e.code(),
@@ -154,6 +160,10 @@ impl UserError for CampaignError {
             CampaignError::StatusChange => lang.pick(
                 "Esta campanha não pode mudar para esse estado (uma campanha concluída ou cancelada não volta).",
                 "This campaign cannot change to that state (a finished or cancelled campaign does not come back).",
+            ),
+            CampaignError::NotDraft => lang.pick(
+                "Isto não é mais um rascunho: já foi iniciado (talvez em outra janela ou computador). Só um rascunho pode ser iniciado ou excluído; uma campanha criada fica com o seu relatório (cancele-a para parar o envio).",
+                "This is no longer a draft: it was started already (perhaps in another window or on another computer). Only a draft can be started or deleted; a campaign already created keeps its report (cancel it to stop sending).",
             ),
             CampaignError::Contact(e) => return e.message(lang),
             CampaignError::Field(e) => return e.message(lang),

@@ -4,6 +4,7 @@
 //! outbox, and the report. What runs the steps on a timer in the app, the
 //! editor UI and the CLI come next (see the README).
 
+pub mod drafts;
 mod error;
 pub mod export;
 pub mod media;

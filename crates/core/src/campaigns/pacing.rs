@@ -7,6 +7,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::business_hours::Schedule;
 use crate::error::{ErrorCode, UserError};
 use crate::ids::InstanceId;
 use crate::{ContactId, Lang};
@@ -165,6 +166,39 @@ pub struct NumberLoad {
 
 /// When the number may send its next campaign message, given that it is `now`.
 pub fn next_send(pacing: &Pacing, load: &NumberLoad, now: i64, rng: &mut impl Rng) -> i64 {
+    next_send_within(pacing, load, now, rng, None)
+}
+
+/// How many times [`open_within`] moves between the campaign's window and
+/// the business hours before it gives up (two schedules that never meet).
+const MEET_TRIES: usize = 64;
+
+/// The first moment at or after `at` inside both the campaign's window and
+/// the business hours; `None` when they do not meet within a year or so.
+fn open_within(pacing: &Pacing, hours: &Schedule, at: i64) -> Option<i64> {
+    let mut at = at;
+    for _ in 0..MEET_TRIES {
+        let window = pacing.next_open(at);
+        let open = hours.next_open(window)?;
+        if open == window {
+            return Some(open);
+        }
+        at = open;
+    }
+    None
+}
+
+/// [`next_send`] for an account whose campaigns keep to its business hours
+/// (`hours`, read in its time zone by name, so a daylight-saving change
+/// moves the opening as the clocks do): the message also waits for them.
+/// Hours that never meet the campaign's window wait a day at a time.
+pub fn next_send_within(
+    pacing: &Pacing,
+    load: &NumberLoad,
+    now: i64,
+    rng: &mut impl Rng,
+    hours: Option<&Schedule>,
+) -> i64 {
     let mut at = now;
     if let Some(last) = load.last_sent_at {
         let delay_s = rng.random_range(pacing.delay_min_s..=pacing.delay_max_s);
@@ -174,7 +208,10 @@ pub fn next_send(pacing: &Pacing, load: &NumberLoad, now: i64, rng: &mut impl Rn
         // Capped today: the next local day's window (its own cap starts at 0).
         at = at.max(pacing.local_day_start(now) + DAY);
     }
-    let open = pacing.next_open(at);
+    let open = match hours {
+        None => pacing.next_open(at),
+        Some(hours) => open_within(pacing, hours, at).unwrap_or(at + DAY),
+    };
     if open > at {
         // Opening time: spread the numbers over the first minutes instead of
         // having every number fire at 08:00:00.

@@ -16,7 +16,7 @@ use sqlx::{QueryBuilder, Sqlite};
 
 use super::error::CampaignError;
 use super::media::FileHere;
-use super::pacing::{NumberLoad, Pacing, next_send};
+use super::pacing::{NumberLoad, Pacing, next_send_within};
 use super::store::{CampaignInfo, get, template_of};
 use super::template::Template;
 use crate::domain::CampaignStatus;
@@ -71,6 +71,8 @@ pub async fn step(
         return Ok(Step::default());
     }
     let template = template_of(store, account, &info.message).await?;
+    // The account's business hours, when its campaigns keep to them.
+    let hours = crate::business_hours::campaign_schedule(store, account).await?;
     let fields = fields::list(store, account).await?;
     let mut out = Step::default();
     for number in &info.numbers {
@@ -87,7 +89,7 @@ pub async fn step(
                     .unwrap_or_default(),
             ) ^ load.last_sent_at.unwrap_or(0).unsigned_abs(),
         );
-        let at = next_send(&info.pacing, &load, now, &mut rng);
+        let at = next_send_within(&info.pacing, &load, now, &mut rng, hours.as_ref());
         if at > now {
             if has_pending(store, account, campaign, *number).await? {
                 out.next_at = Some(out.next_at.map_or(at, |n| n.min(at)));

@@ -146,6 +146,30 @@ pub async fn create_with(
     now: i64,
     elsewhere: &[InstanceId],
 ) -> Result<CampaignInfo, CampaignError> {
+    write(store, account, input, now, elsewhere, Target::New).await
+}
+
+/// The row a checked campaign is written to.
+#[derive(Clone, Copy)]
+pub(super) enum Target {
+    /// A new campaign, with a new id.
+    New,
+    /// This draft turns into the campaign in place, keeping its id, in the
+    /// same transaction that checks it is still a draft: a second start (a
+    /// double click, another window, another desktop after sync) finds no
+    /// draft, and two desktops that both started it converge on one id.
+    Draft(CampaignId),
+}
+
+/// [`create_with`]'s checks and writes, into a new row or a draft.
+pub(super) async fn write(
+    store: &Store,
+    account: AccountId,
+    input: &CampaignInput,
+    now: i64,
+    elsewhere: &[InstanceId],
+    target: Target,
+) -> Result<CampaignInfo, CampaignError> {
     let name = clean_name(&input.name, NAME_MAX).map_err(|_| CampaignError::NameInvalid)?;
     let file = input
         .attachment
@@ -214,14 +238,39 @@ pub async fn create_with(
         &input.numbers,
     );
 
-    let id = CampaignId::new();
+    let id = match target {
+        Target::New => CampaignId::new(),
+        Target::Draft(id) => id,
+    };
     let status = if starts_now {
         CampaignStatus::Running
     } else {
         CampaignStatus::Scheduled
     };
+    let mut tx = store.write().await?;
+    contacts::writable(&mut tx, account).await?;
+    if let Target::Draft(id) = target {
+        let current: Option<CampaignStatus> =
+            sqlx::query_scalar("SELECT status FROM campaigns WHERE account_id = ? AND id = ?")
+                .bind(account)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match current {
+            None => return Err(CampaignError::Unknown),
+            Some(CampaignStatus::Draft) => {}
+            Some(_) => return Err(CampaignError::NotDraft),
+        }
+    }
+    // Again in the transaction that writes: a flow deleted meanwhile would
+    // leave the campaign pointing at nothing.
+    if let Some(flow) = input.reply_flow {
+        reply_flow_startable(&mut tx, account, flow).await?;
+    }
     // The file goes first, the row that points at it after (as the inbox
-    // does): a crash in between leaves at most an unused file.
+    // does): a crash in between leaves at most an unused file. Written once
+    // the row is known to be writable, so a refused second start of a draft
+    // never replaces the file of the campaign the first one made.
     let media_path = match &file {
         Some(f) => {
             let relative = format!(
@@ -234,44 +283,63 @@ pub async fn create_with(
         }
         None => None,
     };
-    let mut tx = store.write().await?;
-    contacts::writable(&mut tx, account).await?;
-    // Again in the transaction that writes: a flow deleted meanwhile would
-    // leave the campaign pointing at nothing.
-    if let Some(flow) = input.reply_flow {
-        reply_flow_startable(&mut tx, account, flow).await?;
-    }
-    let row: Row = sqlx::query_as(&format!(
-        "INSERT INTO campaigns (id, account_id, name, message, status, audience, numbers, pacing, starts_at,
-                                media_path, media_mime, media_name, media_size, recipients_total,
-                                reply_flow_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
-    ))
-    .bind(id)
-    .bind(account)
-    .bind(&name)
-    .bind(&input.message)
-    .bind(status)
-    .bind(serde_json::to_string(&audience).unwrap_or_default())
-    .bind(serde_json::to_string(&input.numbers).unwrap_or_default())
-    .bind(serde_json::to_string(&input.pacing).unwrap_or_default())
-    .bind(input.starts_at)
-    .bind(&media_path)
-    .bind(file.as_ref().map(|f| f.mime.as_str()))
-    .bind(file.as_ref().map(|f| f.name.as_str()))
-    .bind(file.as_ref().map(|f| f.bytes.len() as i64))
-    .bind(i64::try_from(recipients.len()).unwrap_or(i64::MAX))
-    .bind(input.reply_flow)
-    .bind(now)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    let sql = match target {
+        Target::New => format!(
+            "INSERT INTO campaigns (id, account_id, name, message, status, audience, numbers, pacing, starts_at,
+                                    media_path, media_mime, media_name, media_size, recipients_total,
+                                    reply_flow_id, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
+        ),
+        // The same values in the same order, onto the draft; created now, so
+        // it lists with the campaigns started now.
+        Target::Draft(_) => format!(
+            "UPDATE campaigns SET name = ?3, message = ?4, status = ?5, audience = ?6, numbers = ?7,
+                    pacing = ?8, starts_at = ?9, media_path = ?10, media_mime = ?11, media_name = ?12,
+                    media_size = ?13, recipients_total = ?14, reply_flow_id = ?15, created_at = ?16,
+                    updated_at = ?17
+             WHERE account_id = ?2 AND id = ?1 AND status = 'draft' RETURNING {COLUMNS}"
+        ),
+    };
+    let row: Row = sqlx::query_as(&sql)
+        .bind(id)
+        .bind(account)
+        .bind(&name)
+        .bind(&input.message)
+        .bind(status)
+        .bind(serde_json::to_string(&audience).unwrap_or_default())
+        .bind(serde_json::to_string(&input.numbers).unwrap_or_default())
+        .bind(serde_json::to_string(&input.pacing).unwrap_or_default())
+        .bind(input.starts_at)
+        .bind(&media_path)
+        .bind(file.as_ref().map(|f| f.mime.as_str()))
+        .bind(file.as_ref().map(|f| f.name.as_str()))
+        .bind(file.as_ref().map(|f| f.bytes.len() as i64))
+        .bind(i64::try_from(recipients.len()).unwrap_or(i64::MAX))
+        .bind(input.reply_flow)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
     // The file once more, in the store: the way it reaches the desktops that
-    // run the campaign's other numbers (campaigns::media).
+    // run the campaign's other numbers (campaigns::media). A draft's own file
+    // is replaced by the one picked, or deleted on its own (its own sync
+    // tombstone: the agency's server keeps no file nobody sends).
+    if file.is_none()
+        && let Target::Draft(_) = target
+    {
+        sqlx::query("DELETE FROM campaign_files WHERE account_id = ? AND campaign_id = ?")
+            .bind(account)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
     if let Some(f) = &file {
         sqlx::query(
             "INSERT INTO campaign_files (account_id, campaign_id, mime, name, bytes, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (account_id, campaign_id) DO UPDATE SET
+                mime = excluded.mime, name = excluded.name, bytes = excluded.bytes,
+                created_at = excluded.created_at",
         )
         .bind(account)
         .bind(id)

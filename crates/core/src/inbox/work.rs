@@ -51,10 +51,13 @@ pub async fn assign(
     user: Option<UserId>,
 ) -> Result<(), InboxError> {
     if let Some(user) = user {
-        let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = ?)")
-            .bind(user)
-            .fetch_one(store.pool())
-            .await?;
+        // Not to someone removed from the team (their row stays, for history).
+        let known: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE id = ? AND removed_at IS NULL)",
+        )
+        .bind(user)
+        .fetch_one(store.pool())
+        .await?;
         if !known {
             return Err(InboxError::UserUnknown(user));
         }

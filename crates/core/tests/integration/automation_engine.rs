@@ -290,6 +290,7 @@ fn replay(text: &str) -> String {
         let mut ctx = Context {
             now: set.now,
             tz: &set.tz,
+            hours: None,
             contact: set.contact.clone(),
             fields: &set.fields,
             contact_seed: set.contact_seed,

@@ -449,6 +449,7 @@ proptest! {
             let mut ctx = Context {
                 now,
                 tz: &tz,
+                hours: None,
                 contact: person.clone(),
                 fields: &fields,
                 contact_seed: seeds.0,

@@ -521,3 +521,78 @@ async fn search_ignores_case_and_accents_ranks_and_marks_matches_within_the_acco
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_quick_reply_is_edited_with_the_checks_of_create_and_only_in_its_account() {
+    let f = fixture().await;
+    let input = |s: &str, b: &str| QuickReplyInput {
+        shortcut: s.into(),
+        body: b.into(),
+    };
+    let pix = quick_replies::create(&f.store, f.acc, &input("pix", "Chave: CNPJ."))
+        .await
+        .unwrap();
+    let hours = quick_replies::create(&f.store, f.acc, &input("horario", "Das 7h às 19h."))
+        .await
+        .unwrap();
+    // Another reply's shortcut, a bad shortcut, an empty or too long text: refused, nothing changed.
+    for (bad, code) in [
+        (input("pix", "x"), ErrorCode::ShortcutDuplicate),
+        (input("com espaço", "x"), ErrorCode::ShortcutInvalid),
+        (input("horario", "  "), ErrorCode::MessageEmpty),
+        (
+            input("horario", &"a".repeat(4097)),
+            ErrorCode::MessageTooLong,
+        ),
+    ] {
+        assert_eq!(
+            quick_replies::update(&f.store, f.acc, hours.id, &bad)
+                .await
+                .unwrap_err()
+                .code(),
+            code
+        );
+    }
+    let other = accounts::create(
+        &f.store,
+        &AccountInput {
+            name: "Outra".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    assert_eq!(
+        quick_replies::update(&f.store, other, hours.id, &input("horas", "x"))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::QuickReplyUnknown
+    );
+    let edited = quick_replies::update(
+        &f.store,
+        f.acc,
+        hours.id,
+        &input("/Horas", " Das 6h às 22h. "),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (edited.id, edited.shortcut.as_str(), edited.body.as_str()),
+        (hours.id, "horas", "Das 6h às 22h.")
+    );
+    let list: Vec<_> = quick_replies::list(&f.store, f.acc)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|q| (q.shortcut, q.body))
+        .collect();
+    assert_eq!(
+        list,
+        vec![
+            ("horas".to_owned(), "Das 6h às 22h.".to_owned()),
+            ("pix".to_owned(), pix.body.clone()),
+        ]
+    );
+}

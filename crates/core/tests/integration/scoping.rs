@@ -44,6 +44,11 @@ const CROSS_ACCOUNT: &[&str] = &[
     "domain.rs",            // row types only, no queries
     "store/migrate.rs",     // schema, not data
     "users.rs",             // the agency's operators work across accounts
+    // The team: an operator's accounts (grants), and removing them sends
+    // their chats in every account back to the queue, one account at a time.
+    "team.rs",
+    // What the operator at this desktop may do, and which accounts they see.
+    "access.rs",
     "store/sync_outbox.rs", // the desktop's queue to the server, all accounts
     // The bot's runner: one loop per desktop over every account's queue and sessions.
     "automation/run/next_work.rs",

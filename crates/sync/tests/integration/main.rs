@@ -23,5 +23,6 @@ mod sync_notify;
 mod sync_opt_out;
 mod sync_sigkill;
 mod sync_unstuck;
+mod team;
 mod triggers;
 mod versions;

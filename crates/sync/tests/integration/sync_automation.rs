@@ -1085,3 +1085,69 @@ async fn a_merged_tag_is_the_one_its_flows_are_started_by() {
         );
     }
 }
+
+/// Business hours (issue 18, item 3) live on the settings row: saved on one
+/// desktop through the core, they reach the other as saved, with the away
+/// message; a later change made there comes back; and the other bot
+/// settings saved meanwhile are not undone by either.
+#[tokio::test]
+async fn business_hours_converge_on_two_desktops() {
+    use zapdesk_core::business_hours::{self, BusinessHours, Interval};
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    save_settings(&a, &["atendente"], None).await;
+    let day = vec![
+        Interval {
+            start: 480,
+            end: 720,
+        },
+        Interval {
+            start: 780,
+            end: 1080,
+        },
+    ];
+    let mut week = vec![day; 5];
+    week.extend([vec![], vec![]]);
+    let hours = BusinessHours {
+        enabled: true,
+        time_zone: "America/Manaus".into(),
+        week,
+        holidays: vec!["2026-12-25".into()],
+        away_enabled: true,
+        away_message: "Voltamos às 8h (horário de Manaus).".into(),
+        campaigns_in_hours: true,
+    };
+    let saved = business_hours::save(&a.store, acc, &hours).await.unwrap();
+    a.sync().await;
+    let pulled = b.pull().await;
+    assert!(
+        pulled.changed.contains(&"automation_settings"),
+        "{pulled:?}"
+    );
+    assert_eq!(business_hours::get(&b.store, acc).await.unwrap(), saved);
+    assert!(
+        business_hours::schedule(&b.store, acc)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // The rest of the bot's settings came along unchanged.
+    let on_b = settings::get(&b.store, acc).await.unwrap();
+    assert_eq!(on_b.handoff_words, ["atendente"]);
+    assert_eq!(on_b.time_zone, "America/Manaus");
+
+    // B turns the away message off and adds a holiday; A gets it.
+    let mut changed = saved.clone();
+    changed.away_enabled = false;
+    changed.holidays.push("2027-01-01".into());
+    let changed = business_hours::save(&b.store, acc, &changed).await.unwrap();
+    b.push().await;
+    a.pull().await;
+    assert_eq!(business_hours::get(&a.store, acc).await.unwrap(), changed);
+    assert_eq!(
+        settings::get(&a.store, acc).await.unwrap().handoff_reply,
+        "Já chamo alguém da equipe 🙂"
+    );
+}

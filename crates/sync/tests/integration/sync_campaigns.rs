@@ -3,10 +3,12 @@
 //! arrived only in part is not ended by the desktop that sees that part; and
 //! two desktops that both claim the same recipients (a number taken over
 //! before the last holder's claims reached the server) write one message per
-//! recipient, converging on the same rows.
+//! recipient, converging on the same rows; a deleted or started draft's
+//! file leaves the server.
 
 use crate::common::desktop::{Desktop, first_desktop, other_desktop};
 use base64::Engine as _;
+use zapdesk_core::campaigns::drafts;
 use zapdesk_core::campaigns::media::{self, FileHere};
 use zapdesk_core::campaigns::pacing::Pacing;
 use zapdesk_core::campaigns::sender::step;
@@ -14,6 +16,7 @@ use zapdesk_core::campaigns::store::{self as campaigns, CampaignInfo, CampaignIn
 use zapdesk_core::contacts::{self, ContactInput};
 use zapdesk_core::domain::{CampaignStatus, InstanceKind, InstanceStatus};
 use zapdesk_core::filter::ContactFilter;
+use zapdesk_core::ids::CampaignId;
 use zapdesk_core::inbox::attachments::FileInput;
 use zapdesk_core::instances::{self, NumberInput};
 use zapdesk_core::time::now_ms;
@@ -298,4 +301,77 @@ async fn recipients_claimed_on_two_desktops_are_one_message_each() {
                 .unwrap();
         assert_eq!(threads, 3);
     }
+}
+
+/// A draft deleted, and a draft started without its file, leave no file on
+/// the agency's server: each file's deletion is pushed as its own tombstone
+/// (emptied there), not left to a cascade that happens only on desktops.
+#[tokio::test]
+async fn a_deleted_or_started_drafts_file_leaves_the_server() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let number = number_and_people(&a, 2).await;
+    let png = b"\x89PNG\r\n\x1a\n um rascunho".to_vec();
+    let file = FileInput {
+        name: "oferta.png".into(),
+        mime: "image/png".into(),
+        data: base64::engine::general_purpose::STANDARD.encode(&png),
+    };
+    let made = campaign(&a, number, Some(file)).await;
+    let acc = a.account_id();
+    let deleted = drafts::duplicate(&a.store, acc, made.id, "Excluído", now_ms())
+        .await
+        .unwrap();
+    let started = drafts::duplicate(&a.store, acc, made.id, "Iniciado", now_ms())
+        .await
+        .unwrap();
+    a.sync().await;
+    let files_on_server = async |id: CampaignId| -> (i64, i64) {
+        let mut owner = db.connect_owner().await;
+        sqlx::query_as(
+            "SELECT count(*) FILTER (WHERE deleted_at IS NULL),
+                    coalesce(sum(octet_length(bytes)), 0)
+             FROM zapdesk.campaign_files WHERE campaign_id = $1",
+        )
+        .bind(id.as_uuid())
+        .fetch_one(&mut owner)
+        .await
+        .unwrap()
+    };
+    let size = png.len() as i64;
+    assert_eq!(files_on_server(deleted.id).await, (1, size));
+    assert_eq!(files_on_server(started.id).await, (1, size));
+
+    drafts::delete(&a.store, acc, deleted.id).await.unwrap();
+    let text_only = CampaignInput {
+        name: started.name.clone(),
+        message: started.message.clone(),
+        audience: started.audience.clone(),
+        numbers: started.numbers.clone(),
+        pacing: started.pacing.clone(),
+        starts_at: None,
+        attachment: None,
+        reply_flow: None,
+    };
+    drafts::start(&a.store, acc, started.id, &text_only, false, now_ms(), &[])
+        .await
+        .unwrap();
+    a.sync().await;
+    assert_eq!(files_on_server(deleted.id).await, (0, 0));
+    assert_eq!(files_on_server(started.id).await, (0, 0));
+    // The original's file stays.
+    assert_eq!(files_on_server(made.id).await, (1, size));
+
+    // A new desktop pulls the started campaign, text only, with its recipients.
+    let b = other_desktop(&db, &a).await;
+    b.pull().await;
+    let seen = campaigns::get(&b.store, b.account_id(), started.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (seen.status, seen.media_name.as_deref()),
+        (CampaignStatus::Running, None)
+    );
+    assert_eq!(recipients_in(&b, &seen, "pending").await, 2);
+    assert_eq!(a.rows().await, b.rows().await);
 }

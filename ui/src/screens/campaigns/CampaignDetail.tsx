@@ -6,6 +6,7 @@ import { Modal } from "../../components/Modal";
 import { useSubmit } from "../../components/useSubmit";
 import { errorText } from "../../ipc/errorText";
 import { useCommand, useWrite } from "../../data/commands";
+import { useOperator } from "../../data/operator";
 import { formatSize } from "../../format";
 import { figures, minutesToTime, type Figures } from "./campaign";
 import { CampaignActions, Progress, StatusBadge } from "./CampaignParts";
@@ -43,6 +44,8 @@ export function CampaignDetail({ initial, onBack }: Props) {
   const replyFlow = campaign.reply_flow_id === null ? null : flows.find((x) => x.id === campaign.reply_flow_id) ?? null;
   const [editingPacing, setEditingPacing] = useState(false);
   const [exporting, setExporting] = useState(false);
+  // Exports are not an agent's (Rust refuses them too).
+  const { manager } = useOperator();
 
   const f = figures(campaign.report);
   const p = campaign.pacing;
@@ -72,7 +75,7 @@ export function CampaignDetail({ initial, onBack }: Props) {
           </p>
         </div>
         <div className="row-actions">
-          <button type="button" className="ghost small" disabled={exporting} onClick={() => void exportCsv()}>{t("campaigns.exportRecipients")}</button>
+          {manager && <button type="button" className="ghost small" disabled={exporting} onClick={() => void exportCsv()}>{t("campaigns.exportRecipients")}</button>}
           <CampaignActions campaign={campaign} />
         </div>
       </header>

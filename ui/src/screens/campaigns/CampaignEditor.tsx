@@ -16,6 +16,8 @@ import { PacingFields } from "./PacingFields";
 import { TestSend } from "./TestSend";
 
 interface Props {
+  /** A draft to start (a duplicated campaign): the editor opens with its settings. */
+  draft?: CampaignInfo | null;
   onClose: () => void;
   onCreated: (campaign: CampaignInfo) => void;
 }
@@ -31,39 +33,53 @@ const PREVIEW_CONTACTS = 20;
 
 type Check = { vars: string[] } | { error: string } | null;
 
+/** Whether a filter asks more than tags (a draft copied from a segment's conditions). */
+function hasMoreThanTags(f: ContactFilter): boolean {
+  const { tags_any: _a, tags_all: _b, tags_none: _c, opted_out: _d, ...rest } = effectiveFilter(f);
+  return Object.keys(rest).length > 0;
+}
+
 /**
- * A new campaign: name, audience (everyone, a segment or tags) with its live
+ * A new campaign, or a draft to start (opened with the draft's settings and
+ * file; starting it turns the draft into the campaign, once): name, audience (everyone, a segment or tags) with its live
  * count, the message with variables, live checking and a preview for one of
  * the recipients, the sending numbers, when to start and the pace. Rust
  * checks everything again on create; a refusal shows beside its part.
  */
-export function CampaignEditor({ onClose, onCreated }: Props) {
+export function CampaignEditor({ draft = null, onClose, onCreated }: Props) {
   const { t, lang } = useI18n();
   const { account, info } = useApp();
-  const [name, setName] = useState("");
-  const [mode, setMode] = useState<Mode>("tags");
+  // A draft's audience is kept as a filter (Rust stored the segment's
+  // conditions, not the segment): its tags show as picked, and whatever else
+  // it asks is kept and said.
+  const draftAudience = draft ? effectiveFilter({ ...draft.audience, opted_out: null }) : null;
+  const [name, setName] = useState(draft?.name ?? "");
+  const [mode, setMode] = useState<Mode>(draftAudience && Object.keys(draftAudience).length === 0 ? "all" : "tags");
   const [segmentId, setSegmentId] = useState("");
-  const [tagFilter, setTagFilter] = useState<ContactFilter>({});
-  const [message, setMessage] = useState("");
-  const [picked, setPicked] = useState<string[]>([]);
+  const [tagFilter, setTagFilter] = useState<ContactFilter>(draftAudience ?? {});
+  const [message, setMessage] = useState(draft?.message ?? "");
+  const [picked, setPicked] = useState<string[]>(draft?.numbers ?? []);
   const [schedule, setSchedule] = useState<"now" | "later">("now");
   const [date, setDate] = useState("");
   const [time, setTime] = useState("09:00");
-  const [pacing, setPacing] = useState<Pacing>(() => defaultPacing(info.default_pacing, browserUtcOffset()));
+  const [pacing, setPacing] = useState<Pacing>(() => draft?.pacing ?? defaultPacing(info.default_pacing, browserUtcOffset()));
   const write = useWrite();
   const segments = useCommand("segmentsList", [account.id]).data ?? [];
   const tags = useCommand("tagsList", [account.id]).data ?? [];
   const fields = useCommand("fieldsList", [account.id]).data ?? [];
   const numbers = useCommand("numbersList", [account.id]).data ?? null;
   // A reply may start only a published flow (Rust checks it again on create).
-  const allFlows = useCommand("flowsList", [account.id]).data ?? [];
+  const loadedFlows = useCommand("flowsList", [account.id]).data ?? null;
+  const allFlows = loadedFlows ?? [];
   const replyFlows = allFlows.filter((f) => f.published !== null);
-  const [replyFlow, setReplyFlow] = useState("");
+  const [replyFlow, setReplyFlow] = useState(draft?.reply_flow_id ?? "");
   const [previewId, setPreviewId] = useState("");
   const [localError, setLocalError] = useState<{ part: "audience" | "schedule"; text: string } | null>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const [media, setMedia] = useState<Picked | null>(null);
+  // The draft's file goes with it unless removed or replaced (Rust reads it from the draft).
+  const [keepDraftFile, setKeepDraftFile] = useState(draft?.media_name != null);
   const [mediaError, setMediaError] = useState<string | null>(null);
 
   async function pickMedia(e: ChangeEvent<HTMLInputElement>) {
@@ -80,12 +96,32 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
 
   // Connected numbers (here or on another desktop of the agency) are the
   // usual choice, once, when the numbers arrive; the person may change it.
-  const numbersPicked = useRef(false);
+  const numbersPicked = useRef(draft !== null);
   useEffect(() => {
     if (!numbers || numbersPicked.current) return;
     numbersPicked.current = true;
     setPicked(numbers.filter((n) => n.status.state === "connected" || n.runs_elsewhere).map((n) => n.number.id));
   }, [numbers]);
+
+  // A draft may name numbers removed, or a reply flow unpublished, since it
+  // was copied: kept, they would be sent unseen (no checkbox, no option) and
+  // refused every time. Once the lists arrive only what still exists stays
+  // picked, and the editor says what was taken out.
+  const [draftGone, setDraftGone] = useState({ numbers: 0, flow: false });
+  useEffect(() => {
+    if (!draft || !numbers) return;
+    const exist = new Set(numbers.map((n) => n.number.id));
+    const gone = picked.filter((id) => !exist.has(id)).length;
+    if (gone === 0) return;
+    setPicked(picked.filter((id) => exist.has(id)));
+    setDraftGone((g) => ({ ...g, numbers: g.numbers + gone }));
+  }, [draft, numbers, picked]);
+  useEffect(() => {
+    if (!draft || !loadedFlows || replyFlow === "") return;
+    if (loadedFlows.some((f) => f.id === replyFlow && f.published !== null)) return;
+    setReplyFlow("");
+    setDraftGone((g) => ({ ...g, flow: true }));
+  }, [draft, loadedFlows, replyFlow]);
 
   const segment = segments.find((s) => s.id === segmentId) ?? null;
   const audience: ContactFilter | null = mode === "all" ? {} : mode === "segment" ? (segment ? effectiveFilter(segment.filter) : null) : effectiveFilter(tagFilter);
@@ -135,9 +171,10 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
       }
     }
     const attachment = media ? { name: media.name, mime: media.mime, data: media.data } : null;
-    const created = await write("campaignsCreate", account.id, {
-      name, message, audience, numbers: picked, pacing, starts_at: startsAt, attachment, reply_flow: replyFlow || null,
-    });
+    const input = { name, message, audience, numbers: picked, pacing, starts_at: startsAt, attachment, reply_flow: replyFlow || null };
+    const created = draft
+      ? await write("campaignsStartDraft", account.id, draft.id, input, keepDraftFile && media === null)
+      : await write("campaignsCreate", account.id, input);
     onCreated(created);
   });
 
@@ -178,7 +215,7 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
   const shownMediaError = mediaError ?? errorFor("media");
 
   return (
-    <Modal title={t("campaigns.editor.title")} onClose={onClose} className="wide campaign-editor">
+    <Modal title={draft ? t("campaigns.editor.draftTitle") : t("campaigns.editor.title")} onClose={onClose} className="wide campaign-editor">
       <form className="form" onSubmit={submit} noValidate>
         <Field id="campaign-name" label={t("campaigns.editor.name")} hint={t("campaigns.editor.nameHint")} error={errorFor("name")}>
           {(id, desc) => <input id={id} aria-describedby={desc} autoFocus maxLength={info.limits.campaign_name} value={name} onChange={(e) => setName(e.target.value)} />}
@@ -220,6 +257,7 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
               </div>
             </div>
           ))}
+          {mode === "tags" && hasMoreThanTags(tagFilter) && <p className="muted small" data-testid="draft-conditions">{t("campaigns.editor.draftConditions")}</p>}
           <p className="recipients">
             <strong data-testid="recipient-count" aria-live="polite">{countText}</strong>
             <span className="muted small"> {t("campaigns.editor.optedOutNote")}</span>
@@ -240,7 +278,14 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
           )}
         </Field>
         <div className={shownMediaError ? "editor-section media invalid" : "editor-section media"} role="group" aria-label={t("campaigns.editor.mediaLabel")}>
-          {media === null
+          {media === null && keepDraftFile && draft?.media_name
+            ? (
+              <p className="media-picked" data-testid="campaign-media">
+                <strong>{draft.media_name}</strong> {draft.media_size !== null && <span className="muted small">{formatSize(draft.media_size, lang)}</span>}{" "}
+                <button type="button" className="ghost small" onClick={() => setKeepDraftFile(false)}>{t("campaigns.editor.mediaRemove")}</button>
+              </p>
+            )
+            : media === null
             ? <button type="button" className="ghost small" onClick={() => fileInput.current?.click()}>{t("campaigns.editor.media")}</button>
             : (
               <p className="media-picked" data-testid="campaign-media">
@@ -289,6 +334,11 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
               </label>
             );
           })}
+          {draftGone.numbers > 0 && (
+            <p className="notice small" role="note" data-testid="draft-numbers-gone">
+              {t(draftGone.numbers === 1 ? "campaigns.editor.draftNumbersGoneOne" : "campaigns.editor.draftNumbersGone", { count: draftGone.numbers })}
+            </p>
+          )}
           {numbersError
             ? <p className="field-error" role="alert">{numbersError}</p>
             : <p className="field-hint">{t("campaigns.editor.numbersHint")}</p>}
@@ -330,6 +380,7 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
             </select>
           )}
         </Field>
+        {draftGone.flow && <p className="notice small" role="note" data-testid="draft-flow-gone">{t("campaigns.editor.draftFlowGone")}</p>}
         {firstMessageRivals(allFlows, picked, replyFlow || null).map((name) => (
           <p key={name} className="notice small" role="note" data-testid="reply-flow-rival">{t("campaigns.editor.replyFlowRival", { name })}</p>
         ))}
@@ -337,7 +388,7 @@ export function CampaignEditor({ onClose, onCreated }: Props) {
         {formError && <p className="form-error" role="alert">{formError}</p>}
         <div className="actions">
           <button type="button" className="ghost" onClick={onClose}>{t("common.cancel")}</button>
-          <button type="submit" className="primary" disabled={busy}>{t("campaigns.editor.create")}</button>
+          <button type="submit" className="primary" disabled={busy}>{draft ? t("campaigns.editor.startDraft") : t("campaigns.editor.create")}</button>
         </div>
       </form>
     </Modal>

@@ -1,6 +1,8 @@
 import type { MessageKey } from "../../i18n";
 import { useI18n } from "../../i18n";
 import { CountInput } from "../../components/CountInput";
+import { useApp } from "../../context";
+import { useCommand } from "../../data/commands";
 import type { Pacing } from "../../ipc/call";
 import { minutesToTime, timeToMinutes } from "./campaign";
 
@@ -27,6 +29,10 @@ const BUSINESS_HOURS = { window_start: 8 * 60, window_end: 20 * 60 };
 /** Hours, weekdays, delay, daily cap and warm-up of a campaign; Rust checks them. */
 export function PacingFields({ pacing, onChange, error }: Props) {
   const { t } = useI18n();
+  const { account } = useApp();
+  // The account may keep its campaigns to its business hours (Rust's sender waits for them too).
+  const hours = useCommand("businessHoursGet", [account.id]).data ?? null;
+  const inHours = hours !== null && hours.enabled && hours.campaigns_in_hours;
   const allDay = pacing.window_start === 0 && pacing.window_end === 24 * 60;
   const time = (key: "window_start" | "window_end", label: MessageKey) => (
     <label className="stack">
@@ -41,6 +47,7 @@ export function PacingFields({ pacing, onChange, error }: Props) {
   return (
     <fieldset className={error ? "pacing invalid" : "pacing"} aria-describedby={error ? "pacing-error" : "pacing-hint"}>
       <legend>{t("campaigns.pacing")}</legend>
+      {inHours && <p className="notice small" role="note" data-testid="pacing-business-hours">{t("campaigns.editor.inBusinessHours")}</p>}
       <label className="check">
         <input type="checkbox" checked={allDay}
           onChange={(e) => onChange({ ...pacing, ...(e.target.checked ? ALL_DAY : BUSINESS_HOURS) })} />

@@ -4,6 +4,7 @@ import { useI18n } from "../../i18n";
 import { type ContactSelection, type Tag } from "../../ipc/call";
 import { errorText } from "../../ipc/errorText";
 import { useWrite } from "../../data/commands";
+import { useOperator } from "../../data/operator";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 
 interface Props {
@@ -20,6 +21,8 @@ interface Props {
 export function BulkBar({ count, selection, tags, onChanged, onClear }: Props) {
   const { t, lang } = useI18n();
   const { account, toast } = useApp();
+  // Exports are not an agent's (Rust refuses them too).
+  const { manager } = useOperator();
   const write = useWrite();
   const [busy, setBusy] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -64,7 +67,7 @@ export function BulkBar({ count, selection, tags, onChanged, onClear }: Props) {
         <option value="">{t("bulk.removeTag")} ▾</option>
         {tags.map((tag) => <option key={tag.id} value={tag.id}>{tag.name}</option>)}
       </select>
-      <button type="button" className="ghost small" disabled={busy} onClick={() => void exportCsv()}>{t("bulk.export")}</button>
+      {manager && <button type="button" className="ghost small" disabled={busy} onClick={() => void exportCsv()}>{t("bulk.export")}</button>}
       <button type="button" className="ghost small danger" disabled={busy} onClick={() => setDeleting(true)}>{t("bulk.delete")}</button>
       <button type="button" className="link" onClick={onClear}>{t("bulk.clear")}</button>
       {deleting && (

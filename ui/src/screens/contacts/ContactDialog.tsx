@@ -7,6 +7,7 @@ import { Modal } from "../../components/Modal";
 import { useSubmit } from "../../components/useSubmit";
 import { errorText } from "../../ipc/errorText";
 import { useCommand, useWrite } from "../../data/commands";
+import { useOperator } from "../../data/operator";
 import { FieldValueInput } from "./FieldValueInput";
 import { LgpdSection } from "./LgpdSection";
 import { TagPicker } from "./TagPicker";
@@ -31,6 +32,8 @@ interface Props {
 export function ContactDialog({ contact, fields, tags, onClose, onSaved, onErased }: Props) {
   const { t, lang } = useI18n();
   const { account, info } = useApp();
+  // A contact's LGPD copy and erasure are not an agent's (Rust refuses them too).
+  const { manager } = useOperator();
   const [input, setInput] = useState<ContactInput>({ phone: contact?.phone ?? "", name: contact?.name ?? "" });
   // Set once a new contact is created, so that saving again (after a refused
   // field value) updates it instead of creating it twice.
@@ -116,7 +119,7 @@ export function ContactDialog({ contact, fields, tags, onClose, onSaved, onErase
           <button type="submit" className="primary" disabled={busy || stored === null}>{t(existing ? "common.save" : "common.create")}</button>
         </div>
       </form>
-      {contact && <LgpdSection contact={contact} onErased={onErased} />}
+      {contact && manager && <LgpdSection contact={contact} onErased={onErased} />}
     </Modal>
   );
 }

@@ -5,11 +5,11 @@ import type { ConversationStatus, Message, Note } from "../../ipc/call";
 import { errorText } from "../../ipc/errorText";
 import { useCommand, useCommandPages, useWrite } from "../../data/commands";
 import { formatDate, formatPhone } from "../../format";
-import { dayKey, parseVcard, preview, quickMatches } from "./text";
+import { dayKey, parseVcard, preview, quickMatches, textLength } from "./text";
 import { newActionId } from "../../actionId";
 import { ContactTags } from "../Tags";
 import { BotPanel } from "./BotPanel";
-import { botLabel, NO_NAMES, type BotNames } from "./bot";
+import { botActive, botLabel, NO_NAMES, type BotNames } from "./bot";
 
 const TICKS: Record<string, string> = { pending: "🕓", sending: "🕓", sent: "✓", delivered: "✓✓", read: "✓✓", played: "✓✓", failed: "⚠" };
 /** The page size of inbox_thread: a shorter page is the oldest one. */
@@ -39,7 +39,7 @@ export function Thread({ conversation, jumpTo, onOpen }: {
   onOpen: (id: string) => void;
 }) {
   const { t, lang } = useI18n();
-  const { account, toast } = useApp();
+  const { account, toast, info } = useApp();
   const write = useWrite();
   const panel = useCommand("inboxContact", [account.id, conversation]).data ?? null;
   // Newest page first; each next page is the one before the oldest message shown.
@@ -63,6 +63,8 @@ export function Thread({ conversation, jumpTo, onOpen }: {
   // The flows and keywords a bot message names, by id.
   const flows = useCommand("flowsList", [account.id]).data;
   const keywords = useCommand("keywordsList", [account.id]).data;
+  // Switched off, nothing of the bot answers whatever its keywords and flows.
+  const botSettings = useCommand("automationSettingsGet", [account.id]).data;
   const botNames: BotNames = useMemo(() => ({
     ...NO_NAMES,
     flows: new Map((flows ?? []).map((f) => [f.id, f.name])),
@@ -110,9 +112,14 @@ export function Thread({ conversation, jumpTo, onOpen }: {
     }
   }
 
+  // WhatsApp's text limit (Rust refuses above it): counted before sending, not after.
+  const max = info.limits.message_text;
+  const length = textLength(draft);
+  const over = length > max;
+
   async function send() {
     const text = draft.trim();
-    if (!text) return;
+    if (!text || over) return;
     // The same id for every ask of this one press (a double click): queued once.
     const id = action.current;
     try {
@@ -184,7 +191,9 @@ export function Thread({ conversation, jumpTo, onOpen }: {
               <span className="muted"> {formatPhone(panel.contact.phone)} · {t("inbox.via", { number: summary.instance_name })}</span>
             </div>
             <div className="thread-actions">
-              <span className={`badge owner-${summary.owner}`} data-testid="owner">{t(`inbox.owner.${summary.owner}`)}</span>
+              {summary.owner === "bot" && botActive(botSettings, flows, keywords) === false
+                ? <span className="badge owner-none" data-testid="owner" title={t("inbox.owner.noBotHint")}>{t("inbox.owner.noBot")}</span>
+                : <span className={`badge owner-${summary.owner}`} data-testid="owner">{t(`inbox.owner.${summary.owner}`)}</span>}
               {summary.owner === "bot"
                 ? <button type="button" className="ghost small" onClick={() => void act(() => write("inboxSetOwner", account.id, conversation, "human"))}>{t("inbox.takeOver")}</button>
                 : <button type="button" className="ghost small" onClick={() => void act(() => write("inboxSetOwner", account.id, conversation, "bot"))}>{t("inbox.handBack")}</button>}
@@ -192,6 +201,9 @@ export function Thread({ conversation, jumpTo, onOpen }: {
                 onChange={(e) => void act(() => write("inboxAssign", account.id, conversation, e.target.value || null))}>
                 <option value="">{t("inbox.unassigned")}</option>
                 {users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+                {/* Someone removed from the team still names the chats they resolved. */}
+                {summary.assignee_id && !users.some((u) => u.id === summary.assignee_id) &&
+                  <option value={summary.assignee_id} disabled>{summary.assignee_name ?? ""}</option>}
               </select>
               <select aria-label={t("inbox.statusFilter")} value={summary.status}
                 onChange={(e) => void act(() => write("inboxSetStatus", account.id, conversation, e.target.value as ConversationStatus))}>
@@ -264,7 +276,12 @@ export function Thread({ conversation, jumpTo, onOpen }: {
             <input ref={fileInput} type="file" hidden data-testid="file" onChange={(e) => void attach(e)} />
             <textarea aria-label={t("inbox.placeholder")} placeholder={noteMode ? t("inbox.notePlaceholder") : t("inbox.placeholder")} rows={2} value={draft}
               onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} />
-            <button type="button" className="primary" disabled={!draft.trim()} onClick={() => void send()}>{noteMode ? t("inbox.addNote") : t("inbox.send")}</button>
+            <button type="button" className="primary" disabled={!draft.trim() || over} onClick={() => void send()}>{noteMode ? t("inbox.addNote") : t("inbox.send")}</button>
+          </div>
+          <div className={over ? "composer-count over" : "composer-count"} data-testid="composer-count" aria-live="polite">
+            {over
+              ? t("inbox.tooLong", { max: max.toLocaleString(lang), over: (length - max).toLocaleString(lang) })
+              : t("inbox.count", { count: length.toLocaleString(lang), max: max.toLocaleString(lang) })}
           </div>
         </div>
       </div>

@@ -34,7 +34,8 @@ export function botLabel(t: Translate, m: Pick<Message, "bot_source" | "bot_ref"
     case "keyword":
       return t("bot.byKeyword", { name: (m.bot_ref && names.keywords.get(m.bot_ref)) || t("bot.keywordGone") });
     case "system":
-      return t("bot.label");
+      // The away message (crates/core/src/automation/run/away.rs: AWAY_NODE).
+      return m.bot_node === "away" ? t("bot.byAway") : t("bot.label");
   }
 }
 
@@ -286,4 +287,21 @@ function noteText(t: Translate, note: unknown): string | null {
 /** The variable a session keeps under `key`, named for a person: the last reply, or the question's block. */
 export function variableName(t: Translate, key: string): string {
   return key === "ultima_resposta" ? t("bot.var.lastReply") : t("bot.var.answer", { node: key });
+}
+
+/**
+ * Whether anything of the bot can answer in this account: the bot switched
+ * on (automation settings), and an enabled keyword or an enabled flow that
+ * was published. `null` until the three have arrived. Without one, a
+ * conversation the store says the bot owns is waiting for a person, and the
+ * inbox says so instead of "Bot".
+ */
+export function botActive(
+  settings: { enabled: boolean } | undefined,
+  flows: readonly { enabled: boolean; published: unknown }[] | undefined,
+  keywords: readonly { enabled: boolean }[] | undefined,
+): boolean | null {
+  if (settings === undefined || flows === undefined || keywords === undefined) return null;
+  if (!settings.enabled) return false;
+  return keywords.some((k) => k.enabled) || flows.some((f) => f.enabled && f.published !== null);
 }

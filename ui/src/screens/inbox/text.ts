@@ -40,3 +40,11 @@ export function quickMatches<T extends { shortcut: string }>(draft: string, repl
   const typed = (m[1] ?? "").toLowerCase();
   return replies.filter((r) => r.shortcut.startsWith(typed)).slice(0, 8);
 }
+
+/**
+ * How long a message counts against WhatsApp's limit, as Rust counts it
+ * (characters of the trimmed text, not UTF-16 units: an emoji is one).
+ */
+export function textLength(text: string): number {
+  return [...text.trim()].length;
+}

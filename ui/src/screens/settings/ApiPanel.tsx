@@ -133,6 +133,12 @@ export function ApiPanel() {
           <h3>{t("api.docs")}</h3>
           <p className="field-hint">{t("api.docsHint")}</p>
           <SecretBox text={status.docs_url} label={t("api.docs")} testId="api-docs-url" />
+          <button type="button" className="secondary" data-testid="api-docs-open"
+            onClick={() => void write("apiOpenDocs").then((opened) => {
+              if (!opened) toast(t("api.docsOpenFailed"), "error");
+            }, (err: unknown) => toast(errorText(err), "error"))}>
+            {t("api.docsOpen")}
+          </button>
         </div>
       )}
 

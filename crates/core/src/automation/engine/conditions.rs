@@ -11,6 +11,9 @@
 //!   in the account's time zone at the step's moment.
 //! - A tag: `is set` / `equals` hold when the contact has it, `is empty` /
 //!   `not equals` when not; the other operators do not apply (false).
+//! - Business hours, the same way: `is set` / `equals` hold while the
+//!   account is open by them, `is empty` / `not equals` while it is closed
+//!   or has none.
 //! - The last reply and a text field: `greater`/`less` compare numbers when
 //!   both sides are numbers, dates when both are dates, else do not hold.
 //! - `matches`: a regular expression searched in the folded text, case
@@ -34,6 +37,9 @@ use crate::text::fold;
 const REGEX_SIZE_LIMIT: usize = 256 * 1024;
 
 /// Whether a condition node's rules hold. No rule: `All` holds, `Any` does not.
+/// `open`: whether the account is open by its business hours (`None`: it
+/// has none).
+#[allow(clippy::too_many_arguments)]
 pub fn holds(
     combine: Combine,
     rules: &[Rule],
@@ -42,8 +48,9 @@ pub fn holds(
     vars: &BTreeMap<String, String>,
     now: i64,
     tz: &jiff::tz::TimeZone,
+    open: Option<bool>,
 ) -> bool {
-    let one = |rule: &Rule| rule_holds(rule, contact, fields, vars, now, tz);
+    let one = |rule: &Rule| rule_holds(rule, contact, fields, vars, now, tz, open);
     match combine {
         Combine::All => rules.iter().all(one),
         Combine::Any => rules.iter().any(one),
@@ -67,16 +74,16 @@ fn rule_holds(
     vars: &BTreeMap<String, String>,
     now: i64,
     tz: &jiff::tz::TimeZone,
+    open: Option<bool>,
 ) -> bool {
+    let yes_no = |yes: bool| match rule.operator {
+        Operator::IsSet | Operator::Equals => yes,
+        Operator::IsEmpty | Operator::NotEquals => !yes,
+        _ => false,
+    };
     let (value, kind) = match &rule.subject {
-        Subject::Tag(name) => {
-            let has = contact.tags.contains(&fold(name.trim()));
-            return match rule.operator {
-                Operator::IsSet | Operator::Equals => has,
-                Operator::IsEmpty | Operator::NotEquals => !has,
-                _ => false,
-            };
-        }
+        Subject::Tag(name) => return yes_no(contact.tags.contains(&fold(name.trim()))),
+        Subject::BusinessHours => return yes_no(open == Some(true)),
         Subject::Field(key) => {
             let kind = fields
                 .iter()
@@ -192,6 +199,8 @@ mod tests {
         vars: BTreeMap<String, String>,
         now: i64,
         tz: jiff::tz::TimeZone,
+        /// Open by business hours (`None`: the account has none).
+        open: Option<bool>,
     }
 
     impl World {
@@ -226,6 +235,7 @@ mod tests {
                 // Monday 2025-06-02 14:30 UTC = 11:30 in São Paulo.
                 now: 1_748_874_600_000,
                 tz: jiff::tz::TimeZone::UTC,
+                open: None,
             }
         }
 
@@ -242,6 +252,7 @@ mod tests {
                 &self.vars,
                 self.now,
                 &self.tz,
+                self.open,
             )
         }
     }
@@ -359,10 +370,37 @@ mod tests {
             rule(Operator::Greater, "1000"),
             rule(Operator::Less, "1000"),
         ];
-        let run = |c, rules: &[Rule]| holds(c, rules, &w.contact, &w.fields, &w.vars, w.now, &w.tz);
+        let run = |c, rules: &[Rule]| {
+            holds(
+                c, rules, &w.contact, &w.fields, &w.vars, w.now, &w.tz, w.open,
+            )
+        };
         assert!(!run(Combine::All, &both));
         assert!(run(Combine::Any, &both));
         assert!(run(Combine::All, &[]));
         assert!(!run(Combine::Any, &[]));
+    }
+
+    #[test]
+    fn business_hours_hold_while_open() {
+        use Operator::*;
+        let mut w = World::new();
+        let rule = |op| (Subject::BusinessHours, op, "");
+        for (open, op, want) in [
+            (Some(true), IsSet, true),
+            (Some(true), Equals, true),
+            (Some(true), IsEmpty, false),
+            (Some(false), IsSet, false),
+            (Some(false), IsEmpty, true),
+            (Some(false), NotEquals, true),
+            // No business hours: never open.
+            (None, IsSet, false),
+            (None, IsEmpty, true),
+            (Some(true), Contains, false),
+        ] {
+            w.open = open;
+            let (subject, op, value) = rule(op);
+            assert_eq!(w.holds(subject, op, value), want, "{open:?} {op:?}");
+        }
     }
 }

@@ -59,6 +59,7 @@ pub(super) fn enter(run: &mut Run<'_, '_>, node: &Node, session: &mut Session) -
                 &session.vars,
                 ctx.now,
                 ctx.tz,
+                ctx.hours.map(|h| h.is_open(ctx.now)),
             );
             Out::go(if yes { "true" } else { "false" })
         }

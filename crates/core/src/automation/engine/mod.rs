@@ -218,6 +218,9 @@ pub struct Context<'a> {
     /// The account's time zone: time-of-day and weekday conditions, delays'
     /// allowed hours.
     pub tz: &'a jiff::tz::TimeZone,
+    /// The account's business hours, when it has them: the "inside business
+    /// hours" condition.
+    pub hours: Option<&'a crate::business_hours::Schedule>,
     pub contact: Contact,
     /// The account's custom fields: kinds for comparisons and for saving
     /// answers in canonical form; keys for messages' variables.

@@ -343,6 +343,7 @@ mod tests {
         let mut ctx = Context {
             now: 1_000_000,
             tz: &tz,
+            hours: None,
             contact: Contact::default(),
             fields: &fields,
             contact_seed: 1,

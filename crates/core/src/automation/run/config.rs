@@ -14,6 +14,7 @@ use crate::automation::engine;
 use crate::automation::flows::Trigger;
 use crate::automation::keywords::{self, Keyword};
 use crate::automation::settings::{self, AutomationSettings};
+use crate::business_hours::{self, BusinessHoursError, Schedule};
 use crate::domain::MessageKind;
 use crate::fields::{self, CustomField};
 use crate::ids::{FieldId, FlowId, FlowVersionId, SessionId};
@@ -30,6 +31,10 @@ pub(super) struct Config {
     /// The keywords that read, as `keywords::readable` orders them.
     pub keywords: Vec<Keyword>,
     pub flows: Vec<FlowEntry>,
+    /// The account's business hours, when it has them (on and readable).
+    pub business: Option<Schedule>,
+    /// The away message, when it is on and the account has business hours.
+    pub away_message: Option<String>,
 }
 
 /// Configurations read, by the store file's epoch and the account, with the
@@ -81,12 +86,25 @@ impl Config {
         let fields = fields::list(store, account).await?;
         let keywords = keywords::readable(store, account).await?;
         let flows = flows(store, account).await?;
+        let hours = business_hours::get(store, account)
+            .await
+            .map_err(|e| match e {
+                BusinessHoursError::Database(e) => AutomationError::Database(e),
+                // `get` answers nothing else; were it to, no business hours.
+                _ => AutomationError::SettingsInvalid("business hours"),
+            })?;
+        let business = hours.enabled.then(|| Schedule::new(&hours)).flatten();
+        let away_message = (business.is_some() && hours.away_enabled)
+            .then(|| hours.away_message.trim().to_owned())
+            .filter(|m| !m.is_empty());
         Ok(Config {
             settings,
             tz,
             fields,
             keywords,
             flows,
+            business,
+            away_message,
         })
     }
 

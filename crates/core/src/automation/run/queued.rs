@@ -15,7 +15,7 @@
 
 use super::apply::{self, Content, Outcome, Send, applied};
 use super::config::{Config, Conv, FlowEntry, Person, conversation_in, message_in, person_in};
-use super::{Event, Handled, KEEP_ELSEWHERE, Queued, keyword, triggers, turn};
+use super::{Event, Handled, KEEP_ELSEWHERE, Queued, away, keyword, triggers, turn};
 use crate::automation::AutomationError;
 use crate::automation::engine::{EndReason, Input, Wait};
 use crate::automation::keywords::Keyword;
@@ -272,6 +272,12 @@ async fn rules(
             .await?;
         }
         return Ok(());
+    }
+    // The account is closed: the away message, once per conversation per
+    // closed period, unless a flow is under way (it is the one talking to
+    // the contact). The rules below still answer what they answer.
+    if active.is_none() {
+        away::send_if_closed(store, tx, out, config, conv, now).await?;
     }
     // 3. The reply a waiting menu or question asked for.
     if let Some(session) = active.take() {

@@ -189,6 +189,7 @@ pub(super) async fn run(
         let mut ctx = Context {
             now,
             tz: &config.tz,
+            hours: config.business.as_ref(),
             contact: contact.clone(),
             fields: &config.fields,
             contact_seed: contact_seed(conv.contact),

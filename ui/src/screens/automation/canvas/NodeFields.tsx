@@ -43,7 +43,9 @@ function Row({ id, label, hint, children }: { id: string; label: string; hint?: 
 const ANSWERS: AnswerKind[] = ["text", "number", "email", "phone", "date", "cpf_cnpj", "yes_no"];
 const OPERATORS: Operator[] = ["equals", "not_equals", "contains", "starts_with", "greater", "less", "is_set", "is_empty", "matches"];
 const METHODS: Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
-const SUBJECTS: Subject["kind"][] = ["field", "tag", "last_reply", "time_of_day", "weekday"];
+const SUBJECTS: Subject["kind"][] = ["field", "tag", "last_reply", "time_of_day", "weekday", "business_hours"];
+// "Inside business hours" is open or closed: two of the operators, named so.
+const OPEN_OPERATORS: Operator[] = ["is_set", "is_empty"];
 
 /** A short random-free id for a menu option or a split: the first letter not taken. */
 function nextLetter(taken: string[]): string {
@@ -372,7 +374,13 @@ function RuleRow({ rule, n, lookups, onChange, onRemove }: {
   return (
     <div className="rule-row" data-testid="condition-rule">
       <select aria-label={t("canvas.edit.ruleSubject", { n })} value={rule.subject.kind}
-        onChange={(e) => onChange({ ...rule, subject: subjectOf(e.target.value as Subject["kind"], "") })}>
+        onChange={(e) => {
+          const kind = e.target.value as Subject["kind"];
+          const operator = kind === "business_hours" && !OPEN_OPERATORS.includes(rule.operator) ? "is_set" : rule.operator;
+          // Open or closed has no value to compare with.
+          const value = kind === "business_hours" ? "" : rule.value;
+          onChange({ ...rule, operator, value, subject: subjectOf(kind, "") });
+        }}>
         {SUBJECTS.map((s) => <option key={s} value={s}>{t(`canvas.subject.${s}` as MessageKey)}</option>)}
       </select>
       {rule.subject.kind === "field" && (
@@ -388,7 +396,9 @@ function RuleRow({ rule, n, lookups, onChange, onRemove }: {
         </select>
       )}
       <select aria-label={t("canvas.edit.ruleOperator", { n })} value={rule.operator} onChange={(e) => onChange({ ...rule, operator: e.target.value as Operator })}>
-        {OPERATORS.map((o) => <option key={o} value={o}>{t(`canvas.operator.${o}` as MessageKey)}</option>)}
+        {rule.subject.kind === "business_hours"
+          ? OPEN_OPERATORS.map((o) => <option key={o} value={o}>{t(o === "is_set" ? "canvas.operator.open" : "canvas.operator.closed")}</option>)
+          : OPERATORS.map((o) => <option key={o} value={o}>{t(`canvas.operator.${o}` as MessageKey)}</option>)}
       </select>
       {rule.operator !== "is_set" && rule.operator !== "is_empty" && (
         <input aria-label={t("canvas.edit.ruleValue", { n })} value={rule.value} onChange={(e) => onChange({ ...rule, value: e.target.value })} />
