@@ -68,42 +68,30 @@ async fn a_kept_page_gives_way_to_every_change_wherever_it_is_made() {
 
     // A chat page, then a message sent by the app: the chat and its
     // message are on the next pages.
+    let send = async |text: &str| {
+        api.app
+            .send(
+                acc,
+                MessageId::new(),
+                SendRequest {
+                    to: SendTo::Phone("+5511987650001".into()),
+                    from: None,
+                    content: SendContent::Text { text: text.into() },
+                },
+            )
+            .await
+            .unwrap();
+    };
     let (_, before) = api.get(&chats, &token).await;
     assert_eq!(before["items"].as_array().unwrap().len(), 0);
-    api.app
-        .send(
-            acc,
-            MessageId::new(),
-            SendRequest {
-                to: SendTo::Phone("+5511987650001".into()),
-                from: None,
-                content: SendContent::Text {
-                    text: "Bom dia".into(),
-                },
-            },
-        )
-        .await
-        .unwrap();
+    send("Bom dia").await;
     let (_, after) = api.get(&chats, &token).await;
     let chat = after["items"][0]["id"].as_str().unwrap().to_owned();
     assert_eq!(after["items"][0]["last_body"], "Bom dia", "{after}");
     let messages = format!("{chats}/{chat}/messages");
     let (_, thread) = api.get(&messages, &token).await;
     assert_eq!(thread["items"].as_array().unwrap().len(), 1);
-    api.app
-        .send(
-            acc,
-            MessageId::new(),
-            SendRequest {
-                to: SendTo::Phone("+5511987650001".into()),
-                from: None,
-                content: SendContent::Text {
-                    text: "Tudo bem?".into(),
-                },
-            },
-        )
-        .await
-        .unwrap();
+    send("Tudo bem?").await;
     let (_, thread) = api.get(&messages, &token).await;
     assert_eq!(thread["items"].as_array().unwrap().len(), 2, "{thread}");
 

@@ -39,11 +39,11 @@ const ACCOUNT_OWNED: &[&str] = &[
 ];
 /// Modules allowed to work across accounts (paths under `src/`), and why.
 const CROSS_ACCOUNT: &[&str] = &[
-    "accounts.rs",          // the accounts themselves
-    "settings.rs",          // desktop-wide preferences
-    "domain.rs",            // row types only, no queries
-    "store/migrate.rs",     // schema, not data
-    "users.rs",             // the agency's operators work across accounts
+    "accounts.rs",      // the accounts themselves
+    "settings.rs",      // desktop-wide preferences
+    "domain.rs",        // row types only, no queries
+    "store/migrate.rs", // schema, not data
+    "users.rs",         // the agency's operators work across accounts
     // The team: an operator's accounts (grants), and removing them sends
     // their chats in every account back to the queue, one account at a time.
     "team.rs",
