@@ -5,6 +5,7 @@
 
 mod commands;
 mod error;
+mod gate;
 mod notify;
 mod state;
 
@@ -55,6 +56,7 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::inbox::inbox_save_draft,
             commands::inbox::inbox_search,
             commands::inbox::inbox_contact,
+            commands::inbox::inbox_start,
             commands::tags::tags_list,
             commands::tags::tags_create,
             commands::tags::tags_delete,
@@ -73,6 +75,17 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::segments::segments_create,
             commands::segments::segments_update,
             commands::segments::segments_delete,
+            commands::pipeline::pipeline_stages_list,
+            commands::pipeline::pipeline_stages_create,
+            commands::pipeline::pipeline_stages_update,
+            commands::pipeline::pipeline_stages_reorder,
+            commands::pipeline::pipeline_stages_delete,
+            commands::pipeline::pipeline_cards_list,
+            commands::pipeline::pipeline_cards_create,
+            commands::pipeline::pipeline_cards_update,
+            commands::pipeline::pipeline_cards_delete,
+            commands::pipeline::pipeline_cards_move,
+            commands::pipeline::pipeline_summary,
             commands::import::contacts_import_pick,
             commands::import::contacts_import_run,
             commands::import::contacts_import_rejected,
@@ -101,6 +114,7 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::campaigns::campaigns_check_message,
             commands::campaigns::campaigns_export,
             commands::campaigns::campaigns_timeline,
+            commands::campaigns::campaigns_recipients,
             commands::campaigns::campaigns_test_send,
             commands::campaigns::campaigns_duplicate,
             commands::campaigns::campaigns_start_draft,
@@ -117,6 +131,22 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::business_hours::business_hours_get,
             commands::business_hours::business_hours_save,
             commands::business_hours::business_hours_time_zones,
+            commands::plans::plans_defaults,
+            commands::plans::plans_set_defaults,
+            commands::plans::plans_overrides,
+            commands::plans::plans_set_overrides,
+            commands::plans::plans_usage,
+            commands::assignment::assignment_settings,
+            commands::assignment::assignment_set_account,
+            commands::assignment::assignment_set_cap,
+            commands::assignment::assignment_queue,
+            commands::assignment::assignment_availability,
+            commands::assignment::assignment_set_available,
+            commands::assignment::inbox_transfer,
+            commands::reports::reports_account,
+            commands::reports::reports_agency,
+            commands::reports::reports_account_export,
+            commands::reports::reports_agency_export,
             commands::automation::automation_ai_key_set,
             commands::automation::automation_ai_key_status,
             commands::automation::automation_files_upload,
@@ -170,6 +200,14 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::webhooks::webhooks_deliveries,
             commands::webhooks::webhooks_redeliver,
             commands::webhooks::webhooks_test,
+            commands::backup::backup_status,
+            commands::backup::backup_now,
+            commands::backup::backup_set_settings,
+            commands::backup::backup_pick_folder,
+            commands::backup::backup_pick_file,
+            commands::backup::backup_restore,
+            commands::backup::app_restart,
+            commands::about::app_diagnostics,
         ])
         // Pushed to the UI as the `fleet` event (see `run`).
         .typ::<zapdesk_whatsapp::fleet::FleetEvent>()
@@ -230,6 +268,7 @@ fn host(handle: &tauri::AppHandle) -> Host {
             if let Err(e) = changed.emit(CHANGED_EVENT, change) {
                 tracing::warn!("change not delivered to the UI: {e}");
             }
+            notify::on_change(&changed, &change);
         }),
         stage: Arc::new(|stage| tracing::info!("app: {stage:?}")),
     }
@@ -262,7 +301,7 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        .invoke_handler(invoke_handler)
+        .invoke_handler(gate::guarded(invoke_handler))
         .setup(move |app| {
             main_window(app)?;
             builder.mount_events(app);
@@ -272,6 +311,14 @@ pub fn run() {
                 zapdesk_core::data_dir::from_env().as_deref(),
                 || default_dir.unwrap_or_else(zapdesk_core::data_dir::platform_default),
             );
+            // Log files in the data folder (zapdesk_app::logs), kept with the
+            // app's state so the writer lives as long as the window.
+            match zapdesk_app::logs::init(&dir) {
+                Ok(guard) => {
+                    app.manage(guard);
+                }
+                Err(e) => eprintln!("ZapDesk: log files unavailable in {}: {e}", dir.display()),
+            }
             // Opening can fail (a database from a newer ZapDesk, a second copy
             // of the app); the UI then shows why instead of the app vanishing.
             let state = tauri::async_runtime::block_on(AppState::open(dir, host(app.handle())));

@@ -1,12 +1,17 @@
 //! New messages while the operator looks elsewhere: the window's badge counts
-//! the conversations with unread messages (all accounts), and a desktop
-//! notification names the contact, unless the window is in front.
+//! the conversations with unread messages of the accounts the operator may
+//! see, kept up to date as conversations are read, and a desktop
+//! notification names the contact, unless the window is in front. An agent
+//! hears nothing of an account not given to them.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
+use zapdesk_core::changes::{Change, Table};
 use zapdesk_core::domain::{Direction, MessageKind};
 use zapdesk_core::inbox::conversations;
-use zapdesk_core::{AccountId, ConversationId, Lang, accounts};
+use zapdesk_core::{AccountId, ConversationId, Lang};
 use zapdesk_whatsapp::fleet::FleetEvent;
 
 use crate::AppState;
@@ -34,29 +39,20 @@ async fn announce(
     conversation: ConversationId,
 ) -> Result<(), String> {
     let state = app.state::<AppState>();
-    let store = state.store().map_err(|e| e.message)?;
-    let summary = conversations::get(store, account, conversation)
+    let running = state.app().map_err(|e| e.message)?;
+    if running.require_account(account).await.is_err() {
+        return Ok(());
+    }
+    let summary = conversations::get(running.store(), account, conversation)
         .await
         .map_err(|e| e.to_string())?;
     if summary.last_direction != Some(Direction::Inbound) {
         return Ok(());
     }
-    let mut unread = 0;
-    for a in accounts::list(store, false)
-        .await
-        .map_err(|e| e.to_string())?
+    if let Some(window) = app.get_webview_window("main")
+        && window.is_focused().unwrap_or(false)
     {
-        unread += conversations::unread(store, a.id)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    let window = app.get_webview_window("main");
-    if let Some(window) = &window {
-        // Not every desktop shows badges (GNOME does not); that is fine.
-        let _ = window.set_badge_count((unread > 0).then_some(unread));
-        if window.is_focused().unwrap_or(false) {
-            return Ok(());
-        }
+        return Ok(());
     }
     let who = summary
         .contact_name
@@ -76,4 +72,41 @@ async fn announce(
         .body(body)
         .show()
         .map_err(|e| e.to_string())
+}
+
+/// A badge count is being worked out: changes meanwhile are counted by it.
+static BADGE_PENDING: AtomicBool = AtomicBool::new(false);
+
+/// Counts the badge again after a change that can move it: a message in or
+/// read, a conversation removed, the operator or their accounts changed. A
+/// burst of changes (a campaign's) costs one count.
+pub fn on_change(app: &AppHandle, change: &Change) {
+    if !matches!(
+        change.table,
+        Table::Conversations | Table::Messages | Table::Accounts | Table::Users | Table::Settings
+    ) || BADGE_PENDING.swap(true, Ordering::AcqRel)
+    {
+        return;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        // Cleared before counting: a change from now on is seen by this
+        // count or starts the next.
+        BADGE_PENDING.store(false, Ordering::Release);
+        let Some(state) = app.try_state::<AppState>() else {
+            return;
+        };
+        let Ok(running) = state.app() else {
+            return;
+        };
+        match running.unread_visible().await {
+            Ok(unread) => {
+                if let Some(window) = app.get_webview_window("main") {
+                    // Not every desktop shows badges (GNOME does not); that is fine.
+                    let _ = window.set_badge_count((unread > 0).then_some(unread));
+                }
+            }
+            Err(e) => tracing::debug!("badge not counted: {e}"),
+        }
+    });
 }

@@ -415,7 +415,7 @@ async function clickWhenShown(xpath) {
 async function until(what, check) {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`never saw ${what}`);
     await new Promise((resolve) => setImmediate(resolve));
@@ -491,6 +491,54 @@ test("the local API: a token and a webhook made in Settings; curl sends through 
   } finally {
     receiver.close();
   }
+});
+
+test("team without sync: an agent chosen at this desktop sees only the account given and is refused another one, even through a raw command", async () => {
+  const [account] = cli(["accounts", "list"]);
+  // An account the agent will not be given, made by another process.
+  const other = cli(["accounts", "create", "--name", "Zeta Outra Conta"]);
+  const contactsOf = (id) => session.invoke("contacts_list", { account: id, query: { filter: {}, limit: 10, offset: 0 } });
+  assert.ok((await contactsOf(other.id)).ok, "before any team, this desktop is its owner's");
+
+  await (await session.find("//nav//button[contains(., 'Configurações')]")).click();
+  const team = "//div[@id='team']";
+  const dialog = "//div[@role='dialog']";
+  const invite = async (name, email, role, accountName) => {
+    await (await session.find(team + button("Convidar"))).click();
+    await (await session.find(`${dialog}//input[@id='member-name']`)).replace(name);
+    await (await session.find(`${dialog}//input[@id='member-email']`)).replace(email);
+    await (await session.find(`${dialog}//select[@id='member-role']/option[@value='${role}']`)).click();
+    if (accountName) await (await session.find(`${dialog}//label[contains(., '${accountName}')]/input`)).click();
+    await (await session.find(dialog + button("Convidar"))).click();
+    await session.find(`${team}//li[@data-testid='operator'][contains(., '${name}')]`);
+  };
+  await invite("Dona Local", "dona@padaria.com.br", "owner", null);
+  await invite("Atendente Local", "atendente@padaria.com.br", "agent", account.name);
+  const users = (await session.invoke("users_list", {})).ok;
+  const id = (name) => users.find((u) => u.name === name).id;
+
+  // This desktop is now the agent's: the switcher lists only the account given.
+  await (await session.find(`${team}//select[@aria-label='Eu sou']/option[normalize-space()='Atendente Local']`)).click();
+  await until("the switcher down to the agent's account", async () =>
+    (await session.findAll("//select[@id='account-switcher']/option")).length === 1);
+  // And the gate refuses the other account to any command, not only the
+  // screens: a read, a write, an export.
+  const refused = await contactsOf(other.id);
+  assert.equal(refused.err?.code, "account_not_granted", JSON.stringify(refused));
+  const write = await session.invoke("tags_create", { account: other.id, input: { name: "Invasão", color: "#ff0000" } });
+  assert.equal(write.err?.code, "account_not_granted", JSON.stringify(write));
+  assert.equal(cli(["contacts", "list", "--account", other.id]).total, 0);
+  const given = await contactsOf(account.id);
+  assert.ok(given.ok, JSON.stringify(given));
+  const garbage = await session.invoke("contacts_list", { account: "../../etc", query: {} });
+  assert.equal(garbage.err?.code, "account_not_granted", JSON.stringify(garbage));
+
+  // Back to the owner (without sync, who sits at a desktop is chosen there;
+  // with sync it is the login, which the next test shows).
+  const back = await session.invoke("users_set_me", { id: id("Dona Local") });
+  assert.ok(back.ok, JSON.stringify(back));
+  assert.ok((await contactsOf(other.id)).ok);
+  cli(["accounts", "archive", other.id]);
 });
 
 test("sync: connected from Settings with the password in the Secret Service; the server gets the data; a change made elsewhere appears", async () => {

@@ -37,6 +37,17 @@ export class Session {
     return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");
   }
 
+  /**
+   * Calls a Tauri command from the page as the UI's bindings do, bypassing
+   * the UI: `{ ok }` with the answer or `{ err }` with the `{code, message}`.
+   */
+  invoke(command, args) {
+    const script = `const done = arguments[arguments.length - 1];
+      window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
+        .then((ok) => done({ ok }), (err) => done({ err }));`;
+    return this.cmd("POST", "/execute/async", { script, args: [command, args] });
+  }
+
   close() {
     return this.cmd("DELETE", "");
   }

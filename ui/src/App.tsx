@@ -18,15 +18,16 @@ import { Dashboard } from "./screens/Dashboard";
 import type { StepTarget } from "./screens/dashboard/FirstSteps";
 import { Inbox } from "./screens/Inbox";
 import { Numbers } from "./screens/Numbers";
+import { Pipeline } from "./screens/Pipeline";
 import { Settings } from "./screens/Settings";
 
 // Automação is the largest screen and the least visited: its code loads when it is opened.
 const Automation = lazy(() => import("./screens/Automation").then((m) => ({ default: m.Automation })));
 
-type Screen = "dashboard" | "inbox" | "contacts" | "campaigns" | "flows" | "numbers" | "settings";
-const SCREENS: Screen[] = ["dashboard", "inbox", "contacts", "campaigns", "flows", "numbers", "settings"];
+type Screen = "dashboard" | "inbox" | "contacts" | "pipeline" | "campaigns" | "flows" | "numbers" | "settings";
+const SCREENS: Screen[] = ["dashboard", "inbox", "contacts", "pipeline", "campaigns", "flows", "numbers", "settings"];
 const ICONS: Record<Screen, string> = {
-  dashboard: "◧", inbox: "✉", contacts: "☺", campaigns: "➚", flows: "⇄", numbers: "☎", settings: "⚙",
+  dashboard: "◧", inbox: "✉", contacts: "☺", pipeline: "▥", campaigns: "➚", flows: "⇄", numbers: "☎", settings: "⚙",
 };
 const CURRENT_KEY = "zapdesk.currentAccount";
 const SCREEN_KEY = "zapdesk.screen";
@@ -106,6 +107,12 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
     setCurrentId(id);
   }), [leave]);
   const go = useCallback((next: Screen) => leave(() => setScreen(next)), [leave]);
+  // A conversation started elsewhere (Contatos): Conversas opens it once.
+  const [opening, setOpening] = useState<string | null>(null);
+  const openConversation = useCallback((id: string) => leave(() => {
+    setOpening(id);
+    setScreen("inbox");
+  }), [leave]);
   // A first-run step: its screen, and on Configurações its panel (scrolled to by `#panel`).
   const goStep = useCallback((target: StepTarget) => leave(() => {
     setScreen(target.screen);
@@ -160,6 +167,7 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
   } else {
     const ctx: AppContextValue = {
       info: boot.info, account, accounts: accounts ?? [], selectAccount, setLanguage, toast, offerUndo,
+      openConversation, opening,
     };
     body = (
       <AppContext.Provider value={ctx}>
@@ -178,6 +186,7 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
             <main key={account.id}>
               {screen === "dashboard" && <Dashboard go={goStep} />}
               {screen === "contacts" && <Contacts />}
+              {screen === "pipeline" && <Pipeline />}
               {screen === "settings" && <Settings />}
               {screen === "inbox" && <Inbox />}
               {screen === "numbers" && <Numbers />}

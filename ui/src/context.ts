@@ -13,6 +13,10 @@ export interface AppContextValue {
   toast: (text: string, kind?: "ok" | "error") => void;
   /** Shows "… · Desfazer" for UNDO_MS; returns a function that takes the offer off screen. */
   offerUndo: (offer: UndoOffer) => () => void;
+  /** Conversas with this conversation open (a conversation started from elsewhere). */
+  openConversation: (id: string) => void;
+  /** The conversation Conversas should open when it shows, once. */
+  opening: string | null;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);

@@ -300,7 +300,10 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | C::AccountArchived
         | C::ContactOptedOut
         | C::AlreadyRunning
-        | C::NumberRunsElsewhere => StatusCode::CONFLICT,
+        | C::NumberRunsElsewhere
+        // The account is at its plan's limit: its state, not the request,
+        // is what has to change (the plan, a limit, or next month).
+        | C::PlanLimitReached => StatusCode::CONFLICT,
         C::NumberOffline
         | C::NumberLeaseUnknown
         | C::WhatsappFailed

@@ -12,6 +12,7 @@ use zapdesk_core::export::SaveError;
 use zapdesk_core::inbox::InboxError;
 use zapdesk_core::inbox::attachments::AttachmentError;
 use zapdesk_core::instances::NumberError;
+use zapdesk_core::pipeline::PipelineError;
 use zapdesk_core::users::UserErrorKind;
 use zapdesk_core::{ErrorCode, Lang, UserError};
 use zapdesk_whatsapp::fleet::FleetError;
@@ -42,17 +43,22 @@ macro_rules! app_error {
 
 app_error! {
     Access(AccessError),
+    Account(zapdesk_core::accounts::AccountError),
     Attachment(AttachmentError),
     Automation(AutomationError),
+    Backup(zapdesk_core::backup::BackupError),
     Campaign(CampaignError),
     Contact(ContactError),
     Fleet(FleetError),
     Inbox(InboxError),
     Number(NumberError),
+    Pipeline(PipelineError),
     Remote(zapdesk_sync::RemoteError),
+    Report(zapdesk_core::reports::ReportError),
     Save(SaveError),
     Secret(SecretError),
     Send(crate::send::SendError),
+    Settings(zapdesk_core::settings::SettingsError),
     Simulation(SimError),
     User(UserErrorKind),
 }

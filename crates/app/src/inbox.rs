@@ -37,6 +37,9 @@ pub struct InboxFilter {
     pub instance: Option<InstanceId>,
     pub who: Who,
     pub status: Option<ConversationStatus>,
+    /// Only the conversations a campaign opened that nobody answered yet;
+    /// otherwise they are left out, so a campaign does not fill the lists.
+    pub campaigns: bool,
     pub after: Option<Cursor>,
 }
 
@@ -78,6 +81,7 @@ impl App {
             instance: filter.instance,
             assignee,
             status: filter.status,
+            campaign_unanswered: Some(filter.campaigns),
             after: filter.after,
             limit: PAGE,
         };

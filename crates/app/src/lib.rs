@@ -8,17 +8,22 @@
 //! Files are named by capability, as the shell's command files are.
 
 mod automation;
+mod backup;
 mod campaigns;
 mod changes;
 mod cloud_commands;
 mod contacts;
+mod diagnostics;
 mod error;
 mod export;
 mod host;
 mod import;
 mod inbox;
 mod lgpd;
+pub mod logs;
 mod numbers;
+mod pipeline;
+mod reports;
 mod runtime;
 mod send;
 mod sessions;
@@ -31,15 +36,19 @@ pub use automation::{
     AI_KEY_TABLES, AiKeyRefused, AiKeyStatus, FLOW_DELETE_TABLES, FLOW_TABLES, KEYWORD_TABLES,
     PUBLISH_TABLES, SETTINGS_TABLES,
 };
+pub use backup::{BackupStatus, DAILY_CHECK};
 pub use campaigns::CampaignSummary;
 pub use changes::ChangeSink;
 pub use cloud_commands::{command_message, command_session};
+pub use diagnostics::{Diagnostics, recent_problems};
 pub use error::AppError;
 pub use host::{Host, Stage};
 pub use inbox::{AttachmentInput, ContactPanel, InboxFilter, PAGE, Who};
 pub use numbers::{NumberAction, NumberView, Simulation};
+pub use pipeline::{CARD_TABLES, FlowOutcome, MOVE_TABLES, PipelineMoved, STAGE_TABLES};
+pub use reports::{LiveStatus, ReportView};
 pub use runtime::{App, OpenError, Scope, Started};
-pub use send::{SendContent, SendError, SendRequest, SendTo, Sent};
+pub use send::{NewConversation, SendContent, SendError, SendRequest, SendTo, Sent};
 pub use sessions::SESSION_TABLES;
 pub use simulations::{SIMULATIONS_DIR, SIMULATIONS_OPEN};
 pub use team::InvitedLogin;

@@ -100,7 +100,8 @@ struct Inner {
     /// Shutdown runs once; a second call (exit event after a signal) waits for it.
     closed: OnceCell<()>,
     // Held for the life of the app: no second ZapDesk on the same data.
-    _lock: DataDirLock,
+    // Let go only after a restore (`backup.rs`), for the restarted process.
+    lock: Mutex<Option<DataDirLock>>,
 }
 
 impl App {
@@ -184,7 +185,7 @@ impl App {
             followers: Mutex::new(Vec::new()),
             closing: AtomicBool::new(false),
             closed: OnceCell::new(),
-            _lock: lock,
+            lock: Mutex::new(Some(lock)),
         })))
     }
 
@@ -207,6 +208,8 @@ impl App {
             // due sessions are this desktop's to step now.
             followers.push(inner.flows.waker().follow(inner.fleet.claimable()));
             followers.push(follow_sync_pulls(&inner.sync, inner.changes.clone()));
+            // The day's backup of the store, if not taken yet (backup.rs).
+            followers.push(self.spawn_daily_backup());
         }
         // Webhook deliveries left waiting (a crash, a kill) go out now.
         inner.webhooks.start(inner.changes.clone());
@@ -272,6 +275,12 @@ impl App {
                 }
             })
             .await;
+    }
+
+    /// Lets go of the data folder (after a restore swapped the store): the
+    /// restarted process takes it. The app must be shut down.
+    pub(crate) fn release_data_dir(&self) {
+        self.0.lock.lock().unwrap_or_else(|p| p.into_inner()).take();
     }
 
     pub fn store(&self) -> &Store {

@@ -69,6 +69,14 @@ pub struct Sent {
     pub instance: InstanceId,
 }
 
+/// A conversation started by an operator, and with whom on which number.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct NewConversation {
+    pub conversation: ConversationId,
+    pub contact: ContactId,
+    pub instance: InstanceId,
+}
+
 /// Why a message could not be queued, beyond what the core refuses.
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
@@ -243,6 +251,47 @@ impl App {
             instance: message.instance_id,
             contact: contact.id,
             message,
+        })
+    }
+
+    /// The conversation an operator starts with a contact or a phone (the
+    /// inbox's and the contacts' "Nova conversa"): on the number chosen, or
+    /// the one the contact talks to, else the account's only or first
+    /// connected one; the existing conversation on that number when there
+    /// is one. Nothing is sent: the operator writes in the thread. A phone
+    /// the account does not know becomes a contact; refused, with nothing
+    /// written, as a send is (opted out, no number, not a phone).
+    pub async fn start_conversation(
+        &self,
+        account: AccountId,
+        to: SendTo,
+        from: Option<InstanceId>,
+    ) -> Result<NewConversation, AppError> {
+        let found = self.recipient(account, &to).await?;
+        if let Some(contact) = &found {
+            refuse_opted_out(contact)?;
+        }
+        let (instance, known) = self
+            .sender_of(account, found.as_ref().map(|c| c.id), from)
+            .await?;
+        let contact = match (found, &to) {
+            (Some(contact), _) => contact,
+            (None, SendTo::Phone(raw)) => self.contact_for_phone(account, raw, None).await?.0,
+            (None, SendTo::Contact(id)) => return Err(ContactError::Unknown(account, *id).into()),
+        };
+        refuse_opted_out(&contact)?;
+        let conversation = match known {
+            Some(conversation) => conversation,
+            None => {
+                let opened = conversations::open(self.store(), account, instance, contact.id);
+                self.wrote(Some(account), &[Table::Conversations], opened)
+                    .await?
+            }
+        };
+        Ok(NewConversation {
+            conversation,
+            contact: contact.id,
+            instance,
         })
     }
 

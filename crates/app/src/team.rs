@@ -3,13 +3,14 @@
 //! sync on, the login as this desktop's operator.
 
 use serde::Serialize;
-use zapdesk_core::UserId;
 use zapdesk_core::access::{self, AccessError, Area};
 use zapdesk_core::accounts::{self, Account, AccountError};
 use zapdesk_core::changes::Table;
 use zapdesk_core::domain::Role;
+use zapdesk_core::inbox::conversations;
 use zapdesk_core::team::{self, Invitation, Login, Member, MemberEdit};
 use zapdesk_core::users::UserErrorKind;
+use zapdesk_core::{AccountId, UserId};
 use zapdesk_sync::connection::owner_options;
 use zapdesk_sync::invite::{self, Invitation as RemoteInvite};
 use zapdesk_sync::team as remote_team;
@@ -39,6 +40,12 @@ impl App {
         access::require(self.store(), area).await
     }
 
+    /// Refuses an account's data to an agent who was not given it: the
+    /// desktop shell asks this before any command that names an account.
+    pub async fn require_account(&self, account: AccountId) -> Result<(), AccessError> {
+        access::require_account(self.store(), account).await
+    }
+
     /// The accounts the operator at this desktop may see: all of them for
     /// owners and admins, the ones they were given for agents.
     pub async fn accounts_visible(
@@ -53,6 +60,17 @@ impl App {
                 .filter(|a| granted.contains(&a.id))
                 .collect(),
         })
+    }
+
+    /// How many conversations have unread messages in the accounts the
+    /// operator at this desktop may see: the window's badge (another
+    /// account's chats are not theirs to count).
+    pub async fn unread_visible(&self) -> Result<i64, AppError> {
+        let mut unread = 0;
+        for account in self.accounts_visible(false).await? {
+            unread += conversations::unread(self.store(), account.id).await?;
+        }
+        Ok(unread)
     }
 
     pub async fn team_invite(&self, input: &Invitation) -> Result<Member, UserErrorKind> {

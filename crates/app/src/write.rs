@@ -20,6 +20,14 @@ impl App {
         let done = write.await;
         if done.is_ok() {
             self.changes().tables(account, tables);
+            // A chat resolved or moved, an operator back, a cap raised: the
+            // flow runner gives waiting chats out (fair assignment).
+            if tables
+                .iter()
+                .any(|t| matches!(t, Table::Conversations | Table::AutomationSettings))
+            {
+                self.wake_flows();
+            }
         }
         done
     }

@@ -22,6 +22,7 @@ use std::time::Instant;
 
 use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
+use zapdesk_core::assignment;
 use zapdesk_core::automation::engine::{CallOutcome, CallRequest};
 use zapdesk_core::automation::run::{self, Done, Handled};
 use zapdesk_core::automation::{AutomationError, settings};
@@ -548,6 +549,7 @@ async fn pass(shared: &Arc<Shared>, failures: &mut Failures) -> Result<Next, Aut
             }
         }
     }
+    assign_waiting(shared, &runs_here).await;
     if retry > 0 {
         return Ok(Next::In(Duration::from_millis(250) * retry));
     }
@@ -570,6 +572,36 @@ async fn pass(shared: &Arc<Shared>, failures: &mut Failures) -> Result<Next, Aut
         }
         None => Next::In(shared.timing.idle),
     })
+}
+
+/// Gives the chats waiting for a person to the accounts' available
+/// operators (`zapdesk_core::assignment::drain`), for the numbers this
+/// desktop runs: the holder of a number's lease assigns its chats, as it
+/// answers its messages, so two desktops never assign one chat. Looked at
+/// on every pass: after the bot's turns (a hand-off, a chat the bot left),
+/// on a pull (a chat resolved or an operator back on another desktop) and
+/// when the app writes a conversation or an account's settings here.
+async fn assign_waiting(shared: &Arc<Shared>, runs_here: &(dyn Fn(InstanceId) -> bool + Sync)) {
+    let accounts = match assignment::accounts_waiting(&shared.store).await {
+        Ok(accounts) => accounts,
+        Err(e) => {
+            tracing::warn!("assignment: {e}");
+            return;
+        }
+    };
+    for account in accounts {
+        match assignment::drain(&shared.store, account, runs_here, now_ms()).await {
+            Ok(given) if given.is_empty() => {}
+            Ok(given) => {
+                tracing::info!(
+                    "assignment: {} chat(s) given in account {account}",
+                    given.len()
+                );
+                (shared.report)(Change::of(account, Table::Conversations));
+            }
+            Err(e) => tracing::warn!("assignment in account {account}: {e}"),
+        }
+    }
 }
 
 fn earliest(a: Option<i64>, b: Option<i64>) -> Option<i64> {

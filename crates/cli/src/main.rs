@@ -9,6 +9,7 @@ mod contacts;
 mod flows;
 mod numbers;
 mod output;
+mod plans;
 mod remote;
 mod serve_api;
 mod simulate;
@@ -54,6 +55,9 @@ enum Command {
     /// WhatsApp numbers of one account.
     #[command(subcommand)]
     Numbers(numbers::Command),
+    /// Plans: each plan's limits, an account's own, and its usage.
+    #[command(subcommand)]
+    Plans(plans::Command),
     /// The agency's shared database (Supabase): set it up, invite operators.
     #[command(subcommand)]
     Remote(remote::Command),
@@ -104,6 +108,7 @@ async fn main() -> ExitCode {
         Command::Campaigns(cmd) => campaigns::run(&store, cmd, cli.json).await,
         Command::Flows(cmd) => flows::run(&store, cmd, lang, cli.json).await,
         Command::Numbers(cmd) => numbers::run(&store, cmd, cli.json).await,
+        Command::Plans(cmd) => plans::run(&store, cmd, cli.json).await,
         Command::Remote(cmd) => remote::run(&store, cmd, lang, cli.json).await,
         Command::Api(cmd) => api::run(&store, cmd, cli.json).await,
         Command::Serve {

@@ -281,6 +281,9 @@ pub async fn create(store: &Store, input: &ApiTokenInput) -> Result<CreatedToken
 /// Every token of this desktop, newest first (revoked ones too: the screen
 /// shows them struck out).
 pub async fn list(store: &Store) -> Result<Vec<ApiToken>, TokenError> {
+    // Names, scopes and accounts of every token: what Settings → API shows,
+    // an owner's and admin's view (agents are refused it as the rest).
+    crate::access::require(store, crate::access::Area::Settings).await?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM api_tokens ORDER BY created_at DESC, id DESC"
     ))

@@ -47,10 +47,13 @@ pub enum Table {
     ApiTokens,
     Webhooks,
     WebhookDeliveries,
+    /// The pipeline (issue 18, item 7): its stages and cards.
+    PipelineStages,
+    PipelineCards,
 }
 
 impl Table {
-    pub const ALL: [Table; 28] = [
+    pub const ALL: [Table; 30] = [
         Table::Accounts,
         Table::Contacts,
         Table::Tags,
@@ -79,6 +82,8 @@ impl Table {
         Table::ApiTokens,
         Table::Webhooks,
         Table::WebhookDeliveries,
+        Table::PipelineStages,
+        Table::PipelineCards,
     ];
 
     /// The storage name, as in SQL.
@@ -112,6 +117,8 @@ impl Table {
             Table::ApiTokens => "api_tokens",
             Table::Webhooks => "webhooks",
             Table::WebhookDeliveries => "webhook_deliveries",
+            Table::PipelineStages => "pipeline_stages",
+            Table::PipelineCards => "pipeline_cards",
         }
     }
 

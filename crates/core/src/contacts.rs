@@ -50,12 +50,14 @@ pub struct ContactQuery {
     pub limit: u32,
 }
 
-/// A contact in a listing, with the ids of their tags.
+/// A contact in a listing, with the ids of their tags and their custom
+/// fields' values (the list's optional columns).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct ContactItem {
     #[serde(flatten)]
     pub contact: Contact,
     pub tags: Vec<TagId>,
+    pub fields: Vec<fields::FieldValue>,
 }
 
 /// One page of a listing and how many contacts match in all.
@@ -82,6 +84,8 @@ pub enum ContactError {
     #[error(transparent)]
     Field(#[from] FieldError),
     #[error(transparent)]
+    Plan(#[from] crate::plans::PlanError),
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
@@ -94,6 +98,7 @@ impl UserError for ContactError {
             ContactError::Account(e) => e.code(),
             ContactError::Unknown(..) => ErrorCode::ContactUnknown,
             ContactError::Field(e) => e.code(),
+            ContactError::Plan(e) => e.code(),
             ContactError::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -134,6 +139,7 @@ impl UserError for ContactError {
                 )
                 .to_owned(),
             ContactError::Field(e) => e.message(lang),
+            ContactError::Plan(e) => e.message(lang),
             ContactError::Database(_) => database_failed(lang),
         }
     }
@@ -186,6 +192,7 @@ pub async fn create(
     let now = now_ms();
     let mut tx = store.write().await?;
     writable(&mut tx, account).await?;
+    crate::plans::check(&mut tx, account, crate::plans::Limit::Contacts, 1).await?;
     let sql = format!(
         "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
@@ -352,6 +359,21 @@ pub async fn list(
     );
     tags.push(" ORDER BY t.name COLLATE NOCASE");
     let pairs: Vec<(ContactId, TagId)> = tags.build_query_as().fetch_all(store.pool()).await?;
+    // The page's field values, for the columns the list may show.
+    let mut values = QueryBuilder::<Sqlite>::new(
+        "SELECT contact_id, field_id, value FROM contact_fields WHERE account_id = ",
+    );
+    values.push_bind(account).push(" AND contact_id IN (");
+    let mut list = values.separated(", ");
+    for contact in &contacts {
+        list.push_bind(contact.id);
+    }
+    if contacts.is_empty() {
+        list.push("NULL");
+    }
+    values.push(")");
+    let values: Vec<(ContactId, crate::ids::FieldId, String)> =
+        values.build_query_as().fetch_all(store.pool()).await?;
     let items = contacts
         .into_iter()
         .map(|contact| ContactItem {
@@ -359,6 +381,14 @@ pub async fn list(
                 .iter()
                 .filter(|(c, _)| *c == contact.id)
                 .map(|(_, t)| *t)
+                .collect(),
+            fields: values
+                .iter()
+                .filter(|(c, _, _)| *c == contact.id)
+                .map(|(_, field_id, value)| fields::FieldValue {
+                    field_id: *field_id,
+                    value: value.clone(),
+                })
                 .collect(),
             contact,
         })

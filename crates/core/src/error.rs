@@ -201,6 +201,37 @@ pub enum ErrorCode {
     /// Business hours that are not valid (intervals out of order or overlapping, an
     /// unknown time zone, a holiday that is no date, an empty away message).
     BusinessHoursInvalid,
+    /// A report's period that is not valid (a date that does not read, an end
+    /// before the start, longer than a year).
+    ReportPeriodInvalid,
+    /// The action would take the account past a limit of its plan (numbers,
+    /// contacts, messages this month, operators, flows); nothing was written.
+    PlanLimitReached,
+    /// No stage of this account's pipeline has this id.
+    PipelineStageUnknown,
+    /// No card of this account's pipeline has this id.
+    PipelineCardUnknown,
+    /// A stage with cards deleted without saying where its cards go.
+    PipelineStageHasCards,
+    /// A card's title or value is not valid.
+    PipelineCardInvalid,
+    /// A cap of open chats per operator out of range (fair assignment).
+    AssignCapInvalid,
+    /// An operator's own action (available / away) with nobody chosen at this desktop.
+    AssignNoOperator,
+    /// A transfer that names neither another operator nor another number.
+    TransferInvalid,
+    /// A backup could not be written (disk full, folder not writable); the store is unchanged.
+    BackupFailed,
+    /// A file offered for restore is not a sound ZapDesk backup (not SQLite, damaged,
+    /// another program's database); nothing was changed.
+    BackupInvalid,
+    /// A backup written by a newer ZapDesk; nothing was changed.
+    BackupTooNew,
+    /// A restore while sync is on, not acknowledged: the server's rows come back over it.
+    BackupSyncOn,
+    /// Backup settings out of range (days kept) or a folder that cannot be used.
+    BackupSettingsInvalid,
 }
 
 /// An error that can be shown to a person.

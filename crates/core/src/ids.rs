@@ -226,6 +226,14 @@ id_type!(
     /// (remote migration 0012), chosen by the server or by its writer.
     CommandId
 );
+id_type!(
+    /// A column of an account's pipeline (issue 18, item 7).
+    StageId
+);
+id_type!(
+    /// A contact or deal on an account's pipeline.
+    CardId
+);
 
 #[cfg(test)]
 mod tests {

@@ -52,6 +52,8 @@ pub enum NumberError {
     #[error("no number {1} in account {0}")]
     Unknown(AccountId, InstanceId),
     #[error(transparent)]
+    Plan(#[from] crate::plans::PlanError),
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
@@ -62,6 +64,7 @@ impl UserError for NumberError {
             NumberError::NameTooLong => ErrorCode::NameTooLong,
             NumberError::Account(e) => e.code(),
             NumberError::Unknown(..) => ErrorCode::NumberUnknown,
+            NumberError::Plan(e) => e.code(),
             NumberError::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -85,6 +88,7 @@ impl UserError for NumberError {
                     "This number no longer exists in this account.",
                 )
                 .to_owned(),
+            NumberError::Plan(e) => e.message(lang),
             NumberError::Database(_) => database_failed(lang),
         }
     }
@@ -117,6 +121,7 @@ pub async fn create(
     })?;
     let mut tx = store.write().await?;
     account_open::check(&mut tx, account).await??;
+    crate::plans::check(&mut tx, account, crate::plans::Limit::Numbers, 1).await?;
     let now = now_ms();
     let sql = format!(
         "INSERT INTO instances (id, account_id, name, kind, status, created_at, updated_at)

@@ -114,6 +114,11 @@ pub async fn check_invitation(store: &Store, input: &Invitation) -> Result<(), U
             return Err(UserErrorKind::AccountUnknown(*account));
         }
     }
+    // Before the login is made on the agency's server, not after.
+    let mut conn = store.pool().acquire().await?;
+    for account in &input.accounts {
+        crate::plans::check(&mut conn, *account, crate::plans::Limit::Operators, 1).await?;
+    }
     Ok(())
 }
 
@@ -157,6 +162,7 @@ pub async fn invite(store: &Store, input: &Invitation) -> Result<Member, UserErr
             id
         }
     };
+    plan_allows_grants(&mut tx, id, &input.accounts).await?;
     set_accounts(&mut tx, id, &input.accounts).await?;
     tx.commit().await?;
     member(store, id).await
@@ -179,6 +185,7 @@ pub async fn check_edit(
     if role == Role::Owner && input.role != Role::Owner && owners(&mut conn).await? <= 1 {
         return Err(UserErrorKind::LastOwner);
     }
+    plan_allows_grants(&mut conn, id, &input.accounts).await?;
     email_of(&mut conn, id).await
 }
 
@@ -221,6 +228,7 @@ pub async fn edit(store: &Store, id: UserId, input: &MemberEdit) -> Result<Membe
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    plan_allows_grants(&mut tx, id, &input.accounts).await?;
     set_accounts(&mut tx, id, &input.accounts).await?;
     tx.commit().await?;
     member(store, id).await
@@ -255,17 +263,31 @@ pub async fn remove(store: &Store, id: UserId) -> Result<Removed, UserErrorKind>
     .bind(id)
     .fetch_all(&mut *tx)
     .await?;
+    let now = now_ms();
     for account in &released {
+        // Back in the queue when the account assigns automatically (else
+        // nothing would ever give them out again); by hand otherwise.
         sqlx::query(
-            "UPDATE conversations SET assignee_id = NULL, updated_at = ?
+            "UPDATE conversations SET assignee_id = NULL, assigned_to = NULL, updated_at = ?,
+                    waiting_since = CASE WHEN EXISTS (SELECT 1 FROM automation_settings s
+                                                      WHERE s.account_id = conversations.account_id
+                                                        AND s.assign_auto = 1)
+                                         THEN ? ELSE waiting_since END
              WHERE account_id = ? AND assignee_id = ? AND status <> 'resolved'",
         )
-        .bind(now_ms())
+        .bind(now)
+        .bind(now)
         .bind(account)
         .bind(id)
         .execute(&mut *tx)
         .await?;
     }
+    // Nobody gives them chats any more, on any desktop (the rosters sync).
+    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    crate::assignment::away_everywhere_in(&mut tx, &email).await?;
     tx.commit().await?;
     Ok(Removed { released })
 }
@@ -314,6 +336,29 @@ async fn owners(conn: &mut SqliteConnection) -> Result<i64, UserErrorKind> {
         .fetch_one(conn)
         .await?,
     )
+}
+
+/// Refuses giving an account to one more operator than its plan allows
+/// (issue 18, item 4), in the transaction that gives it. Only accounts the
+/// operator does not have yet count: editing someone's name over a limit
+/// lowered since keeps what they had. Not for the sync login's accounts
+/// (`adopt_login`): the agency's server decided those.
+async fn plan_allows_grants(
+    conn: &mut SqliteConnection,
+    id: UserId,
+    accounts: &[AccountId],
+) -> Result<(), UserErrorKind> {
+    let had: Vec<AccountId> =
+        sqlx::query_scalar("SELECT account_id FROM user_accounts WHERE user_id = ?")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    for account in accounts {
+        if !had.contains(account) {
+            crate::plans::check(&mut *conn, *account, crate::plans::Limit::Operators, 1).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn set_accounts(

@@ -44,6 +44,8 @@ pub enum UserErrorKind {
     #[error("this desktop's operator is the sync login")]
     MeFromLogin,
     #[error(transparent)]
+    Plan(#[from] crate::plans::PlanError),
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
@@ -60,6 +62,7 @@ impl UserError for UserErrorKind {
             UserErrorKind::LastOwner => ErrorCode::LastOwner,
             UserErrorKind::AccountUnknown(_) => ErrorCode::AccountUnknown,
             UserErrorKind::MeFromLogin => ErrorCode::OperatorForbidden,
+            UserErrorKind::Plan(e) => e.code(),
             UserErrorKind::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -118,6 +121,7 @@ impl UserError for UserErrorKind {
                     "With sync on, this desktop's operator is whoever logged in to the agency's database.",
                 )
                 .to_owned(),
+            (UserErrorKind::Plan(e), _) => e.message(lang),
             (UserErrorKind::Database(_), _) => database_failed(lang),
         }
     }

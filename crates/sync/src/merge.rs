@@ -64,6 +64,9 @@ static KEYED: &[Keyed] = &[
             // what the bot has still to look at, and its cooldowns.
             ("automation_queue", "contact_id"),
             ("automation_marks", "contact_id"),
+            // A card's contact is a foreign key: not moved, the renamed id
+            // fails the commit, and the deleted duplicate takes its cards.
+            ("pipeline_cards", "contact_id"),
         ],
         json: &[],
     },
@@ -72,7 +75,12 @@ static KEYED: &[Keyed] = &[
         local: "t.name",
         remote: "lower(name)",
         folded: true,
-        references: &[("contact_tags", "tag_id")],
+        // A stage's tag is no foreign key: not moved, the stage would name
+        // a tag no desktop has and silently stop tagging.
+        references: &[
+            ("contact_tags", "tag_id"),
+            ("pipeline_stages", "add_tag_id"),
+        ],
         json: TAG_JSON,
     },
     Keyed {

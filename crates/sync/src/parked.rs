@@ -180,6 +180,13 @@ fn label_sql(table: &str) -> Option<&'static str> {
              JOIN flows f ON f.account_id = v.account_id AND f.id = v.flow_id
              WHERE v.account_id = ?1 AND v.id = ?2"
         }
+        "pipeline_stages" => "SELECT name FROM pipeline_stages WHERE account_id = ?1 AND id = ?2",
+        // The card's title (when it has one) and its contact.
+        "pipeline_cards" => {
+            "SELECT coalesce(c.title || ' · ', '') || coalesce(ct.name, ct.phone) FROM pipeline_cards c
+             JOIN contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id
+             WHERE c.account_id = ?1 AND c.id = ?2"
+        }
         _ => return None,
     })
 }
@@ -205,6 +212,8 @@ fn what(table: &str, lang: Lang) -> &'static str {
         "flows" => ("Fluxo", "Flow"),
         "flow_versions" => ("Versão publicada de um fluxo", "A flow's published version"),
         "flow_sessions" => ("Conversa em um fluxo", "A conversation in a flow"),
+        "pipeline_stages" => ("Etapa do funil", "Pipeline stage"),
+        "pipeline_cards" => ("Cartão do funil", "Pipeline card"),
         _ => ("Registro", "Record"),
     };
     lang.pick(pt, en)

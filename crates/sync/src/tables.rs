@@ -148,6 +148,8 @@ pub static TABLES: &[SyncTable] = &[
             col("archived_at", Int),
             col("created_at", Int),
             col("updated_at", Int),
+            // The account's own plan limits (sqlite 0028, postgres 0014).
+            col("plan_overrides", Text),
         ],
         primary_key: &["id"],
         outbox_key: &["id"],
@@ -163,6 +165,7 @@ pub static TABLES: &[SyncTable] = &[
             "status",
             "archived_at",
             "updated_at",
+            "plan_overrides",
         ]),
     },
     SyncTable {
@@ -325,6 +328,14 @@ pub static TABLES: &[SyncTable] = &[
             col("last_message_id", U),
             col("created_at", Int),
             col("updated_at", Int),
+            // Fair assignment (migrations 0029 / postgres 0015): the
+            // operator's e-mail, not `assignee_id` (this desktop's row).
+            col("assigned_to", Text),
+            col("assigned_at", Int),
+            col("waiting_since", Int),
+            // A campaign opened it and nobody answered yet (sqlite 0031,
+            // postgres 0017).
+            col("campaign_unanswered", Int),
         ],
         primary_key: &["id"],
         outbox_key: &["id"],
@@ -385,6 +396,8 @@ pub static TABLES: &[SyncTable] = &[
             col("conversation_id", U),
             col("body", Text),
             col("created_at", Int),
+            // Its author's name (migrations 0029 / postgres 0015).
+            col("author_name", Text),
         ],
         primary_key: &["id"],
         outbox_key: &["id"],
@@ -543,6 +556,10 @@ pub static TABLES: &[SyncTable] = &[
             col("away_enabled", Int),
             col("away_message", Text),
             col("campaigns_in_hours", Int),
+            // Fair assignment (migrations 0029 / postgres 0015).
+            col("assign_auto", Int),
+            col("assign_cap", Int),
+            col("assign_team", Text),
         ],
         primary_key: &["account_id"],
         outbox_key: &["account_id"],
@@ -686,6 +703,60 @@ pub static TABLES: &[SyncTable] = &[
             ("flow_id", "flows"),
             ("version_id", "flow_versions"),
         ],
+        folded: None,
+        own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
+        push: Push::Upsert,
+    },
+    // The pipeline (issue 18, item 7; migrations/sqlite/0030): an account's
+    // stages and the cards on them. A move rewrites only the moved card (its
+    // stage and fractional position), so two desktops moving cards at once
+    // merge row by row. A stage's tag and flow are not parents: a stage whose
+    // tag or flow is gone keeps its place and skips that action.
+    SyncTable {
+        name: "pipeline_stages",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("name", Text),
+            col("color", Text),
+            col("position", Int),
+            col("add_tag_id", U),
+            col("start_flow_id", U),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[],
+        folded: None,
+        own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
+        push: Push::Upsert,
+    },
+    // Every delete recorded, also one cascaded from its contact (an erased
+    // contact's cards must leave the server too).
+    SyncTable {
+        name: "pipeline_cards",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("contact_id", U),
+            col("stage_id", U),
+            col("title", Text),
+            col("value_cents", Int),
+            col("owner_email", Text),
+            col("position", Text),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[("contact_id", "contacts"), ("stage_id", "pipeline_stages")],
         folded: None,
         own_clock: None,
         updates: Updates::Every,

@@ -5,6 +5,7 @@
 use tauri::{AppHandle, State};
 use zapdesk_app::CampaignSummary;
 use zapdesk_core::campaigns::pacing::Pacing;
+use zapdesk_core::campaigns::recipients::{self, RecipientPage, RecipientQuery};
 use zapdesk_core::campaigns::sender;
 use zapdesk_core::campaigns::store::{CampaignInfo, CampaignInput};
 use zapdesk_core::campaigns::timeline::{self, TimelineBucket};
@@ -134,6 +135,20 @@ pub async fn campaigns_timeline(
     id: CampaignId,
 ) -> Result<Vec<TimelineBucket>, IpcError> {
     Ok(timeline::timeline(state.store()?, account, id).await?)
+}
+
+/// A page of the campaign's recipients with where each stands, filtered by
+/// state or by a name or phone: the list the CSV export writes, on screen.
+#[tauri::command]
+#[specta::specta]
+pub async fn campaigns_recipients(
+    state: State<'_, AppState>,
+    account: AccountId,
+    id: CampaignId,
+    query: RecipientQuery,
+) -> Result<RecipientPage, IpcError> {
+    let lang = state.lang();
+    Ok(recipients::page(state.store()?, account, id, &query, lang).await?)
 }
 
 /// Queues the message for one phone (a contact of the account), rendered for

@@ -1,12 +1,12 @@
 use tauri::State;
-use zapdesk_app::{AttachmentInput, ContactPanel, InboxFilter};
+use zapdesk_app::{AttachmentInput, ContactPanel, InboxFilter, NewConversation, SendTo};
 use zapdesk_core::changes::Table;
 use zapdesk_core::domain::{ConversationStatus, Message};
 use zapdesk_core::inbox::attachments;
 use zapdesk_core::inbox::conversations::{self, ConversationSummary};
 use zapdesk_core::inbox::search::SearchResults;
 use zapdesk_core::inbox::work::{self, Note, Owner};
-use zapdesk_core::{AccountId, ConversationId, MessageId, UserId};
+use zapdesk_core::{AccountId, ConversationId, InstanceId, MessageId, UserId};
 
 use crate::{AppState, IpcError};
 
@@ -28,6 +28,19 @@ pub async fn inbox_list(
 pub async fn inbox_unread(state: State<'_, AppState>, account: AccountId) -> Result<u32, IpcError> {
     let count = conversations::unread(state.store()?, account).await?;
     Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+/// "Nova conversa" from the inbox or a contact: the conversation to open,
+/// on the number chosen (`None`: the contact's usual one), nothing sent.
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_start(
+    state: State<'_, AppState>,
+    account: AccountId,
+    to: SendTo,
+    from: Option<InstanceId>,
+) -> Result<NewConversation, IpcError> {
+    Ok(state.app()?.start_conversation(account, to, from).await?)
 }
 
 #[tauri::command]

@@ -3,10 +3,13 @@
 //! quick_replies, users, lgpd, campaigns, sync, …). Each is a delegation: take
 //! the input, call the core, `?` its error. Names are `<area>_<verb>`.
 
+pub mod about;
 pub mod accounts;
 pub mod api;
 pub mod app;
+pub mod assignment;
 pub mod automation;
+pub mod backup;
 pub mod business_hours;
 pub mod campaigns;
 pub mod contacts;
@@ -19,7 +22,10 @@ pub mod inbox;
 pub mod keywords;
 pub mod lgpd;
 pub mod numbers;
+pub mod pipeline;
+pub mod plans;
 pub mod quick_replies;
+pub mod reports;
 pub mod segments;
 pub mod sessions;
 pub mod simulator;

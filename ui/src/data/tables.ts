@@ -10,49 +10,53 @@ export type CommandName = keyof typeof commands;
 
 /** Table → the read commands whose results come from its rows. */
 export const DEPENDENTS = {
-  accounts: ["accountsList"],
-  contacts: ["contactsList", "contactsCount", "inboxList", "inboxGet", "inboxSearch", "inboxContact", "campaignsPreview"],
+  accounts: ["accountsList", "reportsAccount", "reportsAgency", "plansOverrides", "plansUsage"],
+  // A deleted contact takes their pipeline cards with it.
+  contacts: ["contactsList", "contactsCount", "inboxList", "inboxGet", "inboxSearch", "inboxContact", "campaignsPreview", "pipelineCardsList", "pipelineSummary", "assignmentQueue", "reportsAccount", "reportsAgency", "plansUsage", "campaignsRecipients"],
   // Keywords and flows name tags and fields: their checks follow them.
   tags: ["tagsList", "tagsOfContact", "keywordsCheck", "flowsCheck", "flowsCheckText"],
   custom_fields: ["fieldsList", "fieldsOfContact", "contactsList", "contactsCount", "campaignsPreview", "campaignsCheckMessage", "keywordsCheck", "flowsCheck", "flowsCheckText"],
   segments: ["segmentsList"],
-  contact_tags: ["contactsList", "contactsCount", "tagsOfContact"],
+  contact_tags: ["contactsList", "contactsCount", "tagsOfContact", "pipelineCardsList", "pipelineSummary"],
   contact_fields: ["contactsList", "contactsCount", "fieldsOfContact", "campaignsPreview"],
-  instances: ["numbersList", "inboxList", "inboxGet", "inboxContact", "keywordsCheck", "keywordsExplain"],
+  instances: ["numbersList", "inboxList", "inboxGet", "inboxContact", "keywordsCheck", "keywordsExplain", "assignmentQueue", "reportsAccount", "reportsAgency", "plansUsage", "campaignsRecipients"],
   // Contacts filter on their last message, so both lists follow the inbox.
   // The menu's unread badge and the window title count conversations with unread messages.
-  conversations: ["inboxList", "inboxGet", "inboxSearch", "inboxContact", "contactsList", "contactsCount", "inboxUnread"],
-  messages: ["inboxThread", "inboxList", "inboxGet", "inboxSearch", "contactsList", "contactsCount", "campaignsTimeline"],
+  conversations: ["inboxList", "inboxGet", "inboxSearch", "inboxContact", "contactsList", "contactsCount", "inboxUnread", "assignmentQueue", "assignmentSettings", "reportsAccount", "reportsAgency"],
+  messages: ["inboxThread", "inboxList", "inboxGet", "inboxSearch", "contactsList", "contactsCount", "campaignsTimeline", "reportsAccount", "reportsAgency", "plansUsage", "campaignsRecipients"],
   notes: ["inboxNotes", "inboxSearch"],
   drafts: ["inboxDraft"],
   quick_replies: ["quickRepliesList"],
   audit_log: ["auditList"],
-  campaigns: ["campaignsList", "campaignsGet"],
-  campaign_recipients: ["campaignsList", "campaignsGet", "campaignsTimeline"],
+  campaigns: ["campaignsList", "campaignsGet", "reportsAccount", "reportsAgency", "campaignsRecipients"],
+  campaign_recipients: ["campaignsList", "campaignsGet", "campaignsTimeline", "reportsAccount", "reportsAgency", "campaignsRecipients"],
   campaign_files: ["campaignsList", "campaignsGet"],
   // Names of assignees and note authors are joined in.
   // Who is at this desktop decides which accounts an agent sees (team).
-  users: ["usersList", "usersMe", "teamView", "accountsList", "inboxList", "inboxGet", "inboxContact", "inboxNotes", "auditList", "keywordsCheck"],
+  users: ["usersList", "usersMe", "teamView", "accountsList", "inboxList", "inboxGet", "inboxContact", "inboxNotes", "auditList", "keywordsCheck", "pipelineCardsList", "assignmentSettings", "assignmentAvailability", "reportsAccount", "reportsAgency", "plansUsage"],
   // Who "I" am is a setting, and the inbox's "Minhas" depends on it; so are
   // the API's port and its local-network choice.
-  settings: ["usersMe", "teamView", "accountsList", "inboxList", "apiStatus"],
+  settings: ["usersMe", "teamView", "accountsList", "inboxList", "apiStatus", "backupStatus", "assignmentAvailability", "reportsAccount", "reportsAgency", "plansDefaults", "plansUsage"],
   // Whether this computer keeps the AI key shows beside the settings; a key
   // kept or forgotten is reported as a change of them.
   // Business hours live on the bot settings row (they share its time zone).
-  automation_settings: ["automationSettingsGet", "keywordsExplain", "automationAiKeyStatus", "businessHoursGet"],
+  automation_settings: ["automationSettingsGet", "keywordsExplain", "automationAiKeyStatus", "businessHoursGet", "assignmentSettings", "assignmentAvailability", "assignmentQueue", "reportsAccount", "reportsAgency", "plansUsage"],
   keywords: ["keywordsList", "keywordsCheck", "keywordsExplain"],
   // A keyword may start only a published flow; "test a message" names flows.
-  flows: ["flowsList", "flowsGet", "flowsCheck", "flowsCheckText", "flowsVersions", "keywordsCheck", "keywordsExplain", "sessionsActive"],
+  flows: ["flowsList", "flowsGet", "flowsCheck", "flowsCheckText", "flowsVersions", "keywordsCheck", "keywordsExplain", "sessionsActive", "plansUsage"],
   flow_versions: ["flowsList", "flowsVersions", "flowsVersion"],
   // The list shows how many conversations are in each flow now; the inbox's
   // panel shows the conversation's session and the bot's log.
-  flow_sessions: ["flowsList", "sessionsActive", "sessionsLog", "flowsAnalytics"],
+  flow_sessions: ["flowsList", "sessionsActive", "sessionsLog", "flowsAnalytics", "reportsAccount", "reportsAgency"],
   automation_files: ["automationFilesList", "keywordsCheck", "flowsCheck", "flowsCheckText"],
   // The local API (issue 17). A token's "last used" moves as it is used.
   api_tokens: ["apiTokensList"],
   // A webhook's on/off and failing state move as its deliveries fail.
   webhooks: ["webhooksList"],
   webhook_deliveries: ["webhooksDeliveries"],
+  // The pipeline (issue 18, item 7): the board and its counts per stage.
+  pipeline_stages: ["pipelineStagesList", "pipelineSummary"],
+  pipeline_cards: ["pipelineCardsList", "pipelineSummary"],
 } as const satisfies Record<Table, readonly CommandName[]>;
 
 /** Reads refetched from the `sync` event (the engine's own state), not from a table. */
@@ -64,7 +68,7 @@ export const SYNC_READS = ["syncStatus", "syncParked"] as const satisfies readon
  * `data:` URL on each new message would be heavy), and the time zones this
  * computer knows.
  */
-export const ONCE_READS = ["appStart", "inboxMedia", "businessHoursTimeZones"] as const satisfies readonly CommandName[];
+export const ONCE_READS = ["appStart", "inboxMedia", "businessHoursTimeZones", "appDiagnostics"] as const satisfies readonly CommandName[];
 
 export type ReadCommand = (typeof DEPENDENTS)[Table][number] | (typeof SYNC_READS)[number] | (typeof ONCE_READS)[number];
 
@@ -85,11 +89,17 @@ export const WRITES = {
   numbersPairingCode: [],
   numbersSimulate: ["instances", "contacts", "conversations", "messages"],
   inboxReply: ["messages", "conversations"],
+  inboxStart: ["conversations", "contacts"],
   inboxSendFile: ["messages", "conversations"],
   inboxMarkRead: ["conversations"],
   // Assigning or taking a conversation over ends its bot session.
   inboxAssign: ["conversations", "flow_sessions"],
   inboxSetStatus: ["conversations"],
+  // Fair assignment (issue 18, item 6).
+  inboxTransfer: ["conversations", "notes", "flow_sessions"],
+  assignmentSetAccount: ["automation_settings"],
+  assignmentSetCap: ["automation_settings"],
+  assignmentSetAvailable: ["automation_settings"],
   inboxSetOwner: ["conversations", "flow_sessions"],
   inboxAddNote: ["notes"],
   inboxSaveDraft: ["drafts"],
@@ -106,10 +116,21 @@ export const WRITES = {
   segmentsCreate: ["segments"],
   segmentsUpdate: ["segments"],
   segmentsDelete: ["segments"],
+  pipelineStagesCreate: ["pipeline_stages", "pipeline_cards"],
+  pipelineStagesUpdate: ["pipeline_stages", "pipeline_cards"],
+  pipelineStagesReorder: ["pipeline_stages", "pipeline_cards"],
+  pipelineStagesDelete: ["pipeline_stages", "pipeline_cards"],
+  // Entering a stage may tag the contact and start a flow in their conversation.
+  pipelineCardsCreate: ["pipeline_cards", "contact_tags", "flow_sessions", "conversations"],
+  pipelineCardsMove: ["pipeline_cards", "contact_tags", "flow_sessions", "conversations"],
+  pipelineCardsUpdate: ["pipeline_cards"],
+  pipelineCardsDelete: ["pipeline_cards"],
   contactsImportPick: [],
   contactsImportRun: ["contacts", "contact_tags", "contact_fields", "tags"],
   contactsImportRejected: [],
   contactsExport: [],
+  reportsAccountExport: [],
+  reportsAgencyExport: [],
   contactsLgpdExport: ["audit_log"],
   contactsErase: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "notes", "drafts", "audit_log", "campaign_recipients", "flow_sessions"],
   quickRepliesCreate: ["quick_replies"],
@@ -138,6 +159,10 @@ export const WRITES = {
   syncRetryParked: [],
   automationSettingsSave: ["automation_settings"],
   businessHoursSave: ["automation_settings"],
+  // Plans (issue 18, item 4): each plan's limits are the agency's settings;
+  // an account's own limits are on its row.
+  plansSetDefaults: ["settings"],
+  plansSetOverrides: ["accounts"],
   automationAiKeySet: ["automation_settings"],
   automationFilesUpload: ["automation_files"],
   keywordsCreate: ["keywords"],
@@ -178,6 +203,14 @@ export const WRITES = {
   webhooksRotateSecret: ["webhooks"],
   webhooksRedeliver: ["webhook_deliveries"],
   webhooksTest: ["webhook_deliveries"],
+  // Backups (issue 19, item 5): the list follows the backup settings; a
+  // restore closes the store and the window restarts (nothing to refetch).
+  backupNow: ["settings"],
+  backupSetSettings: ["settings"],
+  backupPickFolder: [],
+  backupPickFile: [],
+  backupRestore: [],
+  appRestart: [],
 } as const satisfies Partial<Record<CommandName, readonly Table[]>>;
 
 export type WriteCommand = keyof typeof WRITES;
@@ -196,6 +229,14 @@ export const AGENCY_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   "flowsSimulateWrite", "flowsSimulateAdvance", "flowsSimulateClose",
   // The time zones this computer knows, for the business hours' picker.
   "businessHoursTimeZones",
+  // Each plan's limits are the agency's, not one account's.
+  "plansDefaults", "plansSetDefaults",
+  // The operator at this desktop, available or away in all their accounts.
+  "assignmentAvailability", "assignmentSetAvailable",
+  // The agency's dashboard and its CSV: every account the operator may see.
+  "reportsAgency", "reportsAgencyExport",
+  // Backups are this desktop's, of every account.
+  "backupStatus", "backupNow", "backupSetSettings", "backupPickFolder", "backupPickFile", "backupRestore", "appRestart", "appDiagnostics",
 ]);
 
 const readers = new Map<Table, ReadonlySet<string>>(

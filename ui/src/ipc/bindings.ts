@@ -61,6 +61,11 @@ export const commands = {
 	inboxSearch: (account: AccountId, text: string) => typedError<SearchResults, IpcError>(__TAURI_INVOKE("inbox_search", { account, text })),
 	/**  The contact beside a conversation, with all their conversations. */
 	inboxContact: (account: AccountId, conversation: ConversationId) => typedError<ContactPanel, IpcError>(__TAURI_INVOKE("inbox_contact", { account, conversation })),
+	/**
+	 *  "Nova conversa" from the inbox or a contact: the conversation to open,
+	 *  on the number chosen (`None`: the contact's usual one), nothing sent.
+	 */
+	inboxStart: (account: AccountId, to: SendTo, from: InstanceId | null) => typedError<NewConversation, IpcError>(__TAURI_INVOKE("inbox_start", { account, to, from })),
 	tagsList: (account: AccountId) => typedError<Tag[], IpcError>(__TAURI_INVOKE("tags_list", { account })),
 	tagsCreate: (account: AccountId, input: TagInput) => typedError<Tag, IpcError>(__TAURI_INVOKE("tags_create", { account, input })),
 	tagsDelete: (account: AccountId, tag: TagId) => typedError<null, IpcError>(__TAURI_INVOKE("tags_delete", { account, tag })),
@@ -85,6 +90,26 @@ export const commands = {
 	segmentsCreate: (account: AccountId, input: SegmentInput) => typedError<Segment, IpcError>(__TAURI_INVOKE("segments_create", { account, input })),
 	segmentsUpdate: (account: AccountId, id: SegmentId, input: SegmentInput) => typedError<Segment, IpcError>(__TAURI_INVOKE("segments_update", { account, id, input })),
 	segmentsDelete: (account: AccountId, id: SegmentId) => typedError<null, IpcError>(__TAURI_INVOKE("segments_delete", { account, id })),
+	pipelineStagesList: (account: AccountId) => typedError<Stage[], IpcError>(__TAURI_INVOKE("pipeline_stages_list", { account })),
+	pipelineStagesCreate: (account: AccountId, input: StageInput) => typedError<Stage, IpcError>(__TAURI_INVOKE("pipeline_stages_create", { account, input })),
+	pipelineStagesUpdate: (account: AccountId, id: StageId, input: StageInput) => typedError<Stage, IpcError>(__TAURI_INVOKE("pipeline_stages_update", { account, id, input })),
+	pipelineStagesReorder: (account: AccountId, order: StageId[]) => typedError<Stage[], IpcError>(__TAURI_INVOKE("pipeline_stages_reorder", { account, order })),
+	/**  A stage with cards needs `move_cards_to`: where its cards go. */
+	pipelineStagesDelete: (account: AccountId, id: StageId, moveCardsTo: StageId | null) => typedError<null, IpcError>(__TAURI_INVOKE("pipeline_stages_delete", { account, id, moveCardsTo })),
+	pipelineCardsList: (account: AccountId, filter: CardFilter) => typedError<Card[], IpcError>(__TAURI_INVOKE("pipeline_cards_list", { account, filter })),
+	pipelineCardsCreate: (account: AccountId, stage: StageId, input: CardInput) => typedError<PipelineMoved, IpcError>(__TAURI_INVOKE("pipeline_cards_create", { account, stage, input })),
+	pipelineCardsUpdate: (account: AccountId, id: CardId, input: CardInput) => typedError<Card, IpcError>(__TAURI_INVOKE("pipeline_cards_update", { account, id, input })),
+	pipelineCardsDelete: (account: AccountId, id: CardId) => typedError<null, IpcError>(__TAURI_INVOKE("pipeline_cards_delete", { account, id })),
+	/**
+	 *  Moves a card before another (or to the end of a stage); entering a
+	 *  stage adds its tag and starts its flow.
+	 */
+	pipelineCardsMove: (account: AccountId, id: CardId, to: MoveTo) => typedError<PipelineMoved, IpcError>(__TAURI_INVOKE("pipeline_cards_move", { account, id, to })),
+	/**
+	 *  Count and total value per stage (all stages, left to right); the
+	 *  dashboard calls it without a filter.
+	 */
+	pipelineSummary: (account: AccountId, filter: CardFilter | null) => typedError<StageTotal[], IpcError>(__TAURI_INVOKE("pipeline_summary", { account, filter })),
 	/**  Opens the system's file picker for a CSV; `None` if the person cancels. */
 	contactsImportPick: (account: AccountId) => typedError<ImportFile | null, IpcError>(__TAURI_INVOKE("contacts_import_pick", { account })),
 	/**
@@ -150,6 +175,11 @@ export const commands = {
 	/**  Per hour: messages queued, taken by WhatsApp, and first replies. */
 	campaignsTimeline: (account: AccountId, id: CampaignId) => typedError<TimelineBucket[], IpcError>(__TAURI_INVOKE("campaigns_timeline", { account, id })),
 	/**
+	 *  A page of the campaign's recipients with where each stands, filtered by
+	 *  state or by a name or phone: the list the CSV export writes, on screen.
+	 */
+	campaignsRecipients: (account: AccountId, id: CampaignId, query: RecipientQuery) => typedError<RecipientPage, IpcError>(__TAURI_INVOKE("campaigns_recipients", { account, id, query })),
+	/**
 	 *  Queues the message for one phone (a contact of the account), rendered for
 	 *  the contact the editor's preview shows (`preview`), on one connected
 	 *  number, and wakes that number's sender so the test leaves now. `id` is
@@ -207,6 +237,52 @@ export const commands = {
 	businessHoursSave: (account: AccountId, hours: BusinessHours) => typedError<BusinessHours, IpcError>(__TAURI_INVOKE("business_hours_save", { account, hours })),
 	/**  The IANA time zone names this computer knows, in order, for the picker. */
 	businessHoursTimeZones: () => typedError<string[], IpcError>(__TAURI_INVOKE("business_hours_time_zones")),
+	/**  Every plan's limits (the agency's). */
+	plansDefaults: () => typedError<PlanDefaults[], IpcError>(__TAURI_INVOKE("plans_defaults")),
+	/**
+	 *  Replaces one plan's limits. Refused for an agent (`operator_forbidden`).
+	 *  The agency's settings: reported as a change of them.
+	 */
+	plansSetDefaults: (plan: Plan, limits: PlanLimits) => typedError<PlanLimits, IpcError>(__TAURI_INVOKE("plans_set_defaults", { plan, limits })),
+	/**  The account's own limits over its plan's. */
+	plansOverrides: (account: AccountId) => typedError<PlanOverrides, IpcError>(__TAURI_INVOKE("plans_overrides", { account })),
+	/**  Replaces the account's own limits. Refused for an agent. */
+	plansSetOverrides: (account: AccountId, overrides: PlanOverrides) => typedError<PlanOverrides, IpcError>(__TAURI_INVOKE("plans_set_overrides", { account, overrides })),
+	/**  What the account uses of each of its five limits, this month. */
+	plansUsage: (account: AccountId) => typedError<PlanUsage, IpcError>(__TAURI_INVOKE("plans_usage", { account })),
+	assignmentSettings: (account: AccountId) => typedError<AssignmentSettings, IpcError>(__TAURI_INVOKE("assignment_settings", { account })),
+	assignmentSetAccount: (account: AccountId, auto: boolean, defaultCap: number) => typedError<AssignmentSettings, IpcError>(__TAURI_INVOKE("assignment_set_account", { account, auto, defaultCap })),
+	/**  An operator's own cap in the account (`None`: the account's default). */
+	assignmentSetCap: (account: AccountId, user: UserId, cap: number | null) => typedError<AssignmentSettings, IpcError>(__TAURI_INVOKE("assignment_set_cap", { account, user, cap })),
+	/**  The conversations waiting for a person, oldest first. */
+	assignmentQueue: (account: AccountId) => typedError<QueuedChat[], IpcError>(__TAURI_INVOKE("assignment_queue", { account })),
+	/**  Whether the operator at this desktop is available. */
+	assignmentAvailability: () => typedError<Availability, IpcError>(__TAURI_INVOKE("assignment_availability")),
+	/**
+	 *  "Disponível / Ausente" for the operator at this desktop, in every
+	 *  account they were given.
+	 */
+	assignmentSetAvailable: (available: boolean) => typedError<Availability, IpcError>(__TAURI_INVOKE("assignment_set_available", { available })),
+	/**
+	 *  Transfers the conversation to another operator or number with a note;
+	 *  the conversation where the chat is now.
+	 */
+	inboxTransfer: (account: AccountId, conversation: ConversationId, to: Transfer) => typedError<ConversationId, IpcError>(__TAURI_INVOKE("inbox_transfer", { account, conversation, to })),
+	/**
+	 *  One account's dashboard; refused for an account not given to an agent
+	 *  (`account_not_granted`) and a period that is not valid
+	 *  (`report_period_invalid`).
+	 */
+	reportsAccount: (account: AccountId, range: DateRange) => typedError<ReportView, IpcError>(__TAURI_INVOKE("reports_account", { account, range })),
+	/**  The agency's dashboard: every account the operator here may see. */
+	reportsAgency: (range: DateRange) => typedError<ReportView, IpcError>(__TAURI_INVOKE("reports_agency", { range })),
+	/**
+	 *  Saves one account's table as CSV where the person chooses; the path, or
+	 *  `None` if cancelled. Refused to agents (`operator_forbidden`).
+	 */
+	reportsAccountExport: (account: AccountId, range: DateRange, table: ReportTable) => typedError<string | null, IpcError>(__TAURI_INVOKE("reports_account_export", { account, range, table })),
+	/**  Saves the agency's table as CSV where the person chooses. */
+	reportsAgencyExport: (range: DateRange, table: ReportTable) => typedError<string | null, IpcError>(__TAURI_INVOKE("reports_agency_export", { range, table })),
 	/**
 	 *  Keeps (a key) or forgets (`null`) the account's AI key in this computer's
 	 *  password store, for the account's AI address as saved now (the key is sent
@@ -362,6 +438,26 @@ export const commands = {
 	webhooksRedeliver: (account: AccountId, delivery: DeliveryId) => typedError<Delivery, IpcError>(__TAURI_INVOKE("webhooks_redeliver", { account, delivery })),
 	/**  "Enviar evento de teste". */
 	webhooksTest: (account: AccountId, webhook: WebhookId) => typedError<Delivery, IpcError>(__TAURI_INVOKE("webhooks_test", { account, webhook })),
+	backupStatus: () => typedError<BackupStatus, IpcError>(__TAURI_INVOKE("backup_status")),
+	backupNow: () => typedError<BackupInfo, IpcError>(__TAURI_INVOKE("backup_now")),
+	backupSetSettings: (settings: BackupSettings) => typedError<null, IpcError>(__TAURI_INVOKE("backup_set_settings", { settings })),
+	/**  The system's folder picker for where backups go; `None` if cancelled. */
+	backupPickFolder: (title: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("backup_pick_folder", { title })),
+	/**  The file picker for a backup kept elsewhere (another disk); `None` if cancelled. */
+	backupPickFile: (title: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("backup_pick_file", { title })),
+	/**
+	 *  Restores `path`. The file is checked before anything stops; then the
+	 *  local API stops (no request may reach the store being swapped), the app
+	 *  stops its numbers, swaps the store and lets go of the data folder. The UI
+	 *  shows the result and calls `app_restart`.
+	 */
+	backupRestore: (path: string, syncAcknowledged: boolean) => typedError<Restored, IpcError>(__TAURI_INVOKE("backup_restore", { path, syncAcknowledged })),
+	/**
+	 *  Restarts ZapDesk (after a restore): the exit runs the usual stop, then
+	 *  the process starts again on the data folder.
+	 */
+	appRestart: () => typedError<null, IpcError>(__TAURI_INVOKE("app_restart")),
+	appDiagnostics: () => typedError<Diagnostics, IpcError>(__TAURI_INVOKE("app_diagnostics")),
 };
 
 /* Types */
@@ -389,6 +485,16 @@ export type AccountInput = {
 	phone: string | null,
 	plan: Plan,
 	status: AccountStatus,
+};
+
+/**  One account's line on the agency's dashboard. */
+export type AccountRow = {
+	account_id: AccountId,
+	name: string,
+	time_zone: string,
+	totals: Totals,
+	previous: Totals,
+	waiting: WaitingNow,
 };
 
 /**  Where the business relationship stands. */
@@ -507,6 +613,19 @@ export type AppInfo = {
 	field_operators: FieldOperators,
 };
 
+/**  An account's automatic assignment. */
+export type AssignmentSettings = {
+	/**  Conversations that need a person are assigned automatically. */
+	auto: boolean,
+	/**  Open chats per operator unless their own cap says otherwise. */
+	default_cap: number,
+	/**
+	 *  Everyone in the roster, then the team members given the account
+	 *  who never joined it, by name.
+	 */
+	operators: OperatorState[],
+};
+
 /**  A file to send, as the UI read it. */
 export type AttachmentInput = {
 	name: string,
@@ -561,6 +680,74 @@ export type AutomationSettings = {
 	ai_base_url: string | null,
 	ai_model: string | null,
 	ai_instructions: string,
+};
+
+/**  The status of the operator at this desktop. */
+export type Availability = {
+	/**  Nobody chosen at this desktop (or removed): no status to show. */
+	operator: UserId | null,
+	/**  Available in every account they were given that has them available. */
+	available: boolean,
+	/**  The accounts they take part in (those they were given). */
+	accounts: AccountId[],
+};
+
+/**  One backup as Settings → Backup lists it. */
+export type BackupInfo = {
+	/**  The database file, to restore from. */
+	path: string,
+	file_name: string,
+	kind: BackupKind,
+	/**  When it was taken (Unix milliseconds). */
+	taken_at: number,
+	/**  The store's schema version in it. */
+	version: number,
+	/**  Size of the database file. */
+	bytes: number,
+	/**
+	 *  Whether a media folder goes with it (copies taken before a migration
+	 *  or a restore have none: their media are the data folder's).
+	 */
+	media: boolean,
+	/**  Media files and their bytes, when just taken (a listing does not count them). */
+	media_files: number | null,
+	media_bytes: number | null,
+};
+
+/**  Why a backup was taken. */
+export type BackupKind = 
+/**  The automatic one of the day. */
+"daily" | 
+/**  "Fazer backup agora". */
+"manual" | 
+/**  Taken by the store before a new version migrated it. */
+"before_migration" | 
+/**  The store a restore replaced, kept aside. */
+"before_restore";
+
+export type BackupSettings = {
+	/**  A folder the owner picked; `None`: the data folder's `backups/`. */
+	folder: string | null,
+	/**  Daily and manual backups older than this many days are deleted. */
+	keep_days: number,
+};
+
+/**  Settings → Backup as the screen shows it. */
+export type BackupStatus = {
+	settings: BackupSettings,
+	/**  Where backups are written now (the picked folder or the default). */
+	folder: string,
+	/**  Where a restore keeps the store it replaces. */
+	safety_folder: string,
+	/**
+	 *  Newest first: the folder's, and the data folder's `backups/` (copies
+	 *  taken before migrations and restores) when another folder was picked.
+	 */
+	backups: BackupInfo[],
+	/**  The newest daily or manual backup. */
+	last: BackupInfo | null,
+	/**  Sync is configured: a restore must be acknowledged (see the module). */
+	sync_on: boolean,
 };
 
 /**
@@ -664,6 +851,22 @@ export type CampaignReport = {
 	opted_out: number,
 };
 
+/**  A campaign that queued messages in the period, with its results so far. */
+export type CampaignRow = {
+	account_id: AccountId,
+	campaign_id: CampaignId,
+	name: string,
+	status: CampaignStatus,
+	recipients: number,
+	sent: number,
+	delivered: number,
+	read: number,
+	replied: number,
+	failed: number,
+	skipped: number,
+	opted_out: number,
+};
+
 /**  Where a campaign stands. */
 export type CampaignStatus = "draft" | "scheduled" | "running" | "paused" | "done" | "cancelled";
 
@@ -671,6 +874,51 @@ export type CampaignStatus = "draft" | "scheduled" | "running" | "paused" | "don
 export type CampaignSummary = {
 	report: CampaignReport,
 } & CampaignInfo;
+
+/**  One card, with what the board shows of its contact and owner. */
+export type Card = {
+	id: CardId,
+	account_id: AccountId,
+	contact_id: ContactId,
+	contact_name: string | null,
+	contact_phone: string,
+	stage_id: StageId,
+	title: string | null,
+	/**  Reais in cents. */
+	value_cents: number,
+	/**  The owner operator's e-mail (who they are on every desktop). */
+	owner_email: string | null,
+	/**  Their name when this desktop knows them. */
+	owner_name: string | null,
+	/**  The fractional key within the stage ([`position`]). */
+	position: string,
+	created_at: number,
+	updated_at: number,
+};
+
+/**  What the board shows; every condition given must hold. */
+export type CardFilter = {
+	/**  Cards of this operator. */
+	owner: UserId | null,
+	/**  Cards whose contact has this tag. */
+	tag: TagId | null,
+	/**
+	 *  Words in the contact's name or the card's title (case and accents
+	 *  ignored), or digits of the contact's phone.
+	 */
+	text: string | null,
+};
+
+/**  A contact or deal on an account's pipeline. */
+export type CardId = string;
+
+/**  A card as the editor sends it (its stage and place come from moves). */
+export type CardInput = {
+	contact_id: ContactId,
+	title: string | null,
+	value_cents: number,
+	owner: OwnerChange,
+};
 
 /**
  *  Rows of `table` changed; `account: None` when they are not one account's
@@ -765,9 +1013,13 @@ export type ContactInput = {
 	name: string | null,
 };
 
-/**  A contact in a listing, with the ids of their tags. */
+/**
+ *  A contact in a listing, with the ids of their tags and their custom
+ *  fields' values (the list's optional columns).
+ */
 export type ContactItem = {
 	tags: TagId[],
+	fields: FieldValue[],
 } & Contact;
 
 /**  One page of a listing and how many contacts match in all. */
@@ -858,6 +1110,24 @@ export type CustomField = {
 	created_at: number,
 };
 
+/**
+ *  The dates a report covers, as the UI sends them: `YYYY-MM-DD`, both
+ *  included.
+ */
+export type DateRange = {
+	from: string,
+	to: string,
+};
+
+/**  One day's counts. */
+export type DayRow = {
+	/**  `YYYY-MM-DD`, in the account's time zone. */
+	date: string,
+	messages_in: number,
+	messages_out: number,
+	new_contacts: number,
+};
+
 /**  One event sent (or to be sent) to one webhook: a line of its log. */
 export type Delivery = {
 	id: DeliveryId,
@@ -895,6 +1165,31 @@ export type DeliveryStatus =
 /**  Given up: a day of failures (or a "send again" that failed). */
 "failed";
 
+/**  What Settings → Sobre shows and "Copiar diagnóstico" copies. */
+export type Diagnostics = {
+	app_version: string,
+	os: string,
+	arch: string,
+	/**  The browser the numbers run in, and its version (`None`: it did not say). */
+	chromium_path: string,
+	chromium_version: string | null,
+	/**  The wa-js embedded in the bridge. */
+	wa_js_version: string,
+	/**  The store's schema version, and the newest this app knows. */
+	schema_version: number,
+	schema_supported: number,
+	data_dir: string,
+	log_dir: string,
+	accounts: number,
+	/**  Numbers by their last status (`connected: 3`). */
+	numbers: { [key in string]: number },
+	sync_on: boolean,
+	/**  The newest log warnings and errors, newest last. */
+	problems: string[],
+	/**  Everything above as one text, for the clipboard. */
+	text: string,
+};
+
 /**  Who wrote a message. */
 export type Direction = "inbound" | "outbound";
 
@@ -911,6 +1206,15 @@ export type DocumentCheck =
  *  of it in this account, as [`check`] lists a saved draft's.
  */
 { kind: "read"; document: FlowDocument; findings: FlowFinding[] };
+
+/**  How long something took, over a period. */
+export type Durations = {
+	/**  How many were measured. */
+	count: number,
+	/**  Milliseconds; `None` when nothing was measured. */
+	median_ms: number | null,
+	p90_ms: number | null,
+};
 
 /**  A branch: from a node's handle to another node. */
 export type Edge = {
@@ -1161,7 +1465,44 @@ export type ErrorCode =
  *  Business hours that are not valid (intervals out of order or overlapping, an
  *  unknown time zone, a holiday that is no date, an empty away message).
  */
-"business_hours_invalid";
+"business_hours_invalid" | 
+/**
+ *  A report's period that is not valid (a date that does not read, an end
+ *  before the start, longer than a year).
+ */
+"report_period_invalid" | 
+/**
+ *  The action would take the account past a limit of its plan (numbers,
+ *  contacts, messages this month, operators, flows); nothing was written.
+ */
+"plan_limit_reached" | 
+/**  No stage of this account's pipeline has this id. */
+"pipeline_stage_unknown" | 
+/**  No card of this account's pipeline has this id. */
+"pipeline_card_unknown" | 
+/**  A stage with cards deleted without saying where its cards go. */
+"pipeline_stage_has_cards" | 
+/**  A card's title or value is not valid. */
+"pipeline_card_invalid" | 
+/**  A cap of open chats per operator out of range (fair assignment). */
+"assign_cap_invalid" | 
+/**  An operator's own action (available / away) with nobody chosen at this desktop. */
+"assign_no_operator" | 
+/**  A transfer that names neither another operator nor another number. */
+"transfer_invalid" | 
+/**  A backup could not be written (disk full, folder not writable); the store is unchanged. */
+"backup_failed" | 
+/**
+ *  A file offered for restore is not a sound ZapDesk backup (not SQLite, damaged,
+ *  another program's database); nothing was changed.
+ */
+"backup_invalid" | 
+/**  A backup written by a newer ZapDesk; nothing was changed. */
+"backup_too_new" | 
+/**  A restore while sync is on, not acknowledged: the server's rows come back over it. */
+"backup_sync_on" | 
+/**  Backup settings out of range (days kept) or a folder that cannot be used. */
+"backup_settings_invalid";
 
 /**
  *  One event of an account queued for its webhooks (what a receiver
@@ -1354,6 +1695,19 @@ export type FlowFinding = {
 /**  A conversation flow of an account (its draft and versions). */
 export type FlowId = string;
 
+/**  The stage's flow, when it has one. */
+export type FlowOutcome = 
+/**  The card stayed in its stage, or the stage starts no flow. */
+{ kind: "none" } | { kind: "started"; session: SessionId } | 
+/**  The contact never talked to the account: no conversation to run it in. */
+{ kind: "no_conversation" } | 
+/**
+ *  The card moved, the flow did not start (not published, …): the
+ *  refusal, in both languages (this crate does not know the window's),
+ *  for the board to say why.
+ */
+{ kind: "failed"; code: ErrorCode; pt_br: string; en: string };
+
 export type FlowRef = {
 	id: FlowId,
 	name: string,
@@ -1482,6 +1836,11 @@ export type InboxFilter = {
 	instance: InstanceId | null,
 	who: Who,
 	status: ConversationStatus | null,
+	/**
+	 *  Only the conversations a campaign opened that nobody answered yet;
+	 *  otherwise they are left out, so a campaign does not fill the lists.
+	 */
+	campaigns: boolean,
 	after: Cursor | null,
 };
 
@@ -1637,6 +1996,29 @@ export type KeywordProblem = {
  */
 export type Lang = "pt-BR" | "en";
 
+/**  One of the five things a plan limits. */
+export type Limit = 
+/**  WhatsApp numbers (instances) of the account. */
+"numbers" | 
+/**  Contacts of the account. */
+"contacts" | 
+/**  Messages sent in the calendar month. */
+"messages" | 
+/**  Operators given the account (Settings → Equipe). */
+"operators" | 
+/**  Flows of the account. */
+"flows";
+
+/**  One limit of an account against what it uses. */
+export type LimitUsage = {
+	limit: Limit,
+	used: number,
+	/**  `None`: no limit. */
+	max: number | null,
+	/**  The account's own value, not its plan's. */
+	overridden: boolean,
+};
+
 /**  The lengths (in characters) and sizes (in bytes) the core accepts. */
 export type Limits = {
 	account_name: number,
@@ -1649,6 +2031,12 @@ export type Limits = {
 	campaign_name: number,
 	message_text: number,
 	file_bytes: number,
+};
+
+/**  A number's status right now, as the fleet sees it. */
+export type LiveStatus = {
+	instance_id: InstanceId,
+	status: Status,
 };
 
 /**  One line of the bot's log. */
@@ -1756,6 +2144,22 @@ export type MessageStatus = "pending" | "sending" | "sent" | "delivered" | "read
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
+/**
+ *  Where a card goes: a stage, and the card it is put before there (none:
+ *  the end of the stage).
+ */
+export type MoveTo = {
+	stage: StageId,
+	before: CardId | null,
+};
+
+/**  A conversation started by an operator, and with whom on which number. */
+export type NewConversation = {
+	conversation: ConversationId,
+	contact: ContactId,
+	instance: InstanceId,
+};
+
 export type Node = {
 	id: string,
 	position: Position,
@@ -1856,6 +2260,37 @@ export type NumberInput = {
 	kind: InstanceKind,
 };
 
+/**  A number's health and work. */
+export type NumberRow = {
+	account_id: AccountId,
+	instance_id: InstanceId,
+	name: string,
+	kind: InstanceKind,
+	phone: string | null,
+	/**
+	 *  The status this desktop's store last recorded; the app replaces it
+	 *  with the fleet's live one.
+	 */
+	status: InstanceStatus,
+	/**  Campaign messages queued today (the account's day). */
+	sent_today: number,
+	/**
+	 *  Today's cap: the lowest of its active campaigns' caps (with their
+	 *  warm-up), or the default pacing's when none uses it.
+	 */
+	daily_cap: number,
+	/**
+	 *  Days since it was added, counting today as day 1, while that pacing
+	 *  still warms it up; `None` once warmed up.
+	 */
+	warmup_day: number | null,
+	warmup_days: number,
+	/**  In the period. */
+	messages_in: number,
+	messages_out: number,
+	failed: number,
+};
+
 /**  A number with its live status. */
 export type NumberView = {
 	number: Instance,
@@ -1868,6 +2303,32 @@ export type NumberView = {
 };
 
 export type Operator = "equals" | "not_equals" | "contains" | "starts_with" | "greater" | "less" | "is_set" | "is_empty" | "matches";
+
+/**  One operator's work in the period. */
+export type OperatorRow = {
+	/**  `None`: conversations assigned to nobody. */
+	user_id: UserId | null,
+	name: string | null,
+	/**  Conversations they replied in or resolved. */
+	conversations: number,
+	messages_sent: number,
+	resolved: number,
+	first_response: Durations,
+	resolution: Durations,
+};
+
+/**  One operator's line in the account's assignment settings. */
+export type OperatorState = {
+	email: string,
+	name: string,
+	/**  This desktop's row for them, when it has one. */
+	user_id: UserId | null,
+	available: boolean,
+	/**  Their own cap; `None` follows the account's default. */
+	cap: number | null,
+	/**  Open and pending conversations assigned to them now. */
+	open: number,
+};
 
 /**  Why a matching keyword fires or does not. */
 export type Outcome = { kind: "fires" } | 
@@ -1882,8 +2343,29 @@ export type Outcome = { kind: "fires" } |
 /**  A keyword of the same priority, created before it, fires. */
 { kind: "older_wins"; winner: KeywordId; winner_name: string };
 
+/**  An account's own value for one limit, instead of its plan's. */
+export type Override = 
+/**  No limit for this account, whatever its plan says. */
+{ kind: "unlimited" } | 
+/**  This many, whatever its plan says. */
+{ kind: "max"; value: number };
+
 /**  Who answers a conversation. While a person owns it, automation stays quiet. */
 export type Owner = "bot" | "human";
+
+/**
+ *  What saving a card does to its owner. Operators are rows of each desktop
+ *  and a card keeps its owner's e-mail, so a desktop that does not know the
+ *  owner cannot name them: it keeps them instead, rather than wiping them
+ *  on every edit of the title or value.
+ */
+export type OwnerChange = 
+/**  The owner stays as it is (a new card has none). */
+{ kind: "keep" } | 
+/**  The card has no owner any more. */
+{ kind: "clear" } | 
+/**  An operator of this desktop, kept as their e-mail. */
+{ kind: "set"; user: UserId };
 
 /**  How a campaign paces its numbers. */
 export type Pacing = {
@@ -1926,8 +2408,52 @@ export type ParkedChange = {
 	parked_at: number,
 };
 
+/**  A card after a move or its creation, and what entering its stage did. */
+export type PipelineMoved = {
+	card: Card,
+	/**  The stage's tag, newly put on the contact. */
+	tag_added: TagId | null,
+	flow: FlowOutcome,
+};
+
 /**  What the agency sells this client. */
 export type Plan = "free" | "starter" | "pro" | "enterprise";
+
+/**  One plan's limits, as Settings → Planos lists them. */
+export type PlanDefaults = {
+	plan: Plan,
+	limits: PlanLimits,
+};
+
+/**  A plan's limits; `None` is no limit. */
+export type PlanLimits = {
+	numbers: number | null,
+	contacts: number | null,
+	messages: number | null,
+	operators: number | null,
+	flows: number | null,
+};
+
+/**  An account's overrides; `None` keeps the plan's limit. */
+export type PlanOverrides = {
+	numbers?: Override | null,
+	contacts?: Override | null,
+	messages?: Override | null,
+	operators?: Override | null,
+	flows?: Override | null,
+};
+
+/**  An account's usage of its five limits. */
+export type PlanUsage = {
+	plan: Plan,
+	/**
+	 *  The calendar month messages are counted in (Unix ms, start included,
+	 *  end excluded), in the account's time zone.
+	 */
+	month_start: number,
+	month_end: number,
+	items: LimitUsage[],
+};
 
 export type Position = {
 	x: number | null,
@@ -1939,6 +2465,16 @@ export type PublishedRef = {
 	id: FlowVersionId,
 	number: number,
 	published_at: number,
+};
+
+/**  A conversation waiting in the queue. */
+export type QueuedChat = {
+	conversation_id: ConversationId,
+	contact_name: string | null,
+	contact_phone: string,
+	instance_id: InstanceId,
+	instance_name: string,
+	waiting_since: number,
 };
 
 /**  A canned answer. */
@@ -1954,6 +2490,44 @@ export type QuickReplyInput = {
 	shortcut: string,
 	body: string,
 };
+
+/**  One recipient on screen: the exported row and its reason in words. */
+export type Recipient = {
+	/**  Why it was skipped or failed, in the interface's language. */
+	reason_text: string | null,
+} & RecipientRow;
+
+/**  A page of recipients, and how many match in all. */
+export type RecipientPage = {
+	total: number,
+	items: Recipient[],
+};
+
+/**  Which recipients, and which page of them. */
+export type RecipientQuery = {
+	/**  Only those in this state. */
+	state: RecipientState | null,
+	/**  A name (case and accents ignored) or digits of the phone. */
+	search: string | null,
+	offset: number,
+	limit: number,
+};
+
+/**  One recipient as exported (and as the campaign's screen lists them). */
+export type RecipientRow = {
+	phone: string,
+	name: string | null,
+	/**  The name of the number assigned to send it (`None` if it was deleted). */
+	number: string | null,
+	state: RecipientState,
+	/**  Why it was skipped or failed, as stored (`invalid_phone`, WhatsApp's error). */
+	reason: string | null,
+	/**  When WhatsApp took it (Unix ms); `None` while not out. */
+	sent_at: number | null,
+};
+
+/**  What happened to one recipient, most advanced outcome first. */
+export type RecipientState = "pending" | "queued" | "sent" | "delivered" | "read" | "replied" | "failed" | "skipped" | "cancelled";
 
 /**  A row that was not imported, and why (in the person's language). */
 export type RejectedRow = {
@@ -1973,11 +2547,54 @@ export type RemoteStatus = {
 	memberships: Membership[],
 };
 
+/**  The dashboard of one account or of the agency. */
+export type Report = {
+	from: string,
+	to: string,
+	previous_from: string,
+	previous_to: string,
+	/**  One row per date of the period, in order. */
+	days: DayRow[],
+	totals: Totals,
+	previous: Totals,
+	waiting: WaitingNow,
+	operators: OperatorRow[],
+	campaigns: CampaignRow[],
+	numbers: NumberRow[],
+	/**  The accounts counted (one for an account's report). */
+	accounts: AccountRow[],
+};
+
+/**  Which table of the dashboard. */
+export type ReportTable = 
+/**  Messages in and out, new contacts, per day. */
+"days" | 
+/**  The period's totals beside the previous period's. */
+"summary" | "operators" | "numbers" | "campaigns" | 
+/**  The agency's accounts, one line each. */
+"accounts";
+
+/**  A report with its numbers' live status. */
+export type ReportView = {
+	report: Report,
+	live: LiveStatus[],
+};
+
 /**  A value of an HTTP response saved into a contact field. */
 export type ResponseMapping = {
 	/**  A JSON pointer into the response body (`/data/order/status`). */
 	pointer: string,
 	field: string,
+};
+
+/**  What a restore did. */
+export type Restored = {
+	/**  Where the store that was replaced is kept (`None`: there was none). */
+	safety_copy: string | null,
+	/**  The restored backup's schema version (migrated when the store opens). */
+	version: number,
+	/**  Media files of the backup put back in the data folder. */
+	media_restored: number,
 };
 
 /**  What an operator may do. */
@@ -2034,6 +2651,17 @@ export type SegmentInput = {
 	name: string,
 	filter: ContactFilter,
 };
+
+/**  Whom to send to. */
+export type SendTo = 
+/**
+ *  A phone as a person writes it (the app's phone rules: Brazilian
+ *  without a country code, the ninth digit added); a contact is created
+ *  for it if the account has none.
+ */
+({ phone: string }) & { contact?: never } | 
+/**  A contact of the account. */
+({ contact: ContactId }) & { phone?: never };
 
 /**  A flow running in one conversation. */
 export type SessionId = string;
@@ -2204,6 +2832,44 @@ export type Split = {
 	percent: number,
 };
 
+/**  One column of the board. */
+export type Stage = {
+	id: StageId,
+	account_id: AccountId,
+	name: string,
+	/**  `#rrggbb`. */
+	color: string,
+	/**  Left to right, from 0. */
+	position: number,
+	/**  Put on the contact when their card enters the stage. */
+	add_tag_id: TagId | null,
+	/**  Started in the contact's conversation when their card enters the stage. */
+	start_flow_id: FlowId | null,
+	created_at: number,
+	updated_at: number,
+};
+
+/**  A column of an account's pipeline (issue 18, item 7). */
+export type StageId = string;
+
+/**  A stage as the editor sends it. */
+export type StageInput = {
+	name: string,
+	color: string,
+	add_tag_id: TagId | null,
+	start_flow_id: FlowId | null,
+};
+
+/**  One stage's count and total value, in the board's order. */
+export type StageTotal = {
+	stage_id: StageId,
+	name: string,
+	color: string,
+	cards: number,
+	/**  Reais in cents. */
+	value_cents: number,
+};
+
 /**
  *  What started a session (`flow_sessions.started_by`, JSON: the names are
  *  part of the stored format).
@@ -2316,7 +2982,9 @@ export type Table = "accounts" | "contacts" | "tags" | "custom_fields" | "segmen
  *  The local API (issue 17): its tokens (agency-wide, not one account's),
  *  webhooks and their delivery log.
  */
-"api_tokens" | "webhooks" | "webhook_deliveries";
+"api_tokens" | "webhooks" | "webhook_deliveries" | 
+/**  The pipeline (issue 18, item 7): its stages and cards. */
+"pipeline_stages" | "pipeline_cards";
 
 /**  A label on contacts. */
 export type Tag = {
@@ -2376,6 +3044,34 @@ export type TlsMode =
 "disable" | 
 /**  Encrypted, with the server's certificate chain and host name verified. */
 "verify_full";
+
+/**  A period's totals (the current one, or the previous one to compare). */
+export type Totals = {
+	messages_in: number,
+	messages_out: number,
+	new_contacts: number,
+	/**  Cycles opened (a contact wrote to a conversation not open yet). */
+	conversations_opened: number,
+	conversations_resolved: number,
+	first_response: Durations,
+	resolution: Durations,
+	/**  Campaign messages queued. */
+	campaign_messages: number,
+	/**  Flow sessions started, and of those, completed and handed off. */
+	flows_started: number,
+	flows_completed: number,
+	flows_handed_off: number,
+};
+
+/**
+ *  Where to transfer a conversation: another operator, another number of
+ *  the account, or both; the note is kept as an internal note.
+ */
+export type Transfer = {
+	operator: UserId | null,
+	instance: InstanceId | null,
+	note: string,
+};
 
 /**  What starts a flow besides a keyword, a campaign reply and a person. */
 export type Trigger = 
@@ -2453,6 +3149,12 @@ export type Waiting =
 { for: "timer"; at: number } | 
 /**  An outside call (HTTP, AI); `started`: it left. */
 { for: "call"; started: boolean };
+
+/**  Conversations waiting now, whatever the period. */
+export type WaitingNow = {
+	open: number,
+	pending: number,
+};
 
 /**  A webhook as stored. Its secret is in this computer's keyring, never here. */
 export type Webhook = {

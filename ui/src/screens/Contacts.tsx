@@ -15,8 +15,10 @@ import { BulkBar } from "./contacts/BulkBar";
 import { ContactDialog } from "./contacts/ContactDialog";
 import { ContactRow } from "./contacts/ContactRow";
 import { FilterChips } from "./contacts/FilterChips";
+import { ColumnsPicker, useContactColumns } from "./contacts/columns";
 import { FilterPanel } from "./contacts/FilterPanel";
 import { ImportWizard } from "./contacts/ImportWizard";
+import { NewConversationDialog } from "./inbox/NewConversationDialog";
 import { SegmentPicker } from "./contacts/SegmentPicker";
 import { activeCount, effectiveFilter, isEmptyFilter } from "./contacts/filter";
 
@@ -40,7 +42,7 @@ const isFilterError = (e: AppError) => FILTER_ERRORS.includes(e.code);
  */
 export function Contacts() {
   const { t, lang } = useI18n();
-  const { account, toast } = useApp();
+  const { account, toast, openConversation } = useApp();
   // What the person is editing, and (a moment later) what is asked of Rust.
   const [filter, setFilter] = useState<ContactFilter>({});
   const [applied, setApplied] = useState<ContactFilter>({});
@@ -48,6 +50,7 @@ export function Contacts() {
   const [showFilters, setShowFilters] = useState(false);
   const [picked, setPicked] = useState<Picked>(null);
   const [editing, setEditing] = useState<ContactItem | "new" | null>(null);
+  const [talking, setTalking] = useState<ContactItem | null>(null);
   const [deleting, setDeleting] = useState<ContactItem | null>(null);
   const [importing, setImporting] = useState(false);
   const write = useWrite();
@@ -55,6 +58,7 @@ export function Contacts() {
   const held = useUndoableDelete(fail);
   const tags = useCommand("tagsList", [account.id]).data ?? [];
   const fields = useCommand("fieldsList", [account.id]).data ?? [];
+  const [columns, setColumns] = useContactColumns(account.id, fields);
 
   const wanted = effectiveFilter(filter);
   const wantedKey = JSON.stringify(wanted);
@@ -153,6 +157,7 @@ export function Contacts() {
           <p className="muted" data-testid="contacts-count" aria-live="polite">{countText}</p>
         </div>
         <div className="head-actions">
+          <ColumnsPicker fields={fields} shown={columns} onChange={setColumns} />
           <SegmentPicker filter={wanted} current={segment} onPick={pickSegment} />
           <button type="button" className="ghost" onClick={() => setImporting(true)}>{t("import.open")}</button>
           <button type="button" className="primary" onClick={() => setEditing("new")}>
@@ -218,17 +223,22 @@ export function Contacts() {
               const c = rows.get(sourceIndex(i, skipped));
               if (!c) return <div className="contact-row placeholder" />;
               return (
-                <ContactRow contact={c} tags={tagMap}
+                <ContactRow contact={c} tags={tagMap} columns={columns}
                   checked={picked?.kind === "filter" || (picked?.kind === "ids" && picked.ids.has(c.id))}
                   locked={picked?.kind === "filter"}
                   onCheck={(on) => check(c, on)}
                   onEdit={() => setEditing(c)}
+                  onTalk={() => setTalking(c)}
                   onOptOut={() => void toggleOptOut(c)}
                   onDelete={() => setDeleting(c)} />
               );
             }}
           />
         </>
+      )}
+      {talking && (
+        <NewConversationDialog contact={talking} onClose={() => setTalking(null)}
+          onStarted={(conversation) => { setTalking(null); openConversation(conversation); }} />
       )}
       {editing && (
         <ContactDialog

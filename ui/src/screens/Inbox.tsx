@@ -8,7 +8,9 @@ import { useCommand, useCommandPages } from "../data/commands";
 import { formatPhone, initials } from "../format";
 import { highlightParts, preview } from "./inbox/text";
 import { Thread } from "./inbox/Thread";
+import { AssignmentBar } from "./inbox/Assignment";
 import { botActive } from "./inbox/bot";
+import { NewConversationDialog } from "./inbox/NewConversationDialog";
 
 type Who = "all" | "mine" | "unassigned";
 const ROW = 76;
@@ -27,10 +29,22 @@ export function Inbox() {
   const { account } = useApp();
   const [instance, setInstance] = useState("");
   const [who, setWho] = useState<Who>("all");
-  const [status, setStatus] = useState<ConversationStatus | "">("open");
-  const [open, setOpen] = useState<string | null>(null);
+  // "campaigns": the conversations a campaign opened that nobody answered
+  // yet, which every other view leaves out.
+  const [status, setStatus] = useState<ConversationStatus | "" | "campaigns">("open");
+  const { opening } = useApp();
+  const [open, setOpen] = useState<string | null>(opening);
+  // "Nova conversa": from the header, or for a contact found with no conversation yet.
+  const [starting, setStarting] = useState<{ contact?: { id: string; name: string | null; phone: string } } | null>(null);
   const [jumpTo, setJumpTo] = useState<string | null>(null);
   const [search, setSearch] = useState("");
+  // A conversation started from Contatos opens here.
+  useEffect(() => {
+    if (opening) {
+      setOpen(opening);
+      setJumpTo(null);
+    }
+  }, [opening]);
   const [asked, setAsked] = useState("");
   const numbers = useCommand("numbersList", [account.id]).data ?? [];
   // "Bot" on a line only once the account has a bot that could answer.
@@ -42,7 +56,9 @@ export function Inbox() {
 
   // Pages after the last row's cursor; any change refetches the loaded pages
   // (a new message brings its conversation to the top).
-  const filter: InboxFilter = { instance: instance || null, who, status: status || null, after: null };
+  const filter: InboxFilter = {
+    instance: instance || null, who, status: status === "campaigns" ? null : status || null, campaigns: status === "campaigns", after: null,
+  };
   const list = useCommandPages("inboxList", [account.id, filter], (last) => {
     const end = last[last.length - 1];
     if (last.length < PAGE || !end || end.last_message_at === null) return undefined;
@@ -74,7 +90,11 @@ export function Inbox() {
     <section className="screen inbox">
       <div className="chat-list">
         <header>
-          <h1>{t("inbox.title")}</h1>
+          <div className="chat-list-head">
+            <h1>{t("inbox.title")}</h1>
+            <button type="button" className="primary small" onClick={() => setStarting({})}>{t("inbox.new.open")}</button>
+          </div>
+          <AssignmentBar onOpen={(id) => { setOpen(id); setJumpTo(null); }} />
           <input type="search" className="search" placeholder={t("inbox.search")} aria-label={t("inbox.search")} value={search} onChange={(e) => setSearch(e.target.value)} />
           <div className="tabs" role="tablist" aria-label={t("inbox.who")}>
             {(["all", "mine", "unassigned"] as const).map((w) => (
@@ -84,11 +104,12 @@ export function Inbox() {
             ))}
           </div>
           <div className="row2">
-            <select aria-label={t("inbox.statusFilter")} value={status} onChange={(e) => setStatus(e.target.value as ConversationStatus | "")}>
+            <select aria-label={t("inbox.statusFilter")} value={status} onChange={(e) => setStatus(e.target.value as ConversationStatus | "" | "campaigns")}>
               <option value="open">{t("inbox.conv.open")}</option>
               <option value="pending">{t("inbox.conv.pending")}</option>
               <option value="resolved">{t("inbox.conv.resolved")}</option>
               <option value="">{t("inbox.conv.any")}</option>
+              <option value="campaigns">{t("inbox.conv.campaigns")}</option>
             </select>
             <select aria-label={t("inbox.allNumbers")} value={instance} onChange={(e) => setInstance(e.target.value)}>
               <option value="">{t("inbox.allNumbers")}</option>
@@ -103,8 +124,11 @@ export function Inbox() {
             )}
             {results.contacts.length > 0 && <h2 className="search-group">{t("inbox.results.contacts")}</h2>}
             {results.contacts.map((c) => (
-              <button key={c.contact_id} type="button" className="chat hit" data-testid="search-contact" disabled={!c.conversation_id}
-                onClick={() => { if (c.conversation_id) { setOpen(c.conversation_id); setJumpTo(null); setSearch(""); } }}>
+              <button key={c.contact_id} type="button" className="chat hit" data-testid="search-contact"
+                onClick={() => {
+                  if (c.conversation_id) { setOpen(c.conversation_id); setJumpTo(null); setSearch(""); }
+                  else setStarting({ contact: { id: c.contact_id, name: c.name, phone: c.phone } });
+                }}>
                 <span className="chat-main">
                   <strong>{c.name ?? formatPhone(c.phone)}</strong>
                   <span className="chat-preview">
@@ -177,6 +201,10 @@ export function Inbox() {
           </>
         )}
       </div>
+      {starting && (
+        <NewConversationDialog contact={starting.contact} onClose={() => setStarting(null)}
+          onStarted={(conversation) => { setStarting(null); setSearch(""); setOpen(conversation); setJumpTo(null); }} />
+      )}
       {open ? (
         <Thread key={open} conversation={open} jumpTo={jumpTo} onOpen={(id) => { setOpen(id); setJumpTo(null); }} />
       ) : (

@@ -16,6 +16,10 @@ import { SyncPanel } from "./Sync";
 import { ApiPanel } from "./settings/ApiPanel";
 import { WebhooksPanel } from "./settings/WebhooksPanel";
 import { BusinessHoursPanel } from "./settings/BusinessHoursPanel";
+import { AccountPlanPanel } from "./settings/AccountPlanPanel";
+import { PlansPanel } from "./settings/PlansPanel";
+import { BackupPanel } from "./settings/BackupPanel";
+import { AboutDetails } from "./settings/AboutDetails";
 import { useOperator } from "../data/operator";
 
 /** Language, the agency's accounts (edit, archive, restore) and what this install is. */
@@ -122,6 +126,8 @@ export function Settings() {
         </ul>
       </div>}
 
+      {manager && <PlansPanel />}
+      <AccountPlanPanel />
       <BusinessHoursPanel />
       <TagsPanel />
       <FieldsPanel />
@@ -131,11 +137,13 @@ export function Settings() {
       <SyncPanel />
       {manager && <ApiPanel />}
       {manager && <WebhooksPanel />}
+      {manager && <BackupPanel />}
 
       <div className="panel">
         <h2>{t("settings.about")}</h2>
         <p className="muted">{t("settings.version", { version: info.version })}</p>
         <p className="muted mono">{t("app.dataDir", { dir: info.data_dir })}</p>
+        <AboutDetails />
       </div>
 
       {archiving && (

@@ -11,6 +11,7 @@ import { useUndoableDelete } from "../components/useUndoableDelete";
 import { QuickReplyRow } from "./settings/QuickReplyRow";
 import { InvitedLoginDialog } from "./team/InvitedLoginDialog";
 import { MemberDialog } from "./team/MemberDialog";
+import { AssignmentPanel } from "./team/AssignmentPanel";
 
 /**
  * Settings → Equipe: who uses this desktop (the sync login when sync is on,
@@ -74,6 +75,7 @@ export function TeamPanel() {
           ))}
         </ul>
       )}
+      {manager && <AssignmentPanel />}
       {(inviting || editing) && (
         <MemberDialog editing={editing ?? undefined} syncOn={syncOn} mayOwner={me === null || me.role === "owner"}
           onClose={() => { setInviting(false); setEditing(null); }}

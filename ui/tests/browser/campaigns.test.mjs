@@ -731,3 +731,38 @@ test("a draft's numbers and reply flow that no longer exist are taken out, said,
   assert.deepEqual(app.errors, []);
   await app.close();
 });
+
+test("the campaign's recipients inside the app: each one's number and state, filtered by state or a name, a hundred at a time", async () => {
+  const many = Array.from({ length: 130 }, (_, i) => ({ phone: `+55119${String(i).padStart(8, "0")}`, name: `Cliente ${i}`, number: "Balcão", state: "sent", sent_at: Date.UTC(2026, 11, 7, 13, 0) }));
+  const recipients = [
+    { phone: "+5511987654321", name: "Maria Júlia", number: "Balcão", state: "replied" },
+    { phone: "+5511912345678", name: null, number: null, state: "skipped", reason: "invalid_phone", reason_text: "telefone inválido" },
+    { phone: "+5511955554444", name: "Zé", number: "Balcão", state: "failed", reason: "not on WhatsApp", reason_text: "not on WhatsApp" },
+    ...many,
+  ];
+  const app = await openApp(browser, server.url, { ...BASE, campaigns: [{ name: "Aviso", status: "done", numbers: [0], report: { sent: 131, skipped: 1, failed: 1 }, recipients }] });
+  const { page } = app;
+  await page.getByRole("button", { name: "Campanhas" }).click();
+  await page.getByRole("button", { name: "Abrir Aviso" }).click();
+  const section = page.getByRole("region", { name: "Destinatários" });
+  await section.getByTestId("recipients-total").filter({ hasText: "133 no total" }).waitFor();
+  assert.equal(await section.getByTestId("recipient").count(), 100);
+  await section.getByRole("button", { name: "Mostrar mais" }).click();
+  await section.getByTestId("recipient").nth(132).waitFor();
+  assert.equal(await section.getByRole("button", { name: "Mostrar mais" }).count(), 0);
+
+  await section.getByLabel("Situação").selectOption({ label: "Pulada" });
+  await section.getByTestId("recipients-total").filter({ hasText: /^1 no total$/ }).waitFor();
+  await section.getByTestId("recipient").nth(1).waitFor({ state: "detached" });
+  assert.match(await section.getByTestId("recipient").textContent(), /Pulada · telefone inválido/);
+  await section.getByLabel("Situação").selectOption({ label: "Todas as situações" });
+  await section.getByTestId("recipients-total").filter({ hasText: "133 no total" }).waitFor();
+  await section.getByLabel("Buscar por nome ou telefone").fill("maria julia");
+  await section.getByTestId("recipients-total").filter({ hasText: /^1 no total$/ }).waitFor();
+  await section.getByTestId("recipient").nth(1).waitFor({ state: "detached" });
+  assert.match(await section.getByTestId("recipient").textContent(), /Maria Júlia.*Respondeu/);
+  await section.getByLabel("Buscar por nome ou telefone").fill("ninguém");
+  await section.getByTestId("recipients-none").waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});

@@ -311,3 +311,34 @@ test("a new contact with tags and a date field is created in one save", async ()
   assert.deepEqual((await lastCall(app, "fields_set_values")).args.values.map((v) => v.value), ["1990-03-15"]);
   await app.close();
 });
+
+test("custom fields as columns of the contact list, picked in Colunas and kept for the account", async () => {
+  const app = await openApp(browser, server.url, {
+    accounts: [{ name: "Loja" }],
+    fields: [{ label: "Plano", kind: "choice", choices: ["Ouro", "Prata"] }, { label: "Pontos", kind: "number" }, { label: "Nascimento", kind: "date" }],
+    contacts: [
+      { phone: "+5511987654321", name: "Ana", fields: { Plano: "ouro", Pontos: "1234,5", Nascimento: "31/12/1990" } },
+      { phone: "+5511912345678", name: "Bruno" },
+    ],
+  });
+  const { page } = app;
+  const ana = page.getByTestId("contact-row").filter({ hasText: "Ana" });
+  await ana.waitFor();
+  assert.equal(await ana.getByTestId("contact-field").count(), 0, "no columns until picked");
+  await page.getByText("Colunas").click();
+  const menu = page.getByRole("group", { name: "Colunas" });
+  await menu.getByLabel("Pontos").check();
+  await menu.getByLabel("Plano").check();
+  // In the fields' order, formatted in pt-BR; empty for a contact without a value.
+  await ana.getByTestId("contact-field").nth(1).waitFor();
+  assert.deepEqual(await ana.getByTestId("contact-field").allTextContents(), ["Ouro", "1.234,5"]);
+  assert.deepEqual(await page.getByTestId("contact-row").filter({ hasText: "Bruno" }).getByTestId("contact-field").allTextContents(), ["", ""]);
+  await menu.getByLabel("Nascimento").check();
+  await ana.getByTestId("contact-field").nth(2).filter({ hasText: "31/12/1990" }).waitFor();
+
+  // Kept on this computer for the account: a reload shows the same columns.
+  await page.reload();
+  await page.getByTestId("contact-row").filter({ hasText: "Ana" }).getByTestId("contact-field").nth(2).waitFor();
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});

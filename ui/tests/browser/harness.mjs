@@ -7,8 +7,13 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { installApiMock } from "./mock-api.mjs";
+import { installReportsMock } from "./mock-reports.mjs";
+import { installAssignmentMock } from "./mock-assignment.mjs";
 import { installAutomationMock } from "./mock-automation.mjs";
+import { installBackupMock } from "./mock-backup.mjs";
 import { installMockBackend } from "./mock-backend.mjs";
+import { installPipelineMock } from "./mock-pipeline.mjs";
+import { installPlansMock } from "./mock-plans.mjs";
 
 const DIST = fileURLToPath(new URL("../../dist/", import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -69,6 +74,16 @@ export async function openApp(browser, url, seed = {}) {
   await context.addInitScript(installAutomationMock, seed);
   // The local API's status, tokens and webhooks (issue 17), on the same state.
   await context.addInitScript(installApiMock, seed);
+  // The pipeline's stages and cards (issue 18, item 7), on the same state.
+  await context.addInitScript(installPipelineMock, seed);
+  // Fair assignment: switch, caps, availability, queue, transfers (issue 18, item 6).
+  await context.addInitScript(installAssignmentMock, seed);
+  // Plans per account: limits, overrides, usage, refused creates (issue 18, item 4).
+  await context.addInitScript(installPlansMock, seed);
+  // The dashboard's reports and their CSV exports (issue 18, items 1 and 2).
+  await context.addInitScript(installReportsMock, seed);
+  // Settings → Backup: the list, back up now, settings, restore (issue 19, item 5).
+  await context.addInitScript(installBackupMock, seed);
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e));

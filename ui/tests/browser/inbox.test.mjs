@@ -375,3 +375,25 @@ test("before any bot is on, a conversation says it waits for an operator instead
   await ana.filter({ hasNotText: "Bot" }).waitFor();
   await app.close();
 });
+
+test("conversations a campaign opened and nobody answered stay out of the lists, in a view of their own", async () => {
+  const app = await openApp(browser, server.url, seed({
+    conversations: [
+      { phone: "+5511911110001", name: "Ana", messages: ["Qual é a promoção de hoje?"] },
+      { phone: "+5511911110003", name: "Carla Campanha", campaignUnanswered: true },
+    ],
+  }));
+  const { page } = app;
+  await inbox(app);
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).waitFor();
+  assert.equal(await page.getByTestId("chat").filter({ hasText: "Carla Campanha" }).count(), 0);
+  await page.getByLabel("Situação da conversa").first().selectOption("");
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).waitFor();
+  assert.equal(await page.getByTestId("chat").filter({ hasText: "Carla Campanha" }).count(), 0, "not in Todas either");
+  await page.getByLabel("Situação da conversa").first().selectOption({ label: "Campanhas sem resposta" });
+  await page.getByTestId("chat").filter({ hasText: "Carla Campanha" }).waitFor();
+  assert.equal(await page.getByTestId("chat").filter({ hasText: "Ana" }).count(), 0);
+  const listed = (await app.calls()).filter((c) => c.cmd === "inbox_list").map((c) => c.args.filter.campaigns);
+  assert.deepEqual([listed[0], listed[listed.length - 1]], [false, true]);
+  await app.close();
+});

@@ -64,7 +64,7 @@ export function installMockBackend(seed) {
   state.messages = [];
   for (const c of seed.conversations ?? []) {
     const n = state.numbers[c.number ?? 0];
-    const conv = { opted_out_at: c.optedOut ? now : null, id: id(), account_id: n.number.account_id, contact_id: id(), contact_name: c.name ?? null, contact_phone: c.phone, instance_id: n.number.id, instance_name: n.number.name, status: c.status ?? "open", owner: "bot", assignee_id: null, assignee_name: null, unread_count: c.unread ?? 0, last_message_at: now + state.conversations.length, last_body: null, last_kind: null, last_direction: null, last_status: null };
+    const conv = { opted_out_at: c.optedOut ? now : null, id: id(), account_id: n.number.account_id, contact_id: id(), contact_name: c.name ?? null, contact_phone: c.phone, instance_id: n.number.id, instance_name: n.number.name, status: c.status ?? "open", owner: "bot", assignee_id: null, assignee_name: null, unread_count: c.unread ?? 0, campaign_unanswered: Boolean(c.campaignUnanswered), last_message_at: now + state.conversations.length, last_body: null, last_kind: null, last_direction: null, last_status: null };
     state.conversations.push(conv);
     for (const body of c.messages ?? []) state.pendingSeed = [...(state.pendingSeed ?? []), [conv, body]];
   }
@@ -82,7 +82,7 @@ export function installMockBackend(seed) {
     settings_set_language: ["settings"], accounts_create: ["accounts"], accounts_update: ["accounts"], accounts_set_archived: ["accounts"],
     contacts_create: ["contacts"], contacts_update: ["contacts"], contacts_delete: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "flow_sessions"], contacts_set_opt_out: ["contacts"],
     numbers_create: ["instances"], numbers_act: ["instances", "conversations", "messages", "flow_sessions"],
-    inbox_reply: ["messages", "conversations"], inbox_send_file: ["messages", "conversations"], inbox_mark_read: ["conversations"],
+    inbox_reply: ["messages", "conversations"], inbox_start: ["conversations", "contacts"], inbox_send_file: ["messages", "conversations"], inbox_mark_read: ["conversations"],
     inbox_assign: ["conversations"], inbox_set_status: ["conversations"], inbox_set_owner: ["conversations"], inbox_add_note: ["notes"], inbox_save_draft: ["drafts"],
     tags_create: ["tags"], tags_delete: ["tags", "contact_tags"], tags_apply: ["contact_tags"], tags_apply_selection: ["contact_tags"],
     fields_create: ["custom_fields"], fields_update: ["custom_fields", "contact_fields"], fields_delete: ["custom_fields", "contact_fields"], fields_set_values: ["contact_fields"],
@@ -262,7 +262,11 @@ export function installMockBackend(seed) {
   };
   const valueOf = (contactId, fieldId) => state.fieldValues.find((v) => v.contact === contactId && v.field === fieldId);
   const tagsOf = (contactId) => state.contactTags.filter((x) => x.contact === contactId).map((x) => x.tag);
-  const item = (c) => ({ ...c, tags: tagsOf(c.id) });
+  // As contacts::list: tags, and every field value (the optional columns).
+  const item = (c) => ({
+    ...c, tags: tagsOf(c.id),
+    fields: state.fieldValues.filter((v) => v.contact === c.id).map((v) => ({ field_id: v.field, value: v.value })),
+  });
 
   // One field condition, as crates/core/src/filter.rs builds it.
   const conditionTest = (accountId, cond) => {
@@ -422,6 +426,8 @@ export function installMockBackend(seed) {
       starts_at: c.startsAt ?? null, media_name: c.mediaName ?? null, media_mime: c.mediaMime ?? null, media_size: c.mediaSize ?? null,
       // `replyFlow` (a seeded flow's name) is resolved by mock-automation.mjs.
       reply_flow_id: null, created_at: now - i, updated_at: now - i, report: counts, timeline: c.timeline ?? [],
+      // `recipients`: [{phone, name, number, state, reason_text, sent_at}], as campaigns::recipients gives them.
+      recipients: (c.recipients ?? []).map((r) => ({ name: null, number: null, reason: null, reason_text: null, sent_at: null, ...r })),
     };
   });
   state.testSends = [];
@@ -672,9 +678,43 @@ export function installMockBackend(seed) {
       return state.conversations
         .filter((c) => c.account_id === accountId && (!filter.instance || c.instance_id === filter.instance))
         .filter((c) => !filter.status || c.status === filter.status)
+        // Opened by a campaign and not answered: only in their own view.
+        .filter((c) => Boolean(c.campaign_unanswered) === Boolean(filter.campaigns))
         .filter((c) => filter.who === "all" || (filter.who === "mine" ? c.assignee_id === state.me : c.assignee_id === null))
         .sort((a, b) => (b.last_message_at ?? 0) - (a.last_message_at ?? 0))
         .map(withAssignee);
+    },
+    inbox_start: ({ account: accountId, to, from }) => {
+      // As App::start_conversation: the contact (or a new one for a new
+      // phone, once a number is settled), the number asked for, else the one
+      // the contact talks to, else the only or a connected one; their
+      // conversation on it, else a new one. Nothing is sent.
+      const ofConversation = (c) => c && { id: c.contact_id, phone: c.contact_phone, name: c.contact_name, opted_out_at: c.opted_out_at ?? null };
+      let who = to.contact
+        ? state.contacts.find((c) => c.account_id === accountId && c.id === to.contact)
+          ?? ofConversation(state.conversations.find((c) => c.account_id === accountId && c.contact_id === to.contact))
+          ?? fail("contact_unknown", "Este contato não existe mais nesta conta.")
+        : null;
+      const p = to.phone !== undefined ? phone(to.phone) : who.phone;
+      who ??= state.contacts.find((c) => c.account_id === accountId && c.phone === p)
+        ?? ofConversation(state.conversations.find((c) => c.account_id === accountId && c.contact_phone === p));
+      if (who?.opted_out_at) fail("contact_opted_out", `${p} pediu para não receber mensagens.`);
+      const theirs = state.conversations.filter((c) => c.account_id === accountId && c.contact_phone === p);
+      const numbers = state.numbers.filter((n) => n.number.account_id === accountId);
+      const n = from ? number(accountId, from)
+        : numbers.find((x) => x.number.id === theirs[0]?.instance_id)
+          ?? (numbers.length === 1 ? numbers[0] : numbers.find((x) => x.status.state === "connected"))
+          ?? fail("number_offline", "Nenhum número conectado para enviar. Escolha um número.");
+      if (!who) {
+        who = { id: id(), account_id: accountId, phone: p, name: null, opted_out_at: null, created_at: now, updated_at: now };
+        state.contacts.push(who);
+      }
+      let conv = theirs.find((c) => c.instance_id === n.number.id);
+      if (!conv) {
+        conv = { id: id(), account_id: accountId, contact_id: who.id, contact_name: who.name, contact_phone: p, instance_id: n.number.id, instance_name: n.number.name, status: "open", owner: "bot", assignee_id: null, assignee_name: null, unread_count: 0, last_message_at: now, last_body: null, last_kind: null, last_direction: null, last_status: null };
+        state.conversations.push(conv);
+      }
+      return { conversation: conv.id, contact: who.id, instance: n.number.id };
     },
     inbox_get: ({ account: accountId, conversation: convId }) => withAssignee(conversation(accountId, convId)),
     inbox_contact: ({ account: accountId, conversation: convId }) => {
@@ -860,7 +900,7 @@ export function installMockBackend(seed) {
       return null;
     },
     campaigns_list: ({ account: accountId }) => { account(accountId); return state.campaigns.filter((c) => c.account_id === accountId).sort((a, b) => b.created_at - a.created_at).map(({ timeline: _, ...c }) => c); },
-    campaigns_get: ({ account: accountId, id: campaignId }) => { const { timeline: _, ...c } = campaignOf(accountId, campaignId); return c; },
+    campaigns_get: ({ account: accountId, id: campaignId }) => { const { timeline: _, recipients: __, ...c } = campaignOf(accountId, campaignId); return c; },
     campaigns_create: ({ account: accountId, input }) => {
       account(accountId);
       const name = (input.name ?? "").trim().replace(/\s+/g, " ");
@@ -969,6 +1009,15 @@ export function installMockBackend(seed) {
       return seed.campaignExportPath === undefined ? "/home/ana/Documentos/destinatarios.csv" : seed.campaignExportPath;
     },
     campaigns_timeline: ({ account: accountId, id: campaignId }) => campaignOf(accountId, campaignId).timeline,
+    campaigns_recipients: ({ account: accountId, id: campaignId, query }) => {
+      // As campaigns::recipients::page: by state, by a folded name or the phone's digits, then the page.
+      const text = fold2(query.search ?? "");
+      const digits = (query.search ?? "").replace(/\D/g, "");
+      const all = (campaignOf(accountId, campaignId).recipients ?? [])
+        .filter((r) => !query.state || r.state === query.state)
+        .filter((r) => !text || fold2(r.name ?? "").includes(text) || (digits !== "" && r.phone.includes(digits)));
+      return { total: all.length, items: all.slice(query.offset, query.offset + Math.min(query.limit, 500)) };
+    },
     campaigns_test_send: ({ account: accountId, id: testId, message: text, number: numberId, phone: raw, preview }) => {
       if (state.testSends.some((x) => x.id === testId)) return testId;
       const parts = parseTemplate(accountId, text);

@@ -57,6 +57,8 @@ async fn chat_page(api: &Api, account: AccountId, query: ChatQuery) -> Result<Ch
         instance: query.instance.map(InstanceId::from_uuid),
         assignee: None,
         status: query.status,
+        // An integration sees every chat, answered or not.
+        campaign_unanswered: None,
         after,
         limit,
     };

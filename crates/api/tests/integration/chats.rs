@@ -130,6 +130,18 @@ async fn chats_and_their_messages_page_by_cursor() {
     )
     .await
     .unwrap();
+    // Given the account: chats go only to operators who may see it.
+    zapdesk_core::team::edit(
+        api.store(),
+        ana.id,
+        &zapdesk_core::team::MemberEdit {
+            name: "Ana".into(),
+            role: Role::Agent,
+            accounts: vec![acc],
+        },
+    )
+    .await
+    .unwrap();
     let (_, operators) = api.get("/api/users", &token).await;
     assert_eq!(operators[0]["name"], "Ana");
     assert!(operators[0].get("email").is_none());

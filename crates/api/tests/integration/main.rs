@@ -16,6 +16,7 @@ mod instances;
 mod integrations;
 mod kept;
 mod openapi;
+mod plans;
 mod send;
 mod server;
 mod support;

@@ -18,6 +18,7 @@ fn filter(who: Who) -> InboxFilter {
         instance: None,
         who,
         status: None,
+        campaigns: false,
         after: None,
     }
 }

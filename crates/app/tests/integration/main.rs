@@ -9,10 +9,13 @@
 #![allow(clippy::await_holding_lock)]
 
 mod automation;
+mod backup;
 mod changes;
 mod cloud_commands;
 mod drafts;
 mod handover;
+mod logs;
+mod pipeline;
 mod runtime;
 mod send;
 mod shared;

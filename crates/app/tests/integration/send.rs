@@ -414,3 +414,97 @@ async fn a_contact_who_opted_out_is_refused_even_when_found_by_an_edited_phone()
             .is_empty()
     );
 }
+
+/// "Nova conversa": the conversation to open, nothing sent; the one the
+/// contact already has on that number, else a new one; a new phone becomes
+/// a contact only once a number is settled; another account's number or
+/// contact is unknown.
+#[tokio::test]
+async fn a_conversation_is_started_on_the_number_chosen_without_sending() {
+    let dir = tempfile::tempdir().unwrap();
+    let told = Recorder::new();
+    let app = support::open(dir.path(), &told).await;
+    let acc = support::account(app.store()).await;
+    let store = app.store().clone();
+    let maria = contacts::create(
+        &store,
+        acc,
+        &ContactInput {
+            phone: "11987654321".into(),
+            name: Some("Maria".into()),
+        },
+    )
+    .await
+    .unwrap();
+
+    let e = app
+        .start_conversation(acc, SendTo::Contact(maria.id), None)
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ErrorCode::NumberOffline);
+
+    let balcao = stopped_number(&store, acc, "Balcão").await;
+    let vendas = stopped_number(&store, acc, "Vendas").await;
+    // Two numbers, none connected, a contact who never talked: pick one.
+    let e = app
+        .start_conversation(acc, SendTo::Contact(maria.id), None)
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ErrorCode::NumberOffline);
+    let e = app
+        .start_conversation(acc, SendTo::Phone("21998765432".into()), None)
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ErrorCode::NumberOffline);
+    assert!(e_is_no_contact(&store, acc, "+5521998765432").await);
+
+    let started = app
+        .start_conversation(acc, SendTo::Contact(maria.id), Some(vendas))
+        .await
+        .unwrap();
+    assert_eq!((started.instance, started.contact), (vendas, maria.id));
+    let thread = conversations::thread(&store, acc, started.conversation, None, 10)
+        .await
+        .unwrap();
+    assert!(thread.is_empty(), "nothing is sent: {thread:?}");
+    // Asked again (a double click, the contact's own button): the same one;
+    // and without a number, the one she now talks to.
+    for from in [Some(vendas), None] {
+        let again = app
+            .start_conversation(acc, SendTo::Contact(maria.id), from)
+            .await
+            .unwrap();
+        assert_eq!(again.conversation, started.conversation);
+    }
+    let other = app
+        .start_conversation(acc, SendTo::Contact(maria.id), Some(balcao))
+        .await
+        .unwrap();
+    assert_ne!(other.conversation, started.conversation);
+
+    // A phone the account does not know becomes a contact, written as the
+    // app writes phones.
+    let new = app
+        .start_conversation(acc, SendTo::Phone("(21) 99876-5432".into()), Some(balcao))
+        .await
+        .unwrap();
+    let made = contacts::get(&store, acc, new.contact).await.unwrap();
+    assert_eq!(made.phone, "+5521998765432");
+
+    // Another account's number and contact are unknown here.
+    let elsewhere = support::account(&store).await;
+    let e = app
+        .start_conversation(elsewhere, SendTo::Contact(maria.id), None)
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ErrorCode::ContactUnknown);
+    let e = app
+        .start_conversation(
+            acc,
+            SendTo::Contact(maria.id),
+            Some(stopped_number(&store, elsewhere, "Outra").await),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ErrorCode::NumberUnknown);
+}

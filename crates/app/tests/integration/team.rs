@@ -102,9 +102,33 @@ async fn an_agent_is_refused_exports_erasure_and_accounts_not_given() {
         .map(|a| a.id)
         .collect();
     assert_eq!(seen, [given]);
+    // The window's badge counts only the chats of the account given.
+    for (account, wa_id) in [(given, "m1"), (other, "m2")] {
+        let number = instances::create(
+            store,
+            account,
+            &NumberInput {
+                name: "Balcão".into(),
+                kind: InstanceKind::Sandbox,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let inbound = Inbound {
+            wa_id: wa_id.into(),
+            phone: "+5511912345678".into(),
+            body: "oi".into(),
+            sent_at: 1_000,
+            ..Default::default()
+        };
+        ingest(store, account, number, &inbound).await.unwrap();
+    }
+    assert_eq!(app.unread_visible().await.unwrap(), 1);
 
     // An admin may: the same calls go through (or fail for their own reasons).
     users::set_me(store, admin.id).await.unwrap();
+    assert_eq!(app.unread_visible().await.unwrap(), 2);
     app.contacts_export(given, &all, Lang::PtBr, &csv)
         .await
         .unwrap();

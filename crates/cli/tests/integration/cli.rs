@@ -233,3 +233,84 @@ fn contacts_import_reports_rows_is_idempotent_and_export_reads_back() {
     let err: serde_json::Value = serde_json::from_slice(&missing.stderr).unwrap();
     assert_eq!(err["code"], "import_file_unreadable");
 }
+
+/// A plan's limit is refused from the CLI as from the app (issue 18, item 4):
+/// the reason on stderr, a failing exit, and no number added.
+#[test]
+fn a_number_past_the_plan_is_refused_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let acc = ok_json(dir.path(), &["accounts", "create", "--name", "Padaria"]);
+    let id = acc["id"].as_str().unwrap();
+    ok_json(
+        dir.path(),
+        &[
+            "plans", "set", "--plan", "starter", "--limit", "numbers", "--value", "1",
+        ],
+    );
+    ok_json(
+        dir.path(),
+        &[
+            "numbers",
+            "add",
+            "--account",
+            id,
+            "--name",
+            "Balcão",
+            "--sandbox",
+        ],
+    );
+    let out = cli(
+        dir.path(),
+        &[
+            "--json",
+            "numbers",
+            "add",
+            "--account",
+            id,
+            "--name",
+            "Delivery",
+            "--sandbox",
+        ],
+    );
+    assert!(!out.status.success());
+    let error: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(error["code"], "plan_limit_reached");
+    assert_eq!(
+        error["message"],
+        "O plano Inicial permite 1 números; esta conta já tem 1. Para ir além, mude o plano ou o limite da conta em Configurações → Contas."
+    );
+    let numbers = ok_json(dir.path(), &["numbers", "list", "--account", id]);
+    assert_eq!(numbers.as_array().unwrap().len(), 1);
+
+    // The account's own limit lifts it; the usage says so.
+    ok_json(
+        dir.path(),
+        &[
+            "plans",
+            "override",
+            "--account",
+            id,
+            "--limit",
+            "numbers",
+            "--value",
+            "none",
+        ],
+    );
+    ok_json(
+        dir.path(),
+        &[
+            "numbers",
+            "add",
+            "--account",
+            id,
+            "--name",
+            "Delivery",
+            "--sandbox",
+        ],
+    );
+    let usage = ok_json(dir.path(), &["plans", "usage", "--account", id]);
+    assert_eq!(usage["items"][0]["limit"], "numbers");
+    assert_eq!(usage["items"][0]["used"], 2);
+    assert_eq!(usage["items"][0]["max"], serde_json::Value::Null);
+    assert_eq!(usage["items"][0]["overridden"], true);
+}

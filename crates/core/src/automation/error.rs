@@ -136,6 +136,8 @@ pub enum AutomationError {
     #[error(transparent)]
     Field(#[from] crate::fields::FieldError),
     #[error(transparent)]
+    Plan(#[from] crate::plans::PlanError),
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
@@ -191,6 +193,7 @@ impl UserError for AutomationError {
             AutomationOff => ErrorCode::AutomationSettingsInvalid,
             Inbox(e) => e.code(),
             Field(e) => e.code(),
+            Plan(e) => e.code(),
             Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -540,6 +543,7 @@ impl UserError for AutomationError {
                 .to_owned(),
             Inbox(e) => e.message(lang),
             Field(e) => e.message(lang),
+            Plan(e) => e.message(lang),
             Database(_) => database_failed(lang),
         }
     }

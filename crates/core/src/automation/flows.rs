@@ -489,6 +489,7 @@ async fn insert(
     draft: &FlowDocument,
 ) -> Result<Row, AutomationError> {
     name_free(&mut *conn, account, name, None).await?;
+    crate::plans::check(&mut *conn, account, crate::plans::Limit::Flows, 1).await?;
     let now = now_ms();
     Ok(sqlx::query_as(&format!(
         "INSERT INTO flows (id, account_id, name, draft, revision, triggers, enabled, created_at, updated_at)

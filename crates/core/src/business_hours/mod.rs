@@ -18,7 +18,7 @@ mod schedule;
 use serde::{Deserialize, Serialize};
 
 pub use error::{BusinessHoursError, MAX_HOLIDAYS, MAX_INTERVALS};
-pub use schedule::Schedule;
+pub use schedule::{Schedule, WorkingTime};
 
 use crate::access::{self, Area};
 use crate::campaigns::template::MESSAGE_MAX;

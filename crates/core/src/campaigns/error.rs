@@ -56,6 +56,8 @@ pub enum CampaignError {
     #[error(transparent)]
     Attachment(#[from] AttachmentError),
     #[error(transparent)]
+    Plan(#[from] crate::plans::PlanError),
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
@@ -81,6 +83,7 @@ impl UserError for CampaignError {
             CampaignError::Field(e) => e.code(),
             CampaignError::Inbox(e) => e.code(),
             CampaignError::Attachment(e) => e.code(),
+            CampaignError::Plan(e) => e.code(),
             CampaignError::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -169,6 +172,7 @@ impl UserError for CampaignError {
             CampaignError::Field(e) => return e.message(lang),
             CampaignError::Inbox(e) => return e.message(lang),
             CampaignError::Attachment(e) => return e.message(lang),
+            CampaignError::Plan(e) => return e.message(lang),
             CampaignError::Database(_) => return database_failed(lang),
         };
         text.to_owned()

@@ -10,7 +10,8 @@ use crate::time::iso_date;
 use crate::{AccountId, Lang, Store};
 
 /// What happened to one recipient, most advanced outcome first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
 pub enum RecipientState {
     Pending,
     Queued,
@@ -57,8 +58,8 @@ impl RecipientState {
     }
 }
 
-/// One recipient as exported.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One recipient as exported (and as the campaign's screen lists them).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, specta::Type)]
 pub struct RecipientRow {
     pub phone: String,
     pub name: Option<String>,
@@ -194,7 +195,7 @@ pub async fn csv(
 }
 
 /// The sender's reason codes in words; anything else (WhatsApp's) as is.
-fn reason_text(reason: Option<&str>, lang: Lang) -> String {
+pub(crate) fn reason_text(reason: Option<&str>, lang: Lang) -> String {
     match reason {
         None => String::new(),
         Some("invalid_phone") => lang.pick("telefone inválido", "invalid phone").to_owned(),

@@ -9,6 +9,7 @@ mod error;
 pub mod export;
 pub mod media;
 pub mod pacing;
+pub mod recipients;
 pub mod report;
 pub mod sender;
 pub mod store;

@@ -23,7 +23,7 @@ use crate::domain::CampaignStatus;
 use crate::fields::{self, CustomField, FieldKind};
 use crate::ids::{CampaignId, InstanceId, MessageId, campaign_message};
 use crate::inbox::{attachments, ingest, outbox};
-use crate::{AccountId, ContactId, Store, phone};
+use crate::{AccountId, ContactId, ConversationId, Store, phone};
 
 /// What one step did, and when the next one is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -261,7 +261,24 @@ async fn claim(
                 size: *size,
             });
         let file = stored.as_ref().map(|f| (attachments::kind_of(f.mime), f));
+        // Opened by the campaign (no message before, or still waiting for
+        // the reply to an earlier one): marked once its messages are in, so
+        // the inbox's open list is not filled with chats nobody answered
+        // (migration 0031; any later message clears the mark).
+        let opened = unanswered_conversations(&mut tx, account, &texts).await?;
         outbox::insert_texts_in(&mut tx, account, number, &texts, file).await?;
+        if !opened.is_empty() {
+            let mut sql = QueryBuilder::<Sqlite>::new(
+                "UPDATE conversations SET campaign_unanswered = 1 WHERE account_id = ",
+            );
+            sql.push_bind(account).push(" AND id IN (");
+            let mut list = sql.separated(", ");
+            for id in &opened {
+                list.push_bind(*id);
+            }
+            sql.push(")");
+            sql.build().execute(&mut *tx).await?;
+        }
     }
     // The messages were recorded by their triggers; the recipients change in
     // bulk, under one clock tick, and are recorded at once.
@@ -323,6 +340,27 @@ async fn claim(
 }
 
 /// `?, ?, …)` for a list of contact ids.
+/// The conversations of `texts` a campaign message opens: none written yet,
+/// or one still waiting for the reply to an earlier campaign.
+async fn unanswered_conversations(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    account: AccountId,
+    texts: &[(MessageId, ConversationId, String)],
+) -> Result<Vec<ConversationId>, CampaignError> {
+    if texts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = QueryBuilder::<Sqlite>::new("SELECT id FROM conversations WHERE account_id = ");
+    sql.push_bind(account)
+        .push(" AND (last_message_id IS NULL OR campaign_unanswered = 1) AND id IN (");
+    let mut list = sql.separated(", ");
+    for (_, conversation, _) in texts {
+        list.push_bind(*conversation);
+    }
+    sql.push(")");
+    Ok(sql.build_query_scalar().fetch_all(&mut **tx).await?)
+}
+
 fn push_list(sql: &mut QueryBuilder<'_, Sqlite>, ids: &[ContactId]) {
     let mut list = sql.separated(", ");
     for id in ids {

@@ -249,6 +249,16 @@ pub(super) async fn write(
     };
     let mut tx = store.write().await?;
     contacts::writable(&mut tx, account).await?;
+    // Every recipient is one message this month: a campaign that does not
+    // fit in what is left of the month's messages is not started at all.
+    crate::plans::check_at(
+        &mut tx,
+        account,
+        crate::plans::Limit::Messages,
+        u32::try_from(recipients.len()).unwrap_or(u32::MAX),
+        now,
+    )
+    .await?;
     if let Target::Draft(id) = target {
         let current: Option<CampaignStatus> =
             sqlx::query_scalar("SELECT status FROM campaigns WHERE account_id = ? AND id = ?")

@@ -109,6 +109,7 @@ pub async fn test_send(
     // A fresh variation each time: a second test shows another spintax pick.
     let body = template.render(&values, rand::random());
     let conversation = ingest::conversation_for(&mut tx, account, number, contact, now).await?;
+    crate::plans::check(&mut tx, account, crate::plans::Limit::Messages, 1).await?;
     let queued = outbox::insert_outbound_in(
         &mut tx,
         id,

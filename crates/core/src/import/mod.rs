@@ -271,6 +271,9 @@ pub async fn run(
     drop(by_phone);
 
     let mut writer = write::Writer::load(store, account).await?;
+    // The whole file against the plan's contacts before the first batch: an
+    // import that would pass the limit writes nothing, and says how many fit.
+    writer.plan_allows(store, &records).await?;
     let total = u32::try_from(records.len()).unwrap_or(u32::MAX);
     let mut done = 0u32;
     progress(0, total);

@@ -64,6 +64,29 @@ impl Writer {
         })
     }
 
+    /// Refuses the import when its new phones would take the account past
+    /// its plan's contacts, before anything is written.
+    pub(super) async fn plan_allows(
+        &self,
+        store: &Store,
+        records: &[Record],
+    ) -> Result<(), super::ImportError> {
+        let new = records
+            .iter()
+            .filter(|r| !self.contacts.contains_key(&r.phone))
+            .count();
+        let mut conn = store.pool().acquire().await?;
+        crate::plans::check(
+            &mut conn,
+            self.account,
+            crate::plans::Limit::Contacts,
+            u32::try_from(new).unwrap_or(u32::MAX),
+        )
+        .await
+        .map_err(contacts::ContactError::from)?;
+        Ok(())
+    }
+
     /// Writes one batch in one transaction and counts what happened.
     pub(super) async fn batch(
         &mut self,
@@ -115,6 +138,16 @@ impl Writer {
             }
         }
 
+        // Again in each batch's transaction: contacts made meanwhile (a
+        // message from someone new, another window) count too.
+        crate::plans::check(
+            &mut tx,
+            account,
+            crate::plans::Limit::Contacts,
+            u32::try_from(created.len()).unwrap_or(u32::MAX),
+        )
+        .await
+        .map_err(contacts::ContactError::from)?;
         for chunk in created.chunks(ROWS_PER_STATEMENT) {
             let mut sql = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at) ",

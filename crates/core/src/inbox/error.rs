@@ -15,6 +15,8 @@ pub enum InboxError {
     #[error("media file: {0}")]
     Media(#[from] std::io::Error),
     #[error(transparent)]
+    Plan(#[from] crate::plans::PlanError),
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
@@ -25,6 +27,7 @@ impl UserError for InboxError {
             InboxError::UserUnknown(_) => ErrorCode::UserUnknown,
             InboxError::Empty => ErrorCode::MessageEmpty,
             InboxError::TooLong => ErrorCode::MessageTooLong,
+            InboxError::Plan(e) => e.code(),
             InboxError::Media(_) | InboxError::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -59,6 +62,7 @@ impl UserError for InboxError {
                     super::TEXT_MAX
                 ),
             },
+            InboxError::Plan(e) => e.message(lang),
             InboxError::Media(_) | InboxError::Database(_) => database_failed(lang),
         }
     }

@@ -91,6 +91,9 @@ async fn insert_outbound(
     if let Some(done) = already_queued(&mut tx, account, conversation, id).await? {
         return Ok(done);
     }
+    // A person's or an integration's send: refused at the month's limit (the
+    // bot's own replies are not, crates/core/src/plans).
+    crate::plans::check(&mut tx, account, crate::plans::Limit::Messages, 1).await?;
     let message = insert_outbound_in(&mut tx, id, account, conversation, kind, body, file).await?;
     tx.commit().await?;
     Ok(message)

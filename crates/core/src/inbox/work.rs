@@ -50,25 +50,30 @@ pub async fn assign(
     conversation: ConversationId,
     user: Option<UserId>,
 ) -> Result<(), InboxError> {
+    let mut tx = store.write().await?;
     if let Some(user) = user {
-        // Not to someone removed from the team (their row stays, for history).
-        let known: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM users WHERE id = ? AND removed_at IS NULL)",
-        )
-        .bind(user)
-        .fetch_one(store.pool())
-        .await?;
-        if !known {
+        // Not to someone removed from the team (their row stays, for
+        // history), nor to an agent not given the account.
+        if crate::assignment::operator_in(&mut tx, account, user)
+            .await?
+            .is_none()
+        {
             return Err(InboxError::UserUnknown(user));
         }
     }
-    let mut tx = store.write().await?;
     let done = sqlx::query(
-        "UPDATE conversations SET assignee_id = ?, owner = CASE WHEN ? IS NULL THEN owner ELSE 'human' END, updated_at = ?
+        // `assigned_to` (the operator's e-mail) is what other desktops see
+        // (crates/core/src/assignment); a person's choice ends any wait in
+        // the queue.
+        "UPDATE conversations SET assignee_id = ?, owner = CASE WHEN ? IS NULL THEN owner ELSE 'human' END,
+                assigned_to = (SELECT email FROM users WHERE id = ?), assigned_at = ?,
+                waiting_since = NULL, updated_at = ?
          WHERE account_id = ? AND id = ?",
     )
     .bind(user)
     .bind(user)
+    .bind(user)
+    .bind(now_ms())
     .bind(now_ms())
     .bind(account)
     .bind(conversation)
@@ -89,7 +94,7 @@ pub async fn assign(
 /// "People first"). A message the sender claimed already (`sending`) may
 /// be in WhatsApp's hands: it is left alone. The hand-off reply the contact
 /// asked for (`system`) still goes.
-async fn stop_bot(
+pub(crate) async fn stop_bot(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     account: AccountId,
     conversation: ConversationId,
@@ -123,9 +128,13 @@ pub async fn set_status(
     status: ConversationStatus,
 ) -> Result<(), InboxError> {
     let done = sqlx::query(
-        "UPDATE conversations SET status = ?, owner = CASE WHEN ? = 'resolved' THEN 'bot' ELSE owner END, updated_at = ?
+        // A resolved conversation leaves the assignment queue (and frees a
+        // place under its operator's cap).
+        "UPDATE conversations SET status = ?, owner = CASE WHEN ? = 'resolved' THEN 'bot' ELSE owner END,
+                waiting_since = CASE WHEN ? = 'resolved' THEN NULL ELSE waiting_since END, updated_at = ?
          WHERE account_id = ? AND id = ?",
     )
+    .bind(status)
     .bind(status)
     .bind(status)
     .bind(now_ms())
@@ -208,11 +217,14 @@ pub async fn add_note_once(
     super::conversations::ensure(store, account, conversation).await?;
     // A repeat of the same action changes nothing; an id of another
     // conversation's note is not found below and refused.
-    sqlx::query("INSERT INTO notes (id, account_id, conversation_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
+    // The author's name goes with the note to desktops without their row.
+    sqlx::query("INSERT INTO notes (id, account_id, conversation_id, author_id, author_name, body, created_at)
+                 VALUES (?, ?, ?, ?, (SELECT name FROM users WHERE id = ?), ?, ?)
                  ON CONFLICT (id) DO NOTHING")
         .bind(id)
         .bind(account)
         .bind(conversation)
+        .bind(author)
         .bind(author)
         .bind(body)
         .bind(now_ms())
@@ -231,7 +243,7 @@ pub async fn notes(
     conversation: ConversationId,
 ) -> Result<Vec<Note>, InboxError> {
     Ok(sqlx::query_as(
-        "SELECT n.id, n.conversation_id, n.author_id, u.name AS author_name, n.body, n.created_at
+        "SELECT n.id, n.conversation_id, n.author_id, COALESCE(u.name, n.author_name) AS author_name, n.body, n.created_at
          FROM notes n LEFT JOIN users u ON u.id = n.author_id
          WHERE n.account_id = ? AND n.conversation_id = ? ORDER BY n.created_at, n.id",
     )

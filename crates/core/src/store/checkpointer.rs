@@ -19,7 +19,11 @@ pub(super) const EVERY: Duration = Duration::from_secs(1);
 
 /// Starts the task; it ends when the pool is closed or every `Store` clone
 /// (`alive`) is gone, closing its connection (which checkpoints once more).
-pub(super) fn spawn(options: SqliteConnectOptions, pool: SqlitePool, alive: Weak<()>) {
+pub(super) fn spawn(
+    options: SqliteConnectOptions,
+    pool: SqlitePool,
+    alive: Weak<()>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let Ok(mut conn) = options.connect().await else {
             // The pool's own automatic checkpoint still runs.
@@ -38,5 +42,5 @@ pub(super) fn spawn(options: SqliteConnectOptions, pool: SqlitePool, alive: Weak
         }
         drop(pool);
         let _ = sqlx::Connection::close(conn).await;
-    });
+    })
 }

@@ -37,6 +37,14 @@ impl DataVersion {
         }
     }
 
+    /// Closes the connection (a restore swaps the file under it); a later
+    /// read opens it again.
+    pub(super) async fn close(&self) {
+        if let Some(open) = self.conn.lock().await.take() {
+            let _ = open.close().await;
+        }
+    }
+
     /// The file's version as this connection sees it now.
     pub(super) async fn read(&self) -> Result<u64, sqlx::Error> {
         use std::sync::atomic::Ordering;

@@ -57,6 +57,9 @@ pub struct Store {
     version: DataVersion,
     /// Held by every clone: the checkpointer stops once the last is gone.
     _alive: Arc<()>,
+    /// The checkpointer's task: [`Store::close`] waits for it, so a restore
+    /// (`crate::backup`) swaps a file nobody in this process holds open.
+    checkpoints: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
 }
 
 /// The checkpointer's own connection: the file as the pool opens it, without
@@ -134,7 +137,7 @@ impl Store {
         let writer = pool_of(1).connect_lazy_with(options);
         let alive = Arc::new(());
         let version = DataVersion::new(options_for_checkpoints(&db_path, busy_timeout)?);
-        checkpointer::spawn(
+        let checkpoints = checkpointer::spawn(
             options_for_checkpoints(&db_path, busy_timeout)?,
             pool.clone(),
             Arc::downgrade(&alive),
@@ -151,6 +154,7 @@ impl Store {
             outbox,
             version,
             _alive: alive,
+            checkpoints: Arc::new(std::sync::Mutex::new(Some(checkpoints))),
         })
     }
 
@@ -201,8 +205,19 @@ impl Store {
     }
 
     /// Closes every connection, checkpointing the WAL into the main file.
+    /// Every clone's connections: the pools are shared.
     pub async fn close(self) {
         self.writer.close().await;
         self.pool.close().await;
+        self.version.close().await;
+        // It sees the closed pool at its next tick (at most a second).
+        let task = self
+            .checkpoints
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
     }
 }

@@ -204,6 +204,7 @@ async fn a_conversation_a_person_owns_gets_no_answer() {
     )
     .await
     .unwrap();
+    crate::support::give_account(&b.store, ana.id, b.acc).await;
     work::assign(&b.store, b.acc, conv, Some(ana.id))
         .await
         .unwrap();

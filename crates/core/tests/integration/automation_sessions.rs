@@ -818,6 +818,7 @@ async fn taking_over_in_the_inbox_ends_the_session_and_the_bot_stays_quiet() {
     )
     .await
     .unwrap();
+    crate::support::give_account(&b.store, ana.id, b.acc).await;
     work::assign(&b.store, b.acc, joao, Some(ana.id))
         .await
         .unwrap();

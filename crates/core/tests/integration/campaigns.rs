@@ -728,3 +728,268 @@ async fn a_reply_flow_is_a_published_flow_of_the_account_and_leaves_with_its_del
         "{listed:?}"
     );
 }
+
+/// The conversations a campaign opened stay out of the inbox's lists until
+/// the contact answers (or anyone writes there): "Campanhas sem resposta"
+/// lists them; a conversation that had messages before is not marked; a
+/// second campaign to a contact who never answered keeps the mark.
+#[tokio::test]
+async fn conversations_a_campaign_opened_wait_apart_until_the_contact_answers() {
+    use zapdesk_core::inbox::conversations::{self, ListFilter};
+
+    let (_dir, store) = support::store().await;
+    let acc = support::account(&store, "Loja").await;
+    let a = number(&store, acc, "Loja", true).await;
+    // Talked before: not opened by the campaign.
+    let before = ingest(
+        &store,
+        acc,
+        a,
+        &Inbound {
+            wa_id: "antes".into(),
+            phone: "+5521977000000".into(),
+            body: "oi".into(),
+            sent_at: MONDAY_10 - DAY,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .conversation;
+    for i in 1..3 {
+        contacts::create(
+            &store,
+            acc,
+            &ContactInput {
+                phone: format!("+55219770000{i:02}"),
+                name: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let campaign = |name: &str| CampaignInput {
+        name: name.into(),
+        message: "Promoção de hoje!".into(),
+        audience: ContactFilter::default(),
+        numbers: vec![a],
+        pacing: Pacing {
+            delay_min_s: 0,
+            delay_max_s: 0,
+            warmup_days: 0,
+            ..Pacing::default()
+        },
+        starts_at: None,
+        attachment: None,
+        reply_flow: None,
+    };
+    let first = campaigns::create(&store, acc, &campaign("Segunda"), MONDAY_10)
+        .await
+        .unwrap();
+    assert_eq!(
+        step(&store, acc, first.id, MONDAY_10, 10, &|_| true)
+            .await
+            .unwrap()
+            .queued,
+        3
+    );
+    outbox_of(&store, acc, &[a]).await;
+    let list = |only: Option<bool>| {
+        let store = store.clone();
+        async move {
+            let filter = ListFilter {
+                campaign_unanswered: only,
+                limit: 50,
+                ..ListFilter::default()
+            };
+            let mut phones: Vec<String> = conversations::list(&store, acc, &filter)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|c| c.contact_phone)
+                .collect();
+            phones.sort();
+            phones
+        }
+    };
+    assert_eq!(list(Some(false)).await, ["+5521977000000"]);
+    assert_eq!(list(Some(true)).await, ["+5521977000001", "+5521977000002"]);
+    assert_eq!(list(None).await.len(), 3, "the API sees every chat");
+
+    // One answers: back in the lists.
+    ingest(
+        &store,
+        acc,
+        a,
+        &Inbound {
+            wa_id: "resposta".into(),
+            phone: "+5521977000001".into(),
+            body: "Quero!".into(),
+            sent_at: MONDAY_10 + HOUR,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        list(Some(false)).await,
+        ["+5521977000000", "+5521977000001"]
+    );
+
+    // A second campaign: the one who never answered stays apart, the ones
+    // who talked are not moved out of the lists.
+    let second = campaigns::create(&store, acc, &campaign("Terça"), MONDAY_10 + DAY)
+        .await
+        .unwrap();
+    assert_eq!(
+        step(&store, acc, second.id, MONDAY_10 + DAY, 10, &|_| true)
+            .await
+            .unwrap()
+            .queued,
+        3
+    );
+    outbox_of(&store, acc, &[a]).await;
+    assert_eq!(list(Some(true)).await, ["+5521977000002"]);
+    assert_eq!(
+        list(Some(false)).await,
+        ["+5521977000000", "+5521977000001"]
+    );
+    let _ = before;
+}
+
+/// The recipients on screen: every one with where they stand, filtered by
+/// state or a name or phone, a page at a time; another account's campaign
+/// is unknown.
+#[tokio::test]
+async fn recipients_are_listed_with_their_state_filtered_and_paged() {
+    use zapdesk_core::Lang;
+    use zapdesk_core::campaigns::export::RecipientState;
+    use zapdesk_core::campaigns::recipients::{self, RecipientQuery};
+
+    let (_dir, store) = support::store().await;
+    let acc = support::account(&store, "Loja").await;
+    let a = number(&store, acc, "Loja", true).await;
+    for (i, name) in ["Ana Júlia", "Bruno", "Carla"].iter().enumerate() {
+        contacts::create(
+            &store,
+            acc,
+            &ContactInput {
+                phone: format!("+55219770000{i:02}"),
+                name: Some((*name).into()),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let c = campaigns::create(
+        &store,
+        acc,
+        &CampaignInput {
+            name: "Aviso".into(),
+            message: "Abrimos domingo!".into(),
+            audience: ContactFilter::default(),
+            numbers: vec![a],
+            pacing: Pacing {
+                delay_min_s: 0,
+                delay_max_s: 0,
+                warmup_days: 0,
+                ..Pacing::default()
+            },
+            starts_at: None,
+            attachment: None,
+            reply_flow: None,
+        },
+        MONDAY_10,
+    )
+    .await
+    .unwrap();
+    let page = |query: RecipientQuery| {
+        let store = store.clone();
+        async move {
+            recipients::page(&store, acc, c.id, &query, Lang::PtBr)
+                .await
+                .unwrap()
+        }
+    };
+    let all = || RecipientQuery {
+        limit: 50,
+        ..RecipientQuery::default()
+    };
+    let before = page(all()).await;
+    assert_eq!(before.total, 3);
+    assert!(
+        before
+            .items
+            .iter()
+            .all(|r| r.row.state == RecipientState::Pending)
+    );
+
+    step(&store, acc, c.id, MONDAY_10, 10, &|_| true)
+        .await
+        .unwrap();
+    outbox_of(&store, acc, &[a]).await;
+    ingest(
+        &store,
+        acc,
+        a,
+        &Inbound {
+            wa_id: "r1".into(),
+            phone: "+5521977000001".into(),
+            body: "Que bom!".into(),
+            sent_at: MONDAY_10 + HOUR,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+
+    let after = page(all()).await;
+    let states: Vec<_> = after
+        .items
+        .iter()
+        .map(|r| (r.row.name.clone().unwrap(), r.row.state))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("Ana Júlia".to_owned(), RecipientState::Sent),
+            ("Bruno".to_owned(), RecipientState::Replied),
+            ("Carla".to_owned(), RecipientState::Sent),
+        ]
+    );
+    assert_eq!(after.items[0].row.number.as_deref(), Some("Loja"));
+    let replied = page(RecipientQuery {
+        state: Some(RecipientState::Replied),
+        ..all()
+    })
+    .await;
+    assert_eq!(
+        (replied.total, replied.items[0].row.phone.as_str()),
+        (1, "+5521977000001")
+    );
+    // A name without its accents, or digits of the phone.
+    for search in ["ana julia", "97700-0000"] {
+        let found = page(RecipientQuery {
+            search: Some(search.into()),
+            ..all()
+        })
+        .await;
+        assert_eq!(found.total, 1, "{search}");
+        assert_eq!(found.items[0].row.name.as_deref(), Some("Ana Júlia"));
+    }
+    let second = page(RecipientQuery {
+        offset: 1,
+        limit: 1,
+        ..RecipientQuery::default()
+    })
+    .await;
+    assert_eq!((second.total, second.items.len()), (3, 1));
+    assert_eq!(second.items[0].row.name.as_deref(), Some("Bruno"));
+
+    let elsewhere = support::account(&store, "Outra").await;
+    let e = recipients::page(&store, elsewhere, c.id, &all(), Lang::PtBr)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::CampaignUnknown);
+}

@@ -101,6 +101,23 @@ async fn field_values_are_checked_by_type_and_stored_in_one_form() {
     assert!(err.message(zapdesk_core::Lang::PtBr).contains("Pontos"));
     let after = fields::values_of(&store, acc, c).await.unwrap();
     assert_eq!(after, saved);
+    // The contact list carries them, for its optional columns.
+    let page = zapdesk_core::contacts::list(
+        &store,
+        acc,
+        &zapdesk_core::contacts::ContactQuery {
+            filter: Default::default(),
+            offset: 0,
+            limit: 10,
+        },
+    )
+    .await
+    .unwrap();
+    let mut listed = page.items[0].fields.clone();
+    let mut stored = saved.clone();
+    listed.sort_by_key(|v| v.field_id);
+    stored.sort_by_key(|v| v.field_id);
+    assert_eq!(listed, stored);
 
     // An empty value clears the field.
     let cleared = fields::set_values(&store, acc, c, &[value(&note, " ")])

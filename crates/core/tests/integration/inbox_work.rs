@@ -134,6 +134,7 @@ async fn the_list_is_newest_first_filters_by_number_status_and_assignee_and_page
     )
     .await
     .unwrap();
+    crate::support::give_account(&f.store, ana.id, f.acc).await;
     work::assign(&f.store, f.acc, c2, Some(ana.id))
         .await
         .unwrap();

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod api_tokens;
+mod assignment;
 mod automation_analytics;
 mod automation_engine;
 mod automation_engine_props;
@@ -16,6 +17,7 @@ mod automation_keywords;
 mod automation_run;
 mod automation_sessions;
 mod automation_settings;
+mod backup;
 mod business_hours;
 mod campaign_drafts;
 mod campaign_extras;
@@ -31,6 +33,9 @@ mod inbox_search;
 mod inbox_work;
 mod lgpd;
 mod opt_out_clock;
+mod pipeline;
+mod plans;
+mod reports;
 mod scoping;
 mod store;
 mod support;

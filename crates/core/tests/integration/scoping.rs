@@ -36,6 +36,8 @@ const ACCOUNT_OWNED: &[&str] = &[
     "webhooks",
     "webhook_events",
     "webhook_deliveries",
+    "pipeline_stages",
+    "pipeline_cards",
 ];
 /// Modules allowed to work across accounts (paths under `src/`), and why.
 const CROSS_ACCOUNT: &[&str] = &[
@@ -52,6 +54,9 @@ const CROSS_ACCOUNT: &[&str] = &[
     "store/sync_outbox.rs", // the desktop's queue to the server, all accounts
     // The bot's runner: one loop per desktop over every account's queue and sessions.
     "automation/run/next_work.rs",
+    // Fair assignment: the operator at this desktop is available or away in
+    // every account of theirs at once; the runner asks which accounts wait.
+    "assignment/here.rs",
     // Its housekeeping: the bot's local log pruned by age, every account's.
     "automation/run/prune.rs",
     // The webhook sender's queue: one sender per desktop fans out, picks and
@@ -60,6 +65,16 @@ const CROSS_ACCOUNT: &[&str] = &[
     // The local API's tokens: the desktop's, listed together in Settings,
     // some for the whole agency (a token's account is a column, not a scope).
     "api_tokens.rs",
+    // Backups copy, check and swap the whole store, every account at once.
+    "backup/settings.rs",
+    "backup/make.rs",
+    "backup/check.rs",
+    "backup/restore.rs",
+    // Each plan's limits: the agency's, the same for every account on it.
+    "plans/defaults.rs",
+    // The agency's dashboard: lists the accounts, then reads each one
+    // through the per-account report, under its AccountId.
+    "reports/agency.rs",
 ];
 
 fn sources() -> Vec<(String, String)> {

@@ -287,6 +287,9 @@ async fn an_agent_sees_only_their_accounts_and_no_settings() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::OperatorForbidden);
+    // The agency's tokens (names, scopes, accounts) are settings too.
+    let e = api_tokens::list(&f.store).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::OperatorForbidden);
     let e = api_tokens::create(
         &f.store,
         &ApiTokenInput {

@@ -394,6 +394,7 @@ async fn each_writer_queues_its_event_with_the_data_of_its_rows() {
     )
     .await
     .unwrap();
+    crate::support::give_account(&store, carla.id, acc).await;
     work::assign(&store, acc, maria.conversation, Some(carla.id))
         .await
         .unwrap();

@@ -807,3 +807,158 @@ async fn audit_entries_from_both_desktops_reach_both_once() {
             .unwrap();
     assert_eq!(on_server, 2);
 }
+
+/// B's new contact, pipeline stage and card on that contact, for the merges below.
+async fn card_on(
+    d: &Desktop,
+    contact: ContactId,
+    tag: Option<zapdesk_core::ids::TagId>,
+) -> zapdesk_core::pipeline::Card {
+    use zapdesk_core::pipeline::{CardInput, OwnerChange, StageInput, cards, stages};
+    let acc = d.account_id();
+    let stage = stages::create(
+        &d.store,
+        acc,
+        &StageInput {
+            name: "Proposta".into(),
+            color: "#3366ff".into(),
+            add_tag_id: tag,
+            start_flow_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    cards::create(
+        &d.store,
+        acc,
+        stage.id,
+        &CardInput {
+            contact_id: contact,
+            title: Some("Bolo de casamento".into()),
+            value_cents: 45_000,
+            owner: OwnerChange::Keep,
+        },
+    )
+    .await
+    .unwrap()
+    .card
+}
+
+/// A pipeline card hangs on its contact: when the contact takes the
+/// server's id (no local row has it), the card follows instead of failing
+/// the merge's commit on its foreign key (which failed every sync session).
+#[tokio::test]
+async fn a_merged_contact_that_takes_the_servers_id_keeps_its_pipeline_cards() {
+    use zapdesk_core::pipeline::cards;
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    a.sync().await;
+    b.sync().await;
+    let legacy = ContactId::new();
+    sqlx::query(
+        "INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
+         VALUES (?, ?, '+5511987650400', 'Elisa', 'elisa', 1, 1)",
+    )
+    .bind(legacy)
+    .bind(a.account)
+    .execute(a.pool())
+    .await
+    .unwrap();
+    a.sync().await;
+
+    let elisa = contacts::create(&b.store, acc, &person("+5511987650400", "Elisa Prado"))
+        .await
+        .unwrap();
+    let card = card_on(&b, elisa.id, None).await;
+    let report = b.push().await;
+    assert_eq!(report.merged, 1, "{report:?}");
+    b.pull().await;
+    a.sync().await;
+    assert_eq!(a.rows().await, b.rows().await);
+    for d in [&a, &b] {
+        let kept = cards::get(&d.store, acc, card.id).await.unwrap();
+        assert_eq!(kept.contact_id, legacy);
+        assert_eq!(kept.title.as_deref(), Some("Bolo de casamento"));
+    }
+    assert_eq!(b.waiting().await, 0);
+}
+
+/// When this desktop already holds the server's row, the merged contact is
+/// deleted: its cards move to the row that stays first, not cascade away.
+#[tokio::test]
+async fn a_contact_merged_into_a_local_row_hands_it_its_pipeline_cards() {
+    use zapdesk_core::pipeline::cards;
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    let old = contacts::create(&a.store, acc, &person("+5511987650500", "Fábio"))
+        .await
+        .unwrap();
+    a.sync().await;
+    b.sync().await;
+    contacts::update(&a.store, acc, old.id, &person("+5511987650600", "Fábio"))
+        .await
+        .unwrap();
+    a.sync().await;
+    let new = contacts::create(&b.store, acc, &person("+5511987650600", "Fábio Novo"))
+        .await
+        .unwrap();
+    assert_ne!(new.id, old.id);
+    let card = card_on(&b, new.id, None).await;
+
+    let report = b.push().await;
+    assert_eq!(report.merged, 1, "{report:?}");
+    b.pull().await;
+    a.sync().await;
+    assert_eq!(a.rows().await, b.rows().await);
+    for d in [&a, &b] {
+        assert!(contact(d, new.id).await.is_none());
+        let kept = cards::get(&d.store, acc, card.id).await.unwrap();
+        assert_eq!(kept.contact_id, old.id);
+        assert_eq!(kept.value_cents, 45_000);
+    }
+    assert_eq!(b.waiting().await, 0);
+}
+
+/// A stage that tags the contacts entering it names the tag by id: merged
+/// into the server's tag of the same name, the stage follows it.
+#[tokio::test]
+async fn a_merged_tag_is_the_one_its_pipeline_stage_adds() {
+    use zapdesk_core::pipeline::stages;
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    a.sync().await;
+    b.sync().await;
+    let legacy = zapdesk_core::ids::TagId::new();
+    sqlx::query(
+        "INSERT INTO tags (id, account_id, name, name_folded, created_at) VALUES (?, ?, 'VIP', 'vip', 1)",
+    )
+    .bind(legacy)
+    .bind(a.account)
+    .execute(a.pool())
+    .await
+    .unwrap();
+    a.sync().await;
+
+    let tag = vip(&b).await;
+    assert_ne!(tag.id, legacy);
+    let gabi = contacts::create(&b.store, acc, &person("+5511987650700", "Gabi"))
+        .await
+        .unwrap();
+    let card = card_on(&b, gabi.id, Some(tag.id)).await;
+    let report = b.push().await;
+    assert_eq!(report.merged, 1, "{report:?}");
+    b.pull().await;
+    a.sync().await;
+    b.pull().await;
+    assert_eq!(a.rows().await, b.rows().await);
+    for d in [&a, &b] {
+        let stage = stages::get(&d.store, acc, card.stage_id).await.unwrap();
+        assert_eq!(stage.add_tag_id, Some(legacy));
+    }
+}

@@ -390,3 +390,84 @@ async fn only_the_accounts_the_server_shares_count_as_waiting() {
     a.push().await;
     assert_eq!(push::waiting(a.pool()).await.unwrap(), 0);
 }
+
+/// The pipeline's rows parked by the server are named in words in both
+/// languages (not "Registro"), with the stage's name and the card's title.
+#[tokio::test]
+async fn parked_pipeline_rows_are_named_in_words() {
+    use zapdesk_core::pipeline::{CardInput, OwnerChange, StageInput, cards, stages};
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let acc = a.account_id();
+    let maria = contacts::create(&a.store, acc, &person("+5511987650001", "Maria"))
+        .await
+        .unwrap();
+    let stage = stages::create(
+        &a.store,
+        acc,
+        &StageInput {
+            name: "Proposta".into(),
+            color: "#3366ff".into(),
+            add_tag_id: None,
+            start_flow_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let card = cards::create(
+        &a.store,
+        acc,
+        stage.id,
+        &CardInput {
+            contact_id: maria.id,
+            title: Some("Bolo de casamento".into()),
+            value_cents: 45_000,
+            owner: OwnerChange::Keep,
+        },
+    )
+    .await
+    .unwrap()
+    .card;
+    for (seq, table, key) in [
+        (1, "pipeline_stages", stage.id.as_uuid()),
+        (2, "pipeline_cards", card.id.as_uuid()),
+    ] {
+        sqlx::query(
+            "INSERT INTO sync_parked (account_id, seq, table_name, key1, key2, op, hlc, reason, detail, parked_at)
+             VALUES (?, ?, ?, ?, NULL, 'upsert', '0', 'other', '', ?)",
+        )
+        .bind(a.account)
+        .bind(seq)
+        .bind(table)
+        .bind(key)
+        .bind(seq)
+        .execute(a.pool())
+        .await
+        .unwrap();
+    }
+    let words = |lang| {
+        let pool = a.pool();
+        async move {
+            zapdesk_sync::parked::list(pool, lang)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| (p.what, p.label))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        words(Lang::PtBr).await,
+        [
+            ("Cartão do funil".into(), "Bolo de casamento · Maria".into()),
+            ("Etapa do funil".into(), "Proposta".into()),
+        ] as [(String, String); 2]
+    );
+    assert_eq!(
+        words(Lang::En).await,
+        [
+            ("Pipeline card".into(), "Bolo de casamento · Maria".into()),
+            ("Pipeline stage".into(), "Proposta".into()),
+        ] as [(String, String); 2]
+    );
+}

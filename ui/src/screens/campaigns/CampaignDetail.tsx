@@ -11,6 +11,7 @@ import { formatSize } from "../../format";
 import { figures, minutesToTime, type Figures } from "./campaign";
 import { CampaignActions, Progress, StatusBadge } from "./CampaignParts";
 import { PacingFields } from "./PacingFields";
+import { Recipients } from "./Recipients";
 import { TimelineChart } from "./TimelineChart";
 
 const FIGURES: [keyof Figures, MessageKey][] = [
@@ -99,6 +100,7 @@ export function CampaignDetail({ initial, onBack }: Props) {
         <p className="muted small">{t("campaigns.reportHint")}</p>
       </section>
       <TimelineChart campaignId={campaign.id} />
+      <Recipients campaignId={campaign.id} />
       <section className="panel">
         <h2>{t("campaigns.message")}</h2>
         <p className="campaign-message">{campaign.message}</p>

@@ -107,6 +107,8 @@ export function partOf(code: ErrorCode | "ipc_failed"): EditorPart {
     case "name_too_long":
       return "name";
     case "audience_empty":
+    // The audience does not fit in what the plan leaves of the month's messages.
+    case "plan_limit_reached":
       return "audience";
     case "template_invalid":
     case "message_empty":

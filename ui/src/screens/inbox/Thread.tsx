@@ -9,6 +9,7 @@ import { dayKey, parseVcard, preview, quickMatches, textLength } from "./text";
 import { newActionId } from "../../actionId";
 import { ContactTags } from "../Tags";
 import { BotPanel } from "./BotPanel";
+import { TransferDialog } from "./Assignment";
 import { botActive, botLabel, NO_NAMES, type BotNames } from "./bot";
 
 const TICKS: Record<string, string> = { pending: "🕓", sending: "🕓", sent: "✓", delivered: "✓✓", read: "✓✓", played: "✓✓", failed: "⚠" };
@@ -60,6 +61,7 @@ export function Thread({ conversation, jumpTo, onOpen }: {
   const bottom = useRef<HTMLDivElement>(null);
   const fail = useCallback((e: unknown) => toast(errorText(e), "error"), [toast]);
   const summary = panel?.conversations.find((c) => c.id === conversation) ?? null;
+  const [transferring, setTransferring] = useState(false);
   // The flows and keywords a bot message names, by id.
   const flows = useCommand("flowsList", [account.id]).data;
   const keywords = useCommand("keywordsList", [account.id]).data;
@@ -205,6 +207,7 @@ export function Thread({ conversation, jumpTo, onOpen }: {
                 {summary.assignee_id && !users.some((u) => u.id === summary.assignee_id) &&
                   <option value={summary.assignee_id} disabled>{summary.assignee_name ?? ""}</option>}
               </select>
+              <button type="button" className="ghost small" onClick={() => setTransferring(true)}>{t("assign.transfer")}</button>
               <select aria-label={t("inbox.statusFilter")} value={summary.status}
                 onChange={(e) => void act(() => write("inboxSetStatus", account.id, conversation, e.target.value as ConversationStatus))}>
                 <option value="open">{t("inbox.conv.open")}</option>
@@ -213,6 +216,10 @@ export function Thread({ conversation, jumpTo, onOpen }: {
               </select>
             </div>
           </header>
+        )}
+        {transferring && summary && (
+          <TransferDialog conversation={conversation} instance={summary.instance_id} onClose={() => setTransferring(false)}
+            onMoved={(moved) => { setTransferring(false); if (moved !== conversation) onOpen(moved); }} />
         )}
         <div className="bubbles" role="log" aria-label={t("inbox.title")}
           onScroll={(e) => { if (older && e.currentTarget.scrollTop === 0 && messages.length > 0) loadOlder(); }}>

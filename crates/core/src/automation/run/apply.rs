@@ -474,10 +474,15 @@ pub(super) async fn handoff(
         assignee = known;
     }
     sqlx::query(
-        "UPDATE conversations SET owner = 'human', assignee_id = COALESCE(?, assignee_id), updated_at = ?
+        "UPDATE conversations SET owner = 'human', assignee_id = COALESCE(?, assignee_id),
+                assigned_to = COALESCE((SELECT email FROM users WHERE id = ?), assigned_to),
+                assigned_at = CASE WHEN ? IS NULL THEN assigned_at ELSE ? END, updated_at = ?
          WHERE account_id = ? AND id = ?",
     )
     .bind(assignee)
+    .bind(assignee)
+    .bind(assignee)
+    .bind(now)
     .bind(now)
     .bind(account)
     .bind(conv.id)
@@ -502,6 +507,11 @@ pub(super) async fn handoff(
     .execute(&mut **tx)
     .await?;
     log_in(tx, account, conv.id, session, "handoff", &text, now).await?;
+    // Nobody named: the conversation waits for a person in the account's
+    // queue (when its automatic assignment is on). A keyword's hand-off
+    // only: a flow's session is still active here, and its turn tries again
+    // once it ended (`turn::run`).
+    crate::assignment::wait_in(tx, account, conv.id, now).await?;
     out.changed(Table::Conversations);
     out.changed(Table::Notes);
     Ok(())

@@ -148,6 +148,11 @@ async fn handle_message(
                 now,
             )
             .await?;
+            // What the bot left for a person (no flow talking to the
+            // contact) waits in the assignment queue, in this transaction.
+            if crate::assignment::wait_in(&mut tx, account, conv.id, now).await? {
+                out.changed(crate::changes::Table::Conversations);
+            }
         }
     }
     applied(&mut tx, &mut out).await?;

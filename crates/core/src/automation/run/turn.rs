@@ -304,6 +304,12 @@ pub(super) async fn run(
             // whatever the flow would do next.
             _ if handed_off => {
                 end_in(tx, account, conv.id, session.id, &EndReason::Handoff, now).await?;
+                // Only now may the chat wait for a person: `handoff`'s own
+                // try ran while this session was still active. Whatever
+                // stepped the flow (a message, a timer, a call's answer).
+                if crate::assignment::wait_in(tx, account, conv.id, now).await? {
+                    out.changed(crate::changes::Table::Conversations);
+                }
                 return Ok(());
             }
             Next::Wait(state) => {

@@ -59,3 +59,17 @@ pub async fn number(store: &Store, acc: AccountId, name: &str, connected: bool) 
     }
     n.id
 }
+
+/// Gives the operator the account, as the team screen does: chats go only
+/// to operators who may see their account (`assignment::operator_in`).
+pub async fn give_account(store: &Store, user: zapdesk_core::UserId, acc: AccountId) {
+    sqlx::query(
+        "INSERT INTO user_accounts (user_id, account_id, created_at) VALUES (?, ?, 0)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(user)
+    .bind(acc)
+    .execute(store.pool_for_sync())
+    .await
+    .unwrap();
+}

@@ -1,0 +1,263 @@
+//! The dashboard at agency scale (issue 18): 100 000 contacts and 1 000 000
+//! messages over five accounts and 180 days (a conversation per contact, ten
+//! messages each — the contact's, a flow's, an operator's —, half of them
+//! resolved), business hours on. Measures the agency's dashboard for the last
+//! 30 days (goal < 200 ms) and one account's report with its operators
+//! (goal < 100 ms), with a floor in the same run: a plain `count(*)` over the
+//! messages. p50/p95 of many runs. Prints Markdown rows for docs/benchmarks.md.
+//! Run: `cargo bench -p zapdesk-core --bench reports`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use zapdesk_core::accounts::{self, AccountInput};
+use zapdesk_core::business_hours::{self, BusinessHours};
+use zapdesk_core::domain::{InstanceKind, Role};
+use zapdesk_core::instances::{self, NumberInput};
+use zapdesk_core::reports::{self, DateRange};
+use zapdesk_core::time::now_ms;
+use zapdesk_core::users::{self, UserInput};
+use zapdesk_core::{AccountId, Store, UserId};
+
+const ACCOUNTS: usize = 5;
+const CONTACTS: i64 = 100_000;
+const PER_CONVERSATION: i64 = 10;
+const DAYS: i64 = 180;
+const RUNS: usize = 30;
+const DAY_MS: i64 = 86_400_000;
+
+fn percentile(times: &mut [Duration], p: f64) -> f64 {
+    times.sort();
+    let i = ((times.len() as f64 - 1.0) * p).round() as usize;
+    times[i].as_secs_f64() * 1000.0
+}
+
+async fn measure<F, Fut>(mut f: F) -> (f64, f64)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    f().await; // warm the cache
+    let mut times = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        f().await;
+        times.push(start.elapsed());
+    }
+    (percentile(&mut times, 0.5), percentile(&mut times, 0.95))
+}
+
+/// One account's contacts, conversations (assigned round the operators) and
+/// messages, written in bulk by SQL.
+async fn fill(
+    pool: &sqlx::SqlitePool,
+    account: AccountId,
+    users: &[UserId],
+    first: i64,
+    count: i64,
+    now: i64,
+) {
+    let start = now - DAYS * DAY_MS;
+    let span = DAYS * DAY_MS - 2 * 3_600_000;
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query(
+        "WITH RECURSIVE seq(x) AS (SELECT ? UNION ALL SELECT x + 1 FROM seq WHERE x < ?)
+         INSERT INTO contacts (id, account_id, phone, name, name_folded, created_at, updated_at)
+         SELECT randomblob(16), ?, '+55119' || printf('%08d', x), 'Contato ' || x, 'contato ' || x,
+                ? + (x * 2654435761 % ?), ?
+         FROM seq",
+    )
+    .bind(first)
+    .bind(first + count - 1)
+    .bind(account)
+    .bind(start)
+    .bind(span)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO conversations (id, account_id, contact_id, instance_id, status, assignee_id,
+                                    last_message_at, created_at, updated_at)
+         SELECT randomblob(16), c.account_id, c.id,
+                (SELECT id FROM instances WHERE account_id = c.account_id LIMIT 1), 'open',
+                CASE abs(random()) % 3 WHEN 0 THEN ? WHEN 1 THEN ? ELSE ? END,
+                c.created_at, c.created_at, c.created_at
+         FROM contacts c WHERE c.account_id = ?",
+    )
+    .bind(users[0])
+    .bind(users[1])
+    .bind(users[2])
+    .bind(account)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    // Ten messages ten minutes apart from the contact's first: the contact
+    // writes (even k), a flow answers (k = 1), an operator the rest.
+    sqlx::query(
+        "WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n < ?)
+         INSERT INTO messages (id, account_id, conversation_id, instance_id, direction, kind, body, status,
+                               sent_at, created_at, updated_at, bot_source)
+         SELECT randomblob(16), v.account_id, v.id, v.instance_id,
+                CASE WHEN k.n % 2 = 0 THEN 'inbound' ELSE 'outbound' END, 'text', '',
+                CASE WHEN k.n % 2 = 0 THEN 'received' ELSE 'delivered' END,
+                CASE WHEN k.n % 2 = 0 THEN v.created_at + k.n * 600000 END,
+                v.created_at + k.n * 600000, v.created_at + k.n * 600000,
+                CASE WHEN k.n = 1 THEN 'flow' END
+         FROM conversations v, k WHERE v.account_id = ?",
+    )
+    .bind(PER_CONVERSATION - 1)
+    .bind(account)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    // Half resolved, two hours after the first message (the trigger logs it).
+    sqlx::query(
+        "UPDATE conversations SET status = 'resolved', updated_at = created_at + 7200000
+         WHERE account_id = ? AND abs(random()) % 2 = 0",
+    )
+    .bind(account)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = std::env::var_os("ZAPDESK_BENCH_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().to_path_buf());
+    let store = Store::open(&path).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        path.join(zapdesk_core::store::DB_FILE).display()
+    ))
+    .await
+    .unwrap();
+    let mut operators = Vec::new();
+    for (i, name) in ["Ana", "Bruno", "Carla"].iter().enumerate() {
+        let user = users::create(
+            &store,
+            &UserInput {
+                name: (*name).into(),
+                email: format!("op{i}@agencia.com.br"),
+                role: Role::Agent,
+            },
+        )
+        .await
+        .unwrap();
+        operators.push(user.id);
+    }
+    let now = now_ms();
+    let filled = Instant::now();
+    let mut accounts_made = Vec::new();
+    let per_account = CONTACTS / ACCOUNTS as i64;
+    for i in 0..ACCOUNTS {
+        let account = accounts::create(
+            &store,
+            &AccountInput {
+                name: format!("Cliente {i}"),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let hours = BusinessHours {
+            enabled: true,
+            ..BusinessHours::default()
+        };
+        business_hours::save(&store, account, &hours).await.unwrap();
+        instances::create(
+            &store,
+            account,
+            &NumberInput {
+                name: "Loja".into(),
+                kind: InstanceKind::Sandbox,
+            },
+        )
+        .await
+        .unwrap();
+        fill(
+            &pool,
+            account,
+            &operators,
+            i as i64 * per_account,
+            per_account,
+            now,
+        )
+        .await;
+        accounts_made.push(account);
+    }
+    sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    let messages: i64 = sqlx::query_scalar("SELECT count(*) FROM messages")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let contacts: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    println!(
+        "Generated {contacts} contacts, {messages} messages over {DAYS} days in {:.0} s",
+        filled.elapsed().as_secs_f64()
+    );
+
+    let tz = jiff::tz::TimeZone::get("America/Sao_Paulo").unwrap();
+    let today = jiff::Timestamp::from_millisecond(now)
+        .unwrap()
+        .to_zoned_datetime(tz)
+        .date();
+    let range = DateRange {
+        from: today
+            .checked_sub(jiff::Span::new().days(29))
+            .unwrap()
+            .to_string(),
+        to: today.to_string(),
+    };
+    let floor = measure(|| async {
+        let _: i64 = sqlx::query_scalar("SELECT count(*) FROM messages")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    })
+    .await;
+    let agency = measure(|| async {
+        reports::agency(&store, &range, now).await.unwrap();
+    })
+    .await;
+    let one = accounts_made[0];
+    let operator = measure(|| async {
+        reports::account(&store, one, &range, now).await.unwrap();
+    })
+    .await;
+    let report = reports::agency(&store, &range, now).await.unwrap();
+    println!(
+        "30 days: {} messages in, {} out, {} cycles opened, first response median {:?} ms",
+        report.totals.messages_in,
+        report.totals.messages_out,
+        report.totals.conversations_opened,
+        report.totals.first_response.median_ms
+    );
+    println!("| What | p50 | p95 | goal | × floor (p50) |");
+    println!("| --- | --- | --- | --- | --- |");
+    println!(
+        "| floor: `SELECT count(*) FROM messages` ({messages} rows) | {:.1} ms | {:.1} ms | – | 1 |",
+        floor.0, floor.1
+    );
+    println!(
+        "| agency dashboard, 30 days, {ACCOUNTS} accounts | {:.1} ms | {:.1} ms | < 200 ms | {:.1} |",
+        agency.0,
+        agency.1,
+        agency.0 / floor.0
+    );
+    println!(
+        "| one account's report with its operators, 30 days | {:.1} ms | {:.1} ms | < 100 ms | {:.1} |",
+        operator.0,
+        operator.1,
+        operator.0 / floor.0
+    );
+}

@@ -1,0 +1,83 @@
+//! Each plan's limits, the agency's (Settings → Planos): one row per plan
+//! in `plan_limits`, whatever the account. NULL is "no limit"; every plan
+//! starts without limits (migrations/sqlite/0028_plans.sql).
+
+use sqlx::SqliteConnection;
+
+use super::{PlanDefaults, PlanError, PlanLimits};
+use crate::Store;
+use crate::access::{self, Area};
+use crate::accounts::Plan;
+use crate::time::now_ms;
+
+type Row = (
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+fn limits((numbers, contacts, messages, operators, flows): Row) -> PlanLimits {
+    let n = |v: Option<i64>| v.map(|v| u32::try_from(v.max(0)).unwrap_or(u32::MAX));
+    PlanLimits {
+        numbers: n(numbers),
+        contacts: n(contacts),
+        messages: n(messages),
+        operators: n(operators),
+        flows: n(flows),
+    }
+}
+
+/// One plan's limits; a plan without its row has none.
+pub(super) async fn of(conn: &mut SqliteConnection, plan: Plan) -> Result<PlanLimits, PlanError> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT numbers, contacts, messages_month, operators, flows FROM plan_limits WHERE plan = ?",
+    )
+    .bind(plan)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(limits).unwrap_or_default())
+}
+
+/// Every plan's limits, in the plans' order (free, starter, pro, enterprise).
+pub async fn defaults(store: &Store) -> Result<Vec<PlanDefaults>, PlanError> {
+    let mut conn = store.pool().acquire().await?;
+    let mut out = Vec::new();
+    for plan in [Plan::Free, Plan::Starter, Plan::Pro, Plan::Enterprise] {
+        out.push(PlanDefaults {
+            plan,
+            limits: of(&mut conn, plan).await?,
+        });
+    }
+    Ok(out)
+}
+
+/// Replaces one plan's limits. Owners and admins only: agents are refused
+/// here, not only in the UI.
+pub async fn set_defaults(
+    store: &Store,
+    plan: Plan,
+    limits: &PlanLimits,
+) -> Result<PlanLimits, PlanError> {
+    access::require(store, Area::Settings).await?;
+    let mut tx = store.write().await?;
+    sqlx::query(
+        "INSERT INTO plan_limits (plan, numbers, contacts, messages_month, operators, flows, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (plan) DO UPDATE SET numbers = excluded.numbers, contacts = excluded.contacts,
+             messages_month = excluded.messages_month, operators = excluded.operators,
+             flows = excluded.flows, updated_at = excluded.updated_at",
+    )
+    .bind(plan)
+    .bind(limits.numbers)
+    .bind(limits.contacts)
+    .bind(limits.messages)
+    .bind(limits.operators)
+    .bind(limits.flows)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(*limits)
+}

@@ -1,0 +1,13 @@
+//! Settings → Sobre: versions and the diagnostics text for support
+//! (`zapdesk_app::Diagnostics`: no names, phones, messages or secrets).
+
+use tauri::State;
+use zapdesk_app::Diagnostics;
+
+use crate::{AppState, IpcError};
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_diagnostics(state: State<'_, AppState>) -> Result<Diagnostics, IpcError> {
+    Ok(state.app()?.diagnostics().await?)
+}
