@@ -27,6 +27,16 @@ BEGIN
     VALUES (NEW.account_id, NEW.id, NEW.updated_at, NEW.assignee_id);
 END;
 
+-- A conversation that arrives already resolved (pulled from another desktop
+-- for the first time) was resolved at its last change there: every desktop
+-- then logs the same resolution.
+CREATE TRIGGER conversation_arrived_resolved AFTER INSERT ON conversations
+WHEN NEW.status = 'resolved'
+BEGIN
+    INSERT OR IGNORE INTO conversation_resolutions (account_id, conversation_id, at, assignee_id)
+    VALUES (NEW.account_id, NEW.id, NEW.updated_at, NEW.assignee_id);
+END;
+
 -- Conversations resolved before this migration: their last change is the
 -- best moment known.
 INSERT OR IGNORE INTO conversation_resolutions (account_id, conversation_id, at, assignee_id)

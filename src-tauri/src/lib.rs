@@ -254,6 +254,12 @@ fn host(handle: &tauri::AppHandle) -> Host {
     let (fleet, sync, changed) = (handle.clone(), handle.clone(), handle.clone());
     Host {
         fleet: Arc::new(move |event| {
+            // An agent's window hears nothing of an account not given to them.
+            let (zapdesk_whatsapp::fleet::FleetEvent::Number { account, .. }
+            | zapdesk_whatsapp::fleet::FleetEvent::Conversation { account, .. }) = &event;
+            if !notify::window_may_see(*account) {
+                return;
+            }
             if let Err(e) = fleet.emit(FLEET_EVENT, &event) {
                 tracing::warn!("event not delivered to the UI: {e}");
             }
@@ -324,6 +330,10 @@ pub fn run() {
             let state = tauri::async_runtime::block_on(AppState::open(dir, host(app.handle())));
             let running = state.app().ok().cloned();
             let api = state.api().ok().cloned();
+            if let Some(running) = &running {
+                // Before any number starts: which accounts' events the window hears.
+                tauri::async_runtime::block_on(notify::read_visible(running));
+            }
             // Managed before anything runs: the fleet's events (notifications)
             // read the state.
             app.manage(state);

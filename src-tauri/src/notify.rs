@@ -4,6 +4,8 @@
 //! notification names the contact, unless the window is in front. An agent
 //! hears nothing of an account not given to them.
 
+use std::collections::HashSet;
+use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tauri::{AppHandle, Manager};
@@ -74,6 +76,37 @@ async fn announce(
         .map_err(|e| e.to_string())
 }
 
+/// The accounts the window may hear of (`None`: all of them), as last read:
+/// the fleet's events (a number's status with its QR code, a new message)
+/// are sent synchronously, so the grant is kept here and read again when
+/// the operator, the team or the accounts change. Nothing is heard before
+/// the first read.
+static VISIBLE: RwLock<Visible> = RwLock::new(Visible::NotYet);
+
+enum Visible {
+    NotYet,
+    Known(Option<HashSet<AccountId>>),
+}
+
+/// Whether an event of `account` may reach the window.
+pub fn window_may_see(account: AccountId) -> bool {
+    match &*VISIBLE.read().unwrap_or_else(|p| p.into_inner()) {
+        Visible::NotYet => false,
+        Visible::Known(None) => true,
+        Visible::Known(Some(granted)) => granted.contains(&account),
+    }
+}
+
+/// Reads again which accounts the operator at this desktop may see.
+pub async fn read_visible(running: &zapdesk_app::App) {
+    match zapdesk_core::access::visible_accounts(running.store()).await {
+        Ok(visible) => {
+            *VISIBLE.write().unwrap_or_else(|p| p.into_inner()) = Visible::Known(visible)
+        }
+        Err(e) => tracing::warn!("accounts the window may hear of not read: {e}"),
+    }
+}
+
 /// A badge count is being worked out: changes meanwhile are counted by it.
 static BADGE_PENDING: AtomicBool = AtomicBool::new(false);
 
@@ -81,6 +114,19 @@ static BADGE_PENDING: AtomicBool = AtomicBool::new(false);
 /// read, a conversation removed, the operator or their accounts changed. A
 /// burst of changes (a campaign's) costs one count.
 pub fn on_change(app: &AppHandle, change: &Change) {
+    if matches!(
+        change.table,
+        Table::Accounts | Table::Users | Table::Settings
+    ) {
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Some(state) = app.try_state::<AppState>()
+                && let Ok(running) = state.app()
+            {
+                read_visible(running).await;
+            }
+        });
+    }
     if !matches!(
         change.table,
         Table::Conversations | Table::Messages | Table::Accounts | Table::Users | Table::Settings

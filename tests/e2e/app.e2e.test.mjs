@@ -247,6 +247,33 @@ test("a campaign for a tag: created in the editor, sent by the Sandbox number, r
   assert.equal(listed.report.pending + listed.report.queued, 0);
 });
 
+test("a new conversation from Contatos through the Sandbox number, with a contact the campaign reached who never answered", async () => {
+  // The campaign opened Conceição's conversation and she did not answer: not
+  // in the open list, in "Campanhas sem resposta".
+  await (await session.find("//nav//button[contains(., 'Conversas')]")).click();
+  const status = "//select[@aria-label='Situação da conversa']";
+  await session.find("//button[@data-testid='chat'][contains(., 'Maria Souza')]");
+  assert.equal((await session.findAll("//button[@data-testid='chat'][contains(., 'Conceição')]")).length, 0);
+  await (await session.find(`${status}/option[@value='campaigns']`)).click();
+  await session.find("//button[@data-testid='chat'][contains(., 'Conceição')]");
+  await (await session.find(`${status}/option[@value='open']`)).click();
+
+  // Contatos → Conversar → the number → the thread opens in Conversas.
+  await (await session.find("//nav//button[contains(., 'Contatos')]")).click();
+  await (await session.find("//div[@data-testid='contact-row'][contains(., 'Conceição')]" + button("Conversar"))).click();
+  const dialog = "//div[@role='dialog'][@aria-label='Nova conversa']";
+  await (await session.find(`${dialog}//select[@id='new-conversation-number']/option[contains(., 'Balcão')]`)).click();
+  await (await session.find(dialog + button("Abrir conversa"))).click();
+  await session.find("//header[contains(@class,'thread-head')][contains(., 'Conceição')]");
+  await (await session.find("//div[contains(@class,'composer-row')]/textarea")).type("Oi Conceição, posso ajudar com a novidade?");
+  await (await session.find("//div[contains(@class,'composer-row')]" + button("Enviar"))).click();
+  const { file, all } = fakeReceived();
+  await untilFile(file, "the new conversation's message at the fake WhatsApp", () =>
+    all().some((m) => m.chat === "5521988880002@c.us" && m.text === "Oi Conceição, posso ajudar com a novidade?"));
+  // Someone wrote: the conversation is in the open list again.
+  await session.find("//button[@data-testid='chat'][contains(., 'Conceição')]");
+});
+
 /** The fake WhatsApp's log of what this desktop's Sandbox number sent. */
 function fakeReceived() {
   const [sandbox] = readdirSync(join(dataDir, "sandbox"));
@@ -345,10 +372,13 @@ test("automation: a flow and a keyword made in the app answer a Sandbox contact 
 
   // The operator takes the conversation over in the inbox; Maria says "oi"
   // again: the bot looks at it (the queue empties) and answers nothing.
+  // Her thread's own header: another thread (the last one opened) may still
+  // be on screen for a moment after the click.
+  const mariaHead = "//header[contains(@class,'thread-head')][contains(., 'Maria Souza')]";
   await (await session.find("//nav//button[contains(., 'Conversas')]")).click();
   await (await session.find("//button[@data-testid='chat'][contains(., 'Maria Souza')]")).click();
-  await (await session.find(button("Assumir conversa"))).click();
-  await session.find(button("Devolver ao bot"));
+  await (await session.find(mariaHead + button("Assumir conversa"))).click();
+  await session.find(mariaHead + button("Devolver ao bot"));
   await say("oi");
   await until("the bot to look at Maria's new message", () =>
     storeValue("SELECT count(*) FROM automation_queue") === "0"
@@ -358,6 +388,7 @@ test("automation: a flow and a keyword made in the app answer a Sandbox contact 
   // The operator answers instead: the next message WhatsApp gets is hers.
   await (await session.find("//nav//button[contains(., 'Conversas')]")).click();
   await (await session.find("//button[@data-testid='chat'][contains(., 'Maria Souza')]")).click();
+  await session.find(mariaHead);
   await (await session.find("//div[contains(@class,'composer-row')]/textarea")).type("Oi Maria, aqui é a Ana. Em que posso ajudar?");
   await (await session.find("//div[contains(@class,'composer-row')]" + button("Enviar"))).click();
   await untilFile(fake.file, "the operator's answer", () => fromBot().length >= 4);

@@ -113,6 +113,7 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
     setOpening(id);
     setScreen("inbox");
   }), [leave]);
+  const openingTaken = useCallback(() => setOpening(null), []);
   // A first-run step: its screen, and on Configurações its panel (scrolled to by `#panel`).
   const goStep = useCallback((target: StepTarget) => leave(() => {
     setScreen(target.screen);
@@ -167,7 +168,7 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
   } else {
     const ctx: AppContextValue = {
       info: boot.info, account, accounts: accounts ?? [], selectAccount, setLanguage, toast, offerUndo,
-      openConversation, opening,
+      openConversation, opening, openingTaken,
     };
     body = (
       <AppContext.Provider value={ctx}>

@@ -17,6 +17,8 @@ export interface AppContextValue {
   openConversation: (id: string) => void;
   /** The conversation Conversas should open when it shows, once. */
   opening: string | null;
+  /** Conversas took `opening`: coming back to it later opens what the operator left open. */
+  openingTaken: () => void;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);

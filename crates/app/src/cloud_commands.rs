@@ -477,7 +477,13 @@ async fn execute(app: &App, command: &Command) -> Option<Outcome> {
             None
         }
         Err(e) => {
-            tracing::info!("command {} ({}) failed: {e}", command.id, command.kind);
+            // The code, not the text: a refusal's text can name a phone.
+            tracing::info!(
+                "command {} ({}) failed: {:?}",
+                command.id,
+                command.kind,
+                e.code()
+            );
             Some(Outcome::failed(&e, lang))
         }
     }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use zapdesk_core::store::latest_version;
-use zapdesk_core::{accounts, instances, settings};
+use zapdesk_core::{Lang, instances, settings};
 
 use crate::{App, AppError, logs};
 
@@ -43,13 +43,15 @@ pub struct Diagnostics {
 }
 
 impl App {
-    pub async fn diagnostics(&self) -> Result<Diagnostics, AppError> {
+    /// Versions, counts and recent warnings, the text in `lang`; the
+    /// accounts and numbers counted are those the operator may see.
+    pub async fn diagnostics(&self, lang: Lang) -> Result<Diagnostics, AppError> {
         let store = self.store();
         let chromium = zapdesk_whatsapp::fleet::default_chromium();
         let chromium_version = browser_version(&chromium).await;
         let schema_version = sqlx_version(store).await.unwrap_or_default();
         let mut numbers = BTreeMap::new();
-        let all = accounts::list(store, true).await?;
+        let all = self.accounts_visible(true).await?;
         for account in &all {
             for number in instances::list(store, account.id).await? {
                 let status = serde_json::to_value(number.status)
@@ -76,7 +78,7 @@ impl App {
             problems: recent_problems(self.data_dir(), PROBLEMS_QUOTED),
             text: String::new(),
         };
-        d.text = text(&d);
+        d.text = text(&d, lang);
         Ok(d)
     }
 }
@@ -122,31 +124,63 @@ pub fn recent_problems(data_dir: &Path, n: usize) -> Vec<String> {
     found.split_off(skip)
 }
 
-fn text(d: &Diagnostics) -> String {
+fn text(d: &Diagnostics, lang: Lang) -> String {
     let numbers: Vec<String> = d.numbers.iter().map(|(s, n)| format!("{s}: {n}")).collect();
-    let mut out = format!(
-        "ZapDesk {}\nSistema: {} {}\nChromium: {} ({})\nwa-js: {}\nBanco local: versão {} (esta versão do app conhece até {})\nPasta de dados: {}\nLogs: {}\nContas: {}\nNúmeros: {}\nSincronização: {}\n",
-        d.app_version,
-        d.os,
-        d.arch,
-        d.chromium_version
-            .as_deref()
-            .unwrap_or("versão desconhecida"),
-        d.chromium_path,
-        d.wa_js_version,
-        d.schema_version,
-        d.schema_supported,
-        d.data_dir,
-        d.log_dir,
-        d.accounts,
+    let line = |pt: &str, en: &str, value: String| format!("{}: {value}\n", lang.pick(pt, en));
+    let mut out = format!("ZapDesk {}\n", d.app_version);
+    out += &line("Sistema", "System", format!("{} {}", d.os, d.arch));
+    out += &line(
+        "Chromium",
+        "Chromium",
+        format!(
+            "{} ({})",
+            d.chromium_version
+                .as_deref()
+                .unwrap_or(lang.pick("versão desconhecida", "unknown version")),
+            d.chromium_path
+        ),
+    );
+    out += &line("wa-js", "wa-js", d.wa_js_version.clone());
+    out += &line(
+        "Banco local",
+        "Local database",
+        match lang {
+            Lang::PtBr => format!(
+                "versão {} (esta versão do app conhece até {})",
+                d.schema_version, d.schema_supported
+            ),
+            Lang::En => format!(
+                "version {} (this app knows up to {})",
+                d.schema_version, d.schema_supported
+            ),
+        },
+    );
+    out += &line("Pasta de dados", "Data folder", d.data_dir.clone());
+    out += &line("Logs", "Logs", d.log_dir.clone());
+    out += &line("Contas", "Accounts", d.accounts.to_string());
+    out += &line(
+        "Números",
+        "Numbers",
         if numbers.is_empty() {
-            "nenhum".to_owned()
+            lang.pick("nenhum", "none").to_owned()
         } else {
             numbers.join(", ")
         },
-        if d.sync_on { "ligada" } else { "desligada" },
     );
-    out.push_str(&format!("Avisos recentes ({}):\n", d.problems.len()));
+    out += &line(
+        "Sincronização",
+        "Sync",
+        lang.pick(
+            if d.sync_on { "ligada" } else { "desligada" },
+            if d.sync_on { "on" } else { "off" },
+        )
+        .to_owned(),
+    );
+    out.push_str(&format!(
+        "{} ({}):\n",
+        lang.pick("Avisos recentes", "Recent warnings"),
+        d.problems.len()
+    ));
     for line in &d.problems {
         out.push_str(line);
         out.push('\n');

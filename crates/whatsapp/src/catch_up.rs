@@ -96,7 +96,8 @@ pub async fn run(
             // This chat's history cannot be read (WhatsApp Web refused):
             // the others still are; it is tried again on the next connect.
             Err(FleetError::Command(CommandError::Refused(reason))) => {
-                tracing::warn!("catch-up of chat {}: {reason}", chat.id);
+                // The chat's id is the contact's phone: not in the logs.
+                tracing::warn!("catch-up of a chat of number {instance} refused: {reason}");
             }
             other => other?,
         }

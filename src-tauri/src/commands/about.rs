@@ -9,5 +9,6 @@ use crate::{AppState, IpcError};
 #[tauri::command]
 #[specta::specta]
 pub async fn app_diagnostics(state: State<'_, AppState>) -> Result<Diagnostics, IpcError> {
-    Ok(state.app()?.diagnostics().await?)
+    let lang = state.lang();
+    Ok(state.app()?.diagnostics(lang).await?)
 }

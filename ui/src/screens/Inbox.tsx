@@ -32,7 +32,7 @@ export function Inbox() {
   // "campaigns": the conversations a campaign opened that nobody answered
   // yet, which every other view leaves out.
   const [status, setStatus] = useState<ConversationStatus | "" | "campaigns">("open");
-  const { opening } = useApp();
+  const { opening, openingTaken } = useApp();
   const [open, setOpen] = useState<string | null>(opening);
   // "Nova conversa": from the header, or for a contact found with no conversation yet.
   const [starting, setStarting] = useState<{ contact?: { id: string; name: string | null; phone: string } } | null>(null);
@@ -43,8 +43,9 @@ export function Inbox() {
     if (opening) {
       setOpen(opening);
       setJumpTo(null);
+      openingTaken();
     }
-  }, [opening]);
+  }, [opening, openingTaken]);
   const [asked, setAsked] = useState("");
   const numbers = useCommand("numbersList", [account.id]).data ?? [];
   // "Bot" on a line only once the account has a bot that could answer.

@@ -44,6 +44,13 @@ test("from Contatos: Conversar on a contact, a number picked, the thread opens i
   const [call] = await starts(app);
   assert.deepEqual([call.args.from !== null, Object.keys(call.args.to)], [true, ["contact"]]);
   assert.equal((await app.calls()).filter((c) => c.cmd === "inbox_reply").length, 0, "nothing is sent");
+  // Opened once: back in Conversas later, another chat opens when clicked.
+  await page.getByRole("button", { name: "Contatos" }).click();
+  await page.getByRole("button", { name: "Conversas" }).click();
+  await page.getByText("Escolha uma conversa").waitFor();
+  await page.getByTestId("chat").filter({ hasText: "Ana" }).click();
+  await page.locator(".thread-head").getByText("Ana").waitFor();
+  assert.equal(await page.locator(".thread-head").getByText("Maria Souza").count(), 0);
   assert.deepEqual(app.errors, []);
   await app.close();
 });

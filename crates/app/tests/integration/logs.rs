@@ -220,7 +220,7 @@ async fn diagnostics_name_versions_and_counts_never_a_contact() {
     )
     .await
     .unwrap();
-    let d = app.diagnostics().await.unwrap();
+    let d = app.diagnostics(zapdesk_core::Lang::PtBr).await.unwrap();
     assert_eq!(d.schema_version, d.schema_supported);
     assert_eq!(d.wa_js_version, zapdesk_whatsapp::bridge::wa_js_version());
     assert!(!d.wa_js_version.is_empty());
@@ -233,5 +233,8 @@ async fn diagnostics_name_versions_and_counts_never_a_contact() {
     for private in ["Ana Souza", "98765", "Padaria"] {
         assert!(!d.text.contains(private), "{private} in {}", d.text);
     }
+    assert!(d.text.contains("Banco local: versão"));
+    let en = app.diagnostics(zapdesk_core::Lang::En).await.unwrap();
+    assert!(en.text.contains("Local database: version"), "{}", en.text);
     app.shutdown().await;
 }

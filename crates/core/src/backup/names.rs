@@ -82,7 +82,13 @@ pub(super) fn parse(name: &str, tz: &TimeZone) -> Option<Name> {
         return Some(Name {
             at,
             version: version.parse().ok()?,
-            kind: BackupKind::from_tag(kind)?,
+            // `…-before-restore-2`: a second copy within the same second.
+            kind: BackupKind::from_tag(kind).or_else(|| {
+                let (tag, n) = kind.rsplit_once('-')?;
+                n.parse::<u32>()
+                    .ok()
+                    .and_then(|_| BackupKind::from_tag(tag))
+            })?,
         });
     }
     // store/migrate.rs: `zapdesk-v{version}-{unix ms}.sqlite3`.
@@ -127,6 +133,8 @@ mod tests {
                     kind
                 })
             );
+            let second = format!("{}-2{DB_EXT}", stem(at, 31, kind));
+            assert_eq!(parse(&second, &TimeZone::UTC).map(|n| n.kind), Some(kind));
             let media = format!("{}{MEDIA_EXT}{PARTIAL}", stem(at, 31, kind));
             assert_eq!(parse(&media, &TimeZone::UTC).map(|n| n.kind), Some(kind));
         }

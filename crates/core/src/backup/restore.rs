@@ -11,8 +11,10 @@
 //!    to the old file), and the checked copy is renamed over the store. The
 //!    rename is the one step that switches; a crash before it leaves the old
 //!    store in place (the leftover copy is replaced at the next restore), a
-//!    crash after it leaves the restored one. Then the backup's media files
-//!    missing from the data folder are put back.
+//!    crash after it leaves the restored one. The backup's media files
+//!    missing from the data folder are put back before that rename (adding
+//!    files only, so harmless if the swap then fails): a crash right after
+//!    the switch never leaves the restored store without its media.
 //!
 //! The store that opens next migrates an older backup as any older store.
 
@@ -99,17 +101,17 @@ pub async fn swap(
     } else {
         None
     };
+    let media_restored = match &prepared.media {
+        Some(from) => media::restore(from, &data_dir.join("media"))
+            .map_err(BackupError::io("restoring media from", from))?,
+        None => 0,
+    };
     for side in [&wal, &shm] {
         fsync::remove_if_there(side).map_err(BackupError::io("removing", side))?;
     }
     fsync::dir(data_dir).map_err(BackupError::io("syncing", data_dir))?;
     std::fs::rename(&prepared.copy, &db).map_err(BackupError::io("renaming", &prepared.copy))?;
     fsync::dir(data_dir).map_err(BackupError::io("syncing", data_dir))?;
-    let media_restored = match &prepared.media {
-        Some(from) => media::restore(from, &data_dir.join("media"))
-            .map_err(BackupError::io("restoring media from", from))?,
-        None => 0,
-    };
     Ok(Restored {
         safety_copy: safety_copy.map(|p| p.display().to_string()),
         version: prepared.version,
@@ -131,7 +133,15 @@ async fn keep_aside(
     let version = checkpoint(db).await;
     let folder = super::safety_folder(data_dir);
     std::fs::create_dir_all(&folder).map_err(BackupError::io("creating", &folder))?;
-    let stem = names::stem(names::local(now_ms, tz), version, BackupKind::BeforeRestore);
+    let mut stem = names::stem(names::local(now_ms, tz), version, BackupKind::BeforeRestore);
+    // Two restores within a second (or an hour repeated when clocks go
+    // back) must not replace the copy of the data before the first one.
+    let base = stem.clone();
+    let mut n = 1;
+    while folder.join(format!("{stem}{DB_EXT}")).exists() {
+        n += 1;
+        stem = format!("{base}-{n}");
+    }
     let target = folder.join(format!("{stem}{DB_EXT}"));
     let partial = folder.join(format!("{stem}{DB_EXT}{PARTIAL}"));
     if std::fs::metadata(wal).is_ok_and(|m| m.len() > 0) {

@@ -79,7 +79,7 @@ fn reached(lang: Lang, limit: Limit, plan: Plan, max: u32, used: u32, adding: u3
                 format!("O plano {name} permite {max} números; esta conta já tem {used}.")
             }
             Limit::Contacts if adding > 1 => format!(
-                "O plano {name} permite {max} contatos; esta conta já tem {used} e a importação traria {adding} novos. Cabem {fit}: nada foi importado."
+                "O plano {name} permite {max} contatos; esta conta já tem {used} e a importação traria {adding} novos; cabem {fit}. A importação parou antes deles: importar o arquivo de novo não repete quem já entrou."
             ),
             Limit::Contacts => {
                 format!("O plano {name} permite {max} contatos; esta conta já tem {used}.")
@@ -102,7 +102,7 @@ fn reached(lang: Lang, limit: Limit, plan: Plan, max: u32, used: u32, adding: u3
                 format!("The {name} plan allows {max} numbers; this account already has {used}.")
             }
             Limit::Contacts if adding > 1 => format!(
-                "The {name} plan allows {max} contacts; this account already has {used} and the import would add {adding} new ones. {fit} fit: nothing was imported."
+                "The {name} plan allows {max} contacts; this account already has {used} and the import would add {adding} new ones; {fit} fit. The import stopped before them: importing the file again does not repeat anyone already in."
             ),
             Limit::Contacts => {
                 format!("The {name} plan allows {max} contacts; this account already has {used}.")

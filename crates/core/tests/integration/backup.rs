@@ -155,9 +155,31 @@ async fn a_backup_restores_ten_thousand_contacts_their_messages_and_media() {
         .await
         .unwrap();
     assert_eq!(left, 5_000);
+    kept.close().await;
     let listed = backup::list(&[backup::default_folder(dir.path())], &tz()).unwrap();
     assert!(listed.iter().any(|b| b.kind == BackupKind::BeforeRestore));
     assert!(!dir.path().join("zapdesk.sqlite3.restoring").exists());
+
+    // Restored again within the same second: the first safety copy (the
+    // data before any restore) is not replaced by the second.
+    let prepared = backup::prepare(dir.path(), Path::new(&made.path))
+        .await
+        .unwrap();
+    store.close().await;
+    let again = backup::swap(dir.path(), prepared, NOW + 60_000, &tz())
+        .await
+        .unwrap();
+    let second = PathBuf::from(again.safety_copy.unwrap());
+    assert_ne!(second, safety);
+    assert!(safety.exists() && second.exists());
+    let listed = backup::list(&[backup::default_folder(dir.path())], &tz()).unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .filter(|b| b.kind == BackupKind::BeforeRestore)
+            .count(),
+        2
+    );
 }
 
 #[tokio::test]

@@ -140,7 +140,7 @@ async fn numbers_contacts_flows_and_operators_are_refused_at_the_limit_with_noth
     .unwrap_err();
     refused(
         &e,
-        "esta conta já tem 1 e a importação traria 3 novos. Cabem 1",
+        "esta conta já tem 1 e a importação traria 3 novos; cabem 1",
     );
     assert_eq!(
         count(

@@ -285,6 +285,32 @@ fn tables() -> Vec<Table> {
             touch: "wake_at = 5",
         },
         Table {
+            name: "pipeline_stages",
+            insert: |s| {
+                format!(
+                    "INSERT INTO zapdesk.pipeline_stages (id, account_id, name, color, position, created_at, updated_at, hlc)
+                     VALUES ('{}', '{}', 'Proposta', '#0f766e', 1, 1, 1, '{HLC}')",
+                    id(),
+                    s.account
+                )
+            },
+            touch: "position = position + 1",
+        },
+        Table {
+            name: "pipeline_cards",
+            insert: |s| {
+                format!(
+                    "INSERT INTO zapdesk.pipeline_cards (id, account_id, contact_id, stage_id, value_cents, position, created_at, updated_at, hlc)
+                     VALUES ('{}', '{}', '{}', '{}', 100, 'n', 1, 1, '{HLC}')",
+                    id(),
+                    s.account,
+                    s.contact,
+                    s.stage
+                )
+            },
+            touch: "value_cents = value_cents + 1",
+        },
+        Table {
             name: "audit_log",
             insert: |s| {
                 format!(

@@ -35,6 +35,8 @@ pub struct Seeded {
     /// A flow with one published version and a session in the conversation.
     pub flow: Uuid,
     pub flow_version: Uuid,
+    /// A pipeline stage with a card (the contact's).
+    pub stage: Uuid,
 }
 
 /// Creates an account with one row in every synced table, as the owner.
@@ -53,6 +55,7 @@ pub async fn seed_account(owner: &mut PgConnection, name: &str) -> Seeded {
         other_campaign: Uuid::now_v7(),
         flow: Uuid::now_v7(),
         flow_version: Uuid::now_v7(),
+        stage: Uuid::now_v7(),
     };
     let a = s.account;
     let sql = format!(
@@ -108,7 +111,13 @@ pub async fn seed_account(owner: &mut PgConnection, name: &str) -> Seeded {
          INSERT INTO zapdesk.flow_sessions (id, account_id, conversation_id, flow_id, version_id, state, status,
                                             started_by, started_at, updated_at, hlc) VALUES
              ('{session}', '{a}', '{conv}', '{flow}', '{ver}', '{{\"node\":\"oi\"}}', 'active', '\"hand\"', 1, 1, '{HLC}');
+         INSERT INTO zapdesk.pipeline_stages (id, account_id, name, color, position, created_at, updated_at, hlc) VALUES
+             ('{stage}', '{a}', 'Novo', '#0f766e', 0, 1, 1, '{HLC}');
+         INSERT INTO zapdesk.pipeline_cards (id, account_id, contact_id, stage_id, value_cents, position, created_at, updated_at, hlc) VALUES
+             ('{card}', '{a}', '{c1}', '{stage}', 0, 'm', 1, 1, '{HLC}');
          COMMIT;",
+        stage = s.stage,
+        card = Uuid::now_v7(),
         c1 = s.contact,
         c2 = s.other_contact,
         t1 = s.tag,
