@@ -287,6 +287,11 @@ impl App {
         &self.0.store
     }
 
+    /// Shutdown has begun: background work stops trying.
+    pub(crate) fn is_closing(&self) -> bool {
+        self.0.closing.load(Ordering::SeqCst)
+    }
+
     pub fn fleet(&self) -> &Arc<Fleet> {
         &self.0.fleet
     }

@@ -10,7 +10,7 @@ use zapdesk_core::domain::Role;
 use zapdesk_core::inbox::conversations;
 use zapdesk_core::team::{self, Invitation, Login, Member, MemberEdit};
 use zapdesk_core::users::UserErrorKind;
-use zapdesk_core::{AccountId, UserId};
+use zapdesk_core::{AccountId, ErrorCode, UserError, UserId};
 use zapdesk_sync::connection::owner_options;
 use zapdesk_sync::invite::{self, Invitation as RemoteInvite};
 use zapdesk_sync::team as remote_team;
@@ -202,26 +202,54 @@ impl App {
     /// At start with a saved connection whose login is this desktop's
     /// operator (connected from Settings): the login's role and accounts as
     /// the server has them now (they may have changed since "Salvar e
-    /// conectar"). In the background; a server out of reach leaves the last
-    /// ones known.
+    /// conectar"). In the background; while the server is out of reach (or
+    /// the store busy) the last ones known stay and it is tried again, 1, 2,
+    /// 4 … up to 60 s apart, until it answers or the app closes: a role taken
+    /// away on the server must not wait for the next start.
     pub(crate) fn refresh_login(&self) {
         let app = self.clone();
         tokio::spawn(async move {
-            if !team::me_from_login(app.store()).await.unwrap_or(false) {
-                return;
-            }
-            let Some(connection) = app.sync().view().connection else {
-                return;
-            };
-            let Ok(password) = SavedPassword::of(&connection).and_then(|s| s.load()) else {
-                return;
-            };
-            if let Ok(status) = zapdesk_sync::test_connection(&connection, &password).await {
-                // Refused (a login without a usable name or e-mail): the last
-                // identity stays, as when the server is out of reach.
-                let _ = app.adopt_login(&status).await;
+            let mut pause = std::time::Duration::from_secs(1);
+            while !app.is_closing() {
+                match app.read_login_again().await {
+                    Ok(()) => return,
+                    Err(reason) => tracing::warn!(
+                        "the login's role not read again ({reason}); trying in {}s",
+                        pause.as_secs()
+                    ),
+                }
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(std::time::Duration::from_secs(60));
             }
         });
+    }
+
+    /// One try of [`App::refresh_login`]: `Ok` when done or nothing to do
+    /// (no login, no connection, no password kept), `Err` with a reason
+    /// (no secret, no text of the operator's) to try again.
+    async fn read_login_again(&self) -> Result<(), String> {
+        if !team::me_from_login(self.store())
+            .await
+            .map_err(|e| format!("{:?}", e.code()))?
+        {
+            return Ok(());
+        }
+        let Some(connection) = self.sync().view().connection else {
+            return Ok(());
+        };
+        let Ok(password) = SavedPassword::of(&connection).and_then(|s| s.load()) else {
+            return Ok(());
+        };
+        let status = zapdesk_sync::test_connection(&connection, &password)
+            .await
+            .map_err(|e| format!("{:?}", e.code()))?;
+        match self.adopt_login(&status).await {
+            Ok(_) => Ok(()),
+            // A login without a usable name or e-mail: the last identity
+            // stays; trying again would be refused the same way.
+            Err(e) if e.code() != ErrorCode::DatabaseFailed => Ok(()),
+            Err(e) => Err(format!("{:?}", e.code())),
+        }
     }
 
     /// Sync turned off: the operator may be picked from the list again.
