@@ -232,6 +232,13 @@ impl SyncRunner {
         config.pulled = self.changes.clone();
         let engine = Engine::start(&self.store, config);
         let mut status = engine.status();
+        // Published now, not only from the task below: whoever reads the
+        // view right after `resume` (the app's login refresh) sees the
+        // connection, whenever that task first runs.
+        self.shared.publish(SyncView {
+            connection: Some(connection.clone()),
+            status: Some(status.borrow().clone()),
+        });
         let shared = Arc::clone(&self.shared);
         let pulled = self.pulled.clone();
         let forward = tokio::spawn(async move {

@@ -96,6 +96,9 @@ async fn a_saved_connection_syncs_survives_a_restart_and_disconnect_forgets_it()
     let (sink, _) = recorder();
     let again = SyncRunner::new(desk.store.clone(), sink);
     again.resume(Lang::En).await.unwrap();
+    // Read at once, before any other task ran (this runtime has one
+    // thread): the app's login refresh does so right after `resume`.
+    assert_eq!(again.view().connection, Some(connection.clone()));
     let view = synced(&again, |v| {
         v.status.as_ref().is_some_and(|s| s.waiting == 0)
     })
