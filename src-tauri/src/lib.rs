@@ -4,10 +4,15 @@
 //! that lives in the app crate and the core.
 
 mod commands;
+mod desktop;
+mod desktop_prefs;
 mod error;
 mod gate;
+mod microphone;
 mod notify;
 mod state;
+mod tray;
+mod tray_text;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,6 +50,7 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::inbox::inbox_thread,
             commands::inbox::inbox_reply,
             commands::inbox::inbox_send_file,
+            commands::inbox::inbox_send_voice,
             commands::inbox::inbox_media,
             commands::inbox::inbox_mark_read,
             commands::inbox::inbox_assign,
@@ -200,6 +206,8 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::webhooks::webhooks_deliveries,
             commands::webhooks::webhooks_redeliver,
             commands::webhooks::webhooks_test,
+            commands::cloud_commands::cloud_commands_list,
+            commands::cloud_commands::cloud_commands_retry,
             commands::backup::backup_status,
             commands::backup::backup_now,
             commands::backup::backup_set_settings,
@@ -208,6 +216,11 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::backup::backup_restore,
             commands::backup::app_restart,
             commands::about::app_diagnostics,
+            commands::desktop::desktop_settings,
+            commands::desktop::desktop_set_close_to_tray,
+            commands::desktop::desktop_set_autostart,
+            commands::desktop::browser_check,
+            commands::desktop::desktop_take_opening,
         ])
         // Pushed to the UI as the `fleet` event (see `run`).
         .typ::<zapdesk_whatsapp::fleet::FleetEvent>()
@@ -217,6 +230,8 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
         .typ::<zapdesk_sync::SyncView>()
         // Pushed as the `changed` event: tables another writer changed.
         .typ::<zapdesk_core::changes::Change>()
+        // Pushed as the `open_conversation` event: a notification was clicked.
+        .typ::<desktop::Opening>()
         .error_handling(ErrorHandlingMode::Result)
         // One TypeScript type per Rust type, instead of separate
         // `_Serialize`/`_Deserialize` variants that are identical here.
@@ -264,6 +279,9 @@ fn host(handle: &tauri::AppHandle) -> Host {
                 tracing::warn!("event not delivered to the UI: {e}");
             }
             notify::on_fleet_event(&fleet, &event);
+            if let zapdesk_whatsapp::fleet::FleetEvent::Number { .. } = event {
+                tray::refresh(&fleet);
+            }
         }),
         sync: Arc::new(move |view| {
             if let Err(e) = sync.emit(SYNC_EVENT, view) {
@@ -275,6 +293,15 @@ fn host(handle: &tauri::AppHandle) -> Host {
                 tracing::warn!("change not delivered to the UI: {e}");
             }
             notify::on_change(&changed, &change);
+            if matches!(
+                change.table,
+                zapdesk_core::changes::Table::Conversations
+                    | zapdesk_core::changes::Table::Messages
+                    | zapdesk_core::changes::Table::Instances
+                    | zapdesk_core::changes::Table::Accounts
+            ) {
+                tray::refresh(&changed);
+            }
         }),
         stage: Arc::new(|stage| tracing::info!("app: {stage:?}")),
     }
@@ -285,38 +312,67 @@ fn host(handle: &tauri::AppHandle) -> Host {
 /// the page's: the UI puts the unread count in `document.title`
 /// (ui/src/components/unread.ts), which a webview does not pass on to its
 /// native window by itself.
-fn main_window(app: &tauri::App) -> tauri::Result<()> {
+/// Made again from the tray after the window was closed to it.
+pub(crate) fn main_window(app: &tauri::AppHandle) -> tauri::Result<Option<tauri::WebviewWindow>> {
     let Some(config) = app.config().app.windows.iter().find(|w| w.label == "main") else {
-        return Ok(());
+        return Ok(None);
     };
-    tauri::WebviewWindowBuilder::from_config(app.handle(), config)?
+    let window = tauri::WebviewWindowBuilder::from_config(app, config)?
         .on_document_title_changed(|window, title| {
             if let Err(e) = window.set_title(&title) {
                 tracing::warn!("window title not set: {e}");
             }
         })
         .build()?;
-    Ok(())
+    // Voice messages: WebKitGTK keeps the microphone off unless asked.
+    microphone::allow(&window);
+    Ok(Some(window))
 }
 
 /// Starts the app; returns when the last window closes.
 pub fn run() {
     let builder = commands_builder();
     let invoke_handler = builder.invoke_handler();
+    // Explicit data folders get their own single-instance name (see desktop.rs).
+    let explicit_dir = data_dir_flag(std::env::args())
+        .or_else(|| zapdesk_core::data_dir::from_env().map(PathBuf::from));
     let app = tauri::Builder::default()
+        // First: a second launch hands over to the first before anything opens.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .callback(|app, _args, _cwd| desktop::show_main(app))
+                .dbus_id(desktop::instance_id(
+                    "app.zapdesk.desktop",
+                    explicit_dir.as_deref(),
+                ))
+                .build(),
+        )
+        .plugin(tauri_plugin_autostart::Builder::new().build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(gate::guarded(invoke_handler))
         .setup(move |app| {
-            main_window(app)?;
-            builder.mount_events(app);
             let default_dir = app.path().app_data_dir().ok();
             let dir = zapdesk_core::data_dir::resolve(
                 data_dir_flag(std::env::args()).as_deref(),
                 zapdesk_core::data_dir::from_env().as_deref(),
                 || default_dir.unwrap_or_else(zapdesk_core::data_dir::platform_default),
             );
+            // The window's size and place, kept with the data folder (each
+            // folder its own window) and restored as the window is made;
+            // whether it was shown is not restored: it always opens shown.
+            app.handle().plugin(
+                tauri_plugin_window_state::Builder::new()
+                    .with_filename(dir.join("window-state.json").to_string_lossy())
+                    .with_state_flags(
+                        tauri_plugin_window_state::StateFlags::all()
+                            & !tauri_plugin_window_state::StateFlags::VISIBLE,
+                    )
+                    .build(),
+            )?;
+            main_window(app.handle())?;
+            builder.mount_events(app);
             // Log files in the data folder (zapdesk_app::logs), kept with the
             // app's state so the writer lives as long as the window.
             match zapdesk_app::logs::init(&dir) {
@@ -337,6 +393,10 @@ pub fn run() {
             // Managed before anything runs: the fleet's events (notifications)
             // read the state.
             app.manage(state);
+            // A desktop without a tray (no AppIndicator host) still runs.
+            if let Err(e) = tray::install(app.handle()) {
+                tracing::warn!("no tray icon: {e}");
+            }
             if let (Some(running), Some(api)) = (running, api) {
                 stop_on_signal(app.handle().clone(), running.clone(), api);
                 // Setup runs outside the async runtime: the start goes in a task,
@@ -363,6 +423,16 @@ pub fn run() {
         }
     };
     app.run(|app, event| {
+        // The last window closed (not "Sair", not a signal: those carry a
+        // code): the numbers go on in the tray when the setting says so.
+        if let tauri::RunEvent::ExitRequested {
+            code: None, api, ..
+        } = &event
+            && desktop::stay_after_close(app)
+        {
+            api.prevent_exit();
+            return;
+        }
         if let tauri::RunEvent::Exit = event
             && let (Ok(running), Ok(api)) =
                 (app.state::<AppState>().app(), app.state::<AppState>().api())

@@ -9,7 +9,6 @@ use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tauri::{AppHandle, Manager};
-use tauri_plugin_notification::NotificationExt;
 use zapdesk_core::changes::{Change, Table};
 use zapdesk_core::domain::{Direction, MessageKind};
 use zapdesk_core::inbox::conversations;
@@ -68,6 +67,72 @@ async fn announce(
         Lang::PtBr => format!("{who} · {}", summary.instance_name),
         Lang::En => format!("{who} · {}", summary.instance_name),
     };
+    show(app, account, conversation, title, body, state.lang())
+}
+
+/// On Linux, through notify-rust with a default action: clicking the
+/// notification (where the desktop's notification server offers actions,
+/// as GNOME and KDE do) opens the conversation. A thread waits for the
+/// click or the close, since notify-rust's wait blocks.
+#[cfg(target_os = "linux")]
+fn show(
+    app: &AppHandle,
+    account: AccountId,
+    conversation: ConversationId,
+    title: String,
+    body: String,
+    lang: Lang,
+) -> Result<(), String> {
+    use std::sync::atomic::AtomicUsize;
+    /// Notifications whose click a thread is waiting for. GNOME keeps them
+    /// in its list until read, so a busy day would otherwise pile up a
+    /// blocked thread (and a D-Bus connection) per message; past the bound
+    /// a notification still shows, without the click.
+    static WAITING: AtomicUsize = AtomicUsize::new(0);
+    const MAX_WAITING: usize = 16;
+    let mut note = notify_rust::Notification::new();
+    note.appname("ZapDesk").summary(&title).body(&body);
+    let waits = WAITING
+        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+            (n < MAX_WAITING).then_some(n + 1)
+        })
+        .is_ok();
+    if !waits {
+        return note.show().map(|_| ()).map_err(|e| e.to_string());
+    }
+    note.action("default", lang.pick("Abrir conversa", "Open conversation"));
+    let shown = match note.show() {
+        Ok(shown) => shown,
+        Err(e) => {
+            WAITING.fetch_sub(1, Ordering::AcqRel);
+            return Err(e.to_string());
+        }
+    };
+    let app = app.clone();
+    std::thread::spawn(move || {
+        shown.wait_for_action(|action| {
+            if action == "default" {
+                crate::desktop::open_conversation(&app, account, conversation);
+            }
+        });
+        WAITING.fetch_sub(1, Ordering::AcqRel);
+    });
+    Ok(())
+}
+
+/// Elsewhere, tauri-plugin-notification, which reports no click on desktop
+/// systems: the notification shows, and clicking it does not open the
+/// conversation (README, "Desktop behaviour").
+#[cfg(not(target_os = "linux"))]
+fn show(
+    app: &AppHandle,
+    _account: AccountId,
+    _conversation: ConversationId,
+    title: String,
+    body: String,
+    _lang: Lang,
+) -> Result<(), String> {
+    use tauri_plugin_notification::NotificationExt;
     app.notification()
         .builder()
         .title(title)

@@ -24,8 +24,26 @@ export class Session {
   }
 
   async find(xpath) {
-    const el = await this.cmd("POST", "/element", { using: "xpath", value: xpath });
+    let el;
+    try {
+      el = await this.cmd("POST", "/element", { using: "xpath", value: xpath });
+    } catch (e) {
+      // A CI failure leaves no screen to look at: say what was sought and
+      // what the window showed instead.
+      if (!String(e.message).includes("no such element")) throw e;
+      throw new Error(`nothing matches ${xpath}\nthe window showed: ${await this.shown()}`);
+    }
     return new Element(this, elementId(el));
+  }
+
+  /** The window's visible text, squeezed, for a failure's message. */
+  async shown() {
+    try {
+      const text = await this.cmd("POST", "/execute/sync", { script: "return document.body.innerText;", args: [] });
+      return String(text).replace(/\s+/g, " ").slice(0, 3000);
+    } catch (e) {
+      return `(unreadable: ${e.message})`;
+    }
   }
 
   async findAll(xpath) {

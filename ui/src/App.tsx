@@ -20,6 +20,8 @@ import { Inbox } from "./screens/Inbox";
 import { Numbers } from "./screens/Numbers";
 import { Pipeline } from "./screens/Pipeline";
 import { Settings } from "./screens/Settings";
+import { BrowserGate } from "./screens/BrowserMissing";
+import { useOpenFromNotification } from "./components/openFromNotification";
 
 // Automação is the largest screen and the least visited: its code loads when it is opened.
 const Automation = lazy(() => import("./screens/Automation").then((m) => ({ default: m.Automation })));
@@ -114,6 +116,8 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
     setScreen("inbox");
   }), [leave]);
   const openingTaken = useCallback(() => setOpening(null), []);
+  // A desktop notification clicked: its account and conversation.
+  useOpenFromNotification(boot.state === "ready" && accounts !== null, selectAccount, openConversation);
   // A first-run step: its screen, and on Configurações its panel (scrolled to by `#panel`).
   const goStep = useCallback((target: StepTarget) => leave(() => {
     setScreen(target.screen);
@@ -202,7 +206,8 @@ function Body({ i18n, setLang, toast, offerUndo }: BodyProps) {
     );
   }
 
-  return body;
+  // Without a browser for the numbers, the first-run screen says so first.
+  return boot.state === "ready" ? <BrowserGate>{body}</BrowserGate> : body;
 }
 
 /** The menu, with the unread badge on Conversas (and the count in the window title) on every screen. */

@@ -1,6 +1,7 @@
 //! The local API under load (issue 17): `wrk` on loopback against an
 //! account with 100 000 contacts and 1 000 000 messages (100 000 chats of
-//! ten), for `GET contacts?limit=50`, `GET chats`, `POST send` (queued), and
+//! ten), for `GET contacts?limit=50`, `GET chats`, `POST send` (queued: with
+//! the group commit, and with a commit per send), and
 //! the floor: a bare axum handler answering a constant on the same machine.
 //! Prints Markdown rows for docs/benchmarks.md.
 //!
@@ -319,11 +320,22 @@ async fn main() {
         app.clone(),
         ApiConfig {
             keep_answers: false,
-            ..config
+            ..config.clone()
         },
     )
     .await;
     let fresh_base = format!("http://{}", fresh.local_addr().unwrap());
+    // The same API with a commit per send (no group commit): the send's
+    // figure before it.
+    let alone = ApiServer::start(
+        app.clone(),
+        ApiConfig {
+            group_sends: false,
+            ..config.clone()
+        },
+    )
+    .await;
+    let alone_base = format!("http://{}", alone.local_addr().unwrap());
 
     // The floor: axum answering a constant, on the same runtime.
     let bare = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -385,7 +397,13 @@ end
                 None,
             ),
             wrk(
-                "POST send (queued)",
+                "POST send (queued), a commit per send",
+                &format!("{alone_base}/api/accounts/{account}/send"),
+                Some(&token),
+                Some(&script),
+            ),
+            wrk(
+                "POST send (queued), group commit",
                 &format!("{base}/api/accounts/{account}/send"),
                 Some(&token),
                 Some(&script),
@@ -405,5 +423,6 @@ end
     }
     server.stop().await;
     fresh.stop().await;
+    alone.stop().await;
     app.shutdown().await;
 }

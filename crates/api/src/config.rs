@@ -42,7 +42,17 @@ pub struct Hooks {
     /// How long stopping waits for requests in flight (default
     /// [`crate::server::STOP_GRACE`]).
     pub stop_grace: Option<std::time::Duration>,
+    /// Called by the group commit's writer with the number of sends in its
+    /// batch, after they are written and before the commit; `false` rolls
+    /// the batch back as a failed commit would. A test holds a batch there.
+    pub before_commit: Option<Arc<dyn Fn(usize) -> Commit + Send + Sync>>,
+    /// Called each time a send has joined the group commit's queue: a test
+    /// waits for a batch to gather.
+    pub send_queued: Option<Arc<dyn Fn() + Send + Sync>>,
 }
+
+/// What [`Hooks::before_commit`] returns: whether to commit, when ready.
+pub type Commit = std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send>>;
 
 /// What [`Hooks::before_send`] returns: a future the request waits on.
 pub type Hold = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
@@ -61,6 +71,9 @@ pub struct ApiConfig {
     /// Keep pages, tokens and accounts while the store has not changed
     /// (`kept`); off only to measure what the store's queries cost.
     pub keep_answers: bool,
+    /// Queue the texts of concurrent sends in one write transaction
+    /// (`group_commit`); off only to measure a commit per send.
+    pub group_sends: bool,
     #[doc(hidden)]
     pub hooks: Hooks,
 }
@@ -73,6 +86,7 @@ impl std::fmt::Debug for ApiConfig {
             .field("rate", &self.rate)
             .field("account", &self.account)
             .field("keep_answers", &self.keep_answers)
+            .field("group_sends", &self.group_sends)
             .finish()
     }
 }
@@ -91,6 +105,7 @@ impl From<ApiSettings> for ApiConfig {
             rate: RateLimit::default(),
             account: None,
             keep_answers: true,
+            group_sends: true,
             hooks: Hooks::default(),
         }
     }

@@ -306,6 +306,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | C::PlanLimitReached => StatusCode::CONFLICT,
         C::NumberOffline
         | C::NumberLeaseUnknown
+        // No browser on this desktop: the service cannot run numbers yet.
+        | C::BrowserNotFound
         | C::WhatsappFailed
         | C::RemoteUnreachable
         | C::RemoteTlsFailed

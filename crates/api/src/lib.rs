@@ -10,6 +10,7 @@
 //! - `routes`: `/api/...`, documented by `openapi` (committed as
 //!   `docs/openapi.json`, served at `/openapi.json`, read at `/docs`);
 //! - `evolution`: Evolution API v2's calls under `/evolution/`;
+//! - `group_commit`: concurrent sends written in one transaction;
 //! - `kept`: pages, tokens and accounts kept while the store has not
 //!   changed (its data version);
 //! - `error`: every refusal as `{code, message}` in the request's language.
@@ -23,6 +24,7 @@ mod docs;
 pub mod error;
 mod evolution;
 mod extract;
+mod group_commit;
 mod kept;
 mod lang;
 mod log;

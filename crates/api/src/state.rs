@@ -16,6 +16,7 @@ use zapdesk_core::{AccountId, Store, api_tokens};
 
 use crate::config::{ApiConfig, Hooks};
 use crate::error::ApiError;
+use crate::group_commit::GroupCommit;
 use crate::kept::Kept;
 
 /// A token's last use is written at most this often: a write per request
@@ -36,6 +37,8 @@ struct Inner {
     served: Option<AccountId>,
     kept: Kept,
     keep_answers: bool,
+    /// `None` when the config turns group commit off.
+    group: Option<GroupCommit>,
 }
 
 impl Api {
@@ -51,6 +54,9 @@ impl Api {
             served: config.account,
             kept: Kept::default(),
             keep_answers: config.keep_answers,
+            group: config
+                .group_sends
+                .then(|| GroupCommit::start(config.hooks.clone())),
         }))
     }
 
@@ -64,6 +70,12 @@ impl Api {
 
     pub fn hooks(&self) -> &Hooks {
         &self.0.hooks
+    }
+
+    /// The queue that writes concurrent sends in one transaction, unless
+    /// the config turned it off.
+    pub fn group(&self) -> Option<&GroupCommit> {
+        self.0.group.as_ref()
     }
 
     /// Answers kept while the store has not changed.

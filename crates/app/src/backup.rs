@@ -58,7 +58,7 @@ impl App {
         let settings = backup::backup_settings(self.store()).await?;
         let folder = settings.folder_in(self.data_dir());
         let safety = backup::safety_folder(self.data_dir());
-        let backups = backup::list(&[folder.clone(), safety.clone()], &TimeZone::system())?;
+        let backups = backup::known(self.store(), &TimeZone::system()).await?;
         let last = backups
             .iter()
             .find(|b| matches!(b.kind, BackupKind::Daily | BackupKind::Manual))
@@ -76,12 +76,7 @@ impl App {
     /// "Fazer backup agora": a backup, then retention.
     pub async fn back_up_now(&self) -> Result<BackupInfo, AppError> {
         access::require(self.store(), Area::Settings).await?;
-        let settings = backup::backup_settings(self.store()).await?;
-        let folder = settings.folder_in(self.data_dir());
-        let (now, tz) = (now_ms(), TimeZone::system());
-        let made = backup::back_up(self.store(), &folder, BackupKind::Manual, now, &tz).await?;
-        backup::prune(&folder, settings.keep_days, now, &tz)?;
-        Ok(made)
+        Ok(backup::back_up_now(self.store(), now_ms(), &TimeZone::system()).await?)
     }
 
     pub async fn set_backup_settings(&self, settings: BackupSettings) -> Result<(), AppError> {

@@ -48,6 +48,13 @@ use zapdesk_sync::commands::{
 
 use crate::{App, AppError, SendContent, SendRequest, SendTo};
 
+mod list;
+
+pub use list::{
+    CloudCommand, CloudCommandError, CloudCommandList, CommandState, CommandsServer, LIST_MAX,
+    retry_command,
+};
+
 /// Claims without a poke this often: the poke is the rule, this the net.
 pub const POLL: Duration = Duration::from_secs(30);
 
@@ -591,9 +598,13 @@ pub fn command_session(account: AccountId, command: CommandId) -> SessionId {
 
 async fn run_command(app: &App, command: &Command) -> Result<Value, Failure> {
     let account = command.account;
+    // A row made by "run again" (Settings → Integrações) derives its
+    // message and session from the first row of its chain: what that row
+    // queued or started before it was marked failed is found, not repeated.
+    let root = list::chain_root(command.id, &command.payload);
     match command.action()? {
         Action::SendText { phone, text } => {
-            let id = command_message(account, command.id);
+            let id = command_message(account, root);
             // Queued by an earlier attempt (here, or on another desktop and
             // synced): done, whatever would refuse it now (the contact opted
             // out since, no number connected) — it is in the outbox.
@@ -658,7 +669,7 @@ async fn run_command(app: &App, command: &Command) -> Result<Value, Failure> {
             let conversation = app
                 .wrote(Some(account), &[Table::Conversations], open)
                 .await?;
-            let session = command_session(account, command.id);
+            let session = command_session(account, root);
             let start = app.flow_start_as(account, conversation, flow, session);
             let started = start.await?;
             // Started before (maybe on another number, by another desktop):

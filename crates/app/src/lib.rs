@@ -29,6 +29,7 @@ mod send;
 mod sessions;
 mod simulations;
 mod team;
+mod voice;
 mod webhooks;
 mod write;
 
@@ -39,7 +40,10 @@ pub use automation::{
 pub use backup::{BackupStatus, DAILY_CHECK};
 pub use campaigns::CampaignSummary;
 pub use changes::ChangeSink;
-pub use cloud_commands::{command_message, command_session};
+pub use cloud_commands::{
+    CloudCommand, CloudCommandError, CloudCommandList, CommandState, CommandsServer, LIST_MAX,
+    command_message, command_session, retry_command,
+};
 pub use diagnostics::{Diagnostics, recent_problems};
 pub use error::AppError;
 pub use host::{Host, Stage};
@@ -48,10 +52,13 @@ pub use numbers::{NumberAction, NumberView, Simulation};
 pub use pipeline::{CARD_TABLES, FlowOutcome, MOVE_TABLES, PipelineMoved, STAGE_TABLES};
 pub use reports::{LiveStatus, ReportView};
 pub use runtime::{App, OpenError, Scope, Started};
-pub use send::{NewConversation, SendContent, SendError, SendRequest, SendTo, Sent};
+pub use send::{
+    NewConversation, QueuedText, ReadyText, SendContent, SendError, SendRequest, SendTo, Sent,
+};
 pub use sessions::SESSION_TABLES;
 pub use simulations::{SIMULATIONS_DIR, SIMULATIONS_OPEN};
 pub use team::InvitedLogin;
+pub use voice::VoiceInput;
 pub use webhooks::{
     DELIVERY_TABLES, LOG_PAGE, SecretError as WebhookSecretError, USER_AGENT as WEBHOOK_USER_AGENT,
     WEBHOOK_DELETE_TABLES, WEBHOOK_TABLES, WebhookConfig, WebhookOpError,

@@ -9,6 +9,7 @@
 //! nothing more is queued and the same message is returned.
 
 use serde::{Deserialize, Serialize};
+use zapdesk_core::api_tokens::idempotency::KeyClaim;
 use zapdesk_core::changes::Table;
 use zapdesk_core::contacts::{self, Contact, ContactError, ContactInput, ContactQuery};
 use zapdesk_core::domain::Message;
@@ -75,6 +76,25 @@ pub struct NewConversation {
     pub conversation: ConversationId,
     pub contact: ContactId,
     pub instance: InstanceId,
+}
+
+/// A text send with its recipient, number and conversation settled and
+/// nothing written yet ([`App::ready_text`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadyText {
+    pub account: AccountId,
+    pub contact: ContactId,
+    pub conversation: ConversationId,
+    pub id: MessageId,
+    pub text: String,
+}
+
+/// What became of one text of [`App::queue_ready`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueuedText {
+    Sent(Sent),
+    /// Its idempotency key names another request: nothing queued.
+    KeyUsedElsewhere,
 }
 
 /// Why a message could not be queued, beyond what the core refuses.
@@ -252,6 +272,99 @@ impl App {
             contact: contact.id,
             message,
         })
+    }
+
+    /// The reads of [`App::send`] for a text to a contact the account has,
+    /// on a number the contact already has a conversation on: the send
+    /// settled with nothing written, for [`App::queue_ready`] to queue with
+    /// others in one transaction. `Ok(None)` when the send needs a write of
+    /// its own first (a new contact or conversation) or is a file: send it
+    /// with [`App::send`]. Refused as [`App::send`] refuses.
+    pub async fn ready_text(
+        &self,
+        account: AccountId,
+        id: MessageId,
+        request: &SendRequest,
+    ) -> Result<Option<ReadyText>, AppError> {
+        let SendContent::Text { text } = &request.content else {
+            return Ok(None);
+        };
+        Outgoing::of(&request.content)?;
+        let Some(contact) = self.recipient(account, &request.to).await? else {
+            return Ok(None);
+        };
+        refuse_opted_out(&contact)?;
+        let (_, known) = self
+            .sender_of(account, Some(contact.id), request.from)
+            .await?;
+        Ok(known.map(|conversation| ReadyText {
+            account,
+            contact: contact.id,
+            conversation,
+            id,
+            text: text.clone(),
+        }))
+    }
+
+    /// Queues texts settled by [`App::ready_text`] in one write transaction
+    /// (group commit), each with the idempotency key its request gave, and
+    /// wakes their numbers. Each text has its own answer: one refused (a
+    /// plan's limit, a key of another request) leaves the others queued. An
+    /// `Err(InboxError::ConversationUnknown)` means its id was queued in
+    /// another conversation of the contact (or the conversation is gone):
+    /// [`App::send`] finds which. The outer error: nothing was queued. Every
+    /// answer exists only after the commit (see `before_commit` in
+    /// [`outbox::enqueue_texts_once`]).
+    pub async fn queue_ready(
+        &self,
+        texts: Vec<(ReadyText, Option<KeyClaim>)>,
+        before_commit: impl Future<Output = bool>,
+    ) -> Result<Vec<Result<QueuedText, AppError>>, AppError> {
+        let rows: Vec<outbox::TextToQueue> = texts
+            .iter()
+            .map(|(ready, key)| outbox::TextToQueue {
+                account: ready.account,
+                conversation: ready.conversation,
+                id: ready.id,
+                text: ready.text.clone(),
+                key: key.clone(),
+            })
+            .collect();
+        let done = outbox::enqueue_texts_once(self.store(), &rows, before_commit).await?;
+        let mut changed: Vec<AccountId> = Vec::new();
+        let answers = texts
+            .into_iter()
+            .zip(done)
+            .map(|((ready, _), done)| match done {
+                Ok(outbox::Queued::Message(message)) => {
+                    self.fleet().kick_conversation_on(
+                        ready.account,
+                        message.conversation_id,
+                        message.instance_id,
+                    );
+                    if !changed.contains(&ready.account) {
+                        changed.push(ready.account);
+                    }
+                    Ok(QueuedText::Sent(Sent {
+                        conversation: message.conversation_id,
+                        instance: message.instance_id,
+                        contact: ready.contact,
+                        message,
+                    }))
+                }
+                Ok(outbox::Queued::KeyUsedElsewhere) => Ok(QueuedText::KeyUsedElsewhere),
+                Err(e) => Err(e.into()),
+            })
+            .collect();
+        // What [`App::wrote`] tells after a send, once per account.
+        for account in &changed {
+            self.changes()
+                .tables(Some(*account), &[Table::Messages, Table::Conversations]);
+        }
+        if !changed.is_empty() {
+            self.wake_flows();
+        }
+        Ok(answers)
     }
 
     /// The conversation an operator starts with a contact or a phone (the

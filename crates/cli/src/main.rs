@@ -4,6 +4,7 @@
 
 mod accounts;
 mod api;
+mod backup;
 mod campaigns;
 mod contacts;
 mod flows;
@@ -64,6 +65,9 @@ enum Command {
     /// The local API (tokens).
     #[command(subcommand)]
     Api(api::Command),
+    /// Backups of the local store: now, list, restore.
+    #[command(subcommand)]
+    Backup(backup::Command),
     /// Run the numbers marked to run, and the local API, without a window,
     /// until Ctrl-C (or SIGTERM).
     Serve {
@@ -111,6 +115,7 @@ async fn main() -> ExitCode {
         Command::Plans(cmd) => plans::run(&store, cmd, cli.json).await,
         Command::Remote(cmd) => remote::run(&store, cmd, lang, cli.json).await,
         Command::Api(cmd) => api::run(&store, cmd, cli.json).await,
+        Command::Backup(cmd) => backup::run(&store, cmd, cli.json).await,
         Command::Serve {
             account,
             api_port,

@@ -145,6 +145,15 @@ pub async fn serve(
         ..Host::silent()
     };
     let app = App::open(store.data_dir(), host).await?;
+    // Into the data folder's log files as the window's app does, once this
+    // process holds the folder (a second `serve` refused above writes none).
+    let _logs = match zapdesk_app::logs::init(store.data_dir()) {
+        Ok(guard) => Some(guard),
+        Err(e) => {
+            eprintln!("logs: {e}");
+            None
+        }
+    };
     let scope = account.map_or(Scope::All, Scope::Account);
     let started = match app.start(scope).await {
         Ok(started) => started,

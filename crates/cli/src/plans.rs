@@ -6,26 +6,8 @@ use zapdesk_core::accounts::Plan;
 use zapdesk_core::plans::{self, Limit, Override, PlanLimits};
 use zapdesk_core::{AccountId, Store};
 
+use crate::accounts::PlanArg;
 use crate::output::{Failure, json, table};
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum PlanArg {
-    Free,
-    Starter,
-    Pro,
-    Enterprise,
-}
-
-impl From<PlanArg> for Plan {
-    fn from(p: PlanArg) -> Plan {
-        match p {
-            PlanArg::Free => Plan::Free,
-            PlanArg::Starter => Plan::Starter,
-            PlanArg::Pro => Plan::Pro,
-            PlanArg::Enterprise => Plan::Enterprise,
-        }
-    }
-}
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum LimitArg {

@@ -4,7 +4,11 @@
 //! resolved), business hours on. Measures the agency's dashboard for the last
 //! 30 days (goal < 200 ms) and one account's report with its operators
 //! (goal < 100 ms), with a floor in the same run: a plain `count(*)` over the
-//! messages. p50/p95 of many runs. Prints Markdown rows for docs/benchmarks.md.
+//! messages. p50/p95 of many runs. Also one account's response cycles read
+//! from the table SQLite keeps (migrations/sqlite/0033) against working them
+//! out from its messages as the dashboard did before (`cycles::scan`), and
+//! what keeping them costs each message written (the triggers on and off).
+//! Prints Markdown rows for docs/benchmarks.md.
 //! Run: `cargo bench -p zapdesk-core --bench reports`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -15,7 +19,7 @@ use zapdesk_core::accounts::{self, AccountInput};
 use zapdesk_core::business_hours::{self, BusinessHours};
 use zapdesk_core::domain::{InstanceKind, Role};
 use zapdesk_core::instances::{self, NumberInput};
-use zapdesk_core::reports::{self, DateRange};
+use zapdesk_core::reports::{self, DateRange, cycles, kept};
 use zapdesk_core::time::now_ms;
 use zapdesk_core::users::{self, UserInput};
 use zapdesk_core::{AccountId, Store, UserId};
@@ -234,6 +238,35 @@ async fn main() {
         reports::account(&store, one, &range, now).await.unwrap();
     })
     .await;
+    // The step the kept table replaced: the period, the previous one and
+    // the scan's lookback, as `collect` asks for them.
+    let (start, from) = (now - 60 * DAY_MS, now - 30 * DAY_MS);
+    let scanned = measure(|| async {
+        cycles::scan(&store, one, start, now).await.unwrap();
+    })
+    .await;
+    let read = measure(|| async {
+        kept::kept(&store, one, start, from, now).await.unwrap();
+    })
+    .await;
+    let writes = write_cost(&pool, one, now).await;
+    // What the migration's backfill takes on this file: every
+    // conversation's cycles counted again from its messages.
+    let backfill = {
+        sqlx::query("DELETE FROM response_cycles")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let started = Instant::now();
+        sqlx::query(
+            "INSERT INTO response_cycles_changed (account_id, conversation_id, since)
+             SELECT account_id, id, -9223372036854775808 FROM conversations",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        started.elapsed().as_secs_f64()
+    };
     let report = reports::agency(&store, &range, now).await.unwrap();
     println!(
         "30 days: {} messages in, {} out, {} cycles opened, first response median {:?} ms",
@@ -260,4 +293,81 @@ async fn main() {
         operator.1,
         operator.0 / floor.0
     );
+    println!(
+        "| one account's cycles, scanned from its messages (before) | {:.1} ms | {:.1} ms | – | {:.1} |",
+        scanned.0,
+        scanned.1,
+        scanned.0 / floor.0
+    );
+    println!(
+        "| one account's cycles read kept, with its replies per conversation | {:.1} ms | {:.1} ms | – | {:.1} |",
+        read.0,
+        read.1,
+        read.0 / floor.0
+    );
+    println!(
+        "Writing {WRITES} messages in one transaction: {:.1} ms with the cycles kept, {:.1} ms without \
+         ({:.1} µs more a message)",
+        writes.0,
+        writes.1,
+        (writes.0 - writes.1) * 1000.0 / WRITES as f64
+    );
+    println!("The migration's backfill of every conversation's cycles: {backfill:.1} s");
+}
+
+const WRITES: i64 = 5_000;
+
+/// What keeping the cycles costs a write: `WRITES` messages (a contact's and
+/// a reply in turn, in existing conversations, one statement each as the
+/// inbox writes them) with the triggers of migrations/sqlite/0033, then as
+/// many with those triggers dropped (this file is thrown away after).
+async fn write_cost(pool: &sqlx::SqlitePool, account: AccountId, now: i64) -> (f64, f64) {
+    let conversations: Vec<Vec<u8>> =
+        sqlx::query_scalar("SELECT id FROM conversations WHERE account_id = ? ORDER BY id LIMIT ?")
+            .bind(account)
+            .bind(WRITES)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    let round = |offset: i64| {
+        let conversations = conversations.clone();
+        async move {
+            let started = Instant::now();
+            let mut tx = pool.begin().await.unwrap();
+            for i in 0..WRITES {
+                let conversation = &conversations[i as usize % conversations.len()];
+                sqlx::query(
+                    "INSERT INTO messages (id, account_id, conversation_id, instance_id, direction, kind,
+                                           body, status, sent_at, created_at, updated_at)
+                     SELECT randomblob(16), account_id, id, instance_id, ?, 'text', '', ?, ?, ?, ?
+                     FROM conversations WHERE account_id = ? AND id = ?",
+                )
+                .bind(if i % 2 == 0 { "inbound" } else { "outbound" })
+                .bind(if i % 2 == 0 { "received" } else { "delivered" })
+                .bind(now + offset + i)
+                .bind(now + offset + i)
+                .bind(now + offset + i)
+                .bind(account)
+                .bind(conversation)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            }
+            tx.commit().await.unwrap();
+            started.elapsed().as_secs_f64() * 1000.0
+        }
+    };
+    let with = round(0).await;
+    for trigger in [
+        "response_cycles_message_added",
+        "response_cycles_message_changed",
+        "response_cycles_message_removed",
+    ] {
+        sqlx::query(&format!("DROP TRIGGER {trigger}"))
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    let without = round(WRITES).await;
+    (with, without)
 }

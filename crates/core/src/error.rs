@@ -41,6 +41,9 @@ pub enum ErrorCode {
     NumberRunsElsewhere,
     /// The agency's server could not confirm that no other desktop runs this number.
     NumberLeaseUnknown,
+    /// No Chrome, Chromium or Edge is installed (or `CHROMIUM_PATH` names
+    /// a missing file): numbers cannot start on this desktop.
+    BrowserNotFound,
     /// Another ZapDesk (app or `zapdesk-cli serve`) already uses this data folder.
     AlreadyRunning,
     /// No operator has this id.
@@ -198,6 +201,12 @@ pub enum ErrorCode {
     WebhookDeliveryUnknown,
     /// A cloud command (the agency's `commands` table) that cannot be run as written.
     CommandInvalid,
+    /// No cloud command of this account has this id on the agency's server.
+    CommandUnknown,
+    /// "Run again" of a cloud command that did not fail.
+    CommandNotRetriable,
+    /// Cloud commands asked for without a sync connection to the agency's server.
+    CommandsNeedServer,
     /// Business hours that are not valid (intervals out of order or overlapping, an
     /// unknown time zone, a holiday that is no date, an empty away message).
     BusinessHoursInvalid,

@@ -106,6 +106,10 @@ pub(crate) const IDS_PER_STATEMENT: usize = 500;
 /// field the account does not have is an error rather than silently ignored
 /// (it would widen an audience).
 ///
+/// Counts mostly do not come here any more: `crate::contact_index` answers
+/// them from memory, and this SQL is its reference (and what lists pages,
+/// resolves selections and counts while the index is rebuilt).
+///
 /// Speed (docs/benchmarks.md): ids are random 16-byte blobs, so every lookup
 /// is a b-tree search. A filter that requires a tag starts from that tag's
 /// index entries (a third of the contacts, often far fewer) instead of all
@@ -164,12 +168,8 @@ pub(crate) fn push_from_where(
     if !filter.tags_none.is_empty() {
         push_tagged(query, account, true, &filter.tags_none);
     }
-    for condition in &filter.fields {
-        let field = fields
-            .iter()
-            .find(|f| f.id == condition.field)
-            .ok_or(FieldError::Unknown)?;
-        push_field(query, account, field, condition)?;
+    for test in field_tests(filter, fields)? {
+        push_field(query, account, &test);
     }
     let mut time = |column: &str, op: &str, at: Option<i64>| {
         if let Some(at) = at {
@@ -228,12 +228,56 @@ fn push_tagged(
     query.push("))");
 }
 
-fn push_field(
-    query: &mut QueryBuilder<'_, Sqlite>,
-    account: AccountId,
-    field: &CustomField,
-    condition: &FieldCondition,
-) -> Result<(), FieldError> {
+/// A field condition read with its field's type: what both the SQL here
+/// and the in-memory count index (`crate::contact_index`) test, so the two
+/// cannot disagree on what a typed value means.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FieldTest {
+    pub field: FieldId,
+    /// The contacts *without* a value that passes (`is not`, `is empty`).
+    pub negate: bool,
+    /// `None`: any value of the field passes.
+    pub test: Option<ValueTest>,
+}
+
+/// How a stored value (`contact_fields.value`, `.num`) is tested.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ValueTest {
+    /// `value = ? COLLATE NOCASE` (SQLite folds ASCII letters only).
+    EqualNoCase(String),
+    /// `value = ?`, byte for byte.
+    Equal(String),
+    /// `value LIKE '%…%'` with the wildcards escaped (ASCII letters folded).
+    Contains(String),
+    /// `num > ?` / `num < ?`: no number on either side passes neither.
+    NumGreater(Option<f64>),
+    NumLess(Option<f64>),
+    /// `value > ?` / `value < ?` by bytes (dates as `YYYY-MM-DD`).
+    TextGreater(String),
+    TextLess(String),
+}
+
+/// The filter's field conditions as tests, in order; a condition on a field
+/// the account does not have is an error rather than silently ignored (it
+/// would widen an audience).
+pub(crate) fn field_tests(
+    filter: &ContactFilter,
+    fields: &[CustomField],
+) -> Result<Vec<FieldTest>, FieldError> {
+    filter
+        .fields
+        .iter()
+        .map(|condition| {
+            let field = fields
+                .iter()
+                .find(|f| f.id == condition.field)
+                .ok_or(FieldError::Unknown)?;
+            field_test(field, condition)
+        })
+        .collect()
+}
+
+fn field_test(field: &CustomField, condition: &FieldCondition) -> Result<FieldTest, FieldError> {
     // "contains" on a number or "after" on a yes/no has no meaning: refused,
     // not run as a string comparison that matches by accident.
     if !field.kind.operators().contains(&condition.op) {
@@ -248,9 +292,7 @@ fn push_field(
         op => {
             let Some(value) = field.canonical(&condition.value)? else {
                 // "is" an empty value reads as "has no value".
-                return push_field(
-                    query,
-                    account,
+                return field_test(
                     field,
                     &FieldCondition {
                         op: if op == FieldOp::IsNot {
@@ -262,11 +304,32 @@ fn push_field(
                     },
                 );
             };
-            (op == FieldOp::IsNot, Some((op, value)))
+            let numeric = field.kind == FieldKind::Number;
+            let test = match op {
+                FieldOp::Is | FieldOp::IsNot if field.kind == FieldKind::Text => {
+                    ValueTest::EqualNoCase(value.value)
+                }
+                FieldOp::Is | FieldOp::IsNot => ValueTest::Equal(value.value),
+                FieldOp::Contains => ValueTest::Contains(value.value),
+                FieldOp::Greater if numeric => ValueTest::NumGreater(value.num),
+                FieldOp::Less if numeric => ValueTest::NumLess(value.num),
+                FieldOp::Greater => ValueTest::TextGreater(value.value),
+                FieldOp::Less => ValueTest::TextLess(value.value),
+                FieldOp::IsSet | FieldOp::IsEmpty => unreachable!("matched above"),
+            };
+            (op == FieldOp::IsNot, Some(test))
         }
     };
+    Ok(FieldTest {
+        field: field.id,
+        negate,
+        test,
+    })
+}
+
+fn push_field(query: &mut QueryBuilder<'_, Sqlite>, account: AccountId, test: &FieldTest) {
     query
-        .push(if negate {
+        .push(if test.negate {
             " AND c.id NOT IN ("
         } else {
             " AND c.id IN ("
@@ -274,41 +337,38 @@ fn push_field(
         .push("SELECT cf.contact_id FROM contact_fields cf WHERE cf.account_id = ")
         .push_bind(account)
         .push(" AND cf.field_id = ")
-        .push_bind(field.id);
-    if let Some((op, value)) = test {
-        let numeric = field.kind == FieldKind::Number;
-        match op {
-            FieldOp::Is | FieldOp::IsNot if field.kind == FieldKind::Text => {
-                query
-                    .push(" AND cf.value = ")
-                    .push_bind(value.value)
-                    .push(" COLLATE NOCASE");
-            }
-            FieldOp::Is | FieldOp::IsNot => {
-                query.push(" AND cf.value = ").push_bind(value.value);
-            }
-            FieldOp::Contains => {
-                query
-                    .push(" AND cf.value LIKE ")
-                    .push_bind(like_pattern(&value.value))
-                    .push(" ESCAPE '\\'");
-            }
-            FieldOp::Greater | FieldOp::Less => {
-                let sign = if op == FieldOp::Greater { " > " } else { " < " };
-                if numeric {
-                    query.push(" AND cf.num").push(sign).push_bind(value.num);
-                } else {
-                    query
-                        .push(" AND cf.value")
-                        .push(sign)
-                        .push_bind(value.value);
-                }
-            }
-            FieldOp::IsSet | FieldOp::IsEmpty => {}
+        .push_bind(test.field);
+    match test.test.clone() {
+        None => {}
+        Some(ValueTest::EqualNoCase(value)) => {
+            query
+                .push(" AND cf.value = ")
+                .push_bind(value)
+                .push(" COLLATE NOCASE");
+        }
+        Some(ValueTest::Equal(value)) => {
+            query.push(" AND cf.value = ").push_bind(value);
+        }
+        Some(ValueTest::Contains(value)) => {
+            query
+                .push(" AND cf.value LIKE ")
+                .push_bind(like_pattern(&value))
+                .push(" ESCAPE '\\'");
+        }
+        Some(ValueTest::NumGreater(num)) => {
+            query.push(" AND cf.num > ").push_bind(num);
+        }
+        Some(ValueTest::NumLess(num)) => {
+            query.push(" AND cf.num < ").push_bind(num);
+        }
+        Some(ValueTest::TextGreater(value)) => {
+            query.push(" AND cf.value > ").push_bind(value);
+        }
+        Some(ValueTest::TextLess(value)) => {
+            query.push(" AND cf.value < ").push_bind(value);
         }
     }
     query.push(")");
-    Ok(())
 }
 
 /// `%text%` with LIKE's wildcards in the text escaped.

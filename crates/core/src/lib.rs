@@ -16,6 +16,7 @@ pub mod backup;
 pub mod business_hours;
 pub mod campaigns;
 pub mod changes;
+pub mod contact_index;
 pub mod contacts;
 pub mod csv_safe;
 pub mod data_dir;

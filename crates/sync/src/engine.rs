@@ -309,6 +309,8 @@ async fn push_now(
     pulled: &broadcast::Sender<Change>,
 ) -> Result<(), SyncError> {
     let report = push::push_once(local, conn, accounts).await?;
+    // Each plan's limits are the agency's, outside the outbox (plan_limits.rs).
+    crate::plan_limits::push(local, conn).await?;
     if report.merged > 0 {
         pull_accounts(local, conn, accounts, status, pulled).await?;
     }
@@ -332,7 +334,9 @@ async fn sync_all(
         s.waiting = waiting;
     });
     push::push_once(local, conn, accounts).await?;
+    crate::plan_limits::push(local, conn).await?;
     pull_accounts(local, conn, accounts, status, pulled).await?;
+    crate::plan_limits::pull(local, conn).await?;
     finish(local, status).await
 }
 

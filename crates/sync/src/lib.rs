@@ -20,6 +20,7 @@ pub mod leases;
 pub mod membership;
 mod merge;
 pub mod parked;
+pub mod plan_limits;
 pub mod provision;
 pub mod pull;
 pub mod push;

@@ -556,13 +556,41 @@ pub static TABLES: &[SyncTable] = &[
             col("away_enabled", Int),
             col("away_message", Text),
             col("campaigns_in_hours", Int),
-            // Fair assignment (migrations 0029 / postgres 0015).
+            // Fair assignment (migrations 0029 / postgres 0015). The
+            // roster was `assign_team`; since sqlite 0035 / postgres 0018 it
+            // is `assignment_operators`, and the column is synced only for
+            // desktops still on an older ZapDesk.
             col("assign_auto", Int),
             col("assign_cap", Int),
             col("assign_team", Text),
         ],
         primary_key: &["account_id"],
         outbox_key: &["account_id"],
+        parents: &[],
+        folded: None,
+        own_clock: None,
+        updates: Updates::Every,
+        deletes: Deletes::Every,
+        push: Push::Upsert,
+    },
+    // The fair assignment roster (sqlite 0035, postgres 0018): one row per
+    // operator and account, so that two desktops changing two operators at
+    // once merge row by row. The id is a UUIDv5 of the account and the
+    // e-mail: two desktops that write one operator first make one row.
+    SyncTable {
+        name: "assignment_operators",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("email", Text),
+            col("name", Text),
+            col("available", Int),
+            col("cap", Int),
+            col("updated_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
         parents: &[],
         folded: None,
         own_clock: None,

@@ -17,7 +17,7 @@
 //   WPP.conn.getAuthCode(), isAuthenticated(), isMainReady(), getMyUserId(),
 //     genLinkDeviceCodeForPhoneNumber(phone), logout()
 //   WPP.chat.sendTextMessage(chat, text, {messageId, createChat}),
-//     sendFileMessage(chat, dataUrl, {type, filename, caption, messageId, createChat}),
+//     sendFileMessage(chat, dataUrl, {type, filename, caption, messageId, createChat, isPtt}),
 //     markIsRead(chat), getMessageById(id), downloadMedia(id), list(),
 //     getMessages(chat, {count, direction, id})
 //   WPP.contact.get(id), queryExists(id), getPnLidEntry(lid)
@@ -195,6 +195,9 @@
           caption: c.caption || undefined,
           messageId: c.id,
           createChat: true,
+          // A voice note recorded in the inbox (Ogg/Opus): WhatsApp shows it
+          // as one, with its waveform, not as an audio file to download.
+          ...(c.kind === "audio" && c.ptt ? { isPtt: true, waveform: true } : {}),
         });
         return { id: ser(r.id), ack: r.ack, resent: true };
       }),

@@ -137,13 +137,24 @@
   // the server's ack (1) follows, and only then does the send call return.
   async function record(kind, chat, text, opts) {
     const id = typeof opts.messageId === "string" && opts.messageId ? opts.messageId : `true_${chat}_3EB0${randomHex(8)}`;
+    // What the "server" got: a voice note only when asked as one (isPtt),
+    // and the file's type as the data URL gave it.
+    const ptt = kind === "audio" && opts.isPtt === true;
+    const mime = typeof opts.content === "string" ? (opts.content.match(/^data:([^,]*?)(;base64)?,/) || [])[1] || null : null;
+    // The file's first bytes (its magic: "OggS" for a voice note).
+    let head = null;
+    try {
+      if (mime !== null) head = atob(opts.content.slice(opts.content.indexOf(",") + 1, opts.content.indexOf(",") + 9)).slice(0, 4);
+    } catch (e) {
+      // Not base64: nothing to show.
+    }
     const own = key(id, chat, true);
     queued.set(id, { chat, text });
     emit("chat.new_message", {
       id: own,
       from: wid(state.me),
       to: wid(chat),
-      type: { text: "chat", image: "image", audio: "ptt", document: "document" }[kind] || "document",
+      type: kind === "audio" ? (ptt ? "ptt" : "audio") : { text: "chat", image: "image", document: "document" }[kind] || "document",
       body: kind === "text" ? text : "",
       caption: kind === "text" ? undefined : text,
       filename: opts.filename || undefined,
@@ -152,7 +163,7 @@
       isNewMsg: true,
     });
     if (sendLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, sendLatencyMs));
-    await api("sent", { id, chat, kind, text, filename: opts.filename || null, at: Date.now() });
+    await api("sent", { id, chat, kind, text, filename: opts.filename || null, ptt, mime, head, at: Date.now() });
     queued.delete(id);
     emit("chat.msg_ack_change", { ack: 1, chat: wid(chat), ids: [own] });
     if (state.autopilot) {
@@ -181,7 +192,7 @@
     },
     chat: {
       sendTextMessage: (chat, text, opts = {}) => record("text", String(chat), text, opts),
-      sendFileMessage: (chat, content, opts = {}) => record(opts.type || "document", String(chat), opts.caption || "", opts),
+      sendFileMessage: (chat, content, opts = {}) => record(opts.type || "document", String(chat), opts.caption || "", { ...opts, content }),
       markIsRead: async (chat) => ({ wid: wid(String(chat)), unreadCount: 0 }),
       getMessageById: async (id) => {
         const sent = await api(`sent?id=${encodeURIComponent(id)}`);

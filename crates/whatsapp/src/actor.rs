@@ -56,6 +56,9 @@ pub enum Outgoing {
         data_url: String,
         filename: Option<String>,
         caption: Option<String>,
+        /// A voice note (push-to-talk), not an audio file: WhatsApp shows it
+        /// with a waveform and plays it inline.
+        ptt: bool,
     },
 }
 

@@ -70,25 +70,18 @@ impl FleetConfig {
     }
 }
 
-/// `$CHROMIUM_PATH`, else the first browser found where Linux distributions,
-/// macOS and Windows install Chromium or Chrome.
+/// `$CHROMIUM_PATH`, else the first Chromium, Chrome or Edge found where
+/// this system installs them (`browser_search`). With none, the path that
+/// was asked for (or Debian's): starting a number then says no browser is
+/// installed ([`FleetError::NoBrowser`]).
 pub fn default_chromium() -> PathBuf {
-    if let Some(path) = std::env::var_os("CHROMIUM_PATH") {
-        return PathBuf::from(path);
+    match crate::browser_search::find_here() {
+        Ok(found) => found.path,
+        Err(crate::browser_search::NotFound::ChromiumPathMissing { path }) => path,
+        Err(crate::browser_search::NotFound::NoneInstalled { .. }) => {
+            PathBuf::from("/usr/bin/chromium")
+        }
     }
-    let candidates = [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-        "/Applications/Chromium.app/Contents/MacOS/Chromium",
-        "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-        r"C:\Program Files\Google\Chrome\Application\chrome.exe",
-    ];
-    candidates
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
 }
 
 /// What changed, for the UI.
@@ -132,6 +125,8 @@ pub enum FleetError {
     LeaseUnknown(String),
     #[error("files go out from {holder_name}'s desktop only")]
     FileFromElsewhere { holder_name: String },
+    #[error("no browser at {}", path.display())]
+    NoBrowser { path: PathBuf },
 }
 
 impl UserError for FleetError {
@@ -150,6 +145,7 @@ impl UserError for FleetError {
                 ErrorCode::NumberRunsElsewhere
             }
             FleetError::LeaseUnknown(_) => ErrorCode::NumberLeaseUnknown,
+            FleetError::NoBrowser { .. } => ErrorCode::BrowserNotFound,
         }
     }
 
@@ -220,6 +216,16 @@ impl UserError for FleetError {
                     ),
                 }
             }
+            FleetError::NoBrowser { path } => match lang {
+                Lang::PtBr => format!(
+                    "Nenhum navegador para o WhatsApp Web foi encontrado neste computador (procurado: {}). Instale o Google Chrome, o Chromium ou o Microsoft Edge e tente de novo.",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "No browser for WhatsApp Web was found on this computer (looked for: {}). Install Google Chrome, Chromium or Microsoft Edge and try again.",
+                    path.display()
+                ),
+            },
         }
     }
 }
@@ -258,9 +264,27 @@ pub struct Fleet {
     /// Counts the times a running number's lease became long enough to
     /// claim under again ([`Fleet::claimable`]).
     claimable: tokio::sync::watch::Sender<u64>,
+    /// A browser found after the fleet was made (installed while ZapDesk
+    /// ran: the first-run screen's "try again"); wins over the config's.
+    chromium: RwLock<Option<PathBuf>>,
 }
 
 impl Fleet {
+    /// The browser numbers start with: one found since, or the config's.
+    pub fn chromium(&self) -> PathBuf {
+        self.chromium
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .unwrap_or_else(|| self.config.chromium.clone())
+    }
+
+    /// Numbers started from now on run `path` (a browser installed while
+    /// ZapDesk ran); running ones keep theirs until they restart.
+    pub fn set_chromium(&self, path: PathBuf) {
+        *self.chromium.write().unwrap_or_else(|p| p.into_inner()) = Some(path);
+    }
+
     /// Kills Chromium processes an earlier crash left on our profiles.
     pub fn new(store: Store, config: FleetConfig, sink: Sink) -> Arc<Fleet> {
         let killed = crate::profile::kill_orphans(&config.data_dir.join("profiles"));
@@ -276,6 +300,7 @@ impl Fleet {
             standby: Mutex::new(HashMap::new()),
             waiting: tokio::sync::watch::Sender::new(HashMap::new()),
             claimable: tokio::sync::watch::Sender::new(0),
+            chromium: RwLock::new(None),
         })
     }
 
@@ -371,9 +396,15 @@ impl Fleet {
             InstanceKind::Sandbox => Some(Arc::new(SandboxServer::open(&self.sandbox_dir(id))?)),
             InstanceKind::Whatsapp => None,
         };
+        let chromium = self.chromium();
+        if !chromium.is_file() {
+            // Said in words before anything starts, not as a browser that
+            // fails to launch again and again.
+            return Err(FleetError::NoBrowser { path: chromium });
+        }
         let config = ActorConfig {
             launch: LaunchSpec {
-                chromium: self.config.chromium.clone(),
+                chromium,
                 profile: self.profile_dir(id),
                 init_script: Arc::new(crate::bridge::init_script(
                     sandbox.is_some(),
@@ -832,6 +863,11 @@ impl Fleet {
                         Err(FleetError::RunsElsewhere { .. } | FleetError::LeaseUnknown(_)) => {
                             self.wait_for_lease(account.id, number.id);
                         }
+                        // No browser yet: the other numbers still resume (none
+                        // can start), and this one starts once one is found.
+                        Err(e @ FleetError::NoBrowser { .. }) => {
+                            tracing::warn!("number not resumed: {e}");
+                        }
                         Err(e) => return Err(e),
                     }
                 } else if number.status != InstanceStatus::Stopped {
@@ -1281,11 +1317,14 @@ impl Fleet {
                         id: wa_id,
                         kind: format!("{kind:?}").to_lowercase(),
                         data_url: format!(
-                            "data:{mime};base64,{}",
+                            "data:{};base64,{}",
+                            mime.replace(' ', ""),
                             base64::engine::general_purpose::STANDARD.encode(bytes)
                         ),
                         filename: job.media_name.clone(),
                         caption: (!job.body.is_empty()).then(|| job.body.clone()),
+                        ptt: kind == MessageKind::Audio
+                            && zapdesk_core::inbox::voice::is_voice(job.media_mime.as_deref()),
                     }
                 }
             };

@@ -7,6 +7,7 @@
 pub mod actor;
 pub mod backoff;
 pub mod bridge;
+pub mod browser_search;
 pub mod campaigns;
 mod catch_up;
 pub mod chromium;

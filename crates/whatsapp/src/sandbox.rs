@@ -88,6 +88,15 @@ pub struct Sent {
     pub kind: String,
     pub text: String,
     pub filename: Option<String>,
+    /// Sent as a voice note (`isPtt`), not as an audio file.
+    #[serde(default)]
+    pub ptt: bool,
+    /// The file's type as its data URL said (media only).
+    #[serde(default)]
+    pub mime: Option<String>,
+    /// The file's first four bytes, as text (media only).
+    #[serde(default)]
+    pub head: Option<String>,
     pub at: i64,
 }
 

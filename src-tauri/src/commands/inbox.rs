@@ -1,5 +1,7 @@
 use tauri::State;
-use zapdesk_app::{AttachmentInput, ContactPanel, InboxFilter, NewConversation, SendTo};
+use zapdesk_app::{
+    AttachmentInput, ContactPanel, InboxFilter, NewConversation, SendTo, VoiceInput,
+};
 use zapdesk_core::changes::Table;
 use zapdesk_core::domain::{ConversationStatus, Message};
 use zapdesk_core::inbox::attachments;
@@ -99,6 +101,24 @@ pub async fn inbox_send_file(
     Ok(state
         .app()?
         .inbox_send_file(account, conversation, id, file)
+        .await?)
+}
+
+/// Queues a voice message recorded in the composer (sent as a WhatsApp voice
+/// note); `true` when its number is connected and it goes out now. `id`: as
+/// for [`inbox_reply`].
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_send_voice(
+    state: State<'_, AppState>,
+    account: AccountId,
+    conversation: ConversationId,
+    id: MessageId,
+    recording: VoiceInput,
+) -> Result<bool, IpcError> {
+    Ok(state
+        .app()?
+        .inbox_send_voice(account, conversation, id, recording)
         .await?)
 }
 

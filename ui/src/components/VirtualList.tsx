@@ -8,11 +8,18 @@ interface Props {
   row: (index: number) => ReactNode;
   /** Told which rows are on screen, to load their pages. */
   onWindow?: (win: Window) => void;
+  /**
+   * What row `index` shows (its id), once loaded. A row keyed by its place
+   * would keep its element when the list reorders and show another item in
+   * it: a click aimed at one chat as a new message moved the list opened
+   * the one that took its place.
+   */
+  rowKey?: (index: number) => string | undefined;
   label: string;
 }
 
 /** A list that renders only the rows on screen, so 100k contacts scroll like 10. */
-export function VirtualList({ total, rowHeight, row, onWindow, label }: Props) {
+export function VirtualList({ total, rowHeight, row, onWindow, rowKey, label }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 600 });
 
@@ -32,9 +39,15 @@ export function VirtualList({ total, rowHeight, row, onWindow, label }: Props) {
   }, [win.start, win.end, onWindow]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const rows: ReactNode[] = [];
+  // Pages read at different moments can hold one item twice for a moment:
+  // the second keeps its place as key (keys must be unique).
+  const seen = new Set<string>();
   for (let i = win.start; i < win.end; i++) {
+    const id = rowKey?.(i);
+    const key = id !== undefined && !seen.has(id) ? id : `#${i}`;
+    if (id !== undefined) seen.add(id);
     rows.push(
-      <div key={i} role="listitem" className="vrow" style={{ top: i * rowHeight, height: rowHeight }}>
+      <div key={key} role="listitem" className="vrow" style={{ top: i * rowHeight, height: rowHeight }}>
         {row(i)}
       </div>,
     );

@@ -60,7 +60,9 @@ export const DEPENDENTS = {
 } as const satisfies Record<Table, readonly CommandName[]>;
 
 /** Reads refetched from the `sync` event (the engine's own state), not from a table. */
-export const SYNC_READS = ["syncStatus", "syncParked"] as const satisfies readonly CommandName[];
+// Cloud commands are read from the agency's server on the sync connection
+// (not a local table): the panel asks again on a timer while shown.
+export const SYNC_READS = ["syncStatus", "syncParked", "cloudCommandsList"] as const satisfies readonly CommandName[];
 
 /**
  * Reads made once and never refetched: the app's start, and a message's
@@ -68,7 +70,7 @@ export const SYNC_READS = ["syncStatus", "syncParked"] as const satisfies readon
  * `data:` URL on each new message would be heavy), and the time zones this
  * computer knows.
  */
-export const ONCE_READS = ["appStart", "inboxMedia", "businessHoursTimeZones", "appDiagnostics"] as const satisfies readonly CommandName[];
+export const ONCE_READS = ["appStart", "inboxMedia", "businessHoursTimeZones", "appDiagnostics", "browserCheck", "desktopSettings", "desktopTakeOpening"] as const satisfies readonly CommandName[];
 
 export type ReadCommand = (typeof DEPENDENTS)[Table][number] | (typeof SYNC_READS)[number] | (typeof ONCE_READS)[number];
 
@@ -91,6 +93,7 @@ export const WRITES = {
   inboxReply: ["messages", "conversations"],
   inboxStart: ["conversations", "contacts"],
   inboxSendFile: ["messages", "conversations"],
+  inboxSendVoice: ["messages", "conversations"],
   inboxMarkRead: ["conversations"],
   // Assigning or taking a conversation over ends its bot session.
   inboxAssign: ["conversations", "flow_sessions"],
@@ -203,6 +206,8 @@ export const WRITES = {
   webhooksRotateSecret: ["webhooks"],
   webhooksRedeliver: ["webhook_deliveries"],
   webhooksTest: ["webhook_deliveries"],
+  // A new row on the agency's server, not a local table: the panel refetches its list.
+  cloudCommandsRetry: [],
   // Backups (issue 19, item 5): the list follows the backup settings; a
   // restore closes the store and the window restarts (nothing to refetch).
   backupNow: ["settings"],
@@ -211,6 +216,9 @@ export const WRITES = {
   backupPickFile: [],
   backupRestore: [],
   appRestart: [],
+  // This computer's own choices (desktop.json, the system's autostart): no table.
+  desktopSetCloseToTray: [],
+  desktopSetAutostart: [],
 } as const satisfies Partial<Record<CommandName, readonly Table[]>>;
 
 export type WriteCommand = keyof typeof WRITES;
@@ -237,6 +245,8 @@ export const AGENCY_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   "reportsAgency", "reportsAgencyExport",
   // Backups are this desktop's, of every account.
   "backupStatus", "backupNow", "backupSetSettings", "backupPickFolder", "backupPickFile", "backupRestore", "appRestart", "appDiagnostics",
+  // This computer's browser, tray and autostart (issue 19).
+  "browserCheck", "desktopSettings", "desktopSetCloseToTray", "desktopSetAutostart", "desktopTakeOpening",
 ]);
 
 const readers = new Map<Table, ReadonlySet<string>>(

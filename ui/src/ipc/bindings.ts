@@ -46,6 +46,12 @@ export const commands = {
 	 *  `id`: as for [`inbox_reply`].
 	 */
 	inboxSendFile: (account: AccountId, conversation: ConversationId, id: MessageId, file: AttachmentInput) => typedError<boolean, IpcError>(__TAURI_INVOKE("inbox_send_file", { account, conversation, id, file })),
+	/**
+	 *  Queues a voice message recorded in the composer (sent as a WhatsApp voice
+	 *  note); `true` when its number is connected and it goes out now. `id`: as
+	 *  for [`inbox_reply`].
+	 */
+	inboxSendVoice: (account: AccountId, conversation: ConversationId, id: MessageId, recording: VoiceInput) => typedError<boolean, IpcError>(__TAURI_INVOKE("inbox_send_voice", { account, conversation, id, recording })),
 	/**  The media of a message as a `data:` URL, for the thread to show or save. */
 	inboxMedia: (account: AccountId, message: MessageId) => typedError<string, IpcError>(__TAURI_INVOKE("inbox_media", { account, message })),
 	inboxMarkRead: (account: AccountId, conversation: ConversationId) => typedError<null, IpcError>(__TAURI_INVOKE("inbox_mark_read", { account, conversation })),
@@ -438,6 +444,8 @@ export const commands = {
 	webhooksRedeliver: (account: AccountId, delivery: DeliveryId) => typedError<Delivery, IpcError>(__TAURI_INVOKE("webhooks_redeliver", { account, delivery })),
 	/**  "Enviar evento de teste". */
 	webhooksTest: (account: AccountId, webhook: WebhookId) => typedError<Delivery, IpcError>(__TAURI_INVOKE("webhooks_test", { account, webhook })),
+	cloudCommandsList: (account: AccountId, filter: CommandState | null, limit: number | null) => typedError<CloudCommandList, IpcError>(__TAURI_INVOKE("cloud_commands_list", { account, filter, limit })),
+	cloudCommandsRetry: (account: AccountId, id: CommandId) => typedError<CommandId, IpcError>(__TAURI_INVOKE("cloud_commands_retry", { account, id })),
 	backupStatus: () => typedError<BackupStatus, IpcError>(__TAURI_INVOKE("backup_status")),
 	backupNow: () => typedError<BackupInfo, IpcError>(__TAURI_INVOKE("backup_now")),
 	backupSetSettings: (settings: BackupSettings) => typedError<null, IpcError>(__TAURI_INVOKE("backup_set_settings", { settings })),
@@ -458,6 +466,17 @@ export const commands = {
 	 */
 	appRestart: () => typedError<null, IpcError>(__TAURI_INVOKE("app_restart")),
 	appDiagnostics: () => typedError<Diagnostics, IpcError>(__TAURI_INVOKE("app_diagnostics")),
+	desktopSettings: () => typedError<DesktopSettings, IpcError>(__TAURI_INVOKE("desktop_settings")),
+	desktopSetCloseToTray: (on: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("desktop_set_close_to_tray", { on })),
+	desktopSetAutostart: (on: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("desktop_set_autostart", { on })),
+	/**
+	 *  Looks for the browser again (the first-run screen's "Tentar de novo"):
+	 *  one found now is what numbers start with from here on, and the numbers
+	 *  that could not resume for lack of it start.
+	 */
+	browserCheck: () => typedError<BrowserCheck, IpcError>(__TAURI_INVOKE("browser_check")),
+	/**  The conversation a notification asked to open before this window loaded. */
+	desktopTakeOpening: () => typedError<Opening | null, IpcError>(__TAURI_INVOKE("desktop_take_opening")),
 };
 
 /* Types */
@@ -756,6 +775,23 @@ export type BackupStatus = {
  */
 export type BotSource = "flow" | "keyword" | "system";
 
+/**  Whether numbers can start on this desktop. */
+export type BrowserCheck = {
+	platform: Platform,
+	found: BrowserFound | null,
+	/**  Why none was found, when none was. */
+	missing: NotFound | null,
+};
+
+/**  The browser found, as the first-run screen and the number cards show it. */
+export type BrowserFound = {
+	/**  "Chromium", "Google Chrome", "Microsoft Edge". */
+	name: string,
+	path: string,
+	/**  From `--version`; `None` where the browser prints none (Windows). */
+	version: string | null,
+};
+
 /**  An account's business hours as the settings screen shows them. */
 export type BusinessHours = {
 	/**  Off: the account has no business hours (what is below is kept). */
@@ -929,12 +965,72 @@ export type Change = {
 	table: Table,
 };
 
+/**  One row of `zapdesk.commands`, for the screen. */
+export type CloudCommand = {
+	id: CommandId,
+	/**  `send_text`, `add_tag`, `remove_tag` or `start_flow`. */
+	kind: string,
+	/**  The number it must run on; `None`: the contact's usual one. */
+	instance_id: InstanceId | null,
+	/**  The phone it names, as written. */
+	phone: string | null,
+	/**  The text, tag or flow it names, as written. */
+	detail: string | null,
+	state: CommandState,
+	/**  Claimed by a desktop right now (a waiting row being executed). */
+	running: boolean,
+	/**  How many times a desktop claimed it. */
+	attempts: number,
+	/**  ZapDesk's code of the failure (`command_invalid`, …). */
+	error_code: string | null,
+	/**  The failure in words, in the language of the desktop that ran it. */
+	error_message: string | null,
+	/**
+	 *  Who is logged in on the desktop that claimed it (its name on the
+	 *  server; the login when the name is not visible).
+	 */
+	ran_by: string | null,
+	/**  Whether this desktop claimed it. */
+	ran_here: boolean,
+	/**  By the server's clock, Unix ms. */
+	created_ms: number,
+	finished_ms: number | null,
+	/**  Made by "run again" of this chain's first row. */
+	retry_of: CommandId | null,
+	/**  Already run again, as this row (a failed row is run again once). */
+	retried_as: CommandId | null,
+};
+
+/**  The screen's answer: the server's state and the rows, newest first. */
+export type CloudCommandList = {
+	server: CommandsServer,
+	items: CloudCommand[],
+};
+
 /**  The role of one column. */
 export type Column = { role: "ignore" } | { role: "phone" } | { role: "name" } | 
 /**  Tag names separated by `,`, `;` or `|`. */
 { role: "tags" } | { role: "field"; field: FieldId };
 
 export type Combine = "all" | "any";
+
+/**
+ *  An action from the cloud: a row of the agency's `zapdesk.commands`
+ *  (remote migration 0012), chosen by the server or by its writer.
+ */
+export type CommandId = string;
+
+/**  Where a command stands, as a person reads it. */
+export type CommandState = 
+/**  Pending, or claimed by a desktop and being executed. */
+"waiting" | "done" | "failed";
+
+/**  Whether the agency's server can show the commands. */
+export type CommandsServer = 
+/**  No sync connection saved: cloud commands need the agency's database. */
+"none" | 
+/**  Provisioned before remote migration 0012: `remote provision` upgrades it. */
+"outdated" | "ready";
 
 /**
  *  What an operator types on their desktop (the invitation gives all but the
@@ -1165,6 +1261,14 @@ export type DeliveryStatus =
 /**  Given up: a day of failures (or a "send again" that failed). */
 "failed";
 
+/**  Settings → Área de trabalho. */
+export type DesktopSettings = {
+	/**  Closing the window keeps the numbers running in the tray. */
+	close_to_tray: boolean,
+	/**  ZapDesk opens when the person logs in. */
+	autostart: boolean,
+};
+
 /**  What Settings → Sobre shows and "Copiar diagnóstico" copies. */
 export type Diagnostics = {
 	app_version: string,
@@ -1298,6 +1402,11 @@ export type ErrorCode =
 "number_runs_elsewhere" | 
 /**  The agency's server could not confirm that no other desktop runs this number. */
 "number_lease_unknown" | 
+/**
+ *  No Chrome, Chromium or Edge is installed (or `CHROMIUM_PATH` names
+ *  a missing file): numbers cannot start on this desktop.
+ */
+"browser_not_found" | 
 /**  Another ZapDesk (app or `zapdesk-cli serve`) already uses this data folder. */
 "already_running" | 
 /**  No operator has this id. */
@@ -1461,6 +1570,12 @@ export type ErrorCode =
 "webhook_delivery_unknown" | 
 /**  A cloud command (the agency's `commands` table) that cannot be run as written. */
 "command_invalid" | 
+/**  No cloud command of this account has this id on the agency's server. */
+"command_unknown" | 
+/**  "Run again" of a cloud command that did not fail. */
+"command_not_retriable" | 
+/**  Cloud commands asked for without a sync connection to the agency's server. */
+"commands_need_server" | 
 /**
  *  Business hours that are not valid (intervals out of order or overlapping, an
  *  unknown time zone, a holiday that is no date, an empty away message).
@@ -1553,6 +1668,18 @@ export type Explanation = {
 	 *  with why it fires or does not.
 	 */
 	keywords: KeywordMatch[],
+};
+
+/**
+ *  An account the agency's dashboard could not work out, and why (in both
+ *  languages: the UI shows the one it is in).
+ */
+export type FailedAccount = {
+	account_id: AccountId,
+	name: string,
+	code: ErrorCode,
+	reason_pt_br: string,
+	reason_en: string,
 };
 
 /**  A condition on one custom field. */
@@ -2229,6 +2356,16 @@ export type NodeStats = {
 	timed_out: number,
 };
 
+/**  Why no browser was found. */
+export type NotFound = 
+/**
+ *  `CHROMIUM_PATH` names a file that is not there; nothing else was tried
+ *  (the person asked for that one).
+ */
+{ reason: "chromium_path_missing"; path: string } | 
+/**  None of the usual places holds a browser. */
+{ reason: "none_installed"; searched: string[] };
+
 /**  An internal note: seen by operators only, never sent to WhatsApp. */
 export type Note = {
 	id: MessageId,
@@ -2300,6 +2437,12 @@ export type NumberView = {
 	 *  agency's server): it cannot start here until that desktop lets it go.
 	 */
 	runs_elsewhere: string | null,
+};
+
+/**  Which conversation the UI opens (a notification was clicked). */
+export type Opening = {
+	account: AccountId,
+	conversation: ConversationId,
 };
 
 export type Operator = "equals" | "not_equals" | "contains" | "starts_with" | "greater" | "less" | "is_set" | "is_empty" | "matches";
@@ -2455,6 +2598,9 @@ export type PlanUsage = {
 	items: LimitUsage[],
 };
 
+/**  The systems ZapDesk runs on, each with its own install places. */
+export type Platform = "linux" | "macos" | "windows";
+
 export type Position = {
 	x: number | null,
 	y: number | null,
@@ -2563,6 +2709,12 @@ export type Report = {
 	numbers: NumberRow[],
 	/**  The accounts counted (one for an account's report). */
 	accounts: AccountRow[],
+	/**
+	 *  The agency's accounts left out because their figures could not be
+	 *  worked out (their stored business hours are not valid, say): the
+	 *  others are still shown. Always empty for one account's report.
+	 */
+	failed: FailedAccount[],
 };
 
 /**  Which table of the dashboard. */
@@ -3137,6 +3289,14 @@ export type VersionSummary = {
 	published_by: string | null,
 	/**  The one new sessions start on. */
 	current: boolean,
+};
+
+/**  A recording as the composer's MediaRecorder made it. */
+export type VoiceInput = {
+	/**  The recorder's type (`audio/webm;codecs=opus`, `audio/ogg`, `audio/mp4`). */
+	mime: string,
+	/**  The bytes, base64. */
+	data: string,
 };
 
 /**  What a session waits for, as the contact panel shows it. */

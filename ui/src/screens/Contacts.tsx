@@ -219,6 +219,7 @@ export function Contacts() {
             total={shownTotal}
             rowHeight={ROW_HEIGHT}
             onWindow={onWindow}
+            rowKey={(i) => rows.get(sourceIndex(i, skipped))?.id}
             row={(i) => {
               const c = rows.get(sourceIndex(i, skipped));
               if (!c) return <div className="contact-row placeholder" />;

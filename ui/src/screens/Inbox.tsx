@@ -168,7 +168,7 @@ export function Inbox() {
           <>
             {rows?.length === 0 && <EmptyState title={t("inbox.empty")} body={who === "mine" ? t("inbox.emptyMine") : t("inbox.emptyBody")} />}
             {rows && rows.length > 0 && (
-              <VirtualList total={total} rowHeight={ROW} label={t("inbox.title")}
+              <VirtualList total={total} rowHeight={ROW} label={t("inbox.title")} rowKey={(i) => rows[i]?.id}
                 onWindow={(win) => { if (win.end >= (rows?.length ?? 0)) loadMore(); }}
                 row={(i) => {
                   const c = rows[i];

@@ -59,6 +59,20 @@ export function Numbers() {
   );
 }
 
+/** Which browser this computer runs its numbers on (the same for all of them). */
+function BrowserLine() {
+  const { t } = useI18n();
+  const check = useCommand("browserCheck", []).data;
+  if (!check) return null;
+  return (
+    <p className="muted small" data-testid="number-browser">
+      {check.found
+        ? t("numbers.browser", { name: check.found.name, version: check.found.version ?? "" }).trim()
+        : t("numbers.browserNone")}
+    </p>
+  );
+}
+
 function StatusPill({ status }: { status: Status }) {
   const { t } = useI18n();
   const detail = status.state === "disconnected" || status.state === "failed" ? ` — ${status.reason}` : "";
@@ -122,6 +136,7 @@ function NumberCard({ view }: { view: NumberView }) {
         </div>
       )}
       {sandbox && status.state === "connected" && <SimulateMessage id={number.id} />}
+      {!view.runs_elsewhere && <BrowserLine />}
       <div className="row-actions">
         {!running && <button type="button" className="primary small" disabled={busy || Boolean(view.runs_elsewhere)} onClick={() => void act("start")}>{t("numbers.start")}</button>}
         {running && <button type="button" className="ghost small" disabled={busy} onClick={() => void act("stop")}>{t("numbers.stop")}</button>}

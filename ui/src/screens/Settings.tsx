@@ -15,11 +15,13 @@ import { AuditPanel } from "./Audit";
 import { SyncPanel } from "./Sync";
 import { ApiPanel } from "./settings/ApiPanel";
 import { WebhooksPanel } from "./settings/WebhooksPanel";
+import { CloudCommandsPanel } from "./settings/CloudCommandsPanel";
 import { BusinessHoursPanel } from "./settings/BusinessHoursPanel";
 import { AccountPlanPanel } from "./settings/AccountPlanPanel";
 import { PlansPanel } from "./settings/PlansPanel";
 import { BackupPanel } from "./settings/BackupPanel";
 import { AboutDetails } from "./settings/AboutDetails";
+import { DesktopPanel } from "./settings/DesktopPanel";
 import { useOperator } from "../data/operator";
 
 /** Language, the agency's accounts (edit, archive, restore) and what this install is. */
@@ -137,7 +139,9 @@ export function Settings() {
       <SyncPanel />
       {manager && <ApiPanel />}
       {manager && <WebhooksPanel />}
+      {manager && <CloudCommandsPanel />}
       {manager && <BackupPanel />}
+      <DesktopPanel />
 
       <div className="panel">
         <h2>{t("settings.about")}</h2>

@@ -103,3 +103,25 @@ test("owners set the account's switch and caps in the Team screen; agents do not
   await agent.page.locator("#team").waitFor();
   assert.equal(await agent.page.getByTestId("assignment-settings").count(), 0);
 });
+
+test("the thread's assignee select lists only who may see the account, and a current assignee who may not stays shown, disabled", async () => {
+  const app = await openApp(browser, server.url, SEED);
+  const { page } = app;
+  // Zé (an agent never given this account) has Ana Paula's chat: assigned
+  // before he lost the account, or on another desktop.
+  await page.evaluate(() => {
+    const s = window.__MOCK__.state;
+    s.conversations.find((c) => c.contact_name === "Ana Paula").assignee_id = s.users[2].id;
+  });
+  await page.getByText("Ana Paula").first().click();
+  const select = page.locator(".thread-head").getByLabel("Atendente responsável");
+  await select.locator("option:checked").filter({ hasText: "Zé" }).waitFor({ state: "attached" });
+  const options = await select.locator("option").evaluateAll((els) => els.map((o) => [o.textContent, o.disabled]));
+  assert.deepEqual(options, [["Sem atendente", false], ["Bruno", false], ["Rita", false], ["Zé", true]]);
+
+  // Given to Bruno, Zé is no longer offered at all.
+  await select.selectOption({ label: "Bruno" });
+  await select.locator("option:checked").filter({ hasText: "Bruno" }).waitFor({ state: "attached" });
+  const after = await select.locator("option").allTextContents();
+  assert.deepEqual(after, ["Sem atendente", "Bruno", "Rita"]);
+});

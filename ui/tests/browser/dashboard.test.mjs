@@ -129,6 +129,32 @@ test("CSV asks Rust for that chart's table, scope and period; the period and sco
   await page.getByText("Escolha uma data inicial e uma final, a final depois da inicial.").waitFor();
 });
 
+test("the agency names an account it could not work out, with Rust's reason in the interface's language", async () => {
+  const failed = [{
+    account_id: "b", name: "Sorveteria do Zé", code: "business_hours_invalid",
+    reason_pt_br: "O horário de atendimento salvo nesta conta não pôde ser lido. Salve-o de novo em Configurações → Horário de atendimento.",
+    reason_en: "The business hours saved in this account could not be read. Save them again in Settings → Business hours.",
+  }];
+  const partial = { ...agency, accounts: agency.accounts.slice(0, 1), failed };
+  for (const [language, button, heading, intro, reason] of [
+    ["pt-BR", "Todas as contas", "Todas as contas", "Contas que ficaram fora destes números", failed[0].reason_pt_br],
+    ["en", "All accounts", "All accounts", "Accounts left out of these figures", failed[0].reason_en],
+  ]) {
+    const { page } = await openApp(browser, server.url, { ...SEED, language, reports: { accounts: [padaria], agency: partial } });
+    // One account's own dashboard says nothing of it.
+    await page.locator("[data-kpi=in] strong").filter({ hasText: /^30$/ }).waitFor();
+    assert.equal(await page.getByTestId("report-failed").count(), 0);
+    await page.getByRole("button", { name: button }).click();
+    await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
+    const alert = page.getByTestId("report-failed");
+    await alert.waitFor();
+    assert.match(await alert.textContent(), new RegExp(intro));
+    assert.equal(await alert.locator("li").textContent(), `Sorveteria do Zé: ${reason}`);
+    // The other account's figures are still there.
+    await page.locator("[data-kpi=in] strong").filter({ hasText: /^45$/ }).waitFor();
+  }
+});
+
 test("the reports tab: per operator and per number", async () => {
   const { page } = await openApp(browser, server.url, SEED);
   await page.getByRole("tab", { name: "Relatórios" }).click();

@@ -7,10 +7,12 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { installApiMock } from "./mock-api.mjs";
+import { installCloudCommandsMock } from "./mock-cloud-commands.mjs";
 import { installReportsMock } from "./mock-reports.mjs";
 import { installAssignmentMock } from "./mock-assignment.mjs";
 import { installAutomationMock } from "./mock-automation.mjs";
 import { installBackupMock } from "./mock-backup.mjs";
+import { installDesktopMock } from "./mock-desktop.mjs";
 import { installMockBackend } from "./mock-backend.mjs";
 import { installPipelineMock } from "./mock-pipeline.mjs";
 import { installPlansMock } from "./mock-plans.mjs";
@@ -74,6 +76,8 @@ export async function openApp(browser, url, seed = {}) {
   await context.addInitScript(installAutomationMock, seed);
   // The local API's status, tokens and webhooks (issue 17), on the same state.
   await context.addInitScript(installApiMock, seed);
+  // Settings → Comandos da nuvem: the agency's commands rows (issue 17, item 5).
+  await context.addInitScript(installCloudCommandsMock, seed);
   // The pipeline's stages and cards (issue 18, item 7), on the same state.
   await context.addInitScript(installPipelineMock, seed);
   // Fair assignment: switch, caps, availability, queue, transfers (issue 18, item 6).
@@ -84,6 +88,8 @@ export async function openApp(browser, url, seed = {}) {
   await context.addInitScript(installReportsMock, seed);
   // Settings → Backup: the list, back up now, settings, restore (issue 19, item 5).
   await context.addInitScript(installBackupMock, seed);
+  // The browser numbers run on, the tray and autostart settings (issue 19).
+  await context.addInitScript(installDesktopMock, seed);
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e));

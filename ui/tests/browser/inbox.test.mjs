@@ -397,3 +397,32 @@ test("conversations a campaign opened and nobody answered stay out of the lists,
   assert.deepEqual([listed[0], listed[listed.length - 1]], [false, true]);
   await app.close();
 });
+
+test("a chat clicked as a new message moves the list opens that chat, not the one that took its place", async () => {
+  const app = await openApp(browser, server.url, seed({
+    conversations: [
+      { phone: "+5511911110001", name: "Ana", messages: ["Bom dia"] },
+      { phone: "+5511911110002", name: "Bruno", messages: ["Obrigado!"] },
+    ],
+  }));
+  const { page } = app;
+  await inbox(app);
+  const chats = page.getByTestId("chat");
+  await chats.nth(1).waitFor();
+  const second = (await chats.nth(1).innerText()).includes("Ana") ? "Ana" : "Bruno";
+  const first = second === "Ana" ? "Bruno" : "Ana";
+  // The element the operator (or WebDriver) aimed at, before the list moves.
+  const aimed = await chats.filter({ hasText: second }).elementHandle();
+  await page.evaluate((name) => {
+    const mock = window.__MOCK__;
+    const conv = mock.state.conversations.find((c) => c.contact_name === name);
+    mock.message(conv, { body: "Mais uma coisa", created_at: Date.now() + 1000 });
+    mock.changed(conv.account_id, "messages");
+    mock.changed(conv.account_id, "conversations");
+  }, second);
+  await page.waitForFunction((name) => document.querySelector("[data-testid='chat']")?.textContent?.includes(name), second);
+  await aimed.click();
+  await page.locator("header.thread-head").filter({ hasText: second }).waitFor();
+  assert.equal(await page.locator("header.thread-head").filter({ hasText: first }).count(), 0);
+  await app.close();
+});

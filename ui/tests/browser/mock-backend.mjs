@@ -82,7 +82,7 @@ export function installMockBackend(seed) {
     settings_set_language: ["settings"], accounts_create: ["accounts"], accounts_update: ["accounts"], accounts_set_archived: ["accounts"],
     contacts_create: ["contacts"], contacts_update: ["contacts"], contacts_delete: ["contacts", "contact_tags", "contact_fields", "conversations", "messages", "flow_sessions"], contacts_set_opt_out: ["contacts"],
     numbers_create: ["instances"], numbers_act: ["instances", "conversations", "messages", "flow_sessions"],
-    inbox_reply: ["messages", "conversations"], inbox_start: ["conversations", "contacts"], inbox_send_file: ["messages", "conversations"], inbox_mark_read: ["conversations"],
+    inbox_reply: ["messages", "conversations"], inbox_start: ["conversations", "contacts"], inbox_send_file: ["messages", "conversations"], inbox_send_voice: ["messages", "conversations"], inbox_mark_read: ["conversations"],
     inbox_assign: ["conversations"], inbox_set_status: ["conversations"], inbox_set_owner: ["conversations"], inbox_add_note: ["notes"], inbox_save_draft: ["drafts"],
     tags_create: ["tags"], tags_delete: ["tags", "contact_tags"], tags_apply: ["contact_tags"], tags_apply_selection: ["contact_tags"],
     fields_create: ["custom_fields"], fields_update: ["custom_fields", "contact_fields"], fields_delete: ["custom_fields", "contact_fields"], fields_set_values: ["contact_fields"],
@@ -168,6 +168,8 @@ export function installMockBackend(seed) {
   state.drafts = {};
   state.quickReplies = (seed.quickReplies ?? []).map((q) => ({ id: id(), ...q }));
   state.sentFiles = [];
+  // Voice messages as the UI sent them ({mime, bytes}), for the voice tests.
+  state.sentVoices = [];
   const conversation = (accountId, convId) =>
     state.conversations.find((c) => c.account_id === accountId && c.id === convId) ?? fail("conversation_unknown", "Esta conversa não existe mais nesta conta.");
   const withAssignee = (c) => ({ ...c, assignee_name: state.users.find((u) => u.id === c.assignee_id)?.name ?? null });
@@ -789,6 +791,17 @@ export function installMockBackend(seed) {
       if (state.messages.some((m) => m.id === messageId)) return connected;
       state.sentFiles.push(file);
       message(c, { id: messageId, direction: "outbound", kind: "document", body: file.caption ?? "", media_name: file.name, media_path: "media/x", media_mime: file.mime, status: connected ? "sent" : "pending" });
+      return connected;
+    },
+    // As App::inbox_send_voice: an empty recording is refused; one queued is
+    // an audio message stored as Ogg/Opus (crates/core/src/inbox/voice.rs).
+    inbox_send_voice: ({ account: accountId, conversation: convId, id: messageId, recording }) => {
+      const c = conversation(accountId, convId);
+      if (!recording.data) fail("attachment_blocked", "A gravação está vazia ou num formato que o WhatsApp não aceita. Grave de novo.");
+      const connected = state.numbers.find((x) => x.number.id === c.instance_id)?.status.state === "connected";
+      if (state.messages.some((m) => m.id === messageId)) return connected;
+      state.sentVoices.push({ mime: recording.mime, bytes: atob(recording.data).length, head: atob(recording.data).slice(0, 4) });
+      message(c, { id: messageId, direction: "outbound", kind: "audio", body: "", media_name: "voice.ogg", media_path: "media/x", media_mime: "audio/ogg; codecs=opus", status: connected ? "sent" : "pending" });
       return connected;
     },
     inbox_media: ({ message: messageId }) => {

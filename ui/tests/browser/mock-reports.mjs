@@ -18,7 +18,7 @@ export function installReportsMock(seed) {
   });
   const empty = ({ from, to }) => ({
     from, to, previous_from: from, previous_to: to, days: [], totals: totals(), previous: totals(),
-    waiting: { open: 0, pending: 0 }, operators: [], campaigns: [], numbers: [], accounts: [],
+    waiting: { open: 0, pending: 0 }, operators: [], campaigns: [], numbers: [], accounts: [], failed: [],
   });
   const meRole = () => state.users?.find((u) => u.id === state.me)?.role;
   const refuseAgent = () => {

@@ -12,14 +12,15 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
-use zapdesk_app::Sent;
+use zapdesk_app::{QueuedText, SendRequest, Sent};
 use zapdesk_core::api_tokens::Scope;
-use zapdesk_core::api_tokens::idempotency::{self, Claim};
+use zapdesk_core::api_tokens::idempotency::{self, Claim, KeyClaim};
 use zapdesk_core::{AccountId, MessageId};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, Refusal, database};
 use crate::extract::{Body, Ids};
+use crate::group_commit::Answer;
 use crate::schema::send::{SendInput, SendResult};
 use crate::state::Api;
 
@@ -81,6 +82,13 @@ fn bad_key(field: &str) -> ApiError {
 
 /// Queues `input` for the account, once per idempotency key. Shared with the
 /// Evolution dialect's sends.
+///
+/// A text to a contact already talking on the number goes through the
+/// group commit (written with the other sends waiting, its key claimed in
+/// the same transaction); any other send, a refused one, or one the batch
+/// hands back is made alone, as before: claim the key, send, release the
+/// key if refused. Both under the same message id, so it is one message
+/// whichever path (or both, after a crash) made it.
 pub async fn queue(
     api: &Api,
     caller: &Caller,
@@ -90,32 +98,73 @@ pub async fn queue(
 ) -> Result<Sent, ApiError> {
     let request = input.clone().request()?;
     let token = caller.token.id;
-    // The key and the request's hash, when this request claimed the key first.
-    let mut claimed = None;
-    let id = match key {
-        None => MessageId::new(),
+    let (id, claim) = match key {
+        None => (MessageId::new(), None),
         Some(key) => {
-            let fingerprint = fingerprint(account, input)?;
-            let claim = idempotency::claim(api.store(), account, token, key, &fingerprint)
-                .await
-                .map_err(database)?;
-            match claim {
-                Claim::First => claimed = Some((key, fingerprint)),
-                Claim::Retry => {}
-                Claim::Conflict => return Err(Refusal::IdempotencyConflict.into()),
-            }
-            idempotency::message_id(account, token, key, &fingerprint)
+            let request = fingerprint(account, input)?;
+            let id = idempotency::message_id(account, token, key, &request);
+            let claim = KeyClaim {
+                token,
+                key: key.to_owned(),
+                request,
+            };
+            (id, Some(claim))
         }
     };
+    if let Some(group) = api.group()
+        // A refusal here is made again alone: with a key, a conflict is
+        // told before any other refusal, as the alone path tells it.
+        && let Ok(Some(ready)) = api.app().ready_text(account, id, &request).await
+    {
+        match group.send(api.app(), ready, claim.clone()).await {
+            Answer::Done(Ok(QueuedText::Sent(sent))) => return Ok(sent),
+            Answer::Done(Ok(QueuedText::KeyUsedElsewhere)) => {
+                return Err(Refusal::IdempotencyConflict.into());
+            }
+            Answer::Done(Err(refused)) => return Err(refused),
+            Answer::Alone => {}
+        }
+    }
+    alone(api, account, id, claim, request).await
+}
+
+/// One send in transactions of its own: the key claimed, the message
+/// queued, the key released if it was refused.
+async fn alone(
+    api: &Api,
+    account: AccountId,
+    id: MessageId,
+    claim: Option<KeyClaim>,
+    request: SendRequest,
+) -> Result<Sent, ApiError> {
+    // The key, when this request claimed it first.
+    let mut claimed = None;
+    if let Some(claim) = &claim {
+        let store = api.store();
+        match idempotency::claim(store, account, claim.token, &claim.key, &claim.request)
+            .await
+            .map_err(database)?
+        {
+            Claim::First => claimed = Some(claim),
+            Claim::Retry => {}
+            Claim::Conflict => return Err(Refusal::IdempotencyConflict.into()),
+        }
+    }
     match api.app().send(account, id, request).await {
         Ok(sent) => Ok(sent),
         Err(e) => {
             // Refused with nothing queued: the key is free for a corrected
             // request. Only the first try's claim: a retry's refusal says
             // nothing of what an earlier try queued.
-            if let Some((key, fingerprint)) = claimed
-                && let Err(release) =
-                    idempotency::release(api.store(), account, token, key, &fingerprint).await
+            if let Some(claim) = claimed
+                && let Err(release) = idempotency::release(
+                    api.store(),
+                    account,
+                    claim.token,
+                    &claim.key,
+                    &claim.request,
+                )
+                .await
             {
                 tracing::warn!("api: releasing an idempotency key: {release}");
             }

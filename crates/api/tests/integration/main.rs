@@ -12,6 +12,7 @@ mod auth;
 mod chats;
 mod contacts;
 mod evolution;
+mod group_commit;
 mod instances;
 mod integrations;
 mod kept;

@@ -653,3 +653,215 @@ async fn a_row_that_keeps_failing_here_holds_up_nothing_and_fails_at_its_fifth_c
     // Closed: given back, not left claimed.
     assert_eq!(read(&mut s.zapier, fresh).await.status, "pending");
 }
+
+// Settings → Integrações (issue 17, item 7): the account's commands as the
+// server has them, and "run again" for a failed one.
+
+use zapdesk_app::{CloudCommand, CommandState, CommandsServer, retry_command};
+use zapdesk_core::{ErrorCode, UserError};
+
+fn listed(list: &[CloudCommand]) -> Vec<CommandId> {
+    list.iter().map(|c| c.id).collect()
+}
+
+async fn rows_with_id(conn: &mut PgConnection, id: CommandId) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM zapdesk.commands WHERE id = $1")
+        .bind(id.as_uuid())
+        .fetch_one(conn)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_lists_the_accounts_commands_and_runs_a_failed_one_again_once() {
+    let _one = support::serial();
+    let mut s = setup().await;
+    let (acc, idle) = (s.acc, s.idle);
+    let told = Recorder::new();
+    let app = open(&s.desk, &told).await;
+    app.start(Scope::All).await.unwrap();
+    connected(&told, s.number).await;
+
+    let waiting = insert(&mut s, Some(idle), "send_text", MARIA, ("text", "Oi")).await;
+    let no_flow = insert(&mut s, None, "start_flow", JOAO, ("flow", "Pesquisa")).await;
+    let tagged = insert(&mut s, None, "add_tag", MARIA, ("tag", "VIP")).await;
+    let rows = finished(&mut s.zapier, &[no_flow, tagged]).await;
+    assert_eq!(
+        rows[0].code.as_deref(),
+        Some("flow_unknown"),
+        "{:?}",
+        rows[0]
+    );
+
+    // Newest first, each as it stands, with who ran it.
+    let all = app.cloud_commands_list(acc, None, None).await.unwrap();
+    assert_eq!(all.server, CommandsServer::Ready);
+    assert_eq!(listed(&all.items), [tagged, no_flow, waiting]);
+    let (done, failed, wait) = (&all.items[0], &all.items[1], &all.items[2]);
+    assert_eq!(
+        (done.state, done.kind.as_str()),
+        (CommandState::Done, "add_tag")
+    );
+    assert_eq!(done.detail.as_deref(), Some("VIP"));
+    assert_eq!(done.phone.as_deref(), Some(MARIA));
+    assert!(done.ran_here && done.ran_by.is_some(), "{done:?}");
+    assert!(done.finished_ms.is_some_and(|f| f >= done.created_ms));
+    assert_eq!(failed.state, CommandState::Failed);
+    assert_eq!(failed.error_code.as_deref(), Some("flow_unknown"));
+    assert!(
+        failed
+            .error_message
+            .as_deref()
+            .unwrap()
+            .contains("Pesquisa")
+    );
+    assert_eq!(failed.retried_as, None);
+    assert_eq!(
+        (wait.state, wait.instance_id),
+        (CommandState::Waiting, Some(idle))
+    );
+    assert!(!wait.ran_here && wait.ran_by.is_none() && wait.finished_ms.is_none());
+
+    // Filtered by state.
+    for (state, expected) in [
+        (CommandState::Failed, no_flow),
+        (CommandState::Waiting, waiting),
+        (CommandState::Done, tagged),
+    ] {
+        let only = app
+            .cloud_commands_list(acc, Some(state), None)
+            .await
+            .unwrap();
+        assert_eq!(listed(&only.items), [expected], "{state:?}");
+    }
+    let one = app.cloud_commands_list(acc, None, Some(1)).await.unwrap();
+    assert_eq!(listed(&one.items), [tagged]);
+
+    // Only a failed row runs again; another account's (or no) row is unknown.
+    for id in [tagged, waiting] {
+        let refused = app.cloud_commands_retry(acc, id).await.unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::CommandNotRetriable);
+        assert!(refused.message(Lang::PtBr).contains("falhou"));
+    }
+    let stranger = CommandId::from_uuid(zapdesk_core::ids::natural(acc, "nada", "x"));
+    let unknown = app.cloud_commands_retry(acc, stranger).await.unwrap_err();
+    assert_eq!(unknown.code(), ErrorCode::CommandUnknown);
+    let other = AccountId::from_uuid(zapdesk_core::ids::natural(acc, "outra", "conta"));
+    let unknown = app.cloud_commands_retry(other, no_flow).await.unwrap_err();
+    assert_eq!(unknown.code(), ErrorCode::CommandUnknown);
+
+    // The flow made, the failed row run again — twice, as a double click:
+    // one new row, which starts the flow once, in the session derived from
+    // the first row.
+    let doc = serde_json::json!({
+        "schema": 1, "start": "oi",
+        "nodes": [{"id": "oi", "position": {"x": 0, "y": 0}, "type": "send",
+                   "content": {"kind": "text", "text": "Pesquisa rápida!"}, "typing_ms": 0}],
+        "edges": []
+    });
+    let made = flows::create(
+        app.store(),
+        acc,
+        "Pesquisa",
+        Some(flow::parse(&doc.to_string()).unwrap()),
+    )
+    .await
+    .unwrap();
+    flows::publish(app.store(), acc, made.id, made.revision)
+        .await
+        .unwrap();
+    let again = app.cloud_commands_retry(acc, no_flow).await.unwrap();
+    assert_eq!(again, retry_command(acc, no_flow));
+    assert_eq!(app.cloud_commands_retry(acc, no_flow).await.unwrap(), again);
+    assert_eq!(rows_with_id(&mut s.zapier, again).await, 1);
+    let rows = finished(&mut s.zapier, &[again]).await;
+    assert_eq!(rows[0].status, "done", "{:?}", rows[0]);
+    let result = rows[0].result.as_ref().unwrap();
+    assert_eq!(
+        result["session_id"],
+        command_session(acc, no_flow).to_string()
+    );
+    told.until("the flow run again on WhatsApp", |_| {
+        on_whatsapp(&s.fake, JOAO, "Pesquisa rápida!") > 0
+    })
+    .await;
+
+    // The list ties both rows together.
+    let all = app.cloud_commands_list(acc, None, None).await.unwrap();
+    assert_eq!(listed(&all.items), [again, tagged, no_flow, waiting]);
+    assert_eq!(all.items[0].retry_of, Some(no_flow));
+    assert_eq!(all.items[0].state, CommandState::Done);
+    assert_eq!(all.items[2].retried_as, Some(again));
+    app.shutdown().await;
+    assert_eq!(on_whatsapp(&s.fake, JOAO, "Pesquisa rápida!"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn running_again_a_failed_send_whose_message_was_queued_sends_it_once() {
+    let _one = support::serial();
+    let mut s = setup().await;
+    let (acc, number) = (s.acc, s.number);
+    let reminder = "Seu pedido saiu para entrega.";
+    let first = insert(&mut s, None, "send_text", ANA, ("text", reminder)).await;
+    // An earlier attempt queued the text, and the row was then given up as
+    // failed (its outcome never reached the server as done).
+    let mut owner = s.db.connect_owner().await;
+    sqlx::query(
+        "UPDATE zapdesk.commands SET status = 'failed', attempts = 5, finished_at = now(),
+                error_code = 'database_failed', error_message = 'disco cheio'
+         WHERE id = $1",
+    )
+    .bind(first.as_uuid())
+    .execute(&mut owner)
+    .await
+    .unwrap();
+    let told = Recorder::new();
+    let app = open(&s.desk, &told).await;
+    let request = SendRequest {
+        to: SendTo::Phone(ANA.into()),
+        from: Some(number),
+        content: SendContent::Text {
+            text: reminder.into(),
+        },
+    };
+    app.send(acc, command_message(acc, first), request)
+        .await
+        .unwrap();
+    app.start(Scope::All).await.unwrap();
+    connected(&told, number).await;
+
+    let again = app.cloud_commands_retry(acc, first).await.unwrap();
+    let rows = finished(&mut s.zapier, &[again]).await;
+    assert_eq!(rows[0].status, "done", "{:?}", rows[0]);
+    assert_eq!(
+        rows[0].result.as_ref().unwrap()["message_id"],
+        command_message(acc, first).to_string()
+    );
+    told.until("the text on WhatsApp", |_| {
+        on_whatsapp(&s.fake, ANA, reminder) > 0
+    })
+    .await;
+    app.shutdown().await;
+    assert_eq!(on_whatsapp(&s.fake, ANA, reminder), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_sync_connection_the_list_says_commands_need_the_agencys_database() {
+    use_memory_keyring();
+    let dir = tempfile::tempdir().unwrap();
+    let told = Recorder::new();
+    let app = support::open(dir.path(), &told).await;
+    let acc = support::account(app.store()).await;
+    let list = app.cloud_commands_list(acc, None, None).await.unwrap();
+    assert_eq!(list.server, CommandsServer::None);
+    assert!(list.items.is_empty());
+    let any = CommandId::from_uuid(zapdesk_core::ids::natural(acc, "x", "y"));
+    let refused = app.cloud_commands_retry(acc, any).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::CommandsNeedServer);
+    assert!(
+        refused
+            .message(Lang::PtBr)
+            .contains("banco de dados da agência")
+    );
+    app.shutdown().await;
+}

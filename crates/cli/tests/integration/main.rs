@@ -5,6 +5,7 @@
 // A failed setup step in a test should panic.
 #![allow(clippy::unwrap_used)]
 
+mod backup;
 mod campaign_kill;
 mod cli;
 mod flow_kill;

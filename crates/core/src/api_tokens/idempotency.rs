@@ -62,12 +62,35 @@ pub async fn claim(
     key: &str,
     request: &[u8; 32],
 ) -> Result<Claim, sqlx::Error> {
-    let now = now_ms();
     let mut tx = store.write().await?;
+    let claim = claim_in(&mut tx, account, token, key, request).await?;
+    tx.commit().await?;
+    Ok(claim)
+}
+
+/// A key claimed with a send queued in a batch ([`crate::inbox::outbox::enqueue_texts_once`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyClaim {
+    pub token: ApiTokenId,
+    pub key: String,
+    /// The request's hash.
+    pub request: [u8; 32],
+}
+
+/// [`claim`] in the caller's transaction (or savepoint): rolled back with
+/// it, a first claim is released as [`release`] would.
+pub(crate) async fn claim_in(
+    conn: &mut sqlx::SqliteConnection,
+    account: AccountId,
+    token: ApiTokenId,
+    key: &str,
+    request: &[u8; 32],
+) -> Result<Claim, sqlx::Error> {
+    let now = now_ms();
     sqlx::query("DELETE FROM api_idempotency WHERE account_id = ? AND created_at < ?")
         .bind(account)
         .bind(now - KEEP_MS)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     let inserted = sqlx::query(
         "INSERT INTO api_idempotency (account_id, token_id, key, request_hash, created_at)
@@ -78,7 +101,7 @@ pub async fn claim(
     .bind(key)
     .bind(request.as_slice())
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected()
         > 0;
@@ -88,9 +111,8 @@ pub async fn claim(
     .bind(account)
     .bind(token)
     .bind(key)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
-    tx.commit().await?;
     Ok(if first.as_slice() != request.as_slice() {
         Claim::Conflict
     } else if inserted {

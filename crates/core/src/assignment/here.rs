@@ -1,12 +1,12 @@
 //! The operator at this desktop across the accounts they were given:
-//! "Disponível / Ausente" is one status per person, written into the roster
-//! of each of their accounts (that is what syncs, and what the desktops that
+//! "Disponível / Ausente" is one status per person, written into their row
+//! of each of their accounts' rosters (that is what syncs, and what the desktops that
 //! run those accounts' numbers read); and which accounts have chats waiting,
 //! for the one loop per desktop that assigns them.
 
 use serde::Serialize;
 
-use super::{AssignmentError, load_in, save_roster_in};
+use super::{AssignmentError, roster_in, save_entry_in};
 use crate::Store;
 use crate::access::{self, Operator};
 use crate::ids::{AccountId, UserId};
@@ -58,7 +58,7 @@ pub async fn availability(store: &Store) -> Result<Availability, AssignmentError
     let mut available = false;
     let mut conn = store.pool().acquire().await?;
     for account in &accounts {
-        let (_, _, roster) = load_in(&mut conn, *account).await?;
+        let roster = roster_in(&mut conn, *account).await?;
         available |= roster.get(&email).is_some_and(|e| e.available);
     }
     Ok(Availability {
@@ -80,19 +80,17 @@ pub async fn set_available(
     let accounts = given(store, id).await?;
     let mut tx = store.write().await?;
     for account in &accounts {
-        let (_, _, mut roster) = load_in(&mut tx, *account).await?;
-        // Not in the roster is away already: nothing to write (and no
-        // settings row made for it on a desktop that has none).
+        let roster = roster_in(&mut tx, *account).await?;
+        // Not in the roster is away already: nothing to write.
         if !available && !roster.contains_key(&email) {
             continue;
         }
-        let entry = roster.entry(email.clone()).or_default();
-        if entry.available == available && entry.name == name {
-            continue;
-        }
+        // Only this operator's own row: another desktop changing another
+        // operator at the same time writes another row, and both stay.
+        let mut entry = roster.get(&email).cloned().unwrap_or_default();
         entry.available = available;
         entry.name = name.clone();
-        save_roster_in(&mut tx, *account, &roster).await?;
+        save_entry_in(&mut tx, *account, &email, &entry).await?;
     }
     tx.commit().await?;
     availability(store).await

@@ -11,7 +11,7 @@
 //!   server's memberships with sync on). An operator this desktop knows as
 //!   removed, or as an agent no longer given the account, is skipped.
 //! - **Who is whom.** Operators are named by e-mail in what syncs
-//!   (`conversations.assigned_to`, the roster on `automation_settings`):
+//!   (`conversations.assigned_to`, the roster's `assignment_operators`):
 //!   `users` ids are this desktop's, and differ between desktops.
 //! - **Needs a person.** A contact's message the bot leaves to people (no
 //!   flow under way after its turn) or a hand-off from the bot, while the
@@ -19,6 +19,7 @@
 //!   ([`wait_in`], in the bot's transaction).
 //! - **Who assigns.** See [`drain`].
 
+mod adopt;
 mod here;
 
 use std::collections::{BTreeMap, HashMap};
@@ -33,13 +34,16 @@ use crate::inbox::InboxError;
 use crate::time::now_ms;
 use crate::{Lang, Store};
 
+pub use adopt::adopt_json_rosters;
 pub use here::{Availability, accounts_waiting, availability, set_available};
 
 /// The highest cap of open chats per operator.
 pub const CAP_MAX: u32 = 999;
 
-/// An operator's state in one account's rotation, as stored (JSON on
-/// `automation_settings.assign_team`, keyed by e-mail).
+/// An operator's state in one account's rotation, as stored (a row of
+/// `assignment_operators`, keyed by account and e-mail; before migration
+/// 0035, JSON on `automation_settings.assign_team`, read once by
+/// [`adopt_json_rosters`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Entry {
     #[serde(default)]
@@ -177,27 +181,45 @@ fn check_cap(cap: u32) -> Result<u32, AssignmentError> {
 }
 
 /// The account's switch, default cap and roster (defaults when the account
-/// has no settings row yet). A roster that does not read (damaged, or a
-/// shape of a newer ZapDesk) is an error: read as empty, the next save
-/// would write `{}` over everyone's state.
+/// has no settings row yet; the roster is its `assignment_operators` rows).
 pub(crate) async fn load_in(
     conn: &mut sqlx::SqliteConnection,
     account: AccountId,
 ) -> Result<(bool, u32, Roster), sqlx::Error> {
-    let row: Option<(bool, u32, String)> = sqlx::query_as(
-        "SELECT assign_auto, assign_cap, assign_team FROM automation_settings WHERE account_id = ?",
+    let row: Option<(bool, u32)> = sqlx::query_as(
+        "SELECT assign_auto, assign_cap FROM automation_settings WHERE account_id = ?",
     )
     .bind(account)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(match row {
-        Some((auto, cap, team)) => (auto, cap, parse_roster(&team)?),
-        None => (false, 5, Roster::new()),
-    })
+    let (auto, cap) = row.unwrap_or((false, 5));
+    Ok((auto, cap, roster_in(conn, account).await?))
 }
 
-pub(crate) fn parse_roster(team: &str) -> Result<Roster, sqlx::Error> {
-    serde_json::from_str(team).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+/// The account's operators as stored, by e-mail.
+pub(crate) async fn roster_in(
+    conn: &mut sqlx::SqliteConnection,
+    account: AccountId,
+) -> Result<Roster, sqlx::Error> {
+    let rows: Vec<(String, String, bool, Option<u32>)> = sqlx::query_as(
+        "SELECT email, name, available, cap FROM assignment_operators WHERE account_id = ?",
+    )
+    .bind(account)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(email, name, available, cap)| {
+            (
+                email,
+                Entry {
+                    name,
+                    available,
+                    cap,
+                },
+            )
+        })
+        .collect())
 }
 
 /// Writes the account's switch and default cap, and nothing else of its
@@ -235,32 +257,41 @@ pub(crate) async fn save_switch_in(
     Ok(())
 }
 
-/// Writes the account's roster, and nothing else of its bot settings row.
-pub(crate) async fn save_roster_in(
+/// Writes one operator's line of the account's roster, and nothing else:
+/// their own row, so that what another desktop wrote at the same time for
+/// another operator is kept (sync merges row by row). Nothing is written
+/// when the line is what is stored already (no push for nothing).
+pub(crate) async fn save_entry_in(
     conn: &mut sqlx::SqliteConnection,
     account: AccountId,
-    roster: &Roster,
+    email: &str,
+    entry: &Entry,
 ) -> Result<(), sqlx::Error> {
-    let team = serde_json::to_string(roster).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let done = sqlx::query(
-        "UPDATE automation_settings SET assign_team = ?, updated_at = ? WHERE account_id = ?",
+    sqlx::query(
+        "INSERT INTO assignment_operators (id, account_id, email, name, available, cap, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name,
+             available = excluded.available, cap = excluded.cap, updated_at = excluded.updated_at
+         WHERE assignment_operators.name IS NOT excluded.name
+            OR assignment_operators.available IS NOT excluded.available
+            OR assignment_operators.cap IS NOT excluded.cap",
     )
-    .bind(&team)
-    .bind(now_ms())
+    .bind(operator_row_id(account, email))
     .bind(account)
+    .bind(email)
+    .bind(&entry.name)
+    .bind(entry.available)
+    .bind(entry.cap)
+    .bind(now_ms())
     .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
-        sqlx::query(
-            "INSERT INTO automation_settings (account_id, assign_team, updated_at) VALUES (?, ?, ?)",
-        )
-        .bind(account)
-        .bind(&team)
-        .bind(now_ms())
-        .execute(&mut *conn)
-        .await?;
-    }
     Ok(())
+}
+
+/// The id of an operator's row in an account's roster: the same on every
+/// desktop that writes it first (migrations/sqlite/0035).
+pub(crate) fn operator_row_id(account: AccountId, email: &str) -> uuid::Uuid {
+    crate::ids::natural(account, "assignment_operator", &email.trim().to_lowercase())
 }
 
 /// The operator, when they may get the account's chats: not removed, and an
@@ -283,26 +314,19 @@ pub(crate) async fn operator_in(
 }
 
 /// The removed operator is away in every roster that has them available,
-/// in the caller's transaction. A roster that does not read is left as it
-/// is (nobody could be assigned from it either).
+/// in the caller's transaction: their own rows only.
 pub(crate) async fn away_everywhere_in(
     conn: &mut sqlx::SqliteConnection,
     email: &str,
 ) -> Result<(), sqlx::Error> {
-    let rows: Vec<(AccountId, String)> =
-        sqlx::query_as("SELECT account_id, assign_team FROM automation_settings")
-            .fetch_all(&mut *conn)
-            .await?;
-    for (account, team) in rows {
-        let Ok(mut roster) = parse_roster(&team) else {
-            continue;
-        };
-        match roster.get_mut(email) {
-            Some(entry) if entry.available => entry.available = false,
-            _ => continue,
-        }
-        save_roster_in(conn, account, &roster).await?;
-    }
+    sqlx::query(
+        "UPDATE assignment_operators SET available = 0, updated_at = ?
+         WHERE email = ? AND available = 1",
+    )
+    .bind(now_ms())
+    .bind(email)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -407,11 +431,11 @@ pub async fn set_operator_cap(
     let Some((email, name)) = operator_in(&mut tx, account, user).await? else {
         return Err(InboxError::UserUnknown(user).into());
     };
-    let (_, _, mut roster) = load_in(&mut tx, account).await?;
-    let entry = roster.entry(email).or_default();
+    let roster = roster_in(&mut tx, account).await?;
+    let mut entry = roster.get(&email).cloned().unwrap_or_default();
     entry.name = name;
     entry.cap = cap;
-    save_roster_in(&mut tx, account, &roster).await?;
+    save_entry_in(&mut tx, account, &email, &entry).await?;
     tx.commit().await?;
     settings(store, account).await
 }

@@ -83,3 +83,17 @@ pub(super) fn remove_dir_if_there(dir: &PathBuf) -> Result<(), BackupError> {
         _ => Ok(()),
     }
 }
+
+/// "Back up now" (Settings and the CLI): a manual backup into the folder the
+/// settings name, then that folder's retention.
+pub async fn back_up_now(
+    store: &Store,
+    now_ms: i64,
+    tz: &TimeZone,
+) -> Result<BackupInfo, BackupError> {
+    let settings = super::backup_settings(store).await?;
+    let folder = settings.folder_in(store.data_dir());
+    let made = back_up(store, &folder, BackupKind::Manual, now_ms, tz).await?;
+    super::prune(&folder, settings.keep_days, now_ms, tz)?;
+    Ok(made)
+}

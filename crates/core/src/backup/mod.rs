@@ -38,7 +38,7 @@ pub use check::check_file;
 pub use daily::back_up_if_due;
 pub use error::BackupError;
 pub use list::{BackupInfo, list, prune};
-pub use make::{back_up, schema_version};
+pub use make::{back_up, back_up_now, schema_version};
 pub use names::BackupKind;
 pub use restore::{Prepared, Restored, prepare, swap};
 pub use settings::{
@@ -57,4 +57,15 @@ pub fn default_folder(data_dir: &Path) -> PathBuf {
 /// folder (the same disk, so nothing depends on a picked folder being there).
 pub fn safety_folder(data_dir: &Path) -> PathBuf {
     default_folder(data_dir)
+}
+
+/// Every backup a restore can pick, newest first: the folder the settings
+/// name, and the data folder's `backups/` (copies taken before migrations
+/// and restores) when another folder was picked.
+pub async fn known(
+    store: &crate::Store,
+    tz: &jiff::tz::TimeZone,
+) -> Result<Vec<BackupInfo>, BackupError> {
+    let folder = backup_settings(store).await?.folder_in(store.data_dir());
+    list(&[folder, safety_folder(store.data_dir())], tz)
 }

@@ -251,11 +251,11 @@ pub(super) async fn write(
     contacts::writable(&mut tx, account).await?;
     // Every recipient is one message this month: a campaign that does not
     // fit in what is left of the month's messages is not started at all.
-    crate::plans::check_at(
+    crate::plans::check_campaign(
         &mut tx,
         account,
-        crate::plans::Limit::Messages,
         u32::try_from(recipients.len()).unwrap_or(u32::MAX),
+        input.starts_at,
         now,
     )
     .await?;

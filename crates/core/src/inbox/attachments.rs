@@ -48,6 +48,9 @@ pub enum AttachmentError {
     BadData,
     #[error("this message has no file")]
     NoMedia,
+    /// A voice recording that is not audio WhatsApp takes (inbox/voice.rs).
+    #[error("the recording is empty or not in a format WhatsApp takes")]
+    BadRecording,
     #[error(transparent)]
     Inbox(#[from] InboxError),
 }
@@ -64,6 +67,7 @@ impl UserError for AttachmentError {
             AttachmentError::TooLarge => ErrorCode::AttachmentTooLarge,
             AttachmentError::Blocked(_) | AttachmentError::BadData => ErrorCode::AttachmentBlocked,
             AttachmentError::NoMedia => ErrorCode::AttachmentBlocked,
+            AttachmentError::BadRecording => ErrorCode::AttachmentBlocked,
             AttachmentError::Inbox(e) => e.code(),
         }
     }
@@ -94,6 +98,12 @@ impl UserError for AttachmentError {
                 .pick(
                     "O arquivo desta mensagem não está neste computador.",
                     "This message's file is not on this computer.",
+                )
+                .to_owned(),
+            (AttachmentError::BadRecording, _) => lang
+                .pick(
+                    "A gravação está vazia ou num formato que o WhatsApp não aceita. Grave de novo.",
+                    "The recording is empty or in a format WhatsApp does not take. Record again.",
                 )
                 .to_owned(),
             (AttachmentError::Inbox(e), _) => e.message(lang),

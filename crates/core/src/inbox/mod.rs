@@ -12,6 +12,7 @@ pub mod own_ids;
 pub mod quick_replies;
 pub mod search;
 mod snippet;
+pub mod voice;
 pub mod work;
 
 pub use error::InboxError;

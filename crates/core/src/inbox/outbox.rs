@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use super::{InboxError, TEXT_MAX};
+use crate::api_tokens::idempotency::{Claim, KeyClaim};
 use crate::domain::{BotSource, Message, MessageKind, MessageStatus};
 use crate::time::now_ms;
 use crate::{AccountId, ConversationId, InstanceId, MessageId, Store};
@@ -97,6 +98,109 @@ async fn insert_outbound(
     let message = insert_outbound_in(&mut tx, id, account, conversation, kind, body, file).await?;
     tx.commit().await?;
     Ok(message)
+}
+
+/// One text of [`enqueue_texts_once`]: what [`enqueue_text_once`] takes,
+/// and the API's idempotency key when the request gave one.
+#[derive(Debug, Clone)]
+pub struct TextToQueue {
+    pub account: AccountId,
+    pub conversation: ConversationId,
+    pub id: MessageId,
+    pub text: String,
+    pub key: Option<KeyClaim>,
+}
+
+/// What became of one text of [`enqueue_texts_once`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Queued {
+    /// Queued now, or earlier under its id (a retry, or the same request
+    /// twice in one batch).
+    Message(Message),
+    /// Its idempotency key names another request: nothing queued.
+    KeyUsedElsewhere,
+}
+
+/// [`enqueue_text_once`] for many texts in one write transaction (the local
+/// API's group commit: a commit per send was most of a send's cost).
+/// Each text is written under a savepoint of its own, so one refused (a
+/// plan's limit, an id of another conversation, a reused key) is rolled
+/// back alone and the others go on; a text later in the batch sees what
+/// earlier ones wrote (the same id or key twice is one message). Nothing is
+/// committed, and so nothing may be answered, before `before_commit` says
+/// so and the commit returns: `false` rolls every text back (a test's
+/// failed commit). The outer error is the transaction's own (it could not
+/// begin or commit): then no text was queued.
+pub async fn enqueue_texts_once(
+    store: &Store,
+    texts: &[TextToQueue],
+    before_commit: impl Future<Output = bool>,
+) -> Result<Vec<Result<Queued, InboxError>>, InboxError> {
+    let mut tx = store.write().await?;
+    let mut done = Vec::with_capacity(texts.len());
+    for text in texts {
+        let mut item = sqlx::Acquire::begin(&mut *tx).await?;
+        let queued = queue_one_in(&mut item, text).await;
+        match queued {
+            Ok(Queued::Message(message)) => {
+                item.commit().await?;
+                done.push(Ok(Queued::Message(message)));
+            }
+            other => {
+                item.rollback().await?;
+                done.push(other);
+            }
+        }
+    }
+    if !before_commit.await {
+        tx.rollback().await?;
+        return Err(InboxError::Database(sqlx::Error::Protocol(
+            "the batch was not committed".into(),
+        )));
+    }
+    tx.commit().await?;
+    Ok(done)
+}
+
+async fn queue_one_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    text: &TextToQueue,
+) -> Result<Queued, InboxError> {
+    let body = text.text.trim();
+    if body.is_empty() {
+        return Err(InboxError::Empty);
+    }
+    if body.chars().count() > TEXT_MAX {
+        return Err(InboxError::TooLong);
+    }
+    if let Some(key) = &text.key {
+        let claim = crate::api_tokens::idempotency::claim_in(
+            tx,
+            text.account,
+            key.token,
+            &key.key,
+            &key.request,
+        )
+        .await?;
+        if claim == Claim::Conflict {
+            return Ok(Queued::KeyUsedElsewhere);
+        }
+    }
+    if let Some(done) = already_queued(tx, text.account, text.conversation, text.id).await? {
+        return Ok(Queued::Message(done));
+    }
+    crate::plans::check(tx, text.account, crate::plans::Limit::Messages, 1).await?;
+    let message = insert_outbound_in(
+        tx,
+        text.id,
+        text.account,
+        text.conversation,
+        MessageKind::Text,
+        body,
+        None,
+    )
+    .await?;
+    Ok(Queued::Message(message))
 }
 
 /// The account's message with this id, in whichever conversation; `None`

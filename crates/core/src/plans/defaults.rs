@@ -1,6 +1,7 @@
 //! Each plan's limits, the agency's (Settings → Planos): one row per plan
 //! in `plan_limits`, whatever the account. NULL is "no limit"; every plan
-//! starts without limits (migrations/sqlite/0028_plans.sql).
+//! starts without limits (migrations/sqlite/0028_plans.sql). With sync on,
+//! the rows reach every desktop of the agency (crates/sync/src/plan_limits.rs).
 
 use sqlx::SqliteConnection;
 
@@ -62,12 +63,23 @@ pub async fn set_defaults(
 ) -> Result<PlanLimits, PlanError> {
     access::require(store, Area::Settings).await?;
     let mut tx = store.write().await?;
+    // The row's clock, ticked as the sync triggers tick it: the sync engine
+    // sends the row to the agency's server when `unpushed`, and a later
+    // clock wins there and on every desktop (migrations/sqlite/0035).
+    sqlx::query(crate::store::CLOCK_TICK)
+        .execute(&mut *tx)
+        .await?;
+    let hlc: String = sqlx::query_scalar("SELECT hlc FROM sync_clock")
+        .fetch_one(&mut *tx)
+        .await?;
     sqlx::query(
-        "INSERT INTO plan_limits (plan, numbers, contacts, messages_month, operators, flows, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO plan_limits (plan, numbers, contacts, messages_month, operators, flows, updated_at,
+                                  hlc, unpushed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
          ON CONFLICT (plan) DO UPDATE SET numbers = excluded.numbers, contacts = excluded.contacts,
              messages_month = excluded.messages_month, operators = excluded.operators,
-             flows = excluded.flows, updated_at = excluded.updated_at",
+             flows = excluded.flows, updated_at = excluded.updated_at, hlc = excluded.hlc,
+             unpushed = 1",
     )
     .bind(plan)
     .bind(limits.numbers)
@@ -76,6 +88,7 @@ pub async fn set_defaults(
     .bind(limits.operators)
     .bind(limits.flows)
     .bind(now_ms())
+    .bind(hlc)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -20,6 +20,9 @@ pub enum PlanError {
         max: u32,
         used: u32,
         adding: u32,
+        /// Of `used`, for messages: what campaigns already started still
+        /// have to send in that month (their pending recipients).
+        reserved: u32,
     },
     #[error("no account with id {0}")]
     AccountUnknown(AccountId),
@@ -47,7 +50,8 @@ impl UserError for PlanError {
                 max,
                 used,
                 adding,
-            } => reached(lang, *limit, *plan, *max, *used, *adding),
+                reserved,
+            } => reached(lang, *limit, *plan, *max, *used, *adding, *reserved),
             PlanError::AccountUnknown(_) => lang
                 .pick(
                     "Esta conta não existe mais. Escolha outra conta.",
@@ -70,9 +74,24 @@ pub fn plan_name(plan: Plan, lang: Lang) -> &'static str {
     }
 }
 
-fn reached(lang: Lang, limit: Limit, plan: Plan, max: u32, used: u32, adding: u32) -> String {
+fn reached(
+    lang: Lang,
+    limit: Limit,
+    plan: Plan,
+    max: u32,
+    used: u32,
+    adding: u32,
+    reserved: u32,
+) -> String {
     let name = plan_name(plan, lang);
     let fit = max.saturating_sub(used);
+    // Messages: what was sent, and apart what started campaigns still owe.
+    let sent = used.saturating_sub(reserved);
+    let owed = match (lang, reserved) {
+        (_, 0) => String::new(),
+        (Lang::PtBr, n) => format!(", e campanhas já iniciadas ainda vão enviar {n}"),
+        (Lang::En, n) => format!(", and campaigns already started will still send {n}"),
+    };
     let what = match lang {
         Lang::PtBr => match limit {
             Limit::Numbers => {
@@ -85,10 +104,10 @@ fn reached(lang: Lang, limit: Limit, plan: Plan, max: u32, used: u32, adding: u3
                 format!("O plano {name} permite {max} contatos; esta conta já tem {used}.")
             }
             Limit::Messages if adding > 1 => format!(
-                "O plano {name} permite {max} mensagens enviadas por mês; esta conta já enviou {used} neste mês e a campanha tem {adding} destinatários. Restam {fit}: a campanha não foi iniciada."
+                "O plano {name} permite {max} mensagens enviadas por mês; esta conta já enviou {sent} neste mês{owed} e a campanha tem {adding} destinatários. Restam {fit}: a campanha não foi iniciada nem agendada (ela não é cortada para caber)."
             ),
             Limit::Messages => format!(
-                "O plano {name} permite {max} mensagens enviadas por mês; esta conta já enviou {used} neste mês."
+                "O plano {name} permite {max} mensagens enviadas por mês; esta conta já enviou {sent} neste mês{owed}."
             ),
             Limit::Operators => format!(
                 "O plano {name} permite {max} operadores por conta; esta conta já tem {used}."
@@ -108,10 +127,10 @@ fn reached(lang: Lang, limit: Limit, plan: Plan, max: u32, used: u32, adding: u3
                 format!("The {name} plan allows {max} contacts; this account already has {used}.")
             }
             Limit::Messages if adding > 1 => format!(
-                "The {name} plan allows {max} messages sent per month; this account has sent {used} this month and the campaign has {adding} recipients. {fit} remain: the campaign was not started."
+                "The {name} plan allows {max} messages sent per month; this account has sent {sent} this month{owed} and the campaign has {adding} recipients. {fit} remain: the campaign was neither started nor scheduled (it is not cut down to fit)."
             ),
             Limit::Messages => format!(
-                "The {name} plan allows {max} messages sent per month; this account has sent {used} this month."
+                "The {name} plan allows {max} messages sent per month; this account has sent {sent} this month{owed}."
             ),
             Limit::Operators => format!(
                 "The {name} plan allows {max} operators per account; this account already has {used}."

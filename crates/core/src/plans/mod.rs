@@ -17,8 +17,15 @@
 //! middle of a menu is not left without an answer; they still count, so the
 //! usage can pass the limit, and the account's usage bar says so — and what
 //! a contact writes (a new contact who writes in is stored: nothing received
-//! is lost). A campaign is checked once, when it starts, against the
-//! remainder of that month.
+//! is lost). A campaign is checked once, when it is started or scheduled,
+//! against the remainder of the month it sends in (its `starts_at`'s month
+//! when scheduled), and is refused whole when its recipients do not fit —
+//! never cut to the remainder: which recipients to leave out is the
+//! agency's choice, not a silent one. The remainder subtracts what other
+//! campaigns already started still have to send (their pending recipients),
+//! so two campaigns cannot each take the same last messages; a started
+//! campaign's pending recipients count as used in the usage bar and in
+//! every check (an inbox reply too), since they will be sent.
 
 mod defaults;
 mod error;
@@ -291,7 +298,7 @@ async fn count(
         Limit::Messages => {
             let tz = time_zone(&mut *conn, account).await;
             let (start, end) = month_of(at, &tz);
-            sqlx::query_scalar(
+            let sent: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM messages WHERE account_id = ? AND direction = 'outbound'
                  AND created_at >= ? AND created_at < ?",
             )
@@ -299,7 +306,8 @@ async fn count(
             .bind(start)
             .bind(end)
             .fetch_one(&mut *conn)
-            .await?
+            .await?;
+            sent + reserved(&mut *conn, account, end).await?
         }
         Limit::Operators => {
             sqlx::query_scalar(
@@ -318,6 +326,44 @@ async fn count(
         }
     };
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// The messages campaigns already started still owe the month ending at
+/// `end`: recipients not sent yet (`pending`; a queued one is a message row,
+/// counted as sent) of campaigns running, paused or scheduled to start
+/// before that month ends. A campaign that started in an earlier month and
+/// still sends counts here too: what it sends now lands in this month.
+async fn reserved(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    end: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM campaign_recipients r
+         JOIN campaigns c ON c.account_id = r.account_id AND c.id = r.campaign_id
+         WHERE r.account_id = ? AND r.state = 'pending'
+           AND c.status IN ('running', 'paused', 'scheduled')
+           AND coalesce(c.starts_at, c.created_at) < ?",
+    )
+    .bind(account)
+    .bind(end)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// [`check`] for a campaign about to start: its recipients against the
+/// month it sends in — the month of `starts_at` for a scheduled one, of
+/// `now` for one that starts at once — counting what that month already
+/// sent and what campaigns started before it still owe ([`reserved`]).
+pub(crate) async fn check_campaign(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    recipients: u32,
+    starts_at: Option<i64>,
+    now: i64,
+) -> Result<(), PlanError> {
+    let at = starts_at.map_or(now, |at| at.max(now));
+    check_at(conn, account, Limit::Messages, recipients, at).await
 }
 
 /// Refuses, before anything is written, an action that would take the
@@ -348,12 +394,21 @@ pub(crate) async fn check_at(
     };
     let used = count(&mut *conn, account, limit, at).await?;
     if u64::from(used) + u64::from(adding) > u64::from(max) {
+        let reserved = match limit {
+            Limit::Messages => {
+                let tz = time_zone(&mut *conn, account).await;
+                let (_, end) = month_of(at, &tz);
+                u32::try_from(reserved(&mut *conn, account, end).await?).unwrap_or(u32::MAX)
+            }
+            _ => 0,
+        };
         return Err(PlanError::Reached {
             limit,
             plan: terms.plan,
             max,
             used,
             adding,
+            reserved,
         });
     }
     Ok(())

@@ -2,17 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use jiff::tz::TimeZone;
-
 use super::agency::{AccountData, assemble};
 use super::counts::counts;
-use super::cycles::{Working, scan};
+use super::cycles::Working;
+use super::hours::hours;
+use super::kept::kept;
 use super::numbers::numbers;
 use super::operators::{assignees, per_operator};
 use super::period::{day_end, day_start, iso};
 use super::{AccountRow, CampaignRow, DateRange, Period, Report, ReportError, Totals, WaitingNow};
 use crate::access;
-use crate::business_hours::{self, BusinessHoursError, Schedule};
 use crate::ids::CampaignId;
 use crate::{AccountId, Store};
 
@@ -41,14 +40,7 @@ pub(crate) async fn collect(
     period: &Period,
     now: i64,
 ) -> Result<AccountData, ReportError> {
-    let hours = business_hours::get(store, account)
-        .await
-        .map_err(|e| match e {
-            BusinessHoursError::Database(e) => ReportError::Database(e),
-            other => ReportError::Database(sqlx::Error::Protocol(other.to_string())),
-        })?;
-    let tz = TimeZone::get(&hours.time_zone).unwrap_or(TimeZone::UTC);
-    let schedule: Option<Schedule> = hours.enabled.then(|| Schedule::new(&hours)).flatten();
+    let (tz, schedule) = hours(store, account).await?;
     let schedule = schedule.as_ref();
     let start = day_start(&tz, period.previous_from);
     let from = day_start(&tz, period.from);
@@ -63,7 +55,9 @@ pub(crate) async fn collect(
         to,
     )
     .await?;
-    let scan = scan(store, account, start, to).await?;
+    // The cycles as SQLite keeps them (migrations/sqlite/0033), not a scan
+    // of the periods' messages: most of the report's time before.
+    let scan = kept(store, account, start, from, to).await?;
     let assigned = assignees(store, account, &scan, from, to).await?;
     let mut working = Working::new(schedule);
     let operators = per_operator(&scan, &assigned, &mut working, from, to);

@@ -10,11 +10,11 @@ use super::account::collect;
 use super::operators::{OperatorRaw, rows};
 use super::period::{dates, iso};
 use super::{
-    AccountRow, CampaignRow, DateRange, DayRow, Durations, NumberRow, Period, Report, ReportError,
-    Totals, WaitingNow,
+    AccountRow, CampaignRow, DateRange, DayRow, Durations, FailedAccount, NumberRow, Period,
+    Report, ReportError, Totals, WaitingNow,
 };
 use crate::ids::UserId;
-use crate::{Store, access};
+use crate::{AccountId, Lang, Store, UserError, access};
 
 /// One account's figures, durations still raw.
 #[derive(Debug)]
@@ -35,7 +35,7 @@ pub(crate) struct AccountData {
 pub async fn agency(store: &Store, range: &DateRange, now: i64) -> Result<Report, ReportError> {
     let period = Period::parse(range)?;
     let visible = access::visible_accounts(store).await?;
-    let accounts: Vec<crate::AccountId> = sqlx::query_scalar(
+    let accounts: Vec<AccountId> = sqlx::query_scalar(
         "SELECT id FROM accounts WHERE archived_at IS NULL ORDER BY name COLLATE NOCASE, id",
     )
     .fetch_all(store.pool())
@@ -49,19 +49,45 @@ pub async fn agency(store: &Store, range: &DateRange, now: i64) -> Result<Report
             continue;
         }
         let store = store.clone();
-        tasks.push(tokio::spawn(async move {
-            collect(&store, account, &period, now).await
-        }));
+        tasks.push((
+            account,
+            tokio::spawn(async move { collect(&store, account, &period, now).await }),
+        ));
     }
+    // One account that cannot be worked out (its stored business hours do
+    // not read, say) is named with its reason; the others are still shown.
     let mut data = Vec::with_capacity(tasks.len());
-    for task in tasks {
-        data.push(match task.await {
-            Ok(account) => account?,
+    let mut failed = Vec::new();
+    for (account, task) in tasks {
+        match task.await {
+            Ok(Ok(account)) => data.push(account),
+            Ok(Err(error)) => failed.push(failure(store, account, &error).await?),
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(_) => return Err(ReportError::Database(sqlx::Error::WorkerCrashed)),
-        });
+        }
     }
-    assemble(store, &period, data).await
+    let mut report = assemble(store, &period, data).await?;
+    report.failed = failed;
+    Ok(report)
+}
+
+/// An account left out of the agency's figures, with why in both languages.
+async fn failure(
+    store: &Store,
+    account: AccountId,
+    error: &ReportError,
+) -> Result<FailedAccount, ReportError> {
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM accounts WHERE id = ?")
+        .bind(account)
+        .fetch_optional(store.pool())
+        .await?;
+    Ok(FailedAccount {
+        account_id: account,
+        name: name.unwrap_or_default(),
+        code: error.code(),
+        reason_pt_br: error.message(Lang::PtBr),
+        reason_en: error.message(Lang::En),
+    })
 }
 
 fn add_totals(sum: &mut Totals, t: &Totals) {
@@ -149,5 +175,6 @@ pub(crate) async fn assemble(
         campaigns,
         numbers,
         accounts,
+        failed: Vec::new(),
     })
 }

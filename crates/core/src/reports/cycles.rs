@@ -20,9 +20,16 @@
 //! **Resolution time** is the working time from the opening to the
 //! resolution, counted in the period the resolution falls in.
 //!
+//! The reports read the cycles SQLite keeps by these rules as messages,
+//! resolutions and campaign recipients change (`response_cycles`,
+//! migrations/sqlite/0033; [`super::kept`]). [`scan`] works them out from
+//! scratch from the messages: the tests check the kept table against it,
+//! and the benchmark measures it as the time before.
+//!
 //! The scan starts [`LOOKBACK_DAYS`] before the earlier period, every
 //! conversation closed there: a cycle opened longer ago than that and still
-//! open is seen as opening at its next contact message.
+//! open is seen as opening at its next contact message (the kept table
+//! knows its true opening).
 
 use std::collections::HashMap;
 

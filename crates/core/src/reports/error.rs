@@ -14,6 +14,13 @@ pub enum ReportError {
     PeriodInvalid { from: String, to: String },
     #[error(transparent)]
     Campaign(#[from] crate::campaigns::CampaignError),
+    /// The account's stored business hours or time zone are not valid
+    /// (saved by a newer or damaged copy): its figures cannot be worked out.
+    #[error("business hours stored for the account are not valid: {0}")]
+    BusinessHours(crate::business_hours::BusinessHoursError),
+    /// Business hours are on but their stored week does not read.
+    #[error("business hours stored for the account do not read")]
+    HoursUnreadable,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -24,6 +31,8 @@ impl UserError for ReportError {
             ReportError::Access(e) => e.code(),
             ReportError::Campaign(e) => e.code(),
             ReportError::PeriodInvalid { .. } => ErrorCode::ReportPeriodInvalid,
+            ReportError::BusinessHours(e) => e.code(),
+            ReportError::HoursUnreadable => ErrorCode::BusinessHoursInvalid,
             ReportError::Database(_) => ErrorCode::DatabaseFailed,
         }
     }
@@ -36,6 +45,22 @@ impl UserError for ReportError {
                 .pick(
                     "O período do relatório não é válido: escolha uma data inicial e uma final (a final depois da inicial), com no máximo 366 dias.",
                     "The report's period is not valid: choose a start and an end date (the end after the start), 366 days at most.",
+                )
+                .to_owned(),
+            ReportError::BusinessHours(e) => match lang {
+                Lang::PtBr => format!(
+                    "O horário de atendimento salvo nesta conta não é válido ({}). Corrija-o em Configurações → Horário de atendimento.",
+                    e.message(lang)
+                ),
+                Lang::En => format!(
+                    "The business hours saved in this account are not valid ({}). Fix them in Settings → Business hours.",
+                    e.message(lang)
+                ),
+            },
+            ReportError::HoursUnreadable => lang
+                .pick(
+                    "O horário de atendimento salvo nesta conta não pôde ser lido. Salve-o de novo em Configurações → Horário de atendimento.",
+                    "The business hours saved in this account could not be read. Save them again in Settings → Business hours.",
                 )
                 .to_owned(),
             ReportError::Database(_) => database_failed(lang),

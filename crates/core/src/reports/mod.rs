@@ -12,7 +12,14 @@
 //! - Per operator: conversations handled, messages sent, first response and
 //!   resolution times. Messages carry no author: a person's message counts
 //!   for the operator the conversation is assigned to, a resolution for the
-//!   one who had it when resolved (`conversation_resolutions`).
+//!   one who had it when resolved (`conversation_resolutions`); the operator
+//!   is the user of `assignee_id` or, failing that, the user whose e-mail is
+//!   `assigned_to` (fair assignment on another desktop).
+//! - First responses and resolutions come from the cycles SQLite keeps as
+//!   messages arrive (`response_cycles`, migrations/sqlite/0033, [`kept`]).
+//! - The agency's dashboard leaves out an account it cannot work out (its
+//!   stored business hours do not read, say) and names it with the reason
+//!   ([`Report::failed`]); the others are still shown.
 //! - Campaigns that sent in the period with their results; flow sessions
 //!   started, completed and handed off.
 //! - Per number: campaign messages queued today against today's cap,
@@ -29,6 +36,8 @@ pub mod csv;
 pub mod cycles;
 pub mod durations;
 mod error;
+mod hours;
+pub mod kept;
 mod numbers;
 mod operators;
 pub mod period;
@@ -149,6 +158,17 @@ pub struct AccountRow {
     pub waiting: WaitingNow,
 }
 
+/// An account the agency's dashboard could not work out, and why (in both
+/// languages: the UI shows the one it is in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct FailedAccount {
+    pub account_id: AccountId,
+    pub name: String,
+    pub code: crate::ErrorCode,
+    pub reason_pt_br: String,
+    pub reason_en: String,
+}
+
 /// The dashboard of one account or of the agency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Report {
@@ -166,4 +186,8 @@ pub struct Report {
     pub numbers: Vec<NumberRow>,
     /// The accounts counted (one for an account's report).
     pub accounts: Vec<AccountRow>,
+    /// The agency's accounts left out because their figures could not be
+    /// worked out (their stored business hours are not valid, say): the
+    /// others are still shown. Always empty for one account's report.
+    pub failed: Vec<FailedAccount>,
 }

@@ -1,11 +1,15 @@
 //! Per operator, over the current period. Messages have no author: a
 //! person's message and a first response count for the operator the
 //! conversation is assigned to now (`None`: nobody), a resolution for the
-//! one who had it when it was resolved.
+//! one who had it when it was resolved. The operator is this desktop's user
+//! of `assignee_id`, or failing that the user whose e-mail is `assigned_to`
+//! (fair assignment on another desktop names the operator by e-mail; a pull
+//! leaves `assignee_id` empty when this desktop did not know them yet).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::cycles::{Scan, Working, uuid_of};
+use super::cycles::{Working, uuid_of};
+use super::kept::Kept;
 use super::{Durations, OperatorRow};
 use crate::ids::UserId;
 use crate::{AccountId, ConversationId, Store};
@@ -29,19 +33,14 @@ pub(crate) struct OperatorRaw {
 pub(crate) async fn assignees(
     store: &Store,
     account: AccountId,
-    scan: &Scan,
+    kept: &Kept,
     from: i64,
     to: i64,
 ) -> Result<HashMap<ConversationId, UserId>, sqlx::Error> {
     let inside = |at: i64| at >= from && at < to;
-    let mut wanted: HashSet<ConversationId> = scan
-        .replies
-        .iter()
-        .filter(|(_, at)| inside(*at))
-        .map(|(c, _)| *c)
-        .collect();
+    let mut wanted: HashSet<ConversationId> = kept.replies.iter().map(|(c, _)| *c).collect();
     wanted.extend(
-        scan.cycles
+        kept.cycles
             .iter()
             .filter(|c| c.responded_at.is_some() && inside(c.opened_at))
             .map(|c| c.conversation),
@@ -57,10 +56,13 @@ pub(crate) async fn assignees(
     )
     .unwrap_or_else(|_| "[]".into());
     let packed: Option<String> = sqlx::query_scalar(
-        "SELECT group_concat(hex(c.id) || hex(c.assignee_id), '')
-         FROM json_each(?2) j
-         JOIN conversations c ON c.account_id = ?1 AND c.id = unhex(j.value)
-         WHERE c.assignee_id IS NOT NULL",
+        "SELECT group_concat(hex(id) || hex(user), '')
+         FROM (SELECT c.id AS id,
+                      coalesce(c.assignee_id,
+                               (SELECT u.id FROM users u WHERE u.email = c.assigned_to)) AS user
+               FROM json_each(?2) j
+               JOIN conversations c ON c.account_id = ?1 AND c.id = unhex(j.value))
+         WHERE user IS NOT NULL",
     )
     .bind(account)
     .bind(ids)
@@ -83,7 +85,7 @@ pub(crate) async fn assignees(
 
 /// The period `[from, to)`'s figures per operator.
 pub(crate) fn per_operator(
-    scan: &Scan,
+    kept: &Kept,
     assignees: &HashMap<ConversationId, UserId>,
     working: &mut Working<'_>,
     from: i64,
@@ -91,17 +93,14 @@ pub(crate) fn per_operator(
 ) -> BTreeMap<Option<UserId>, OperatorRaw> {
     let inside = |at: i64| at >= from && at < to;
     let mut out: BTreeMap<Option<UserId>, OperatorRaw> = BTreeMap::new();
-    for &(conversation, at) in &scan.replies {
-        if !inside(at) {
-            continue;
-        }
+    for &(conversation, sent) in &kept.replies {
         let row = out
             .entry(assignees.get(&conversation).copied())
             .or_default();
-        row.messages_sent = row.messages_sent.saturating_add(1);
+        row.messages_sent = row.messages_sent.saturating_add(sent);
         row.conversations.insert(conversation);
     }
-    for cycle in &scan.cycles {
+    for cycle in &kept.cycles {
         if let Some(responded) = cycle.responded_at
             && inside(cycle.opened_at)
         {

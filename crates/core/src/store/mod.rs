@@ -55,6 +55,9 @@ pub struct Store {
     outbox: Arc<watch::Sender<u64>>,
     /// Moves with every commit to the file, from any connection.
     version: DataVersion,
+    /// Segment-count indexes per account, kept under `contact_index_gen`
+    /// (crate::contact_index); a new store (a restore) starts without.
+    contact_indexes: Arc<crate::contact_index::ContactIndexes>,
     /// Held by every clone: the checkpointer stops once the last is gone.
     _alive: Arc<()>,
     /// The checkpointer's task: [`Store::close`] waits for it, so a restore
@@ -147,15 +150,19 @@ impl Store {
         // folder's lock, and compacting moves a row's newest entry to its
         // first place, under a push that then clears "everything up to the
         // batch's last entry" — a delete made meanwhile was lost that way.
-        Ok(Store {
+        let store = Store {
             pool,
             writer,
             data_dir: data_dir.to_path_buf(),
             outbox,
             version,
+            contact_indexes: Arc::default(),
             _alive: alive,
             checkpoints: Arc::new(std::sync::Mutex::new(Some(checkpoints))),
-        })
+        };
+        // Data migration 0035 needs a hash SQL does not have (see there).
+        crate::assignment::adopt_json_rosters(&store).await?;
+        Ok(store)
     }
 
     /// A number that moves with every commit to the file by any connection
@@ -176,6 +183,11 @@ impl Store {
     /// The connection pool, for the repository modules of this crate.
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// The in-memory segment-count indexes (crate::contact_index).
+    pub(crate) fn contact_indexes(&self) -> &crate::contact_index::ContactIndexes {
+        &self.contact_indexes
     }
 
     /// The connection pool, for the sync engine (`crates/sync`) only: it reads

@@ -596,30 +596,107 @@ async fn assignment_saves_keep_the_bot_settings_and_make_no_row_for_nothing() {
     assert_eq!((ana.available, ana.cap), (true, Some(2)));
 }
 
-/// Review of item 6, 1 (low): a roster that does not read is refused and
-/// left as it is; read as empty, the next save would write `{}` over it.
+/// The roster of migration 0029 (JSON on the bot settings row) is copied
+/// into `assignment_operators` (0035) with the settings row's clock and an
+/// outbox entry, once; a JSON that does not read is left where it is.
 #[tokio::test]
-async fn a_roster_that_does_not_read_is_an_error() {
+async fn a_json_roster_is_copied_into_its_table_once_with_the_settings_clock() {
     let b = bot().await;
-    let ids = operators(&b.store, b.acc, &["Ana"]).await;
-    available(&b.store, ids[0], true).await;
-    nobody_here(&b).await;
-    sqlx::query("UPDATE automation_settings SET assign_team = '{\"ana@loja.com.br\": 7' WHERE account_id = ?")
+    let ids = operators(&b.store, b.acc, &["Ana", "Bruno"]).await;
+    b.setting("enabled", serde_json::json!(true)).await;
+    let emails: Vec<String> = sqlx::query_scalar(
+        "SELECT email FROM users WHERE email LIKE '%@loja.com.br' ORDER BY name",
+    )
+    .fetch_all(&b.raw)
+    .await
+    .unwrap();
+    let team = serde_json::json!({
+        &emails[0]: {"name": "Ana", "available": true, "cap": 2},
+        &emails[1]: {"name": "Bruno", "available": false, "cap": null},
+    });
+    sqlx::query("UPDATE automation_settings SET assign_team = ? WHERE account_id = ?")
+        .bind(team.to_string())
         .bind(b.acc)
         .execute(&b.raw)
         .await
         .unwrap();
-    assert!(assignment::settings(&b.store, b.acc).await.is_err());
-    let refused = assignment::set_operator_cap(&b.store, b.acc, ids[0], Some(4))
-        .await
-        .unwrap_err();
-    assert_eq!(refused.code(), ErrorCode::DatabaseFailed);
-    users::set_me(&b.store, ids[0]).await.unwrap();
-    assert!(assignment::set_available(&b.store, false).await.is_err());
+    let clock: String =
+        sqlx::query_scalar("SELECT hlc FROM automation_settings WHERE account_id = ?")
+            .bind(b.acc)
+            .fetch_one(&b.raw)
+            .await
+            .unwrap();
+    assert_eq!(assignment::adopt_json_rosters(&b.store).await.unwrap(), 2);
+    assert_eq!(assignment::adopt_json_rosters(&b.store).await.unwrap(), 0);
+    let rows: Vec<(String, bool, Option<u32>, String)> = sqlx::query_as(
+        "SELECT email, available, cap, hlc FROM assignment_operators WHERE account_id = ?
+         ORDER BY email",
+    )
+    .bind(b.acc)
+    .fetch_all(&b.raw)
+    .await
+    .unwrap();
+    let mut expected = vec![
+        (emails[0].clone(), true, Some(2), clock.clone()),
+        (emails[1].clone(), false, None, clock.clone()),
+    ];
+    expected.sort();
+    assert_eq!(rows, expected);
+    let queued: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sync_outbox WHERE table_name = 'assignment_operators' AND hlc = ?",
+    )
+    .bind(&clock)
+    .fetch_one(&b.raw)
+    .await
+    .unwrap();
+    assert_eq!(queued, 2);
+    let settings = assignment::settings(&b.store, b.acc).await.unwrap();
+    let ana = settings
+        .operators
+        .iter()
+        .find(|o| o.user_id == Some(ids[0]))
+        .unwrap();
+    assert_eq!((ana.available, ana.cap), (true, Some(2)));
+
+    // Damaged JSON: nothing copied, nothing lost, the store still works.
+    sqlx::query(
+        "UPDATE automation_settings SET assign_team = '{\"x@y.com\": 7' WHERE account_id = ?",
+    )
+    .bind(b.acc)
+    .execute(&b.raw)
+    .await
+    .unwrap();
+    assert_eq!(assignment::adopt_json_rosters(&b.store).await.unwrap(), 0);
     assert_eq!(
-        bot_setting(&b, "assign_team").await.as_deref(),
-        Some("{\"ana@loja.com.br\": 7")
+        assignment::settings(&b.store, b.acc)
+            .await
+            .unwrap()
+            .operators
+            .len(),
+        2
     );
+}
+
+/// Saving an operator's status writes their own roster row and nothing of
+/// the bot settings row: a desktop that never pulled it makes none (its
+/// defaults would overwrite the account's settings everywhere).
+#[tokio::test]
+async fn being_available_writes_only_the_operators_row() {
+    let b = bot().await;
+    let ids = operators(&b.store, b.acc, &["Ana"]).await;
+    available(&b.store, ids[0], true).await;
+    let settings_rows: i64 = sqlx::query_scalar("SELECT count(*) FROM automation_settings")
+        .fetch_one(&b.raw)
+        .await
+        .unwrap();
+    assert_eq!(settings_rows, 0);
+    let rows: Vec<bool> =
+        sqlx::query_scalar("SELECT available FROM assignment_operators WHERE account_id = ?")
+            .bind(b.acc)
+            .fetch_all(&b.raw)
+            .await
+            .unwrap();
+    assert_eq!(rows, vec![true]);
 }
 
 /// Review of item 6, 2: a flow's hand-off reached after a timer (not a

@@ -610,3 +610,150 @@ async fn an_accounts_override_beats_its_plan_and_only_owners_and_admins_change_l
         PlanOverrides::default()
     );
 }
+
+fn campaign(number: InstanceId, starts_at: Option<i64>) -> CampaignInput {
+    CampaignInput {
+        name: "Promo".into(),
+        message: "Oi!".into(),
+        audience: ContactFilter::default(),
+        numbers: vec![number],
+        pacing: Pacing::default(),
+        starts_at,
+        attachment: None,
+        reply_flow: None,
+    }
+}
+
+/// Item 3, review: a started campaign's recipients not sent yet count
+/// against the month. With 5 a month and a running campaign still owing 3,
+/// a second campaign of 3 is refused whole (not cut to the 2 left), and an
+/// inbox reply still fits in what is left.
+#[tokio::test]
+async fn recipients_of_a_started_campaign_not_sent_yet_count_against_the_month() {
+    let (dir, store) = support::store().await;
+    let acc = support::account(&store, "Loja").await;
+    let pool = support::raw(&dir).await;
+    starter(
+        &store,
+        PlanLimits {
+            messages: Some(5),
+            ..PlanLimits::default()
+        },
+    )
+    .await;
+    let number = support::number(&store, acc, "Vendas", true).await;
+    let conv = chat(&store, acc, number, "+5511987654321").await;
+    chat(&store, acc, number, "+5511987654322").await;
+    chat(&store, acc, number, "+5511987654323").await;
+
+    // Nothing sends here (no runner): its 3 recipients stay pending.
+    campaigns::create(&store, acc, &campaign(number, None), now_ms())
+        .await
+        .unwrap();
+    let pending =
+        "SELECT count(*) FROM campaign_recipients WHERE account_id = ? AND state = 'pending'";
+    assert_eq!(count(&pool, pending, acc).await, 3);
+    let e = campaigns::create(&store, acc, &campaign(number, None), now_ms())
+        .await
+        .unwrap_err();
+    refused(
+        &e,
+        "esta conta já enviou 0 neste mês, e campanhas já iniciadas ainda vão enviar 3 e a campanha tem 3 destinatários. Restam 2",
+    );
+    assert!(
+        e.message(Lang::En)
+            .contains("campaigns already started will still send 3")
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM campaigns WHERE account_id = ?",
+            acc
+        )
+        .await,
+        1
+    );
+    let usage = plans::usage(&store, acc).await.unwrap();
+    let messages = usage
+        .items
+        .iter()
+        .find(|i| i.limit == Limit::Messages)
+        .unwrap();
+    assert_eq!((messages.used, messages.max), (3, Some(5)));
+
+    // Two replies fit in what is left; a third is refused.
+    outbox::enqueue_text(&store, acc, conv, "Olá!")
+        .await
+        .unwrap();
+    outbox::enqueue_text(&store, acc, conv, "Tudo bem?")
+        .await
+        .unwrap();
+    let e = outbox::enqueue_text(&store, acc, conv, "Mais uma")
+        .await
+        .unwrap_err();
+    refused(
+        &e,
+        "esta conta já enviou 2 neste mês, e campanhas já iniciadas ainda vão enviar 3.",
+    );
+}
+
+/// Item 3, review: a scheduled campaign is checked against the month it
+/// starts in, not the month it was scheduled in. This month is used up; the
+/// next one is empty, and a campaign scheduled for it fits there.
+#[tokio::test]
+async fn a_scheduled_campaign_is_checked_against_the_month_it_starts_in() {
+    let (dir, store) = support::store().await;
+    let acc = support::account(&store, "Loja").await;
+    let pool = support::raw(&dir).await;
+    starter(
+        &store,
+        PlanLimits {
+            messages: Some(3),
+            ..PlanLimits::default()
+        },
+    )
+    .await;
+    let number = support::number(&store, acc, "Vendas", true).await;
+    let conv = chat(&store, acc, number, "+5511987654321").await;
+    chat(&store, acc, number, "+5511987654322").await;
+    for text in ["Olá!", "Tudo bem?", "Posso ajudar?"] {
+        outbox::enqueue_text(&store, acc, conv, text).await.unwrap();
+    }
+    let now = now_ms();
+    let tz = jiff::tz::TimeZone::get("America/Sao_Paulo").unwrap();
+    let (_, next_month) = plans::month_of(now, &tz);
+    let starts = next_month + 3_600_000;
+
+    // Now, this month: refused (3 of 3 sent).
+    let e = campaigns::create(&store, acc, &campaign(number, None), now)
+        .await
+        .unwrap_err();
+    refused(
+        &e,
+        "esta conta já enviou 3 neste mês e a campanha tem 2 destinatários",
+    );
+    // Next month: 0 sent there, 2 fit.
+    campaigns::create(&store, acc, &campaign(number, Some(starts)), now)
+        .await
+        .unwrap();
+    let scheduled = "SELECT count(*) FROM campaigns WHERE account_id = ? AND status = 'scheduled'";
+    assert_eq!(count(&pool, scheduled, acc).await, 1);
+    // Its 2 recipients are owed to next month, not to this one's usage…
+    let used = |u: plans::PlanUsage| {
+        u.items
+            .iter()
+            .find(|i| i.limit == Limit::Messages)
+            .unwrap()
+            .used
+    };
+    assert_eq!(used(plans::usage(&store, acc).await.unwrap()), 3);
+    assert_eq!(used(plans::usage_at(&store, acc, starts).await.unwrap()), 2);
+    // …so a second one for next month has 1 left there: refused.
+    let e = campaigns::create(&store, acc, &campaign(number, Some(starts + 60_000)), now)
+        .await
+        .unwrap_err();
+    refused(
+        &e,
+        "campanhas já iniciadas ainda vão enviar 2 e a campanha tem 2 destinatários. Restam 1",
+    );
+}

@@ -311,6 +311,18 @@ fn tables() -> Vec<Table> {
             touch: "value_cents = value_cents + 1",
         },
         Table {
+            name: "assignment_operators",
+            insert: |s| {
+                format!(
+                    "INSERT INTO zapdesk.assignment_operators (id, account_id, email, available, updated_at, hlc)
+                     VALUES ('{}', '{}', 'bia@agencia.com.br', 0, 1, '{HLC}')",
+                    id(),
+                    s.account
+                )
+            },
+            touch: "available = 1 - available",
+        },
+        Table {
             name: "audit_log",
             insert: |s| {
                 format!(
@@ -335,6 +347,8 @@ const NOT_SYNCED: &[&str] = &[
     "operators",
     "number_leases",
     "commands",
+    // The agency's, not an account's: sync_plans.rs.
+    "plan_limits",
     "_sqlx_migrations",
 ];
 

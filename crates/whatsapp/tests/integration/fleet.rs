@@ -1029,3 +1029,50 @@ async fn a_bots_typing_pause_ends_on_its_own_and_its_messages_go_in_order() {
     assert_eq!(texts, ["Um instante…", "Pronto!"]);
     d.fleet.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_voice_note_goes_once_to_whatsapp_as_ogg_opus_push_to_talk() {
+    use zapdesk_core::domain::MessageKind;
+    use zapdesk_core::inbox::{attachments::Attachment, voice};
+    let _one = common::serial();
+    let mut d = desk().await;
+    pair(&mut d).await;
+    let conv = only_conversation(&mut d).await;
+    // What Chromium's MediaRecorder recorded (WebM/Opus), made a voice note.
+    let recorded = include_bytes!("../../../core/tests/fixtures/voice/chromium-mediarecorder.webm");
+    let note = voice::recording_from_bytes("audio/webm;codecs=opus", recorded).unwrap();
+    let id = MessageId::new();
+    // Asked twice (a double click): queued and sent once.
+    for _ in 0..2 {
+        d.fleet
+            .send_file(d.account, conv, id, &note, "")
+            .await
+            .unwrap();
+    }
+    let m = until_message(&mut d, id, MessageStatus::Sent).await;
+    assert_eq!(m.kind, MessageKind::Audio);
+    assert_eq!(m.media_mime.as_deref(), Some(voice::VOICE_MIME));
+    // An audio file is still sent as one, not as a voice note.
+    let song = Attachment {
+        name: "jingle.mp3".into(),
+        mime: "audio/mpeg".into(),
+        bytes: b"ID3\x04\0\0\0\0\0\0".to_vec(),
+        kind: MessageKind::Audio,
+    };
+    let file = outbox::enqueue_file(&d.store, d.account, conv, &song, "")
+        .await
+        .unwrap();
+    d.fleet.kick_conversation(d.account, conv).await;
+    until_message(&mut d, file.id, MessageStatus::Sent).await;
+    let sent = until_sent(&mut d, 2).await;
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    let (voice_sent, song_sent) = (&sent[0], &sent[1]);
+    assert_eq!(voice_sent.kind, "audio");
+    assert!(voice_sent.ptt, "sent with isPtt");
+    assert_eq!(voice_sent.mime.as_deref(), Some("audio/ogg;codecs=opus"));
+    assert_eq!(voice_sent.head.as_deref(), Some("OggS"));
+    assert_eq!(song_sent.kind, "audio");
+    assert!(!song_sent.ptt, "an audio file is not a voice note");
+    assert_eq!(song_sent.mime.as_deref(), Some("audio/mpeg"));
+    d.fleet.shutdown().await;
+}

@@ -12,4 +12,5 @@ mod bridge_surface;
 mod common;
 mod driver;
 mod fleet;
+mod no_browser;
 mod shared_number;

@@ -57,8 +57,24 @@ export function Overview({ report, agency, csv }: { report: Report; agency: bool
   const campaigns = report.campaigns.map((c) => ({ name: c.name, sent: c.sent, delivered: c.delivered, read: c.read, replied: c.replied, failed: c.failed }));
   const accounts = report.accounts.map((a) => ({ name: a.name, in: a.totals.messages_in, out: a.totals.messages_out }));
 
+  // Accounts the agency's figures leave out (their stored business hours do
+  // not read, say): named with Rust's reason in the interface's language.
+  const failed = report.failed ?? [];
+
   return (
     <div className="report">
+      {agency && failed.length > 0 && (
+        <div className="notice" role="alert" data-testid="report-failed">
+          <p>{t("report.failedAccounts")}</p>
+          <ul>
+            {failed.map((f) => (
+              <li key={f.account_id} data-account={f.account_id}>
+                <strong>{f.name}</strong>: {lang === "en" ? f.reason_en : f.reason_pt_br}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <div className="cards kpis">
         <Kpi id="in" label={t("report.messagesIn")} value={n(now.messages_in)} current={now.messages_in} previous={before.messages_in} />
         <Kpi id="out" label={t("report.messagesOut")} value={n(now.messages_out)} current={now.messages_out} previous={before.messages_out} />

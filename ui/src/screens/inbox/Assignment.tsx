@@ -53,6 +53,18 @@ export function AssignmentBar({ onOpen }: { onOpen: (conversation: string) => vo
   );
 }
 
+/**
+ * The operators who may see the current account, as Rust checks
+ * (`assignment::operator_in`): owners and admins, and agents given it.
+ * Removed operators are not team members. The transfer dialog and the
+ * thread's assignee select both list these.
+ */
+export function useAccountOperators() {
+  const { account } = useApp();
+  const members = useCommand("teamView", []).data?.members ?? [];
+  return members.filter((m) => m.role !== "agent" || m.accounts.includes(account.id));
+}
+
 /** "Transferir": to another operator or number of the account, with a note kept in the thread. */
 export function TransferDialog({ conversation, instance, onClose, onMoved }: {
   conversation: string;
@@ -63,10 +75,7 @@ export function TransferDialog({ conversation, instance, onClose, onMoved }: {
   const { t } = useI18n();
   const { account, toast } = useApp();
   const write = useWrite();
-  // Only whoever may see the account (as Rust checks): owners and admins,
-  // and agents given it.
-  const members = useCommand("teamView", []).data?.members ?? [];
-  const users = members.filter((m) => m.role !== "agent" || m.accounts.includes(account.id));
+  const users = useAccountOperators();
   const numbers = useCommand("numbersList", [account.id]).data ?? [];
   const [operator, setOperator] = useState("");
   const [number, setNumber] = useState("");

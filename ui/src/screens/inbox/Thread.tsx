@@ -9,7 +9,8 @@ import { dayKey, parseVcard, preview, quickMatches, textLength } from "./text";
 import { newActionId } from "../../actionId";
 import { ContactTags } from "../Tags";
 import { BotPanel } from "./BotPanel";
-import { TransferDialog } from "./Assignment";
+import { VoiceRecorder, type VoiceRecording } from "./VoiceRecorder";
+import { TransferDialog, useAccountOperators } from "./Assignment";
 import { botActive, botLabel, NO_NAMES, type BotNames } from "./bot";
 
 const TICKS: Record<string, string> = { pending: "🕓", sending: "🕓", sent: "✓", delivered: "✓✓", read: "✓✓", played: "✓✓", failed: "⚠" };
@@ -49,7 +50,8 @@ export function Thread({ conversation, jumpTo, onOpen }: {
   const messages: Message[] = thread.data ? [...thread.data.pages].reverse().flat() : [];
   const older = thread.hasNextPage;
   const notes = useCommand("inboxNotes", [account.id, conversation]).data ?? [];
-  const users = useCommand("usersList", []).data ?? [];
+  // The assignee select lists who may see the account, as the transfer dialog.
+  const users = useAccountOperators();
   const replies = useCommand("quickRepliesList", [account.id]).data ?? [];
   const stored = useCommand("inboxDraft", [account.id, conversation]);
   const [draft, setDraft] = useState("");
@@ -176,6 +178,20 @@ export function Thread({ conversation, jumpTo, onOpen }: {
     }
   }
 
+  // A voice message, queued as a file is (see VoiceRecorder); true once queued.
+  async function sendVoice(recording: VoiceRecording): Promise<boolean> {
+    const id = action.current;
+    try {
+      const now = await write("inboxSendVoice", account.id, conversation, id, recording);
+      if (action.current === id) action.current = newActionId();
+      if (!now) toast(t("inbox.queued"));
+      return true;
+    } catch (err) {
+      fail(err);
+      return false;
+    }
+  }
+
   const items: Item[] = [
     ...messages.map((m) => ({ at: m.sent_at ?? m.created_at, message: m })),
     ...notes.map((n) => ({ at: n.created_at, note: n })),
@@ -203,7 +219,7 @@ export function Thread({ conversation, jumpTo, onOpen }: {
                 onChange={(e) => void act(() => write("inboxAssign", account.id, conversation, e.target.value || null))}>
                 <option value="">{t("inbox.unassigned")}</option>
                 {users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
-                {/* Someone removed from the team still names the chats they resolved. */}
+                {/* Someone removed from the team, or no longer given this account, still names the chats they have. */}
                 {summary.assignee_id && !users.some((u) => u.id === summary.assignee_id) &&
                   <option value={summary.assignee_id} disabled>{summary.assignee_name ?? ""}</option>}
               </select>
@@ -280,6 +296,7 @@ export function Thread({ conversation, jumpTo, onOpen }: {
             {!noteMode && <button type="button" className="ghost small" aria-label={t("inbox.attach")} onClick={() => fileInput.current?.click()}>
               <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true"><path fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" d="M21 11.5l-8.6 8.6a5.5 5.5 0 01-7.8-7.8l9.2-9.2a3.7 3.7 0 015.2 5.2l-9.2 9.2a1.8 1.8 0 01-2.6-2.6l8.5-8.5" /></svg>
             </button>}
+            {!noteMode && <VoiceRecorder key={conversation} onSend={sendVoice} />}
             <input ref={fileInput} type="file" hidden data-testid="file" onChange={(e) => void attach(e)} />
             <textarea aria-label={t("inbox.placeholder")} placeholder={noteMode ? t("inbox.notePlaceholder") : t("inbox.placeholder")} rows={2} value={draft}
               onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} />

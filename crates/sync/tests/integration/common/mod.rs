@@ -115,7 +115,10 @@ pub async fn seed_account(owner: &mut PgConnection, name: &str) -> Seeded {
              ('{stage}', '{a}', 'Novo', '#0f766e', 0, 1, 1, '{HLC}');
          INSERT INTO zapdesk.pipeline_cards (id, account_id, contact_id, stage_id, value_cents, position, created_at, updated_at, hlc) VALUES
              ('{card}', '{a}', '{c1}', '{stage}', 0, 'm', 1, 1, '{HLC}');
+         INSERT INTO zapdesk.assignment_operators (id, account_id, email, name, available, updated_at, hlc) VALUES
+             ('{op}', '{a}', 'ana@agencia.com.br', 'Ana', 1, 1, '{HLC}');
          COMMIT;",
+        op = Uuid::now_v7(),
         stage = s.stage,
         card = Uuid::now_v7(),
         c1 = s.contact,

@@ -1,0 +1,247 @@
+//! Each plan's limits, the agency's, on every desktop (issue 18, item 4),
+//! through the real PostgreSQL: set on one desktop, enforced on another;
+//! the later write wins; and the server's own rule, whoever connects: every
+//! member reads them, only owners and admins write them (postgres 0019).
+
+use crate::common::desktop::{first_desktop, other_desktop};
+use crate::common::{HLC, operator, outcome, seed_account};
+use sqlx::Executor;
+use zapdesk_core::accounts::Plan;
+use zapdesk_core::plans::{self, PlanLimits};
+use zapdesk_sync::MemberRole;
+use zapdesk_sync::plan_limits;
+use zapdesk_sync::testing::ScratchDatabase;
+
+fn starter_of(all: &[plans::PlanDefaults]) -> PlanLimits {
+    all.iter().find(|d| d.plan == Plan::Starter).unwrap().limits
+}
+
+#[tokio::test]
+async fn a_plans_limits_set_on_one_desktop_reach_the_other_and_the_later_write_wins() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    a.push().await;
+    let b = other_desktop(&db, &a).await;
+    b.pull().await;
+
+    let first = PlanLimits {
+        contacts: Some(2),
+        messages: Some(1000),
+        ..PlanLimits::default()
+    };
+    plans::set_defaults(&a.store, Plan::Starter, &first)
+        .await
+        .unwrap();
+    assert_eq!(
+        plan_limits::push(a.pool(), &mut a.connect().await)
+            .await
+            .unwrap(),
+        1
+    );
+    // Pushed once: a second push sends nothing.
+    assert_eq!(
+        plan_limits::push(a.pool(), &mut a.connect().await)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        starter_of(&plans::defaults(&b.store).await.unwrap()),
+        PlanLimits::default()
+    );
+    assert_eq!(
+        plan_limits::pull(b.pool(), &mut b.connect().await)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(starter_of(&plans::defaults(&b.store).await.unwrap()), first);
+
+    // Enforced there: the account (Starter) may hold 2 contacts.
+    let acc = b.account_id();
+    for phone in ["+5511987650001", "+5511987650002"] {
+        zapdesk_core::contacts::create(
+            &b.store,
+            acc,
+            &zapdesk_core::contacts::ContactInput {
+                phone: phone.into(),
+                name: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let refused = zapdesk_core::contacts::create(
+        &b.store,
+        acc,
+        &zapdesk_core::contacts::ContactInput {
+            phone: "+5511987650003".into(),
+            name: None,
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        zapdesk_core::UserError::code(&refused),
+        zapdesk_core::ErrorCode::PlanLimitReached
+    );
+
+    // Pulling again changes nothing; a later write from A wins on B, and
+    // B's pull of it does not come back to A as a change.
+    assert_eq!(
+        plan_limits::pull(b.pool(), &mut b.connect().await)
+            .await
+            .unwrap(),
+        0
+    );
+    let second = PlanLimits {
+        contacts: Some(5),
+        ..first
+    };
+    plans::set_defaults(&a.store, Plan::Starter, &second)
+        .await
+        .unwrap();
+    plan_limits::push(a.pool(), &mut a.connect().await)
+        .await
+        .unwrap();
+    plan_limits::pull(b.pool(), &mut b.connect().await)
+        .await
+        .unwrap();
+    assert_eq!(
+        starter_of(&plans::defaults(&b.store).await.unwrap()),
+        second
+    );
+    let unpushed: i64 = sqlx::query_scalar("SELECT count(*) FROM plan_limits WHERE unpushed = 1")
+        .fetch_one(b.pool())
+        .await
+        .unwrap();
+    assert_eq!(unpushed, 0, "a pulled row is not pushed back");
+
+    // An older write (A's first clock) never overwrites the server's.
+    let mut owner = db.connect_owner().await;
+    let server: (Option<i64>, String) = sqlx::query_as(
+        "SELECT contacts, hlc::text FROM zapdesk.plan_limits WHERE plan = 'starter'",
+    )
+    .fetch_one(&mut owner)
+    .await
+    .unwrap();
+    assert_eq!(server.0, Some(5));
+    sqlx::query(
+        "UPDATE plan_limits SET contacts = 1, hlc = ?, unpushed = 1 WHERE plan = 'starter'",
+    )
+    .bind(HLC)
+    .execute(a.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        plan_limits::push(a.pool(), &mut a.connect().await)
+            .await
+            .unwrap(),
+        0
+    );
+    plan_limits::pull(a.pool(), &mut a.connect().await)
+        .await
+        .unwrap();
+    assert_eq!(
+        starter_of(&plans::defaults(&a.store).await.unwrap()),
+        second
+    );
+}
+
+#[tokio::test]
+async fn members_read_the_plans_and_only_owners_and_admins_write_them() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let mut owner = db.connect_owner().await;
+    let a = seed_account(&mut owner, "Padaria A").await;
+    let insert = format!(
+        "INSERT INTO zapdesk.plan_limits (plan, contacts, updated_at, hlc) VALUES ('pro', 10, 1, '{HLC}')"
+    );
+    let update = "UPDATE zapdesk.plan_limits SET contacts = contacts + 1 WHERE plan = 'pro'";
+    let count = "SELECT count(*) FROM zapdesk.plan_limits";
+
+    let agent = operator(&db, a.account, MemberRole::Agent).await;
+    let mut conn = db.connect_as(&agent).await;
+    assert_eq!(
+        outcome(&conn.execute(insert.as_str()).await),
+        "42501",
+        "agent inserts"
+    );
+    let admin = operator(&db, a.account, MemberRole::Admin).await;
+    let mut admin = db.connect_as(&admin).await;
+    assert_eq!(
+        outcome(&admin.execute(insert.as_str()).await),
+        "ok",
+        "admin inserts"
+    );
+    // The agent reads it and cannot change it (no row passes the policy).
+    let seen: i64 = sqlx::query_scalar(count)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(seen, 1);
+    assert_eq!(
+        conn.execute(update).await.unwrap().rows_affected(),
+        0,
+        "agent updates"
+    );
+    assert_eq!(
+        admin.execute(update).await.unwrap().rows_affected(),
+        1,
+        "admin updates"
+    );
+    let delete = "DELETE FROM zapdesk.plan_limits";
+    assert_eq!(
+        outcome(&admin.execute(delete).await),
+        "42501",
+        "nobody deletes"
+    );
+
+    // A login that is a member of nothing sees nothing.
+    let b = seed_account(&mut owner, "Clínica B").await;
+    let outsider = operator(&db, b.account, MemberRole::Agent).await;
+    owner
+        .execute(format!("DELETE FROM zapdesk.memberships WHERE operator = '{outsider}'").as_str())
+        .await
+        .unwrap();
+    let mut outsider = db.connect_as(&outsider).await;
+    let seen: i64 = sqlx::query_scalar(count)
+        .fetch_one(&mut outsider)
+        .await
+        .unwrap();
+    assert_eq!(seen, 0);
+}
+
+/// The engine carries them: A's session start pushes what was set there
+/// before it connected, B's session start pulls it. The timeout only
+/// guards against a hang.
+#[tokio::test]
+async fn the_engine_pushes_and_pulls_the_plans_at_each_session_start() {
+    use std::time::Duration;
+    use zapdesk_sync::{Engine, EngineConfig, SyncState};
+
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    a.push().await;
+    let b = other_desktop(&db, &a).await;
+    let limits = PlanLimits {
+        numbers: Some(3),
+        flows: Some(10),
+        ..PlanLimits::default()
+    };
+    plans::set_defaults(&a.store, Plan::Pro, &limits)
+        .await
+        .unwrap();
+    let guard = Duration::from_secs(30);
+    for d in [&a, &b] {
+        let engine = Engine::start(&d.store, EngineConfig::new(d.remote.clone()));
+        let mut status = engine.status();
+        tokio::time::timeout(guard, status.wait_for(|s| s.state == SyncState::Synced))
+            .await
+            .unwrap()
+            .unwrap();
+        engine.stop().await;
+    }
+    let on_b = plans::defaults(&b.store).await.unwrap();
+    let pro = on_b.iter().find(|d| d.plan == Plan::Pro).unwrap().limits;
+    assert_eq!(pro, limits);
+}

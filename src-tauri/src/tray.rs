@@ -1,0 +1,121 @@
+//! The tray icon: each number's status and the unread count (worked out by
+//! `tray_text`), "Abrir" and "Sair". Kept current from the fleet's events and
+//! the store's changes, one count for a burst of them.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
+use tauri::{AppHandle, Manager};
+
+use crate::AppState;
+use crate::tray_text::{NumberLine, TrayItem, TrayText, tray_text};
+
+const TRAY: &str = "main";
+const OPEN: &str = "open";
+const QUIT: &str = "quit";
+
+/// Puts the icon in the tray; its menu is filled by [`refresh`].
+pub fn install(app: &AppHandle) -> tauri::Result<()> {
+    let mut builder = TrayIconBuilder::with_id(TRAY)
+        .tooltip("ZapDesk")
+        // Left click opens the window, where the tray allows it (not on
+        // Linux's AppIndicator, which always shows the menu).
+        .show_menu_on_left_click(false)
+        .on_menu_event(|app, event| match event.id().as_ref() {
+            OPEN => crate::desktop::show_main(app),
+            QUIT => app.exit(0),
+            _ => {}
+        })
+        .on_tray_icon_event(|tray, event| {
+            if let TrayIconEvent::Click {
+                button: MouseButton::Left,
+                button_state: MouseButtonState::Up,
+                ..
+            } = event
+            {
+                crate::desktop::show_main(tray.app_handle());
+            }
+        });
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    builder = builder.menu(&menu_of(
+        app,
+        &tray_text(&[], 0, crate::error::interface_lang()),
+    )?);
+    builder.build(app)?;
+    refresh(app);
+    Ok(())
+}
+
+fn menu_of(app: &AppHandle, text: &TrayText) -> tauri::Result<Menu<tauri::Wry>> {
+    let menu = Menu::new(app)?;
+    for (i, item) in text.items.iter().enumerate() {
+        match item {
+            TrayItem::Info(label) => menu.append(&MenuItem::with_id(
+                app,
+                format!("info-{i}"),
+                label,
+                false,
+                None::<&str>,
+            )?)?,
+            TrayItem::Separator => menu.append(&PredefinedMenuItem::separator(app)?)?,
+            TrayItem::Open(label) => {
+                menu.append(&MenuItem::with_id(app, OPEN, label, true, None::<&str>)?)?
+            }
+            TrayItem::Quit(label) => {
+                menu.append(&MenuItem::with_id(app, QUIT, label, true, None::<&str>)?)?
+            }
+        }
+    }
+    Ok(menu)
+}
+
+/// A refresh is being worked out: changes meanwhile are seen by it.
+static PENDING: AtomicBool = AtomicBool::new(false);
+
+/// Reads the numbers and the unread count again and redraws the tray.
+pub fn refresh(app: &AppHandle) {
+    if PENDING.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        // Cleared before reading: a change from now on is seen by this read
+        // or starts the next.
+        PENDING.store(false, Ordering::Release);
+        let Some(text) = read(&app).await else {
+            return;
+        };
+        let Some(tray) = app.tray_by_id(TRAY) else {
+            return;
+        };
+        match menu_of(&app, &text) {
+            Ok(menu) => {
+                if let Err(e) = tray.set_menu(Some(menu)) {
+                    tracing::debug!("tray menu not set: {e}");
+                }
+            }
+            Err(e) => tracing::debug!("tray menu not built: {e}"),
+        }
+        let _ = tray.set_tooltip(Some(text.tooltip));
+    });
+}
+
+/// The numbers of the accounts the operator may see, and their unread count.
+async fn read(app: &AppHandle) -> Option<TrayText> {
+    let state = app.try_state::<AppState>()?;
+    let running = state.app().ok()?;
+    let mut numbers = Vec::new();
+    for account in running.accounts_visible(false).await.ok()? {
+        for view in running.numbers_list(account.id).await.ok()? {
+            numbers.push(NumberLine {
+                name: view.number.name.clone(),
+                state: view.status.key().to_owned(),
+            });
+        }
+    }
+    let unread = running.unread_visible().await.unwrap_or(0);
+    Some(tray_text(&numbers, unread, state.lang()))
+}
