@@ -17,10 +17,11 @@
 --
 -- The rows of the JSON column are copied in by the core at open
 -- (`assignment::adopt_json_rosters`), not here: the id is a hash SQLite does
--- not have. Copied rows take the settings row's clock, older than any
--- change made in the new table, so a desktop updated late never brings
--- back, over the server's rows, what its old JSON said. `assign_team` stays
--- (a desktop on an older ZapDesk still syncs it) but is no longer written.
+-- not have. Copied rows take the smallest clock there is, older than any
+-- row written in the new table anywhere, so a desktop updated late only
+-- fills gaps and never brings back, over the server's rows, what its old
+-- JSON said. `assign_team` stays (a desktop on an older ZapDesk still syncs
+-- it) but is no longer written.
 
 CREATE TABLE assignment_operators (
     id          BLOB PRIMARY KEY NOT NULL,
@@ -40,6 +41,15 @@ CREATE TABLE assignment_operators (
 -- pull's merging of rows that collide on it (crates/sync/src/merge.rs).
 CREATE INDEX assignment_operators_by_account ON assignment_operators (account_id, email);
 
+-- Each account's JSON roster as it was when copied, on this desktop only
+-- (not synced): a store open that finds every roster here copies nothing
+-- and takes no write transaction. A JSON pulled since from a desktop on an
+-- older ZapDesk differs, and is copied again (filling only gaps).
+CREATE TABLE assignment_adopted (
+    account_id  BLOB PRIMARY KEY NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    assign_team TEXT NOT NULL
+) STRICT;
+
 -- Their outbox triggers come with the generated migration that follows
 -- (0036, `cargo run -p zapdesk-sync --example sqlite-triggers -- --new`).
 
@@ -54,3 +64,19 @@ CREATE INDEX assignment_operators_by_account ON assignment_operators (account_id
 ALTER TABLE plan_limits ADD COLUMN hlc TEXT;
 ALTER TABLE plan_limits ADD COLUMN unpushed INTEGER NOT NULL DEFAULT 0
     CHECK (unpushed IN (0, 1));
+
+-- Limits saved here before this upgrade go to the server too: a NULL clock
+-- and `unpushed = 0` would keep them on this desktop for good. Their clock
+-- is the one this desktop's clock had when they were written (`updated_at`,
+-- counter 0, this node), so an agency that set limits on two desktops keeps
+-- the later edit, as if both had synced then. Rows never written (the
+-- defaults of 0028, updated_at 0) keep NULL: any server row wins over them.
+UPDATE plan_limits
+SET hlc = printf('%013d-%05d-%s', updated_at, 0, (SELECT node FROM sync_clock WHERE id = 1)),
+    unpushed = 1
+WHERE updated_at > 0;
+-- This desktop's clock never runs behind a clock it gave (a wall clock set
+-- back since): the next local write of a plan is later than these.
+UPDATE sync_clock
+SET ms = (SELECT max(updated_at) FROM plan_limits), counter = 0
+WHERE id = 1 AND ms < (SELECT max(updated_at) FROM plan_limits);

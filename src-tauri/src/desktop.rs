@@ -88,11 +88,24 @@ pub fn open_conversation(
     show_main(app);
 }
 
+/// Set once the tray icon exists: without one, a closed window could not be
+/// opened again, and the app quits instead of hiding.
+pub static TRAY_SHOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// The last window closed: whether the app stays in the tray. `true` keeps it.
+/// Never without a tray icon, nor when the data folder did not open (the
+/// window showed why; there is nothing to keep running, and a hidden
+/// process would only take the next launch's hand-over).
 pub fn stay_after_close(app: &AppHandle) -> bool {
+    if !TRAY_SHOWN.load(std::sync::atomic::Ordering::Acquire) {
+        return false;
+    }
     let Some(state) = app.try_state::<crate::AppState>() else {
         return false;
     };
+    if state.app().is_err() {
+        return false;
+    }
     let dir = state.data_dir().clone();
     let mut prefs = desktop_prefs::load(&dir);
     match desktop_prefs::on_close(&mut prefs) {

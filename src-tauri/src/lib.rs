@@ -299,6 +299,10 @@ fn host(handle: &tauri::AppHandle) -> Host {
                     | zapdesk_core::changes::Table::Messages
                     | zapdesk_core::changes::Table::Instances
                     | zapdesk_core::changes::Table::Accounts
+                    // Who the operator is and what they were given: the
+                    // tray lists only their accounts, as the badge counts.
+                    | zapdesk_core::changes::Table::Users
+                    | zapdesk_core::changes::Table::Settings
             ) {
                 tray::refresh(&changed);
             }
@@ -394,8 +398,9 @@ pub fn run() {
             // read the state.
             app.manage(state);
             // A desktop without a tray (no AppIndicator host) still runs.
-            if let Err(e) = tray::install(app.handle()) {
-                tracing::warn!("no tray icon: {e}");
+            match tray::install(app.handle()) {
+                Ok(()) => desktop::TRAY_SHOWN.store(true, std::sync::atomic::Ordering::Release),
+                Err(e) => tracing::warn!("no tray icon: {e}"),
             }
             if let (Some(running), Some(api)) = (running, api) {
                 stop_on_signal(app.handle().clone(), running.clone(), api);

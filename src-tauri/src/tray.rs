@@ -2,11 +2,10 @@
 //! `tray_text`), "Abrir" and "Sair". Kept current from the fleet's events and
 //! the store's changes, one count for a burst of them.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager};
+use tokio::sync::Notify;
 
 use crate::AppState;
 use crate::tray_text::{NumberLine, TrayItem, TrayText, tray_text};
@@ -45,6 +44,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         &tray_text(&[], 0, crate::error::interface_lang()),
     )?);
     builder.build(app)?;
+    spawn_redraws(app.clone());
     refresh(app);
     Ok(())
 }
@@ -72,35 +72,42 @@ fn menu_of(app: &AppHandle, text: &TrayText) -> tauri::Result<Menu<tauri::Wry>> 
     Ok(menu)
 }
 
-/// A refresh is being worked out: changes meanwhile are seen by it.
-static PENDING: AtomicBool = AtomicBool::new(false);
+/// Wakes the one task that redraws the tray. A permit is kept while it
+/// redraws, so changes meanwhile make exactly one more redraw; one task, so
+/// an older read never overwrites a newer one.
+static WAKE: Notify = Notify::const_new();
 
-/// Reads the numbers and the unread count again and redraws the tray.
-pub fn refresh(app: &AppHandle) {
-    if PENDING.swap(true, Ordering::AcqRel) {
-        return;
-    }
-    let app = app.clone();
+/// Asks for the numbers and the unread count to be read again and drawn.
+pub fn refresh(_app: &AppHandle) {
+    WAKE.notify_one();
+}
+
+/// The redrawing task, for as long as the app runs.
+fn spawn_redraws(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
-        // Cleared before reading: a change from now on is seen by this read
-        // or starts the next.
-        PENDING.store(false, Ordering::Release);
-        let Some(text) = read(&app).await else {
-            return;
-        };
-        let Some(tray) = app.tray_by_id(TRAY) else {
-            return;
-        };
-        match menu_of(&app, &text) {
-            Ok(menu) => {
-                if let Err(e) = tray.set_menu(Some(menu)) {
-                    tracing::debug!("tray menu not set: {e}");
-                }
-            }
-            Err(e) => tracing::debug!("tray menu not built: {e}"),
+        loop {
+            WAKE.notified().await;
+            redraw(&app).await;
         }
-        let _ = tray.set_tooltip(Some(text.tooltip));
     });
+}
+
+async fn redraw(app: &AppHandle) {
+    let Some(text) = read(app).await else {
+        return;
+    };
+    let Some(tray) = app.tray_by_id(TRAY) else {
+        return;
+    };
+    match menu_of(app, &text) {
+        Ok(menu) => {
+            if let Err(e) = tray.set_menu(Some(menu)) {
+                tracing::debug!("tray menu not set: {e}");
+            }
+        }
+        Err(e) => tracing::debug!("tray menu not built: {e}"),
+    }
+    let _ = tray.set_tooltip(Some(text.tooltip));
 }
 
 /// The numbers of the accounts the operator may see, and their unread count.
@@ -108,11 +115,16 @@ async fn read(app: &AppHandle) -> Option<TrayText> {
     let state = app.try_state::<AppState>()?;
     let running = state.app().ok()?;
     let mut numbers = Vec::new();
+    // This desktop's own view of each number (no question to the shared
+    // server on every change: the tray says what runs here).
     for account in running.accounts_visible(false).await.ok()? {
-        for view in running.numbers_list(account.id).await.ok()? {
+        for number in zapdesk_core::instances::list(running.store(), account.id)
+            .await
+            .ok()?
+        {
             numbers.push(NumberLine {
-                name: view.number.name.clone(),
-                state: view.status.key().to_owned(),
+                state: running.fleet().status(number.id).key().to_owned(),
+                name: number.name,
             });
         }
     }

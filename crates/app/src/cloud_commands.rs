@@ -601,7 +601,7 @@ async fn run_command(app: &App, command: &Command) -> Result<Value, Failure> {
     // A row made by "run again" (Settings → Integrações) derives its
     // message and session from the first row of its chain: what that row
     // queued or started before it was marked failed is found, not repeated.
-    let root = list::chain_root(command.id, &command.payload);
+    let root = list::chain_root(account, command.id, &command.payload);
     match command.action()? {
         Action::SendText { phone, text } => {
             let id = command_message(account, root);

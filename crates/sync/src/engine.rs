@@ -309,12 +309,12 @@ async fn push_now(
     pulled: &broadcast::Sender<Change>,
 ) -> Result<(), SyncError> {
     let report = push::push_once(local, conn, accounts).await?;
-    // Each plan's limits are the agency's, outside the outbox (plan_limits.rs).
-    crate::plan_limits::push(local, conn).await?;
     if report.merged > 0 {
         pull_accounts(local, conn, accounts, status, pulled).await?;
     }
-    Ok(())
+    // Each plan's limits are the agency's, outside the outbox: after the
+    // accounts, and never stopping them (plan_limits.rs).
+    crate::plan_limits::sync_after_accounts(local, conn, false).await
 }
 
 /// Push everything, then pull every account.
@@ -334,9 +334,10 @@ async fn sync_all(
         s.waiting = waiting;
     });
     push::push_once(local, conn, accounts).await?;
-    crate::plan_limits::push(local, conn).await?;
     pull_accounts(local, conn, accounts, status, pulled).await?;
-    crate::plan_limits::pull(local, conn).await?;
+    // Each plan's limits are the agency's, outside the outbox: after the
+    // accounts, and never stopping them (plan_limits.rs).
+    crate::plan_limits::sync_after_accounts(local, conn, true).await?;
     finish(local, status).await
 }
 

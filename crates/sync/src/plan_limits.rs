@@ -12,16 +12,24 @@
 //! - **Push** ([`push`]): the unpushed rows, each written on the server only
 //!   over an older clock (last writer wins, as every synced row); then marked
 //!   pushed unless written again meanwhile. The server's policy admits the
-//!   writes of owners and admins only (postgres 0019); an agent cannot set
-//!   limits in the core either (`plans::set_defaults`), so a refusal here is
-//!   an error like any other.
+//!   writes of owners and admins only (postgres 0019), and refuses a clock
+//!   more than ten minutes ahead of its own (0008). A row the server refuses
+//!   ([`is_refusal`]: a desktop whose server login is an agent while its
+//!   local user may set limits, a clock ahead, a value its checks refuse) is
+//!   set aside: logged and marked pushed, so it waits for the next local
+//!   edit. Returned as an error it failed the whole session, and the
+//!   desktop never pulled its accounts again (review of issue 18, item 4).
+//!   It is not listed with the parked rows: `sync_parked` holds one
+//!   account's rows, and a plan belongs to none.
 //! - **Pull** ([`pull`]): the four rows, each applied only over an older
 //!   local clock and not over a local write still unpushed with a later one,
 //!   under the pull's guard (`sync_apply.applying`, as every pull); the
 //!   local clock moves past what it saw.
 //!
 //! When: at the start of every session and every full resync
-//! (`EngineConfig::resync_interval`), and at every push for local changes.
+//! (`EngineConfig::resync_interval`), after the accounts' pull, and at every
+//! push for local changes, after the accounts' push ([`sync_after_accounts`]:
+//! whatever happens to the plans, the accounts have synced first).
 //! No NOTIFY: an edit of a plan's limits reaches the other desktops at their
 //! next resync (5 minutes by default), not at once.
 
@@ -70,10 +78,29 @@ pub async fn push(local: &SqlitePool, remote: &mut PgConnection) -> Result<u64, 
         .bind(updated_at)
         .bind(hlc)
         .execute(&mut *remote)
-        .await
-        .map_err(SyncError::remote)?;
-        taken += done.rows_affected();
-        // Pushed (or older than the server's: nothing more to say). A write
+        .await;
+        match done {
+            Ok(done) => taken += done.rows_affected(),
+            Err(e) if is_refusal(&e) => {
+                // The server's words name the policy or the constraint; no
+                // login nor address is in them.
+                let (code, message) = e
+                    .as_database_error()
+                    .map(|d| {
+                        (
+                            d.code().unwrap_or_default().into_owned(),
+                            d.message().to_owned(),
+                        )
+                    })
+                    .unwrap_or_default();
+                tracing::warn!(
+                    "sync: plan {plan}'s limits set aside: the server refused them ({code}: {message})"
+                );
+            }
+            Err(e) => return Err(SyncError::remote(e)),
+        }
+        // Pushed (or older than the server's, or refused and set aside:
+        // nothing more to say). A write
         // made meanwhile has another clock and stays unpushed.
         sqlx::query("UPDATE plan_limits SET unpushed = 0 WHERE plan = ? AND hlc = ?")
             .bind(plan)
@@ -82,6 +109,42 @@ pub async fn push(local: &SqlitePool, remote: &mut PgConnection) -> Result<u64, 
             .await?;
     }
     Ok(taken)
+}
+
+/// A refusal of the row itself, which pushing it again would meet again:
+/// the login may not write plans (row-level security, 42501), or the row
+/// breaks a check (a clock ahead, `hlc_ahead`) or a key. Not the connection
+/// nor a server without the table: [`push`] returns those.
+fn is_refusal(e: &sqlx::Error) -> bool {
+    e.as_database_error().is_some_and(|d| {
+        d.is_check_violation()
+            || d.is_unique_violation()
+            || d.is_foreign_key_violation()
+            || d.code().as_deref() == Some("42501")
+    })
+}
+
+/// The plans' push then pull, for the engine once the accounts are done.
+/// Only a broken connection is returned (the session starts over, as for
+/// the accounts); any other failure is logged and the session goes on: the
+/// plans never stop the accounts' sync.
+pub(crate) async fn sync_after_accounts(
+    local: &SqlitePool,
+    remote: &mut PgConnection,
+    pull_too: bool,
+) -> Result<(), SyncError> {
+    let mut done = push(local, &mut *remote).await.map(|_| ());
+    if done.is_ok() && pull_too {
+        done = pull(local, remote).await.map(|_| ());
+    }
+    match done {
+        Err(e) if e.is_connection() => Err(e),
+        Err(e) => {
+            tracing::warn!("sync: the plans' limits were not synced this time: {e}");
+            Ok(())
+        }
+        Ok(()) => Ok(()),
+    }
 }
 
 /// Applies the server's plan rows that are later than this desktop's. How

@@ -257,16 +257,36 @@ pub fn version_in(text: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Asks the browser its version (`--version`). Chrome and Edge on Windows
-/// print nothing there (they are GUI programs); their version is then read
-/// from the running browser (CDP) instead, and this gives `None`.
+/// The browser's version: on Windows from the version-named folder its
+/// installer puts beside the program (`chrome.exe` and `msedge.exe` print
+/// nothing for `--version` there and open a browser window instead, which
+/// `output()` would wait on until the user closed it); elsewhere by asking
+/// it (`--version`). Callers bound the wait: a wrapper script may hang.
 pub fn version_of(path: &Path) -> Option<String> {
+    if cfg!(windows) {
+        return version_beside(path);
+    }
     let output = std::process::Command::new(path)
         .arg("--version")
         .stdin(std::process::Stdio::null())
         .output()
         .ok()?;
     version_in(&String::from_utf8_lossy(&output.stdout))
+}
+
+/// The highest version-named folder next to `path` (`120.0.6099.110`).
+fn version_beside(path: &Path) -> Option<String> {
+    let entries = std::fs::read_dir(path.parent()?).ok()?;
+    entries
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .filter(|name| version_in(name).as_deref() == Some(name.as_str()))
+        .max_by_key(|name| {
+            name.split('.')
+                .map(|part| part.parse::<u64>().unwrap_or(0))
+                .collect::<Vec<_>>()
+        })
 }
 
 #[cfg(test)]
@@ -486,5 +506,26 @@ mod tests {
             .unwrap_or_else(|| "/usr/bin/chromium".into());
         let version = version_of(&path).expect("a version from --version");
         assert!(version.split('.').count() >= 3, "{version}");
+    }
+
+    #[test]
+    fn the_version_beside_a_windows_browser_is_its_highest_version_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        for folder in [
+            "99.0.1.2",
+            "120.0.6099.110",
+            "120.0.612.9",
+            "SetupMetrics",
+            "Locales",
+        ] {
+            std::fs::create_dir(dir.path().join(folder)).unwrap();
+        }
+        std::fs::write(dir.path().join("121.0.0.1"), b"a file, not a folder").unwrap();
+        let exe = dir.path().join("chrome.exe");
+        assert_eq!(version_beside(&exe).as_deref(), Some("120.0.6099.110"));
+        assert_eq!(
+            version_beside(&dir.path().join("none").join("msedge.exe")),
+            None
+        );
     }
 }

@@ -280,9 +280,16 @@ impl Fleet {
     }
 
     /// Numbers started from now on run `path` (a browser installed while
-    /// ZapDesk ran); running ones keep theirs until they restart.
-    pub fn set_chromium(&self, path: PathBuf) {
-        *self.chromium.write().unwrap_or_else(|p| p.into_inner()) = Some(path);
+    /// ZapDesk ran); running ones keep theirs until they restart. `true`
+    /// when numbers had no browser before: only that caller resumes them
+    /// (two checks at once would otherwise both start the same numbers).
+    pub fn set_chromium(&self, path: PathBuf) -> bool {
+        let mut chosen = self.chromium.write().unwrap_or_else(|p| p.into_inner());
+        let before = chosen
+            .clone()
+            .unwrap_or_else(|| self.config.chromium.clone());
+        *chosen = Some(path);
+        !before.is_file()
     }
 
     /// Kills Chromium processes an earlier crash left on our profiles.
@@ -378,6 +385,14 @@ impl Fleet {
             handle.start().await;
             return Ok(());
         }
+        let chromium = self.chromium();
+        if !chromium.is_file() {
+            // Said in words before anything starts, not as a browser that
+            // fails to launch again and again; and before the lease is
+            // asked: a desktop without a browser must not hold a shared
+            // number that another desktop could run.
+            return Err(FleetError::NoBrowser { path: chromium });
+        }
         // Before anything runs: another desktop may run this number.
         let asked = tokio::time::Instant::now();
         let lease = match self.ask(account, id).await {
@@ -396,12 +411,6 @@ impl Fleet {
             InstanceKind::Sandbox => Some(Arc::new(SandboxServer::open(&self.sandbox_dir(id))?)),
             InstanceKind::Whatsapp => None,
         };
-        let chromium = self.chromium();
-        if !chromium.is_file() {
-            // Said in words before anything starts, not as a browser that
-            // fails to launch again and again.
-            return Err(FleetError::NoBrowser { path: chromium });
-        }
         let config = ActorConfig {
             launch: LaunchSpec {
                 chromium,

@@ -122,21 +122,31 @@ pub struct BrowserCheck {
 #[specta::specta]
 pub async fn browser_check(state: State<'_, AppState>) -> Result<BrowserCheck, IpcError> {
     let platform = Platform::current();
-    // `--version` starts a process: off the async threads.
-    let searched = tauri::async_runtime::spawn_blocking(|| {
-        browser_search::find_here().map(|found| {
-            let version = browser_search::version_of(&found.path);
-            (found, version)
-        })
-    })
-    .await
-    .map_err(|e| DesktopError::Search(e.to_string()))?;
+    // The search reads the disk and `--version` starts a process: off the
+    // async threads, and the version within a bound (a wrapper script that
+    // hangs costs the card its version, never the check its answer).
+    let found = tauri::async_runtime::spawn_blocking(browser_search::find_here)
+        .await
+        .map_err(|e| DesktopError::Search(e.to_string()))?;
+    let searched = match found {
+        Ok(found) => {
+            let path = found.path.clone();
+            let asked =
+                tauri::async_runtime::spawn_blocking(move || browser_search::version_of(&path));
+            let version = tokio::time::timeout(std::time::Duration::from_secs(5), asked)
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .flatten();
+            Ok((found, version))
+        }
+        Err(missing) => Err(missing),
+    };
     match searched {
         Ok((found, version)) => {
             if let Ok(running) = state.app() {
                 let fleet = running.fleet();
-                let was_missing = !fleet.chromium().is_file();
-                fleet.set_chromium(found.path.clone());
+                let was_missing = fleet.set_chromium(found.path.clone());
                 if was_missing && let Err(e) = fleet.resume().await {
                     tracing::warn!("numbers not resumed after the browser was found: {e}");
                 }

@@ -37,6 +37,10 @@ const ASK_WITHIN: Duration = Duration::from_secs(15);
 /// The payload field of a row made by "run again": the first row of the
 /// chain, whose derived ids the executor uses.
 pub const RETRY_OF: &str = "retry_of";
+/// Beside it, the failed row it was made for: `retry_of` counts only on the
+/// row whose id derives from that one, so a payload an integration copied
+/// from a retried row (with both fields) does not borrow the chain's ids.
+pub const RETRY_PARENT: &str = "retry_parent";
 
 /// Where a command stands, as a person reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -181,12 +185,17 @@ pub fn retry_command(account: AccountId, failed: CommandId) -> CommandId {
 /// The row whose derived ids (message, flow session) a row uses: the first
 /// of its "run again" chain, or itself. A `retry_of` written by hand only
 /// ever names a row of the same account (the ids derive from the account).
-pub(crate) fn chain_root(id: CommandId, payload: &Value) -> CommandId {
-    payload
-        .get(RETRY_OF)
-        .and_then(Value::as_str)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(id)
+pub(crate) fn chain_root(account: AccountId, id: CommandId, payload: &Value) -> CommandId {
+    let named = |field: &str| {
+        payload
+            .get(field)
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse::<CommandId>().ok())
+    };
+    match (named(RETRY_OF), named(RETRY_PARENT)) {
+        (Some(root), Some(parent)) if retry_command(account, parent) == id => root,
+        _ => id,
+    }
 }
 
 type ListedRow = (
@@ -345,7 +354,7 @@ async fn listed(
                 "start_flow" => field("flow"),
                 _ => None,
             };
-            let root = chain_root(id, &payload);
+            let root = chain_root(account, id, &payload);
             CloudCommand {
                 id,
                 instance_id: instance.map(InstanceId::from_uuid),
@@ -411,9 +420,10 @@ async fn retried(
         return Ok(Err(CloudCommandError::NotFailed(id)));
     }
     let mut payload: Value = serde_json::from_str(&payload).unwrap_or(Value::Null);
-    let root = chain_root(id, &payload);
+    let root = chain_root(account, id, &payload);
     if let Value::Object(fields) = &mut payload {
         fields.insert(RETRY_OF.to_owned(), Value::String(root.to_string()));
+        fields.insert(RETRY_PARENT.to_owned(), Value::String(id.to_string()));
     }
     // A payload that is not an object failed as `command_invalid` and fails
     // the same way again: copied as it is, the person sees the same answer.
@@ -445,17 +455,31 @@ mod tests {
         let account = AccountId::from_uuid(Uuid::from_u128(1));
         let first = CommandId::from_uuid(Uuid::from_u128(2));
         assert_eq!(
-            chain_root(first, &serde_json::json!({"phone": "+55"})),
+            chain_root(account, first, &serde_json::json!({"phone": "+55"})),
             first
         );
         let again = retry_command(account, first);
         assert_eq!(again, retry_command(account, first));
         assert_ne!(again, first);
-        let payload = serde_json::json!({ RETRY_OF: first.to_string() });
-        assert_eq!(chain_root(again, &payload), first);
+        let payload =
+            serde_json::json!({ RETRY_OF: first.to_string(), RETRY_PARENT: first.to_string() });
+        assert_eq!(chain_root(account, again, &payload), first);
+        // A retry of the retry keeps the first row as its root.
+        let third = retry_command(account, again);
+        let payload =
+            serde_json::json!({ RETRY_OF: first.to_string(), RETRY_PARENT: again.to_string() });
+        assert_eq!(chain_root(account, third, &payload), first);
+        // The same payload copied into a row of its own (an integration
+        // re-inserting what it read): that row is its own root.
+        let copied = CommandId::from_uuid(Uuid::from_u128(9));
+        assert_eq!(chain_root(account, copied, &payload), copied);
         // Not an id: the row is its own root.
         assert_eq!(
-            chain_root(again, &serde_json::json!({ RETRY_OF: 7 })),
+            chain_root(
+                account,
+                again,
+                &serde_json::json!({ RETRY_OF: 7, RETRY_PARENT: 8 })
+            ),
             again
         );
         // Another account's retry of the same row is another row.

@@ -34,7 +34,7 @@ use crate::inbox::InboxError;
 use crate::time::now_ms;
 use crate::{Lang, Store};
 
-pub use adopt::adopt_json_rosters;
+pub use adopt::{adopt_json_rosters, json_rosters_pending};
 pub use here::{Availability, accounts_waiting, availability, set_available};
 
 /// The highest cap of open chats per operator.

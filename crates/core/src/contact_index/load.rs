@@ -37,11 +37,16 @@ pub(super) async fn generation(
 #[derive(Debug)]
 pub(super) struct Unreadable;
 
-/// `None` when the account is unknown or its rows are [`Unreadable`].
-pub(super) async fn build(
-    pool: &SqlitePool,
-    account: AccountId,
-) -> Result<Option<ContactIndex>, sqlx::Error> {
+/// What reading an account's index gave.
+pub(super) enum Loaded {
+    Index(ContactIndex),
+    /// The rows at this generation are [`Unreadable`].
+    Unreadable(i64),
+    /// The store does not have the account.
+    NoAccount,
+}
+
+pub(super) async fn build(pool: &SqlitePool, account: AccountId) -> Result<Loaded, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let Some(generation): Option<i64> =
         sqlx::query_scalar("SELECT gen FROM contact_index_gen WHERE account_id = ?")
@@ -49,7 +54,7 @@ pub(super) async fn build(
             .fetch_optional(&mut *tx)
             .await?
     else {
-        return Ok(None);
+        return Ok(Loaded::NoAccount);
     };
     let contacts: Option<String> = sqlx::query_scalar(
         "SELECT group_concat(hex(id) || ',' || hex(phone) || ',' || hex(name_folded) || ','
@@ -75,13 +80,24 @@ pub(super) async fn build(
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(parse(
-        generation,
-        contacts.as_deref().unwrap_or(""),
-        &tags,
-        values.as_deref().unwrap_or(""),
-    )
-    .ok())
+    // The queries ran on sqlx's own thread; the parse is CPU work that
+    // grows with the account (hex of every contact, tag and value, hash
+    // look-ups): off the async workers, where it would hold up every task
+    // queued behind it (sends, sync, the UI's commands) until done.
+    let parsed = tokio::task::spawn_blocking(move || {
+        parse(
+            generation,
+            contacts.as_deref().unwrap_or(""),
+            &tags,
+            values.as_deref().unwrap_or(""),
+        )
+    })
+    .await;
+    Ok(match parsed {
+        Ok(Ok(index)) => Loaded::Index(index),
+        // A panic while parsing is a row the parser did not expect either.
+        Ok(Err(Unreadable)) | Err(_) => Loaded::Unreadable(generation),
+    })
 }
 
 fn parse(

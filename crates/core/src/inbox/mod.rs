@@ -8,6 +8,7 @@ pub mod conversations;
 mod error;
 pub mod ingest;
 pub mod outbox;
+pub mod outbox_batch;
 pub mod own_ids;
 pub mod quick_replies;
 pub mod search;

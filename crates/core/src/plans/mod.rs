@@ -307,7 +307,7 @@ async fn count(
             .bind(end)
             .fetch_one(&mut *conn)
             .await?;
-            sent + reserved(&mut *conn, account, end).await?
+            sent + reserved(&mut *conn, account, (start, end)).await?
         }
         Limit::Operators => {
             sqlx::query_scalar(
@@ -328,24 +328,36 @@ async fn count(
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
-/// The messages campaigns already started still owe the month ending at
-/// `end`: recipients not sent yet (`pending`; a queued one is a message row,
-/// counted as sent) of campaigns running, paused or scheduled to start
-/// before that month ends. A campaign that started in an earlier month and
-/// still sends counts here too: what it sends now lands in this month.
+/// The messages campaigns already started still owe the month
+/// `[start, end)`: recipients not sent yet (`pending`; a queued one is a
+/// message row, counted as sent) of the campaigns whose sending falls in
+/// that month. A running or paused campaign sends now (paused: it may resume
+/// at any moment), so it is owed to the current month only, whenever it
+/// started; a scheduled one to the month it starts in (now, when its start
+/// has passed and the runner has not taken it yet). Counting a running
+/// campaign in a later month too charged a campaign scheduled there for what
+/// this month still sends (review of issue 18, item 4).
 async fn reserved(
     conn: &mut SqliteConnection,
     account: AccountId,
-    end: i64,
+    (start, end): (i64, i64),
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT count(*) FROM campaign_recipients r
          JOIN campaigns c ON c.account_id = r.account_id AND c.id = r.campaign_id
+         CROSS JOIN (SELECT ? AS now) t
          WHERE r.account_id = ? AND r.state = 'pending'
            AND c.status IN ('running', 'paused', 'scheduled')
-           AND coalesce(c.starts_at, c.created_at) < ?",
+           AND CASE WHEN c.status = 'scheduled'
+                    THEN max(coalesce(c.starts_at, c.created_at), t.now)
+                    ELSE t.now END >= ?
+           AND CASE WHEN c.status = 'scheduled'
+                    THEN max(coalesce(c.starts_at, c.created_at), t.now)
+                    ELSE t.now END < ?",
     )
+    .bind(now_ms())
     .bind(account)
+    .bind(start)
     .bind(end)
     .fetch_one(&mut *conn)
     .await
@@ -354,7 +366,7 @@ async fn reserved(
 /// [`check`] for a campaign about to start: its recipients against the
 /// month it sends in — the month of `starts_at` for a scheduled one, of
 /// `now` for one that starts at once — counting what that month already
-/// sent and what campaigns started before it still owe ([`reserved`]).
+/// sent and what campaigns sending in that month still owe ([`reserved`]).
 pub(crate) async fn check_campaign(
     conn: &mut SqliteConnection,
     account: AccountId,
@@ -397,8 +409,8 @@ pub(crate) async fn check_at(
         let reserved = match limit {
             Limit::Messages => {
                 let tz = time_zone(&mut *conn, account).await;
-                let (_, end) = month_of(at, &tz);
-                u32::try_from(reserved(&mut *conn, account, end).await?).unwrap_or(u32::MAX)
+                let month = month_of(at, &tz);
+                u32::try_from(reserved(&mut *conn, account, month).await?).unwrap_or(u32::MAX)
             }
             _ => 0,
         };

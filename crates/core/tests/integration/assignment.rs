@@ -597,10 +597,13 @@ async fn assignment_saves_keep_the_bot_settings_and_make_no_row_for_nothing() {
 }
 
 /// The roster of migration 0029 (JSON on the bot settings row) is copied
-/// into `assignment_operators` (0035) with the settings row's clock and an
-/// outbox entry, once; a JSON that does not read is left where it is.
+/// into `assignment_operators` (0035) with the smallest clock there is and
+/// an outbox entry, once: it only fills gaps (review: with the settings
+/// row's clock it won on the server over an operator's newer row), and once
+/// copied a store open finds nothing pending. A JSON that does not read is
+/// left where it is; one pulled later from an older desktop fills gaps only.
 #[tokio::test]
-async fn a_json_roster_is_copied_into_its_table_once_with_the_settings_clock() {
+async fn a_json_roster_is_copied_into_its_table_once_with_the_smallest_clock() {
     let b = bot().await;
     let ids = operators(&b.store, b.acc, &["Ana", "Bruno"]).await;
     b.setting("enabled", serde_json::json!(true)).await;
@@ -620,13 +623,17 @@ async fn a_json_roster_is_copied_into_its_table_once_with_the_settings_clock() {
         .execute(&b.raw)
         .await
         .unwrap();
-    let clock: String =
+    let settings_clock: String =
         sqlx::query_scalar("SELECT hlc FROM automation_settings WHERE account_id = ?")
             .bind(b.acc)
             .fetch_one(&b.raw)
             .await
             .unwrap();
+    let clock = "0000000000000-00000-0".to_string();
+    assert!(clock < settings_clock);
+    assert!(assignment::json_rosters_pending(&b.store).await.unwrap());
     assert_eq!(assignment::adopt_json_rosters(&b.store).await.unwrap(), 2);
+    assert!(!assignment::json_rosters_pending(&b.store).await.unwrap());
     assert_eq!(assignment::adopt_json_rosters(&b.store).await.unwrap(), 0);
     let rows: Vec<(String, bool, Option<u32>, String)> = sqlx::query_as(
         "SELECT email, available, cap, hlc FROM assignment_operators WHERE account_id = ?
@@ -666,7 +673,9 @@ async fn a_json_roster_is_copied_into_its_table_once_with_the_settings_clock() {
     .execute(&b.raw)
     .await
     .unwrap();
+    assert!(assignment::json_rosters_pending(&b.store).await.unwrap());
     assert_eq!(assignment::adopt_json_rosters(&b.store).await.unwrap(), 0);
+    assert!(!assignment::json_rosters_pending(&b.store).await.unwrap());
     assert_eq!(
         assignment::settings(&b.store, b.acc)
             .await
@@ -675,6 +684,31 @@ async fn a_json_roster_is_copied_into_its_table_once_with_the_settings_clock() {
             .len(),
         2
     );
+
+    // A JSON pulled from a desktop on an older ZapDesk: copied again, but
+    // only the operator without a row; Ana's row stays as it was.
+    let team = serde_json::json!({
+        &emails[0]: {"name": "Ana", "available": false, "cap": 9},
+        "carla@loja.com.br": {"name": "Carla", "available": true, "cap": null},
+    });
+    sqlx::query("UPDATE automation_settings SET assign_team = ? WHERE account_id = ?")
+        .bind(team.to_string())
+        .bind(b.acc)
+        .execute(&b.raw)
+        .await
+        .unwrap();
+    assert!(assignment::json_rosters_pending(&b.store).await.unwrap());
+    assert_eq!(assignment::adopt_json_rosters(&b.store).await.unwrap(), 1);
+    assert!(!assignment::json_rosters_pending(&b.store).await.unwrap());
+    let ana: (bool, Option<u32>) = sqlx::query_as(
+        "SELECT available, cap FROM assignment_operators WHERE account_id = ? AND email = ?",
+    )
+    .bind(b.acc)
+    .bind(&emails[0])
+    .fetch_one(&b.raw)
+    .await
+    .unwrap();
+    assert_eq!(ana, (true, Some(2)));
 }
 
 /// Saving an operator's status writes their own roster row and nothing of

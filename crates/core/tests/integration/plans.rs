@@ -757,3 +757,143 @@ async fn a_scheduled_campaign_is_checked_against_the_month_it_starts_in() {
         "campanhas já iniciadas ainda vão enviar 2 e a campanha tem 2 destinatários. Restam 1",
     );
 }
+
+/// Review of item 4: a campaign scheduled for a later month is checked
+/// against what that month owes, not against this month's running or paused
+/// campaigns; and one scheduled for the month after is not owed to the next.
+/// 3 a month: a running campaign owes 2 now; a campaign of 2 for next month
+/// fits there (it was refused, charged with this month's 2).
+#[tokio::test]
+async fn a_campaign_for_a_later_month_is_not_charged_for_this_months_running_ones() {
+    let (_dir, store) = support::store().await;
+    let acc = support::account(&store, "Loja").await;
+    starter(
+        &store,
+        PlanLimits {
+            messages: Some(3),
+            ..PlanLimits::default()
+        },
+    )
+    .await;
+    let number = support::number(&store, acc, "Vendas", true).await;
+    chat(&store, acc, number, "+5511987654321").await;
+    chat(&store, acc, number, "+5511987654322").await;
+    let now = now_ms();
+    let tz = jiff::tz::TimeZone::get("America/Sao_Paulo").unwrap();
+    let (_, next_month) = plans::month_of(now, &tz);
+    let (_, after_next) = plans::month_of(next_month + 3_600_000, &tz);
+    let used = |u: plans::PlanUsage| {
+        u.items
+            .iter()
+            .find(|i| i.limit == Limit::Messages)
+            .unwrap()
+            .used
+    };
+
+    // Running now, nothing sends here: 2 owed to this month.
+    let running = campaigns::create(&store, acc, &campaign(number, None), now)
+        .await
+        .unwrap();
+    assert_eq!(used(plans::usage(&store, acc).await.unwrap()), 2);
+    // Paused, it may resume at any moment: still this month's, only.
+    campaigns::set_status(
+        &store,
+        acc,
+        running.id,
+        zapdesk_core::domain::CampaignStatus::Paused,
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(used(plans::usage(&store, acc).await.unwrap()), 2);
+    let starts = next_month + 3_600_000;
+    assert_eq!(used(plans::usage_at(&store, acc, starts).await.unwrap()), 0);
+
+    // Next month owes nothing yet: a campaign of 2 fits there.
+    campaigns::create(&store, acc, &campaign(number, Some(starts)), now)
+        .await
+        .unwrap();
+    assert_eq!(used(plans::usage_at(&store, acc, starts).await.unwrap()), 2);
+    assert_eq!(used(plans::usage(&store, acc).await.unwrap()), 2);
+    // The month after next owes nothing of either: 2 more fit there.
+    let later = after_next + 3_600_000;
+    assert_eq!(used(plans::usage_at(&store, acc, later).await.unwrap()), 0);
+    campaigns::create(&store, acc, &campaign(number, Some(later)), now)
+        .await
+        .unwrap();
+    assert_eq!(used(plans::usage_at(&store, acc, starts).await.unwrap()), 2);
+    assert_eq!(used(plans::usage_at(&store, acc, later).await.unwrap()), 2);
+}
+
+/// Review of item 4: limits saved before 0035 reach the server. They got no
+/// clock and `unpushed = 0`, so the sync engine never sent them; now each
+/// written row gets the clock of when it was written and waits to be pushed,
+/// and a row never written (0028's defaults) stays without one.
+#[tokio::test]
+async fn limits_saved_before_the_upgrade_get_a_clock_and_wait_to_be_pushed() {
+    use sqlx::{ConnectOptions, Connection};
+    let dir = tempfile::tempdir().unwrap();
+    let before: Vec<_> = zapdesk_core::store::MIGRATOR
+        .iter()
+        .take_while(|m| m.version < 35)
+        .cloned()
+        .collect();
+    assert_eq!(before.last().unwrap().version, 34);
+    let old = sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Owned(before),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.path().join(zapdesk_core::store::DB_FILE))
+        .create_if_missing(true)
+        .connect()
+        .await
+        .unwrap();
+    old.run(&mut conn).await.unwrap();
+    // Written on 2023-11-14 22:13:20 UTC by the ZapDesk before this one.
+    sqlx::query(
+        "UPDATE plan_limits SET messages_month = 500, updated_at = 1700000000000
+         WHERE plan = 'starter'",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let node: String = sqlx::query_scalar("SELECT node FROM sync_clock")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+
+    let store = Store::open(dir.path()).await.unwrap();
+    let rows: Vec<(String, Option<String>, i64)> =
+        sqlx::query_as("SELECT plan, hlc, unpushed FROM plan_limits ORDER BY plan")
+            .fetch_all(store.pool_for_sync())
+            .await
+            .unwrap();
+    let starter = rows.iter().find(|r| r.0 == "starter").unwrap();
+    assert_eq!(
+        starter.1.as_deref(),
+        Some(format!("1700000000000-00000-{node}").as_str()),
+        "{rows:?}"
+    );
+    assert_eq!(starter.2, 1, "{rows:?}");
+    for (plan, hlc, unpushed) in rows.iter().filter(|r| r.0 != "starter") {
+        assert_eq!((hlc, unpushed), (&None, &0), "{plan}");
+    }
+    // A write after the upgrade is later than the adopted clock.
+    plans::set_defaults(
+        &store,
+        Plan::Starter,
+        &PlanLimits {
+            messages: Some(600),
+            ..PlanLimits::default()
+        },
+    )
+    .await
+    .unwrap();
+    let later: String = sqlx::query_scalar("SELECT hlc FROM plan_limits WHERE plan = 'starter'")
+        .fetch_one(store.pool_for_sync())
+        .await
+        .unwrap();
+    assert!(later.as_str() > starter.1.as_deref().unwrap(), "{later}");
+}

@@ -75,6 +75,12 @@ const CROSS_ACCOUNT: &[&str] = &[
     // The agency's dashboard: lists the accounts, then reads each one
     // through the per-account report, under its AccountId.
     "reports/agency.rs",
+    // The local API's group commit: one transaction for the texts of every
+    // account waiting; each text names its account and is written under it.
+    "inbox/outbox_batch.rs",
+    // Opening the store copies the old JSON rosters of every account into
+    // their table, once.
+    "assignment/adopt.rs",
 ];
 
 fn sources() -> Vec<(String, String)> {

@@ -3,8 +3,11 @@
 //! filters over generated contacts, then writes from another connection and
 //! another store on the same file, after each of which both must agree again.
 
+use std::time::Duration;
+
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use zapdesk_core::contact_index;
 use zapdesk_core::contacts::{self, ContactInput};
 use zapdesk_core::fields::{self, CustomField, FieldInput, FieldKind, FieldValue};
 use zapdesk_core::filter::{ContactFilter, ContactSelection, FieldCondition, FieldOp};
@@ -439,4 +442,180 @@ async fn a_filter_on_the_last_message_is_left_to_sql() {
         .unwrap(),
         0
     );
+}
+
+/// A count with a condition (the counts of everyone are kept by triggers and
+/// never reach the index).
+fn someone_named_a() -> ContactFilter {
+    ContactFilter {
+        search: Some("a".into()),
+        ..Default::default()
+    }
+}
+
+/// [`contacts::count`] as the screens call it, equal to the SQL count, with
+/// whatever background build it started finished; returns how many builds
+/// it started.
+async fn count_and_settle(store: &Store, acc: AccountId, filter: &ContactFilter) -> u64 {
+    let before = contact_index::builds_started(store);
+    let n = contacts::count(store, acc, filter).await.unwrap();
+    contact_index::settled(store, acc).await;
+    assert_eq!(n, contacts::count_in_sql(store, acc, filter).await.unwrap());
+    contact_index::builds_started(store) - before
+}
+
+#[tokio::test]
+async fn rows_the_index_cannot_read_are_not_read_again_until_they_change() {
+    let (dir, store) = support::store().await;
+    // An hour: nothing here depends on how fast the machine is.
+    contact_index::set_limits(&store, Duration::from_secs(3600), usize::MAX);
+    let raw = support::raw(&dir).await;
+    let acc = support::account(&store, "Loja").await;
+    let data = generate(&store, &raw, acc, 40, 5).await;
+    let filter = someone_named_a();
+    agree(&store, acc, &filter).await;
+
+    // A name that is not UTF-8 (another version, a broken sync peer): the
+    // bytes cast to text, as SQLite lets them be stored.
+    let set_name = |name: &'static [u8]| {
+        let raw = raw.clone();
+        let contact = data.contacts[0];
+        async move {
+            sqlx::query(
+                "UPDATE contacts SET name_folded = CAST(? AS TEXT) WHERE account_id = ? AND id = ?",
+            )
+            .bind(name)
+            .bind(acc)
+            .bind(contact)
+            .execute(&raw)
+            .await
+            .unwrap();
+        }
+    };
+    set_name(b"\xff").await;
+    assert_eq!(count_and_settle(&store, acc, &filter).await, 1);
+    assert_eq!(contact_index::kept_bytes(&store, acc), None);
+    // The same generation: answered in SQL, no build tried again.
+    assert_eq!(count_and_settle(&store, acc, &filter).await, 0);
+    assert_eq!(count_and_settle(&store, acc, &filter).await, 0);
+    assert_eq!(
+        contacts::count_in_index(&store, acc, &filter)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(count_and_settle(&store, acc, &filter).await, 0);
+
+    // Another change moves the generation: tried once more (and refused).
+    opt_out::set(&store, acc, data.contacts[1], true)
+        .await
+        .unwrap();
+    assert_eq!(count_and_settle(&store, acc, &filter).await, 1);
+    assert_eq!(count_and_settle(&store, acc, &filter).await, 0);
+
+    // Mended: built, and the counts come from memory again.
+    set_name(b"ana").await;
+    assert_eq!(count_and_settle(&store, acc, &filter).await, 1);
+    assert!(contact_index::kept_bytes(&store, acc).is_some());
+    assert_eq!(count_and_settle(&store, acc, &filter).await, 0);
+    agree(&store, acc, &filter).await;
+}
+
+#[tokio::test]
+async fn an_account_dropped_for_room_is_not_built_again_at_once() {
+    let (dir, store) = support::store().await;
+    contact_index::set_limits(&store, Duration::from_secs(3600), usize::MAX);
+    let raw = support::raw(&dir).await;
+    let filter = someone_named_a();
+    // One more account than are kept, counted in turn (an agency's views).
+    let mut accounts = Vec::new();
+    for i in 0..9u64 {
+        let acc = support::account(&store, &format!("Loja {i}")).await;
+        generate(&store, &raw, acc, 8, 10 + i).await;
+        accounts.push(acc);
+    }
+    for acc in &accounts {
+        contact_index::warm(&store, *acc).await.unwrap();
+    }
+    let first = accounts[0];
+    assert_eq!(contact_index::kept_bytes(&store, first), None);
+    assert!(contact_index::kept_bytes(&store, accounts[8]).is_some());
+    // Counted again: in SQL, exact, and no build that would drop another.
+    assert_eq!(count_and_settle(&store, first, &filter).await, 0);
+    assert_eq!(count_and_settle(&store, first, &filter).await, 0);
+    assert_eq!(contact_index::kept_bytes(&store, first), None);
+    for acc in &accounts[1..] {
+        assert_eq!(count_and_settle(&store, *acc, &filter).await, 0);
+        assert!(contact_index::kept_bytes(&store, *acc).is_some());
+    }
+    // Asked for explicitly (after an import), it is built.
+    agree(&store, first, &filter).await;
+    assert!(contact_index::kept_bytes(&store, first).is_some());
+}
+
+#[tokio::test]
+async fn the_kept_indexes_stay_under_the_byte_cap() {
+    let (dir, store) = support::store().await;
+    let raw = support::raw(&dir).await;
+    let (a, b) = (
+        support::account(&store, "Loja").await,
+        support::account(&store, "Outra").await,
+    );
+    generate(&store, &raw, a, 60, 20).await;
+    generate(&store, &raw, b, 60, 21).await;
+    contact_index::warm(&store, a).await.unwrap();
+    let one = contact_index::kept_bytes(&store, a).unwrap();
+    // Room for one of them, not two.
+    contact_index::set_limits(&store, Duration::from_secs(3600), one * 3 / 2);
+    contact_index::warm(&store, b).await.unwrap();
+    assert!(contact_index::kept_bytes(&store, b).is_some());
+    assert_eq!(contact_index::kept_bytes(&store, a), None);
+    // Counts stay exact either way.
+    let filter = someone_named_a();
+    assert_eq!(count_and_settle(&store, a, &filter).await, 0);
+    agree(&store, b, &filter).await;
+}
+
+#[tokio::test]
+async fn no_rebuild_starts_while_writes_keep_coming() {
+    let (dir, store) = support::store().await;
+    contact_index::set_limits(&store, Duration::from_secs(3600), usize::MAX);
+    let raw = support::raw(&dir).await;
+    let acc = support::account(&store, "Loja").await;
+    let data = generate(&store, &raw, acc, 40, 30).await;
+    let filter = someone_named_a();
+    agree(&store, acc, &filter).await;
+
+    // A write, then another one while the rebuild it starts is reading (an
+    // import's next batch).
+    opt_out::set(&store, acc, data.contacts[0], true)
+        .await
+        .unwrap();
+    let pause = contact_index::pause_next_build(&store);
+    let before = contact_index::builds_started(&store);
+    contacts::count(&store, acc, &filter).await.unwrap();
+    pause.rows_read().await;
+    opt_out::set(&store, acc, data.contacts[1], true)
+        .await
+        .unwrap();
+    pause.resume();
+    contact_index::settled(&store, acc).await;
+    assert_eq!(contact_index::builds_started(&store) - before, 1);
+    // Built for a generation already gone: not kept.
+    assert_eq!(contact_index::kept_bytes(&store, acc), None);
+
+    // Counts stay exact in SQL and start no build until the writes calm down
+    // (an hour here).
+    for i in 2..5 {
+        assert_eq!(count_and_settle(&store, acc, &filter).await, 0);
+        opt_out::set(&store, acc, data.contacts[i], true)
+            .await
+            .unwrap();
+    }
+    assert_eq!(count_and_settle(&store, acc, &filter).await, 0);
+    // Once calm (no wait here: the calm-down set to nothing), built again.
+    contact_index::set_limits(&store, Duration::ZERO, usize::MAX);
+    assert_eq!(count_and_settle(&store, acc, &filter).await, 1);
+    assert!(contact_index::kept_bytes(&store, acc).is_some());
+    assert_eq!(count_and_settle(&store, acc, &filter).await, 0);
 }

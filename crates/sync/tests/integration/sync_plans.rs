@@ -245,3 +245,127 @@ async fn the_engine_pushes_and_pulls_the_plans_at_each_session_start() {
     let pro = on_b.iter().find(|d| d.plan == Plan::Pro).unwrap().limits;
     assert_eq!(pro, limits);
 }
+
+/// Review of item 4: a plan row the server refuses is set aside, not
+/// retried forever. B's server login is an agent (row-level security
+/// refuses its write, 42501) while its local store lets it set limits; A's
+/// row carries a clock far ahead of the server's (`hlc_ahead`). Each push
+/// goes through without the row, marks it pushed, and the server keeps
+/// what it had.
+#[tokio::test]
+async fn a_plan_row_the_server_refuses_is_set_aside() {
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    a.push().await;
+    let b = other_desktop(&db, &a).await;
+    b.pull().await;
+    let limits = PlanLimits {
+        contacts: Some(7),
+        ..PlanLimits::default()
+    };
+    let unpushed = "SELECT count(*) FROM plan_limits WHERE unpushed = 1";
+
+    plans::set_defaults(&b.store, Plan::Starter, &limits)
+        .await
+        .unwrap();
+    let waiting: i64 = sqlx::query_scalar(unpushed)
+        .fetch_one(b.pool())
+        .await
+        .unwrap();
+    assert_eq!(waiting, 1);
+    let mut conn = b.connect().await;
+    assert_eq!(plan_limits::push(b.pool(), &mut conn).await.unwrap(), 0);
+    let waiting: i64 = sqlx::query_scalar(unpushed)
+        .fetch_one(b.pool())
+        .await
+        .unwrap();
+    assert_eq!(waiting, 0, "set aside, not pushed again and again");
+    // The same connection still works after the refusal.
+    assert_eq!(plan_limits::pull(b.pool(), &mut conn).await.unwrap(), 0);
+
+    plans::set_defaults(&a.store, Plan::Pro, &limits)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE plan_limits SET hlc = '9999999999999-00000-test' WHERE plan = 'pro'")
+        .execute(a.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        plan_limits::push(a.pool(), &mut a.connect().await)
+            .await
+            .unwrap(),
+        0
+    );
+    let waiting: i64 = sqlx::query_scalar(unpushed)
+        .fetch_one(a.pool())
+        .await
+        .unwrap();
+    assert_eq!(waiting, 0);
+    let on_server: i64 = sqlx::query_scalar("SELECT count(*) FROM zapdesk.plan_limits")
+        .fetch_one(&mut db.connect_owner().await)
+        .await
+        .unwrap();
+    assert_eq!(on_server, 0);
+}
+
+/// Review of item 4: a refused plan row never stops a desktop's sync. B
+/// (an agent's login) has a plan row the server refuses and A's account
+/// data to pull: its engine reaches Synced with A's contact pulled.
+#[tokio::test]
+async fn a_refused_plan_row_does_not_stop_the_accounts_sync() {
+    use std::time::Duration;
+    use zapdesk_sync::{Engine, EngineConfig, SyncState};
+
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    a.push().await;
+    let b = other_desktop(&db, &a).await;
+    b.pull().await;
+    plans::set_defaults(
+        &b.store,
+        Plan::Starter,
+        &PlanLimits {
+            contacts: Some(7),
+            ..PlanLimits::default()
+        },
+    )
+    .await
+    .unwrap();
+    zapdesk_core::contacts::create(
+        &a.store,
+        a.account_id(),
+        &zapdesk_core::contacts::ContactInput {
+            phone: "+5511987650009".into(),
+            name: Some("Nova".into()),
+        },
+    )
+    .await
+    .unwrap();
+    a.push().await;
+
+    let engine = Engine::start(&b.store, EngineConfig::new(b.remote.clone()));
+    let mut status = engine.status();
+    // The timeout only guards against a hang; an error state ends the wait.
+    let ended = tokio::time::timeout(
+        Duration::from_secs(30),
+        status.wait_for(|s| matches!(s.state, SyncState::Synced | SyncState::Error { .. })),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .state
+    .clone();
+    engine.stop().await;
+    assert_eq!(ended, SyncState::Synced);
+    let pulled: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts WHERE phone = ?")
+        .bind("+5511987650009")
+        .fetch_one(b.pool())
+        .await
+        .unwrap();
+    assert_eq!(pulled, 1);
+    let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM plan_limits WHERE unpushed = 1")
+        .fetch_one(b.pool())
+        .await
+        .unwrap();
+    assert_eq!(waiting, 0);
+}

@@ -1,11 +1,17 @@
 //! A number started on a desktop without a browser is refused with
 //! `browser_not_found` and words saying what to install, before anything
 //! runs; a browser found afterwards (the first-run screen's "Tentar de
-//! novo") is used by the next start.
+//! novo") is used by the next start. A shared number's lease is not even
+//! asked for while there is no browser: a desktop that cannot run it must
+//! not keep it from the desktops that can.
 
 use crate::common;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use zapdesk_core::lease::{LeaseAnswer, LeaseFuture, LeaseGate, LeaseUnknown, RemoteHolder};
+use zapdesk_core::{AccountId, InstanceId};
 
 use zapdesk_core::accounts::{self, AccountInput};
 use zapdesk_core::domain::InstanceKind;
@@ -50,6 +56,8 @@ async fn a_number_without_a_browser_is_refused_in_words_then_starts_once_one_is_
         let _ = tx.send(e);
     });
     let fleet = Fleet::new(store.clone(), config, sink);
+    let gate = Arc::new(CountingGate::default());
+    fleet.set_leases(gate.clone());
 
     let refused = fleet.start(account, number).await.unwrap_err();
     assert!(
@@ -66,6 +74,11 @@ async fn a_number_without_a_browser_is_refused_in_words_then_starts_once_one_is_
     // Nothing was started: no status but stopped, no browser process.
     assert_eq!(fleet.status(number), Status::Stopped);
     assert!(fleet.running(account).is_empty());
+    assert_eq!(
+        gate.taken.load(Ordering::SeqCst),
+        0,
+        "the lease was asked for without a browser to run the number"
+    );
 
     // Installed meanwhile: the next start runs it.
     fleet.set_chromium(common::chromium());
@@ -84,4 +97,33 @@ async fn a_number_without_a_browser_is_refused_in_words_then_starts_once_one_is_
     .await
     .expect("the number reached its QR on the browser found afterwards");
     fleet.shutdown().await;
+}
+
+/// A shared server that gives every lease and counts how often it was asked.
+#[derive(Default)]
+struct CountingGate {
+    taken: AtomicUsize,
+}
+
+impl LeaseGate for CountingGate {
+    fn take(
+        &self,
+        _: AccountId,
+        _: InstanceId,
+    ) -> LeaseFuture<'_, Result<LeaseAnswer, LeaseUnknown>> {
+        self.taken.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async {
+            Ok(LeaseAnswer::Held {
+                left: std::time::Duration::from_secs(60),
+            })
+        })
+    }
+
+    fn release(&self, _: AccountId, _: InstanceId) -> LeaseFuture<'_, ()> {
+        Box::pin(async {})
+    }
+
+    fn holders(&self, _: AccountId) -> LeaseFuture<'_, Vec<RemoteHolder>> {
+        Box::pin(async { Vec::new() })
+    }
 }
