@@ -45,4 +45,5 @@ zapdesk_say "UI tests in Chromium"
 
 zapdesk_say "End to end: the real app under Xvfb"
 cargo build --workspace --locked
-with_keyring xvfb-run -a -s "-screen 0 1280x800x24" node --test tests/e2e/
+# One file at a time: each starts the real app under the same display.
+with_keyring xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/

@@ -100,11 +100,15 @@ BEGIN
     WHERE account_id = NEW.account_id AND conversation_id = NEW.conversation_id
       AND (resolved_at IS NULL OR resolved_at >= NEW.since);
     -- An inbound message opens a cycle when it is the first after the last
-    -- kept cycle's resolution, or when a resolution came between the
-    -- previous inbound message and it (the same millisecond: the message
-    -- first, so a message and a resolution at once leave the cycle closed).
-    -- Its resolution is the first at or after it; its first response the
-    -- first person's message from it up to that resolution.
+    -- kept cycle's resolution, or the first after a later resolution (the
+    -- same millisecond: the message first, so a message and a resolution at
+    -- once leave the cycle closed). Found by one index seek each, from the
+    -- last kept resolution and from each resolution since: a conversation
+    -- never resolved is not read message by message on every insert (its
+    -- open stretch has one opening; reading all of it made each insert
+    -- cost more as the conversation grew). Its resolution is the first at
+    -- or after it; its first response the first person's message from it up
+    -- to that resolution.
     INSERT INTO response_cycles (account_id, conversation_id, opened_at, first_response_at,
                                  resolved_at, resolved_by, resolved_to)
     SELECT NEW.account_id, NEW.conversation_id, o.at,
@@ -117,23 +121,29 @@ BEGIN
               AND NOT EXISTS (SELECT 1 FROM campaign_recipients cr
                               WHERE cr.account_id = m.account_id AND cr.message_id = m.id)),
            r.at, r.assignee_id, r.assigned_to
-    FROM (SELECT at, lag(at) OVER (ORDER BY at) AS previous
-          FROM (SELECT DISTINCT CASE WHEN sent_at > 0 THEN sent_at ELSE created_at END AS at
-                FROM messages INDEXED BY messages_cycles
-                WHERE account_id = NEW.account_id AND conversation_id = NEW.conversation_id
-                  AND direction = 'inbound'
-                  AND (CASE WHEN sent_at > 0 THEN sent_at ELSE created_at END) >
-                      (SELECT coalesce(max(k.resolved_at), -9223372036854775808) FROM response_cycles k
-                       WHERE k.account_id = NEW.account_id AND k.conversation_id = NEW.conversation_id))) o
+    FROM (SELECT DISTINCT
+                 (SELECT min(CASE WHEN m.sent_at > 0 THEN m.sent_at ELSE m.created_at END)
+                  FROM messages m INDEXED BY messages_cycles
+                  WHERE m.account_id = NEW.account_id AND m.conversation_id = NEW.conversation_id
+                    AND m.direction = 'inbound'
+                    AND (CASE WHEN m.sent_at > 0 THEN m.sent_at ELSE m.created_at END) > b.after) AS at
+          FROM (SELECT l.kept AS after FROM (
+                    SELECT coalesce(max(k.resolved_at), -9223372036854775808) AS kept
+                    FROM response_cycles k
+                    WHERE k.account_id = NEW.account_id AND k.conversation_id = NEW.conversation_id) l
+                UNION
+                SELECT x.at FROM conversation_resolutions x
+                WHERE x.account_id = NEW.account_id AND x.conversation_id = NEW.conversation_id
+                  AND x.at >= (SELECT coalesce(max(k.resolved_at), -9223372036854775808)
+                               FROM response_cycles k
+                               WHERE k.account_id = NEW.account_id
+                                 AND k.conversation_id = NEW.conversation_id)) b) o
     LEFT JOIN conversation_resolutions r
       ON r.account_id = NEW.account_id AND r.conversation_id = NEW.conversation_id
      AND r.at = (SELECT min(x.at) FROM conversation_resolutions x
                  WHERE x.account_id = NEW.account_id AND x.conversation_id = NEW.conversation_id
                    AND x.at >= o.at)
-    WHERE (o.previous IS NULL
-           OR EXISTS (SELECT 1 FROM conversation_resolutions y
-                      WHERE y.account_id = NEW.account_id AND y.conversation_id = NEW.conversation_id
-                        AND y.at >= o.previous AND y.at < o.at))
+    WHERE o.at IS NOT NULL
       -- A conversation being deleted (an erased contact) keeps nothing.
       AND EXISTS (SELECT 1 FROM conversations c
                   WHERE c.account_id = NEW.account_id AND c.id = NEW.conversation_id);

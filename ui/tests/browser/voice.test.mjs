@@ -112,3 +112,30 @@ test("a voice note the contact sent plays in the thread", async () => {
   assert.equal(await page.locator(".bubble.inbound").filter({ has: page.getByTestId("audio") }).count(), 1, "on the contact's side");
   await app.close();
 });
+
+test("a microphone granted after the operator left the conversation is switched off at once", async () => {
+  const app = await openAna(withMic, {
+    conversations: [
+      { phone: "+5511911110001", name: "Ana", messages: ["Pode mandar um áudio?"] },
+      { phone: "+5511911110002", name: "Bruno", messages: ["Oi"] },
+    ],
+  });
+  const { page } = app;
+  // The permission prompt left unanswered until the test answers it.
+  await page.evaluate(() => {
+    const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = (constraints) => new Promise((resolve) => {
+      window.__answerMic = async () => { const s = await real(constraints); window.__micStream = s; resolve(s); };
+    });
+  });
+  await page.getByRole("button", { name: "Gravar mensagem de voz" }).click();
+  await page.waitForFunction(() => typeof window.__answerMic === "function");
+  // The operator opens another conversation, then the prompt is answered.
+  await page.getByTestId("chat").filter({ hasText: "Bruno" }).click();
+  await page.locator("header.thread-head").filter({ hasText: "Bruno" }).waitFor();
+  await page.evaluate(() => window.__answerMic());
+  await page.waitForFunction(() => window.__micStream?.getTracks().every((t) => t.readyState === "ended"));
+  await page.getByRole("button", { name: "Gravar mensagem de voz" }).waitFor();
+  assert.equal(await page.getByTestId("voice-time").count(), 0, "nothing records");
+  await app.close();
+});

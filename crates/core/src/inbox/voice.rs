@@ -224,7 +224,8 @@ fn read_webm(data: &[u8]) -> Result<(Vec<u8>, Vec<&[u8]>), RemuxError> {
 
 /// An OpusHead (RFC 7845 §5.1) for a track that carries none.
 fn opus_head(channels: u8, delay_ns: u64) -> Vec<u8> {
-    let pre_skip = u16::try_from(delay_ns * 48_000 / 1_000_000_000).unwrap_or(0);
+    // Saturating: a crafted CodecDelay must not overflow (a panic in debug).
+    let pre_skip = u16::try_from(delay_ns.saturating_mul(48_000) / 1_000_000_000).unwrap_or(0);
     let mut head = b"OpusHead".to_vec();
     head.push(1);
     head.push(channels);

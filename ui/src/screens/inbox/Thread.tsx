@@ -179,11 +179,11 @@ export function Thread({ conversation, jumpTo, onOpen }: {
   }
 
   // A voice message, queued as a file is (see VoiceRecorder); true once queued.
+  // An id of its own, not the composer's: a text still on its way under
+  // that id would make the outbox take the voice note for it and drop it.
   async function sendVoice(recording: VoiceRecording): Promise<boolean> {
-    const id = action.current;
     try {
-      const now = await write("inboxSendVoice", account.id, conversation, id, recording);
-      if (action.current === id) action.current = newActionId();
+      const now = await write("inboxSendVoice", account.id, conversation, newActionId(), recording);
       if (!now) toast(t("inbox.queued"));
       return true;
     } catch (err) {

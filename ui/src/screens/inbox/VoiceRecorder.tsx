@@ -58,6 +58,10 @@ export function VoiceRecorder({ onSend }: { onSend: (recording: VoiceRecording) 
   const recorder = useRef<MediaRecorder | null>(null);
   const chunks = useRef<Blob[]>([]);
   const stream = useRef<MediaStream | null>(null);
+  // False once the recorder is gone: a microphone granted after that (the
+  // permission prompt answered after the operator left the conversation)
+  // is switched off at once instead of recording on, unseen.
+  const alive = useRef(true);
   const missing = unsupported();
 
   function release() {
@@ -68,12 +72,16 @@ export function VoiceRecorder({ onSend }: { onSend: (recording: VoiceRecording) 
 
   // Leaving the conversation (or the inbox) drops a recording under way and
   // frees the microphone.
-  useEffect(() => () => {
-    if (recorder.current && recorder.current.state !== "inactive") {
-      recorder.current.ondataavailable = null;
-      recorder.current.stop();
-    }
-    release();
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+      if (recorder.current && recorder.current.state !== "inactive") {
+        recorder.current.ondataavailable = null;
+        recorder.current.stop();
+      }
+      release();
+    };
   }, []);
 
   // The elapsed time, redrawn a few times a second while recording.
@@ -93,6 +101,10 @@ export function VoiceRecorder({ onSend }: { onSend: (recording: VoiceRecording) 
     setState({ step: "asking" });
     try {
       const media = await navigator.mediaDevices.getUserMedia({ audio: true });
+      if (!alive.current) {
+        media.getTracks().forEach((track) => track.stop());
+        return;
+      }
       stream.current = media;
       const mimeType = TYPES.find((type) => MediaRecorder.isTypeSupported?.(type));
       const rec = new MediaRecorder(media, mimeType ? { mimeType } : undefined);
