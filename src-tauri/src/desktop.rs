@@ -4,7 +4,6 @@
 //! or a notification. What to do is decided in `desktop_prefs`; this file
 //! only does it.
 
-use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use tauri::{AppHandle, Manager};
@@ -17,14 +16,26 @@ use crate::desktop_prefs::{self, OnClose};
 /// second launch on the same folder finds the first. The default folder
 /// keeps the plain app identifier. (Windows and macOS key by the app
 /// identifier only: one ZapDesk per user there.)
+///
+/// The folder is named by its canonical path (a relative path or a symlink
+/// to the same folder is the same ZapDesk), hashed with FNV-1a: the name
+/// must be the same for every build, which std's hasher does not promise.
 pub fn instance_id(identifier: &str, explicit_dir: Option<&Path>) -> String {
     match explicit_dir {
         None => identifier.to_owned(),
         Some(dir) => {
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            dir.hash(&mut hasher);
+            let canonical = std::fs::canonicalize(dir)
+                .or_else(|_| std::path::absolute(dir))
+                .unwrap_or_else(|_| dir.to_path_buf());
+            let hash = canonical
+                .as_os_str()
+                .as_encoded_bytes()
+                .iter()
+                .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                    (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+                });
             // A D-Bus name element may not start with a digit.
-            format!("{identifier}.d{:016x}", hasher.finish())
+            format!("{identifier}.d{hash:016x}")
         }
     }
 }
@@ -146,9 +157,32 @@ mod tests {
     fn one_instance_name_per_data_folder() {
         let id = "app.zapdesk.desktop";
         assert_eq!(instance_id(id, None), id);
-        let a = instance_id(id, Some(Path::new("/tmp/a")));
-        assert_eq!(a, instance_id(id, Some(Path::new("/tmp/a"))));
-        assert_ne!(a, instance_id(id, Some(Path::new("/tmp/b"))));
-        assert!(a.starts_with("app.zapdesk.desktop.d"));
+        let a = instance_id(id, Some(Path::new("/nonexistent/zapdesk-a")));
+        assert_eq!(
+            a,
+            instance_id(id, Some(Path::new("/nonexistent/zapdesk-a")))
+        );
+        assert_ne!(
+            a,
+            instance_id(id, Some(Path::new("/nonexistent/zapdesk-b")))
+        );
+        // The same for every build (FNV-1a of the path, not std's hasher).
+        assert_eq!(a, "app.zapdesk.desktop.d62302801d2233ce2");
+    }
+
+    #[test]
+    fn the_same_folder_spelled_another_way_is_the_same_instance() {
+        let id = "app.zapdesk.desktop";
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("dados");
+        std::fs::create_dir(&data).unwrap();
+        let named = instance_id(id, Some(&data));
+        assert_eq!(instance_id(id, Some(&data.join("..").join("dados"))), named);
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("atalho");
+            std::os::unix::fs::symlink(&data, &link).unwrap();
+            assert_eq!(instance_id(id, Some(&link)), named);
+        }
     }
 }

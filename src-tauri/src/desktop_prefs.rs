@@ -40,8 +40,13 @@ pub fn load(dir: &Path) -> DesktopPrefs {
 
 /// Saves through a temporary file, so a crash mid-write leaves the old choices.
 pub fn save(dir: &Path, prefs: &DesktopPrefs) -> std::io::Result<()> {
-    let tmp = dir.join(format!("{FILE}.tmp"));
-    std::fs::write(&tmp, serde_json::to_vec_pretty(prefs)?)?;
+    use std::io::Write;
+    // Written whole and synced before it replaces the old file: a crash
+    // leaves the old choices or the new ones, never half a file.
+    let tmp = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(&serde_json::to_vec_pretty(prefs)?)?;
+    file.sync_all()?;
     std::fs::rename(tmp, path(dir))
 }
 
