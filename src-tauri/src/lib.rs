@@ -13,6 +13,7 @@ mod notify;
 mod state;
 mod tray;
 mod tray_text;
+pub mod updates;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -216,6 +217,9 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::backup::backup_restore,
             commands::backup::app_restart,
             commands::about::app_diagnostics,
+            commands::updates::update_status,
+            commands::updates::update_check,
+            commands::updates::update_install,
             commands::desktop::desktop_settings,
             commands::desktop::desktop_set_close_to_tray,
             commands::desktop::desktop_set_autostart,
@@ -375,6 +379,17 @@ pub fn run() {
                     )
                     .build(),
             )?;
+            // Only a build made with the release config has the updater's
+            // section (its public key and endpoint): without it the plugin is
+            // left out and Settings → Sobre says updates are off (updates.rs).
+            if updates::updater_config(app.config()).is_some() {
+                app.handle()
+                    .plugin(tauri_plugin_updater::Builder::new().build())?;
+            }
+            let update_slot = updates::UpdateSlot::for_window(app.handle());
+            let checks_at_start =
+                update_slot.updates.state() == zapdesk_app::update::UpdateState::Idle;
+            app.manage(update_slot);
             main_window(app.handle())?;
             builder.mount_events(app);
             // Log files in the data folder (zapdesk_app::logs), kept with the
@@ -401,6 +416,15 @@ pub fn run() {
             match tray::install(app.handle()) {
                 Ok(()) => desktop::TRAY_SHOWN.store(true, std::sync::atomic::Ordering::Release),
                 Err(e) => tracing::warn!("no tray icon: {e}"),
+            }
+            // The check at start, in the background: the window does not wait
+            // for the update server.
+            if checks_at_start {
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    let slot = handle.state::<updates::UpdateSlot>();
+                    updates::check(&handle, &slot, error::interface_lang()).await;
+                });
             }
             if let (Some(running), Some(api)) = (running, api) {
                 stop_on_signal(app.handle().clone(), running.clone(), api);

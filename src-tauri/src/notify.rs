@@ -1,12 +1,8 @@
-//! New messages while the operator looks elsewhere: the window's badge counts
-//! the conversations with unread messages of the accounts the operator may
-//! see, kept up to date as conversations are read, and a desktop
-//! notification names the contact, unless the window is in front. An agent
-//! hears nothing of an account not given to them.
-
-use std::collections::HashSet;
-use std::sync::RwLock;
-use std::sync::atomic::{AtomicBool, Ordering};
+//! New messages while the operator looks elsewhere: a desktop notification
+//! names the contact, unless the window is in front; the window's badge
+//! (the conversations with unread messages of the accounts the operator may
+//! see) is counted with the tray's text, in `tray.rs`. An agent hears
+//! nothing of an account not given to them.
 
 use tauri::{AppHandle, Manager};
 use zapdesk_core::changes::{Change, Table};
@@ -83,7 +79,7 @@ fn show(
     body: String,
     lang: Lang,
 ) -> Result<(), String> {
-    use std::sync::atomic::AtomicUsize;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     /// Notifications whose click a thread is waiting for. GNOME keeps them
     /// in its list until read, so a busy day would otherwise pile up a
     /// blocked thread (and a D-Bus connection) per message; past the bound
@@ -141,83 +137,38 @@ fn show(
         .map_err(|e| e.to_string())
 }
 
-/// The accounts the window may hear of (`None`: all of them), as last read:
-/// the fleet's events (a number's status with its QR code, a new message)
-/// are sent synchronously, so the grant is kept here and read again when
-/// the operator, the team or the accounts change. Nothing is heard before
-/// the first read.
-static VISIBLE: RwLock<Visible> = RwLock::new(Visible::NotYet);
-
-enum Visible {
-    NotYet,
-    Known(Option<HashSet<AccountId>>),
-}
+/// The accounts the window may hear of, kept by the app crate
+/// ([`zapdesk_app::WindowGrants`]): nothing before the first read.
+static GRANTS: zapdesk_app::WindowGrants = zapdesk_app::WindowGrants::new();
 
 /// Whether an event of `account` may reach the window.
 pub fn window_may_see(account: AccountId) -> bool {
-    match &*VISIBLE.read().unwrap_or_else(|p| p.into_inner()) {
-        Visible::NotYet => false,
-        Visible::Known(None) => true,
-        Visible::Known(Some(granted)) => granted.contains(&account),
-    }
+    GRANTS.may_see(account)
 }
 
 /// Reads again which accounts the operator at this desktop may see.
 pub async fn read_visible(running: &zapdesk_app::App) {
-    match zapdesk_core::access::visible_accounts(running.store()).await {
-        Ok(visible) => {
-            *VISIBLE.write().unwrap_or_else(|p| p.into_inner()) = Visible::Known(visible)
-        }
-        Err(e) => tracing::warn!("accounts the window may hear of not read: {e}"),
+    if let Err(e) = GRANTS.read_again(running).await {
+        tracing::warn!("accounts the window may hear of not read: {e}");
     }
 }
 
-/// A badge count is being worked out: changes meanwhile are counted by it.
-static BADGE_PENDING: AtomicBool = AtomicBool::new(false);
-
-/// Counts the badge again after a change that can move it: a message in or
-/// read, a conversation removed, the operator or their accounts changed. A
-/// burst of changes (a campaign's) costs one count.
+/// Reads the grant again after a change that can move it: the operator, the
+/// team or the accounts. (The badge is counted with the tray's text, once
+/// for both: `tray.rs`.)
 pub fn on_change(app: &AppHandle, change: &Change) {
-    if matches!(
+    if !matches!(
         change.table,
         Table::Accounts | Table::Users | Table::Settings
     ) {
-        let app = app.clone();
-        tauri::async_runtime::spawn(async move {
-            if let Some(state) = app.try_state::<AppState>()
-                && let Ok(running) = state.app()
-            {
-                read_visible(running).await;
-            }
-        });
-    }
-    if !matches!(
-        change.table,
-        Table::Conversations | Table::Messages | Table::Accounts | Table::Users | Table::Settings
-    ) || BADGE_PENDING.swap(true, Ordering::AcqRel)
-    {
         return;
     }
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        // Cleared before counting: a change from now on is seen by this
-        // count or starts the next.
-        BADGE_PENDING.store(false, Ordering::Release);
-        let Some(state) = app.try_state::<AppState>() else {
-            return;
-        };
-        let Ok(running) = state.app() else {
-            return;
-        };
-        match running.unread_visible().await {
-            Ok(unread) => {
-                if let Some(window) = app.get_webview_window("main") {
-                    // Not every desktop shows badges (GNOME does not); that is fine.
-                    let _ = window.set_badge_count((unread > 0).then_some(unread));
-                }
-            }
-            Err(e) => tracing::debug!("badge not counted: {e}"),
+        if let Some(state) = app.try_state::<AppState>()
+            && let Ok(running) = state.app()
+        {
+            read_visible(running).await;
         }
     });
 }

@@ -1,6 +1,7 @@
 //! The tray icon: each number's status and the unread count (worked out by
-//! `tray_text`), "Abrir" and "Sair". Kept current from the fleet's events and
-//! the store's changes, one count for a burst of them.
+//! `tray_text`), "Abrir" and "Sair"; and the window's badge, from the same
+//! count. Kept current from the fleet's events and the store's changes, one
+//! count for a burst of them, also on a desktop with no tray.
 
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
@@ -14,8 +15,12 @@ const TRAY: &str = "main";
 const OPEN: &str = "open";
 const QUIT: &str = "quit";
 
-/// Puts the icon in the tray; its menu is filled by [`refresh`].
+/// Starts the task that counts and draws (the badge needs it even where
+/// there is no tray), then puts the icon in the tray; its menu is filled by
+/// [`refresh`].
 pub fn install(app: &AppHandle) -> tauri::Result<()> {
+    spawn_redraws(app.clone());
+    refresh(app);
     let mut builder = TrayIconBuilder::with_id(TRAY)
         .tooltip("ZapDesk")
         // Left click opens the window, where the tray allows it (not on
@@ -44,7 +49,8 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         &tray_text(&[], 0, crate::error::interface_lang()),
     )?);
     builder.build(app)?;
-    spawn_redraws(app.clone());
+    // Drawn again now that the icon is there (the first count may have
+    // found none).
     refresh(app);
     Ok(())
 }
@@ -93,9 +99,13 @@ fn spawn_redraws(app: AppHandle) {
 }
 
 async fn redraw(app: &AppHandle) {
-    let Some(text) = read(app).await else {
+    let Some((text, unread)) = read(app).await else {
         return;
     };
+    if let Some(window) = app.get_webview_window("main") {
+        // Not every desktop shows badges (GNOME does not); that is fine.
+        let _ = window.set_badge_count((unread > 0).then_some(unread));
+    }
     let Some(tray) = app.tray_by_id(TRAY) else {
         return;
     };
@@ -110,8 +120,9 @@ async fn redraw(app: &AppHandle) {
     let _ = tray.set_tooltip(Some(text.tooltip));
 }
 
-/// The numbers of the accounts the operator may see, and their unread count.
-async fn read(app: &AppHandle) -> Option<TrayText> {
+/// The numbers of the accounts the operator may see, and their unread count:
+/// the tray's text and the count for the badge.
+async fn read(app: &AppHandle) -> Option<(TrayText, i64)> {
     let state = app.try_state::<AppState>()?;
     let running = state.app().ok()?;
     let mut numbers = Vec::new();
@@ -128,6 +139,6 @@ async fn read(app: &AppHandle) -> Option<TrayText> {
             });
         }
     }
-    let unread = running.unread_visible().await.unwrap_or(0);
-    Some(tray_text(&numbers, unread, state.lang()))
+    let unread = running.unread_visible().await.ok()?;
+    Some((tray_text(&numbers, unread, state.lang()), unread))
 }

@@ -52,7 +52,7 @@ mod list;
 
 pub use list::{
     CloudCommand, CloudCommandError, CloudCommandList, CommandState, CommandsServer, LIST_MAX,
-    retry_command,
+    PANEL_APPLICATION, retry_command,
 };
 
 /// Claims without a poke this often: the poke is the rule, this the net.
@@ -78,6 +78,8 @@ pub(crate) struct CloudCommands {
     wake: Arc<Notify>,
     stop: watch::Sender<bool>,
     task: Mutex<Option<JoinHandle<()>>>,
+    /// Settings → Comandos da nuvem's connection to the server.
+    panel: list::PanelServer,
 }
 
 /// Wakes the task to claim now (a number started, its lease came back).
@@ -96,6 +98,7 @@ impl CloudCommands {
             wake: Arc::new(Notify::new()),
             stop: watch::Sender::new(false),
             task: Mutex::new(None),
+            panel: list::PanelServer::default(),
         }
     }
 
@@ -125,6 +128,11 @@ impl CloudCommands {
         if let Some(task) = task {
             let _ = task.await;
         }
+        self.panel.close().await;
+    }
+
+    pub(crate) fn panel(&self) -> &list::PanelServer {
+        &self.panel
     }
 }
 

@@ -29,8 +29,10 @@ mod send;
 mod sessions;
 mod simulations;
 mod team;
+pub mod update;
 mod voice;
 mod webhooks;
+mod window_grants;
 mod write;
 
 pub use automation::{
@@ -42,7 +44,7 @@ pub use campaigns::CampaignSummary;
 pub use changes::ChangeSink;
 pub use cloud_commands::{
     CloudCommand, CloudCommandError, CloudCommandList, CommandState, CommandsServer, LIST_MAX,
-    command_message, command_session, retry_command,
+    PANEL_APPLICATION, command_message, command_session, retry_command,
 };
 pub use diagnostics::{Diagnostics, recent_problems};
 pub use error::AppError;
@@ -64,4 +66,5 @@ pub use webhooks::{
     WEBHOOK_DELETE_TABLES, WEBHOOK_TABLES, WebhookConfig, WebhookOpError,
     signature as webhook_signature,
 };
+pub use window_grants::WindowGrants;
 pub use zapdesk_automation::simulator::{SimEvent, SimSource, SimState, SimView};

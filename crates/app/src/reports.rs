@@ -68,7 +68,8 @@ impl App {
         lang: Lang,
         path: &Path,
     ) -> Result<(), AppError> {
-        let bytes = csv::account_csv(self.store(), account, range, table, lang, now_ms()).await?;
+        let bytes =
+            csv::table_csv(self.store(), Some(account), range, table, lang, now_ms()).await?;
         export::save(path, &bytes)?;
         Ok(())
     }
@@ -81,7 +82,7 @@ impl App {
         lang: Lang,
         path: &Path,
     ) -> Result<(), AppError> {
-        let bytes = csv::agency_csv(self.store(), range, table, lang, now_ms()).await?;
+        let bytes = csv::table_csv(self.store(), None, range, table, lang, now_ms()).await?;
         export::save(path, &bytes)?;
         Ok(())
     }

@@ -208,6 +208,8 @@ impl App {
             // due sessions are this desktop's to step now.
             followers.push(inner.flows.waker().follow(inner.fleet.claimable()));
             followers.push(follow_sync_pulls(&inner.sync, inner.changes.clone()));
+            // Webhook secrets to and from the agency's server (webhooks).
+            followers.push(crate::webhooks::follow_secrets(self));
             // The day's backup of the store, if not taken yet (backup.rs).
             followers.push(self.spawn_daily_backup());
         }
@@ -298,6 +300,11 @@ impl App {
 
     pub fn sync(&self) -> &Arc<SyncRunner> {
         &self.0.sync
+    }
+
+    /// The cloud commands' task and the panel's kept connection.
+    pub(crate) fn cloud_commands(&self) -> &CloudCommands {
+        &self.0.cloud_commands
     }
 
     pub fn data_dir(&self) -> &Path {

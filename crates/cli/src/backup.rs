@@ -48,19 +48,35 @@ pub async fn run(store: &Store, cmd: Command, as_json: bool) -> Result<String, F
             sync_acknowledged,
         } => {
             let restored = restore(store, &file, sync_acknowledged, &tz).await?;
-            Ok(if as_json {
-                json(&restored)
-            } else {
-                let kept = restored.safety_copy.map_or_else(String::new, |p| {
-                    format!("; the replaced store is kept at {p}")
-                });
-                format!(
-                    "restored (schema {}, {} media files){kept}",
-                    restored.version, restored.media_restored
-                )
-            })
+            Ok(restored_text(restored, as_json))
         }
     }
+}
+
+fn restored_text(restored: Restored, as_json: bool) -> String {
+    if as_json {
+        return json(&restored);
+    }
+    let kept = restored.safety_copy.map_or_else(String::new, |p| {
+        format!("; the replaced store is kept at {p}")
+    });
+    format!(
+        "restored (schema {}, {} media files){kept}",
+        restored.version, restored.media_restored
+    )
+}
+
+/// `backup restore FILE` on a data folder whose store this version cannot
+/// open: newer than it knows, or left by an update whose migration failed
+/// (docs/release.md, "Updates"). Restoring is then the way back, and needs
+/// only the folder: its lock, the same checks of the file, the same safety
+/// copy. Sync's setting is in the store that cannot be read, so its question
+/// is not asked: a restore is never refused for it here.
+pub async fn restore_unopened(dir: &Path, file: &Path, as_json: bool) -> Result<String, Failure> {
+    let _lock = data_dir::lock(dir)?;
+    let prepared = backup::prepare(dir, file).await?;
+    let restored = backup::swap(dir, prepared, now_ms(), &TimeZone::system()).await?;
+    Ok(restored_text(restored, as_json))
 }
 
 /// The app's restore without an app: the data folder's lock (refused while

@@ -95,6 +95,23 @@ async fn main() -> ExitCode {
     let store = match Store::open(&dir).await {
         Ok(store) => store,
         Err(e) => {
+            // The way back from a failed update: a restore into a store
+            // this version cannot open (backup::restore_unopened).
+            if let Command::Backup(backup::Command::Restore { file, .. }) = &cli.command
+                && matches!(
+                    e,
+                    zapdesk_core::store::StoreError::TooNew { .. }
+                        | zapdesk_core::store::StoreError::MigrationFailed { .. }
+                )
+            {
+                return match backup::restore_unopened(&dir, file, cli.json).await {
+                    Ok(text) => {
+                        println!("{text}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(failure) => output::fail(&failure, flag_lang.unwrap_or_default(), cli.json),
+                };
+            }
             return output::fail(
                 &Failure::from_error(&e),
                 flag_lang.unwrap_or_default(),

@@ -8,17 +8,26 @@
 //! from the table SQLite keeps (migrations/sqlite/0033) against working them
 //! out from its messages as the dashboard did before (`cycles::scan`), and
 //! what keeping them costs each message written (the triggers on and off).
+//! The dashboards are timed twice in turn, run after run: counting each
+//! day's messages from the messages themselves, as before migration 0039,
+//! and adding up the quarter hours SQLite keeps (`report_counts`), so the
+//! machine's other work falls on both alike; the two reports must be equal.
+//! Also what 0039's backfill takes on this file.
 //! Prints Markdown rows for docs/benchmarks.md.
-//! Run: `cargo bench -p zapdesk-core --bench reports`.
+//! Run: `cargo bench -p zapdesk-core --bench reports`; with
+//! `ZAPDESK_BENCH_KEEP=<folder>` the generated file is kept there and the
+//! next runs start from a copy of it instead of generating again.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use zapdesk_core::accounts::{self, AccountInput};
 use zapdesk_core::business_hours::{self, BusinessHours};
 use zapdesk_core::domain::{InstanceKind, Role};
 use zapdesk_core::instances::{self, NumberInput};
+use zapdesk_core::reports::counts::{self, COUNT_FROM_MESSAGES};
 use zapdesk_core::reports::{self, DateRange, cycles, kept};
 use zapdesk_core::time::now_ms;
 use zapdesk_core::users::{self, UserInput};
@@ -50,6 +59,35 @@ where
         times.push(start.elapsed());
     }
     (percentile(&mut times, 0.5), percentile(&mut times, 0.95))
+}
+
+/// Like [`measure`] for two ways of doing the same, timed in turn in each
+/// run (`before`, then `after`): the machine's other work falls on both.
+async fn measure_both<B, BFut, A, AFut>(mut before: B, mut after: A) -> [(f64, f64); 2]
+where
+    B: FnMut() -> BFut,
+    BFut: std::future::Future<Output = ()>,
+    A: FnMut() -> AFut,
+    AFut: std::future::Future<Output = ()>,
+{
+    before().await;
+    after().await;
+    let mut times = [Vec::with_capacity(RUNS), Vec::with_capacity(RUNS)];
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        before().await;
+        times[0].push(start.elapsed());
+        let start = Instant::now();
+        after().await;
+        times[1].push(start.elapsed());
+    }
+    times.map(|mut t| (percentile(&mut t, 0.5), percentile(&mut t, 0.95)))
+}
+
+/// The dashboards as before migration 0039 (`true`: each day's messages
+/// counted from the messages) or as now.
+fn count_from_messages(on: bool) {
+    COUNT_FROM_MESSAGES.store(on, Ordering::Relaxed);
 }
 
 /// One account's contacts, conversations (assigned round the operators) and
@@ -128,23 +166,44 @@ async fn fill(
     tx.commit().await.unwrap();
 }
 
-#[tokio::main]
-async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = std::env::var_os("ZAPDESK_BENCH_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| dir.path().to_path_buf());
-    let store = Store::open(&path).await.unwrap();
-    let pool = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}",
-        path.join(zapdesk_core::store::DB_FILE).display()
-    ))
-    .await
-    .unwrap();
+/// Where a generated database is kept between runs
+/// (`ZAPDESK_BENCH_KEEP=<folder>`): generating takes about a minute, and
+/// every run then starts from the same file (the run writes to a copy).
+struct Kept {
+    db: std::path::PathBuf,
+    now: std::path::PathBuf,
+}
+
+impl Kept {
+    fn from_env() -> Option<Kept> {
+        let dir = std::path::PathBuf::from(std::env::var_os("ZAPDESK_BENCH_KEEP")?);
+        std::fs::create_dir_all(&dir).unwrap();
+        Some(Kept {
+            db: dir.join(zapdesk_core::store::DB_FILE),
+            now: dir.join("now"),
+        })
+    }
+
+    /// The instant the kept file was generated at, once it was copied to
+    /// `path` (a store's folder).
+    fn copy_to(&self, path: &std::path::Path) -> Option<i64> {
+        let now = std::fs::read_to_string(&self.now)
+            .ok()?
+            .trim()
+            .parse()
+            .ok()?;
+        std::fs::create_dir_all(path).unwrap();
+        std::fs::copy(&self.db, path.join(zapdesk_core::store::DB_FILE)).ok()?;
+        Some(now)
+    }
+}
+
+/// The five accounts, their operators and their messages, generated at `now`.
+async fn generate(store: &Store, pool: &sqlx::SqlitePool, now: i64) {
     let mut operators = Vec::new();
     for (i, name) in ["Ana", "Bruno", "Carla"].iter().enumerate() {
         let user = users::create(
-            &store,
+            store,
             &UserInput {
                 name: (*name).into(),
                 email: format!("op{i}@agencia.com.br"),
@@ -155,13 +214,10 @@ async fn main() {
         .unwrap();
         operators.push(user.id);
     }
-    let now = now_ms();
-    let filled = Instant::now();
-    let mut accounts_made = Vec::new();
     let per_account = CONTACTS / ACCOUNTS as i64;
     for i in 0..ACCOUNTS {
         let account = accounts::create(
-            &store,
+            store,
             &AccountInput {
                 name: format!("Cliente {i}"),
                 ..Default::default()
@@ -174,9 +230,9 @@ async fn main() {
             enabled: true,
             ..BusinessHours::default()
         };
-        business_hours::save(&store, account, &hours).await.unwrap();
+        business_hours::save(store, account, &hours).await.unwrap();
         instances::create(
-            &store,
+            store,
             account,
             &NumberInput {
                 name: "Loja".into(),
@@ -186,7 +242,7 @@ async fn main() {
         .await
         .unwrap();
         fill(
-            &pool,
+            pool,
             account,
             &operators,
             i as i64 * per_account,
@@ -194,9 +250,47 @@ async fn main() {
             now,
         )
         .await;
-        accounts_made.push(account);
     }
-    sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    sqlx::query("ANALYZE").execute(pool).await.unwrap();
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = std::env::var_os("ZAPDESK_BENCH_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().to_path_buf());
+    let kept = Kept::from_env();
+    let copied_at = kept.as_ref().and_then(|k| k.copy_to(&path));
+    let filled = Instant::now();
+    let store = Store::open(&path).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        path.join(zapdesk_core::store::DB_FILE).display()
+    ))
+    .await
+    .unwrap();
+    let now = match copied_at {
+        Some(at) => at,
+        None => {
+            let now = now_ms();
+            generate(&store, &pool, now).await;
+            if let Some(k) = &kept {
+                let _ = std::fs::remove_file(&k.db);
+                sqlx::query("VACUUM INTO ?")
+                    .bind(k.db.to_string_lossy().into_owned())
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                std::fs::write(&k.now, now.to_string()).unwrap();
+            }
+            now
+        }
+    };
+    let accounts_made: Vec<AccountId> = sqlx::query_scalar("SELECT id FROM accounts ORDER BY name")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     let messages: i64 = sqlx::query_scalar("SELECT count(*) FROM messages")
         .fetch_one(&pool)
         .await
@@ -206,14 +300,19 @@ async fn main() {
         .await
         .unwrap();
     println!(
-        "Generated {contacts} contacts, {messages} messages over {DAYS} days in {:.0} s",
+        "{} {contacts} contacts, {messages} messages over {DAYS} days in {:.0} s",
+        if copied_at.is_some() {
+            "Opened the kept file (migrations included):"
+        } else {
+            "Generated"
+        },
         filled.elapsed().as_secs_f64()
     );
 
     let tz = jiff::tz::TimeZone::get("America/Sao_Paulo").unwrap();
     let today = jiff::Timestamp::from_millisecond(now)
         .unwrap()
-        .to_zoned_datetime(tz)
+        .to_zoned_datetime(tz.clone())
         .date();
     let range = DateRange {
         from: today
@@ -229,15 +328,75 @@ async fn main() {
             .unwrap();
     })
     .await;
-    let agency = measure(|| async {
-        reports::agency(&store, &range, now).await.unwrap();
-    })
-    .await;
     let one = accounts_made[0];
-    let operator = measure(|| async {
-        reports::account(&store, one, &range, now).await.unwrap();
+    // The same figures both ways, on the whole file.
+    count_from_messages(true);
+    let agency_before = reports::agency(&store, &range, now).await.unwrap();
+    let one_before = reports::account(&store, one, &range, now).await.unwrap();
+    count_from_messages(false);
+    assert_eq!(
+        reports::agency(&store, &range, now).await.unwrap(),
+        agency_before
+    );
+    assert_eq!(
+        reports::account(&store, one, &range, now).await.unwrap(),
+        one_before
+    );
+    let [agency_before, agency] = measure_both(
+        || async {
+            count_from_messages(true);
+            reports::agency(&store, &range, now).await.unwrap();
+            count_from_messages(false);
+        },
+        || async {
+            reports::agency(&store, &range, now).await.unwrap();
+        },
+    )
+    .await;
+    let [operator_before, operator] = measure_both(
+        || async {
+            count_from_messages(true);
+            reports::account(&store, one, &range, now).await.unwrap();
+            count_from_messages(false);
+        },
+        || async {
+            reports::account(&store, one, &range, now).await.unwrap();
+        },
+    )
+    .await;
+    // Where the agency's time goes: its accounts' own reports one after
+    // the other (each alone is `operator` above).
+    let accounts_in_turn = measure(|| async {
+        for &account in &accounts_made {
+            reports::account(&store, account, &range, now)
+                .await
+                .unwrap();
+        }
     })
     .await;
+    // The step 0039 replaced, alone: one account's days of both periods
+    // and its numbers' counts, as `collect` asks for them.
+    let days = {
+        let first = today.checked_sub(jiff::Span::new().days(59)).unwrap();
+        let start_of =
+            |d: jiff::civil::Date| tz.to_timestamp(d.at(0, 0, 0, 0)).unwrap().as_millisecond();
+        let from = start_of(today.checked_sub(jiff::Span::new().days(29)).unwrap());
+        let to = start_of(today.tomorrow().unwrap());
+        let (tz, last) = (&tz, today);
+        measure_both(
+            || async {
+                counts::scanned(&store, one, tz, (first, last), from, to)
+                    .await
+                    .unwrap();
+            },
+            || async {
+                counts::counts(&store, one, tz, (first, last), from, to)
+                    .await
+                    .unwrap();
+            },
+        )
+        .await
+    };
     // The step the kept table replaced: the period, the previous one and
     // the scan's lookback, as `collect` asks for them.
     let (start, from) = (now - 60 * DAY_MS, now - 30 * DAY_MS);
@@ -249,6 +408,43 @@ async fn main() {
         kept::kept(&store, one, start, from, now).await.unwrap();
     })
     .await;
+    // What 0039's backfill takes on this file: every message and contact
+    // counted into its quarter hour.
+    let counts_backfill = {
+        let migration = include_str!("../../../migrations/sqlite/0039_report_counts.sql");
+        let backfill = &migration[migration.find("INSERT INTO report_counts").unwrap()
+            ..migration.find("CREATE TRIGGER").unwrap()];
+        // Every row that is not zero, as text.
+        let rows = || async {
+            let rows: Vec<String> = sqlx::query_scalar(
+                "SELECT concat_ws(' ', hex(account_id), slot, hex(instance_id), messages_in,
+                                  messages_out, failed_out, contacts)
+                 FROM report_counts
+                 WHERE messages_in <> 0 OR messages_out <> 0 OR failed_out <> 0 OR contacts <> 0
+                 ORDER BY account_id, slot, instance_id",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            rows
+        };
+        let kept = rows().await;
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("DELETE FROM report_counts")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let started = Instant::now();
+        sqlx::raw_sql(backfill).execute(&mut *tx).await.unwrap();
+        let took = started.elapsed().as_secs_f64();
+        tx.commit().await.unwrap();
+        let again = rows().await;
+        assert!(
+            kept == again,
+            "the backfill counted otherwise than the triggers kept"
+        );
+        took
+    };
     let writes = write_cost(&pool, one, now).await;
     // What the migration's backfill takes on this file: every
     // conversation's cycles counted again from its messages.
@@ -281,17 +477,54 @@ async fn main() {
         "| floor: `SELECT count(*) FROM messages` ({messages} rows) | {:.1} ms | {:.1} ms | – | 1 |",
         floor.0, floor.1
     );
-    println!(
-        "| agency dashboard, 30 days, {ACCOUNTS} accounts | {:.1} ms | {:.1} ms | < 200 ms | {:.1} |",
-        agency.0,
-        agency.1,
-        agency.0 / floor.0
+    let row = |what: &str, (p50, p95): (f64, f64), goal: &str| {
+        println!(
+            "| {what} | {p50:.1} ms | {p95:.1} ms | {goal} | {:.1} |",
+            p50 / floor.0
+        );
+    };
+    row(
+        &format!(
+            "agency dashboard, 30 days, {ACCOUNTS} accounts, days counted from the messages (before)"
+        ),
+        agency_before,
+        "< 200 ms",
+    );
+    row(
+        &format!("agency dashboard, 30 days, {ACCOUNTS} accounts, quarter hours kept (after)"),
+        agency,
+        "< 200 ms",
+    );
+    row(
+        "one account's report with its operators, 30 days, before",
+        operator_before,
+        "< 100 ms",
+    );
+    row(
+        "one account's report with its operators, 30 days, after",
+        operator,
+        "< 100 ms",
+    );
+    row(
+        &format!("the {ACCOUNTS} accounts' own reports one after the other (after)"),
+        accounts_in_turn,
+        "–",
+    );
+    row(
+        "one account's days and numbers, counted from the messages (before)",
+        days[0],
+        "–",
+    );
+    row(
+        "one account's days and numbers, quarter hours kept (after)",
+        days[1],
+        "–",
     );
     println!(
-        "| one account's report with its operators, 30 days | {:.1} ms | {:.1} ms | < 100 ms | {:.1} |",
-        operator.0,
-        operator.1,
-        operator.0 / floor.0
+        "After / before, p50: agency {:.2}, one account {:.2}, its days and numbers {:.2}",
+        agency.0 / agency_before.0,
+        operator.0 / operator_before.0,
+        days[1].0 / days[0].0
     );
     println!(
         "| one account's cycles, scanned from its messages (before) | {:.1} ms | {:.1} ms | – | {:.1} |",
@@ -312,7 +545,17 @@ async fn main() {
         writes.1,
         (writes.0 - writes.1) * 1000.0 / WRITES as f64
     );
+    println!(
+        "Without the cycles' triggers, with and without the quarter hours' counts: {:.1} ms, {:.1} ms \
+         ({:.1} µs more a message)",
+        writes.1,
+        writes.2,
+        (writes.1 - writes.2) * 1000.0 / WRITES as f64
+    );
     println!("The migration's backfill of every conversation's cycles: {backfill:.1} s");
+    println!(
+        "Migration 0039's backfill (every message and contact into its quarter hour): {counts_backfill:.1} s"
+    );
 }
 
 const WRITES: i64 = 5_000;
@@ -320,8 +563,10 @@ const WRITES: i64 = 5_000;
 /// What keeping the cycles costs a write: `WRITES` messages (a contact's and
 /// a reply in turn, in existing conversations, one statement each as the
 /// inbox writes them) with the triggers of migrations/sqlite/0033, then as
-/// many with those triggers dropped (this file is thrown away after).
-async fn write_cost(pool: &sqlx::SqlitePool, account: AccountId, now: i64) -> (f64, f64) {
+/// many with those triggers dropped, then as many without the quarter
+/// hours' counts of migrations/sqlite/0039 either (this file is thrown away
+/// after).
+async fn write_cost(pool: &sqlx::SqlitePool, account: AccountId, now: i64) -> (f64, f64, f64) {
     let conversations: Vec<Vec<u8>> =
         sqlx::query_scalar("SELECT id FROM conversations WHERE account_id = ? ORDER BY id LIMIT ?")
             .bind(account)
@@ -369,5 +614,17 @@ async fn write_cost(pool: &sqlx::SqlitePool, account: AccountId, now: i64) -> (f
             .unwrap();
     }
     let without = round(WRITES).await;
-    (with, without)
+    // And the quarter hours' counts (migrations/sqlite/0039) dropped too.
+    for trigger in [
+        "report_counts_message_added",
+        "report_counts_message_changed",
+        "report_counts_message_removed",
+    ] {
+        sqlx::query(&format!("DROP TRIGGER {trigger}"))
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    let neither = round(2 * WRITES).await;
+    (with, without, neither)
 }

@@ -4,7 +4,8 @@
 //!
 //! - Owners and admins may do everything on every account; an admin may not
 //!   make, change or remove an owner (as the agency's server's
-//!   `zapdesk.may_manage`).
+//!   `zapdesk.may_manage`), nor set each plan's limits, which are every
+//!   account's (owners only, as the server's postgres 0022).
 //! - Agents work the accounts they were given (`user_accounts`) and may not
 //!   change settings, export, erase a contact (LGPD) or manage the team.
 //! - A desktop where nobody is chosen is a desktop without a team (one
@@ -30,6 +31,9 @@ pub enum Area {
     Erase,
     /// Inviting, editing and removing operators.
     Team,
+    /// Each plan's limits: the agency's, over every account (owners only,
+    /// [`require_owner`]).
+    Plans,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +73,10 @@ impl UserError for AccessError {
                 Area::Team => lang.pick(
                     "Só donos e administradores podem gerenciar a equipe.",
                     "Only owners and admins can manage the team.",
+                ),
+                Area::Plans => lang.pick(
+                    "Só donos podem mudar os limites dos planos; os de uma conta, donos e administradores.",
+                    "Only owners can change the plans' limits; an account's own, owners and admins.",
                 ),
             }
             .to_owned(),
@@ -123,6 +131,18 @@ pub async fn require(store: &Store, area: Area) -> Result<(), AccessError> {
     match operator(store).await? {
         Operator::Nobody | Operator::Member(_, Role::Owner | Role::Admin) => Ok(()),
         Operator::Member(_, Role::Agent) | Operator::Removed => Err(AccessError::Forbidden(area)),
+    }
+}
+
+/// Refuses everyone but an owner (and a desktop without a team): what is
+/// the whole agency's, over accounts an admin may not have been given on the
+/// agency's server (each plan's limits; postgres 0022 refuses the same).
+pub async fn require_owner(store: &Store, area: Area) -> Result<(), AccessError> {
+    match operator(store).await? {
+        Operator::Nobody | Operator::Member(_, Role::Owner) => Ok(()),
+        Operator::Member(_, Role::Admin | Role::Agent) | Operator::Removed => {
+            Err(AccessError::Forbidden(area))
+        }
     }
 }
 

@@ -50,10 +50,12 @@ pub enum Table {
     /// The pipeline (issue 18, item 7): its stages and cards.
     PipelineStages,
     PipelineCards,
+    /// Each plan's limits (issue 18, item 4): the agency's, not one account's.
+    PlanLimits,
 }
 
 impl Table {
-    pub const ALL: [Table; 30] = [
+    pub const ALL: [Table; 31] = [
         Table::Accounts,
         Table::Contacts,
         Table::Tags,
@@ -84,6 +86,7 @@ impl Table {
         Table::WebhookDeliveries,
         Table::PipelineStages,
         Table::PipelineCards,
+        Table::PlanLimits,
     ];
 
     /// The storage name, as in SQL.
@@ -119,6 +122,7 @@ impl Table {
             Table::WebhookDeliveries => "webhook_deliveries",
             Table::PipelineStages => "pipeline_stages",
             Table::PipelineCards => "pipeline_cards",
+            Table::PlanLimits => "plan_limits",
         }
     }
 

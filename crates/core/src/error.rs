@@ -111,6 +111,9 @@ pub enum ErrorCode {
     IdInvalid,
     /// The database was written by a newer ZapDesk.
     DatabaseTooNew,
+    /// A migration failed after an update; the message names the copy taken
+    /// before it and how to go back.
+    MigrationFailed,
     /// Reading or writing the local database failed.
     DatabaseFailed,
     /// The data folder could not be created or used.

@@ -314,7 +314,7 @@ async fn push_now(
     }
     // Each plan's limits are the agency's, outside the outbox: after the
     // accounts, and never stopping them (plan_limits.rs).
-    crate::plan_limits::sync_after_accounts(local, conn, false).await
+    crate::plan_limits::sync_after_accounts(local, conn, false, pulled).await
 }
 
 /// Push everything, then pull every account.
@@ -337,7 +337,7 @@ async fn sync_all(
     pull_accounts(local, conn, accounts, status, pulled).await?;
     // Each plan's limits are the agency's, outside the outbox: after the
     // accounts, and never stopping them (plan_limits.rs).
-    crate::plan_limits::sync_after_accounts(local, conn, true).await?;
+    crate::plan_limits::sync_after_accounts(local, conn, true, pulled).await?;
     finish(local, status).await
 }
 

@@ -36,6 +36,7 @@ pub mod team;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 pub mod triggers;
+pub mod webhook_secrets;
 
 use sqlx::migrate::Migrator;
 

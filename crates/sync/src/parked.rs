@@ -1,7 +1,9 @@
 //! Changes the agency's server refused for good, set aside by the push
 //! (`sync_parked`, migrations/sqlite/0014) so one row never stops a desktop's
 //! sync: listed in Settings → Sincronização with the reason in the user's
-//! language, and pushed again on request (or by the row's next edit).
+//! language, and pushed again on request (or by the row's next edit). Each
+//! plan's limits, refused, are listed and pushed again with them
+//! ([`crate::plan_limits`]; the agency's, not one account's).
 
 use serde::Serialize;
 use sqlx::SqlitePool;
@@ -13,7 +15,9 @@ use crate::sync_error::SyncError;
 /// One parked change, as the Sync screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct ParkedChange {
-    pub account_id: AccountId,
+    /// `None` for a plan's limits: the agency's, every account's.
+    pub account_id: Option<AccountId>,
+    /// The account's name; "Todas as contas" for a plan's limits.
     pub account_name: String,
     /// What kind of row, in words ("Contato", "Etiqueta", …).
     pub what: String,
@@ -63,7 +67,7 @@ pub async fn list(local: &SqlitePool, lang: Lang) -> Result<Vec<ParkedChange>, S
             _ => String::new(),
         };
         out.push(ParkedChange {
-            account_id: AccountId::from_uuid(account),
+            account_id: Some(AccountId::from_uuid(account)),
             account_name,
             what: what(&table, lang).to_owned(),
             label,
@@ -72,7 +76,28 @@ pub async fn list(local: &SqlitePool, lang: Lang) -> Result<Vec<ParkedChange>, S
             parked_at,
         });
     }
+    for (plan, refused) in crate::plan_limits::refused(local).await? {
+        out.push(ParkedChange {
+            account_id: None,
+            account_name: lang.pick("Todas as contas", "Every account").to_owned(),
+            what: what("plan_limits", lang).to_owned(),
+            label: plan_label(&plan, lang),
+            reason: reason_text(&refused.reason, lang),
+            detail: refused.detail,
+            parked_at: refused.at,
+        });
+    }
+    // Newest first, the plans among the rows.
+    out.sort_by_key(|c| std::cmp::Reverse(c.parked_at));
     Ok(out)
+}
+
+/// A plan's name as Settings → Planos shows it.
+fn plan_label(plan: &str, lang: Lang) -> String {
+    match serde_json::from_value::<zapdesk_core::accounts::Plan>(serde_json::Value::from(plan)) {
+        Ok(plan) => zapdesk_core::plans::plan_name(plan, lang).to_owned(),
+        Err(_) => plan.to_owned(),
+    }
 }
 
 /// Puts every parked change back in the outbox (with a fresh place at its
@@ -152,6 +177,39 @@ pub async fn retry(local: &SqlitePool) -> Result<u64, SyncError> {
     sqlx::query("DELETE FROM sync_parked")
         .execute(&mut *tx)
         .await?;
+    // Each plan refused: waiting to be pushed again, with a fresh clock when
+    // its own was ahead (the server refuses that one again).
+    for (plan, _) in crate::plan_limits::refused(&mut *tx).await? {
+        let hlc: Option<String> = sqlx::query_scalar("SELECT hlc FROM plan_limits WHERE plan = ?")
+            .bind(&plan)
+            .fetch_optional(&mut *tx)
+            .await?
+            .flatten();
+        if hlc
+            .as_deref()
+            .and_then(crate::hlc::Hlc::parse)
+            .is_some_and(|h| h.ms > limit)
+        {
+            sqlx::query(zapdesk_core::store::CLOCK_TICK)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE plan_limits SET hlc = (SELECT hlc FROM sync_clock WHERE id = 1) WHERE plan = ?",
+            )
+            .bind(&plan)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("UPDATE plan_limits SET unpushed = 1 WHERE plan = ? AND hlc IS NOT NULL")
+            .bind(&plan)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM settings WHERE key = ?")
+            .bind(format!("{}{plan}", crate::plan_limits::REFUSED))
+            .execute(&mut *tx)
+            .await?;
+        moved += 1;
+    }
     tx.commit().await?;
     Ok(moved)
 }
@@ -187,6 +245,7 @@ fn label_sql(table: &str) -> Option<&'static str> {
              JOIN contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id
              WHERE c.account_id = ?1 AND c.id = ?2"
         }
+        "webhooks" => "SELECT url FROM webhooks WHERE account_id = ?1 AND id = ?2",
         _ => return None,
     })
 }
@@ -214,6 +273,9 @@ fn what(table: &str, lang: Lang) -> &'static str {
         "flow_sessions" => ("Conversa em um fluxo", "A conversation in a flow"),
         "pipeline_stages" => ("Etapa do funil", "Pipeline stage"),
         "pipeline_cards" => ("Cartão do funil", "Pipeline card"),
+        "webhooks" => ("Webhook", "Webhook"),
+        // The agency's, no account's (crate::plan_limits).
+        "plan_limits" => ("Limites do plano", "Plan limits"),
         _ => ("Registro", "Record"),
     };
     lang.pick(pt, en)
@@ -249,6 +311,10 @@ fn reason_text(reason: &str, lang: Lang) -> String {
         "automation_files_at_most_16_mib" => (
             "O arquivo passa de 16 MiB, o limite do servidor; envie um arquivo menor.",
             "The file is over 16 MiB, the server's limit; upload a smaller file.",
+        ),
+        "plan_limits_owners" => (
+            "Só donos podem mudar os limites dos planos no servidor da agência, e este login não é dono de nenhuma conta lá. Peça a um dono para mudá-los, ou para dar a este login o papel de dono.",
+            "Only owners can change the plans' limits on the agency's server, and this login owns no account there. Ask an owner to change them, or to make this login an owner.",
         ),
         "hlc_ahead" => (
             "O relógio deste computador estava adiantado quando a alteração foi feita; acerte a data e a hora e tente de novo.",

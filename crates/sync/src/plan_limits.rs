@@ -12,15 +12,19 @@
 //! - **Push** ([`push`]): the unpushed rows, each written on the server only
 //!   over an older clock (last writer wins, as every synced row); then marked
 //!   pushed unless written again meanwhile. The server's policy admits the
-//!   writes of owners and admins only (postgres 0019), and refuses a clock
+//!   writes of owners only (postgres 0022; 0019 let admins too), and refuses a clock
 //!   more than ten minutes ahead of its own (0008). A row the server refuses
-//!   ([`is_refusal`]: a desktop whose server login is an agent while its
-//!   local user may set limits, a clock ahead, a value its checks refuse) is
-//!   set aside: logged and marked pushed, so it waits for the next local
-//!   edit. Returned as an error it failed the whole session, and the
-//!   desktop never pulled its accounts again (review of issue 18, item 4).
-//!   It is not listed with the parked rows: `sync_parked` holds one
-//!   account's rows, and a plan belongs to none.
+//!   ([`is_refusal`]: a desktop whose server login owns no account while
+//!   its local user may set limits, a clock ahead, a value its checks refuse) is
+//!   set aside: logged, marked pushed and kept with the server's reason, so
+//!   it waits for the next local edit or "Tentar de novo". Returned as an
+//!   error it failed the whole session, and the desktop never pulled its
+//!   accounts again (review of issue 18, item 4). Listed with the parked
+//!   rows (Settings → Sincronização, [`crate::parked`]) and pushed again
+//!   with them; kept in `settings` under [`REFUSED`] + the plan, not in
+//!   `sync_parked`, which holds one account's rows (a plan belongs to none)
+//!   — a later push the server takes, or a later row pulled from it, ends
+//!   the refusal.
 //! - **Pull** ([`pull`]): the four rows, each applied only over an older
 //!   local clock and not over a local write still unpushed with a later one,
 //!   under the pull's guard (`sync_apply.applying`, as every pull); the
@@ -34,9 +38,60 @@
 //! next resync (5 minutes by default), not at once.
 
 use sqlx::{PgConnection, SqlitePool};
+use tokio::sync::broadcast;
+use zapdesk_core::changes::{Change, Table};
 
 use crate::hlc::{self, Hlc};
 use crate::sync_error::SyncError;
+
+/// The `settings` key of a plan's refused row, before the plan's name; its
+/// value is [`Refused`] as JSON.
+pub(crate) const REFUSED: &str = "sync_refused_plan:";
+
+/// Why the server refused a plan's row, and when.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Refused {
+    /// The constraint, or `plan_limits_owners` for row-level security
+    /// ([`crate::parked`] words it).
+    pub reason: String,
+    /// The server's own message.
+    pub detail: String,
+    pub at: i64,
+}
+
+/// The plans refused and set aside, by plan.
+pub(crate) async fn refused(
+    local: impl sqlx::SqliteExecutor<'_>,
+) -> Result<Vec<(String, Refused)>, SyncError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT substr(key, length(?1) + 1), value FROM settings
+         WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
+    )
+    .bind(REFUSED)
+    .fetch_all(local)
+    .await?;
+    // A value this version cannot read is still a refusal, without words.
+    Ok(rows
+        .into_iter()
+        .map(|(plan, json)| {
+            let refused = serde_json::from_str(&json).unwrap_or(Refused {
+                reason: String::new(),
+                detail: String::new(),
+                at: 0,
+            });
+            (plan, refused)
+        })
+        .collect())
+}
+
+/// Forgets a plan's refusal: the server took a later write, or sent one.
+async fn forget(local: impl sqlx::SqliteExecutor<'_>, plan: &str) -> Result<(), SyncError> {
+    sqlx::query("DELETE FROM settings WHERE key = ?")
+        .bind(format!("{REFUSED}{plan}"))
+        .execute(local)
+        .await?;
+    Ok(())
+}
 
 type Row = (
     String,
@@ -80,7 +135,10 @@ pub async fn push(local: &SqlitePool, remote: &mut PgConnection) -> Result<u64, 
         .execute(&mut *remote)
         .await;
         match done {
-            Ok(done) => taken += done.rows_affected(),
+            Ok(done) => {
+                taken += done.rows_affected();
+                forget(local, plan).await?;
+            }
             Err(e) if is_refusal(&e) => {
                 // The server's words name the policy or the constraint; no
                 // login nor address is in them.
@@ -96,6 +154,21 @@ pub async fn push(local: &SqlitePool, remote: &mut PgConnection) -> Result<u64, 
                 tracing::warn!(
                     "sync: plan {plan}'s limits set aside: the server refused them ({code}: {message})"
                 );
+                let reason = match e.as_database_error().and_then(|d| d.constraint()) {
+                    Some(constraint) => constraint.to_owned(),
+                    None if code == "42501" => "plan_limits_owners".to_owned(),
+                    None => "refused".to_owned(),
+                };
+                let refused = Refused {
+                    reason,
+                    detail: message,
+                    at: zapdesk_core::time::now_ms(),
+                };
+                sqlx::query("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)")
+                    .bind(format!("{REFUSED}{plan}"))
+                    .bind(serde_json::to_string(&refused).unwrap_or_default())
+                    .execute(local)
+                    .await?;
             }
             Err(e) => return Err(SyncError::remote(e)),
         }
@@ -127,15 +200,26 @@ fn is_refusal(e: &sqlx::Error) -> bool {
 /// The plans' push then pull, for the engine once the accounts are done.
 /// Only a broken connection is returned (the session starts over, as for
 /// the accounts); any other failure is logged and the session goes on: the
-/// plans never stop the accounts' sync.
+/// plans never stop the accounts' sync. A pull that changed a row is told
+/// to `pulled` as every pulled table is (the open screens refetch: Settings
+/// → Planos, the usage bars), for no account: the rows are the agency's.
 pub(crate) async fn sync_after_accounts(
     local: &SqlitePool,
     remote: &mut PgConnection,
     pull_too: bool,
+    pulled: &broadcast::Sender<Change>,
 ) -> Result<(), SyncError> {
     let mut done = push(local, &mut *remote).await.map(|_| ());
     if done.is_ok() && pull_too {
-        done = pull(local, remote).await.map(|_| ());
+        done = pull(local, remote).await.map(|applied| {
+            if applied > 0 {
+                // Nobody listening is no error.
+                let _ = pulled.send(Change {
+                    account: None,
+                    table: Table::PlanLimits,
+                });
+            }
+        });
     }
     match done {
         Err(e) if e.is_connection() => Err(e),
@@ -185,6 +269,10 @@ pub async fn pull(local: &SqlitePool, remote: &mut PgConnection) -> Result<u64, 
         .execute(&mut *tx)
         .await?;
         applied += done.rows_affected();
+        if done.rows_affected() > 0 {
+            // The server's row is this desktop's now: nothing left refused.
+            forget(&mut *tx, plan).await?;
+        }
         if let Some(seen) = Hlc::parse(clock) {
             hlc::observe(&mut tx, &seen).await?;
         }

@@ -61,11 +61,16 @@ pub async fn waiting(local: &SqlitePool) -> Result<u64, SyncError> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// How many changes the server refused and are set aside (`sync_parked`).
+/// How many changes the server refused and are set aside (`sync_parked`,
+/// and each plan's limits refused: [`crate::plan_limits`]).
 pub async fn parked(local: &SqlitePool) -> Result<u64, SyncError> {
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_parked")
-        .fetch_one(local)
-        .await?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM sync_parked)
+              + (SELECT count(*) FROM settings WHERE substr(key, 1, length(?1)) = ?1)",
+    )
+    .bind(crate::plan_limits::REFUSED)
+    .fetch_one(local)
+    .await?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 

@@ -7,6 +7,7 @@
 use std::sync::{Arc, RwLock};
 
 use serde::Serialize;
+use sqlx::postgres::PgConnectOptions;
 use tokio::sync::{Mutex, broadcast, watch};
 use tokio::task::JoinHandle;
 use zapdesk_core::changes::Change;
@@ -69,6 +70,9 @@ pub struct SyncRunner {
     // interleave their stop and start.
     running: Mutex<Option<Running>>,
     leases: RwLock<Leases>,
+    /// How the running engine reaches the server (its password in memory),
+    /// for the app's other readers of the server: no keyring read each time.
+    remote: RwLock<Option<(ConnectionSettings, PgConnectOptions)>>,
     /// Rows pulled since the app started, across engines: the fleet kicks its
     /// senders when it moves (a reply typed on another desktop arrived).
     pulled: watch::Sender<u64>,
@@ -88,6 +92,7 @@ impl SyncRunner {
             shared: Arc::new(Shared { view, sink }),
             running: Mutex::new(None),
             leases: RwLock::new(Leases::Alone),
+            remote: RwLock::new(None),
             pulled: watch::channel(0).0,
             changes: broadcast::channel(PULLED_BUFFER).0,
         }
@@ -109,6 +114,20 @@ impl SyncRunner {
 
     fn current_leases(&self) -> Leases {
         self.leases
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn set_remote(&self, remote: Option<(ConnectionSettings, PgConnectOptions)>) {
+        *self.remote.write().unwrap_or_else(|p| p.into_inner()) = remote;
+    }
+
+    /// How the running engine reaches the server: its connection and the
+    /// options with the password it was started with (the credential store
+    /// is not read again); `None` when no engine runs.
+    pub fn remote(&self) -> Option<(ConnectionSettings, PgConnectOptions)> {
+        self.remote
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
@@ -137,6 +156,7 @@ impl SyncRunner {
         };
         let mut running = self.running.lock().await;
         stop(running.take()).await;
+        self.set_remote(None);
         match SavedPassword::of(&connection).and_then(|s| s.load()) {
             Ok(password) => *running = Some(self.start(connection, &password, lang).await?),
             Err(e) => {
@@ -167,6 +187,7 @@ impl SyncRunner {
         let remote = test_connection(&connection, password).await?;
         let mut running = self.running.lock().await;
         stop(running.take()).await;
+        self.set_remote(None);
         // The previous connection's password must not outlive it in the store.
         if let Some(old) = saved::load(&self.store).await?
             && old != connection
@@ -184,6 +205,7 @@ impl SyncRunner {
         let mut running = self.running.lock().await;
         stop(running.take()).await;
         self.set_leases(Leases::Alone);
+        self.set_remote(None);
         saved::forget(&self.store).await?;
         self.shared.publish(SyncView {
             connection: None,
@@ -227,6 +249,7 @@ impl SyncRunner {
             .await
             .map_err(|e| SavedError::Settings(e.into()))?;
         self.set_leases(Leases::Remote(Arc::new(leases)));
+        self.set_remote(Some((connection.clone(), remote.clone())));
         let mut config = EngineConfig::new(remote);
         config.lang = lang;
         config.pulled = self.changes.clone();

@@ -791,6 +791,37 @@ pub static TABLES: &[SyncTable] = &[
         deletes: Deletes::Every,
         push: Push::Upsert,
     },
+    // Webhooks (issue 17, item 4; migrations/sqlite/0037, postgres 0020):
+    // the definition reaches every desktop, so the one that runs a number
+    // delivers its events. `failing_since` and `last_failed_at` are this
+    // desktop's delivery health and stay out; an update of only them is no
+    // change (`OfSynced`). The secret is not a column anywhere: it travels
+    // through `zapdesk.webhook_secrets`, outside this catalog.
+    SyncTable {
+        name: "webhooks",
+        account_column: "account_id",
+        columns: &[
+            col("id", U),
+            col("account_id", U),
+            col("url", Text),
+            col("events", Text),
+            col("format", Text),
+            col("enabled", Int),
+            col("disabled_at", Int),
+            col("disabled_reason", Text),
+            col("secret_version", Int),
+            col("created_at", Int),
+            col("updated_at", Int),
+        ],
+        primary_key: &["id"],
+        outbox_key: &["id"],
+        parents: &[],
+        folded: None,
+        own_clock: None,
+        updates: Updates::OfSynced,
+        deletes: Deletes::Every,
+        push: Push::Upsert,
+    },
 ];
 
 /// The description of a table by name.

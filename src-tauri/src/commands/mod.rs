@@ -33,5 +33,6 @@ pub mod sessions;
 pub mod simulator;
 pub mod sync;
 pub mod tags;
+pub mod updates;
 pub mod users;
 pub mod webhooks;

@@ -16,8 +16,9 @@ pub async fn plans_defaults(state: State<'_, AppState>) -> Result<Vec<PlanDefaul
     Ok(plans::defaults(state.store()?).await?)
 }
 
-/// Replaces one plan's limits. Refused for an agent (`operator_forbidden`).
-/// The agency's settings: reported as a change of them.
+/// Replaces one plan's limits. Owners only: an admin or an agent is
+/// refused (`operator_forbidden`, `plans::set_defaults`).
+/// The agency's: reported as a change of `plan_limits`, for no account.
 #[tauri::command]
 #[specta::specta]
 pub async fn plans_set_defaults(
@@ -26,7 +27,10 @@ pub async fn plans_set_defaults(
     limits: PlanLimits,
 ) -> Result<PlanLimits, IpcError> {
     let saved = plans::set_defaults(state.store()?, plan, &limits);
-    Ok(state.app()?.wrote(None, &[Table::Settings], saved).await?)
+    Ok(state
+        .app()?
+        .wrote(None, &[Table::PlanLimits], saved)
+        .await?)
 }
 
 /// The account's own limits over its plan's.

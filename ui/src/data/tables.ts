@@ -36,7 +36,7 @@ export const DEPENDENTS = {
   users: ["usersList", "usersMe", "teamView", "accountsList", "inboxList", "inboxGet", "inboxContact", "inboxNotes", "auditList", "keywordsCheck", "pipelineCardsList", "assignmentSettings", "assignmentAvailability", "reportsAccount", "reportsAgency", "plansUsage"],
   // Who "I" am is a setting, and the inbox's "Minhas" depends on it; so are
   // the API's port and its local-network choice.
-  settings: ["usersMe", "teamView", "accountsList", "inboxList", "apiStatus", "backupStatus", "assignmentAvailability", "reportsAccount", "reportsAgency", "plansDefaults", "plansUsage"],
+  settings: ["usersMe", "teamView", "accountsList", "inboxList", "apiStatus", "backupStatus", "assignmentAvailability", "reportsAccount", "reportsAgency", "plansUsage"],
   // Whether this computer keeps the AI key shows beside the settings; a key
   // kept or forgotten is reported as a change of them.
   // Business hours live on the bot settings row (they share its time zone).
@@ -57,6 +57,9 @@ export const DEPENDENTS = {
   // The pipeline (issue 18, item 7): the board and its counts per stage.
   pipeline_stages: ["pipelineStagesList", "pipelineSummary"],
   pipeline_cards: ["pipelineCardsList", "pipelineSummary"],
+  // Each plan's limits (issue 18, item 4), the agency's: written here or
+  // pulled from the agency's server (Settings → Planos, every usage bar).
+  plan_limits: ["plansDefaults", "plansUsage"],
 } as const satisfies Record<Table, readonly CommandName[]>;
 
 /** Reads refetched from the `sync` event (the engine's own state), not from a table. */
@@ -70,7 +73,7 @@ export const SYNC_READS = ["syncStatus", "syncParked", "cloudCommandsList"] as c
  * `data:` URL on each new message would be heavy), and the time zones this
  * computer knows.
  */
-export const ONCE_READS = ["appStart", "inboxMedia", "businessHoursTimeZones", "appDiagnostics", "browserCheck", "desktopSettings", "desktopTakeOpening"] as const satisfies readonly CommandName[];
+export const ONCE_READS = ["appStart", "inboxMedia", "businessHoursTimeZones", "appDiagnostics", "browserCheck", "desktopSettings", "desktopTakeOpening", "updateStatus"] as const satisfies readonly CommandName[];
 
 export type ReadCommand = (typeof DEPENDENTS)[Table][number] | (typeof SYNC_READS)[number] | (typeof ONCE_READS)[number];
 
@@ -162,9 +165,9 @@ export const WRITES = {
   syncRetryParked: [],
   automationSettingsSave: ["automation_settings"],
   businessHoursSave: ["automation_settings"],
-  // Plans (issue 18, item 4): each plan's limits are the agency's settings;
-  // an account's own limits are on its row.
-  plansSetDefaults: ["settings"],
+  // Plans (issue 18, item 4): each plan's limits are the agency's
+  // (`plan_limits`); an account's own limits are on its row.
+  plansSetDefaults: ["plan_limits"],
   plansSetOverrides: ["accounts"],
   automationAiKeySet: ["automation_settings"],
   automationFilesUpload: ["automation_files"],
@@ -219,6 +222,9 @@ export const WRITES = {
   // This computer's own choices (desktop.json, the system's autostart): no table.
   desktopSetCloseToTray: [],
   desktopSetAutostart: [],
+  // Updates (issue 19, item 4): no table; the state comes back and as the `update` event.
+  updateCheck: [],
+  updateInstall: [],
 } as const satisfies Partial<Record<CommandName, readonly Table[]>>;
 
 export type WriteCommand = keyof typeof WRITES;
@@ -247,6 +253,8 @@ export const AGENCY_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   "backupStatus", "backupNow", "backupSetSettings", "backupPickFolder", "backupPickFile", "backupRestore", "appRestart", "appDiagnostics",
   // This computer's browser, tray and autostart (issue 19).
   "browserCheck", "desktopSettings", "desktopSetCloseToTray", "desktopSetAutostart", "desktopTakeOpening",
+  // This desktop's updates.
+  "updateStatus", "updateCheck", "updateInstall",
 ]);
 
 const readers = new Map<Table, ReadonlySet<string>>(

@@ -246,8 +246,9 @@ export const commands = {
 	/**  Every plan's limits (the agency's). */
 	plansDefaults: () => typedError<PlanDefaults[], IpcError>(__TAURI_INVOKE("plans_defaults")),
 	/**
-	 *  Replaces one plan's limits. Refused for an agent (`operator_forbidden`).
-	 *  The agency's settings: reported as a change of them.
+	 *  Replaces one plan's limits. Owners only: an admin or an agent is
+	 *  refused (`operator_forbidden`, `plans::set_defaults`).
+	 *  The agency's: reported as a change of `plan_limits`, for no account.
 	 */
 	plansSetDefaults: (plan: Plan, limits: PlanLimits) => typedError<PlanLimits, IpcError>(__TAURI_INVOKE("plans_set_defaults", { plan, limits })),
 	/**  The account's own limits over its plan's. */
@@ -466,6 +467,10 @@ export const commands = {
 	 */
 	appRestart: () => typedError<null, IpcError>(__TAURI_INVOKE("app_restart")),
 	appDiagnostics: () => typedError<Diagnostics, IpcError>(__TAURI_INVOKE("app_diagnostics")),
+	updateStatus: () => typedError<UpdateState, IpcError>(__TAURI_INVOKE("update_status")),
+	updateCheck: () => typedError<UpdateState, IpcError>(__TAURI_INVOKE("update_check")),
+	/**  Downloads and installs; progress arrives as the `update` event. */
+	updateInstall: () => typedError<UpdateState, IpcError>(__TAURI_INVOKE("update_install")),
 	desktopSettings: () => typedError<DesktopSettings, IpcError>(__TAURI_INVOKE("desktop_settings")),
 	desktopSetCloseToTray: (on: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("desktop_set_close_to_tray", { on })),
 	desktopSetAutostart: (on: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("desktop_set_autostart", { on })),
@@ -999,6 +1004,17 @@ export type CloudCommand = {
 	retry_of: CommandId | null,
 	/**  Already run again, as this row (a failed row is run again once). */
 	retried_as: CommandId | null,
+	/**
+	 *  Only one desktop may execute it: a "run again" of a row that failed
+	 *  there with `database_failed` (what it queued may be in its own store
+	 *  only, until its sync pushes it; remote 0021). A waiting row waits for
+	 *  that desktop to run the number.
+	 */
+	pinned: boolean,
+	/**  Who is logged in on that desktop, as in [`CloudCommand::ran_by`]. */
+	pinned_by: string | null,
+	/**  Whether that desktop is this one. */
+	pinned_here: boolean,
 };
 
 /**  The screen's answer: the server's state and the rows, newest first. */
@@ -1476,6 +1492,11 @@ export type ErrorCode =
 "id_invalid" | 
 /**  The database was written by a newer ZapDesk. */
 "database_too_new" | 
+/**
+ *  A migration failed after an update; the message names the copy taken
+ *  before it and how to go back.
+ */
+"migration_failed" | 
 /**  Reading or writing the local database failed. */
 "database_failed" | 
 /**  The data folder could not be created or used. */
@@ -2535,7 +2556,9 @@ export type Pacing = {
 
 /**  One parked change, as the Sync screen shows it. */
 export type ParkedChange = {
-	account_id: AccountId,
+	/**  `None` for a plan's limits: the agency's, every account's. */
+	account_id: AccountId | null,
+	/**  The account's name; "Todas as contas" for a plan's limits. */
 	account_name: string,
 	/**  What kind of row, in words ("Contato", "Etiqueta", …). */
 	what: string,
@@ -3136,7 +3159,9 @@ export type Table = "accounts" | "contacts" | "tags" | "custom_fields" | "segmen
  */
 "api_tokens" | "webhooks" | "webhook_deliveries" | 
 /**  The pipeline (issue 18, item 7): its stages and cards. */
-"pipeline_stages" | "pipeline_cards";
+"pipeline_stages" | "pipeline_cards" | 
+/**  Each plan's limits (issue 18, item 4): the agency's, not one account's. */
+"plan_limits";
 
 /**  A label on contacts. */
 export type Tag = {
@@ -3239,6 +3264,35 @@ export type Trigger =
 { on: "no_match"; hours: number; numbers: InstanceId[] } | 
 /**  A person added this tag to a contact. */
 { on: "tag_added"; tag: TagId };
+
+/**  What Settings → Sobre shows, pushed to the window as the `update` event. */
+export type UpdateState = 
+/**  This copy does not look for updates. */
+{ state: "off"; reason: UpdatesOff } | 
+/**  Not asked yet. */
+{ state: "idle" } | { state: "checking" } | 
+/**  `version` is the running one, the newest the server offers. */
+{ state: "up_to_date"; version: string } | { state: "available"; version: string; notes: string | null; 
+/**  RFC 3339, as the server published it. */
+date: string | null } | { state: "downloading"; version: string; downloaded: number; total: number | null; 
+/**  `None` while the server did not say how big the file is. */
+percent: number | null } | 
+/**  Installed; it runs after a restart. */
+{ state: "ready"; version: string } | 
+/**  In the person's language; the details are in the log. */
+{ state: "failed"; message: string };
+
+/**  Why this copy of ZapDesk does not look for updates. */
+export type UpdatesOff = 
+/**  A debug build (`cargo run`, `scripts/run-app.sh`). */
+"development_build" | 
+/**  Built without the release config: no public key or no endpoint. */
+"not_configured" | 
+/**
+ *  A Linux binary that is neither an AppImage nor installed from a
+ *  `.deb`/`.rpm`: the updater would overwrite the running file itself.
+ */
+"not_installed";
 
 /**  An operator of the agency. */
 export type User = {

@@ -4,7 +4,9 @@
 // the phone, the state in words (the failure's text), the computer that ran
 // it, when written and finished — filtered by state; "Executar de novo" on a
 // failed one makes one new row (asked once, then offered no more), and a
-// row a desktop finishes on the server shows as done when the panel asks again.
+// row a desktop finishes on the server shows as done when the panel asks again;
+// the retry of a row given up as `database_failed` says it waits for the
+// computer that ran it (this one, or another operator's).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openApp, startServer } from "./harness.mjs";
@@ -112,6 +114,42 @@ test("a refusal of the server is shown as a toast, in words, and the row still o
   await page.getByText(UNREACHABLE).waitFor();
   assert.equal(await panel.getByTestId("cloud-command-row").count(), 3);
   assert.equal(await panel.getByRole("button", { name: "Executar de novo" }).isEnabled(), true);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a send given up as database_failed, run again, says it waits for the computer that ran it", async () => {
+  const DISK = "Não foi possível gravar no banco de dados local (disco cheio).";
+  const app = await openApp(browser, server.url, {
+    accounts: [{ name: "Padaria Pão Quente" }], sync: SYNCED,
+    cloudCommands: [
+      { kind: "send_text", phone: "+5511987650001", detail: "Pedido 101", status: "failed", errorCode: "database_failed", errorMessage: DISK, ranBy: "Bruno Lima" },
+      { kind: "send_text", phone: "+5511987650002", detail: "Pedido 102", status: "failed", errorCode: "database_failed", errorMessage: DISK, ranBy: "Ana Operadora", ranHere: true },
+      { kind: "start_flow", phone: "+5511987650003", detail: "Pesquisa", status: "failed", errorCode: "flow_unknown", errorMessage: NO_FLOW, ranBy: "Bruno Lima" },
+    ],
+  });
+  const { page } = app;
+  const panel = await openPanel(page);
+  const rows = panel.getByTestId("cloud-command-row");
+  await rows.nth(2).waitFor();
+  assert.equal(await panel.getByTestId("cloud-command-pinned").count(), 0, "nothing pinned yet");
+  // Oldest at the bottom: run each again, bottom up (a new row goes on top).
+  for (let made = 0; made < 3; made++) {
+    await rows.nth(2).getByRole("button", { name: "Executar de novo" }).click();
+    await rows.nth(3 + made).waitFor();
+  }
+  const pinned = panel.getByTestId("cloud-command-pinned");
+  await pinned.nth(1).waitFor();
+  assert.equal(await pinned.count(), 2, "the flow's retry runs anywhere");
+  // Newest first: the flow's retry, the send run here, the send run by Bruno.
+  const kinds = await Promise.all((await rows.all()).slice(0, 3).map((r) => r.locator("td").nth(1).textContent()));
+  assert.deepEqual(kinds, ["Iniciar fluxo · Pesquisa · nova tentativa", "Enviar texto · Pedido 102 · nova tentativa", "Enviar texto · Pedido 101 · nova tentativa"]);
+  assert.equal(await rows.nth(0).getByTestId("cloud-command-pinned").count(), 0);
+  assert.match(await rows.nth(1).getByTestId("cloud-command-pinned").textContent(), /^Só este computador pode executá-lo: o comando falhou aqui com um erro no banco de dados local/);
+  assert.match(await rows.nth(2).getByTestId("cloud-command-pinned").textContent(), /^Aguarda o computador de Bruno Lima: o comando falhou lá com um erro no banco de dados local/);
+  // Done: the pin is no longer said.
+  await page.evaluate(() => window.__MOCK__.finishCommand(3));
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=cloud-command-pinned]").length === 1);
   assert.deepEqual(app.errors, []);
   await app.close();
 });

@@ -16,6 +16,7 @@ import { installDesktopMock } from "./mock-desktop.mjs";
 import { installMockBackend } from "./mock-backend.mjs";
 import { installPipelineMock } from "./mock-pipeline.mjs";
 import { installPlansMock } from "./mock-plans.mjs";
+import { installUpdatesMock } from "./mock-updates.mjs";
 
 const DIST = fileURLToPath(new URL("../../dist/", import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -90,6 +91,8 @@ export async function openApp(browser, url, seed = {}) {
   await context.addInitScript(installBackupMock, seed);
   // The browser numbers run on, the tray and autostart settings (issue 19).
   await context.addInitScript(installDesktopMock, seed);
+  // Settings → Sobre → Atualizações: the updater's state, check and install (issue 19, item 4).
+  await context.addInitScript(installUpdatesMock, seed);
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e));

@@ -5,7 +5,7 @@
 //
 // Seed (`seed.cloudCommands`): [{kind, phone, detail, status ("pending",
 // "running", "done", "failed"), errorCode, errorMessage, ranBy, ranHere,
-// instance}], oldest first. With no sync connection (`seed.sync`), the list
+// instance}], oldest first. "Run again" pins as the server does. With no sync connection (`seed.sync`), the list
 // says the server is missing and a retry is refused, as Rust does.
 //
 // The executor is the test's: `__MOCK__.finishCommand(index, {error} | {})`
@@ -30,6 +30,7 @@ export function installCloudCommandsMock(seed) {
       error_code: c.errorCode ?? null, error_message: c.errorMessage ?? null,
       ran_by: c.ranBy ?? (c.status && c.status !== "pending" ? "Ana Operadora" : null), ran_here: c.ranHere ?? false,
       created_ms: base + i * 60_000, finished_ms: finished ? base + i * 60_000 + 2_000 : null, retry_of: null,
+      pinned: false, pinned_by: null, pinned_here: false,
     };
   });
 
@@ -39,6 +40,7 @@ export function installCloudCommandsMock(seed) {
     attempts: c.attempts, error_code: c.error_code, error_message: c.error_message, ran_by: c.ran_by, ran_here: c.ran_here,
     created_ms: c.created_ms, finished_ms: c.finished_ms, retry_of: c.retry_of,
     retried_as: c.status === "failed" && retries.has(c.id) ? retries.get(c.id) : null,
+    pinned: c.pinned, pinned_by: c.pinned_by, pinned_here: c.pinned_here,
   });
 
   Object.assign(handlers, {
@@ -64,9 +66,15 @@ export function installCloudCommandsMock(seed) {
       if (refused) { window.__MOCK__.refuseRetry = null; fail(refused.code, refused.message); }
       if (c.status !== "failed") fail("command_not_retriable", "Só um comando que falhou pode ser executado de novo; este ainda espera ou já foi feito.");
       if (!retries.has(c.id)) {
+        // As the server's trigger (remote 0021): the retry of a row given
+        // up as `database_failed` is pinned to the desktop that ran it; a
+        // retry of a pinned row stays pinned.
+        const pin = c.error_code === "database_failed"
+          ? { pinned: true, pinned_by: c.pinned_by ?? c.ran_by, pinned_here: c.pinned ? c.pinned_here : c.ran_here }
+          : { pinned: c.pinned, pinned_by: c.pinned_by, pinned_here: c.pinned_here };
         const again = {
           ...c, id: id(), status: "pending", attempts: 0, error_code: null, error_message: null, ran_by: null, ran_here: false,
-          created_ms: Date.now(), finished_ms: null, retry_of: c.retry_of ?? c.id,
+          created_ms: Date.now(), finished_ms: null, retry_of: c.retry_of ?? c.id, ...pin,
         };
         state.cloudCommands.push(again);
         retries.set(c.id, again.id);

@@ -22,13 +22,18 @@ export function installPlansMock(seed) {
   state.messagesSent = {};
   for (const m of given.messagesSent ?? []) state.messagesSent[state.accounts[m.account ?? 0].id] = m.count;
 
-  Object.assign(WRITES, { plans_set_defaults: ["settings"], plans_set_overrides: ["accounts"] });
+  Object.assign(WRITES, { plans_set_defaults: ["plan_limits"], plans_set_overrides: ["accounts"] });
 
   const PLAN = { free: "Gratuito", starter: "Inicial", pro: "Pro", enterprise: "Empresarial" };
   const NOUN = { numbers: "números", contacts: "contatos", messages: "mensagens enviadas por mês", operators: "operadores por conta", flows: "fluxos" };
   const managerOnly = () => {
     const me = state.users.find((u) => u.id === state.me);
     if (me && (me.removed || me.role === "agent")) fail("operator_forbidden", "Só donos e administradores podem mudar as configurações.");
+  };
+  // plans::set_defaults: every plan's limits are every account's, owners only.
+  const ownerOnly = () => {
+    const me = state.users.find((u) => u.id === state.me);
+    if (me && (me.removed || me.role !== "owner")) fail("operator_forbidden", "Só donos podem mudar os limites dos planos; os de uma conta, donos e administradores.");
   };
   const used = (acc, limit) => ({
     numbers: () => state.numbers.filter((n) => n.number.account_id === acc).length,
@@ -56,7 +61,7 @@ export function installPlansMock(seed) {
   Object.assign(handlers, {
     plans_defaults: () => ["free", "starter", "pro", "enterprise"].map((plan) => ({ plan, limits: { ...state.planDefaults[plan] } })),
     plans_set_defaults: ({ plan, limits }) => {
-      managerOnly();
+      ownerOnly();
       state.planDefaults[plan] = { ...limits };
       return limits;
     },

@@ -1,8 +1,10 @@
 // Plans per account (issue 18, item 4) in real Chromium against the fake
 // backend (mock-backend.mjs + mock-plans.mjs): the account's usage bars,
 // a plan's limit edited in Settings → Planos and an account's own limit,
-// and a number or contact past the plan refused with Rust's words where the
-// person created it.
+// a number or contact past the plan refused with Rust's words where the
+// person created it, Settings → Planos read-only but for owners and
+// refreshed when sync pulls limits, and limits the server refused listed
+// with the refused rows.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openApp, startServer } from "./harness.mjs";
@@ -112,5 +114,85 @@ test("an agent sees the usage but neither the plans nor the account's limits", a
   await panel.getByTestId("plan-usage-numbers").waitFor();
   assert.equal(await page.locator("#plans").count(), 0);
   assert.equal(await panel.getByRole("button", { name: "Salvar" }).count(), 0);
+  await app.close();
+});
+
+test("limits pulled from the agency's server show on the open Planos and usage bars", async () => {
+  const app = await openApp(browser, server.url, SEED);
+  const { page } = app;
+  const panel = await accountPlan(page);
+  const numbers = page.locator("#plans").getByLabel("Números do plano Inicial");
+  assert.equal(await numbers.inputValue(), "2");
+  await panel.getByTestId("plan-usage-numbers").getByText("1 de 2").waitFor();
+  // The owner is typing in the Pro row, not saved yet.
+  const pro = page.locator("#plans").getByLabel("Contatos do plano Pro");
+  await pro.fill("40");
+  const before = (await callsOf(app, "plans_defaults")).length;
+  // Another desktop's owner set 5 numbers on Inicial and 30 contacts on Pro;
+  // the sync pull wrote them here and Rust names the table, for no account
+  // (crates/sync/src/plan_limits.rs).
+  await page.evaluate(() => {
+    const { state, changed } = window.__MOCK__;
+    state.planDefaults.starter = { ...state.planDefaults.starter, numbers: 5 };
+    state.planDefaults.pro = { ...state.planDefaults.pro, contacts: 30 };
+    changed(null, "plan_limits");
+  });
+  await panel.getByTestId("plan-usage-numbers").getByText("1 de 5").waitFor();
+  await page.waitForFunction(() => document.querySelector('#plans [aria-label="Números do plano Inicial"]')?.value === "5");
+  assert.ok((await callsOf(app, "plans_defaults")).length > before);
+  // What the owner typed stays, to be saved over the pulled value.
+  assert.equal(await pro.inputValue(), "40");
+  const proRow = page.getByTestId("plan-row-pro");
+  await proRow.getByRole("button", { name: "Salvar" }).click();
+  await page.getByText("Limites do plano Pro salvos.").waitFor();
+  assert.equal((await callsOf(app, "plans_set_defaults")).at(-1).args.limits.contacts, 40);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("an admin sees each plan's limits but only an owner changes them", async () => {
+  const app = await openApp(browser, server.url, {
+    ...SEED,
+    users: [{ name: "Bia", role: "admin", accounts: [0] }],
+    me: 0,
+  });
+  const { page } = app;
+  const panel = await accountPlan(page);
+  const plans = page.locator("#plans");
+  await plans.getByText("Só donos mudam os limites dos planos.", { exact: false }).waitFor();
+  const numbers = plans.getByLabel("Números do plano Inicial");
+  assert.equal(await numbers.inputValue(), "2");
+  assert.equal(await numbers.isDisabled(), true);
+  assert.equal(await plans.getByRole("button", { name: "Salvar" }).count(), 0);
+  // The account's own limits stay the admin's.
+  assert.equal(await panel.getByRole("button", { name: "Salvar" }).count(), 1);
+  await app.close();
+});
+
+test("a plan's limits the server refused are listed with the refused rows, for every account", async () => {
+  const app = await openApp(browser, server.url, {
+    ...SEED,
+    sync: {
+      connection: { host: "db.agencia.com", port: 5432, database: "postgres", operator: "zd_bia", tls: "verify_full", ca_certificate: null },
+      status: { state: { state: "synced" }, last_sync: Date.now(), waiting: 0, parked: 1, pulled: 0 },
+    },
+    // As crates/sync/src/parked.rs lists a plan refused by postgres 0022.
+    parked: [{
+      account_id: null,
+      account_name: "Todas as contas",
+      what: "Limites do plano",
+      label: "Inicial",
+      reason: "Só donos podem mudar os limites dos planos no servidor da agência, e este login não é dono de nenhuma conta lá. Peça a um dono para mudá-los, ou para dar a este login o papel de dono.",
+      detail: "new row violates row-level security policy for table \"plan_limits\"",
+      parked_at: Date.now(),
+    }],
+  });
+  const { page } = app;
+  await page.getByTestId("sync-indicator").click();
+  const row = page.getByTestId("sync-parked").getByTestId("sync-parked-row");
+  await row.waitFor();
+  assert.match(await row.innerText(), /Limites do plano · Inicial · Todas as contas/);
+  assert.match(await row.innerText(), /Só donos podem mudar os limites dos planos no servidor/);
+  assert.deepEqual(app.errors, []);
   await app.close();
 });

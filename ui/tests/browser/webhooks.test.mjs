@@ -237,3 +237,32 @@ test("edit the events, then delete behind a confirmation; a typed change is not 
   assert.equal((await callsOf(app, "webhooks_delete")).length, 1);
   await app.close();
 });
+
+test("the log is this computer's, and a delivery waiting for the secret from the agency's server says so in words", async () => {
+  const waiting = "secret not yet received from the agency's server: waiting for it (never sent unsigned)";
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    api: {
+      webhooks: [{
+        url: ZAPIER,
+        events: ["message.received"],
+        deliveries: [
+          { event: "message.received", status: "retrying", attempts: 1, error: waiting, nextAttemptAt: Date.UTC(2030, 0, 1) },
+          { event: "message.received", status: "retrying", attempts: 2, error: "Sem resposta em 10 segundos.", nextAttemptAt: Date.UTC(2030, 0, 1) },
+        ],
+      }],
+    },
+  });
+  const { page } = app;
+  const panel = await openWebhooks(page);
+  const log = panel.getByRole("region", { name: `Entregas de ${ZAPIER}` });
+  const rows = log.getByTestId("delivery-row");
+  await rows.first().waitFor();
+  assert.match(await log.getByTestId("deliveries-here").textContent(), /^As entregas feitas por este computador\./);
+  const errors = await Promise.all([0, 1].map(async (i) => (await cells(rows.nth(i)))[4]));
+  assert.deepEqual(errors.sort(), [
+    "Esperando o segredo do webhook chegar do servidor da agência (nunca vai sem assinatura).",
+    "Sem resposta em 10 segundos.",
+  ]);
+  await app.close();
+});

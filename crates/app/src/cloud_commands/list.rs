@@ -11,14 +11,21 @@
 //! `retry_of` = the first row of the chain, from which the executor derives
 //! the message and flow session ids. A failed row whose message was in
 //! fact queued (its outcome could not be written, say) is then found, not
-//! queued again, whichever desktop runs the new row.
+//! queued again. A row given up as `database_failed` may have queued it in
+//! its desktop's store alone (not pushed yet): the server pins its retry to
+//! that desktop (remote 0021), and the list says whom such a row waits for.
+//!
+//! The panel asks every 5 s while open: one kept pool of one connection
+//! ([`PanelServer`]), made with the running sync engine's options (no
+//! credential store read, no new connection each time).
 
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sqlx::PgConnection;
+use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::types::Uuid;
-use sqlx::{ConnectOptions, Connection, PgConnection};
 use zapdesk_core::ids::{self, CommandId};
 use zapdesk_core::{AccountId, ErrorCode, InstanceId, Lang, UserError};
 use zapdesk_sync::commands::{self, is_schema_missing};
@@ -33,6 +40,66 @@ pub const LIST_MAX: u32 = 200;
 
 /// Longest wait for one question (and for the connection) to the server.
 const ASK_WITHIN: Duration = Duration::from_secs(15);
+
+/// The panel's connection is closed once unused this long: the open panel
+/// asks every 5 s and keeps it, a closed one lets it go.
+const PANEL_IDLE: Duration = Duration::from_secs(30);
+
+/// Named so in `pg_stat_activity`: the agency counts its connections.
+pub const PANEL_APPLICATION: &str = "zapdesk-commands-panel";
+
+/// The panel's one connection to the server, kept while the panel polls
+/// (opening one and reading the credential store every 5 s was the cost of
+/// an open panel), made again when the sync connection changes.
+#[derive(Default)]
+pub(crate) struct PanelServer(tokio::sync::Mutex<Option<(ConnectionSettings, PgPool)>>);
+
+impl PanelServer {
+    /// The pool for `connection`: the kept one, or a new one made with the
+    /// sync engine's options (its password in memory; the credential store
+    /// only when no engine runs with this connection). Lazy: connecting is
+    /// part of the first question, bounded like it.
+    async fn pool(
+        &self,
+        app: &App,
+        connection: &ConnectionSettings,
+    ) -> Result<PgPool, CloudCommandError> {
+        let mut kept = self.0.lock().await;
+        if let Some((kept_for, pool)) = kept.as_ref()
+            && kept_for == connection
+            && !pool.is_closed()
+        {
+            return Ok(pool.clone());
+        }
+        let options = match app.sync().remote() {
+            Some((running, options)) if running == *connection => options,
+            _ => commands::remote_of(connection)?,
+        };
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .min_connections(0)
+            .idle_timeout(PANEL_IDLE)
+            .acquire_timeout(ASK_WITHIN)
+            .connect_lazy_with(options.application_name(PANEL_APPLICATION));
+        // The previous connection's pool closes as its last handle drops.
+        *kept = Some((connection.clone(), pool.clone()));
+        Ok(pool)
+    }
+
+    /// Lets the kept pool go after a failed question: the next one makes
+    /// it again, with the options of now (a new password saved for the
+    /// same connection, a server that moved back).
+    async fn forget(&self) {
+        self.0.lock().await.take();
+    }
+
+    /// Closes the kept connection (the app is closing).
+    pub(crate) async fn close(&self) {
+        if let Some((_, pool)) = self.0.lock().await.take() {
+            pool.close().await;
+        }
+    }
+}
 
 /// The payload field of a row made by "run again": the first row of the
 /// chain, whose derived ids the executor uses.
@@ -104,6 +171,15 @@ pub struct CloudCommand {
     pub retry_of: Option<CommandId>,
     /// Already run again, as this row (a failed row is run again once).
     pub retried_as: Option<CommandId>,
+    /// Only one desktop may execute it: a "run again" of a row that failed
+    /// there with `database_failed` (what it queued may be in its own store
+    /// only, until its sync pushes it; remote 0021). A waiting row waits for
+    /// that desktop to run the number.
+    pub pinned: bool,
+    /// Who is logged in on that desktop, as in [`CloudCommand::ran_by`].
+    pub pinned_by: Option<String>,
+    /// Whether that desktop is this one.
+    pub pinned_here: bool,
 }
 
 /// Whether the agency's server can show the commands.
@@ -211,6 +287,7 @@ type ListedRow = (
     Option<String>,
     i64,
     Option<i64>,
+    Option<String>,
 );
 
 impl App {
@@ -228,10 +305,16 @@ impl App {
                 items: Vec::new(),
             });
         };
-        let mut conn = connect(&connection).await?;
-        let read = listed(self, &mut conn, account, state, limit);
-        let answer = bounded(read).await;
-        let _ = conn.close().await;
+        let pool = self
+            .cloud_commands()
+            .panel()
+            .pool(self, &connection)
+            .await?;
+        let answer = bounded(async {
+            let mut conn = pool.acquire().await?;
+            listed(self, &mut conn, account, state, limit).await
+        })
+        .await;
         match answer {
             Ok(items) => Ok(CloudCommandList {
                 server: CommandsServer::Ready,
@@ -241,7 +324,10 @@ impl App {
                 server: CommandsServer::Outdated,
                 items: Vec::new(),
             }),
-            Err(e) => Err(remote_error(&connection, e).into()),
+            Err(e) => {
+                self.cloud_commands().panel().forget().await;
+                Err(remote_error(&connection, e).into())
+            }
         }
     }
 
@@ -258,23 +344,24 @@ impl App {
             .view()
             .connection
             .ok_or(CloudCommandError::NoServer)?;
-        let mut conn = connect(&connection).await?;
-        let answer = bounded(retried(&mut conn, account, id)).await;
-        let _ = conn.close().await;
+        let pool = self
+            .cloud_commands()
+            .panel()
+            .pool(self, &connection)
+            .await?;
+        let answer = bounded(async {
+            let mut conn = pool.acquire().await?;
+            retried(&mut conn, account, id).await
+        })
+        .await;
         match answer {
             Ok(Ok(new)) => Ok(new),
             Ok(Err(refused)) => Err(refused),
-            Err(e) => Err(remote_error(&connection, e).into()),
+            Err(e) => {
+                self.cloud_commands().panel().forget().await;
+                Err(remote_error(&connection, e).into())
+            }
         }
-    }
-}
-
-async fn connect(connection: &ConnectionSettings) -> Result<PgConnection, CloudCommandError> {
-    let remote = commands::remote_of(connection)?;
-    match tokio::time::timeout(ASK_WITHIN, remote.connect()).await {
-        Ok(Ok(conn)) => Ok(conn),
-        Ok(Err(e)) => Err(remote_error(connection, e).into()),
-        Err(_) => Err(remote_error(connection, sqlx::Error::PoolTimedOut).into()),
     }
 }
 
@@ -316,13 +403,16 @@ async fn listed(
         state.map(|s| s.statuses().iter().map(|s| (*s).to_owned()).collect());
     let limit = limit.unwrap_or(LIST_DEFAULT).clamp(1, LIST_MAX);
     // RLS (0012's members_read) lets the login see only its accounts'
-    // rows; the account is named all the same, as every query does.
+    // rows; the account is named all the same, as every query does. The
+    // pin is read through to_jsonb: a server before remote 0021 has no
+    // such column (and pins nothing), and still lists its rows.
     let rows: Vec<ListedRow> = sqlx::query_as(
         "SELECT c.id, c.kind, c.instance_id, c.payload::text, c.status, c.attempts,
                 c.error_code, c.error_message, c.claimed_by,
                 coalesce(o.display_name, c.claimed_operator),
                 (extract(epoch FROM c.created_at) * 1000)::bigint,
-                (extract(epoch FROM c.finished_at) * 1000)::bigint
+                (extract(epoch FROM c.finished_at) * 1000)::bigint,
+                to_jsonb(c) ->> 'pinned_to'
          FROM zapdesk.commands c
          LEFT JOIN zapdesk.operators o ON o.role_name = c.claimed_operator
          WHERE c.account_id = $1 AND ($2::text[] IS NULL OR c.status = ANY ($2))
@@ -334,11 +424,24 @@ async fn listed(
     .bind(i64::from(limit))
     .fetch_all(&mut *conn)
     .await?;
-    let mut items: Vec<CloudCommand> = rows
+    let (mut items, pinned_to): (Vec<CloudCommand>, Vec<Option<String>>) = rows
         .into_iter()
         .map(|row| {
-            let (id, kind, instance, payload, status, attempts, code, message, node, who, at, end) =
-                row;
+            let (
+                id,
+                kind,
+                instance,
+                payload,
+                status,
+                attempts,
+                code,
+                message,
+                node,
+                who,
+                at,
+                end,
+                pin,
+            ) = row;
             let id = CommandId::from_uuid(id);
             // jsonb as text from the server is always JSON.
             let payload: Value = serde_json::from_str(&payload).unwrap_or(Value::Null);
@@ -355,7 +458,7 @@ async fn listed(
                 _ => None,
             };
             let root = chain_root(account, id, &payload);
-            CloudCommand {
+            let item = CloudCommand {
                 id,
                 instance_id: instance.map(InstanceId::from_uuid),
                 phone: field("phone"),
@@ -371,10 +474,40 @@ async fn listed(
                 finished_ms: end,
                 retry_of: (root != id).then_some(root),
                 retried_as: None,
+                pinned: pin.is_some(),
+                pinned_here: pin.as_deref() == Some(here.as_str()),
+                pinned_by: None,
                 kind,
-            }
+            };
+            (item, pin)
         })
-        .collect();
+        .unzip();
+    // Who is on each pinned desktop: the login of its latest claim of this
+    // account (one read for the few desktops named, not one per row).
+    let mut pins: Vec<String> = pinned_to.iter().flatten().cloned().collect();
+    pins.sort();
+    pins.dedup();
+    if !pins.is_empty() {
+        let named: Vec<(String, String)> = sqlx::query_as(
+            "SELECT DISTINCT ON (c.claimed_by) c.claimed_by,
+                    coalesce(o.display_name, c.claimed_operator)
+             FROM zapdesk.commands c
+             LEFT JOIN zapdesk.operators o ON o.role_name = c.claimed_operator
+             WHERE c.account_id = $1 AND c.claimed_by = ANY ($2)
+               AND c.claimed_operator IS NOT NULL
+             ORDER BY c.claimed_by, c.claimed_at DESC NULLS LAST",
+        )
+        .bind(account.as_uuid())
+        .bind(&pins)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (item, pin) in items.iter_mut().zip(&pinned_to) {
+            item.pinned_by = named
+                .iter()
+                .find(|(node, _)| pin.as_ref() == Some(node))
+                .map(|(_, who)| who.clone());
+        }
+    }
     // Which failed rows were run again already: their retry's id is known.
     let retries: Vec<Uuid> = items
         .iter()

@@ -8,6 +8,7 @@
 mod attempt;
 mod qr;
 mod secret;
+mod secret_sync;
 mod secrets;
 mod sender;
 mod sign;
@@ -22,6 +23,12 @@ pub use secret::SecretError;
 pub use sender::WebhookConfig;
 pub(crate) use sender::WebhookSender;
 pub use sign::signature;
+
+/// The exchange of webhook secrets with the agency's server, for the app's
+/// followers (`secret_sync.rs`).
+pub(crate) fn follow_secrets(app: &App) -> tokio::task::JoinHandle<()> {
+    secret_sync::follow(app.clone(), app.webhook_sender().secrets_asked())
+}
 
 use crate::App;
 
@@ -86,7 +93,12 @@ impl App {
             self.webhook_sender()
                 .remember_secret(id, Some(fresh.clone()));
             match webhooks::create_as(self.store(), account, id, input).await {
-                Ok(webhook) => Ok((webhook, fresh)),
+                Ok(webhook) => {
+                    // To the agency's server, for the desktops that run
+                    // the account's numbers.
+                    self.webhook_sender().ask_secrets();
+                    Ok((webhook, fresh))
+                }
                 Err(e) => {
                     // Refused (a bad address, an account closed): no secret
                     // left behind for a webhook that never was.
@@ -147,16 +159,24 @@ impl App {
             webhooks::delete(self.store(), account, id).await?;
             self.webhook_sender().remember_secret(id, None);
             // The webhook is gone already: a secret the store would not
-            // forget is only a leftover, not a failure of the delete.
-            if let Err(e) = secret::forget(id).await {
-                tracing::warn!("webhooks: forgetting the secret of {id}: {e}");
+            // forget is only a leftover, not a failure of the delete (the
+            // secrets' exchange tries again, `secret_sync.rs`). The server's
+            // copy goes with the webhook's tombstone (remote 0020).
+            match secret::forget(id).await {
+                Ok(()) => {
+                    if let Err(e) = webhooks::secret_work::forgotten(self.store(), id).await {
+                        tracing::warn!("webhooks: forgetting the secret of {id}: {e}");
+                    }
+                }
+                Err(e) => tracing::warn!("webhooks: forgetting the secret of {id}: {e}"),
             }
             Ok(())
         };
         self.wrote(Some(account), WEBHOOK_DELETE_TABLES, done).await
     }
 
-    /// The webhook's secret, for "show secret".
+    /// The webhook's secret, for "show secret": this desktop's keyring
+    /// (fetched from the agency's server on a desktop that did not make it).
     pub async fn webhooks_secret(
         &self,
         account: AccountId,
@@ -179,6 +199,10 @@ impl App {
             secret::keep(id, fresh.clone()).await?;
             self.webhook_sender()
                 .remember_secret(id, Some(fresh.clone()));
+            // The synced version moves: the other desktops fetch the new
+            // secret (published now) before they sign with it.
+            webhooks::secret_versions::rotated(self.store(), account, id).await?;
+            self.webhook_sender().ask_secrets();
             Ok(fresh)
         };
         self.wrote(Some(account), WEBHOOK_TABLES, done).await

@@ -22,7 +22,7 @@ use zapdesk_core::changes::{Change, Table};
 use zapdesk_core::ids::{DeliveryId, WebhookId};
 use zapdesk_core::time::now_ms;
 use zapdesk_core::webhooks::queue::{self, Attempt, Due, Outcome};
-use zapdesk_core::webhooks::{self, RetryPolicy};
+use zapdesk_core::webhooks::{self, RetryPolicy, secret_versions};
 
 use super::attempt::{attempt, client};
 use super::qr::{Qr, QrNotes};
@@ -77,8 +77,10 @@ struct Shared {
     wake: Notify,
     stop: watch::Sender<bool>,
     /// Secrets read from the keyring, by webhook; kept current by the app's
-    /// create, rotate and delete.
+    /// create, rotate and delete, and by the secrets fetched from the server.
     secrets: Secrets,
+    /// Asks `secret_sync.rs` for a round now (a secret made or rotated here).
+    secrets_asked: Arc<Notify>,
 }
 
 /// The sender, created with the app and started by [`App::start`](crate::App::start).
@@ -103,6 +105,7 @@ impl WebhookSender {
                 wake: Notify::new(),
                 stop: watch::Sender::new(false),
                 secrets: Secrets::keyring(),
+                secrets_asked: Arc::new(Notify::new()),
             }),
             qr,
             qr_rx: Mutex::new(Some(qr_rx)),
@@ -141,6 +144,16 @@ impl WebhookSender {
 
     pub(crate) fn remember_secret(&self, webhook: WebhookId, secret: Option<String>) {
         self.shared.secrets.remember(webhook, secret);
+    }
+
+    /// A secret was made or rotated here: publish it now.
+    pub(crate) fn ask_secrets(&self) {
+        self.shared.secrets_asked.notify_one();
+    }
+
+    /// What wakes the secrets' exchange (`secret_sync::follow`).
+    pub(crate) fn secrets_asked(&self) -> Arc<Notify> {
+        Arc::clone(&self.shared.secrets_asked)
     }
 
     /// Starts sending (once; never after [`WebhookSender::stop`]).
@@ -430,7 +443,32 @@ async fn send_due(
         flying.spawn(d, async move {
             // One time limit for the whole attempt: the secret, then the request.
             let started = Instant::now();
-            let secret = shared.secrets.get(due.webhook, config.timeout).await;
+            // The webhook synced from another desktop: its secret (or its
+            // latest rotation) may not have reached this keyring yet. Then
+            // the attempt waits: tried again with the backoff (at once when
+            // the secret arrives), never unsigned, never with an older
+            // secret, and not counted as the receiver failing.
+            let secret = match secret_versions::ready(&shared.store, due.account, due.webhook).await {
+                Ok(true) => shared.secrets.get(due.webhook, config.timeout).await,
+                Ok(false) => {
+                    tracing::info!(
+                        "webhooks: delivery {} waits for webhook {}'s secret from the agency's server",
+                        due.delivery,
+                        due.webhook
+                    );
+                    return Attempt {
+                        delivery: due.delivery,
+                        account: due.account,
+                        webhook: due.webhook,
+                        manual: due.manual,
+                        outcome: Outcome::Waiting {
+                            error: queue::SECRET_NOT_HERE.to_owned(),
+                        },
+                        duration_ms: 0,
+                    };
+                }
+                Err(e) => Err(format!("which secret signs the webhook could not be read: {e}")),
+            };
             attempt(
                 &client,
                 &due,

@@ -10,7 +10,10 @@
 //! or started twice; nor when another desktop takes a row over after ten
 //! minutes. Closed mid-batch, the desktop writes the outcome of the row it
 //! was executing and gives the others back; a row that keeps failing here
-//! does not hold up the rows after it, and fails at its fifth claim.
+//! does not hold up the rows after it, and fails at its fifth claim. A
+//! send given up as `database_failed` and run again from Settings is
+//! executed only by the desktop that ran it (remote 0021), once; the
+//! Settings panel asks again on one kept connection.
 
 use std::time::Duration;
 
@@ -864,4 +867,341 @@ async fn without_a_sync_connection_the_list_says_commands_need_the_agencys_datab
             .contains("banco de dados da agência")
     );
     app.shutdown().await;
+}
+
+// Once across desktops: a send that failed with `database_failed` may have
+// queued its message in the store of the desktop that ran it (not pushed
+// yet). Run again, the new row is executed only there — never by another
+// desktop, which would not find the message and send it a second time.
+
+use zapdesk_core::ErrorCode as Code;
+use zapdesk_sync::commands::Outcome;
+use zapdesk_sync::testing::desktop::other_desktop;
+
+/// Saves `desk`'s connection to the scratch server, as Settings does.
+async fn save_connection(db: &ScratchDatabase, desk: &Desktop) {
+    let saving = SyncRunner::new(desk.store.clone(), std::sync::Arc::new(|_| {}));
+    saving
+        .connect(
+            ConnectionSettings::new("127.0.0.1", 5432, &db.name, &desk.role),
+            &Password::new("senha-de-teste-123"),
+            Lang::PtBr,
+        )
+        .await
+        .unwrap();
+    saving.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_send_run_again_waits_for_the_desktop_that_ran_it_and_is_sent_once() {
+    let _one = support::serial();
+    let mut s = setup().await;
+    let (acc, number) = (s.acc, s.number);
+    let text = "Seu pedido 101 saiu para entrega.";
+    let failed = insert(&mut s, Some(number), "send_text", ANA, ("text", text)).await;
+    let refused = insert(&mut s, None, "add_tag", MARIA, ("tag", "Pós-venda")).await;
+
+    // Desktop A (this setup's) runs the number and claims both rows. It
+    // begins the send (its claim checked): the message is queued in A's
+    // store under the command's id, and never pushed; then its store fails
+    // and it gives the row up as `database_failed`. The tag it refuses
+    // (a refusal says nothing was done).
+    let lease = RemoteLeases::new(
+        &s.desk.store,
+        s.desk.remote.clone(),
+        Duration::from_secs(60),
+        Lang::PtBr,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        lease.take(acc, number).await.unwrap(),
+        LeaseAnswer::Held { .. }
+    ));
+    let mut server =
+        RemoteCommands::connect(&s.desk.store, &s.desk.remote, Duration::from_secs(15))
+            .await
+            .unwrap();
+    let claimed = server.claim(&[number], now_ms(), BATCH).await.unwrap();
+    assert_eq!(
+        claimed.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [failed, refused]
+    );
+    {
+        let told = Recorder::new();
+        let app = open(&s.desk, &told).await;
+        assert!(server.hold(failed).await.unwrap());
+        let request = SendRequest {
+            to: SendTo::Phone(ANA.into()),
+            from: Some(number),
+            content: SendContent::Text { text: text.into() },
+        };
+        app.send(acc, command_message(acc, failed), request)
+            .await
+            .unwrap();
+        app.shutdown().await;
+    }
+    let gave_up = Outcome::Failed {
+        code: Code::DatabaseFailed,
+        message: "disco cheio".into(),
+    };
+    assert!(server.finish(failed, &gave_up).await.unwrap());
+    let no_contact = Outcome::Failed {
+        code: Code::ContactUnknown,
+        message: "Nenhum contato com o telefone".into(),
+    };
+    assert!(server.finish(refused, &no_contact).await.unwrap());
+    drop(server);
+    lease.release(acc, number).await;
+    lease.close().await;
+
+    // Desktop B runs the number now, and an operator there runs both rows
+    // again.
+    let b = other_desktop(&s.db, &s.desk).await;
+    b.pull().await;
+    instances::set_autostart(&b.store, acc, number, true)
+        .await
+        .unwrap();
+    save_connection(&s.db, &b).await;
+    let fake_b =
+        SandboxServer::open(&b.dir.path().join("sandbox").join(number.to_string())).unwrap();
+    fake_b
+        .set_state(&SandboxState {
+            paired: true,
+            autopilot: false,
+            qr_rotate_ms: 3_600_000,
+            ..SandboxState::default()
+        })
+        .unwrap();
+    let told_b = Recorder::new();
+    let app_b = open(&b, &told_b).await;
+    app_b.start(Scope::All).await.unwrap();
+    connected(&told_b, number).await;
+    let again = app_b.cloud_commands_retry(acc, failed).await.unwrap();
+    let tag_again = app_b.cloud_commands_retry(acc, refused).await.unwrap();
+    // The refusal's retry, the later row, is B's to execute: once it is
+    // done, B's claim has passed the send's retry, which it would have
+    // taken first.
+    let rows = finished(&mut s.zapier, &[tag_again]).await;
+    assert_eq!(rows[0].status, "done", "{:?}", rows[0]);
+    let row = read(&mut s.zapier, again).await;
+    assert_eq!(
+        (row.status.as_str(), row.attempts),
+        ("pending", 0),
+        "{row:?}"
+    );
+    // B's panel says why it waits: for A's desktop, which may have done it.
+    let listed_b = app_b.cloud_commands_list(acc, None, None).await.unwrap();
+    let item = listed_b.items.iter().find(|c| c.id == again).unwrap();
+    assert!(item.pinned && !item.pinned_here, "{item:?}");
+    assert_eq!(item.pinned_by.as_deref(), Some("Operador"), "{item:?}");
+    for id in [failed, refused, tag_again] {
+        let item = listed_b.items.iter().find(|c| c.id == id).unwrap();
+        assert!(!item.pinned && item.pinned_by.is_none(), "{item:?}");
+    }
+    app_b.shutdown().await;
+    assert_eq!(on_whatsapp(&fake_b, ANA, text), 0);
+
+    // A comes back and runs the number: its panel says the row is its own;
+    // it executes the row, finds the message it queued, and sends it once.
+    let told = Recorder::new();
+    let app = open(&s.desk, &told).await;
+    app.start(Scope::All).await.unwrap();
+    let listed_a = app.cloud_commands_list(acc, None, None).await.unwrap();
+    let item = listed_a.items.iter().find(|c| c.id == again).unwrap();
+    assert!(item.pinned && item.pinned_here, "{item:?}");
+    connected(&told, number).await;
+    let rows = finished(&mut s.zapier, &[again]).await;
+    assert_eq!(rows[0].status, "done", "{:?}", rows[0]);
+    assert_eq!(
+        rows[0].result.as_ref().unwrap()["message_id"],
+        command_message(acc, failed).to_string()
+    );
+    told.until("the text on WhatsApp", |_| {
+        on_whatsapp(&s.fake, ANA, text) > 0
+    })
+    .await;
+    app.shutdown().await;
+    assert_eq!(on_whatsapp(&s.fake, ANA, text), 1);
+    assert_eq!(on_whatsapp(&fake_b, ANA, text), 0);
+}
+
+/// The panel's server connections, by their backend's pid.
+async fn panel_connections(conn: &mut PgConnection, role: &str) -> Vec<i32> {
+    sqlx::query_scalar(
+        "SELECT pid FROM pg_stat_activity WHERE usename = $1 AND application_name = $2
+         ORDER BY pid",
+    )
+    .bind(role)
+    .bind(zapdesk_app::PANEL_APPLICATION)
+    .fetch_all(conn)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_open_panel_asks_again_on_one_connection_without_reading_the_keyring() {
+    let _one = support::serial();
+    let mut s = setup().await;
+    let acc = s.acc;
+    let tagged = insert(&mut s, None, "add_tag", MARIA, ("tag", "VIP")).await;
+    let told = Recorder::new();
+    let app = open(&s.desk, &told).await;
+    let started = app.start(Scope::All).await.unwrap();
+    assert!(started.sync.is_ok(), "{:?}", started.sync);
+    finished(&mut s.zapier, &[tagged]).await;
+    let mut mine = s.db.connect_as(&s.desk.role).await;
+
+    let first = app.cloud_commands_list(acc, None, None).await.unwrap();
+    assert_eq!(listed(&first.items), [tagged]);
+    let kept = panel_connections(&mut mine, &s.desk.role).await;
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    // The password gone from the credential store: the panel's next reads
+    // (every 5 s while it is open) neither need it nor open another
+    // connection.
+    let saved = ConnectionSettings::new("127.0.0.1", 5432, &s.db.name, &s.desk.role);
+    zapdesk_sync::SavedPassword::of(&saved)
+        .unwrap()
+        .forget()
+        .unwrap();
+    for _ in 0..3 {
+        let again = app.cloud_commands_list(acc, None, None).await.unwrap();
+        assert_eq!(listed(&again.items), [tagged]);
+        assert_eq!(panel_connections(&mut mine, &s.desk.role).await, kept);
+    }
+    // The server drops the connection (a restart, a pooler's limit): the
+    // next read makes one again, still without the credential store.
+    let mut owner = s.db.connect_owner().await;
+    // (Waits, up to 10 s, for the backend to be gone: PostgreSQL 14+.)
+    let ended: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1, 10000)")
+        .bind(kept[0])
+        .fetch_one(&mut owner)
+        .await
+        .unwrap();
+    assert!(ended);
+    let again = app.cloud_commands_list(acc, None, None).await.unwrap();
+    assert_eq!(listed(&again.items), [tagged]);
+    let remade = panel_connections(&mut mine, &s.desk.role).await;
+    assert_eq!(remade.len(), 1, "{remade:?}");
+    assert_ne!(remade, kept);
+    app.shutdown().await;
+    // Closed with the app (its backend ends a moment after the goodbye).
+    let gone = tokio::time::timeout(support::WAIT, async {
+        while !panel_connections(&mut mine, &s.desk.role).await.is_empty() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    assert!(
+        gone.await.is_ok(),
+        "the panel's connection outlived the app"
+    );
+}
+
+/// The row's pin, as the server keeps it.
+async fn pin_of(conn: &mut PgConnection, id: CommandId) -> Option<String> {
+    sqlx::query_scalar("SELECT pinned_to FROM zapdesk.commands WHERE id = $1")
+        .bind(id.as_uuid())
+        .fetch_one(conn)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_server_pins_a_row_and_a_row_stuck_on_a_silent_desktop_can_be_given_up() {
+    let _one = support::serial();
+    let mut s = setup().await;
+    let acc = s.acc;
+    let mut owner = s.db.connect_owner().await;
+    // Failed rows, as desktops end them: one given up on "a" as
+    // `database_failed`, one refused on "b".
+    let given_up = insert(&mut s, None, "send_text", ANA, ("text", "Pedido 1")).await;
+    let refused = insert(&mut s, None, "start_flow", ANA, ("flow", "Pesquisa")).await;
+    for (id, node, code) in [
+        (given_up, "desktop-a", "database_failed"),
+        (refused, "desktop-b", "flow_unknown"),
+    ] {
+        sqlx::query(
+            "UPDATE zapdesk.commands SET status = 'failed', attempts = 1, finished_at = now(),
+                    claimed_by = $2, claimed_at = now(), error_code = $3
+             WHERE id = $1",
+        )
+        .bind(id.as_uuid())
+        .bind(node)
+        .bind(code)
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    }
+    // An integration cannot pin a row (nor unpin one) by writing the column.
+    let id: sqlx::types::Uuid = sqlx::query_scalar(
+        "INSERT INTO zapdesk.commands (account_id, kind, phone, text, pinned_to)
+         VALUES ($1, 'send_text', $2, 'Oi', 'desktop-z') RETURNING id",
+    )
+    .bind(acc.as_uuid())
+    .bind(ANA)
+    .fetch_one(&mut s.zapier)
+    .await
+    .unwrap();
+    assert_eq!(pin_of(&mut s.zapier, CommandId::from_uuid(id)).await, None);
+
+    // Run again: the send given up on "a" is pinned there; the refusal is
+    // not; a retry of a pinned row stays pinned, whatever it failed with.
+    let told = Recorder::new();
+    let app = open(&s.desk, &told).await;
+    app.start(Scope::All).await.unwrap();
+    let again = app.cloud_commands_retry(acc, given_up).await.unwrap();
+    let flow_again = app.cloud_commands_retry(acc, refused).await.unwrap();
+    assert_eq!(
+        pin_of(&mut s.zapier, again).await.as_deref(),
+        Some("desktop-a")
+    );
+    assert_eq!(pin_of(&mut s.zapier, flow_again).await, None);
+    sqlx::query(
+        "UPDATE zapdesk.commands SET status = 'failed', finished_at = now(),
+                claimed_by = 'desktop-a', claimed_at = now(), error_code = 'number_offline'
+         WHERE id = $1",
+    )
+    .bind(again.as_uuid())
+    .execute(&mut owner)
+    .await
+    .unwrap();
+    let third = app.cloud_commands_retry(acc, again).await.unwrap();
+    assert_eq!(
+        pin_of(&mut s.zapier, third).await.as_deref(),
+        Some("desktop-a")
+    );
+    app.shutdown().await;
+
+    // "a" claimed the third and went silent: no other desktop takes it
+    // over, so a member may delete it — once "a" has been silent ten
+    // minutes, not while it may be executing it.
+    let stuck = |ago: &'static str| {
+        format!(
+            "UPDATE zapdesk.commands SET status = 'running', claimed_by = 'desktop-a',
+                    claimed_at = now() - interval '{ago}' WHERE id = '{third}'"
+        )
+    };
+    sqlx::query(&stuck("1 minute"))
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    let delete = "DELETE FROM zapdesk.commands WHERE account_id = $1 AND id = $2";
+    let deleted = sqlx::query(delete)
+        .bind(acc.as_uuid())
+        .bind(third.as_uuid())
+        .execute(&mut s.zapier)
+        .await
+        .unwrap();
+    assert_eq!(deleted.rows_affected(), 0);
+    sqlx::query(&stuck("11 minutes"))
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    let deleted = sqlx::query(delete)
+        .bind(acc.as_uuid())
+        .bind(third.as_uuid())
+        .execute(&mut s.zapier)
+        .await
+        .unwrap();
+    assert_eq!(deleted.rows_affected(), 1);
 }

@@ -20,7 +20,7 @@ use zapdesk_whatsapp::status::Status;
 
 /// Saves `desk`'s connection to the scratch server, as Settings does, so the
 /// app resumes sync from it when it starts.
-async fn save_connection(db: &ScratchDatabase, desk: &Desktop) {
+pub(crate) async fn save_connection(db: &ScratchDatabase, desk: &Desktop) {
     let saving = SyncRunner::new(desk.store.clone(), std::sync::Arc::new(|_| {}));
     saving
         .connect(

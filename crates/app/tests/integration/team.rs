@@ -102,6 +102,20 @@ async fn an_agent_is_refused_exports_erasure_and_accounts_not_given() {
         .map(|a| a.id)
         .collect();
     assert_eq!(seen, [given]);
+    // The window hears no event before the grant is read, then only the
+    // account given; an admin's window, every account once read again.
+    let grants = zapdesk_app::WindowGrants::new();
+    assert!(!grants.may_see(given));
+    grants.read_again(&app).await.unwrap();
+    assert!(grants.may_see(given));
+    assert!(!grants.may_see(other));
+    users::set_me(store, admin.id).await.unwrap();
+    assert!(!grants.may_see(other), "kept until read again");
+    grants.read_again(&app).await.unwrap();
+    assert!(grants.may_see(other) && grants.may_see(given));
+    users::set_me(store, agent.id).await.unwrap();
+    grants.read_again(&app).await.unwrap();
+    assert!(!grants.may_see(other));
     // The window's badge counts only the chats of the account given.
     for (account, wa_id) in [(given, "m1"), (other, "m2")] {
         let number = instances::create(

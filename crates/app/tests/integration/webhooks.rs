@@ -28,7 +28,7 @@ use zapdesk_core::contacts::{self, ContactInput};
 use zapdesk_core::ids::WebhookId;
 use zapdesk_core::tags::{self, TagInput};
 use zapdesk_core::webhooks::{
-    self, Delivery, DeliveryStatus, EventType, RetryPolicy, WebhookInput,
+    self, Delivery, DeliveryStatus, EventType, RetryPolicy, WebhookInput, queue,
 };
 use zapdesk_core::{AccountId, ContactId, Store};
 use zapdesk_sync::testing::use_memory_keyring;
@@ -945,4 +945,351 @@ async fn a_numbers_qr_reaches_an_evolution_receiver_once_per_code() {
     let status = log.iter().find(|g| g.event == "number.status").unwrap();
     assert_eq!(status.body["event"], "connection.update");
     assert_eq!(status.body["data"]["state"], "connecting");
+}
+
+/// Waits until `check` holds, read again at each `change` the app tells
+/// (what it reads — an app's store, the agency's server — moves with it).
+async fn until_told<F: Future<Output = bool>>(
+    told: &Recorder,
+    change: Change,
+    what: &str,
+    mut check: impl FnMut() -> F,
+) {
+    let found = tokio::time::timeout(WAIT, async {
+        loop {
+            // Cleared before the read: a change after it is not missed.
+            told.clear();
+            if check().await {
+                return;
+            }
+            told.until_change(change).await;
+        }
+    })
+    .await;
+    found.unwrap_or_else(|_| panic!("never: {what}"));
+}
+
+/// Every file under `dir`, read whole.
+fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                out.push((path, bytes));
+            }
+        }
+    }
+    out
+}
+
+/// One count from an app's store, through a connection of the test's own.
+async fn count_of(app: &App, sql: &str, hook: WebhookId) -> i64 {
+    let raw = raw_db(app).await;
+    let n = sqlx::query_scalar(sql)
+        .bind(hook)
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    raw.close().await;
+    n
+}
+
+/// Issue 17, item 4, on the real PostgreSQL: a webhook made on desktop A
+/// (an owner's) reaches desktop B (an agent's, running the number) with its
+/// secret, which went through the agency's server and no file; B makes and
+/// delivers the events of the messages it receives, signed with A's
+/// secret, and A — which pulls those messages — delivers nothing; a
+/// rotation on A reaches B, which then signs with the new secret only; an
+/// agent reads no secret from the server (not the table, and not the
+/// function without a live lease).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_webhook_made_on_one_desktop_delivers_what_the_desktop_running_the_number_receives() {
+    use zapdesk_core::domain::{InstanceKind, MessageKind};
+    use zapdesk_core::inbox::ingest::{Inbound, ingest};
+    use zapdesk_core::instances::{self, NumberInput};
+    use zapdesk_core::lease::LeaseAnswer;
+    use zapdesk_core::webhooks::secret_versions;
+    use zapdesk_sync::leases::RemoteLeases;
+    use zapdesk_sync::testing::ScratchDatabase;
+    use zapdesk_sync::testing::desktop::{first_desktop, other_desktop};
+    use zapdesk_whatsapp::fleet::FleetConfig;
+
+    use crate::shared::save_connection;
+
+    use_memory_keyring();
+    let receiver = Receiver::start().await;
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    let b = other_desktop(&db, &a).await;
+    let acc = a.account_id();
+    let number = instances::create(
+        &a.store,
+        acc,
+        &NumberInput {
+            name: "Balcão".into(),
+            kind: InstanceKind::Sandbox,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    instances::set_autostart(&a.store, acc, number, false)
+        .await
+        .unwrap();
+    a.sync().await;
+    b.pull().await;
+    save_connection(&db, &a).await;
+    save_connection(&db, &b).await;
+    // Neither app may launch a browser.
+    let fleet = |dir: &std::path::Path| FleetConfig {
+        chromium: "/nonexistent/chromium".into(),
+        ..FleetConfig::new(dir.to_path_buf())
+    };
+    let webhooks_of = |account| Change::of(account, Table::Webhooks);
+
+    // A (the owner) makes the webhook; its secret goes to the server.
+    let told_a = Recorder::new();
+    let app_a = App::open_with(fleet(a.dir.path()), told_a.host())
+        .await
+        .unwrap();
+    app_a.tune_webhooks(quick(5_000));
+    app_a.start(Scope::All).await.unwrap();
+    let (hook, first) = app_a
+        .webhooks_create(acc, &input(&receiver.url, &[EventType::MessageReceived]))
+        .await
+        .unwrap();
+    let hook = hook.id;
+    receiver.accept(&first);
+    until_told(
+        &told_a,
+        webhooks_of(acc),
+        "A published the secret",
+        || async {
+            count_of(
+                &app_a,
+                "SELECT count(*) FROM webhook_secret_local WHERE webhook_id = ? AND published = 1",
+                hook,
+            )
+            .await
+                == 1
+        },
+    )
+    .await;
+    let mut owner = db.connect_owner().await;
+    let on_server: (i64, String) =
+        sqlx::query_as("SELECT version, set_by FROM zapdesk.webhook_secrets WHERE webhook_id = $1")
+            .bind(hook.as_uuid())
+            .fetch_one(&mut owner)
+            .await
+            .unwrap();
+    assert_eq!(on_server, (1, a.role.clone()));
+    // B is another computer: its keyring does not have A's entry (this
+    // process's keyring is one for both apps; A's sender keeps the secret
+    // in memory).
+    keyring::Entry::new("zapdesk-webhook", &hook.to_string())
+        .unwrap()
+        .delete_credential()
+        .unwrap();
+
+    // B (an agent's desktop) starts and pulls the webhook; it does not run
+    // the number yet, and the server gives an agent without a lease no
+    // secret.
+    let told_b = Recorder::new();
+    let app_b = App::open_with(fleet(b.dir.path()), told_b.host())
+        .await
+        .unwrap();
+    app_b.tune_webhooks(quick(5_000));
+    app_b.start(Scope::All).await.unwrap();
+    until_told(&told_b, webhooks_of(acc), "the webhook on B", || async {
+        app_b.webhooks_list(acc).await.unwrap().len() == 1
+    })
+    .await;
+    let synced = app_b.webhooks_list(acc).await.unwrap();
+    assert_eq!(synced[0].url, receiver.url);
+    assert_eq!(synced[0].events, [EventType::MessageReceived]);
+
+    // A message received on B: B makes the event, whose delivery waits for
+    // the secret (never sent unsigned).
+    let received = |wa_id: &'static str| Inbound {
+        wa_id: wa_id.into(),
+        phone: "+5511987650123".into(),
+        kind: Some(MessageKind::Text),
+        body: "Oi! Vocês abrem sábado?".into(),
+        sent_at: zapdesk_core::time::now_ms(),
+        ..Inbound::default()
+    };
+    ingest(app_b.store(), acc, number, &received("3EB0AAA1"))
+        .await
+        .unwrap()
+        .unwrap();
+    until_log(&app_b, &told_b, acc, hook, "a wait for the secret", |log| {
+        log.first()
+            .is_some_and(|d| d.last_error.as_deref() == Some(queue::SECRET_NOT_HERE))
+    })
+    .await;
+    assert!(receiver.log().is_empty());
+    assert_eq!(
+        secret_versions::kept(app_b.store(), acc, hook)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        app_b.webhooks_list(acc).await.unwrap()[0].failing_since,
+        None,
+        "a wait is no failure"
+    );
+
+    // B takes the number's lease: the secret comes from the server into
+    // B's keyring, and the delivery that waited goes, signed with it.
+    let leases_b = RemoteLeases::new(
+        &b.store,
+        b.remote.clone(),
+        Duration::from_secs(600),
+        zapdesk_core::Lang::PtBr,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        leases_b.take(acc, number).await.unwrap(),
+        LeaseAnswer::Held { .. }
+    ));
+    receiver
+        .until("the message from B", |log| {
+            log.iter().any(|g| g.event == "message.received")
+        })
+        .await;
+    let got = receiver.log();
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].signed_by, Some(0), "signed with A's secret");
+    assert_eq!(
+        got[0].body["data"]["message"]["body"],
+        "Oi! Vocês abrem sábado?"
+    );
+    assert_eq!(got[0].body["instance_id"], number.to_string());
+    assert_eq!(
+        app_b
+            .webhooks_deliveries(acc, hook, None)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        secret_versions::kept(app_b.store(), acc, hook)
+            .await
+            .unwrap(),
+        Some(1)
+    );
+    assert_eq!(app_b.webhooks_secret(acc, hook).await.unwrap(), first);
+    // A pulls the message (its sync follows the server) and makes no event
+    // of it: only the desktop running the number delivers it.
+    let pulled_message =
+        "SELECT count(*) FROM messages m JOIN webhooks w ON w.account_id = m.account_id
+                          WHERE w.id = ? AND m.wa_message_id = '3EB0AAA1'";
+    until_told(
+        &told_a,
+        Change::of(acc, Table::Messages),
+        "A pulled B's message",
+        || async { count_of(&app_a, pulled_message, hook).await == 1 },
+    )
+    .await;
+    let made_on_a = "SELECT (SELECT count(*) FROM webhook_events e JOIN webhooks w
+                             ON w.account_id = e.account_id WHERE w.id = ?1)
+                          + (SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ?1)";
+    assert_eq!(
+        count_of(&app_a, made_on_a, hook).await,
+        0,
+        "A made no event of a pulled message, and delivers nothing"
+    );
+    assert!(
+        app_a
+            .webhooks_deliveries(acc, hook, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Rotated on A: B fetches the new secret, and signs with it only.
+    let second = app_a.webhooks_rotate_secret(acc, hook).await.unwrap();
+    assert_ne!(second, first);
+    receiver.accept(&second);
+    until_told(
+        &told_b,
+        webhooks_of(acc),
+        "version 2 of the secret on B",
+        || async {
+            secret_versions::kept(app_b.store(), acc, hook)
+                .await
+                .unwrap()
+                == Some(2)
+        },
+    )
+    .await;
+    assert_eq!(app_b.webhooks_secret(acc, hook).await.unwrap(), second);
+    ingest(app_b.store(), acc, number, &received("3EB0AAA2"))
+        .await
+        .unwrap()
+        .unwrap();
+    receiver
+        .until("the second message from B", |log| log.len() >= 2)
+        .await;
+    let got = receiver.log();
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert_eq!(got[1].signed_by, Some(1), "signed with the rotated secret");
+
+    // No agent reads the secret from the server: not from the table (B's
+    // login, holding the lease, nor another agent's), and not from the
+    // function without a live lease.
+    let c = other_desktop(&db, &a).await;
+    for agent in [&b, &c] {
+        let mut conn = agent.connect().await;
+        let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM zapdesk.webhook_secrets")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(rows, 0, "an agent reads no row of the secrets");
+    }
+    let mut agent = c.connect().await;
+    let none: Option<(i64, String)> =
+        sqlx::query_as("SELECT version, secret FROM zapdesk.webhook_secret($1)")
+            .bind(hook.as_uuid())
+            .fetch_optional(&mut agent)
+            .await
+            .unwrap();
+    assert!(none.is_none(), "an agent without a lease gets no secret");
+
+    app_a.shutdown().await;
+    app_b.shutdown().await;
+    // Neither secret is in any file of B's data folder (nor of A's).
+    for dir in [b.dir.path(), a.dir.path()] {
+        for (path, bytes) in files_under(dir) {
+            for secret in [&first, &second] {
+                assert!(
+                    !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                    "a secret in {}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
+/// The delivery log shows a wait for the secret in the interface's language
+/// by recognising the log's words: the screen's copy of them is Rust's.
+#[test]
+fn the_log_screen_knows_the_secret_wait_by_rusts_words() {
+    let screen = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../ui/src/screens/settings/DeliveryLog.tsx"
+    ))
+    .unwrap();
+    assert!(
+        screen.contains(&format!("\"{}\"", queue::SECRET_NOT_HERE)),
+        "DeliveryLog.tsx's SECRET_NOT_HERE differs from Rust's"
+    );
 }

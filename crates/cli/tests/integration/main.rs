@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod backup;
+mod backup_after_update;
 mod campaign_kill;
 mod cli;
 mod flow_kill;

@@ -54,14 +54,17 @@ pub async fn defaults(store: &Store) -> Result<Vec<PlanDefaults>, PlanError> {
     Ok(out)
 }
 
-/// Replaces one plan's limits. Owners and admins only: agents are refused
-/// here, not only in the UI.
+/// Replaces one plan's limits. Owners only (and a desktop without a team):
+/// they are every account's, and on the agency's server an admin may be an
+/// admin of one client's account only, so the server admits owners only
+/// (postgres 0022); admins and agents are refused here too, not only in
+/// the UI, so a desktop never keeps limits the server will not take.
 pub async fn set_defaults(
     store: &Store,
     plan: Plan,
     limits: &PlanLimits,
 ) -> Result<PlanLimits, PlanError> {
-    access::require(store, Area::Settings).await?;
+    access::require_owner(store, Area::Plans).await?;
     let mut tx = store.write().await?;
     // The row's clock, ticked as the sync triggers tick it: the sync engine
     // sends the row to the agency's server when `unpushed`, and a later

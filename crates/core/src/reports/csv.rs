@@ -26,30 +26,21 @@ pub enum ReportTable {
     Accounts,
 }
 
-/// One account's table as CSV bytes.
-pub async fn account_csv(
+/// One table of a dashboard as CSV bytes: one account's (`Some`) or the
+/// agency's (`None`).
+pub async fn table_csv(
     store: &Store,
-    account: AccountId,
+    account: Option<AccountId>,
     range: &DateRange,
     table: ReportTable,
     lang: Lang,
     now: i64,
 ) -> Result<Vec<u8>, ReportError> {
     access::require(store, Area::Export).await?;
-    let report = super::account(store, account, range, now).await?;
-    Ok(csv(&report, table, lang))
-}
-
-/// The agency's table as CSV bytes.
-pub async fn agency_csv(
-    store: &Store,
-    range: &DateRange,
-    table: ReportTable,
-    lang: Lang,
-    now: i64,
-) -> Result<Vec<u8>, ReportError> {
-    access::require(store, Area::Export).await?;
-    let report = super::agency(store, range, now).await?;
+    let report = match account {
+        Some(account) => super::account(store, account, range, now).await?,
+        None => super::agency(store, range, now).await?,
+    };
     Ok(csv(&report, table, lang))
 }
 

@@ -31,7 +31,7 @@
 
 mod account;
 pub mod agency;
-mod counts;
+pub mod counts;
 pub mod csv;
 pub mod cycles;
 pub mod durations;

@@ -21,6 +21,17 @@ pub enum StoreError {
     /// Copying the database before migrating failed; nothing was migrated.
     #[error("backup before migrating failed: {0}")]
     Backup(String),
+    /// A migration failed (after an update): the store stays at the last one
+    /// that succeeded, and the copy taken before migrating (`None` for a new
+    /// store, which had nothing to copy) is how to go back.
+    #[error(
+        "migration {version:?} failed ({source}); the store before migrating is kept at {backup:?}"
+    )]
+    MigrationFailed {
+        version: Option<i64>,
+        backup: Option<PathBuf>,
+        source: sqlx::migrate::MigrateError,
+    },
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
@@ -32,6 +43,7 @@ impl UserError for StoreError {
         match self {
             StoreError::DataDir { .. } => ErrorCode::DataDirUnusable,
             StoreError::TooNew { .. } => ErrorCode::DatabaseTooNew,
+            StoreError::MigrationFailed { .. } => ErrorCode::MigrationFailed,
             _ => ErrorCode::DatabaseFailed,
         }
     }
@@ -58,6 +70,26 @@ impl UserError for StoreError {
                 .pick(
                     "Não foi possível fazer a cópia de segurança antes de atualizar o banco de dados. Verifique o espaço em disco; nada foi alterado.",
                     "The backup before upgrading the database failed. Check the free disk space; nothing was changed.",
+                )
+                .to_owned(),
+            StoreError::MigrationFailed {
+                backup: Some(backup),
+                ..
+            } => {
+                let file = backup.display();
+                match lang {
+                    Lang::PtBr => format!(
+                        "A atualização do banco de dados desta versão do ZapDesk falhou, e o ZapDesk não abriu para não arriscar seus dados. A cópia feita antes da atualização está em {file}. Para voltar: instale a versão anterior do ZapDesk e, com ele fechado, rode zapdesk-cli backup restore \"{file}\"."
+                    ),
+                    Lang::En => format!(
+                        "This version of ZapDesk failed to upgrade the database, and did not open so as not to risk your data. The copy taken before the upgrade is at {file}. To go back: install the previous version of ZapDesk and, with it closed, run zapdesk-cli backup restore \"{file}\"."
+                    ),
+                }
+            }
+            StoreError::MigrationFailed { backup: None, .. } => lang
+                .pick(
+                    "Esta versão do ZapDesk não conseguiu criar o banco de dados. Nada havia sido guardado ainda; instale outra versão do ZapDesk ou fale com o suporte.",
+                    "This version of ZapDesk could not create the database. Nothing had been stored yet; install another version of ZapDesk or contact support.",
                 )
                 .to_owned(),
             _ => database_failed(lang),

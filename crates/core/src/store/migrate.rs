@@ -2,8 +2,12 @@
 //! newer binary is refused before anything touches it, and the file is copied
 //! (with `VACUUM INTO`, a consistent snapshot even under WAL) before any new
 //! migration runs on a database that already holds data.
+//!
+//! A migration that fails after an update (each runs in its own transaction,
+//! so the store stays at the last one that succeeded) names that copy in its
+//! error, with how to go back: install the previous version and restore it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sqlx::SqlitePool;
 use sqlx::migrate::Migrator;
@@ -19,9 +23,13 @@ pub fn latest_version() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
-pub(super) async fn run(pool: &SqlitePool, data_dir: &Path) -> Result<(), StoreError> {
+pub(super) async fn run(
+    pool: &SqlitePool,
+    data_dir: &Path,
+    migrator: &Migrator,
+) -> Result<(), StoreError> {
     let applied = applied_versions(pool).await?;
-    let supported = latest_version();
+    let supported = migrator.iter().map(|m| m.version).max().unwrap_or(0);
     if let Some(&found) = applied.iter().map(|(v, _)| v).max()
         && found > supported
     {
@@ -30,15 +38,28 @@ pub(super) async fn run(pool: &SqlitePool, data_dir: &Path) -> Result<(), StoreE
     if let Some((version, _)) = applied.iter().find(|(_, ok)| !ok) {
         return Err(StoreError::Dirty(*version));
     }
-    let pending = MIGRATOR
+    let pending = migrator
         .iter()
         .any(|m| !applied.iter().any(|(v, _)| *v == m.version));
+    let mut kept = None;
     if pending && !applied.is_empty() {
         let from = applied.iter().map(|(v, _)| *v).max().unwrap_or(0);
-        backup(pool, data_dir, from).await?;
+        kept = Some(backup(pool, data_dir, from).await?);
     }
-    MIGRATOR.run(pool).await?;
-    Ok(())
+    match migrator.run(pool).await {
+        Ok(()) => Ok(()),
+        Err(source) => {
+            let version = match &source {
+                sqlx::migrate::MigrateError::ExecuteMigration(_, version) => Some(*version),
+                _ => None,
+            };
+            Err(StoreError::MigrationFailed {
+                version,
+                backup: kept,
+                source,
+            })
+        }
+    }
 }
 
 /// Versions recorded by sqlx, with whether each finished; empty for a new database.
@@ -58,18 +79,23 @@ async fn applied_versions(pool: &SqlitePool) -> Result<Vec<(i64, bool)>, StoreEr
     )
 }
 
-async fn backup(pool: &SqlitePool, data_dir: &Path, from_version: i64) -> Result<(), StoreError> {
+/// Copies the store before migrating it; returns the copy's path.
+async fn backup(
+    pool: &SqlitePool,
+    data_dir: &Path,
+    from_version: i64,
+) -> Result<PathBuf, StoreError> {
     let dir = data_dir.join(BACKUP_DIR);
     std::fs::create_dir_all(&dir).map_err(|e| StoreError::Backup(e.to_string()))?;
-    let target = dir.join(format!("zapdesk-v{from_version}-{}.sqlite3", now_ms()));
-    let target = target
+    let path = dir.join(format!("zapdesk-v{from_version}-{}.sqlite3", now_ms()));
+    let target = path
         .to_str()
-        .ok_or_else(|| StoreError::Backup(format!("path is not UTF-8: {}", target.display())))?
+        .ok_or_else(|| StoreError::Backup(format!("path is not UTF-8: {}", path.display())))?
         .to_owned();
     sqlx::query("VACUUM INTO ?")
         .bind(target)
         .execute(pool)
         .await
         .map_err(|e| StoreError::Backup(e.to_string()))?;
-    Ok(())
+    Ok(path)
 }

@@ -91,6 +91,25 @@ impl Store {
         data_dir: &Path,
         busy_timeout: Duration,
     ) -> Result<Store, StoreError> {
+        Store::open_migrated_by(data_dir, busy_timeout, &MIGRATOR).await
+    }
+
+    /// [`Store::open`] with other migrations than the embedded ones: tests
+    /// add a broken one to see what a failed migration after an update
+    /// leaves (the copy taken before it, named in the error).
+    #[doc(hidden)]
+    pub async fn open_with_migrator(
+        data_dir: &Path,
+        migrator: &sqlx::migrate::Migrator,
+    ) -> Result<Store, StoreError> {
+        Store::open_migrated_by(data_dir, BUSY_TIMEOUT, migrator).await
+    }
+
+    async fn open_migrated_by(
+        data_dir: &Path,
+        busy_timeout: Duration,
+        migrator: &sqlx::migrate::Migrator,
+    ) -> Result<Store, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.to_path_buf(),
             source,
@@ -134,7 +153,7 @@ impl Store {
                 })
         };
         let pool = pool_of(4).connect_with(options.clone()).await?;
-        migrate::run(&pool, data_dir).await?;
+        migrate::run(&pool, data_dir, migrator).await?;
         // Opened after the migrations, on the file they brought up to date;
         // connects on first use.
         let writer = pool_of(1).connect_lazy_with(options);

@@ -10,7 +10,10 @@
 //!   (`retry`) and turns off a webhook failing for a day;
 //! - `envelope`: the body, in ZapDesk's format or Evolution API's;
 //! - `deliveries`: the log, "send again", "send test event";
-//! - `samples`: a sample body per event for Zapier, Make and n8n.
+//! - `samples`: a sample body per event for Zapier, Make and n8n;
+//! - `secret_versions`, `secret_work`: which secret version this desktop
+//!   keeps, and what it has to publish to or fetch from the agency's server
+//!   (the webhooks sync, docs/webhooks.md).
 //!
 //! Signing, the secret (in the keyring) and HTTP are the app's
 //! (`zapdesk-app`'s `webhooks`). docs/webhooks.md is the receiver's guide.
@@ -24,6 +27,8 @@ mod model;
 pub mod queue;
 mod retry;
 mod samples;
+pub mod secret_versions;
+pub mod secret_work;
 mod store;
 
 pub use address::URL_MAX;

@@ -274,7 +274,21 @@ pub enum Outcome {
     /// Cannot be sent as it is (the webhook's format has no name for the
     /// event any more): given up at once, not counted against the webhook.
     Refused { error: String },
+    /// Not sent: this desktop does not hold the secret that signs now (a
+    /// synced webhook whose secret, or latest rotation, has not come from
+    /// the agency's server yet). Tried again like a failure, until the
+    /// window closes, but not counted against the webhook: the receiver is
+    /// not failing, and the day of failures that turns a webhook off (on
+    /// every desktop: `enabled` syncs) is the receiver's. `error`: for the
+    /// log ([`SECRET_NOT_HERE`]).
+    Waiting { error: String },
 }
+
+/// The log's error of an attempt that waited for the webhook's secret
+/// ([`Outcome::Waiting`]); the deliveries showing it are sent at once when
+/// the secret arrives ([`crate::webhooks::secret_versions::fetched`]).
+pub const SECRET_NOT_HERE: &str =
+    "secret not yet received from the agency's server: waiting for it (never sent unsigned)";
 
 /// One attempt of a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -436,6 +450,19 @@ pub async fn record(
             }
             Outcome::Refused { error } => {
                 fail(&mut tx, attempt, tried, None, error, None).await?;
+            }
+            Outcome::Waiting { error } => {
+                let next = now.saturating_add(policy.wait(tried, &mut rand::rng()));
+                let give_up = attempt.manual || next > give_up_at;
+                fail(
+                    &mut tx,
+                    attempt,
+                    tried,
+                    None,
+                    error,
+                    (!give_up).then_some(next),
+                )
+                .await?;
             }
         }
     }

@@ -158,6 +158,17 @@ pub async fn create_as(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
+    // Its first secret (version 1) is in this desktop's keyring already,
+    // and goes to the agency's server once the account syncs.
+    sqlx::query(
+        "INSERT INTO webhook_secret_local (webhook_id, account_id, version, published, fetched_at)
+         VALUES (?, ?, 1, 0, ?)",
+    )
+    .bind(id)
+    .bind(account)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(row.into())
 }

@@ -18,7 +18,9 @@ use zapdesk_core::plans::{self, Limit, Override, PlanLimits, PlanOverrides};
 use zapdesk_core::team::{self, Invitation};
 use zapdesk_core::time::now_ms;
 use zapdesk_core::users;
-use zapdesk_core::{AccountId, ConversationId, ErrorCode, InstanceId, Lang, Store, UserError};
+use zapdesk_core::{
+    AccountId, ConversationId, ErrorCode, InstanceId, Lang, Store, UserError, UserId,
+};
 
 use crate::support;
 
@@ -63,6 +65,82 @@ async fn chat(
         .unwrap()
         .unwrap()
         .conversation
+}
+
+/// The monthly tests' set-up: an account on the Starter plan with
+/// `messages` a month, a connected number, and a conversation with each
+/// phone (the contact wrote first, so nothing was sent yet).
+struct Month {
+    /// The store's folder, deleted when dropped: bind it (`_dir`), never `..`.
+    _dir: tempfile::TempDir,
+    store: Store,
+    acc: AccountId,
+    pool: sqlx::SqlitePool,
+    number: InstanceId,
+    convs: Vec<ConversationId>,
+}
+
+async fn month_with(messages: u32, phones: &[&str]) -> Month {
+    let (dir, store) = support::store().await;
+    let acc = support::account(&store, "Loja").await;
+    let pool = support::raw(&dir).await;
+    starter(
+        &store,
+        PlanLimits {
+            messages: Some(messages),
+            ..PlanLimits::default()
+        },
+    )
+    .await;
+    let number = support::number(&store, acc, "Vendas", true).await;
+    let mut convs = Vec::new();
+    for phone in phones {
+        convs.push(chat(&store, acc, number, phone).await);
+    }
+    Month {
+        _dir: dir,
+        store,
+        acc,
+        pool,
+        number,
+        convs,
+    }
+}
+
+/// The messages counted in a usage's month.
+fn messages_used(usage: &plans::PlanUsage) -> (u32, Option<u32>) {
+    let item = usage
+        .items
+        .iter()
+        .find(|i| i.limit == Limit::Messages)
+        .unwrap();
+    (item.used, item.max)
+}
+
+/// An operator `name` (e-mail `name@agencia.com`, lower-cased) with `role`
+/// over `accounts`, invited by whoever is chosen on this desktop.
+fn invitation(name: &str, role: Role, accounts: &[AccountId]) -> Invitation {
+    Invitation {
+        name: name.into(),
+        email: format!("{}@agencia.com", name.to_lowercase()),
+        role,
+        accounts: accounts.to_vec(),
+    }
+}
+
+/// Invites [`invitation`]'s operator; the id of the operator made.
+async fn member(store: &Store, name: &str, role: Role, accounts: &[AccountId]) -> UserId {
+    team::invite(store, &invitation(name, role, accounts))
+        .await
+        .unwrap()
+        .id
+}
+
+/// The desktop's first operator, an owner, chosen: who may then invite.
+async fn owner_chosen(store: &Store) -> UserId {
+    let dona = member(store, "Dona", Role::Owner, &[]).await;
+    users::set_me(store, dona).await.unwrap();
+    dona
 }
 
 fn refused<E: UserError>(e: &E, limit_text_pt: &str) {
@@ -212,25 +290,9 @@ async fn numbers_contacts_flows_and_operators_are_refused_at_the_limit_with_noth
     );
 
     // Operators given the account.
-    let dona = team::invite(
-        &store,
-        &Invitation {
-            name: "Dona".into(),
-            email: "dona@agencia.com".into(),
-            role: Role::Owner,
-            accounts: vec![],
-        },
-    )
-    .await
-    .unwrap();
-    users::set_me(&store, dona.id).await.unwrap();
-    let agent = |name: &str| Invitation {
-        name: name.into(),
-        email: format!("{name}@agencia.com"),
-        role: Role::Agent,
-        accounts: vec![acc],
-    };
-    let ana = team::invite(&store, &agent("ana")).await.unwrap();
+    owner_chosen(&store).await;
+    let agent = |name: &str| invitation(name, Role::Agent, &[acc]);
+    let ana = member(&store, "ana", Role::Agent, &[acc]).await;
     let e = team::check_invitation(&store, &agent("bia"))
         .await
         .unwrap_err();
@@ -249,7 +311,7 @@ async fn numbers_contacts_flows_and_operators_are_refused_at_the_limit_with_noth
     // Editing Ana, who has the account already, is not a new grant.
     team::edit(
         &store,
-        ana.id,
+        ana,
         &team::MemberEdit {
             name: "Ana Souza".into(),
             role: Role::Agent,
@@ -275,37 +337,22 @@ async fn numbers_contacts_flows_and_operators_are_refused_at_the_limit_with_noth
 
 #[tokio::test]
 async fn messages_are_refused_at_the_month_limit_and_a_campaign_that_does_not_fit_is_not_started() {
-    let (dir, store) = support::store().await;
-    let acc = support::account(&store, "Loja").await;
-    let pool = support::raw(&dir).await;
-    starter(
-        &store,
-        PlanLimits {
-            messages: Some(3),
-            ..PlanLimits::default()
-        },
-    )
-    .await;
-    let number = support::number(&store, acc, "Vendas", true).await;
-    let conv = chat(&store, acc, number, "+5511987654321").await;
-    chat(&store, acc, number, "+5511987654322").await;
-    chat(&store, acc, number, "+5511987654323").await;
+    let Month {
+        _dir,
+        store,
+        acc,
+        pool,
+        number,
+        convs,
+        ..
+    } = month_with(3, &["+5511987654321", "+5511987654322", "+5511987654323"]).await;
+    let conv = convs[0];
 
     outbox::enqueue_text(&store, acc, conv, "Olá!")
         .await
         .unwrap();
     // Three contacts, two messages left: the campaign does not fit.
-    let input = CampaignInput {
-        name: "Promo".into(),
-        message: "Oi!".into(),
-        audience: ContactFilter::default(),
-        numbers: vec![number],
-        pacing: Pacing::default(),
-        starts_at: None,
-        attachment: None,
-        reply_flow: None,
-    };
-    let e = campaigns::create(&store, acc, &input, now_ms())
+    let e = campaigns::create(&store, acc, &campaign(number, None), now_ms())
         .await
         .unwrap_err();
     refused(
@@ -350,29 +397,20 @@ async fn messages_are_refused_at_the_month_limit_and_a_campaign_that_does_not_fi
     ingest(&store, acc, number, &msg).await.unwrap().unwrap();
     assert_eq!(count(&pool, out, acc).await, 4);
     let usage = plans::usage(&store, acc).await.unwrap();
-    let messages = usage
-        .items
-        .iter()
-        .find(|i| i.limit == Limit::Messages)
-        .unwrap();
-    assert_eq!((messages.used, messages.max), (4, Some(3)));
+    assert_eq!(messages_used(&usage), (4, Some(3)));
 }
 
 #[tokio::test]
 async fn the_months_messages_roll_over_at_the_first_of_the_month_in_the_accounts_time_zone() {
-    let (dir, store) = support::store().await;
-    let acc = support::account(&store, "Loja").await;
-    let pool = support::raw(&dir).await;
-    starter(
-        &store,
-        PlanLimits {
-            messages: Some(1),
-            ..PlanLimits::default()
-        },
-    )
-    .await;
-    let number = support::number(&store, acc, "Vendas", true).await;
-    let conv = chat(&store, acc, number, "+5511987654321").await;
+    let Month {
+        _dir,
+        store,
+        acc,
+        pool,
+        convs,
+        ..
+    } = month_with(1, &["+5511987654321"]).await;
+    let conv = convs[0];
     let sent = outbox::enqueue_text(&store, acc, conv, "Olá!")
         .await
         .unwrap();
@@ -397,25 +435,10 @@ async fn the_months_messages_roll_over_at_the_first_of_the_month_in_the_accounts
         .unwrap();
     let usage = plans::usage(&store, acc).await.unwrap();
     assert_eq!((usage.month_start, usage.month_end), (start, end));
-    assert_eq!(
-        usage
-            .items
-            .iter()
-            .find(|i| i.limit == Limit::Messages)
-            .unwrap()
-            .used,
-        1
-    );
+    assert_eq!(messages_used(&usage).0, 1);
     // Looking at next month: nothing sent yet.
     let next = plans::usage_at(&store, acc, end).await.unwrap();
-    assert_eq!(
-        next.items
-            .iter()
-            .find(|i| i.limit == Limit::Messages)
-            .unwrap()
-            .used,
-        0
-    );
+    assert_eq!(messages_used(&next).0, 0);
 
     // 2024-03-01 00:00 in São Paulo is 03:00 UTC; February 2024 has 29 days.
     let (march, april) = plans::month_of(1_709_290_800_000 + 5_000, &tz);
@@ -573,30 +596,9 @@ async fn an_accounts_override_beats_its_plan_and_only_owners_and_admins_change_l
     );
 
     // An agent may neither raise a plan nor their account's limits.
-    let dona = team::invite(
-        &store,
-        &Invitation {
-            name: "Dona".into(),
-            email: "dona@agencia.com".into(),
-            role: Role::Owner,
-            accounts: vec![],
-        },
-    )
-    .await
-    .unwrap();
-    users::set_me(&store, dona.id).await.unwrap();
-    let ana = team::invite(
-        &store,
-        &Invitation {
-            name: "Ana".into(),
-            email: "ana@agencia.com".into(),
-            role: Role::Agent,
-            accounts: vec![other],
-        },
-    )
-    .await
-    .unwrap();
-    users::set_me(&store, ana.id).await.unwrap();
+    owner_chosen(&store).await;
+    let ana = member(&store, "Ana", Role::Agent, &[other]).await;
+    users::set_me(&store, ana).await.unwrap();
     let e = plans::set_defaults(&store, Plan::Starter, &PlanLimits::default())
         .await
         .unwrap_err();
@@ -630,21 +632,16 @@ fn campaign(number: InstanceId, starts_at: Option<i64>) -> CampaignInput {
 /// inbox reply still fits in what is left.
 #[tokio::test]
 async fn recipients_of_a_started_campaign_not_sent_yet_count_against_the_month() {
-    let (dir, store) = support::store().await;
-    let acc = support::account(&store, "Loja").await;
-    let pool = support::raw(&dir).await;
-    starter(
-        &store,
-        PlanLimits {
-            messages: Some(5),
-            ..PlanLimits::default()
-        },
-    )
-    .await;
-    let number = support::number(&store, acc, "Vendas", true).await;
-    let conv = chat(&store, acc, number, "+5511987654321").await;
-    chat(&store, acc, number, "+5511987654322").await;
-    chat(&store, acc, number, "+5511987654323").await;
+    let Month {
+        _dir,
+        store,
+        acc,
+        pool,
+        number,
+        convs,
+        ..
+    } = month_with(5, &["+5511987654321", "+5511987654322", "+5511987654323"]).await;
+    let conv = convs[0];
 
     // Nothing sends here (no runner): its 3 recipients stay pending.
     campaigns::create(&store, acc, &campaign(number, None), now_ms())
@@ -674,12 +671,7 @@ async fn recipients_of_a_started_campaign_not_sent_yet_count_against_the_month()
         1
     );
     let usage = plans::usage(&store, acc).await.unwrap();
-    let messages = usage
-        .items
-        .iter()
-        .find(|i| i.limit == Limit::Messages)
-        .unwrap();
-    assert_eq!((messages.used, messages.max), (3, Some(5)));
+    assert_eq!(messages_used(&usage), (3, Some(5)));
 
     // Two replies fit in what is left; a third is refused.
     outbox::enqueue_text(&store, acc, conv, "Olá!")
@@ -702,20 +694,16 @@ async fn recipients_of_a_started_campaign_not_sent_yet_count_against_the_month()
 /// next one is empty, and a campaign scheduled for it fits there.
 #[tokio::test]
 async fn a_scheduled_campaign_is_checked_against_the_month_it_starts_in() {
-    let (dir, store) = support::store().await;
-    let acc = support::account(&store, "Loja").await;
-    let pool = support::raw(&dir).await;
-    starter(
-        &store,
-        PlanLimits {
-            messages: Some(3),
-            ..PlanLimits::default()
-        },
-    )
-    .await;
-    let number = support::number(&store, acc, "Vendas", true).await;
-    let conv = chat(&store, acc, number, "+5511987654321").await;
-    chat(&store, acc, number, "+5511987654322").await;
+    let Month {
+        _dir,
+        store,
+        acc,
+        pool,
+        number,
+        convs,
+        ..
+    } = month_with(3, &["+5511987654321", "+5511987654322"]).await;
+    let conv = convs[0];
     for text in ["Olá!", "Tudo bem?", "Posso ajudar?"] {
         outbox::enqueue_text(&store, acc, conv, text).await.unwrap();
     }
@@ -739,13 +727,7 @@ async fn a_scheduled_campaign_is_checked_against_the_month_it_starts_in() {
     let scheduled = "SELECT count(*) FROM campaigns WHERE account_id = ? AND status = 'scheduled'";
     assert_eq!(count(&pool, scheduled, acc).await, 1);
     // Its 2 recipients are owed to next month, not to this one's usage…
-    let used = |u: plans::PlanUsage| {
-        u.items
-            .iter()
-            .find(|i| i.limit == Limit::Messages)
-            .unwrap()
-            .used
-    };
+    let used = |u: plans::PlanUsage| messages_used(&u).0;
     assert_eq!(used(plans::usage(&store, acc).await.unwrap()), 3);
     assert_eq!(used(plans::usage_at(&store, acc, starts).await.unwrap()), 2);
     // …so a second one for next month has 1 left there: refused.
@@ -765,30 +747,18 @@ async fn a_scheduled_campaign_is_checked_against_the_month_it_starts_in() {
 /// fits there (it was refused, charged with this month's 2).
 #[tokio::test]
 async fn a_campaign_for_a_later_month_is_not_charged_for_this_months_running_ones() {
-    let (_dir, store) = support::store().await;
-    let acc = support::account(&store, "Loja").await;
-    starter(
-        &store,
-        PlanLimits {
-            messages: Some(3),
-            ..PlanLimits::default()
-        },
-    )
-    .await;
-    let number = support::number(&store, acc, "Vendas", true).await;
-    chat(&store, acc, number, "+5511987654321").await;
-    chat(&store, acc, number, "+5511987654322").await;
+    let Month {
+        _dir,
+        store,
+        acc,
+        number,
+        ..
+    } = month_with(3, &["+5511987654321", "+5511987654322"]).await;
     let now = now_ms();
     let tz = jiff::tz::TimeZone::get("America/Sao_Paulo").unwrap();
     let (_, next_month) = plans::month_of(now, &tz);
     let (_, after_next) = plans::month_of(next_month + 3_600_000, &tz);
-    let used = |u: plans::PlanUsage| {
-        u.items
-            .iter()
-            .find(|i| i.limit == Limit::Messages)
-            .unwrap()
-            .used
-    };
+    let used = |u: plans::PlanUsage| messages_used(&u).0;
 
     // Running now, nothing sends here: 2 owed to this month.
     let running = campaigns::create(&store, acc, &campaign(number, None), now)
@@ -896,4 +866,43 @@ async fn limits_saved_before_the_upgrade_get_a_clock_and_wait_to_be_pushed() {
         .await
         .unwrap();
     assert!(later.as_str() > starter.1.as_deref().unwrap(), "{later}");
+}
+
+/// Review of item 4: each plan's limits are every account's, so only an
+/// owner sets them (the agency's server admits owners only, postgres
+/// 0022); an admin still sets an account's own limits.
+#[tokio::test]
+async fn only_an_owner_sets_a_plans_limits_and_an_admin_an_accounts_own() {
+    let (_dir, store) = support::store().await;
+    let acc = support::account(&store, "Loja").await;
+    let dona = owner_chosen(&store).await;
+    let bia = member(&store, "Bia", Role::Admin, &[acc]).await;
+    let three = PlanLimits {
+        numbers: Some(3),
+        ..PlanLimits::default()
+    };
+
+    users::set_me(&store, bia).await.unwrap();
+    let e = plans::set_defaults(&store, Plan::Starter, &three)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::OperatorForbidden);
+    assert!(e.message(Lang::PtBr).contains("Só donos"), "{e}");
+    assert!(e.message(Lang::En).contains("Only owners"), "{e}");
+    let all = plans::defaults(&store).await.unwrap();
+    let starter = all.iter().find(|d| d.plan == Plan::Starter).unwrap();
+    assert_eq!(starter.limits, PlanLimits::default(), "nothing written");
+    let own = PlanOverrides {
+        numbers: Some(Override::Unlimited),
+        ..PlanOverrides::default()
+    };
+    plans::set_overrides(&store, acc, &own).await.unwrap();
+
+    users::set_me(&store, dona).await.unwrap();
+    plans::set_defaults(&store, Plan::Starter, &three)
+        .await
+        .unwrap();
+    let all = plans::defaults(&store).await.unwrap();
+    let starter = all.iter().find(|d| d.plan == Plan::Starter).unwrap();
+    assert_eq!(starter.limits, three);
 }

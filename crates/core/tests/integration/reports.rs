@@ -487,9 +487,9 @@ async fn the_agency_adds_up_and_an_agent_sees_only_their_accounts() {
         .unwrap_err();
     assert_eq!(refused.code(), ErrorCode::AccountNotGranted);
     // Nor may he export.
-    let refused = reports::csv::account_csv(
+    let refused = reports::csv::table_csv(
         &w.store,
-        w.acc,
+        Some(w.acc),
         &range(),
         ReportTable::Days,
         Lang::PtBr,
@@ -521,6 +521,27 @@ async fn csv_of_a_table_as_a_spreadsheet_reads_it() {
     assert!(days.contains("2026-12-09,3,1,1\n"));
     let campaigns = String::from_utf8(csv(&r, ReportTable::Campaigns, Lang::En)).unwrap();
     assert!(campaigns.contains("'=Promo,1,1,1,0,"));
+
+    // One writer for both dashboards' files: an account's is that account's
+    // report, the agency's adds the workshop's message in.
+    let (now, period) = (at("2026-12-20 12:00"), range());
+    let export = |account| {
+        reports::csv::table_csv(
+            &w.store,
+            account,
+            &period,
+            ReportTable::Summary,
+            Lang::En,
+            now,
+        )
+    };
+    let one = export(Some(w.acc)).await.unwrap();
+    assert_eq!(one, csv(&r, ReportTable::Summary, Lang::En));
+    assert!(String::from_utf8_lossy(&one).contains("messages in,7,"));
+    let agency = reports::agency(&w.store, &range(), now).await.unwrap();
+    let all = export(None).await.unwrap();
+    assert_eq!(all, csv(&agency, ReportTable::Summary, Lang::En));
+    assert!(String::from_utf8_lossy(&all).contains("messages in,8,"));
 }
 
 #[tokio::test]

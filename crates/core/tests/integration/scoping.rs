@@ -36,8 +36,11 @@ const ACCOUNT_OWNED: &[&str] = &[
     "webhooks",
     "webhook_events",
     "webhook_deliveries",
+    "webhook_secret_local",
     "pipeline_stages",
     "pipeline_cards",
+    "response_cycles",
+    "report_counts",
 ];
 /// Modules allowed to work across accounts (paths under `src/`), and why.
 const CROSS_ACCOUNT: &[&str] = &[
@@ -62,6 +65,9 @@ const CROSS_ACCOUNT: &[&str] = &[
     // The webhook sender's queue: one sender per desktop fans out, picks and
     // records every account's deliveries (and prunes the log by age).
     "webhooks/queue.rs",
+    // The webhook secrets' exchange with the agency's server: one task per
+    // desktop publishes, fetches and forgets every shared account's secrets.
+    "webhooks/secret_work.rs",
     // The local API's tokens: the desktop's, listed together in Settings,
     // some for the whole agency (a token's account is a column, not a scope).
     "api_tokens.rs",

@@ -913,3 +913,96 @@ async fn a_turned_off_webhooks_old_deliveries_end_and_pruning_goes_in_batches() 
     .unwrap();
     assert_eq!(left, (0, 0));
 }
+
+/// A synced webhook whose secret (or latest rotation) has not reached this
+/// desktop: its deliveries wait, retried with the backoff, and that is no
+/// failure of the receiver — a day of it never turns the webhook off (which
+/// would turn it off on every desktop: `enabled` syncs). When the secret
+/// arrives, what waited for it is due at once; deliveries failing for
+/// another reason keep their backoff.
+#[tokio::test]
+async fn waiting_for_the_secret_is_no_failure_and_its_arrival_sends_at_once() {
+    use zapdesk_core::webhooks::secret_versions;
+
+    let (dir, store) = support::store().await;
+    let raw = support::raw(&dir).await;
+    let policy = RetryPolicy {
+        window_ms: 10 * DAY,
+        ..RetryPolicy::default()
+    };
+    let acc = support::account(&store, "Loja").await;
+    let hook = subscribe_all(&store, acc).await;
+    assert!(secret_versions::ready(&store, acc, hook).await.unwrap());
+    // Rotated on another desktop, pulled here: version 2 signs now, this
+    // desktop keeps version 1.
+    sqlx::query("UPDATE webhooks SET secret_version = 2 WHERE id = ?")
+        .bind(hook)
+        .execute(&raw)
+        .await
+        .unwrap();
+    assert!(!secret_versions::ready(&store, acc, hook).await.unwrap());
+    for i in 0..2 {
+        contact(&store, acc, &format!("+551198765000{i}")).await;
+    }
+    let t = now_ms();
+    fan_out(&store, t, &policy, 500).await.unwrap();
+    let ds = due(&store, t, 10, 8).await.unwrap();
+    assert_eq!(ds.len(), 2);
+    let waiting = || Outcome::Waiting {
+        error: queue::SECRET_NOT_HERE.to_owned(),
+    };
+    // Waiting for longer than the day that turns a failing webhook off.
+    for hour in 0..=25 {
+        let r = record(
+            &store,
+            &[attempt(&ds[0], waiting())],
+            t + hour * HOUR,
+            &policy,
+        )
+        .await
+        .unwrap();
+        assert!(r.disabled.is_empty());
+        assert!(r.webhooks.is_empty(), "no warning on the webhook");
+    }
+    // The other one's receiver fails for real: that counts.
+    record(&store, &[attempt(&ds[1], failed(500))], t, &policy)
+        .await
+        .unwrap();
+    let webhook = webhooks::get(&store, acc, hook).await.unwrap();
+    assert!(webhook.enabled, "a wait for the secret turns nothing off");
+    assert_eq!(webhook.failing_since, Some(t), "only the real failure");
+    let first = delivery(&store, acc, ds[0].delivery).await;
+    assert_eq!(first.status, DeliveryStatus::Retrying);
+    assert_eq!(first.last_error.as_deref(), Some(queue::SECRET_NOT_HERE));
+    assert!(first.next_attempt_at.unwrap() > t + 25 * HOUR);
+    let failing_next = delivery(&store, acc, ds[1].delivery).await.next_attempt_at;
+
+    // The secret arrives: the delivery that waited for it is due now.
+    secret_versions::fetched(&store, acc, hook, 2)
+        .await
+        .unwrap();
+    assert!(secret_versions::ready(&store, acc, hook).await.unwrap());
+    let now = now_ms();
+    let first = delivery(&store, acc, ds[0].delivery).await;
+    assert!(first.next_attempt_at.unwrap() <= now);
+    assert_eq!(
+        delivery(&store, acc, ds[1].delivery).await.next_attempt_at,
+        failing_next,
+        "a receiver's failure keeps its backoff"
+    );
+    let ready: Vec<DeliveryId> = due(&store, now, 10, 8)
+        .await
+        .unwrap()
+        .iter()
+        .map(|d| d.delivery)
+        .collect();
+    assert_eq!(ready, [ds[0].delivery]);
+    // A fetch of an older version never moves what this desktop keeps back.
+    secret_versions::fetched(&store, acc, hook, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        secret_versions::kept(&store, acc, hook).await.unwrap(),
+        Some(2)
+    );
+}

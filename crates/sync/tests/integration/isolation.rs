@@ -323,6 +323,18 @@ fn tables() -> Vec<Table> {
             touch: "available = 1 - available",
         },
         Table {
+            name: "webhooks",
+            insert: |s| {
+                format!(
+                    "INSERT INTO zapdesk.webhooks (id, account_id, url, events, created_at, updated_at, hlc)
+                     VALUES ('{}', '{}', 'https://example.com/outro', '[\"tag.added\"]', 1, 1, '{HLC}')",
+                    id(),
+                    s.account
+                )
+            },
+            touch: "updated_at = updated_at + 1",
+        },
+        Table {
             name: "audit_log",
             insert: |s| {
                 format!(
@@ -349,6 +361,8 @@ const NOT_SYNCED: &[&str] = &[
     "commands",
     // The agency's, not an account's: sync_plans.rs.
     "plan_limits",
+    // Server-only (never pulled), owners' and admins': webhook_secrets.rs.
+    "webhook_secrets",
     "_sqlx_migrations",
 ];
 

@@ -28,3 +28,4 @@ mod sync_unstuck;
 mod team;
 mod triggers;
 mod versions;
+mod webhook_secrets;

@@ -1,12 +1,13 @@
 //! Each plan's limits, the agency's, on every desktop (issue 18, item 4),
 //! through the real PostgreSQL: set on one desktop, enforced on another;
 //! the later write wins; and the server's own rule, whoever connects: every
-//! member reads them, only owners and admins write them (postgres 0019).
+//! member reads them, only owners write them (postgres 0019, 0022).
 
 use crate::common::desktop::{first_desktop, other_desktop};
 use crate::common::{HLC, operator, outcome, seed_account};
 use sqlx::Executor;
 use zapdesk_core::accounts::Plan;
+use zapdesk_core::changes::{Change, Table};
 use zapdesk_core::plans::{self, PlanLimits};
 use zapdesk_sync::MemberRole;
 use zapdesk_sync::plan_limits;
@@ -148,8 +149,12 @@ async fn a_plans_limits_set_on_one_desktop_reach_the_other_and_the_later_write_w
     );
 }
 
+/// Review of item 4 (postgres 0022): the rows are the agency's, so an admin
+/// of an account — who may be an admin of that one client only — is refused
+/// them; an owner of some account writes them, as the app's own check
+/// (`plans::set_defaults`, owners only) with the login's strongest role.
 #[tokio::test]
-async fn members_read_the_plans_and_only_owners_and_admins_write_them() {
+async fn members_read_the_plans_and_only_owners_write_them() {
     let (db, _) = ScratchDatabase::provisioned().await;
     let mut owner = db.connect_owner().await;
     let a = seed_account(&mut owner, "Padaria A").await;
@@ -170,10 +175,18 @@ async fn members_read_the_plans_and_only_owners_and_admins_write_them() {
     let mut admin = db.connect_as(&admin).await;
     assert_eq!(
         outcome(&admin.execute(insert.as_str()).await),
-        "ok",
+        "42501",
         "admin inserts"
     );
-    // The agent reads it and cannot change it (no row passes the policy).
+    let dona = operator(&db, a.account, MemberRole::Owner).await;
+    let mut dona = db.connect_as(&dona).await;
+    assert_eq!(
+        outcome(&dona.execute(insert.as_str()).await),
+        "ok",
+        "owner inserts"
+    );
+    // The agent and the admin read it and cannot change it (no row passes
+    // the policy); the owner can.
     let seen: i64 = sqlx::query_scalar(count)
         .fetch_one(&mut conn)
         .await
@@ -186,12 +199,23 @@ async fn members_read_the_plans_and_only_owners_and_admins_write_them() {
     );
     assert_eq!(
         admin.execute(update).await.unwrap().rows_affected(),
-        1,
+        0,
         "admin updates"
     );
+    assert_eq!(
+        dona.execute(update).await.unwrap().rows_affected(),
+        1,
+        "owner updates"
+    );
+    let contacts: i64 =
+        sqlx::query_scalar("SELECT contacts FROM zapdesk.plan_limits WHERE plan = 'pro'")
+            .fetch_one(&mut owner)
+            .await
+            .unwrap();
+    assert_eq!(contacts, 11);
     let delete = "DELETE FROM zapdesk.plan_limits";
     assert_eq!(
-        outcome(&admin.execute(delete).await),
+        outcome(&dona.execute(delete).await),
         "42501",
         "nobody deletes"
     );
@@ -232,18 +256,40 @@ async fn the_engine_pushes_and_pulls_the_plans_at_each_session_start() {
         .await
         .unwrap();
     let guard = Duration::from_secs(30);
+    let mut told = Vec::new();
     for d in [&a, &b] {
-        let engine = Engine::start(&d.store, EngineConfig::new(d.remote.clone()));
+        let config = EngineConfig::new(d.remote.clone());
+        let mut pulled = config.pulled.subscribe();
+        let engine = Engine::start(&d.store, config);
         let mut status = engine.status();
         tokio::time::timeout(guard, status.wait_for(|s| s.state == SyncState::Synced))
             .await
             .unwrap()
             .unwrap();
         engine.stop().await;
+        // What the engine told the app it pulled (the UI refetches on it).
+        let mut changes = Vec::new();
+        loop {
+            match pulled.try_recv() {
+                Ok(change) => changes.push(change),
+                Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) => continue,
+                Err(_) => break,
+            }
+        }
+        told.push(changes);
     }
     let on_b = plans::defaults(&b.store).await.unwrap();
     let pro = on_b.iter().find(|d| d.plan == Plan::Pro).unwrap().limits;
     assert_eq!(pro, limits);
+    // Review of item 4: B's pull of the plans is told as a change of
+    // `plan_limits` for no account, so Settings → Planos refetches; A
+    // pulled no plan row of anyone else's and is told nothing of them.
+    let plan_change = Change {
+        account: None,
+        table: Table::PlanLimits,
+    };
+    assert!(told[1].contains(&plan_change), "{:?}", told[1]);
+    assert!(!told[0].contains(&plan_change), "{:?}", told[0]);
 }
 
 /// Review of item 4: a plan row the server refuses is set aside, not
@@ -368,4 +414,118 @@ async fn a_refused_plan_row_does_not_stop_the_accounts_sync() {
         .await
         .unwrap();
     assert_eq!(waiting, 0);
+}
+
+/// Review of item 4: a plan row the server refused is listed with the
+/// parked rows (Settings → Sincronização), in the user's language and with
+/// the reason, counted in the engine's parked count, and "Tentar de novo"
+/// pushes it again — refused again while the login is no owner; with a
+/// fresh clock when its own was ahead, and then the server takes it and the
+/// list empties.
+#[tokio::test]
+async fn a_refused_plan_row_is_listed_with_the_parked_rows_and_tried_again() {
+    use zapdesk_core::Lang;
+    use zapdesk_sync::{parked, push};
+
+    let (db, _) = ScratchDatabase::provisioned().await;
+    let a = first_desktop(&db).await;
+    a.push().await;
+    let b = other_desktop(&db, &a).await;
+    b.pull().await;
+    let limits = PlanLimits {
+        contacts: Some(7),
+        ..PlanLimits::default()
+    };
+
+    // B's login is an agent: refused by the server's policy.
+    plans::set_defaults(&b.store, Plan::Starter, &limits)
+        .await
+        .unwrap();
+    plan_limits::push(b.pool(), &mut b.connect().await)
+        .await
+        .unwrap();
+    assert_eq!(push::parked(b.pool()).await.unwrap(), 1);
+    let listed = parked::list(b.pool(), Lang::PtBr).await.unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let row = &listed[0];
+    assert_eq!(row.account_id, None);
+    assert_eq!(
+        (
+            row.what.as_str(),
+            row.label.as_str(),
+            row.account_name.as_str()
+        ),
+        ("Limites do plano", "Inicial", "Todas as contas")
+    );
+    assert!(
+        row.reason.starts_with("Só donos podem mudar"),
+        "{}",
+        row.reason
+    );
+    assert!(!row.detail.is_empty());
+    let en = parked::list(b.pool(), Lang::En).await.unwrap();
+    assert_eq!(
+        (en[0].what.as_str(), en[0].label.as_str()),
+        ("Plan limits", "Starter")
+    );
+    assert!(en[0].reason.starts_with("Only owners"), "{}", en[0].reason);
+
+    // Tried again: waiting to be pushed, no longer listed; refused again.
+    assert_eq!(parked::retry(b.pool()).await.unwrap(), 1);
+    assert!(parked::list(b.pool(), Lang::PtBr).await.unwrap().is_empty());
+    let unpushed = "SELECT count(*) FROM plan_limits WHERE unpushed = 1";
+    let waiting: i64 = sqlx::query_scalar(unpushed)
+        .fetch_one(b.pool())
+        .await
+        .unwrap();
+    assert_eq!(waiting, 1);
+    plan_limits::push(b.pool(), &mut b.connect().await)
+        .await
+        .unwrap();
+    assert_eq!(parked::list(b.pool(), Lang::PtBr).await.unwrap().len(), 1);
+
+    // A (an owner) with a clock far ahead: refused for the clock; tried
+    // again with a fresh one, the server takes it and nothing is listed.
+    plans::set_defaults(&a.store, Plan::Pro, &limits)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE plan_limits SET hlc = '9999999999999-00000-test' WHERE plan = 'pro'")
+        .execute(a.pool())
+        .await
+        .unwrap();
+    plan_limits::push(a.pool(), &mut a.connect().await)
+        .await
+        .unwrap();
+    let listed = parked::list(a.pool(), Lang::PtBr).await.unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].label, "Pro");
+    assert!(listed[0].reason.contains("relógio"), "{}", listed[0].reason);
+    assert_eq!(parked::retry(a.pool()).await.unwrap(), 1);
+    assert_eq!(
+        plan_limits::push(a.pool(), &mut a.connect().await)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(parked::list(a.pool(), Lang::PtBr).await.unwrap().is_empty());
+    assert_eq!(push::parked(a.pool()).await.unwrap(), 0);
+    let on_server: Option<i64> =
+        sqlx::query_scalar("SELECT contacts FROM zapdesk.plan_limits WHERE plan = 'pro'")
+            .fetch_one(&mut db.connect_owner().await)
+            .await
+            .unwrap();
+    assert_eq!(on_server, Some(7));
+
+    // B pulls the server's Starter row? There is none: B's own stays,
+    // refused, until an owner's row reaches it — then nothing is listed.
+    plans::set_defaults(&a.store, Plan::Starter, &PlanLimits::default())
+        .await
+        .unwrap();
+    plan_limits::push(a.pool(), &mut a.connect().await)
+        .await
+        .unwrap();
+    plan_limits::pull(b.pool(), &mut b.connect().await)
+        .await
+        .unwrap();
+    assert!(parked::list(b.pool(), Lang::PtBr).await.unwrap().is_empty());
 }

@@ -4,6 +4,7 @@ import { useI18n } from "../../i18n";
 import { errorText } from "../../ipc/errorText";
 import { useCommand } from "../../data/commands";
 import { copyText } from "../../components/copyText";
+import { UpdateDetails } from "./UpdateDetails";
 
 /**
  * Settings → Sobre: the versions support asks for (Chromium, the wa-js
@@ -47,6 +48,7 @@ export function AboutDetails() {
         {t("about.copy")}
       </button>
       <p className="muted">{t("about.copyHint")}</p>
+      <UpdateDetails />
     </div>
   );
 }

@@ -81,6 +81,14 @@ export function CloudCommandsPanel() {
     const key = kindKey(kind);
     return key ? t(key) : kind;
   };
+  // A "run again" of a row given up as `database_failed` is executed only by
+  // the desktop that ran it (its message may be queued there alone; remote
+  // 0021): said, so a row waiting for a desktop that is closed (or gone) is
+  // not a mystery.
+  const pinnedText = (c: CloudCommand) =>
+    c.pinned_here
+      ? t("cloudCommands.pinnedHere")
+      : t("cloudCommands.pinnedElsewhere", { name: c.pinned_by ?? t("cloudCommands.pinnedUnknown") });
   const desktopText = (c: CloudCommand) =>
     c.ran_by === null ? "—" : c.ran_here ? t("cloudCommands.thisDesktop", { name: c.ran_by }) : c.ran_by;
 
@@ -142,6 +150,9 @@ export function CloudCommandsPanel() {
                     <span className={`pill ${pillOf(c)}`} data-testid="cloud-command-state">{stateText(c)}</span>
                     {c.error_message !== null && (
                       <div className="small delivery-error" data-testid="cloud-command-error">{c.error_message}</div>
+                    )}
+                    {c.state === "waiting" && c.pinned && (
+                      <div className="small muted" data-testid="cloud-command-pinned">{pinnedText(c)}</div>
                     )}
                   </td>
                   <td className="small" data-testid="cloud-command-desktop">{desktopText(c)}</td>

@@ -10,6 +10,14 @@ import { eventKey } from "./events";
 const PAGE = 50;
 
 /**
+ * The log's error while the webhook's secret has not come from the agency's
+ * server (Rust's `zapdesk_core::webhooks::queue::SECRET_NOT_HERE`): shown in
+ * the interface's language.
+ */
+export const SECRET_NOT_HERE =
+  "secret not yet received from the agency's server: waiting for it (never sent unsigned)";
+
+/**
  * Where the page after `d` starts: the log's own order (`seq`) where Rust
  * gives it, else the row's time.
  */
@@ -57,6 +65,7 @@ export function DeliveryLog({ webhook }: { webhook: Webhook }) {
       <div className="panel-head">
         <h3>{t("webhooks.log")} <span className="mono muted">{webhook.url}</span></h3>
       </div>
+      <p className="muted small" data-testid="deliveries-here">{t("webhooks.logHere")}</p>
       {rows?.length === 0 && <p className="muted small" data-testid="deliveries-empty">{t("webhooks.logEmpty")}</p>}
       {rows && rows.length > 0 && (
         <div className="table-scroll">
@@ -81,7 +90,7 @@ export function DeliveryLog({ webhook }: { webhook: Webhook }) {
                   <td><span className={`pill delivery-${d.status}`} data-testid="delivery-status">{statusText(d)}</span></td>
                   <td data-testid="delivery-code">{d.last_status_code ?? "—"}</td>
                   <td data-testid="delivery-time">{d.last_duration_ms === null ? "—" : t("webhooks.ms", { ms: number.format(d.last_duration_ms) })}</td>
-                  <td className="small delivery-error">{d.last_error ?? ""}</td>
+                  <td className="small delivery-error">{d.last_error === SECRET_NOT_HERE ? t("webhooks.secretWaiting") : d.last_error ?? ""}</td>
                   <td className="small">{d.next_attempt_at === null ? "—" : when.format(new Date(d.next_attempt_at))}</td>
                   <td>
                     <button type="button" className="ghost small" disabled={sending === d.id || d.status === "pending"}

@@ -117,8 +117,11 @@ pub async fn seed_account(owner: &mut PgConnection, name: &str) -> Seeded {
              ('{card}', '{a}', '{c1}', '{stage}', 0, 'm', 1, 1, '{HLC}');
          INSERT INTO zapdesk.assignment_operators (id, account_id, email, name, available, updated_at, hlc) VALUES
              ('{op}', '{a}', 'ana@agencia.com.br', 'Ana', 1, 1, '{HLC}');
+         INSERT INTO zapdesk.webhooks (id, account_id, url, events, created_at, updated_at, hlc) VALUES
+             ('{hook}', '{a}', 'https://example.com/zapdesk', '[\"message.received\"]', 1, 1, '{HLC}');
          COMMIT;",
         op = Uuid::now_v7(),
+        hook = Uuid::now_v7(),
         stage = s.stage,
         card = Uuid::now_v7(),
         c1 = s.contact,
