@@ -32,13 +32,27 @@ bundles="$(IFS=,; echo "${kinds[*]}")"
 [ -d ui/node_modules/@tauri-apps/cli ] || zapdesk_npm_packages
 [ -f ui/dist/index.html ] || zapdesk_build_ui
 
+# The way back after an update whose migration failed is
+# `zapdesk-cli backup restore` (docs/release.md): the .deb carries the CLI as
+# /usr/bin/zapdesk-cli, built here with the same profile as the app.
+if [ ${#profile[@]} -gt 0 ]; then cli_profile=debug; else cli_profile=release; fi
+zapdesk_say "Building zapdesk-cli ($cli_profile)"
+if [ "$cli_profile" = release ]; then cargo build --locked --release -p zapdesk-cli; else cargo build --locked -p zapdesk-cli; fi
+cli_bin="${CARGO_TARGET_DIR:-$ZAPDESK_ROOT/target}/$cli_profile/zapdesk-cli"
+
 generated="$ZAPDESK_ROOT/src-tauri/tauri.conf.json"
 trap 'rm -f "$generated"' EXIT
-node - "$ZAPDESK_ROOT" <<'EOF'
+node - "$ZAPDESK_ROOT" "$cli_bin" <<'EOF'
 const fs = require("fs");
 const path = require("path");
 const root = process.argv[2];
+const cliBin = path.resolve(process.argv[3]);
 const config = JSON.parse(fs.readFileSync(path.join(root, "tauri.conf.json"), "utf8"));
+// Destination in the package → the file to put there (absolute, so the
+// rebasing below leaves it alone).
+const linux = (config.bundle.linux ??= {});
+const deb = (linux.deb ??= {});
+deb.files = { ...(deb.files ?? {}), "/usr/bin/zapdesk-cli": cliBin };
 // A string with a "/" that names something under the root is a path the CLI
 // would resolve from src-tauri: point it one folder up.
 const rebase = (value) => {

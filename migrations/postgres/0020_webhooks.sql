@@ -33,6 +33,8 @@ CREATE TABLE zapdesk.webhooks (
     version          bigint NOT NULL DEFAULT 0,
     deleted_at       bigint,
     hlc              zapdesk.hlc NOT NULL,
+    -- `secret_version`'s own clock (merge_secret_version below).
+    secret_hlc       zapdesk.hlc,
     -- The secrets' key names the webhook's own account.
     UNIQUE (account_id, id)
 );
@@ -75,6 +77,58 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- `secret_version` has its own clock, `secret_hlc` (as the contacts'
+-- opt-out, 0009; crates/sync/src/tables.rs, `own_clock`): whatever a writer
+-- sends, the pair changes only with a later `secret_hlc`, and the rest of
+-- the row only with a later row clock. A whole-row write with a later row
+-- clock from a desktop that had not seen a rotation (its URL or on/off
+-- edited, or its sender turning the webhook off) used to take the version
+-- back: that desktop then signed with the old secret, and the next rotation
+-- reused a version number. Not SECURITY DEFINER (only the row written);
+-- named to run before refuse_future_clock and stamp_version (BEFORE
+-- triggers fire in name order), so those see the merged row.
+CREATE FUNCTION zapdesk.merge_secret_version() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kept_version bigint;
+    kept_hlc     text;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        -- A writer that sends no clock for the version: the row's.
+        IF NEW.secret_hlc IS NULL THEN
+            NEW.secret_hlc := NEW.hlc;
+        END IF;
+    ELSE
+        IF coalesce(NEW.secret_hlc, '') COLLATE "C" <= coalesce(OLD.secret_hlc, '') COLLATE "C" THEN
+            -- No later rotation in this write: the stored version stays.
+            NEW.secret_version := OLD.secret_version;
+            NEW.secret_hlc := OLD.secret_hlc;
+        END IF;
+        IF NEW.hlc COLLATE "C" < OLD.hlc COLLATE "C" THEN
+            -- An older row let through for its later rotation: only that.
+            kept_version := NEW.secret_version;
+            kept_hlc := NEW.secret_hlc;
+            NEW := OLD;
+            NEW.secret_version := kept_version;
+            NEW.secret_hlc := kept_hlc;
+        END IF;
+    END IF;
+    IF NEW.secret_hlc IS NOT NULL
+       AND (TG_OP = 'INSERT' OR NEW.secret_hlc IS DISTINCT FROM OLD.secret_hlc)
+       AND substr(NEW.secret_hlc, 1, 13)::bigint > zapdesk.now_ms() + 600000 THEN
+        -- As refuse_future_clock (0008) for the row's clock.
+        RAISE EXCEPTION 'clock % is more than ten minutes ahead of the server''s', NEW.secret_hlc
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'hlc_ahead', TABLE = TG_TABLE_NAME;
+    END IF;
+    RETURN NEW;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION zapdesk.merge_secret_version() FROM PUBLIC;
+
+CREATE TRIGGER merge_secret_version BEFORE INSERT OR UPDATE ON zapdesk.webhooks
+    FOR EACH ROW EXECUTE FUNCTION zapdesk.merge_secret_version();
 
 -- Server-only: never pulled, never in the sync catalog. One row per
 -- webhook: the secret that signs now and its version (the webhook's
@@ -130,7 +184,10 @@ CREATE TRIGGER forget_secret AFTER UPDATE OF deleted_at ON zapdesk.webhooks
 -- The secret for delivery: to an owner or admin of the webhook's account,
 -- or to a member who holds a live lease (by the server's clock) of one of
 -- the account's numbers — the desktop that runs a number makes and
--- delivers its events, and may be an agent's (docs/webhooks.md). Anyone
+-- delivers its events, and may be an agent's (docs/webhooks.md). The lease
+-- must be of a number the account has (not deleted), as in 0012's
+-- claim_commands: take_lease (0004) lets any member lease any id, and a
+-- lease of a made-up number must not open the account's secrets. Anyone
 -- else, and a deleted webhook: no row.
 CREATE FUNCTION zapdesk.webhook_secret(webhook uuid)
 RETURNS TABLE (version bigint, secret text)
@@ -146,7 +203,11 @@ AS $$
                AND EXISTS (SELECT 1 FROM zapdesk.number_leases l
                            WHERE l.account_id = s.account_id
                              AND l.operator = session_user
-                             AND l.expires_at > zapdesk.now_ms())))
+                             AND l.expires_at > zapdesk.now_ms()
+                             AND EXISTS (SELECT 1 FROM zapdesk.instances i
+                                         WHERE i.account_id = l.account_id
+                                           AND i.id = l.instance_id
+                                           AND i.deleted_at IS NULL))))
 $$;
 
 REVOKE EXECUTE ON FUNCTION zapdesk.webhook_secret(uuid), zapdesk.forget_webhook_secret(),

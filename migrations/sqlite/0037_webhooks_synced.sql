@@ -18,6 +18,12 @@
 ALTER TABLE webhooks ADD COLUMN secret_version INTEGER NOT NULL DEFAULT 1
     CHECK (secret_version >= 1);
 ALTER TABLE webhooks ADD COLUMN hlc TEXT;
+-- `secret_version`'s own clock (crates/sync/src/tables.rs, `own_clock`; as
+-- the contacts' opt-out, 0016): the clock of the last rotation. A pulled or
+-- pushed row changes the version only with a later `secret_hlc`, and the
+-- rest of the row only with a later row clock, so an edit of the URL or the
+-- on/off made on a desktop that had not seen a rotation never takes it back.
+ALTER TABLE webhooks ADD COLUMN secret_hlc TEXT;
 
 -- Which version of each webhook's secret this desktop keeps in its keyring,
 -- and whether the agency's server has it from here (`published`: 0 until
@@ -48,7 +54,7 @@ UPDATE sync_clock SET
               THEN CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)
               WHEN counter >= 99999 THEN ms + 1 ELSE ms END
 WHERE id = 1;
-UPDATE webhooks SET hlc = (SELECT hlc FROM sync_clock);
+UPDATE webhooks SET hlc = (SELECT hlc FROM sync_clock), secret_hlc = (SELECT hlc FROM sync_clock);
 INSERT INTO sync_outbox (account_id, table_name, key1, key2, op, hlc)
 SELECT account_id, 'webhooks', id, NULL, 'upsert', (SELECT hlc FROM sync_clock)
 FROM webhooks ORDER BY rowid;

@@ -945,19 +945,23 @@ BEGIN
     UPDATE sync_clock SET
         counter = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) > ms THEN 0 WHEN counter >= 99999 THEN 0 ELSE counter + 1 END,
         ms = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) > ms THEN CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) WHEN counter >= 99999 THEN ms + 1 ELSE ms END;
-    UPDATE webhooks SET hlc = (SELECT hlc FROM sync_clock) WHERE rowid = NEW.rowid;
+    UPDATE webhooks SET hlc = (SELECT hlc FROM sync_clock),
+        secret_hlc = CASE WHEN NEW.secret_version IS NOT NULL THEN (SELECT hlc FROM sync_clock) ELSE NEW.secret_hlc END
+    WHERE rowid = NEW.rowid;
     INSERT INTO sync_outbox (account_id, table_name, key1, key2, op, hlc)
     VALUES (NEW.account_id, 'webhooks', NEW.id, NULL, 'upsert', (SELECT hlc FROM sync_clock));
 END;
 
 CREATE TRIGGER webhooks_sync_update AFTER UPDATE ON webhooks
 WHEN (SELECT applying FROM sync_apply) = 0 AND NEW.hlc IS OLD.hlc
-     AND (NEW.url IS NOT OLD.url OR NEW.events IS NOT OLD.events OR NEW.format IS NOT OLD.format OR NEW.enabled IS NOT OLD.enabled OR NEW.disabled_at IS NOT OLD.disabled_at OR NEW.disabled_reason IS NOT OLD.disabled_reason OR NEW.secret_version IS NOT OLD.secret_version OR NEW.created_at IS NOT OLD.created_at OR NEW.updated_at IS NOT OLD.updated_at)
+     AND (NEW.url IS NOT OLD.url OR NEW.events IS NOT OLD.events OR NEW.format IS NOT OLD.format OR NEW.enabled IS NOT OLD.enabled OR NEW.disabled_at IS NOT OLD.disabled_at OR NEW.disabled_reason IS NOT OLD.disabled_reason OR NEW.secret_version IS NOT OLD.secret_version OR NEW.created_at IS NOT OLD.created_at OR NEW.updated_at IS NOT OLD.updated_at OR NEW.secret_hlc IS NOT OLD.secret_hlc)
 BEGIN
     UPDATE sync_clock SET
         counter = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) > ms THEN 0 WHEN counter >= 99999 THEN 0 ELSE counter + 1 END,
         ms = CASE WHEN CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) > ms THEN CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) WHEN counter >= 99999 THEN ms + 1 ELSE ms END;
-    UPDATE webhooks SET hlc = (SELECT hlc FROM sync_clock) WHERE rowid = NEW.rowid;
+    UPDATE webhooks SET hlc = (SELECT hlc FROM sync_clock),
+        secret_hlc = CASE WHEN NEW.secret_version IS NOT OLD.secret_version THEN (SELECT hlc FROM sync_clock) ELSE NEW.secret_hlc END
+    WHERE rowid = NEW.rowid;
     INSERT INTO sync_outbox (account_id, table_name, key1, key2, op, hlc)
     VALUES (NEW.account_id, 'webhooks', NEW.id, NULL, 'upsert', (SELECT hlc FROM sync_clock));
 END;

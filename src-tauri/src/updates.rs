@@ -132,11 +132,7 @@ pub async fn check<R: Runtime>(app: &AppHandle<R>, slot: &UpdateSlot, lang: Lang
 /// Downloads the update the last check found, verifies its signature with
 /// the configured public key, and installs it (it runs after a restart; on
 /// Windows the installer takes over and the app exits).
-pub async fn install<R: Runtime>(
-    _app: &AppHandle<R>,
-    slot: &UpdateSlot,
-    lang: Lang,
-) -> UpdateState {
+pub async fn install<R: Runtime>(app: &AppHandle<R>, slot: &UpdateSlot, lang: Lang) -> UpdateState {
     let version = match slot.updates.begin_download() {
         Ok(version) => version,
         Err(state) => return state,
@@ -144,9 +140,25 @@ pub async fn install<R: Runtime>(
     let Some(update) = slot.found.lock().await.clone() else {
         return slot.updates.failed(&UpdateFailure::BadAnswer, lang);
     };
-    let done = update
-        .download_and_install(|chunk, total| slot.updates.progress(chunk, total), || {})
-        .await;
+    // Downloaded (and its signature checked by `install`) first, then
+    // installed: on Windows `install` starts the installer and ends this
+    // process on the spot, past `RunEvent::Exit`, so what the app's exit
+    // does — every Chromium closed (the new version reopens their
+    // profiles), leases given back, campaigns and cloud commands stopped
+    // between steps — is done here first. (Should the installer then not
+    // start, the numbers stay stopped until the app is opened again.)
+    let done = match update
+        .download(|chunk, total| slot.updates.progress(chunk, total), || {})
+        .await
+    {
+        Ok(bytes) => {
+            if cfg!(windows) {
+                stop_before_the_installer(app).await;
+            }
+            update.install(bytes)
+        }
+        Err(e) => Err(e),
+    };
     match done {
         Ok(()) => {
             tracing::info!("update {version} installed; it runs after a restart");
@@ -156,6 +168,17 @@ pub async fn install<R: Runtime>(
             tracing::warn!("update {version} not installed: {e}");
             slot.updates.failed(&failure(&e), lang)
         }
+    }
+}
+
+/// What `RunEvent::Exit` does (lib.rs), for an exit that skips it.
+async fn stop_before_the_installer<R: Runtime>(app: &AppHandle<R>) {
+    let Some(state) = app.try_state::<crate::state::AppState>() else {
+        return;
+    };
+    if let (Ok(running), Ok(api)) = (state.app(), state.api()) {
+        api.stop().await;
+        running.shutdown().await;
     }
 }
 

@@ -797,6 +797,10 @@ pub static TABLES: &[SyncTable] = &[
     // desktop's delivery health and stay out; an update of only them is no
     // change (`OfSynced`). The secret is not a column anywhere: it travels
     // through `zapdesk.webhook_secrets`, outside this catalog.
+    // `secret_version` has its own clock (`secret_hlc`): a rotation is never
+    // lost to a later edit of the URL or the on/off made on a desktop that
+    // had not seen it (that desktop would sign with the old secret, and a
+    // later rotation would reuse the version number).
     SyncTable {
         name: "webhooks",
         account_column: "account_id",
@@ -812,12 +816,13 @@ pub static TABLES: &[SyncTable] = &[
             col("secret_version", Int),
             col("created_at", Int),
             col("updated_at", Int),
+            col("secret_hlc", Text),
         ],
         primary_key: &["id"],
         outbox_key: &["id"],
         parents: &[],
         folded: None,
-        own_clock: None,
+        own_clock: Some(("secret_version", "secret_hlc")),
         updates: Updates::OfSynced,
         deletes: Deletes::Every,
         push: Push::Upsert,

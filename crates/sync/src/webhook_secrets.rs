@@ -65,7 +65,10 @@ impl RemoteSecrets {
     }
 
     /// Publishes `secret` as the webhook's `version`; an older version never
-    /// replaces a newer one already there (a later rotation elsewhere).
+    /// replaces a newer one already there (a later rotation elsewhere), nor
+    /// the same version another desktop published first (two secrets never
+    /// share a version on the server: the first one stays, and a desktop
+    /// that fetched it is not told a different one later).
     pub async fn publish(
         &mut self,
         account: AccountId,
@@ -81,7 +84,7 @@ impl RemoteSecrets {
                  VALUES ($1, $2, $3, $4)
                  ON CONFLICT (account_id, webhook_id) DO UPDATE
                  SET version = EXCLUDED.version, secret = EXCLUDED.secret
-                 WHERE s.version <= EXCLUDED.version",
+                 WHERE s.version < EXCLUDED.version",
             )
             .bind(account.as_uuid())
             .bind(webhook.as_uuid())

@@ -1774,6 +1774,7 @@ export const en: Record<MessageKey, string> = {
   "webhooks.disabledAuto": "Turned off automatically on {date}, after a day of failures.",
   "webhooks.disabledHint": "Check the address and the receiving system, then turn the webhook on again (“Send test event” checks it).",
   "webhooks.failing": "Deliveries have been failing since {date}. If they keep failing for a day, the webhook will be turned off.",
+  "webhooks.duplicate": "{n} webhooks of this account send to this same address, so it receives each event {n} times. Keep one and delete the others (they may have been made separately on each computer before webhooks synced).",
   "webhooks.showLog": "See deliveries",
   "webhooks.sendTest": "Send test event",
   "webhooks.showSecret": "Show secret",

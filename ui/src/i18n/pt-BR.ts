@@ -1772,6 +1772,7 @@ export const ptBR = {
   "webhooks.disabledAuto": "Desligado automaticamente em {date}, depois de um dia de falhas.",
   "webhooks.disabledHint": "Confira o endereço e o sistema que recebe; depois ligue o webhook de novo (use “Enviar evento de teste” para conferir).",
   "webhooks.failing": "Os envios estão falhando desde {date}. Se continuarem falhando por um dia, o webhook será desligado.",
+  "webhooks.duplicate": "{n} webhooks desta conta enviam para este mesmo endereço, que recebe cada evento {n} vezes. Deixe um e apague os outros (podem ter sido criados separadamente em cada computador, antes de os webhooks sincronizarem).",
   "webhooks.showLog": "Ver entregas",
   "webhooks.sendTest": "Enviar evento de teste",
   "webhooks.showSecret": "Mostrar segredo",

@@ -266,3 +266,24 @@ test("the log is this computer's, and a delivery waiting for the secret from the
   ]);
   await app.close();
 });
+
+test("two webhooks of the account with the same address each say so; a lone one says nothing", async () => {
+  const lone = "https://erp.padaria.com.br/hooks";
+  const app = await openApp(browser, server.url, {
+    ...BASE,
+    api: { webhooks: [{ url: ZAPIER }, { url: lone }, { url: ZAPIER }] },
+  });
+  const { page } = app;
+  await openWebhooks(page);
+  const copies = hookRow(page, ZAPIER);
+  await copies.nth(1).getByTestId("webhook-duplicate").waitFor();
+  assert.equal(await copies.count(), 2);
+  for (const i of [0, 1]) {
+    assert.equal(
+      await copies.nth(i).getByTestId("webhook-duplicate").textContent(),
+      "2 webhooks desta conta enviam para este mesmo endereço, que recebe cada evento 2 vezes. Deixe um e apague os outros (podem ter sido criados separadamente em cada computador, antes de os webhooks sincronizarem).",
+    );
+  }
+  assert.equal(await hookRow(page, lone).getByTestId("webhook-duplicate").count(), 0);
+  await app.close();
+});

@@ -195,17 +195,46 @@ impl App {
     ) -> Result<String, WebhookOpError> {
         let done = async {
             webhooks::get(self.store(), account, id).await?;
+            // Not while the secrets' exchange keeps a fetched secret or
+            // reads one to publish (`secret_sync.rs`): an older secret
+            // fetched meanwhile never lands over this one.
+            let _turn = self.webhook_sender().secret_turn().await;
             let fresh = secret::fresh();
+            // The synced version moves first (the other desktops fetch the
+            // new secret, published next, before they sign with it), then
+            // the keyring. If the version cannot move (busy, disk full),
+            // nothing changed: the old secret stays in the keyring and the
+            // cache. If the keyring then refuses, or the app dies between
+            // the two, this desktop records version n+1 as kept while its
+            // keyring still holds the old secret: that is what signs here
+            // and what the exchange publishes as n+1 (it reads the keyring),
+            // so every desktop signs with the secret the receiver still has
+            // (nobody was shown the new one), never with one nobody has.
+            // The person sees the error and rotates again.
+            webhooks::secret_versions::rotated(self.store(), account, id).await?;
             secret::keep(id, fresh.clone()).await?;
             self.webhook_sender()
                 .remember_secret(id, Some(fresh.clone()));
-            // The synced version moves: the other desktops fetch the new
-            // secret (published now) before they sign with it.
-            webhooks::secret_versions::rotated(self.store(), account, id).await?;
             self.webhook_sender().ask_secrets();
             Ok(fresh)
         };
         self.wrote(Some(account), WEBHOOK_TABLES, done).await
+    }
+
+    /// The secrets' exchange's step for one fetched secret (`version` of
+    /// the webhook's secret, from the agency's server): kept in this
+    /// desktop's keyring unless the version kept here is already as new
+    /// (a rotation here while the fetch was in flight); whether it was
+    /// kept. Public for the tests, which drive it with a stale answer.
+    #[doc(hidden)]
+    pub async fn webhooks_take_fetched_secret(
+        &self,
+        account: AccountId,
+        id: WebhookId,
+        version: i64,
+        fetched: String,
+    ) -> Result<bool, String> {
+        secret_sync::take_fetched(self, account, id, version, fetched).await
     }
 
     /// A page of the webhook's delivery log, newest first, before the line

@@ -152,6 +152,35 @@ async fn forget_gone(app: &App, work: &SecretWork) {
     }
 }
 
+/// One fetched secret into this desktop's keyring, in the rotation's turn
+/// (`secret_turn`): not if the version kept here is already `version` or
+/// later (rotated here while the fetch was in flight: the keyring holds the
+/// newer secret, which must not be overwritten, then published under the
+/// newer version). Whether it was kept.
+pub(crate) async fn take_fetched(
+    app: &App,
+    account: zapdesk_core::AccountId,
+    webhook: zapdesk_core::ids::WebhookId,
+    version: i64,
+    fetched: String,
+) -> Result<bool, String> {
+    let _turn = app.webhook_sender().secret_turn().await;
+    let kept = secret_versions::kept(app.store(), account, webhook)
+        .await
+        .map_err(|e| format!("reading webhook {webhook}'s kept version: {e}"))?;
+    if kept.is_some_and(|kept| kept >= version) {
+        return Ok(false);
+    }
+    secret::keep(webhook, fetched.clone())
+        .await
+        .map_err(|e| format!("keeping webhook {webhook}'s secret: {e}"))?;
+    app.webhook_sender().remember_secret(webhook, Some(fetched));
+    secret_versions::fetched(app.store(), account, webhook, version)
+        .await
+        .map_err(|e| format!("recording a fetched secret: {e}"))?;
+    Ok(true)
+}
+
 async fn exchange(app: &App, work: &SecretWork) -> Result<(), String> {
     let Some(connection) = app.sync().watch().borrow().connection.clone() else {
         // Working alone: nothing to publish to or fetch from.
@@ -169,6 +198,17 @@ async fn exchange(app: &App, work: &SecretWork) -> Result<(), String> {
         .map_err(|e| format!("connecting to the agency's server: {e}"))?;
     let done = async {
         for task in &work.publish {
+            // The keyring's secret and the version kept here read together,
+            // and published before a rotation here moves them.
+            let _turn = app.webhook_sender().secret_turn().await;
+            let now = secret_versions::kept(app.store(), task.account, task.webhook)
+                .await
+                .map_err(|e| format!("reading webhook {}'s kept version: {e}", task.webhook))?;
+            if now != Some(task.version) {
+                // Rotated here since the work was read: the next round
+                // publishes the newer one.
+                continue;
+            }
             let kept = secret::read(task.webhook)
                 .await
                 .map_err(|e| format!("reading webhook {}'s secret: {e}", task.webhook))?;
@@ -207,15 +247,9 @@ async fn exchange(app: &App, work: &SecretWork) -> Result<(), String> {
                 // The version that signs now, or a later one (rotated on
                 // another desktop before its row reached here).
                 Some((version, fetched)) if version >= task.version => {
-                    let keep = fetched.clone();
-                    secret::keep(task.webhook, keep)
-                        .await
-                        .map_err(|e| format!("keeping webhook {}'s secret: {e}", task.webhook))?;
-                    app.webhook_sender()
-                        .remember_secret(task.webhook, Some(fetched));
-                    secret_versions::fetched(app.store(), task.account, task.webhook, version)
-                        .await
-                        .map_err(|e| format!("recording a fetched secret: {e}"))?;
+                    if !take_fetched(app, task.account, task.webhook, version, fetched).await? {
+                        continue;
+                    }
                     tracing::info!(
                         "webhook secrets: version {version} of webhook {}'s secret received \
                          from the agency's server",

@@ -81,6 +81,12 @@ struct Shared {
     secrets: Secrets,
     /// Asks `secret_sync.rs` for a round now (a secret made or rotated here).
     secrets_asked: Arc<Notify>,
+    /// One at a time: a rotation here (its version and its keyring write),
+    /// and the exchange's keeping of a fetched secret or reading of one to
+    /// publish (`secret_sync.rs`). A fetch in flight never puts an older
+    /// secret over one just rotated here, nor a publish sends a secret under
+    /// a version it is not.
+    secret_turn: tokio::sync::Mutex<()>,
 }
 
 /// The sender, created with the app and started by [`App::start`](crate::App::start).
@@ -106,6 +112,7 @@ impl WebhookSender {
                 stop: watch::Sender::new(false),
                 secrets: Secrets::keyring(),
                 secrets_asked: Arc::new(Notify::new()),
+                secret_turn: tokio::sync::Mutex::new(()),
             }),
             qr,
             qr_rx: Mutex::new(Some(qr_rx)),
@@ -149,6 +156,12 @@ impl WebhookSender {
     /// A secret was made or rotated here: publish it now.
     pub(crate) fn ask_secrets(&self) {
         self.shared.secrets_asked.notify_one();
+    }
+
+    /// The turn of a rotation or of the exchange's keyring step (see
+    /// `Shared::secret_turn`); held until the guard drops.
+    pub(crate) async fn secret_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.shared.secret_turn.lock().await
     }
 
     /// What wakes the secrets' exchange (`secret_sync::follow`).

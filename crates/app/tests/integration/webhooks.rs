@@ -357,6 +357,67 @@ async fn a_signed_event_arrives_after_500s_and_the_log_says_how_it_went() {
     );
 }
 
+/// A rotation whose new version cannot be recorded (the store busy, the
+/// disk full) changes nothing: the keyring and the sender keep the secret
+/// the receiver has, and what follows is signed with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotation_the_store_refuses_keeps_the_old_secret() {
+    let receiver = Receiver::start().await;
+    let (_dir, _told, app, account, hook, secret) =
+        running(&receiver, quick(5_000), &[EventType::ContactCreated]).await;
+    let raw = raw_db(&app).await;
+    sqlx::query(
+        "CREATE TRIGGER test_refuse_rotation BEFORE UPDATE OF secret_version ON webhooks
+         BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+    )
+    .execute(&raw)
+    .await
+    .unwrap();
+    assert!(app.webhooks_rotate_secret(account, hook).await.is_err());
+    assert_eq!(app.webhooks_secret(account, hook).await.unwrap(), secret);
+    sqlx::query("DROP TRIGGER test_refuse_rotation")
+        .execute(&raw)
+        .await
+        .unwrap();
+    add_contact(&app, account, "+5511987654321").await;
+    receiver.until("a request", |log| !log.is_empty()).await;
+    assert_eq!(
+        receiver.log()[0].signed_by,
+        Some(0),
+        "signed with the secret the receiver has"
+    );
+    app.shutdown().await;
+}
+
+/// A secret fetched from the server while this desktop rotated (the fetch
+/// was in flight) never lands over the rotated one: the exchange's step
+/// skips a version this desktop keeps already; a newer one it keeps.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fetch_in_flight_never_overwrites_a_rotation_made_here() {
+    let receiver = Receiver::start().await;
+    let (_dir, _told, app, account, hook, _secret) =
+        running(&receiver, quick(5_000), &[EventType::ContactCreated]).await;
+    let rotated = app.webhooks_rotate_secret(account, hook).await.unwrap();
+    for stale in [1, 2] {
+        let kept = app
+            .webhooks_take_fetched_secret(account, hook, stale, "f".repeat(64))
+            .await
+            .unwrap();
+        assert!(!kept, "version {stale} is not newer than the rotation's");
+        assert_eq!(app.webhooks_secret(account, hook).await.unwrap(), rotated);
+    }
+    let kept = app
+        .webhooks_take_fetched_secret(account, hook, 3, "e".repeat(64))
+        .await
+        .unwrap();
+    assert!(kept, "a later version (rotated elsewhere) is kept");
+    assert_eq!(
+        app.webhooks_secret(account, hook).await.unwrap(),
+        "e".repeat(64)
+    );
+    app.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_receiver_that_never_answers_is_given_up_on_in_time_and_tried_again() {
     let receiver = Receiver::start().await;

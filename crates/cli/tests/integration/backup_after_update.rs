@@ -8,7 +8,7 @@ use std::process::Command;
 
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
-use zapdesk_core::store::{DB_FILE, latest_version};
+use zapdesk_core::store::{BACKUP_DIR, DB_FILE, MIGRATING, latest_version};
 
 use crate::support::cli_json;
 
@@ -56,7 +56,13 @@ async fn a_store_this_version_cannot_open_is_still_restored() {
         .unwrap();
     assert!(!list.status.success(), "the store must not open");
 
+    // The failed update's note of its copy: once another store is restored,
+    // the next update must copy that one, not name this copy.
+    let marker = dir.path().join(BACKUP_DIR).join(MIGRATING);
+    std::fs::write(&marker, &file).unwrap();
+
     let restored = cli_json(dir.path(), &["backup", "restore", &file]);
+    assert!(!marker.exists());
     let kept = restored["safety_copy"].as_str().unwrap();
     assert!(
         Path::new(kept).is_file(),

@@ -5,7 +5,7 @@
 use std::io;
 use std::path::Path;
 
-pub(super) fn file(path: &Path) -> io::Result<()> {
+pub(crate) fn file(path: &Path) -> io::Result<()> {
     std::fs::OpenOptions::new()
         .read(true)
         .open(path)?
@@ -13,7 +13,7 @@ pub(super) fn file(path: &Path) -> io::Result<()> {
 }
 
 /// Windows cannot open a folder as a file; its renames are journaled by NTFS.
-pub(super) fn dir(path: &Path) -> io::Result<()> {
+pub(crate) fn dir(path: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         std::fs::File::open(path)?.sync_all()?;
@@ -26,7 +26,7 @@ pub(super) fn dir(path: &Path) -> io::Result<()> {
 }
 
 /// Removes a file that may not exist.
-pub(super) fn remove_if_there(path: &Path) -> io::Result<()> {
+pub(crate) fn remove_if_there(path: &Path) -> io::Result<()> {
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),

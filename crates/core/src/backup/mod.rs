@@ -26,7 +26,7 @@
 mod check;
 mod daily;
 mod error;
-mod fsync;
+pub(crate) mod fsync;
 mod list;
 mod make;
 mod media;

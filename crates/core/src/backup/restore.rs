@@ -27,7 +27,7 @@ use sqlx::{ConnectOptions, Connection};
 
 use super::names::{self, BackupKind, DB_EXT, MEDIA_EXT, PARTIAL};
 use super::{BackupError, check_file, fsync, media};
-use crate::store::DB_FILE;
+use crate::store::{BACKUP_DIR, DB_FILE, MIGRATING};
 
 const RESTORING: &str = "zapdesk.sqlite3.restoring";
 
@@ -112,6 +112,10 @@ pub async fn swap(
     fsync::dir(data_dir).map_err(BackupError::io("syncing", data_dir))?;
     std::fs::rename(&prepared.copy, &db).map_err(BackupError::io("renaming", &prepared.copy))?;
     fsync::dir(data_dir).map_err(BackupError::io("syncing", data_dir))?;
+    // A failed update's copy is of the store just replaced, not of this
+    // one: the next update must copy this one before migrating it.
+    let marker = data_dir.join(BACKUP_DIR).join(MIGRATING);
+    fsync::remove_if_there(&marker).map_err(BackupError::io("removing", &marker))?;
     Ok(Restored {
         safety_copy: safety_copy.map(|p| p.display().to_string()),
         version: prepared.version,

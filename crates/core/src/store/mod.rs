@@ -27,7 +27,7 @@ use tokio::sync::watch;
 use data_version::DataVersion;
 
 pub use error::StoreError;
-pub use migrate::{MIGRATOR, latest_version};
+pub use migrate::{MIGRATING, MIGRATOR, latest_version};
 use sync_outbox::watch_outbox;
 pub use sync_outbox::{CLOCK_TICK, compact_outbox};
 pub(crate) use sync_outbox::{quiet, record_recipients};

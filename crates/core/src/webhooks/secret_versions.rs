@@ -10,9 +10,12 @@ use crate::{AccountId, Store};
 
 use super::WebhookError;
 
-/// "Rotate secret": the webhook's next version, kept here (the caller has
-/// put the new secret in the keyring) and to be published. One transaction:
-/// the synced version and this desktop's record move together.
+/// "Rotate secret": the webhook's next version, kept here (the caller puts
+/// the new secret in the keyring next) and to be published. One transaction:
+/// the synced version and this desktop's record move together. The next
+/// version is after both the row's and the one this keyring holds (fetched
+/// before the rotation's row was pulled here): a version number is never
+/// used for two secrets made one after the other.
 pub async fn rotated(
     store: &Store,
     account: AccountId,
@@ -20,8 +23,12 @@ pub async fn rotated(
 ) -> Result<i64, WebhookError> {
     let mut tx = store.write().await?;
     let version: Option<i64> = sqlx::query_scalar(
-        "UPDATE webhooks SET secret_version = secret_version + 1, updated_at = ?
-         WHERE account_id = ? AND id = ? RETURNING secret_version",
+        "UPDATE webhooks SET
+             secret_version = max(secret_version,
+                                  coalesce((SELECT l.version FROM webhook_secret_local l
+                                            WHERE l.account_id = ?2 AND l.webhook_id = ?3), 0)) + 1,
+             updated_at = ?1
+         WHERE account_id = ?2 AND id = ?3 RETURNING secret_version",
     )
     .bind(now_ms())
     .bind(account)

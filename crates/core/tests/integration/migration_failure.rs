@@ -9,7 +9,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 use zapdesk_core::backup::{self, BackupKind};
-use zapdesk_core::store::{BACKUP_DIR, MIGRATOR, StoreError, latest_version};
+use zapdesk_core::store::{BACKUP_DIR, MIGRATING, MIGRATOR, StoreError, latest_version};
 use zapdesk_core::{ErrorCode, Lang, Store, UserError, accounts};
 
 /// The embedded migrations and one more, as a broken update would bring:
@@ -91,6 +91,27 @@ async fn a_failed_migration_keeps_the_backup_and_says_how_to_go_back() {
         "{en}"
     );
 
+    // Started again (a relaunch, autostart, the CLI): the same copy is
+    // named — not a copy of the store as this update left it, which the
+    // previous version could not open — and no second copy is taken.
+    let marker = dir.path().join(BACKUP_DIR).join(MIGRATING);
+    assert!(marker.exists());
+    let copies = || {
+        std::fs::read_dir(dir.path().join(BACKUP_DIR))
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().extension() == Some("sqlite3".as_ref()))
+            .count()
+    };
+    assert_eq!(copies(), 1);
+    let again = Store::open_with_migrator(dir.path(), &update_with_a_broken_migration())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&again, StoreError::MigrationFailed { backup: Some(k), .. } if k == kept),
+        "{again:?}"
+    );
+    assert_eq!(copies(), 1);
+
     // The broken migration rolled back whole: the previous version's
     // migrations still open the store, with its data, and Settings → Backup
     // lists the copy as taken before a migration.
@@ -105,6 +126,36 @@ async fn a_failed_migration_keeps_the_backup_and_says_how_to_go_back() {
     );
     store.close().await;
     assert!(kept.exists());
+    // Opened with nothing to migrate: the next update copies the store anew.
+    assert!(!marker.exists());
+}
+
+#[tokio::test]
+async fn a_changed_migration_is_not_called_a_failed_update() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    store.close().await;
+    // The newest migration shipped with other text (sqlx compares checksums):
+    // no migration ran, so this is no "update failed, here is your copy" —
+    // and, above all, not "nothing had been stored yet".
+    let mut migrations: Vec<Migration> = MIGRATOR.iter().cloned().collect();
+    let last = migrations.pop().unwrap();
+    migrations.push(Migration::new(
+        last.version,
+        last.description.clone(),
+        last.migration_type,
+        Cow::Owned(format!("{}\n-- edited", last.sql)),
+        last.no_tx,
+    ));
+    let changed = Migrator {
+        migrations: Cow::Owned(migrations),
+        ..Migrator::DEFAULT
+    };
+    let err = Store::open_with_migrator(dir.path(), &changed)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Migrate(_)), "{err:?}");
+    assert_ne!(err.code(), ErrorCode::MigrationFailed);
 }
 
 #[tokio::test]

@@ -52,6 +52,11 @@ export function WebhooksPanel() {
   // The log follows the one picked, else the first (a deleted one falls back too).
   const listed = webhooks?.filter((w) => w.id !== gone) ?? [];
   const selected = listed.find((w) => w.id === picked) ?? listed[0] ?? null;
+  // Webhooks made separately on each computer before webhooks synced: after
+  // the update they all hold everywhere, and the receiver gets each event
+  // once per copy (docs/webhooks.md). How many of the account's share a URL.
+  const sameUrl = new Map<string, number>();
+  for (const w of listed) sameUrl.set(w.url, (sameUrl.get(w.url) ?? 0) + 1);
 
   /** Runs one action of a row, its button disabled meanwhile, a refusal as a toast. */
   async function act(w: Webhook, what: string, action: () => Promise<void>) {
@@ -118,6 +123,11 @@ export function WebhooksPanel() {
                   {reasonText(w) && <p>{reasonText(w)}</p>}
                   <p className="small">{t("webhooks.disabledHint")}</p>
                 </div>
+              )}
+              {(sameUrl.get(w.url) ?? 0) > 1 && (
+                <p className="notice" role="status" data-testid="webhook-duplicate">
+                  {t("webhooks.duplicate", { n: sameUrl.get(w.url) ?? 0 })}
+                </p>
               )}
               {w.enabled && w.failing_since !== null && (
                 <p className="notice" role="alert" data-testid="webhook-failing">
