@@ -209,6 +209,7 @@ pub fn commands_builder() -> Builder<tauri::Wry> {
             commands::webhooks::webhooks_test,
             commands::cloud_commands::cloud_commands_list,
             commands::cloud_commands::cloud_commands_retry,
+            commands::cloud_commands::cloud_commands_give_up,
             commands::backup::backup_status,
             commands::backup::backup_now,
             commands::backup::backup_set_settings,

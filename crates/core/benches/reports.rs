@@ -12,7 +12,10 @@
 //! day's messages from the messages themselves, as before migration 0039,
 //! and adding up the quarter hours SQLite keeps (`report_counts`), so the
 //! machine's other work falls on both alike; the two reports must be equal.
-//! Also what 0039's backfill takes on this file.
+//! Also what 0039's backfill takes on this file, and the kept cycles read
+//! through 0033's indexes (created again on the bench's copy; each cycle
+//! then a search in the table) against 0040's, which hold every column the
+//! read names — timed in turn the same way, the reports equal.
 //! Prints Markdown rows for docs/benchmarks.md.
 //! Run: `cargo bench -p zapdesk-core --bench reports`; with
 //! `ZAPDESK_BENCH_KEEP=<folder>` the generated file is kept there and the
@@ -28,6 +31,7 @@ use zapdesk_core::business_hours::{self, BusinessHours};
 use zapdesk_core::domain::{InstanceKind, Role};
 use zapdesk_core::instances::{self, NumberInput};
 use zapdesk_core::reports::counts::{self, COUNT_FROM_MESSAGES};
+use zapdesk_core::reports::kept::CYCLES_BEFORE_0040;
 use zapdesk_core::reports::{self, DateRange, cycles, kept};
 use zapdesk_core::time::now_ms;
 use zapdesk_core::users::{self, UserInput};
@@ -374,6 +378,100 @@ async fn main() {
         }
     })
     .await;
+    // Migration 0040: the cycles read through 0033's indexes (made again on
+    // this copy, under their names) or through 0040's covering ones.
+    let cycles_0040 = {
+        sqlx::raw_sql(
+            "CREATE INDEX IF NOT EXISTS response_cycles_opened ON response_cycles (
+                 account_id, opened_at, conversation_id, first_response_at, resolved_at);
+             CREATE INDEX IF NOT EXISTS response_cycles_resolved ON response_cycles (
+                 account_id, resolved_at, opened_at, conversation_id, first_response_at)
+                 WHERE resolved_at IS NOT NULL;
+             ANALYZE response_cycles;",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let before = |on: bool| CYCLES_BEFORE_0040.store(on, Ordering::Relaxed);
+        before(true);
+        let agency_0033 = reports::agency(&store, &range, now).await.unwrap();
+        before(false);
+        assert_eq!(
+            reports::agency(&store, &range, now).await.unwrap(),
+            agency_0033
+        );
+        let agency = measure_both(
+            || async {
+                before(true);
+                reports::agency(&store, &range, now).await.unwrap();
+                before(false);
+            },
+            || async {
+                reports::agency(&store, &range, now).await.unwrap();
+            },
+        )
+        .await;
+        let in_turn = measure_both(
+            || async {
+                before(true);
+                for &account in &accounts_made {
+                    reports::account(&store, account, &range, now)
+                        .await
+                        .unwrap();
+                }
+                before(false);
+            },
+            || async {
+                for &account in &accounts_made {
+                    reports::account(&store, account, &range, now)
+                        .await
+                        .unwrap();
+                }
+            },
+        )
+        .await;
+        let (start, from) = (now - 60 * DAY_MS, now - 30 * DAY_MS);
+        let read = measure_both(
+            || async {
+                before(true);
+                kept::kept(&store, one, start, from, now).await.unwrap();
+                before(false);
+            },
+            || async {
+                kept::kept(&store, one, start, from, now).await.unwrap();
+            },
+        )
+        .await;
+        // Gone again: the writes timed below keep 0040's two indexes only.
+        sqlx::raw_sql("DROP INDEX response_cycles_opened; DROP INDEX response_cycles_resolved;")
+            .execute(&pool)
+            .await
+            .unwrap();
+        [agency, in_turn, read]
+    };
+    for (what, [b, a]) in [
+        (
+            format!("agency dashboard, 30 days, {ACCOUNTS} accounts"),
+            cycles_0040[0],
+        ),
+        (
+            format!("the {ACCOUNTS} accounts' own reports one after the other"),
+            cycles_0040[1],
+        ),
+        (
+            "one account's cycles read kept, with its replies".to_owned(),
+            cycles_0040[2],
+        ),
+    ] {
+        println!(
+            "0040 | {what} | 0033's indexes {:.1} ms ({:.1}) | 0040's {:.1} ms ({:.1}) | after / before {:.2}",
+            b.0,
+            b.1,
+            a.0,
+            a.1,
+            a.0 / b.0
+        );
+    }
     // The step 0039 replaced, alone: one account's days of both periods
     // and its numbers' counts, as `collect` asks for them.
     let days = {

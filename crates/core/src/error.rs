@@ -208,6 +208,9 @@ pub enum ErrorCode {
     CommandUnknown,
     /// "Run again" of a cloud command that did not fail.
     CommandNotRetriable,
+    /// "Give up" on a cloud command that is not a pinned row still waiting
+    /// (pending, or running on a desktop silent for ten minutes).
+    CommandNotAbandonable,
     /// Cloud commands asked for without a sync connection to the agency's server.
     CommandsNeedServer,
     /// Business hours that are not valid (intervals out of order or overlapping, an

@@ -38,3 +38,17 @@ pub async fn cloud_commands_retry(
     state.app()?.require(Area::Settings).await?;
     Ok(state.app()?.cloud_commands_retry(account, id).await?)
 }
+
+/// Gives up on a "run again" pinned to one desktop that still waits for it
+/// (pending, or stuck on a desktop silent for ten minutes): the row is
+/// deleted on the server, so no desktop runs it.
+#[tauri::command]
+#[specta::specta]
+pub async fn cloud_commands_give_up(
+    state: State<'_, AppState>,
+    account: AccountId,
+    id: CommandId,
+) -> Result<(), IpcError> {
+    state.app()?.require(Area::Settings).await?;
+    Ok(state.app()?.cloud_commands_give_up(account, id).await?)
+}

@@ -211,6 +211,8 @@ export const WRITES = {
   webhooksTest: ["webhook_deliveries"],
   // A new row on the agency's server, not a local table: the panel refetches its list.
   cloudCommandsRetry: [],
+  // A row deleted on the agency's server: the panel refetches its list.
+  cloudCommandsGiveUp: [],
   // Backups (issue 19, item 5): the list follows the backup settings; a
   // restore closes the store and the window restarts (nothing to refetch).
   backupNow: ["settings"],

@@ -447,6 +447,12 @@ export const commands = {
 	webhooksTest: (account: AccountId, webhook: WebhookId) => typedError<Delivery, IpcError>(__TAURI_INVOKE("webhooks_test", { account, webhook })),
 	cloudCommandsList: (account: AccountId, filter: CommandState | null, limit: number | null) => typedError<CloudCommandList, IpcError>(__TAURI_INVOKE("cloud_commands_list", { account, filter, limit })),
 	cloudCommandsRetry: (account: AccountId, id: CommandId) => typedError<CommandId, IpcError>(__TAURI_INVOKE("cloud_commands_retry", { account, id })),
+	/**
+	 *  Gives up on a "run again" pinned to one desktop that still waits for it
+	 *  (pending, or stuck on a desktop silent for ten minutes): the row is
+	 *  deleted on the server, so no desktop runs it.
+	 */
+	cloudCommandsGiveUp: (account: AccountId, id: CommandId) => typedError<null, IpcError>(__TAURI_INVOKE("cloud_commands_give_up", { account, id })),
 	backupStatus: () => typedError<BackupStatus, IpcError>(__TAURI_INVOKE("backup_status")),
 	backupNow: () => typedError<BackupInfo, IpcError>(__TAURI_INVOKE("backup_now")),
 	backupSetSettings: (settings: BackupSettings) => typedError<null, IpcError>(__TAURI_INVOKE("backup_set_settings", { settings })),
@@ -1015,6 +1021,11 @@ export type CloudCommand = {
 	pinned_by: string | null,
 	/**  Whether that desktop is this one. */
 	pinned_here: boolean,
+	/**
+	 *  A pinned row that may be given up (deleted on the server): pending,
+	 *  or `running` on a desktop silent for ten minutes (remote 0021).
+	 */
+	can_give_up: boolean,
 };
 
 /**  The screen's answer: the server's state and the rows, newest first. */
@@ -1595,6 +1606,11 @@ export type ErrorCode =
 "command_unknown" | 
 /**  "Run again" of a cloud command that did not fail. */
 "command_not_retriable" | 
+/**
+ *  "Give up" on a cloud command that is not a pinned row still waiting
+ *  (pending, or running on a desktop silent for ten minutes).
+ */
+"command_not_abandonable" | 
 /**  Cloud commands asked for without a sync connection to the agency's server. */
 "commands_need_server" | 
 /**

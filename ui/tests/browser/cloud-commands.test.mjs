@@ -6,7 +6,9 @@
 // failed one makes one new row (asked once, then offered no more), and a
 // row a desktop finishes on the server shows as done when the panel asks again;
 // the retry of a row given up as `database_failed` says it waits for the
-// computer that ran it (this one, or another operator's).
+// computer that ran it (this one, or another operator's); "Desistir" only on a
+// pinned row that waits (pending, or running on a computer silent for ten
+// minutes) asks first, saying what it means, and deletes that row.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openApp, startServer } from "./harness.mjs";
@@ -150,6 +152,69 @@ test("a send given up as database_failed, run again, says it waits for the compu
   // Done: the pin is no longer said.
   await page.evaluate(() => window.__MOCK__.finishCommand(3));
   await page.waitForFunction(() => document.querySelectorAll("[data-testid=cloud-command-pinned]").length === 1);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
+test("a pinned row that waits can be given up, after a confirmation that says what it means; no other row offers it", async () => {
+  const app = await openApp(browser, server.url, {
+    accounts: [{ name: "Padaria Pão Quente" }], sync: SYNCED,
+    cloudCommands: [
+      { kind: "add_tag", phone: "+5511987650003", detail: "VIP", status: "pending" },
+      { kind: "send_text", phone: "+5511987650001", detail: "Pedido 101", status: "pending", pinnedBy: "Bruno Lima" },
+      { kind: "send_text", phone: "+5511987650002", detail: "Pedido 102", status: "running", pinnedHere: true, pinnedBy: "Ana Operadora", silent: true, ranBy: "Ana Operadora", ranHere: true },
+      { kind: "send_text", phone: "+5511987650004", detail: "Pedido 103", status: "running", pinnedBy: "Bruno Lima", ranBy: "Bruno Lima" },
+      { kind: "send_text", phone: "+5511987650005", detail: "Pedido 104", status: "done", pinnedBy: "Bruno Lima", ranBy: "Bruno Lima" },
+    ],
+  });
+  const { page } = app;
+  const panel = await openPanel(page);
+  const rows = panel.getByTestId("cloud-command-row");
+  await rows.nth(4).waitFor();
+  // Newest first: done (104), running on a desktop heard from (103), running
+  // here on a silent desktop (102), pending for Bruno (101), the tag.
+  const giveUp = (i) => rows.nth(i).getByRole("button", { name: "Desistir" });
+  assert.equal(await panel.getByRole("button", { name: "Desistir" }).count(), 2);
+  for (const [i, offered] of [[0, 0], [1, 0], [2, 1], [3, 1], [4, 0]]) {
+    assert.equal(await giveUp(i).count(), offered, `row ${i}`);
+  }
+
+  // Cancelled: nothing asked of Rust, the row stays.
+  await giveUp(3).click();
+  let dialog = page.getByRole("dialog", { name: "Desistir deste comando?" });
+  assert.equal(
+    await dialog.getByTestId("cloud-command-give-up-text").textContent(),
+    "O comando será apagado da tabela commands do banco da agência e nenhum computador vai executá-lo: a mensagem não será enviada por esta linha. "
+      + "Mas ele falhou no computador de Bruno Lima com um erro no banco de dados local, talvez depois de pôr a mensagem na fila dele: esse computador ainda pode enviá-la quando voltar.",
+  );
+  await dialog.getByRole("button", { name: "Cancelar" }).click();
+  await dialog.waitFor({ state: "detached" });
+  assert.equal((await callsOf(app, "cloud_commands_give_up")).length, 0);
+  assert.equal(await rows.count(), 5);
+
+  // Confirmed: that row is gone, the others stay.
+  await giveUp(3).click();
+  dialog = page.getByRole("dialog", { name: "Desistir deste comando?" });
+  await dialog.getByRole("button", { name: "Desistir do comando" }).click();
+  await page.getByText("Comando apagado do banco da agência: nenhum computador vai executá-lo.").waitFor();
+  await dialog.waitFor({ state: "detached" });
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=cloud-command-row]").length === 4);
+  const details = await Promise.all((await rows.all()).map((r) => r.locator("td").nth(1).textContent()));
+  assert.deepEqual(details, ["Enviar texto · Pedido 104", "Enviar texto · Pedido 103", "Enviar texto · Pedido 102", "Adicionar etiqueta · VIP"]);
+  const calls = await callsOf(app, "cloud_commands_give_up");
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].args.account, await page.evaluate(() => window.__MOCK__.state.accounts[0].id));
+
+  // The one stuck here: the confirmation says this computer may still send it.
+  await giveUp(2).click();
+  dialog = page.getByRole("dialog", { name: "Desistir deste comando?" });
+  await dialog.getByText(/Mas ele falhou aqui com um erro no banco de dados local, talvez depois de pôr a mensagem na fila: este computador ainda pode enviá-la\.$/).waitFor();
+  // Meanwhile the row was claimed (the server refuses): the refusal stays in the dialog, in words.
+  await page.evaluate(() => { window.__MOCK__.state.cloudCommands.find((c) => c.detail === "Pedido 102").silent = false; });
+  await dialog.getByRole("button", { name: "Desistir do comando" }).click();
+  await dialog.getByRole("alert").getByText(/^Só é possível desistir de um comando que aguarda um computador específico/).waitFor();
+  await dialog.getByRole("button", { name: "Cancelar" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=cloud-command-row]").length === 4);
   assert.deepEqual(app.errors, []);
   await app.close();
 });

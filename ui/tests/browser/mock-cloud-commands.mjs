@@ -1,11 +1,15 @@
 // The agency's cloud commands as the fake Rust side reads them (issue 17,
-// item 5; crates/app/src/cloud_commands/list.rs): `cloud_commands_list` and
-// `cloud_commands_retry`, with Rust's shapes, codes and pt-BR texts.
+// item 5; crates/app/src/cloud_commands/list.rs): `cloud_commands_list`,
+// `cloud_commands_retry` and `cloud_commands_give_up`, with Rust's shapes,
+// codes and pt-BR texts.
 // Installed after mock-backend.mjs, on its state.
 //
 // Seed (`seed.cloudCommands`): [{kind, phone, detail, status ("pending",
 // "running", "done", "failed"), errorCode, errorMessage, ranBy, ranHere,
-// instance}], oldest first. "Run again" pins as the server does. With no sync connection (`seed.sync`), the list
+// instance, pinnedBy, pinnedHere (a pinned row), silent (a `running` row
+// whose desktop has been silent ten minutes)}], oldest first. "Run again"
+// pins as the server does; "give up" deletes only a pinned row that waits
+// (pending, or running on a silent desktop), as Rust does. With no sync connection (`seed.sync`), the list
 // says the server is missing and a retry is refused, as Rust does.
 //
 // The executor is the test's: `__MOCK__.finishCommand(index, {error} | {})`
@@ -30,9 +34,11 @@ export function installCloudCommandsMock(seed) {
       error_code: c.errorCode ?? null, error_message: c.errorMessage ?? null,
       ran_by: c.ranBy ?? (c.status && c.status !== "pending" ? "Ana Operadora" : null), ran_here: c.ranHere ?? false,
       created_ms: base + i * 60_000, finished_ms: finished ? base + i * 60_000 + 2_000 : null, retry_of: null,
-      pinned: false, pinned_by: null, pinned_here: false,
+      pinned: c.pinnedBy !== undefined || c.pinnedHere === true, pinned_by: c.pinnedBy ?? null, pinned_here: c.pinnedHere ?? false,
+      silent: c.silent ?? false,
     };
   });
+  const canGiveUp = (c) => c.pinned && (c.status === "pending" || (c.status === "running" && c.silent));
 
   const view = (c) => ({
     id: c.id, kind: c.kind, instance_id: c.instance_id, phone: c.phone, detail: c.detail,
@@ -40,7 +46,7 @@ export function installCloudCommandsMock(seed) {
     attempts: c.attempts, error_code: c.error_code, error_message: c.error_message, ran_by: c.ran_by, ran_here: c.ran_here,
     created_ms: c.created_ms, finished_ms: c.finished_ms, retry_of: c.retry_of,
     retried_as: c.status === "failed" && retries.has(c.id) ? retries.get(c.id) : null,
-    pinned: c.pinned, pinned_by: c.pinned_by, pinned_here: c.pinned_here,
+    pinned: c.pinned, pinned_by: c.pinned_by, pinned_here: c.pinned_here, can_give_up: canGiveUp(c),
   });
 
   Object.assign(handlers, {
@@ -74,12 +80,25 @@ export function installCloudCommandsMock(seed) {
           : { pinned: c.pinned, pinned_by: c.pinned_by, pinned_here: c.pinned_here };
         const again = {
           ...c, id: id(), status: "pending", attempts: 0, error_code: null, error_message: null, ran_by: null, ran_here: false,
-          created_ms: Date.now(), finished_ms: null, retry_of: c.retry_of ?? c.id, ...pin,
+          created_ms: Date.now(), finished_ms: null, retry_of: c.retry_of ?? c.id, silent: false, ...pin,
         };
         state.cloudCommands.push(again);
         retries.set(c.id, again.id);
       }
       return retries.get(c.id);
+    },
+    cloud_commands_give_up: ({ account: asked, id: commandId }) => {
+      account(asked);
+      if (!state.sync.connection) {
+        fail("commands_need_server", "Comandos da nuvem precisam do banco de dados da agência. Conecte este computador em Configurações → Sincronização.");
+      }
+      const at = state.cloudCommands.findIndex((x) => x.account_id === asked && x.id === commandId);
+      if (at < 0) fail("command_unknown", "Este comando não está mais no banco da agência (foi apagado?). Atualize a lista.");
+      if (!canGiveUp(state.cloudCommands[at])) {
+        fail("command_not_abandonable", "Só é possível desistir de um comando que aguarda um computador específico, enquanto ainda espera (ou está parado num computador sem sinal há dez minutos). Atualize a lista.");
+      }
+      state.cloudCommands.splice(at, 1);
+      return null;
     },
   });
 

@@ -15,6 +15,12 @@
 //! its desktop's store alone (not pushed yet): the server pins its retry to
 //! that desktop (remote 0021), and the list says whom such a row waits for.
 //!
+//! Give up, for a pinned row that waits (pending, or `running` on a desktop
+//! silent for ten minutes, which no other desktop takes over): the row is
+//! deleted on the server, so no desktop runs it (0021's `members_clear`
+//! allows that delete; the desktop named may still have the message queued
+//! in its own store, and the screen says so before asking).
+//!
 //! The panel asks every 5 s while open: one kept pool of one connection
 //! ([`PanelServer`]), made with the running sync engine's options (no
 //! credential store read, no new connection each time).
@@ -180,6 +186,9 @@ pub struct CloudCommand {
     pub pinned_by: Option<String>,
     /// Whether that desktop is this one.
     pub pinned_here: bool,
+    /// A pinned row that may be given up (deleted on the server): pending,
+    /// or `running` on a desktop silent for ten minutes (remote 0021).
+    pub can_give_up: bool,
 }
 
 /// Whether the agency's server can show the commands.
@@ -209,6 +218,10 @@ pub enum CloudCommandError {
     Unknown(CommandId),
     #[error("command {0} did not fail: only a failed command runs again")]
     NotFailed(CommandId),
+    #[error(
+        "command {0} is not a pinned command still waiting: only such a command can be given up"
+    )]
+    NotAbandonable(CommandId),
     #[error(transparent)]
     Remote(#[from] RemoteError),
 }
@@ -219,6 +232,7 @@ impl UserError for CloudCommandError {
             CloudCommandError::NoServer => ErrorCode::CommandsNeedServer,
             CloudCommandError::Unknown(_) => ErrorCode::CommandUnknown,
             CloudCommandError::NotFailed(_) => ErrorCode::CommandNotRetriable,
+            CloudCommandError::NotAbandonable(_) => ErrorCode::CommandNotAbandonable,
             CloudCommandError::Remote(e) => e.code(),
         }
     }
@@ -241,6 +255,12 @@ impl UserError for CloudCommandError {
                 .pick(
                     "Só um comando que falhou pode ser executado de novo; este ainda espera ou já foi feito.",
                     "Only a failed command can run again; this one is still waiting or already done.",
+                )
+                .to_owned(),
+            CloudCommandError::NotAbandonable(_) => lang
+                .pick(
+                    "Só é possível desistir de um comando que aguarda um computador específico, enquanto ainda espera (ou está parado num computador sem sinal há dez minutos). Atualize a lista.",
+                    "You can only give up on a command that waits for one specific computer, while it still waits (or is stuck on a computer silent for ten minutes). Refresh the list.",
                 )
                 .to_owned(),
             CloudCommandError::Remote(e) => e.message(lang),
@@ -288,7 +308,16 @@ type ListedRow = (
     i64,
     Option<i64>,
     Option<String>,
+    bool,
 );
+
+/// A row that may be given up, in SQL over `c` (a `zapdesk.commands` row):
+/// pinned (read through to_jsonb: a server before remote 0021 has no such
+/// column and pins nothing), and waiting — pending, or `running` on a
+/// desktop silent for ten minutes, as 0021's `members_clear` allows.
+const GIVE_UP_SQL: &str = "(to_jsonb(c) ->> 'pinned_to') IS NOT NULL
+    AND (c.status = 'pending'
+         OR (c.status = 'running' AND c.claimed_at < now() - interval '10 minutes'))";
 
 impl App {
     /// The account's most recent cloud commands (`limit`, at most
@@ -365,6 +394,41 @@ impl App {
     }
 }
 
+impl App {
+    /// Gives up on a pinned row that waits (see the module's notes): the
+    /// row, of this account only, is deleted on the server, so no desktop
+    /// executes it. Refused for any other row (not pinned, finished, or
+    /// running on a desktop heard from within ten minutes).
+    pub async fn cloud_commands_give_up(
+        &self,
+        account: AccountId,
+        id: CommandId,
+    ) -> Result<(), CloudCommandError> {
+        let connection = self
+            .sync()
+            .view()
+            .connection
+            .ok_or(CloudCommandError::NoServer)?;
+        let pool = self
+            .cloud_commands()
+            .panel()
+            .pool(self, &connection)
+            .await?;
+        let answer = bounded(async {
+            let mut conn = pool.acquire().await?;
+            given_up(&mut conn, account, id).await
+        })
+        .await;
+        match answer {
+            Ok(done) => done,
+            Err(e) => {
+                self.cloud_commands().panel().forget().await;
+                Err(remote_error(&connection, e).into())
+            }
+        }
+    }
+}
+
 async fn bounded<T>(
     question: impl Future<Output = Result<T, sqlx::Error>>,
 ) -> Result<T, sqlx::Error> {
@@ -406,19 +470,20 @@ async fn listed(
     // rows; the account is named all the same, as every query does. The
     // pin is read through to_jsonb: a server before remote 0021 has no
     // such column (and pins nothing), and still lists its rows.
-    let rows: Vec<ListedRow> = sqlx::query_as(
+    let rows: Vec<ListedRow> = sqlx::query_as(&format!(
         "SELECT c.id, c.kind, c.instance_id, c.payload::text, c.status, c.attempts,
                 c.error_code, c.error_message, c.claimed_by,
                 coalesce(o.display_name, c.claimed_operator),
                 (extract(epoch FROM c.created_at) * 1000)::bigint,
                 (extract(epoch FROM c.finished_at) * 1000)::bigint,
-                to_jsonb(c) ->> 'pinned_to'
+                to_jsonb(c) ->> 'pinned_to',
+                ({GIVE_UP_SQL})
          FROM zapdesk.commands c
          LEFT JOIN zapdesk.operators o ON o.role_name = c.claimed_operator
          WHERE c.account_id = $1 AND ($2::text[] IS NULL OR c.status = ANY ($2))
          ORDER BY c.created_at DESC, c.id DESC
-         LIMIT $3",
-    )
+         LIMIT $3"
+    ))
     .bind(account.as_uuid())
     .bind(statuses)
     .bind(i64::from(limit))
@@ -441,6 +506,7 @@ async fn listed(
                 at,
                 end,
                 pin,
+                can_give_up,
             ) = row;
             let id = CommandId::from_uuid(id);
             // jsonb as text from the server is always JSON.
@@ -477,6 +543,7 @@ async fn listed(
                 pinned: pin.is_some(),
                 pinned_here: pin.as_deref() == Some(here.as_str()),
                 pinned_by: None,
+                can_give_up,
                 kind,
             };
             (item, pin)
@@ -530,6 +597,38 @@ async fn listed(
         }
     }
     Ok(items)
+}
+
+/// Deletes a pinned waiting row of `account` (or says why not). One
+/// statement: a desktop claiming the row at the same moment holds its lock,
+/// and the delete then sees it `running`, just claimed, and leaves it.
+async fn given_up(
+    conn: &mut PgConnection,
+    account: AccountId,
+    id: CommandId,
+) -> Result<Result<(), CloudCommandError>, sqlx::Error> {
+    let deleted = sqlx::query(&format!(
+        "DELETE FROM zapdesk.commands c WHERE c.account_id = $1 AND c.id = $2 AND {GIVE_UP_SQL}"
+    ))
+    .bind(account.as_uuid())
+    .bind(id.as_uuid())
+    .execute(&mut *conn)
+    .await?;
+    if deleted.rows_affected() == 1 {
+        return Ok(Ok(()));
+    }
+    let exists: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM zapdesk.commands WHERE account_id = $1 AND id = $2)",
+    )
+    .bind(account.as_uuid())
+    .bind(id.as_uuid())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Err(if exists {
+        CloudCommandError::NotAbandonable(id)
+    } else {
+        CloudCommandError::Unknown(id)
+    }))
 }
 
 /// The new row for a failed one (inserted once), or why not.

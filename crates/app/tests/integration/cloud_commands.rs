@@ -1205,3 +1205,172 @@ async fn only_the_server_pins_a_row_and_a_row_stuck_on_a_silent_desktop_can_be_g
         .unwrap();
     assert_eq!(deleted.rows_affected(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pinned_retry_given_up_is_gone_from_the_server_and_never_runs_and_no_other_row_is_deleted()
+ {
+    let _one = support::serial();
+    let mut s = setup().await;
+    let (acc, idle) = (s.acc, s.idle);
+    let mut owner = s.db.connect_owner().await;
+    let here = zapdesk_sync::hlc::node_id(s.desk.store.pool_for_sync())
+        .await
+        .unwrap();
+    // Sends on the number nobody runs yet, given up here as
+    // `database_failed` (their retries are pinned to this desktop), and a
+    // flow refused elsewhere (its retry is not pinned).
+    let mut failed = Vec::new();
+    for n in 0..5 {
+        let text = format!("Pedido {n}");
+        failed.push(
+            insert(
+                &mut s,
+                Some(idle),
+                "send_text",
+                ANA,
+                ("text", text.as_str()),
+            )
+            .await,
+        );
+    }
+    let refused = insert(&mut s, Some(idle), "start_flow", ANA, ("flow", "Pesquisa")).await;
+    for (id, node, code) in failed
+        .iter()
+        .map(|id| (*id, here.as_str(), "database_failed"))
+        .chain([(refused, "desktop-b", "flow_unknown")])
+    {
+        sqlx::query(
+            "UPDATE zapdesk.commands SET status = 'failed', attempts = 5, finished_at = now(),
+                    claimed_by = $2, claimed_at = now(), error_code = $3
+             WHERE id = $1",
+        )
+        .bind(id.as_uuid())
+        .bind(node)
+        .bind(code)
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    }
+    let told = Recorder::new();
+    let app = open(&s.desk, &told).await;
+    app.start(Scope::All).await.unwrap();
+    let mut pinned = Vec::new();
+    for id in &failed {
+        pinned.push(app.cloud_commands_retry(acc, *id).await.unwrap());
+    }
+    let unpinned = app.cloud_commands_retry(acc, refused).await.unwrap();
+    let [pending, kept, silent, busy, done] = pinned[..] else {
+        unreachable!()
+    };
+    // One stuck `running` on this desktop, silent for eleven minutes; one
+    // claimed a minute ago (it may be executing it); one finished.
+    for (id, set) in [
+        (
+            silent,
+            "status = 'running', claimed_by = $2, claimed_at = now() - interval '11 minutes'",
+        ),
+        (
+            busy,
+            "status = 'running', claimed_by = $2, claimed_at = now() - interval '1 minute'",
+        ),
+        (
+            done,
+            "status = 'done', claimed_by = $2, claimed_at = now(), finished_at = now()",
+        ),
+    ] {
+        sqlx::query(&format!("UPDATE zapdesk.commands SET {set} WHERE id = $1"))
+            .bind(id.as_uuid())
+            .bind(&here)
+            .execute(&mut owner)
+            .await
+            .unwrap();
+    }
+
+    // The panel offers to give up only the pinned rows that wait.
+    let list = app.cloud_commands_list(acc, None, None).await.unwrap();
+    let offered: Vec<CommandId> = list
+        .items
+        .iter()
+        .filter(|c| c.can_give_up)
+        .map(|c| c.id)
+        .collect();
+    let mut expected = vec![pending, kept, silent];
+    expected.sort();
+    let mut offered_sorted = offered.clone();
+    offered_sorted.sort();
+    assert_eq!(offered_sorted, expected);
+
+    // Given up: gone from the server, and only that row.
+    app.cloud_commands_give_up(acc, pending).await.unwrap();
+    app.cloud_commands_give_up(acc, silent).await.unwrap();
+    for id in [pending, silent] {
+        assert_eq!(rows_with_id(&mut s.zapier, id).await, 0);
+    }
+    // Refused, and still there: a row not pinned, one a desktop claimed a
+    // minute ago, a finished one, a failed one; another account's call
+    // names no row of this one.
+    for id in [unpinned, busy, done, failed[0]] {
+        let refused = app.cloud_commands_give_up(acc, id).await.unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::CommandNotAbandonable, "{id}");
+        assert!(
+            refused
+                .message(Lang::PtBr)
+                .starts_with("Só é possível desistir")
+        );
+        assert!(
+            refused
+                .message(Lang::En)
+                .starts_with("You can only give up")
+        );
+        assert_eq!(rows_with_id(&mut s.zapier, id).await, 1, "{id}");
+    }
+    let other = AccountId::from_uuid(sqlx::types::Uuid::from_u128(7));
+    let refused = app.cloud_commands_give_up(other, kept).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::CommandUnknown);
+    assert_eq!(rows_with_id(&mut s.zapier, kept).await, 1);
+    // Asked again (a double click): the row is gone.
+    let again = app.cloud_commands_give_up(acc, pending).await.unwrap_err();
+    assert_eq!(again.code(), ErrorCode::CommandUnknown);
+    let listed_now = listed(
+        &app.cloud_commands_list(acc, None, None)
+            .await
+            .unwrap()
+            .items,
+    );
+    assert!(!listed_now.contains(&pending) && !listed_now.contains(&silent));
+    assert!(listed_now.contains(&kept));
+    app.shutdown().await;
+
+    // The desktop they were pinned to runs the number: it claims the pinned
+    // row kept and the one not pinned, never a row given up.
+    let lease = RemoteLeases::new(
+        &s.desk.store,
+        s.desk.remote.clone(),
+        Duration::from_secs(60),
+        Lang::PtBr,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        lease.take(acc, idle).await.unwrap(),
+        LeaseAnswer::Held { .. }
+    ));
+    let mut server =
+        RemoteCommands::connect(&s.desk.store, &s.desk.remote, Duration::from_secs(15))
+            .await
+            .unwrap();
+    let mut claimed: Vec<CommandId> = server
+        .claim(&[idle], now_ms(), BATCH)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    claimed.sort();
+    let mut expected = vec![kept, unpinned];
+    expected.sort();
+    assert_eq!(claimed, expected);
+    drop(server);
+    lease.release(acc, idle).await;
+    lease.close().await;
+}

@@ -5,6 +5,7 @@ import type { CloudCommand, CommandState } from "../../ipc/call";
 import { errorText } from "../../ipc/errorText";
 import { useCommand, useWrite } from "../../data/commands";
 import { useSyncView } from "../../data/sync";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 
 /**
  * How often the list is asked again while shown. The server tells the
@@ -37,8 +38,11 @@ function pillOf(c: CloudCommand): string {
  * the agency's `commands` table (what Zapier, Make or n8n asked), each with
  * its state, the failure in words, the desktop that ran it, when it was
  * written and finished; filterable by state; a failed one can run again (a
- * new row, once). Without the agency's database there are none to show,
- * and the panel says so.
+ * new row, once). A "run again" pinned to one desktop that still waits for
+ * it (pending, or stuck on a desktop silent for ten minutes) can be given
+ * up: after a confirmation that says what it means, the row is deleted on
+ * the server. Without the agency's database there are none to show, and the
+ * panel says so.
  */
 export function CloudCommandsPanel() {
   const { t, lang } = useI18n();
@@ -47,6 +51,7 @@ export function CloudCommandsPanel() {
   const connected = Boolean(useSyncView()?.connection);
   const [filter, setFilter] = useState<CommandState | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [givingUp, setGivingUp] = useState<CloudCommand | null>(null);
   const list = useCommand("cloudCommandsList", [account.id, filter, null], {
     keepPrevious: true,
     // A server out of reach is said in the panel, not as a toast every few seconds.
@@ -73,6 +78,15 @@ export function CloudCommandsPanel() {
     } finally {
       setBusy(null);
     }
+  }
+
+  // Deleted on the server; a refusal (the row was claimed meanwhile, say)
+  // stays in the dialog.
+  async function giveUp(c: CloudCommand) {
+    await write("cloudCommandsGiveUp", account.id, c.id);
+    setGivingUp(null);
+    await list.refetch();
+    toast(t("cloudCommands.givenUp"));
   }
 
   const stateText = (c: CloudCommand) =>
@@ -164,12 +178,34 @@ export function CloudCommandsPanel() {
                       </button>
                     )}
                     {c.retried_as !== null && <span className="muted small">{t("cloudCommands.retriedAlready")}</span>}
+                    {c.state === "waiting" && c.pinned && c.can_give_up && (
+                      <button type="button" className="ghost small" data-testid="cloud-command-give-up"
+                        onClick={() => setGivingUp(c)}>
+                        {t("cloudCommands.giveUp")}
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+      )}
+      {givingUp && (
+        <ConfirmDialog
+          title={t("cloudCommands.giveUpTitle")}
+          confirmLabel={t("cloudCommands.giveUpConfirm")}
+          danger
+          onClose={() => setGivingUp(null)}
+          onConfirm={() => giveUp(givingUp)}
+        >
+          <p data-testid="cloud-command-give-up-text">
+            {t("cloudCommands.giveUpBody")}{" "}
+            {givingUp.pinned_here
+              ? t("cloudCommands.giveUpQueuedHere")
+              : t("cloudCommands.giveUpQueuedElsewhere", { name: givingUp.pinned_by ?? t("cloudCommands.pinnedUnknown") })}
+          </p>
+        </ConfirmDialog>
       )}
     </div>
   );
